@@ -1,0 +1,40 @@
+package dev.ocisquash;
+
+import java.io.IOException;
+
+/**
+ * Bad or unusable input, or a failure the user must act on. The message is one line that names the file, the
+ * layer and the entry where they are known, and says what is wrong. The CLI prints it without a stack trace.
+ */
+public class ImageException extends IOException {
+  private static final long serialVersionUID = 1L;
+
+  /** Creates an exception with a complete one-line message. */
+  public ImageException(String message) {
+    super(message);
+  }
+
+  /** Creates an exception with a complete one-line message and a cause. */
+  public ImageException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /**
+   * Builds the standard message: {@code FILE: layer N (DIGEST): entry PATH: PROBLEM}, leaving out the parts that
+   * are null.
+   */
+  public static String where(String file, String layer, String entry, String problem) {
+    StringBuilder sb = new StringBuilder();
+    if (file != null) {
+      sb.append(file).append(": ");
+    }
+    if (layer != null) {
+      sb.append(layer).append(": ");
+    }
+    if (entry != null) {
+      sb.append("entry '").append(entry).append("': ");
+    }
+    sb.append(problem);
+    return sb.toString();
+  }
+}

@@ -1,0 +1,21 @@
+package dev.ocisquash.archive;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The uncompressed bytes of a layer, verified while they stream. Reading to the end (or calling {@link #finish()})
+ * checks the blob digest and diff_id and throws {@link dev.ocisquash.ImageException} naming the blob on a
+ * mismatch.
+ */
+public abstract class LayerStream extends InputStream {
+  /**
+   * Reads and discards what is left of the stream, then verifies the digests.
+   *
+   * @throws dev.ocisquash.ImageException on a digest mismatch, a truncated or corrupt stream
+   */
+  public abstract void finish() throws IOException;
+
+  /** Uncompressed bytes read so far. */
+  public abstract long uncompressedBytes();
+}

@@ -1,0 +1,68 @@
+package dev.ocisquash.archive;
+
+import dev.ocisquash.model.Digest;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A layer to be written: either a new blob in a file ({@link #ofFile}) or an input layer copied byte for byte
+ * ({@link #copyOf}).
+ */
+public final class OutputLayer {
+  private final Path blobFile;
+  private final SourceLayer source;
+  private final Digest digest;
+  private final Digest diffId;
+  private final long size;
+  private final String mediaType;
+
+  private OutputLayer(
+      Path blobFile, SourceLayer source, Digest digest, Digest diffId, long size, String mediaType) {
+    this.blobFile = blobFile;
+    this.source = source;
+    this.digest = Objects.requireNonNull(digest, "digest");
+    this.diffId = Objects.requireNonNull(diffId, "diffId");
+    this.size = size;
+    this.mediaType = Objects.requireNonNull(mediaType, "mediaType");
+  }
+
+  /** A new layer whose blob bytes are in {@code blobFile}. */
+  public static OutputLayer ofFile(Path blobFile, Digest digest, Digest diffId, long size, String mediaType) {
+    return new OutputLayer(Objects.requireNonNull(blobFile), null, digest, diffId, size, mediaType);
+  }
+
+  /** An input layer copied unchanged: same bytes, digest and media type. */
+  public static OutputLayer copyOf(SourceLayer source, Digest digest, long size, String mediaType) {
+    return new OutputLayer(null, Objects.requireNonNull(source), digest, source.diffId(), size, mediaType);
+  }
+
+  /** The file holding the blob, or null for a copied layer. */
+  public Path blobFile() {
+    return blobFile;
+  }
+
+  /** The input layer to copy, or null for a new layer. */
+  public SourceLayer source() {
+    return source;
+  }
+
+  /** Digest of the blob bytes. */
+  public Digest digest() {
+    return digest;
+  }
+
+  /** Digest of the uncompressed tar. */
+  public Digest diffId() {
+    return diffId;
+  }
+
+  /** Blob size in bytes. */
+  public long size() {
+    return size;
+  }
+
+  /** The layer media type written in the OCI manifest. */
+  public String mediaType() {
+    return mediaType;
+  }
+}
