@@ -1,0 +1,66 @@
+package dev.ocisquash.squash;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocisquash.model.Digest;
+import java.util.List;
+
+/**
+ * Pure edits of an image config for a squash. Every field it does not name (env, entrypoint, labels, unknown
+ * fields) is left as it was.
+ */
+final class ConfigRewriter {
+  private ConfigRewriter() {}
+
+  /**
+   * Replaces the layers from {@code firstSquashed} upwards by one new layer.
+   *
+   * <p>History: entries of kept layers stay unchanged; entries of squashed layers stay, with their
+   * {@code created_by} and {@code comment}, but become {@code empty_layer} entries so {@code docker history} still
+   * shows how the image was built; one entry for the new layer is appended. Its {@code created} is taken from the
+   * input's last history entry (or the config's {@code created}), never from the clock, so output is reproducible.
+   */
+  static ObjectNode squash(
+      ObjectNode config, List<Digest> keptDiffIds, int firstSquashed, Digest newDiffId, String createdBy, String comment) {
+    ObjectNode out = config.deepCopy();
+    ObjectNode rootfs = out.with("rootfs");
+    rootfs.put("type", "layers");
+    ArrayNode ids = JsonNodeFactory.instance.arrayNode();
+    for (Digest d : keptDiffIds) {
+      ids.add(d.toString());
+    }
+    ids.add(newDiffId.toString());
+    rootfs.set("diff_ids", ids);
+
+    String created = out.path("created").isTextual() ? out.get("created").asText() : null;
+    ArrayNode history = JsonNodeFactory.instance.arrayNode();
+    JsonNode old = out.get("history");
+    int layerNo = 0;
+    if (old != null && old.isArray()) {
+      for (JsonNode h : old) {
+        ObjectNode copy = h.isObject() ? ((ObjectNode) h).deepCopy() : JsonNodeFactory.instance.objectNode();
+        boolean empty = copy.path("empty_layer").asBoolean(false);
+        if (!empty) {
+          if (layerNo >= firstSquashed) {
+            copy.put("empty_layer", true);
+          }
+          layerNo++;
+        }
+        if (copy.path("created").isTextual()) {
+          created = copy.get("created").asText();
+        }
+        history.add(copy);
+      }
+    }
+    ObjectNode entry = history.addObject();
+    if (created != null) {
+      entry.put("created", created);
+    }
+    entry.put("created_by", createdBy);
+    entry.put("comment", comment);
+    out.set("history", history);
+    return out;
+  }
+}

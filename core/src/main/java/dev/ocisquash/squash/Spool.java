@@ -1,0 +1,81 @@
+package dev.ocisquash.squash;
+
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * An append-only temporary file holding the content of the file versions a squash keeps, so that the output can
+ * be written in sorted order after all layers were read once. Deleted on close.
+ */
+final class Spool implements Closeable {
+  private final Path file;
+  private final FileChannel channel;
+  private long size;
+
+  Spool(Path dir) throws IOException {
+    this.file = Files.createTempFile(dir, ".ocisquash-spool-", ".tmp");
+    this.channel =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  /** Copies exactly {@code length} bytes from {@code in}; returns the offset they start at. */
+  long append(InputStream in, long length, byte[] scratch) throws IOException {
+    long offset = size;
+    long left = length;
+    while (left > 0) {
+      int n = in.read(scratch, 0, (int) Math.min(scratch.length, left));
+      if (n < 0) {
+        throw new EOFException("content ends " + left + " bytes early");
+      }
+      writeFully(ByteBuffer.wrap(scratch, 0, n));
+      left -= n;
+    }
+    return offset;
+  }
+
+  private void writeFully(ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      size += channel.write(b, size);
+    }
+  }
+
+  /** Copies {@code length} bytes starting at {@code offset} to {@code out}. */
+  void copyTo(long offset, long length, OutputStream out, byte[] scratch) throws IOException {
+    long pos = offset;
+    long left = length;
+    ByteBuffer bb = ByteBuffer.wrap(scratch);
+    while (left > 0) {
+      bb.clear();
+      bb.limit((int) Math.min(scratch.length, left));
+      int n = channel.read(bb, pos);
+      if (n < 0) {
+        throw new EOFException("spool ends early");
+      }
+      out.write(scratch, 0, n);
+      pos += n;
+      left -= n;
+    }
+  }
+
+  /** Bytes spooled so far. */
+  long size() {
+    return size;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      channel.close();
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.ocisquash.squash;
+
+import dev.ocisquash.archive.ImageSelector;
+import dev.ocisquash.archive.OutputFormat;
+import dev.ocisquash.compress.Compression;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What to squash and how. Immutable; build with {@link #builder(Path, Path)}.
+ *
+ * <pre>{@code
+ * SquashOptions opts = SquashOptions.builder(Path.of("app.tar"), Path.of("app-squashed.tar"))
+ *     .compression(Compression.ZSTD)
+ *     .build();
+ * SquashResult result = Squasher.squash(opts);
+ * }</pre>
+ */
+public final class SquashOptions {
+  private final Path input;
+  private final Path output;
+  private final OutputFormat format;
+  private final Compression compression;
+  private final ImageSelector selector;
+  private final int gzipLevel;
+  private final int zstdLevel;
+  private final Path tempDir;
+
+  private SquashOptions(Builder b) {
+    this.input = b.input;
+    this.output = b.output;
+    this.format = b.format;
+    this.compression = b.compression;
+    this.selector = b.selector;
+    this.gzipLevel = b.gzipLevel;
+    this.zstdLevel = b.zstdLevel;
+    this.tempDir = b.tempDir;
+  }
+
+  /** Starts options that squash {@code input} into {@code output}. */
+  public static Builder builder(Path input, Path output) {
+    return new Builder(input, output);
+  }
+
+  /** The input archive or OCI layout directory. */
+  public Path input() {
+    return input;
+  }
+
+  /** Where the squashed image goes. */
+  public Path output() {
+    return output;
+  }
+
+  /** The output format, or null for the input's family. */
+  public OutputFormat format() {
+    return format;
+  }
+
+  /** The layer compression, or null for the input's. */
+  public Compression compression() {
+    return compression;
+  }
+
+  /** Which image of a multi-image archive to use. */
+  public ImageSelector selector() {
+    return selector;
+  }
+
+  /** gzip level, 1..9. */
+  public int gzipLevel() {
+    return gzipLevel;
+  }
+
+  /** zstd level, 1..19. */
+  public int zstdLevel() {
+    return zstdLevel;
+  }
+
+  /** Where spool files go, or null for the output's directory. */
+  public Path tempDir() {
+    return tempDir;
+  }
+
+  /** Builder for {@link SquashOptions}. */
+  public static final class Builder {
+    private final Path input;
+    private final Path output;
+    private OutputFormat format;
+    private Compression compression;
+    private ImageSelector selector = ImageSelector.any();
+    private int gzipLevel = 6;
+    private int zstdLevel = 3;
+    private Path tempDir;
+
+    private Builder(Path input, Path output) {
+      this.input = Objects.requireNonNull(input, "input");
+      this.output = Objects.requireNonNull(output, "output");
+    }
+
+    /** Sets the output format (null: the input's family). */
+    public Builder format(OutputFormat v) {
+      format = v;
+      return this;
+    }
+
+    /** Sets the layer compression (null: the input's). */
+    public Builder compression(Compression v) {
+      compression = v;
+      return this;
+    }
+
+    /** Sets which image to take from a multi-image archive. */
+    public Builder selector(ImageSelector v) {
+      selector = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** Sets the gzip level (1..9). */
+    public Builder gzipLevel(int v) {
+      if (v < 1 || v > 9) {
+        throw new IllegalArgumentException("gzip level must be 1..9");
+      }
+      gzipLevel = v;
+      return this;
+    }
+
+    /** Sets the zstd level (1..19). */
+    public Builder zstdLevel(int v) {
+      if (v < 1 || v > 19) {
+        throw new IllegalArgumentException("zstd level must be 1..19");
+      }
+      zstdLevel = v;
+      return this;
+    }
+
+    /** Sets the directory for temporary spool files (default: the output's directory). */
+    public Builder tempDir(Path v) {
+      tempDir = v;
+      return this;
+    }
+
+    /** Builds the options. */
+    public SquashOptions build() {
+      return new SquashOptions(this);
+    }
+  }
+}

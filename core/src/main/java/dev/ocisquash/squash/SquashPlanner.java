@@ -1,0 +1,462 @@
+package dev.ocisquash.squash;
+
+import dev.ocisquash.ImageException;
+import dev.ocisquash.tar.TarEntry;
+import dev.ocisquash.tar.TarEntryType;
+import dev.ocisquash.tar.Whiteouts;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pure decision core of a squash: it is fed the entries of the layers, newest layer first and each layer in
+ * stream order, and decides which entries survive in the flattened tree. It does no I/O; the caller streams the
+ * layers, asks {@link #offer} about each entry and copies content only when told to.
+ *
+ * <p>The result equals applying the layers oldest first, as image-spec layer.md and {@code umoci unpack} do:
+ *
+ * <ul>
+ *   <li>{@code .wh.NAME} hides NAME and its subtree in lower layers only; entries of the same layer stay.
+ *   <li>{@code .wh..wh..opq} hides the lower layers' children of its directory, wherever it stands in the layer.
+ *   <li>An upper path hides the same path below; an upper non-directory hides a lower directory's subtree; an upper
+ *       directory merges with a lower one and its metadata wins.
+ *   <li>Within a layer a later entry for a path replaces an earlier one; if a directory is replaced by a
+ *       non-directory, the children the layer put in it earlier go too.
+ *   <li>Whiteouts are matched lexically; symlinks are never resolved. A whiteout below a non-directory hides
+ *       nothing that was not already hidden.
+ *   <li>An entry below a path that the same layer made a non-directory is dropped (tools disagree; nothing sane
+ *       can be built from it).
+ *   <li>A hardlink gets the object its target named when the link was applied: the target's earlier entry in the
+ *       same layer, else the topmost visible version in lower layers. If that version is later overwritten or
+ *       deleted, the link keeps the old content; the writer promotes one survivor to a regular file.
+ * </ul>
+ *
+ * <p>State is kept per path, never per byte: memory grows with the number of paths only.
+ */
+final class SquashPlanner {
+
+  /** What the caller must do with one offered entry. */
+  static final class Offer {
+    static final Offer SKIP = new Offer(null, false);
+
+    /** When non-null, copy the entry's content now and store its location in {@code capture.content}. */
+    final FileObject capture;
+    /** Whether the entry is part of the output tree. */
+    final boolean emitted;
+
+    Offer(FileObject capture, boolean emitted) {
+      this.capture = capture;
+      this.emitted = emitted;
+    }
+  }
+
+  /** A path in the output tree and what is there. */
+  static final class Record {
+    final byte[] path;
+    /** The entry as read; for non-directories the metadata written comes from {@link #file}. */
+    final TarEntry entry;
+    final int layer;
+    /** The object for non-directories (a forwarding object for hardlinks); null for directories. */
+    final FileObject file;
+
+    boolean live = true;
+
+    Record(TarEntry entry, int layer, FileObject file) {
+      this.path = entry.pathBytes();
+      this.entry = entry;
+      this.layer = layer;
+      this.file = file;
+    }
+
+    boolean isDirectory() {
+      return entry.isDirectory();
+    }
+  }
+
+  private static final class PendingLink {
+    final FileObject link;
+    final int fromLayer;
+    final String where;
+    /** Lowest layer whose entry may still satisfy the link; lower ones were hidden before the link was applied. */
+    int limit;
+    /** The layer whose entry the link is bound to, or -1; a later entry of that same layer re-binds it. */
+    int boundLayer = -1;
+
+    PendingLink(FileObject link, int fromLayer, String where) {
+      this.link = link;
+      this.fromLayer = fromLayer;
+      this.where = where;
+    }
+  }
+
+  private static final class Node {
+    final Node parent;
+    final String name;
+    Map<String, Node> children;
+    /** Layers below this one cannot contribute this path or anything under it. */
+    int hideAll = -1;
+    /** Layers below this one cannot contribute anything under this path. */
+    int hideChildren = -1;
+    /** The most recent layer that set a hide on this node (the lowest so far, as layers go downwards). */
+    int lastHideAllLayer = -1;
+    int lastHideChildrenLayer = -1;
+    /** The highest layer that emitted a live record strictly below this node. */
+    int maxDescendantLayer = -1;
+    /** The live record at this path, if any. */
+    Record record;
+    /** The latest entry version seen at this path in layer {@link #curLayer}, for same-layer hardlinks. */
+    FileObject curFile;
+    int curLayer = Integer.MIN_VALUE;
+    /** Links from upper layers waiting for a lower version of this path. */
+    List<PendingLink> pending;
+
+    Node(Node parent, String name) {
+      this.parent = parent;
+      this.name = name;
+    }
+
+    Node child(String key) {
+      if (children == null) {
+        children = new HashMap<>(4);
+      }
+      return children.computeIfAbsent(key, k -> new Node(this, k));
+    }
+  }
+
+  private final Node root = new Node(null, "");
+  private final List<Record> records = new ArrayList<>();
+  private final List<PendingLink> allPending = new ArrayList<>();
+  private int pendingLinks;
+  private int layer = Integer.MAX_VALUE;
+  private String layerLabel = "";
+  private long shadowedEntries;
+  private long whiteoutEntries;
+
+  /** Starts the next layer down; indexes must decrease. */
+  void beginLayer(int index, String label) {
+    if (index >= layer) {
+      throw new IllegalArgumentException("layers must be offered newest first");
+    }
+    layer = index;
+    layerLabel = label;
+  }
+
+  /** Entries read so far that did not make it into the output because something above hid them. */
+  long shadowedEntries() {
+    return shadowedEntries;
+  }
+
+  /** Whiteout and opaque markers consumed. */
+  long whiteoutEntries() {
+    return whiteoutEntries;
+  }
+
+  /**
+   * Decides about one entry of the current layer.
+   *
+   * @param e the entry as read
+   * @param ordinal its position among the filesystem entries of this layer, for a later re-read
+   */
+  Offer offer(TarEntry e, long ordinal) throws ImageException {
+    byte[] path = e.pathBytes();
+    Whiteouts.Kind kind = Whiteouts.classify(path);
+    switch (kind) {
+      case AUFS_META:
+        whiteoutEntries++;
+        return Offer.SKIP;
+      case OPAQUE:
+        {
+          whiteoutEntries++;
+          Node dir = node(Whiteouts.parent(path));
+          dir.hideChildren = Math.max(dir.hideChildren, layer);
+          dir.lastHideChildrenLayer = layer;
+          cutPendingBelow(dir, layer, false);
+          return Offer.SKIP;
+        }
+      case WHITEOUT:
+        {
+          whiteoutEntries++;
+          byte[] target;
+          try {
+            target = Whiteouts.whiteoutTarget(path);
+          } catch (IllegalArgumentException ex) {
+            throw new ImageException(ImageException.where(null, layerLabel, e.path(), ex.getMessage()));
+          }
+          if (target.length == 0) {
+            throw new ImageException(
+                ImageException.where(null, layerLabel, e.path(), "whiteout of the root directory"));
+          }
+          Node n = node(target);
+          n.hideAll = Math.max(n.hideAll, layer);
+          n.lastHideAllLayer = layer;
+          cutPendingAt(n, layer, false);
+          cutPendingBelow(n, layer, false);
+          return Offer.SKIP;
+        }
+      default:
+        break;
+    }
+    if (path.length == 0 && !e.isDirectory()) {
+      throw new ImageException(
+          ImageException.where(null, layerLabel, "/", "the root must be a directory, found " + e.type()));
+    }
+    Node n = node(path);
+    if (belowSameLayerNonDirectory(n)) {
+      // Below a path this same layer made a non-directory: dropped without any effect (tools disagree here;
+      // nothing sane can be built from it).
+      shadowedEntries++;
+      return Offer.SKIP;
+    }
+    FileObject file = null;
+    if (e.type() == TarEntryType.HARDLINK) {
+      file = linkObject(e, n);
+    } else if (!e.isDirectory()) {
+      file = new FileObject(e);
+    }
+    // Links from upper layers waiting for this path take this version.
+    boolean neededByLink = resolvePending(n, e, file);
+    if (!e.isDirectory()) {
+      // A non-directory here removes whatever lower layers had at and below this path, even when this entry is
+      // itself hidden from the final tree (a directory above it recreates the path empty).
+      n.hideAll = Math.max(n.hideAll, layer);
+      n.lastHideAllLayer = layer;
+      cutPendingBelow(n, layer, true);
+      // It also replaces what this layer put at and below this path earlier.
+      killSameLayerDescendants(n);
+      if (n.record != null && n.record.layer == layer) {
+        n.record.live = false;
+        n.record = null;
+      }
+    }
+    n.curFile = file;
+    n.curLayer = layer;
+
+    // Any entry below a path, even one hidden later, means that path was a directory when this layer was
+    // applied; a lower non-directory there cannot survive.
+    for (Node a = n.parent; a != null && a.maxDescendantLayer < layer; a = a.parent) {
+      a.maxDescendantLayer = layer;
+    }
+    boolean visible = isVisible(n, e);
+    if (!visible) {
+      shadowedEntries++;
+      if (file != null && e.type() == TarEntryType.REGULAR) {
+        if (neededByLink) {
+          return new Offer(file, false);
+        }
+        // A later hardlink in this same layer may still name this version; remember where to find it.
+        file.content = ContentRef.deferred(layer, ordinal);
+      }
+      return Offer.SKIP;
+    }
+
+    Record old = n.record;
+    if (old != null) {
+      // Same layer, earlier directory entry for the same path: this one's metadata wins, children stay.
+      old.live = false;
+      n.record = null;
+    }
+    Record r = new Record(e, layer, file);
+    n.record = r;
+    records.add(r);
+    boolean needsContent = e.type() == TarEntryType.REGULAR;
+    return new Offer(needsContent ? file : null, true);
+  }
+
+  private boolean isVisible(Node n, TarEntry e) {
+    if (n.hideAll > layer) {
+      return false;
+    }
+    if (n.record != null && n.record.layer > layer) {
+      return false; // an upper version of the same path wins (for directories: merge, upper metadata)
+    }
+    if (!e.isDirectory() && n.maxDescendantLayer > layer) {
+      return false; // upper layers put children here, so this path is a directory in the final tree
+    }
+    for (Node a = n.parent; a != null; a = a.parent) {
+      if (a.hideAll > layer || a.hideChildren > layer) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether an ancestor was made a non-directory earlier in the current layer (such entries are dropped). */
+  private boolean belowSameLayerNonDirectory(Node n) {
+    for (Node a = n.parent; a != null; a = a.parent) {
+      if (a.curLayer == layer && a.curFile != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private FileObject linkObject(TarEntry e, Node n) throws ImageException {
+    byte[] target = e.linkTargetBytes();
+    if (target.length == 0 || Arrays.equals(target, e.pathBytes())) {
+      throw new ImageException(
+          ImageException.where(null, layerLabel, e.path(), "hardlink with an empty or self target"));
+    }
+    Node t = node(target);
+    FileObject link = FileObject.link();
+    if (t.curLayer == layer && t.curFile != null) {
+      link.forward = t.curFile;
+      return link;
+    }
+    PendingLink p = new PendingLink(link, layer, ImageException.where(null, layerLabel, e.path(), ""));
+    // A whiteout or non-directory applied in this very layer hides the lower target from the link.
+    for (Node a = t; a != null; a = a.parent) {
+      boolean self = a == t;
+      if (a.lastHideAllLayer == layer || (!self && a.lastHideChildrenLayer == layer)) {
+        p.limit = Integer.MAX_VALUE;
+      }
+    }
+    if (t.pending == null) {
+      t.pending = new ArrayList<>(1);
+    }
+    t.pending.add(p);
+    allPending.add(p);
+    pendingLinks++;
+    return link;
+  }
+
+  private boolean resolvePending(Node n, TarEntry e, FileObject file) {
+    if (n.pending == null) {
+      return false;
+    }
+    boolean resolved = false;
+    for (Iterator<PendingLink> it = n.pending.iterator(); it.hasNext(); ) {
+      PendingLink p = it.next();
+      if (p.boundLayer > layer) {
+        it.remove(); // bound for good in a layer above this one
+        pendingLinks--;
+        continue;
+      }
+      if (p.fromLayer <= layer || p.limit > layer) {
+        continue;
+      }
+      // A directory target binds to nothing (a dangling link, reported if it survives) unless a later entry of
+      // this layer replaces it.
+      // The link sees the state after the whole of this layer: a later entry of the same layer re-binds it.
+      p.link.forward = file;
+      p.boundLayer = layer;
+      resolved = true;
+    }
+    return resolved && e.type() == TarEntryType.REGULAR;
+  }
+
+  /**
+   * Applies a hide made in {@code hideLayer} to links waiting at {@code n}. With {@code replacesSameLayer} (a
+   * non-directory above the path) a binding made earlier in the same layer is undone too.
+   */
+  private void cutPendingAt(Node n, int hideLayer, boolean replacesSameLayer) {
+    if (n.pending != null) {
+      for (PendingLink p : n.pending) {
+        if (p.fromLayer <= hideLayer) {
+          continue;
+        }
+        if (p.boundLayer == hideLayer && replacesSameLayer) {
+          // Unbound again; a later entry of this same layer may still recreate the target.
+          p.link.forward = null;
+          p.boundLayer = -1;
+          p.limit = hideLayer;
+        } else if (p.boundLayer < 0) {
+          p.limit = Math.max(p.limit, hideLayer);
+        }
+      }
+    }
+  }
+
+  private void cutPendingBelow(Node n, int hideLayer, boolean replacesSameLayer) {
+    if (pendingLinks == 0 || n.children == null) {
+      return;
+    }
+    List<Node> stack = new ArrayList<>(n.children.values());
+    while (!stack.isEmpty()) {
+      Node c = stack.remove(stack.size() - 1);
+      cutPendingAt(c, hideLayer, replacesSameLayer);
+      if (c.children != null) {
+        stack.addAll(c.children.values());
+      }
+    }
+  }
+
+  private void killSameLayerDescendants(Node n) {
+    if (n.children == null || n.maxDescendantLayer < layer) {
+      return;
+    }
+    List<Node> stack = new ArrayList<>(n.children.values());
+    while (!stack.isEmpty()) {
+      Node c = stack.remove(stack.size() - 1);
+      if (c.record != null && c.record.layer == layer) {
+        c.record.live = false;
+        c.record = null;
+      }
+      if (c.curLayer == layer) {
+        c.curFile = null;
+        c.curLayer = Integer.MIN_VALUE;
+      }
+      if (c.children != null) {
+        stack.addAll(c.children.values());
+      }
+    }
+  }
+
+  private Node node(byte[] path) {
+    Node n = root;
+    int start = 0;
+    for (int i = 0; i <= path.length; i++) {
+      if (i == path.length || path[i] == '/') {
+        if (i > start) {
+          n = n.child(new String(path, start, i - start, StandardCharsets.ISO_8859_1));
+        }
+        start = i + 1;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Checks, after the last layer, that every surviving hardlink found its target.
+   *
+   * @throws ImageException naming the first link whose target exists nowhere below it
+   */
+  void checkLinks() throws ImageException {
+    for (PendingLink p : allPending) {
+      if (p.link.forward == null && isReferencedByLive(p.link)) {
+        throw new ImageException(
+            p.where + "hardlink target does not exist in this or any lower layer (or was deleted first)");
+      }
+    }
+  }
+
+  private boolean isReferencedByLive(FileObject link) {
+    for (Record r : records) {
+      if (r.live && r.file != null) {
+        FileObject f = r.file;
+        while (f != null) {
+          if (f == link) {
+            return true;
+          }
+          f = f.forward;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The surviving records in output order: unsigned byte order of the path, so parents precede children. */
+  List<Record> liveRecordsSorted() {
+    List<Record> out = new ArrayList<>(records.size());
+    for (Record r : records) {
+      if (r.live) {
+        out.add(r);
+      }
+    }
+    out.sort((a, b) -> Arrays.compareUnsigned(a.path, b.path));
+    return out;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.ocisquash.squash;
+
+import dev.ocisquash.archive.OutputFormat;
+import dev.ocisquash.compress.Compression;
+import dev.ocisquash.model.Digest;
+
+/** What a squash did: sizes, counts and the identity of the written image. */
+public final class SquashResult {
+  private final long inputBytes;
+  private final long outputBytes;
+  private final int layersIn;
+  private final int layersOut;
+  private final long entriesRead;
+  private final long entriesWritten;
+  private final long shadowedEntries;
+  private final long whiteouts;
+  private final long promotedLinks;
+  private final Digest manifestDigest;
+  private final Digest diffId;
+  private final OutputFormat format;
+  private final Compression compression;
+
+  SquashResult(
+      long inputBytes,
+      long outputBytes,
+      int layersIn,
+      int layersOut,
+      long entriesRead,
+      long entriesWritten,
+      long shadowedEntries,
+      long whiteouts,
+      long promotedLinks,
+      Digest manifestDigest,
+      Digest diffId,
+      OutputFormat format,
+      Compression compression) {
+    this.inputBytes = inputBytes;
+    this.outputBytes = outputBytes;
+    this.layersIn = layersIn;
+    this.layersOut = layersOut;
+    this.entriesRead = entriesRead;
+    this.entriesWritten = entriesWritten;
+    this.shadowedEntries = shadowedEntries;
+    this.whiteouts = whiteouts;
+    this.promotedLinks = promotedLinks;
+    this.manifestDigest = manifestDigest;
+    this.diffId = diffId;
+    this.format = format;
+    this.compression = compression;
+  }
+
+  /** Size of the input (archive file, or sum of blobs for a layout directory). */
+  public long inputBytes() {
+    return inputBytes;
+  }
+
+  /** Size of the written output. */
+  public long outputBytes() {
+    return outputBytes;
+  }
+
+  /** Layers in the input image. */
+  public int layersIn() {
+    return layersIn;
+  }
+
+  /** Layers in the output image. */
+  public int layersOut() {
+    return layersOut;
+  }
+
+  /** Filesystem entries read from all squashed layers, markers included. */
+  public long entriesRead() {
+    return entriesRead;
+  }
+
+  /** Entries written to the new layer. */
+  public long entriesWritten() {
+    return entriesWritten;
+  }
+
+  /** Entries dropped because a higher layer overwrote or deleted them. */
+  public long shadowedEntries() {
+    return shadowedEntries;
+  }
+
+  /** Whiteout and opaque markers consumed. */
+  public long whiteouts() {
+    return whiteouts;
+  }
+
+  /** Hardlinks turned into regular files because their target was replaced or deleted above. */
+  public long promotedLinks() {
+    return promotedLinks;
+  }
+
+  /** Digest of the written image manifest. */
+  public Digest manifestDigest() {
+    return manifestDigest;
+  }
+
+  /** diff_id of the new layer. */
+  public Digest diffId() {
+    return diffId;
+  }
+
+  /** The output format used. */
+  public OutputFormat format() {
+    return format;
+  }
+
+  /** The layer compression used. */
+  public Compression compression() {
+    return compression;
+  }
+}
