@@ -63,4 +63,13 @@ final class ConfigRewriter {
     out.set("history", history);
     return out;
   }
+
+  /** Sets {@code created} of the config and of the last history entry (the one describing the new layer). */
+  static void setCreated(ObjectNode config, String created) {
+    config.put("created", created);
+    JsonNode h = config.get("history");
+    if (h != null && h.isArray() && h.size() > 0 && h.get(h.size() - 1).isObject()) {
+      ((ObjectNode) h.get(h.size() - 1)).put("created", created);
+    }
+  }
 }

@@ -25,6 +25,9 @@ public final class SquashOptions {
   private final int gzipLevel;
   private final int zstdLevel;
   private final Path tempDir;
+  private final SquashPoint squashPoint;
+  private final boolean allowNoop;
+  private final Long sourceDateEpoch;
 
   private SquashOptions(Builder b) {
     this.input = b.input;
@@ -35,6 +38,9 @@ public final class SquashOptions {
     this.gzipLevel = b.gzipLevel;
     this.zstdLevel = b.zstdLevel;
     this.tempDir = b.tempDir;
+    this.squashPoint = b.squashPoint;
+    this.allowNoop = b.allowNoop;
+    this.sourceDateEpoch = b.sourceDateEpoch;
   }
 
   /** Starts options that squash {@code input} into {@code output}. */
@@ -82,6 +88,24 @@ public final class SquashOptions {
     return tempDir;
   }
 
+  /** Which layers to squash; {@link SquashPoint#all()} by default. */
+  public SquashPoint squashPoint() {
+    return squashPoint;
+  }
+
+  /** Whether a squash point that leaves a single layer to squash is accepted (the layer is rewritten anyway). */
+  public boolean allowNoop() {
+    return allowNoop;
+  }
+
+  /**
+   * The SOURCE_DATE_EPOCH in seconds, or null: entry mtimes later than it are clamped to it, and it becomes the
+   * {@code created} time of the config and of the new history entry.
+   */
+  public Long sourceDateEpoch() {
+    return sourceDateEpoch;
+  }
+
   /** Builder for {@link SquashOptions}. */
   public static final class Builder {
     private final Path input;
@@ -92,6 +116,9 @@ public final class SquashOptions {
     private int gzipLevel = 6;
     private int zstdLevel = 3;
     private Path tempDir;
+    private SquashPoint squashPoint = SquashPoint.all();
+    private boolean allowNoop;
+    private Long sourceDateEpoch;
 
     private Builder(Path input, Path output) {
       this.input = Objects.requireNonNull(input, "input");
@@ -137,6 +164,24 @@ public final class SquashOptions {
     /** Sets the directory for temporary spool files (default: the output's directory). */
     public Builder tempDir(Path v) {
       tempDir = v;
+      return this;
+    }
+
+    /** Sets which layers to squash. */
+    public Builder squashPoint(SquashPoint v) {
+      squashPoint = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** Accepts a squash point that leaves only one layer to squash. */
+    public Builder allowNoop(boolean v) {
+      allowNoop = v;
+      return this;
+    }
+
+    /** Sets SOURCE_DATE_EPOCH (seconds), or null for none. */
+    public Builder sourceDateEpoch(Long v) {
+      sourceDateEpoch = v;
       return this;
     }
 

@@ -132,17 +132,28 @@ final class SquashPlanner {
   private final List<PendingLink> allPending = new ArrayList<>();
   private int pendingLinks;
   private int layer = Integer.MAX_VALUE;
+  private boolean keptLayer;
   private String layerLabel = "";
   private long shadowedEntries;
   private long whiteoutEntries;
 
   /** Starts the next layer down; indexes must decrease. */
   void beginLayer(int index, String label) {
+    beginLayer(index, label, false);
+  }
+
+  /**
+   * Starts the next layer down. In a {@code kept} layer (one below the squash point, copied unchanged to the
+   * output) records are still made, so the planner knows what the final tree takes from the kept layers, but
+   * content is asked for only when a hardlink of the squashed part needs an old version.
+   */
+  void beginLayer(int index, String label, boolean kept) {
     if (index >= layer) {
       throw new IllegalArgumentException("layers must be offered newest first");
     }
     layer = index;
     layerLabel = label;
+    keptLayer = kept;
   }
 
   /** Entries read so far that did not make it into the output because something above hid them. */
@@ -262,7 +273,7 @@ final class SquashPlanner {
     Record r = new Record(e, layer, file);
     n.record = r;
     records.add(r);
-    boolean needsContent = e.type() == TarEntryType.REGULAR;
+    boolean needsContent = e.type() == TarEntryType.REGULAR && (!keptLayer || neededByLink);
     return new Offer(needsContent ? file : null, true);
   }
 
@@ -448,7 +459,7 @@ final class SquashPlanner {
     return false;
   }
 
-  /** The surviving records in output order: unsigned byte order of the path, so parents precede children. */
+  /** The surviving records in output order (see {@link PathOrder}): parents precede children. */
   List<Record> liveRecordsSorted() {
     List<Record> out = new ArrayList<>(records.size());
     for (Record r : records) {
@@ -456,7 +467,55 @@ final class SquashPlanner {
         out.add(r);
       }
     }
-    out.sort((a, b) -> Arrays.compareUnsigned(a.path, b.path));
+    out.sort((a, b) -> PathOrder.compare(a.path, b.path));
     return out;
+  }
+
+  /** The live record at a path, or null; creates no state. */
+  Record liveRecordAt(byte[] path) {
+    Node n = find(path);
+    return n == null ? null : n.record;
+  }
+
+  /**
+   * Whether layers at or above {@code fromLayer} cut off what lower layers had below {@code path} (a whiteout, an
+   * opaque marker, or a non-directory that stood there for a while).
+   */
+  boolean lowerChildrenCut(byte[] path, int fromLayer) {
+    Node n = find(path);
+    return n != null && (n.hideAll >= fromLayer || n.hideChildren >= fromLayer);
+  }
+
+  /** Whether any live record lies strictly below {@code path}. */
+  boolean hasLiveDescendant(byte[] path) {
+    Node n = find(path);
+    if (n == null || n.children == null) {
+      return false;
+    }
+    List<Node> stack = new ArrayList<>(n.children.values());
+    while (!stack.isEmpty()) {
+      Node c = stack.remove(stack.size() - 1);
+      if (c.record != null) {
+        return true;
+      }
+      if (c.children != null) {
+        stack.addAll(c.children.values());
+      }
+    }
+    return false;
+  }
+
+  private Node find(byte[] path) {
+    Node n = root;
+    int start = 0;
+    for (int i = 0; i <= path.length && n != null; i++) {
+      if (i == path.length || path[i] == '/') {
+        if (i > start) {
+          n = n.children == null ? null : n.children.get(new String(path, start, i - start, StandardCharsets.ISO_8859_1));
+        }
+        start = i + 1;
+      }
+    }
+    return n;
   }
 }

@@ -1,0 +1,139 @@
+package dev.ocisquash.cli;
+
+import dev.ocisquash.archive.ImageSelector;
+import dev.ocisquash.archive.OutputFormat;
+import dev.ocisquash.compress.Compression;
+import dev.ocisquash.squash.SquashOptions;
+import dev.ocisquash.squash.SquashResult;
+import dev.ocisquash.squash.Squasher;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ocisquash squash IN -o OUT}: flatten an image's layers into one. */
+@Command(
+    name = "squash",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Flatten the layers of a saved image into one, exactly as a runtime would stack them.",
+      "IN is a docker/podman save tar (optionally gzip/zstd compressed), an oci-archive tar or an OCI layout"
+          + " directory."
+    })
+final class SquashCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "IN", description = "input image archive or OCI layout directory")
+  Path input;
+
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "OUT",
+      description = "output file (or directory for oci-dir); written atomically")
+  Path output;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FMT",
+      converter = FormatConverter.class,
+      description = "docker | oci | oci-dir (default: the input's family)")
+  OutputFormat format;
+
+  @Option(
+      names = "--compression",
+      paramLabel = "ALG",
+      converter = CompressionConverter.class,
+      description = "gzip | zstd | none (default: the input's layer compression)")
+  Compression compression;
+
+  @Option(names = "--ref", paramLabel = "NAME", description = "image to take from a multi-image archive")
+  String ref;
+
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "platform to take from an index")
+  String platform;
+
+  @Option(names = "--gzip-level", paramLabel = "N", description = "gzip level 1-9 (default ${DEFAULT-VALUE})")
+  int gzipLevel = 6;
+
+  @Option(names = "--zstd-level", paramLabel = "N", description = "zstd level 1-19 (default ${DEFAULT-VALUE})")
+  int zstdLevel = 3;
+
+  @Option(names = "--temp-dir", paramLabel = "DIR", description = "where spool files go (default: beside OUT)")
+  Path tempDir;
+
+  @Option(names = {"-q", "--quiet"}, description = "print nothing on success")
+  boolean quiet;
+
+  @Option(names = "--debug", description = "print stack traces on errors")
+  void debug(boolean on) {
+    ErrorHandler.debug = on;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    SquashOptions.Builder b =
+        SquashOptions.builder(input, output)
+            .selector(ImageSelector.of(ref, platform))
+            .gzipLevel(gzipLevel)
+            .zstdLevel(zstdLevel)
+            .tempDir(tempDir);
+    b.format(format).compression(compression);
+    long start = System.nanoTime();
+    SquashResult r = Squasher.squash(b.build());
+    double secs = (System.nanoTime() - start) / 1e9;
+    if (!quiet) {
+      System.out.println(Summary.of(input, output, r, secs));
+    }
+    return 0;
+  }
+
+  /** Parses --format values. */
+  static final class FormatConverter implements ITypeConverter<OutputFormat> {
+    @Override
+    public OutputFormat convert(String s) {
+      return parseFormat(s);
+    }
+  }
+
+  /** Parses --compression values. */
+  static final class CompressionConverter implements ITypeConverter<Compression> {
+    @Override
+    public Compression convert(String s) {
+      return parseCompression(s);
+    }
+  }
+
+  static OutputFormat parseFormat(String s) {
+    switch (s.toLowerCase(Locale.ROOT)) {
+      case "docker":
+        return OutputFormat.DOCKER;
+      case "oci":
+      case "oci-archive":
+        return OutputFormat.OCI;
+      case "oci-dir":
+      case "oci-layout":
+        return OutputFormat.OCI_DIR;
+      default:
+        throw new picocli.CommandLine.TypeConversionException(
+            "unknown format '" + s + "' (expected docker, oci or oci-dir)");
+    }
+  }
+
+  static Compression parseCompression(String s) {
+    switch (s.toLowerCase(Locale.ROOT)) {
+      case "gzip":
+      case "gz":
+        return Compression.GZIP;
+      case "zstd":
+        return Compression.ZSTD;
+      case "none":
+      case "uncompressed":
+        return Compression.NONE;
+      default:
+        throw new picocli.CommandLine.TypeConversionException(
+            "unknown compression '" + s + "' (expected gzip, zstd or none)");
+    }
+  }
+}

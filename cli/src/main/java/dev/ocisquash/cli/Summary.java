@@ -1,0 +1,61 @@
+package dev.ocisquash.cli;
+
+import dev.ocisquash.squash.SquashResult;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The human summary printed after a squash. */
+final class Summary {
+  private Summary() {}
+
+  static String of(Path in, Path out, SquashResult r, double seconds) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "squashed %s -> %s in %.1f s%n", in, out, seconds));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  size     %s -> %s (%s)%n",
+            human(r.inputBytes()),
+            human(r.outputBytes()),
+            percent(r.inputBytes(), r.outputBytes())));
+    sb.append(String.format(Locale.ROOT, "  layers   %d -> %d%n", r.layersIn(), r.layersOut()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  entries  %d read, %d written, %d dropped as shadowed, %d whiteouts applied, %d hardlinks promoted%n",
+            r.entriesRead(),
+            r.entriesWritten(),
+            r.shadowedEntries(),
+            r.whiteouts(),
+            r.promotedLinks()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  output   %s, %s layers, manifest %s",
+            r.format().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+            r.compression().name().toLowerCase(Locale.ROOT),
+            r.manifestDigest()));
+    return sb.toString();
+  }
+
+  static String human(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = bytes;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
+  static String percent(long before, long after) {
+    if (before == 0) {
+      return "n/a";
+    }
+    return String.format(Locale.ROOT, "%+.1f%%", (after - before) * 100.0 / before);
+  }
+}

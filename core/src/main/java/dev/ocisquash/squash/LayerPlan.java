@@ -1,0 +1,126 @@
+package dev.ocisquash.squash;
+
+import dev.ocisquash.tar.TarEntry;
+import dev.ocisquash.tar.TarEntryType;
+import dev.ocisquash.tar.Whiteouts;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the new layer holds, in output order: the surviving entries of the squashed layers and, when layers below
+ * the squash point are kept, the whiteout and opaque markers that still hide something in them. Pure: built from
+ * the planners' state without I/O.
+ */
+final class LayerPlan {
+  /** One entry of the new layer. */
+  static final class Item {
+    final byte[] path;
+    /** Directory or marker entry as written; for non-directories, the header as read. */
+    final TarEntry entry;
+    /** The object behind a non-directory (resolved through hardlinks); null for directories and markers. */
+    final FileObject file;
+    /** Whether this item is a whiteout or opaque marker. */
+    final boolean marker;
+    /** Whether the entry was a hardlink in the input (for the promoted-links count). */
+    final boolean wasLink;
+
+    Item(byte[] path, TarEntry entry, FileObject file, boolean marker, boolean wasLink) {
+      this.path = path;
+      this.entry = entry;
+      this.file = file;
+      this.marker = marker;
+      this.wasLink = wasLink;
+    }
+  }
+
+  final List<Item> records;
+  /** Objects that the kept layers already provide at a path: links in the new layer point there. */
+  final Map<FileObject, byte[]> inKeptLayers;
+
+  private LayerPlan(List<Item> records, Map<FileObject, byte[]> inKeptLayers) {
+    this.records = records;
+    this.inKeptLayers = inKeptLayers;
+  }
+
+  /**
+   * Builds the plan.
+   *
+   * @param planner the planner fed every layer (kept layers in kept mode)
+   * @param base a planner fed only the kept layers, or null for a full squash
+   * @param first index of the first squashed layer
+   */
+  static LayerPlan build(SquashPlanner planner, SquashPlanner base, int first) {
+    List<SquashPlanner.Record> all = planner.liveRecordsSorted();
+    Map<FileObject, byte[]> inKept = new IdentityHashMap<>();
+    List<Item> items = new ArrayList<>();
+    for (SquashPlanner.Record r : all) {
+      FileObject f = r.file == null ? null : r.file.resolve();
+      if (r.layer < first) {
+        if (f != null) {
+          inKept.putIfAbsent(f, r.path);
+        }
+        continue;
+      }
+      items.add(new Item(r.path, r.entry, f, false, r.entry.type() == TarEntryType.HARDLINK));
+    }
+    if (base != null) {
+      items.addAll(markers(planner, base, first));
+      items.sort((a, b) -> PathOrder.compare(a.path, b.path));
+    }
+    return new LayerPlan(items, inKept);
+  }
+
+  /**
+   * The markers that make (kept layers + new layer) unpack to the fully squashed tree: a whiteout for each path
+   * of the kept tree that the squash removed, collapsed to the highest such ancestor; an opaque marker for each
+   * directory that the squashed range emptied of lower content while the kept tree has children in it. Nothing
+   * below a path the new layer replaces with a non-directory needs a marker.
+   */
+  static List<Item> markers(SquashPlanner planner, SquashPlanner base, int first) {
+    List<Item> out = new ArrayList<>();
+    byte[] covered = null; // the last path whose kept subtree needs nothing more
+    for (SquashPlanner.Record b : base.liveRecordsSorted()) {
+      if (covered != null && isUnder(b.path, covered)) {
+        continue;
+      }
+      SquashPlanner.Record r = planner.liveRecordAt(b.path);
+      if (r == null) {
+        out.add(marker(Whiteouts.whiteoutFor(b.path)));
+        covered = b.path;
+      } else if (r.layer >= first) {
+        if (!r.isDirectory()) {
+          covered = b.path;
+        } else if (b.isDirectory()
+            && planner.lowerChildrenCut(b.path, first)
+            && base.hasLiveDescendant(b.path)) {
+          out.add(marker(Whiteouts.opaqueMarkerFor(b.path)));
+          covered = b.path;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Item marker(byte[] path) {
+    TarEntry e = TarEntry.builder(TarEntryType.REGULAR, path).mode(0).build();
+    return new Item(path, e, null, true, false);
+  }
+
+  /** Whether {@code path} lies strictly below {@code dir} ({@code ""} is the root). */
+  static boolean isUnder(byte[] path, byte[] dir) {
+    if (dir.length == 0) {
+      return path.length > 0;
+    }
+    if (path.length <= dir.length || path[dir.length] != '/') {
+      return false;
+    }
+    for (int i = 0; i < dir.length; i++) {
+      if (path[i] != dir[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,181 @@
+package dev.ocisquash.squash;
+
+import dev.ocisquash.ImageException;
+import dev.ocisquash.compress.Compression;
+import dev.ocisquash.compress.DeterministicGzipOutputStream;
+import dev.ocisquash.compress.ZstdCompressingStream;
+import dev.ocisquash.model.Digest;
+import dev.ocisquash.tar.TarEntry;
+import dev.ocisquash.tar.TarEntryType;
+import dev.ocisquash.tar.TarWriter;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Writes a {@link LayerPlan} as one tar layer, compressed, hashing the uncompressed bytes (diff_id) and the
+ * compressed bytes (blob digest) in the same pass. Hardlink groups are written with the first path in output
+ * order as the file and the others as links to it, so a link never precedes its target.
+ */
+final class LayerWriter {
+  private LayerWriter() {}
+
+  /** What was written. */
+  static final class Stats {
+    Digest diffId;
+    Digest digest;
+    long compressedSize;
+    long uncompressedSize;
+    long entries;
+    long promoted;
+  }
+
+  static Stats write(
+      LayerPlan plan,
+      Spool spool,
+      OutputStream file,
+      Compression compression,
+      int gzipLevel,
+      int zstdLevel,
+      Long sourceDateEpoch)
+      throws IOException {
+    byte[] scratch = new byte[1 << 20];
+    HashingStream compressed = new HashingStream(file);
+    OutputStream compressor;
+    switch (compression) {
+      case GZIP:
+        compressor = new DeterministicGzipOutputStream(compressed, gzipLevel);
+        break;
+      case ZSTD:
+        compressor = ZstdCompressingStream.open(compressed, zstdLevel, 0);
+        break;
+      default:
+        compressor = null;
+        break;
+    }
+    HashingStream uncompressed = compressor == null ? compressed : new HashingStream(compressor);
+    TarWriter tar = new TarWriter(uncompressed);
+    Stats stats = new Stats();
+    OutputStream content = tar.contentStream();
+    for (LayerPlan.Item it : plan.records) {
+      stats.entries++;
+      if (it.file == null) {
+        tar.putEntry(clamp(it.entry, sourceDateEpoch));
+        tar.closeEntry();
+        continue;
+      }
+      FileObject f = it.file;
+      byte[] inKept = plan.inKeptLayers.get(f);
+      if (inKept != null) {
+        tar.putEntry(clamp(hardlink(f.entry, it.path, inKept), sourceDateEpoch));
+        tar.closeEntry();
+      } else if (f.writtenPath == null) {
+        f.writtenPath = it.path;
+        TarEntry e = renamed(f.entry, it.path);
+        if (it.wasLink) {
+          stats.promoted++;
+        }
+        tar.putEntry(clamp(e, sourceDateEpoch));
+        if (e.size() > 0) {
+          if (f.content == null || !f.content.isSpooled()) {
+            throw new ImageException(
+                ImageException.where(null, null, e.path(), "internal error: content was not captured"));
+          }
+          spool.copyTo(f.content.spoolOffset, e.size(), content, scratch);
+        }
+        tar.closeEntry();
+      } else {
+        tar.putEntry(clamp(hardlink(f.entry, it.path, f.writtenPath), sourceDateEpoch));
+        tar.closeEntry();
+      }
+    }
+    tar.finish();
+    uncompressed.flush();
+    if (compressor != null) {
+      compressor.close(); // finishes the compressed stream; HashingStream does not close the file
+    }
+    compressed.flush();
+    stats.uncompressedSize = uncompressed.count;
+    stats.diffId = uncompressed.digest();
+    stats.digest = uncompressed == compressed ? stats.diffId : compressed.digest();
+    stats.compressedSize = compressed.count;
+    return stats;
+  }
+
+  private static TarEntry clamp(TarEntry e, Long epoch) {
+    if (epoch == null || e.mtimeSeconds() < epoch || (e.mtimeSeconds() == epoch && e.mtimeNanos() == 0)) {
+      return e;
+    }
+    return e.toBuilder().mtime(epoch, 0).build();
+  }
+
+  private static TarEntry renamed(TarEntry e, byte[] path) {
+    if (Arrays.equals(e.pathBytes(), path)) {
+      return e;
+    }
+    TarEntry.Builder b = e.toBuilder().path(path);
+    if (e.paxExtras().containsKey("GNU.sparse.name")) {
+      b.paxExtra("GNU.sparse.name", path);
+    }
+    return b.build();
+  }
+
+  /** A link entry carrying the object's metadata, xattrs included, so any extractor sets the same inode state. */
+  private static TarEntry hardlink(TarEntry owner, byte[] path, byte[] target) {
+    TarEntry.Builder b =
+        TarEntry.builder(TarEntryType.HARDLINK, path)
+            .linkTarget(target)
+            .mode(owner.mode())
+            .uid(owner.uid())
+            .gid(owner.gid())
+            .userName(owner.userName())
+            .groupName(owner.groupName())
+            .mtime(owner.mtimeSeconds(), owner.mtimeNanos());
+    for (Map.Entry<String, byte[]> x : owner.xattrs().entrySet()) {
+      b.xattr(x.getKey(), x.getValue());
+    }
+    return b.build();
+  }
+
+  /** Counts and hashes bytes on their way to the wrapped stream; never closes it. */
+  static final class HashingStream extends FilterOutputStream {
+    private final MessageDigest sha;
+    long count;
+
+    HashingStream(OutputStream out) {
+      super(out);
+      try {
+        sha = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      sha.update((byte) b);
+      count++;
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      sha.update(b, off, len);
+      count += len;
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      flush();
+    }
+
+    Digest digest() {
+      return Digest.sha256(sha.digest());
+    }
+  }
+}
