@@ -45,10 +45,10 @@ public class DeterministicGzipOutputStream extends FilterOutputStream {
 
   @Override
   public void write(int b) throws IOException {
+    ensureOpen();
     if (inCount == inBuf.length) {
       drainInput();
     }
-    ensureOpen();
     inBuf[inCount++] = (byte) b;
   }
 
