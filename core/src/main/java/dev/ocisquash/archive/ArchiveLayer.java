@@ -137,7 +137,8 @@ final class ArchiveLayer implements SourceLayer {
     return store.open(location);
   }
 
-  private void checkPresent() throws IOException {
+  /** Fails with the standard "is missing" message unless the blob is in the input. */
+  void checkPresent() throws IOException {
     if (!store.exists(location)) {
       throw new ImageException(
           ImageException.where(

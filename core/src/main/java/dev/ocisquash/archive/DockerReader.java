@@ -176,7 +176,12 @@ final class DockerReader {
           mediaType = d.mediaType;
         }
       }
-      layers.add(new ArchiveLayer(store, i, path, diffIds.get(i), declared, size, mediaType));
+      ArchiveLayer layer =
+          new ArchiveLayer(store, i, path, diffIds.get(i), declared, size, mediaType);
+      if (!dev.ocisquash.model.MediaTypes.isForeignLayer(mediaType)) {
+        layer.checkPresent(); // fail early, before any output is written
+      }
+      layers.add(layer);
     }
     return new ArchiveImage(
         store, ArchiveFamily.DOCKER, e.config, e.configDigest, e.configSize, manifest, e.tags, layers);

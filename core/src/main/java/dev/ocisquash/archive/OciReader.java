@@ -194,7 +194,12 @@ final class OciReader {
     List<SourceLayer> layers = new ArrayList<>();
     for (int i = 0; i < layerDescs.size(); i++) {
       Descriptor l = layerDescs.get(i);
-      layers.add(new ArchiveLayer(store, i, l.path(), diffIds.get(i), l.digest, l.size, l.mediaType));
+      ArchiveLayer layer =
+          new ArchiveLayer(store, i, l.path(), diffIds.get(i), l.digest, l.size, l.mediaType);
+      if (!dev.ocisquash.model.MediaTypes.isForeignLayer(l.mediaType)) {
+        layer.checkPresent(); // fail early, before any output is written
+      }
+      layers.add(layer);
     }
     return new ArchiveImage(
         store, ArchiveFamily.OCI, config, cfgDesc.digest, cfgDesc.size, manifest.deepCopy(), names, layers);

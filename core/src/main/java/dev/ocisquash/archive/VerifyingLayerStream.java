@@ -122,6 +122,23 @@ final class VerifyingLayerStream extends LayerStream {
   }
 
   private ImageException corrupt(IOException e) {
+    // A damaged blob usually breaks the decompressor first; when the manifest declares a digest, the digest
+    // mismatch is the more precise report, so prefer it.
+    Digest declared = layer.declaredDigest();
+    if (declared != null) {
+      try {
+        byte[] buf = new byte[16 * 1024];
+        while (raw.read(buf, 0, buf.length) >= 0) {
+          // drain
+        }
+        Digest blob = toDigest(declared.algorithm(), raw.hash.digest());
+        if (!declared.equals(blob)) {
+          return fail("blob digest mismatch: manifest says " + declared + ", content is " + blob);
+        }
+      } catch (IOException ignored) {
+        // fall through to the decompression error
+      }
+    }
     String c = Codecs.name(compression);
     String msg = e.getMessage() == null ? "" : e.getMessage();
     boolean truncated =
