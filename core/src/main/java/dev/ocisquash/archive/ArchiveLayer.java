@@ -1,0 +1,153 @@
+package dev.ocisquash.archive;
+
+import dev.ocisquash.ImageException;
+import dev.ocisquash.compress.Compression;
+import dev.ocisquash.model.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** A layer of an image read from a {@link BlobStore}. */
+final class ArchiveLayer implements SourceLayer {
+  private final BlobStore store;
+  private final int index;
+  private final String location;
+  private final Digest diffId;
+  private final Digest declaredDigest;
+  private final long declaredSize;
+  private final String mediaType;
+  private volatile Digest computedDigest;
+  private volatile Compression compression;
+
+  /**
+   * @param declaredDigest the digest the manifest (or a {@code blobs/sha256/<hex>} path) promises, or null for
+   *     legacy docker layers whose digest is computed on demand
+   * @param declaredSize the size the manifest promises, or -1
+   */
+  ArchiveLayer(
+      BlobStore store,
+      int index,
+      String location,
+      Digest diffId,
+      Digest declaredDigest,
+      long declaredSize,
+      String mediaType) {
+    this.store = store;
+    this.index = index;
+    this.location = location;
+    this.diffId = diffId;
+    this.declaredDigest = declaredDigest;
+    this.declaredSize = declaredSize;
+    this.mediaType = mediaType;
+  }
+
+  @Override
+  public int index() {
+    return index;
+  }
+
+  /** {@inheritDoc} The number counts from 1, bottom first, as people count; {@link #index()} counts from 0. */
+  @Override
+  public String label() {
+    Digest d = declaredDigest != null ? declaredDigest : diffId;
+    String text = d.toString();
+    int cut = d.algorithm().length() + 1 + 12;
+    return "layer " + (index + 1) + " (" + text.substring(0, Math.min(cut, text.length())) + ")";
+  }
+
+  @Override
+  public String location() {
+    return location;
+  }
+
+  @Override
+  public Digest diffId() {
+    return diffId;
+  }
+
+  Digest declaredDigest() {
+    return declaredDigest;
+  }
+
+  long declaredSize() {
+    return declaredSize;
+  }
+
+  String display() {
+    return store.display();
+  }
+
+  void rememberDigest(Digest d) {
+    if (computedDigest == null) {
+      computedDigest = d;
+    }
+  }
+
+  /** {@inheritDoc} For legacy docker layers this hashes the whole file the first time; the result is cached. */
+  @Override
+  public Digest blobDigest() throws IOException {
+    if (declaredDigest != null) {
+      return declaredDigest;
+    }
+    Digest d = computedDigest;
+    if (d == null) {
+      VerifyingLayerStream.HashingInputStream h =
+          new VerifyingLayerStream.HashingInputStream(openRaw(), "SHA-256");
+      try (h) {
+        byte[] buf = new byte[64 * 1024];
+        while (h.read(buf, 0, buf.length) >= 0) {
+          // hash everything
+        }
+      }
+      d = VerifyingLayerStream.toDigest("sha256", h.hash.digest());
+      computedDigest = d;
+    }
+    return d;
+  }
+
+  @Override
+  public long blobSize() throws IOException {
+    checkPresent();
+    return store.size(location);
+  }
+
+  @Override
+  public String declaredMediaType() {
+    return mediaType;
+  }
+
+  @Override
+  public Compression compression() throws IOException {
+    Compression c = compression;
+    if (c == null) {
+      c = Codecs.sniff(openRaw());
+      compression = c;
+    }
+    return c;
+  }
+
+  @Override
+  public LayerStream open() throws IOException {
+    Compression c = compression();
+    return new VerifyingLayerStream(this, openRaw(), c);
+  }
+
+  @Override
+  public InputStream openRaw() throws IOException {
+    checkPresent();
+    return store.open(location);
+  }
+
+  /** Fails with the standard "is missing" message unless the blob is in the input. */
+  void checkPresent() throws IOException {
+    if (!store.exists(location)) {
+      throw new ImageException(
+          ImageException.where(
+              store.display(), null, null, "blob " + location + " (layer " + (index + 1) + ") is missing"));
+    }
+  }
+
+  @Override
+  public String toString() {
+    return label();
+  }
+}

@@ -1,0 +1,36 @@
+package dev.ocisquash.archive;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Read-only access to the members of an input: a tar read in place, or a directory. Paths are archive-relative
+ * with {@code /} separators. Implementations refuse paths that would leave the input.
+ */
+interface BlobStore extends Closeable {
+  /** True when a regular member exists at the path (after following links). */
+  boolean exists(String path) throws IOException;
+
+  /** Size in bytes of the member. */
+  long size(String path) throws IOException;
+
+  /** Opens the member's bytes. Streams are independent and may be open at the same time. */
+  InputStream open(String path) throws IOException;
+
+  /** Reads a small member whole, refusing anything larger than {@code limit} bytes. */
+  default byte[] readSmall(String path, int limit) throws IOException {
+    long size = size(path);
+    if (size > limit) {
+      throw new dev.ocisquash.ImageException(
+          dev.ocisquash.ImageException.where(
+              display(), null, null, path + " is " + size + " bytes, too large for a JSON document"));
+    }
+    try (InputStream in = open(path)) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** The input as the user named it, for messages. */
+  String display();
+}

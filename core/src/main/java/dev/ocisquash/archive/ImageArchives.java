@@ -1,0 +1,124 @@
+package dev.ocisquash.archive;
+
+import dev.ocisquash.ImageException;
+import dev.ocisquash.compress.Compression;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Opens image inputs. The kind of input is detected from its content, never from its name:
+ *
+ * <ul>
+ *   <li>a directory with {@code oci-layout} and {@code index.json} is an OCI layout (a directory with {@code
+ *       manifest.json} is read as an unpacked docker save);
+ *   <li>a file starting with gzip or zstd magic is decompressed once to a temporary file in {@code
+ *       java.io.tmpdir}, which is deleted when the returned image is closed; it is then read as a plain tar;
+ *   <li>a plain tar is indexed in one pass over its headers and read in place. If it holds {@code manifest.json}
+ *       it is a docker archive (this covers Docker 25+, which also writes an OCI layout), otherwise {@code
+ *       index.json} plus {@code oci-layout} make it an oci-archive.
+ * </ul>
+ *
+ * The input is never modified, and reading streams: memory does not grow with blob sizes.
+ */
+public final class ImageArchives {
+  private ImageArchives() {}
+
+  /**
+   * Opens the image that {@code selector} picks from {@code input}.
+   *
+   * @throws ImageException when the input is not an image archive, is corrupt, or the selection is missing or
+   *     ambiguous (the message lists the choices)
+   */
+  public static SourceImage open(Path input, ImageSelector selector) throws IOException {
+    String display = input.toString();
+    BlobStore store = null;
+    Path temp = null;
+    boolean ok = false;
+    try {
+      if (Files.isDirectory(input)) {
+        store = new DirBlobStore(input, display);
+      } else if (Files.isRegularFile(input)) {
+        Path tar = input;
+        Compression outer = sniffFile(input);
+        if (outer != Compression.NONE) {
+          temp = Files.createTempFile("ocisquash-input-", ".tar");
+          decompressTo(input, outer, temp, display);
+          tar = temp;
+        }
+        byte[] head = new byte[512];
+        int n;
+        try (InputStream in = Files.newInputStream(tar)) {
+          n = in.readNBytes(head, 0, head.length);
+        }
+        if (!TarBlobStore.looksLikeTar(head, n)) {
+          throw new ImageException(
+              ImageException.where(
+                  display, null, null, "not an image archive: neither a tar nor an OCI layout directory"));
+        }
+        store = TarBlobStore.open(tar, display);
+      } else if (!Files.exists(input)) {
+        throw new ImageException(ImageException.where(display, null, null, "no such file or directory"));
+      } else {
+        throw new ImageException(ImageException.where(display, null, null, "not a regular file or directory"));
+      }
+      ArchiveImage image;
+      if (store.exists("manifest.json")) {
+        image = new DockerReader(store).read(selector);
+      } else if (store.exists("index.json") && store.exists("oci-layout")) {
+        image = new OciReader(store).read(selector);
+      } else {
+        throw new ImageException(
+            ImageException.where(
+                display,
+                null,
+                null,
+                "not an image archive: no manifest.json (docker archive) nor oci-layout and index.json (OCI)"));
+      }
+      image.deleteOnClose(temp);
+      ok = true;
+      return image;
+    } catch (NoSuchFileException e) {
+      throw new ImageException(ImageException.where(display, null, null, "no such file: " + e.getFile()), e);
+    } finally {
+      if (!ok) {
+        if (store != null) {
+          store.close();
+        }
+        if (temp != null) {
+          Files.deleteIfExists(temp);
+        }
+      }
+    }
+  }
+
+  private static Compression sniffFile(Path file) throws IOException {
+    return Codecs.sniff(Files.newInputStream(file));
+  }
+
+  private static void decompressTo(Path input, Compression c, Path temp, String display) throws IOException {
+    try (InputStream raw = Files.newInputStream(input);
+        OutputStream out = Files.newOutputStream(temp)) {
+      InputStream in;
+      try {
+        in = Codecs.decompress(raw, c);
+        in.transferTo(out);
+      } catch (IOException e) {
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        boolean truncated = e instanceof java.io.EOFException || msg.contains("Unexpected end")
+            || msg.toLowerCase(java.util.Locale.ROOT).contains("truncated");
+        throw new ImageException(
+            ImageException.where(
+                display,
+                null,
+                null,
+                (truncated ? "truncated " : "corrupt ") + Codecs.name(c) + " archive"
+                    + (truncated ? "" : " (" + VerifyingLayerStream.oneLine(msg) + ")")),
+            e);
+      }
+    }
+  }
+}

@@ -1,0 +1,331 @@
+package dev.ocisquash.archive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocisquash.ImageException;
+import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.Json;
+import dev.ocisquash.model.MediaTypes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Writes an image as a docker-archive, an oci-archive or an OCI layout directory.
+ *
+ * <p>Output is reproducible: members in a fixed order, directories before their contents, mtime 0 (or the given
+ * epoch), uid/gid 0, mode 0644 for files and 0755 for directories, and JSON serialised canonically. Output is
+ * atomic: everything goes to {@code .<name>.tmp-<random>} beside the destination, which is renamed into place
+ * only when complete and deleted on any failure, so a crash never leaves a half-written image under the real
+ * name.
+ *
+ * <p>{@link OutputFormat#DOCKER} is written the way Docker 25+ does: blobs under {@code blobs/sha256/}, a {@code
+ * manifest.json} and {@code repositories} for docker/podman/skopeo loaders, plus {@code index.json} and {@code
+ * oci-layout}, so the same file is also a valid OCI layout carrying the real manifest.
+ */
+public final class ImageWriter {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private ImageWriter() {}
+
+  /** Writes with mtime 0. See {@link #write(Path, OutputFormat, ObjectNode, ObjectNode, List, List, long)}. */
+  public static WrittenImage write(
+      Path output,
+      OutputFormat format,
+      ObjectNode config,
+      ObjectNode manifestTemplate,
+      List<OutputLayer> layers,
+      List<String> names)
+      throws IOException {
+    return write(output, format, config, manifestTemplate, layers, names, 0L);
+  }
+
+  /**
+   * Writes the image.
+   *
+   * @param config the final config; the caller has set {@code rootfs.diff_ids}. It is serialised as is, once.
+   * @param manifestTemplate the input manifest or null; its annotations and unknown fields are kept, while
+   *     schemaVersion, mediaType, config and layers are replaced
+   * @param layers bottom first
+   * @param names image names such as {@code docker.io/library/foo:bar}; may be empty
+   * @param mtimeEpochSeconds the modification time of every member
+   * @throws ImageException when a copied layer does not match its digest or size, or an OCI_DIR destination
+   *     exists
+   */
+  public static WrittenImage write(
+      Path output,
+      OutputFormat format,
+      ObjectNode config,
+      ObjectNode manifestTemplate,
+      List<OutputLayer> layers,
+      List<String> names,
+      long mtimeEpochSeconds)
+      throws IOException {
+    Objects.requireNonNull(output, "output");
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(config, "config");
+    byte[] configBytes = Json.canonicalBytes(config);
+    Digest configDigest = Descriptor.digestOf("sha256", configBytes);
+    ObjectNode manifest = buildManifest(manifestTemplate, configDigest, configBytes.length, layers);
+    byte[] manifestBytes = Json.canonicalBytes(manifest);
+    Digest manifestDigest = Descriptor.digestOf("sha256", manifestBytes);
+
+    Path abs = output.toAbsolutePath();
+    Path parent = abs.getParent();
+    String base = abs.getFileName().toString();
+    if (format == OutputFormat.OCI_DIR && Files.exists(abs)) {
+      throw new ImageException(ImageException.where(output.toString(), null, null, "destination already exists"));
+    }
+    Path temp = parent.resolve("." + base + ".tmp-" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
+    boolean ok = false;
+    try {
+      long bytes;
+      try (OutputSink sink =
+          format == OutputFormat.OCI_DIR
+              ? new OutputSink.Dir(temp, mtimeEpochSeconds)
+              : new OutputSink.Tar(temp, mtimeEpochSeconds)) {
+        writeMembers(
+            sink, format, configBytes, configDigest, manifestBytes, manifestDigest, layers, names, output);
+        sink.finish();
+        bytes = sink.bytes();
+      }
+      try {
+        Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+      ok = true;
+      return new WrittenImage(configDigest, manifestDigest, bytes);
+    } finally {
+      if (!ok) {
+        deleteRecursively(temp);
+      }
+    }
+  }
+
+  /**
+   * Refuses to write over the input: the input is read while the output is written, and the rename would
+   * destroy it.
+   *
+   * @throws ImageException when both paths name the same file
+   */
+  public static void checkNotSameFile(Path in, Path out) throws IOException {
+    boolean same;
+    if (Files.exists(in) && Files.exists(out)) {
+      same = Files.isSameFile(in, out);
+    } else {
+      same = in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
+    }
+    if (same) {
+      throw new ImageException(
+          ImageException.where(out.toString(), null, null, "output is the input; write to another file"));
+    }
+  }
+
+  private static ObjectNode buildManifest(
+      ObjectNode template, Digest configDigest, long configSize, List<OutputLayer> layers) {
+    ObjectNode m = Json.object();
+    m.put("schemaVersion", 2);
+    m.put("mediaType", MediaTypes.OCI_MANIFEST);
+    ObjectNode c = m.putObject("config");
+    c.put("mediaType", MediaTypes.OCI_CONFIG);
+    c.put("digest", configDigest.toString());
+    c.put("size", configSize);
+    ArrayNode ls = m.putArray("layers");
+    for (OutputLayer l : layers) {
+      ObjectNode d = ls.addObject();
+      d.put("mediaType", l.mediaType());
+      d.put("digest", l.digest().toString());
+      d.put("size", l.size());
+    }
+    if (template != null) {
+      Iterator<Map.Entry<String, JsonNode>> it = template.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!m.has(e.getKey())) {
+          m.set(e.getKey(), e.getValue().deepCopy());
+        }
+      }
+    }
+    return m;
+  }
+
+  private static void writeMembers(
+      OutputSink sink,
+      OutputFormat format,
+      byte[] configBytes,
+      Digest configDigest,
+      byte[] manifestBytes,
+      Digest manifestDigest,
+      List<OutputLayer> layers,
+      List<String> names,
+      Path output)
+      throws IOException {
+    sink.dir("blobs");
+    sink.dir("blobs/sha256");
+    Set<Digest> written = new HashSet<>();
+    for (OutputLayer l : layers) {
+      if (!l.digest().algorithm().equals("sha256")) {
+        throw new ImageException(
+            ImageException.where(output.toString(), null, null, "only sha256 layer digests can be written"));
+      }
+      if (written.add(l.digest())) {
+        writeLayer(sink, l, output);
+      }
+    }
+    if (written.add(configDigest)) {
+      sink.file(blob(configDigest), configBytes);
+    }
+    if (written.add(manifestDigest)) {
+      sink.file(blob(manifestDigest), manifestBytes);
+    }
+    sink.file("index.json", Json.canonicalBytes(index(manifestDigest, manifestBytes.length, names)));
+    if (format == OutputFormat.DOCKER) {
+      sink.file("manifest.json", Json.canonicalBytes(dockerManifest(configDigest, layers, names)));
+    }
+    ObjectNode layout = Json.object().put("imageLayoutVersion", "1.0.0");
+    sink.file("oci-layout", Json.canonicalBytes(layout));
+    if (format == OutputFormat.DOCKER) {
+      sink.file("repositories", Json.canonicalBytes(repositories(layers, names)));
+    }
+  }
+
+  private static void writeLayer(OutputSink sink, OutputLayer l, Path output) throws IOException {
+    String name = blob(l.digest());
+    if (l.blobFile() != null) {
+      sink.file(name, l.blobFile(), l.size());
+      return;
+    }
+    SourceLayer src = l.source();
+    VerifyingLayerStream.HashingInputStream in =
+        new VerifyingLayerStream.HashingInputStream(src.openRaw(), l.digest().jdkAlgorithm());
+    try (in) {
+      sink.file(name, in, l.size());
+    } catch (IOException e) {
+      if (e instanceof ImageException) {
+        throw e;
+      }
+      throw new ImageException(
+          ImageException.where(src.location(), src.label(), null, "cannot copy layer: " + e.getMessage()), e);
+    }
+    Digest actual = VerifyingLayerStream.toDigest(l.digest().algorithm(), in.hash.digest());
+    if (!actual.equals(l.digest())) {
+      throw new ImageException(
+          ImageException.where(
+              src.location(),
+              src.label(),
+              null,
+              "blob digest mismatch while copying: expected " + l.digest() + ", content is " + actual));
+    }
+  }
+
+  private static String blob(Digest d) {
+    return "blobs/" + d.algorithm() + "/" + d.hex();
+  }
+
+  private static ObjectNode index(Digest manifestDigest, long size, List<String> names) {
+    ObjectNode idx = Json.object();
+    idx.put("schemaVersion", 2);
+    idx.put("mediaType", MediaTypes.OCI_INDEX);
+    ArrayNode ms = idx.putArray("manifests");
+    List<String> ns = names == null || names.isEmpty() ? java.util.Collections.singletonList(null) : names;
+    for (String n : ns) {
+      ObjectNode d = ms.addObject();
+      d.put("mediaType", MediaTypes.OCI_MANIFEST);
+      d.put("digest", manifestDigest.toString());
+      d.put("size", size);
+      if (n != null) {
+        ObjectNode a = d.putObject("annotations");
+        a.put(MediaTypes.ANNOTATION_CONTAINERD_NAME, n);
+        a.put(MediaTypes.ANNOTATION_REF_NAME, tagOf(n));
+      }
+    }
+    return idx;
+  }
+
+  /** The tag of a name ({@code latest} when it has none): the OCI ref name form. */
+  static String tagOf(String name) {
+    String n = name;
+    int at = n.indexOf('@');
+    if (at >= 0) {
+      n = n.substring(0, at);
+    }
+    int colon = n.lastIndexOf(':');
+    return colon > n.lastIndexOf('/') ? n.substring(colon + 1) : "latest";
+  }
+
+  private static String repoOf(String name) {
+    int colon = name.lastIndexOf(':');
+    return colon > name.lastIndexOf('/') ? name.substring(0, colon) : name;
+  }
+
+  private static List<String> repoTags(List<String> names) {
+    List<String> out = new ArrayList<>();
+    if (names != null) {
+      for (String n : names) {
+        if (n.contains("@")) {
+          continue; // a digest reference cannot be a docker tag
+        }
+        out.add(repoOf(n) + ":" + tagOf(n));
+      }
+    }
+    return out;
+  }
+
+  private static JsonNode dockerManifest(Digest configDigest, List<OutputLayer> layers, List<String> names) {
+    ArrayNode arr = Json.array();
+    ObjectNode e = arr.addObject();
+    e.put("Config", blob(configDigest));
+    List<String> tags = repoTags(names);
+    if (tags.isEmpty()) {
+      e.putNull("RepoTags");
+    } else {
+      ArrayNode t = e.putArray("RepoTags");
+      tags.forEach(t::add);
+    }
+    ArrayNode ls = e.putArray("Layers");
+    for (OutputLayer l : layers) {
+      ls.add(blob(l.digest()));
+    }
+    return arr;
+  }
+
+  private static JsonNode repositories(List<OutputLayer> layers, List<String> names) {
+    ObjectNode repos = Json.object();
+    if (layers.isEmpty()) {
+      return repos;
+    }
+    String top = layers.get(layers.size() - 1).digest().hex();
+    Map<String, ObjectNode> byRepo = new LinkedHashMap<>();
+    for (String t : repoTags(names)) {
+      byRepo.computeIfAbsent(repoOf(t), r -> repos.putObject(r)).put(tagOf(t), top);
+    }
+    return repos;
+  }
+
+  private static void deleteRecursively(Path p) throws IOException {
+    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(x);
+      }
+    }
+  }
+}

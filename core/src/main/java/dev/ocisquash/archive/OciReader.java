@@ -1,0 +1,229 @@
+package dev.ocisquash.archive;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocisquash.ImageException;
+import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.MediaTypes;
+import dev.ocisquash.model.Platform;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads one image from an OCI image layout (directory or oci-archive tar). */
+final class OciReader {
+  private static final int MAX_DEPTH = 8;
+
+  /** One runnable manifest found by walking index.json. */
+  static final class Candidate {
+    final Descriptor desc;
+    final List<String> fullNames = new ArrayList<>();
+    final List<String> shortNames = new ArrayList<>();
+    Platform platform;
+    boolean present;
+
+    Candidate(Descriptor desc) {
+      this.desc = desc;
+    }
+
+    String choice() {
+      String ref =
+          !fullNames.isEmpty() ? String.join(",", fullNames)
+              : !shortNames.isEmpty() ? String.join(",", shortNames) : "-";
+      return "ref=" + ref + " platform=" + (platform == null ? "?" : platform) + " digest=" + desc.digest;
+    }
+
+    List<String> names() {
+      return !fullNames.isEmpty() ? fullNames : shortNames;
+    }
+  }
+
+  private final BlobStore store;
+  private final String display;
+  private final Map<String, ObjectNode> verified = new HashMap<>();
+
+  OciReader(BlobStore store) {
+    this.store = store;
+    this.display = store.display();
+  }
+
+  /** All manifests reachable from index.json that could be the wanted image (attestations left out). */
+  List<Candidate> candidates() throws IOException {
+    JsonNode index = Descriptor.readJson(store, "index.json");
+    if (!index.isObject()) {
+      throw Descriptor.bad(display, "index.json", "not a JSON object");
+    }
+    Map<Digest, Candidate> byDigest = new LinkedHashMap<>();
+    walk(index, "index.json", null, null, byDigest, 0);
+    List<Candidate> all = new ArrayList<>(byDigest.values());
+    boolean anyPresent = false;
+    for (Candidate c : all) {
+      c.present = store.exists(c.desc.path());
+      anyPresent |= c.present;
+    }
+    if (anyPresent) {
+      // containerd saves only the current platform's blobs but keeps the full index: skip the others.
+      all.removeIf(c -> !c.present);
+    }
+    return all;
+  }
+
+  private void walk(
+      JsonNode doc, String where, String fullName, String shortName, Map<Digest, Candidate> out, int depth)
+      throws IOException {
+    if (depth > MAX_DEPTH) {
+      throw Descriptor.bad(display, where, "image indexes nested too deeply");
+    }
+    for (Descriptor d : Descriptor.list(display, where, doc, "manifests")) {
+      String full = d.annotation(MediaTypes.ANNOTATION_CONTAINERD_NAME);
+      String shortN = d.annotation(MediaTypes.ANNOTATION_REF_NAME);
+      if (full == null && shortN == null) {
+        full = fullName;
+        shortN = shortName;
+      }
+      Platform p = Platform.fromJson(d.node.get("platform"));
+      if ((p != null && p.isAttestation())
+          || "attestation-manifest".equals(d.annotation("vnd.docker.reference.type"))) {
+        continue;
+      }
+      if (MediaTypes.isIndex(d.mediaType)) {
+        if (store.exists(d.path())) {
+          ObjectNode child = Descriptor.readBlobJson(store, d, "index", verified);
+          walk(child, d.path(), full, shortN, out, depth + 1);
+        }
+        continue;
+      }
+      if (d.mediaType != null && !MediaTypes.isManifest(d.mediaType)) {
+        continue; // artifacts and other non-image content
+      }
+      Candidate c = out.computeIfAbsent(d.digest, k -> new Candidate(d));
+      if (full != null && !c.fullNames.contains(full)) {
+        c.fullNames.add(full);
+      }
+      if (shortN != null && !c.shortNames.contains(shortN)) {
+        c.shortNames.add(shortN);
+      }
+      if (c.platform == null) {
+        c.platform = p;
+      }
+    }
+  }
+
+  /** Picks the image the selector names and loads it. */
+  ArchiveImage read(ImageSelector selector) throws IOException {
+    List<Candidate> all = candidates();
+    if (all.isEmpty()) {
+      throw new ImageException(ImageException.where(display, null, null, "index.json lists no image manifests"));
+    }
+    List<Candidate> chosen = new ArrayList<>(all);
+    if (selector.ref() != null) {
+      chosen.removeIf(c -> !RefNames.matches(selector.ref(), c.fullNames, c.shortNames));
+    }
+    if (selector.platform() != null) {
+      Platform wanted = parsePlatform(display, selector.platform());
+      List<Candidate> keep = new ArrayList<>();
+      for (Candidate c : chosen) {
+        if (c.platform == null && c.present) {
+          c.platform = Platform.fromJson(loadConfig(loadManifest(c.desc)));
+        }
+        if (wanted.matches(c.platform)) {
+          keep.add(c);
+        }
+      }
+      chosen = keep;
+    }
+    Candidate pick = single(display, selector, chosen, all, Candidate::choice);
+    ObjectNode manifest = loadManifest(pick.desc);
+    return load(manifest, pick.names());
+  }
+
+  static Platform parsePlatform(String display, String text) throws ImageException {
+    try {
+      return Platform.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ImageException(ImageException.where(display, null, null, e.getMessage()));
+    }
+  }
+
+  /** Returns the one element of {@code chosen}, or throws listing the choices. */
+  static <T> T single(
+      String display, ImageSelector sel, List<T> chosen, List<T> all, java.util.function.Function<T, String> fmt)
+      throws ImageException {
+    if (chosen.size() == 1) {
+      return chosen.get(0);
+    }
+    List<String> lines = new ArrayList<>();
+    for (T t : chosen.isEmpty() ? all : chosen) {
+      lines.add(fmt.apply(t));
+    }
+    String problem;
+    if (chosen.isEmpty()) {
+      problem =
+          "no image matches"
+              + (sel.ref() != null ? " ref=" + sel.ref() : "")
+              + (sel.platform() != null ? " platform=" + sel.platform() : "")
+              + "; available: ";
+    } else {
+      problem = chosen.size() + " images match; choose one with --ref and/or --platform: ";
+    }
+    return throwIt(new ImageException(ImageException.where(display, null, null, problem + String.join("; ", lines))));
+  }
+
+  private static <T> T throwIt(ImageException e) throws ImageException {
+    throw e;
+  }
+
+  ObjectNode loadManifest(Descriptor d) throws IOException {
+    return Descriptor.readBlobJson(store, d, "manifest", verified);
+  }
+
+  ObjectNode loadConfig(ObjectNode manifest) throws IOException {
+    Descriptor cfg = Descriptor.parse(display, "manifest", manifest.get("config"));
+    return Descriptor.readBlobJson(store, cfg, "config", verified);
+  }
+
+  /** Builds the image from a verified manifest. */
+  ArchiveImage load(ObjectNode manifest, List<String> names) throws IOException {
+    Descriptor cfgDesc = Descriptor.parse(display, "manifest", manifest.get("config"));
+    ObjectNode config = Descriptor.readBlobJson(store, cfgDesc, "config", verified);
+    List<Descriptor> layerDescs = Descriptor.list(display, "manifest", manifest, "layers");
+    List<Digest> diffIds = diffIds(display, cfgDesc.path(), config, layerDescs.size());
+    List<SourceLayer> layers = new ArrayList<>();
+    for (int i = 0; i < layerDescs.size(); i++) {
+      Descriptor l = layerDescs.get(i);
+      ArchiveLayer layer =
+          new ArchiveLayer(store, i, l.path(), diffIds.get(i), l.digest, l.size, l.mediaType);
+      if (!dev.ocisquash.model.MediaTypes.isForeignLayer(l.mediaType)) {
+        layer.checkPresent(); // fail early, before any output is written
+      }
+      layers.add(layer);
+    }
+    return new ArchiveImage(
+        store, ArchiveFamily.OCI, config, cfgDesc.digest, cfgDesc.size, manifest.deepCopy(), names, layers);
+  }
+
+  /** rootfs.diff_ids of a config, which must have one per layer. */
+  static List<Digest> diffIds(String display, String where, JsonNode config, int layerCount)
+      throws ImageException {
+    JsonNode arr = config.path("rootfs").get("diff_ids");
+    if (arr == null || !arr.isArray()) {
+      throw Descriptor.bad(display, where, "config has no rootfs.diff_ids");
+    }
+    if (arr.size() != layerCount) {
+      throw Descriptor.bad(
+          display, where, "config lists " + arr.size() + " diff_ids but the image has " + layerCount + " layers");
+    }
+    List<Digest> out = new ArrayList<>();
+    for (JsonNode n : arr) {
+      try {
+        out.add(Digest.parse(n.asText()));
+      } catch (IllegalArgumentException e) {
+        throw Descriptor.bad(display, where, "rootfs.diff_ids: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+}
