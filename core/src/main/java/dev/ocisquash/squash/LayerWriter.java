@@ -51,7 +51,8 @@ final class LayerWriter {
         compressor = new DeterministicGzipOutputStream(compressed, gzipLevel);
         break;
       case ZSTD:
-        compressor = ZstdCompressingStream.open(compressed, zstdLevel, 0);
+        // Any worker count >= 1 gives the same frames; 0 (single-threaded mode) would not, so never use 0.
+        compressor = ZstdCompressingStream.open(compressed, zstdLevel, Math.max(1, Runtime.getRuntime().availableProcessors()));
         break;
       default:
         compressor = null;
