@@ -20,6 +20,7 @@
 #
 # Exit status: 0 iff identical, 1 on any difference, 2 on errors (bad usage,
 # skopeo/umoci failure, failing inspect).
+# COMPARE_MTIME=1 also compares mtimes of non-directories (treediff --mtime).
 # KEEP_TMP=1 keeps the temporary directory (its path is printed).
 set -euo pipefail
 
@@ -94,6 +95,7 @@ fetch squashed "$SQ"
 status=0
 args=()
 [ -n "$ALLOW" ] && args+=(--allow-missing-file "$ALLOW")
+[ "${COMPARE_MTIME:-0}" = 1 ] && args+=(--mtime)
 python3 "$HERE/treediff.py" "${args[@]}" "$TMP/original-bundle/rootfs" "$TMP/squashed-bundle/rootfs" || {
     rc=$?
     [ "$rc" = 1 ] || fail "treediff failed (exit $rc)"

@@ -26,6 +26,7 @@ difference for the survivors, but splitting or merging groups does.
 import os
 import sys
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import treesum  # noqa: E402
 
