@@ -208,10 +208,15 @@ class ImageWriterTest {
   }
 
   @Test
-  void truncatedGzipLayerIsReported() throws Exception {
-    byte[] gz = compress(layerTar, Compression.GZIP);
+  void truncatedLayersAreReported() throws Exception {
+    truncated(Compression.GZIP);
+    truncated(Compression.ZSTD);
+  }
+
+  private void truncated(Compression c) throws Exception {
+    byte[] gz = compress(layerTar, c);
     byte[] cut = java.util.Arrays.copyOf(gz, gz.length - 12);
-    Path f = dir.resolve("cut.blob");
+    Path f = dir.resolve("cut.blob" + c);
     Files.write(f, cut);
     OutputLayer l =
         OutputLayer.ofFile(
@@ -219,13 +224,14 @@ class ImageWriterTest {
             Digest.parse(Tools.sha256(cut)),
             Digest.parse(Tools.sha256(layerTar)),
             cut.length,
-            Compression.GZIP.ociLayerMediaType());
-    Path out = dir.resolve("cut-layout");
+            c.ociLayerMediaType());
+    Path out = dir.resolve("cut-layout" + c);
     ImageWriter.write(out, OutputFormat.OCI_DIR, config(l.diffId()), null, List.of(l), List.of());
     try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
       ImageException e = assertThrows(ImageException.class, () -> img.layers().get(0).open().finish());
       assertTrue(e.getMessage().contains("layer 1 (sha256:"), e.getMessage());
-      assertTrue(e.getMessage().endsWith("truncated gzip stream"), e.getMessage());
+      String comp = c.name().toLowerCase(java.util.Locale.ROOT);
+      assertTrue(e.getMessage().endsWith("truncated " + comp + " stream"), e.getMessage());
       assertFalse(e.getMessage().contains("\n"));
     }
   }
