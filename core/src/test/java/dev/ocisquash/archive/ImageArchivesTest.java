@@ -308,6 +308,43 @@ class ImageArchivesTest {
   }
 
   @Test
+  void legacyLayerSymlinksAreFollowedWithinTheArchive() throws Exception {
+    // skopeo writes <id>/layer.tar -> ../<diffid>.tar symlinks; point manifest.json at them like old docker did
+    ArrayNode m = dockerManifest();
+    ArrayNode layers = (ArrayNode) m.get(0).get("Layers");
+    Map<String, String> linkFor = new HashMap<>();
+    try (InputStream in = Files.newInputStream(dockerTar);
+        var t = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(in)) {
+      org.apache.commons.compress.archivers.tar.TarArchiveEntry e;
+      while ((e = t.getNextEntry()) != null) {
+        if (e.isSymbolicLink()) {
+          linkFor.put(e.getLinkName().substring(3), e.getName());
+        }
+      }
+    }
+    for (int i = 0; i < layers.size(); i++) {
+      layers.set(i, Json.mapper().getNodeFactory().textNode(linkFor.get(layers.get(i).asText())));
+    }
+    // GNU tar repacks the extracted archive, keeping its symlinks
+    Path x = Files.createDirectory(fx.resolve("linked"));
+    run(x, "tar", "xf", dockerTar.toString());
+    Files.write(x.resolve("manifest.json"), Json.canonicalBytes(m));
+    Path linked = fx.resolve("linked.tar");
+    run(x, "tar", "cf", linked.toString(), ".");
+    try (SourceImage img = ImageArchives.open(linked, ImageSelector.any())) {
+      assertTrue(img.layers().get(0).location().endsWith("/layer.tar"));
+      readAll(img);
+    }
+    // a link that climbs out of the archive is refused
+    String first = layers.get(0).asText();
+    run(x, "ln", "-sfn", "../../etc/passwd", first);
+    Path escaping = fx.resolve("escaping.tar");
+    run(x, "tar", "cf", escaping.toString(), ".");
+    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(escaping, ImageSelector.any()));
+    assertTrue(e.getMessage().contains("path traversal: link"), e.getMessage());
+  }
+
+  @Test
   void notAnArchive() throws Exception {
     Path junk = fx.resolve("junk.tar");
     Files.writeString(junk, "hello");
