@@ -118,6 +118,12 @@ final class OciReader {
     if (all.isEmpty()) {
       throw new ImageException(ImageException.where(display, null, null, "index.json lists no image manifests"));
     }
+    for (Candidate c : all) {
+      if (c.platform == null && c.present) {
+        // single-image layouts often omit the platform from the index; the config has it
+        c.platform = Platform.fromJson(loadConfig(loadManifest(c.desc)));
+      }
+    }
     List<Candidate> chosen = new ArrayList<>(all);
     if (selector.ref() != null) {
       chosen.removeIf(c -> !RefNames.matches(selector.ref(), c.fullNames, c.shortNames));
@@ -126,9 +132,6 @@ final class OciReader {
       Platform wanted = parsePlatform(display, selector.platform());
       List<Candidate> keep = new ArrayList<>();
       for (Candidate c : chosen) {
-        if (c.platform == null && c.present) {
-          c.platform = Platform.fromJson(loadConfig(loadManifest(c.desc)));
-        }
         if (wanted.matches(c.platform)) {
           keep.add(c);
         }

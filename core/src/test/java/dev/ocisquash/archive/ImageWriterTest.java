@@ -1,0 +1,238 @@
+package dev.ocisquash.archive;
+
+import static dev.ocisquash.archive.Tools.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.luben.zstd.ZstdOutputStream;
+import dev.ocisquash.ImageException;
+import dev.ocisquash.compress.Compression;
+import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Writes images in every format and checks them with skopeo and podman. */
+class ImageWriterTest {
+  @TempDir static Path dir;
+  static byte[] layerTar;
+
+  @BeforeAll
+  static void makeLayer() throws Exception {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("hello.txt", "hello world\n");
+    files.put("etc/motd", "squashed\n");
+    layerTar = Tools.tar(files);
+  }
+
+  static byte[] compress(byte[] data, Compression c) throws Exception {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    try (OutputStream o =
+        c == Compression.GZIP ? new GZIPOutputStream(bos) : c == Compression.ZSTD ? new ZstdOutputStream(bos) : bos) {
+      o.write(data);
+    }
+    return bos.toByteArray();
+  }
+
+  static ObjectNode config(Digest diffId) {
+    ObjectNode c = Json.object();
+    c.put("architecture", "amd64");
+    c.put("os", "linux");
+    c.putObject("config").putArray("Cmd").add("/bin/sh");
+    ObjectNode r = c.putObject("rootfs");
+    r.put("type", "layers");
+    r.putArray("diff_ids").add(diffId.toString());
+    return c;
+  }
+
+  static OutputLayer layer(Compression c, String name) throws Exception {
+    byte[] blob = compress(layerTar, c);
+    Path f = dir.resolve(name);
+    Files.write(f, blob);
+    return OutputLayer.ofFile(
+        f,
+        Digest.parse(Tools.sha256(blob)),
+        Digest.parse(Tools.sha256(layerTar)),
+        blob.length,
+        c.ociLayerMediaType());
+  }
+
+  static WrittenImage write(Path out, OutputFormat fmt, Compression c) throws Exception {
+    OutputLayer l = layer(c, out.getFileName() + ".blob");
+    ObjectNode template = Json.object();
+    template.putObject("annotations").put("org.example.keep", "yes");
+    return ImageWriter.write(out, fmt, config(l.diffId()), template, List.of(l), List.of("example.com/sq:v1"));
+  }
+
+  static String transport(OutputFormat f) {
+    return f == OutputFormat.DOCKER ? "docker-archive:" : f == OutputFormat.OCI ? "oci-archive:" : "oci:";
+  }
+
+  @Test
+  void allFormatsPassSkopeoAndPodman() throws Exception {
+    for (OutputFormat fmt : OutputFormat.values()) {
+      for (Compression c : Compression.values()) {
+        String name = fmt + "-" + c + (fmt == OutputFormat.OCI_DIR ? "" : ".tar");
+        Path out = dir.resolve(name);
+        WrittenImage w = write(out, fmt, c);
+        String inspect = run(dir, "skopeo", "inspect", "--raw", transport(fmt) + out);
+        assertTrue(inspect.contains("\"schemaVersion\""), inspect);
+        run(dir, "skopeo", "copy", "-q", transport(fmt) + out, "dir:" + dir.resolve(name + ".copied"));
+        // our own reader verifies everything too
+        try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
+          assertEquals(List.of("example.com/sq:v1"), img.names());
+          assertEquals(c, img.layers().get(0).compression());
+          try (LayerStream s = img.layers().get(0).open()) {
+            s.finish();
+            assertEquals(layerTar.length, s.uncompressedBytes());
+          }
+          assertEquals("yes", img.manifest().path("annotations").path("org.example.keep").asText());
+        }
+        if (fmt != OutputFormat.OCI_DIR) {
+          // podman limits the runroot path length, so use a short directory of our own
+          Path root = Files.createTempDirectory(Path.of("/tmp"), "pd");
+          String loaded =
+              run(
+                  dir,
+                  "podman",
+                  "--root",
+                  root.resolve("r").toString(),
+                  "--runroot",
+                  root.resolve("rr").toString(),
+                  "--storage-driver",
+                  "vfs",
+                  "load",
+                  "-i",
+                  out.toString());
+          assertTrue(loaded.contains("Loaded image"), loaded);
+          run(dir, "rm", "-rf", root.toString());
+        }
+        assertTrue(w.bytesWritten() > 0);
+        assertEquals(w.configDigest(), w.imageId());
+      }
+    }
+  }
+
+  @Test
+  void dockerFormatIsAlsoAnOciLayout() throws Exception {
+    Path out = dir.resolve("both.tar");
+    WrittenImage w = write(out, OutputFormat.DOCKER, Compression.NONE);
+    List<String> names = Tools.tarNames(out);
+    assertEquals("blobs/", names.get(0));
+    assertEquals("blobs/sha256/", names.get(1));
+    assertTrue(names.containsAll(List.of("index.json", "manifest.json", "oci-layout", "repositories")), names.toString());
+    run(dir, "skopeo", "inspect", "--raw", "oci-archive:" + out);
+    JsonNode m = Json.parse(ImageArchivesTest.readMember(out, "manifest.json"));
+    assertEquals("blobs/sha256/" + w.configDigest().hex(), m.get(0).get("Config").asText());
+    assertEquals("example.com/sq:v1", m.get(0).get("RepoTags").get(0).asText());
+    JsonNode idx = Json.parse(ImageArchivesTest.readMember(out, "index.json"));
+    JsonNode ann = idx.get("manifests").get(0).get("annotations");
+    assertEquals("v1", ann.get("org.opencontainers.image.ref.name").asText());
+    assertEquals("example.com/sq:v1", ann.get("io.containerd.image.name").asText());
+    assertEquals(w.manifestDigest().toString(), idx.get("manifests").get(0).get("digest").asText());
+  }
+
+  @Test
+  void reproducible() throws Exception {
+    for (OutputFormat fmt : List.of(OutputFormat.DOCKER, OutputFormat.OCI)) {
+      Path a = dir.resolve("rep-a-" + fmt);
+      Path b = dir.resolve("rep-b-" + fmt);
+      WrittenImage wa = write(a, fmt, Compression.GZIP);
+      WrittenImage wb = write(b, fmt, Compression.GZIP);
+      assertEquals(wa.manifestDigest(), wb.manifestDigest());
+      assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    }
+  }
+
+  @Test
+  void copiesSourceLayersByteForByte() throws Exception {
+    Path src = dir.resolve("src.tar");
+    write(src, OutputFormat.OCI, Compression.GZIP);
+    Path out = dir.resolve("copy.tar");
+    try (SourceImage img = ImageArchives.open(src, ImageSelector.any())) {
+      List<OutputLayer> ls = new ArrayList<>();
+      for (SourceLayer l : img.layers()) {
+        ls.add(OutputLayer.copyOf(l, l.blobDigest(), l.blobSize(), l.declaredMediaType()));
+      }
+      ImageWriter.write(out, OutputFormat.DOCKER, img.config(), img.manifest(), ls, img.names());
+    }
+    run(dir, "skopeo", "copy", "-q", "docker-archive:" + out, "dir:" + dir.resolve("copy.copied"));
+    try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
+      img.layers().get(0).open().finish();
+    }
+  }
+
+  @Test
+  void failureLeavesNothingBehind() throws Exception {
+    Path blob = dir.resolve("short.blob");
+    Files.write(blob, layerTar);
+    Digest d = Digest.parse(Tools.sha256(layerTar));
+    OutputLayer wrongSize = OutputLayer.ofFile(blob, d, d, layerTar.length + 1, Compression.NONE.ociLayerMediaType());
+    Path fdir = Files.createDirectory(dir.resolve("fail"));
+    for (OutputFormat fmt : OutputFormat.values()) {
+      Path out = fdir.resolve("out-" + fmt);
+      assertThrows(
+          java.io.IOException.class,
+          () -> ImageWriter.write(out, fmt, config(d), null, List.of(wrongSize), List.of()));
+    }
+    try (var s = Files.list(fdir)) {
+      assertEquals(0, s.count(), "no output and no temp files");
+    }
+  }
+
+  @Test
+  void ociDirDestinationMustNotExistAndSameFileIsRefused() throws Exception {
+    Path existing = Files.createDirectory(dir.resolve("exists"));
+    ImageException e =
+        assertThrows(ImageException.class, () -> write(existing, OutputFormat.OCI_DIR, Compression.NONE));
+    assertTrue(e.getMessage().contains("already exists"), e.getMessage());
+    Path f = dir.resolve("same.tar");
+    write(f, OutputFormat.OCI, Compression.NONE);
+    assertThrows(ImageException.class, () -> ImageWriter.checkNotSameFile(f, dir.resolve("./same.tar")));
+    ImageWriter.checkNotSameFile(f, dir.resolve("other.tar"));
+  }
+
+  @Test
+  void truncatedLayersAreReported() throws Exception {
+    truncated(Compression.GZIP);
+    truncated(Compression.ZSTD);
+  }
+
+  private void truncated(Compression c) throws Exception {
+    byte[] gz = compress(layerTar, c);
+    byte[] cut = java.util.Arrays.copyOf(gz, gz.length - 12);
+    Path f = dir.resolve("cut.blob" + c);
+    Files.write(f, cut);
+    OutputLayer l =
+        OutputLayer.ofFile(
+            f,
+            Digest.parse(Tools.sha256(cut)),
+            Digest.parse(Tools.sha256(layerTar)),
+            cut.length,
+            c.ociLayerMediaType());
+    Path out = dir.resolve("cut-layout" + c);
+    ImageWriter.write(out, OutputFormat.OCI_DIR, config(l.diffId()), null, List.of(l), List.of());
+    try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
+      ImageException e = assertThrows(ImageException.class, () -> img.layers().get(0).open().finish());
+      assertTrue(e.getMessage().contains("layer 1 (sha256:"), e.getMessage());
+      String comp = c.name().toLowerCase(java.util.Locale.ROOT);
+      assertTrue(e.getMessage().endsWith("truncated " + comp + " stream"), e.getMessage());
+      assertFalse(e.getMessage().contains("\n"));
+    }
+  }
+}
