@@ -9,7 +9,11 @@ import dev.ocisquash.squash.Squasher;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import dev.ocisquash.squash.SquashPoint;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,6 +28,8 @@ import picocli.CommandLine.Parameters;
           + " directory."
     })
 final class SquashCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Parameters(index = "0", paramLabel = "IN", description = "input image archive or OCI layout directory")
   Path input;
 
@@ -63,6 +69,34 @@ final class SquashCommand implements Callable<Integer> {
   @Option(names = "--temp-dir", paramLabel = "DIR", description = "where spool files go (default: beside OUT)")
   Path tempDir;
 
+  @Option(
+      names = "--from",
+      paramLabel = "N",
+      description = "squash layers N..top only (0 = bottom layer); lower layers are kept byte for byte")
+  Integer from;
+
+  @Option(
+      names = "--from-digest",
+      paramLabel = "DIGEST",
+      description = "squash from the layer with this diff_id or blob digest (or a 12+ char prefix) upwards")
+  String fromDigest;
+
+  @Option(
+      names = "--keep-base",
+      description = "keep the base image's layers (found from the history's last FROM-image CMD/ENTRYPOINT)")
+  boolean keepBase;
+
+  @Option(
+      names = "--allow-noop",
+      description = "accept a squash point that leaves a single layer to squash")
+  boolean allowNoop;
+
+  @Option(
+      names = "--source-date-epoch",
+      paramLabel = "SECONDS",
+      description = "clamp mtimes to this time and use it as 'created' (default: $SOURCE_DATE_EPOCH if set)")
+  Long sourceDateEpoch;
+
   @Option(names = {"-q", "--quiet"}, description = "print nothing on success")
   boolean quiet;
 
@@ -79,7 +113,18 @@ final class SquashCommand implements Callable<Integer> {
             .gzipLevel(gzipLevel)
             .zstdLevel(zstdLevel)
             .tempDir(tempDir);
-    b.format(format).compression(compression);
+    b.format(format).compression(compression).allowNoop(allowNoop).sourceDateEpoch(sourceDateEpoch());
+    int points = (from != null ? 1 : 0) + (fromDigest != null ? 1 : 0) + (keepBase ? 1 : 0);
+    if (points > 1) {
+      throw new ParameterException(spec.commandLine(), "--from, --from-digest and --keep-base are exclusive");
+    }
+    if (from != null) {
+      b.squashPoint(SquashPoint.fromIndex(from));
+    } else if (fromDigest != null) {
+      b.squashPoint(SquashPoint.fromDigest(fromDigest));
+    } else if (keepBase) {
+      b.squashPoint(SquashPoint.keepBase());
+    }
     long start = System.nanoTime();
     SquashResult r = Squasher.squash(b.build());
     double secs = (System.nanoTime() - start) / 1e9;
@@ -87,6 +132,21 @@ final class SquashCommand implements Callable<Integer> {
       System.out.println(Summary.of(input, output, r, secs));
     }
     return 0;
+  }
+
+  private Long sourceDateEpoch() {
+    if (sourceDateEpoch != null) {
+      return sourceDateEpoch;
+    }
+    String env = System.getenv("SOURCE_DATE_EPOCH");
+    if (env == null || env.isBlank()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(env.trim());
+    } catch (NumberFormatException e) {
+      throw new ParameterException(spec.commandLine(), "SOURCE_DATE_EPOCH is not a number: '" + env + "'");
+    }
   }
 
   /** Parses --format values. */
