@@ -97,6 +97,12 @@ final class SquashCommand implements Callable<Integer> {
       description = "clamp mtimes to this time and use it as 'created' (default: $SOURCE_DATE_EPOCH if set)")
   Long sourceDateEpoch;
 
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "compression threads (default: all processors); output does not depend on it")
+  Integer threads;
+
   @Option(names = {"-q", "--quiet"}, description = "print nothing on success")
   boolean quiet;
 
@@ -114,6 +120,12 @@ final class SquashCommand implements Callable<Integer> {
             .zstdLevel(zstdLevel)
             .tempDir(tempDir);
     b.format(format).compression(compression).allowNoop(allowNoop).sourceDateEpoch(sourceDateEpoch());
+    if (threads != null) {
+      if (threads < 1) {
+        throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
+      }
+      b.threads(threads);
+    }
     int points = (from != null ? 1 : 0) + (fromDigest != null ? 1 : 0) + (keepBase ? 1 : 0);
     if (points > 1) {
       throw new ParameterException(spec.commandLine(), "--from, --from-digest and --keep-base are exclusive");

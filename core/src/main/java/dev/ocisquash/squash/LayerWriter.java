@@ -41,6 +41,7 @@ final class LayerWriter {
       Compression compression,
       int gzipLevel,
       int zstdLevel,
+      int threads,
       Long sourceDateEpoch)
       throws IOException {
     byte[] scratch = new byte[1 << 20];
@@ -52,7 +53,7 @@ final class LayerWriter {
         break;
       case ZSTD:
         // Any worker count >= 1 gives the same frames; 0 (single-threaded mode) would not, so never use 0.
-        compressor = ZstdCompressingStream.open(compressed, zstdLevel, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        compressor = ZstdCompressingStream.open(compressed, zstdLevel, Math.max(1, threads));
         break;
       default:
         compressor = null;

@@ -28,6 +28,7 @@ public final class SquashOptions {
   private final SquashPoint squashPoint;
   private final boolean allowNoop;
   private final Long sourceDateEpoch;
+  private final int threads;
 
   private SquashOptions(Builder b) {
     this.input = b.input;
@@ -41,6 +42,12 @@ public final class SquashOptions {
     this.squashPoint = b.squashPoint;
     this.allowNoop = b.allowNoop;
     this.sourceDateEpoch = b.sourceDateEpoch;
+    this.threads = b.threads;
+  }
+
+  /** Worker threads for compression; the output is the same whatever the count. */
+  public int threads() {
+    return threads;
   }
 
   /** Starts options that squash {@code input} into {@code output}. */
@@ -119,6 +126,7 @@ public final class SquashOptions {
     private SquashPoint squashPoint = SquashPoint.all();
     private boolean allowNoop;
     private Long sourceDateEpoch;
+    private int threads = Runtime.getRuntime().availableProcessors();
 
     private Builder(Path input, Path output) {
       this.input = Objects.requireNonNull(input, "input");
@@ -182,6 +190,15 @@ public final class SquashOptions {
     /** Sets SOURCE_DATE_EPOCH (seconds), or null for none. */
     public Builder sourceDateEpoch(Long v) {
       sourceDateEpoch = v;
+      return this;
+    }
+
+    /** Sets the number of compression threads (at least 1; default: the number of processors). */
+    public Builder threads(int v) {
+      if (v < 1) {
+        throw new IllegalArgumentException("threads must be at least 1");
+      }
+      threads = v;
       return this;
     }
 

@@ -119,7 +119,14 @@ public final class Squasher {
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(blob), BUFFER)) {
           stats =
               LayerWriter.write(
-                  plan, spool, file, compression, options.gzipLevel(), options.zstdLevel(), options.sourceDateEpoch());
+                  plan,
+                  spool,
+                  file,
+                  compression,
+                  options.gzipLevel(),
+                  options.zstdLevel(),
+                  options.threads(),
+                  options.sourceDateEpoch());
         }
         List<OutputLayer> outLayers = new ArrayList<>();
         List<Digest> keptDiffIds = new ArrayList<>();

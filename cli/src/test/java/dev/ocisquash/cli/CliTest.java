@@ -1,0 +1,104 @@
+package dev.ocisquash.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes, one-line errors and the summary of the command line. */
+class CliTest {
+  @TempDir Path dir;
+
+  static final class Run {
+    int exit;
+    String out;
+    String err;
+  }
+
+  static Run cli(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    Run r = new Run();
+    try {
+      r.exit = Main.run(args);
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    r.out = out.toString(StandardCharsets.UTF_8);
+    r.err = err.toString(StandardCharsets.UTF_8);
+    return r;
+  }
+
+  Path sample() {
+    return Tools.testdata().resolve("sample/busybox-sample.tar");
+  }
+
+  @Test
+  void squashPrintsASummary() {
+    Path out = dir.resolve("o.tar");
+    Run r = cli("squash", sample().toString(), "-o", out.toString());
+    assertEquals(0, r.exit, r.err);
+    assertTrue(r.out.contains("layers   3 -> 1"), r.out);
+    assertTrue(r.out.contains("dropped as shadowed"), r.out);
+    assertTrue(Files.exists(out));
+  }
+
+  @Test
+  void usageErrorsExitWith2() {
+    assertEquals(2, cli("squash").exit);
+    assertEquals(2, cli("squash", sample().toString(), "-o", "x", "--format", "zip").exit);
+    assertEquals(2, cli("squash", sample().toString(), "-o", "x", "--from", "1", "--keep-base").exit);
+    assertEquals(2, cli("frobnicate").exit);
+  }
+
+  @Test
+  void badInputIsOneLineWithExit1AndNoLeftovers() throws Exception {
+    Path bad = dir.resolve("garbage.tar");
+    Files.write(bad, "this is not an image".getBytes(StandardCharsets.UTF_8));
+    Path out = dir.resolve("out.tar");
+    Run r = cli("squash", bad.toString(), "-o", out.toString());
+    assertEquals(1, r.exit);
+    assertEquals(1, r.err.strip().lines().count(), r.err);
+    assertTrue(r.err.contains("garbage.tar"), r.err);
+    assertFalse(r.err.contains("\tat "), "no stack trace without --debug");
+    try (Stream<Path> s = Files.list(dir)) {
+      assertEquals(1, s.count(), "only the input may remain");
+    }
+  }
+
+  @Test
+  void outOfRangeSquashPointIsAClearError() {
+    Run r = cli("squash", sample().toString(), "-o", dir.resolve("o.tar").toString(), "--from", "7");
+    assertEquals(1, r.exit);
+    assertTrue(r.err.contains("--from 7 is out of range"), r.err);
+    Run single = cli("squash", sample().toString(), "-o", dir.resolve("o.tar").toString(), "--from", "2");
+    assertEquals(1, single.exit);
+    assertTrue(single.err.contains("--allow-noop"), single.err);
+    assertEquals(
+        0, cli("squash", sample().toString(), "-o", dir.resolve("o.tar").toString(), "--from", "2", "--allow-noop")
+            .exit);
+  }
+
+  @Test
+  void refusesToOverwriteTheInput() throws Exception {
+    Path copy = dir.resolve("in.tar");
+    Files.copy(sample(), copy);
+    byte[] before = Files.readAllBytes(copy);
+    Run r = cli("squash", copy.toString(), "-o", copy.toString());
+    assertEquals(1, r.exit);
+    assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(copy)));
+  }
+}
