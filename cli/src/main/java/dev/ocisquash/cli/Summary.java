@@ -18,7 +18,17 @@ final class Summary {
             human(r.inputBytes()),
             human(r.outputBytes()),
             percent(r.inputBytes(), r.outputBytes())));
-    sb.append(String.format(Locale.ROOT, "  layers   %d -> %d%n", r.layersIn(), r.layersOut()));
+    sb.append(String.format(Locale.ROOT, "  layers   %d -> %d", r.layersIn(), r.layersOut()));
+    if (r.firstSquashedLayer() > 0) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              " (kept layers 0..%d byte for byte, squashed %d..%d)",
+              r.firstSquashedLayer() - 1,
+              r.firstSquashedLayer(),
+              r.layersIn() - 1));
+    }
+    sb.append(System.lineSeparator());
     sb.append(
         String.format(
             Locale.ROOT,

@@ -144,19 +144,21 @@ class InteropTest {
     return out;
   }
 
-  /** podman load stands in for docker load (no Docker daemon here): vfs storage in a throwaway root. */
+  /**
+   * podman load stands in for docker load (no Docker daemon here): vfs storage in a throwaway root. podman wants a
+   * runroot shorter than 50 characters, so it lives directly under /tmp.
+   */
   static void podmanLoad(Path archive, String fmt) throws Exception {
-    Path root = Files.createTempDirectory(work, "podman-root");
-    Path runroot = Files.createTempDirectory(work, "podman-run");
+    Path root = Files.createTempDirectory(Path.of("/tmp"), "ocsq-pm");
     try {
       String out =
           Tools.check(
               300,
               "podman",
               "--root",
-              root.toString(),
+              root.resolve("r").toString(),
               "--runroot",
-              runroot.toString(),
+              root.resolve("s").toString(),
               "--storage-driver",
               "vfs",
               "load",
@@ -164,7 +166,7 @@ class InteropTest {
               archive.toString());
       assertTrue(out.contains("Loaded image"), out);
     } finally {
-      Tools.run(List.of("rm", "-rf", root.toString(), runroot.toString()), 120);
+      Tools.run(List.of("rm", "-rf", root.toString()), 120);
     }
   }
 

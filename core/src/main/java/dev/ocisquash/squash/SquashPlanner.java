@@ -37,16 +37,26 @@ import java.util.Map;
  *
  * <p>State is kept per path, never per byte: memory grows with the number of paths only.
  */
-final class SquashPlanner {
+public final class SquashPlanner {
 
   /** What the caller must do with one offered entry. */
-  static final class Offer {
+  public static final class Offer {
     static final Offer SKIP = new Offer(null, false);
 
     /** When non-null, copy the entry's content now and store its location in {@code capture.content}. */
     final FileObject capture;
     /** Whether the entry is part of the output tree. */
     final boolean emitted;
+
+    /** Whether the entry is part of the output tree (it may still be replaced later in the same layer). */
+    public boolean emitted() {
+      return emitted;
+    }
+
+    /** Whether the caller must copy this entry's content now. */
+    public boolean needsContent() {
+      return capture != null;
+    }
 
     Offer(FileObject capture, boolean emitted) {
       this.capture = capture;
@@ -137,8 +147,11 @@ final class SquashPlanner {
   private long shadowedEntries;
   private long whiteoutEntries;
 
+  /** Creates an empty planner; feed it layers newest first. */
+  public SquashPlanner() {}
+
   /** Starts the next layer down; indexes must decrease. */
-  void beginLayer(int index, String label) {
+  public void beginLayer(int index, String label) {
     beginLayer(index, label, false);
   }
 
@@ -157,12 +170,12 @@ final class SquashPlanner {
   }
 
   /** Entries read so far that did not make it into the output because something above hid them. */
-  long shadowedEntries() {
+  public long shadowedEntries() {
     return shadowedEntries;
   }
 
   /** Whiteout and opaque markers consumed. */
-  long whiteoutEntries() {
+  public long whiteoutEntries() {
     return whiteoutEntries;
   }
 
@@ -172,7 +185,7 @@ final class SquashPlanner {
    * @param e the entry as read
    * @param ordinal its position among the filesystem entries of this layer, for a later re-read
    */
-  Offer offer(TarEntry e, long ordinal) throws ImageException {
+  public Offer offer(TarEntry e, long ordinal) throws ImageException {
     byte[] path = e.pathBytes();
     Whiteouts.Kind kind = Whiteouts.classify(path);
     switch (kind) {

@@ -19,6 +19,7 @@ public final class SquashResult {
   private final Digest diffId;
   private final OutputFormat format;
   private final Compression compression;
+  private final int firstSquashedLayer;
 
   SquashResult(
       long inputBytes,
@@ -33,7 +34,8 @@ public final class SquashResult {
       Digest manifestDigest,
       Digest diffId,
       OutputFormat format,
-      Compression compression) {
+      Compression compression,
+      int firstSquashedLayer) {
     this.inputBytes = inputBytes;
     this.outputBytes = outputBytes;
     this.layersIn = layersIn;
@@ -47,6 +49,12 @@ public final class SquashResult {
     this.diffId = diffId;
     this.format = format;
     this.compression = compression;
+    this.firstSquashedLayer = firstSquashedLayer;
+  }
+
+  /** Index of the first squashed layer (0 for a full squash); the layers below it were kept byte for byte. */
+  public int firstSquashedLayer() {
+    return firstSquashedLayer;
   }
 
   /** Size of the input (archive file, or sum of blobs for a layout directory). */

@@ -165,7 +165,8 @@ public final class Squasher {
             written.manifestDigest(),
             stats.diffId,
             format,
-            compression);
+            compression,
+            first);
       } finally {
         if (blob != null) {
           Files.deleteIfExists(blob);
