@@ -31,6 +31,7 @@ class InteropTest {
     "hardlinks",
     "links-across",
     "nested-delete",
+    "based",
     "xattr",
     "names",
     "special",
@@ -85,6 +86,7 @@ class InteropTest {
       {"dir-recreated", "1"},
       {"type-changes", "1"},
       {"hardlinks", "1", "2"},
+      {"based", "1", "2"},
     };
     List<DynamicTest> tests = new ArrayList<>();
     for (String[] c : cases) {
@@ -105,6 +107,19 @@ class InteropTest {
                   }));
         }
       }
+    }
+    for (String fmt : new String[] {"docker", "oci"}) {
+      tests.add(
+          DynamicTest.dynamicTest(
+              "based --keep-base -> " + fmt,
+              () -> {
+                String in = fixtures.resolve("based.oci.tar").toString();
+                Path out = squashAndCompare("based", "oci-archive", in, fmt, "--keep-base");
+                List<String> before = layerDigests("oci-archive:" + in);
+                List<String> after = layerDigests(ref(fmt, out));
+                assertEquals(3, after.size(), "2 base layers kept + 1 squashed");
+                assertEquals(before.subList(0, 2), after.subList(0, 2));
+              }));
     }
     return tests.stream();
   }
