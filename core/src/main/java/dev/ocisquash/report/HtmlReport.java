@@ -319,7 +319,7 @@ public final class HtmlReport {
               + "sw.style.background=D.colours[c];s.appendChild(sw);s.appendChild(document.createTextNode(c));"
               + "lg.appendChild(s);});",
           // layer bars
-          "var ls=document.getElementById('layers'),bh=22,lw=260,bw=1200-lw-120;",
+          "var ls=document.getElementById('layers'),bh=22,lw=260,bw=1200-lw-220;",
           "var mx=1;D.layers.forEach(function(l){mx=Math.max(mx,l.live+l.wasted);});",
           "ls.setAttribute('height',D.layers.length*bh+24);ls.setAttribute('viewBox','0 0 1200 '+(D.layers.length*bh+24));",
           "D.layers.forEach(function(l,i){var y=i*bh+4;",

@@ -17,7 +17,7 @@ public final class TextReport {
    */
   public static String render(ImageAnalysis a, int top) {
     StringBuilder sb = new StringBuilder();
-    sb.append("IMAGE  ").append(a.source()).append('\n');
+    sb.append("IMAGE  ").append(cut(a.source(), WIDTH - 7)).append('\n');
     sb.append(
         String.format(
             Locale.ROOT,
@@ -65,7 +65,8 @@ public final class TextReport {
     ImageAnalysis.Estimates e = a.estimates();
     sb.append(String.format(Locale.ROOT, kv, "squashed layer", human(e.squashedTarBytes()), "uncompressed, exact"));
     sb.append(String.format(Locale.ROOT, kv, "squashed, compressed", "~" + human(e.squashedCompressedBytes()),
-        String.format(Locale.ROOT, "ratio %.3f: %s", e.compressionRatio(), e.compressionMethod())));
+        String.format(Locale.ROOT, "estimate, compression ratio %.3f", e.compressionRatio())));
+    sb.append("    ratio: ").append(cut(e.compressionMethod(), WIDTH - 11)).append('\n');
     if (e.strippedTarBytes() >= 0) {
       sb.append(String.format(Locale.ROOT, kv, "squashed + stripped", human(e.strippedTarBytes()), "uncompressed"));
       sb.append(String.format(Locale.ROOT, kv, "stripped, compressed", "~" + human(e.strippedCompressedBytes()), ""));
