@@ -180,6 +180,40 @@ class AnalyzerTest {
   }
 
   @Test
+  void fileTreeServesContentFromTheLayers() throws Exception {
+    try (dev.ocisquash.archive.SourceImage img =
+        dev.ocisquash.archive.ImageArchives.open(
+            testdata().resolve("sample/busybox-sample.tar"), ImageSelector.any())) {
+      dev.ocisquash.squash.FlattenedImage flat = dev.ocisquash.squash.Flattener.flatten(img, false);
+      ImageFileTree tree = new ImageFileTree(img, flat);
+      assertEquals("/", tree.nodes().iterator().next().path());
+      dev.ocisquash.strip.TreeNode bb = tree.get("/bin/busybox");
+      assertTrue(bb.isRegular() && bb.size() > 1_000_000);
+      try (dev.ocisquash.strip.SeekableContent c = tree.open(bb)) {
+        byte[] head = new byte[4];
+        assertEquals(4, c.readFully(0, head, 0, 4));
+        assertEquals("\u007fELF", new String(head, StandardCharsets.ISO_8859_1));
+        // A read past the first window re-reads the layer.
+        byte[] tail = new byte[16];
+        assertEquals(16, c.readFully(bb.size() - 16, tail, 0, 16));
+        assertEquals(-1, c.read(bb.size(), tail, 0, 1));
+      }
+    }
+    // Hardlinks share a group key.
+    try (dev.ocisquash.archive.SourceImage img =
+        dev.ocisquash.archive.ImageArchives.open(layout, ImageSelector.of("hardlinks", null))) {
+      ImageFileTree tree = new ImageFileTree(img, dev.ocisquash.squash.Flattener.flatten(img, false));
+      long grouped = 0;
+      for (dev.ocisquash.strip.TreeNode n : tree.nodes()) {
+        if (n.groupKey() != null) {
+          grouped++;
+        }
+      }
+      assertTrue(grouped >= 2, "hardlink groups expected");
+    }
+  }
+
+  @Test
   void gates() throws Exception {
     ImageAnalysis a =
         Analyzer.analyze(testdata().resolve("sample/busybox-sample.tar"), AnalyzeOptions.defaults());
