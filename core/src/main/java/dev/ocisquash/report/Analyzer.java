@@ -122,7 +122,7 @@ public final class Analyzer {
     dirs.sort(bySize);
     int top = options.top();
 
-    // Strip estimates (TODO(strip-hook) until the strip package lands).
+    // Strip estimates: every preset on its own (for "handled by"), then the requested rules together.
     StripSupport.Result strip =
         StripSupport.estimate(img, flat, options.presets(), options.removes(), options.keeps());
 
@@ -210,7 +210,8 @@ public final class Analyzer {
     }
 
     // Estimates.
-    Set<String> removed = strip == null ? Set.of() : removedPaths(strip);
+    boolean stripped = strip != null && strip.removed != null;
+    Set<String> removed = stripped ? strip.removed : Set.of();
     long[] tarBytes = squashedTarBytes(tree, removed);
     long comp = 0;
     long uncomp = 0;
@@ -237,8 +238,8 @@ public final class Analyzer {
             ratio,
             method,
             Math.round(tarBytes[0] * ratio),
-            strip == null ? -1 : tarBytes[1],
-            strip == null ? -1 : Math.round(tarBytes[1] * ratio));
+            stripped ? tarBytes[1] : -1,
+            stripped ? Math.round(tarBytes[1] * ratio) : -1);
 
     ImageAnalysis a =
         new ImageAnalysis(
@@ -272,12 +273,6 @@ public final class Analyzer {
       }
     }
     return out;
-  }
-
-  private static Set<String> removedPaths(StripSupport.Result strip) {
-    Set<String> all = new java.util.HashSet<>();
-    strip.removedByPreset.values().forEach(all::addAll);
-    return all;
   }
 
   /**

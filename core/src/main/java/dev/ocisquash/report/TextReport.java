@@ -75,7 +75,7 @@ public final class TextReport {
     sb.append("\nSTRIP\n");
     ImageAnalysis.StripEstimate s = a.strip();
     if (s == null) {
-      sb.append("  strip estimates unavailable: this build has no strip support (TODO(strip-hook))\n");
+      sb.append("  no strip rules given (try --preset safe)\n");
     } else {
       sb.append(String.format(Locale.ROOT, "  %-40s %12s %10s%n", "RULE", "BYTES", "ENTRIES"));
       for (ImageAnalysis.RuleSaving r : s.perRule()) {

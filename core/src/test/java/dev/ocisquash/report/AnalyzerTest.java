@@ -214,6 +214,22 @@ class AnalyzerTest {
   }
 
   @Test
+  void stripEstimatesUseTheStripPackage() throws Exception {
+    ImageAnalysis a =
+        Analyzer.analyze(
+            testdata().resolve("sample/busybox-sample.tar"), AnalyzeOptions.builder().preset("docs").build());
+    assertTrue(a.strip() != null && a.strip().removedBytes() > 0);
+    assertTrue(a.estimates().strippedTarBytes() > 0
+        && a.estimates().strippedTarBytes() < a.estimates().squashedTarBytes());
+    ImageAnalysis.BulkItem docs =
+        a.knownBulk().stream().filter(b -> b.category().equals("docs")).findFirst().orElseThrow();
+    assertTrue(docs.handledBy().contains("docs"), docs.toString());
+    ImageAnalysis none = Analyzer.analyze(testdata().resolve("sample/busybox-sample.tar"), AnalyzeOptions.defaults());
+    assertEquals(null, none.strip());
+    assertEquals(-1, none.estimates().strippedTarBytes());
+  }
+
+  @Test
   void gates() throws Exception {
     ImageAnalysis a =
         Analyzer.analyze(testdata().resolve("sample/busybox-sample.tar"), AnalyzeOptions.defaults());
