@@ -1,0 +1,131 @@
+package dev.ocisquash.cli;
+
+import dev.ocisquash.archive.ImageSelector;
+import dev.ocisquash.report.AnalyzeOptions;
+import dev.ocisquash.report.Analyzer;
+import dev.ocisquash.report.Gate;
+import dev.ocisquash.report.HtmlReport;
+import dev.ocisquash.report.ImageAnalysis;
+import dev.ocisquash.report.JsonReport;
+import dev.ocisquash.report.TextReport;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code ocisquash analyze IMAGE}: a dry run that reads the image once and reports where its bytes go (waste from
+ * layering, largest items, known bulk, duplicates, size estimates). Writes nothing but the reports. Exit codes: 0
+ * ok, 1 bad input, 2 usage error (including a malformed {@code --fail-if}), 3 a gate tripped.
+ */
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Report where an image's bytes go, without writing an image: per-layer sizes, bytes hidden by later layers,"
+          + " the largest files and directories, known bulk, duplicate content and size estimates.",
+      "IMAGE is anything squash accepts. Exit 3 when a --fail-if gate trips."
+    })
+final class AnalyzeCommand implements Callable<Integer> {
+  /** Exit code when a gate trips. */
+  static final int GATE_TRIPPED = 3;
+
+  @Parameters(index = "0", paramLabel = "IMAGE", description = "input image archive or OCI layout directory")
+  Path input;
+
+  @Option(names = "--preset", paramLabel = "NAME", description = "strip preset to estimate (repeatable)")
+  List<String> presets = new ArrayList<>();
+
+  @Option(names = "--remove", paramLabel = "GLOB", description = "extra path glob to estimate removing (repeatable)")
+  List<String> removes = new ArrayList<>();
+
+  @Option(names = "--keep", paramLabel = "GLOB", description = "path glob strip rules must keep (repeatable)")
+  List<String> keeps = new ArrayList<>();
+
+  @Option(
+      names = "--from",
+      paramLabel = "N",
+      description = "squash point: layers N and up would be merged (default ${DEFAULT-VALUE})")
+  int from = 0;
+
+  @Option(names = "--top", paramLabel = "N", description = "rows in the largest-items tables (default ${DEFAULT-VALUE})")
+  int top = 20;
+
+  @Option(names = "--duplicates", description = "hash final files to find identical content at different paths")
+  boolean duplicates;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "also write the analysis as JSON (schema version 1)")
+  Path json;
+
+  @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML page with charts")
+  Path html;
+
+  @Option(
+      names = "--fail-if",
+      paramLabel = "EXPR",
+      converter = GateConverter.class,
+      description =
+          "CI gate, e.g. wasted>100MB, size>1GB, efficiency<0.9 (repeatable); exit 3 when one trips."
+              + " Metrics: wasted size compressed squashed duplicates efficiency layers")
+  List<Gate> gates = new ArrayList<>();
+
+  @Option(names = "--ref", paramLabel = "NAME", description = "image to take from a multi-image archive")
+  String ref;
+
+  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "platform to take from an index")
+  String platform;
+
+  @Option(names = {"-q", "--quiet"}, description = "print no text report (gates and files still work)")
+  boolean quiet;
+
+  @Option(names = "--debug", description = "print stack traces on errors")
+  void debug(boolean on) {
+    ErrorHandler.debug = on;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    boolean hash = duplicates || gates.stream().anyMatch(Gate::needsDuplicates);
+    AnalyzeOptions.Builder b =
+        AnalyzeOptions.builder().selector(ImageSelector.of(ref, platform)).from(from).top(top).duplicates(hash);
+    presets.forEach(b::preset);
+    removes.forEach(b::remove);
+    keeps.forEach(b::keep);
+    ImageAnalysis a = Analyzer.analyze(input, b.build());
+    if (!quiet) {
+      System.out.print(TextReport.render(a, top));
+      System.out.flush();
+    }
+    if (json != null) {
+      JsonReport.write(a, json);
+    }
+    if (html != null) {
+      HtmlReport.write(a, html);
+    }
+    for (Gate g : gates) {
+      if (g.trips(a)) {
+        System.err.println("ocisquash: " + g.reason(a));
+        System.err.flush();
+        return GATE_TRIPPED;
+      }
+    }
+    return 0;
+  }
+
+  /** Parses --fail-if expressions; a malformed one is a usage error. */
+  static final class GateConverter implements ITypeConverter<Gate> {
+    @Override
+    public Gate convert(String s) {
+      try {
+        return Gate.parse(s);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+}

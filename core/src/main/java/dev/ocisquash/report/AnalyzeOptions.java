@@ -1,0 +1,143 @@
+package dev.ocisquash.report;
+
+import dev.ocisquash.archive.ImageSelector;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@link Analyzer#analyze} should look at. Create with {@link #builder()}; immutable.
+ *
+ * <pre>{@code
+ * AnalyzeOptions o = AnalyzeOptions.builder().top(10).duplicates(true).preset("python").build();
+ * }</pre>
+ */
+public final class AnalyzeOptions {
+  private final ImageSelector selector;
+  private final int from;
+  private final int top;
+  private final boolean duplicates;
+  private final List<String> presets;
+  private final List<String> removes;
+  private final List<String> keeps;
+
+  private AnalyzeOptions(Builder b) {
+    this.selector = b.selector;
+    this.from = b.from;
+    this.top = b.top;
+    this.duplicates = b.duplicates;
+    this.presets = List.copyOf(b.presets);
+    this.removes = List.copyOf(b.removes);
+    this.keeps = List.copyOf(b.keeps);
+  }
+
+  /** A builder with the defaults: any image, squash from layer 0, top 20, no duplicate search, no strip rules. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The defaults. */
+  public static AnalyzeOptions defaults() {
+    return builder().build();
+  }
+
+  /** Which image of a multi-image archive to analyze. */
+  public ImageSelector selector() {
+    return selector;
+  }
+
+  /** The lowest layer a squash would merge (layers below are kept as they are). */
+  public int from() {
+    return from;
+  }
+
+  /** How many of the largest files and directories to list. */
+  public int top() {
+    return top;
+  }
+
+  /** Whether to hash final files to find duplicate content. */
+  public boolean duplicates() {
+    return duplicates;
+  }
+
+  /** Strip presets to estimate. */
+  public List<String> presets() {
+    return presets;
+  }
+
+  /** Extra removal globs to estimate. */
+  public List<String> removes() {
+    return removes;
+  }
+
+  /** Globs that strip rules must keep. */
+  public List<String> keeps() {
+    return keeps;
+  }
+
+  /** Builds {@link AnalyzeOptions}. */
+  public static final class Builder {
+    private ImageSelector selector = ImageSelector.any();
+    private int from;
+    private int top = 20;
+    private boolean duplicates;
+    private final List<String> presets = new ArrayList<>();
+    private final List<String> removes = new ArrayList<>();
+    private final List<String> keeps = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Sets the image selector. */
+    public Builder selector(ImageSelector v) {
+      selector = v == null ? ImageSelector.any() : v;
+      return this;
+    }
+
+    /** Sets the squash point: the lowest layer merged (0 = all). */
+    public Builder from(int v) {
+      if (v < 0) {
+        throw new IllegalArgumentException("from must be >= 0");
+      }
+      from = v;
+      return this;
+    }
+
+    /** Sets how many largest files and directories are listed. */
+    public Builder top(int v) {
+      if (v < 0) {
+        throw new IllegalArgumentException("top must be >= 0");
+      }
+      top = v;
+      return this;
+    }
+
+    /** Turns the duplicate-content search on or off. */
+    public Builder duplicates(boolean v) {
+      duplicates = v;
+      return this;
+    }
+
+    /** Adds a strip preset to estimate. */
+    public Builder preset(String name) {
+      presets.add(name);
+      return this;
+    }
+
+    /** Adds a removal glob to estimate. */
+    public Builder remove(String glob) {
+      removes.add(glob);
+      return this;
+    }
+
+    /** Adds a glob that must be kept. */
+    public Builder keep(String glob) {
+      keeps.add(glob);
+      return this;
+    }
+
+    /** Builds the options. */
+    public AnalyzeOptions build() {
+      return new AnalyzeOptions(this);
+    }
+  }
+}

@@ -1,0 +1,369 @@
+package dev.ocisquash.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocisquash.ImageException;
+import dev.ocisquash.archive.ImageArchives;
+import dev.ocisquash.archive.SourceImage;
+import dev.ocisquash.compress.Compression;
+import dev.ocisquash.squash.FlattenedImage;
+import dev.ocisquash.squash.Flattener;
+import dev.ocisquash.tar.TarEntry;
+import dev.ocisquash.tar.TarEntryType;
+import dev.ocisquash.tar.TarWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Analyzes an image without writing anything: reads every layer once (plus, rarely, a second read for content a
+ * hardlink needs) and reports where the bytes go. See {@link ImageAnalysis} for what is computed.
+ *
+ * <pre>{@code
+ * ImageAnalysis a = Analyzer.analyze(Path.of("app.tar"), AnalyzeOptions.builder().duplicates(true).build());
+ * }</pre>
+ */
+public final class Analyzer {
+  private static final int BLOCK = 512;
+
+  private Analyzer() {}
+
+  /**
+   * Analyzes the image at {@code image} (any input {@code squash} accepts).
+   *
+   * @throws ImageException for bad input or a squash point beyond the last layer
+   * @throws IOException on read failures
+   */
+  public static ImageAnalysis analyze(Path image, AnalyzeOptions options) throws IOException {
+    try (SourceImage img = ImageArchives.open(image, options.selector())) {
+      return analyze(img, options);
+    }
+  }
+
+  /** Analyzes an image that is already open; it stays open. */
+  public static ImageAnalysis analyze(SourceImage img, AnalyzeOptions options) throws IOException {
+    int nLayers = img.layers().size();
+    if (options.from() >= Math.max(1, nLayers)) {
+      throw new ImageException(
+          img.source() + ": --from " + options.from() + " is beyond the last layer (" + (nLayers - 1) + ")");
+    }
+    FlattenedImage flat = Flattener.flatten(img, options.duplicates());
+    List<FlattenedImage.Entry> tree = flat.entries();
+
+    // Per layer.
+    long[] liveByLayer = new long[nLayers];
+    long finalBytes = 0;
+    long finalFiles = 0;
+    for (FlattenedImage.Entry e : tree) {
+      if (e.isRegular() && e.firstOfInode()) {
+        liveByLayer[e.contentLayer()] += e.size();
+        finalBytes += e.size();
+        finalFiles++;
+      }
+    }
+    List<String> createdBy = createdBy(img.config(), nLayers);
+    List<ImageAnalysis.Layer> layers = new ArrayList<>();
+    for (FlattenedImage.LayerStats s : flat.layers()) {
+      layers.add(
+          new ImageAnalysis.Layer(
+              s.index(),
+              s.blobDigest().toString(),
+              s.diffId().toString(),
+              s.compression().name().toLowerCase(Locale.ROOT),
+              s.compressedBytes(),
+              s.uncompressedBytes(),
+              s.entries(),
+              s.whiteouts(),
+              s.contentBytes(),
+              s.contentBytes() - liveByLayer[s.index()],
+              createdBy.get(s.index())));
+    }
+
+    // Largest files and directories.
+    List<ImageAnalysis.SizedPath> files = new ArrayList<>();
+    Map<String, long[]> dirSizes = new HashMap<>();
+    for (FlattenedImage.Entry e : tree) {
+      if (e.isDirectory()) {
+        dirSizes.computeIfAbsent(e.path(), k -> new long[2]);
+      }
+      if (!e.isRegular() || !e.firstOfInode()) {
+        continue;
+      }
+      files.add(new ImageAnalysis.SizedPath(e.path(), e.size(), 1, e.contentLayer()));
+      String p = e.path();
+      for (int i = p.lastIndexOf('/'); ; i = p.lastIndexOf('/', i - 1)) {
+        String dir = i < 0 ? "" : p.substring(0, i);
+        long[] d = dirSizes.computeIfAbsent(dir, k -> new long[2]);
+        d[0] += e.size();
+        d[1]++;
+        if (i <= 0) {
+          break;
+        }
+      }
+    }
+    Comparator<ImageAnalysis.SizedPath> bySize =
+        Comparator.comparingLong(ImageAnalysis.SizedPath::bytes).reversed().thenComparing(ImageAnalysis.SizedPath::path);
+    files.sort(bySize);
+    List<ImageAnalysis.SizedPath> dirs = new ArrayList<>();
+    for (Map.Entry<String, long[]> d : dirSizes.entrySet()) {
+      if (!d.getKey().isEmpty()) {
+        dirs.add(new ImageAnalysis.SizedPath(d.getKey(), d.getValue()[0], d.getValue()[1], -1));
+      }
+    }
+    dirs.sort(bySize);
+    int top = options.top();
+
+    // Strip estimates: every preset on its own (for "handled by"), then the requested rules together.
+    StripSupport.Result strip =
+        StripSupport.estimate(img, flat, options.presets(), options.removes(), options.keeps());
+
+    // Known bulk.
+    KnownBulk kb = new KnownBulk(tree);
+    List<ImageAnalysis.BulkItem> bulk = new ArrayList<>();
+    byte[] categories = new byte[tree.size()];
+    Map<String, Map<String, long[]>> roots = new LinkedHashMap<>();
+    Map<String, List<String>> filesOf = new HashMap<>();
+    for (String c : KnownBulk.CATEGORIES) {
+      roots.put(c, new HashMap<>());
+    }
+    for (int i = 0; i < tree.size(); i++) {
+      FlattenedImage.Entry e = tree.get(i);
+      if (!e.isRegular() || !e.firstOfInode()) {
+        continue;
+      }
+      boolean coloured = false;
+      for (int c = 0; c < KnownBulk.CATEGORIES.size(); c++) {
+        String cat = KnownBulk.CATEGORIES.get(c);
+        String root = kb.matchRoot(e.path(), cat);
+        if (root == null) {
+          continue;
+        }
+        if (!coloured) {
+          categories[i] = (byte) (c + 1);
+          coloured = true;
+        }
+        long[] r = roots.get(cat).computeIfAbsent(root, k -> new long[2]);
+        r[0] += e.size();
+        r[1]++;
+        if (strip != null) {
+          filesOf.computeIfAbsent(cat, k -> new ArrayList<>()).add(e.path());
+        }
+      }
+    }
+    for (Map.Entry<String, Map<String, long[]>> c : roots.entrySet()) {
+      if (c.getValue().isEmpty()) {
+        continue;
+      }
+      long bytes = 0;
+      long n = 0;
+      List<ImageAnalysis.SizedPath> paths = new ArrayList<>();
+      for (Map.Entry<String, long[]> r : c.getValue().entrySet()) {
+        bytes += r.getValue()[0];
+        n += r.getValue()[1];
+        paths.add(new ImageAnalysis.SizedPath(r.getKey(), r.getValue()[0], r.getValue()[1], -1));
+      }
+      paths.sort(bySize);
+      List<String> handledBy = strip == null ? null : handledBy(strip, filesOf.get(c.getKey()), tree);
+      bulk.add(
+          new ImageAnalysis.BulkItem(
+              c.getKey(),
+              KnownBulk.describe(c.getKey()),
+              bytes,
+              n,
+              List.copyOf(paths.subList(0, Math.min(5, paths.size()))),
+              handledBy));
+    }
+    bulk.sort(Comparator.comparingLong(ImageAnalysis.BulkItem::bytes).reversed());
+
+    // Duplicates.
+    List<ImageAnalysis.DuplicateGroup> dups = new ArrayList<>();
+    if (options.duplicates()) {
+      Map<String, List<FlattenedImage.Entry>> byHash = new HashMap<>();
+      for (FlattenedImage.Entry e : tree) {
+        if (e.isRegular() && e.firstOfInode() && e.size() > 0 && e.sha256() != null) {
+          byHash.computeIfAbsent(HexFormat.of().formatHex(e.sha256()), k -> new ArrayList<>()).add(e);
+        }
+      }
+      for (Map.Entry<String, List<FlattenedImage.Entry>> g : byHash.entrySet()) {
+        if (g.getValue().size() > 1) {
+          List<String> paths = new ArrayList<>();
+          for (FlattenedImage.Entry e : g.getValue()) {
+            paths.add(e.path());
+          }
+          paths.sort(null);
+          dups.add(new ImageAnalysis.DuplicateGroup(g.getKey(), g.getValue().get(0).size(), List.copyOf(paths)));
+        }
+      }
+      dups.sort(
+          Comparator.comparingLong(ImageAnalysis.DuplicateGroup::repeatedBytes)
+              .reversed()
+              .thenComparing(ImageAnalysis.DuplicateGroup::sha256));
+    }
+
+    // Estimates.
+    boolean stripped = strip != null && strip.removed != null;
+    Set<String> removed = stripped ? strip.removed : Set.of();
+    long[] tarBytes = squashedTarBytes(tree, removed);
+    long comp = 0;
+    long uncomp = 0;
+    String algo = null;
+    for (FlattenedImage.LayerStats s : flat.layers()) {
+      if (s.compression() != Compression.NONE) {
+        comp += s.compressedBytes();
+        uncomp += s.uncompressedBytes();
+        algo = s.compression().name().toLowerCase(Locale.ROOT);
+      }
+    }
+    double ratio;
+    String method;
+    if (uncomp > 0) {
+      ratio = (double) comp / uncomp;
+      method = "ratio of the input layers' compressed to uncompressed bytes (" + algo + ")";
+    } else {
+      ratio = 1.0;
+      method = "input layers are uncompressed; no compression assumed";
+    }
+    ImageAnalysis.Estimates est =
+        new ImageAnalysis.Estimates(
+            tarBytes[0],
+            ratio,
+            method,
+            Math.round(tarBytes[0] * ratio),
+            stripped ? tarBytes[1] : -1,
+            stripped ? Math.round(tarBytes[1] * ratio) : -1);
+
+    ImageAnalysis a =
+        new ImageAnalysis(
+            img.source(),
+            options.from(),
+            layers,
+            finalBytes,
+            finalFiles,
+            tree.size(),
+            files.subList(0, Math.min(top, files.size())),
+            dirs.subList(0, Math.min(top, dirs.size())),
+            bulk,
+            dups,
+            options.duplicates(),
+            est,
+            strip == null ? null : strip.estimate,
+            tree,
+            categories);
+    return a;
+  }
+
+  private static List<String> handledBy(StripSupport.Result strip, List<String> paths, List<FlattenedImage.Entry> t) {
+    List<String> out = new ArrayList<>();
+    if (paths == null || paths.isEmpty()) {
+      return out;
+    }
+    for (Map.Entry<String, Set<String>> p : strip.removedByPreset.entrySet()) {
+      long hit = paths.stream().filter(p.getValue()::contains).count();
+      if (hit * 2 > paths.size()) {
+        out.add(p.getKey());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The squashed layer's tar size as ocisquash writes it: real headers from {@link TarWriter} (PAX records
+   * included), content padded to 512-byte blocks, the end marker. Returns {all, without the removed paths}.
+   */
+  static long[] squashedTarBytes(List<FlattenedImage.Entry> tree, Set<String> removed) throws IOException {
+    Counter counter = new Counter();
+    TarWriter w = new TarWriter(counter);
+    Map<Integer, byte[]> firstPath = new HashMap<>();
+    long all = 0;
+    long kept = 0;
+    for (FlattenedImage.Entry e : tree) {
+      TarEntry h;
+      long content = 0;
+      if (e.isRegular()) {
+        byte[] first = firstPath.putIfAbsent(e.inode(), e.pathBytes());
+        if (first == null) {
+          // Measured with size 0 so no content must be fed; sizes of 8 GiB and more need a PAX size record,
+          // which adds about two blocks (exact when the entry already has a PAX header: then it adds ~1 line).
+          h = e.meta().toBuilder().path(e.pathBytes()).size(0).build();
+          content = (e.size() + BLOCK - 1) / BLOCK * BLOCK + (e.size() > 077777777777L ? 2 * BLOCK : 0);
+        } else {
+          h = e.meta().toBuilder().type(TarEntryType.HARDLINK).path(e.pathBytes()).linkTarget(first).size(0).build();
+        }
+      } else {
+        h = e.meta().toBuilder().path(e.pathBytes()).build();
+      }
+      long before = w.bytesWritten();
+      w.putEntry(h);
+      w.closeEntry();
+      long bytes = w.bytesWritten() - before + content;
+      all += bytes;
+      if (!removed.contains(e.path())) {
+        kept += bytes;
+      }
+    }
+    w.finish();
+    long end = 2L * BLOCK;
+    return new long[] {all + end, kept + end};
+  }
+
+  /** The created_by of each layer: history entries without {@code empty_layer: true}, in order. */
+  static List<String> createdBy(ObjectNode config, int nLayers) {
+    List<String> out = new ArrayList<>();
+    JsonNode history = config.path("history");
+    if (history.isArray()) {
+      for (JsonNode h : history) {
+        if (!h.path("empty_layer").asBoolean(false)) {
+          out.add(h.path("created_by").asText(""));
+        }
+      }
+    }
+    if (out.size() != nLayers) {
+      // History that does not match the layers says nothing reliable about any of them.
+      out.clear();
+    }
+    while (out.size() < nLayers) {
+      out.add("");
+    }
+    return out;
+  }
+
+  /** Shortens a created_by for display: drops the shell prefix and {@code #(nop)}, collapses blanks. */
+  public static String shortCreatedBy(String createdBy, int max) {
+    String s = createdBy.replaceAll("\\s+", " ").trim();
+    for (String pre : new String[] {"/bin/sh -c #(nop) ", "/bin/sh -c ", "|"}) {
+      if (s.startsWith(pre)) {
+        s = s.substring(pre.length()).trim();
+      }
+    }
+    s = s.replaceFirst("^\\d+ [A-Za-z_]+=\\S+ (/bin/sh -c )?", "");
+    s = s.replace(" # buildkit", "");
+    if (s.length() > max) {
+      s = s.substring(0, Math.max(0, max - 1)) + "…";
+    }
+    return s;
+  }
+
+  private static final class Counter extends OutputStream {
+    long n;
+
+    @Override
+    public void write(int b) {
+      n++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      n += len;
+    }
+  }
+
+}

@@ -1,0 +1,145 @@
+package dev.ocisquash.report;
+
+import dev.ocisquash.archive.SourceImage;
+import dev.ocisquash.squash.FlattenedImage;
+import dev.ocisquash.squash.Flattener;
+import dev.ocisquash.strip.FileTree;
+import dev.ocisquash.strip.MapFileTree;
+import dev.ocisquash.strip.SeekableContent;
+import dev.ocisquash.strip.TreeNode;
+import dev.ocisquash.tar.TarEntryType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link FileTree} over the final tree of a {@link FlattenedImage}, for planning strip rules without writing
+ * anything. Content is not kept: {@link #open} re-reads the file's layer and holds one window of at most {@link
+ * #WINDOW} bytes in memory (enough for ELF headers and shebang lines); a read outside the window reads the layer
+ * again. Memory stays bounded; many opens of large layers cost time, not memory.
+ */
+public final class ImageFileTree implements FileTree {
+  /** Bytes of content held in memory per open file. */
+  public static final int WINDOW = 64 * 1024;
+
+  private final SourceImage image;
+  private final List<TreeNode> nodes = new ArrayList<>();
+  private final Map<String, TreeNode> byPath = new HashMap<>();
+  private final Map<String, FlattenedImage.Entry> entries = new HashMap<>();
+
+  /**
+   * Creates the view.
+   *
+   * @param image the open image {@code flat} came from; it must stay open while contents are read
+   * @param flat its flattened tree
+   */
+  public ImageFileTree(SourceImage image, FlattenedImage flat) {
+    this.image = image;
+    Map<Integer, Integer> groupSizes = new HashMap<>();
+    for (FlattenedImage.Entry e : flat.entries()) {
+      if (e.inode() >= 0) {
+        groupSizes.merge(e.inode(), 1, Integer::sum);
+      }
+    }
+    boolean root = false;
+    for (FlattenedImage.Entry e : flat.entries()) {
+      String path = "/" + e.path();
+      root |= e.path().isEmpty();
+      if (e.path().isEmpty()) {
+        path = "/";
+      }
+      TarEntryType type = e.type();
+      Object group = e.inode() >= 0 && groupSizes.get(e.inode()) > 1 ? Integer.valueOf(e.inode()) : null;
+      TreeNode n =
+          new TreeNode(
+              path, type, type == TarEntryType.SYMLINK ? e.meta().linkTarget() : null, e.size(),
+              e.meta().mode() & 07777, group);
+      nodes.add(n);
+      byPath.put(path, n);
+      entries.put(path, e);
+    }
+    if (!root) {
+      TreeNode r = new TreeNode("/", TarEntryType.DIRECTORY, null, 0, 0755, null);
+      nodes.add(0, r);
+      byPath.put("/", r);
+    }
+    nodes.sort((a, b) -> MapFileTree.comparePaths(a.path(), b.path()));
+  }
+
+  @Override
+  public Iterable<TreeNode> nodes() {
+    return nodes;
+  }
+
+  @Override
+  public TreeNode get(String path) {
+    return byPath.get(path);
+  }
+
+  @Override
+  public SeekableContent open(TreeNode node) throws IOException {
+    FlattenedImage.Entry e = entries.get(node.path());
+    if (e == null || !e.isRegular()) {
+      throw new IOException(node.path() + ": not a regular file of this tree");
+    }
+    return new Content(e);
+  }
+
+  /** The final-tree entry behind a node, or null. */
+  FlattenedImage.Entry entry(TreeNode node) {
+    return entries.get(node.path());
+  }
+
+  private final class Content implements SeekableContent {
+    private final FlattenedImage.Entry entry;
+    private long windowStart = -1;
+    private byte[] window = new byte[0];
+
+    Content(FlattenedImage.Entry entry) {
+      this.entry = entry;
+    }
+
+    @Override
+    public long size() {
+      return entry.size();
+    }
+
+    @Override
+    public int read(long position, byte[] buf, int off, int len) throws IOException {
+      if (position >= entry.size()) {
+        return -1;
+      }
+      if (windowStart < 0 || position < windowStart || position >= windowStart + window.length) {
+        fill(position);
+      }
+      int n = (int) Math.min(len, windowStart + window.length - position);
+      System.arraycopy(window, (int) (position - windowStart), buf, off, n);
+      return n;
+    }
+
+    private void fill(long position) throws IOException {
+      int want = (int) Math.min(WINDOW, entry.size() - position);
+      byte[] w = new byte[want];
+      Flattener.readContents(image, List.of(entry), (en, in) -> readAt(in, position, w));
+      window = w;
+      windowStart = position;
+    }
+
+    @Override
+    public void close() {
+      window = new byte[0];
+      windowStart = -1;
+    }
+  }
+
+  private static void readAt(InputStream in, long position, byte[] into) throws IOException {
+    in.skipNBytes(position);
+    int n = in.readNBytes(into, 0, into.length);
+    if (n != into.length) {
+      throw new IOException("content shorter than its declared size");
+    }
+  }
+}

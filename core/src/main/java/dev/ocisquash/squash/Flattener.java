@@ -1,0 +1,269 @@
+package dev.ocisquash.squash;
+
+import dev.ocisquash.ImageException;
+import dev.ocisquash.archive.LayerStream;
+import dev.ocisquash.archive.SourceImage;
+import dev.ocisquash.archive.SourceLayer;
+import dev.ocisquash.tar.TarEntry;
+import dev.ocisquash.tar.TarEntryType;
+import dev.ocisquash.tar.TarReader;
+import dev.ocisquash.tar.Whiteouts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Streams every layer of an image once, newest first, through the same decision core as {@link Squasher}, and
+ * returns what a squash of the whole image would contain, without writing anything. Used by the analysis report.
+ *
+ * <pre>{@code
+ * try (SourceImage img = ImageArchives.open(path, ImageSelector.any())) {
+ *   FlattenedImage f = Flattener.flatten(img, false);
+ *   long finalBytes = f.finalContentBytes();
+ * }
+ * }</pre>
+ *
+ * <p>Memory grows with the number of paths, never with content sizes: content is only hashed as it streams past
+ * (when asked), never kept.
+ */
+public final class Flattener {
+  private static final int BUFFER = 1 << 16;
+
+  private Flattener() {}
+
+  /**
+   * Flattens an image.
+   *
+   * @param image the opened image
+   * @param hashContent whether to compute the sha256 of every regular file that ends up in the final tree
+   * @return per-layer statistics and the final tree
+   * @throws ImageException for bad input (corrupt layers, dangling hardlinks...)
+   * @throws IOException on read failures
+   */
+  public static FlattenedImage flatten(SourceImage image, boolean hashContent) throws IOException {
+    List<SourceLayer> layers = image.layers();
+    if (layers.isEmpty()) {
+      throw new ImageException(ImageException.where(image.source(), null, null, "the image has no layers"));
+    }
+    SquashPlanner planner = new SquashPlanner();
+    Map<FileObject, Origin> origins = new IdentityHashMap<>();
+    FlattenedImage.LayerStats[] stats = new FlattenedImage.LayerStats[layers.size()];
+    MessageDigest sha = hashContent ? sha256() : null;
+    byte[] buf = new byte[BUFFER];
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      SourceLayer layer = layers.get(i);
+      String context = image.source() + ": " + layer.label();
+      planner.beginLayer(i, context, false);
+      long entries = 0;
+      long whiteouts = 0;
+      long regular = 0;
+      long contentBytes = 0;
+      long uncompressed;
+      try (LayerStream in = layer.open()) {
+        TarReader reader = new TarReader(in, context);
+        long ordinal = 0;
+        for (TarEntry e = reader.next(); e != null; e = reader.next(), ordinal++) {
+          if (Whiteouts.classify(e.pathBytes()) == Whiteouts.Kind.NONE) {
+            entries++;
+          } else {
+            whiteouts++;
+          }
+          if (e.type() == TarEntryType.REGULAR) {
+            regular++;
+            contentBytes += e.size();
+          }
+          SquashPlanner.Offer offer = planner.offer(e, ordinal);
+          if (offer.capture != null) {
+            byte[] hash = sha == null ? null : digest(sha, reader.content(), buf);
+            origins.put(offer.capture, new Origin(i, ordinal, hash));
+          }
+        }
+        in.finish();
+        uncompressed = in.uncompressedBytes();
+      }
+      stats[i] =
+          new FlattenedImage.LayerStats(
+              i,
+              layer.label(),
+              layer.diffId(),
+              layer.blobDigest(),
+              layer.blobSize(),
+              uncompressed,
+              layer.compression(),
+              entries,
+              whiteouts,
+              regular,
+              contentBytes);
+    }
+    planner.checkLinks();
+
+    List<SquashPlanner.Record> live = planner.liveRecordsSorted();
+    // Objects whose content was never captured (a hardlink to a version shadowed in its own layer) carry a
+    // deferred position; hash those with one more read of their layer.
+    Map<FileObject, Integer> inodes = new IdentityHashMap<>();
+    List<FlattenedImage.Entry> out = new ArrayList<>(live.size());
+    Map<Integer, TreeMap<Long, List<FileObject>>> deferred = new HashMap<>();
+    for (SquashPlanner.Record r : live) {
+      FileObject owner = r.file == null ? null : r.file.resolve();
+      if (owner != null && owner.entry.type() == TarEntryType.REGULAR && !origins.containsKey(owner)) {
+        ContentRef c = owner.content;
+        if (c == null || c.isSpooled()) {
+          throw new ImageException(
+              ImageException.where(image.source(), null, r.entry.path(), "internal error: no origin for content"));
+        }
+        origins.put(owner, new Origin(c.layer, c.ordinal, null));
+        if (hashContent) {
+          deferred
+              .computeIfAbsent(c.layer, k -> new TreeMap<>())
+              .computeIfAbsent(c.ordinal, k -> new ArrayList<>())
+              .add(owner);
+        }
+      }
+    }
+    if (!deferred.isEmpty()) {
+      hashDeferred(image, deferred, origins, sha, buf);
+    }
+    for (SquashPlanner.Record r : live) {
+      FileObject owner = r.file == null ? null : r.file.resolve();
+      if (owner == null || owner.entry.type() != TarEntryType.REGULAR) {
+        TarEntry meta = owner == null ? r.entry : owner.entry;
+        out.add(
+            new FlattenedImage.Entry(
+                r.entry.path(), r.entry.pathBytes(), meta, r.layer, r.layer, -1, -1, true, null));
+        continue;
+      }
+      Origin o = origins.get(owner);
+      Integer inode = inodes.get(owner);
+      boolean first = inode == null;
+      if (first) {
+        inode = inodes.size();
+        inodes.put(owner, inode);
+      }
+      out.add(
+          new FlattenedImage.Entry(
+              r.entry.path(), r.entry.pathBytes(), owner.entry, r.layer, o.layer, o.ordinal, inode, first, o.hash));
+    }
+    return new FlattenedImage(image.source(), List.of(stats), out, planner.shadowedEntries());
+  }
+
+  /**
+   * Reads the content of some final-tree files again, streaming each layer involved once. The visitor gets each
+   * wanted entry's bytes (exactly its size) in layer order; of several entries sharing one content (hardlinks) only
+   * the first is visited.
+   *
+   * @param image the same image the entries were flattened from
+   * @param wanted regular-file entries of the final tree
+   * @param visitor called with each entry and a stream of its content, valid only during the call
+   */
+  public static void readContents(
+      SourceImage image, Collection<FlattenedImage.Entry> wanted, ContentVisitor visitor) throws IOException {
+    Map<Integer, TreeMap<Long, List<FlattenedImage.Entry>>> byLayer = new TreeMap<>();
+    for (FlattenedImage.Entry e : wanted) {
+      if (e.contentOrdinal() < 0) {
+        continue;
+      }
+      byLayer
+          .computeIfAbsent(e.contentLayer(), k -> new TreeMap<>())
+          .computeIfAbsent(e.contentOrdinal(), k -> new ArrayList<>())
+          .add(e);
+    }
+    for (Map.Entry<Integer, TreeMap<Long, List<FlattenedImage.Entry>>> le : byLayer.entrySet()) {
+      SourceLayer layer = image.layers().get(le.getKey());
+      String context = image.source() + ": " + layer.label();
+      TreeMap<Long, List<FlattenedImage.Entry>> left = le.getValue();
+      try (LayerStream in = layer.open()) {
+        TarReader reader = new TarReader(in, context);
+        long ordinal = 0;
+        for (TarEntry t = reader.next(); t != null && !left.isEmpty(); t = reader.next(), ordinal++) {
+          List<FlattenedImage.Entry> es = left.remove(ordinal);
+          if (es != null) {
+            // The tar content can be read only once: entries sharing it (hardlinks) are visited once.
+            visitor.visit(es.get(0), reader.content());
+          }
+        }
+      }
+      if (!left.isEmpty()) {
+        throw new ImageException(context + ": layer changed while being read (entry missing on re-read)");
+      }
+    }
+  }
+
+  /** Receives file contents from {@link #readContents}. */
+  @FunctionalInterface
+  public interface ContentVisitor {
+    /**
+     * Called once per wanted entry.
+     *
+     * @param entry the final-tree entry
+     * @param content its bytes; valid only during this call, do not close
+     */
+    void visit(FlattenedImage.Entry entry, InputStream content) throws IOException;
+  }
+
+  private static void hashDeferred(
+      SourceImage image,
+      Map<Integer, TreeMap<Long, List<FileObject>>> deferred,
+      Map<FileObject, Origin> origins,
+      MessageDigest sha,
+      byte[] buf)
+      throws IOException {
+    for (Map.Entry<Integer, TreeMap<Long, List<FileObject>>> le : deferred.entrySet()) {
+      SourceLayer layer = image.layers().get(le.getKey());
+      String context = image.source() + ": " + layer.label();
+      TreeMap<Long, List<FileObject>> left = le.getValue();
+      try (LayerStream in = layer.open()) {
+        TarReader reader = new TarReader(in, context);
+        long ordinal = 0;
+        for (TarEntry t = reader.next(); t != null && !left.isEmpty(); t = reader.next(), ordinal++) {
+          List<FileObject> objs = left.remove(ordinal);
+          if (objs != null) {
+            byte[] hash = digest(sha, reader.content(), buf);
+            for (FileObject f : objs) {
+              Origin o = origins.get(f);
+              origins.put(f, new Origin(o.layer, o.ordinal, hash));
+            }
+          }
+        }
+      }
+      if (!left.isEmpty()) {
+        throw new ImageException(context + ": layer changed while being read (entry missing on re-read)");
+      }
+    }
+  }
+
+  private static byte[] digest(MessageDigest sha, InputStream in, byte[] buf) throws IOException {
+    sha.reset();
+    for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+      sha.update(buf, 0, n);
+    }
+    return sha.digest();
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final class Origin {
+    final int layer;
+    final long ordinal;
+    final byte[] hash;
+
+    Origin(int layer, long ordinal, byte[] hash) {
+      this.layer = layer;
+      this.ordinal = ordinal;
+      this.hash = hash;
+    }
+  }
+}
