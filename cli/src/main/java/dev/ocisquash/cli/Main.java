@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Flatten and slim exported container images, offline, without a Docker daemon.",
-    subcommands = {SquashCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      SquashCommand.class,
+      AnalyzeCommand.class,
+      PresetsCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -103,6 +104,14 @@ final class SquashCommand implements Callable<Integer> {
       description = "compression threads (default: all processors); output does not depend on it")
   Integer threads;
 
+  @Mixin StripOptions strip = new StripOptions();
+
+  @Option(
+      names = "--report-json",
+      paramLabel = "FILE",
+      description = "write every strip decision, with per-rule totals, as JSON")
+  Path reportJson;
+
   @Option(names = {"-q", "--quiet"}, description = "print nothing on success")
   boolean quiet;
 
@@ -126,6 +135,11 @@ final class SquashCommand implements Callable<Integer> {
       }
       b.threads(threads);
     }
+    try {
+      b.strip(strip.build());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     int points = (from != null ? 1 : 0) + (fromDigest != null ? 1 : 0) + (keepBase ? 1 : 0);
     if (points > 1) {
       throw new ParameterException(spec.commandLine(), "--from, --from-digest and --keep-base are exclusive");
@@ -140,6 +154,9 @@ final class SquashCommand implements Callable<Integer> {
     long start = System.nanoTime();
     SquashResult r = Squasher.squash(b.build());
     double secs = (System.nanoTime() - start) / 1e9;
+    if (reportJson != null && r.stripReport() != null) {
+      StripReportJson.write(r.stripReport(), reportJson);
+    }
     if (!quiet) {
       System.out.println(Summary.of(input, output, r, secs));
     }

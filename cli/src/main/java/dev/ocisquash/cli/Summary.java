@@ -2,7 +2,9 @@ package dev.ocisquash.cli;
 
 import dev.ocisquash.squash.SquashResult;
 import java.nio.file.Path;
+import dev.ocisquash.strip.StripReport;
 import java.util.Locale;
+import java.util.Map;
 
 /** The human summary printed after a squash. */
 final class Summary {
@@ -38,6 +40,43 @@ final class Summary {
             r.shadowedEntries(),
             r.whiteouts(),
             r.promotedLinks()));
+    StripReport strip = r.stripReport();
+    if (strip != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  stripped %s in %d entries%n",
+              human(strip.getBytesRemoved()),
+              strip.getEntriesRemoved()));
+      for (Map.Entry<String, StripReport.Totals> t : strip.getRuleTotals().entrySet()) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "    %-28s %10s  %d entries%n",
+                t.getKey(),
+                human(t.getValue().getBytes()),
+                t.getValue().getEntries()));
+      }
+      for (Map.Entry<String, StripReport.Totals> t : strip.getCheckTotals().entrySet()) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "    kept by %-20s %10s  %d entries%n",
+                t.getKey(),
+                human(t.getValue().getBytes()),
+                t.getValue().getEntries()));
+      }
+      for (String note : strip.getNotes()) {
+        sb.append("    note: ").append(note).append(System.lineSeparator());
+      }
+      if (r.strippedFromKeptLayersBytes() > 0) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "    %s of that lives in kept base layers: whited out, saves no bytes in the image%n",
+                human(r.strippedFromKeptLayersBytes())));
+      }
+    }
     sb.append(
         String.format(
             Locale.ROOT,

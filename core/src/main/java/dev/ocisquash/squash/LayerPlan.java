@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * What the new layer holds, in output order: the surviving entries of the squashed layers and, when layers below
@@ -52,10 +53,28 @@ final class LayerPlan {
    * @param first index of the first squashed layer
    */
   static LayerPlan build(SquashPlanner planner, SquashPlanner base, int first) {
-    List<SquashPlanner.Record> all = planner.liveRecordsSorted();
+    return build(planner, base, first, planner.liveRecordsSorted(), path -> false);
+  }
+
+  /**
+   * Builds the plan, leaving out stripped paths.
+   *
+   * @param sorted {@code planner.liveRecordsSorted()}, passed in so it is computed once
+   * @param stripped whether a path (normalised, no leading slash) is removed by the strip rules; a stripped path
+   *     that lives in a kept layer becomes a whiteout
+   */
+  static LayerPlan build(
+      SquashPlanner planner,
+      SquashPlanner base,
+      int first,
+      List<SquashPlanner.Record> sorted,
+      Predicate<byte[]> stripped) {
     Map<FileObject, byte[]> inKept = new IdentityHashMap<>();
     List<Item> items = new ArrayList<>();
-    for (SquashPlanner.Record r : all) {
+    for (SquashPlanner.Record r : sorted) {
+      if (stripped.test(r.path)) {
+        continue;
+      }
       FileObject f = r.file == null ? null : r.file.resolve();
       if (r.layer < first) {
         if (f != null) {
@@ -66,7 +85,7 @@ final class LayerPlan {
       items.add(new Item(r.path, r.entry, f, false, r.entry.type() == TarEntryType.HARDLINK));
     }
     if (base != null) {
-      items.addAll(markers(planner, base, first));
+      items.addAll(markers(planner, base, first, stripped));
       items.sort((a, b) -> PathOrder.compare(a.path, b.path));
     }
     return new LayerPlan(items, inKept);
@@ -78,7 +97,8 @@ final class LayerPlan {
    * directory that the squashed range emptied of lower content while the kept tree has children in it. Nothing
    * below a path the new layer replaces with a non-directory needs a marker.
    */
-  static List<Item> markers(SquashPlanner planner, SquashPlanner base, int first) {
+  static List<Item> markers(
+      SquashPlanner planner, SquashPlanner base, int first, Predicate<byte[]> stripped) {
     List<Item> out = new ArrayList<>();
     byte[] covered = null; // the last path whose kept subtree needs nothing more
     for (SquashPlanner.Record b : base.liveRecordsSorted()) {
@@ -86,7 +106,7 @@ final class LayerPlan {
         continue;
       }
       SquashPlanner.Record r = planner.liveRecordAt(b.path);
-      if (r == null) {
+      if (r == null || stripped.test(b.path)) {
         out.add(marker(Whiteouts.whiteoutFor(b.path)));
         covered = b.path;
       } else if (r.layer >= first) {

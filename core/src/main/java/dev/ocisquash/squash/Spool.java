@@ -65,6 +65,11 @@ final class Spool implements Closeable {
     }
   }
 
+  /** Reads up to {@code len} bytes at {@code offset}; returns how many were read, or -1 past the end. */
+  int read(long offset, byte[] buf, int off, int len) throws IOException {
+    return channel.read(ByteBuffer.wrap(buf, off, len), offset);
+  }
+
   /** Bytes spooled so far. */
   long size() {
     return size;

@@ -3,6 +3,7 @@ package dev.ocisquash.squash;
 import dev.ocisquash.archive.ImageSelector;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
+import dev.ocisquash.strip.StripRules;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -29,6 +30,7 @@ public final class SquashOptions {
   private final boolean allowNoop;
   private final Long sourceDateEpoch;
   private final int threads;
+  private final StripRules strip;
 
   private SquashOptions(Builder b) {
     this.input = b.input;
@@ -43,6 +45,12 @@ public final class SquashOptions {
     this.allowNoop = b.allowNoop;
     this.sourceDateEpoch = b.sourceDateEpoch;
     this.threads = b.threads;
+    this.strip = b.strip;
+  }
+
+  /** What to strip from the squashed tree, or null for nothing. */
+  public StripRules strip() {
+    return strip;
   }
 
   /** Worker threads for compression; the output is the same whatever the count. */
@@ -127,6 +135,7 @@ public final class SquashOptions {
     private boolean allowNoop;
     private Long sourceDateEpoch;
     private int threads = Runtime.getRuntime().availableProcessors();
+    private StripRules strip;
 
     private Builder(Path input, Path output) {
       this.input = Objects.requireNonNull(input, "input");
@@ -199,6 +208,12 @@ public final class SquashOptions {
         throw new IllegalArgumentException("threads must be at least 1");
       }
       threads = v;
+      return this;
+    }
+
+    /** Sets the strip rules (null or empty rules: strip nothing). */
+    public Builder strip(StripRules v) {
+      strip = v;
       return this;
     }
 

@@ -58,9 +58,17 @@ public final class SquashPlanner {
       return capture != null;
     }
 
+    /** The object behind an emitted non-directory (null otherwise), so a caller may capture content anyway. */
+    final FileObject file;
+
     Offer(FileObject capture, boolean emitted) {
+      this(capture, emitted, null);
+    }
+
+    Offer(FileObject capture, boolean emitted, FileObject file) {
       this.capture = capture;
       this.emitted = emitted;
+      this.file = file;
     }
   }
 
@@ -287,7 +295,7 @@ public final class SquashPlanner {
     n.record = r;
     records.add(r);
     boolean needsContent = e.type() == TarEntryType.REGULAR && (!keptLayer || neededByLink);
-    return new Offer(needsContent ? file : null, true);
+    return new Offer(needsContent ? file : null, true, file);
   }
 
   private boolean isVisible(Node n, TarEntry e) {

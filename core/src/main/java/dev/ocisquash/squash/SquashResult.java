@@ -3,6 +3,7 @@ package dev.ocisquash.squash;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.strip.StripReport;
 
 /** What a squash did: sizes, counts and the identity of the written image. */
 public final class SquashResult {
@@ -20,6 +21,8 @@ public final class SquashResult {
   private final OutputFormat format;
   private final Compression compression;
   private final int firstSquashedLayer;
+  private final StripReport stripReport;
+  private final long strippedFromKeptLayersBytes;
 
   SquashResult(
       long inputBytes,
@@ -35,7 +38,9 @@ public final class SquashResult {
       Digest diffId,
       OutputFormat format,
       Compression compression,
-      int firstSquashedLayer) {
+      int firstSquashedLayer,
+      StripReport stripReport,
+      long strippedFromKeptLayersBytes) {
     this.inputBytes = inputBytes;
     this.outputBytes = outputBytes;
     this.layersIn = layersIn;
@@ -50,6 +55,21 @@ public final class SquashResult {
     this.format = format;
     this.compression = compression;
     this.firstSquashedLayer = firstSquashedLayer;
+    this.stripReport = stripReport;
+    this.strippedFromKeptLayersBytes = strippedFromKeptLayersBytes;
+  }
+
+  /**
+   * Bytes of stripped files that live in kept base layers: they are hidden by whiteouts, but the base layers still
+   * carry them, so they save nothing in the image.
+   */
+  public long strippedFromKeptLayersBytes() {
+    return strippedFromKeptLayersBytes;
+  }
+
+  /** Every strip decision with per-rule totals, or null when no strip rules were given. */
+  public StripReport stripReport() {
+    return stripReport;
   }
 
   /** Index of the first squashed layer (0 for a full squash); the layers below it were kept byte for byte. */

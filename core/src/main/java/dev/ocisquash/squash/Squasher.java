@@ -13,8 +13,16 @@ import dev.ocisquash.archive.WrittenImage;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.tar.TarEntry;
+import dev.ocisquash.tar.TarEntryType;
 import dev.ocisquash.tar.TarReader;
+import dev.ocisquash.strip.StripResult;
+import dev.ocisquash.strip.Stripper;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -82,6 +90,7 @@ public final class Squasher {
       SquashPlanner basePlanner = first > 0 ? new SquashPlanner() : null;
       byte[] scratch = new byte[BUFFER];
       long entriesRead = 0;
+      boolean stripping = options.strip() != null && !options.strip().isEmpty();
       Path blob = null;
       try (Spool spool = new Spool(tempDir)) {
         for (int i = layers.size() - 1; i >= 0; i--) {
@@ -105,14 +114,32 @@ public final class Squasher {
               }
               if (offer.capture != null) {
                 offer.capture.content = ContentRef.spooled(spool.append(reader.content(), e.size(), scratch));
+              } else if (stripping && kept && offer.file != null && e.size() > 0) {
+                spoolIfExecutable(reader, e, offer.file, spool, scratch);
               }
             }
             in.finish();
           }
         }
         planner.checkLinks();
-        LayerPlan plan = LayerPlan.build(planner, basePlanner, first);
-        captureDeferred(image, plan.records, spool, scratch);
+        List<SquashPlanner.Record> sorted = planner.liveRecordsSorted();
+        captureDeferred(image, sorted, spool, scratch);
+        StripResult strip = null;
+        Predicate<byte[]> stripped = path -> false;
+        if (stripping) {
+          strip = Stripper.plan(new SpoolFileTree(sorted, spool), options.strip());
+          StripResult s = strip;
+          stripped = path -> s.isRemoved("/" + new String(path, StandardCharsets.UTF_8));
+        }
+        LayerPlan plan = LayerPlan.build(planner, basePlanner, first, sorted, stripped);
+        long strippedFromKept = 0;
+        if (stripping && first > 0) {
+          for (SquashPlanner.Record r : sorted) {
+            if (r.layer < first && r.file != null && stripped.test(r.path) && r.entry.type() != TarEntryType.HARDLINK) {
+              strippedFromKept += r.entry.size();
+            }
+          }
+        }
 
         blob = Files.createTempFile(tempDir, ".ocisquash-layer-", ".tmp");
         LayerWriter.Stats stats;
@@ -166,7 +193,9 @@ public final class Squasher {
             stats.diffId,
             format,
             compression,
-            first);
+            first,
+            strip == null ? null : strip.report(),
+            strippedFromKept);
       } finally {
         if (blob != null) {
           Files.deleteIfExists(blob);
@@ -204,13 +233,29 @@ public final class Squasher {
     return Files.size(p);
   }
 
+  /**
+   * In a kept layer, spools the content of an ELF file or script so the strip safety checks can read its
+   * dependencies; other kept content is never copied.
+   */
+  private static void spoolIfExecutable(TarReader reader, TarEntry e, FileObject file, Spool spool, byte[] scratch)
+      throws IOException {
+    InputStream in = reader.content();
+    byte[] head = in.readNBytes(4);
+    boolean elf = head.length == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
+    boolean script = head.length >= 2 && head[0] == '#' && head[1] == '!';
+    if (elf || script) {
+      InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), in);
+      file.content = ContentRef.spooled(spool.append(whole, e.size(), scratch));
+    }
+  }
+
   /** Reads again, once per layer, the few contents that were deferred (same-layer hardlinks to shadowed files). */
   private static void captureDeferred(
-      SourceImage image, List<LayerPlan.Item> items, Spool spool, byte[] scratch) throws IOException {
+      SourceImage image, List<SquashPlanner.Record> records, Spool spool, byte[] scratch) throws IOException {
     Map<Integer, TreeMap<Long, List<FileObject>>> byLayer = new HashMap<>();
     Map<FileObject, Boolean> seen = new IdentityHashMap<>();
-    for (LayerPlan.Item it : items) {
-      FileObject f = it.file;
+    for (SquashPlanner.Record r : records) {
+      FileObject f = r.file == null ? null : r.file.resolve();
       if (f != null && f.content != null && !f.content.isSpooled() && seen.put(f, Boolean.TRUE) == null) {
         byLayer
             .computeIfAbsent(f.content.layer, k -> new TreeMap<>())
