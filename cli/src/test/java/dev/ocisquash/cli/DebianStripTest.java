@@ -1,0 +1,151 @@
+package dev.ocisquash.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Strips a realistic image built from real Debian packages (python3-numpy, openjdk-17 with its source, gcc,
+ * locales, man-db, apt lists and .deb archives left in place) with {@code --preset safe}, then checks with
+ * independent tools that it still works: umoci unpacks it, and python, java and gcc run in a chroot of it.
+ */
+class DebianStripTest {
+  @TempDir static Path work;
+  static Path image;
+  static Path original;
+  static Path stripped;
+  static JsonNode report;
+
+  @BeforeAll
+  static void buildStripAndUnpack() throws Exception {
+    Path cache = Path.of("target", "debian-image").toAbsolutePath();
+    Tools.check(
+        2400, "bash", Tools.testdata().resolve("debian/build-debian-image.sh").toString(), cache.toString());
+    image = cache.resolve("debian.docker.tar");
+    Path out = work.resolve("stripped.tar");
+    Path json = work.resolve("report.json");
+    int rc =
+        InteropTest.runCli(
+            "squash", image.toString(), "-o", out.toString(), "--preset", "safe", "--report-json", json.toString());
+    assertEquals(0, rc);
+    report = new ObjectMapper().readTree(json.toFile());
+    original = unpack("docker-archive:" + image, "orig");
+    stripped = unpack("docker-archive:" + out, "stripped");
+  }
+
+  static Path unpack(String ref, String name) throws Exception {
+    Path layout = work.resolve(name + "-layout");
+    Tools.check(600, "skopeo", "copy", "-q", ref, "oci:" + layout + ":img");
+    Path bundle = work.resolve(name + "-bundle");
+    Tools.check(600, "umoci", "--log=error", "unpack", "--image", layout + ":img", bundle.toString());
+    return bundle.resolve("rootfs");
+  }
+
+  static String chroot(Path rootfs, String command) throws Exception {
+    Path proc = rootfs.resolve("proc");
+    Files.createDirectories(proc);
+    Tools.check(60, "mount", "-t", "proc", "proc", proc.toString());
+    try {
+      return Tools.check(
+          300, "chroot", rootfs.toString(), "/usr/bin/env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin",
+          "/bin/sh", "-c", command);
+    } finally {
+      Tools.run(List.of("umount", "-l", proc.toString()), 60);
+    }
+  }
+
+  @Test
+  void pythonWithNumpyJavaAndGccStillRun() throws Exception {
+    assertEquals("3", chroot(stripped, "python3 -c 'import numpy; print(numpy.arange(3).sum())'").strip());
+    assertTrue(chroot(stripped, "java -version 2>&1").contains("openjdk version \"17"));
+    assertTrue(chroot(stripped, "gcc --version").contains("gcc"));
+    // gcc stays, so its headers must too, and a program must still compile and link
+    assertTrue(
+        chroot(stripped, "printf '#include <stdio.h>\\nint main(){puts(\"ok\");}' > /tmp/t.c && gcc /tmp/t.c -o /tmp/t && /tmp/t")
+            .contains("ok"));
+  }
+
+  @Test
+  void onlyTheReportedPathsAreMissingAndEverythingElseIsIdentical() throws Exception {
+    Path allow = work.resolve("allow.txt");
+    List<String> removed = new ArrayList<>();
+    for (JsonNode d : report.path("decisions")) {
+      if (d.path("action").asText().equals("removed")) {
+        removed.add(d.path("path").asText());
+      }
+    }
+    assertTrue(removed.size() > 1000, "the safe preset should remove docs, man pages, apt lists and debs");
+    Files.write(allow, removed, StandardCharsets.UTF_8);
+    Tools.check(
+        600,
+        "python3",
+        Tools.testdata().resolve("tools/treediff.py").toString(),
+        "--allow-missing-file",
+        allow.toString(),
+        original.toString(),
+        stripped.toString());
+  }
+
+  @Test
+  void bytesRemovedMatchTheReportAndTheUnpackedTrees() throws Exception {
+    long sumRules = 0;
+    for (JsonNode t : report.path("ruleTotals")) {
+      sumRules += t.path("bytes").asLong();
+    }
+    assertEquals(report.path("bytesRemoved").asLong(), sumRules, "per-rule totals add up");
+    long diskDiff = contentBytes(original) - contentBytes(stripped);
+    assertEquals(report.path("bytesRemoved").asLong(), diskDiff, "report agrees with the unpacked trees");
+    assertTrue(diskDiff > 50_000_000, "docs, apt lists, debs and src.zip are more than 50 MB: " + diskDiff);
+  }
+
+  @Test
+  void everyCopyrightFileIsStillThere() throws Exception {
+    Path doc = original.resolve("usr/share/doc");
+    List<Path> copyrights;
+    try (Stream<Path> s = Files.list(doc)) {
+      copyrights = s.map(p -> p.resolve("copyright")).filter(Files::exists).toList();
+    }
+    assertTrue(copyrights.size() > 50, "Debian ships a copyright file per package");
+    for (Path c : copyrights) {
+      Path rel = original.relativize(c);
+      assertTrue(Files.exists(stripped.resolve(rel), LinkOption.NOFOLLOW_LINKS), "missing " + rel);
+    }
+    assertTrue(!Files.exists(stripped.resolve("usr/share/man/man1")), "man pages are gone");
+    assertTrue(!Files.exists(stripped.resolve("usr/lib/jvm/openjdk-17/lib/src.zip"), LinkOption.NOFOLLOW_LINKS));
+  }
+
+  /** Sum of regular file sizes, each inode once. */
+  static long contentBytes(Path root) throws Exception {
+    Set<Object> seen = new HashSet<>();
+    long[] total = {0};
+    try (Stream<Path> s = Files.walk(root)) {
+      s.forEach(
+          p -> {
+            try {
+              BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+              if (a.isRegularFile() && seen.add(a.fileKey())) {
+                total[0] += a.size();
+              }
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+    }
+    return total[0];
+  }
+}
