@@ -100,7 +100,7 @@ measure ocisquash_none ocisquash "$OUT/none-dir" "$J $LAYOUT -o $OUT/none-dir --
 SQ_TAR=$(ls -S "$OUT"/none-dir/blobs/sha256/* 2>/dev/null | head -1 || true)
 if [ -n "$SQ_TAR" ]; then
   measure output_pigz floor - "pigz -p $THREADS -6 -c $SQ_TAR > /dev/null"
-  measure output_gzip1t floor - "gzip -6 -c $SQ_TAR > /dev/null"
+  measure output_gzip1t floor - "cat $SQ_TAR | gzip -6 -n > /dev/null"
   measure output_zstd floor - "zstd -q -3 -T$THREADS -c $SQ_TAR > /dev/null"
 fi
 measure ocisquash_gzip ocisquash "$OUT/sq-gzip.tar" "$J $LAYOUT -o $OUT/sq-gzip.tar --compression gzip"
@@ -161,7 +161,7 @@ column -s, -t < "$CSV" || cat "$CSV"
 if command -v gnuplot >/dev/null; then
   grep -v '^#' "$CSV" | tail -n +2 | awk -F, '{print $1, $3, $6}' > "$WORK/chart.dat"
   gnuplot <<GP
-set terminal png size 1000,500
+set terminal png size 1000,500 noenhanced
 set output "$PNG"
 set title "ocisquash e2e$SUFFIX ($STAMP, $THREADS threads): wall and CPU seconds"
 set style data histograms
