@@ -1,0 +1,379 @@
+package dev.ocisquash.compress;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * A pigz-style parallel gzip writer whose output depends only on the input and the level, never on the thread
+ * count or on how callers split their writes.
+ *
+ * <p>The input is cut into blocks of {@value #BLOCK_SIZE} bytes at fixed offsets. Each block is compressed by its
+ * own raw deflater, primed with the preceding {@value #DICT_SIZE} bytes of input as a preset dictionary (so the
+ * ratio stays within a fraction of a percent of single-stream zlib), and ended with a sync flush so that the next
+ * block's bits start on a byte boundary; the last block is finished instead. The compressed blocks are written in
+ * order as one ordinary gzip member with the same header as {@link DeterministicGzipOutputStream} (MTIME 0, no
+ * name, OS 255) and a CRC32/ISIZE trailer over the whole input. Every gzip reader accepts the result; it is not
+ * byte-identical to {@link DeterministicGzipOutputStream}'s output because of the sync-flush markers.
+ *
+ * <p>Memory is bounded: at most {@code 3 * threads} blocks are in flight; {@code write} blocks on the oldest one
+ * when that many are queued. A failure in a worker is rethrown from the next {@code write}, {@code finish} or
+ * {@code close}. With {@code threads <= 1} blocks are compressed on the calling thread, with the same bytes.
+ *
+ * <p>Not thread-safe: one thread writes.
+ */
+public final class ParallelGzipOutputStream extends FilterOutputStream {
+  /** Uncompressed bytes per independently compressed block (pigz's default). */
+  public static final int BLOCK_SIZE = 128 * 1024;
+
+  /** Bytes of preceding input given to each block's deflater: deflate's whole window. */
+  public static final int DICT_SIZE = 32 * 1024;
+
+  private static final int IN_FLIGHT_PER_THREAD = 3;
+
+  private final int level;
+  private final int threads;
+  private final ExecutorService executor;
+  private final boolean ownsExecutor;
+  private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
+  private final int maxInFlight;
+  // Deflaters are pooled rather than per block: creating one allocates ~256 KiB of native zlib state.
+  private final ConcurrentLinkedQueue<Deflater> deflaters = new ConcurrentLinkedQueue<>();
+  private final ArrayDeque<byte[]> freeBlocks = new ArrayDeque<>();
+  private final CRC32 crc = new CRC32();
+  private long isize;
+
+  private byte[] block = new byte[BLOCK_SIZE];
+  private int blockCount;
+  private byte[] dict; // last DICT_SIZE bytes of the previous block, or null for the first block
+  private boolean finished;
+  private boolean closed;
+  private IOException failure;
+
+  /**
+   * Starts a gzip stream with its own pool of {@code threads} daemon threads, shut down by {@link #close()}.
+   *
+   * @param out the target; closed by {@link #close()}, not by {@link #finish()}
+   * @param level deflate level 0..9, or -1 for zlib's default (6)
+   * @param threads compression threads; {@code <= 1} compresses on the calling thread
+   */
+  public ParallelGzipOutputStream(OutputStream out, int level, int threads) throws IOException {
+    this(out, level, threads, null);
+  }
+
+  /**
+   * Starts a gzip stream that runs its blocks on a caller-supplied executor, which is not shut down by
+   * {@link #close()}.
+   *
+   * @param out the target; closed by {@link #close()}, not by {@link #finish()}
+   * @param level deflate level 0..9, or -1 for zlib's default (6)
+   * @param threads how many blocks may be compressed at once; bounds memory together with the executor's size
+   * @param executor where blocks are compressed; null to create (and own) a pool of {@code threads} threads
+   */
+  public ParallelGzipOutputStream(OutputStream out, int level, int threads, ExecutorService executor)
+      throws IOException {
+    super(out);
+    if (level < -1 || level > 9) {
+      throw new IllegalArgumentException("gzip level must be -1..9: " + level);
+    }
+    this.level = level;
+    this.threads = Math.max(1, threads);
+    this.maxInFlight = IN_FLIGHT_PER_THREAD * this.threads;
+    if (executor != null) {
+      this.executor = executor;
+      this.ownsExecutor = false;
+    } else if (this.threads > 1) {
+      this.executor = Executors.newFixedThreadPool(this.threads, daemonThreads());
+      this.ownsExecutor = true;
+    } else {
+      this.executor = null;
+      this.ownsExecutor = false;
+    }
+    int xfl = level == 9 ? 2 : level == 1 ? 4 : 0; // RFC 1952: 2 = max compression, 4 = fastest
+    byte[] header = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, (byte) xfl, (byte) 0xff};
+    out.write(header);
+  }
+
+  /** Which deflate implementation this class uses, for {@code --version} and run summaries. */
+  public static String describe() {
+    return "gzip: JDK zlib Deflater, pigz-style parallel blocks of "
+        + (BLOCK_SIZE / 1024)
+        + " KiB with "
+        + (DICT_SIZE / 1024)
+        + " KiB dictionary";
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    ensureOpen();
+    if (blockCount == BLOCK_SIZE) {
+      submitBlock(false);
+    }
+    block[blockCount++] = (byte) b;
+    crc.update(b);
+    isize++;
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    ensureOpen();
+    Objects.checkFromIndexSize(off, len, b.length);
+    crc.update(b, off, len);
+    isize += len;
+    while (len > 0) {
+      // A full block is only sent once more input arrives, so the final block is never empty unless the
+      // whole input is: boundaries then depend on the input length alone.
+      if (blockCount == BLOCK_SIZE) {
+        submitBlock(false);
+      }
+      int n = Math.min(len, BLOCK_SIZE - blockCount);
+      System.arraycopy(b, off, block, blockCount, n);
+      blockCount += n;
+      off += n;
+      len -= n;
+    }
+  }
+
+  /**
+   * Compresses the last block, writes every pending block and the CRC32/ISIZE trailer; the target stays open.
+   * Idempotent.
+   */
+  public void finish() throws IOException {
+    if (finished) {
+      return;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    try {
+      submitBlock(true);
+      while (!inFlight.isEmpty()) {
+        writeOldest();
+      }
+      long c = crc.getValue();
+      byte[] trailer = {
+        (byte) c, (byte) (c >>> 8), (byte) (c >>> 16), (byte) (c >>> 24),
+        (byte) isize, (byte) (isize >>> 8), (byte) (isize >>> 16), (byte) (isize >>> 24)
+      };
+      out.write(trailer);
+      finished = true;
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      throw e;
+    }
+  }
+
+  /** Flushes the target only: a deflate flush here would make the output depend on when callers flush. */
+  @Override
+  public void flush() throws IOException {
+    out.flush();
+  }
+
+  /**
+   * Finishes the gzip stream and closes the target. Native deflaters and an owned thread pool are released even
+   * when finishing fails.
+   */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (failure == null) {
+        finish();
+      }
+    } finally {
+      try {
+        out.close();
+      } finally {
+        release();
+      }
+    }
+    if (failure != null && !finished) {
+      // A new instance: rethrowing the stored one would make try-with-resources suppress it into itself.
+      throw new IOException("gzip stream failed earlier: " + failure.getMessage(), failure);
+    }
+  }
+
+  private void ensureOpen() throws IOException {
+    if (failure != null) {
+      throw failure;
+    }
+    if (finished) {
+      throw new IllegalStateException("gzip stream already finished");
+    }
+  }
+
+  private void submitBlock(boolean last) throws IOException {
+    byte[] data = block;
+    int len = blockCount;
+    byte[] blockDict = dict;
+    // The next block's dictionary: the tail of this block. Blocks before the last are always full, so it is
+    // always a whole window; copying it keeps this block's array free for reuse once its job is written.
+    if (!last) {
+      byte[] d = new byte[DICT_SIZE];
+      System.arraycopy(data, len - DICT_SIZE, d, 0, DICT_SIZE);
+      dict = d;
+      byte[] reused;
+      synchronized (freeBlocks) {
+        reused = freeBlocks.poll();
+      }
+      block = reused != null ? reused : new byte[BLOCK_SIZE];
+      blockCount = 0;
+    }
+    try {
+      if (executor == null) {
+        byte[] compressed = compress(data, len, blockDict, last);
+        out.write(compressed);
+        return;
+      }
+      while (inFlight.size() >= maxInFlight) {
+        writeOldest();
+      }
+      Future<byte[]> f =
+          executor.submit(
+              () -> {
+                byte[] compressed = compress(data, len, blockDict, last);
+                if (!last) {
+                  // Hand the input array back: compress() no longer needs it. Guarded by the deque's own
+                  // monitor because the writer thread pops concurrently.
+                  synchronized (freeBlocks) {
+                    if (freeBlocks.size() < maxInFlight) {
+                      freeBlocks.push(data);
+                    }
+                  }
+                }
+                return compressed;
+              });
+      inFlight.add(f);
+    } catch (IOException e) {
+      fail(e);
+      throw e;
+    } catch (RuntimeException e) {
+      // e.g. RejectedExecutionException from a shut-down executor: callers of an OutputStream expect IOException.
+      IOException io = new IOException("gzip block could not be compressed: " + e, e);
+      fail(io);
+      throw io;
+    }
+  }
+
+  private void writeOldest() throws IOException {
+    Future<byte[]> f = inFlight.poll();
+    byte[] compressed;
+    try {
+      compressed = f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for a gzip block");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) {
+        throw new IOException("gzip block compression failed: " + cause.getMessage(), cause);
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new IOException("gzip block compression failed", cause);
+    } catch (CancellationException e) {
+      throw new IOException("gzip block compression was cancelled", e);
+    }
+    out.write(compressed);
+  }
+
+  /** Compresses one block; runs on a worker thread (or the caller's when single-threaded). */
+  private byte[] compress(byte[] data, int len, byte[] blockDict, boolean last) {
+    Deflater d = deflaters.poll();
+    if (d == null) {
+      d = new Deflater(level, true);
+    } else {
+      d.reset();
+    }
+    try {
+      if (blockDict != null) {
+        d.setDictionary(blockDict);
+      }
+      d.setInput(data, 0, len);
+      // Deflate rarely expands by more than 0.1%; start there and grow when needed.
+      byte[] outBuf = new byte[len + (len >>> 3) + 64];
+      int n = 0;
+      if (last) {
+        d.finish();
+        while (!d.finished()) {
+          if (n == outBuf.length) {
+            outBuf = Arrays.copyOf(outBuf, outBuf.length * 2);
+          }
+          n += d.deflate(outBuf, n, outBuf.length - n);
+        }
+      } else {
+        // SYNC_FLUSH ends with an empty stored block, so the next block starts byte-aligned; a full flush would
+        // also reset the window, which the dictionary makes pointless. Per the Deflater contract, a call that
+        // fills the buffer must be repeated with more room.
+        while (true) {
+          int room = outBuf.length - n;
+          int k = d.deflate(outBuf, n, room, Deflater.SYNC_FLUSH);
+          n += k;
+          if (k < room && d.needsInput()) {
+            break;
+          }
+          if (n == outBuf.length) {
+            outBuf = Arrays.copyOf(outBuf, outBuf.length * 2);
+          }
+        }
+      }
+      return n == outBuf.length ? outBuf : Arrays.copyOf(outBuf, n);
+    } finally {
+      deflaters.add(d);
+    }
+  }
+
+  private void fail(Throwable e) {
+    if (failure == null) {
+      failure = e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
+    }
+  }
+
+  private void release() {
+    for (Future<byte[]> f : inFlight) {
+      f.cancel(false);
+    }
+    inFlight.clear();
+    if (ownsExecutor) {
+      executor.shutdownNow();
+      try {
+        // Wait so that no worker still holds a deflater we are about to end.
+        executor.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    Deflater d;
+    while ((d = deflaters.poll()) != null) {
+      d.end();
+    }
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "ocisquash-gzip-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
