@@ -10,7 +10,7 @@ final class VersionProvider implements IVersionProvider {
     return new String[] {
       "ocisquash " + (v == null ? "dev" : v),
       "java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
-      "gzip: JDK Deflater (zlib); zstd: zstd-jni"
+      dev.ocisquash.compress.Compressors.describe() + "; zstd: zstd-jni"
     };
   }
 }

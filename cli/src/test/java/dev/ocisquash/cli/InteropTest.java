@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +123,45 @@ class InteropTest {
               }));
     }
     return tests.stream();
+  }
+
+  /** Stripping a path that lives in a kept base layer writes a whiteout for it in the new layer. */
+  @Test
+  void strippingAKeptLayerPathWhitesItOut() throws Exception {
+    Path sample = Tools.testdata().resolve("sample/busybox-sample.tar");
+    Path out = work.resolve("sample-strip-kept.tar");
+    Path json = work.resolve("sample-strip-kept.json");
+    assertEquals(
+        0,
+        runCli(
+            "squash", sample.toString(), "-o", out.toString(), "--from", "1", "--allow-noop",
+            "--remove", "/etc/group", "--preset", "safe", "--report-json", json.toString()));
+    Path allow = allowListFromReport(json);
+    assertTrue(Files.readAllLines(allow).contains("/etc/group"));
+    Tools.check(
+        600,
+        "bash",
+        Tools.testdata().resolve("tools/compare-squash.sh").toString(),
+        "docker-archive:" + sample,
+        "docker-archive:" + out,
+        allow.toString());
+    List<String> before = layerDigests("docker-archive:" + sample);
+    List<String> after = layerDigests("docker-archive:" + out);
+    assertEquals(before.get(0), after.get(0), "the kept layer is unchanged; the whiteout lives in the new one");
+  }
+
+  /** The paths a strip report says it removed, one per line, for compare-squash's allow list. */
+  static Path allowListFromReport(Path json) throws Exception {
+    com.fasterxml.jackson.databind.JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+    List<String> removed = new ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode d : report.path("decisions")) {
+      if (d.path("action").asText().equals("removed")) {
+        removed.add(d.path("path").asText());
+      }
+    }
+    Path allow = Files.createTempFile(work, "allow", ".txt");
+    Files.write(allow, removed);
+    return allow;
   }
 
   static List<String> layerDigests(String ref) throws Exception {

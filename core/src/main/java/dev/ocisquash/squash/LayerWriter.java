@@ -2,7 +2,7 @@ package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
 import dev.ocisquash.compress.Compression;
-import dev.ocisquash.compress.DeterministicGzipOutputStream;
+import dev.ocisquash.compress.Compressors;
 import dev.ocisquash.compress.ZstdCompressingStream;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.tar.TarEntry;
@@ -49,7 +49,8 @@ final class LayerWriter {
     OutputStream compressor;
     switch (compression) {
       case GZIP:
-        compressor = new DeterministicGzipOutputStream(compressed, gzipLevel);
+        // pigz-style blocks: same bytes whatever the thread count.
+        compressor = Compressors.gzip(compressed, gzipLevel, threads);
         break;
       case ZSTD:
         // Any worker count >= 1 gives the same frames; 0 (single-threaded mode) would not, so never use 0.
