@@ -100,11 +100,7 @@ class InteropTest {
                   c[0] + " --from " + from + " -> " + fmt,
                   () -> {
                     Path out = squashAndCompare(c[0], "oci-archive", in, fmt, "--from", from, "--allow-noop");
-                    List<String> before = layerDigests("oci-archive:" + in);
-                    List<String> after = layerDigests(ref(fmt, out));
-                    int keep = Integer.parseInt(from);
-                    assertEquals(keep + 1, after.size(), "layers after --from " + from);
-                    assertEquals(before.subList(0, keep), after.subList(0, keep), "kept layers must be identical");
+                    assertKeptLayersIdentical("oci-archive:" + in, fmt, out, Integer.parseInt(from));
                   }));
         }
       }
@@ -116,10 +112,7 @@ class InteropTest {
               () -> {
                 String in = fixtures.resolve("based.oci.tar").toString();
                 Path out = squashAndCompare("based", "oci-archive", in, fmt, "--keep-base");
-                List<String> before = layerDigests("oci-archive:" + in);
-                List<String> after = layerDigests(ref(fmt, out));
-                assertEquals(3, after.size(), "2 base layers kept + 1 squashed");
-                assertEquals(before.subList(0, 2), after.subList(0, 2));
+                assertKeptLayersIdentical("oci-archive:" + in, fmt, out, 2);
               }));
     }
     return tests.stream();
@@ -145,9 +138,40 @@ class InteropTest {
         "docker-archive:" + sample,
         "docker-archive:" + out,
         allow.toString());
-    List<String> before = layerDigests("docker-archive:" + sample);
-    List<String> after = layerDigests("docker-archive:" + out);
-    assertEquals(before.get(0), after.get(0), "the kept layer is unchanged; the whiteout lives in the new one");
+    assertKeptLayersIdentical("docker-archive:" + sample, "docker", out, 1);
+  }
+
+  /**
+   * Checks with skopeo that the first {@code keep} layers are the input's, byte for byte. skopeo names the layers
+   * of a docker-archive by diff_id, so for that format the diff_ids are compared and the output tar must also hold
+   * each kept input blob under its own digest.
+   */
+  static void assertKeptLayersIdentical(String inRef, String fmt, Path out, int keep) throws Exception {
+    List<String> before = layerDigests(inRef);
+    List<String> after = layerDigests(ref(fmt, out));
+    assertEquals(keep + 1, after.size(), "kept layers + 1 squashed");
+    if (!fmt.equals("docker")) {
+      assertEquals(before.subList(0, keep), after.subList(0, keep), "kept layers must be identical");
+      return;
+    }
+    assertEquals(diffIds(inRef).subList(0, keep), diffIds(ref(fmt, out)).subList(0, keep));
+    if (inRef.startsWith("oci-archive:")) {
+      String listing = Tools.check(120, "tar", "-tf", out.toString());
+      for (String d : before.subList(0, keep)) {
+        assertTrue(listing.contains("blobs/sha256/" + d.substring("sha256:".length())), "blob " + d + " kept");
+      }
+    }
+  }
+
+  static List<String> diffIds(String ref) throws Exception {
+    String json = Tools.check(120, "skopeo", "inspect", "--config", ref);
+    List<String> out = new ArrayList<>();
+    new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(json)
+        .path("rootfs")
+        .path("diff_ids")
+        .forEach(d -> out.add(d.asText()));
+    return out;
   }
 
   /** The paths a strip report says it removed, one per line, for compare-squash's allow list. */
