@@ -1,6 +1,8 @@
 package dev.ocisquash.squash;
 
+import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageSelector;
+import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
 import java.nio.file.Path;
@@ -28,6 +30,9 @@ public final class SquashOptions {
   private final SquashPoint squashPoint;
   private final boolean allowNoop;
   private final Long sourceDateEpoch;
+  // Hardening (issue 7): resource limits and the registry of temporary files.
+  private final Limits limits;
+  private final TempFiles tempFiles;
 
   private SquashOptions(Builder b) {
     this.input = b.input;
@@ -41,6 +46,8 @@ public final class SquashOptions {
     this.squashPoint = b.squashPoint;
     this.allowNoop = b.allowNoop;
     this.sourceDateEpoch = b.sourceDateEpoch;
+    this.limits = b.limits;
+    this.tempFiles = b.tempFiles;
   }
 
   /** Starts options that squash {@code input} into {@code output}. */
@@ -106,6 +113,19 @@ public final class SquashOptions {
     return sourceDateEpoch;
   }
 
+  /** The limits against decompression bombs and absurd inputs; {@link Limits#defaults()} unless set. */
+  public Limits limits() {
+    return limits;
+  }
+
+  /**
+   * Where the run registers its temporary files, so that a signal handler can delete them; null means the run
+   * uses a private registry of its own.
+   */
+  public TempFiles tempFiles() {
+    return tempFiles;
+  }
+
   /** Builder for {@link SquashOptions}. */
   public static final class Builder {
     private final Path input;
@@ -119,6 +139,8 @@ public final class SquashOptions {
     private SquashPoint squashPoint = SquashPoint.all();
     private boolean allowNoop;
     private Long sourceDateEpoch;
+    private Limits limits = Limits.defaults();
+    private TempFiles tempFiles;
 
     private Builder(Path input, Path output) {
       this.input = Objects.requireNonNull(input, "input");
@@ -182,6 +204,21 @@ public final class SquashOptions {
     /** Sets SOURCE_DATE_EPOCH (seconds), or null for none. */
     public Builder sourceDateEpoch(Long v) {
       sourceDateEpoch = v;
+      return this;
+    }
+
+    /** Sets the resource limits (default {@link Limits#defaults()}). */
+    public Builder limits(Limits v) {
+      limits = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /**
+     * Sets the registry the run records its temporary files in (default: a private one). Give each concurrent run
+     * its own registry; the CLI passes the one its shutdown hook empties.
+     */
+    public Builder tempFiles(TempFiles v) {
+      tempFiles = v;
       return this;
     }
 
