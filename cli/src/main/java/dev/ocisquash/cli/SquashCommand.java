@@ -77,12 +77,14 @@ final class SquashCommand implements Callable<Integer> {
   @Option(
       names = "--max-ratio",
       paramLabel = "N",
+      converter = PositiveConverter.class,
       description = "stop when a layer unpacks to more than N times its compressed size (default 1000)")
   Long maxRatio;
 
   @Option(
       names = "--max-entries",
       paramLabel = "N",
+      converter = PositiveConverter.class,
       description = "stop when the image has more than N files in all layers (default 10000000)")
   Long maxEntries;
 
@@ -132,23 +134,31 @@ final class SquashCommand implements Callable<Integer> {
   Limits limits() {
     Limits l = Limits.defaults();
     if (maxUncompressedBytes != null) {
-      l = l.withMaxUncompressedBytes(positive(maxUncompressedBytes, "--max-uncompressed-bytes"));
+      l = l.withMaxUncompressedBytes(maxUncompressedBytes);
     }
     if (maxRatio != null) {
-      l = l.withMaxRatio(positive(maxRatio, "--max-ratio"));
+      l = l.withMaxRatio(maxRatio);
     }
     if (maxEntries != null) {
-      l = l.withMaxEntries(positive(maxEntries, "--max-entries"));
+      l = l.withMaxEntries(maxEntries);
     }
     return l;
   }
 
-  private static long positive(long v, String flag) {
-    if (v <= 0) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(new SquashCommand()), flag + " must be positive, got " + v);
+  /** Parses a positive whole number (a usage error, exit 2, otherwise). */
+  static final class PositiveConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String s) {
+      try {
+        long v = Long.parseLong(s.trim());
+        if (v > 0) {
+          return v;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new picocli.CommandLine.TypeConversionException("invalid number '" + s + "' (expected a positive whole number)");
     }
-    return v;
   }
 
   /** Parses sizes such as {@code 123}, {@code 64G}, {@code 64GiB}, {@code 512M}, {@code 1T} (binary units). */
