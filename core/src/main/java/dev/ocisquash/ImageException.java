@@ -20,6 +20,24 @@ public class ImageException extends IOException {
   }
 
   /**
+   * A write to {@code target} failed (disk full, read-only file system, ...): one line naming what could not be
+   * written and the system's reason, e.g. {@code out.tar: cannot write: No space left on device}.
+   */
+  public static ImageException cannotWrite(String target, String what, IOException e) {
+    if (e instanceof ImageException) {
+      return (ImageException) e;
+    }
+    String reason;
+    if (e instanceof java.nio.file.FileSystemException && ((java.nio.file.FileSystemException) e).getReason() != null) {
+      reason = ((java.nio.file.FileSystemException) e).getReason();
+    } else {
+      reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+    return new ImageException(
+        where(target, null, null, "cannot write " + what + ": " + reason.replaceAll("\\s*[\\r\\n]+\\s*", " ")), e);
+  }
+
+  /**
    * Builds the standard message: {@code FILE: layer N (DIGEST): entry PATH: PROBLEM}, leaving out the parts that
    * are null.
    */

@@ -1,6 +1,8 @@
 package dev.ocisquash.cli;
 
+import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageSelector;
+import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.squash.SquashOptions;
@@ -112,6 +114,29 @@ final class SquashCommand implements Callable<Integer> {
       description = "write every strip decision, with per-rule totals, as JSON")
   Path reportJson;
 
+  // --- Hardening (issue 7): limits against decompression bombs; defaults in dev.ocisquash.archive.Limits. ---
+
+  @Option(
+      names = "--max-uncompressed-bytes",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      description = "stop when the layers unpack to more than SIZE in total, e.g. 200G (default 64G)")
+  Long maxUncompressedBytes;
+
+  @Option(
+      names = "--max-ratio",
+      paramLabel = "N",
+      converter = PositiveConverter.class,
+      description = "stop when a layer unpacks to more than N times its compressed size (default 1000)")
+  Long maxRatio;
+
+  @Option(
+      names = "--max-entries",
+      paramLabel = "N",
+      converter = PositiveConverter.class,
+      description = "stop when the image has more than N files in all layers (default 10000000)")
+  Long maxEntries;
+
   @Option(names = {"-q", "--quiet"}, description = "print nothing on success")
   boolean quiet;
 
@@ -151,8 +176,24 @@ final class SquashCommand implements Callable<Integer> {
     } else if (keepBase) {
       b.squashPoint(SquashPoint.keepBase());
     }
+    b.limits(limits());
+    // On SIGINT/SIGTERM the JVM runs shutdown hooks; ours deletes the spool, layer and output temp files so an
+    // interrupted run leaves nothing behind. Removed again when the run ends, so in-process callers do not leak it.
+    TempFiles tempFiles = new TempFiles();
+    b.tempFiles(tempFiles);
+    Thread hook = new Thread(tempFiles::deleteAll, "ocisquash-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
     long start = System.nanoTime();
-    SquashResult r = Squasher.squash(b.build());
+    SquashResult r;
+    try {
+      r = Squasher.squash(b.build());
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to: it does the cleanup
+      }
+    }
     double secs = (System.nanoTime() - start) / 1e9;
     if (reportJson != null && r.stripReport() != null) {
       StripReportJson.write(r.stripReport(), reportJson);
@@ -175,6 +216,86 @@ final class SquashCommand implements Callable<Integer> {
       return Long.parseLong(env.trim());
     } catch (NumberFormatException e) {
       throw new ParameterException(spec.commandLine(), "SOURCE_DATE_EPOCH is not a number: '" + env + "'");
+    }
+  }
+
+  /** The limits from the options, starting from the library defaults. */
+  Limits limits() {
+    Limits l = Limits.defaults();
+    if (maxUncompressedBytes != null) {
+      l = l.withMaxUncompressedBytes(maxUncompressedBytes);
+    }
+    if (maxRatio != null) {
+      l = l.withMaxRatio(maxRatio);
+    }
+    if (maxEntries != null) {
+      l = l.withMaxEntries(maxEntries);
+    }
+    return l;
+  }
+
+  /** Parses a positive whole number (a usage error, exit 2, otherwise). */
+  static final class PositiveConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String s) {
+      try {
+        long v = Long.parseLong(s.trim());
+        if (v > 0) {
+          return v;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new picocli.CommandLine.TypeConversionException("invalid number '" + s + "' (expected a positive whole number)");
+    }
+  }
+
+  /** Parses sizes such as {@code 123}, {@code 64G}, {@code 64GiB}, {@code 512M}, {@code 1T} (binary units). */
+  static final class SizeConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String s) {
+      return parseSize(s);
+    }
+  }
+
+  static long parseSize(String s) {
+    String t = s.trim().toUpperCase(Locale.ROOT);
+    if (t.endsWith("IB")) {
+      t = t.substring(0, t.length() - 2);
+    } else if (t.endsWith("B")) {
+      t = t.substring(0, t.length() - 1);
+    }
+    int shift = 0;
+    if (!t.isEmpty()) {
+      switch (t.charAt(t.length() - 1)) {
+        case 'K':
+          shift = 10;
+          break;
+        case 'M':
+          shift = 20;
+          break;
+        case 'G':
+          shift = 30;
+          break;
+        case 'T':
+          shift = 40;
+          break;
+        default:
+          break;
+      }
+    }
+    if (shift > 0) {
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      long v = Long.parseLong(t.trim());
+      if (v <= 0 || v > (Long.MAX_VALUE >> shift)) {
+        throw new NumberFormatException();
+      }
+      return v << shift;
+    } catch (NumberFormatException e) {
+      throw new picocli.CommandLine.TypeConversionException(
+          "invalid size '" + s + "' (expected a positive number of bytes, optionally with K, M, G or T)");
     }
   }
 

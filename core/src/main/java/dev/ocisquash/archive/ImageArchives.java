@@ -1,6 +1,7 @@
 package dev.ocisquash.archive;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.TempFiles;
 import dev.ocisquash.compress.Compression;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,18 @@ public final class ImageArchives {
    *     ambiguous (the message lists the choices)
    */
   public static SourceImage open(Path input, ImageSelector selector) throws IOException {
+    return open(input, selector, Limits.defaults(), TempFiles.none());
+  }
+
+  /**
+   * Opens the image that {@code selector} picks from {@code input}. A compressed outer archive is decompressed
+   * under {@code limits} (total bytes and ratio), and its temporary copy is registered with {@code tempFiles} so a
+   * cancelled run can delete it.
+   *
+   * @throws ImageException as {@link #open(Path, ImageSelector)}, and when the outer archive exceeds a limit
+   */
+  public static SourceImage open(Path input, ImageSelector selector, Limits limits, TempFiles tempFiles)
+      throws IOException {
     String display = input.toString();
     BlobStore store = null;
     Path temp = null;
@@ -45,8 +58,13 @@ public final class ImageArchives {
         Path tar = input;
         Compression outer = sniffFile(input);
         if (outer != Compression.NONE) {
-          temp = Files.createTempFile("ocisquash-input-", ".tar");
-          decompressTo(input, outer, temp, display);
+          try {
+            temp = Files.createTempFile("ocisquash-input-", ".tar");
+          } catch (IOException e) {
+            throw ImageException.cannotWrite(display, "temporary file in java.io.tmpdir", e);
+          }
+          tempFiles.register(temp);
+          decompressTo(input, outer, temp, display, limits);
           tar = temp;
         }
         byte[] head = new byte[512];
@@ -90,6 +108,7 @@ public final class ImageArchives {
         }
         if (temp != null) {
           Files.deleteIfExists(temp);
+          tempFiles.unregister(temp);
         }
       }
     }
@@ -99,13 +118,29 @@ public final class ImageArchives {
     return Codecs.sniff(Files.newInputStream(file));
   }
 
-  private static void decompressTo(Path input, Compression c, Path temp, String display) throws IOException {
-    try (InputStream raw = Files.newInputStream(input);
+  private static void decompressTo(Path input, Compression c, Path temp, String display, Limits limits)
+      throws IOException {
+    try (InputStream fileIn = Files.newInputStream(input);
         OutputStream out = Files.newOutputStream(temp)) {
+      VerifyingLayerStream.HashingInputStream raw = new VerifyingLayerStream.HashingInputStream(fileIn, "SHA-256");
       InputStream in;
+      Limits.Meter meter = limits.newMeter();
       try {
         in = Codecs.decompress(raw, c);
-        in.transferTo(out);
+        byte[] buf = new byte[64 * 1024];
+        long produced = 0;
+        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+          produced += n;
+          // The outer archive is a bomb vector like any layer: check before writing, so the disk never fills.
+          meter.add(n, produced, raw.count, display, Codecs.name(c) + " outer archive");
+          try {
+            out.write(buf, 0, n);
+          } catch (IOException e) {
+            throw ImageException.cannotWrite(display, "temporary file " + temp, e);
+          }
+        }
+      } catch (ImageException e) {
+        throw e;
       } catch (IOException e) {
         String msg = e.getMessage() == null ? "" : e.getMessage();
         boolean truncated = e instanceof java.io.EOFException || msg.contains("Unexpected end")

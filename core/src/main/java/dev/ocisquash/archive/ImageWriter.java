@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.TempFiles;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.model.MediaTypes;
@@ -76,7 +77,29 @@ public final class ImageWriter {
       List<String> names,
       long mtimeEpochSeconds)
       throws IOException {
+    return write(output, format, config, manifestTemplate, layers, names, mtimeEpochSeconds, TempFiles.none());
+  }
+
+  /**
+   * Writes the image, registering the temporary output with {@code tempFiles} while it is being written so that
+   * a cancelled run (SIGINT/SIGTERM) can delete it. Parameters as in {@link #write(Path, OutputFormat, ObjectNode,
+   * ObjectNode, List, List, long)}.
+   *
+   * @throws ImageException also when the destination cannot be written (disk full, read-only, no such directory),
+   *     naming the output and the system's reason
+   */
+  public static WrittenImage write(
+      Path output,
+      OutputFormat format,
+      ObjectNode config,
+      ObjectNode manifestTemplate,
+      List<OutputLayer> layers,
+      List<String> names,
+      long mtimeEpochSeconds,
+      TempFiles tempFiles)
+      throws IOException {
     Objects.requireNonNull(output, "output");
+    Objects.requireNonNull(tempFiles, "tempFiles");
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(config, "config");
     byte[] configBytes = Json.canonicalBytes(config);
@@ -91,8 +114,11 @@ public final class ImageWriter {
     if (format == OutputFormat.OCI_DIR && Files.exists(abs)) {
       throw new ImageException(ImageException.where(output.toString(), null, null, "destination already exists"));
     }
+    checkDestination(output);
     Path temp = parent.resolve("." + base + ".tmp-" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
     boolean ok = false;
+    // Registered before it exists, so that a signal arriving while the sink creates it still finds it.
+    tempFiles.register(temp);
     try {
       long bytes;
       try (OutputSink sink =
@@ -103,11 +129,19 @@ public final class ImageWriter {
             sink, format, configBytes, configDigest, manifestBytes, manifestDigest, layers, names, output);
         sink.finish();
         bytes = sink.bytes();
+      } catch (IOException e) {
+        throw ImageException.cannotWrite(output.toString(), "output", e);
       }
+      // A cancelled run must not publish: the hook may already have deleted part of the temp.
+      tempFiles.checkNotCancelled();
       try {
-        Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, abs, StandardCopyOption.REPLACE_EXISTING);
+        try {
+          Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temp, abs, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException e) {
+        throw ImageException.cannotWrite(output.toString(), "output", e);
       }
       ok = true;
       return new WrittenImage(configDigest, manifestDigest, bytes);
@@ -115,6 +149,39 @@ public final class ImageWriter {
       if (!ok) {
         deleteRecursively(temp);
       }
+      tempFiles.unregister(temp);
+    }
+  }
+
+  /**
+   * Fails early, with one clear line, when the output's directory does not exist, is not a directory or cannot be
+   * written (read-only mount, permissions): otherwise the first symptom would be an obscure error about a
+   * temporary file after minutes of work.
+   *
+   * @throws ImageException naming the output and the problem
+   */
+  public static void checkDestination(Path output) throws ImageException {
+    Path parent = output.toAbsolutePath().getParent();
+    String shown = output.toString();
+    if (parent == null) {
+      throw new ImageException(ImageException.where(shown, null, null, "cannot write: not a file path"));
+    }
+    if (!Files.exists(parent)) {
+      throw new ImageException(
+          ImageException.where(shown, null, null, "cannot write: directory " + parent + " does not exist"));
+    }
+    if (!Files.isDirectory(parent)) {
+      throw new ImageException(
+          ImageException.where(shown, null, null, "cannot write: " + parent + " is not a directory"));
+    }
+    if (!Files.isWritable(parent)) {
+      throw new ImageException(
+          ImageException.where(
+              shown, null, null, "cannot write: directory " + parent + " is read-only or not writable"));
+    }
+    if (Files.isDirectory(output) && !Files.isSymbolicLink(output)) {
+      // OCI_DIR refuses an existing destination itself; a tar must not replace a directory either.
+      throw new ImageException(ImageException.where(shown, null, null, "cannot write: destination is a directory"));
     }
   }
 

@@ -18,4 +18,12 @@ public abstract class LayerStream extends InputStream {
 
   /** Uncompressed bytes read so far. */
   public abstract long uncompressedBytes();
+
+  /**
+   * Raw (compressed) blob bytes consumed so far, or -1 when unknown. Used by {@link Limits.Meter} to judge the
+   * compression ratio; the decompressor reads ahead, so this may run slightly ahead of the data returned.
+   */
+  public long compressedBytes() {
+    return -1;
+  }
 }

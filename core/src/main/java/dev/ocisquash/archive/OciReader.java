@@ -197,6 +197,15 @@ final class OciReader {
     List<SourceLayer> layers = new ArrayList<>();
     for (int i = 0; i < layerDescs.size(); i++) {
       Descriptor l = layerDescs.get(i);
+      if (l.mediaType != null && !dev.ocisquash.model.MediaTypes.isFilesystemLayer(l.mediaType)) {
+        // An artifact (signature, SBOM, wasm module, ...) is not a tar of files: squashing it would be guesswork.
+        throw new ImageException(
+            ImageException.where(
+                display,
+                "layer " + (i + 1) + " (" + l.digest + ")",
+                null,
+                "unsupported layer media type " + l.mediaType + " (not a filesystem layer)"));
+      }
       ArchiveLayer layer =
           new ArchiveLayer(store, i, l.path(), diffIds.get(i), l.digest, l.size, l.mediaType);
       if (!dev.ocisquash.model.MediaTypes.isForeignLayer(l.mediaType)) {

@@ -82,6 +82,11 @@ final class VerifyingLayerStream extends LayerStream {
   }
 
   @Override
+  public long compressedBytes() {
+    return raw.count;
+  }
+
+  @Override
   public void close() throws IOException {
     if (!closed) {
       closed = true;

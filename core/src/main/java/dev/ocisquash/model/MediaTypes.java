@@ -56,6 +56,13 @@ public final class MediaTypes {
     return OCI_MANIFEST.equals(mediaType) || DOCKER_MANIFEST.equals(mediaType);
   }
 
+  /** Whether the type names a tar filesystem layer (OCI or Docker, any compression), rather than an artifact. */
+  public static boolean isFilesystemLayer(String mediaType) {
+    // Prefix match keeps future suffixes (+lz4, +encrypted are refused elsewhere if undecodable) readable.
+    return mediaType.startsWith("application/vnd.oci.image.layer.")
+        || mediaType.startsWith("application/vnd.docker.image.rootfs.");
+  }
+
   /** True for foreign / non-distributable layers, whose blobs are usually not in the archive. */
   public static boolean isForeignLayer(String mediaType) {
     return DOCKER_FOREIGN_LAYER.equals(mediaType)

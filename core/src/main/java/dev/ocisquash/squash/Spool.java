@@ -1,5 +1,7 @@
 package dev.ocisquash.squash;
 
+import dev.ocisquash.ImageException;
+import dev.ocisquash.TempFiles;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -18,12 +20,35 @@ import java.nio.file.StandardOpenOption;
 final class Spool implements Closeable {
   private final Path file;
   private final FileChannel channel;
+  private final TempFiles tempFiles;
+  private final String target;
   private long size;
 
-  Spool(Path dir) throws IOException {
-    this.file = Files.createTempFile(dir, ".ocisquash-spool-", ".tmp");
-    this.channel =
-        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+  /**
+   * Creates the spool file in {@code dir} and registers it with {@code tempFiles}, so a signal handler can delete
+   * it; {@code target} (the output) names write failures.
+   */
+  Spool(Path dir, TempFiles tempFiles, String target) throws IOException {
+    this.tempFiles = tempFiles;
+    this.target = target;
+    try {
+      this.file = Files.createTempFile(dir, ".ocisquash-spool-", ".tmp");
+    } catch (IOException e) {
+      throw ImageException.cannotWrite(target, "temporary file in " + dir, e);
+    }
+    boolean ok = false;
+    try {
+      tempFiles.register(file);
+      this.channel =
+          FileChannel.open(
+              file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      ok = true;
+    } finally {
+      if (!ok) {
+        Files.deleteIfExists(file);
+        tempFiles.unregister(file);
+      }
+    }
   }
 
   /** Copies exactly {@code length} bytes from {@code in}; returns the offset they start at. */
@@ -42,8 +67,13 @@ final class Spool implements Closeable {
   }
 
   private void writeFully(ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      size += channel.write(b, size);
+    try {
+      while (b.hasRemaining()) {
+        size += channel.write(b, size);
+      }
+    } catch (IOException e) {
+      // Disk full is the usual cause; say so in terms of the output the user asked for.
+      throw ImageException.cannotWrite(target, "temporary file " + file, e);
     }
   }
 
@@ -81,6 +111,7 @@ final class Spool implements Closeable {
       channel.close();
     } finally {
       Files.deleteIfExists(file);
+      tempFiles.unregister(file);
     }
   }
 }

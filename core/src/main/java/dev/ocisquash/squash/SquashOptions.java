@@ -1,6 +1,8 @@
 package dev.ocisquash.squash;
 
+import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageSelector;
+import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.strip.StripRules;
@@ -31,6 +33,9 @@ public final class SquashOptions {
   private final Long sourceDateEpoch;
   private final int threads;
   private final StripRules strip;
+  // Hardening (issue 7): resource limits and the registry of temporary files.
+  private final Limits limits;
+  private final TempFiles tempFiles;
 
   private SquashOptions(Builder b) {
     this.input = b.input;
@@ -46,6 +51,8 @@ public final class SquashOptions {
     this.sourceDateEpoch = b.sourceDateEpoch;
     this.threads = b.threads;
     this.strip = b.strip;
+    this.limits = b.limits;
+    this.tempFiles = b.tempFiles;
   }
 
   /** What to strip from the squashed tree, or null for nothing. */
@@ -121,6 +128,19 @@ public final class SquashOptions {
     return sourceDateEpoch;
   }
 
+  /** The limits against decompression bombs and absurd inputs; {@link Limits#defaults()} unless set. */
+  public Limits limits() {
+    return limits;
+  }
+
+  /**
+   * Where the run registers its temporary files, so that a signal handler can delete them; null means the run
+   * uses a private registry of its own.
+   */
+  public TempFiles tempFiles() {
+    return tempFiles;
+  }
+
   /** Builder for {@link SquashOptions}. */
   public static final class Builder {
     private final Path input;
@@ -136,6 +156,8 @@ public final class SquashOptions {
     private Long sourceDateEpoch;
     private int threads = Runtime.getRuntime().availableProcessors();
     private StripRules strip;
+    private Limits limits = Limits.defaults();
+    private TempFiles tempFiles;
 
     private Builder(Path input, Path output) {
       this.input = Objects.requireNonNull(input, "input");
@@ -214,6 +236,21 @@ public final class SquashOptions {
     /** Sets the strip rules (null or empty rules: strip nothing). */
     public Builder strip(StripRules v) {
       strip = v;
+      return this;
+    }
+
+    /** Sets the resource limits (default {@link Limits#defaults()}). */
+    public Builder limits(Limits v) {
+      limits = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /**
+     * Sets the registry the run records its temporary files in (default: a private one). Give each concurrent run
+     * its own registry; the CLI passes the one its shutdown hook empties.
+     */
+    public Builder tempFiles(TempFiles v) {
+      tempFiles = v;
       return this;
     }
 

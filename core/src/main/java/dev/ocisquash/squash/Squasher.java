@@ -2,9 +2,11 @@ package dev.ocisquash.squash;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageArchives;
 import dev.ocisquash.archive.ImageWriter;
 import dev.ocisquash.archive.LayerStream;
+import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.archive.OutputLayer;
 import dev.ocisquash.archive.SourceImage;
@@ -62,8 +64,12 @@ public final class Squasher {
     Path input = options.input();
     Path output = options.output().toAbsolutePath();
     ImageWriter.checkNotSameFile(input, output);
+    ImageWriter.checkDestination(output);
     Path tempDir = options.tempDir() != null ? options.tempDir() : output.getParent();
-    try (SourceImage image = ImageArchives.open(input, options.selector())) {
+    // Hardening: limits count every decompressed byte and entry; temp files are registered for signal cleanup.
+    TempFiles tempFiles = options.tempFiles() != null ? options.tempFiles() : new TempFiles();
+    Limits.Meter meter = options.limits().newMeter();
+    try (SourceImage image = ImageArchives.open(input, options.selector(), options.limits(), tempFiles)) {
       List<SourceLayer> layers = image.layers();
       if (layers.isEmpty()) {
         throw new ImageException(ImageException.where(image.source(), null, null, "the image has no layers"));
@@ -92,7 +98,7 @@ public final class Squasher {
       long entriesRead = 0;
       boolean stripping = options.strip() != null && !options.strip().isEmpty();
       Path blob = null;
-      try (Spool spool = new Spool(tempDir)) {
+      try (Spool spool = new Spool(tempDir, tempFiles, options.output().toString())) {
         for (int i = layers.size() - 1; i >= 0; i--) {
           SourceLayer layer = layers.get(i);
           boolean kept = i < first;
@@ -101,10 +107,11 @@ public final class Squasher {
           if (kept) {
             basePlanner.beginLayer(i, context, true);
           }
-          try (LayerStream in = layer.open()) {
+          try (LayerStream in = meter.guard(layer.open(), image.source(), layer.label())) {
             TarReader reader = new TarReader(in, context);
             long ordinal = 0;
             for (TarEntry e = reader.next(); e != null; e = reader.next(), ordinal++) {
+              meter.countEntry(image.source(), layer.label(), e);
               if (!kept) {
                 entriesRead++;
               }
@@ -141,9 +148,15 @@ public final class Squasher {
           }
         }
 
-        blob = Files.createTempFile(tempDir, ".ocisquash-layer-", ".tmp");
+        try {
+          blob = Files.createTempFile(tempDir, ".ocisquash-layer-", ".tmp");
+        } catch (IOException e) {
+          throw ImageException.cannotWrite(options.output().toString(), "temporary file in " + tempDir, e);
+        }
+        tempFiles.register(blob);
         LayerWriter.Stats stats;
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(blob), BUFFER)) {
+        try (OutputStream file =
+            new BufferedOutputStream(new WriteFailures(Files.newOutputStream(blob), options.output(), blob), BUFFER)) {
           stats =
               LayerWriter.write(
                   plan,
@@ -178,7 +191,8 @@ public final class Squasher {
                 ? compression.dockerLayerMediaType()
                 : compression.ociLayerMediaType();
         outLayers.add(OutputLayer.ofFile(blob, stats.digest, stats.diffId, stats.compressedSize, mediaType));
-        WrittenImage written = ImageWriter.write(output, format, config, image.manifest(), outLayers, image.names());
+        WrittenImage written =
+            ImageWriter.write(output, format, config, image.manifest(), outLayers, image.names(), 0L, tempFiles);
         return new SquashResult(
             sizeOf(input),
             written.bytesWritten(),
@@ -199,6 +213,7 @@ public final class Squasher {
       } finally {
         if (blob != null) {
           Files.deleteIfExists(blob);
+          tempFiles.unregister(blob);
         }
       }
     }

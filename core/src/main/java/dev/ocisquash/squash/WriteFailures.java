@@ -1,0 +1,62 @@
+package dev.ocisquash.squash;
+
+import dev.ocisquash.ImageException;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+
+/**
+ * Turns a failed write to a temporary file (disk full, I/O error) into one {@link ImageException} line naming the
+ * output the user asked for, instead of a bare "No space left on device" that names nothing.
+ */
+final class WriteFailures extends FilterOutputStream {
+  private final Path output;
+  private final Path file;
+
+  WriteFailures(OutputStream out, Path output, Path file) {
+    super(out);
+    this.output = output;
+    this.file = file;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    try {
+      out.write(b);
+    } catch (IOException e) {
+      throw fail(e);
+    }
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    try {
+      out.write(b, off, len);
+    } catch (IOException e) {
+      throw fail(e);
+    }
+  }
+
+  @Override
+  public void flush() throws IOException {
+    try {
+      out.flush();
+    } catch (IOException e) {
+      throw fail(e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      out.close();
+    } catch (IOException e) {
+      throw fail(e);
+    }
+  }
+
+  private ImageException fail(IOException e) {
+    return ImageException.cannotWrite(output.toString(), "temporary file " + file, e);
+  }
+}
