@@ -122,6 +122,17 @@ if command -v umoci >/dev/null; then
     "umoci unpack --image $LAYOUT:bench $OUT/umoci-bundle && cp -r $LAYOUT $OUT/umoci-layout \
      && umoci new --image $OUT/umoci-layout:sq && umoci insert --image $OUT/umoci-layout:sq $OUT/umoci-bundle/rootfs /"
 fi
+# The peer the issue names: buildah from docker-archive + commit --squash + push to a gzip oci-archive, in a
+# throwaway storage root (vfs driver, chroot isolation), against ocisquash doing the same job.
+if command -v buildah >/dev/null && [ -f "$DOCKER_IN" ]; then
+  BH="buildah --root $OUT/bh-root --runroot /tmp/bh-run.$$ --storage-driver vfs"
+  measure buildah_squash peer "$OUT/buildah.tar" \
+    "c=\$($BH from -q --pull-never docker-archive:$DOCKER_IN) && $BH commit -q --squash \$c sq >/dev/null \
+     && $BH push -q sq oci-archive:$OUT/buildah.tar"
+  measure ocisquash_docker_to_oci_gzip ocisquash "$OUT/sq-oci-gzip.tar" \
+    "$J $DOCKER_IN -o $OUT/sq-oci-gzip.tar --format oci --compression gzip"
+  rm -rf "$OUT/bh-root" /tmp/bh-run.$$ 2>/dev/null || true
+fi
 if command -v skopeo >/dev/null; then
   measure skopeo_copy_to_docker peer "$OUT/skopeo.tar" \
     "rm -f $OUT/skopeo.tar && skopeo copy -q oci:$LAYOUT:bench docker-archive:$OUT/skopeo.tar:bench:latest"
@@ -139,6 +150,7 @@ floors = {
     "ocisquash_zstd": ["input_gunzip", "output_zstd"],
     "umoci_unpack_insert": ["input_gunzip", "output_pigz"],
     "skopeo_copy_to_docker": ["input_cat"],
+    "buildah_squash": ["ocisquash_docker_to_oci_gzip"],
 }
 with open(sys.argv[2], "a", newline="") as f:
     w = csv.writer(f)

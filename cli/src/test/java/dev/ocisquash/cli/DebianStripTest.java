@@ -76,7 +76,10 @@ class DebianStripTest {
     assertTrue(chroot(stripped, "gcc --version").contains("gcc"));
     // gcc stays, so its headers must too, and a program must still compile and link
     assertTrue(
-        chroot(stripped, "printf '#include <stdio.h>\\nint main(){puts(\"ok\");}' > /tmp/t.c && gcc /tmp/t.c -o /tmp/t && /tmp/t")
+        chroot(
+                stripped,
+                "d=$(mktemp -d) && printf '#include <stdio.h>\\nint main(){puts(\"ok\");}' > $d/t.c"
+                    + " && gcc $d/t.c -o $d/t && $d/t; rc=$?; rm -rf $d; exit $rc")
             .contains("ok"));
   }
 
@@ -118,7 +121,13 @@ class DebianStripTest {
     Path doc = original.resolve("usr/share/doc");
     List<Path> copyrights;
     try (Stream<Path> s = Files.list(doc)) {
-      copyrights = s.map(p -> p.resolve("copyright")).filter(Files::exists).toList();
+      // Package doc dirs that are symlinks to another package's dir (libcc1-0 -> gcc-12-base) go with the docs;
+      // the copyright file they point at is a real file checked here under its own directory.
+      copyrights =
+          s.filter(p -> !Files.isSymbolicLink(p))
+              .map(p -> p.resolve("copyright"))
+              .filter(p -> Files.exists(p, LinkOption.NOFOLLOW_LINKS))
+              .toList();
     }
     assertTrue(copyrights.size() > 50, "Debian ships a copyright file per package");
     for (Path c : copyrights) {

@@ -56,7 +56,16 @@ public final class Analyzer {
       throw new ImageException(
           img.source() + ": --from " + options.from() + " is beyond the last layer (" + (nLayers - 1) + ")");
     }
-    FlattenedImage flat = Flattener.flatten(img, options.duplicates());
+    // ELF files and scripts are kept in a temporary file while streaming, so the strip checks never re-read a layer.
+    try (FlattenedImage flat =
+        Flattener.flatten(img, options.duplicates(), Path.of(System.getProperty("java.io.tmpdir")))) {
+      return analyze(img, options, flat);
+    }
+  }
+
+  private static ImageAnalysis analyze(SourceImage img, AnalyzeOptions options, FlattenedImage flat)
+      throws IOException {
+    int nLayers = img.layers().size();
     List<FlattenedImage.Entry> tree = flat.entries();
 
     // Per layer.

@@ -26,6 +26,7 @@ public final class ImageFileTree implements FileTree {
   public static final int WINDOW = 64 * 1024;
 
   private final SourceImage image;
+  private final FlattenedImage flat;
   private final List<TreeNode> nodes = new ArrayList<>();
   private final Map<String, TreeNode> byPath = new HashMap<>();
   private final Map<String, FlattenedImage.Entry> entries = new HashMap<>();
@@ -38,6 +39,7 @@ public final class ImageFileTree implements FileTree {
    */
   public ImageFileTree(SourceImage image, FlattenedImage flat) {
     this.image = image;
+    this.flat = flat;
     Map<Integer, Integer> groupSizes = new HashMap<>();
     for (FlattenedImage.Entry e : flat.entries()) {
       if (e.inode() >= 0) {
@@ -84,6 +86,25 @@ public final class ImageFileTree implements FileTree {
     FlattenedImage.Entry e = entries.get(node.path());
     if (e == null || !e.isRegular()) {
       throw new IOException(node.path() + ": not a regular file of this tree");
+    }
+    if (flat.capturing()) {
+      // Everything the strip checks read was captured while streaming; any other file reads as empty (not ELF,
+      // no shebang) rather than costing a re-read of its layer.
+      boolean has = flat.isCaptured(e);
+      return new SeekableContent() {
+        @Override
+        public long size() {
+          return has ? e.size() : 0;
+        }
+
+        @Override
+        public int read(long position, byte[] buf, int off, int len) throws IOException {
+          return has ? flat.readCaptured(e, position, buf, off, len) : -1;
+        }
+
+        @Override
+        public void close() {}
+      };
     }
     return new Content(e);
   }

@@ -4,23 +4,80 @@ import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import dev.ocisquash.archive.SourceImage;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The result of {@link Flattener#flatten}: what each layer holds and the final tree a squash of the whole image
  * would write. Immutable.
  */
-public final class FlattenedImage {
+public final class FlattenedImage implements Closeable {
   private final String source;
   private final List<LayerStats> layers;
   private final List<Entry> entries;
   private final long shadowedEntries;
+  private final Spool captured;
+  private final Map<Long, Long> capturedOffsets;
 
-  FlattenedImage(String source, List<LayerStats> layers, List<Entry> entries, long shadowedEntries) {
+  FlattenedImage(
+      String source,
+      List<LayerStats> layers,
+      List<Entry> entries,
+      long shadowedEntries,
+      Spool captured,
+      Map<Long, Long> capturedOffsets) {
     this.source = source;
     this.layers = List.copyOf(layers);
     this.entries = List.copyOf(entries);
     this.shadowedEntries = shadowedEntries;
+    this.captured = captured;
+    this.capturedOffsets = capturedOffsets;
+  }
+
+  static long originKey(int layer, long ordinal) {
+    return ((long) layer << 40) | ordinal;
+  }
+
+  /**
+   * Whether the content of this regular file was kept while streaming (ELF files, scripts and the dynamic
+   * loader's configuration, when {@link Flattener#flatten(SourceImage, boolean, Path)} was asked to), so that
+   * {@link #readCaptured} serves it without reading the layer again.
+   */
+  public boolean isCaptured(Entry e) {
+    return captured != null && e.contentOrdinal() >= 0
+        && capturedOffsets.containsKey(originKey(e.contentLayer(), e.contentOrdinal()));
+  }
+
+  /**
+   * Whether content was captured while streaming; then a regular file that {@link #isCaptured} denies is known to
+   * be neither ELF nor a script nor loader configuration.
+   */
+  public boolean capturing() {
+    return captured != null;
+  }
+
+  /** Reads captured content at {@code position}; returns the bytes read, or -1 past the end. */
+  public int readCaptured(Entry e, long position, byte[] buf, int off, int len) throws IOException {
+    Long base = capturedOffsets.get(originKey(e.contentLayer(), e.contentOrdinal()));
+    if (base == null || captured == null) {
+      throw new IOException(e.path() + ": content was not captured");
+    }
+    if (position >= e.size()) {
+      return -1;
+    }
+    return captured.read(base + position, buf, off, (int) Math.min(len, e.size() - position));
+  }
+
+  /** Deletes the temporary file holding captured content. */
+  @Override
+  public void close() throws IOException {
+    if (captured != null) {
+      captured.close();
+    }
   }
 
   /** The input, as given, for messages. */

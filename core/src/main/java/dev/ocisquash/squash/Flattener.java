@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.LayerStream;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.archive.SourceLayer;
@@ -10,6 +11,7 @@ import dev.ocisquash.tar.TarReader;
 import dev.ocisquash.tar.Whiteouts;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -49,6 +51,30 @@ public final class Flattener {
    * @throws IOException on read failures
    */
   public static FlattenedImage flatten(SourceImage image, boolean hashContent) throws IOException {
+    return flatten(image, hashContent, (Path) null);
+  }
+
+  /**
+   * Flattens an image and, with a {@code captureDir}, keeps the content of the files the strip safety checks read
+   * (ELF files, {@code #!} scripts, {@code etc/ld.so.conf*}) in a temporary file there, so planning strip rules
+   * needs no second read of the layers. Close the result to delete it.
+   */
+  public static FlattenedImage flatten(SourceImage image, boolean hashContent, Path captureDir)
+      throws IOException {
+    Spool spool = captureDir == null ? null : new Spool(captureDir, TempFiles.none(), image.source());
+    try {
+      return flattenInto(image, hashContent, spool);
+    } catch (IOException | RuntimeException e) {
+      if (spool != null) {
+        spool.close();
+      }
+      throw e;
+    }
+  }
+
+  private static FlattenedImage flattenInto(SourceImage image, boolean hashContent, Spool spool)
+      throws IOException {
+    Map<Long, Long> captured = new HashMap<>();
     List<SourceLayer> layers = image.layers();
     if (layers.isEmpty()) {
       throw new ImageException(ImageException.where(image.source(), null, null, "the image has no layers"));
@@ -82,7 +108,11 @@ public final class Flattener {
           }
           SquashPlanner.Offer offer = planner.offer(e, ordinal);
           if (offer.capture != null) {
-            byte[] hash = sha == null ? null : digest(sha, reader.content(), buf);
+            InputStream content = reader.content();
+            if (spool != null && e.size() > 0) {
+              content = captureIfRead(e, content, spool, i, ordinal, captured, buf);
+            }
+            byte[] hash = sha == null ? null : digest(sha, content, buf);
             origins.put(offer.capture, new Origin(i, ordinal, hash));
           }
         }
@@ -151,7 +181,47 @@ public final class Flattener {
           new FlattenedImage.Entry(
               r.entry.path(), r.entry.pathBytes(), owner.entry, r.layer, o.layer, o.ordinal, inode, first, o.hash));
     }
-    return new FlattenedImage(image.source(), List.of(stats), out, planner.shadowedEntries());
+    return new FlattenedImage(image.source(), List.of(stats), out, planner.shadowedEntries(), spool, captured);
+  }
+
+  /**
+   * Spools the content when it is what the strip checks read; returns a stream over the same bytes for hashing.
+   */
+  private static InputStream captureIfRead(
+      TarEntry e, InputStream in, Spool spool, int layer, long ordinal, Map<Long, Long> captured, byte[] buf)
+      throws IOException {
+    byte[] head = in.readNBytes(4);
+    boolean elf = head.length == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
+    boolean script = head.length >= 2 && head[0] == '#' && head[1] == '!';
+    boolean ldConf = e.path().startsWith("etc/ld.so.conf");
+    InputStream whole = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in);
+    if (!(elf || script || ldConf)) {
+      return whole;
+    }
+    long offset = spool.append(whole, e.size(), buf);
+    captured.put(FlattenedImage.originKey(layer, ordinal), offset);
+    return new InputStream() {
+      private long pos;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (pos >= e.size()) {
+          return -1;
+        }
+        int n = spool.read(offset + pos, b, off, (int) Math.min(len, e.size() - pos));
+        if (n > 0) {
+          pos += n;
+        }
+        return n;
+      }
+    };
   }
 
   /**
