@@ -177,6 +177,7 @@ final class SquashCommand implements Callable<Integer> {
       b.squashPoint(SquashPoint.keepBase());
     }
     b.limits(limits());
+    b.progress(TerminalProgress.forConsole(quiet));
     // On SIGINT/SIGTERM the JVM runs shutdown hooks; ours deletes the spool, layer and output temp files so an
     // interrupted run leaves nothing behind. Removed again when the run ends, so in-process callers do not leak it.
     TempFiles tempFiles = new TempFiles();

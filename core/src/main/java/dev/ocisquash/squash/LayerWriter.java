@@ -42,7 +42,8 @@ final class LayerWriter {
       int gzipLevel,
       int zstdLevel,
       int threads,
-      Long sourceDateEpoch)
+      Long sourceDateEpoch,
+      Progress progress)
       throws IOException {
     byte[] scratch = new byte[1 << 20];
     HashingStream compressed = new HashingStream(file);
@@ -64,6 +65,14 @@ final class LayerWriter {
     TarWriter tar = new TarWriter(uncompressed);
     Stats stats = new Stats();
     OutputStream content = tar.contentStream();
+    long total = 0;
+    java.util.Set<FileObject> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (LayerPlan.Item it : plan.records) {
+      if (it.file != null && it.file.entry.type() == TarEntryType.REGULAR && counted.add(it.file)) {
+        total += it.file.entry.size();
+      }
+    }
+    progress.stage("write layer (" + compression.name().toLowerCase(java.util.Locale.ROOT) + ")", total);
     for (LayerPlan.Item it : plan.records) {
       stats.entries++;
       if (it.file == null) {
@@ -89,6 +98,7 @@ final class LayerWriter {
                 ImageException.where(null, null, e.path(), "internal error: content was not captured"));
           }
           spool.copyTo(f.content.spoolOffset, e.size(), content, scratch);
+          progress.advance(e.size());
         }
         tar.closeEntry();
       } else {
@@ -97,6 +107,7 @@ final class LayerWriter {
       }
     }
     tar.finish();
+    progress.done();
     uncompressed.flush();
     if (compressor != null) {
       compressor.close(); // finishes the compressed stream; HashingStream does not close the file

@@ -36,6 +36,7 @@ public final class SquashOptions {
   // Hardening (issue 7): resource limits and the registry of temporary files.
   private final Limits limits;
   private final TempFiles tempFiles;
+  private final Progress progress;
 
   private SquashOptions(Builder b) {
     this.input = b.input;
@@ -53,6 +54,12 @@ public final class SquashOptions {
     this.strip = b.strip;
     this.limits = b.limits;
     this.tempFiles = b.tempFiles;
+    this.progress = b.progress;
+  }
+
+  /** Where progress goes ({@link Progress#NONE} by default). */
+  public Progress progress() {
+    return progress;
   }
 
   /** What to strip from the squashed tree, or null for nothing. */
@@ -158,6 +165,7 @@ public final class SquashOptions {
     private StripRules strip;
     private Limits limits = Limits.defaults();
     private TempFiles tempFiles;
+    private Progress progress = Progress.NONE;
 
     private Builder(Path input, Path output) {
       this.input = Objects.requireNonNull(input, "input");
@@ -251,6 +259,12 @@ public final class SquashOptions {
      */
     public Builder tempFiles(TempFiles v) {
       tempFiles = v;
+      return this;
+    }
+
+    /** Sets where progress is reported (default: nowhere). */
+    public Builder progress(Progress v) {
+      progress = Objects.requireNonNull(v);
       return this;
     }
 

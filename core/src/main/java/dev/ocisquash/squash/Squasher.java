@@ -97,6 +97,7 @@ public final class Squasher {
       byte[] scratch = new byte[BUFFER];
       long entriesRead = 0;
       boolean stripping = options.strip() != null && !options.strip().isEmpty();
+      Progress progress = options.progress();
       Path blob = null;
       try (Spool spool = new Spool(tempDir, tempFiles, options.output().toString())) {
         for (int i = layers.size() - 1; i >= 0; i--) {
@@ -107,10 +108,17 @@ public final class Squasher {
           if (kept) {
             basePlanner.beginLayer(i, context, true);
           }
+          progress.stage(
+              (kept ? "scan kept " : "read ") + layer.label(),
+              layer.compression() == Compression.NONE ? layer.blobSize() : -1);
           try (LayerStream in = meter.guard(layer.open(), image.source(), layer.label())) {
             TarReader reader = new TarReader(in, context);
             long ordinal = 0;
+            long reported = 0;
             for (TarEntry e = reader.next(); e != null; e = reader.next(), ordinal++) {
+              long now = in.uncompressedBytes();
+              progress.advance(now - reported);
+              reported = now;
               meter.countEntry(image.source(), layer.label(), e);
               if (!kept) {
                 entriesRead++;
@@ -126,7 +134,9 @@ public final class Squasher {
               }
             }
             in.finish();
+            progress.advance(in.uncompressedBytes() - reported);
           }
+          progress.done();
         }
         planner.checkLinks();
         List<SquashPlanner.Record> sorted = planner.liveRecordsSorted();
@@ -166,7 +176,8 @@ public final class Squasher {
                   options.gzipLevel(),
                   options.zstdLevel(),
                   options.threads(),
-                  options.sourceDateEpoch());
+                  options.sourceDateEpoch(),
+                  progress);
         }
         List<OutputLayer> outLayers = new ArrayList<>();
         List<Digest> keptDiffIds = new ArrayList<>();
@@ -193,6 +204,11 @@ public final class Squasher {
         outLayers.add(OutputLayer.ofFile(blob, stats.digest, stats.diffId, stats.compressedSize, mediaType));
         WrittenImage written =
             ImageWriter.write(output, format, config, image.manifest(), outLayers, image.names(), 0L, tempFiles);
+        progress.stage(
+            "wrote " + format.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " image",
+            written.bytesWritten());
+        progress.advance(written.bytesWritten());
+        progress.done();
         return new SquashResult(
             sizeOf(input),
             written.bytesWritten(),
