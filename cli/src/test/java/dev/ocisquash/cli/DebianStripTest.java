@@ -117,6 +117,21 @@ class DebianStripTest {
   }
 
   @Test
+  void analyzeEstimatesWhatTheSquashRemoved() throws Exception {
+    dev.ocisquash.report.ImageAnalysis a =
+        dev.ocisquash.report.Analyzer.analyze(
+            image, dev.ocisquash.report.AnalyzeOptions.builder().preset("safe").build());
+    assertEquals(report.path("bytesRemoved").asLong(), a.strip().removedBytes(), "bytes");
+    assertEquals(report.path("entriesRemoved").asLong(), a.strip().removedEntries(), "entries");
+    for (dev.ocisquash.report.ImageAnalysis.RuleSaving r : a.strip().perRule()) {
+      JsonNode t = report.path("ruleTotals").path(r.rule());
+      if (!t.isMissingNode()) {
+        assertEquals(t.path("bytes").asLong(), r.bytes(), "rule " + r.rule());
+      }
+    }
+  }
+
+  @Test
   void everyCopyrightFileIsStillThere() throws Exception {
     Path doc = original.resolve("usr/share/doc");
     List<Path> copyrights;
