@@ -33,6 +33,7 @@ class InteropTest {
     "links-across",
     "nested-delete",
     "based",
+    "buildah",
     "xattr",
     "names",
     "special",
@@ -88,6 +89,7 @@ class InteropTest {
       {"type-changes", "1"},
       {"hardlinks", "1", "2"},
       {"based", "1", "2"},
+      {"buildah", "1", "2"},
     };
     List<DynamicTest> tests = new ArrayList<>();
     for (String[] c : cases) {

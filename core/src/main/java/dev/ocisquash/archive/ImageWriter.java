@@ -310,7 +310,10 @@ public final class ImageWriter {
     idx.put("schemaVersion", 2);
     idx.put("mediaType", MediaTypes.OCI_INDEX);
     ArrayNode ms = idx.putArray("manifests");
-    List<String> ns = names == null || names.isEmpty() ? java.util.Collections.singletonList(null) : names;
+    // One entry, named after the first name: tools that take "oci:DIR" without a ref (skopeo, podman) refuse an
+    // index with several entries, even for one manifest. A docker manifest.json keeps every RepoTag.
+    List<String> ns =
+        names == null || names.isEmpty() ? java.util.Collections.singletonList(null) : names.subList(0, 1);
     for (String n : ns) {
       ObjectNode d = ms.addObject();
       d.put("mediaType", MediaTypes.OCI_MANIFEST);
