@@ -9,6 +9,7 @@ import dev.ocisquash.archive.LayerStream;
 import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.archive.OutputLayer;
+import dev.ocisquash.archive.PrefetchingLayerStream;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.archive.WrittenImage;
@@ -111,7 +112,8 @@ public final class Squasher {
           progress.stage(
               (kept ? "scan kept " : "read ") + layer.label(),
               layer.compression() == Compression.NONE ? layer.blobSize() : -1);
-          try (LayerStream in = meter.guard(layer.open(), image.source(), layer.label())) {
+          try (LayerStream in =
+              new PrefetchingLayerStream(meter.guard(layer.open(), image.source(), layer.label()), layer.label())) {
             TarReader reader = new TarReader(in, context);
             long ordinal = 0;
             long reported = 0;

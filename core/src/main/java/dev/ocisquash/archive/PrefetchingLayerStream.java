@@ -1,0 +1,189 @@
+package dev.ocisquash.archive;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Reads (and so decompresses and verifies) a layer on a background thread, a few MiB ahead of the consumer, so
+ * that decompression runs on one core while tar parsing and spooling run on another. Memory is bounded by the
+ * queue: {@link #DEPTH} chunks of {@link #CHUNK} bytes. The bytes, their order and every error are exactly those of
+ * the wrapped stream; an error on the background thread surfaces at the consumer's next read or at
+ * {@link #finish()}.
+ */
+public final class PrefetchingLayerStream extends LayerStream {
+  static final int CHUNK = 1 << 20;
+  static final int DEPTH = 4;
+  private static final byte[] EOF = new byte[0];
+
+  private final LayerStream inner;
+  private final BlockingQueue<byte[]> full = new ArrayBlockingQueue<>(DEPTH + 2);
+  private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH + 2);
+  private final Thread worker;
+  private volatile Throwable failure;
+  private volatile boolean cancelled;
+  private byte[] current;
+  private int currentLen;
+  private int pos;
+  private boolean eof;
+  private long consumed;
+
+  /** Starts reading {@code inner} ahead on a daemon thread named after {@code label}. */
+  public PrefetchingLayerStream(LayerStream inner, String label) {
+    this.inner = inner;
+    for (int i = 0; i < DEPTH; i++) {
+      free.add(new byte[CHUNK + 4]);
+    }
+    worker = new Thread(this::pump, "ocisquash-prefetch " + label);
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  /** The background loop: fill free chunks; the last 4 bytes of a chunk carry its length. */
+  private void pump() {
+    try {
+      while (!cancelled) {
+        byte[] b = free.take();
+        int n = inner.readNBytes(b, 0, CHUNK);
+        if (n > 0) {
+          b[CHUNK] = (byte) (n >>> 24);
+          b[CHUNK + 1] = (byte) (n >>> 16);
+          b[CHUNK + 2] = (byte) (n >>> 8);
+          b[CHUNK + 3] = (byte) n;
+          full.put(b);
+        }
+        if (n < CHUNK) {
+          inner.finish(); // verifies digests; throws on mismatch
+          full.put(EOF);
+          return;
+        }
+      }
+    } catch (Throwable t) {
+      failure = t;
+      full.offer(EOF);
+    }
+  }
+
+  private boolean nextChunk() throws IOException {
+    if (eof) {
+      return false;
+    }
+    if (current != null) {
+      free.offer(current);
+      current = null;
+    }
+    byte[] b;
+    try {
+      b = full.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading a layer");
+    }
+    if (b == EOF) {
+      eof = true;
+      rethrow();
+      return false;
+    }
+    current = b;
+    currentLen =
+        ((b[CHUNK] & 0xff) << 24) | ((b[CHUNK + 1] & 0xff) << 16) | ((b[CHUNK + 2] & 0xff) << 8) | (b[CHUNK + 3] & 0xff);
+    pos = 0;
+    return true;
+  }
+
+  private void rethrow() throws IOException {
+    Throwable t = failure;
+    if (t == null) {
+      return;
+    }
+    if (t instanceof IOException) {
+      throw (IOException) t;
+    }
+    if (t instanceof RuntimeException) {
+      throw (RuntimeException) t;
+    }
+    if (t instanceof Error) {
+      throw (Error) t;
+    }
+    throw new IOException(t);
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) {
+      return 0;
+    }
+    while (current == null || pos >= currentLen) {
+      if (!nextChunk()) {
+        return -1;
+      }
+    }
+    int n = Math.min(len, currentLen - pos);
+    System.arraycopy(current, pos, b, off, n);
+    pos += n;
+    consumed += n;
+    return n;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    long left = n;
+    while (left > 0) {
+      if (current == null || pos >= currentLen) {
+        if (!nextChunk()) {
+          break;
+        }
+        continue;
+      }
+      int k = (int) Math.min(left, currentLen - pos);
+      pos += k;
+      consumed += k;
+      left -= k;
+    }
+    return n - left;
+  }
+
+  @Override
+  public void finish() throws IOException {
+    while (nextChunk()) {
+      consumed += currentLen - pos;
+      pos = currentLen;
+    }
+    rethrow();
+  }
+
+  @Override
+  public long uncompressedBytes() {
+    return consumed;
+  }
+
+  @Override
+  public long compressedBytes() {
+    return inner.compressedBytes();
+  }
+
+  @Override
+  public void close() throws IOException {
+    // No interrupt: an interrupted read on a FileChannel closes the channel, which other layers of the same
+    // archive share. Unblock the worker instead and let it see the flag.
+    cancelled = true;
+    try {
+      for (int i = 0; i < 200 && worker.isAlive(); i++) {
+        full.clear();
+        free.offer(new byte[CHUNK + 4]);
+        worker.join(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    inner.close();
+  }
+}
