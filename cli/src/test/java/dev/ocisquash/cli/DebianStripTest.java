@@ -83,6 +83,63 @@ class DebianStripTest {
             .contains("ok"));
   }
 
+  /**
+   * Asks to remove zlib (which the JDK's libzip needs) and the python3.11 binary (which /usr/bin/python3 points at
+   * and every python script names): the safety checks keep both and say why, and the image still runs. With
+   * --force the same rules break java and python, which shows the checks are what saved it.
+   */
+  @Test
+  void safetyChecksKeepWhatTheImageNeedsAndForceBreaksIt() throws Exception {
+    String[] rules = {
+      "--remove", "/usr/lib/x86_64-linux-gnu/libz.so.*", "--remove", "/usr/bin/python3.11", "--compression", "zstd"
+    };
+    Path checked = work.resolve("checked.tar");
+    Path json = work.resolve("checked.json");
+    assertEquals(0, squash(checked, json, rules));
+    JsonNode r = new ObjectMapper().readTree(json.toFile());
+    Set<String> checks = new HashSet<>();
+    r.path("decisions").forEach(d -> {
+      if (d.path("action").asText().equals("kept")) {
+        checks.add(d.path("check").asText());
+      }
+    });
+    assertTrue(checks.contains("shared-library"), "kept by the ELF check: " + checks);
+    assertTrue(checks.contains("interpreter") || checks.contains("symlink"), "python kept: " + checks);
+    Path ok = unpack("docker-archive:" + checked, "checked");
+    assertTrue(chroot(ok, "java -version 2>&1").contains("openjdk version"));
+    assertEquals("ok", chroot(ok, "python3 -c 'print(\"ok\")'").strip());
+
+    Path forced = work.resolve("forced.tar");
+    String[] forcedRules = java.util.Arrays.copyOf(rules, rules.length + 1);
+    forcedRules[rules.length] = "--force";
+    assertEquals(0, squash(forced, work.resolve("forced.json"), forcedRules));
+    Path broken = unpack("docker-archive:" + forced, "forced");
+    assertTrue(runs(broken, "java -version") != 0, "without the checks java must fail to start");
+    assertTrue(runs(broken, "python3 -c pass") != 0, "without the checks python3 is gone");
+  }
+
+  static int squash(Path out, Path json, String... rules) {
+    List<String> args = new ArrayList<>(
+        List.of("squash", image.toString(), "-o", out.toString(), "--report-json", json.toString(), "-q"));
+    args.addAll(List.of(rules));
+    return InteropTest.runCli(args.toArray(new String[0]));
+  }
+
+  static int runs(Path rootfs, String command) throws Exception {
+    Path proc = rootfs.resolve("proc");
+    Files.createDirectories(proc);
+    Tools.check(60, "mount", "-t", "proc", "proc", proc.toString());
+    try {
+      return Tools.run(
+              List.of("chroot", rootfs.toString(), "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "/bin/sh", "-c",
+                  command),
+              300)
+          .exit;
+    } finally {
+      Tools.run(List.of("umount", "-l", proc.toString()), 60);
+    }
+  }
+
   @Test
   void onlyTheReportedPathsAreMissingAndEverythingElseIsIdentical() throws Exception {
     Path allow = work.resolve("allow.txt");
