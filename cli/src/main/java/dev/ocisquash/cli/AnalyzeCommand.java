@@ -1,6 +1,5 @@
 package dev.ocisquash.cli;
 
-import dev.ocisquash.archive.ImageSelector;
 import dev.ocisquash.report.AnalyzeOptions;
 import dev.ocisquash.report.Analyzer;
 import dev.ocisquash.report.Gate;
@@ -14,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.TypeConversionException;
@@ -74,25 +74,16 @@ final class AnalyzeCommand implements Callable<Integer> {
               + " Metrics: wasted size compressed squashed duplicates efficiency layers")
   List<Gate> gates = new ArrayList<>();
 
-  @Option(names = "--ref", paramLabel = "NAME", description = "image to take from a multi-image archive")
-  String ref;
-
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "platform to take from an index")
-  String platform;
-
   @Option(names = {"-q", "--quiet"}, description = "print no text report (gates and files still work)")
   boolean quiet;
 
-  @Option(names = "--debug", description = "print stack traces on errors")
-  void debug(boolean on) {
-    ErrorHandler.debug = on;
-  }
+  @Mixin ImageChoice image = new ImageChoice();
 
   @Override
   public Integer call() throws Exception {
     boolean hash = duplicates || gates.stream().anyMatch(Gate::needsDuplicates);
     AnalyzeOptions.Builder b =
-        AnalyzeOptions.builder().selector(ImageSelector.of(ref, platform)).from(from).top(top).duplicates(hash);
+        AnalyzeOptions.builder().selector(image.selector()).from(from).top(top).duplicates(hash);
     presets.forEach(b::preset);
     removes.forEach(b::remove);
     keeps.forEach(b::keep);

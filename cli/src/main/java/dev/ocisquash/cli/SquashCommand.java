@@ -1,7 +1,6 @@
 package dev.ocisquash.cli;
 
 import dev.ocisquash.TempFiles;
-import dev.ocisquash.archive.ImageSelector;
 import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
@@ -56,12 +55,6 @@ final class SquashCommand implements Callable<Integer> {
       converter = CompressionConverter.class,
       description = "gzip | zstd | none (default: the input's layer compression)")
   Compression compression;
-
-  @Option(names = "--ref", paramLabel = "NAME", description = "image to take from a multi-image archive")
-  String ref;
-
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "platform to take from an index")
-  String platform;
 
   @Option(names = "--gzip-level", paramLabel = "N", description = "gzip level 1-9 (default ${DEFAULT-VALUE})")
   int gzipLevel = 6;
@@ -140,16 +133,13 @@ final class SquashCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "print nothing on success")
   boolean quiet;
 
-  @Option(names = "--debug", description = "print stack traces on errors")
-  void debug(boolean on) {
-    ErrorHandler.debug = on;
-  }
+  @Mixin ImageChoice image = new ImageChoice();
 
   @Override
   public Integer call() throws Exception {
     SquashOptions.Builder b =
         SquashOptions.builder(input, output)
-            .selector(ImageSelector.of(ref, platform))
+            .selector(image.selector())
             .gzipLevel(gzipLevel)
             .zstdLevel(zstdLevel)
             .tempDir(tempDir);

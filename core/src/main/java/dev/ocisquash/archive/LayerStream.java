@@ -9,6 +9,17 @@ import java.io.InputStream;
  * mismatch.
  */
 public abstract class LayerStream extends InputStream {
+  /** Reads one byte through {@link #read(byte[], int, int)}, which every layer stream implements. */
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public abstract int read(byte[] b, int off, int len) throws IOException;
+
   /**
    * Reads and discards what is left of the stream, then verifies the digests.
    *
