@@ -190,12 +190,9 @@ public final class Flattener {
   private static InputStream captureIfRead(
       TarEntry e, InputStream in, Spool spool, int layer, long ordinal, Map<Long, Long> captured, byte[] buf)
       throws IOException {
-    byte[] head = in.readNBytes(4);
-    boolean elf = head.length == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
-    boolean script = head.length >= 2 && head[0] == '#' && head[1] == '!';
-    boolean ldConf = e.path().startsWith("etc/ld.so.conf");
+    byte[] head = in.readNBytes(ContentKind.HEAD);
     InputStream whole = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in);
-    if (!(elf || script || ldConf)) {
+    if (!ContentKind.readByStripChecks(e.path(), head)) {
       return whole;
     }
     long offset = spool.append(whole, e.size(), buf);

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * The flattened tree as the strip rules see it: every live path, hardlinks resolved to the object they share, and
  * content served from the spool. Files whose content was not spooled (in kept base layers, only ELF files and
- * scripts are spooled) read as empty, which the safety checks treat as "not ELF, no shebang".
+ * scripts and loader configuration are spooled) read as empty, which the safety checks treat as "not ELF, no shebang".
  */
 final class SpoolFileTree implements FileTree {
   private final List<TreeNode> nodes = new ArrayList<>();

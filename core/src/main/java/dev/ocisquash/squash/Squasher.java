@@ -267,16 +267,14 @@ public final class Squasher {
   }
 
   /**
-   * In a kept layer, spools the content of an ELF file or script so the strip safety checks can read its
-   * dependencies; other kept content is never copied.
+   * In a kept layer, spools the content the strip safety checks read (ELF files, scripts, loader configuration);
+   * other kept content is never copied.
    */
   private static void spoolIfExecutable(TarReader reader, TarEntry e, FileObject file, Spool spool, byte[] scratch)
       throws IOException {
     InputStream in = reader.content();
-    byte[] head = in.readNBytes(4);
-    boolean elf = head.length == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
-    boolean script = head.length >= 2 && head[0] == '#' && head[1] == '!';
-    if (elf || script) {
+    byte[] head = in.readNBytes(ContentKind.HEAD);
+    if (ContentKind.readByStripChecks(e.path(), head)) {
       InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), in);
       file.content = ContentRef.spooled(spool.append(whole, e.size(), scratch));
     }
