@@ -117,6 +117,31 @@ class InteropTest {
     return tests.stream();
   }
 
+  /**
+   * Our docker output uses the Docker 25+ layout (manifest.json beside index.json, oci-layout and blobs/sha256,
+   * here with gzip and zstd blobs as the containerd store writes them). Reading it back and squashing again must
+   * still give the original tree.
+   */
+  @Test
+  void docker25StyleArchivesAreReadBack() throws Exception {
+    String in = fixtures.resolve("hardlinks.oci.tar").toString();
+    for (String compression : new String[] {"gzip", "zstd"}) {
+      Path first = work.resolve("d25-" + compression + ".tar");
+      assertEquals(
+          0, runCli("squash", in, "-o", first.toString(), "--format", "docker", "--compression", compression, "-q"));
+      String gz = work.resolve("d25-" + compression + ".tar.gz").toString();
+      Tools.check(120, "sh", "-c", "gzip -c " + first + " > " + gz);
+      Path second = work.resolve("d25-" + compression + "-again.tar");
+      assertEquals(0, runCli("squash", gz, "-o", second.toString(), "--format", "oci", "--allow-noop", "-q"));
+      Tools.check(
+          600,
+          "bash",
+          Tools.testdata().resolve("tools/compare-squash.sh").toString(),
+          "oci-archive:" + in,
+          "oci-archive:" + second);
+    }
+  }
+
   /** Stripping a path that lives in a kept base layer writes a whiteout for it in the new layer. */
   @Test
   void strippingAKeptLayerPathWhitesItOut() throws Exception {
