@@ -258,10 +258,9 @@ class BadInputTest {
   void hardlinkToALaterEntry() throws Exception {
     Run r = squash("hardlater.tar", withLayer(RawTar.of(RawTar.link('1', "h", "t"), RawTar.file("t", A))));
     // A tar hardlink refers to an entry already extracted; pointing forward is refused like a missing target.
-    if (r.exit != 0) {
-      assertEquals(1, r.exit);
-      assertTrue(r.err.contains("hardlater.tar") && r.err.contains("'h'"), r.err);
-    }
+    assertEquals(1, r.exit, r.err);
+    assertTrue(r.err.contains("hardlater.tar") && r.err.contains("'h'"), r.err);
+    assertTrue(r.err.contains("hardlink target does not exist"), r.err);
   }
 
   @Test
@@ -329,11 +328,9 @@ class BadInputTest {
     byte[] rec = RawTar.paxRecord("path", name.getBytes(UTF_8));
     byte[] pax = RawTar.concat(RawTar.header("pax", 'x', rec.length), RawTar.padded(rec));
     Run r = squash("longname.tar", withLayer(RawTar.concat(pax, RawTar.header("ignored", '0', 0), RawTar.end())));
-    // Carried (we never create it on the host) or refused with one line; never a crash.
-    if (r.exit != 0) {
-      assertEquals(1, r.exit);
-      assertTrue(r.err.contains("longname.tar") && !r.err.contains("\n"), r.err);
-    }
+    // Carried: nothing is ever created on the host, so the name only has to survive the round trip.
+    assertEquals(0, r.exit, r.err);
+    assertTrue(indexOf(Files.readAllBytes(r.out), name.getBytes(UTF_8)) >= 0, "the long name is in the output");
   }
 
   @Test
@@ -341,7 +338,7 @@ class BadInputTest {
     byte[] name = {'n', (byte) 0xff, (byte) 0xfe, 'x'};
     Run r = succeeds("latin.tar", withLayer(RawTar.concat(RawTar.header(name, '0', A.length), RawTar.padded(A),
         RawTar.end())));
-    assertTrue(indexOf(Files.readAllBytes(r.out), name) >= 0 || true);
+    assertTrue(indexOf(Files.readAllBytes(r.out), name) >= 0, "the raw name bytes are in the (uncompressed) layer");
   }
 
   @Test
