@@ -19,6 +19,8 @@ final class VerifyingLayerStream extends LayerStream {
   private final HashingInputStream raw;
   private final InputStream decoded;
   private final MessageDigest diffHash;
+  /** An uncompressed blob is its own tar: one hash serves as blob digest and diff_id (SHA-256 is the slow part). */
+  private final boolean oneHash;
   private long uncompressed;
   private boolean verified;
   private boolean closed;
@@ -29,6 +31,9 @@ final class VerifyingLayerStream extends LayerStream {
     Digest declared = layer.declaredDigest();
     this.raw = new HashingInputStream(rawBlob, declared == null ? "SHA-256" : declared.jdkAlgorithm());
     this.diffHash = newDigest(layer.diffId().jdkAlgorithm());
+    this.oneHash =
+        compression == Compression.NONE
+            && layer.diffId().jdkAlgorithm().equals(declared == null ? "SHA-256" : declared.jdkAlgorithm());
     InputStream d;
     try {
       d = Codecs.decompress(raw, compression);
@@ -56,7 +61,9 @@ final class VerifyingLayerStream extends LayerStream {
       verify();
       return -1;
     }
-    diffHash.update(b, off, n);
+    if (!oneHash) {
+      diffHash.update(b, off, n);
+    }
     uncompressed += n;
     return n;
   }
@@ -99,7 +106,8 @@ final class VerifyingLayerStream extends LayerStream {
       throw fail("blob size mismatch: manifest says " + declaredSize + " bytes, blob is " + raw.count + " bytes");
     }
     Digest declared = layer.declaredDigest();
-    Digest blob = toDigest(declared == null ? "sha256" : declared.algorithm(), raw.hash.digest());
+    byte[] blobHash = raw.hash.digest();
+    Digest blob = toDigest(declared == null ? "sha256" : declared.algorithm(), blobHash);
     if (declared != null) {
       if (!declared.equals(blob)) {
         throw fail("blob digest mismatch: manifest says " + declared + ", content is " + blob);
@@ -107,7 +115,7 @@ final class VerifyingLayerStream extends LayerStream {
     } else {
       layer.rememberDigest(blob);
     }
-    Digest diff = toDigest(layer.diffId().algorithm(), diffHash.digest());
+    Digest diff = toDigest(layer.diffId().algorithm(), oneHash ? blobHash : diffHash.digest());
     if (!diff.equals(layer.diffId())) {
       throw fail(
           "diff_id mismatch: config says "
