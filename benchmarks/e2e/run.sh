@@ -7,7 +7,8 @@
 #   --quick  ~200 MiB image with 20k small files (a few minutes) instead of ~2 GiB with 200k
 #   --keep   keep the work directory (generated image, outputs)
 # Env: WORK (default .bench-work/e2e), THREADS (default nproc), JAR (default cli/target/ocisquash.jar),
-#      RESULTS (default benchmarks/results)
+#      RESULTS (default benchmarks/results), FILES / LARGE_MIB / SUFFIX (image size and result-file suffix, for
+#      the scaling runs), PEERS=0 (skip umoci, buildah and skopeo)
 # Needs: java, python3, pigz, gzip, zstd, /usr/bin/time; optional umoci, skopeo, gnuplot.
 set -euo pipefail
 
@@ -29,9 +30,9 @@ JAR=${JAR:-$ROOT/cli/target/ocisquash.jar}
 RESULTS=${RESULTS:-$ROOT/benchmarks/results}
 STAMP=$(date +%Y-%m-%d)
 if [ "$QUICK" = 1 ]; then
-  FILES=20000; LARGE_MIB=28; SUFFIX=-quick
+  FILES=${FILES:-20000}; LARGE_MIB=${LARGE_MIB:-28}; SUFFIX=${SUFFIX:--quick}
 else
-  FILES=200000; LARGE_MIB=280; SUFFIX=
+  FILES=${FILES:-200000}; LARGE_MIB=${LARGE_MIB:-280}; SUFFIX=${SUFFIX:-}
 fi
 CSV=$RESULTS/e2e-$STAMP$SUFFIX.csv
 PNG=$RESULTS/e2e-$STAMP$SUFFIX.png
@@ -116,7 +117,8 @@ fi
 
 # Peers. umoci has no squash: unpack applies every layer to a rootfs, then insert adds that rootfs as the single
 # (gzip) layer of a new image, which is the same work a squash does. skopeo copy only moves blobs.
-if command -v umoci >/dev/null; then
+PEERS=${PEERS:-1}
+if [ "$PEERS" = 1 ] && command -v umoci >/dev/null; then
   rm -rf "$OUT/umoci-bundle" "$OUT/umoci-layout"
   measure umoci_unpack_insert peer "$OUT/umoci-layout" \
     "umoci unpack --image $LAYOUT:bench $OUT/umoci-bundle && cp -r $LAYOUT $OUT/umoci-layout \
@@ -124,7 +126,7 @@ if command -v umoci >/dev/null; then
 fi
 # The peer the issue names: buildah from docker-archive + commit --squash + push to a gzip oci-archive, in a
 # throwaway storage root (vfs driver, chroot isolation), against ocisquash doing the same job.
-if command -v buildah >/dev/null && [ -f "$DOCKER_IN" ]; then
+if [ "$PEERS" = 1 ] && command -v buildah >/dev/null && [ -f "$DOCKER_IN" ]; then
   BH="buildah --root $OUT/bh-root --runroot /tmp/bh-run.$$ --storage-driver vfs"
   measure buildah_squash peer "$OUT/buildah.tar" \
     "c=\$($BH from -q --pull-never docker-archive:$DOCKER_IN) && $BH commit -q --squash \$c sq >/dev/null \
@@ -133,7 +135,7 @@ if command -v buildah >/dev/null && [ -f "$DOCKER_IN" ]; then
     "$J $DOCKER_IN -o $OUT/sq-oci-gzip.tar --format oci --compression gzip"
   rm -rf "$OUT/bh-root" /tmp/bh-run.$$ 2>/dev/null || true
 fi
-if command -v skopeo >/dev/null; then
+if [ "$PEERS" = 1 ] && command -v skopeo >/dev/null; then
   measure skopeo_copy_to_docker peer "$OUT/skopeo.tar" \
     "rm -f $OUT/skopeo.tar && skopeo copy -q oci:$LAYOUT:bench docker-archive:$OUT/skopeo.tar:bench:latest"
 fi
