@@ -242,25 +242,8 @@ public final class Flattener {
           .computeIfAbsent(e.contentOrdinal(), k -> new ArrayList<>())
           .add(e);
     }
-    for (Map.Entry<Integer, TreeMap<Long, List<FlattenedImage.Entry>>> le : byLayer.entrySet()) {
-      SourceLayer layer = image.layers().get(le.getKey());
-      String context = image.source() + ": " + layer.label();
-      TreeMap<Long, List<FlattenedImage.Entry>> left = le.getValue();
-      try (LayerStream in = layer.open()) {
-        TarReader reader = new TarReader(in, context);
-        long ordinal = 0;
-        for (TarEntry t = reader.next(); t != null && !left.isEmpty(); t = reader.next(), ordinal++) {
-          List<FlattenedImage.Entry> es = left.remove(ordinal);
-          if (es != null) {
-            // The tar content can be read only once: entries sharing it (hardlinks) are visited once.
-            visitor.visit(es.get(0), reader.content());
-          }
-        }
-      }
-      if (!left.isEmpty()) {
-        throw new ImageException(context + ": layer changed while being read (entry missing on re-read)");
-      }
-    }
+    // The tar content can be read only once: entries sharing it (hardlinks) are visited once.
+    LayerRereader.visit(image, byLayer, (es, e, content) -> visitor.visit(es.get(0), content));
   }
 
   /** Receives file contents from {@link #readContents}. */
@@ -282,28 +265,16 @@ public final class Flattener {
       MessageDigest sha,
       byte[] buf)
       throws IOException {
-    for (Map.Entry<Integer, TreeMap<Long, List<FileObject>>> le : deferred.entrySet()) {
-      SourceLayer layer = image.layers().get(le.getKey());
-      String context = image.source() + ": " + layer.label();
-      TreeMap<Long, List<FileObject>> left = le.getValue();
-      try (LayerStream in = layer.open()) {
-        TarReader reader = new TarReader(in, context);
-        long ordinal = 0;
-        for (TarEntry t = reader.next(); t != null && !left.isEmpty(); t = reader.next(), ordinal++) {
-          List<FileObject> objs = left.remove(ordinal);
-          if (objs != null) {
-            byte[] hash = digest(sha, reader.content(), buf);
-            for (FileObject f : objs) {
-              Origin o = origins.get(f);
-              origins.put(f, new Origin(o.layer, o.ordinal, hash));
-            }
+    LayerRereader.visit(
+        image,
+        deferred,
+        (objs, e, content) -> {
+          byte[] hash = digest(sha, content, buf);
+          for (FileObject f : objs) {
+            Origin o = origins.get(f);
+            origins.put(f, new Origin(o.layer, o.ordinal, hash));
           }
-        }
-      }
-      if (!left.isEmpty()) {
-        throw new ImageException(context + ": layer changed while being read (entry missing on re-read)");
-      }
-    }
+        });
   }
 
   private static byte[] digest(MessageDigest sha, InputStream in, byte[] buf) throws IOException {

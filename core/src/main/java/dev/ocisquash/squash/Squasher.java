@@ -199,11 +199,9 @@ public final class Squasher {
         if (options.sourceDateEpoch() != null) {
           ConfigRewriter.setCreated(config, Instant.ofEpochSecond(options.sourceDateEpoch()).toString());
         }
-        String mediaType =
-            format == OutputFormat.DOCKER && compression != Compression.ZSTD
-                ? compression.dockerLayerMediaType()
-                : compression.ociLayerMediaType();
-        outLayers.add(OutputLayer.ofFile(blob, stats.digest, stats.diffId, stats.compressedSize, mediaType));
+        outLayers.add(
+            OutputLayer.ofFile(
+                blob, stats.digest, stats.diffId, stats.compressedSize, layerMediaType(format, compression)));
         WrittenImage written =
             ImageWriter.write(output, format, config, image.manifest(), outLayers, image.names(), 0L, tempFiles);
         progress.stage(
@@ -237,16 +235,18 @@ public final class Squasher {
     }
   }
 
+  /** The layer media type of the output's family; zstd has no Docker type, so it always gets the OCI one. */
+  private static String layerMediaType(OutputFormat format, Compression c) {
+    return format == OutputFormat.DOCKER && c != Compression.ZSTD ? c.dockerLayerMediaType() : c.ociLayerMediaType();
+  }
+
   /**
    * A kept layer keeps its declared media type when it is truthful and of the output's family; otherwise it gets
    * the family's type for the compression its bytes really have. The bytes never change.
    */
   private static String keptMediaType(SourceLayer l, OutputFormat format) throws IOException {
     Compression actual = l.compression();
-    String familyType =
-        format == OutputFormat.DOCKER && actual != Compression.ZSTD
-            ? actual.dockerLayerMediaType()
-            : actual.ociLayerMediaType();
+    String familyType = layerMediaType(format, actual);
     String declared = l.declaredMediaType();
     if (declared == null) {
       return familyType;
@@ -294,26 +294,14 @@ public final class Squasher {
             .add(f);
       }
     }
-    for (Map.Entry<Integer, TreeMap<Long, List<FileObject>>> layerEntry : byLayer.entrySet()) {
-      SourceLayer layer = image.layers().get(layerEntry.getKey());
-      String context = image.source() + ": " + layer.label();
-      TreeMap<Long, List<FileObject>> wanted = layerEntry.getValue();
-      try (LayerStream in = layer.open()) {
-        TarReader reader = new TarReader(in, context);
-        long ordinal = 0;
-        for (TarEntry e = reader.next(); e != null && !wanted.isEmpty(); e = reader.next(), ordinal++) {
-          List<FileObject> objs = wanted.remove(ordinal);
-          if (objs != null) {
-            long offset = spool.append(reader.content(), e.size(), scratch);
-            for (FileObject f : objs) {
-              f.content = ContentRef.spooled(offset);
-            }
+    LayerRereader.visit(
+        image,
+        byLayer,
+        (objs, e, content) -> {
+          long offset = spool.append(content, e.size(), scratch);
+          for (FileObject f : objs) {
+            f.content = ContentRef.spooled(offset);
           }
-        }
-        if (!wanted.isEmpty()) {
-          throw new ImageException(context + ": layer changed while being read (entry missing on re-read)");
-        }
-      }
-    }
+        });
   }
 }
