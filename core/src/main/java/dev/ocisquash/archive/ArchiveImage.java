@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
-import dev.ocisquash.model.Json;
-import dev.ocisquash.model.MediaTypes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,22 +86,14 @@ final class ArchiveImage implements SourceImage {
   }
 
   private ObjectNode synthesise() throws IOException {
-    ObjectNode m = Json.object();
-    m.put("schemaVersion", 2);
-    m.put("mediaType", MediaTypes.OCI_MANIFEST);
-    ObjectNode c = m.putObject("config");
-    c.put("mediaType", MediaTypes.OCI_CONFIG);
-    c.put("digest", configDigest.toString());
-    c.put("size", configSize);
-    ArrayNode ls = m.putArray("layers");
+    ObjectNode m = Descriptor.ociManifest(configDigest, configSize);
+    ArrayNode ls = (ArrayNode) m.get("layers");
     for (SourceLayer l : layers) {
-      ObjectNode d = ls.addObject();
-      d.put("mediaType", l.compression().ociLayerMediaType());
-      d.put("digest", l.blobDigest().toString());
-      d.put("size", l.blobSize());
+      Descriptor.add(ls, l.compression().ociLayerMediaType(), l.blobDigest(), l.blobSize());
     }
     return m;
   }
+
 
   @Override
   public List<String> names() {

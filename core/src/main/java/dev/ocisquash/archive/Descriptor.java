@@ -2,10 +2,12 @@ package dev.ocisquash.archive;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.Json;
+import dev.ocisquash.model.MediaTypes;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,31 @@ final class Descriptor {
   }
 
   /** Parses a descriptor; {@code where} names the document for messages. */
+  /** Appends a descriptor object ({@code mediaType}, {@code digest}, {@code size}) to {@code array}. */
+  static ObjectNode add(ArrayNode array, String mediaType, Digest digest, long size) {
+    return fill(array.addObject(), mediaType, digest, size);
+  }
+
+  /**
+   * A new OCI image manifest naming its config; the caller appends the layer descriptors to its {@code layers}
+   * array with {@link #add}.
+   */
+  static ObjectNode ociManifest(Digest configDigest, long configSize) {
+    ObjectNode m = Json.object();
+    m.put("schemaVersion", 2);
+    m.put("mediaType", MediaTypes.OCI_MANIFEST);
+    fill(m.putObject("config"), MediaTypes.OCI_CONFIG, configDigest, configSize);
+    m.putArray("layers");
+    return m;
+  }
+
+  private static ObjectNode fill(ObjectNode d, String mediaType, Digest digest, long size) {
+    d.put("mediaType", mediaType);
+    d.put("digest", digest.toString());
+    d.put("size", size);
+    return d;
+  }
+
   static Descriptor parse(String display, String where, JsonNode n) throws ImageException {
     if (n == null || !n.isObject()) {
       throw bad(display, where, "descriptor is not a JSON object");

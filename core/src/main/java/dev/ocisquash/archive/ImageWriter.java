@@ -9,7 +9,6 @@ import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.model.MediaTypes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,19 +205,10 @@ public final class ImageWriter {
 
   private static ObjectNode buildManifest(
       ObjectNode template, Digest configDigest, long configSize, List<OutputLayer> layers) {
-    ObjectNode m = Json.object();
-    m.put("schemaVersion", 2);
-    m.put("mediaType", MediaTypes.OCI_MANIFEST);
-    ObjectNode c = m.putObject("config");
-    c.put("mediaType", MediaTypes.OCI_CONFIG);
-    c.put("digest", configDigest.toString());
-    c.put("size", configSize);
-    ArrayNode ls = m.putArray("layers");
+    ObjectNode m = Descriptor.ociManifest(configDigest, configSize);
+    ArrayNode ls = (ArrayNode) m.get("layers");
     for (OutputLayer l : layers) {
-      ObjectNode d = ls.addObject();
-      d.put("mediaType", l.mediaType());
-      d.put("digest", l.digest().toString());
-      d.put("size", l.size());
+      Descriptor.add(ls, l.mediaType(), l.digest(), l.size());
     }
     if (template != null) {
       Iterator<Map.Entry<String, JsonNode>> it = template.fields();
