@@ -4,6 +4,7 @@ import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
+import dev.ocisquash.squash.Progress;
 import dev.ocisquash.squash.SquashOptions;
 import dev.ocisquash.squash.SquashResult;
 import dev.ocisquash.squash.Squasher;
@@ -133,6 +134,9 @@ final class SquashCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "print nothing on success")
   boolean quiet;
 
+  @Option(names = "--timings", description = "print each stage's wall time and throughput on stderr")
+  boolean timings;
+
   @Mixin ImageChoice image = new ImageChoice();
 
   @Override
@@ -167,7 +171,8 @@ final class SquashCommand implements Callable<Integer> {
       b.squashPoint(SquashPoint.keepBase());
     }
     b.limits(limits());
-    b.progress(TerminalProgress.forConsole(quiet));
+    Progress progress = TerminalProgress.forConsole(quiet);
+    b.progress(timings ? new StageTimings(progress, System.err) : progress);
     // On SIGINT/SIGTERM the JVM runs shutdown hooks; ours deletes the spool, layer and output temp files so an
     // interrupted run leaves nothing behind. Removed again when the run ends, so in-process callers do not leak it.
     TempFiles tempFiles = new TempFiles();

@@ -140,6 +140,7 @@ public final class Squasher {
           }
           progress.done();
         }
+        progress.stage("plan", -1);
         planner.checkLinks();
         List<SquashPlanner.Record> sorted = planner.liveRecordsSorted();
         captureDeferred(image, sorted, spool, scratch);
@@ -151,6 +152,7 @@ public final class Squasher {
           stripped = path -> s.isRemoved("/" + new String(path, StandardCharsets.UTF_8));
         }
         LayerPlan plan = LayerPlan.build(planner, basePlanner, first, sorted, stripped);
+        progress.done();
         long strippedFromKept = 0;
         if (stripping && first > 0) {
           for (SquashPlanner.Record r : sorted) {
@@ -202,11 +204,9 @@ public final class Squasher {
         outLayers.add(
             OutputLayer.ofFile(
                 blob, stats.digest, stats.diffId, stats.compressedSize, layerMediaType(format, compression)));
+        progress.stage("write " + format.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " image", -1);
         WrittenImage written =
             ImageWriter.write(output, format, config, image.manifest(), outLayers, image.names(), 0L, tempFiles);
-        progress.stage(
-            "wrote " + format.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " image",
-            written.bytesWritten());
         progress.advance(written.bytesWritten());
         progress.done();
         return new SquashResult(

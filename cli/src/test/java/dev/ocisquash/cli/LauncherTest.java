@@ -1,0 +1,116 @@
+package dev.ocisquash.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped launcher script ({@code cli/src/main/sh/ocisquash}, copied beside the shaded jar at package time):
+ * it must run the jar beside it with its JVM defaults, let {@code OCISQUASH_JAVA_OPTS} and {@code JAVA} override
+ * them, and fail clearly when the jar is missing. The jar here is a thin one whose manifest class path points at
+ * this test's classes, so the real CLI runs without waiting for the package phase.
+ */
+class LauncherTest {
+  @TempDir Path tmp;
+
+  private static final Path SCRIPT = Path.of("src/main/sh/ocisquash").toAbsolutePath();
+
+  /** Copies the script into {@code dir} and writes a thin {@code ocisquash.jar} that runs the CLI. */
+  private Path install(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path script = dir.resolve("ocisquash");
+    Files.copy(SCRIPT, script, StandardCopyOption.REPLACE_EXISTING);
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Manifest m = new Manifest();
+    m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.ocisquash.cli.Main");
+    StringBuilder cp = new StringBuilder();
+    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path p = Path.of(e).toAbsolutePath();
+      cp.append(p.toUri().toString()).append(' ');
+    }
+    m.getMainAttributes().put(Attributes.Name.CLASS_PATH, cp.toString().trim());
+    try (OutputStream o = Files.newOutputStream(dir.resolve("ocisquash.jar"));
+        JarOutputStream j = new JarOutputStream(o, m)) {
+      // the manifest is the whole jar
+    }
+    return script;
+  }
+
+  private static Tools.Result run(Map<String, String> env, String... cmd) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().remove("OCISQUASH_JAVA_OPTS");
+    pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    pb.environment().putAll(env);
+    Path log = Files.createTempFile("launcher", ".log");
+    try {
+      Process p = pb.redirectOutput(log.toFile()).start();
+      assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "timed out");
+      return new Tools.Result(p.exitValue(), Files.readString(log));
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  @Test
+  void runsTheRealCliOnTheSample() throws Exception {
+    Path script = install(tmp.resolve("bin"));
+    Path out = tmp.resolve("out.tar");
+    Tools.Result r =
+        run(Map.of(), script.toString(), "squash", Tools.testdata().resolve("sample/busybox-sample.tar").toString(),
+            "-o", out.toString(), "--timings");
+    assertEquals(0, r.exit, r.output);
+    assertTrue(r.output.contains("layers   3 -> 1"), r.output);
+    // --timings: one line per stage, each layer read, the plan, the layer write and the image write
+    assertEquals(6, r.output.lines().filter(l -> l.startsWith("timing ")).count(), r.output);
+    assertTrue(r.output.contains("timing write layer"), r.output);
+    assertTrue(Files.size(out) > 0);
+    Tools.check(60, "skopeo", "inspect", "docker-archive:" + out);
+  }
+
+  @Test
+  void passesItsJvmDefaultsAndTheArgumentsUnchanged() throws Exception {
+    Path script = install(tmp.resolve("bin dir"));
+    Path fakeJava = tmp.resolve("fake-java");
+    Files.writeString(fakeJava, "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]\\n' \"$a\"; done\n");
+    Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Tools.Result r = run(Map.of("JAVA", fakeJava.toString()), script.toString(), "squash", "a b", "-o", "c");
+    assertEquals(0, r.exit, r.output);
+    List<String> args = new ArrayList<>();
+    for (String line : r.output.split("\n")) {
+      args.add(line.substring(1, line.length() - 1));
+    }
+    int jar = args.indexOf("-jar");
+    assertTrue(args.subList(0, jar).contains("-XX:+UseSerialGC"), args.toString());
+    assertEquals(script.getParent().resolve("ocisquash.jar").toString(), args.get(jar + 1));
+    assertEquals(List.of("squash", "a b", "-o", "c"), args.subList(jar + 2, args.size()));
+
+    Tools.Result custom =
+        run(Map.of("JAVA", fakeJava.toString(), "OCISQUASH_JAVA_OPTS", "-Xmx1g"), script.toString(), "x");
+    assertEquals("[-Xmx1g]\n[-jar]\n[" + script.getParent().resolve("ocisquash.jar") + "]\n[x]\n", custom.output);
+  }
+
+  @Test
+  void saysWhereTheJarShouldBeWhenItIsMissing() throws Exception {
+    Path script = install(tmp.resolve("bin"));
+    Files.delete(script.getParent().resolve("ocisquash.jar"));
+    Tools.Result r = run(Map.of(), script.toString(), "--version");
+    assertEquals(2, r.exit);
+    assertTrue(r.output.contains("ocisquash.jar not found"), r.output);
+  }
+}
