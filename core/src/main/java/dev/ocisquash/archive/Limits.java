@@ -128,11 +128,13 @@ public final class Limits {
 
   /**
    * Counts the bytes and entries of one run. Totals are kept across layers; the ratio is per layer, so {@link
-   * #guard} resets it for every layer stream.
+   * #guard} resets it for every layer stream. Guarded streams may be read on different threads at once; entries
+   * are counted by one thread.
    */
   public static final class Meter {
     private final Limits limits;
-    private long totalBytes;
+    // Guarded streams of two layers are read at once (the next layer is decompressed ahead on its own thread).
+    private final java.util.concurrent.atomic.AtomicLong totalBytes = new java.util.concurrent.atomic.AtomicLong();
     private long entries;
 
     private Meter(Limits limits) {
@@ -141,7 +143,7 @@ public final class Limits {
 
     /** Uncompressed bytes seen so far across guarded streams. */
     public long totalBytes() {
-      return totalBytes;
+      return totalBytes.get();
     }
 
     /** Entries counted so far. */
@@ -188,8 +190,7 @@ public final class Limits {
 
     /** Adds {@code n} uncompressed bytes; {@code compressed} is the layer's raw bytes so far, or -1 to skip. */
     void add(long n, long layerBytes, long compressed, String file, String layer) throws ImageException {
-      totalBytes += n;
-      if (totalBytes > limits.maxUncompressedBytes) {
+      if (totalBytes.addAndGet(n) > limits.maxUncompressedBytes) {
         throw new ImageException(
             ImageException.where(
                 file,

@@ -100,7 +100,9 @@ public final class Squasher {
       boolean stripping = options.strip() != null && !options.strip().isEmpty();
       Progress progress = options.progress();
       Path blob = null;
+      LayerStream next = null;
       try (Spool spool = new Spool(tempDir, tempFiles, options.output().toString())) {
+        next = openAhead(image, layers.get(layers.size() - 1), meter);
         for (int i = layers.size() - 1; i >= 0; i--) {
           SourceLayer layer = layers.get(i);
           boolean kept = i < first;
@@ -112,8 +114,11 @@ public final class Squasher {
           progress.stage(
               (kept ? "scan kept " : "read ") + layer.label(),
               layer.compression() == Compression.NONE ? layer.blobSize() : -1);
-          try (LayerStream in =
-              new PrefetchingLayerStream(meter.guard(layer.open(), image.source(), layer.label()), layer.label())) {
+          LayerStream current = next;
+          next = null;
+          try (LayerStream in = current) {
+            // Decompression of the layer below starts now, on its own thread, and overlaps this layer's processing.
+            next = i > 0 ? openAhead(image, layers.get(i - 1), meter) : null;
             TarReader reader = new TarReader(in, context);
             long ordinal = 0;
             long reported = 0;
@@ -227,12 +232,20 @@ public final class Squasher {
             strip == null ? null : strip.report(),
             strippedFromKept);
       } finally {
+        if (next != null) {
+          next.close();
+        }
         if (blob != null) {
           Files.deleteIfExists(blob);
           tempFiles.unregister(blob);
         }
       }
     }
+  }
+
+  /** Opens a layer for reading with its decompression and verification already running on a background thread. */
+  private static LayerStream openAhead(SourceImage image, SourceLayer layer, Limits.Meter meter) throws IOException {
+    return new PrefetchingLayerStream(meter.guard(layer.open(), image.source(), layer.label()), layer.label());
   }
 
   /** The layer media type of the output's family; zstd has no Docker type, so it always gets the OCI one. */
