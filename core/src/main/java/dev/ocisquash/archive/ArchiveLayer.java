@@ -137,6 +137,11 @@ final class ArchiveLayer implements SourceLayer {
     return store.open(location);
   }
 
+  @Override
+  public int readRaw(long position, java.nio.ByteBuffer dst) throws IOException {
+    return store.read(location, position, dst);
+  }
+
   /** Fails with the standard "is missing" message unless the blob is in the input. */
   void checkPresent() throws IOException {
     if (!store.exists(location)) {

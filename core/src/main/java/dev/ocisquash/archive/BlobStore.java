@@ -18,6 +18,14 @@ interface BlobStore extends Closeable {
   /** Opens the member's bytes. Streams are independent and may be open at the same time. */
   InputStream open(String path) throws IOException;
 
+  /**
+   * Reads bytes of a member at {@code position} (counted from the member's start) into {@code dst}, without
+   * streaming from its start; used to read content of uncompressed layers in place instead of copying it aside.
+   *
+   * @return bytes read, or -1 when {@code position} is at or past the member's end
+   */
+  int read(String path, long position, java.nio.ByteBuffer dst) throws IOException;
+
   /** Reads a small member whole, refusing anything larger than {@code limit} bytes. */
   default byte[] readSmall(String path, int limit) throws IOException {
     long size = size(path);

@@ -3,6 +3,11 @@ package dev.ocisquash.archive;
 import dev.ocisquash.ImageException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -10,6 +15,8 @@ import java.nio.file.Path;
 final class DirBlobStore implements BlobStore {
   private final Path root;
   private final String display;
+  // Positional reads come per entry; one channel per blob, opened on first use and closed with the store.
+  private final Map<String, FileChannel> channels = new ConcurrentHashMap<>();
 
   DirBlobStore(Path root, String display) {
     this.root = root;
@@ -40,6 +47,21 @@ final class DirBlobStore implements BlobStore {
     return Files.newInputStream(require(path));
   }
 
+  @Override
+  public int read(String path, long position, ByteBuffer dst) throws IOException {
+    FileChannel ch = channels.get(path);
+    if (ch == null) {
+      FileChannel opened = FileChannel.open(require(path), StandardOpenOption.READ);
+      ch = channels.putIfAbsent(path, opened);
+      if (ch == null) {
+        ch = opened;
+      } else {
+        opened.close();
+      }
+    }
+    return ch.read(dst, position);
+  }
+
   private Path require(String path) throws IOException {
     Path f = file(path);
     if (!Files.isRegularFile(f)) {
@@ -54,5 +76,18 @@ final class DirBlobStore implements BlobStore {
   }
 
   @Override
-  public void close() {}
+  public void close() throws IOException {
+    IOException first = null;
+    for (FileChannel ch : channels.values()) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    channels.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
 }

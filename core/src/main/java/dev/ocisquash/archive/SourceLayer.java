@@ -37,6 +37,15 @@ public interface SourceLayer {
    */
   LayerStream open() throws IOException;
 
+  /**
+   * Reads raw blob bytes at {@code position} into {@code dst}, straight from where the blob is stored. For an
+   * uncompressed layer these are the tar stream's bytes, so content seen while streaming can be read again in
+   * place instead of being copied aside.
+   *
+   * @return bytes read, or -1 when {@code position} is at or past the blob's end
+   */
+  int readRaw(long position, java.nio.ByteBuffer dst) throws IOException;
+
   /** Opens the raw blob bytes, exactly as stored (compressed or not), for byte-for-byte copies. */
   InputStream openRaw() throws IOException;
 }

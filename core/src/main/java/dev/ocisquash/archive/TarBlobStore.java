@@ -212,6 +212,21 @@ final class TarBlobStore implements BlobStore {
     return new RegionInputStream(channel, m.offset, m.size);
   }
 
+  @Override
+  public int read(String path, long position, ByteBuffer dst) throws IOException {
+    Member m = require(path);
+    if (position >= m.size) {
+      return -1;
+    }
+    int limit = dst.limit();
+    dst.limit(dst.position() + (int) Math.min(dst.remaining(), m.size - position));
+    try {
+      return channel.read(dst, m.offset + position);
+    } finally {
+      dst.limit(limit);
+    }
+  }
+
   private Member require(String path) throws IOException {
     Member m = resolve(path);
     if (m == null) {

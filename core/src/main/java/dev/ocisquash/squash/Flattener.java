@@ -149,11 +149,11 @@ public final class Flattener {
           throw new ImageException(
               ImageException.where(image.source(), null, r.entry.path(), "internal error: no origin for content"));
         }
-        origins.put(owner, new Origin(c.layer, c.ordinal, null));
+        origins.put(owner, new Origin(c.layer, c.ordinal(), null));
         if (hashContent) {
           deferred
               .computeIfAbsent(c.layer, k -> new TreeMap<>())
-              .computeIfAbsent(c.ordinal, k -> new ArrayList<>())
+              .computeIfAbsent(c.ordinal(), k -> new ArrayList<>())
               .add(owner);
         }
       }

@@ -36,7 +36,7 @@ final class LayerWriter {
 
   static Stats write(
       LayerPlan plan,
-      Spool spool,
+      ContentStore contents,
       OutputStream file,
       Compression compression,
       int gzipLevel,
@@ -67,13 +67,13 @@ final class LayerWriter {
     OutputStream content = tar.contentStream();
     long total = 0;
     java.util.Set<FileObject> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    for (LayerPlan.Item it : plan.records) {
+    for (LayerPlan.Item it : plan.items()) {
       if (it.file != null && it.file.entry.type() == TarEntryType.REGULAR && counted.add(it.file)) {
         total += it.file.entry.size();
       }
     }
     progress.stage("write layer (" + compression.name().toLowerCase(java.util.Locale.ROOT) + ")", total);
-    for (LayerPlan.Item it : plan.records) {
+    for (LayerPlan.Item it : plan.items()) {
       stats.entries++;
       if (it.file == null) {
         tar.putEntry(clamp(it.entry, sourceDateEpoch));
@@ -93,11 +93,11 @@ final class LayerWriter {
         }
         tar.putEntry(clamp(e, sourceDateEpoch));
         if (e.size() > 0) {
-          if (f.content == null || !f.content.isSpooled()) {
+          if (f.content == null || !f.content.isReadable()) {
             throw new ImageException(
                 ImageException.where(null, null, e.path(), "internal error: content was not captured"));
           }
-          spool.copyTo(f.content.spoolOffset, e.size(), content, scratch);
+          contents.copyTo(f.content, e.size(), content, scratch);
           progress.advance(e.size());
         }
         tar.closeEntry();

@@ -40,7 +40,8 @@ import java.util.TreeMap;
 
 /**
  * Squashes an image: reads every layer once, newest first, decides with {@link SquashPlanner} what survives,
- * spools the surviving content, then writes one sorted, reproducible layer and the new image around it. Layers
+ * keeps the surviving content (copied to a spool, or read in place when the layer is stored uncompressed), then
+ * writes one sorted, reproducible layer and the new image around it. Layers
  * below the squash point are copied byte for byte.
  *
  * <pre>{@code
@@ -120,6 +121,7 @@ public final class Squasher {
             // Decompression of the layer below starts now, on its own thread, and overlaps this layer's processing.
             next = i > 0 ? openAhead(image, layers.get(i - 1), meter) : null;
             TarReader reader = new TarReader(in, context);
+            boolean inPlace = layer.compression() == Compression.NONE;
             long ordinal = 0;
             long reported = 0;
             for (TarEntry e = reader.next(); e != null; e = reader.next(), ordinal++) {
@@ -135,7 +137,11 @@ public final class Squasher {
                 basePlanner.offer(e, ordinal);
               }
               if (offer.capture != null) {
-                offer.capture.content = ContentRef.spooled(spool.append(reader.content(), e.size(), scratch));
+                // Uncompressed blobs are read again in place when the layer is written; the rest is copied aside.
+                offer.capture.content =
+                    inPlace
+                        ? ContentRef.inBlob(layer, reader.position())
+                        : ContentRef.spooled(spool.append(reader.content(), e.size(), scratch));
               } else if (stripping && kept && offer.file != null && e.size() > 0) {
                 spoolIfExecutable(reader, e, offer.file, spool, scratch);
               }
@@ -147,12 +153,13 @@ public final class Squasher {
         }
         progress.stage("plan", -1);
         planner.checkLinks();
+        ContentStore contents = new ContentStore(spool);
         List<SquashPlanner.Record> sorted = planner.liveRecordsSorted();
         captureDeferred(image, sorted, spool, scratch);
         StripResult strip = null;
         Predicate<byte[]> stripped = path -> false;
         if (stripping) {
-          strip = Stripper.plan(new SpoolFileTree(sorted, spool), options.strip());
+          strip = Stripper.plan(new PlannedFileTree(sorted, contents), options.strip());
           StripResult s = strip;
           stripped = path -> s.isRemoved("/" + new String(path, StandardCharsets.UTF_8));
         }
@@ -179,7 +186,7 @@ public final class Squasher {
           stats =
               LayerWriter.write(
                   plan,
-                  spool,
+                  contents,
                   file,
                   compression,
                   options.gzipLevel(),
@@ -300,10 +307,10 @@ public final class Squasher {
     Map<FileObject, Boolean> seen = new IdentityHashMap<>();
     for (SquashPlanner.Record r : records) {
       FileObject f = r.file == null ? null : r.file.resolve();
-      if (f != null && f.content != null && !f.content.isSpooled() && seen.put(f, Boolean.TRUE) == null) {
+      if (f != null && f.content != null && !f.content.isReadable() && seen.put(f, Boolean.TRUE) == null) {
         byLayer
             .computeIfAbsent(f.content.layer, k -> new TreeMap<>())
-            .computeIfAbsent(f.content.ordinal, k -> new ArrayList<>())
+            .computeIfAbsent(f.content.ordinal(), k -> new ArrayList<>())
             .add(f);
       }
     }

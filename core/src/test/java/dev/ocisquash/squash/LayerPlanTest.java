@@ -44,7 +44,7 @@ class LayerPlanTest {
       }
     }
     List<String> out = new ArrayList<>();
-    for (LayerPlan.Item it : LayerPlan.build(planner, base, first).records) {
+    for (LayerPlan.Item it : LayerPlan.build(planner, base, first).items()) {
       out.add(new String(it.path, StandardCharsets.UTF_8) + (it.marker ? " (marker)" : ""));
     }
     return out;

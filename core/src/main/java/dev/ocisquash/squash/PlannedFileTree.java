@@ -14,17 +14,18 @@ import java.util.Map;
 
 /**
  * The flattened tree as the strip rules see it: every live path, hardlinks resolved to the object they share, and
- * content served from the spool. Files whose content was not spooled (in kept base layers, only ELF files and
- * scripts and loader configuration are spooled) read as empty, which the safety checks treat as "not ELF, no shebang".
+ * content served from the spool or in place from uncompressed layers. Files whose content was not kept (in kept base
+ * layers, only ELF files and scripts and loader configuration are spooled) read as empty, which the safety checks
+ * treat as "not ELF, no shebang".
  */
-final class SpoolFileTree implements FileTree {
+final class PlannedFileTree implements FileTree {
   private final List<TreeNode> nodes = new ArrayList<>();
   private final Map<String, TreeNode> byPath = new HashMap<>();
   private final Map<TreeNode, FileObject> objects = new IdentityHashMap<>();
-  private final Spool spool;
+  private final ContentStore contents;
 
-  SpoolFileTree(List<SquashPlanner.Record> sorted, Spool spool) {
-    this.spool = spool;
+  PlannedFileTree(List<SquashPlanner.Record> sorted, ContentStore contents) {
+    this.contents = contents;
     Map<FileObject, Integer> groupSize = new IdentityHashMap<>();
     for (SquashPlanner.Record r : sorted) {
       if (r.file != null && r.file.resolve() != null) {
@@ -79,9 +80,8 @@ final class SpoolFileTree implements FileTree {
     if (f == null || f.entry.type() != TarEntryType.REGULAR) {
       throw new IOException(node.path() + ": not a regular file");
     }
-    boolean spooled = f.content != null && f.content.isSpooled();
-    long size = spooled ? f.entry.size() : 0;
-    long base = spooled ? f.content.spoolOffset : 0;
+    ContentRef ref = f.content != null && f.content.isReadable() ? f.content : null;
+    long size = ref != null ? f.entry.size() : 0;
     return new SeekableContent() {
       @Override
       public long size() {
@@ -94,7 +94,7 @@ final class SpoolFileTree implements FileTree {
           return -1;
         }
         int n = (int) Math.min(len, size - position);
-        return spool.read(base + position, buf, off, n);
+        return contents.read(ref, position, buf, off, n);
       }
 
       @Override
