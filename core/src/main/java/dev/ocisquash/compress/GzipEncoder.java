@@ -7,7 +7,10 @@ import java.util.Locale;
  * block layout (see that class); the compressed bytes differ between encoders, never between thread counts.
  */
 public enum GzipEncoder {
-  /** ISA-L when {@code libisal.so.2} can be loaded and passes its self-test, otherwise the JDK Deflater. */
+  /**
+   * ISA-L when {@code libisal.so.2} can be loaded and passes its self-test, otherwise the JDK Deflater; also the
+   * JDK Deflater when {@value #PROPERTY} is {@code zlib}, which thus turns ISA-L off for the whole process.
+   */
   AUTO,
   /**
    * Intel ISA-L through JNA; opening a stream fails when the library cannot be loaded. Output is reproducible for

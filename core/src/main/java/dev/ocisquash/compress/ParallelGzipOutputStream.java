@@ -152,7 +152,8 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
   }
 
   /**
-   * Resolves {@code AUTO} to ISA-L when the process-wide library loaded, else zlib.
+   * Resolves {@code AUTO} to ISA-L when the process-wide library loaded and {@value GzipEncoder#PROPERTY} is not
+   * {@code zlib}, else to zlib.
    *
    * @throws IOException for {@code ISAL} without a usable library
    */
@@ -161,6 +162,10 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
       case ZLIB:
         return GzipEncoder.ZLIB;
       case AUTO:
+        // The property is also a kill switch: with it set to zlib, AUTO never loads native code.
+        if (GzipEncoder.fromSystemProperty() == GzipEncoder.ZLIB) {
+          return GzipEncoder.ZLIB;
+        }
         return IsalLibrary.shared() != null ? GzipEncoder.ISAL : GzipEncoder.ZLIB;
       case ISAL:
         if (IsalLibrary.shared() == null) {
