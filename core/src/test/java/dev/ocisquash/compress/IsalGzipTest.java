@@ -294,6 +294,7 @@ class IsalGzipTest {
 
   /** Entry point of the child JVM: prints what the process-wide choice resolved to. */
   static final class FallbackProbe {
+    /** Prints describe(), the AUTO and default encoders, a round trip, and what forcing ISAL does. */
     public static void main(String[] args) throws Exception {
       System.out.println(Compressors.describe());
       byte[] in = mixed(2 * B + 17, 8);
