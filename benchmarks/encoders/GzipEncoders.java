@@ -24,7 +24,7 @@ import java.util.concurrent.Future;
  * </pre>
  *
  * Prints encoder, threads, seconds, MB/s and output/input ratio. "parallel-gzip-isal-LN" is
- * ParallelGzipOutputStream with the ISA-L encoder, whose gzip levels 1 / 2 / 6 are ISA-L levels 1 / 2 / 3 (N);
+ * ParallelGzipOutputStream with the ISA-L encoder, whose gzip levels 1 / 6 / 9 are ISA-L levels 1 / 2 / 3 (N);
  * it is skipped when libisal.so.2 does not load. libdeflate is called through JNA on
  * independent 128 KiB blocks, each its own gzip member (libdeflate has no dictionary or sync-flush API, and always
  * sets BFINAL on its last block), which is the only way to use it for a parallel, byte-aligned layout without
@@ -71,8 +71,8 @@ public class GzipEncoders {
         }
       }
       if (isal) {
-        // gzip levels 1, 2 and 6 are the three ISA-L levels the encoder maps to.
-        for (int[] lv : new int[][] {{1, 1}, {2, 2}, {6, 3}}) {
+        // gzip levels 1, 6 and 9 are the three ISA-L levels the encoder maps to.
+        for (int[] lv : new int[][] {{1, 1}, {6, 2}, {9, 3}}) {
           for (int t : new int[] {1, 2}) {
             final int th = t;
             run(

@@ -47,7 +47,7 @@ public final class Compressors {
 
   /**
    * Which gzip encoder {@link #gzip(OutputStream, int, int)} uses, and why, for {@code --version} and run
-   * summaries; e.g. "gzip: ISA-L 2.30 (libisal.so.2.0.30) level 3 for gzip level 6, pigz-style parallel blocks of
+   * summaries; e.g. "gzip: ISA-L 2.30 (libisal.so.2.0.30) level 2 for gzip level 6, pigz-style parallel blocks of
    * 128 KiB with 32 KiB dictionary", or the JDK Deflater with the reason ISA-L is not used.
    */
   public static String describe() {

@@ -94,17 +94,22 @@ final class IsalBlockCompressor implements BlockCompressor {
   }
 
   /**
-   * The ISA-L level for a gzip level. ISA-L has four levels (0..3) against zlib's nine; levels 1..3 need a level
-   * buffer and have dynamic Huffman tables, level 0 uses fixed tables and a small hash. The mapping, chosen from
-   * the measurements in benchmarks/README.md: 1 → 1, 2..5 → 2, 6..9 (and -1, the default 6) → 3. Level 0 (store)
-   * is not sent here: zlib's stored path is already a copy.
+   * The ISA-L level for a gzip level: 1 → 1, 2..6 (and -1, the default 6) → 2, 7..9 → 3. Level 0 (store) is not
+   * sent here: zlib's stored path is already a copy.
+   *
+   * <p>Why (measurements in benchmarks/README.md, section 2b): ISA-L has four levels against zlib's nine, all far
+   * faster than zlib -6. Level 2 writes the same bytes with every x86-64 code path that has SSE4.2 (checked with
+   * AVX-512 natively and SSE4.2, AVX and AVX2 under qemu), while level 3 writes different bytes with AVX2, with
+   * AVX-512 and with the older paths, so image digests would depend on the build machine's CPU. Level 2 is also
+   * ~1.5× faster than 3, for 1.5 % more output (1.033× the size of Go's default gzip, estimated as zlib -6 + 8 %,
+   * against 1.018× for level 3). So the default is level 2; 7..9 ask for the smallest output and get level 3.
    */
   static int isalLevel(int gzipLevel) {
     int l = gzipLevel < 0 ? 6 : gzipLevel;
     if (l <= 1) {
       return 1;
     }
-    return l <= 5 ? 2 : 3;
+    return l <= 6 ? 2 : 3;
   }
 
   @Override

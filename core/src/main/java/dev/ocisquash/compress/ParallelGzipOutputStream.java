@@ -32,9 +32,11 @@ import java.util.zip.CRC32;
  * ({@link GzipEncoder#ZLIB}, what the constructors without an encoder use, so their bytes are unchanged) or Intel
  * ISA-L through JNA ({@link GzipEncoder#ISAL}, about ten times faster per core, output about 5 % larger at the
  * default level). {@link GzipEncoder#AUTO} takes ISA-L when {@code libisal.so.2} loads and passes a self-test.
- * ISA-L has levels 0..3; gzip levels map as 1 → 1, 2..5 → 2, 6..9 → 3, and level 0 (store) is written by zlib
- * with either encoder. ISA-L output is reproducible for the same library version on the same CPU family (it picks
- * SSE/AVX2/AVX-512 code at run time); choose {@link GzipEncoder#ZLIB} where identical bytes across machines matter.
+ * ISA-L has levels 0..3; gzip levels map as 1 → 1, 2..6 → 2, 7..9 → 3, and level 0 (store) is written by zlib
+ * with either encoder. ISA-L picks SSE/AVX/AVX2/AVX-512 code at run time: at gzip levels 1..6 its output was the
+ * same on every x86-64 path with SSE4.2, at 7..9 it differs between AVX2, AVX-512 and older CPUs. Its output is
+ * reproducible for the same library version on the same CPU family; choose {@link GzipEncoder#ZLIB} where identical
+ * bytes on any machine matter.
  *
  * <p>Memory is bounded: at most {@code 3 * threads} blocks are in flight; {@code write} blocks on the oldest one
  * when that many are queued. A failure in a worker is rethrown from the next {@code write}, {@code finish} or
@@ -140,7 +142,7 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
   /**
    * Which deflate implementation the process-wide default encoder ({@link GzipEncoder#fromSystemProperty()},
    * normally {@link GzipEncoder#AUTO}) resolves to, for {@code --version} and run summaries; e.g. "gzip: ISA-L 2.30
-   * (libisal.so.2.0.30) level 3 for gzip level 6, pigz-style parallel blocks of 128 KiB with 32 KiB dictionary".
+   * (libisal.so.2.0.30) level 2 for gzip level 6, pigz-style parallel blocks of 128 KiB with 32 KiB dictionary".
    */
   public static String describe() {
     return Compressors.describe();
