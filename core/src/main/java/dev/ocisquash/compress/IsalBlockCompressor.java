@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * larger than any block can need.
  *
  * <p>{@code struct isal_zstream} is not mapped as a JNA Structure: only its leading fields are written, by offset,
- * into a native block large enough for the whole struct. The offsets are those of igzip_lib.h in ISA-L 2.25 and
- * later on LP64 (2.30 is what Debian 12 ships):
+ * into a native block large enough for the whole struct. The offsets are those of igzip_lib.h in ISA-L 2.30 (what
+ * Debian 12 ships) on LP64, unchanged in the current header:
  *
  * <pre>
  *  0 uint8_t *next_in      8 uint32_t avail_in    12 uint32_t total_in
