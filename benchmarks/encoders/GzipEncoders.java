@@ -2,6 +2,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import dev.ocisquash.compress.DeterministicGzipOutputStream;
+import dev.ocisquash.compress.GzipEncoder;
 import dev.ocisquash.compress.ParallelGzipOutputStream;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
@@ -22,7 +23,9 @@ import java.util.concurrent.Future;
  *     benchmarks/encoders/GzipEncoders.java INPUT.tar [OUT_DIR]
  * </pre>
  *
- * Prints encoder, threads, seconds, MB/s and output/input ratio. libdeflate is called through JNA on
+ * Prints encoder, threads, seconds, MB/s and output/input ratio. "parallel-gzip-isal-LN" is
+ * ParallelGzipOutputStream with the ISA-L encoder, whose gzip levels 1 / 6 / 9 are ISA-L levels 1 / 2 / 3 (N);
+ * it is skipped when libisal.so.2 does not load. libdeflate is called through JNA on
  * independent 128 KiB blocks, each its own gzip member (libdeflate has no dictionary or sync-flush API, and always
  * sets BFINAL on its last block), which is the only way to use it for a parallel, byte-aligned layout without
  * re-parsing its Huffman output.
@@ -50,6 +53,13 @@ public class GzipEncoders {
     } catch (UnsatisfiedLinkError e) {
       System.out.println("# libdeflate not loadable: " + e.getMessage());
     }
+    boolean isal = true;
+    try {
+      new ParallelGzipOutputStream(OutputStream.nullOutputStream(), 6, 1, null, GzipEncoder.ISAL).close();
+    } catch (java.io.IOException e) {
+      isal = false;
+      System.out.println("# " + e.getMessage());
+    }
     System.out.println("encoder,level,threads,seconds,MBps,ratio");
     for (int rep = 0; rep < 2; rep++) { // first round warms the JIT; both printed, use the second
       run("jdk-deflater-single-stream", 6, 1, in, outDir, o -> new DeterministicGzipOutputStream(o, 6));
@@ -58,6 +68,21 @@ public class GzipEncoders {
           final int lv = level;
           final int th = t;
           run("parallel-gzip-jdk", level, t, in, outDir, o -> new ParallelGzipOutputStream(o, lv, th));
+        }
+      }
+      if (isal) {
+        // gzip levels 1, 6 and 9 are the three ISA-L levels the encoder maps to.
+        for (int[] lv : new int[][] {{1, 1}, {6, 2}, {9, 3}}) {
+          for (int t : new int[] {1, 2}) {
+            final int th = t;
+            run(
+                "parallel-gzip-isal-L" + lv[1],
+                lv[0],
+                t,
+                in,
+                outDir,
+                o -> new ParallelGzipOutputStream(o, lv[0], th, null, GzipEncoder.ISAL));
+          }
         }
       }
       if (ld != null) {

@@ -8,19 +8,74 @@ public final class Compressors {
   private Compressors() {}
 
   /**
-   * Opens a gzip writer. Output bytes depend only on the input and the level, never on {@code threads}: every
+   * Opens a gzip writer with the process-wide default encoder: {@link GzipEncoder#AUTO} (ISA-L when {@code
+   * libisal.so.2} is usable, else the JDK Deflater) unless the system property {@value GzipEncoder#PROPERTY} says
+   * otherwise. Output bytes depend only on the input, the level and the encoder, never on {@code threads}: every
    * thread count, including 1, uses the same block layout (see {@link ParallelGzipOutputStream}).
    *
    * @param out the target; closing the returned stream finishes the gzip member and closes it
-   * @param level deflate level 0..9, or -1 for zlib's default (6)
+   * @param level deflate level 0..9, or -1 for the default (6)
    * @param threads compression threads; {@code <= 1} compresses on the calling thread
    */
   public static OutputStream gzip(OutputStream out, int level, int threads) throws IOException {
-    return new ParallelGzipOutputStream(out, level, threads);
+    return gzip(out, level, threads, GzipEncoder.fromSystemProperty());
   }
 
-  /** Which gzip encoder {@link #gzip} uses, for {@code --version} and run summaries. */
+  /**
+   * Opens a gzip writer with the given encoder.
+   *
+   * @param out the target; closing the returned stream finishes the gzip member and closes it
+   * @param level deflate level 0..9, or -1 for the default (6)
+   * @param threads compression threads; {@code <= 1} compresses on the calling thread
+   * @param encoder which deflate implementation to use
+   * @throws IOException when {@code encoder} is {@link GzipEncoder#ISAL} and ISA-L cannot be loaded
+   */
+  public static OutputStream gzip(OutputStream out, int level, int threads, GzipEncoder encoder)
+      throws IOException {
+    return new ParallelGzipOutputStream(out, level, threads, null, encoder);
+  }
+
+  /**
+   * The encoder the default {@link #gzip(OutputStream, int, int)} uses, resolved: "ISA-L 2.30 (libisal.so.2.0.30)"
+   * or "JDK zlib Deflater". Loads ISA-L on first call unless the default is {@link GzipEncoder#ZLIB}.
+   */
+  public static String gzipEncoderName() {
+    GzipEncoder e = GzipEncoder.fromSystemProperty();
+    IsalLibrary lib = e == GzipEncoder.ZLIB ? null : IsalLibrary.shared();
+    return lib != null ? lib.label() : "JDK zlib Deflater";
+  }
+
+  /**
+   * Which gzip encoder {@link #gzip(OutputStream, int, int)} uses, and why, for {@code --version} and run
+   * summaries; e.g. "gzip: ISA-L 2.30 (libisal.so.2.0.30) level 2 for gzip level 6, pigz-style parallel blocks of
+   * 128 KiB with 32 KiB dictionary", or the JDK Deflater with the reason ISA-L is not used.
+   */
   public static String describe() {
-    return ParallelGzipOutputStream.describe();
+    String layout =
+        "pigz-style parallel blocks of "
+            + (ParallelGzipOutputStream.BLOCK_SIZE / 1024)
+            + " KiB with "
+            + (ParallelGzipOutputStream.DICT_SIZE / 1024)
+            + " KiB dictionary";
+    GzipEncoder e;
+    try {
+      e = GzipEncoder.fromSystemProperty();
+    } catch (IllegalArgumentException bad) {
+      return "gzip: " + bad.getMessage();
+    }
+    if (e == GzipEncoder.ZLIB) {
+      return "gzip: JDK zlib Deflater, " + layout + " (ISA-L disabled by " + GzipEncoder.PROPERTY + "=zlib)";
+    }
+    IsalLibrary lib = IsalLibrary.shared();
+    if (lib != null) {
+      return "gzip: " + lib.label() + " level " + IsalBlockCompressor.isalLevel(6) + " for gzip level 6, " + layout;
+    }
+    return "gzip: JDK zlib Deflater, "
+        + layout
+        + " (ISA-L "
+        + (e == GzipEncoder.ISAL ? "required but " : "")
+        + "not usable: "
+        + IsalLibrary.unavailableReason()
+        + ")";
   }
 }

@@ -1,0 +1,199 @@
+package dev.ocisquash.compress;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * A loaded, self-tested Intel ISA-L ({@code libisal.so.2}, Debian package {@code libisal2}) reached through JNA.
+ *
+ * <p>Loading is kept apart from the process-wide choice ({@link #shared()}) so that tests can try bogus paths
+ * without changing which encoder the process uses. Every failure (library missing, wrong architecture, JNA's own
+ * {@code libjnidispatch} missing, a symbol missing, or the self-test's output not inflating back to its input) is
+ * reported as a reason string, never thrown past {@link #tryLoad}: under {@link GzipEncoder#AUTO} the JDK Deflater
+ * then takes over.
+ */
+final class IsalLibrary {
+  /** System property: file name or absolute path of the library to load instead of the default search. */
+  static final String LIBRARY_PROPERTY = "ocisquash.isal.library";
+
+  /**
+   * Tried in order. Without the -dev package there is no unversioned {@code libisal.so}, which is what JNA looks
+   * for under the plain name "isal"; the versioned file name goes to dlopen, which searches the loader cache.
+   */
+  static final List<String> DEFAULT_NAMES = List.of("isal", "libisal.so.2");
+
+  /** The part of igzip_lib.h used here. Pointers are to native memory: JNA copies no Java arrays per call. */
+  interface Api extends Library {
+    void isal_deflate_init(Pointer stream);
+
+    int isal_deflate_set_dict(Pointer stream, Pointer dict, int dictLen);
+
+    int isal_deflate(Pointer stream);
+  }
+
+  private static final Pattern SO_VERSION = Pattern.compile("libisal\\.so\\.(\\d+)\\.(\\d+)\\.(\\d+)$");
+
+  final Api api;
+  private final String file;
+  private final String version;
+
+  private IsalLibrary(Api api, String file, String version) {
+    this.api = api;
+    this.file = file;
+    this.version = version;
+  }
+
+  /** The loaded file, symlinks resolved (e.g. {@code /usr/lib/x86_64-linux-gnu/libisal.so.2.0.30}). */
+  String file() {
+    return file;
+  }
+
+  /** For {@code --version}: "ISA-L 2.30 (libisal.so.2.0.30)", the version read off the file name when it can be. */
+  String label() {
+    String name = new File(file).getName();
+    return version != null ? "ISA-L " + version + " (" + name + ")" : "ISA-L (" + name + ")";
+  }
+
+  /**
+   * Loads and self-tests one candidate.
+   *
+   * @param nameOrPath a JNA library name ("isal"), a file name for dlopen ("libisal.so.2") or an absolute path
+   * @return the library, or empty when it cannot be used (the reason is dropped; see {@link #load})
+   */
+  static Optional<IsalLibrary> tryLoad(String nameOrPath) {
+    try {
+      return Optional.of(load(nameOrPath));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Loads and self-tests one candidate.
+   *
+   * @throws IOException with the reason when the library cannot be used
+   */
+  static IsalLibrary load(String nameOrPath) throws IOException {
+    if (nameOrPath.startsWith("/") && !new File(nameOrPath).isFile()) {
+      // dlopen would say the same, but only after JNA has searched its own paths under variants of the name.
+      throw new IOException(nameOrPath + ": no such file");
+    }
+    IsalLibrary lib;
+    try {
+      // The struct offsets in IsalBlockCompressor assume LP64 (x86-64, aarch64).
+      if (Native.POINTER_SIZE != 8) {
+        throw new IOException("only 64-bit platforms are supported, pointer size is " + Native.POINTER_SIZE);
+      }
+      Api api = Native.load(nameOrPath, Api.class);
+      File f = NativeLibrary.getInstance(nameOrPath).getFile();
+      String file = f != null ? f.getCanonicalPath() : nameOrPath;
+      Matcher m = SO_VERSION.matcher(file);
+      // libtool names ISA-L 2.30 libisal.so.2.0.30: the major, then the minor as libtool's revision.
+      String version = m.find() ? m.group(1) + "." + m.group(3) : null;
+      lib = new IsalLibrary(api, file, version);
+    } catch (LinkageError | RuntimeException e) {
+      // UnsatisfiedLinkError (library or libjnidispatch missing, wrong architecture), NoClassDefFoundError (JNA's
+      // Native failed to initialise earlier in this process), or anything JNA throws while loading.
+      throw new IOException(nameOrPath + ": " + e, e);
+    }
+    String failed = lib.selfTest();
+    if (failed != null) {
+      throw new IOException(nameOrPath + ": self-test failed: " + failed);
+    }
+    return lib;
+  }
+
+  /**
+   * Compresses a small input as three blocks (dictionary, sync flush, finish) at every ISA-L level the gzip
+   * levels map to, and inflates the result with the JDK: proves the symbols, the struct layout and the completion
+   * checks on this library before any layer depends on them.
+   *
+   * @return null when it works, otherwise what went wrong
+   */
+  private String selfTest() {
+    int blockLen = 40_000;
+    byte[] in = new byte[3 * blockLen];
+    Random r = new Random(1);
+    for (int i = 0; i < in.length; i++) {
+      in[i] = (i / 4096) % 3 == 0 ? (byte) r.nextInt() : (byte) "ocisquash isa-l self-test\n".charAt(i % 26);
+    }
+    for (int isalLevel : IsalBlockCompressor.USED_LEVELS) {
+      try (IsalBlockCompressor c = new IsalBlockCompressor(this, isalLevel)) {
+        byte[] deflated = new byte[0];
+        for (int b = 0; b < 3; b++) {
+          byte[] block = Arrays.copyOfRange(in, b * blockLen, (b + 1) * blockLen);
+          byte[] dict =
+              b == 0
+                  ? null
+                  : Arrays.copyOfRange(
+                      in, b * blockLen - ParallelGzipOutputStream.DICT_SIZE, b * blockLen);
+          byte[] part = c.compress(block, blockLen, dict, b == 2);
+          byte[] joined = Arrays.copyOf(deflated, deflated.length + part.length);
+          System.arraycopy(part, 0, joined, deflated.length, part.length);
+          deflated = joined;
+        }
+        Inflater inf = new Inflater(true);
+        try {
+          inf.setInput(deflated);
+          byte[] back = new byte[in.length + 1];
+          int n = inf.inflate(back);
+          if (!inf.finished() || n != in.length || !Arrays.equals(in, 0, n, back, 0, n)) {
+            return "level " + isalLevel + " output does not inflate back to its input";
+          }
+        } finally {
+          inf.end();
+        }
+      } catch (DataFormatException | RuntimeException | LinkageError e) {
+        return "level " + isalLevel + ": " + e;
+      }
+    }
+    return null;
+  }
+
+  /** The process-wide library, loaded on first use; null when unavailable (see {@link #unavailableReason()}). */
+  static IsalLibrary shared() {
+    return Shared.LIBRARY;
+  }
+
+  /** Why {@link #shared()} is null, e.g. "isal: ... ; libisal.so.2: ..."; null when it is not. */
+  static String unavailableReason() {
+    return Shared.REASON;
+  }
+
+  /** Lazy holder: the search runs once, on first use, and only when an encoder that may use ISA-L is asked for. */
+  private static final class Shared {
+    static final IsalLibrary LIBRARY;
+    static final String REASON;
+
+    static {
+      String override = System.getProperty(LIBRARY_PROPERTY);
+      List<String> candidates =
+          override != null && !override.isBlank() ? List.of(override.trim()) : DEFAULT_NAMES;
+      List<String> reasons = new ArrayList<>();
+      IsalLibrary found = null;
+      for (String c : candidates) {
+        try {
+          found = load(c);
+          break;
+        } catch (IOException e) {
+          reasons.add(e.getMessage());
+        }
+      }
+      LIBRARY = found;
+      REASON = found == null ? String.join("; ", reasons) : null;
+    }
+  }
+}

@@ -1,0 +1,335 @@
+package dev.ocisquash.compress;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ISA-L encoder of {@link ParallelGzipOutputStream}. CI installs libisal2 (.ci/install-deps), so a library that
+ * does not load fails these tests instead of skipping them.
+ */
+class IsalGzipTest {
+  private static final int B = ParallelGzipOutputStream.BLOCK_SIZE;
+
+  @BeforeAll
+  static void isalIsInstalled() {
+    assertNotNull(
+        IsalLibrary.shared(),
+        "ISA-L must load here (apt-get install libisal2): " + IsalLibrary.unavailableReason());
+  }
+
+  private static byte[] random(int n, long seed) {
+    byte[] b = new byte[n];
+    new Random(seed).nextBytes(b);
+    return b;
+  }
+
+  /** Line-oriented text with varying numbers, compressible like configuration files and scripts. */
+  private static byte[] text(int n, long seed) {
+    Random r = new Random(seed);
+    String[] words = {"layer", "image", "manifest", "digest", "sha256", "config", "/usr/lib/", "export ", "if [ -f"};
+    StringBuilder sb = new StringBuilder(n + 100);
+    while (sb.length() < n) {
+      sb.append(words[r.nextInt(words.length)]).append(r.nextInt(1000)).append(r.nextInt(3) == 0 ? '\n' : ' ');
+    }
+    return Arrays.copyOf(sb.toString().getBytes(StandardCharsets.US_ASCII), n);
+  }
+
+  /** Alternating text and random stretches of random length, so blocks differ and some use the dictionary. */
+  private static byte[] mixed(int n, long seed) {
+    byte[] b = new byte[n];
+    Random r = new Random(seed);
+    byte[] t = text(8192, seed);
+    int i = 0;
+    while (i < n) {
+      int run = Math.min(n - i, 1 + r.nextInt(6000));
+      if (r.nextBoolean()) {
+        byte[] rnd = random(run, r.nextLong());
+        System.arraycopy(rnd, 0, b, i, run);
+      } else {
+        for (int k = 0; k < run; k++) {
+          b[i + k] = t[(k + i / 3) % t.length];
+        }
+      }
+      i += run;
+    }
+    return b;
+  }
+
+  private static byte[] gzip(byte[] in, int level, int threads, int chunk, GzipEncoder encoder) throws IOException {
+    ByteArrayOutputStream bos = new ByteArrayOutputStream();
+    try (ParallelGzipOutputStream g = new ParallelGzipOutputStream(bos, level, threads, null, encoder)) {
+      for (int i = 0; i < in.length; i += chunk) {
+        if (chunk == 1) {
+          g.write(in[i]);
+        } else {
+          g.write(in, i, Math.min(chunk, in.length - i));
+        }
+      }
+    }
+    return bos.toByteArray();
+  }
+
+  private static byte[] isal(byte[] in, int threads, int chunk) throws IOException {
+    return gzip(in, 6, threads, chunk, GzipEncoder.ISAL);
+  }
+
+  private static byte[] gunzip(byte[] gz) throws IOException {
+    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  @Test
+  void forcedIsalReallyUsesIsal() throws IOException {
+    try (ParallelGzipOutputStream g =
+        new ParallelGzipOutputStream(new ByteArrayOutputStream(), 6, 1, null, GzipEncoder.ISAL)) {
+      assertEquals(GzipEncoder.ISAL, g.encoder());
+    }
+    try (ParallelGzipOutputStream g =
+        new ParallelGzipOutputStream(new ByteArrayOutputStream(), 6, 1, null, GzipEncoder.AUTO)) {
+      assertEquals(GzipEncoder.ISAL, g.encoder(), "AUTO must pick ISA-L where it loads");
+    }
+    // ISA-L output differs from zlib's: proves the blocks did not silently go through the Deflater.
+    byte[] in = mixed(3 * B, 1);
+    assertFalse(Arrays.equals(isal(in, 1, B), gzip(in, 6, 1, B, GzipEncoder.ZLIB)));
+  }
+
+  @Test
+  void roundTripsAroundBlockBoundaries() throws IOException {
+    int[] sizes = {0, 1, 2, B - 1, B, B + 1, 2 * B, 2 * B + 1, 11 * B + 4321};
+    for (int size : sizes) {
+      for (int kind = 0; kind < 3; kind++) {
+        byte[] in = kind == 0 ? random(size, size) : kind == 1 ? text(size, size) : mixed(size, size);
+        byte[] gz = isal(in, 2, 65536);
+        assertArrayEquals(in, gunzip(gz), "size=" + size + " kind=" + kind);
+      }
+    }
+  }
+
+  @Test
+  void emptyInputIsAValidGzipMember() throws IOException {
+    byte[] gz = isal(new byte[0], 1, 1);
+    assertArrayEquals(new byte[0], gunzip(gz));
+    assertArrayEquals(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff}, Arrays.copyOf(gz, 10));
+  }
+
+  @Test
+  void sameBytesForEveryThreadCountAndWriteSplit() throws IOException {
+    byte[] in = mixed(9 * B + 777, 2);
+    byte[] ref = isal(in, 1, 1 << 20);
+    for (int threads : new int[] {1, 2, 4}) {
+      for (int chunk : new int[] {1, 7, 4093, B, B + 1, 3 * B - 5}) {
+        if (chunk == 1 && threads != 2) {
+          continue; // byte-at-a-time is slow; one thread count covers write(int)
+        }
+        assertArrayEquals(ref, isal(in, threads, chunk), "threads=" + threads + " chunk=" + chunk);
+      }
+    }
+    assertArrayEquals(in, gunzip(ref));
+  }
+
+  @Test
+  void workerHistoryDoesNotLeakIntoOutput() throws IOException {
+    // Pooled native streams are reused by whichever block comes next; compressing other data first in the same
+    // process (and on the same pooled contexts of a new stream) must not change the bytes.
+    byte[] in = mixed(4 * B + 5, 3);
+    byte[] first = isal(in, 4, B);
+    isal(random(6 * B, 9), 4, B);
+    assertArrayEquals(first, isal(in, 4, B));
+  }
+
+  @Test
+  void everyLevelRoundTrips() throws IOException {
+    byte[] in = mixed(2 * B + 99, 4);
+    for (int level = -1; level <= 9; level++) {
+      assertArrayEquals(in, gunzip(gzip(in, level, 2, 100_000, GzipEncoder.ISAL)), "level=" + level);
+    }
+    // Level 0 is stored by zlib for both encoders.
+    assertArrayEquals(gzip(in, 0, 1, B, GzipEncoder.ZLIB), gzip(in, 0, 2, B, GzipEncoder.ISAL));
+  }
+
+  @Test
+  void levelMapping() {
+    assertEquals(1, IsalBlockCompressor.isalLevel(1));
+    assertEquals(2, IsalBlockCompressor.isalLevel(2));
+    assertEquals(2, IsalBlockCompressor.isalLevel(5));
+    assertEquals(2, IsalBlockCompressor.isalLevel(6));
+    assertEquals(2, IsalBlockCompressor.isalLevel(-1));
+    assertEquals(3, IsalBlockCompressor.isalLevel(7));
+    assertEquals(3, IsalBlockCompressor.isalLevel(9));
+  }
+
+  /**
+   * Pins the bytes of gzip levels 1 and 6 (ISA-L 1 and 2) for one input. The docs claim these levels give the
+   * same bytes on every x86-64 CPU with SSE4.2 (AVX-512 here; SSE4.2, AVX and AVX2 were checked under qemu), so CI
+   * on another CPU generation must see the same hashes; a new libisal or struct layout that changes them shows up
+   * here. Level 7..9 (ISA-L 3) is deliberately not pinned: it differs between AVX2 and AVX-512.
+   */
+  @Test
+  void defaultLevelBytesArePinned() throws Exception {
+    byte[] in = mixed(6 * B + 11, 42);
+    String lib = IsalLibrary.shared().file();
+    assertEquals(GOLDEN_LEVEL1, sha256(gzip(in, 1, 2, B, GzipEncoder.ISAL)), "gzip level 1 via " + lib);
+    assertEquals(GOLDEN_LEVEL6, sha256(gzip(in, 6, 2, B, GzipEncoder.ISAL)), "gzip level 6 via " + lib);
+  }
+
+  private static final String GOLDEN_LEVEL1 = "ad613ef4cf99db62a900853c63e2f63ce1d71308fbcc7097fcea3b2c55137b5f";
+  private static final String GOLDEN_LEVEL6 = "599ccbb1a57593cdcd9a28c20d1fb1a7594a20f5108a37be692cb661f558bd73";
+
+  @Test
+  void compressibleTextCompressesWell() throws IOException {
+    byte[] in = text(8 * B, 5);
+    int n = isal(in, 2, B).length;
+    assertTrue(n * 3 < in.length, "ratio " + (double) in.length / n);
+  }
+
+  @Test
+  void gzipToolAcceptsOutput(@TempDir Path dir) throws Exception {
+    byte[] in = mixed(7 * B + 4321, 6);
+    Path gz = dir.resolve("x.gz");
+    Files.write(gz, isal(in, 2, 70000));
+    Process t = new ProcessBuilder("gzip", "-t", gz.toString()).redirectErrorStream(true).start();
+    String tOut = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(t.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, t.exitValue(), "gzip -t: " + tOut);
+    Process d = new ProcessBuilder("gzip", "-dc", gz.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    byte[] out = d.getInputStream().readAllBytes();
+    assertTrue(d.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, d.exitValue());
+    assertEquals(sha256(in), sha256(out));
+  }
+
+  @Test
+  void zlibEncoderIsTheUnchangedDefaultOfTheOldConstructors() throws IOException {
+    byte[] in = mixed(5 * B + 3, 7);
+    ByteArrayOutputStream old = new ByteArrayOutputStream();
+    try (ParallelGzipOutputStream g = new ParallelGzipOutputStream(old, 6, 2)) {
+      assertEquals(GzipEncoder.ZLIB, g.encoder());
+      g.write(in);
+    }
+    assertArrayEquals(old.toByteArray(), gzip(in, 6, 2, 4096, GzipEncoder.ZLIB));
+    ByteArrayOutputStream viaFactory = new ByteArrayOutputStream();
+    try (OutputStream g = Compressors.gzip(viaFactory, 6, 1, GzipEncoder.ZLIB)) {
+      g.write(in);
+    }
+    assertArrayEquals(old.toByteArray(), viaFactory.toByteArray());
+  }
+
+  @Test
+  void loaderRejectsMissingAndForeignLibraries() {
+    assertTrue(IsalLibrary.tryLoad("/nonexistent/ocisquash/libisal.so.2").isEmpty());
+    assertTrue(IsalLibrary.tryLoad("ocisquash-no-such-library").isEmpty());
+    // A real library without the ISA-L symbols: the self-test must catch the missing functions.
+    IOException e = assertThrows(IOException.class, () -> IsalLibrary.load("libz.so.1"));
+    assertTrue(e.getMessage().contains("libz.so.1"), e.getMessage());
+    // None of that changed the process-wide choice.
+    assertNotNull(IsalLibrary.shared());
+  }
+
+  @Test
+  void loaderFindsTheInstalledLibraryByItsVersionedName() {
+    IsalLibrary lib = IsalLibrary.tryLoad("libisal.so.2").orElseThrow();
+    assertTrue(lib.label().startsWith("ISA-L"), lib.label());
+    assertTrue(lib.file().contains("libisal.so.2"), lib.file());
+  }
+
+  @Test
+  void describeNamesIsal() {
+    assertTrue(Compressors.describe().contains("ISA-L"), Compressors.describe());
+    assertTrue(Compressors.gzipEncoderName().startsWith("ISA-L"), Compressors.gzipEncoderName());
+  }
+
+  /** Runs {@link FallbackProbe} in a fresh JVM, where the process-wide library search happens anew. */
+  private static String probe(String... props) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(Arrays.asList(props));
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(FallbackProbe.class.getName());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+
+  @Test
+  void autoFallsBackToZlibWhenTheLibraryOverrideIsMissing() throws Exception {
+    String out = probe("-D" + IsalLibrary.LIBRARY_PROPERTY + "=/nonexistent/libisal.so.2");
+    assertTrue(out.contains("auto=ZLIB"), out);
+    assertTrue(out.contains("roundtrip=true"), out);
+    assertTrue(out.contains("gzip: JDK zlib Deflater"), out);
+    assertTrue(out.contains("/nonexistent/libisal.so.2"), out);
+    // Forcing ISA-L then fails with a message that says what to install.
+    assertTrue(out.contains("isal=IOException"), out);
+    assertTrue(out.contains("libisal.so.2") && out.contains("apt-get install libisal2"), out);
+  }
+
+  @Test
+  void encoderPropertyDisablesIsal() throws Exception {
+    String out = probe("-D" + GzipEncoder.PROPERTY + "=zlib");
+    assertTrue(out.contains("default=ZLIB"), out);
+    assertTrue(out.contains("auto=ZLIB"), out);
+    assertTrue(out.contains("isal=opened"), out); // an explicit ISAL request still gets ISA-L
+    assertTrue(out.contains("disabled by " + GzipEncoder.PROPERTY), out);
+  }
+
+  @Test
+  void libraryOverrideToTheRealFileLoadsIt() throws Exception {
+    String file = IsalLibrary.shared().file();
+    String out = probe("-D" + IsalLibrary.LIBRARY_PROPERTY + "=" + file);
+    assertTrue(out.contains("auto=ISAL"), out);
+  }
+
+  /** Entry point of the child JVM: prints what the process-wide choice resolved to. */
+  static final class FallbackProbe {
+    /** Prints describe(), the AUTO and default encoders, a round trip, and what forcing ISAL does. */
+    public static void main(String[] args) throws Exception {
+      System.out.println(Compressors.describe());
+      byte[] in = mixed(2 * B + 17, 8);
+      ByteArrayOutputStream bos = new ByteArrayOutputStream();
+      try (ParallelGzipOutputStream g = new ParallelGzipOutputStream(bos, 6, 2, null, GzipEncoder.AUTO)) {
+        System.out.println("auto=" + g.encoder());
+        g.write(in);
+      }
+      System.out.println("roundtrip=" + Arrays.equals(in, gunzip(bos.toByteArray())));
+      OutputStream d = Compressors.gzip(new ByteArrayOutputStream(), 6, 1);
+      System.out.println("default=" + ((ParallelGzipOutputStream) d).encoder());
+      d.close();
+      try (OutputStream g = Compressors.gzip(new ByteArrayOutputStream(), 6, 1, GzipEncoder.ISAL)) {
+        System.out.println("isal=opened");
+      } catch (IOException e) {
+        System.out.println("isal=IOException " + e.getMessage());
+      }
+    }
+  }
+}
