@@ -6,7 +6,8 @@
 # Usage: benchmarks/e2e/run.sh [--quick] [--keep]
 #   --quick  ~200 MiB image with 20k small files (a few minutes) instead of ~2 GiB with 200k
 #   --keep   keep the work directory (generated image, outputs)
-# Env: WORK (default .bench-work/e2e), THREADS (default nproc), JAR (default cli/target/ocisquash.jar),
+# Env: WORK (default .bench-work/e2e), THREADS (default nproc), OCISQUASH (default cli/target/ocisquash, the
+#      shipped launcher script with its JVM settings),
 #      RESULTS (default benchmarks/results), FILES / LARGE_MIB / SUFFIX (image size and result-file suffix, for
 #      the scaling runs), PEERS=0 (skip umoci, buildah and skopeo)
 # Needs: java, python3, pigz, gzip, zstd, /usr/bin/time; optional umoci, skopeo, gnuplot.
@@ -26,7 +27,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 WORK=${WORK:-$ROOT/.bench-work/e2e}
 THREADS=${THREADS:-$(nproc)}
-JAR=${JAR:-$ROOT/cli/target/ocisquash.jar}
+OCISQUASH=${OCISQUASH:-$ROOT/cli/target/ocisquash}
 RESULTS=${RESULTS:-$ROOT/benchmarks/results}
 STAMP=$(date +%Y-%m-%d)
 if [ "$QUICK" = 1 ]; then
@@ -40,7 +41,7 @@ PNG=$RESULTS/e2e-$STAMP$SUFFIX.png
 for t in java python3 pigz gzip zstd /usr/bin/time; do
   command -v "$t" >/dev/null || { echo "missing $t (apt-get install -y pigz zstd time)" >&2; exit 1; }
 done
-[ -f "$JAR" ] || { echo "missing $JAR: run ./mvnw -q package -DskipTests first" >&2; exit 1; }
+[ -x "$OCISQUASH" ] || { echo "missing $OCISQUASH: run ./mvnw -q package -DskipTests first" >&2; exit 1; }
 
 mkdir -p "$WORK" "$RESULTS"
 LAYOUT=$WORK/image
@@ -95,7 +96,7 @@ measure input_cat floor - "cat $LAYERS > /dev/null"
 measure input_gunzip floor - "for f in $LAYERS; do gzip -dc \$f; done > /dev/null"
 measure input_pigz_d floor - "for f in $LAYERS; do pigz -dc \$f; done > /dev/null"
 
-J="java -jar $JAR squash -q"
+J="$OCISQUASH squash -q"
 # ocisquash; the uncompressed oci-dir run also yields the squashed tar for the compression floors.
 measure ocisquash_none ocisquash "$OUT/none-dir" "$J $LAYOUT -o $OUT/none-dir --format oci-dir --compression none"
 SQ_TAR=$(ls -S "$OUT"/none-dir/blobs/sha256/* 2>/dev/null | head -1 || true)
@@ -109,6 +110,12 @@ measure ocisquash_zstd ocisquash "$OUT/sq-zstd.tar" "$J $LAYOUT -o $OUT/sq-zstd.
 if [ -f "$DOCKER_IN" ]; then
   measure ocisquash_gzip_docker ocisquash "$OUT/sq-docker.tar" \
     "$J $DOCKER_IN -o $OUT/sq-docker.tar --compression gzip"
+  # Uncompressed in, uncompressed out, against copying the same archive to a file in the same directory: cat
+  # alone (the page cache absorbs it), and cat + sync (ocisquash fsyncs its output before renaming it into place).
+  measure docker_cat_to_file floor - "cat $DOCKER_IN > $OUT/cat.tar; rm -f $OUT/cat.tar"
+  measure docker_cat_sync floor - "cat $DOCKER_IN > $OUT/cat.tar && sync $OUT/cat.tar; rm -f $OUT/cat.tar"
+  measure ocisquash_none_docker ocisquash "$OUT/sq-none-docker.tar" \
+    "$J $DOCKER_IN -o $OUT/sq-none-docker.tar --compression none"
 fi
 if [ -f testdata/sample/busybox-sample.tar ]; then
   measure ocisquash_gzip_busybox_sample ocisquash "$OUT/sq-busybox.tar" \
@@ -152,6 +159,7 @@ floors = {
     "ocisquash_zstd": ["input_gunzip", "output_zstd"],
     "umoci_unpack_insert": ["input_gunzip", "output_pigz"],
     "skopeo_copy_to_docker": ["input_cat"],
+    "ocisquash_none_docker": ["docker_cat_sync"],
     "buildah_squash": ["ocisquash_docker_to_oci_gzip"],
 }
 with open(sys.argv[2], "a", newline="") as f:

@@ -1,5 +1,6 @@
 package dev.ocisquash.cli;
 
+import dev.ocisquash.compress.Compression;
 import dev.ocisquash.squash.SquashResult;
 import java.nio.file.Path;
 import dev.ocisquash.strip.StripReport;
@@ -10,7 +11,7 @@ import java.util.Map;
 final class Summary {
   private Summary() {}
 
-  static String of(Path in, Path out, SquashResult r, double seconds) {
+  static String of(Path in, Path out, SquashResult r, double seconds, String gzipEncoder) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "squashed %s -> %s in %.1f s%n", in, out, seconds));
     sb.append(
@@ -82,7 +83,8 @@ final class Summary {
             Locale.ROOT,
             "  output   %s, %s layers, manifest %s",
             r.format().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-            r.compression().name().toLowerCase(Locale.ROOT),
+            r.compression().name().toLowerCase(Locale.ROOT)
+                + (r.compression() == Compression.GZIP ? " (" + gzipEncoder + ")" : ""),
             r.manifestDigest()));
     return sb.toString();
   }

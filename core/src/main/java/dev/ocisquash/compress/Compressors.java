@@ -40,8 +40,16 @@ public final class Compressors {
    * or "JDK zlib Deflater". Loads ISA-L on first call unless the default is {@link GzipEncoder#ZLIB}.
    */
   public static String gzipEncoderName() {
-    GzipEncoder e = GzipEncoder.fromSystemProperty();
-    IsalLibrary lib = e == GzipEncoder.ZLIB ? null : IsalLibrary.shared();
+    return gzipEncoderName(GzipEncoder.fromSystemProperty());
+  }
+
+  /**
+   * What {@link #gzip(OutputStream, int, int, GzipEncoder)} with {@code encoder} compresses with: "ISA-L 2.30
+   * (libisal.so.2.0.30)" or "JDK zlib Deflater" (for ISAL when the library cannot be loaded, the stream would
+   * fail to open instead).
+   */
+  public static String gzipEncoderName(GzipEncoder encoder) {
+    IsalLibrary lib = encoder == GzipEncoder.ZLIB ? null : IsalLibrary.shared();
     return lib != null ? lib.label() : "JDK zlib Deflater";
   }
 

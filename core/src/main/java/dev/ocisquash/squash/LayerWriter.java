@@ -3,6 +3,7 @@ package dev.ocisquash.squash;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.compress.Compressors;
+import dev.ocisquash.compress.GzipEncoder;
 import dev.ocisquash.compress.ZstdCompressingStream;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.tar.TarEntry;
@@ -40,6 +41,7 @@ final class LayerWriter {
       OutputStream file,
       Compression compression,
       int gzipLevel,
+      GzipEncoder gzipEncoder,
       int zstdLevel,
       int threads,
       Long sourceDateEpoch,
@@ -51,7 +53,7 @@ final class LayerWriter {
     switch (compression) {
       case GZIP:
         // pigz-style blocks: same bytes whatever the thread count.
-        compressor = Compressors.gzip(compressed, gzipLevel, threads);
+        compressor = Compressors.gzip(compressed, gzipLevel, threads, gzipEncoder);
         break;
       case ZSTD:
         // Any worker count >= 1 gives the same frames; 0 (single-threaded mode) would not, so never use 0.

@@ -5,6 +5,7 @@ import dev.ocisquash.archive.ImageSelector;
 import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
+import dev.ocisquash.compress.GzipEncoder;
 import dev.ocisquash.strip.StripRules;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -26,6 +27,7 @@ public final class SquashOptions {
   private final Compression compression;
   private final ImageSelector selector;
   private final int gzipLevel;
+  private final GzipEncoder gzipEncoder;
   private final int zstdLevel;
   private final Path tempDir;
   private final SquashPoint squashPoint;
@@ -45,6 +47,7 @@ public final class SquashOptions {
     this.compression = b.compression;
     this.selector = b.selector;
     this.gzipLevel = b.gzipLevel;
+    this.gzipEncoder = b.gzipEncoder;
     this.zstdLevel = b.zstdLevel;
     this.tempDir = b.tempDir;
     this.squashPoint = b.squashPoint;
@@ -107,6 +110,11 @@ public final class SquashOptions {
     return gzipLevel;
   }
 
+  /** Which deflate implementation compresses gzip layers; {@link GzipEncoder#AUTO} unless set. */
+  public GzipEncoder gzipEncoder() {
+    return gzipEncoder;
+  }
+
   /** zstd level, 1..19. */
   public int zstdLevel() {
     return zstdLevel;
@@ -156,6 +164,7 @@ public final class SquashOptions {
     private Compression compression;
     private ImageSelector selector = ImageSelector.any();
     private int gzipLevel = 6;
+    private GzipEncoder gzipEncoder = GzipEncoder.fromSystemProperty();
     private int zstdLevel = 3;
     private Path tempDir;
     private SquashPoint squashPoint = SquashPoint.all();
@@ -196,6 +205,16 @@ public final class SquashOptions {
         throw new IllegalArgumentException("gzip level must be 1..9");
       }
       gzipLevel = v;
+      return this;
+    }
+
+    /**
+     * Sets the gzip encoder: ISA-L (fast; bytes depend on the library and, at levels 7..9, the CPU), zlib (slow;
+     * the same bytes everywhere for a zlib version) or AUTO (ISA-L when it loads). Defaults to the system property
+     * {@value GzipEncoder#PROPERTY}, else AUTO.
+     */
+    public Builder gzipEncoder(GzipEncoder v) {
+      gzipEncoder = Objects.requireNonNull(v);
       return this;
     }
 

@@ -112,8 +112,8 @@ public final class SquashPlanner {
   }
 
   private static final class Node {
+    // No name field: the key in the parent's children map is the name, and a million nodes make 8 bytes count.
     final Node parent;
-    final String name;
     Map<String, Node> children;
     /** Layers below this one cannot contribute this path or anything under it. */
     int hideAll = -1;
@@ -132,20 +132,19 @@ public final class SquashPlanner {
     /** Links from upper layers waiting for a lower version of this path. */
     List<PendingLink> pending;
 
-    Node(Node parent, String name) {
+    Node(Node parent) {
       this.parent = parent;
-      this.name = name;
     }
 
     Node child(String key) {
       if (children == null) {
         children = new HashMap<>(4);
       }
-      return children.computeIfAbsent(key, k -> new Node(this, k));
+      return children.computeIfAbsent(key, k -> new Node(this));
     }
   }
 
-  private final Node root = new Node(null, "");
+  private final Node root = new Node(null);
   private final List<Record> records = new ArrayList<>();
   private final List<PendingLink> allPending = new ArrayList<>();
   private int pendingLinks;

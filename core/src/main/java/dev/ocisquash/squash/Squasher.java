@@ -190,6 +190,7 @@ public final class Squasher {
                   file,
                   compression,
                   options.gzipLevel(),
+                  options.gzipEncoder(),
                   options.zstdLevel(),
                   options.threads(),
                   options.sourceDateEpoch(),
