@@ -81,10 +81,10 @@ final class Summary {
     sb.append(
         String.format(
             Locale.ROOT,
-            "  output   %s, %s layers, manifest %s",
+            "  output   %s, %s layers%s, manifest %s",
             r.format().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-            r.compression().name().toLowerCase(Locale.ROOT)
-                + (r.compression() == Compression.GZIP ? " (" + gzipEncoder + ")" : ""),
+            r.compression().name().toLowerCase(Locale.ROOT),
+            r.compression() == Compression.GZIP ? " by " + gzipEncoder : "",
             r.manifestDigest()));
     return sb.toString();
   }
