@@ -3,8 +3,11 @@
 # and against peer tools, on a generated image; all measured in this one invocation so they share the machine's
 # state. See benchmarks/README.md.
 #
-# Usage: benchmarks/e2e/run.sh [--quick] [--keep]
+# Usage: benchmarks/e2e/run.sh [--quick | --debian] [--keep]
 #   --quick  ~200 MiB image with 20k small files (a few minutes) instead of ~2 GiB with 200k
+#   --debian the realistic image built from Debian packages (testdata/debian/build-debian-image.sh: debootstrap,
+#            python3-numpy, openjdk-17, gcc...; built once into $DEBIAN_DIR, default .bench-work/debian, then
+#            reused) instead of the generated one
 #   --keep   keep the work directory (generated image, outputs)
 # Env: WORK (default .bench-work/e2e), THREADS (default nproc), OCISQUASH (default cli/target/ocisquash, the
 #      shipped launcher script with its JVM settings),
@@ -15,9 +18,11 @@ set -euo pipefail
 
 QUICK=0
 KEEP=0
+DEBIAN=0
 for a in "$@"; do
   case "$a" in
     --quick) QUICK=1 ;;
+    --debian) DEBIAN=1 ;;
     --keep) KEEP=1 ;;
     *) echo "unknown argument: $a" >&2; exit 2 ;;
   esac
@@ -30,7 +35,9 @@ THREADS=${THREADS:-$(nproc)}
 OCISQUASH=${OCISQUASH:-$ROOT/cli/target/ocisquash}
 RESULTS=${RESULTS:-$ROOT/benchmarks/results}
 STAMP=$(date +%Y-%m-%d)
-if [ "$QUICK" = 1 ]; then
+if [ "$DEBIAN" = 1 ]; then
+  SUFFIX=${SUFFIX:--debian}
+elif [ "$QUICK" = 1 ]; then
   FILES=${FILES:-20000}; LARGE_MIB=${LARGE_MIB:-28}; SUFFIX=${SUFFIX:--quick}
 else
   FILES=${FILES:-200000}; LARGE_MIB=${LARGE_MIB:-280}; SUFFIX=${SUFFIX:-}
@@ -48,8 +55,17 @@ LAYOUT=$WORK/image
 OUT=$WORK/out
 rm -rf "$OUT"; mkdir -p "$OUT"
 
-echo "== generating image (files=$FILES, large=${LARGE_MIB} MiB/layer) in $LAYOUT"
-python3 benchmarks/e2e/gen_image.py "$LAYOUT" --files "$FILES" --large-mib "$LARGE_MIB" --tag bench
+TAG=bench
+if [ "$DEBIAN" = 1 ]; then
+  DEBIAN_DIR=${DEBIAN_DIR:-$ROOT/.bench-work/debian}
+  echo "== building (or reusing) the Debian image in $DEBIAN_DIR"
+  bash testdata/debian/build-debian-image.sh "$DEBIAN_DIR"
+  LAYOUT=$DEBIAN_DIR/layout
+  TAG=debian
+else
+  echo "== generating image (files=$FILES, large=${LARGE_MIB} MiB/layer) in $LAYOUT"
+  python3 benchmarks/e2e/gen_image.py "$LAYOUT" --files "$FILES" --large-mib "$LARGE_MIB" --tag bench
+fi
 LAYERS=$(python3 - "$LAYOUT" <<'PY'
 import json, sys, os
 root = sys.argv[1]
@@ -62,7 +78,7 @@ IN_BYTES=$(cat $LAYERS | wc -c)
 DOCKER_IN=$WORK/image.docker.tar
 if command -v skopeo >/dev/null; then
   rm -f "$DOCKER_IN"
-  skopeo copy -q "oci:$LAYOUT:bench" "docker-archive:$DOCKER_IN:bench:latest"
+  skopeo copy -q "oci:$LAYOUT:$TAG" "docker-archive:$DOCKER_IN:bench:latest"
 fi
 
 echo "case,category,wall_s,user_s,sys_s,cpu_s,max_rss_mib,out_bytes,floor,floor_s,wall_vs_floor" > "$CSV"
@@ -128,7 +144,7 @@ PEERS=${PEERS:-1}
 if [ "$PEERS" = 1 ] && command -v umoci >/dev/null; then
   rm -rf "$OUT/umoci-bundle" "$OUT/umoci-layout"
   measure umoci_unpack_insert peer "$OUT/umoci-layout" \
-    "umoci unpack --image $LAYOUT:bench $OUT/umoci-bundle && cp -r $LAYOUT $OUT/umoci-layout \
+    "umoci unpack --image $LAYOUT:$TAG $OUT/umoci-bundle && cp -r $LAYOUT $OUT/umoci-layout \
      && umoci new --image $OUT/umoci-layout:sq && umoci insert --image $OUT/umoci-layout:sq $OUT/umoci-bundle/rootfs /"
 fi
 # The peer the issue names: buildah from docker-archive + commit --squash + push to a gzip oci-archive, in a
@@ -144,7 +160,7 @@ if [ "$PEERS" = 1 ] && command -v buildah >/dev/null && [ -f "$DOCKER_IN" ]; the
 fi
 if [ "$PEERS" = 1 ] && command -v skopeo >/dev/null; then
   measure skopeo_copy_to_docker peer "$OUT/skopeo.tar" \
-    "rm -f $OUT/skopeo.tar && skopeo copy -q oci:$LAYOUT:bench docker-archive:$OUT/skopeo.tar:bench:latest"
+    "rm -f $OUT/skopeo.tar && skopeo copy -q oci:$LAYOUT:$TAG docker-archive:$OUT/skopeo.tar:bench:latest"
 fi
 
 # Ratios against the floor each case is bound by: decompress the input once (+ compress the output once).

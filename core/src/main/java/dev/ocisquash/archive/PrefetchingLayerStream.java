@@ -1,5 +1,6 @@
 package dev.ocisquash.archive;
 
+import dev.ocisquash.BackgroundFailures;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -93,20 +94,7 @@ public final class PrefetchingLayerStream extends LayerStream {
   }
 
   private void rethrow() throws IOException {
-    Throwable t = failure;
-    if (t == null) {
-      return;
-    }
-    if (t instanceof IOException) {
-      throw (IOException) t;
-    }
-    if (t instanceof RuntimeException) {
-      throw (RuntimeException) t;
-    }
-    if (t instanceof Error) {
-      throw (Error) t;
-    }
-    throw new IOException(t);
+    BackgroundFailures.rethrow(failure);
   }
 
   @Override

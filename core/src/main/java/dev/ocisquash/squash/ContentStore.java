@@ -6,7 +6,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
 /**
- * Reads kept content back by its {@link ContentRef}: from the spool, or in place from an uncompressed layer blob.
+ * Reads kept content back where its {@link FileObject} says: from the spool, or in place from an uncompressed
+ * layer blob.
  * Reading in place saves copying every surviving byte of an uncompressed input aside and back; those bytes were
  * verified against the layer's digests while streaming, so the input must not change while a squash runs.
  */
@@ -18,7 +19,7 @@ final class ContentStore {
   }
 
   /** Copies the {@code length} bytes of content at {@code ref} to {@code out}. */
-  void copyTo(ContentRef ref, long length, OutputStream out, byte[] scratch) throws IOException {
+  void copyTo(FileObject ref, long length, OutputStream out, byte[] scratch) throws IOException {
     if (ref.isSpooled()) {
       spool.copyTo(ref.spoolOffset(), length, out, scratch);
       return;
@@ -29,11 +30,11 @@ final class ContentStore {
     while (left > 0) {
       bb.clear();
       bb.limit((int) Math.min(scratch.length, left));
-      int n = ref.blob.readRaw(pos, bb);
+      int n = ref.contentBlob().readRaw(pos, bb);
       if (n < 0) {
         throw new ImageException(
             ImageException.where(
-                ref.blob.location(), ref.blob.label(), null, "ends " + left + " bytes early: the input changed during the run"));
+                ref.contentBlob().location(), ref.contentBlob().label(), null, "ends " + left + " bytes early: the input changed during the run"));
       }
       out.write(scratch, 0, n);
       pos += n;
@@ -42,10 +43,10 @@ final class ContentStore {
   }
 
   /** Reads up to {@code len} bytes at {@code position} within the content at {@code ref}. */
-  int read(ContentRef ref, long position, byte[] buf, int off, int len) throws IOException {
+  int read(FileObject ref, long position, byte[] buf, int off, int len) throws IOException {
     if (ref.isSpooled()) {
       return spool.read(ref.spoolOffset() + position, buf, off, len);
     }
-    return ref.blob.readRaw(ref.blobOffset() + position, ByteBuffer.wrap(buf, off, len));
+    return ref.contentBlob().readRaw(ref.blobOffset() + position, ByteBuffer.wrap(buf, off, len));
   }
 }

@@ -144,16 +144,16 @@ public final class Flattener {
     for (SquashPlanner.Record r : live) {
       FileObject owner = r.file == null ? null : r.file.resolve();
       if (owner != null && owner.entry.type() == TarEntryType.REGULAR && !origins.containsKey(owner)) {
-        ContentRef c = owner.content;
-        if (c == null || c.isSpooled()) {
+        FileObject c = owner;
+        if (!c.hasContent() || c.isSpooled()) {
           throw new ImageException(
               ImageException.where(image.source(), null, r.entry.path(), "internal error: no origin for content"));
         }
-        origins.put(owner, new Origin(c.layer, c.ordinal(), null));
+        origins.put(owner, new Origin(c.deferredLayer(), c.deferredOrdinal(), null));
         if (hashContent) {
           deferred
-              .computeIfAbsent(c.layer, k -> new TreeMap<>())
-              .computeIfAbsent(c.ordinal(), k -> new ArrayList<>())
+              .computeIfAbsent(c.deferredLayer(), k -> new TreeMap<>())
+              .computeIfAbsent(c.deferredOrdinal(), k -> new ArrayList<>())
               .add(owner);
         }
       }

@@ -47,7 +47,6 @@ final class LayerWriter {
       Long sourceDateEpoch,
       Progress progress)
       throws IOException {
-    byte[] scratch = new byte[1 << 20];
     HashingStream compressed = new HashingStream(file);
     OutputStream compressor;
     switch (compression) {
@@ -64,8 +63,43 @@ final class LayerWriter {
         break;
     }
     HashingStream uncompressed = compressor == null ? compressed : new HashingStream(compressor);
-    TarWriter tar = new TarWriter(uncompressed);
+    // Hashing, compressing and writing run on their own thread; this one reads content and frames entries.
+    HandoffOutputStream handoff = new HandoffOutputStream(uncompressed, "ocisquash-layer-output");
     Stats stats = new Stats();
+    boolean done = false;
+    try {
+      writeEntries(plan, contents, new TarWriter(handoff), compression, sourceDateEpoch, progress, stats);
+      handoff.close();
+      done = true;
+    } finally {
+      if (!done) {
+        handoff.abandon();
+      }
+    }
+    progress.done();
+    uncompressed.flush();
+    if (compressor != null) {
+      compressor.close(); // finishes the compressed stream; HashingStream does not close the file
+    }
+    compressed.flush();
+    stats.uncompressedSize = uncompressed.count;
+    stats.diffId = uncompressed.digest();
+    stats.digest = uncompressed == compressed ? stats.diffId : compressed.digest();
+    stats.compressedSize = compressed.count;
+    return stats;
+  }
+
+  /** Writes every item of the plan, in order, and the tar end marker. */
+  private static void writeEntries(
+      LayerPlan plan,
+      ContentStore contents,
+      TarWriter tar,
+      Compression compression,
+      Long sourceDateEpoch,
+      Progress progress,
+      Stats stats)
+      throws IOException {
+    byte[] scratch = new byte[1 << 20];
     OutputStream content = tar.contentStream();
     long total = 0;
     java.util.Set<FileObject> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -95,11 +129,11 @@ final class LayerWriter {
         }
         tar.putEntry(clamp(e, sourceDateEpoch));
         if (e.size() > 0) {
-          if (f.content == null || !f.content.isReadable()) {
+          if (!f.isReadable()) {
             throw new ImageException(
                 ImageException.where(null, null, e.path(), "internal error: content was not captured"));
           }
-          contents.copyTo(f.content, e.size(), content, scratch);
+          contents.copyTo(f, e.size(), content, scratch);
           progress.advance(e.size());
         }
         tar.closeEntry();
@@ -109,17 +143,6 @@ final class LayerWriter {
       }
     }
     tar.finish();
-    progress.done();
-    uncompressed.flush();
-    if (compressor != null) {
-      compressor.close(); // finishes the compressed stream; HashingStream does not close the file
-    }
-    compressed.flush();
-    stats.uncompressedSize = uncompressed.count;
-    stats.diffId = uncompressed.digest();
-    stats.digest = uncompressed == compressed ? stats.diffId : compressed.digest();
-    stats.compressedSize = compressed.count;
-    return stats;
   }
 
   private static TarEntry clamp(TarEntry e, Long epoch) {

@@ -80,7 +80,7 @@ final class PlannedFileTree implements FileTree {
     if (f == null || f.entry.type() != TarEntryType.REGULAR) {
       throw new IOException(node.path() + ": not a regular file");
     }
-    ContentRef ref = f.content != null && f.content.isReadable() ? f.content : null;
+    FileObject ref = f.isReadable() ? f : null;
     long size = ref != null ? f.entry.size() : 0;
     return new SeekableContent() {
       @Override

@@ -43,7 +43,7 @@ public final class SquashPlanner {
   public static final class Offer {
     static final Offer SKIP = new Offer(null, false);
 
-    /** When non-null, copy the entry's content now and store its location in {@code capture.content}. */
+    /** When non-null, copy the entry's content now and record its location in {@code capture}. */
     final FileObject capture;
     /** Whether the entry is part of the output tree. */
     final boolean emitted;
@@ -279,7 +279,7 @@ public final class SquashPlanner {
           return new Offer(file, false);
         }
         // A later hardlink in this same layer may still name this version; remember where to find it.
-        file.content = ContentRef.deferred(layer, ordinal);
+        file.contentDeferred(layer, ordinal);
       }
       return Offer.SKIP;
     }

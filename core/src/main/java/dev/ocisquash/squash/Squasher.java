@@ -138,10 +138,11 @@ public final class Squasher {
               }
               if (offer.capture != null) {
                 // Uncompressed blobs are read again in place when the layer is written; the rest is copied aside.
-                offer.capture.content =
-                    inPlace
-                        ? ContentRef.inBlob(layer, reader.position())
-                        : ContentRef.spooled(spool.append(reader.content(), e.size(), scratch));
+                if (inPlace) {
+                  offer.capture.contentInBlob(layer, reader.position());
+                } else {
+                  offer.capture.contentSpooled(spool.append(reader.content(), e.size(), scratch));
+                }
               } else if (stripping && kept && offer.file != null && e.size() > 0) {
                 spoolIfExecutable(reader, e, offer.file, spool, scratch);
               }
@@ -297,7 +298,7 @@ public final class Squasher {
     byte[] head = in.readNBytes(ContentKind.HEAD);
     if (ContentKind.readByStripChecks(e.path(), head)) {
       InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), in);
-      file.content = ContentRef.spooled(spool.append(whole, e.size(), scratch));
+      file.contentSpooled(spool.append(whole, e.size(), scratch));
     }
   }
 
@@ -308,10 +309,10 @@ public final class Squasher {
     Map<FileObject, Boolean> seen = new IdentityHashMap<>();
     for (SquashPlanner.Record r : records) {
       FileObject f = r.file == null ? null : r.file.resolve();
-      if (f != null && f.content != null && !f.content.isReadable() && seen.put(f, Boolean.TRUE) == null) {
+      if (f != null && f.hasContent() && !f.isReadable() && seen.put(f, Boolean.TRUE) == null) {
         byLayer
-            .computeIfAbsent(f.content.layer, k -> new TreeMap<>())
-            .computeIfAbsent(f.content.ordinal(), k -> new ArrayList<>())
+            .computeIfAbsent(f.deferredLayer(), k -> new TreeMap<>())
+            .computeIfAbsent(f.deferredOrdinal(), k -> new ArrayList<>())
             .add(f);
       }
     }
@@ -321,7 +322,7 @@ public final class Squasher {
         (objs, e, content) -> {
           long offset = spool.append(content, e.size(), scratch);
           for (FileObject f : objs) {
-            f.content = ContentRef.spooled(offset);
+            f.contentSpooled(offset);
           }
         });
   }
