@@ -70,8 +70,13 @@ class FaultsCliTest {
     String before = TestImages.sha256(in);
     Path outDir = Files.createDirectories(tmp.resolve("out"));
     Path log = tmp.resolve("sigterm.log");
-    // gzip of 300 MB random bytes takes several seconds: a wide window to land the signal in.
-    Process p = start(log, "squash", in.toString(), "-o", outDir.resolve("o.tar").toString(), "--compression", "gzip");
+    // zlib gzip of 300 MB random bytes takes several seconds: a wide window to land the signal in (ISA-L would
+    // finish in about one).
+    Process p =
+        start(
+            log,
+            "squash", in.toString(), "-o", outDir.resolve("o.tar").toString(), "--compression", "gzip",
+            "--gzip-encoder", "zlib");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (list(outDir).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(20);
