@@ -147,7 +147,8 @@ class BadInputTest {
     byte[] gz = new byte[first.size() + second.length];
     System.arraycopy(first.toByteArray(), 0, gz, 0, first.size());
     System.arraycopy(second, 0, gz, first.size(), second.length);
-    byte[] img = TestImages.dockerArchive(List.of(TestImages.layer("a", A), gz), List.of(TestImages.layer("a", A), layer));
+    byte[] img =
+        TestImages.dockerArchive(List.of(TestImages.layer("a", A), gz), List.of(TestImages.layer("a", A), layer));
     succeeds("gzip-members.tar", img);
   }
 

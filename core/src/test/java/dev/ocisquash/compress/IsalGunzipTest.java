@@ -553,6 +553,62 @@ class IsalGunzipTest {
     assertTrue(errors > 100, errors + " errors");
   }
 
+  /**
+   * A member of more than 4 GiB: ISA-L's total_out is 32 bits wide and ISIZE is the size modulo 2^32. Built
+   * cheaply from zeros: one sync-flushed deflate block of 1 MiB of zeros, after which the next block (coded with
+   * zeros as history) can be repeated as often as wanted, then an empty final block.
+   */
+  @Test
+  void memberOver4GiB() throws IOException {
+    int mib = 1 << 20;
+    int repeats = 4200;
+    byte[] zeros = new byte[mib];
+    byte[] buf = new byte[2 * mib];
+    Deflater d = new Deflater(1, true);
+    byte[] first;
+    byte[] next;
+    try {
+      d.setInput(zeros);
+      first = Arrays.copyOf(buf, d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH));
+      d.setInput(zeros);
+      next = Arrays.copyOf(buf, d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH));
+    } finally {
+      d.end();
+    }
+    long total = (long) mib * (repeats + 1);
+    CRC32 crc = new CRC32();
+    for (int i = 0; i <= repeats; i++) {
+      crc.update(zeros);
+    }
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    gz.writeBytes(Arrays.copyOf(jdkGzip(new byte[0]), 10));
+    gz.writeBytes(first);
+    for (int i = 0; i < repeats; i++) {
+      gz.writeBytes(next);
+    }
+    gz.writeBytes(new byte[] {3, 0}); // final fixed-Huffman block holding only end-of-block
+    for (long v : new long[] {crc.getValue(), total & 0xffffffffL}) {
+      for (int i = 0; i < 4; i++) {
+        gz.write((int) (v >>> (8 * i)));
+      }
+    }
+    byte[] bytes = gz.toByteArray();
+    long got = 0;
+    try (InputStream in = Decompressors.gunzip(new ByteArrayInputStream(bytes), GzipDecoder.ISAL)) {
+      byte[] out = new byte[mib];
+      for (int n = in.read(out); n >= 0; n = in.read(out)) {
+        got += n; // the stream checks CRC32 and ISIZE at the end
+      }
+    }
+    assertEquals(total, got);
+    assertTrue(total > 0xffffffffL);
+    // And the wrapped ISIZE is still checked.
+    bytes[bytes.length - 1] ^= 1;
+    try (InputStream in = Decompressors.gunzip(new ByteArrayInputStream(bytes), GzipDecoder.ISAL)) {
+      assertThrows(ZipException.class, () -> in.skip(Long.MAX_VALUE));
+    }
+  }
+
   @Test
   void decoderSelection() throws IOException {
     byte[] gz = jdkGzip(new byte[] {1, 2, 3});
