@@ -76,7 +76,7 @@ final class IsalGzipInputStream extends InputStream {
   private static final int OFF_AVAIL_IN = 32;
   private static final int OFF_READ_IN_LENGTH = 36;
   /** After the two Huffman lookup tables; see the class comment. */
-  static final int OFF_BLOCK_STATE = 21160;
+  private static final int OFF_BLOCK_STATE = 21160;
 
   /** enum isal_block_state: a new stream, and all input decoded and all output handed out. */
   private static final int ISAL_BLOCK_NEW_HDR = 0;
@@ -86,8 +86,8 @@ final class IsalGzipInputStream extends InputStream {
   /** sizeof(struct inflate_state) is 87,368 bytes in 2.30; allocate far more, so a bigger build is still safe. */
   private static final int STATE_ALLOC = 256 * 1024;
 
-  static final int IN_CAPACITY = 128 * 1024;
-  static final int OUT_CAPACITY = 256 * 1024;
+  private static final int IN_CAPACITY = 128 * 1024;
+  private static final int OUT_CAPACITY = 256 * 1024;
 
   /**
    * Slack after the native buffers: ISA-L's vector code may load or store whole words near a buffer's end. It is
@@ -214,6 +214,9 @@ final class IsalGzipInputStream extends InputStream {
   @Override
   public long skip(long n) throws IOException {
     ensureOpen();
+    if (n <= 0) {
+      return 0;
+    }
     long left = n;
     while (left > 0) {
       if (outPos == outLim && !refill()) {
@@ -223,10 +226,13 @@ final class IsalGzipInputStream extends InputStream {
       outPos += k;
       left -= k;
     }
-    return n - Math.max(left, 0);
+    return n - left;
   }
 
-  /** Decoded bytes buffered here: what can be read without decoding more (0 at the end). */
+  /**
+   * Decoded bytes buffered here: what can be read without decoding more (0 at the end). {@code GZIPInputStream}
+   * says 1 until the end instead; nothing here relies on either.
+   */
   @Override
   public int available() throws IOException {
     ensureOpen();
@@ -358,7 +364,7 @@ final class IsalGzipInputStream extends InputStream {
       throw new IOException("ISA-L inflate state is inconsistent (read_in_length " + bits + ")");
     }
     // The low (bits % 8) bits finish the final block's last byte: padding, not data.
-    long v = bits % 8 == 0 ? state.getLong(OFF_READ_IN) : state.getLong(OFF_READ_IN) >>> (bits % 8);
+    long v = state.getLong(OFF_READ_IN) >>> (bits % 8);
     int k = bits / 8;
     for (int i = 0; i < k; i++) {
       handedBack[i] = (byte) (v >>> (8 * i));

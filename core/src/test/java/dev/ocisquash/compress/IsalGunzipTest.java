@@ -218,6 +218,7 @@ class IsalGunzipTest {
     byte[] gz = jdkGzip(in);
     InputStream s = Decompressors.gunzip(new ByteArrayInputStream(gz), GzipDecoder.ISAL);
     assertEquals(0, s.skip(0));
+    assertEquals(0, s.skip(-5));
     assertEquals(in[0] & 0xff, s.read());
     assertTrue(s.available() > 0, "bytes decoded with the first read are buffered");
     assertEquals(100_000, s.skip(100_000));
