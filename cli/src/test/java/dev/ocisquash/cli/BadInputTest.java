@@ -119,6 +119,39 @@ class BadInputTest {
     fails("gzip-cut.tar", img, "layer 2", "truncated gzip");
   }
 
+  /**
+   * A gzip layer of two members, {@code cat a.gz b.gz} (valid RFC 1952, what BGZF-style writers produce), whose
+   * first member's deflate data and trailer are exactly 64 KiB: a plain {@code GZIPInputStream} with a 64 KiB
+   * buffer over the blob's hashing stream (available() is 0) stopped there (JDK-7036144) and the layer failed its
+   * diff_id. The whole layer must be read, by whichever gzip decoder is in use.
+   */
+  @Test
+  void multiMemberGzipLayerIsReadWhole() throws Exception {
+    byte[] content = new byte[100_000];
+    new java.util.Random(7).nextBytes(content);
+    byte[] layer = TestImages.layer("b", content);
+    int firstLen = 65536 - 8 - 5; // one stored block: 5 header bytes + data, then the 8-byte trailer
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    first.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff});
+    first.writeBytes(new byte[] {1, (byte) firstLen, (byte) (firstLen >>> 8), (byte) ~firstLen,
+        (byte) (~firstLen >>> 8)});
+    first.write(layer, 0, firstLen);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(layer, 0, firstLen);
+    for (long v : new long[] {crc.getValue(), firstLen}) {
+      for (int i = 0; i < 4; i++) {
+        first.write((int) (v >>> (8 * i)));
+      }
+    }
+    byte[] second = TestImages.gzip(Arrays.copyOfRange(layer, firstLen, layer.length));
+    byte[] gz = new byte[first.size() + second.length];
+    System.arraycopy(first.toByteArray(), 0, gz, 0, first.size());
+    System.arraycopy(second, 0, gz, first.size(), second.length);
+    byte[] img =
+        TestImages.dockerArchive(List.of(TestImages.layer("a", A), gz), List.of(TestImages.layer("a", A), layer));
+    succeeds("gzip-members.tar", img);
+  }
+
   @Test
   void truncatedZstdLayer() throws Exception {
     byte[] layer = TestImages.layer("b", TestImages.sha256(A).repeat(200));

@@ -1,30 +1,22 @@
 package dev.ocisquash.archive;
 
-import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import dev.ocisquash.compress.Compression;
+import dev.ocisquash.compress.Decompressors;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.zip.GZIPInputStream;
 
-/**
- * The decompressors this package uses, in one place so they can be swapped for the project-wide
- * {@code compress.Decompressors} later without touching the readers.
- */
+/** The decompressors this package uses, in one place: the project-wide {@link Decompressors}. */
 final class Codecs {
-  private static final int BUFFER = 64 * 1024;
-
   private Codecs() {}
 
-  /** Wraps {@code raw} in a decompressor for {@code c}; {@link Compression#NONE} returns it unchanged. */
+  /**
+   * Wraps {@code raw} in a decompressor for {@code c}; {@link Compression#NONE} returns it unchanged. gzip goes
+   * through ISA-L when it is usable, and every member of a multi-member blob is read even though the hashing
+   * streams in front of the blob report {@code available() == 0} (a plain {@code GZIPInputStream} stops after the
+   * first member then, JDK-7036144).
+   */
   static InputStream decompress(InputStream raw, Compression c) throws IOException {
-    switch (c) {
-      case GZIP:
-        return new GZIPInputStream(raw, BUFFER);
-      case ZSTD:
-        return new ZstdInputStreamNoFinalizer(raw);
-      default:
-        return raw;
-    }
+    return Decompressors.open(raw, c);
   }
 
   /** Reads up to 4 bytes from the stream and closes it: enough to tell gzip, zstd and plain data apart. */

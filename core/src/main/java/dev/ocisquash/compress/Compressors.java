@@ -54,11 +54,17 @@ public final class Compressors {
   }
 
   /**
-   * Which gzip encoder {@link #gzip(OutputStream, int, int)} uses, and why, for {@code --version} and run
-   * summaries; e.g. "gzip: ISA-L 2.30 (libisal.so.2.0.30) level 2 for gzip level 6, pigz-style parallel blocks of
-   * 128 KiB with 32 KiB dictionary", or the JDK Deflater with the reason ISA-L is not used.
+   * Which gzip encoder {@link #gzip(OutputStream, int, int)} uses, and why, and which decoder {@link
+   * Decompressors} reads gzip with, for {@code --version} and run summaries; e.g. "gzip: ISA-L 2.30
+   * (libisal.so.2.0.30) level 2 for gzip level 6, pigz-style parallel blocks of 128 KiB with 32 KiB dictionary;
+   * gunzip: ISA-L 2.30 (libisal.so.2.0.30)", or the JDK Deflater and Inflater with the reason ISA-L is not used.
    */
   public static String describe() {
+    // The reason ISA-L is not used, when it is not, is given once, in the encoder's part.
+    return describeEncoder() + "; gunzip: " + Decompressors.gzipDecoderName();
+  }
+
+  private static String describeEncoder() {
     String layout =
         "pigz-style parallel blocks of "
             + (ParallelGzipOutputStream.BLOCK_SIZE / 1024)

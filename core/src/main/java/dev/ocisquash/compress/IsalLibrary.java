@@ -17,7 +17,9 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * A loaded, self-tested Intel ISA-L ({@code libisal.so.2}, Debian package {@code libisal2}) reached through JNA.
+ * A loaded, self-tested Intel ISA-L ({@code libisal.so.2}, Debian package {@code libisal2}) reached through JNA:
+ * the gzip encoder's deflate ({@link IsalBlockCompressor}) and the gzip decoder's inflate ({@link
+ * IsalGzipInputStream}).
  *
  * <p>Loading is kept apart from the process-wide choice ({@link #shared()}) so that tests can try bogus paths
  * without changing which encoder the process uses. Every failure (library missing, wrong architecture, JNA's own
@@ -42,6 +44,10 @@ final class IsalLibrary {
     int isal_deflate_set_dict(Pointer stream, Pointer dict, int dictLen);
 
     int isal_deflate(Pointer stream);
+
+    void isal_inflate_init(Pointer state);
+
+    int isal_inflate(Pointer state);
   }
 
   private static final Pattern SO_VERSION = Pattern.compile("libisal\\.so\\.(\\d+)\\.(\\d+)\\.(\\d+)$");
@@ -118,8 +124,9 @@ final class IsalLibrary {
 
   /**
    * Compresses a small input as three blocks (dictionary, sync flush, finish) at every ISA-L level the gzip
-   * levels map to, and inflates the result with the JDK: proves the symbols, the struct layout and the completion
-   * checks on this library before any layer depends on them.
+   * levels map to, and inflates the result with the JDK; then decompresses JDK-written gzip with ISA-L ({@link
+   * IsalGzipInputStream#selfTest}). Proves the symbols, the struct layouts and the completion checks on this
+   * library before any layer depends on them; a library failing either half is not used for either.
    *
    * @return null when it works, otherwise what went wrong
    */
@@ -160,7 +167,7 @@ final class IsalLibrary {
         return "level " + isalLevel + ": " + e;
       }
     }
-    return null;
+    return IsalGzipInputStream.selfTest(this, in);
   }
 
   /** The process-wide library, loaded on first use; null when unavailable (see {@link #unavailableReason()}). */

@@ -41,14 +41,14 @@ class IsalGzipTest {
         "ISA-L must load here (apt-get install libisal2): " + IsalLibrary.unavailableReason());
   }
 
-  private static byte[] random(int n, long seed) {
+  static byte[] random(int n, long seed) {
     byte[] b = new byte[n];
     new Random(seed).nextBytes(b);
     return b;
   }
 
   /** Line-oriented text with varying numbers, compressible like configuration files and scripts. */
-  private static byte[] text(int n, long seed) {
+  static byte[] text(int n, long seed) {
     Random r = new Random(seed);
     String[] words = {"layer", "image", "manifest", "digest", "sha256", "config", "/usr/lib/", "export ", "if [ -f"};
     StringBuilder sb = new StringBuilder(n + 100);
@@ -59,7 +59,7 @@ class IsalGzipTest {
   }
 
   /** Alternating text and random stretches of random length, so blocks differ and some use the dictionary. */
-  private static byte[] mixed(int n, long seed) {
+  static byte[] mixed(int n, long seed) {
     byte[] b = new byte[n];
     Random r = new Random(seed);
     byte[] t = text(8192, seed);
