@@ -97,42 +97,179 @@ public final class ImageWriter {
       long mtimeEpochSeconds,
       TempFiles tempFiles)
       throws IOException {
+    Objects.requireNonNull(config, "config");
+    try (PendingImage image = begin(output, format, mtimeEpochSeconds, tempFiles)) {
+      for (OutputLayer l : layers) {
+        image.addLayer(l);
+      }
+      return image.finish(config, manifestTemplate, names);
+    }
+  }
+
+  /**
+   * Starts writing an image whose layers are added one at a time, in order, before its documents: so a new layer
+   * can be written straight into the output while it is being made, without a temporary copy. The output appears
+   * under its name only at {@link PendingImage#finish}; closing an unfinished image deletes everything written.
+   *
+   * @param mtimeEpochSeconds the modification time of every member
+   * @param tempFiles registry of temporary files for signal cleanup
+   * @throws ImageException when the destination cannot be written or an OCI_DIR destination exists
+   */
+  public static PendingImage begin(Path output, OutputFormat format, long mtimeEpochSeconds, TempFiles tempFiles)
+      throws IOException {
     Objects.requireNonNull(output, "output");
     Objects.requireNonNull(tempFiles, "tempFiles");
     Objects.requireNonNull(format, "format");
-    Objects.requireNonNull(config, "config");
-    byte[] configBytes = Json.canonicalBytes(config);
-    Digest configDigest = Descriptor.digestOf("sha256", configBytes);
-    ObjectNode manifest = buildManifest(manifestTemplate, configDigest, configBytes.length, layers);
-    byte[] manifestBytes = Json.canonicalBytes(manifest);
-    Digest manifestDigest = Descriptor.digestOf("sha256", manifestBytes);
-
     Path abs = output.toAbsolutePath();
-    Path parent = abs.getParent();
-    String base = abs.getFileName().toString();
     if (format == OutputFormat.OCI_DIR && Files.exists(abs)) {
       throw new ImageException(ImageException.where(output.toString(), null, null, "destination already exists"));
     }
     checkDestination(output);
-    Path temp = parent.resolve("." + base + ".tmp-" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
-    boolean ok = false;
+    Path temp =
+        abs.getParent()
+            .resolve("." + abs.getFileName() + ".tmp-" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
     // Registered before it exists, so that a signal arriving while the sink creates it still finds it.
     tempFiles.register(temp);
+    OutputSink sink = null;
     try {
-      long bytes;
-      try (OutputSink sink =
+      sink =
           format == OutputFormat.OCI_DIR
               ? new OutputSink.Dir(temp, mtimeEpochSeconds)
-              : new OutputSink.Tar(temp, mtimeEpochSeconds)) {
-        writeMembers(
-            sink, format, configBytes, configDigest, manifestBytes, manifestDigest, layers, names, output);
+              : new OutputSink.Tar(temp, mtimeEpochSeconds);
+      sink.dir("blobs");
+      sink.dir("blobs/sha256");
+      PendingImage image = new PendingImage(output, format, temp, sink, tempFiles);
+      sink = null;
+      return image;
+    } catch (IOException e) {
+      throw ImageException.cannotWrite(output.toString(), "output", e);
+    } finally {
+      if (sink != null) {
+        sink.close();
+        deleteRecursively(temp);
+        tempFiles.unregister(temp);
+      }
+    }
+  }
+
+  /** Writes one new blob's bytes into an {@link PendingImage}; returns what it wrote. */
+  @FunctionalInterface
+  public interface BlobBody {
+    /**
+     * Writes the blob to {@code out} (which it must not close) and returns its digests and size.
+     *
+     * @throws IOException from writing
+     */
+    NewBlob writeTo(java.io.OutputStream out) throws IOException;
+  }
+
+  /** What a {@link BlobBody} wrote: the blob digest, the layer's diff_id and the blob's size in bytes. */
+  public record NewBlob(Digest digest, Digest diffId, long size) {}
+
+  /**
+   * An image being written (see {@link #begin}): {@link #addLayer} and {@link #writeLayer} in manifest order,
+   * then {@link #finish}. Not thread-safe.
+   */
+  public static final class PendingImage implements java.io.Closeable {
+    private final Path output;
+    private final OutputFormat format;
+    private final Path temp;
+    private final OutputSink sink;
+    private final TempFiles tempFiles;
+    private final List<OutputLayer> layers = new ArrayList<>();
+    private final Set<Digest> written = new HashSet<>();
+    private boolean done;
+
+    private PendingImage(Path output, OutputFormat format, Path temp, OutputSink sink, TempFiles tempFiles) {
+      this.output = output;
+      this.format = format;
+      this.temp = temp;
+      this.sink = sink;
+      this.tempFiles = tempFiles;
+    }
+
+    /**
+     * Adds a layer whose bytes exist already (a blob file, or an input layer copied byte for byte and checked
+     * against its digest) and writes it now.
+     */
+    public void addLayer(OutputLayer l) throws IOException {
+      checkOpen();
+      if (l.blobFile() == null && l.source() == null) {
+        throw new IllegalArgumentException("layer " + l.digest() + " has no bytes to write");
+      }
+      requireSha256(l.digest());
+      if (written.add(l.digest())) {
+        try {
+          ImageWriter.writeLayer(sink, l, output);
+        } catch (ImageException e) {
+          throw e;
+        } catch (IOException e) {
+          throw ImageException.cannotWrite(output.toString(), "output", e);
+        }
+      }
+      layers.add(l);
+    }
+
+    /**
+     * Writes a new layer straight into the output: {@code body} streams its bytes and returns their digests,
+     * under which the blob is then named.
+     *
+     * @return the layer as written, already part of the image
+     */
+    public OutputLayer writeLayer(String mediaType, BlobBody body) throws IOException {
+      checkOpen();
+      NewBlob b;
+      java.io.OutputStream out;
+      try {
+        out = sink.beginFile();
+      } catch (IOException e) {
+        throw ImageException.cannotWrite(output.toString(), "output", e);
+      }
+      b = body.writeTo(new WriteFailures(out, output, "output"));
+      requireSha256(b.digest());
+      try {
+        if (written.add(b.digest())) {
+          sink.endFile(blob(b.digest()), b.size());
+        } else {
+          sink.dropFile(); // the same bytes are in the image already (an identical kept layer)
+        }
+      } catch (IOException e) {
+        throw ImageException.cannotWrite(output.toString(), "output", e);
+      }
+      OutputLayer l = OutputLayer.written(b.digest(), b.diffId(), b.size(), mediaType);
+      layers.add(l);
+      return l;
+    }
+
+    /**
+     * Writes the config, the manifest and the index (and docker's files), completes the output and renames it
+     * into place.
+     *
+     * @param config the final config; the caller has set {@code rootfs.diff_ids}. It is serialised as is, once.
+     * @param manifestTemplate the input manifest or null; its annotations and unknown fields are kept
+     * @param names image names such as {@code docker.io/library/foo:bar}; may be empty
+     */
+    public WrittenImage finish(ObjectNode config, ObjectNode manifestTemplate, List<String> names)
+        throws IOException {
+      checkOpen();
+      Objects.requireNonNull(config, "config");
+      byte[] configBytes = Json.canonicalBytes(config);
+      Digest configDigest = Descriptor.digestOf("sha256", configBytes);
+      ObjectNode manifest = buildManifest(manifestTemplate, configDigest, configBytes.length, layers);
+      byte[] manifestBytes = Json.canonicalBytes(manifest);
+      Digest manifestDigest = Descriptor.digestOf("sha256", manifestBytes);
+      long bytes;
+      try {
+        writeDocuments(sink, format, configBytes, configDigest, manifestBytes, manifestDigest, layers, names, written);
         sink.finish();
         bytes = sink.bytes();
+        sink.close();
       } catch (IOException e) {
         throw ImageException.cannotWrite(output.toString(), "output", e);
       }
       // A cancelled run must not publish: the hook may already have deleted part of the temp.
       tempFiles.checkNotCancelled();
+      Path abs = output.toAbsolutePath();
       try {
         try {
           Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE);
@@ -142,13 +279,37 @@ public final class ImageWriter {
       } catch (IOException e) {
         throw ImageException.cannotWrite(output.toString(), "output", e);
       }
-      ok = true;
-      return new WrittenImage(configDigest, manifestDigest, bytes);
-    } finally {
-      if (!ok) {
-        deleteRecursively(temp);
-      }
+      done = true;
       tempFiles.unregister(temp);
+      return new WrittenImage(configDigest, manifestDigest, bytes);
+    }
+
+    /** Abandons an unfinished image: deletes everything written. Does nothing after {@link #finish}. */
+    @Override
+    public void close() throws IOException {
+      if (done) {
+        return;
+      }
+      done = true;
+      try {
+        sink.close();
+      } finally {
+        deleteRecursively(temp);
+        tempFiles.unregister(temp);
+      }
+    }
+
+    private void checkOpen() {
+      if (done) {
+        throw new IllegalStateException("image already finished or closed");
+      }
+    }
+
+    private void requireSha256(Digest d) throws ImageException {
+      if (!d.algorithm().equals("sha256")) {
+        throw new ImageException(
+            ImageException.where(output.toString(), null, null, "only sha256 layer digests can be written"));
+      }
     }
   }
 
@@ -222,7 +383,7 @@ public final class ImageWriter {
     return m;
   }
 
-  private static void writeMembers(
+  private static void writeDocuments(
       OutputSink sink,
       OutputFormat format,
       byte[] configBytes,
@@ -231,20 +392,8 @@ public final class ImageWriter {
       Digest manifestDigest,
       List<OutputLayer> layers,
       List<String> names,
-      Path output)
+      Set<Digest> written)
       throws IOException {
-    sink.dir("blobs");
-    sink.dir("blobs/sha256");
-    Set<Digest> written = new HashSet<>();
-    for (OutputLayer l : layers) {
-      if (!l.digest().algorithm().equals("sha256")) {
-        throw new ImageException(
-            ImageException.where(output.toString(), null, null, "only sha256 layer digests can be written"));
-      }
-      if (written.add(l.digest())) {
-        writeLayer(sink, l, output);
-      }
-    }
     if (written.add(configDigest)) {
       sink.file(blob(configDigest), configBytes);
     }

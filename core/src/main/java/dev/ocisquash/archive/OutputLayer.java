@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * A layer to be written: either a new blob in a file ({@link #ofFile}) or an input layer copied byte for byte
- * ({@link #copyOf}).
+ * ({@link #copyOf}); or a layer {@link ImageWriter.PendingImage#writeLayer} wrote straight into the output.
  */
 public final class OutputLayer {
   private final Path blobFile;
@@ -29,6 +29,11 @@ public final class OutputLayer {
   /** A new layer whose blob bytes are in {@code blobFile}. */
   public static OutputLayer ofFile(Path blobFile, Digest digest, Digest diffId, long size, String mediaType) {
     return new OutputLayer(Objects.requireNonNull(blobFile), null, digest, diffId, size, mediaType);
+  }
+
+  /** A new layer already written into a {@link ImageWriter.PendingImage}; it has neither file nor source. */
+  static OutputLayer written(Digest digest, Digest diffId, long size, String mediaType) {
+    return new OutputLayer(null, null, digest, diffId, size, mediaType);
   }
 
   /** An input layer copied unchanged: same bytes, digest and media type. */

@@ -30,6 +30,19 @@ abstract class OutputSink implements Closeable {
   /** Adds a file of exactly {@code size} bytes read from {@code in}. */
   abstract void file(String name, InputStream in, long size) throws IOException;
 
+  /**
+   * Starts a file whose name and size are known only when it ends (a layer named by its digest); returns the
+   * stream its content goes to, which the caller must not close. One such file at a time; {@link #endFile} or
+   * {@link #dropFile} ends it before anything else is added.
+   */
+  abstract OutputStream beginFile() throws IOException;
+
+  /** Ends the file begun last: names it {@code name}; {@code size} bytes were written to it. */
+  abstract void endFile(String name, long size) throws IOException;
+
+  /** Ends the file begun last by removing it (its bytes are in the output already under the same name). */
+  abstract void dropFile() throws IOException;
+
   /** Completes the output (end-of-archive marker, fsync). */
   abstract void finish() throws IOException;
 
@@ -120,6 +133,47 @@ abstract class OutputSink implements Closeable {
       pad(size);
     }
 
+    private long headerAt = -1;
+
+    @Override
+    OutputStream beginFile() throws IOException {
+      headerAt = pos;
+      write(ByteBuffer.allocate(BLOCK)); // the header, written for real by endFile
+      return new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          Tar.this.write(ByteBuffer.wrap(b, off, len));
+        }
+      };
+    }
+
+    @Override
+    void endFile(String name, long size) throws IOException {
+      if (pos - headerAt - BLOCK != size) {
+        throw new IOException(name + ": " + (pos - headerAt - BLOCK) + " bytes written, expected " + size);
+      }
+      ByteBuffer h = ByteBuffer.wrap(headerBytes(name, '0', 0644, size));
+      long at = headerAt;
+      while (h.hasRemaining()) {
+        at += ch.write(h, at);
+      }
+      headerAt = -1;
+      pad(size);
+    }
+
+    @Override
+    void dropFile() throws IOException {
+      ch.truncate(headerAt);
+      pos = headerAt;
+      ch.position(pos);
+      headerAt = -1;
+    }
+
     @Override
     void finish() throws IOException {
       write(ByteBuffer.allocate(2 * BLOCK));
@@ -150,6 +204,10 @@ abstract class OutputSink implements Closeable {
     }
 
     private void header(String name, char type, int mode, long size) throws IOException {
+      write(ByteBuffer.wrap(headerBytes(name, type, mode, size)));
+    }
+
+    private byte[] headerBytes(String name, char type, int mode, long size) {
       byte[] n = name.getBytes(StandardCharsets.US_ASCII);
       if (n.length > 100) {
         throw new IllegalArgumentException("tar member name too long: " + name);
@@ -179,7 +237,7 @@ abstract class OutputSink implements Closeable {
       System.arraycopy(s.getBytes(StandardCharsets.US_ASCII), 0, h, 148, 6);
       h[154] = 0;
       h[155] = ' ';
-      write(ByteBuffer.wrap(h));
+      return h;
     }
 
     private static void octal(byte[] h, int off, int len, long v) {
@@ -247,6 +305,47 @@ abstract class OutputSink implements Closeable {
         copyExactly(in, out, size, name);
       }
       done(f, size);
+    }
+
+    private Path partial;
+    private OutputStream partialOut;
+
+    @Override
+    OutputStream beginFile() throws IOException {
+      // Not createTempFile: its mode 0600 would stay on the blob; this gets the same mode as every other file.
+      partial = root.resolve("blobs/.partial");
+      partialOut = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      OutputStream out = partialOut;
+      return new java.io.FilterOutputStream(out) {
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+        }
+
+        @Override
+        public void close() {
+          // the sink closes it in endFile
+        }
+      };
+    }
+
+    @Override
+    void endFile(String name, long size) throws IOException {
+      partialOut.close();
+      Path f = root.resolve(name);
+      if (Files.size(partial) != size) {
+        throw new IOException(name + ": " + Files.size(partial) + " bytes written, expected " + size);
+      }
+      Files.move(partial, f);
+      partial = null;
+      done(f, size);
+    }
+
+    @Override
+    void dropFile() throws IOException {
+      partialOut.close();
+      Files.delete(partial);
+      partial = null;
     }
 
     private void done(Path f, long size) throws IOException {

@@ -100,7 +100,6 @@ public final class Squasher {
       long entriesRead = 0;
       boolean stripping = options.strip() != null && !options.strip().isEmpty();
       Progress progress = options.progress();
-      Path blob = null;
       LayerStream next = null;
       try (Spool spool = new Spool(tempDir, tempFiles, options.output().toString())) {
         next = openAhead(image, layers.get(layers.size() - 1), meter);
@@ -175,59 +174,68 @@ public final class Squasher {
           }
         }
 
-        try {
-          blob = Files.createTempFile(tempDir, ".ocisquash-layer-", ".tmp");
-        } catch (IOException e) {
-          throw ImageException.cannotWrite(options.output().toString(), "temporary file in " + tempDir, e);
-        }
-        tempFiles.register(blob);
-        LayerWriter.Stats stats;
-        try (OutputStream file =
-            new BufferedOutputStream(new WriteFailures(Files.newOutputStream(blob), options.output(), blob), BUFFER)) {
-          stats =
-              LayerWriter.write(
-                  plan,
-                  contents,
-                  file,
-                  compression,
-                  options.gzipLevel(),
-                  options.gzipEncoder(),
-                  options.zstdLevel(),
-                  options.threads(),
-                  options.sourceDateEpoch(),
-                  progress);
-        }
-        List<OutputLayer> outLayers = new ArrayList<>();
+        String what = format.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " image";
         List<Digest> keptDiffIds = new ArrayList<>();
-        for (int i = 0; i < first; i++) {
-          SourceLayer l = layers.get(i);
-          outLayers.add(OutputLayer.copyOf(l, l.blobDigest(), l.blobSize(), keptMediaType(l, format)));
-          keptDiffIds.add(l.diffId());
+        LayerWriter.Stats stats;
+        WrittenImage written;
+        int layersOut;
+        // The new layer is written straight into the output (no temporary copy), after the kept layers.
+        try (ImageWriter.PendingImage out = ImageWriter.begin(output, format, 0L, tempFiles)) {
+          if (first > 0) {
+            progress.stage("copy kept layers", -1);
+            for (int i = 0; i < first; i++) {
+              SourceLayer l = layers.get(i);
+              out.addLayer(OutputLayer.copyOf(l, l.blobDigest(), l.blobSize(), keptMediaType(l, format)));
+              keptDiffIds.add(l.diffId());
+              progress.advance(l.blobSize());
+            }
+            progress.done();
+          }
+          LayerWriter.Stats[] result = new LayerWriter.Stats[1];
+          out.writeLayer(
+              layerMediaType(format, compression),
+              stream -> {
+                OutputStream buffered = new BufferedOutputStream(stream, BUFFER);
+                LayerWriter.Stats st =
+                    LayerWriter.write(
+                        plan,
+                        contents,
+                        buffered,
+                        compression,
+                        options.gzipLevel(),
+                        options.gzipEncoder(),
+                        options.zstdLevel(),
+                        options.threads(),
+                        options.sourceDateEpoch(),
+                        progress);
+                buffered.flush();
+                result[0] = st;
+                return new ImageWriter.NewBlob(st.digest, st.diffId, st.compressedSize);
+              });
+          stats = result[0];
+          ObjectNode config =
+              ConfigRewriter.squash(
+                  inConfig,
+                  keptDiffIds,
+                  first,
+                  stats.diffId,
+                  "ocisquash squash " + options.squashPoint(),
+                  "squashed " + (layers.size() - first) + " layers (" + first + ".." + (layers.size() - 1)
+                      + ") into 1");
+          if (options.sourceDateEpoch() != null) {
+            ConfigRewriter.setCreated(config, Instant.ofEpochSecond(options.sourceDateEpoch()).toString());
+          }
+          progress.stage("finish " + what, -1);
+          written = out.finish(config, image.manifest(), image.names());
+          progress.advance(written.bytesWritten());
+          progress.done();
+          layersOut = first + 1;
         }
-        ObjectNode config =
-            ConfigRewriter.squash(
-                inConfig,
-                keptDiffIds,
-                first,
-                stats.diffId,
-                "ocisquash squash " + options.squashPoint(),
-                "squashed " + (layers.size() - first) + " layers (" + first + ".." + (layers.size() - 1) + ") into 1");
-        if (options.sourceDateEpoch() != null) {
-          ConfigRewriter.setCreated(config, Instant.ofEpochSecond(options.sourceDateEpoch()).toString());
-        }
-        outLayers.add(
-            OutputLayer.ofFile(
-                blob, stats.digest, stats.diffId, stats.compressedSize, layerMediaType(format, compression)));
-        progress.stage("write " + format.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " image", -1);
-        WrittenImage written =
-            ImageWriter.write(output, format, config, image.manifest(), outLayers, image.names(), 0L, tempFiles);
-        progress.advance(written.bytesWritten());
-        progress.done();
         return new SquashResult(
             sizeOf(input),
             written.bytesWritten(),
             layers.size(),
-            outLayers.size(),
+            layersOut,
             entriesRead,
             stats.entries,
             planner.shadowedEntries(),
@@ -243,10 +251,6 @@ public final class Squasher {
       } finally {
         if (next != null) {
           next.close();
-        }
-        if (blob != null) {
-          Files.deleteIfExists(blob);
-          tempFiles.unregister(blob);
         }
       }
     }

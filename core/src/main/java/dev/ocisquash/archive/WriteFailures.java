@@ -1,4 +1,4 @@
-package dev.ocisquash.squash;
+package dev.ocisquash.archive;
 
 import dev.ocisquash.ImageException;
 import java.io.FilterOutputStream;
@@ -7,17 +7,18 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 
 /**
- * Turns a failed write to a temporary file (disk full, I/O error) into one {@link ImageException} line naming the
- * output the user asked for, instead of a bare "No space left on device" that names nothing.
+ * Turns a failed write (disk full, I/O error) into one {@link ImageException} line naming the output the user asked
+ * for, instead of a bare "No space left on device" that names nothing.
  */
 final class WriteFailures extends FilterOutputStream {
   private final Path output;
-  private final Path file;
+  private final String what;
 
-  WriteFailures(OutputStream out, Path output, Path file) {
+  /** {@code what} says what was being written, e.g. "output". */
+  WriteFailures(OutputStream out, Path output, String what) {
     super(out);
     this.output = output;
-    this.file = file;
+    this.what = what;
   }
 
   @Override
@@ -57,6 +58,6 @@ final class WriteFailures extends FilterOutputStream {
   }
 
   private ImageException fail(IOException e) {
-    return ImageException.cannotWrite(output.toString(), "temporary file " + file, e);
+    return ImageException.cannotWrite(output.toString(), what, e);
   }
 }
