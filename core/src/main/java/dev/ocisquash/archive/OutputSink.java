@@ -332,6 +332,7 @@ abstract class OutputSink implements Closeable {
     @Override
     void endFile(String name, long size) throws IOException {
       partialOut.close();
+      partialOut = null;
       Path f = root.resolve(name);
       if (Files.size(partial) != size) {
         throw new IOException(name + ": " + Files.size(partial) + " bytes written, expected " + size);
@@ -344,6 +345,7 @@ abstract class OutputSink implements Closeable {
     @Override
     void dropFile() throws IOException {
       partialOut.close();
+      partialOut = null;
       Files.delete(partial);
       partial = null;
     }
@@ -370,6 +372,11 @@ abstract class OutputSink implements Closeable {
     }
 
     @Override
-    public void close() {}
+    public void close() throws IOException {
+      if (partialOut != null) {
+        partialOut.close(); // a file begun and never ended: the writer is abandoning the output
+        partialOut = null;
+      }
+    }
   }
 }

@@ -83,6 +83,91 @@ class ImageWriterTest {
     return f == OutputFormat.DOCKER ? "docker-archive:" : f == OutputFormat.OCI ? "oci-archive:" : "oci:";
   }
 
+  /** A new layer streamed into the output with {@link ImageWriter#begin}: the same bytes as writing it from a file. */
+  @Test
+  void pendingImageWritesTheSameBytesAsAFileLayer() throws Exception {
+    for (OutputFormat fmt : OutputFormat.values()) {
+      OutputLayer fromFile = layer(Compression.GZIP, "pending-" + fmt + ".blob");
+      byte[] blob = Files.readAllBytes(fromFile.blobFile());
+      Path viaFile = dir.resolve("via-file-" + fmt);
+      ImageWriter.write(viaFile, fmt, config(fromFile.diffId()), null, List.of(fromFile), List.of("x:1"));
+      Path streamed = dir.resolve("streamed-" + fmt);
+      try (ImageWriter.PendingImage img = ImageWriter.begin(streamed, fmt, 0L, dev.ocisquash.TempFiles.none())) {
+        img.writeLayer(
+            fromFile.mediaType(),
+            out -> {
+              out.write(blob);
+              return new ImageWriter.NewBlob(fromFile.digest(), fromFile.diffId(), blob.length);
+            });
+        img.finish(config(fromFile.diffId()), null, List.of("x:1"));
+      }
+      assertEquals(contents(viaFile), contents(streamed), fmt + ": streamed output differs");
+    }
+  }
+
+  /** A file's sha256, or for a directory every file's relative path and sha256, sorted. */
+  private static String contents(Path p) throws Exception {
+    if (Files.isRegularFile(p)) {
+      return Tools.sha256(p);
+    }
+    StringBuilder sb = new StringBuilder();
+    try (var files = Files.walk(p)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+        sb.append(p.relativize(f)).append(' ').append(Tools.sha256(f)).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The new layer equals a kept one: the second copy is dropped, the manifest lists both, skopeo accepts it. */
+  @Test
+  void pendingImageDropsADuplicateBlob() throws Exception {
+    OutputLayer kept = layer(Compression.NONE, "dup.blob");
+    byte[] blob = Files.readAllBytes(kept.blobFile());
+    Path out = dir.resolve("dup.tar");
+    try (ImageWriter.PendingImage img = ImageWriter.begin(out, OutputFormat.OCI, 0L, dev.ocisquash.TempFiles.none())) {
+      img.addLayer(kept);
+      img.writeLayer(
+          kept.mediaType(),
+          o -> {
+            o.write(blob);
+            return new ImageWriter.NewBlob(kept.digest(), kept.diffId(), blob.length);
+          });
+      ObjectNode cfg = config(kept.diffId());
+      ((com.fasterxml.jackson.databind.node.ArrayNode) cfg.get("rootfs").get("diff_ids")).add(kept.diffId().toString());
+      img.finish(cfg, null, List.of("x:1"));
+    }
+    List<String> names = Tools.tarNames(out);
+    assertEquals(1, names.stream().filter(n -> n.endsWith(kept.digest().hex())).count(), names.toString());
+    run(dir, "skopeo", "inspect", "oci-archive:" + out);
+    try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
+      assertEquals(2, img.layers().size());
+    }
+  }
+
+  /** A layer body that fails leaves nothing: no output, no temporary file. */
+  @Test
+  void pendingImageLeavesNothingWhenTheBodyFails() throws Exception {
+    Path sub = Files.createDirectories(dir.resolve("failing"));
+    for (OutputFormat fmt : OutputFormat.values()) {
+      Path out = sub.resolve("o-" + fmt);
+      try (ImageWriter.PendingImage img = ImageWriter.begin(out, fmt, 0L, dev.ocisquash.TempFiles.none())) {
+        assertThrows(
+            java.io.IOException.class,
+            () ->
+                img.writeLayer(
+                    "application/vnd.oci.image.layer.v1.tar",
+                    o -> {
+                      o.write(new byte[10_000]);
+                      throw new java.io.IOException("body failed");
+                    }));
+      }
+      try (var files = Files.list(sub)) {
+        assertEquals(List.of(), files.toList(), fmt.toString());
+      }
+    }
+  }
+
   @Test
   void allFormatsPassSkopeoAndPodman() throws Exception {
     for (OutputFormat fmt : OutputFormat.values()) {
