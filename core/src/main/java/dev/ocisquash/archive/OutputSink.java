@@ -117,28 +117,12 @@ abstract class OutputSink implements Closeable {
     @Override
     void file(String name, InputStream in, long size) throws IOException {
       header(name, '0', 0644, size);
-      OutputStream out =
-          new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-              write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-              Tar.this.write(ByteBuffer.wrap(b, off, len));
-            }
-          };
-      copyExactly(in, out, size, name);
+      copyExactly(in, contentStream(), size, name);
       pad(size);
     }
 
-    private long headerAt = -1;
-
-    @Override
-    OutputStream beginFile() throws IOException {
-      headerAt = pos;
-      write(ByteBuffer.allocate(BLOCK)); // the header, written for real by endFile
+    /** A stream appending to the tar at its current position (a member's content). */
+    private OutputStream contentStream() {
       return new OutputStream() {
         @Override
         public void write(int b) throws IOException {
@@ -150,6 +134,15 @@ abstract class OutputSink implements Closeable {
           Tar.this.write(ByteBuffer.wrap(b, off, len));
         }
       };
+    }
+
+    private long headerAt = -1;
+
+    @Override
+    OutputStream beginFile() throws IOException {
+      headerAt = pos;
+      write(ByteBuffer.allocate(BLOCK)); // the header, written for real by endFile
+      return contentStream();
     }
 
     @Override
