@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -20,25 +21,22 @@ final class ContentStore {
 
   /** Copies the {@code length} bytes of content at {@code ref} to {@code out}. */
   void copyTo(FileObject ref, long length, OutputStream out, byte[] scratch) throws IOException {
-    if (ref.isSpooled()) {
-      spool.copyTo(ref.spoolOffset(), length, out, scratch);
-      return;
-    }
-    ByteBuffer bb = ByteBuffer.wrap(scratch);
-    long pos = ref.blobOffset();
-    long left = length;
-    while (left > 0) {
-      bb.clear();
-      bb.limit((int) Math.min(scratch.length, left));
-      int n = ref.contentBlob().readRaw(pos, bb);
+    long done = 0;
+    while (done < length) {
+      int n = read(ref, done, scratch, 0, (int) Math.min(scratch.length, length - done));
       if (n < 0) {
+        if (ref.isSpooled()) {
+          throw new EOFException("spool ends early");
+        }
         throw new ImageException(
             ImageException.where(
-                ref.contentBlob().location(), ref.contentBlob().label(), null, "ends " + left + " bytes early: the input changed during the run"));
+                ref.contentBlob().location(),
+                ref.contentBlob().label(),
+                null,
+                "ends " + (length - done) + " bytes early: the input changed during the run"));
       }
       out.write(scratch, 0, n);
-      pos += n;
-      left -= n;
+      done += n;
     }
   }
 

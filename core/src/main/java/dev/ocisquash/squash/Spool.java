@@ -6,7 +6,6 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -74,24 +73,6 @@ final class Spool implements Closeable {
     } catch (IOException e) {
       // Disk full is the usual cause; say so in terms of the output the user asked for.
       throw ImageException.cannotWrite(target, "temporary file " + file, e);
-    }
-  }
-
-  /** Copies {@code length} bytes starting at {@code offset} to {@code out}. */
-  void copyTo(long offset, long length, OutputStream out, byte[] scratch) throws IOException {
-    long pos = offset;
-    long left = length;
-    ByteBuffer bb = ByteBuffer.wrap(scratch);
-    while (left > 0) {
-      bb.clear();
-      bb.limit((int) Math.min(scratch.length, left));
-      int n = channel.read(bb, pos);
-      if (n < 0) {
-        throw new EOFException("spool ends early");
-      }
-      out.write(scratch, 0, n);
-      pos += n;
-      left -= n;
     }
   }
 
