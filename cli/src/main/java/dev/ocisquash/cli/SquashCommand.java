@@ -206,7 +206,9 @@ final class SquashCommand implements Callable<Integer> {
       StripReportJson.write(r.stripReport(), reportJson);
     }
     if (!quiet) {
-      System.out.println(Summary.of(input, output, r, secs, Compressors.gzipEncoderName(gzipEncoder())));
+      // Only a gzip output names its encoder; asking otherwise would load ISA-L for nothing.
+      String encoder = r.compression() == Compression.GZIP ? Compressors.gzipEncoderName(gzipEncoder()) : null;
+      System.out.println(Summary.of(input, output, r, secs, encoder));
     }
     return 0;
   }
