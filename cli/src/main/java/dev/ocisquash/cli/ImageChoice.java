@@ -11,9 +11,10 @@ final class ImageChoice {
   @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "platform to take from an index")
   String platform;
 
-  @Option(names = "--debug", description = "print stack traces on errors")
+  @Option(names = "--debug", description = "print what was accepted with a note, and stack traces on errors")
   void debug(boolean on) {
     ErrorHandler.debug = on;
+    DebugLog.enable(on);
   }
 
   /** The selector for {@code --ref} / {@code --platform}. */

@@ -22,6 +22,12 @@ final class Summary {
             human(r.outputBytes()),
             percent(r.inputBytes(), r.outputBytes())));
     sb.append(String.format(Locale.ROOT, "  layers   %d -> %d", r.layersIn(), r.layersOut()));
+    if (r.layersIn() - r.firstSquashedLayer() == 1) {
+      sb.append(
+          r.stripReport() != null
+              ? " (one layer to squash: nothing to merge, stripped and rewritten)"
+              : " (one layer to squash: nothing to merge, rewritten)");
+    }
     if (r.firstSquashedLayer() > 0) {
       sb.append(
           String.format(

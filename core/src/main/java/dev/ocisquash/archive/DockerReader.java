@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  */
 final class DockerReader {
   private static final Pattern BLOB_PATH = Pattern.compile("blobs/(sha256|sha512)/([a-f0-9]+)");
+  private static final System.Logger LOG = System.getLogger(DockerReader.class.getName());
   private static final Pattern HEX_JSON = Pattern.compile("(?:.*/)?([a-f0-9]{64})\\.json");
 
   /** One manifest.json entry. */
@@ -117,8 +118,19 @@ final class DockerReader {
     Digest expected = impliedDigest(e.configPath);
     e.configDigest = Descriptor.digestOf(expected == null ? "sha256" : expected.algorithm(), bytes);
     if (expected != null && !expected.equals(e.configDigest)) {
-      throw Descriptor.bad(
-          display, e.configPath, "config digest mismatch: name says " + expected + ", content is " + e.configDigest);
+      if (!BLOB_PATH.matcher(e.configPath).matches()) {
+        // Legacy layout: <hex>.json is a name, not a digest claim (an image whose history was edited keeps its old
+        // name), and docker load and skopeo accept it. The layers are still verified against the config's diff_ids.
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "{0}: {1}: config file name is not its digest ({2}); accepted, as in the legacy docker save layout",
+            display,
+            e.configPath,
+            e.configDigest);
+      } else {
+        throw Descriptor.bad(
+            display, e.configPath, "config digest mismatch: name says " + expected + ", content is " + e.configDigest);
+      }
     }
     JsonNode n = Descriptor.parseJson(display, e.configPath, bytes);
     if (!n.isObject()) {

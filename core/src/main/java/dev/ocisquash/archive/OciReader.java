@@ -24,6 +24,8 @@ final class OciReader {
     final List<String> shortNames = new ArrayList<>();
     Platform platform;
     boolean present;
+    /** Why this manifest is an artifact rather than an image; null for an image (or when its blob is absent). */
+    String notAnImage;
 
     Candidate(Descriptor desc) {
       this.desc = desc;
@@ -77,6 +79,12 @@ final class OciReader {
     if (depth > MAX_DEPTH) {
       throw Descriptor.bad(display, where, "image indexes nested too deeply");
     }
+    JsonNode entries = doc.get("manifests");
+    if (entries != null && entries.isNull()) {
+      // Docker 25+ saves an untagged image with "manifests": null (a nil Go slice): the index lists nothing, and
+      // manifest.json beside it names the image, as docker load and skopeo read it.
+      return;
+    }
     for (Descriptor d : Descriptor.list(display, where, doc, "manifests")) {
       String full = d.annotation(MediaTypes.ANNOTATION_CONTAINERD_NAME);
       String shortN = d.annotation(MediaTypes.ANNOTATION_REF_NAME);
@@ -112,21 +120,37 @@ final class OciReader {
     }
   }
 
-  /** Picks the image the selector names and loads it. */
+  /**
+   * Picks the image the selector names and loads it. Signatures, attestations, SBOMs and other artifacts that share
+   * the layout (see {@link ArtifactRule}) are never picked by themselves; {@code --ref} still reaches them, and then
+   * the error says what they are.
+   */
   ArchiveImage read(ImageSelector selector) throws IOException {
     List<Candidate> all = candidates();
     if (all.isEmpty()) {
       throw new ImageException(ImageException.where(display, null, null, "index.json lists no image manifests"));
     }
+    List<Candidate> images = new ArrayList<>();
+    List<Candidate> artifacts = new ArrayList<>();
     for (Candidate c : all) {
+      if (c.present) {
+        c.notAnImage = ArtifactRule.whyNotAnImage(c.desc.node, loadManifest(c.desc));
+      }
+      (c.notAnImage == null ? images : artifacts).add(c);
+    }
+    for (Candidate c : images) {
       if (c.platform == null && c.present) {
-        // single-image layouts often omit the platform from the index; the config has it
+        // single-image layouts often omit the platform from the index (go-containerregistry writes no
+        // "platform" for a single image); the config has it, as containerd reads it
         c.platform = Platform.fromJson(loadConfig(loadManifest(c.desc)));
       }
     }
-    List<Candidate> chosen = new ArrayList<>(all);
+    List<Candidate> chosen;
     if (selector.ref() != null) {
+      chosen = new ArrayList<>(all);
       chosen.removeIf(c -> !RefNames.matches(selector.ref(), c.fullNames, c.shortNames));
+    } else {
+      chosen = new ArrayList<>(images);
     }
     if (selector.platform() != null) {
       Platform wanted = parsePlatform(display, selector.platform());
@@ -138,7 +162,24 @@ final class OciReader {
       }
       chosen = keep;
     }
-    Candidate pick = single(display, selector, chosen, all, Candidate::choice);
+    if (images.isEmpty() && chosen.isEmpty()) {
+      List<String> lines = new ArrayList<>();
+      for (Candidate c : artifacts) {
+        lines.add(c.choice() + " (" + c.notAnImage + ")");
+      }
+      throw new ImageException(
+          ImageException.where(
+              display, null, null, "holds no image, only artifacts: " + String.join("; ", lines)));
+    }
+    Candidate pick = single(display, selector, chosen, images.isEmpty() ? all : images, Candidate::choice);
+    if (pick.notAnImage != null) {
+      throw new ImageException(
+          ImageException.where(
+              display,
+              null,
+              null,
+              "ref " + selector.ref() + " names " + pick.desc.digest + ", which is not an image: " + pick.notAnImage));
+    }
     ObjectNode manifest = loadManifest(pick.desc);
     return load(manifest, pick.names());
   }

@@ -82,16 +82,66 @@ public final class Platform {
   }
 
   /**
-   * True when {@code other} satisfies this wanted platform: os and architecture equal, and the variant equal
-   * when this one names a variant (a wanted platform without variant accepts any variant).
+   * True when {@code other} satisfies this wanted platform: os and architecture equal, and the variant equal when
+   * this one names a variant (a wanted platform without variant accepts any variant). Both sides are compared in
+   * containerd's normal form, so {@code linux/arm64/v8} matches a config that says {@code arm64} with no variant,
+   * {@code x86_64} is {@code amd64}, and an image of {@code arm} without a variant is {@code arm/v7}.
    */
   public boolean matches(Platform other) {
     if (other == null) {
       return false;
     }
-    return os.equals(other.os)
-        && architecture.equals(other.architecture)
-        && (variant == null || variant.equals(other.variant));
+    Platform want = normalized();
+    Platform have = other.normalized();
+    return want.os.equals(have.os)
+        && want.architecture.equals(have.architecture)
+        && (variant == null || want.variant == null || want.variant.equals(have.variant));
+  }
+
+  /** containerd's normal form (platforms.Normalize): lower-case os, canonical architecture names and variants. */
+  Platform normalized() {
+    String o = os.toLowerCase(java.util.Locale.ROOT);
+    String a = architecture.toLowerCase(java.util.Locale.ROOT);
+    String v = variant == null ? null : variant.toLowerCase(java.util.Locale.ROOT);
+    switch (a) {
+      case "i386":
+        a = "386";
+        v = null;
+        break;
+      case "x86_64":
+      case "x86-64":
+      case "amd64":
+        a = "amd64";
+        if ("v1".equals(v)) {
+          v = null;
+        }
+        break;
+      case "aarch64":
+      case "arm64":
+        a = "arm64";
+        if ("8".equals(v) || "v8".equals(v) || "v8.0".equals(v)) {
+          v = null;
+        }
+        break;
+      case "armhf":
+        a = "arm";
+        v = "v7";
+        break;
+      case "armel":
+        a = "arm";
+        v = "v6";
+        break;
+      case "arm":
+        if (v == null || "7".equals(v)) {
+          v = "v7";
+        } else if ("5".equals(v) || "6".equals(v) || "8".equals(v)) {
+          v = "v" + v;
+        }
+        break;
+      default:
+        break;
+    }
+    return new Platform(o, a, v);
   }
 
   /** Same as {@link #matches(Platform)} for an OCI platform JSON object; false when it is absent. */

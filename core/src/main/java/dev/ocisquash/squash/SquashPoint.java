@@ -56,6 +56,15 @@ public final class SquashPoint {
   }
 
   /**
+   * Whether the user named the first squashed layer ({@code --from N} or {@code --from-digest}). Only such a point
+   * is refused when it leaves a single layer without strip rules: the user asked for a merge that cannot happen.
+   * A full squash or {@code --keep-base} on an image that is already one layer is a normal CI case, not a mistake.
+   */
+  public boolean namesLayer() {
+    return kind == Kind.INDEX || kind == Kind.DIGEST;
+  }
+
+  /**
    * Resolves the point to the index of the first squashed layer.
    *
    * @param config the image config (its history is read for {@link #keepBase()})

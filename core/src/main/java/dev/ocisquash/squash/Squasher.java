@@ -78,7 +78,8 @@ public final class Squasher {
       }
       ObjectNode inConfig = image.config();
       int first = options.squashPoint().resolve(image.source(), layers, inConfig);
-      if (layers.size() - first < 2 && !options.allowNoop()) {
+      boolean stripping = options.strip() != null && !options.strip().isEmpty();
+      if (layers.size() - first < 2 && options.squashPoint().namesLayer() && !stripping && !options.allowNoop()) {
         throw new ImageException(
             image.source()
                 + ": "
@@ -87,7 +88,7 @@ public final class Squasher {
                 + first
                 + " of "
                 + layers.size()
-                + "); nothing would be merged. Use --allow-noop to rewrite it anyway");
+                + "); nothing would be merged. Give strip rules, or --allow-noop to rewrite it anyway");
       }
       OutputFormat format = options.format() != null ? options.format() : OutputFormat.defaultFor(image.family());
       Compression compression =
@@ -98,7 +99,6 @@ public final class Squasher {
       SquashPlanner basePlanner = first > 0 ? new SquashPlanner() : null;
       byte[] scratch = new byte[BUFFER];
       long entriesRead = 0;
-      boolean stripping = options.strip() != null && !options.strip().isEmpty();
       Progress progress = options.progress();
       LayerStream next = null;
       try (Spool spool = new Spool(tempDir, tempFiles, options.output().toString())) {
