@@ -207,7 +207,7 @@ class InteropTest {
         removed.add(d.path("path").asText());
       }
     }
-    Path allow = Files.createTempFile(work, "allow", ".txt");
+    Path allow = Files.createTempFile(json.getParent(), "allow", ".txt");
     Files.write(allow, removed);
     return allow;
   }
