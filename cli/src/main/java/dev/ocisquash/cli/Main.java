@@ -23,6 +23,9 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (used by tests). */
   public static int run(String... args) {
+    // --debug is process-wide state; each run starts without it (picocli calls the setter only when it is given).
+    ErrorHandler.debug = false;
+    DebugLog.enable(false);
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(new ErrorHandler());
     return cl.execute(args);

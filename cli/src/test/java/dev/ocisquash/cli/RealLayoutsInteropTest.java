@@ -136,4 +136,37 @@ class RealLayoutsInteropTest {
     assertTrue(sig.err.contains("not an image") && sig.err.contains("simplesigning"), sig.err);
     assertFalse(Files.exists(work.resolve("sig.tar")));
   }
+
+  /**
+   * A legacy save (skopeo's docker-archive) whose config was edited after the save, keeping its old
+   * {@code <hex>.json} name: skopeo accepts it, and so does ocisquash, with a note under --debug.
+   */
+  @Test
+  void legacyConfigEditedAfterTheSaveIsAccepted() throws Exception {
+    Path unpacked = Files.createDirectories(work.resolve("legacy-edited"));
+    Path edited = work.resolve("legacy-edited.tar");
+    Tools.check(120, "tar", "-C", unpacked.toString(), "-xf", fixtures.resolve("single.docker.tar").toString());
+    Tools.check(
+        120,
+        "python3",
+        "-c",
+        "import json,sys; m=json.load(open(sys.argv[1]+'/manifest.json')); p=sys.argv[1]+'/'+m[0]['Config'];"
+            + " c=json.load(open(p)); c['history'][0]['comment']='edited after save'; open(p,'w').write(json.dumps(c))",
+        unpacked.toString());
+    Tools.check(120, "sh", "-c", "cd " + unpacked + " && tar -cf " + edited + " *");
+    Tools.check(120, "skopeo", "inspect", "--config", "docker-archive:" + edited); // skopeo accepts it
+    Path out = work.resolve("legacy-edited-out.tar");
+    Run r = CliTest.cli("squash", edited.toString(), "-o", out.toString(), "--debug");
+    assertEquals(0, r.exit, r.err);
+    assertTrue(r.err.contains("ocisquash: debug: ") && r.err.contains("config file name is not its digest"), r.err);
+    Tools.check(
+        600,
+        "bash",
+        Tools.testdata().resolve("tools/compare-squash.sh").toString(),
+        "docker-archive:" + edited,
+        "docker-archive:" + out);
+    Run quiet = CliTest.cli("squash", edited.toString(), "-o", work.resolve("legacy-quiet.tar").toString());
+    assertEquals(0, quiet.exit, quiet.err);
+    assertFalse(quiet.err.contains("debug"), "no note without --debug: " + quiet.err);
+  }
 }
