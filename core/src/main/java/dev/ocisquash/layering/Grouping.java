@@ -1,0 +1,119 @@
+package dev.ocisquash.layering;
+
+import dev.ocisquash.layering.Component.Source;
+import dev.ocisquash.strip.FileTree;
+import dev.ocisquash.strip.TreeNode;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Assigns every non-directory path of a tree to a {@link Component}. Rule, in order:
+ *
+ * <ol>
+ *   <li>the package databases claim what they list, first claim wins, in this order: dpkg, apk, conda, Python,
+ *       npm (system package managers before language ones);
+ *   <li>an unclaimed path matching a metadata rule ({@link #METADATA_RULES}: the dpkg status, logs, caches, {@code
+ *       ld.so.cache}) goes to {@link Component#METADATA};
+ *   <li>an unclaimed regular file of at least the big-file threshold becomes a group of its own;
+ *   <li>everything else goes to {@link Component#UNCLAIMED};
+ *   <li>finally, every name of a hardlink group joins the group of the group's first name in path order: a hardlink
+ *       and its target must be written in one layer.
+ * </ol>
+ */
+public final class Grouping {
+  /**
+   * Files that change whenever any package does, or on every build: kept in the small top layer. An entry ending in
+   * {@code /} covers everything below that directory; any other entry is one path.
+   */
+  public static final List<String> METADATA_RULES =
+      List.of(
+          "/var/lib/dpkg/",
+          "/var/lib/apt/",
+          "/var/cache/",
+          "/var/log/",
+          "/lib/apk/db/",
+          "/etc/ld.so.cache",
+          "/etc/machine-id",
+          "/var/lib/systemd/",
+          "/var/lib/pam/",
+          "/var/lib/ucf/");
+
+  /** The default big-file threshold: 1 MiB. */
+  public static final long DEFAULT_BIG_FILE = 1 << 20;
+
+  private static final List<OwnerDatabase> DATABASES =
+      List.of(new DpkgDatabase(), new ApkDatabase(), new CondaDatabase(), new PythonDatabase(), new NpmDatabase());
+
+  private final Map<String, Component> owners;
+  private final Map<Component, Long> sizes;
+
+  private Grouping(Map<String, Component> owners, Map<Component, Long> sizes) {
+    this.owners = owners;
+    this.sizes = sizes;
+  }
+
+  /**
+   * Groups the tree's files.
+   *
+   * @param bigFile unclaimed regular files of at least this many bytes become their own group
+   * @throws IOException when a database file cannot be read
+   */
+  public static Grouping of(FileTree tree, long bigFile) throws IOException {
+    Claims claims = new Claims();
+    for (OwnerDatabase db : DATABASES) {
+      db.claim(tree, claims);
+    }
+    Map<String, Component> owners = new HashMap<>();
+    Map<Object, Component> linkGroups = new HashMap<>();
+    Map<Component, Long> sizes = new TreeMap<>();
+    for (TreeNode n : tree.nodes()) { // parents before children, siblings by name: the first name of a group wins
+      if (n.isDirectory()) {
+        continue;
+      }
+      Component c = claims.ownerOf(n.path());
+      if (c == null) {
+        if (isMetadata(n.path())) {
+          c = Component.METADATA;
+        } else if (n.isRegular() && n.size() >= bigFile) {
+          c = Component.of(Source.BIG_FILE, n.path());
+        } else {
+          c = Component.UNCLAIMED;
+        }
+      }
+      boolean firstName = true;
+      if (n.groupKey() != null) {
+        Component first = linkGroups.putIfAbsent(n.groupKey(), c);
+        if (first != null) {
+          c = first;
+          firstName = false;
+        }
+      }
+      owners.put(n.path(), c);
+      sizes.merge(c, firstName && n.isRegular() ? n.size() : 0L, Long::sum);
+    }
+    return new Grouping(owners, sizes);
+  }
+
+  /** Whether an unclaimed path falls under {@link #METADATA_RULES}. */
+  static boolean isMetadata(String path) {
+    for (String rule : METADATA_RULES) {
+      if (rule.endsWith("/") ? path.startsWith(rule) : path.equals(rule)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The group of a non-directory path, or null for a directory or an unknown path. */
+  public Component ownerOf(String path) {
+    return owners.get(path);
+  }
+
+  /** Every group with its content bytes (a hardlinked file counted once), ordered by id. */
+  public Map<Component, Long> sizes() {
+    return java.util.Collections.unmodifiableMap(sizes);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.ocisquash.layering;
+
+import dev.ocisquash.strip.FileTree;
+import dev.ocisquash.strip.SeekableContent;
+import dev.ocisquash.strip.TreeNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/** Streams database files out of a {@link FileTree}, so that reading them holds one buffer, not the file. */
+final class TreeFiles {
+  private TreeFiles() {}
+
+  /** The content of a regular file as a stream; the caller closes it. */
+  static InputStream open(FileTree tree, TreeNode node) throws IOException {
+    SeekableContent c = tree.open(node);
+    return new InputStream() {
+      private long pos;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) <= 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+          return 0;
+        }
+        int n = c.read(pos, b, off, len);
+        if (n > 0) {
+          pos += n;
+        }
+        return n <= 0 ? -1 : n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        c.close();
+      }
+    };
+  }
+
+  /** A line reader over a file's content (UTF-8; malformed bytes become U+FFFD, as names in a database are). */
+  static BufferedReader lines(FileTree tree, TreeNode node) throws IOException {
+    return new BufferedReader(new InputStreamReader(open(tree, node), StandardCharsets.UTF_8), 1 << 16);
+  }
+
+  /** The regular file at {@code path}, or null. */
+  static TreeNode regular(FileTree tree, String path) {
+    TreeNode n = tree.get(path);
+    return n != null && n.isRegular() ? n : null;
+  }
+
+  /**
+   * Normalises a path a database lists relative to {@code base} (RECORD lines such as {@code ../../../bin/x}):
+   * resolves {@code .} and {@code ..} lexically, never above the root. Returns null for an empty result.
+   */
+  static String resolve(String base, String relative) {
+    String joined = relative.startsWith("/") ? relative : base + "/" + relative;
+    Deque<String> parts = new ArrayDeque<>();
+    for (String p : joined.split("/")) {
+      if (p.isEmpty() || p.equals(".")) {
+        continue;
+      }
+      if (p.equals("..")) {
+        parts.pollLast();
+      } else {
+        parts.addLast(p);
+      }
+    }
+    return parts.isEmpty() ? null : "/" + String.join("/", parts);
+  }
+
+  /** The parent of an absolute path ({@code "/"} for a top-level name). */
+  static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash <= 0 ? "/" : path.substring(0, slash);
+  }
+}
