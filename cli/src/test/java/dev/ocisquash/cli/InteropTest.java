@@ -248,8 +248,8 @@ class InteropTest {
   }
 
   /**
-   * podman load stands in for docker load (no Docker daemon here): vfs storage in a throwaway root. podman wants a
-   * runroot shorter than 50 characters, so it lives directly under /tmp.
+   * podman load of every archive (docker load of Docker-built images is DockerInteropTest's): vfs storage in a
+   * throwaway root. podman wants a runroot shorter than 50 characters, so it lives directly under /tmp.
    */
   static void podmanLoad(Path archive, String fmt) throws Exception {
     Path root = Files.createTempDirectory(Path.of("/tmp"), "ocsq-pm");
