@@ -176,12 +176,28 @@ public final class SquashPlanner {
     keptLayer = kept;
   }
 
-  /** Entries read so far that did not make it into the output because something above hid them. */
+  // Only the squashed layers count: the summary reports on what was read to be merged, not on kept layers.
+  private void countShadowed() {
+    if (!keptLayer) {
+      shadowedEntries++;
+    }
+  }
+
+  private void countWhiteout() {
+    if (!keptLayer) {
+      whiteoutEntries++;
+    }
+  }
+
+  /**
+   * Entries of the squashed layers read so far that did not make it into the output because something above hid
+   * them.
+   */
   public long shadowedEntries() {
     return shadowedEntries;
   }
 
-  /** Whiteout and opaque markers consumed. */
+  /** Whiteout and opaque markers of the squashed layers consumed. */
   public long whiteoutEntries() {
     return whiteoutEntries;
   }
@@ -197,11 +213,11 @@ public final class SquashPlanner {
     Whiteouts.Kind kind = Whiteouts.classify(path);
     switch (kind) {
       case AUFS_META:
-        whiteoutEntries++;
+        countWhiteout();
         return Offer.SKIP;
       case OPAQUE:
         {
-          whiteoutEntries++;
+          countWhiteout();
           Node dir = node(Whiteouts.parent(path));
           dir.hideChildren = Math.max(dir.hideChildren, layer);
           dir.lastHideChildrenLayer = layer;
@@ -210,7 +226,7 @@ public final class SquashPlanner {
         }
       case WHITEOUT:
         {
-          whiteoutEntries++;
+          countWhiteout();
           byte[] target;
           try {
             target = Whiteouts.whiteoutTarget(path);
@@ -239,7 +255,7 @@ public final class SquashPlanner {
     if (belowSameLayerNonDirectory(n)) {
       // Below a path this same layer made a non-directory: dropped without any effect (tools disagree here;
       // nothing sane can be built from it).
-      shadowedEntries++;
+      countShadowed();
       return Offer.SKIP;
     }
     FileObject file = null;
@@ -273,7 +289,7 @@ public final class SquashPlanner {
     }
     boolean visible = isVisible(n, e);
     if (!visible) {
-      shadowedEntries++;
+      countShadowed();
       if (file != null && e.type() == TarEntryType.REGULAR) {
         if (neededByLink) {
           return new Offer(file, false);

@@ -174,4 +174,21 @@ class SquashPlannerTest {
     String out = flatten(List.of(dir(""), file("x")), List.of(dir("")));
     assertEquals("dir", out.lines().findFirst().orElse("").strip().split(" ")[0]);
   }
+
+  /** The summary counts what the squashed layers lost; a kept layer's shadowed entries are not part of that. */
+  @Test
+  void countsCoverTheSquashedLayersOnly() throws Exception {
+    SquashPlanner p = new SquashPlanner();
+    p.beginLayer(2, "layer 3", false);
+    p.offer(file("a/.wh.x"), 0);
+    p.offer(file("b"), 1);
+    p.beginLayer(1, "layer 2", false);
+    p.offer(file("b"), 0); // shadowed by layer 3's b
+    p.beginLayer(0, "layer 1", true);
+    p.offer(dir("a"), 0);
+    p.offer(file("a/x"), 1); // whited out from above, but kept as it is
+    p.offer(file("a/.wh.y"), 2);
+    assertEquals(1, p.shadowedEntries());
+    assertEquals(1, p.whiteoutEntries());
+  }
 }
