@@ -391,6 +391,41 @@ class BadInputTest {
     assertEquals(0, squash("bomb4.tar", img, "--max-ratio", "2000").exit);
   }
 
+  /**
+   * A layer whose content is skipped, not read (here: a big file shadowed from above), still reports its own
+   * failure: the diff_id mismatch, not a "truncated tar stream" made up by the skip.
+   */
+  @Test
+  void aMismatchFoundWhileSkippingIsReportedAsSuch() throws Exception {
+    byte[] big = new byte[2 << 20];
+    new java.util.Random(7).nextBytes(big);
+    byte[] lower = TestImages.layer("a", big);
+    byte[] claimed = TestImages.layer("a", A); // the diff_id the config claims for layer 1
+    byte[] upper = TestImages.layer("a", A);
+    byte[] img = TestImages.dockerArchive(List.of(TestImages.gzip(lower), upper), List.of(claimed, upper));
+    Run r = squash("skipped-mismatch.tar", img);
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().contains("layer 1") && r.err().contains("diff_id mismatch"), r.err());
+    assertFalse(r.err().contains("truncated"), r.err());
+  }
+
+  /** analyze reads layers through the same scan as squash: the same limits stop it, and it writes no report. */
+  @Test
+  void analyzeStopsAtTheSameLimits() throws Exception {
+    byte[] layer = TestImages.layer("zeros", new byte[8 << 20]);
+    byte[] gz = TestImages.gzip(layer);
+    Path in = tmp.resolve("bomb-analyze.tar");
+    Files.write(in, TestImages.dockerArchive(List.of(TestImages.layer("a", A), gz), List.of(TestImages.layer("a", A), layer)));
+    Path json = tmp.resolve("bomb-analyze.json");
+    Path html = tmp.resolve("bomb-analyze.html");
+    CliTest.Run r = CliTest.cli("analyze", in.toString(), "--json", json.toString(), "--html", html.toString());
+    assertEquals(1, r.exit, r.err);
+    assertTrue(r.err.contains("bomb-analyze.tar") && r.err.contains("layer 2") && r.err.contains("--max-ratio"), r.err);
+    assertEquals(1, r.err.strip().lines().count(), "one line: " + r.err);
+    assertFalse(Files.exists(json), "no JSON left behind");
+    assertFalse(Files.exists(html), "no HTML left behind");
+  }
+
   static int indexOf(byte[] hay, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= hay.length; i++) {

@@ -68,6 +68,7 @@ public final class PrefetchingLayerStream extends LayerStream {
 
   private boolean nextChunk() throws IOException {
     if (eof) {
+      rethrow(); // a background failure is reported to every later read, not only the first
       return false;
     }
     if (current != null) {

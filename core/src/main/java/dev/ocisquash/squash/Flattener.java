@@ -2,7 +2,7 @@ package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
 import dev.ocisquash.TempFiles;
-import dev.ocisquash.archive.LayerStream;
+import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.tar.TarEntry;
@@ -61,9 +61,20 @@ public final class Flattener {
    */
   public static FlattenedImage flatten(SourceImage image, boolean hashContent, Path captureDir)
       throws IOException {
-    Spool spool = captureDir == null ? null : new Spool(captureDir, TempFiles.none(), image.source());
+    return flatten(image, hashContent, captureDir, Limits.defaults(), TempFiles.none());
+  }
+
+  /**
+   * Flattens an image as {@link #flatten(SourceImage, boolean, Path)} does, counting every decompressed byte and
+   * entry against {@code limits} (hostile input stops at the limit, as a squash does) and registering the capture
+   * file with {@code tempFiles} for deletion on interruption.
+   */
+  public static FlattenedImage flatten(
+      SourceImage image, boolean hashContent, Path captureDir, Limits limits, TempFiles tempFiles)
+      throws IOException {
+    Spool spool = captureDir == null ? null : new Spool(captureDir, tempFiles, image.source());
     try {
-      return flattenInto(image, hashContent, spool);
+      return flattenInto(image, hashContent, spool, limits.newMeter());
     } catch (IOException | RuntimeException e) {
       if (spool != null) {
         spool.close();
@@ -72,7 +83,7 @@ public final class Flattener {
     }
   }
 
-  private static FlattenedImage flattenInto(SourceImage image, boolean hashContent, Spool spool)
+  private static FlattenedImage flattenInto(SourceImage image, boolean hashContent, Spool spool, Limits.Meter meter)
       throws IOException {
     Map<Long, Long> captured = new HashMap<>();
     List<SourceLayer> layers = image.layers();
@@ -84,55 +95,67 @@ public final class Flattener {
     FlattenedImage.LayerStats[] stats = new FlattenedImage.LayerStats[layers.size()];
     MessageDigest sha = hashContent ? sha256() : null;
     byte[] buf = new byte[BUFFER];
-    for (int i = layers.size() - 1; i >= 0; i--) {
-      SourceLayer layer = layers.get(i);
-      String context = image.source() + ": " + layer.label();
-      planner.beginLayer(i, context, false);
-      long entries = 0;
-      long whiteouts = 0;
-      long regular = 0;
-      long contentBytes = 0;
-      long uncompressed;
-      try (LayerStream in = layer.open()) {
-        TarReader reader = new TarReader(in, context);
-        long ordinal = 0;
-        for (TarEntry e = reader.next(); e != null; e = reader.next(), ordinal++) {
-          if (Whiteouts.classify(e.pathBytes()) == Whiteouts.Kind.NONE) {
-            entries++;
-          } else {
-            whiteouts++;
+    LayerScan.run(
+        image,
+        0,
+        meter,
+        Progress.NONE,
+        new LayerScan.Visitor() {
+          private int index;
+          private long entries;
+          private long whiteouts;
+          private long regular;
+          private long contentBytes;
+
+          @Override
+          public void beginLayer(int i, SourceLayer layer, String context) throws IOException {
+            planner.beginLayer(i, context, false);
+            index = i;
+            entries = 0;
+            whiteouts = 0;
+            regular = 0;
+            contentBytes = 0;
           }
-          if (e.type() == TarEntryType.REGULAR) {
-            regular++;
-            contentBytes += e.size();
-          }
-          SquashPlanner.Offer offer = planner.offer(e, ordinal);
-          if (offer.capture != null) {
-            InputStream content = reader.content();
-            if (spool != null && e.size() > 0) {
-              content = captureIfRead(e, content, spool, i, ordinal, captured, buf);
+
+          @Override
+          public void entry(TarEntry e, long ordinal, TarReader reader) throws IOException {
+            if (Whiteouts.classify(e.pathBytes()) == Whiteouts.Kind.NONE) {
+              entries++;
+            } else {
+              whiteouts++;
             }
-            byte[] hash = sha == null ? null : digest(sha, content, buf);
-            origins.put(offer.capture, new Origin(i, ordinal, hash));
+            if (e.type() == TarEntryType.REGULAR) {
+              regular++;
+              contentBytes += e.size();
+            }
+            SquashPlanner.Offer offer = planner.offer(e, ordinal);
+            if (offer.capture != null) {
+              InputStream content = reader.content();
+              if (spool != null && e.size() > 0) {
+                content = captureIfRead(e, content, spool, index, ordinal, captured, buf);
+              }
+              byte[] hash = sha == null ? null : digest(sha, content, buf);
+              origins.put(offer.capture, new Origin(index, ordinal, hash));
+            }
           }
-        }
-        in.finish();
-        uncompressed = in.uncompressedBytes();
-      }
-      stats[i] =
-          new FlattenedImage.LayerStats(
-              i,
-              layer.label(),
-              layer.diffId(),
-              layer.blobDigest(),
-              layer.blobSize(),
-              uncompressed,
-              layer.compression(),
-              entries,
-              whiteouts,
-              regular,
-              contentBytes);
-    }
+
+          @Override
+          public void endLayer(int i, SourceLayer layer, long uncompressed) throws IOException {
+            stats[i] =
+                new FlattenedImage.LayerStats(
+                    i,
+                    layer.label(),
+                    layer.diffId(),
+                    layer.blobDigest(),
+                    layer.blobSize(),
+                    uncompressed,
+                    layer.compression(),
+                    entries,
+                    whiteouts,
+                    regular,
+                    contentBytes);
+          }
+        });
     planner.checkLinks();
 
     List<SquashPlanner.Record> live = planner.liveRecordsSorted();

@@ -5,11 +5,9 @@ import dev.ocisquash.ImageException;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageArchives;
 import dev.ocisquash.archive.ImageWriter;
-import dev.ocisquash.archive.LayerStream;
 import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.archive.OutputLayer;
-import dev.ocisquash.archive.PrefetchingLayerStream;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.archive.WrittenImage;
@@ -98,59 +96,10 @@ public final class Squasher {
       // Base-only view: what the kept layers alone unpack to, for the whiteouts the new layer must carry.
       SquashPlanner basePlanner = first > 0 ? new SquashPlanner() : null;
       byte[] scratch = new byte[BUFFER];
-      long entriesRead = 0;
       Progress progress = options.progress();
-      LayerStream next = null;
       try (Spool spool = new Spool(tempDir, tempFiles, options.output().toString())) {
-        next = openAhead(image, layers.get(layers.size() - 1), meter);
-        for (int i = layers.size() - 1; i >= 0; i--) {
-          SourceLayer layer = layers.get(i);
-          boolean kept = i < first;
-          String context = image.source() + ": " + layer.label();
-          planner.beginLayer(i, context, kept);
-          if (kept) {
-            basePlanner.beginLayer(i, context, true);
-          }
-          progress.stage(
-              (kept ? "scan kept " : "read ") + layer.label(),
-              layer.compression() == Compression.NONE ? layer.blobSize() : -1);
-          LayerStream current = next;
-          next = null;
-          try (LayerStream in = current) {
-            // Decompression of the layer below starts now, on its own thread, and overlaps this layer's processing.
-            next = i > 0 ? openAhead(image, layers.get(i - 1), meter) : null;
-            TarReader reader = new TarReader(in, context);
-            boolean inPlace = layer.compression() == Compression.NONE;
-            long ordinal = 0;
-            long reported = 0;
-            for (TarEntry e = reader.next(); e != null; e = reader.next(), ordinal++) {
-              long now = in.uncompressedBytes();
-              progress.advance(now - reported);
-              reported = now;
-              meter.countEntry(image.source(), layer.label(), e);
-              if (!kept) {
-                entriesRead++;
-              }
-              SquashPlanner.Offer offer = planner.offer(e, ordinal);
-              if (kept) {
-                basePlanner.offer(e, ordinal);
-              }
-              if (offer.capture != null) {
-                // Uncompressed blobs are read again in place when the layer is written; the rest is copied aside.
-                if (inPlace) {
-                  offer.capture.contentInBlob(layer, reader.position());
-                } else {
-                  offer.capture.contentSpooled(spool.append(reader.content(), e.size(), scratch));
-                }
-              } else if (stripping && kept && offer.file != null && e.size() > 0) {
-                spoolIfExecutable(reader, e, offer.file, spool, scratch);
-              }
-            }
-            in.finish();
-            progress.advance(in.uncompressedBytes() - reported);
-          }
-          progress.done();
-        }
+        PlanningVisitor reading = new PlanningVisitor(planner, basePlanner, first, stripping, spool, scratch);
+        LayerScan.run(image, first, meter, progress, reading);
         progress.stage("plan", -1);
         planner.checkLinks();
         ContentStore contents = new ContentStore(spool);
@@ -236,7 +185,7 @@ public final class Squasher {
             written.bytesWritten(),
             layers.size(),
             layersOut,
-            entriesRead,
+            reading.entriesRead,
             stats.entries,
             planner.shadowedEntries(),
             planner.whiteoutEntries(),
@@ -248,17 +197,8 @@ public final class Squasher {
             first,
             strip == null ? null : strip.report(),
             strippedFromKept);
-      } finally {
-        if (next != null) {
-          next.close();
-        }
       }
     }
-  }
-
-  /** Opens a layer for reading with its decompression and verification already running on a background thread. */
-  private static LayerStream openAhead(SourceImage image, SourceLayer layer, Limits.Meter meter) throws IOException {
-    return new PrefetchingLayerStream(meter.guard(layer.open(), image.source(), layer.label()), layer.label());
   }
 
   /** The layer media type of the output's family; zstd has no Docker type, so it always gets the OCI one. */
@@ -290,6 +230,66 @@ public final class Squasher {
       }
     }
     return Files.size(p);
+  }
+
+  /**
+   * Feeds each entry of the scan to the planners: the full one, and for a partial squash the base-only one that
+   * sees the kept layers. Keeps the content of surviving files where the writer will find it.
+   */
+  private static final class PlanningVisitor implements LayerScan.Visitor {
+    private final SquashPlanner planner;
+    private final SquashPlanner basePlanner;
+    private final int first;
+    private final boolean stripping;
+    private final Spool spool;
+    private final byte[] scratch;
+    private boolean kept;
+    private boolean inPlace;
+    private SourceLayer layer;
+    /** Entries read from the squashed layers (kept layers are only scanned). */
+    long entriesRead;
+
+    PlanningVisitor(
+        SquashPlanner planner, SquashPlanner basePlanner, int first, boolean stripping, Spool spool, byte[] scratch) {
+      this.planner = planner;
+      this.basePlanner = basePlanner;
+      this.first = first;
+      this.stripping = stripping;
+      this.spool = spool;
+      this.scratch = scratch;
+    }
+
+    @Override
+    public void beginLayer(int index, SourceLayer l, String context) throws IOException {
+      kept = index < first;
+      inPlace = l.compression() == Compression.NONE;
+      layer = l;
+      planner.beginLayer(index, context, kept);
+      if (kept) {
+        basePlanner.beginLayer(index, context, true);
+      }
+    }
+
+    @Override
+    public void entry(TarEntry e, long ordinal, TarReader reader) throws IOException {
+      if (!kept) {
+        entriesRead++;
+      }
+      SquashPlanner.Offer offer = planner.offer(e, ordinal);
+      if (kept) {
+        basePlanner.offer(e, ordinal);
+      }
+      if (offer.capture != null) {
+        // Uncompressed blobs are read again in place when the layer is written; the rest is copied aside.
+        if (inPlace) {
+          offer.capture.contentInBlob(layer, reader.position());
+        } else {
+          offer.capture.contentSpooled(spool.append(reader.content(), e.size(), scratch));
+        }
+      } else if (stripping && kept && offer.file != null && e.size() > 0) {
+        spoolIfExecutable(reader, e, offer.file, spool, scratch);
+      }
+    }
   }
 
   /**

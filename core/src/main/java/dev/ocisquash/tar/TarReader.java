@@ -754,6 +754,8 @@ public final class TarReader {
         long s;
         try {
           s = in.skip(want);
+        } catch (dev.ocisquash.ImageException e) {
+          throw e; // a limit, a digest mismatch: the input's fault, never a reason to fall back
         } catch (IOException e) {
           skipUnsupported = true; // e.g. a pipe: "Illegal seek"; fall back to reading
           break;
