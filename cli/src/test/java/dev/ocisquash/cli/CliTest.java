@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +58,7 @@ class CliTest {
   }
 
   @Test
+  @Tag("integration") // skopeo
   void gzipEncoderChoiceIsHonouredAndShown() throws Exception {
     Path isal = dir.resolve("isal.tar");
     Path zlib = dir.resolve("zlib.tar");

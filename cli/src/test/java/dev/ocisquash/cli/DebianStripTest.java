@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * locales, man-db, apt lists and .deb archives left in place) with {@code --preset safe}, then checks with
  * independent tools that it still works: umoci unpacks it, and python, java and gcc run in a chroot of it.
  */
+@Tag("integration") // debootstrap, chroot, root
 class DebianStripTest {
   @TempDir static Path work;
   static Path image;

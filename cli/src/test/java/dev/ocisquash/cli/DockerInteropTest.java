@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Every daemon is private (see {@link DockerDaemon}) and stopped in {@link #stopDaemons}, also when a test fails.
  */
+@Tag("integration") // dockerd, root
 class DockerInteropTest {
   static final String BUILT = "ocisquash/docker-built:1";
   static final ObjectMapper JSON = new ObjectMapper();

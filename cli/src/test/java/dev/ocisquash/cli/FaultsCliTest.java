@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +93,7 @@ class FaultsCliTest {
   }
 
   @Test
+  @Tag("integration") // root: mounts a tmpfs
   void diskFullIsOneLineAndLeavesNothing() throws Exception {
     // 1 MiB: less than the 2 MiB squashed sample alone, so the write must fail whatever is or is not spooled.
     Path mnt = Files.createDirectories(tmp.resolve("small"));
@@ -112,6 +114,7 @@ class FaultsCliTest {
   }
 
   @Test
+  @Tag("integration") // root: mounts a tmpfs
   void readOnlyDestinationIsRefused() throws Exception {
     Path mnt = Files.createDirectories(tmp.resolve("ro"));
     assertTrue(mount(mnt, "ro,size=1m"), "needs root to mount a tmpfs (CI runs as root)");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * by {@code umoci unpack} and compared entry by entry (type, mode, owner, size, content hash, link target, xattrs,
  * device numbers, hardlink groups) by testdata/tools/compare-squash.sh.
  */
+@Tag("integration") // umoci, skopeo, buildah, podman, root
 class InteropTest {
   static final String[] CASES = {
     "opaque",

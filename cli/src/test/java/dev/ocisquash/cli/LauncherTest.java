@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +69,7 @@ class LauncherTest {
   }
 
   @Test
+  @Tag("integration") // skopeo
   void runsTheRealCliOnTheSample() throws Exception {
     Path script = install(tmp.resolve("bin"));
     Path out = tmp.resolve("out.tar");

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * manifests and an OCI 1.1 artifact (testdata/fixtures/build-fixtures.sh, cases single and signed). Each squash is
  * checked by umoci unpack against the original (testdata/tools/compare-squash.sh) and by skopeo.
  */
+@Tag("integration") // umoci, skopeo, root
 class RealLayoutsInteropTest {
   @TempDir static Path work;
   static Path fixtures;

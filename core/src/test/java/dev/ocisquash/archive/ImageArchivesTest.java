@@ -24,11 +24,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Reads images that real tools (umoci, skopeo) produced, and damaged variants of them. */
+@Tag("integration") // fixtures from umoci and skopeo
 class ImageArchivesTest {
   @TempDir static Path fx;
   static Path layout; // OCI layout dir from umoci, gzip layers, ref "t"

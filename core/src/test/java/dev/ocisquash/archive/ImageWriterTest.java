@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,6 +122,7 @@ class ImageWriterTest {
 
   /** The new layer equals a kept one: the second copy is dropped, the manifest lists both, skopeo accepts it. */
   @Test
+  @Tag("integration") // skopeo, podman
   void pendingImageDropsADuplicateBlob() throws Exception {
     OutputLayer kept = layer(Compression.NONE, "dup.blob");
     byte[] blob = Files.readAllBytes(kept.blobFile());
@@ -169,6 +171,7 @@ class ImageWriterTest {
   }
 
   @Test
+  @Tag("integration") // skopeo, podman
   void allFormatsPassSkopeoAndPodman() throws Exception {
     for (OutputFormat fmt : OutputFormat.values()) {
       for (Compression c : Compression.values()) {
@@ -214,6 +217,7 @@ class ImageWriterTest {
   }
 
   @Test
+  @Tag("integration") // skopeo, podman
   void dockerFormatIsAlsoAnOciLayout() throws Exception {
     Path out = dir.resolve("both.tar");
     WrittenImage w = write(out, OutputFormat.DOCKER, Compression.NONE);
@@ -245,6 +249,7 @@ class ImageWriterTest {
   }
 
   @Test
+  @Tag("integration") // skopeo, podman
   void copiesSourceLayersByteForByte() throws Exception {
     Path src = dir.resolve("src.tar");
     write(src, OutputFormat.OCI, Compression.GZIP);

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Checks the analysis against reality: images built by umoci (testdata/fixtures/build-fixtures.sh), final trees
  * unpacked by {@code umoci unpack}, layer contents read by commons-compress. The tools are required.
  */
+@Tag("integration") // fixtures from umoci
 class AnalyzerTest {
   @TempDir static Path fx;
   static Path layout;
