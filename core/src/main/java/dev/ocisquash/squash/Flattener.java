@@ -129,13 +129,13 @@ public final class Flattener {
               contentBytes += e.size();
             }
             SquashPlanner.Offer offer = planner.offer(e, ordinal);
-            if (offer.capture != null) {
+            if (offer.capture() != null) {
               InputStream content = reader.content();
               if (spool != null && e.size() > 0) {
                 content = captureIfRead(e, content, spool, index, ordinal, captured, buf);
               }
               byte[] hash = sha == null ? null : digest(sha, content, buf);
-              origins.put(offer.capture, new Origin(index, ordinal, hash));
+              origins.put(offer.capture(), new Origin(index, ordinal, hash));
             }
           }
 

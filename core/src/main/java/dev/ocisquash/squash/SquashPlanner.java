@@ -39,37 +39,16 @@ import java.util.Map;
  */
 public final class SquashPlanner {
 
-  /** What the caller must do with one offered entry. */
-  public static final class Offer {
-    static final Offer SKIP = new Offer(null, false);
-
-    /** When non-null, copy the entry's content now and record its location in {@code capture}. */
-    final FileObject capture;
-    /** Whether the entry is part of the output tree. */
-    final boolean emitted;
-
-    /** Whether the entry is part of the output tree (it may still be replaced later in the same layer). */
-    public boolean emitted() {
-      return emitted;
-    }
-
-    /** Whether the caller must copy this entry's content now. */
-    public boolean needsContent() {
-      return capture != null;
-    }
-
-    /** The object behind an emitted non-directory (null otherwise), so a caller may capture content anyway. */
-    final FileObject file;
-
-    Offer(FileObject capture, boolean emitted) {
-      this(capture, emitted, null);
-    }
-
-    Offer(FileObject capture, boolean emitted, FileObject file) {
-      this.capture = capture;
-      this.emitted = emitted;
-      this.file = file;
-    }
+  /**
+   * What the caller must do with one offered entry: a record of two references, both null for an entry that left
+   * nothing to do (hidden, a directory, a marker).
+   *
+   * @param capture when non-null, copy the entry's content now and record its location here
+   * @param file the object behind an emitted non-directory, so a caller may capture content anyway (the strip
+   *     checks read kept layers' executables)
+   */
+  public record Offer(FileObject capture, FileObject file) {
+    static final Offer SKIP = new Offer(null, null);
   }
 
   /** A path in the output tree and what is there. */
@@ -292,7 +271,7 @@ public final class SquashPlanner {
       countShadowed();
       if (file != null && e.type() == TarEntryType.REGULAR) {
         if (neededByLink) {
-          return new Offer(file, false);
+          return new Offer(file, null);
         }
         // A later hardlink in this same layer may still name this version; remember where to find it.
         file.contentDeferred(layer, ordinal);
@@ -310,7 +289,7 @@ public final class SquashPlanner {
     n.record = r;
     records.add(r);
     boolean needsContent = e.type() == TarEntryType.REGULAR && (!keptLayer || neededByLink);
-    return new Offer(needsContent ? file : null, true, file);
+    return new Offer(needsContent ? file : null, file);
   }
 
   private boolean isVisible(Node n, TarEntry e) {

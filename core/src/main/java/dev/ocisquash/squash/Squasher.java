@@ -279,15 +279,15 @@ public final class Squasher {
       if (kept) {
         basePlanner.offer(e, ordinal);
       }
-      if (offer.capture != null) {
+      if (offer.capture() != null) {
         // Uncompressed blobs are read again in place when the layer is written; the rest is copied aside.
         if (inPlace) {
-          offer.capture.contentInBlob(layer, reader.position());
+          offer.capture().contentInBlob(layer, reader.position());
         } else {
-          offer.capture.contentSpooled(spool.append(reader.content(), e.size(), scratch));
+          offer.capture().contentSpooled(spool.append(reader.content(), e.size(), scratch));
         }
-      } else if (stripping && kept && offer.file != null && e.size() > 0) {
-        spoolIfExecutable(reader, e, offer.file, spool, scratch);
+      } else if (stripping && kept && offer.file() != null && e.size() > 0) {
+        spoolIfExecutable(reader, e, offer.file(), spool, scratch);
       }
     }
   }
