@@ -308,51 +308,27 @@ final class SquashCommand implements Callable<Integer> {
     }
   }
 
-  /** Parses --format values. */
+  /** Parses --format values (the names are core's: {@link OutputFormat#parse}). */
   static final class FormatConverter implements ITypeConverter<OutputFormat> {
     @Override
     public OutputFormat convert(String s) {
-      return parseFormat(s);
+      try {
+        return OutputFormat.parse(s);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 
-  /** Parses --compression values. */
+  /** Parses --compression values (the names are core's: {@link Compression#parse}). */
   static final class CompressionConverter implements ITypeConverter<Compression> {
     @Override
     public Compression convert(String s) {
-      return parseCompression(s);
-    }
-  }
-
-  static OutputFormat parseFormat(String s) {
-    switch (s.toLowerCase(Locale.ROOT)) {
-      case "docker":
-        return OutputFormat.DOCKER;
-      case "oci":
-      case "oci-archive":
-        return OutputFormat.OCI;
-      case "oci-dir":
-      case "oci-layout":
-        return OutputFormat.OCI_DIR;
-      default:
-        throw new picocli.CommandLine.TypeConversionException(
-            "unknown format '" + s + "' (expected docker, oci or oci-dir)");
-    }
-  }
-
-  static Compression parseCompression(String s) {
-    switch (s.toLowerCase(Locale.ROOT)) {
-      case "gzip":
-      case "gz":
-        return Compression.GZIP;
-      case "zstd":
-        return Compression.ZSTD;
-      case "none":
-      case "uncompressed":
-        return Compression.NONE;
-      default:
-        throw new picocli.CommandLine.TypeConversionException(
-            "unknown compression '" + s + "' (expected gzip, zstd or none)");
+      try {
+        return Compression.parse(s);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
     }
   }
 

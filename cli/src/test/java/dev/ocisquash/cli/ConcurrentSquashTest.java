@@ -54,6 +54,6 @@ class ConcurrentSquashTest {
   }
 
   private static SquashOptions opts(Path in, Path out, String compression) {
-    return SquashOptions.builder(in, out).compression(SquashCommand.parseCompression(compression)).build();
+    return SquashOptions.builder(in, out).compression(dev.ocisquash.compress.Compression.parse(compression)).build();
   }
 }

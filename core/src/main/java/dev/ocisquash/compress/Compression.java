@@ -17,6 +17,27 @@ public enum Compression {
     this.dockerLayerMediaType = docker;
   }
 
+  /**
+   * Parses a compression name: {@code gzip} (or {@code gz}), {@code zstd}, {@code none} (or {@code
+   * uncompressed}); case does not matter.
+   *
+   * @throws IllegalArgumentException naming the accepted values
+   */
+  public static Compression parse(String name) {
+    switch (name.toLowerCase(java.util.Locale.ROOT)) {
+      case "gzip":
+      case "gz":
+        return GZIP;
+      case "zstd":
+        return ZSTD;
+      case "none":
+      case "uncompressed":
+        return NONE;
+      default:
+        throw new IllegalArgumentException("unknown compression '" + name + "' (expected gzip, zstd or none)");
+    }
+  }
+
   /** The OCI layer media type for this compression. */
   public String ociLayerMediaType() {
     return ociLayerMediaType;
