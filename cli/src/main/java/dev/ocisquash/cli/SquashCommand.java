@@ -13,11 +13,11 @@ import dev.ocisquash.squash.Squasher;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import dev.ocisquash.squash.SquashPoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -76,22 +76,8 @@ final class SquashCommand implements Callable<Integer> {
   @Option(names = "--temp-dir", paramLabel = "DIR", description = "where spool files go (default: beside OUT)")
   Path tempDir;
 
-  @Option(
-      names = "--from",
-      paramLabel = "N",
-      description = "squash layers N..top only (0 = bottom layer); lower layers are kept byte for byte")
-  Integer from;
-
-  @Option(
-      names = "--from-digest",
-      paramLabel = "DIGEST",
-      description = "squash from the layer with this diff_id or blob digest (or a 12+ char prefix) upwards")
-  String fromDigest;
-
-  @Option(
-      names = "--keep-base",
-      description = "keep the base image's layers (found from the history's last FROM-image CMD/ENTRYPOINT)")
-  boolean keepBase;
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  SquashPointOptions point;
 
   @Option(
       names = "--allow-noop",
@@ -170,17 +156,7 @@ final class SquashCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    int points = (from != null ? 1 : 0) + (fromDigest != null ? 1 : 0) + (keepBase ? 1 : 0);
-    if (points > 1) {
-      throw new ParameterException(spec.commandLine(), "--from, --from-digest and --keep-base are exclusive");
-    }
-    if (from != null) {
-      b.squashPoint(SquashPoint.fromIndex(from));
-    } else if (fromDigest != null) {
-      b.squashPoint(SquashPoint.fromDigest(fromDigest));
-    } else if (keepBase) {
-      b.squashPoint(SquashPoint.keepBase());
-    }
+    b.squashPoint(SquashPointOptions.of(point));
     b.limits(limits());
     Progress progress = TerminalProgress.forConsole(quiet);
     b.progress(timings ? new StageTimings(progress, System.err) : progress);

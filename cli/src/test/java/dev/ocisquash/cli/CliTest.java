@@ -123,4 +123,16 @@ class CliTest {
     assertEquals(1, r.exit);
     assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(copy)));
   }
+
+  /** The squash point options exclude each other: a usage error (exit 2) before anything is read. */
+  @Test
+  void squashPointOptionsAreExclusive() {
+    Run r =
+        cli("squash", sample().toString(), "-o", dir.resolve("x.tar").toString(), "--from", "1", "--keep-base");
+    assertEquals(2, r.exit, r.err);
+    assertTrue(r.err.contains("mutually exclusive"), r.err);
+    assertFalse(Files.exists(dir.resolve("x.tar")));
+    assertEquals(
+        0, cli("squash", sample().toString(), "-o", dir.resolve("y.tar").toString(), "--from", "1", "-q").exit);
+  }
 }
