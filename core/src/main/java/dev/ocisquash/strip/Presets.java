@@ -125,12 +125,11 @@ public final class Presets {
             "static-libs",
             null,
             true,
-            "static archives and libtool files are only read by a linker; glibc's *_nonshared.a stay, since the"
-                + " libc.so linker script names libc_nonshared.a in every dynamic link",
-            "something links statically, at run time or in a later build stage; toolchain directories are kept",
+            "static archives and libtool files are only read by a linker; with a C/C++ compiler in the image only"
+                + " archives with a libX.so beside them go (-lX takes the .so): -ldl and libc_nonshared.a still link",
+            "something links statically, or a compiler is added in a later build stage; toolchain dirs are kept",
             List.of("**/*.a", "**/*.la"),
             List.of(
-                "**/*_nonshared.a",
                 "**/lib/gcc",
                 "**/lib/gcc-cross",
                 "**/lib/clang",

@@ -247,6 +247,11 @@ public final class Stripper {
         case "simd-variants":
           simdRules(s, polars);
           continue;
+        case "static-libs":
+          if (!compilers.isEmpty()) {
+            keepArchivesWithoutSharedTwin(s);
+          }
+          break;
         default:
           break;
       }
@@ -263,6 +268,32 @@ public final class Stripper {
       out.add(s);
     }
     return out;
+  }
+
+  /**
+   * With a compiler in the image, {@code -lX} must keep linking: the linker takes {@code libX.so} when it is in the
+   * same directory, so only such an archive is dead weight (read for {@code -static} alone). An archive without
+   * that twin is what {@code -lX} links: glibc's empty {@code libdl.a}, {@code librt.a}, and
+   * {@code libc_nonshared.a}, which the {@code libc.so} linker script names for every program.
+   */
+  private void keepArchivesWithoutSharedTwin(RuleSpec s) {
+    List<String> kept = new ArrayList<>();
+    for (TreeNode n : nodes) {
+      String name = n.name();
+      if (n.isRegular() && name.endsWith(".a")) {
+        String twin = join(MapFileTree.parentOf(n.path()), name.substring(0, name.length() - 2) + ".so");
+        if (tree.get(twin) == null) {
+          s.exceptions.add(escape(n.path()));
+          kept.add(name);
+        }
+      }
+    }
+    if (!kept.isEmpty()) {
+      notes.add(
+          "static-libs: kept " + kept.size() + " archives with no .so beside them, -lX links them and a compiler"
+              + " stays in the image: " + String.join(", ", kept.subList(0, Math.min(8, kept.size())))
+              + (kept.size() > 8 ? ", ..." : ""));
+    }
   }
 
   private void expandTemplate(String g, List<String> into) {

@@ -142,19 +142,32 @@ class PresetMatchingTest {
   }
 
   @Test
-  void staticLibsKeepTheArchivesEveryDynamicLinkReads() throws IOException {
+  void withACompilerStaticLibsKeepTheArchivesThatMinusLLinks() throws IOException {
     String lib = "/usr/lib/x86_64-linux-gnu";
     MapFileTree t =
         new MapFileTree()
             .text(lib + "/libc.so", "GROUP ( /lib/x86_64-linux-gnu/libc.so.6 " + lib + "/libc_nonshared.a )\n")
             .file(lib + "/libc_nonshared.a", 50)
-            .file(lib + "/libpthread_nonshared.a", 60)
             .file(lib + "/libc.a", 5_000_000)
-            .file(lib + "/libm-2.36.a", 2_000_000);
+            .file(lib + "/libdl.a", 8)
+            .file(lib + "/libdl.so.2", 14_000)
+            .symlink(lib + "/libcrypt.so", "/lib/x86_64-linux-gnu/libcrypt.so.1")
+            .file(lib + "/libcrypt.a", 260_000)
+            .file(lib + "/libfoo.la", 900)
+            .file("/usr/lib/python3/dist-packages/numpy/core/lib/libnpymath.a", 49_000);
+    StripResult noCompiler = plan(t, "static-libs");
+    assertEquals(5_000_000 + 50 + 8 + 260_000 + 900 + 49_000, noCompiler.bytesRemoved(), "nothing links: all go");
+
+    t.script("/usr/bin/gcc", "#!/bin/sh\n");
     StripResult r = plan(t, "static-libs");
-    assertFalse(r.isRemoved(lib + "/libc_nonshared.a"), "libc.so names it: gcc needs it for every program");
-    assertFalse(r.isRemoved(lib + "/libpthread_nonshared.a"));
-    assertTrue(r.isRemoved(lib + "/libc.a"));
-    assertEquals(7_000_000, r.bytesRemoved());
+    assertTrue(r.isRemoved(lib + "/libc.a"), "-lc takes libc.so");
+    assertTrue(r.isRemoved(lib + "/libcrypt.a"), "a symlink twin counts");
+    assertTrue(r.isRemoved(lib + "/libfoo.la"));
+    assertFalse(r.isRemoved(lib + "/libc_nonshared.a"), "libc.so names it: every dynamic link reads it");
+    assertFalse(r.isRemoved(lib + "/libdl.a"), "-ldl finds only libdl.a (libdl.so.2 is not a link-time name)");
+    assertFalse(r.isRemoved("/usr/lib/python3/dist-packages/numpy/core/lib/libnpymath.a"));
+    assertEquals(5_000_000 + 260_000 + 900, r.bytesRemoved());
+    assertTrue(r.report().getNotes().stream().anyMatch(n -> n.startsWith("static-libs: kept 3 archives")),
+        r.report().getNotes().toString());
   }
 }
