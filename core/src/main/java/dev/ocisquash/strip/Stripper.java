@@ -249,7 +249,7 @@ public final class Stripper {
           continue;
         case "static-libs":
           if (!compilers.isEmpty()) {
-            keepArchivesWithoutSharedTwin(s);
+            keepArchivesWithoutSharedTwin(s, RuleMatcher.compile(p.exceptions()));
           }
           break;
         default:
@@ -276,11 +276,11 @@ public final class Stripper {
    * that twin is what {@code -lX} links: glibc's empty {@code libdl.a}, {@code librt.a}, and
    * {@code libc_nonshared.a}, which the {@code libc.so} linker script names for every program.
    */
-  private void keepArchivesWithoutSharedTwin(RuleSpec s) {
+  private void keepArchivesWithoutSharedTwin(RuleSpec s, RuleMatcher alreadyExcepted) {
     List<String> kept = new ArrayList<>();
     for (TreeNode n : nodes) {
       String name = n.name();
-      if (n.isRegular() && name.endsWith(".a")) {
+      if (n.isRegular() && name.endsWith(".a") && alreadyExcepted.matchAll(n.path()).isEmpty()) {
         String twin = join(MapFileTree.parentOf(n.path()), name.substring(0, name.length() - 2) + ".so");
         if (tree.get(twin) == null) {
           s.exceptions.add(escape(n.path()));
