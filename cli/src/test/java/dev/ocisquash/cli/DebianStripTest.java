@@ -212,6 +212,75 @@ class DebianStripTest {
     assertTrue(!Files.exists(stripped.resolve("usr/lib/jvm/openjdk-17/lib/src.zip"), LinkOption.NOFOLLOW_LINKS));
   }
 
+  /**
+   * Every preset that applies to this image: safe, pycache, static-libs, locale, tests and jdk-jmods. numpy's nested
+   * tests directories in dist-packages, the JDK's jmods and the static archives go; what numpy imports, what javac
+   * reads (ct.sym) and what {@code gcc -ldl} links stay, and python, java, javac and gcc still work. analyze
+   * predicts the same bytes, which needs the package {@code __init__.py} files the tests import check reads.
+   */
+  @Test
+  void optInPresetsRemoveWhatTheyNameAndTheImageStillRuns() throws Exception {
+    Path out = work.resolve("all.tar");
+    Path json = work.resolve("all.json");
+    String[] presets = {"safe", "pycache", "static-libs", "locale", "tests", "jdk-jmods"};
+    List<String> rules = new ArrayList<>();
+    for (String p : presets) {
+      rules.addAll(List.of("--preset", p));
+    }
+    assertEquals(0, squash(out, json, rules.toArray(new String[0])));
+    JsonNode r = new ObjectMapper().readTree(json.toFile());
+    JsonNode totals = r.path("ruleTotals");
+    assertTrue(totals.path("jdk-jmods").path("bytes").asLong() > 60_000_000, "OpenJDK 17 jmods: " + totals);
+    assertTrue(totals.path("tests").path("bytes").asLong() > 4_000_000, "numpy's nested tests: " + totals);
+    assertTrue(totals.path("static-libs").path("bytes").asLong() > 5_000_000, "libc.a at least: " + totals);
+
+    dev.ocisquash.report.AnalyzeOptions.Builder ab = dev.ocisquash.report.AnalyzeOptions.builder();
+    for (String p : presets) {
+      ab.preset(p);
+    }
+    dev.ocisquash.report.ImageAnalysis a = dev.ocisquash.report.Analyzer.analyze(image, ab.build());
+    assertEquals(r.path("bytesRemoved").asLong(), a.strip().removedBytes(), "analyze predicts the squash");
+
+    Path all = unpack("docker-archive:" + out, "all");
+    String np = "usr/lib/python3/dist-packages/numpy/";
+    String jdk = "usr/lib/jvm/java-17-openjdk-amd64/";
+    String lib = "usr/lib/x86_64-linux-gnu/";
+    for (String gone : List.of(np + "core/tests", np + "lib/tests", np + "tests", jdk + "jmods", lib + "libc.a")) {
+      assertTrue(Files.exists(original.resolve(gone), LinkOption.NOFOLLOW_LINKS), "in the original: " + gone);
+      assertTrue(!Files.exists(all.resolve(gone), LinkOption.NOFOLLOW_LINKS), "stripped: " + gone);
+    }
+    List<String> keeps =
+        List.of(np + "testing/__init__.py", jdk + "lib/ct.sym", lib + "libdl.a", lib + "libc_nonshared.a");
+    for (String kept : keeps) {
+      assertTrue(Files.exists(all.resolve(kept), LinkOption.NOFOLLOW_LINKS), "kept: " + kept);
+    }
+
+    assertEquals(
+        "3 [1.382, 3.618]",
+        chroot(
+                all,
+                "python3 -c 'import numpy, numpy.linalg, numpy.testing;"
+                    + " print(numpy.arange(3).sum(), numpy.linalg.eigvalsh([[2.,1.],[1.,3.]]).round(3).tolist())'")
+            .strip());
+    assertEquals(
+        "hello 17\nhello 17",
+        chroot(
+                all,
+                "d=$(mktemp -d) && cd $d && printf 'public class Hello { public static void main(String[] a) {"
+                    + " System.out.println(\"hello \" + Runtime.version().feature()); } }' > Hello.java"
+                    + " && java Hello.java && javac --release 11 -d c Hello.java && java -cp c Hello;"
+                    + " rc=$?; cd /; rm -rf $d; exit $rc")
+            .strip());
+    assertEquals(
+        "ok 1.41421",
+        chroot(
+                all,
+                "d=$(mktemp -d) && printf '#include <stdio.h>\\n#include <math.h>\\n"
+                    + "int main(){printf(\"ok %%g\\\\n\", sqrt(2.0));return 0;}' > $d/t.c"
+                    + " && gcc $d/t.c -o $d/t -lm -ldl -lpthread && $d/t; rc=$?; rm -rf $d; exit $rc")
+            .strip());
+  }
+
   /** Sum of regular file sizes, each inode once. */
   static long contentBytes(Path root) throws Exception {
     Set<Object> seen = new HashSet<>();

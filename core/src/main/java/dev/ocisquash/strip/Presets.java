@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * The built-in presets. {@code safe} turns on package-manager-caches, docs, headers, cross-toolchains and jdk-src;
- * pycache, tests, static-libs, locale and simd-variants must be named. The order of {@link #all()} is the priority
- * used to attribute a removed path to one rule: the first preset that matches it, then the {@code --remove} globs
- * in the order given.
+ * pycache, tests, jdk-jmods, static-libs, locale and simd-variants must be named. The order of {@link #all()} is the
+ * priority used to attribute a removed path to one rule: the first preset that matches it, then the {@code --remove}
+ * globs in the order given.
  */
 public final class Presets {
   /** Name of the umbrella preset. */
@@ -103,17 +103,31 @@ public final class Presets {
             "tests",
             null,
             true,
-            "test suites shipped inside packages are not imported by the packages themselves",
-            "code imports a package's tests module (some packages re-use test helpers at run time)",
-            List.of("**/site-packages/*/tests", "**/site-packages/*/test"),
+            "test suites shipped inside packages are not imported by the packages themselves; a tests directory"
+                + " that a kept package __init__.py imports stays (astropy runs its test runner from there)",
+            "a module other than a package's __init__.py imports a tests module at run time (keep it with --keep)",
+            List.of(
+                "**/{site,dist}-packages/*/**/tests",
+                "**/{site,dist}-packages/*/**/test"),
+            // Django's test framework (TestCase, Client) is an API named "test", not a test suite.
+            List.of("**/{site,dist}-packages/django/test")));
+    l.add(
+        new Preset(
+            "jdk-jmods",
+            null,
+            true,
+            "a JDK's jmods/ are read only by jlink (and jmod) to link a custom runtime; java and javac never read them",
+            "the image runs jlink, for example as the builder stage of a multi-stage build",
+            List.of("**/lib/jvm/*/jmods", "/opt/java/*/jmods", "/usr/java/*/jmods"),
             List.of()));
     l.add(
         new Preset(
             "static-libs",
             null,
             true,
-            "static archives and libtool files are only read by a linker",
-            "something links at run time or in a later build stage; toolchain directories are always kept",
+            "static archives and libtool files are only read by a linker; with a C/C++ compiler in the image only"
+                + " archives with a libX.so beside them go (-lX takes the .so): -ldl and libc_nonshared.a still link",
+            "something links statically, or a compiler is added in a later build stage; toolchain dirs are kept",
             List.of("**/*.a", "**/*.la"),
             List.of(
                 "**/lib/gcc",

@@ -25,13 +25,17 @@ import java.util.TreeMap;
  * order) matching the path or an ancestor, and not excepted by that rule's own exceptions, removes it; a removed
  * directory that holds a kept path stays; (3) a removed symlink takes along the symlinks of its chain whose final
  * target the same rule removed (the Debian JDK {@code src.zip} chain goes as a whole); (4) unless forced, the
- * safety checks run until nothing changes: dangling symlinks, shared libraries, interpreters; hardlink groups are
- * accounted so that a removed name whose partner stays frees no bytes.
+ * safety checks run until nothing changes: dangling symlinks, shared libraries, interpreters, Python tests
+ * directories a package imports; hardlink groups are accounted so that a removed name whose partner stays frees no
+ * bytes.
  *
  * <p>Symlinks are resolved lexically inside the image, never on the host, with at most {@value #MAX_HOPS} hops.
  */
 public final class Stripper {
   static final int MAX_HOPS = 40;
+
+  /** Bytes of a package {@code __init__.py} read by the tests preset's import check. */
+  static final int PYTHON_READ_LIMIT = 4 << 20;
 
   /** Directories searched for interpreters named through {@code /usr/bin/env} (conda roots' bin/ are added). */
   static final List<String> PATH_DIRS =
@@ -69,6 +73,7 @@ public final class Stripper {
   private final List<String> condaRoots = new ArrayList<>();
   private final List<String> compilers = new ArrayList<>();
   private final Map<Integer, Object> headCache = new HashMap<>();
+  private final Map<Integer, Set<String>> pythonRefs = new HashMap<>();
   private List<String> ldConfDirs;
   private static final Object NOTHING = new Object();
 
@@ -164,6 +169,7 @@ public final class Stripper {
       while (changed && rounds++ < 100) {
         changed = checkSymlinks();
         changed |= checkExecutables();
+        changed |= checkPythonImports();
       }
     }
     return finish();
@@ -241,6 +247,11 @@ public final class Stripper {
         case "simd-variants":
           simdRules(s, polars);
           continue;
+        case "static-libs":
+          if (!compilers.isEmpty()) {
+            keepArchivesWithoutSharedTwin(s, RuleMatcher.compile(p.exceptions()));
+          }
+          break;
         default:
           break;
       }
@@ -257,6 +268,32 @@ public final class Stripper {
       out.add(s);
     }
     return out;
+  }
+
+  /**
+   * With a compiler in the image, {@code -lX} must keep linking: the linker takes {@code libX.so} when it is in the
+   * same directory, so only such an archive is dead weight (read for {@code -static} alone). An archive without
+   * that twin is what {@code -lX} links: glibc's empty {@code libdl.a}, {@code librt.a}, and
+   * {@code libc_nonshared.a}, which the {@code libc.so} linker script names for every program.
+   */
+  private void keepArchivesWithoutSharedTwin(RuleSpec s, RuleMatcher alreadyExcepted) {
+    List<String> kept = new ArrayList<>();
+    for (TreeNode n : nodes) {
+      String name = n.name();
+      if (n.isRegular() && name.endsWith(".a") && alreadyExcepted.matchAll(n.path()).isEmpty()) {
+        String twin = join(MapFileTree.parentOf(n.path()), name.substring(0, name.length() - 2) + ".so");
+        if (tree.get(twin) == null) {
+          s.exceptions.add(escape(n.path()));
+          kept.add(name);
+        }
+      }
+    }
+    if (!kept.isEmpty()) {
+      notes.add(
+          "static-libs: kept " + kept.size() + " archives with no .so beside them, -lX links them and a compiler"
+              + " stays in the image: " + String.join(", ", kept.subList(0, Math.min(8, kept.size())))
+              + (kept.size() > 8 ? ", ..." : ""));
+    }
   }
 
   private void expandTemplate(String g, List<String> into) {
@@ -599,6 +636,51 @@ public final class Stripper {
         changed |= checkElf(n, (ElfInfo) head);
       } else if (head instanceof String && interps) {
         changed |= checkShebang(n, (String) head);
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * Keeps a tests directory (whole) that a kept package {@code __init__.py} imports: the code that runs on
+   * {@code import pkg}. Other modules are not read; their imports of test helpers need {@code --keep}.
+   */
+  private boolean checkPythonImports() throws IOException {
+    int tests = ruleNames.indexOf("tests");
+    if (tests < 0) {
+      return false;
+    }
+    Map<String, Integer> removedModules = new HashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      TreeNode n = nodes.get(i);
+      if (rule[i] == tests && n.isDirectory() && (n.name().equals("tests") || n.name().equals("test"))) {
+        String m = PythonImports.moduleOf(n.path());
+        if (m != null) {
+          removedModules.put(m, i);
+        }
+      }
+    }
+    boolean changed = false;
+    for (int i = 0; i < nodes.size() && !removedModules.isEmpty(); i++) {
+      TreeNode n = nodes.get(i);
+      if (rule[i] >= 0 || !n.isRegular() || !n.name().equals("__init__.py")
+          || PythonImports.moduleOf(n.path()) == null) {
+        continue;
+      }
+      Set<String> refs = pythonRefs.get(i);
+      if (refs == null) {
+        byte[] b = new byte[(int) Math.min(n.size(), PYTHON_READ_LIMIT)];
+        try (SeekableContent c = tree.open(n)) {
+          b = java.util.Arrays.copyOf(b, c.readFully(0, b, 0, b.length));
+        }
+        refs = PythonImports.references(new String(b, StandardCharsets.UTF_8), n.path());
+        pythonRefs.put(i, refs);
+      }
+      for (String r : refs) {
+        Integer t = removedModules.get(r);
+        if (t != null && rule[t] >= 0) {
+          changed |= keepTarget(t, "python-import", r + " is imported by " + n.path());
+        }
       }
     }
     return changed;
