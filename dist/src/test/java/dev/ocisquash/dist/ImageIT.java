@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The image of ocisquash (build-image.sh): Docker loads it and squashes the sample through {@code docker run}
- * to the same bytes as the development build, with its bundled ISA-L (the image has no libisal2); podman loads
- * both archives; skopeo reads both; a second build gives the same digests.
+ * to the same bytes as the development build, with its bundled ISA-L (the image has no libisal2); the shell parts
+ * of docs/ci.md run; podman loads both archives; skopeo reads both; a second build gives the same digests.
  */
 class ImageIT {
   @TempDir Path tmp;
@@ -51,6 +51,29 @@ class ImageIT {
     Proc.check(300, Proc.repo().resolve("cli/target/ocisquash").toString(), "squash", sample.toString(), "-o",
         expected.toString());
     assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(data.resolve("out.tar")));
+  }
+
+  /** docs/ci.md: every marked shell part runs on the sample, on the host or inside this image. */
+  @Test
+  void theCiRecipesShellPartsRunOnTheSample() throws Exception {
+    Path dist = Path.of(System.getProperty("dist.tarball")).getParent().resolve("ocisquash-" + version);
+    String out =
+        Proc.check(
+            900,
+            "bash",
+            Proc.repo().resolve("testdata/tools/with-dockerd.sh").toString(),
+            "bash",
+            Proc.repo().resolve("testdata/tools/test-ci-snippets.sh").toString(),
+            Proc.repo().resolve("docs/ci.md").toString(),
+            dockerArchive.toString(),
+            "ocisquash:" + version,
+            dist.toString(),
+            sample.toString());
+    for (String part :
+        List.of("github-docker", "github-tarball", "github-matrix", "gitlab", "gitlab-matrix", "tekton",
+            "k8s-indexed-job")) {
+      assertTrue(out.contains("ok " + part + " ("), out);
+    }
   }
 
   @Test
