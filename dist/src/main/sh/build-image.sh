@@ -40,9 +40,9 @@ mkdir -p "$base" "$app/opt"
 # 1. The packages: who owns each library the ELF files load (zstd-jni's is inside the jar).
 unzip -p "$dist/lib/ocisquash.jar" "$(unzip -Z1 "$dist/lib/ocisquash.jar" | grep 'libzstd-jni.*\.so$' | head -n1)" \
   >"$work/libzstd-jni.so"
-elfs=$( (find "$dist/runtime" "$dist/lib/native" -type f \( -name '*.so*' -o -path '*/bin/*' \); echo "$work/libzstd-jni.so") |
-  sort)
-libs=$(for f in $elfs; do ldd "$f" 2>/dev/null || true; done |
+mapfile -t elfs < <( (find "$dist/runtime" "$dist/lib/native" -type f \( -name '*.so*' -o -path '*/bin/*' \);
+  echo "$work/libzstd-jni.so") | sort)
+libs=$(for f in "${elfs[@]}"; do ldd "$f" 2>/dev/null || true; done |
   awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\/.*ld-linux/ {print $1}' | sort -u)
 owner() { # the package that installed $1; Debian's merged /usr lists files under /lib as well as /usr/lib
   local p=$1 alt

@@ -63,7 +63,9 @@ public final class RootfsImage {
       throws IOException {
     String created = Instant.ofEpochSecond(epoch).toString();
     ObjectNode config = Json.object();
-    config.put("architecture", "amd64");
+    // The image holds this machine's runtime and libraries.
+    String arch = System.getProperty("os.arch");
+    config.put("architecture", arch.equals("aarch64") ? "arm64" : arch.equals("x86_64") ? "amd64" : arch);
     config.put("os", "linux");
     config.put("created", created);
     config.set("config", containerConfig);
