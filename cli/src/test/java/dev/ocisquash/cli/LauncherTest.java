@@ -107,6 +107,39 @@ class LauncherTest {
     assertEquals("[-Xmx1g]\n[-jar]\n[" + script.getParent().resolve("ocisquash.jar") + "]\n[x]\n", custom.output);
   }
 
+  /**
+   * The distribution's layout (bin/, lib/, lib/native/, runtime/): the bundled runtime runs even when JAVA_HOME
+   * names another Java, JNA is pointed at lib/native, and a symlink to the script (as in /usr/local/bin) finds it.
+   */
+  @Test
+  void inTheDistributionLayoutRunsTheBundledRuntimeWithTheBundledCodecs() throws Exception {
+    Path home = tmp.resolve("dist home");
+    Path script = install(home.resolve("bin"));
+    Files.createDirectories(home.resolve("lib/native"));
+    Files.move(home.resolve("bin/ocisquash.jar"), home.resolve("lib/ocisquash.jar"));
+    Path java = home.resolve("runtime/bin/java");
+    Files.createDirectories(java.getParent());
+    Files.writeString(java, "#!/bin/sh\necho bundled; for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path link = tmp.resolve("usr-local-bin/ocisquash");
+    Files.createDirectories(link.getParent());
+    Files.createSymbolicLink(link, script);
+
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("JAVA", "");
+    env.put("JAVA_HOME", tmp.resolve("some-other-jdk").toString());
+    Tools.Result r = run(env, link.toString(), "squash", "a b");
+    assertEquals(0, r.exit, r.output);
+    String nat = home.toRealPath().resolve("lib/native").toString();
+    assertTrue(r.output.startsWith("bundled\n"), r.output);
+    assertTrue(r.output.contains("[-Djna.library.path=" + nat + "]"), r.output);
+    assertTrue(r.output.contains("[-Djna.boot.library.path=" + nat + "]"), r.output);
+    assertTrue(r.output.contains("[-Docisquash.isal.library=" + nat + "/libisal.so.2]"), r.output);
+    assertTrue(
+        r.output.endsWith("[-jar]\n[" + home.toRealPath().resolve("lib/ocisquash.jar") + "]\n[squash]\n[a b]\n"),
+        r.output);
+  }
+
   @Test
   void saysWhereTheJarShouldBeWhenItIsMissing() throws Exception {
     Path script = install(tmp.resolve("bin"));

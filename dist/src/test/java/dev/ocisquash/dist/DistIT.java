@@ -1,0 +1,173 @@
+package dev.ocisquash.dist;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tarball built by build-dist.sh, unpacked the way a user would: it runs with no Java on PATH (a fake
+ * {@code java} that would leave a mark is first on PATH and JAVA_HOME names it), loads its own codecs and JNA
+ * stub, and writes the same bytes as the development build ({@code cli/target/ocisquash} on the system JDK).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("integration") // runs the built tarball
+class DistIT {
+  @TempDir static Path tmp;
+
+  private final Path tarball = Path.of(System.getProperty("dist.tarball"));
+  private final String version = System.getProperty("dist.version");
+  private final Path sample = Proc.repo().resolve("testdata/sample/busybox-sample.tar");
+  private final Path devLauncher = Proc.repo().resolve("cli/target/ocisquash");
+  private Path home;
+  private Path fakeJavaDir;
+  private Map<String, String> bareEnv;
+
+  @BeforeAll
+  void unpack() throws Exception {
+    Path root = tmp.resolve("unpacked here");
+    Files.createDirectories(root);
+    Proc.check(120, "tar", "-C", root.toString(), "-xzf", tarball.toString());
+    home = root.resolve("ocisquash-" + version);
+    fakeJavaDir = tmp.resolve("fake-java");
+    Files.createDirectories(fakeJavaDir.resolve("bin"));
+    for (Path java : List.of(fakeJavaDir.resolve("java"), fakeJavaDir.resolve("bin/java"))) {
+      Files.writeString(java, "#!/bin/sh\ntouch '" + fakeJavaDir.resolve("used") + "'\nexit 99\n");
+      Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    // As a user would: a symlink on PATH to the unpacked launcher (run by its path: ProcessBuilder searches this
+    // process's PATH, not the child's).
+    Files.createSymbolicLink(fakeJavaDir.resolve("ocisquash"), home.resolve("bin/ocisquash"));
+    bareEnv =
+        Map.of(
+            "PATH", fakeJavaDir + ":/usr/bin:/bin",
+            "JAVA_HOME", fakeJavaDir.toString(),
+            "HOME", tmp.toString());
+  }
+
+  private String dist(String... args) throws Exception {
+    String[] cmd = new String[args.length + 1];
+    cmd[0] = fakeJavaDir.resolve("ocisquash").toString();
+    System.arraycopy(args, 0, cmd, 1, args.length);
+    String out = Proc.check(bareEnv, 300, cmd);
+    assertFalse(Files.exists(fakeJavaDir.resolve("used")), "a java other than the bundled one ran");
+    return out;
+  }
+
+  @Test
+  void holdsTheRuntimeTheJarTheLauncherAndTheCodecsWithTheirLicenses() throws Exception {
+    assertTrue(Files.isExecutable(home.resolve("bin/ocisquash")));
+    assertTrue(Files.isExecutable(home.resolve("runtime/bin/java")));
+    assertTrue(Files.isRegularFile(home.resolve("lib/ocisquash.jar")));
+    for (String f : List.of("libisal.so.2", "libdeflate.so.0", "libjnidispatch.so")) {
+      assertTrue(Files.isRegularFile(home.resolve("lib/native/" + f)), f);
+    }
+    for (String pkg : List.of("libisal2", "libdeflate0")) {
+      String copyright = Files.readString(home.resolve("licenses/" + pkg + ".copyright"));
+      assertTrue(copyright.contains("License:"), pkg + ": " + copyright);
+      assertTrue(Files.readString(home.resolve("licenses/native-packages.txt")).contains(pkg + " "));
+    }
+    assertTrue(Files.isDirectory(home.resolve("runtime/legal/java.base")));
+    // Only the linked modules: no JDK tools, no other module's classes.
+    String modules = Files.readString(home.resolve("runtime/release"));
+    assertTrue(modules.contains("MODULES=\"java.base java.logging\""), modules);
+    try (Stream<Path> bin = Files.list(home.resolve("runtime/bin"))) {
+      assertEquals(List.of("java"), bin.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
+  void versionNamesTheReleaseAndTheBundledIsaL() throws Exception {
+    String out = dist("--version");
+    assertTrue(out.startsWith("ocisquash " + version + "\n"), out);
+    String isal = Files.readSymbolicLink(home.resolve("lib/native/libisal.so.2")).toString();
+    assertTrue(out.contains("gzip: ISA-L") && out.contains("(" + isal + ")"), out);
+  }
+
+  @Test
+  void loadsJnasStubAndIsalFromLibNative() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(bareEnv);
+    env.put("OCISQUASH_JAVA_OPTS", "-Djna.debug_load=true -Djna.debug_load.jna=true");
+    String out = Proc.check(env, 120, fakeJavaDir.resolve("ocisquash").toString(), "--version");
+    Path nat = home.toRealPath().resolve("lib/native");
+    assertTrue(out.contains("Found jnidispatch at " + nat.resolve("libjnidispatch.so")), out);
+    assertTrue(out.contains("Found library '" + nat.resolve("libisal.so.2") + "'"), out);
+  }
+
+  @Test
+  void squashesTheSampleToTheSameBytesAsTheDevelopmentBuild() throws Exception {
+    assertTrue(Files.isExecutable(devLauncher), devLauncher + " (built by the cli module)");
+    for (List<String> opts :
+        List.of(
+            List.<String>of(),
+            List.of("--compression", "gzip"),
+            List.of("--compression", "zstd", "--format", "oci", "--preset", "safe"))) {
+      Path fromDist = tmp.resolve("dist.tar");
+      Path fromDev = tmp.resolve("dev.tar");
+      Files.deleteIfExists(fromDist);
+      Files.deleteIfExists(fromDev);
+      List<String> args = new java.util.ArrayList<>(List.of("squash", sample.toString(), "-o"));
+      dist(concat(args, fromDist.toString(), opts));
+      Proc.check(300, concat(new java.util.ArrayList<>(List.of(devLauncher.toString(), "squash", sample.toString(),
+          "-o")), fromDev.toString(), opts));
+      assertArrayEquals(Files.readAllBytes(fromDev), Files.readAllBytes(fromDist), "squash " + opts);
+    }
+  }
+
+  @Test
+  void runsAnalyzeWithItsReportsAndListsThePresets() throws Exception {
+    Path json = tmp.resolve("a.json");
+    Path html = tmp.resolve("a.html");
+    String out =
+        dist("analyze", sample.toString(), "--json", json.toString(), "--html", html.toString(), "--duplicates",
+            "--preset", "safe");
+    assertTrue(out.contains("REPEATED COPIES"), out);
+    assertTrue(Files.readString(json).contains("\"schemaVersion\""), Files.readString(json));
+    assertTrue(Files.readString(html).contains("<html"));
+    assertTrue(dist("presets").contains("package-manager-caches"));
+  }
+
+  @Test
+  void twoBuildsGiveTheSameTarball() throws Exception {
+    Path again = tmp.resolve("again");
+    Path script = Proc.repo().resolve("dist/src/main/sh/build-dist.sh");
+    Proc.check(
+        buildEnv(),
+        600,
+        "bash", script.toString(), Proc.repo().resolve("cli/target/ocisquash.jar").toString(),
+        Proc.repo().resolve("cli/src/main/sh/ocisquash").toString(), again.toString(), version,
+        "java.base,java.logging");
+    assertArrayEquals(
+        Files.readAllBytes(tarball), Files.readAllBytes(again.resolve(tarball.getFileName())), "tarball differs");
+  }
+
+  /** What the build scripts see under Maven: the JDK, PATH and SOURCE_DATE_EPOCH when it is set. */
+  static Map<String, String> buildEnv() {
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("PATH", System.getenv("PATH"));
+    if (System.getenv("SOURCE_DATE_EPOCH") != null) {
+      env.put("SOURCE_DATE_EPOCH", System.getenv("SOURCE_DATE_EPOCH"));
+    }
+    return env;
+  }
+
+  private static String[] concat(List<String> head, String out, List<String> tail) {
+    List<String> all = new java.util.ArrayList<>(head);
+    all.add(out);
+    all.addAll(tail);
+    return all.toArray(String[]::new);
+  }
+}
