@@ -48,6 +48,14 @@ final class AnalyzeCommand implements Callable<Integer> {
   List<String> keeps = new ArrayList<>();
 
   @Option(
+      names = "--cpu-level",
+      paramLabel = "LEVEL",
+      description =
+          "x86-64-v1..v4 for the simd-variants preset (without it, simd-variants is estimated at "
+              + "x86-64-v2)")
+  String cpuLevel;
+
+  @Option(
       names = "--from",
       paramLabel = "N",
       description = "squash point: layers N and up would be merged (default ${DEFAULT-VALUE})")
@@ -59,7 +67,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--duplicates", description = "hash final files to find identical content at different paths")
   boolean duplicates;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "also write the analysis as JSON (schema version 1)")
+  @Option(names = "--json", paramLabel = "FILE", description = "also write the analysis as JSON (schema version 2)")
   Path json;
 
   @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML page with charts")
@@ -70,7 +78,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "EXPR",
       converter = GateConverter.class,
       description =
-          "CI gate, e.g. wasted>100MB, size>1GB, efficiency<0.9 (repeatable); exit 3 when one trips."
+          "CI gate, e.g. wasted>100MB, size>1GB, efficiency<0.9 (repeatable); one line each on stderr"
+              + " with the value and the threshold; exit 3 when one trips."
               + " Metrics: wasted size compressed squashed duplicates efficiency layers")
   List<Gate> gates = new ArrayList<>();
 
@@ -87,6 +96,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     presets.forEach(b::preset);
     removes.forEach(b::remove);
     keeps.forEach(b::keep);
+    b.cpuLevel(cpuLevel);
     ImageAnalysis a = Analyzer.analyze(input, b.build());
     if (!quiet) {
       System.out.print(TextReport.render(a, top));
@@ -98,14 +108,21 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (html != null) {
       HtmlReport.write(a, html);
     }
+    // One line per gate for the CI log: which gate, the value and the threshold; tripped gates first.
+    int tripped = 0;
     for (Gate g : gates) {
       if (g.trips(a)) {
-        System.err.println("ocisquash: " + g.reason(a));
-        System.err.flush();
-        return GATE_TRIPPED;
+        System.err.println("ocisquash: " + g.summary(a));
+        tripped++;
       }
     }
-    return 0;
+    for (Gate g : gates) {
+      if (!g.trips(a)) {
+        System.err.println("ocisquash: " + g.summary(a));
+      }
+    }
+    System.err.flush();
+    return tripped > 0 ? GATE_TRIPPED : 0;
   }
 
   /** Parses --fail-if expressions; a malformed one is a usage error. */
