@@ -72,5 +72,7 @@ class AnalyzeCommandTest {
         "layer bars missing");
     int[] labels = page.labelsByDepth();
     assertTrue(labels[0] > 0 && labels[1] > 0, "labels below the top level: " + java.util.Arrays.toString(labels));
+    String info = ReportPage.focused(html, "/bin", tmp);
+    assertTrue(info.matches("/bin/\\S+  [0-9.]+ (B|KiB|MiB)  \\(.+\\)"), info);
   }
 }

@@ -252,6 +252,10 @@ class DebianStripTest {
     assertTrue(page.dom.contains("id=\"strip\"") && page.dom.contains("id=\"presets\""), "sections");
     int[] labels = page.labelsByDepth();
     assertTrue(labels[1] > 5 && labels[2] > 5, "labelled cells below the top level: " + Arrays.toString(labels));
+    // Zoomed in with a cell focused, as with the keyboard: its path, size and what removes it are shown.
+    String info = ReportPage.focused(html, "/var/cache", work);
+    assertTrue(info.startsWith("/var/cache/apt  ") && info.contains(" MiB") && info.contains("package-manager-caches"),
+        info);
   }
 
   @Test

@@ -58,6 +58,19 @@ final class ReportPage {
     return new ReportPage(dom);
   }
 
+  /**
+   * The DOM of the page opened at {@code report.html#/DIR}: the treemap zoomed into DIR with its first cell focused,
+   * which shows that cell's path and size in the page's info line, as keyboard focus does.
+   */
+  static String focused(Path html, String dir, Path work) throws Exception {
+    String dom = chromium(List.of("--dump-dom", html.toUri() + "#" + dir), work.resolve("profile-focus")).output;
+    assertTrue(dom.contains("data-ready=\"1\""), "the page's script did not finish");
+    assertFalse(dom.contains("data-errors="), "errors in the page: " + attr(dom, "data-errors"));
+    Matcher m = Pattern.compile("<div id=\"info\"[^>]*>([^<]*)</div>").matcher(dom);
+    assertTrue(m.find(), "no info line");
+    return m.group(1);
+  }
+
   /** How many treemap labels are drawn at each depth below the current zoom level, index = depth. */
   int[] labelsByDepth() {
     int[] out = new int[32];

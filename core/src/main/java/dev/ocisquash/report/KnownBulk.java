@@ -120,7 +120,7 @@ final class KnownBulk {
       case "**/*.la":
         return "libtool archives";
       case "**/share/locale/*":
-        return "translations (other languages)";
+        return "translations (non-English)";
       default:
         return null;
     }

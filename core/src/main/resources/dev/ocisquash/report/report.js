@@ -140,7 +140,23 @@
       ev.preventDefault(); path = path.slice(0, -1); draw();
     }
   });
-  draw();
+  // A link such as report.html#/usr/share opens the treemap zoomed to that directory, its first cell focused.
+  (function () {
+    var want = decodeURIComponent(location.hash.replace(/^#/, '')).split('/').filter(function (x) { return x; });
+    var n = D.tree, chain = [D.tree];
+    for (var i = 0; i < want.length; i++) {
+      var next = (n.k || []).filter(function (c) { return c.n === want[i] && c.k; })[0];
+      if (!next) { break; }
+      chain.push(next);
+      n = next;
+    }
+    path = chain;
+    draw();
+    if (chain.length > 1) {
+      var first = svg.querySelector('.cell');
+      if (first) { first.focus(); }
+    }
+  })();
 
   var present = {};
   (function walk(n) { present[n.c] = true; (n.k || []).forEach(walk); })(D.tree);
