@@ -7,6 +7,7 @@ import dev.ocisquash.report.HtmlReport;
 import dev.ocisquash.report.ImageAnalysis;
 import dev.ocisquash.report.JsonReport;
 import dev.ocisquash.report.TextReport;
+import dev.ocisquash.strip.StripRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +15,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code ocisquash analyze IMAGE}: a dry run that reads the image once and reports where its bytes go (waste from
  * layering, largest items, known bulk, duplicates, size estimates). Writes nothing but the reports. Exit codes: 0
- * ok, 1 bad input, 2 usage error (including a malformed {@code --fail-if}), 3 a gate tripped.
+ * ok, 1 bad input, 2 usage error (a malformed {@code --fail-if}, an unknown preset, a bad glob or CPU level), 3 a
+ * gate tripped.
  */
 @Command(
     name = "analyze",
@@ -88,6 +93,8 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin ImageChoice image = new ImageChoice();
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     boolean hash = duplicates || gates.stream().anyMatch(Gate::needsDuplicates);
@@ -97,6 +104,19 @@ final class AnalyzeCommand implements Callable<Integer> {
     removes.forEach(b::remove);
     keeps.forEach(b::keep);
     b.cpuLevel(cpuLevel);
+    try {
+      // Checked before the image is read: an unknown preset or a bad glob is a usage error.
+      StripRules.Builder rules = StripRules.builder();
+      presets.forEach(rules::preset);
+      removes.forEach(rules::remove);
+      keeps.forEach(rules::keep);
+      if (cpuLevel != null) {
+        rules.cpuLevel(cpuLevel);
+      }
+      rules.build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     ImageAnalysis a = Analyzer.analyze(input, b.build());
     if (!quiet) {
       System.out.print(TextReport.render(a, top));

@@ -35,6 +35,9 @@ class AnalyzeCommandTest {
     assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--fail-if", "wasted>100MB", "--fail-if", "size>1GB"));
     assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--fail-if", "wasted>>1"));
     assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--fail-if", "bogus<3"));
+    assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--preset", "bogus"));
+    assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--preset", "simd-variants"));
+    assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--preset", "simd-variants", "--cpu-level", "v3"));
     assertEquals(1, Main.run("analyze", sample().toString(), "-q", "--from", "7"));
     assertEquals(1, Main.run("analyze", tmp.resolve("missing.tar").toString()));
   }

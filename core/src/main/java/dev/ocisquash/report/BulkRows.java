@@ -79,13 +79,12 @@ final class BulkRows {
   private final int[] owner;
   private final List<Acc> accs = new ArrayList<>();
   private final Map<String, Acc> byKey = new HashMap<>();
-  private final Map<String, RuleMatcher> matchers = new HashMap<>();
-  private final Map<String, List<String>> globsOf = new HashMap<>();
-  private List<String> condaRoots;
+  private final PresetGlobs globs;
 
   private BulkRows(List<FlattenedImage.Entry> tree) {
     this.tree = tree;
     this.owner = new int[tree.size()];
+    this.globs = new PresetGlobs(tree);
     java.util.Arrays.fill(owner, -1);
     for (int i = 0; i < tree.size(); i++) {
       indexOf.put("/" + tree.get(i).path(), i);
@@ -237,15 +236,15 @@ final class BulkRows {
   }
 
   private void removal(String preset, StripReport.Decision d, boolean selected, long bytes, long files) {
-    String glob = globOf(preset, d.getPath());
+    PresetGlobs.Match m = globs.match(preset, d.getPath());
+    String glob = m == null ? null : m.glob();
     String desc = glob == null ? null : KnownBulk.describeGlob(glob);
     if (desc == null) {
       desc = preset.startsWith("remove:") ? "--remove glob" : "what preset " + preset + " removes";
     }
     // A row's places are where its glob matched (/usr/share/doc), not each removed path below.
-    Acc a = acc(ImageAnalysis.REMOVE, preset, selected, null, desc, glob, glob != null);
-    a.add(glob == null ? d.getPath() : matchedRoot(matchers.get(preset), d.getPath(), globsOf.get(preset)
-        .indexOf(glob)), bytes, files);
+    Acc a = acc(ImageAnalysis.REMOVE, preset, selected, null, desc, glob, m != null);
+    a.add(m == null ? d.getPath() : m.place(), bytes, files);
     claim(d.getPath(), a);
   }
 
@@ -267,8 +266,8 @@ final class BulkRows {
         break;
       default:
         why = "keep: still needed (" + d.getCheck() + " check)";
-        String glob = globOf(preset, d.getPath());
-        String g = glob == null ? null : KnownBulk.describeGlob(glob);
+        PresetGlobs.Match m = globs.match(preset, d.getPath());
+        String g = m == null ? null : KnownBulk.describeGlob(m.glob());
         desc = g == null ? "needed by what stays" : g + " needed by what stays";
     }
     Acc a = acc(ImageAnalysis.KEEP, preset, false, why, desc, null, false);
@@ -288,18 +287,10 @@ final class BulkRows {
     if (list > 0) {
       reason = reason.substring(0, list);
     }
-    List<String> globs = new ArrayList<>();
-    List<Integer> tags = new ArrayList<>();
-    for (String g : p.globs()) {
-      addGlob(globs, tags, g, 0);
-    }
-    for (String g : p.exceptions()) {
-      addGlob(globs, tags, g, 1);
-    }
-    if (globs.isEmpty()) {
+    RuleMatcher m = globs.compile(p);
+    if (m == null) {
       return;
     }
-    RuleMatcher m = RuleMatcher.compile(globs, tags);
     String why = "keep: " + reason + " (" + p.name() + ")";
     for (int i = 0; i < tree.size(); i++) {
       FlattenedImage.Entry e = tree.get(i);
@@ -307,37 +298,15 @@ final class BulkRows {
         String path = "/" + e.path();
         BitSet b = m.matchAll(path);
         if (b.get(0) && !b.get(1)) {
-          String glob = globOf(p.name(), path);
-          String desc = glob == null ? null : KnownBulk.describeGlob(glob);
-          Acc a = acc(ImageAnalysis.KEEP, p.name(), false, why, desc == null ? p.name() : desc, glob, true);
-          a.add(matchedRoot(m, path, 0), e.size(), 1);
+          PresetGlobs.Match g = globs.match(p.name(), path);
+          String desc = g == null ? null : KnownBulk.describeGlob(g.glob());
+          Acc a = acc(ImageAnalysis.KEEP, p.name(), false, why, desc == null ? p.name() : desc,
+              g == null ? null : g.glob(), true);
+          a.add(PresetGlobs.place(m, path, 0), e.size(), 1);
           owner[i] = a.index;
         }
       }
     }
-  }
-
-  /** The highest ancestor of {@code path} (or the path itself) that a glob tagged {@code tag} matches. */
-  private static String matchedRoot(RuleMatcher m, String path, int tag) {
-    RuleMatcher.State st = m.start();
-    int i = 1;
-    while (i <= path.length()) {
-      int j = path.indexOf('/', i);
-      if (j < 0) {
-        j = path.length();
-      }
-      st = m.step(st, path.substring(i, j));
-      for (int t : m.accepts(st)) {
-        if (t == tag) {
-          return path.substring(0, j);
-        }
-      }
-      if (st.isDead()) {
-        break;
-      }
-      i = j + 1;
-    }
-    return path;
   }
 
   /** Known bulk no preset removes or keeps. */
@@ -359,79 +328,6 @@ final class BulkRows {
 
   private static boolean counted(FlattenedImage.Entry e) {
     return e.isRegular() && e.firstOfInode() && e.size() > 0;
-  }
-
-  /** Adds a preset glob, a template expanded for each conda root as the strip engine does. */
-  private void addGlob(List<String> globs, List<Integer> tags, String glob, int tag) {
-    List<String> expanded = new ArrayList<>();
-    if (glob.startsWith(Presets.CONDA_ROOT)) {
-      for (String r : condaRoots()) {
-        expanded.add(escape(r) + glob.substring(Presets.CONDA_ROOT.length()));
-      }
-    } else {
-      expanded.add(glob);
-    }
-    for (String g : expanded) {
-      try {
-        RuleMatcher.compile(List.of(g));
-      } catch (IllegalArgumentException e) {
-        continue; // a glob the preset only describes (simd-variants); its paths fall back to the preset's row
-      }
-      globs.add(g);
-      tags.add(tag);
-    }
-  }
-
-  /** Directories that hold conda-meta/, as absolute paths. */
-  private List<String> condaRoots() {
-    if (condaRoots == null) {
-      condaRoots = new ArrayList<>();
-      for (FlattenedImage.Entry e : tree) {
-        String p = e.path();
-        if (e.isDirectory() && (p.equals("conda-meta") || p.endsWith("/conda-meta"))) {
-          condaRoots.add("/" + p.substring(0, p.length() - "conda-meta".length()).replaceAll("/$", ""));
-        }
-      }
-    }
-    return condaRoots;
-  }
-
-  private static String escape(String path) {
-    StringBuilder sb = new StringBuilder();
-    for (char c : path.toCharArray()) {
-      if ("*?[]{}\\,".indexOf(c) >= 0) {
-        sb.append('\\');
-      }
-      sb.append(c);
-    }
-    return sb.toString();
-  }
-
-  /** The first glob of {@code rule} that matches the path or an ancestor, as the preset spells it, or null. */
-  private String globOf(String rule, String path) {
-    RuleMatcher m = matchers.get(rule);
-    if (m == null && !matchers.containsKey(rule)) {
-      List<String> spelled = new ArrayList<>();
-      List<String> globs = new ArrayList<>();
-      List<Integer> tags = new ArrayList<>();
-      Preset p = Presets.byName(rule);
-      List<String> all = rule.startsWith("remove:") ? List.of(rule.substring(7)) : p == null ? List.of() : p.globs();
-      for (String g : all) {
-        int before = globs.size();
-        addGlob(globs, tags, g, spelled.size());
-        if (globs.size() > before) {
-          spelled.add(g);
-        }
-      }
-      m = globs.isEmpty() ? null : RuleMatcher.compile(globs, tags);
-      matchers.put(rule, m);
-      globsOf.put(rule, spelled);
-    }
-    if (m == null) {
-      return null;
-    }
-    int first = m.matchAll(path).nextSetBit(0);
-    return first < 0 ? null : globsOf.get(rule).get(first);
   }
 
   private Acc acc(String action, String preset, boolean selected, String why, String desc, String glob,
