@@ -87,7 +87,7 @@ final class BulkRows {
     this.globs = new PresetGlobs(tree);
     java.util.Arrays.fill(owner, -1);
     for (int i = 0; i < tree.size(); i++) {
-      indexOf.put("/" + tree.get(i).path(), i);
+      indexOf.put(tree.get(i).path(), i); // relative: the entries' own strings, no copy per path
     }
   }
 
@@ -249,7 +249,7 @@ final class BulkRows {
   }
 
   private void kept(String preset, StripReport.Decision d) {
-    Integer i = indexOf.get(d.getPath());
+    Integer i = indexOf.get(d.getPath().substring(1));
     if (i == null || owner[i] >= 0 || !counted(tree.get(i))) {
       return;
     }
@@ -341,7 +341,7 @@ final class BulkRows {
   }
 
   private void claim(String path, Acc a) {
-    Integer i = indexOf.get(path);
+    Integer i = indexOf.get(path.substring(1));
     if (i != null && owner[i] < 0) {
       owner[i] = a.index;
     }

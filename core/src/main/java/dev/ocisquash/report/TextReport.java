@@ -183,6 +183,11 @@ public final class TextReport {
             .append('\n');
       }
     }
+    if (a.strip() != null) {
+      sb.append(String.format(Locale.ROOT, "  the rules given remove %s; squashed + stripped %s, ~%s compressed%n",
+          human(a.strip().removedBytes()), human(a.estimates().strippedTarBytes()),
+          human(a.estimates().strippedCompressedBytes())));
+    }
   }
 
   /** Splits text into lines of at most {@code width} characters at blanks; a longer word is cut. */
