@@ -70,6 +70,9 @@ final class KnownBulk {
 
   /** What the files a preset glob matches are, in a few words; null for a glob not described here. */
   static String describeGlob(String glob) {
+    if (glob.endsWith("/jmods")) {
+      return "JDK jmods (read by jlink only)";
+    }
     switch (glob) {
       case "/var/lib/apt/lists/*":
         return "apt package lists";
