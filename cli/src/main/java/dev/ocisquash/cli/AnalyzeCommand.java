@@ -7,6 +7,7 @@ import dev.ocisquash.report.HtmlReport;
 import dev.ocisquash.report.ImageAnalysis;
 import dev.ocisquash.report.JsonReport;
 import dev.ocisquash.report.TextReport;
+import dev.ocisquash.strip.StripRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +15,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code ocisquash analyze IMAGE}: a dry run that reads the image once and reports where its bytes go (waste from
  * layering, largest items, known bulk, duplicates, size estimates). Writes nothing but the reports. Exit codes: 0
- * ok, 1 bad input, 2 usage error (including a malformed {@code --fail-if}), 3 a gate tripped.
+ * ok, 1 bad input, 2 usage error (a malformed {@code --fail-if}, an unknown preset, a bad glob or CPU level), 3 a
+ * gate tripped.
  */
 @Command(
     name = "analyze",
@@ -48,6 +53,14 @@ final class AnalyzeCommand implements Callable<Integer> {
   List<String> keeps = new ArrayList<>();
 
   @Option(
+      names = "--cpu-level",
+      paramLabel = "LEVEL",
+      description =
+          "x86-64-v1..v4 for the simd-variants preset (without it, simd-variants is estimated at "
+              + "x86-64-v2)")
+  String cpuLevel;
+
+  @Option(
       names = "--from",
       paramLabel = "N",
       description = "squash point: layers N and up would be merged (default ${DEFAULT-VALUE})")
@@ -59,7 +72,7 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--duplicates", description = "hash final files to find identical content at different paths")
   boolean duplicates;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "also write the analysis as JSON (schema version 1)")
+  @Option(names = "--json", paramLabel = "FILE", description = "also write the analysis as JSON (schema version 2)")
   Path json;
 
   @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML page with charts")
@@ -70,7 +83,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "EXPR",
       converter = GateConverter.class,
       description =
-          "CI gate, e.g. wasted>100MB, size>1GB, efficiency<0.9 (repeatable); exit 3 when one trips."
+          "CI gate, e.g. wasted>100MB, size>1GB, efficiency<0.9 (repeatable); one line each on stderr"
+              + " with the value and the threshold; exit 3 when one trips."
               + " Metrics: wasted size compressed squashed duplicates efficiency layers")
   List<Gate> gates = new ArrayList<>();
 
@@ -78,6 +92,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   boolean quiet;
 
   @Mixin ImageChoice image = new ImageChoice();
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -87,6 +103,20 @@ final class AnalyzeCommand implements Callable<Integer> {
     presets.forEach(b::preset);
     removes.forEach(b::remove);
     keeps.forEach(b::keep);
+    b.cpuLevel(cpuLevel);
+    try {
+      // Checked before the image is read: an unknown preset or a bad glob is a usage error.
+      StripRules.Builder rules = StripRules.builder();
+      presets.forEach(rules::preset);
+      removes.forEach(rules::remove);
+      keeps.forEach(rules::keep);
+      if (cpuLevel != null) {
+        rules.cpuLevel(cpuLevel);
+      }
+      rules.build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     ImageAnalysis a = Analyzer.analyze(input, b.build());
     if (!quiet) {
       System.out.print(TextReport.render(a, top));
@@ -98,14 +128,21 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (html != null) {
       HtmlReport.write(a, html);
     }
+    // One line per gate for the CI log: which gate, the value and the threshold; tripped gates first.
+    int tripped = 0;
     for (Gate g : gates) {
       if (g.trips(a)) {
-        System.err.println("ocisquash: " + g.reason(a));
-        System.err.flush();
-        return GATE_TRIPPED;
+        System.err.println("ocisquash: " + g.summary(a));
+        tripped++;
       }
     }
-    return 0;
+    for (Gate g : gates) {
+      if (!g.trips(a)) {
+        System.err.println("ocisquash: " + g.summary(a));
+      }
+    }
+    System.err.flush();
+    return tripped > 0 ? GATE_TRIPPED : 0;
   }
 
   /** Parses --fail-if expressions; a malformed one is a usage error. */

@@ -10,9 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import dev.ocisquash.report.AnalyzeOptions;
+import dev.ocisquash.report.Analyzer;
+import dev.ocisquash.report.HtmlReport;
+import dev.ocisquash.report.ImageAnalysis;
+import dev.ocisquash.report.TextReport;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -188,6 +196,68 @@ class DebianStripTest {
         assertEquals(t.path("bytes").asLong(), r.bytes(), "rule " + r.rule());
       }
     }
+  }
+
+  /**
+   * The analyze report of the real image: the "what is eating the space" rows cover every byte that {@code --preset
+   * safe} (the squash run above, an independent strip) and each opt-in preset remove, per preset and to the byte;
+   * the apt archives are a row of their own; license files and headers say why they stay; and the HTML page renders
+   * in headless Chromium with its strip section, labelled treemap cells below the top level and no errors. The
+   * screenshot is kept as target/analyze-debian.png.
+   */
+  @Test
+  void analyzeRowsCoverWhatThePresetsRemoveAndThePageRenders() throws Exception {
+    ImageAnalysis a = Analyzer.analyze(image, AnalyzeOptions.builder().preset("safe").build());
+    assertEquals(report.path("bytesRemoved").asLong(), a.strip().removedBytes());
+    Map<String, Long> rows = new HashMap<>();
+    long selected = 0;
+    for (ImageAnalysis.BulkItem b : a.knownBulk()) {
+      if (b.action().equals(ImageAnalysis.REMOVE)) {
+        rows.merge(b.preset(), b.bytes(), Long::sum);
+      }
+      selected += b.selected() ? b.bytes() : 0;
+    }
+    assertEquals(report.path("bytesRemoved").asLong(), selected, "the rows given cover all that the squash removed");
+    report.path("ruleTotals").fields().forEachRemaining(t ->
+        assertEquals(t.getValue().path("bytes").asLong(), rows.getOrDefault(t.getKey(), 0L), "rule " + t.getKey()));
+    for (ImageAnalysis.PresetEstimate e : a.presetEstimates()) {
+      assertEquals(e.bytes(), rows.getOrDefault(e.preset(), 0L), "rows of preset " + e.preset());
+    }
+    for (dev.ocisquash.strip.Preset p : dev.ocisquash.strip.Presets.all()) {
+      assertTrue(a.presetEstimates().stream().anyMatch(e -> e.preset().equals(p.name())), "estimate of " + p.name());
+    }
+    // What the locale preset promises is what giving it removes more.
+    ImageAnalysis withLocale =
+        Analyzer.analyze(image, AnalyzeOptions.builder().preset("safe").preset("locale").build());
+    long locale = a.presetEstimates().stream().filter(e -> e.preset().equals("locale")).findFirst().orElseThrow()
+        .bytes();
+    assertTrue(locale > 1_000_000, "Debian's locales package ships catalogues: " + locale);
+    assertEquals(withLocale.strip().removedBytes() - a.strip().removedBytes(), locale);
+
+    // The biggest item: every .deb left in the apt cache, measured on the unpacked original.
+    long debs;
+    try (Stream<Path> s = Files.list(original.resolve("var/cache/apt/archives"))) {
+      debs = s.filter(p -> p.toString().endsWith(".deb")).mapToLong(p -> p.toFile().length()).sum();
+    }
+    ImageAnalysis.BulkItem debRow = a.knownBulk().stream()
+        .filter(b -> b.source().equals("/var/cache/apt/archives/*.deb")).findFirst().orElseThrow();
+    assertEquals(debs, debRow.bytes());
+    assertEquals("package-manager-caches", debRow.preset());
+    assertTrue(debRow.selected());
+    assertTrue(a.knownBulk().stream().anyMatch(b -> "keep: license files, docs keeps them".equals(b.why())));
+    assertTrue(a.knownBulk().stream().anyMatch(b -> b.source().equals("/usr/include") && b.why().contains("compiler")));
+    assertTrue(TextReport.render(a, 10).contains("* /var/cache/apt/archives/*.deb"));
+
+    Path html = work.resolve("analyze.html");
+    HtmlReport.write(a, html);
+    ReportPage page = ReportPage.render(html, Path.of("target", "analyze-debian.png").toAbsolutePath(), work);
+    assertTrue(page.dom.contains("id=\"strip\"") && page.dom.contains("id=\"presets\""), "sections");
+    int[] labels = page.labelsByDepth();
+    assertTrue(labels[1] > 5 && labels[2] > 5, "labelled cells below the top level: " + Arrays.toString(labels));
+    // Zoomed in with a cell focused, as with the keyboard: its path, size and what removes it are shown.
+    String info = ReportPage.focused(html, "/var/cache", work);
+    assertTrue(info.startsWith("/var/cache/apt  ") && info.contains(" MiB") && info.contains("package-manager-caches"),
+        info);
   }
 
   @Test

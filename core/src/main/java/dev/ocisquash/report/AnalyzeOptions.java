@@ -19,6 +19,7 @@ public final class AnalyzeOptions {
   private final List<String> presets;
   private final List<String> removes;
   private final List<String> keeps;
+  private final String cpuLevel;
 
   private AnalyzeOptions(Builder b) {
     this.selector = b.selector;
@@ -28,6 +29,7 @@ public final class AnalyzeOptions {
     this.presets = List.copyOf(b.presets);
     this.removes = List.copyOf(b.removes);
     this.keeps = List.copyOf(b.keeps);
+    this.cpuLevel = b.cpuLevel;
   }
 
   /** A builder with the defaults: any image, squash from layer 0, top 20, no duplicate search, no strip rules. */
@@ -75,6 +77,11 @@ public final class AnalyzeOptions {
     return keeps;
   }
 
+  /** The CPU level for the simd-variants preset ({@code x86-64-v2} ..), or null when not given. */
+  public String cpuLevel() {
+    return cpuLevel;
+  }
+
   /** Builds {@link AnalyzeOptions}. */
   public static final class Builder {
     private ImageSelector selector = ImageSelector.any();
@@ -84,6 +91,7 @@ public final class AnalyzeOptions {
     private final List<String> presets = new ArrayList<>();
     private final List<String> removes = new ArrayList<>();
     private final List<String> keeps = new ArrayList<>();
+    private String cpuLevel;
 
     private Builder() {}
 
@@ -132,6 +140,12 @@ public final class AnalyzeOptions {
     /** Adds a glob that must be kept. */
     public Builder keep(String glob) {
       keeps.add(glob);
+      return this;
+    }
+
+    /** Sets the CPU level the simd-variants preset assumes ({@code x86-64-v1} .. {@code x86-64-v4}). */
+    public Builder cpuLevel(String v) {
+      cpuLevel = v;
       return this;
     }
 

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -131,67 +130,9 @@ public final class Analyzer {
     dirs.sort(bySize);
     int top = options.top();
 
-    // Strip estimates: every preset on its own (for "handled by"), then the requested rules together.
-    StripSupport.Result strip =
-        StripSupport.estimate(img, flat, options.presets(), options.removes(), options.keeps());
-
-    // Known bulk.
-    KnownBulk kb = new KnownBulk(tree);
-    List<ImageAnalysis.BulkItem> bulk = new ArrayList<>();
-    byte[] categories = new byte[tree.size()];
-    Map<String, Map<String, long[]>> roots = new LinkedHashMap<>();
-    Map<String, List<String>> filesOf = new HashMap<>();
-    for (String c : KnownBulk.CATEGORIES) {
-      roots.put(c, new HashMap<>());
-    }
-    for (int i = 0; i < tree.size(); i++) {
-      FlattenedImage.Entry e = tree.get(i);
-      if (!e.isRegular() || !e.firstOfInode()) {
-        continue;
-      }
-      boolean coloured = false;
-      for (int c = 0; c < KnownBulk.CATEGORIES.size(); c++) {
-        String cat = KnownBulk.CATEGORIES.get(c);
-        String root = kb.matchRoot(e.path(), cat);
-        if (root == null) {
-          continue;
-        }
-        if (!coloured) {
-          categories[i] = (byte) (c + 1);
-          coloured = true;
-        }
-        long[] r = roots.get(cat).computeIfAbsent(root, k -> new long[2]);
-        r[0] += e.size();
-        r[1]++;
-        if (strip != null) {
-          filesOf.computeIfAbsent(cat, k -> new ArrayList<>()).add(e.path());
-        }
-      }
-    }
-    for (Map.Entry<String, Map<String, long[]>> c : roots.entrySet()) {
-      if (c.getValue().isEmpty()) {
-        continue;
-      }
-      long bytes = 0;
-      long n = 0;
-      List<ImageAnalysis.SizedPath> paths = new ArrayList<>();
-      for (Map.Entry<String, long[]> r : c.getValue().entrySet()) {
-        bytes += r.getValue()[0];
-        n += r.getValue()[1];
-        paths.add(new ImageAnalysis.SizedPath(r.getKey(), r.getValue()[0], r.getValue()[1], -1));
-      }
-      paths.sort(bySize);
-      List<String> handledBy = strip == null ? null : handledBy(strip, filesOf.get(c.getKey()), tree);
-      bulk.add(
-          new ImageAnalysis.BulkItem(
-              c.getKey(),
-              KnownBulk.describe(c.getKey()),
-              bytes,
-              n,
-              List.copyOf(paths.subList(0, Math.min(5, paths.size()))),
-              handledBy));
-    }
-    bulk.sort(Comparator.comparingLong(ImageAnalysis.BulkItem::bytes).reversed());
+    // Strip plans (the rules given, and each preset not given on top of them), then the rows derived from them.
+    StripSupport.Result strip = StripSupport.estimate(img, flat, options);
+    BulkRows.Built bulk = BulkRows.build(tree, strip);
 
     // Duplicates.
     List<ImageAnalysis.DuplicateGroup> dups = new ArrayList<>();
@@ -219,7 +160,7 @@ public final class Analyzer {
     }
 
     // Estimates.
-    boolean stripped = strip != null && strip.removed != null;
+    boolean stripped = strip.removed != null;
     Set<String> removed = stripped ? strip.removed : Set.of();
     long[] tarBytes = squashedTarBytes(tree, removed);
     long comp = 0;
@@ -260,28 +201,15 @@ public final class Analyzer {
             tree.size(),
             files.subList(0, Math.min(top, files.size())),
             dirs.subList(0, Math.min(top, dirs.size())),
-            bulk,
+            bulk.rows(),
             dups,
             options.duplicates(),
             est,
-            strip == null ? null : strip.estimate,
+            strip.estimate,
+            bulk.presets(),
             tree,
-            categories);
+            bulk.rowOf());
     return a;
-  }
-
-  private static List<String> handledBy(StripSupport.Result strip, List<String> paths, List<FlattenedImage.Entry> t) {
-    List<String> out = new ArrayList<>();
-    if (paths == null || paths.isEmpty()) {
-      return out;
-    }
-    for (Map.Entry<String, Set<String>> p : strip.removedByPreset.entrySet()) {
-      long hit = paths.stream().filter(p.getValue()::contains).count();
-      if (hit * 2 > paths.size()) {
-        out.add(p.getKey());
-      }
-    }
-    return out;
   }
 
   /**

@@ -148,17 +148,26 @@ public final class Gate {
     }
   }
 
-  /** A one-line reason, e.g. {@code gate wasted>100MB tripped: wasted is 123.4 MiB (129394234 bytes)}. */
+  /** A one-line reason; the same as {@link #summary}. */
   public String reason(ImageAnalysis a) {
-    double v = value(a);
-    String shown;
+    return summary(a);
+  }
+
+  /**
+   * One line for a CI log, whether it tripped or not: the gate, its metric's value and the threshold, e.g. {@code
+   * gate wasted>100MB tripped: wasted is 123.4 MiB (129394234 bytes), threshold > 95.4 MiB (100000000 bytes)}.
+   */
+  public String summary(ImageAnalysis a) {
+    return "gate " + text + (trips(a) ? " tripped: " : " passed: ") + metric + " is " + shown(value(a))
+        + ", threshold " + op + " " + shown(threshold);
+  }
+
+  private String shown(double v) {
     if (metric.equals("efficiency")) {
-      shown = String.format(Locale.ROOT, "%.4f", v);
+      return String.format(Locale.ROOT, "%.4f", v);
     } else if (metric.equals("layers")) {
-      shown = String.valueOf((long) v);
-    } else {
-      shown = TextReport.human((long) v) + " (" + (long) v + " bytes)";
+      return String.valueOf((long) v);
     }
-    return "gate " + text + " tripped: " + metric + " is " + shown;
+    return TextReport.human((long) v) + " (" + (long) v + " bytes)";
   }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class ImageAnalysis {
   /** Version of the JSON schema written by {@link JsonReport}. */
-  public static final int SCHEMA_VERSION = 1;
+  public static final int SCHEMA_VERSION = 2;
 
   private final String source;
   private final int from;
@@ -30,8 +30,9 @@ public final class ImageAnalysis {
   private final boolean duplicatesSearched;
   private final Estimates estimates;
   private final StripEstimate strip;
+  private final List<PresetEstimate> presets;
   private final List<FlattenedImage.Entry> finalTree;
-  private final byte[] categories;
+  private final int[] bulkOf;
 
   ImageAnalysis(
       String source,
@@ -47,8 +48,9 @@ public final class ImageAnalysis {
       boolean duplicatesSearched,
       Estimates estimates,
       StripEstimate strip,
+      List<PresetEstimate> presets,
       List<FlattenedImage.Entry> finalTree,
-      byte[] categories) {
+      int[] bulkOf) {
     this.source = source;
     this.from = from;
     this.layers = List.copyOf(layers);
@@ -62,8 +64,9 @@ public final class ImageAnalysis {
     this.duplicatesSearched = duplicatesSearched;
     this.estimates = estimates;
     this.strip = strip;
+    this.presets = List.copyOf(presets);
     this.finalTree = finalTree;
-    this.categories = categories;
+    this.bulkOf = bulkOf;
   }
 
   /** The analyzed input, as given. */
@@ -145,7 +148,13 @@ public final class ImageAnalysis {
     return largestDirectories.subList(0, Math.min(n, largestDirectories.size()));
   }
 
-  /** Known kinds of bulk found in the final tree (categories may overlap), largest first. */
+  /**
+   * What is eating the space: one row per source of bulk, largest first. Rows a preset removes come from the strip
+   * engine itself (each removed byte under the rule and glob that removed it), so for every preset the rows that
+   * name it add up to its estimate in {@link #presetEstimates()}. Rows of presets that were not asked for say what
+   * each would add to the rules given (alternatives may claim the same bytes); {@code keep} rows are bulk a preset
+   * matches but keeps on purpose; {@code none} rows are known bulk that no preset handles.
+   */
   public List<BulkItem> knownBulk() {
     return knownBulk;
   }
@@ -170,9 +179,17 @@ public final class ImageAnalysis {
     return estimates;
   }
 
-  /** What stripping would remove, or null when the strip package is not available. */
+  /** What the strip rules given would remove, or null when none were given. */
   public StripEstimate strip() {
     return strip;
+  }
+
+  /**
+   * Every preset with its estimate: the ones given with what they remove, then {@code safe} (unless given) and
+   * each opt-in preset with what it would add to the rules given.
+   */
+  public List<PresetEstimate> presetEstimates() {
+    return presets;
   }
 
   /** The final tree, in output order (parents first). */
@@ -181,17 +198,12 @@ public final class ImageAnalysis {
   }
 
   /**
-   * The known-bulk category (see {@link #knownBulk()}) of the final-tree entry at {@code index} in {@link
-   * #finalTree()}, or null when it is in none; for hardlinks only the first path has one.
+   * The {@link #knownBulk()} row that holds the final-tree entry at {@code index} in {@link #finalTree()}, or null
+   * when it is in none; for a hardlinked file only the first path has one.
    */
-  public String categoryOf(int index) {
-    int c = categories[index];
-    return c == 0 ? null : KnownBulk.CATEGORIES.get(c - 1);
-  }
-
-  /** All known-bulk category ids, in the order they are tried. */
-  public static List<String> bulkCategories() {
-    return KnownBulk.CATEGORIES;
+  public BulkItem bulkOf(int index) {
+    int r = bulkOf[index];
+    return r < 0 ? null : knownBulk.get(r);
   }
 
   /**
@@ -237,19 +249,51 @@ public final class ImageAnalysis {
    */
   public record SizedPath(String path, long bytes, long files, int layer) {}
 
+  /** Action value of a row some preset removes. */
+  public static final String REMOVE = "remove";
+  /** Action value of a row a preset matches but keeps on purpose. */
+  public static final String KEEP = "keep";
+  /** Action value of known bulk that no preset handles. */
+  public static final String NONE = "none";
+
   /**
-   * A known kind of bulk.
+   * One source of bulk: a row of the "what is eating the space" table.
    *
-   * @param category stable id, e.g. {@code pycache}
+   * @param source where it is: a path, or a glob when it is spread over many places
+   * @param bytes content bytes (each inode once); for a preset not given, what it adds to the rules given
+   * @param files regular files counted
    * @param description what it is
-   * @param bytes content bytes in the final tree (each inode once)
-   * @param files files counted
-   * @param paths the largest matched roots (at most 5)
-   * @param handledBy strip presets that remove most of it; empty when none does; null when unknown (no strip
-   *     support)
+   * @param action {@link #REMOVE}, {@link #KEEP} or {@link #NONE}
+   * @param preset the preset (or {@code remove:GLOB} rule) that removes or keeps it; null for {@link #NONE}
+   * @param selected whether the strip rules given remove it
+   * @param why for {@link #KEEP}: why it stays; for {@link #NONE}: {@code "no preset"}; null otherwise
+   * @param paths the largest places it was found (at most 5), largest first
    */
   public record BulkItem(
-      String category, String description, long bytes, long files, List<SizedPath> paths, List<String> handledBy) {}
+      String source,
+      long bytes,
+      long files,
+      String description,
+      String action,
+      String preset,
+      boolean selected,
+      String why,
+      List<SizedPath> paths) {}
+
+  /**
+   * What one preset removes.
+   *
+   * @param preset the preset, {@code safe}, or a {@code remove:GLOB} rule
+   * @param group {@code safe} for a member of safe, {@code opt-in}, {@code umbrella} for safe itself, {@code remove}
+   *     for a glob
+   * @param selected whether it was given; then the bytes are its share of the rules given (strip.perRule),
+   *     otherwise what adding it to the rules given would remove on top
+   * @param bytes content bytes
+   * @param entries entries
+   * @param note how the estimate was made when that needs saying (e.g. the CPU level assumed), or null
+   */
+  public record PresetEstimate(
+      String preset, String group, boolean selected, long bytes, long entries, String note) {}
 
   /**
    * Identical files at different paths.
@@ -293,6 +337,7 @@ public final class ImageAnalysis {
    * @param perRule bytes and entries per rule (a file removed by several rules counts for the first)
    * @param perPreset bytes each preset would remove on its own
    * @param keptByCheck paths a rule matched but a safety check kept, with the reason
+   * @param notes what the strip engine says about presets it skipped or narrowed
    */
   public record StripEstimate(
       List<String> rules,
@@ -300,7 +345,8 @@ public final class ImageAnalysis {
       long removedEntries,
       List<RuleSaving> perRule,
       List<RuleSaving> perPreset,
-      List<KeptPath> keptByCheck) {}
+      List<KeptPath> keptByCheck,
+      List<String> notes) {}
 
   /**
    * Savings of one rule or preset.

@@ -56,17 +56,25 @@ public final class JsonReport {
     ArrayNode bulk = root.putArray("knownBulk");
     for (ImageAnalysis.BulkItem b : a.knownBulk()) {
       ObjectNode o = bulk.addObject();
-      o.put("category", b.category());
-      o.put("description", b.description());
+      o.put("source", b.source());
       o.put("bytes", b.bytes());
       o.put("files", b.files());
+      o.put("description", b.description());
+      o.put("action", b.action());
+      o.put("preset", b.preset());
+      o.put("selected", b.selected());
+      o.put("why", b.why());
       sized(o.putArray("paths"), b.paths(), false);
-      if (b.handledBy() == null) {
-        o.putNull("handledBy");
-      } else {
-        ArrayNode h = o.putArray("handledBy");
-        b.handledBy().forEach(h::add);
-      }
+    }
+    ArrayNode presets = root.putArray("presets");
+    for (ImageAnalysis.PresetEstimate p : a.presetEstimates()) {
+      ObjectNode o = presets.addObject();
+      o.put("preset", p.preset());
+      o.put("group", p.group());
+      o.put("selected", p.selected());
+      o.put("bytes", p.bytes());
+      o.put("entries", p.entries());
+      o.put("note", p.note());
     }
     ObjectNode d = root.putObject("duplicates");
     d.put("searched", a.duplicatesSearched());
@@ -108,6 +116,8 @@ public final class JsonReport {
       for (ImageAnalysis.KeptPath k : s.keptByCheck()) {
         kept.addObject().put("path", k.path()).put("reason", k.reason());
       }
+      ArrayNode notes = so.putArray("notes");
+      s.notes().forEach(notes::add);
     }
     return root;
   }

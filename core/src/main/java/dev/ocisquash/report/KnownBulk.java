@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Recognises well-known kinds of bulk by path. Categories are tried in {@link #CATEGORIES} order. */
+/**
+ * Recognises well-known kinds of bulk by path, for the rows no preset removes, and says in words what the strip
+ * presets' globs match. Categories are tried in {@link #CATEGORIES} order.
+ */
 final class KnownBulk {
   /** Category ids, most specific first; the first that matches a file colours it. */
   static final List<String> CATEGORIES =
@@ -45,23 +48,84 @@ final class KnownBulk {
       case "jdk-src-zip":
         return "JDK source archive (src.zip)";
       case "pycache":
-        return "Python bytecode caches (__pycache__, *.pyc)";
+        return "Python bytecode caches";
       case "tests":
-        return "test directories (tests/, test/)";
+        return "test directories";
       case "polars-runtime":
-        return "polars runtime variants (_polars_runtime_*)";
+        return "polars runtime variants";
       case "cross-toolchain":
-        return "conda cross toolchain (*-conda-linux-gnu)";
+        return "conda cross toolchain";
       case "conda-pkgs":
-        return "conda package cache (pkgs/)";
+        return "conda package cache";
       case "bundled-jdk":
-        return "bundled JDK/JRE (*/jre, */lib/modules)";
+        return "JDK/JRE runtime";
       case "apt-lists":
-        return "apt package lists (var/lib/apt/lists)";
+        return "apt package lists";
       case "docs":
-        return "documentation (usr/share/doc, man, info)";
+        return "documentation";
       default:
         return category;
+    }
+  }
+
+  /** What the files a preset glob matches are, in a few words; null for a glob not described here. */
+  static String describeGlob(String glob) {
+    if (glob.endsWith("/jmods")) {
+      return "JDK jmods (read by jlink only)";
+    }
+    switch (glob) {
+      case "/var/lib/apt/lists/*":
+        return "apt package lists";
+      case "/var/cache/apt/*.bin":
+        return "apt package cache index";
+      case "/var/cache/apt/archives/*.deb":
+        return "downloaded .deb packages";
+      case "/var/cache/apk/*":
+        return "apk package cache";
+      case "/var/cache/{dnf,yum}":
+        return "dnf/yum package cache";
+      case "**/.cache/pip":
+        return "pip download cache";
+      case "**/.npm/_cacache":
+        return "npm cache";
+      case "**/.cache/yarn":
+      case "/usr/local/share/.cache/yarn":
+        return "yarn cache";
+      case "**/.cache/go-build":
+        return "Go build cache";
+      case "<conda-root>/pkgs":
+        return "conda package cache";
+      case "**/share/doc":
+        return "package documentation";
+      case "**/share/man":
+        return "man pages";
+      case "**/share/info":
+        return "info pages";
+      case "**/share/gtk-doc":
+        return "GTK API documentation";
+      case "<conda-root>/include":
+      case "/usr/include":
+      case "/usr/local/include":
+        return "C/C++ headers";
+      case "<conda-root>/*-conda-linux-gnu":
+        return "conda cross-compiler sysroot";
+      case "**/lib/src.zip":
+        return "JDK source archive";
+      case "**/__pycache__":
+        return "Python bytecode caches";
+      case "**/*.pyc":
+        return "Python bytecode files";
+      case "**/site-packages/*/tests":
+      case "**/site-packages/*/test":
+        return "test suites inside Python packages";
+      case "**/*.a":
+        return "static libraries";
+      case "**/*.la":
+        return "libtool archives";
+      case "**/share/locale/*":
+        return "translations (non-English)";
+      default:
+        return null;
     }
   }
 

@@ -11,79 +11,98 @@ import dev.ocisquash.strip.Stripper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The bridge between the analysis and the strip package: plans strip rules on the final tree through {@link
- * ImageFileTree} and {@link Stripper#plan}, changing nothing.
+ * ImageFileTree} and {@link Stripper#plan}, changing nothing. Besides the rules given it plans, for every preset
+ * that was not given, the rules given plus that preset, so the report can say what each would add.
  */
 final class StripSupport {
+  /** The CPU level simd-variants is estimated at when no level is given (the one that removes the most). */
+  static final String ASSUMED_CPU_LEVEL = "x86-64-v2";
+
   private StripSupport() {}
+
+  /**
+   * The plan of the rules given plus one preset that was not given.
+   *
+   * @param name the preset added ({@code safe} for the umbrella)
+   * @param group {@code umbrella} for safe, {@code opt-in} otherwise
+   * @param result the plan
+   * @param note how the estimate was made when that needs saying, or null
+   */
+  record Candidate(String name, String group, StripResult result, String note) {}
 
   /** What the strip package says about the final tree. */
   static final class Result {
-    /** The estimate for the rules asked for, or null when none were. */
+    /** The estimate for the rules given, or null when none were. */
     final ImageAnalysis.StripEstimate estimate;
-    /** For every preset, the paths (relative, no leading slash) it removes on its own; for "handled by". */
-    final Map<String, Set<String>> removedByPreset;
-    /** Paths the requested rules remove together, or null when none were asked for. */
+    /** The plan of the rules given, or null when none were. */
+    final StripResult base;
+    /** Paths (relative, no leading slash) the rules given remove, or null when none were given. */
     final Set<String> removed;
+    /** One plan per preset not given, in {@link Presets#all()} order, safe first. */
+    final List<Candidate> candidates;
 
-    Result(ImageAnalysis.StripEstimate estimate, Map<String, Set<String>> removedByPreset, Set<String> removed) {
+    Result(ImageAnalysis.StripEstimate estimate, StripResult base, Set<String> removed, List<Candidate> candidates) {
       this.estimate = estimate;
-      this.removedByPreset = removedByPreset;
+      this.base = base;
       this.removed = removed;
+      this.candidates = List.copyOf(candidates);
     }
   }
 
   /**
-   * Plans stripping on the final tree: each preset on its own, then the requested rules together.
+   * Plans the rules given, each preset given on its own, and the rules given plus each preset not given.
    *
-   * @throws IllegalArgumentException for an unknown preset or malformed glob
+   * @throws IllegalArgumentException for an unknown preset, a malformed glob or CPU level
    */
-  static Result estimate(
-      SourceImage image, FlattenedImage flat, List<String> presets, List<String> removes, List<String> keeps)
-      throws IOException {
+  static Result estimate(SourceImage image, FlattenedImage flat, AnalyzeOptions o) throws IOException {
     ImageFileTree tree = new ImageFileTree(image, flat);
-    Map<String, Set<String>> byPreset = new LinkedHashMap<>();
-    Map<String, StripReport> presetReports = new LinkedHashMap<>();
+    List<String> given = o.presets();
+    StripRules rules = rules(o, null, o.cpuLevel());
+    List<Candidate> candidates = new ArrayList<>();
+    boolean allSafeGiven = true;
     for (Preset p : Presets.all()) {
-      StripResult r;
-      try {
-        r = Stripper.plan(tree, StripRules.builder().preset(p.name()).build());
-      } catch (IllegalArgumentException e) {
-        continue; // a preset that needs more options (e.g. a CPU level) on its own
+      allSafeGiven &= p.optIn() || given.contains(p.name());
+    }
+    if (!given.contains(Presets.SAFE) && !allSafeGiven) {
+      candidates.add(new Candidate(Presets.SAFE, "umbrella", plan(tree, rules(o, Presets.SAFE, o.cpuLevel())), null));
+    }
+    for (Preset p : Presets.all()) {
+      if (!p.optIn() || given.contains(p.name())) {
+        continue;
       }
-      byPreset.put(p.name(), relative(r.removedPaths()));
-      presetReports.put(p.name(), r.report());
+      String level = o.cpuLevel();
+      String note = null;
+      if (level == null && p.name().equals("simd-variants")) {
+        level = ASSUMED_CPU_LEVEL;
+        note = "assuming --cpu-level " + ASSUMED_CPU_LEVEL;
+      }
+      candidates.add(new Candidate(p.name(), "opt-in", plan(tree, rules(o, p.name(), level)), note));
     }
-    if (presets.isEmpty() && removes.isEmpty()) {
-      return new Result(null, byPreset, null);
+    if (rules.isEmpty()) {
+      return new Result(null, null, null, candidates);
     }
-    StripRules.Builder b = StripRules.builder();
-    presets.forEach(b::preset);
-    removes.forEach(b::remove);
-    keeps.forEach(b::keep);
-    StripResult all = Stripper.plan(tree, b.build());
+    StripResult all = plan(tree, rules);
     StripReport rep = all.report();
-    List<String> rules = new ArrayList<>(presets);
-    removes.forEach(g -> rules.add("remove:" + g));
+    List<String> ruleNames = new ArrayList<>(given);
+    o.removes().forEach(g -> ruleNames.add("remove:" + g));
     List<ImageAnalysis.RuleSaving> perRule = new ArrayList<>();
     for (Map.Entry<String, StripReport.Totals> t : rep.getRuleTotals().entrySet()) {
       perRule.add(new ImageAnalysis.RuleSaving(t.getKey(), t.getValue().getBytes(), t.getValue().getEntries()));
     }
     List<ImageAnalysis.RuleSaving> perPreset = new ArrayList<>();
-    for (String p : presets) {
-      StripReport pr = presetReports.get(p);
-      if (pr == null && Presets.byName(p) == null) {
-        pr = Stripper.plan(tree, StripRules.builder().preset(p).build()).report(); // "safe"
+    for (String p : given) {
+      StripRules.Builder alone = StripRules.builder().preset(p);
+      if (o.cpuLevel() != null) {
+        alone.cpuLevel(o.cpuLevel());
       }
-      if (pr != null) {
-        perPreset.add(new ImageAnalysis.RuleSaving(p, pr.getBytesRemoved(), pr.getEntriesRemoved()));
-      }
+      StripReport pr = plan(tree, alone.build()).report();
+      perPreset.add(new ImageAnalysis.RuleSaving(p, pr.getBytesRemoved(), pr.getEntriesRemoved()));
     }
     List<ImageAnalysis.KeptPath> kept = new ArrayList<>();
     for (StripReport.Decision d : rep.getDecisions()) {
@@ -93,8 +112,27 @@ final class StripSupport {
     }
     ImageAnalysis.StripEstimate est =
         new ImageAnalysis.StripEstimate(
-            rules, rep.getBytesRemoved(), rep.getEntriesRemoved(), perRule, perPreset, kept);
-    return new Result(est, byPreset, relative(all.removedPaths()));
+            ruleNames, rep.getBytesRemoved(), rep.getEntriesRemoved(), perRule, perPreset, kept, rep.getNotes());
+    return new Result(est, all, relative(all.removedPaths()), candidates);
+  }
+
+  private static StripResult plan(ImageFileTree tree, StripRules rules) throws IOException {
+    return Stripper.plan(tree, rules);
+  }
+
+  /** The rules given, plus {@code extra} (a preset name) when not null, at CPU level {@code level}. */
+  private static StripRules rules(AnalyzeOptions o, String extra, String level) {
+    StripRules.Builder b = StripRules.builder();
+    o.presets().forEach(b::preset);
+    if (extra != null) {
+      b.preset(extra);
+    }
+    o.removes().forEach(b::remove);
+    o.keeps().forEach(b::keep);
+    if (level != null) {
+      b.cpuLevel(level);
+    }
+    return b.build();
   }
 
   private static Set<String> relative(Set<String> abs) {

@@ -1,7 +1,11 @@
 package dev.ocisquash.report;
 
+import dev.ocisquash.strip.Presets;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Renders an {@link ImageAnalysis} as aligned plain-text tables that read well at 100 columns. */
 public final class TextReport {
@@ -17,7 +21,7 @@ public final class TextReport {
    */
   public static String render(ImageAnalysis a, int top) {
     StringBuilder sb = new StringBuilder();
-    sb.append("IMAGE  ").append(cut(a.source(), WIDTH - 7)).append('\n');
+    sb.append("IMAGE  ").append(cutPath(a.source(), WIDTH - 7)).append('\n');
     sb.append(
         String.format(
             Locale.ROOT,
@@ -27,6 +31,8 @@ public final class TextReport {
             human(a.uncompressedBytes()),
             a.finalEntries(),
             a.finalFiles()));
+    headline(sb, a);
+    presets(sb, a);
 
     sb.append("\nLAYERS\n");
     String lf = "  %3s %10s %10s %8s %6s %10s %10s  %s%n";
@@ -91,27 +97,11 @@ public final class TextReport {
       if (!s.keptByCheck().isEmpty()) {
         sb.append("  kept by safety checks:\n");
         for (ImageAnalysis.KeptPath k : s.keptByCheck().subList(0, Math.min(top, s.keptByCheck().size()))) {
-          sb.append("    ").append(cut(k.path(), 60)).append("  ").append(cut(k.reason(), 34)).append('\n');
+          sb.append("    ").append(cutPath(k.path(), 60)).append("  ").append(cut(k.reason(), 34)).append('\n');
         }
       }
-    }
-
-    sb.append("\nKNOWN BULK\n");
-    if (a.knownBulk().isEmpty()) {
-      sb.append("  none found\n");
-    } else {
-      sb.append(String.format(Locale.ROOT, "  %-44s %10s %8s  %s%n", "WHAT", "SIZE", "FILES", "HANDLED BY"));
-      for (ImageAnalysis.BulkItem b : a.knownBulk()) {
-        String by =
-            b.handledBy() == null ? "unknown (no strip support)"
-                : b.handledBy().isEmpty() ? "no preset" : "preset " + String.join(", ", b.handledBy());
-        sb.append(String.format(Locale.ROOT, "  %-44s %10s %8d  %s%n", cut(b.description(), 44), human(b.bytes()),
-            b.files(), cut(by, 32)));
-        if (!b.paths().isEmpty()) {
-          ImageAnalysis.SizedPath p = b.paths().get(0);
-          sb.append(String.format(Locale.ROOT, "    e.g. %s%n", cut("/" + p.path() + " (" + human(p.bytes())
-              + (b.paths().size() > 1 ? ", +" + (b.paths().size() - 1) + " more" : "") + ")", 90)));
-        }
+      for (String n : s.notes()) {
+        sb.append("  note: ").append(cut(n, WIDTH - 8)).append('\n');
       }
     }
 
@@ -128,9 +118,9 @@ public final class TextReport {
         sb.append(String.format(Locale.ROOT, "  %10s %6s %10s  %s%n", "REPEATED", "COPIES", "SIZE", "PATHS"));
         for (ImageAnalysis.DuplicateGroup d : g.subList(0, Math.min(top, g.size()))) {
           sb.append(String.format(Locale.ROOT, "  %10s %6d %10s  %s%n", human(d.repeatedBytes()), d.paths().size(),
-              human(d.size()), cut("/" + d.paths().get(0), 68)));
+              human(d.size()), cutPath("/" + d.paths().get(0), 68)));
           for (String p : d.paths().subList(1, Math.min(4, d.paths().size()))) {
-            sb.append(String.format(Locale.ROOT, "  %30s%s%n", "", cut("/" + p, 68)));
+            sb.append(String.format(Locale.ROOT, "  %30s%s%n", "", cutPath("/" + p, 68)));
           }
           if (d.paths().size() > 4) {
             sb.append(String.format(Locale.ROOT, "  %30s(+%d more)%n", "", d.paths().size() - 4));
@@ -148,18 +138,149 @@ public final class TextReport {
       return;
     }
     sb.append(String.format(Locale.ROOT, "  %10s %8s  %s%n", "SIZE", files ? "LAYER" : "FILES", "PATH"));
-    for (ImageAnalysis.SizedPath p : rows) {
+    List<String> paths = cutPaths(rows.stream().map(p -> "/" + p.path()).toList(), WIDTH - 24);
+    for (int i = 0; i < rows.size(); i++) {
+      ImageAnalysis.SizedPath p = rows.get(i);
       sb.append(String.format(Locale.ROOT, "  %10s %8d  %s%n", human(p.bytes()), files ? p.layer() : p.files(),
-          cut("/" + p.path(), WIDTH - 24)));
+          paths.get(i)));
     }
   }
 
-  /** Shortens {@code s} to {@code max} characters, keeping the end (the interesting part of a path). */
+  /**
+   * The headline: what is eating the space, one row per source of bulk, largest first, as image-slimming pull
+   * requests show it. Columns are as wide as their content, within {@link #WIDTH}.
+   */
+  private static void headline(StringBuilder sb, ImageAnalysis a) {
+    sb.append("\nWHAT'S EATING THE SPACE");
+    List<ImageAnalysis.BulkItem> rows = a.knownBulk();
+    if (rows.isEmpty()) {
+      sb.append("\n  no known bulk found\n");
+      return;
+    }
+    sb.append(a.strip() == null ? "  (no strip rules given: presets show what each would remove)\n"
+        : "  (* = removed by the rules given)\n");
+    int src = 6;
+    int what = 10;
+    for (ImageAnalysis.BulkItem b : rows) {
+      src = Math.max(src, b.source().length());
+      what = Math.max(what, b.description().length());
+    }
+    src = Math.min(src, 34);
+    what = Math.min(what, 26);
+    int by = WIDTH - 2 - src - 1 - 10 - 2 - what - 2;
+    String f = "%s %-" + src + "s %10s  %-" + what + "s  %s";
+    sb.append(String.format(Locale.ROOT, f, " ", "SOURCE", "SIZE", "WHAT IT IS", "PRESET (OR KEEP: WHY)"))
+        .append('\n');
+    for (ImageAnalysis.BulkItem b : rows) {
+      // Words wrap within their column rather than being cut, so a reason is always readable in full.
+      List<String> whatLines = wrap(b.description(), what);
+      List<String> byLines = wrap(presetColumn(b), by);
+      for (int i = 0; i < Math.max(whatLines.size(), byLines.size()); i++) {
+        boolean first = i == 0;
+        sb.append(String.format(Locale.ROOT, f, first && b.selected() ? "*" : " ",
+            first ? cutPath(b.source(), src) : "", first ? human(b.bytes()) : "",
+            i < whatLines.size() ? whatLines.get(i) : "", i < byLines.size() ? byLines.get(i) : "").stripTrailing())
+            .append('\n');
+      }
+    }
+    if (a.strip() != null) {
+      sb.append(String.format(Locale.ROOT, "  the rules given remove %s; squashed + stripped %s, ~%s compressed%n",
+          human(a.strip().removedBytes()), human(a.estimates().strippedTarBytes()),
+          human(a.estimates().strippedCompressedBytes())));
+    }
+  }
+
+  /** Splits text into lines of at most {@code width} characters at blanks; a longer word is cut. */
+  static List<String> wrap(String text, int width) {
+    List<String> out = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String w : text.split(" ")) {
+      if (line.length() > 0 && line.length() + 1 + w.length() > width) {
+        out.add(line.toString());
+        line.setLength(0);
+      }
+      if (line.length() > 0) {
+        line.append(' ');
+      }
+      line.append(w);
+    }
+    out.add(line.toString());
+    out.replaceAll(l -> cut(l, width));
+    return out;
+  }
+
+  /** The last headline column: the preset that removes a row, or "keep: why", or "no preset". */
+  static String presetColumn(ImageAnalysis.BulkItem b) {
+    if (!b.action().equals(ImageAnalysis.REMOVE)) {
+      return b.why();
+    }
+    String g = BulkRows.groupOf(b.preset());
+    return b.preset() + (g.equals("opt-in") ? " (opt-in)" : "");
+  }
+
+  /** Every preset with its estimate: the ones given, then what each other one would add. */
+  private static void presets(StringBuilder sb, ImageAnalysis a) {
+    if (a.presetEstimates().isEmpty()) {
+      return;
+    }
+    sb.append("\nPRESETS  (given: what each removes; others: what adding it to the rules given removes)\n");
+    String f = "  %-26s %-8s %12s %9s  %s";
+    sb.append(String.format(Locale.ROOT, f, "PRESET", "GROUP", "BYTES", "ENTRIES", "").stripTrailing()).append('\n');
+    for (ImageAnalysis.PresetEstimate p : a.presetEstimates()) {
+      String name = p.group().equals(Presets.SAFE) && !p.selected() ? "  " + p.preset() : p.preset();
+      String size = (p.selected() ? "" : "+") + human(p.bytes());
+      String note = p.selected() ? "given" : "--preset " + p.preset();
+      if (p.note() != null) {
+        note += ", " + p.note();
+      }
+      List<String> lines = wrap(note, 38);
+      sb.append(String.format(Locale.ROOT, f, cut(name, 26), p.group(), size, p.entries(), lines.get(0)))
+          .append('\n');
+      for (String l : lines.subList(1, lines.size())) {
+        sb.append(String.format(Locale.ROOT, f, "", "", "", "", l)).append('\n');
+      }
+    }
+  }
+
+  /** Shortens {@code s} to {@code max} characters, keeping the start. */
   static String cut(String s, int max) {
     if (s.length() <= max) {
       return s;
     }
-    return "…" + s.substring(s.length() - (max - 1));
+    return s.substring(0, Math.max(0, max - 1)) + "…";
+  }
+
+  /**
+   * Shortens a path to {@code max} characters by cutting its middle, so the top directories and the file name
+   * both stay.
+   */
+  static String cutPath(String s, int max) {
+    if (s.length() <= max) {
+      return s;
+    }
+    int tail = (max - 1) / 2 + (max - 1) % 2;
+    int head = max - 1 - tail;
+    return s.substring(0, head) + "…" + s.substring(s.length() - tail);
+  }
+
+  /**
+   * {@link #cutPath} for a column of paths: a path whose shortened form would collide with another's is shown in
+   * full, so distinct paths always read as distinct.
+   */
+  static List<String> cutPaths(List<String> paths, int max) {
+    Map<String, Integer> seen = new HashMap<>();
+    List<String> out = new ArrayList<>();
+    for (String p : paths) {
+      String c = cutPath(p, max);
+      seen.merge(c, 1, Integer::sum);
+      out.add(c);
+    }
+    for (int i = 0; i < out.size(); i++) {
+      if (seen.get(out.get(i)) > 1) {
+        out.set(i, paths.get(i));
+      }
+    }
+    return out;
   }
 
   /** A human size with binary units: {@code 512 B}, {@code 1.5 KiB}, {@code 3.2 GiB}. */

@@ -158,7 +158,9 @@ class AnalyzerTest {
     assertEquals(3, a.layers().size());
     assertEquals("bin/busybox", a.largestFiles(1).get(0).path());
     assertTrue(a.largestFiles(100).size() <= 5);
-    assertTrue(a.knownBulk().stream().anyMatch(b -> b.category().equals("docs")));
+    // No preset given: safe's docs member still shows what it would remove.
+    assertTrue(a.knownBulk().stream().anyMatch(b -> "docs".equals(b.preset()) && !b.selected()), a.knownBulk()
+        .toString());
     assertTrue(a.layers().get(0).createdBy().contains("busybox"), a.layers().get(0).createdBy());
     // The squashed layer, as the squasher really writes it, matches the computed tar size.
     Path out = fx.resolve("busybox-squashed.tar");
@@ -176,7 +178,7 @@ class AnalyzerTest {
       assertTrue(g.paths().size() >= 2);
     }
     JsonNode j = JsonReport.toJson(a);
-    assertEquals(1, j.path("schemaVersion").asInt());
+    assertEquals(2, j.path("schemaVersion").asInt());
     assertEquals(a.wastedBytes(), j.path("totals").path("wastedBytes").asLong());
     assertFalse(TextReport.render(a, 5).lines().anyMatch(l -> l.length() > 100), TextReport.render(a, 5));
   }
@@ -224,8 +226,8 @@ class AnalyzerTest {
     assertTrue(a.estimates().strippedTarBytes() > 0
         && a.estimates().strippedTarBytes() < a.estimates().squashedTarBytes());
     ImageAnalysis.BulkItem docs =
-        a.knownBulk().stream().filter(b -> b.category().equals("docs")).findFirst().orElseThrow();
-    assertTrue(docs.handledBy().contains("docs"), docs.toString());
+        a.knownBulk().stream().filter(b -> "docs".equals(b.preset())).findFirst().orElseThrow();
+    assertTrue(docs.selected() && docs.action().equals(ImageAnalysis.REMOVE), docs.toString());
     ImageAnalysis none = Analyzer.analyze(testdata().resolve("sample/busybox-sample.tar"), AnalyzeOptions.defaults());
     assertEquals(null, none.strip());
     assertEquals(-1, none.estimates().strippedTarBytes());
