@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,7 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  @Tag("integration") // headless Chromium
   void htmlRendersInHeadlessChromium() throws Exception {
     Path html = tmp.resolve("report.html");
     assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--html", html.toString(), "--duplicates",

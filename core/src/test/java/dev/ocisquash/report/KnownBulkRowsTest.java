@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * compiler, python byte-code and a JDK. Every row a preset removes must add up, per preset, to that preset's
  * estimate, to the byte; what an opt-in preset "adds" must equal what the analysis with it given removes more.
  */
+@Tag("integration") // a fixture built with umoci
 class KnownBulkRowsTest {
   @TempDir static Path dir;
   static Path layout;
