@@ -217,6 +217,43 @@ class LibdeflateGzipTest {
   }
 
   @Test
+  void alreadyCompressedMembersAreStoredAndTheRestCompressed() throws Exception {
+    byte[] in = new byte[3 * M + 5];
+    byte[] rnd = random(2 * M, 11);
+    System.arraycopy(rnd, 0, in, 0, 2 * M);
+    byte[] txt = text(M + 5, 12);
+    System.arraycopy(txt, 0, in, 2 * M, M + 5);
+    byte[] gz = ld(in, 2, 65536);
+    int stored = 10 + LibdeflateMemberCompressor.storedSize(M) + 8;
+    assertEquals(0, gz[10], "first block of member 0: not final, stored");
+    assertEquals(0, gz[stored + 10], "first block of member 1: not final, stored");
+    assertTrue(gz.length - 2 * stored < M / 2, "the text members are compressed: " + (gz.length - 2 * stored));
+    List<byte[]> parts = members(gz);
+    assertEquals(4, parts.size());
+    assertArrayEquals(in, gunzip(gz));
+  }
+
+  @Test
+  void incompressibleIsJudgedByTheByteSpreadOfTheWholeMember() {
+    assertTrue(LibdeflateMemberCompressor.looksIncompressible(random(M, 1), M));
+    assertFalse(LibdeflateMemberCompressor.looksIncompressible(random(M, 1), 60_000), "too short to judge");
+    assertFalse(LibdeflateMemberCompressor.looksIncompressible(text(M, 2), M));
+    assertFalse(LibdeflateMemberCompressor.looksIncompressible(mixed(M, 3), M));
+    // Records with one constant byte in four: a sample stride of 4 would see only the random lanes.
+    byte[] records = random(M, 4);
+    for (int i = 0; i < M; i += 4) {
+      records[i] = 0;
+    }
+    assertFalse(LibdeflateMemberCompressor.looksIncompressible(records, M));
+    // Random bytes from half the alphabet: deflate's Huffman coding saves an eighth.
+    byte[] halfAlphabet = random(M, 5);
+    for (int i = 0; i < M; i++) {
+      halfAlphabet[i] &= 0x7f;
+    }
+    assertFalse(LibdeflateMemberCompressor.looksIncompressible(halfAlphabet, M));
+  }
+
+  @Test
   void gzipToolAcceptsOutput(@TempDir Path dir) throws Exception {
     byte[] in = mixed(2 * M + 4321, 6);
     Path gz = dir.resolve("x.gz");
