@@ -81,7 +81,7 @@ public final class Compressors {
   /**
    * Which gzip encoder {@link #gzip(OutputStream, int, int)} uses at the default level and at level 1, and which
    * decoder {@link Decompressors} reads gzip with, for {@code --version}; e.g. "gzip: libdeflate (libdeflate.so.0)
-   * level 6, independent members of 1 MiB; level 1: ISA-L 2.30 (libisal.so.2.0.30), pigz-style parallel blocks of
+   * level 6 at libdeflate level 4, independent gzip members of 1 MiB; level 1: ISA-L 2.30 (libisal.so.2.0.30), pigz-style parallel blocks of
    * 128 KiB with 32 KiB dictionary; gunzip: ISA-L 2.30 (libisal.so.2.0.30)". Why a native library is not used is
    * said by {@link #missingNativeCodecs()}, one line each.
    */
@@ -110,7 +110,11 @@ public final class Compressors {
 
   private static String layout(GzipEncoder resolved, int level) {
     if (resolved == GzipEncoder.LIBDEFLATE) {
-      return ", independent gzip members of " + (ParallelGzipOutputStream.MEMBER_SIZE >> 20) + " MiB";
+      return " at libdeflate level "
+          + LibdeflateMemberCompressor.libdeflateLevel(level)
+          + ", independent gzip members of "
+          + (ParallelGzipOutputStream.MEMBER_SIZE >> 20)
+          + " MiB";
     }
     String isal =
         resolved == GzipEncoder.ISAL ? " at ISA-L level " + IsalBlockCompressor.isalLevel(level) : "";

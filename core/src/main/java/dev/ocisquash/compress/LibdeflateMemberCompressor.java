@@ -35,16 +35,30 @@ final class LibdeflateMemberCompressor implements BlockCompressor {
 
   /**
    * @param lib a loaded library
-   * @param level gzip level 1..9 (or -1 for 6), used as libdeflate's level of the same number
+   * @param gzipLevel gzip level 1..9, or -1 for 6; see {@link #libdeflateLevel} for the level libdeflate runs at
    */
-  LibdeflateMemberCompressor(LibdeflateLibrary lib, int level) {
-    int l = level < 0 ? 6 : level;
+  LibdeflateMemberCompressor(LibdeflateLibrary lib, int gzipLevel) {
+    int l = gzipLevel < 0 ? 6 : gzipLevel;
     if (l < 1 || l > 9) {
-      throw new IllegalArgumentException("libdeflate level must be 1..9 here: " + level);
+      throw new IllegalArgumentException("gzip level must be 1..9 here: " + gzipLevel);
     }
     this.lib = lib;
-    this.level = l;
+    this.level = libdeflateLevel(l);
     this.xfl = ParallelGzipOutputStream.xfl(l);
+  }
+
+  /**
+   * The libdeflate level for a gzip level: 1..4 as asked, 5 and 6 (and -1, the default) → 4, 7..9 as asked.
+   *
+   * <p>Why (measurements in benchmarks/README.md, section 2d): the default level asks for zlib -6-class size, and
+   * libdeflate reaches it at its level 4: on the realistic Debian image's 1.6 GB squashed tar, 870.5 MB against
+   * 891 MB for buildah's squash (0.977×), where level 6 gives 860.8 MB (0.967×) for 25 % more CPU time (18.8
+   * against 15.0 CPU-seconds for the whole squash), which would take a 2-core run below 5× buildah's speed. Levels
+   * 7..9 ask for the smallest output and get libdeflate's slower levels of the same number.
+   */
+  static int libdeflateLevel(int gzipLevel) {
+    int l = gzipLevel < 0 ? 6 : gzipLevel;
+    return l <= 6 ? Math.min(l, 4) : l;
   }
 
   @Override

@@ -189,8 +189,19 @@ class LibdeflateGzipTest {
     assertEquals(2, gzip(in, 9, 1, M, GzipEncoder.LIBDEFLATE)[8]);
   }
 
+  @Test
+  void levelMapping() {
+    assertEquals(1, LibdeflateMemberCompressor.libdeflateLevel(1));
+    assertEquals(3, LibdeflateMemberCompressor.libdeflateLevel(3));
+    assertEquals(4, LibdeflateMemberCompressor.libdeflateLevel(4));
+    assertEquals(4, LibdeflateMemberCompressor.libdeflateLevel(6));
+    assertEquals(4, LibdeflateMemberCompressor.libdeflateLevel(-1));
+    assertEquals(7, LibdeflateMemberCompressor.libdeflateLevel(7));
+    assertEquals(9, LibdeflateMemberCompressor.libdeflateLevel(9));
+  }
+
   /**
-   * Pins libdeflate's bytes at gzip levels 1, 6 and 9 for libdeflate 1.14 (Debian 12's libdeflate0), so that CI on
+   * Pins libdeflate's bytes at gzip levels 1, 6 and 9 (libdeflate 1, 4 and 9) for libdeflate 1.14 (Debian 12's libdeflate0), so that CI on
    * another CPU confirms that the output does not depend on the CPU, and a libdeflate release that changes the
    * output (which would change image digests) is noticed rather than shipped silently.
    */
@@ -204,16 +215,20 @@ class LibdeflateGzipTest {
   }
 
   private static final String GOLDEN_LEVEL1 = "911209cc374cbd7bb84116d4baec1dbc8789e34b5757adebd60760d27b642cc4";
-  private static final String GOLDEN_LEVEL6 = "56035df45756f1130f6681a4cd374d5221ea0c7dda1c55145e53fde91dbb7770";
+  private static final String GOLDEN_LEVEL6 = "1b515c14c935bc243061bf4c956f52fc850d95b80b13b77e5fb3cd3eb2b40f96";
   private static final String GOLDEN_LEVEL9 = "28d95d808dcc5cc18edc3647306731746771420db8e2a5e28d62bdb041617be2";
 
   @Test
-  void smallerThanChainedZlibAtTheDefaultLevel() throws IOException {
-    // Text-like data, as most of a layer is: libdeflate's better parsing must outweigh the members' lost history.
+  void zlibClassSizeAtTheDefaultLevel() throws IOException {
+    // Text-like data, as much of a layer is: libdeflate level 4 in 1 MiB members stays within 2 % of chained
+    // zlib -6 and below ISA-L, the members' lost history included. (On real layers it is smaller than Go's
+    // gzip, which buildah and docker write; benchmarks/README.md, section 2d.)
     byte[] in = text(4 * M, 5);
-    int ld = ld(in, 2, M).length;
-    int zlib = gzip(in, 6, 2, M, GzipEncoder.ZLIB).length;
-    assertTrue(ld <= zlib, "libdeflate " + ld + " > zlib " + zlib);
+    long ld = ld(in, 2, M).length;
+    long zlib = gzip(in, 6, 2, M, GzipEncoder.ZLIB).length;
+    long isal = gzip(in, 6, 2, M, GzipEncoder.ISAL).length;
+    assertTrue(ld * 100 <= zlib * 102, "libdeflate " + ld + " against zlib " + zlib);
+    assertTrue(ld < isal, "libdeflate " + ld + " against ISA-L " + isal);
   }
 
   @Test
@@ -282,7 +297,8 @@ class LibdeflateGzipTest {
   @Test
   void describeNamesLibdeflateAndNothingIsMissing() {
     String d = Compressors.describe();
-    assertTrue(d.startsWith("gzip: libdeflate (libdeflate.so.0) level 6, independent gzip members of 1 MiB"), d);
+    assertTrue(d.startsWith(
+            "gzip: libdeflate (libdeflate.so.0) level 6 at libdeflate level 4, independent gzip members of 1 MiB"), d);
     assertTrue(d.contains("; level 1: ISA-L"), d);
     assertTrue(Compressors.gzipEncoderName().startsWith("libdeflate"), Compressors.gzipEncoderName());
     assertEquals(List.of(), Compressors.missingNativeCodecs());
