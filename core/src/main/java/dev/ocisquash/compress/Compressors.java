@@ -81,9 +81,10 @@ public final class Compressors {
   /**
    * Which gzip encoder {@link #gzip(OutputStream, int, int)} uses at the default level and at level 1, and which
    * decoder {@link Decompressors} reads gzip with, for {@code --version}; e.g. "gzip: libdeflate (libdeflate.so.0)
-   * level 6 at libdeflate level 4, independent gzip members of 1 MiB; level 1: ISA-L 2.30 (libisal.so.2.0.30), pigz-style parallel blocks of
-   * 128 KiB with 32 KiB dictionary; gunzip: ISA-L 2.30 (libisal.so.2.0.30)". Why a native library is not used is
-   * said by {@link #missingNativeCodecs()}, one line each.
+   * level 6 at libdeflate level 4, independent gzip members of 1 MiB; level 1: ISA-L 2.30 (libisal.so.2.0.30) at
+   * ISA-L level 1, pigz-style parallel blocks of 128 KiB with 32 KiB dictionary; gunzip: ISA-L 2.30
+   * (libisal.so.2.0.30)". Why a native library is not used is said by {@link #missingNativeCodecs()}, one line
+   * each.
    */
   public static String describe() {
     return describeEncoder() + "; gunzip: " + Decompressors.gzipDecoderName();
@@ -151,7 +152,11 @@ public final class Compressors {
     if (auto && !NativeCodec.LIBDEFLATE.usable()) {
       lines.add(
           NativeCodec.LIBDEFLATE.missingLine(
-              "gzip level " + DEFAULT_LEVEL + " is written by " + gzipEncoderName(encoder, DEFAULT_LEVEL) + " instead"));
+              "gzip level "
+                  + DEFAULT_LEVEL
+                  + " is written by "
+                  + gzipEncoderName(encoder, DEFAULT_LEVEL)
+                  + " instead"));
     }
     if (!NativeCodec.ISAL.usable()) {
       String instead = "gzip is read by the JDK's Inflater (about half the speed)";

@@ -17,8 +17,9 @@ public enum GzipEncoder {
   AUTO,
   /**
    * libdeflate through JNA, as independent gzip members of {@value ParallelGzipOutputStream#MEMBER_SIZE} bytes of
-   * input; opening a stream fails when the library cannot be loaded. At the default level it is smaller than zlib
-   * -6 at about three times its speed per core. The same bytes on every CPU for a given libdeflate version.
+   * input; opening a stream fails when the library cannot be loaded. At the default level (libdeflate level 4) its
+   * output is within 1 % of zlib -6's at about 3.5 times its speed per core. The same bytes on every CPU for a
+   * given libdeflate version.
    */
   LIBDEFLATE,
   /**

@@ -39,7 +39,7 @@ import java.util.zip.CRC32;
  *
  * <p>The {@link GzipEncoder} given to the constructor picks the implementation: the JDK's zlib {@code Deflater}
  * ({@link GzipEncoder#ZLIB}, what the constructors without an encoder use, so their bytes are unchanged),
- * libdeflate ({@link GzipEncoder#LIBDEFLATE}, about three times zlib's speed per core, smaller output) or Intel
+ * libdeflate ({@link GzipEncoder#LIBDEFLATE}, about 3.5 times zlib's speed per core, same size class) or Intel
  * ISA-L ({@link GzipEncoder#ISAL}, about ten times faster, output about 5 % larger), both through JNA; {@link
  * GzipEncoder#AUTO} resolves per level as that enum says. ISA-L has levels 0..3; gzip levels map as 1 → 1, 2..6
  * → 2, 7..9 → 3; libdeflate takes the gzip level as its own. Level 0 (store) is written by zlib with every

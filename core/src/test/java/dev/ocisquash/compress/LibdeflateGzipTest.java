@@ -201,8 +201,8 @@ class LibdeflateGzipTest {
   }
 
   /**
-   * Pins libdeflate's bytes at gzip levels 1, 6 and 9 (libdeflate 1, 4 and 9) for libdeflate 1.14 (Debian 12's libdeflate0), so that CI on
-   * another CPU confirms that the output does not depend on the CPU, and a libdeflate release that changes the
+   * Pins libdeflate's bytes at gzip levels 1, 6 and 9 (libdeflate 1, 4 and 9) for libdeflate 1.14 (Debian 12's
+   * libdeflate0), so that CI on another CPU confirms that the output does not depend on the CPU, and a libdeflate release that changes the
    * output (which would change image digests) is noticed rather than shipped silently.
    */
   @Test
