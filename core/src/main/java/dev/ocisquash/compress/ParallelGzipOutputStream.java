@@ -34,7 +34,8 @@ import java.util.zip.CRC32;
  *   <li>independent gzip members of {@value #MEMBER_SIZE} bytes of input (libdeflate, which has no preset
  *       dictionary): each block is a whole gzip member with that same header, and the output is their
  *       concatenation, which gzip readers (zlib's gzip tool, Go's {@code compress/gzip} in skopeo, podman,
- *       containerd and docker, the JDK's {@code GZIPInputStream}) read as one stream.
+ *       containerd and docker, {@link Decompressors}) read as one stream; the JDK's {@code GZIPInputStream} before
+ *       Java 23 does too, except on a stream whose {@code available()} returns 0 between members, such as a pipe.
  * </ul>
  *
  * <p>The {@link GzipEncoder} given to the constructor picks the implementation: the JDK's zlib {@code Deflater}
@@ -42,8 +43,8 @@ import java.util.zip.CRC32;
  * libdeflate ({@link GzipEncoder#LIBDEFLATE}, about 3.5 times zlib's speed per core, same size class) or Intel
  * ISA-L ({@link GzipEncoder#ISAL}, about ten times faster, output about 5 % larger), both through JNA; {@link
  * GzipEncoder#AUTO} resolves per level as that enum says. ISA-L has levels 0..3; gzip levels map as 1 → 1, 2..6
- * → 2, 7..9 → 3; libdeflate takes the gzip level as its own. Level 0 (store) is written by zlib with every
- * encoder. ISA-L picks SSE/AVX/AVX2/AVX-512 code at run time: at gzip levels 1..6 its output was the same on every
+ * → 2, 7..9 → 3; libdeflate runs gzip levels 1..4 and 7..9 as its own, 5 and 6 at its level 4. Level 0 (store)
+ * is written by zlib with every encoder. ISA-L picks SSE/AVX/AVX2/AVX-512 code at run time: at gzip levels 1..6 its output was the same on every
  * x86-64 path with SSE4.2, at 7..9 it differs between AVX2, AVX-512 and older CPUs. libdeflate's output does not
  * depend on the CPU. Native output is reproducible for the same library version; choose {@link GzipEncoder#ZLIB}
  * where identical bytes on any machine and library version matter.
