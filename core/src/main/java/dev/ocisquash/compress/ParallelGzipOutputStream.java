@@ -42,12 +42,12 @@ import java.util.zip.CRC32;
  * ({@link GzipEncoder#ZLIB}, what the constructors without an encoder use, so their bytes are unchanged),
  * libdeflate ({@link GzipEncoder#LIBDEFLATE}, about 3.5 times zlib's speed per core, same size class) or Intel
  * ISA-L ({@link GzipEncoder#ISAL}, about ten times faster, output about 5 % larger), both through JNA; {@link
- * GzipEncoder#AUTO} resolves per level as that enum says. ISA-L has levels 0..3; gzip levels map as 1 → 1,
- * 2..6 → 2, 7..9 → 3. libdeflate runs gzip levels 1..4 and 7..9 as its own, 5 and 6 at its level 4. Level 0
- * (store) is written by zlib with every encoder. ISA-L picks SSE/AVX/AVX2/AVX-512 code at run time: at gzip levels 1..6 its output was the same on every
- * x86-64 path with SSE4.2, at 7..9 it differs between AVX2, AVX-512 and older CPUs. libdeflate's output does not
- * depend on the CPU. Native output is reproducible for the same library version; choose {@link GzipEncoder#ZLIB}
- * where identical bytes on any machine and library version matter.
+ * GzipEncoder#AUTO} resolves per level as that enum says. ISA-L has levels 0..3; gzip levels map as 1 → 1, 2..6 → 2,
+ * 7..9 → 3. libdeflate runs gzip levels 1..4 and 7..9 as its own, 5 and 6 at its level 4. Level 0 (store) is written by
+ * zlib with every encoder. ISA-L picks SSE/AVX/AVX2/AVX-512 code at run time: at gzip levels 1..6 its output was the
+ * same on every x86-64 path with SSE4.2, at 7..9 it differs between AVX2, AVX-512 and older CPUs. libdeflate's output
+ * does not depend on the CPU. Native output is reproducible for the same library version; choose {@link
+ * GzipEncoder#ZLIB} where identical bytes on any machine and library version matter.
  *
  * <p>Memory is bounded: at most {@code 3 * threads} blocks are in flight; {@code write} blocks on the oldest one
  * when that many are queued. A failure in a worker is rethrown from the next {@code write}, {@code finish} or
