@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
  *
  * Prints encoder, threads, seconds, MB/s and output/input ratio. "parallel-gzip-isal-LN" is
  * ParallelGzipOutputStream with the ISA-L encoder, whose gzip levels 1 / 6 / 9 are ISA-L levels 1 / 2 / 3 (N);
- * it is skipped when libisal.so.2 does not load. libdeflate is called through JNA on
+ * it is skipped when libisal.so.2 does not load. "parallel-gzip-libdeflate" is the shipped libdeflate encoder (one
+ * gzip member per MiB); "libdeflate-jna-multimember" is the first experiment, which called libdeflate through JNA on
  * independent 128 KiB blocks, each its own gzip member (libdeflate has no dictionary or sync-flush API, and always
  * sets BFINAL on its last block), which is the only way to use it for a parallel, byte-aligned layout without
  * re-parsing its Huffman output.
@@ -86,6 +87,20 @@ public class GzipEncoders {
         }
       }
       if (ld != null) {
+        // The shipped encoder: ParallelGzipOutputStream with 1 MiB libdeflate members.
+        for (int level : new int[] {1, 4, 6}) {
+          for (int t : new int[] {1, 2}) {
+            final int lv = level;
+            final int th = t;
+            run(
+                "parallel-gzip-libdeflate",
+                level,
+                t,
+                in,
+                outDir,
+                o -> new ParallelGzipOutputStream(o, lv, th, null, GzipEncoder.LIBDEFLATE));
+          }
+        }
         for (int level : new int[] {1, 6}) {
           for (int t : new int[] {1, 2}) {
             libdeflate(ld, level, t, in, outDir);

@@ -72,9 +72,20 @@ class CliTest {
     assertFalse(java.util.Arrays.equals(Files.readAllBytes(isal), Files.readAllBytes(zlib)));
     Tools.check(60, "skopeo", "inspect", "docker-archive:" + isal);
     Tools.check(60, "skopeo", "inspect", "docker-archive:" + zlib);
+    // The default at the default level is libdeflate; at --gzip-level 1 it is ISA-L (both installed by CI).
+    Path ld = dir.resolve("ld.tar");
+    Run c = cli("squash", sample().toString(), "-o", ld.toString(), "--compression", "gzip");
+    assertEquals(0, c.exit, c.err);
+    assertTrue(c.out.contains("gzip layers by libdeflate (libdeflate.so.0),"), c.out);
+    assertFalse(c.out.contains("note     "), c.out);
+    Tools.check(60, "skopeo", "inspect", "docker-archive:" + ld);
+    Run fast = cli("squash", sample().toString(), "-o", dir.resolve("l1.tar").toString(), "--compression", "gzip",
+        "--gzip-level", "1");
+    assertEquals(0, fast.exit, fast.err);
+    assertTrue(fast.out.contains("gzip layers by ISA-L "), fast.out);
     Run bad = cli("squash", sample().toString(), "-o", dir.resolve("x.tar").toString(), "--gzip-encoder", "lz4");
     assertEquals(2, bad.exit);
-    assertTrue(bad.err.contains("--gzip-encoder must be auto, isal or zlib"), bad.err);
+    assertTrue(bad.err.contains("--gzip-encoder must be auto, libdeflate, isal or zlib"), bad.err);
     assertFalse(Files.exists(dir.resolve("x.tar")));
   }
 

@@ -120,6 +120,63 @@ class InteropTest {
   }
 
   /**
+   * The default gzip encoder (libdeflate) writes a layer as one gzip member per MiB of tar. umoci (unpack) and
+   * skopeo (copy, which verifies every digest) must read such a layer whole, and podman must load it; the tree
+   * comparison would notice a reader that stops after the first member.
+   */
+  @Test
+  void multiMemberGzipLayersAreReadWholeByUmociSkopeoAndPodman() throws Exception {
+    Path w = work.resolve("multi-member");
+    Files.createDirectories(w);
+    String script =
+        "set -e; cd " + w + "; umoci init --layout big; umoci new --image big:big;"
+            + " umoci unpack --image big:big bundle; mkdir bundle/rootfs/data; echo one > bundle/rootfs/data/one;"
+            + " umoci repack --refresh-bundle --image big:big bundle;"
+            + " python3 -c \"import random; r = random.Random(7);"
+            + " open('bundle/rootfs/data/text', 'w').write(''.join('line %d %s\\\\n' % (i, r.random())"
+            + " for i in range(120000)));"
+            + " open('bundle/rootfs/data/random', 'wb').write(r.randbytes(2 << 20))\";"
+            + " umoci repack --image big:big bundle; skopeo copy -q oci:big:big oci-archive:big.oci.tar";
+    Tools.check(300, "bash", "-c", script);
+    String in = w.resolve("big.oci.tar").toString();
+    for (String fmt : new String[] {"oci-dir", "oci", "docker"}) {
+      Path out = squashAndCompare("multi-member", "oci-archive", in, fmt, "--compression", "gzip");
+      if (fmt.equals("oci-dir")) {
+        Path layer;
+        try (Stream<Path> blobs = Files.list(out.resolve("blobs/sha256"))) {
+          layer = blobs.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+        }
+        int members = gzipMembers(Files.readAllBytes(layer));
+        assertTrue(members >= 4, "the squashed layer has " + members + " gzip members");
+      }
+    }
+  }
+
+  /** Counts the members of a gzip file (each inflated to its end, then the 8-byte trailer skipped). */
+  static int gzipMembers(byte[] gz) throws Exception {
+    int pos = 0;
+    int n = 0;
+    while (pos < gz.length) {
+      assertEquals(0x1f, gz[pos] & 0xff, "member header at " + pos);
+      java.util.zip.Inflater inf = new java.util.zip.Inflater(true);
+      try {
+        inf.setInput(gz, pos + 10, gz.length - pos - 10);
+        byte[] buf = new byte[1 << 16];
+        while (!inf.finished()) {
+          if (inf.inflate(buf) == 0 && inf.needsInput()) {
+            throw new AssertionError("truncated member at " + pos);
+          }
+        }
+        pos = gz.length - inf.getRemaining() + 8;
+        n++;
+      } finally {
+        inf.end();
+      }
+    }
+    return n;
+  }
+
+  /**
    * Our docker output uses the Docker 25+ layout (manifest.json beside index.json, oci-layout and blobs/sha256,
    * here with gzip and zstd blobs as the containerd store writes them). Reading it back and squashing again must
    * still give the original tree.

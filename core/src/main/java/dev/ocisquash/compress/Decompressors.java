@@ -90,7 +90,7 @@ public final class Decompressors {
         if (lib == null) {
           throw new IOException(
               "the ISA-L gzip decoder was requested but libisal.so.2 could not be used ("
-                  + IsalLibrary.unavailableReason()
+                  + NativeCodec.ISAL.shortReason()
                   + "); install it with `apt-get install libisal2` or choose the JDK decoder");
         }
         return lib;

@@ -17,26 +17,37 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 
 /**
- * A pigz-style parallel gzip writer whose output depends only on the input, the level and the encoder, never on the
- * thread count or on how callers split their writes.
+ * A parallel gzip writer whose output depends only on the input, the level and the encoder, never on the thread
+ * count or on how callers split their writes.
  *
- * <p>The input is cut into blocks of {@value #BLOCK_SIZE} bytes at fixed offsets. Each block is compressed by its
- * own raw deflater, primed with the preceding {@value #DICT_SIZE} bytes of input as a preset dictionary (so the
- * ratio stays within a fraction of a percent of single-stream zlib), and ended with a sync flush so that the next
- * block's bits start on a byte boundary; the last block is finished instead. The compressed blocks are written in
- * order as one ordinary gzip member with the same header as {@link DeterministicGzipOutputStream} (MTIME 0, no
- * name, OS 255) and a CRC32/ISIZE trailer over the whole input. Every gzip reader accepts the result; it is not
- * byte-identical to {@link DeterministicGzipOutputStream}'s output because of the sync-flush markers.
+ * <p>The input is cut into blocks at fixed offsets, and the blocks are compressed on worker threads in one of two
+ * layouts (see {@link BlockCompressor}), chosen by the encoder:
  *
- * <p>The blocks are compressed by the {@link GzipEncoder} given to the constructor: the JDK's zlib {@code Deflater}
- * ({@link GzipEncoder#ZLIB}, what the constructors without an encoder use, so their bytes are unchanged) or Intel
- * ISA-L through JNA ({@link GzipEncoder#ISAL}, about ten times faster per core, output about 5 % larger at the
- * default level). {@link GzipEncoder#AUTO} takes ISA-L when {@code libisal.so.2} loads and passes a self-test.
- * ISA-L has levels 0..3; gzip levels map as 1 → 1, 2..6 → 2, 7..9 → 3, and level 0 (store) is written by zlib
- * with either encoder. ISA-L picks SSE/AVX/AVX2/AVX-512 code at run time: at gzip levels 1..6 its output was the
- * same on every x86-64 path with SSE4.2, at 7..9 it differs between AVX2, AVX-512 and older CPUs. Its output is
- * reproducible for the same library version on the same CPU family; choose {@link GzipEncoder#ZLIB} where identical
- * bytes on any machine matter.
+ * <ul>
+ *   <li>pigz-style chained blocks of {@value #BLOCK_SIZE} bytes (ISA-L and the JDK's zlib): each block's raw
+ *       deflater is primed with the preceding {@value #DICT_SIZE} bytes of input as a preset dictionary (so the
+ *       ratio stays within a fraction of a percent of single-stream compression) and ended with a sync flush so
+ *       that the next block's bits start on a byte boundary; the last block is finished instead. The blocks are
+ *       written in order as one gzip member with the same header as {@link DeterministicGzipOutputStream} (MTIME 0,
+ *       no name, OS 255) and a CRC32/ISIZE trailer over the whole input. It is not byte-identical to {@link
+ *       DeterministicGzipOutputStream}'s output because of the sync-flush markers;
+ *   <li>independent gzip members of {@value #MEMBER_SIZE} bytes of input (libdeflate, which has no preset
+ *       dictionary): each block is a whole gzip member with that same header, and the output is their
+ *       concatenation, which gzip readers (zlib's gzip tool, Go's {@code compress/gzip} in skopeo, podman,
+ *       containerd and docker, {@link Decompressors}) read as one stream; the JDK's {@code GZIPInputStream} before
+ *       Java 23 does too, except on a stream whose {@code available()} returns 0 between members, such as a pipe.
+ * </ul>
+ *
+ * <p>The {@link GzipEncoder} given to the constructor picks the implementation: the JDK's zlib {@code Deflater}
+ * ({@link GzipEncoder#ZLIB}, what the constructors without an encoder use, so their bytes are unchanged),
+ * libdeflate ({@link GzipEncoder#LIBDEFLATE}, about 3.5 times zlib's speed per core, same size class) or Intel
+ * ISA-L ({@link GzipEncoder#ISAL}, about ten times faster, output about 5 % larger), both through JNA; {@link
+ * GzipEncoder#AUTO} resolves per level as that enum says. ISA-L has levels 0..3; gzip levels map as 1 → 1, 2..6 → 2,
+ * 7..9 → 3. libdeflate runs gzip levels 1..4 and 7..9 as its own, 5 and 6 at its level 4. Level 0 (store) is written by
+ * zlib with every encoder. ISA-L picks SSE/AVX/AVX2/AVX-512 code at run time: at gzip levels 1..6 its output was the
+ * same on every x86-64 path with SSE4.2, at 7..9 it differs between AVX2, AVX-512 and older CPUs. libdeflate's output
+ * does not depend on the CPU. Native output is reproducible for the same library version; choose {@link
+ * GzipEncoder#ZLIB} where identical bytes on any machine and library version matter.
  *
  * <p>Memory is bounded: at most {@code 3 * threads} blocks are in flight; {@code write} blocks on the oldest one
  * when that many are queued. A failure in a worker is rethrown from the next {@code write}, {@code finish} or
@@ -51,6 +62,12 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
   /** Bytes of preceding input given to each block's deflater: deflate's whole window. */
   public static final int DICT_SIZE = 32 * 1024;
 
+  /**
+   * Uncompressed bytes per independent gzip member (libdeflate): large enough that the members' lost history and
+   * headers cost about 0.1 % of size, small enough that two blocks per thread keep every core busy on small layers.
+   */
+  public static final int MEMBER_SIZE = 1024 * 1024;
+
   private static final int IN_FLIGHT_PER_THREAD = 3;
 
   private final int threads;
@@ -64,7 +81,9 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
   private final CRC32 crc = new CRC32();
   private long isize;
 
-  private byte[] block = new byte[BLOCK_SIZE];
+  private final int blockSize;
+  private final boolean members;
+  private byte[] block;
   private int blockCount;
   private byte[] dict; // last DICT_SIZE bytes of the previous block, or null for the first block
   private boolean finished;
@@ -116,12 +135,11 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
     if (level < -1 || level > 9) {
       throw new IllegalArgumentException("gzip level must be -1..9: " + level);
     }
-    this.encoder = resolve(Objects.requireNonNull(encoder, "encoder"));
-    // Level 0 asks for stored blocks: zlib's stored path is a copy, and ISA-L has no stored level.
-    this.compressor =
-        this.encoder == GzipEncoder.ISAL && level != 0
-            ? new IsalBlockCompressor(IsalLibrary.shared(), IsalBlockCompressor.isalLevel(level))
-            : new ZlibBlockCompressor(level);
+    this.encoder = resolve(Objects.requireNonNull(encoder, "encoder"), level);
+    this.compressor = compressorFor(this.encoder, level);
+    this.blockSize = compressor.blockSize();
+    this.members = compressor.independentMembers();
+    this.block = new byte[blockSize];
     this.threads = Math.max(1, threads);
     this.maxInFlight = IN_FLIGHT_PER_THREAD * this.threads;
     if (executor != null) {
@@ -134,9 +152,34 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
       this.executor = null;
       this.ownsExecutor = false;
     }
-    int xfl = level == 9 ? 2 : level == 1 ? 4 : 0; // RFC 1952: 2 = max compression, 4 = fastest
-    byte[] header = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, (byte) xfl, (byte) 0xff};
-    out.write(header);
+    if (!members) {
+      out.write(header(xfl(level)));
+    }
+  }
+
+  /** RFC 1952 XFL for a gzip level: 2 (maximum compression) for 9, 4 (fastest) for 1, else 0. */
+  static byte xfl(int level) {
+    return (byte) (level == 9 ? 2 : level == 1 ? 4 : 0);
+  }
+
+  /** The 10-byte gzip member header every encoder writes: deflate, no flags, MTIME 0, the given XFL, OS 255. */
+  static byte[] header(byte xfl) {
+    return new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, xfl, (byte) 0xff};
+  }
+
+  private static BlockCompressor compressorFor(GzipEncoder resolved, int level) {
+    // Level 0 asks for stored blocks: zlib's stored path is a copy, and the native encoders add nothing to it.
+    if (level == 0) {
+      return new ZlibBlockCompressor(level);
+    }
+    switch (resolved) {
+      case LIBDEFLATE:
+        return new LibdeflateMemberCompressor(LibdeflateLibrary.shared(), level);
+      case ISAL:
+        return new IsalBlockCompressor(IsalLibrary.shared(), IsalBlockCompressor.isalLevel(level));
+      default:
+        return new ZlibBlockCompressor(level);
+    }
   }
 
   /**
@@ -148,18 +191,20 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
     return Compressors.describe();
   }
 
-  /** The encoder actually used: {@link GzipEncoder#ISAL} or {@link GzipEncoder#ZLIB}, never {@code AUTO}. */
+  /** The encoder actually used: {@link GzipEncoder#LIBDEFLATE}, {@code ISAL} or {@code ZLIB}, never {@code AUTO}. */
   public GzipEncoder encoder() {
     return encoder;
   }
 
   /**
-   * Resolves {@code AUTO} to ISA-L when the process-wide library loaded and {@value GzipEncoder#PROPERTY} is not
-   * {@code zlib}, else to zlib.
+   * Resolves {@code AUTO} as {@link GzipEncoder#AUTO} says (by level, to the first usable native library, else
+   * zlib; to zlib whenever {@value GzipEncoder#PROPERTY} is {@code zlib}).
    *
-   * @throws IOException for {@code ISAL} without a usable library
+   * @param level gzip level -1..9
+   * @throws IOException for {@code LIBDEFLATE} or {@code ISAL} without a usable library; the message names the
+   *     Debian package to install
    */
-  static GzipEncoder resolve(GzipEncoder requested) throws IOException {
+  static GzipEncoder resolve(GzipEncoder requested, int level) throws IOException {
     switch (requested) {
       case ZLIB:
         return GzipEncoder.ZLIB;
@@ -168,17 +213,32 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
         if (GzipEncoder.fromSystemProperty() == GzipEncoder.ZLIB) {
           return GzipEncoder.ZLIB;
         }
-        return IsalLibrary.shared() != null ? GzipEncoder.ISAL : GzipEncoder.ZLIB;
-      case ISAL:
-        if (IsalLibrary.shared() == null) {
-          throw new IOException(
-              "the ISA-L gzip encoder was requested but libisal.so.2 could not be used ("
-                  + IsalLibrary.unavailableReason()
-                  + "); install it with `apt-get install libisal2`, point -D"
-                  + IsalLibrary.LIBRARY_PROPERTY
-                  + "=/path/to/libisal.so.2 at it, or choose the zlib encoder");
+        for (GzipEncoder e : GzipEncoder.autoOrder(level)) {
+          if (e == GzipEncoder.ZLIB || NativeCodec.of(e).usable()) {
+            return e;
+          }
         }
-        return GzipEncoder.ISAL;
+        throw new AssertionError("zlib ends every order");
+      case LIBDEFLATE:
+      case ISAL:
+        NativeCodec codec = NativeCodec.of(requested);
+        if (!codec.usable()) {
+          throw new IOException(
+              "the "
+                  + codec.displayName()
+                  + " gzip encoder was requested but "
+                  + codec.soname()
+                  + " could not be used ("
+                  + codec.shortReason()
+                  + "); install it with `apt-get install "
+                  + codec.debianPackage()
+                  + "`, point -D"
+                  + codec.libraryProperty()
+                  + "=/path/to/"
+                  + codec.soname()
+                  + " at it, or choose another encoder");
+        }
+        return requested;
       default:
         throw new AssertionError(requested);
     }
@@ -187,27 +247,32 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
   @Override
   public void write(int b) throws IOException {
     ensureOpen();
-    if (blockCount == BLOCK_SIZE) {
+    if (blockCount == blockSize) {
       submitBlock(false);
     }
     block[blockCount++] = (byte) b;
-    crc.update(b);
-    isize++;
+    if (!members) {
+      crc.update(b);
+      isize++;
+    }
   }
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     ensureOpen();
     Objects.checkFromIndexSize(off, len, b.length);
-    crc.update(b, off, len);
-    isize += len;
+    if (!members) {
+      // Members carry their own trailers, computed on the workers.
+      crc.update(b, off, len);
+      isize += len;
+    }
     while (len > 0) {
       // A full block is only sent once more input arrives, so the final block is never empty unless the
       // whole input is: boundaries then depend on the input length alone.
-      if (blockCount == BLOCK_SIZE) {
+      if (blockCount == blockSize) {
         submitBlock(false);
       }
-      int n = Math.min(len, BLOCK_SIZE - blockCount);
+      int n = Math.min(len, blockSize - blockCount);
       System.arraycopy(b, off, block, blockCount, n);
       blockCount += n;
       off += n;
@@ -216,8 +281,8 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
   }
 
   /**
-   * Compresses the last block, writes every pending block and the CRC32/ISIZE trailer; the target stays open.
-   * Idempotent.
+   * Compresses the last block, writes every pending block and (for chained blocks) the CRC32/ISIZE trailer; the
+   * target stays open. Idempotent.
    */
   public void finish() throws IOException {
     if (finished) {
@@ -231,12 +296,14 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
       while (!inFlight.isEmpty()) {
         writeOldest();
       }
-      long c = crc.getValue();
-      byte[] trailer = {
-        (byte) c, (byte) (c >>> 8), (byte) (c >>> 16), (byte) (c >>> 24),
-        (byte) isize, (byte) (isize >>> 8), (byte) (isize >>> 16), (byte) (isize >>> 24)
-      };
-      out.write(trailer);
+      if (!members) {
+        long c = crc.getValue();
+        byte[] trailer = {
+          (byte) c, (byte) (c >>> 8), (byte) (c >>> 16), (byte) (c >>> 24),
+          (byte) isize, (byte) (isize >>> 8), (byte) (isize >>> 16), (byte) (isize >>> 24)
+        };
+        out.write(trailer);
+      }
       finished = true;
     } catch (IOException | RuntimeException e) {
       fail(e);
@@ -292,15 +359,18 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
     byte[] blockDict = dict;
     // The next block's dictionary: the tail of this block. Blocks before the last are always full, so it is
     // always a whole window; copying it keeps this block's array free for reuse once its job is written.
+    // Independent members take no dictionary.
     if (!last) {
-      byte[] d = new byte[DICT_SIZE];
-      System.arraycopy(data, len - DICT_SIZE, d, 0, DICT_SIZE);
-      dict = d;
+      if (!members) {
+        byte[] d = new byte[DICT_SIZE];
+        System.arraycopy(data, len - DICT_SIZE, d, 0, DICT_SIZE);
+        dict = d;
+      }
       byte[] reused;
       synchronized (freeBlocks) {
         reused = freeBlocks.poll();
       }
-      block = reused != null ? reused : new byte[BLOCK_SIZE];
+      block = reused != null ? reused : new byte[blockSize];
       blockCount = 0;
     }
     try {

@@ -112,8 +112,8 @@ class IsalGzipTest {
       assertEquals(GzipEncoder.ISAL, g.encoder());
     }
     try (ParallelGzipOutputStream g =
-        new ParallelGzipOutputStream(new ByteArrayOutputStream(), 6, 1, null, GzipEncoder.AUTO)) {
-      assertEquals(GzipEncoder.ISAL, g.encoder(), "AUTO must pick ISA-L where it loads");
+        new ParallelGzipOutputStream(new ByteArrayOutputStream(), 1, 1, null, GzipEncoder.AUTO)) {
+      assertEquals(GzipEncoder.ISAL, g.encoder(), "AUTO must pick ISA-L for the speed level where it loads");
     }
     // ISA-L output differs from zlib's: proves the blocks did not silently go through the Deflater.
     byte[] in = mixed(3 * B, 1);
@@ -261,8 +261,14 @@ class IsalGzipTest {
 
   @Test
   void describeNamesIsal() {
-    assertTrue(Compressors.describe().contains("ISA-L"), Compressors.describe());
-    assertTrue(Compressors.gzipEncoderName().startsWith("ISA-L"), Compressors.gzipEncoderName());
+    assertTrue(Compressors.describe().contains("; level 1: ISA-L 2.30 (libisal.so.2.0.30) at ISA-L level 1,"),
+        Compressors.describe());
+    assertTrue(Compressors.describe().contains("; gunzip: ISA-L"), Compressors.describe());
+    assertTrue(
+        Compressors.gzipEncoderName(GzipEncoder.AUTO, 1).startsWith("ISA-L"),
+        Compressors.gzipEncoderName(GzipEncoder.AUTO, 1));
+    assertTrue(
+        Compressors.gzipEncoderName(GzipEncoder.ISAL).startsWith("ISA-L"), Compressors.gzipEncoderName(GzipEncoder.ISAL));
   }
 
   /** Runs {@link FallbackProbe} in a fresh JVM, where the process-wide library search happens anew. */
@@ -272,11 +278,15 @@ class IsalGzipTest {
 
   @Test
   void autoFallsBackToZlibWhenTheLibraryOverrideIsMissing() throws Exception {
-    String out = probe("-D" + IsalLibrary.LIBRARY_PROPERTY + "=/nonexistent/libisal.so.2");
+    // Without libdeflate too, or AUTO would take it: this is the no-native-library fallback.
+    String out =
+        probe(
+            "-D" + IsalLibrary.LIBRARY_PROPERTY + "=/nonexistent/libisal.so.2",
+            "-D" + LibdeflateLibrary.LIBRARY_PROPERTY + "=/nonexistent/libdeflate.so.0");
     assertTrue(out.contains("auto=ZLIB"), out);
     assertTrue(out.contains("roundtrip=true"), out);
     assertTrue(out.contains("gzip: JDK zlib Deflater"), out);
-    assertTrue(out.contains("/nonexistent/libisal.so.2"), out);
+    assertTrue(out.contains("ISA-L is missing (libisal.so.2 not found)"), out);
     // Forcing ISA-L then fails with a message that says what to install.
     assertTrue(out.contains("isal=IOException"), out);
     assertTrue(out.contains("libisal.so.2") && out.contains("apt-get install libisal2"), out);
@@ -288,13 +298,17 @@ class IsalGzipTest {
     assertTrue(out.contains("default=ZLIB"), out);
     assertTrue(out.contains("auto=ZLIB"), out);
     assertTrue(out.contains("isal=opened"), out); // an explicit ISAL request still gets ISA-L
-    assertTrue(out.contains("disabled by " + GzipEncoder.PROPERTY), out);
+    assertTrue(out.contains("native encoders disabled by " + GzipEncoder.PROPERTY), out);
   }
 
   @Test
   void libraryOverrideToTheRealFileLoadsIt() throws Exception {
     String file = IsalLibrary.shared().file();
-    String out = probe("-D" + IsalLibrary.LIBRARY_PROPERTY + "=" + file);
+    // libdeflate kept out, so that AUTO at the default level shows which ISA-L loaded.
+    String out =
+        probe(
+            "-D" + IsalLibrary.LIBRARY_PROPERTY + "=" + file,
+            "-D" + LibdeflateLibrary.LIBRARY_PROPERTY + "=/nonexistent/libdeflate.so.0");
     assertTrue(out.contains("auto=ISAL"), out);
   }
 
@@ -303,6 +317,7 @@ class IsalGzipTest {
     /** Prints describe(), the AUTO and default encoders, a round trip, and what forcing ISAL does. */
     public static void main(String[] args) throws Exception {
       System.out.println(Compressors.describe());
+      Compressors.missingNativeCodecs().forEach(System.out::println);
       byte[] in = mixed(2 * B + 17, 8);
       ByteArrayOutputStream bos = new ByteArrayOutputStream();
       try (ParallelGzipOutputStream g = new ParallelGzipOutputStream(bos, 6, 2, null, GzipEncoder.AUTO)) {
