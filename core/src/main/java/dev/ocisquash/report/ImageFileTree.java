@@ -21,7 +21,7 @@ import java.util.Map;
  * #WINDOW} bytes in memory (enough for ELF headers and shebang lines); a read outside the window reads the layer
  * again. Memory stays bounded; many opens of large layers cost time, not memory.
  */
-public final class ImageFileTree implements FileTree {
+final class ImageFileTree implements FileTree {
   /** Bytes of content held in memory per open file. */
   public static final int WINDOW = 64 * 1024;
 

@@ -17,7 +17,7 @@ import java.util.List;
  * every decompressed byte and every entry is counted against the {@link Limits}, so hostile input stops at the
  * limit with a one-line error whichever command reads it. What to do with each entry is the {@link Visitor}'s.
  */
-public final class LayerScan {
+final class LayerScan {
   private LayerScan() {}
 
   /** What a scan does with each layer and entry. */
