@@ -30,20 +30,27 @@ import picocli.CommandLine.Parameters;
     description = {
       "Flatten the layers of a saved image into one, exactly as a runtime would stack them.",
       "IN is a docker/podman save tar (optionally gzip/zstd compressed), an oci-archive tar or an OCI layout"
-          + " directory."
+          + " directory.",
+      "IN and OUT may also be images in a registry, written as skopeo writes them:"
+          + " docker://HOST[:PORT]/REPO[:TAG|@DIGEST]; a push sends only the blobs the registry lacks."
     })
 final class SquashCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "IN", description = "input image archive or OCI layout directory")
-  Path input;
+  @Parameters(
+      index = "0",
+      paramLabel = "IN",
+      description = "input image archive, OCI layout directory, or docker://HOST/REPO[:TAG|@DIGEST]")
+  String input;
 
   @Option(
       names = {"-o", "--output"},
       required = true,
       paramLabel = "OUT",
-      description = "output file (or directory for oci-dir); written atomically")
-  Path output;
+      description =
+          "output file (or directory for oci-dir), written atomically; or docker://HOST/REPO[:TAG], pushed by"
+              + " digest and then tagged")
+  String output;
 
   @Option(
       names = "--format",
@@ -149,11 +156,17 @@ final class SquashCommand implements Callable<Integer> {
 
   @Mixin ImageChoice image = new ImageChoice();
 
+  @Mixin RegistryFlags registry = new RegistryFlags();
+
   @Override
   public Integer call() throws Exception {
-    SquashOptions.Builder b =
-        SquashOptions.builder(input, output)
-            .selector(image.selector())
+    SquashOptions.Builder b;
+    try {
+      b = SquashOptions.builder(input, output).registry(registry.options());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    b.selector(image.selector())
             .gzipLevel(gzipLevel)
             .gzipEncoder(gzipEncoder())
             .zstdLevel(zstdLevel)

@@ -39,6 +39,14 @@ interface BlobStore extends Closeable {
     }
   }
 
+  /**
+   * Whether positional reads ({@link #read}) are cheap, so that content of uncompressed layers can be read again
+   * in place instead of being copied aside. False for a registry, where each would be a new request.
+   */
+  default boolean randomAccess() {
+    return true;
+  }
+
   /** The input as the user named it, for messages. */
   String display();
 }

@@ -3,6 +3,9 @@ package dev.ocisquash.archive;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.compress.Compression;
+import dev.ocisquash.registry.ImageRef;
+import dev.ocisquash.registry.RegistryClient;
+import dev.ocisquash.registry.RegistryOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -110,6 +113,30 @@ public final class ImageArchives {
           Files.deleteIfExists(temp);
           tempFiles.unregister(temp);
         }
+      }
+    }
+  }
+
+  /**
+   * Opens the image that {@code selector} picks from a registry: the manifest (or index) {@code ref} names is
+   * fetched, then read as an OCI layout holding it; layer blobs are streamed from the registry when read, never
+   * stored whole. {@code --platform} and {@code --ref} choose from an index as they do from a layout.
+   *
+   * @throws ImageException when the registry cannot be reached, the reference is missing, or the selection is
+   *     missing or ambiguous; the message names the registry, the repository and the step
+   */
+  public static SourceImage open(ImageRef ref, ImageSelector selector, RegistryOptions options) throws IOException {
+    RegistryClient client = RegistryClient.connect(ref, options);
+    RegistryBlobStore store = null;
+    boolean ok = false;
+    try {
+      store = RegistryBlobStore.open(client, ref);
+      ArchiveImage image = new OciReader(store).read(selector);
+      ok = true;
+      return image;
+    } finally {
+      if (!ok) {
+        client.close();
       }
     }
   }

@@ -64,14 +64,24 @@ public final class Squasher {
    */
   public static SquashResult squash(SquashOptions options) throws IOException {
     Path input = options.input();
-    Path output = options.output().toAbsolutePath();
-    ImageWriter.checkNotSameFile(input, output);
-    ImageWriter.checkDestination(output);
-    Path tempDir = options.tempDir() != null ? options.tempDir() : output.getParent();
+    Path output = options.output() == null ? null : options.output().toAbsolutePath();
+    if (input != null && output != null) {
+      ImageWriter.checkNotSameFile(input, output);
+    }
+    if (output != null) {
+      ImageWriter.checkDestination(output);
+    }
+    // A registry output has no directory beside it: spool files go to java.io.tmpdir unless --temp-dir says.
+    Path tempDir =
+        options.tempDir() != null ? options.tempDir()
+            : output != null ? output.getParent() : Path.of(System.getProperty("java.io.tmpdir"));
     // Hardening: limits count every decompressed byte and entry; temp files are registered for signal cleanup.
     TempFiles tempFiles = options.tempFiles() != null ? options.tempFiles() : new TempFiles();
     Limits.Meter meter = options.limits().newMeter();
-    try (SourceImage image = ImageArchives.open(input, options.selector(), options.limits(), tempFiles)) {
+    try (SourceImage image =
+        input != null
+            ? ImageArchives.open(input, options.selector(), options.limits(), tempFiles)
+            : ImageArchives.open(options.inputRef(), options.selector(), options.registry())) {
       List<SourceLayer> layers = image.layers();
       if (layers.isEmpty()) {
         throw new ImageException(ImageException.where(image.source(), null, null, "the image has no layers"));
@@ -90,7 +100,10 @@ public final class Squasher {
                 + layers.size()
                 + "); nothing would be merged. Give strip rules, or --allow-noop to rewrite it anyway");
       }
-      OutputFormat format = options.format() != null ? options.format() : OutputFormat.defaultFor(image.family());
+      // A registry takes an OCI manifest whatever the input was; --format applies to files only.
+      OutputFormat format =
+          output == null ? OutputFormat.OCI
+              : options.format() != null ? options.format() : OutputFormat.defaultFor(image.family());
       Compression compression =
           options.compression() != null ? options.compression() : image.predominantCompression();
 
@@ -101,7 +114,7 @@ public final class Squasher {
       long entriesRead = 0;
       Progress progress = options.progress();
       LayerStream next = null;
-      try (Spool spool = new Spool(tempDir, tempFiles, options.output().toString())) {
+      try (Spool spool = new Spool(tempDir, tempFiles, options.outputName())) {
         next = openAhead(image, layers.get(layers.size() - 1), meter);
         for (int i = layers.size() - 1; i >= 0; i--) {
           SourceLayer layer = layers.get(i);
@@ -120,7 +133,7 @@ public final class Squasher {
             // Decompression of the layer below starts now, on its own thread, and overlaps this layer's processing.
             next = i > 0 ? openAhead(image, layers.get(i - 1), meter) : null;
             TarReader reader = new TarReader(in, context);
-            boolean inPlace = layer.compression() == Compression.NONE;
+            boolean inPlace = layer.compression() == Compression.NONE && layer.readsInPlace();
             long ordinal = 0;
             long reported = 0;
             for (TarEntry e = reader.next(); e != null; e = reader.next(), ordinal++) {
@@ -180,7 +193,10 @@ public final class Squasher {
         WrittenImage written;
         int layersOut;
         // The new layer is written straight into the output (no temporary copy), after the kept layers.
-        try (ImageWriter.PendingImage out = ImageWriter.begin(output, format, 0L, tempFiles)) {
+        try (ImageWriter.PendingImage out =
+            output != null
+                ? ImageWriter.begin(output, format, 0L, tempFiles)
+                : ImageWriter.begin(options.outputRef(), options.registry())) {
           if (first > 0) {
             progress.stage("copy kept layers", -1);
             for (int i = 0; i < first; i++) {
@@ -232,7 +248,7 @@ public final class Squasher {
           layersOut = first + 1;
         }
         return new SquashResult(
-            sizeOf(input),
+            input != null ? sizeOf(input) : blobBytes(layers),
             written.bytesWritten(),
             layers.size(),
             layersOut,
@@ -281,6 +297,15 @@ public final class Squasher {
     Compression claimed =
         declared.contains("gzip") ? Compression.GZIP : declared.contains("zstd") ? Compression.ZSTD : Compression.NONE;
     return sameFamily && claimed == actual ? declared : familyType;
+  }
+
+  /** The size of an image in a registry: the sum of its layer blobs. */
+  private static long blobBytes(List<SourceLayer> layers) throws IOException {
+    long sum = 0;
+    for (SourceLayer l : layers) {
+      sum += l.blobSize();
+    }
+    return sum;
   }
 
   private static long sizeOf(Path p) throws IOException {

@@ -1,0 +1,192 @@
+package dev.ocisquash.archive;
+
+import dev.ocisquash.ImageException;
+import dev.ocisquash.model.Digest;
+import dev.ocisquash.registry.BlobUpload;
+import dev.ocisquash.registry.ImageRef;
+import dev.ocisquash.registry.RegistryClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Pushes an image to a registry as {@link ImageWriter} writes it. A blob the repository has already ({@code HEAD})
+ * is not sent; a kept layer read from the same registry is mounted from its repository; everything else is uploaded
+ * in chunks as it is produced. The manifest goes last, first by digest and only then under the tag, so a failed run
+ * never moves the tag: at worst it leaves untagged blobs, which the registry's garbage collection removes.
+ */
+final class RegistrySink extends OutputSink {
+  private final RegistryClient client;
+  private final ImageRef dest;
+  private final String repo;
+  private BlobUpload open;
+  /** An upload the registry started when it declined a mount, used for the copy that follows. */
+  private BlobUpload started;
+  private long uploadedBytes;
+  private final PushStats stats = new PushStats();
+
+  RegistrySink(RegistryClient client, ImageRef dest) {
+    this.client = client;
+    this.dest = dest;
+    this.repo = dest.repository();
+    client.need(repo, "pull,push");
+  }
+
+  /** What the push sent and what it saved. */
+  PushStats stats() {
+    return stats;
+  }
+
+  @Override
+  void dir(String name) {
+    // registries have no directories
+  }
+
+  private static Digest digestOf(String name) throws ImageException {
+    if (!name.startsWith("blobs/")) {
+      throw new ImageException("internal: a registry takes blobs, not " + name);
+    }
+    String rest = name.substring("blobs/".length());
+    return Digest.parse(rest.replace('/', ':'));
+  }
+
+  /** True when the repository has the blob already. */
+  private boolean present(Digest d, long size) throws ImageException {
+    long have = client.blobSize(repo, d);
+    if (have >= 0) {
+      stats.present++;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Makes the input layer {@code l} present without sending its bytes, when possible: it is there already, or it
+   * can be mounted from the repository it was read from on the same registry.
+   *
+   * @return true when nothing needs to be sent
+   */
+  @Override
+  boolean reuse(OutputLayer l) throws IOException {
+    if (present(l.digest(), l.size())) {
+      return true;
+    }
+    if (l.source() instanceof ArchiveLayer a
+        && a.store() instanceof RegistryBlobStore from
+        && from.client().registry().equals(client.registry())) {
+      String fromRepo = from.ref().repository();
+      client.need(fromRepo, "pull");
+      started = client.mountOrStart(repo, l.digest(), fromRepo);
+      if (started == null) {
+        stats.mounted++;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  void file(String name, byte[] data) throws IOException {
+    Digest d = digestOf(name);
+    if (present(d, data.length)) {
+      return;
+    }
+    upload(d, new java.io.ByteArrayInputStream(data), data.length);
+  }
+
+  @Override
+  void file(String name, Path src, long size) throws IOException {
+    Digest d = digestOf(name);
+    if (present(d, size)) {
+      return;
+    }
+    try (InputStream in = Files.newInputStream(src)) {
+      upload(d, in, size);
+    }
+  }
+
+  @Override
+  void file(String name, InputStream in, long size) throws IOException {
+    upload(digestOf(name), in, size);
+  }
+
+  private void upload(Digest d, InputStream in, long size) throws IOException {
+    BlobUpload u = started != null ? started : client.startUpload(repo);
+    started = null;
+    open = u;
+    long n = u.copyFrom(in);
+    if (n != size) {
+      throw new IOException(d + ": source has " + n + " bytes, expected " + size);
+    }
+    u.complete(d);
+    open = null;
+    uploadedBytes += n;
+    stats.uploaded++;
+  }
+
+  @Override
+  OutputStream beginFile() throws IOException {
+    open = client.startUpload(repo);
+    return open;
+  }
+
+  @Override
+  void endFile(String name, long size) throws IOException {
+    BlobUpload u = open;
+    if (u.written() != size) {
+      throw new IOException(name + ": " + u.written() + " bytes written, expected " + size);
+    }
+    u.complete(digestOf(name));
+    open = null;
+    uploadedBytes += size;
+    stats.uploaded++;
+  }
+
+  @Override
+  void dropFile() {
+    open.abort();
+    open = null;
+  }
+
+  /**
+   * Pushes the config (unless present), then the manifest by digest, then the tag. Called once, after every layer.
+   */
+  void publish(byte[] config, Digest configDigest, byte[] manifest, Digest manifestDigest, String mediaType)
+      throws IOException {
+    file("blobs/" + configDigest.algorithm() + "/" + configDigest.hex(), config);
+    client.putManifest(repo, manifestDigest.toString(), manifest, mediaType);
+    client.putManifest(repo, dest.tag(), manifest, mediaType);
+  }
+
+  @Override
+  void finish() {
+    // publish() completes a push
+  }
+
+  @Override
+  long bytes() {
+    return uploadedBytes;
+  }
+
+  @Override
+  public void close() {
+    if (open != null) {
+      open.abort();
+      open = null;
+    }
+    if (started != null) {
+      started.abort();
+      started = null;
+    }
+    client.close();
+  }
+
+  /** Counts of blobs by what the push did with them. */
+  static final class PushStats {
+    int uploaded;
+    int mounted;
+    int present;
+  }
+}
