@@ -254,8 +254,13 @@ public final class RegistryClient implements AutoCloseable {
       throw fail(repo, step, "content has digest " + actual, null);
     }
     if (type.isEmpty() || type.equals("application/json")) {
+      // mediaType is optional in OCI documents: an index lists manifests, a manifest names a config.
       JsonNode doc = parse(repo, step, bytes);
       type = doc.path("mediaType").asText("");
+      if (type.isEmpty()) {
+        type = doc.has("manifests") ? "application/vnd.oci.image.index.v1+json"
+            : doc.has("config") ? "application/vnd.oci.image.manifest.v1+json" : "";
+      }
     }
     return new Manifest(bytes, type, actual);
   }
