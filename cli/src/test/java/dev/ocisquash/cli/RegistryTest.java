@@ -87,15 +87,19 @@ class RegistryTest {
   }
 
   static Tools.Result runEnv(List<String> cmd, Map<String, String> env) throws Exception {
-    Path log = Files.createTempFile(work, "run", ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    if (!p.waitFor(600, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("timed out: " + String.join(" ", cmd));
+    Path log = Files.createTempFile("ocisquash-run", ".log");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      if (!p.waitFor(600, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("timed out: " + String.join(" ", cmd));
+      }
+      return new Tools.Result(p.exitValue(), Files.readString(log));
+    } finally {
+      Files.deleteIfExists(log);
     }
-    return new Tools.Result(p.exitValue(), Files.readString(log));
   }
 
   /** testdata/tools/compare-squash.sh on two skopeo refs: umoci unpack of both, trees and config compared. */

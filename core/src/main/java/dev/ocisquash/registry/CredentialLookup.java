@@ -33,9 +33,11 @@ final class CredentialLookup {
     this.home = home;
   }
 
-  /** The lookup for this process: its environment and {@code user.home}. */
+  /** The lookup for this process: its environment, and {@code $HOME} as docker reads it (else {@code user.home}). */
   static CredentialLookup system() {
-    return new CredentialLookup(System.getenv(), Path.of(System.getProperty("user.home")));
+    String home = System.getenv("HOME");
+    return new CredentialLookup(
+        System.getenv(), Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")));
   }
 
   /**
