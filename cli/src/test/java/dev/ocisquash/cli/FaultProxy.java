@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a registry that breaks one connection halfway through a blob: once the
- * client sends a request starting with {@code trigger}, it cuts the connection after {@code afterBytes} more bytes
- * flow in the chosen direction (the request body for an upload, the response for a download). It fires once;
+ * A TCP proxy on 127.0.0.1 in front of a registry that breaks one connection halfway through a blob: when the
+ * client sends a request starting with {@code trigger}, it cuts the connection after {@code afterBytes} bytes of
+ * that request flow in the chosen direction (the request for an upload, the response for a download). It fires once;
  * every other connection is passed through untouched.
  */
 final class FaultProxy implements AutoCloseable {
@@ -21,7 +21,9 @@ final class FaultProxy implements AutoCloseable {
     /** Cut while the client sends (an upload). */
     UPLOAD,
     /** Cut while the server answers (a download). */
-    DOWNLOAD
+    DOWNLOAD,
+    /** Answer 503 instead of passing the request on. */
+    REFUSE
   }
 
   private final ServerSocket server;
@@ -29,11 +31,19 @@ final class FaultProxy implements AutoCloseable {
   private final byte[] trigger;
   private final Direction direction;
   private final long afterBytes;
+  private final boolean repeat;
   private final AtomicBoolean armed = new AtomicBoolean(true);
   /** How many connections were cut (0 or 1). */
   final AtomicInteger cuts = new AtomicInteger();
 
   FaultProxy(int targetPort, String trigger, Direction direction, long afterBytes) throws IOException {
+    this(targetPort, trigger, direction, afterBytes, false);
+  }
+
+  /** With {@code repeat}, every request matching the trigger is broken, not only the first. */
+  FaultProxy(int targetPort, String trigger, Direction direction, long afterBytes, boolean repeat)
+      throws IOException {
+    this.repeat = repeat;
     this.server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
     this.target = targetPort;
     this.trigger = trigger.getBytes(StandardCharsets.US_ASCII);
@@ -75,7 +85,6 @@ final class FaultProxy implements AutoCloseable {
     volatile boolean marked;
     /** Bytes still to pass in the cut direction once marked. */
     long left = afterBytes;
-    int matched;
 
     Connection(Socket client, Socket upstream) {
       this.client = client;
@@ -83,11 +92,23 @@ final class FaultProxy implements AutoCloseable {
     }
 
     void pump(Socket from, Socket to, boolean clientToServer) {
-      try {
-        copy(from, to, clientToServer);
-      } finally {
-        if (marked && clientToServer && cuts.get() == 0) {
-          armed.set(true); // the client hung up first (it read only a few bytes): wait for the next request
+      copy(from, to, clientToServer);
+    }
+
+    /**
+     * A read from the client that starts with a method begins a new request (clients here send one request at a
+     * time on a connection): it is the one to break when it starts with the trigger and the proxy is still armed.
+     */
+    private void onClientBytes(byte[] buf, int n) {
+      String head = new String(buf, 0, Math.min(n, 8), StandardCharsets.US_ASCII);
+      if (head.matches("(GET|HEAD|POST|PUT|PATCH|DELETE) .*")) {
+        boolean hit = n >= trigger.length;
+        for (int i = 0; hit && i < trigger.length; i++) {
+          hit = buf[i] == trigger[i];
+        }
+        synchronized (this) {
+          marked = hit && armed.get();
+          left = afterBytes;
         }
       }
     }
@@ -101,15 +122,17 @@ final class FaultProxy implements AutoCloseable {
           if (n < 0) {
             break;
           }
-          if (clientToServer && !marked) {
-            for (int i = 0; i < n && !marked; i++) {
-              matched = buf[i] == trigger[matched] ? matched + 1 : (buf[i] == trigger[0] ? 1 : 0);
-              if (matched == trigger.length && armed.compareAndSet(true, false)) {
-                marked = true;
-              } else if (matched == trigger.length) {
-                matched = 0;
-              }
-            }
+          if (clientToServer) {
+            onClientBytes(buf, n);
+          }
+          if (marked && direction == Direction.REFUSE) {
+            OutputStream back = client.getOutputStream();
+            back.write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+            back.flush();
+            fired();
+            cut();
+            return;
           }
           boolean cutHere = marked && (clientToServer == (direction == Direction.UPLOAD));
           if (cutHere) {
@@ -117,7 +140,7 @@ final class FaultProxy implements AutoCloseable {
               if (left <= n) {
                 out.write(buf, 0, (int) Math.max(0, left));
                 out.flush();
-                cuts.incrementAndGet();
+                fired();
                 cut();
                 return;
               }
@@ -131,6 +154,13 @@ final class FaultProxy implements AutoCloseable {
         // the other side went away
       }
       cut();
+    }
+
+    private void fired() {
+      cuts.incrementAndGet();
+      if (!repeat) {
+        armed.set(false);
+      }
     }
 
     void cut() {

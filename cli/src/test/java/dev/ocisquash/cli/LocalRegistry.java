@@ -1,13 +1,22 @@
 package dev.ocisquash.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -128,6 +137,78 @@ final class LocalRegistry implements AutoCloseable {
     Path f = dir.resolve("registries.conf");
     Files.writeString(f, "[[registry]]\nlocation = \"" + host() + "\"\ninsecure = true\n");
     return f;
+  }
+
+  /** Runs skopeo with this registry marked insecure (plain HTTP, self-signed) and fails on a non-zero exit. */
+  String skopeo(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("skopeo", "--registries-conf", registriesConf().toString()));
+    cmd.addAll(List.of(args));
+    return runChecked(cmd, Map.of());
+  }
+
+  /**
+   * An environment whose {@code skopeo} marks this registry insecure: skopeo 1.9 reads no environment variable for
+   * that, so a wrapper first on PATH adds {@code --registries-conf} for scripts that call plain skopeo.
+   */
+  Map<String, String> insecureSkopeoEnv() throws Exception {
+    Path bin = dir.resolve("skopeo-bin");
+    Path wrapper = bin.resolve("skopeo");
+    if (!Files.exists(wrapper)) {
+      Files.createDirectories(bin);
+      Files.writeString(
+          wrapper, "#!/bin/sh\nexec /usr/bin/skopeo --registries-conf '" + registriesConf() + "' \"$@\"\n");
+      wrapper.toFile().setExecutable(true);
+    }
+    return Map.of("PATH", bin + ":" + System.getenv("PATH"));
+  }
+
+  /** testdata/tools/compare-squash.sh on two skopeo refs: umoci unpack of both, trees and config compared. */
+  void sameTree(String original, String squashed) throws Exception {
+    runChecked(
+        List.of("bash", Tools.testdata().resolve("tools/compare-squash.sh").toString(), original, squashed),
+        insecureSkopeoEnv());
+  }
+
+  /** The manifest a reference names, as the registry serves it. */
+  JsonNode rawManifest(String ref) throws Exception {
+    return new ObjectMapper().readTree(skopeo("inspect", "--raw", ref));
+  }
+
+  /** One plain-HTTP request to this registry, accepting image manifests. */
+  HttpResponse<String> http(String method, String path, String body, String type) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://" + host() + path))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json");
+    if (type != null) {
+      b.header("Content-Type", type);
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String runChecked(List<String> cmd, Map<String, String> env) throws Exception {
+    Tools.Result r = runEnv(cmd, env);
+    if (r.exit != 0) {
+      throw new AssertionError("command failed (exit " + r.exit + "): " + String.join(" ", cmd) + "\n" + r.output);
+    }
+    return r.output;
+  }
+
+  /** Runs a command with extra environment variables; its output (stdout and stderr) goes to a temp file. */
+  static Tools.Result runEnv(List<String> cmd, Map<String, String> env) throws Exception {
+    Path log = Files.createTempFile("ocisquash-run", ".log");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      if (!p.waitFor(600, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("timed out: " + String.join(" ", cmd));
+      }
+      return new Tools.Result(p.exitValue(), Files.readString(log));
+    } finally {
+      Files.deleteIfExists(log);
+    }
   }
 
   @Override

@@ -93,7 +93,7 @@ class RegistryAuthTlsTest {
     Map<String, String> e = new HashMap<>(env);
     e.putIfAbsent("HOME", work.resolve("empty-home").toString());
     e.remove("DOCKER_CONFIG");
-    return RegistryTest.runEnv(cmd, e);
+    return LocalRegistry.runEnv(cmd, e);
   }
 
   static String authJson() {

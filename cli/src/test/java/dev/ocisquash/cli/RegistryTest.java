@@ -41,7 +41,7 @@ class RegistryTest {
     fixtures = work.resolve("fixtures");
     Tools.check(600, "bash", Tools.testdata().resolve("fixtures/build-fixtures.sh").toString(), fixtures.toString(),
         "hardlinks", "based");
-    skopeo("copy", "docker-archive:" + sample(), reg.ref("src/busybox:1"));
+    reg.skopeo("copy", "docker-archive:" + sample(), reg.ref("src/busybox:1"));
   }
 
   @AfterAll
@@ -55,64 +55,6 @@ class RegistryTest {
     return Tools.testdata().resolve("sample/busybox-sample.tar");
   }
 
-  /** Runs skopeo with the registry marked insecure (plain HTTP) and fails on a non-zero exit. */
-  static String skopeo(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("skopeo", "--registries-conf", reg.registriesConf().toString()));
-    cmd.addAll(List.of(args));
-    return runChecked(cmd, Map.of());
-  }
-
-  /**
-   * An environment whose {@code skopeo} marks the test registry insecure: skopeo 1.9 reads no environment variable
-   * for that, so a wrapper first on PATH adds {@code --registries-conf} for scripts that call plain skopeo.
-   */
-  static Map<String, String> insecureSkopeoEnv() throws Exception {
-    Path bin = work.resolve("skopeo-bin");
-    Path wrapper = bin.resolve("skopeo");
-    if (!Files.exists(wrapper)) {
-      Files.createDirectories(bin);
-      Files.writeString(
-          wrapper, "#!/bin/sh\nexec /usr/bin/skopeo --registries-conf '" + reg.registriesConf() + "' \"$@\"\n");
-      wrapper.toFile().setExecutable(true);
-    }
-    return Map.of("PATH", bin + ":" + System.getenv("PATH"));
-  }
-
-  static String runChecked(List<String> cmd, Map<String, String> env) throws Exception {
-    Tools.Result r = runEnv(cmd, env);
-    if (r.exit != 0) {
-      throw new AssertionError("command failed (exit " + r.exit + "): " + String.join(" ", cmd) + "\n" + r.output);
-    }
-    return r.output;
-  }
-
-  static Tools.Result runEnv(List<String> cmd, Map<String, String> env) throws Exception {
-    Path log = Files.createTempFile("ocisquash-run", ".log");
-    try {
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-      pb.environment().putAll(env);
-      Process p = pb.start();
-      if (!p.waitFor(600, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("timed out: " + String.join(" ", cmd));
-      }
-      return new Tools.Result(p.exitValue(), Files.readString(log));
-    } finally {
-      Files.deleteIfExists(log);
-    }
-  }
-
-  /** testdata/tools/compare-squash.sh on two skopeo refs: umoci unpack of both, trees and config compared. */
-  static void sameTree(String original, String squashed) throws Exception {
-    runChecked(
-        List.of("bash", Tools.testdata().resolve("tools/compare-squash.sh").toString(), original, squashed),
-        insecureSkopeoEnv());
-  }
-
-  static JsonNode rawManifest(String ref) throws Exception {
-    return JSON.readTree(skopeo("inspect", "--raw", ref));
-  }
-
   static Run squash(String... args) {
     List<String> a = new ArrayList<>(List.of("squash"));
     a.addAll(List.of(args));
@@ -122,13 +64,13 @@ class RegistryTest {
 
   @Test
   void keptLayersAreMountedNotUploadedAndTheTreeIsTheOriginals() throws Exception {
-    JsonNode in = rawManifest(reg.ref("src/busybox:1"));
+    JsonNode in = reg.rawManifest(reg.ref("src/busybox:1"));
     String kept = in.path("layers").get(0).path("digest").asText();
     int mark = reg.requests().size();
     Run r = squash(reg.ref("src/busybox:1"), "-o", reg.ref("dst/busybox:sq"), "--from", "1");
     assertEquals(0, r.exit, r.err);
     assertTrue(r.out.contains("layers   3 -> 2"), r.out);
-    JsonNode out = rawManifest(reg.ref("dst/busybox:sq"));
+    JsonNode out = reg.rawManifest(reg.ref("dst/busybox:sq"));
     assertEquals(kept, out.path("layers").get(0).path("digest").asText(), out.toString());
     // The kept layer came by a cross-repository mount (201), and only the new layer and the config were sent.
     assertEquals(1, reg.count(mark, "POST /v2/dst/busybox/blobs/uploads/\\?mount=" + kept + "&from=src/busybox HTTP/1.1\" 201"));
@@ -139,7 +81,7 @@ class RegistryTest {
         .filter(l -> l.contains("PUT /v2/dst/busybox/manifests/")).toList();
     assertEquals(2, puts.size(), puts.toString());
     assertTrue(puts.get(0).contains("/manifests/sha256:") && puts.get(1).contains("/manifests/sq "), puts.toString());
-    sameTree(reg.ref("src/busybox:1"), reg.ref("dst/busybox:sq"));
+    reg.sameTree(reg.ref("src/busybox:1"), reg.ref("dst/busybox:sq"));
 
     // Into the same repository again: every kept blob is there already (HEAD), nothing is mounted.
     int again = reg.requests().size();
@@ -152,11 +94,11 @@ class RegistryTest {
   @Test
   void umociFixturesSquashRegistryToRegistry() throws Exception {
     for (String c : List.of("hardlinks", "based")) {
-      skopeo("copy", "oci:" + fixtures.resolve("layout") + ":" + c, reg.ref("fx/" + c + ":1"));
+      reg.skopeo("copy", "oci:" + fixtures.resolve("layout") + ":" + c, reg.ref("fx/" + c + ":1"));
       Run r = squash(reg.ref("fx/" + c + ":1"), "-o", reg.ref("fx/" + c + ":squashed"));
       assertEquals(0, r.exit, c + ": " + r.err);
-      assertEquals(1, rawManifest(reg.ref("fx/" + c + ":squashed")).path("layers").size());
-      sameTree(reg.ref("fx/" + c + ":1"), reg.ref("fx/" + c + ":squashed"));
+      assertEquals(1, reg.rawManifest(reg.ref("fx/" + c + ":squashed")).path("layers").size());
+      reg.sameTree(reg.ref("fx/" + c + ":1"), reg.ref("fx/" + c + ":squashed"));
     }
   }
 
@@ -166,7 +108,7 @@ class RegistryTest {
     // uncompressed layers as they are below --from and writes the new one uncompressed.
     Run push = squash(sample().toString(), "-o", reg.ref("plain/busybox:1"), "--from", "1", "--compression", "none");
     assertEquals(0, push.exit, push.err);
-    JsonNode in = rawManifest(reg.ref("plain/busybox:1"));
+    JsonNode in = reg.rawManifest(reg.ref("plain/busybox:1"));
     for (JsonNode l : in.path("layers")) {
       assertTrue(l.path("mediaType").asText().endsWith(".tar"), in.toString());
     }
@@ -175,8 +117,8 @@ class RegistryTest {
     assertEquals(0, r.exit, r.err);
     // Per layer one GET for its compression and one to read it, plus the config: no request per file.
     assertTrue(reg.count(mark, "GET /v2/plain/busybox/blobs/") <= 2 * 2 + 1, String.join("\n", reg.requests()));
-    sameTree(reg.ref("plain/busybox:1"), reg.ref("plain/busybox:sq"));
-    sameTree("docker-archive:" + sample(), reg.ref("plain/busybox:sq"));
+    reg.sameTree(reg.ref("plain/busybox:1"), reg.ref("plain/busybox:sq"));
+    reg.sameTree("docker-archive:" + sample(), reg.ref("plain/busybox:sq"));
   }
 
   @Test
@@ -184,34 +126,34 @@ class RegistryTest {
     Path out = work.resolve("from-registry.tar");
     Run r = squash(reg.ref("src/busybox:1"), "-o", out.toString());
     assertEquals(0, r.exit, r.err);
-    sameTree(reg.ref("src/busybox:1"), "oci-archive:" + out);
+    reg.sameTree(reg.ref("src/busybox:1"), "oci-archive:" + out);
     Run r2 = squash(sample().toString(), "-o", reg.ref("fromfile/busybox:1"));
     assertEquals(0, r2.exit, r2.err);
-    sameTree("docker-archive:" + sample(), reg.ref("fromfile/busybox:1"));
+    reg.sameTree("docker-archive:" + sample(), reg.ref("fromfile/busybox:1"));
   }
 
   @Test
   void anIndexNeedsAPlatformAndPicksIt() throws Exception {
-    skopeo("copy", "docker-archive:" + sample(), reg.ref("multi/img:amd"));
-    skopeo("copy", "oci:" + fixtures.resolve("layout") + ":hardlinks", reg.ref("multi/img:arm"));
+    reg.skopeo("copy", "docker-archive:" + sample(), reg.ref("multi/img:amd"));
+    reg.skopeo("copy", "oci:" + fixtures.resolve("layout") + ":hardlinks", reg.ref("multi/img:arm"));
     String index =
         "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
             + entry("amd", "amd64") + "," + entry("arm", "arm64") + "]}";
-    HttpResponse<String> put = http("PUT", "/v2/multi/img/manifests/1", index, "application/vnd.oci.image.index.v1+json");
+    HttpResponse<String> put = reg.http("PUT", "/v2/multi/img/manifests/1", index, "application/vnd.oci.image.index.v1+json");
     assertEquals(201, put.statusCode(), put.body());
 
     Run none = squash(reg.ref("multi/img:1"), "-o", reg.ref("multi/img:sq"));
     assertEquals(1, none.exit, none.out);
     assertTrue(none.err.contains("2 images match") && none.err.contains("linux/arm64"), none.err);
-    assertEquals(404, http("GET", "/v2/multi/img/manifests/sq", null, null).statusCode());
+    assertEquals(404, reg.http("GET", "/v2/multi/img/manifests/sq", null, null).statusCode());
 
     Run arm = squash(reg.ref("multi/img:1"), "-o", reg.ref("multi/img:sq"), "--platform", "linux/arm64");
     assertEquals(0, arm.exit, arm.err);
-    sameTree(reg.ref("multi/img:arm"), reg.ref("multi/img:sq"));
+    reg.sameTree(reg.ref("multi/img:arm"), reg.ref("multi/img:sq"));
   }
 
   private static String entry(String tag, String arch) throws Exception {
-    HttpResponse<String> r = http("GET", "/v2/multi/img/manifests/" + tag, null, null);
+    HttpResponse<String> r = reg.http("GET", "/v2/multi/img/manifests/" + tag, null, null);
     byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
     String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     String type = r.headers().firstValue("Content-Type").orElseThrow();
@@ -219,14 +161,4 @@ class RegistryTest {
         + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"" + arch + "\"}}";
   }
 
-  static HttpResponse<String> http(String method, String path, String body, String type) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://" + reg.host() + path))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-            .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json");
-    if (type != null) {
-      b.header("Content-Type", type);
-    }
-    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
 }

@@ -129,7 +129,8 @@ final class ArchiveLayer implements SourceLayer {
   public Compression compression() throws IOException {
     Compression c = compression;
     if (c == null) {
-      c = Codecs.sniff(openRaw());
+      checkPresent();
+      c = Codecs.sniff(store.openHead(location, 16));
       compression = c;
     }
     return c;

@@ -161,16 +161,19 @@ public final class ImageWriter {
    * layers are uploaded while they are made; {@link PendingImage#finish} pushes the manifest by digest and only then
    * tags it, so a failure never leaves the tag on a partial image.
    *
+   * @param tempDir where each upload keeps a copy of its bytes, to start again if the registry drops the upload
+   * @param tempFiles registry of those copies for signal cleanup
    * @throws ImageException when the registry cannot be reached or {@code dest} names a digest instead of a tag
    */
-  public static PendingImage begin(ImageRef dest, RegistryOptions options) throws IOException {
+  public static PendingImage begin(ImageRef dest, RegistryOptions options, Path tempDir, TempFiles tempFiles)
+      throws IOException {
     Objects.requireNonNull(dest, "dest");
     if (dest.tag() == null) {
       throw new ImageException(
           dest + ": the squashed image gets a new digest; name the output with a tag, not a digest");
     }
     RegistryClient client = RegistryClient.connect(dest, options);
-    return new PendingImage(null, dest.toString(), OutputFormat.OCI, null, new RegistrySink(client, dest), TempFiles.none());
+    return new PendingImage(null, dest.toString(), OutputFormat.OCI, null, new RegistrySink(client, dest, tempDir, tempFiles), tempFiles);
   }
 
   /** Writes one new blob's bytes into an {@link PendingImage}; returns what it wrote. */

@@ -202,6 +202,15 @@ final class RegistryBlobStore implements BlobStore {
     return client.openBlob(ref.repository(), d, blobSizes.getOrDefault(d, -1L));
   }
 
+  @Override
+  public InputStream openHead(String path, int n) throws IOException {
+    Digest d = blobDigest(path);
+    if (d == null || document(d) != null) {
+      return open(path);
+    }
+    return client.openBlobHead(ref.repository(), d, n);
+  }
+
   /**
    * {@inheritDoc} Reached only for reads the squash does not make on a registry (see {@link #randomAccess()}); it
    * streams from the start, as a registry has no cheap random access worth relying on.

@@ -1,6 +1,7 @@
 package dev.ocisquash.archive;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.TempFiles;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.registry.BlobUpload;
 import dev.ocisquash.registry.ImageRef;
@@ -27,8 +28,17 @@ final class RegistrySink extends OutputSink {
   private long uploadedBytes;
   private final PushStats stats = new PushStats();
 
-  RegistrySink(RegistryClient client, ImageRef dest) {
+  private final Path teeDir;
+  private final TempFiles tempFiles;
+
+  /**
+   * @param teeDir where uploads keep a copy of what they send, to start again if the registry drops them
+   * @param tempFiles registry of those copies for signal cleanup
+   */
+  RegistrySink(RegistryClient client, ImageRef dest, Path teeDir, TempFiles tempFiles) {
     this.client = client;
+    this.teeDir = teeDir;
+    this.tempFiles = tempFiles;
     this.dest = dest;
     this.repo = dest.repository();
     client.need(repo, "pull,push");
@@ -78,7 +88,7 @@ final class RegistrySink extends OutputSink {
         && from.client().registry().equals(client.registry())) {
       String fromRepo = from.ref().repository();
       client.need(fromRepo, "pull");
-      started = client.mountOrStart(repo, l.digest(), fromRepo);
+      started = client.mountOrStart(repo, l.digest(), fromRepo, teeDir, tempFiles);
       if (started == null) {
         stats.mounted++;
         return true;
@@ -113,7 +123,7 @@ final class RegistrySink extends OutputSink {
   }
 
   private void upload(Digest d, InputStream in, long size) throws IOException {
-    BlobUpload u = started != null ? started : client.startUpload(repo);
+    BlobUpload u = started != null ? started : client.startUpload(repo, teeDir, tempFiles);
     started = null;
     open = u;
     long n = u.copyFrom(in);
@@ -128,7 +138,7 @@ final class RegistrySink extends OutputSink {
 
   @Override
   OutputStream beginFile() throws IOException {
-    open = client.startUpload(repo);
+    open = client.startUpload(repo, teeDir, tempFiles);
     return open;
   }
 

@@ -1,12 +1,18 @@
 package dev.ocisquash.registry;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.TempFiles;
 import dev.ocisquash.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -15,8 +21,13 @@ import java.util.concurrent.Future;
 /**
  * A blob upload in chunks ({@code PATCH} with {@code Content-Range}), then {@code PUT ?digest=} to commit it. Bytes
  * written are gathered into a chunk; a full chunk is sent on another thread while the next one fills, so at most two
- * chunks are in memory. When sending a chunk fails, the upload asks the registry how much it has ({@code GET} on the
- * upload, {@code Range: 0-N}) and sends the rest of the chunk again, a bounded number of times.
+ * chunks are in memory.
+ *
+ * <p>When a chunk fails, the upload asks the registry how much it holds ({@code GET} on the upload, {@code Range:
+ * 0-N}) and sends the rest. A registry may instead drop the upload (distribution does when a broken request left
+ * part of a chunk behind): then the upload starts again and sends the earlier bytes from a copy kept in a temporary
+ * file as they were written, the only way to resend bytes that were made on the fly. Failures are bounded by the
+ * retry count for the whole upload.
  */
 public final class BlobUpload extends OutputStream {
   /** Bytes per PATCH: large enough that request overhead is small, small enough to keep two in memory. */
@@ -25,6 +36,7 @@ public final class BlobUpload extends OutputStream {
   private final RegistryClient client;
   private final String repo;
   private final ExecutorService executor;
+  private final TempFiles tempFiles;
   private byte[] filling = new byte[CHUNK];
   private byte[] sending = new byte[CHUNK];
   private int filled;
@@ -35,12 +47,35 @@ public final class BlobUpload extends OutputStream {
   private volatile long accepted;
   private long written;
   private boolean ended;
+  private int failuresLeft;
+  /** Everything written so far, for a restart; null when not kept. */
+  private final Path teePath;
+  private final FileChannel tee;
 
-  BlobUpload(RegistryClient client, String repo, URI location, ExecutorService executor) {
+  /**
+   * @param teeDir where to keep the copy of the bytes for a restart, or null to keep none (a dropped upload then
+   *     fails the push)
+   */
+  BlobUpload(RegistryClient client, String repo, URI location, ExecutorService executor, Path teeDir,
+      TempFiles tempFiles) throws ImageException {
     this.client = client;
     this.repo = repo;
     this.location = location;
     this.executor = executor;
+    this.tempFiles = tempFiles;
+    this.failuresLeft = client.options().attempts() - 1;
+    if (teeDir == null) {
+      teePath = null;
+      tee = null;
+      return;
+    }
+    try {
+      teePath = Files.createTempFile(teeDir, "ocisquash-upload-", ".blob");
+      tempFiles.register(teePath);
+      tee = FileChannel.open(teePath, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    } catch (IOException e) {
+      throw ImageException.cannotWrite(teeDir.toString(), "upload copy", e);
+    }
   }
 
   @Override
@@ -59,14 +94,13 @@ public final class BlobUpload extends OutputStream {
       filled += n;
       off += n;
       len -= n;
-      written += n;
       if (filled == CHUNK) {
         sendFilled();
       }
     }
   }
 
-  /** Copies {@code in} to the upload until its end. */
+  /** Copies {@code in} to the upload until its end; returns the bytes copied. */
   public long copyFrom(InputStream in) throws IOException {
     long total = 0;
     while (true) {
@@ -75,7 +109,6 @@ public final class BlobUpload extends OutputStream {
         return total;
       }
       filled += n;
-      written += n;
       total += n;
       if (filled == CHUNK) {
         sendFilled();
@@ -84,19 +117,36 @@ public final class BlobUpload extends OutputStream {
   }
 
   private void sendFilled() throws ImageException {
+    keep(filling, filled, written);
+    written += filled;
     awaitInFlight();
     byte[] data = filling;
     filling = sending;
     sending = data;
     int len = filled;
     filled = 0;
-    long start = accepted;
+    long start = written - len;
     inFlight =
         executor.submit(
             () -> {
-              sendChunk(data, len, start);
+              sendRange(data, len, start);
               return null;
             });
+  }
+
+  private void keep(byte[] data, int len, long at) throws ImageException {
+    if (tee == null) {
+      return;
+    }
+    try {
+      ByteBuffer b = ByteBuffer.wrap(data, 0, len);
+      long pos = at;
+      while (b.hasRemaining()) {
+        pos += tee.write(b, pos);
+      }
+    } catch (IOException e) {
+      throw ImageException.cannotWrite(teePath.toString(), "upload copy", e);
+    }
   }
 
   private void awaitInFlight() throws ImageException {
@@ -123,71 +173,114 @@ public final class BlobUpload extends OutputStream {
     return "upload blob (chunk at byte " + accepted + ")";
   }
 
-  private void sendChunk(byte[] data, int len, long start) throws ImageException {
-    int tries = client.options().attempts();
-    ImageException last = null;
-    for (int attempt = 1; attempt <= tries; attempt++) {
-      int skip = (int) (accepted - start);
-      if (skip >= len) {
-        return; // the registry had it all: the last answer was lost, not the bytes
-      }
-      long from = accepted;
-      long to = start + len - 1;
-      HttpResponse<InputStream> r;
+  /** Sends {@code data[0..len)}, which belongs at {@code start}, until the registry holds all of it. */
+  private void sendRange(byte[] data, int len, long start) throws ImageException {
+    while (accepted < start + len) {
+      ImageException err;
       try {
-        r =
-            client.call(
-                repo, step(), "PATCH", location, data, skip, len - skip,
-                Map.of("Content-Type", "application/octet-stream", "Content-Range", from + "-" + to),
-                false);
+        int status = patch(data, len, start);
+        if (status == 202) {
+          continue;
+        }
+        err = client.fail(repo, step(), "HTTP " + status, null);
       } catch (ImageException e) {
-        last = e;
-        resync(start, len);
-        continue;
+        err = e;
       }
-      if (r.statusCode() == 202) {
-        RegistryClient.discard(r);
-        location = client.location(repo, step(), r);
-        accepted = to + 1;
-        return;
+      if (failuresLeft-- <= 0) {
+        throw err;
       }
-      String status = RegistryClient.status(r);
-      last = client.fail(repo, step(), status, null);
-      if (r.statusCode() != 429 && r.statusCode() < 500 && r.statusCode() != 416) {
-        throw last;
+      pause();
+      if (!resync(start, len)) {
+        if (tee == null) {
+          throw client.fail(repo, step(), RegistryClient.detail(err) + "; the registry dropped the upload", err);
+        }
+        restart(start);
       }
-      resync(start, len);
     }
-    throw last;
   }
 
-  /** Asks the registry how many bytes it holds, after a failed chunk; waits a little first. */
-  private void resync(long start, int len) throws ImageException {
+  /** One PATCH of what the registry lacks of the range; returns 202 or a retriable status, throws otherwise. */
+  private int patch(byte[] data, int len, long start) throws ImageException {
+    int skip = (int) (accepted - start);
+    long to = start + len - 1;
+    HttpResponse<InputStream> r =
+        client.call(repo, step(), "PATCH", location, data, skip, len - skip,
+            Map.of("Content-Type", "application/octet-stream", "Content-Range", accepted + "-" + to), false);
+    int s = r.statusCode();
+    if (s == 202) {
+      RegistryClient.discard(r);
+      location = client.location(repo, step(), r);
+      accepted = to + 1;
+      return s;
+    }
+    String status = RegistryClient.status(r);
+    if (s == 429 || s >= 500 || s == 416 || s == 404) {
+      return s;
+    }
+    throw client.fail(repo, step(), status, null);
+  }
+
+  private void pause() throws ImageException {
     try {
       Thread.sleep(client.options().backoff().toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ImageException("interrupted");
     }
+  }
+
+  /**
+   * Asks the registry how many bytes it holds after a failed chunk.
+   *
+   * @return true when it holds a prefix the chunk at {@code start} can continue from; false when the upload is gone
+   */
+  private boolean resync(long start, int len) throws ImageException {
     HttpResponse<InputStream> r = client.call(repo, "upload status", "GET", location, null, Map.of(), true);
     RegistryClient.discard(r);
     if (r.statusCode() != 204) {
-      throw client.fail(repo, "upload status", "HTTP " + r.statusCode() + " (the upload cannot be resumed)", null);
+      return false;
     }
-    location = client.location(repo, "upload status", r);
     String range = r.headers().firstValue("Range").orElse("0-0");
-    long end = Long.parseLong(range.substring(range.indexOf('-') + 1));
+    long end;
+    try {
+      end = Long.parseLong(range.substring(range.indexOf('-') + 1).trim());
+    } catch (NumberFormatException e) {
+      return false;
+    }
     long have = range.equals("0-0") ? 0 : end + 1;
     if (have < start || have > start + len) {
-      throw client.fail(repo, "upload status", "registry holds " + have + " bytes, cannot resume the chunk at "
-          + start, null);
+      return false;
     }
+    location = client.location(repo, "upload status", r);
     accepted = have;
+    return true;
+  }
+
+  /** Starts the upload again and resends the first {@code upTo} bytes from the kept copy. */
+  private void restart(long upTo) throws ImageException {
+    location = client.newUpload(repo);
+    accepted = 0;
+    byte[] buf = new byte[(int) Math.min(CHUNK, Math.max(upTo, 1))];
+    while (accepted < upTo) {
+      long base = accepted;
+      int n = (int) Math.min(buf.length, upTo - base);
+      try {
+        ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+        while (b.hasRemaining()) {
+          if (tee.read(b, base + b.position()) < 0) {
+            throw new IOException("upload copy ends early");
+          }
+        }
+      } catch (IOException e) {
+        throw client.fail(repo, "upload blob", "cannot read back " + teePath + ": " + RegistryClient.detail(e), e);
+      }
+      sendRange(buf, n, base);
+    }
   }
 
   /** Bytes written to this upload so far. */
   public long written() {
-    return written;
+    return written + filled;
   }
 
   /**
@@ -196,31 +289,35 @@ public final class BlobUpload extends OutputStream {
    * @throws ImageException when the registry refuses the blob (for example a digest mismatch)
    */
   public void complete(Digest digest) throws ImageException {
-    ended = true;
     if (filled > 0) {
       sendFilled();
     }
+    ended = true;
     awaitInFlight();
     String step = "commit blob " + digest;
     URI put = URI.create(location + (location.getRawQuery() == null ? "?" : "&") + "digest=" + digest);
-    HttpResponse<InputStream> r;
     try {
-      r = client.call(repo, step, "PUT", put, new byte[0], Map.of(), true);
-    } catch (ImageException e) {
-      // The commit may have succeeded with its answer lost: then the blob is there.
-      if (client.blobSize(repo, digest) == accepted) {
-        return;
+      HttpResponse<InputStream> r;
+      try {
+        r = client.call(repo, step, "PUT", put, new byte[0], Map.of(), true);
+      } catch (ImageException e) {
+        // The commit may have succeeded with its answer lost: then the blob is there.
+        if (client.blobSize(repo, digest) == accepted) {
+          return;
+        }
+        throw e;
       }
-      throw e;
-    }
-    if (r.statusCode() != 201) {
-      String status = RegistryClient.status(r);
-      if (r.statusCode() == 404 && client.blobSize(repo, digest) == accepted) {
-        return;
+      if (r.statusCode() != 201) {
+        String status = RegistryClient.status(r);
+        if (r.statusCode() == 404 && client.blobSize(repo, digest) == accepted) {
+          return;
+        }
+        throw client.fail(repo, step, status, null);
       }
-      throw client.fail(repo, step, status, null);
+      RegistryClient.discard(r);
+    } finally {
+      dropTee();
     }
-    RegistryClient.discard(r);
   }
 
   /** Abandons the upload ({@code DELETE}); errors are ignored, the registry expires stale uploads anyway. */
@@ -234,7 +331,22 @@ public final class BlobUpload extends OutputStream {
       RegistryClient.discard(client.call(repo, "cancel upload", "DELETE", location, null, Map.of(), false));
     } catch (ImageException | RuntimeException e) {
       // best effort
+    } finally {
+      dropTee();
     }
+  }
+
+  private void dropTee() {
+    if (tee == null) {
+      return;
+    }
+    try {
+      tee.close();
+      Files.deleteIfExists(teePath);
+    } catch (IOException e) {
+      // a temp file left in the temp dir; the signal hook or the OS removes it
+    }
+    tempFiles.unregister(teePath);
   }
 
   @Override

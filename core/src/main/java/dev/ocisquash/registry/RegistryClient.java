@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.Json;
+import dev.ocisquash.TempFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -302,13 +304,31 @@ public final class RegistryClient implements AutoCloseable {
     return new BlobDownload(this, repo, digest, size, options.attempts());
   }
 
+  /** Opens at most the first {@code n} bytes of a blob (a range request), to sniff its compression. */
+  public InputStream openBlobHead(String repo, Digest digest, int n) throws ImageException {
+    String step = "download blob " + digest;
+    HttpResponse<InputStream> r =
+        call(repo, step, "GET", uri("/v2/" + repo + "/blobs/" + digest), null, Map.of("Range", "bytes=0-" + (n - 1)), true);
+    if (r.statusCode() != 200 && r.statusCode() != 206) {
+      throw fail(repo, step, status(r), null);
+    }
+    byte[] head;
+    try (InputStream in = r.body()) {
+      head = in.readNBytes(n); // a registry that ignores the range sends everything: the rest is dropped
+    } catch (IOException e) {
+      throw fail(repo, step, detail(e), e);
+    }
+    return new java.io.ByteArrayInputStream(head);
+  }
+
   /**
    * Tries a cross-repository mount of {@code digest} from {@code fromRepo}; when the registry declines it starts a
    * plain upload instead, which the caller can use or abort.
    *
    * @return null when the blob was mounted, else the upload the registry started
    */
-  public BlobUpload mountOrStart(String repo, Digest digest, String fromRepo) throws ImageException {
+  public BlobUpload mountOrStart(String repo, Digest digest, String fromRepo, Path teeDir, TempFiles tempFiles)
+      throws ImageException {
     String step = "mount blob " + digest + " from " + fromRepo;
     HttpResponse<InputStream> r =
         call(repo, step, "POST", uri("/v2/" + repo + "/blobs/uploads/?mount=" + digest + "&from=" + fromRepo),
@@ -318,20 +338,30 @@ public final class RegistryClient implements AutoCloseable {
       return null;
     }
     if (r.statusCode() == 202) {
-      return new BlobUpload(this, repo, location(repo, step, r), uploads);
+      return new BlobUpload(this, repo, location(repo, step, r), uploads, teeDir, tempFiles);
     }
     throw fail(repo, step, status(r), null);
   }
 
-  /** Starts a chunked upload ({@code POST /v2/REPO/blobs/uploads/}). */
-  public BlobUpload startUpload(String repo) throws ImageException {
+  /**
+   * Starts a chunked upload ({@code POST /v2/REPO/blobs/uploads/}).
+   *
+   * @param teeDir where the upload keeps a copy of its bytes to start again if the registry drops it, or null
+   * @param tempFiles registry of that copy for signal cleanup
+   */
+  public BlobUpload startUpload(String repo, Path teeDir, TempFiles tempFiles) throws ImageException {
+    return new BlobUpload(this, repo, newUpload(repo), uploads, teeDir, tempFiles);
+  }
+
+  /** Opens an upload session and returns where its chunks go. */
+  URI newUpload(String repo) throws ImageException {
     String step = "start blob upload";
     HttpResponse<InputStream> r = call(repo, step, "POST", uri("/v2/" + repo + "/blobs/uploads/"), new byte[0], Map.of(), true);
-    discard(r);
     if (r.statusCode() != 202) {
       throw fail(repo, step, status(r), null);
     }
-    return new BlobUpload(this, repo, location(repo, step, r), uploads);
+    discard(r);
+    return location(repo, step, r);
   }
 
   /** Puts a manifest under a digest or tag ({@code PUT /v2/REPO/manifests/REF}). */

@@ -196,7 +196,7 @@ public final class Squasher {
         try (ImageWriter.PendingImage out =
             output != null
                 ? ImageWriter.begin(output, format, 0L, tempFiles)
-                : ImageWriter.begin(options.outputRef(), options.registry())) {
+                : ImageWriter.begin(options.outputRef(), options.registry(), tempDir, tempFiles)) {
           if (first > 0) {
             progress.stage("copy kept layers", -1);
             for (int i = 0; i < first; i++) {
