@@ -42,15 +42,21 @@ final class LocalRegistry implements AutoCloseable {
 
   /** A plain-HTTP registry. */
   static LocalRegistry plain(Path dir) throws Exception {
-    return start(dir, false, null, null);
+    return start(dir, false, null, null, null);
   }
 
   /** A TLS registry whose certificate is signed by a fresh CA (in {@link #certDir}), with optional basic auth. */
   static LocalRegistry tls(Path dir, String user, String pass) throws Exception {
-    return start(dir, true, user, pass);
+    return start(dir, true, user, pass, null);
   }
 
-  private static LocalRegistry start(Path dir, boolean tls, String user, String pass) throws Exception {
+  /** A plain-HTTP registry that wants bearer tokens from {@code issuer}. */
+  static LocalRegistry withTokens(Path dir, TokenIssuer issuer) throws Exception {
+    return start(dir, false, null, null, issuer);
+  }
+
+  private static LocalRegistry start(Path dir, boolean tls, String user, String pass, TokenIssuer issuer)
+      throws Exception {
     Files.createDirectories(dir);
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
@@ -73,6 +79,12 @@ final class LocalRegistry implements AutoCloseable {
       String line = Tools.check(30, "htpasswd", "-Bbn", user, pass).strip();
       Files.writeString(dir.resolve("htpasswd"), line + "\n");
       cfg.append("auth:\n  htpasswd:\n    realm: ocisquash-test\n    path: ").append(dir.resolve("htpasswd")).append('\n');
+    }
+    if (issuer != null) {
+      cfg.append("auth:\n  token:\n    realm: ").append(issuer.realm()).append('\n');
+      cfg.append("    service: ").append(TokenIssuer.SERVICE).append('\n');
+      cfg.append("    issuer: ").append(TokenIssuer.ISSUER).append('\n');
+      cfg.append("    rootcertbundle: ").append(issuer.certFile).append('\n');
     }
     Path config = dir.resolve("config.yml");
     Files.writeString(config, cfg.toString());
