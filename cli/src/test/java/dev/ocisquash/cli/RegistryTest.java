@@ -55,6 +55,10 @@ class RegistryTest {
     return Tools.testdata().resolve("sample/busybox-sample.tar");
   }
 
+  static JsonNode rawManifest(String ref) throws Exception {
+    return reg.rawManifest(ref);
+  }
+
   static Run squash(String... args) {
     List<String> a = new ArrayList<>(List.of("squash"));
     a.addAll(List.of(args));
@@ -70,7 +74,7 @@ class RegistryTest {
     Run r = squash(reg.ref("src/busybox:1"), "-o", reg.ref("dst/busybox:sq"), "--from", "1");
     assertEquals(0, r.exit, r.err);
     assertTrue(r.out.contains("layers   3 -> 2"), r.out);
-    JsonNode out = reg.rawManifest(reg.ref("dst/busybox:sq"));
+    JsonNode out = rawManifest(reg.ref("dst/busybox:sq"));
     assertEquals(kept, out.path("layers").get(0).path("digest").asText(), out.toString());
     // The kept layer came by a cross-repository mount (201), and only the new layer and the config were sent.
     assertEquals(1, reg.count(mark, "POST /v2/dst/busybox/blobs/uploads/\\?mount=" + kept + "&from=src/busybox HTTP/1.1\" 201"));
@@ -82,6 +86,13 @@ class RegistryTest {
     assertEquals(2, puts.size(), puts.toString());
     assertTrue(puts.get(0).contains("/manifests/sha256:") && puts.get(1).contains("/manifests/sq "), puts.toString());
     reg.sameTree(reg.ref("src/busybox:1"), reg.ref("dst/busybox:sq"));
+    // podman pulls it into a storage of its own (vfs, so no mounts are needed).
+    Path storage = work.resolve("podman");
+    String pulled = Tools.check(120, "podman", "--root", storage.resolve("root").toString(), "--runroot",
+        storage.resolve("run").toString(), "--storage-driver", "vfs", "pull", "--tls-verify=false",
+        reg.ref("dst/busybox:sq"));
+    String id = rawManifest(reg.ref("dst/busybox:sq")).path("config").path("digest").asText().substring(7);
+    assertTrue(pulled.strip().endsWith(id), pulled);
 
     // Into the same repository again: every kept blob is there already (HEAD), nothing is mounted.
     int again = reg.requests().size();

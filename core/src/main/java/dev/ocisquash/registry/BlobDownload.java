@@ -43,13 +43,13 @@ final class BlobDownload extends InputStream {
     if (s == 206 && from > 0) {
       String range = r.headers().firstValue("Content-Range").orElse("");
       if (!range.startsWith("bytes " + from + "-")) {
-        RegistryClient.discard(r);
+        Responses.discard(r);
         throw client.fail(repo, step(), "resumed at byte " + from + " but the registry sent '" + range + "'", null);
       }
       return r.body();
     }
     if (s != 200) {
-      throw client.fail(repo, step(), RegistryClient.status(r) + (from > 0 ? " (resuming at byte " + from + ")" : ""), null);
+      throw client.fail(repo, step(), Responses.status(r) + (from > 0 ? " (resuming at byte " + from + ")" : ""), null);
     }
     InputStream body = r.body();
     if (from > 0) {
@@ -57,7 +57,7 @@ final class BlobDownload extends InputStream {
       try {
         body.skipNBytes(from);
       } catch (IOException e) {
-        RegistryClient.discard(r);
+        Responses.discard(r);
         throw client.fail(repo, step(), "connection broke again while skipping to byte " + from, e);
       }
     }
@@ -95,7 +95,7 @@ final class BlobDownload extends InputStream {
         broke = e;
       }
       if (resumesLeft-- <= 0) {
-        throw client.fail(repo, step(), RegistryClient.detail(broke) + " (no resumes left)", broke);
+        throw client.fail(repo, step(), Responses.detail(broke) + " (no resumes left)", broke);
       }
       try {
         in.close();

@@ -163,7 +163,7 @@ public final class BlobUpload extends OutputStream {
       if (c instanceof ImageException ie) {
         throw ie;
       }
-      throw client.fail(repo, "upload blob", RegistryClient.detail(c), c);
+      throw client.fail(repo, "upload blob", Responses.detail(c), c);
     } finally {
       inFlight = null;
     }
@@ -192,7 +192,7 @@ public final class BlobUpload extends OutputStream {
       pause();
       if (!resync(start, len)) {
         if (tee == null) {
-          throw client.fail(repo, step(), RegistryClient.detail(err) + "; the registry dropped the upload", err);
+          throw client.fail(repo, step(), Responses.detail(err) + "; the registry dropped the upload", err);
         }
         restart(start);
       }
@@ -208,12 +208,12 @@ public final class BlobUpload extends OutputStream {
             Map.of("Content-Type", "application/octet-stream", "Content-Range", accepted + "-" + to), false);
     int s = r.statusCode();
     if (s == 202) {
-      RegistryClient.discard(r);
+      Responses.discard(r);
       location = client.location(repo, step(), r);
       accepted = to + 1;
       return s;
     }
-    String status = RegistryClient.status(r);
+    String status = Responses.status(r);
     if (s == 429 || s >= 500 || s == 416 || s == 404) {
       return s;
     }
@@ -236,7 +236,7 @@ public final class BlobUpload extends OutputStream {
    */
   private boolean resync(long start, int len) throws ImageException {
     HttpResponse<InputStream> r = client.call(repo, "upload status", "GET", location, null, Map.of(), true);
-    RegistryClient.discard(r);
+    Responses.discard(r);
     if (r.statusCode() != 204) {
       return false;
     }
@@ -272,7 +272,7 @@ public final class BlobUpload extends OutputStream {
           }
         }
       } catch (IOException e) {
-        throw client.fail(repo, "upload blob", "cannot read back " + teePath + ": " + RegistryClient.detail(e), e);
+        throw client.fail(repo, "upload blob", "cannot read back " + teePath + ": " + Responses.detail(e), e);
       }
       sendRange(buf, n, base);
     }
@@ -308,13 +308,13 @@ public final class BlobUpload extends OutputStream {
         throw e;
       }
       if (r.statusCode() != 201) {
-        String status = RegistryClient.status(r);
+        String status = Responses.status(r);
         if (r.statusCode() == 404 && client.blobSize(repo, digest) == accepted) {
           return;
         }
         throw client.fail(repo, step, status, null);
       }
-      RegistryClient.discard(r);
+      Responses.discard(r);
     } finally {
       dropTee();
     }
@@ -328,7 +328,7 @@ public final class BlobUpload extends OutputStream {
         inFlight.cancel(true);
         inFlight = null;
       }
-      RegistryClient.discard(client.call(repo, "cancel upload", "DELETE", location, null, Map.of(), false));
+      Responses.discard(client.call(repo, "cancel upload", "DELETE", location, null, Map.of(), false));
     } catch (ImageException | RuntimeException e) {
       // best effort
     } finally {

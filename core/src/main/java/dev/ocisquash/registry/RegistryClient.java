@@ -12,10 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,7 +95,7 @@ public final class RegistryClient implements AutoCloseable {
       try {
         r = once("GET", uri("/v2/"), HttpRequest.BodyPublishers.noBody(), Map.of());
         if (r.statusCode() != 200 && r.statusCode() != 401) {
-          discard(r);
+          Responses.discard(r);
           r = null;
         }
       } catch (IOException e) {
@@ -112,10 +109,10 @@ public final class RegistryClient implements AutoCloseable {
       try {
         r = once("GET", uri("/v2/"), HttpRequest.BodyPublishers.noBody(), Map.of());
       } catch (IOException e) {
-        throw fail(repo, "connect", detail(e) + (e instanceof SSLException ? hintTls() : ""), e);
+        throw fail(repo, "connect", Responses.detail(e) + (e instanceof SSLException ? hintTls() : ""), e);
       }
     }
-    discard(r);
+    Responses.discard(r);
     String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
     if (r.statusCode() == 401 && challenge.toLowerCase(java.util.Locale.ROOT).startsWith("basic")) {
       auth.presetBasic();
@@ -191,12 +188,12 @@ public final class RegistryClient implements AutoCloseable {
           backoff(attempt, null);
           continue;
         }
-        throw fail(repo, step, detail(e) + attempts(attempt), e);
+        throw fail(repo, step, Responses.detail(e) + attempts(attempt), e);
       }
       int s = r.statusCode();
       if (s == 401 && !authed) {
         String challenge = r.headers().firstValue("WWW-Authenticate").orElse(null);
-        discard(r);
+        Responses.discard(r);
         authed = true;
         try {
           if (auth.answer(challenge, this::fetchToken)) {
@@ -204,13 +201,13 @@ public final class RegistryClient implements AutoCloseable {
             continue;
           }
         } catch (IOException e) {
-          throw fail(repo, step, "authentication failed: " + detail(e), e);
+          throw fail(repo, step, "authentication failed: " + Responses.detail(e), e);
         }
         throw fail(repo, step, "HTTP 401 unauthorized" + (auth.hasCredential() ? "" : " (no credentials found)"), null);
       }
       if ((s == 429 || s >= 500) && retry && attempt < options.attempts()) {
         String after = r.headers().firstValue("Retry-After").orElse(null);
-        discard(r);
+        Responses.discard(r);
         backoff(attempt, after);
         continue;
       }
@@ -259,7 +256,7 @@ public final class RegistryClient implements AutoCloseable {
         call(repo, step, "GET", uri("/v2/" + repo + "/manifests/" + reference), null, Map.of("Accept", MANIFEST_ACCEPT), true);
     byte[] bytes = readSmall(repo, step, r);
     String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
-    Digest actual = sha256(bytes);
+    Digest actual = Responses.sha256(bytes);
     if (reference.contains(":") && !Digest.parse(reference).equals(actual)) {
       throw fail(repo, step, "content has digest " + actual, null);
     }
@@ -287,7 +284,7 @@ public final class RegistryClient implements AutoCloseable {
 
   private long head(String repo, String step, String path, Map<String, String> headers) throws ImageException {
     HttpResponse<InputStream> r = call(repo, step, "HEAD", uri("/v2/" + repo + path), null, headers, true);
-    discard(r);
+    Responses.discard(r);
     if (r.statusCode() == 404) {
       return -1;
     }
@@ -295,12 +292,6 @@ public final class RegistryClient implements AutoCloseable {
       throw fail(repo, step, "HTTP " + r.statusCode(), null);
     }
     return r.headers().firstValueAsLong("Content-Length").orElse(0);
-  }
-
-  /** Reads a small blob (a config) whole. */
-  public byte[] smallBlob(String repo, Digest digest) throws ImageException {
-    String step = "get blob " + digest;
-    return readSmall(repo, step, call(repo, step, "GET", uri("/v2/" + repo + "/blobs/" + digest), null, Map.of(), true));
   }
 
   /**
@@ -318,13 +309,13 @@ public final class RegistryClient implements AutoCloseable {
     HttpResponse<InputStream> r =
         call(repo, step, "GET", uri("/v2/" + repo + "/blobs/" + digest), null, Map.of("Range", "bytes=0-" + (n - 1)), true);
     if (r.statusCode() != 200 && r.statusCode() != 206) {
-      throw fail(repo, step, status(r), null);
+      throw fail(repo, step, Responses.status(r), null);
     }
     byte[] head;
     try (InputStream in = r.body()) {
       head = in.readNBytes(n); // a registry that ignores the range sends everything: the rest is dropped
     } catch (IOException e) {
-      throw fail(repo, step, detail(e), e);
+      throw fail(repo, step, Responses.detail(e), e);
     }
     return new java.io.ByteArrayInputStream(head);
   }
@@ -341,14 +332,14 @@ public final class RegistryClient implements AutoCloseable {
     HttpResponse<InputStream> r =
         call(repo, step, "POST", uri("/v2/" + repo + "/blobs/uploads/?mount=" + digest + "&from=" + fromRepo),
             new byte[0], Map.of(), true);
-    discard(r);
+    Responses.discard(r);
     if (r.statusCode() == 201) {
       return null;
     }
     if (r.statusCode() == 202) {
       return new BlobUpload(this, repo, location(repo, step, r), uploads, teeDir, tempFiles);
     }
-    throw fail(repo, step, status(r), null);
+    throw fail(repo, step, Responses.status(r), null);
   }
 
   /**
@@ -366,9 +357,9 @@ public final class RegistryClient implements AutoCloseable {
     String step = "start blob upload";
     HttpResponse<InputStream> r = call(repo, step, "POST", uri("/v2/" + repo + "/blobs/uploads/"), new byte[0], Map.of(), true);
     if (r.statusCode() != 202) {
-      throw fail(repo, step, status(r), null);
+      throw fail(repo, step, Responses.status(r), null);
     }
-    discard(r);
+    Responses.discard(r);
     return location(repo, step, r);
   }
 
@@ -377,7 +368,7 @@ public final class RegistryClient implements AutoCloseable {
     String step = "put manifest " + reference;
     HttpResponse<InputStream> r =
         call(repo, step, "PUT", uri("/v2/" + repo + "/manifests/" + reference), bytes, Map.of("Content-Type", mediaType), true);
-    String err = errorText(r);
+    String err = Responses.errorText(r);
     if (r.statusCode() != 201 && r.statusCode() != 200) {
       throw fail(repo, step, "HTTP " + r.statusCode() + err, null);
     }
@@ -391,42 +382,9 @@ public final class RegistryClient implements AutoCloseable {
     return r.uri().resolve(loc);
   }
 
-  /** The status line and the registry's error codes, for messages; consumes the body. */
-  static String status(HttpResponse<InputStream> r) {
-    return "HTTP " + r.statusCode() + errorText(r);
-  }
-
-  static String errorText(HttpResponse<InputStream> r) {
-    byte[] body;
-    try (InputStream in = r.body()) {
-      body = in.readNBytes(16 << 10);
-    } catch (IOException e) {
-      return "";
-    }
-    try {
-      JsonNode errs = Json.parse(body).path("errors");
-      StringBuilder sb = new StringBuilder();
-      for (JsonNode e : errs) {
-        sb.append(sb.length() == 0 ? " (" : "; ").append(e.path("code").asText("")).append(": ")
-            .append(e.path("message").asText(""));
-      }
-      return sb.length() == 0 ? "" : sb.append(')').toString().replaceAll("\\s*[\\r\\n]+\\s*", " ");
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
-  }
-
-  static void discard(HttpResponse<InputStream> r) {
-    try {
-      r.body().close();
-    } catch (IOException e) {
-      // nothing to keep
-    }
-  }
-
   private byte[] readSmall(String repo, String step, HttpResponse<InputStream> r) throws ImageException {
     if (r.statusCode() != 200) {
-      throw fail(repo, step, status(r), null);
+      throw fail(repo, step, Responses.status(r), null);
     }
     try (InputStream in = r.body()) {
       byte[] b = in.readNBytes(SMALL_LIMIT + 1);
@@ -437,7 +395,7 @@ public final class RegistryClient implements AutoCloseable {
     } catch (ImageException e) {
       throw e;
     } catch (IOException e) {
-      throw fail(repo, step, detail(e), e);
+      throw fail(repo, step, Responses.detail(e), e);
     }
   }
 
@@ -446,14 +404,6 @@ public final class RegistryClient implements AutoCloseable {
       return Json.parse(bytes);
     } catch (IOException e) {
       throw fail(repo, step, "invalid JSON", e);
-    }
-  }
-
-  static Digest sha256(byte[] bytes) {
-    try {
-      return Digest.parse("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -467,25 +417,14 @@ public final class RegistryClient implements AutoCloseable {
     return n > 1 ? " (after " + n + " attempts)" : "";
   }
 
-  static String detail(Throwable e) {
-    String m = e.getMessage();
-    String name = e.getClass().getSimpleName();
-    return m == null || m.isBlank() ? name : name.equals("IOException") ? m : name + ": " + m;
-  }
-
   /** Retry policy, for the streams that retry by themselves. */
   RegistryOptions options() {
     return options;
   }
 
-  /** The scheme the ping settled on: {@code https}, or {@code http} after a fallback. */
-  String scheme() {
-    return scheme;
-  }
-
+  /** Stops the threads that send upload chunks; the HTTP client itself holds nothing that needs closing. */
   @Override
   public void close() {
     uploads.shutdownNow();
   }
-
 }
