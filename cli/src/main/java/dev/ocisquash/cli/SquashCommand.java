@@ -6,6 +6,7 @@ import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.compress.Compressors;
 import dev.ocisquash.compress.GzipEncoder;
+import dev.ocisquash.squash.IndexSquasher;
 import dev.ocisquash.squash.Progress;
 import dev.ocisquash.squash.SquashOptions;
 import dev.ocisquash.squash.SquashResult;
@@ -158,6 +159,11 @@ final class SquashCommand implements Callable<Integer> {
 
   @Mixin RegistryFlags registry = new RegistryFlags();
 
+  @Option(
+      names = "--all-platforms",
+      description = "squash every image of a multi-platform index (registry to registry) and push a new index")
+  boolean allPlatforms;
+
   @Override
   public Integer call() throws Exception {
     SquashOptions.Builder b;
@@ -206,6 +212,12 @@ final class SquashCommand implements Callable<Integer> {
     long start = System.nanoTime();
     SquashResult r;
     try {
+      if (allPlatforms) {
+        if (image.platform != null || image.ref != null) {
+          throw new ParameterException(spec.commandLine(), "--all-platforms takes every image: no --platform or --ref");
+        }
+        return allPlatforms(b.build(), start);
+      }
       r = Squasher.squash(b.build());
     } finally {
       try {
@@ -222,6 +234,20 @@ final class SquashCommand implements Callable<Integer> {
       // Only a gzip output names its encoder; asking otherwise would load ISA-L for nothing.
       String encoder = r.compression() == Compression.GZIP ? Compressors.gzipEncoderName(gzipEncoder()) : null;
       System.out.println(Summary.of(input, output, r, secs, encoder));
+    }
+    return 0;
+  }
+
+  private int allPlatforms(SquashOptions options, long start) throws java.io.IOException {
+    IndexSquasher.Result all = IndexSquasher.squashAll(options);
+    double secs = (System.nanoTime() - start) / 1e9;
+    if (!quiet) {
+      for (java.util.Map.Entry<String, SquashResult> e : all.byPlatform().entrySet()) {
+        SquashResult r = e.getValue();
+        String encoder = r.compression() == Compression.GZIP ? Compressors.gzipEncoderName(gzipEncoder()) : null;
+        System.out.print(Summary.of(input + " [" + e.getKey() + "]", output, r, secs, encoder));
+      }
+      System.out.println("index " + all.indexDigest() + " (" + all.byPlatform().size() + " platforms) tagged " + output);
     }
     return 0;
   }

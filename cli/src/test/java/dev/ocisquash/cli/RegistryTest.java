@@ -144,7 +144,7 @@ class RegistryTest {
   }
 
   @Test
-  void anIndexNeedsAPlatformAndPicksIt() throws Exception {
+  void anIndexNeedsAPlatformOrAllPlatforms() throws Exception {
     reg.skopeo("copy", "docker-archive:" + sample(), reg.ref("multi/img:amd"));
     reg.skopeo("copy", "oci:" + fixtures.resolve("layout") + ":hardlinks", reg.ref("multi/img:arm"));
     String index =
@@ -161,6 +161,23 @@ class RegistryTest {
     Run arm = squash(reg.ref("multi/img:1"), "-o", reg.ref("multi/img:sq"), "--platform", "linux/arm64");
     assertEquals(0, arm.exit, arm.err);
     reg.sameTree(reg.ref("multi/img:arm"), reg.ref("multi/img:sq"));
+
+    // --all-platforms squashes both and pushes an index listing them, with the platforms of the original.
+    Run all = squash(reg.ref("multi/img:1"), "-o", reg.ref("multi/img:all"), "--all-platforms");
+    assertEquals(0, all.exit, all.err);
+    assertTrue(all.out.contains("[linux/amd64]") && all.out.contains("[linux/arm64]"), all.out);
+    JsonNode pushed = rawManifest(reg.ref("multi/img:all"));
+    assertEquals("application/vnd.oci.image.index.v1+json", pushed.path("mediaType").asText(), pushed.toString());
+    assertEquals(2, pushed.path("manifests").size(), pushed.toString());
+    for (JsonNode m : pushed.path("manifests")) {
+      String arch = m.path("platform").path("architecture").asText();
+      String squashed = reg.ref("multi/img@" + m.path("digest").asText());
+      assertEquals(1, rawManifest(squashed).path("layers").size());
+      reg.sameTree(reg.ref("multi/img:" + (arch.equals("amd64") ? "amd" : "arm")), squashed);
+    }
+    Run single = squash(reg.ref("multi/img:amd"), "-o", reg.ref("multi/img:x"), "--all-platforms");
+    assertEquals(1, single.exit, single.out);
+    assertTrue(single.err.contains("--all-platforms needs an index"), single.err);
   }
 
   private static String entry(String tag, String arch) throws Exception {

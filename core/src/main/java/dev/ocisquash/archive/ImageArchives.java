@@ -3,6 +3,9 @@ package dev.ocisquash.archive;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.compress.Compression;
+import dev.ocisquash.model.Digest;
+import java.util.ArrayList;
+import java.util.List;
 import dev.ocisquash.registry.ImageRef;
 import dev.ocisquash.registry.RegistryClient;
 import dev.ocisquash.registry.RegistryOptions;
@@ -138,6 +141,25 @@ public final class ImageArchives {
       if (!ok) {
         client.close();
       }
+    }
+  }
+
+  /** One image of an index in a registry: its manifest digest and platform ({@code os/arch[/variant]}, or null). */
+  public record IndexImage(Digest digest, String platform) {}
+
+  /**
+   * The images (not signatures, attestations or other artifacts) that {@code ref} lists when it names an index, or
+   * the one image it names otherwise.
+   *
+   * @throws ImageException when the registry cannot be read
+   */
+  public static List<IndexImage> indexImages(ImageRef ref, RegistryOptions options) throws IOException {
+    try (RegistryClient client = RegistryClient.connect(ref, options)) {
+      List<IndexImage> out = new ArrayList<>();
+      for (OciReader.Candidate c : new OciReader(RegistryBlobStore.open(client, ref)).images()) {
+        out.add(new IndexImage(c.desc.digest, c.platform == null ? null : c.platform.toString()));
+      }
+      return out;
     }
   }
 

@@ -159,7 +159,8 @@ public final class ImageWriter {
    * Starts pushing an image to a registry; layers are added as in {@link #begin(Path, OutputFormat, long,
    * TempFiles)}. Blobs the repository has are not sent again, kept layers from the same registry are mounted, new
    * layers are uploaded while they are made; {@link PendingImage#finish} pushes the manifest by digest and only then
-   * tags it, so a failure never leaves the tag on a partial image.
+   * tags it, so a failure never leaves the tag on a partial image. A {@code dest} without tag is pushed by digest
+   * only.
    *
    * @param tempDir where each upload keeps a copy of its bytes, to start again if the registry drops the upload
    * @param tempFiles registry of those copies for signal cleanup
@@ -168,7 +169,7 @@ public final class ImageWriter {
   public static PendingImage begin(ImageRef dest, RegistryOptions options, Path tempDir, TempFiles tempFiles)
       throws IOException {
     Objects.requireNonNull(dest, "dest");
-    if (dest.tag() == null) {
+    if (dest.digest() != null) {
       throw new ImageException(
           dest + ": the squashed image gets a new digest; name the output with a tag, not a digest");
     }

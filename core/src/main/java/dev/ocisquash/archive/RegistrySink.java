@@ -161,13 +161,16 @@ final class RegistrySink extends OutputSink {
   }
 
   /**
-   * Pushes the config (unless present), then the manifest by digest, then the tag. Called once, after every layer.
+   * Pushes the config (unless present), then the manifest by digest, then the tag (when the destination names
+   * one). Called once, after every layer.
    */
   void publish(byte[] config, Digest configDigest, byte[] manifest, Digest manifestDigest, String mediaType)
       throws IOException {
     file("blobs/" + configDigest.algorithm() + "/" + configDigest.hex(), config);
     client.putManifest(repo, manifestDigest.toString(), manifest, mediaType);
-    client.putManifest(repo, dest.tag(), manifest, mediaType);
+    if (dest.tag() != null) {
+      client.putManifest(repo, dest.tag(), manifest, mediaType);
+    }
   }
 
   @Override

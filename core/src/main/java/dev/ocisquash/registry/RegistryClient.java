@@ -272,6 +272,11 @@ public final class RegistryClient implements AutoCloseable {
     return new Manifest(bytes, type, actual);
   }
 
+  /** The size of the manifest with this digest, or -1 when the registry does not have it ({@code HEAD}). */
+  public long manifestSize(String repo, Digest digest) throws ImageException {
+    return head(repo, "check manifest " + digest, "/manifests/" + digest, Map.of("Accept", MANIFEST_ACCEPT));
+  }
+
   /** True when the registry has the manifest with this digest. */
   public boolean hasManifest(String repo, Digest digest) throws ImageException {
     return head(repo, "check manifest " + digest, "/manifests/" + digest, Map.of("Accept", MANIFEST_ACCEPT)) >= 0;

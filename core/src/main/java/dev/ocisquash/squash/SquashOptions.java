@@ -117,6 +117,28 @@ public final class SquashOptions {
     return registry;
   }
 
+  /** A builder holding these options, to derive others from them. */
+  public Builder toBuilder() {
+    Builder b = new Builder(input, output, inputRef, outputRef);
+    b.format = format;
+    b.compression = compression;
+    b.selector = selector;
+    b.gzipLevel = gzipLevel;
+    b.gzipEncoder = gzipEncoder;
+    b.zstdLevel = zstdLevel;
+    b.tempDir = tempDir;
+    b.squashPoint = squashPoint;
+    b.allowNoop = allowNoop;
+    b.sourceDateEpoch = sourceDateEpoch;
+    b.threads = threads;
+    b.strip = strip;
+    b.limits = limits;
+    b.tempFiles = tempFiles;
+    b.progress = progress;
+    b.registry = registry;
+    return b;
+  }
+
   /** The input as the user named it: a path or a registry reference. */
   public String inputName() {
     return inputRef != null ? inputRef.toString() : input.toString();
@@ -205,8 +227,8 @@ public final class SquashOptions {
 
   /** Builder for {@link SquashOptions}. */
   public static final class Builder {
-    private final Path input;
-    private final Path output;
+    private Path input;
+    private Path output;
     private OutputFormat format;
     private Compression compression;
     private ImageSelector selector = ImageSelector.any();
@@ -222,8 +244,8 @@ public final class SquashOptions {
     private Limits limits = Limits.defaults();
     private TempFiles tempFiles;
     private Progress progress = Progress.NONE;
-    private final ImageRef inputRef;
-    private final ImageRef outputRef;
+    private ImageRef inputRef;
+    private ImageRef outputRef;
     private RegistryOptions registry = RegistryOptions.defaults();
 
     private Builder(Path input, Path output) {
@@ -235,6 +257,23 @@ public final class SquashOptions {
       this.output = output;
       this.inputRef = inputRef;
       this.outputRef = outputRef;
+    }
+
+    /** Reads the input from a registry instead of a file. */
+    public Builder input(ImageRef v) {
+      inputRef = Objects.requireNonNull(v);
+      input = null;
+      return this;
+    }
+
+    /**
+     * Pushes the output to a registry instead of writing a file. A reference with neither tag nor digest ({@code
+     * new ImageRef(registry, repository, null, null)}) pushes the image by digest only and tags nothing.
+     */
+    public Builder output(ImageRef v) {
+      outputRef = Objects.requireNonNull(v);
+      output = null;
+      return this;
     }
 
     /** Sets how registries are reached (default {@link RegistryOptions#defaults()}). */
