@@ -70,7 +70,7 @@ public final class RegistryClient implements AutoCloseable {
     HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(30));
     b.sslContext(
         options.tlsVerify()
@@ -132,20 +132,39 @@ public final class RegistryClient implements AutoCloseable {
     return URI.create(scheme + "://" + host + path);
   }
 
-  /** Sends one request once, without auth handling or retries. */
+  /**
+   * Sends one request once, without auth handling or retries, following redirects of GET and HEAD itself: a
+   * registry sends blob downloads to storage elsewhere (S3, a CDN) with a signed URL, and that host must not get
+   * the registry's {@code Authorization} (S3 refuses a request that carries two credentials).
+   */
   private HttpResponse<InputStream> once(
       String method, URI uri, HttpRequest.BodyPublisher body, Map<String, String> headers) throws IOException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(method, body).timeout(Duration.ofMinutes(5));
-    headers.forEach(b::header);
-    String a = auth.header();
-    if (a != null) {
-      b.header("Authorization", a);
-    }
-    try {
-      return http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted");
+    URI at = uri;
+    boolean sameHost = true;
+    for (int hops = 0; ; hops++) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(at).method(method, body).timeout(Duration.ofMinutes(5));
+      headers.forEach(b::header);
+      String a = auth.header();
+      if (a != null && sameHost) {
+        b.header("Authorization", a);
+      }
+      HttpResponse<InputStream> r;
+      try {
+        r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted");
+      }
+      int s = r.statusCode();
+      boolean redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
+      String location = r.headers().firstValue("Location").orElse(null);
+      if (!redirect || location == null || !(method.equals("GET") || method.equals("HEAD")) || hops >= 5) {
+        return r;
+      }
+      Responses.discard(r);
+      at = at.resolve(location);
+      sameHost = sameHost && host.equalsIgnoreCase(at.getHost() + (at.getPort() < 0 ? "" : ":" + at.getPort()))
+          && at.getScheme().equals(uri.getScheme());
     }
   }
 
