@@ -83,6 +83,16 @@ final class Summary {
                 human(r.strippedFromKeptLayersBytes())));
       }
     }
+    if (r.push() != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  pushed   %d blobs (%s) uploaded, %d mounted from the source repository, %d already there%n",
+              r.push().uploaded(),
+              human(r.push().uploadedBytes()),
+              r.push().mounted(),
+              r.push().present()));
+    }
     sb.append(
         String.format(
             Locale.ROOT,

@@ -74,6 +74,8 @@ class RegistryTest {
     Run r = squash(reg.ref("src/busybox:1"), "-o", reg.ref("dst/busybox:sq"), "--from", "1");
     assertEquals(0, r.exit, r.err);
     assertTrue(r.out.contains("layers   3 -> 2"), r.out);
+    assertTrue(r.out.contains("pushed   2 blobs (") && r.out.contains("1 mounted from the source repository, 0 already"),
+        r.out);
     JsonNode out = rawManifest(reg.ref("dst/busybox:sq"));
     assertEquals(kept, out.path("layers").get(0).path("digest").asText(), out.toString());
     // The kept layer came by a cross-repository mount (201), and only the new layer and the config were sent.

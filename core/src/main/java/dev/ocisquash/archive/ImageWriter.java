@@ -294,7 +294,8 @@ public final class ImageWriter {
           done = true;
           push.close();
         }
-        return new WrittenImage(configDigest, manifestDigest, push.bytes());
+        return new WrittenImage(
+            configDigest, manifestDigest, push.bytes() + configBytes.length + manifestBytes.length, push.summary());
       }
       long bytes;
       try {

@@ -26,7 +26,11 @@ final class RegistrySink extends OutputSink {
   /** An upload the registry started when it declined a mount, used for the copy that follows. */
   private BlobUpload started;
   private long uploadedBytes;
-  private final PushStats stats = new PushStats();
+  /** Bytes of the image's layers, sent or not. */
+  private long layerBytes;
+  private int uploaded;
+  private int mounted;
+  private int present;
 
   private final Path teeDir;
   private final TempFiles tempFiles;
@@ -45,8 +49,8 @@ final class RegistrySink extends OutputSink {
   }
 
   /** What the push sent and what it saved. */
-  PushStats stats() {
-    return stats;
+  PushSummary summary() {
+    return new PushSummary(uploaded, uploadedBytes, mounted, present);
   }
 
   @Override
@@ -63,10 +67,9 @@ final class RegistrySink extends OutputSink {
   }
 
   /** True when the repository has the blob already. */
-  private boolean present(Digest d, long size) throws ImageException {
-    long have = client.blobSize(repo, d);
-    if (have >= 0) {
-      stats.present++;
+  private boolean present(Digest d) throws ImageException {
+    if (client.blobSize(repo, d) >= 0) {
+      present++;
       return true;
     }
     return false;
@@ -80,7 +83,8 @@ final class RegistrySink extends OutputSink {
    */
   @Override
   boolean reuse(OutputLayer l) throws IOException {
-    if (present(l.digest(), l.size())) {
+    layerBytes += l.size();
+    if (present(l.digest())) {
       return true;
     }
     if (l.source() instanceof ArchiveLayer a
@@ -90,7 +94,7 @@ final class RegistrySink extends OutputSink {
       client.need(fromRepo, "pull");
       started = client.mountOrStart(repo, l.digest(), fromRepo, teeDir, tempFiles);
       if (started == null) {
-        stats.mounted++;
+        mounted++;
         return true;
       }
     }
@@ -100,7 +104,7 @@ final class RegistrySink extends OutputSink {
   @Override
   void file(String name, byte[] data) throws IOException {
     Digest d = digestOf(name);
-    if (present(d, data.length)) {
+    if (present(d)) {
       return;
     }
     upload(d, new java.io.ByteArrayInputStream(data), data.length);
@@ -109,7 +113,8 @@ final class RegistrySink extends OutputSink {
   @Override
   void file(String name, Path src, long size) throws IOException {
     Digest d = digestOf(name);
-    if (present(d, size)) {
+    layerBytes += size;
+    if (present(d)) {
       return;
     }
     try (InputStream in = Files.newInputStream(src)) {
@@ -133,7 +138,7 @@ final class RegistrySink extends OutputSink {
     u.complete(d);
     open = null;
     uploadedBytes += n;
-    stats.uploaded++;
+    uploaded++;
   }
 
   @Override
@@ -151,7 +156,8 @@ final class RegistrySink extends OutputSink {
     u.complete(digestOf(name));
     open = null;
     uploadedBytes += size;
-    stats.uploaded++;
+    layerBytes += size;
+    uploaded++;
   }
 
   @Override
@@ -178,9 +184,10 @@ final class RegistrySink extends OutputSink {
     // publish() completes a push
   }
 
+  /** {@inheritDoc} For a registry: the layers' bytes, sent or not (see {@link #summary()} for what was sent). */
   @Override
   long bytes() {
-    return uploadedBytes;
+    return layerBytes;
   }
 
   @Override
@@ -194,12 +201,5 @@ final class RegistrySink extends OutputSink {
       started = null;
     }
     client.close();
-  }
-
-  /** Counts of blobs by what the push did with them. */
-  static final class PushStats {
-    int uploaded;
-    int mounted;
-    int present;
   }
 }

@@ -263,7 +263,8 @@ public final class Squasher {
             compression,
             first,
             strip == null ? null : strip.report(),
-            strippedFromKept);
+            strippedFromKept,
+            written.push());
       } finally {
         if (next != null) {
           next.close();
