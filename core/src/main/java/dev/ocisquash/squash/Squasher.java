@@ -70,6 +70,10 @@ public final class Squasher {
     }
     if (output != null) {
       ImageWriter.checkDestination(output);
+    } else if (options.format() != null && options.format() != OutputFormat.OCI) {
+      throw new ImageException(
+          options.outputName() + ": a registry takes the image as an OCI manifest; --format "
+              + options.format().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " is for files");
     }
     // A registry output has no directory beside it: spool files go to java.io.tmpdir unless --temp-dir says.
     Path tempDir =
