@@ -247,7 +247,8 @@ final class SquashCommand implements Callable<Integer> {
         String encoder = r.compression() == Compression.GZIP ? Compressors.gzipEncoderName(gzipEncoder()) : null;
         System.out.print(Summary.of(input + " [" + e.getKey() + "]", output, r, secs, encoder));
       }
-      System.out.println("index " + all.indexDigest() + " (" + all.byPlatform().size() + " platforms) tagged " + output);
+      System.out.println(
+          "index " + all.indexDigest() + " (" + all.byPlatform().size() + " platforms) tagged " + output);
     }
     return 0;
   }

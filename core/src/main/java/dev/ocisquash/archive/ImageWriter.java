@@ -174,7 +174,8 @@ public final class ImageWriter {
           dest + ": the squashed image gets a new digest; name the output with a tag, not a digest");
     }
     RegistryClient client = RegistryClient.connect(dest, options);
-    return new PendingImage(null, dest.toString(), OutputFormat.OCI, null, new RegistrySink(client, dest, tempDir, tempFiles), tempFiles);
+    RegistrySink sink = new RegistrySink(client, dest, tempDir, tempFiles);
+    return new PendingImage(null, dest.toString(), OutputFormat.OCI, null, sink, tempFiles);
   }
 
   /** Writes one new blob's bytes into an {@link PendingImage}; returns what it wrote. */
@@ -289,6 +290,7 @@ public final class ImageWriter {
       Digest manifestDigest = Descriptor.digestOf("sha256", manifestBytes);
       if (sink instanceof RegistrySink push) {
         try {
+          tempFiles.checkNotCancelled(); // a cancelled run must not tag
           push.publish(configBytes, configDigest, manifestBytes, manifestDigest, MediaTypes.OCI_MANIFEST);
         } finally {
           done = true;

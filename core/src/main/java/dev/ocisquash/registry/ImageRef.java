@@ -19,7 +19,8 @@ public record ImageRef(String registry, String repository, String tag, String di
   public static final String SCHEME = "docker://";
 
   private static final String DOCKER_HUB = "docker.io";
-  private static final Pattern REPO = Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
+  private static final String COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
+  private static final Pattern REPO = Pattern.compile(COMPONENT + "(?:/" + COMPONENT + ")*");
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}");
 
@@ -90,7 +91,7 @@ public record ImageRef(String registry, String repository, String tag, String di
     return registry.equals(DOCKER_HUB) ? "registry-1.docker.io" : registry;
   }
 
-  /** The image name without the scheme, as containerd names images: {@code HOST/REPO:TAG} or {@code HOST/REPO@DIGEST}. */
+  /** The name without the scheme, as containerd names images: {@code HOST/REPO:TAG} or {@code HOST/REPO@DIGEST}. */
   public String name() {
     return registry + "/" + repository + (digest != null ? "@" + digest : ":" + tag);
   }

@@ -76,7 +76,8 @@ public final class RegistryClient implements AutoCloseable {
         options.tlsVerify()
             ? TlsContexts.verifying(TlsContexts.certDirFor(ref.registry(), options.certDir()))
             : TlsContexts.trustingAll());
-    RegistryClient c = new RegistryClient(ref.registry(), ref.endpointHost(), options, b.build(), new RegistryAuth(cred));
+    RegistryClient c =
+        new RegistryClient(ref.registry(), ref.endpointHost(), options, b.build(), new RegistryAuth(cred));
     c.ping(ref.repository());
     return c;
   }
@@ -200,7 +201,9 @@ public final class RegistryClient implements AutoCloseable {
             once(
                 method,
                 uri,
-                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body, off, len),
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body, off, len),
                 headers);
       } catch (IOException e) {
         if (retry && attempt < options.attempts() && !(e instanceof java.io.InterruptedIOException)) {
@@ -272,7 +275,8 @@ public final class RegistryClient implements AutoCloseable {
   public Manifest manifest(String repo, String reference) throws ImageException {
     String step = "get manifest " + reference;
     HttpResponse<InputStream> r =
-        call(repo, step, "GET", uri("/v2/" + repo + "/manifests/" + reference), null, Map.of("Accept", MANIFEST_ACCEPT), true);
+        call(repo, step, "GET", uri("/v2/" + repo + "/manifests/" + reference), null,
+            Map.of("Accept", MANIFEST_ACCEPT), true);
     byte[] bytes = readSmall(repo, step, r);
     String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
     Digest actual = Responses.sha256(bytes);
@@ -331,7 +335,8 @@ public final class RegistryClient implements AutoCloseable {
   public InputStream openBlobHead(String repo, Digest digest, int n) throws ImageException {
     String step = "download blob " + digest;
     HttpResponse<InputStream> r =
-        call(repo, step, "GET", uri("/v2/" + repo + "/blobs/" + digest), null, Map.of("Range", "bytes=0-" + (n - 1)), true);
+        call(repo, step, "GET", uri("/v2/" + repo + "/blobs/" + digest), null,
+            Map.of("Range", "bytes=0-" + (n - 1)), true);
     if (r.statusCode() != 200 && r.statusCode() != 206) {
       throw fail(repo, step, Responses.status(r), null);
     }
@@ -379,7 +384,8 @@ public final class RegistryClient implements AutoCloseable {
   /** Opens an upload session and returns where its chunks go. */
   URI newUpload(String repo) throws ImageException {
     String step = "start blob upload";
-    HttpResponse<InputStream> r = call(repo, step, "POST", uri("/v2/" + repo + "/blobs/uploads/"), new byte[0], Map.of(), true);
+    HttpResponse<InputStream> r =
+        call(repo, step, "POST", uri("/v2/" + repo + "/blobs/uploads/"), new byte[0], Map.of(), true);
     if (r.statusCode() != 202) {
       throw fail(repo, step, Responses.status(r), null);
     }
@@ -391,7 +397,8 @@ public final class RegistryClient implements AutoCloseable {
   public void putManifest(String repo, String reference, byte[] bytes, String mediaType) throws ImageException {
     String step = "put manifest " + reference;
     HttpResponse<InputStream> r =
-        call(repo, step, "PUT", uri("/v2/" + repo + "/manifests/" + reference), bytes, Map.of("Content-Type", mediaType), true);
+        call(repo, step, "PUT", uri("/v2/" + repo + "/manifests/" + reference), bytes,
+            Map.of("Content-Type", mediaType), true);
     String err = Responses.errorText(r);
     if (r.statusCode() != 201 && r.statusCode() != 200) {
       throw fail(repo, step, "HTTP " + r.statusCode() + err, null);
