@@ -23,7 +23,9 @@ final class FaultProxy implements AutoCloseable {
     /** Cut while the server answers (a download). */
     DOWNLOAD,
     /** Answer 503 instead of passing the request on. */
-    REFUSE
+    REFUSE,
+    /** Stop passing the response on, without closing the connection (a stalled download). */
+    STALL
   }
 
   private final ServerSocket server;
@@ -133,6 +135,25 @@ final class FaultProxy implements AutoCloseable {
             fired();
             cut();
             return;
+          }
+          if (marked && !clientToServer && direction == Direction.STALL) {
+            synchronized (this) {
+              if (left <= n) {
+                out.write(buf, 0, (int) Math.max(0, left));
+                out.flush();
+                fired();
+                marked = false;
+                while (!client.isClosed()) {
+                  try {
+                    wait(200); // silent until the client gives up on this connection
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+                return;
+              }
+              left -= n;
+            }
           }
           boolean cutHere = marked && (clientToServer == (direction == Direction.UPLOAD));
           if (cutHere) {

@@ -64,6 +64,22 @@ class RegistryFaultsTest {
   }
 
   @Test
+  void aStalledDownloadIsCutAndResumed() throws Exception {
+    int mark = reg.requests().size();
+    System.setProperty("ocisquash.registry.stall-seconds", "2");
+    try (FaultProxy p =
+        new FaultProxy(reg.port, "GET /v2/src/busybox/blobs/" + bigLayer, FaultProxy.Direction.STALL, 400_000)) {
+      Run r = squash(via(p, "src/busybox:1"), "-o", via(p, "stall/busybox:sq"));
+      assertEquals(0, r.exit, r.err);
+      assertEquals(1, p.cuts.get(), String.join("\n", reg.requests().subList(mark, reg.requests().size())));
+    } finally {
+      System.clearProperty("ocisquash.registry.stall-seconds");
+    }
+    assertEquals(1, reg.count(mark, "GET /v2/src/busybox/blobs/" + bigLayer + " HTTP/1.1\" 206 [0-9]{3,}"));
+    reg.sameTree(reg.ref("src/busybox:1"), reg.ref("stall/busybox:sq"));
+  }
+
+  @Test
   void anUploadCutHalfwayStartsTheUploadAgainFromTheKeptCopy() throws Exception {
     int mark = reg.requests().size();
     try (FaultProxy p =

@@ -43,6 +43,13 @@ public final class RegistryClient implements AutoCloseable {
   private final RegistryAuth auth;
   private final ExecutorService uploads;
   private volatile String scheme = "https";
+  private final java.util.concurrent.ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "ocisquash-download-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
 
   private RegistryClient(String registry, String host, RegistryOptions options, HttpClient http, RegistryAuth auth) {
     this.registry = registry;
@@ -453,9 +460,15 @@ public final class RegistryClient implements AutoCloseable {
     return options;
   }
 
-  /** Stops the threads that send upload chunks; the HTTP client itself holds nothing that needs closing. */
+  /** Runs {@code check} every second until the returned future is cancelled (download stall checks). */
+  java.util.concurrent.ScheduledFuture<?> watch(Runnable check) {
+    return watchdog.scheduleWithFixedDelay(check, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** Stops the upload and watchdog threads; the HTTP client itself holds nothing that needs closing. */
   @Override
   public void close() {
     uploads.shutdownNow();
+    watchdog.shutdownNow();
   }
 }
