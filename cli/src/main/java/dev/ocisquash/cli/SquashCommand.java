@@ -6,6 +6,7 @@ import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.compress.Compressors;
 import dev.ocisquash.compress.GzipEncoder;
+import dev.ocisquash.squash.IndexSquasher;
 import dev.ocisquash.squash.Progress;
 import dev.ocisquash.squash.SquashOptions;
 import dev.ocisquash.squash.SquashResult;
@@ -30,20 +31,27 @@ import picocli.CommandLine.Parameters;
     description = {
       "Flatten the layers of a saved image into one, exactly as a runtime would stack them.",
       "IN is a docker/podman save tar (optionally gzip/zstd compressed), an oci-archive tar or an OCI layout"
-          + " directory."
+          + " directory.",
+      "IN and OUT may also be images in a registry, written as skopeo writes them:"
+          + " docker://HOST[:PORT]/REPO[:TAG|@DIGEST]; a push sends only the blobs the registry lacks."
     })
 final class SquashCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "IN", description = "input image archive or OCI layout directory")
-  Path input;
+  @Parameters(
+      index = "0",
+      paramLabel = "IN",
+      description = "input image archive, OCI layout directory, or docker://HOST/REPO[:TAG|@DIGEST]")
+  String input;
 
   @Option(
       names = {"-o", "--output"},
       required = true,
       paramLabel = "OUT",
-      description = "output file (or directory for oci-dir); written atomically")
-  Path output;
+      description =
+          "output file (or directory for oci-dir), written atomically; or docker://HOST/REPO[:TAG], pushed by"
+              + " digest and then tagged")
+  String output;
 
   @Option(
       names = "--format",
@@ -136,11 +144,22 @@ final class SquashCommand implements Callable<Integer> {
 
   @Mixin ImageChoice image = new ImageChoice();
 
+  @Mixin RegistryFlags registry = new RegistryFlags();
+
+  @Option(
+      names = "--all-platforms",
+      description = "squash every image of a multi-platform index (registry to registry) and push a new index")
+  boolean allPlatforms;
+
   @Override
   public Integer call() throws Exception {
-    SquashOptions.Builder b =
-        SquashOptions.builder(input, output)
-            .selector(image.selector())
+    SquashOptions.Builder b;
+    try {
+      b = SquashOptions.builder(input, output).registry(registry.options());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    b.selector(image.selector())
             .gzipLevel(gzipLevel)
             .gzipEncoder(gzipEncoder())
             .zstdLevel(zstdLevel)
@@ -170,6 +189,12 @@ final class SquashCommand implements Callable<Integer> {
     long start = System.nanoTime();
     SquashResult r;
     try {
+      if (allPlatforms) {
+        if (image.platform != null || image.ref != null) {
+          throw new ParameterException(spec.commandLine(), "--all-platforms takes every image: no --platform or --ref");
+        }
+        return allPlatforms(b.build(), start);
+      }
       r = Squasher.squash(b.build());
     } finally {
       try {
@@ -192,6 +217,21 @@ final class SquashCommand implements Callable<Integer> {
           System.out.println("  note     " + missing);
         }
       }
+    }
+    return 0;
+  }
+
+  private int allPlatforms(SquashOptions options, long start) throws java.io.IOException {
+    IndexSquasher.Result all = IndexSquasher.squashAll(options);
+    double secs = (System.nanoTime() - start) / 1e9;
+    if (!quiet) {
+      for (java.util.Map.Entry<String, SquashResult> e : all.byPlatform().entrySet()) {
+        SquashResult r = e.getValue();
+        String encoder = r.compression() == Compression.GZIP ? Compressors.gzipEncoderName(gzipEncoder()) : null;
+        System.out.print(Summary.of(input + " [" + e.getKey() + "]", output, r, secs, encoder));
+      }
+      System.out.println(
+          "index " + all.indexDigest() + " (" + all.byPlatform().size() + " platforms) tagged " + output);
     }
     return 0;
   }

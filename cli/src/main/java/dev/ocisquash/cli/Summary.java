@@ -2,7 +2,6 @@ package dev.ocisquash.cli;
 
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.squash.SquashResult;
-import java.nio.file.Path;
 import dev.ocisquash.strip.StripReport;
 import java.util.Locale;
 import java.util.Map;
@@ -11,7 +10,7 @@ import java.util.Map;
 final class Summary {
   private Summary() {}
 
-  static String of(Path in, Path out, SquashResult r, double seconds, String gzipEncoder) {
+  static String of(String in, String out, SquashResult r, double seconds, String gzipEncoder) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "squashed %s -> %s in %.1f s%n", in, out, seconds));
     sb.append(
@@ -83,6 +82,16 @@ final class Summary {
                 "    %s of that lives in kept base layers: whited out, saves no bytes in the image%n",
                 human(r.strippedFromKeptLayersBytes())));
       }
+    }
+    if (r.push() != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  pushed   %d blobs (%s) uploaded, %d mounted from the source repository, %d already there%n",
+              r.push().uploaded(),
+              human(r.push().uploadedBytes()),
+              r.push().mounted(),
+              r.push().present()));
     }
     sb.append(
         String.format(

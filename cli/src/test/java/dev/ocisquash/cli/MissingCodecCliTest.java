@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,7 @@ class MissingCodecCliTest {
   }
 
   @Test
+  @Tag("integration") // skopeo
   void summarySaysSoAndTheSquashStillWorks() throws Exception {
     Path out = dir.resolve("o.tar");
     String[] lines =

@@ -76,6 +76,16 @@ final class ArchiveLayer implements SourceLayer {
     return store.display();
   }
 
+  /** Where the blob is stored; a registry destination mounts from a registry source. */
+  BlobStore store() {
+    return store;
+  }
+
+  @Override
+  public boolean readsInPlace() {
+    return store.randomAccess();
+  }
+
   void rememberDigest(Digest d) {
     if (computedDigest == null) {
       computedDigest = d;
@@ -119,7 +129,8 @@ final class ArchiveLayer implements SourceLayer {
   public Compression compression() throws IOException {
     Compression c = compression;
     if (c == null) {
-      c = Codecs.sniff(openRaw());
+      checkPresent();
+      c = Codecs.sniff(store.openHead(location, 16));
       compression = c;
     }
     return c;
@@ -128,7 +139,7 @@ final class ArchiveLayer implements SourceLayer {
   @Override
   public LayerStream open() throws IOException {
     Compression c = compression();
-    if (c == Compression.NONE) {
+    if (c == Compression.NONE && store.randomAccess()) {
       // Nothing to decompress: the blob's bytes go to the caller as they are, and hashing them (the slow part) runs
       // beside the caller on a second read of the blob.
       return new AsideVerifiedLayerStream(this, openRaw());

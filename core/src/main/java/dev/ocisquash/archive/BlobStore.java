@@ -26,6 +26,14 @@ interface BlobStore extends Closeable {
    */
   int read(String path, long position, java.nio.ByteBuffer dst) throws IOException;
 
+  /**
+   * Opens the first {@code n} bytes of a member (or fewer when it is shorter), for sniffing its format; a registry
+   * asks for just those bytes instead of starting the whole download.
+   */
+  default InputStream openHead(String path, int n) throws IOException {
+    return open(path);
+  }
+
   /** Reads a small member whole, refusing anything larger than {@code limit} bytes. */
   default byte[] readSmall(String path, int limit) throws IOException {
     long size = size(path);
@@ -37,6 +45,14 @@ interface BlobStore extends Closeable {
     try (InputStream in = open(path)) {
       return in.readAllBytes();
     }
+  }
+
+  /**
+   * Whether positional reads ({@link #read}) are cheap, so that content of uncompressed layers can be read again
+   * in place instead of being copied aside. False for a registry, where each would be a new request.
+   */
+  default boolean randomAccess() {
+    return true;
   }
 
   /** The input as the user named it, for messages. */

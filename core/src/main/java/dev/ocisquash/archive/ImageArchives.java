@@ -3,6 +3,12 @@ package dev.ocisquash.archive;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.compress.Compression;
+import dev.ocisquash.model.Digest;
+import java.util.ArrayList;
+import java.util.List;
+import dev.ocisquash.registry.ImageRef;
+import dev.ocisquash.registry.RegistryClient;
+import dev.ocisquash.registry.RegistryOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -111,6 +117,49 @@ public final class ImageArchives {
           tempFiles.unregister(temp);
         }
       }
+    }
+  }
+
+  /**
+   * Opens the image that {@code selector} picks from a registry: the manifest (or index) {@code ref} names is
+   * fetched, then read as an OCI layout holding it; layer blobs are streamed from the registry when read, never
+   * stored whole. {@code --platform} and {@code --ref} choose from an index as they do from a layout.
+   *
+   * @throws ImageException when the registry cannot be reached, the reference is missing, or the selection is
+   *     missing or ambiguous; the message names the registry, the repository and the step
+   */
+  public static SourceImage open(ImageRef ref, ImageSelector selector, RegistryOptions options) throws IOException {
+    RegistryClient client = RegistryClient.connect(ref, options);
+    RegistryBlobStore store = null;
+    boolean ok = false;
+    try {
+      store = RegistryBlobStore.open(client, ref);
+      ArchiveImage image = new OciReader(store).read(selector);
+      ok = true;
+      return image;
+    } finally {
+      if (!ok) {
+        client.close();
+      }
+    }
+  }
+
+  /** One image of an index in a registry: its manifest digest and platform ({@code os/arch[/variant]}, or null). */
+  public record IndexImage(Digest digest, String platform) {}
+
+  /**
+   * The images (not signatures, attestations or other artifacts) that {@code ref} lists when it names an index, or
+   * the one image it names otherwise.
+   *
+   * @throws ImageException when the registry cannot be read
+   */
+  public static List<IndexImage> indexImages(ImageRef ref, RegistryOptions options) throws IOException {
+    try (RegistryClient client = RegistryClient.connect(ref, options)) {
+      List<IndexImage> out = new ArrayList<>();
+      for (OciReader.Candidate c : new OciReader(RegistryBlobStore.open(client, ref)).images()) {
+        out.add(new IndexImage(c.desc.digest, c.platform == null ? null : c.platform.toString()));
+      }
+      return out;
     }
   }
 

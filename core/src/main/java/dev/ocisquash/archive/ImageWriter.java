@@ -8,6 +8,9 @@ import dev.ocisquash.TempFiles;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.model.MediaTypes;
+import dev.ocisquash.registry.ImageRef;
+import dev.ocisquash.registry.RegistryClient;
+import dev.ocisquash.registry.RegistryOptions;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -138,7 +141,7 @@ public final class ImageWriter {
               : new OutputSink.Tar(temp, mtimeEpochSeconds);
       sink.dir("blobs");
       sink.dir("blobs/sha256");
-      PendingImage image = new PendingImage(output, format, temp, sink, tempFiles);
+      PendingImage image = new PendingImage(output, output.toString(), format, temp, sink, tempFiles);
       sink = null;
       return image;
     } catch (IOException e) {
@@ -150,6 +153,29 @@ public final class ImageWriter {
         tempFiles.unregister(temp);
       }
     }
+  }
+
+  /**
+   * Starts pushing an image to a registry; layers are added as in {@link #begin(Path, OutputFormat, long,
+   * TempFiles)}. Blobs the repository has are not sent again, kept layers from the same registry are mounted, new
+   * layers are uploaded while they are made; {@link PendingImage#finish} pushes the manifest by digest and only then
+   * tags it, so a failure never leaves the tag on a partial image. A {@code dest} without tag is pushed by digest
+   * only.
+   *
+   * @param tempDir where each upload keeps a copy of its bytes, to start again if the registry drops the upload
+   * @param tempFiles registry of those copies for signal cleanup
+   * @throws ImageException when the registry cannot be reached or {@code dest} names a digest instead of a tag
+   */
+  public static PendingImage begin(ImageRef dest, RegistryOptions options, Path tempDir, TempFiles tempFiles)
+      throws IOException {
+    Objects.requireNonNull(dest, "dest");
+    if (dest.digest() != null) {
+      throw new ImageException(
+          dest + ": the squashed image gets a new digest; name the output with a tag, not a digest");
+    }
+    RegistryClient client = RegistryClient.connect(dest, options);
+    RegistrySink sink = new RegistrySink(client, dest, tempDir, tempFiles);
+    return new PendingImage(null, dest.toString(), OutputFormat.OCI, null, sink, tempFiles);
   }
 
   /** Writes one new blob's bytes into an {@link PendingImage}; returns what it wrote. */
@@ -172,6 +198,8 @@ public final class ImageWriter {
    */
   public static final class PendingImage implements java.io.Closeable {
     private final Path output;
+    /** The output as the user named it, for messages: a path or a registry reference. */
+    private final String shown;
     private final OutputFormat format;
     private final Path temp;
     private final OutputSink sink;
@@ -180,8 +208,10 @@ public final class ImageWriter {
     private final Set<Digest> written = new HashSet<>();
     private boolean done;
 
-    private PendingImage(Path output, OutputFormat format, Path temp, OutputSink sink, TempFiles tempFiles) {
+    private PendingImage(
+        Path output, String shown, OutputFormat format, Path temp, OutputSink sink, TempFiles tempFiles) {
       this.output = output;
+      this.shown = shown;
       this.format = format;
       this.temp = temp;
       this.sink = sink;
@@ -200,11 +230,11 @@ public final class ImageWriter {
       requireSha256(l.digest());
       if (written.add(l.digest())) {
         try {
-          ImageWriter.writeLayer(sink, l, output);
+          ImageWriter.writeLayer(sink, l);
         } catch (ImageException e) {
           throw e;
         } catch (IOException e) {
-          throw ImageException.cannotWrite(output.toString(), "output", e);
+          throw ImageException.cannotWrite(shown, "output", e);
         }
       }
       layers.add(l);
@@ -223,9 +253,9 @@ public final class ImageWriter {
       try {
         out = sink.beginFile();
       } catch (IOException e) {
-        throw ImageException.cannotWrite(output.toString(), "output", e);
+        throw ImageException.cannotWrite(shown, "output", e);
       }
-      b = body.writeTo(new WriteFailures(out, output, "output"));
+      b = body.writeTo(new WriteFailures(out, shown, "output"));
       requireSha256(b.digest());
       try {
         if (written.add(b.digest())) {
@@ -234,7 +264,7 @@ public final class ImageWriter {
           sink.dropFile(); // the same bytes are in the image already (an identical kept layer)
         }
       } catch (IOException e) {
-        throw ImageException.cannotWrite(output.toString(), "output", e);
+        throw ImageException.cannotWrite(shown, "output", e);
       }
       OutputLayer l = OutputLayer.written(b.digest(), b.diffId(), b.size(), mediaType);
       layers.add(l);
@@ -258,6 +288,17 @@ public final class ImageWriter {
       ObjectNode manifest = buildManifest(manifestTemplate, configDigest, configBytes.length, layers);
       byte[] manifestBytes = Json.canonicalBytes(manifest);
       Digest manifestDigest = Descriptor.digestOf("sha256", manifestBytes);
+      if (sink instanceof RegistrySink push) {
+        try {
+          tempFiles.checkNotCancelled(); // a cancelled run must not tag
+          push.publish(configBytes, configDigest, manifestBytes, manifestDigest, MediaTypes.OCI_MANIFEST);
+        } finally {
+          done = true;
+          push.close();
+        }
+        return new WrittenImage(
+            configDigest, manifestDigest, push.bytes() + configBytes.length + manifestBytes.length, push.summary());
+      }
       long bytes;
       try {
         writeDocuments(sink, format, configBytes, configDigest, manifestBytes, manifestDigest, layers, names, written);
@@ -265,7 +306,7 @@ public final class ImageWriter {
         bytes = sink.bytes();
         sink.close();
       } catch (IOException e) {
-        throw ImageException.cannotWrite(output.toString(), "output", e);
+        throw ImageException.cannotWrite(shown, "output", e);
       }
       // A cancelled run must not publish: the hook may already have deleted part of the temp.
       tempFiles.checkNotCancelled();
@@ -277,7 +318,7 @@ public final class ImageWriter {
           Files.move(temp, abs, StandardCopyOption.REPLACE_EXISTING);
         }
       } catch (IOException e) {
-        throw ImageException.cannotWrite(output.toString(), "output", e);
+        throw ImageException.cannotWrite(shown, "output", e);
       }
       done = true;
       tempFiles.unregister(temp);
@@ -294,8 +335,10 @@ public final class ImageWriter {
       try {
         sink.close();
       } finally {
-        deleteRecursively(temp);
-        tempFiles.unregister(temp);
+        if (temp != null) {
+          deleteRecursively(temp);
+          tempFiles.unregister(temp);
+        }
       }
     }
 
@@ -308,7 +351,7 @@ public final class ImageWriter {
     private void requireSha256(Digest d) throws ImageException {
       if (!d.algorithm().equals("sha256")) {
         throw new ImageException(
-            ImageException.where(output.toString(), null, null, "only sha256 layer digests can be written"));
+            ImageException.where(shown, null, null, "only sha256 layer digests can be written"));
       }
     }
   }
@@ -411,8 +454,11 @@ public final class ImageWriter {
     }
   }
 
-  private static void writeLayer(OutputSink sink, OutputLayer l, Path output) throws IOException {
+  private static void writeLayer(OutputSink sink, OutputLayer l) throws IOException {
     String name = blob(l.digest());
+    if (l.blobFile() == null && sink.reuse(l)) {
+      return;
+    }
     if (l.blobFile() != null) {
       sink.file(name, l.blobFile(), l.size());
       return;

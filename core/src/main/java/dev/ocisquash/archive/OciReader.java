@@ -132,19 +132,7 @@ final class OciReader {
     }
     List<Candidate> images = new ArrayList<>();
     List<Candidate> artifacts = new ArrayList<>();
-    for (Candidate c : all) {
-      if (c.present) {
-        c.notAnImage = ArtifactRule.whyNotAnImage(c.desc.node, loadManifest(c.desc));
-      }
-      (c.notAnImage == null ? images : artifacts).add(c);
-    }
-    for (Candidate c : images) {
-      if (c.platform == null && c.present) {
-        // single-image layouts often omit the platform from the index (go-containerregistry writes no
-        // "platform" for a single image); the config has it, as containerd reads it
-        c.platform = Platform.fromJson(loadConfig(loadManifest(c.desc)));
-      }
-    }
+    split(all, images, artifacts);
     List<Candidate> chosen;
     if (selector.ref() != null) {
       chosen = new ArrayList<>(all);
@@ -182,6 +170,34 @@ final class OciReader {
     }
     ObjectNode manifest = loadManifest(pick.desc);
     return load(manifest, pick.names());
+  }
+
+  /** The images (not artifacts) reachable from index.json, each with its platform. */
+  List<Candidate> images() throws IOException {
+    List<Candidate> images = new ArrayList<>();
+    split(candidates(), images, new ArrayList<>());
+    images.removeIf(c -> !c.present);
+    return images;
+  }
+
+  /**
+   * Sorts candidates into images and artifacts (see {@link ArtifactRule}), and fills in the platform of images
+   * whose index entry has none.
+   */
+  private void split(List<Candidate> all, List<Candidate> images, List<Candidate> artifacts) throws IOException {
+    for (Candidate c : all) {
+      if (c.present) {
+        c.notAnImage = ArtifactRule.whyNotAnImage(c.desc.node, loadManifest(c.desc));
+      }
+      (c.notAnImage == null ? images : artifacts).add(c);
+    }
+    for (Candidate c : images) {
+      if (c.platform == null && c.present) {
+        // single-image layouts often omit the platform from the index (go-containerregistry writes no
+        // "platform" for a single image); the config has it, as containerd reads it
+        c.platform = Platform.fromJson(loadConfig(loadManifest(c.desc)));
+      }
+    }
   }
 
   static Platform parsePlatform(String display, String text) throws ImageException {

@@ -43,6 +43,16 @@ abstract class OutputSink implements Closeable {
   /** Ends the file begun last by removing it (its bytes are in the output already under the same name). */
   abstract void dropFile() throws IOException;
 
+  /**
+   * Makes an input layer present in the output without copying its bytes, where the output allows (a registry
+   * that has the blob, or can mount it); files never can.
+   *
+   * @return true when the layer needs no copy
+   */
+  boolean reuse(OutputLayer l) throws IOException {
+    return false;
+  }
+
   /** Completes the output (end-of-archive marker, fsync). */
   abstract void finish() throws IOException;
 

@@ -46,6 +46,14 @@ public interface SourceLayer {
    */
   int readRaw(long position, java.nio.ByteBuffer dst) throws IOException;
 
+  /**
+   * Whether {@link #readRaw} is cheap enough to read an uncompressed layer's content again in place; when false
+   * (a layer in a registry) the squash copies content aside as it does for compressed layers.
+   */
+  default boolean readsInPlace() {
+    return true;
+  }
+
   /** Opens the raw blob bytes, exactly as stored (compressed or not), for byte-for-byte copies. */
   InputStream openRaw() throws IOException;
 }

@@ -4,18 +4,17 @@ import dev.ocisquash.ImageException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Path;
 
 /**
  * Turns a failed write (disk full, I/O error) into one {@link ImageException} line naming the output the user asked
  * for, instead of a bare "No space left on device" that names nothing.
  */
 final class WriteFailures extends FilterOutputStream {
-  private final Path output;
+  private final String output;
   private final String what;
 
   /** {@code what} says what was being written, e.g. "output". */
-  WriteFailures(OutputStream out, Path output, String what) {
+  WriteFailures(OutputStream out, String output, String what) {
     super(out);
     this.output = output;
     this.what = what;
@@ -58,6 +57,6 @@ final class WriteFailures extends FilterOutputStream {
   }
 
   private ImageException fail(IOException e) {
-    return ImageException.cannotWrite(output.toString(), what, e);
+    return ImageException.cannotWrite(output, what, e);
   }
 }

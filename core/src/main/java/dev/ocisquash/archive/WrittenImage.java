@@ -8,10 +8,22 @@ public final class WrittenImage {
   private final Digest manifestDigest;
   private final long bytesWritten;
 
+  private final PushSummary push;
+
   WrittenImage(Digest configDigest, Digest manifestDigest, long bytesWritten) {
+    this(configDigest, manifestDigest, bytesWritten, null);
+  }
+
+  WrittenImage(Digest configDigest, Digest manifestDigest, long bytesWritten, PushSummary push) {
     this.configDigest = configDigest;
     this.manifestDigest = manifestDigest;
     this.bytesWritten = bytesWritten;
+    this.push = push;
+  }
+
+  /** For a push to a registry, what was sent and what was saved; null for a file output. */
+  public PushSummary push() {
+    return push;
   }
 
   /** Digest of the config blob. */
@@ -24,7 +36,10 @@ public final class WrittenImage {
     return manifestDigest;
   }
 
-  /** Size of the output: the tar file, or the sum of file sizes for a layout directory. */
+  /**
+   * Size of the output: the tar file, the sum of file sizes for a layout directory, or the image's blobs (config,
+   * manifest, layers) for a registry, whether they were sent or not.
+   */
   public long bytesWritten() {
     return bytesWritten;
   }

@@ -7,6 +7,8 @@ import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.compress.GzipEncoder;
 import dev.ocisquash.strip.StripRules;
+import dev.ocisquash.registry.ImageRef;
+import dev.ocisquash.registry.RegistryOptions;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -39,10 +41,16 @@ public final class SquashOptions {
   private final Limits limits;
   private final TempFiles tempFiles;
   private final Progress progress;
+  private final ImageRef inputRef;
+  private final ImageRef outputRef;
+  private final RegistryOptions registry;
 
   private SquashOptions(Builder b) {
     this.input = b.input;
     this.output = b.output;
+    this.inputRef = b.inputRef;
+    this.outputRef = b.outputRef;
+    this.registry = b.registry;
     this.format = b.format;
     this.compression = b.compression;
     this.selector = b.selector;
@@ -80,12 +88,73 @@ public final class SquashOptions {
     return new Builder(input, output);
   }
 
-  /** The input archive or OCI layout directory. */
+  /**
+   * Starts options from names as a user gives them: a path, or a registry reference {@code
+   * docker://HOST[:PORT]/REPO[:TAG|@DIGEST]} (see {@link ImageRef}) for either side.
+   *
+   * @throws IllegalArgumentException when a registry reference is malformed
+   */
+  public static Builder builder(String input, String output) {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(output, "output");
+    ImageRef in = ImageRef.isRegistryRef(input) ? ImageRef.parse(input) : null;
+    ImageRef out = ImageRef.isRegistryRef(output) ? ImageRef.parse(output) : null;
+    return new Builder(in == null ? Path.of(input) : null, out == null ? Path.of(output) : null, in, out);
+  }
+
+  /** The input image in a registry, or null when {@link #input()} is a file or directory. */
+  public ImageRef inputRef() {
+    return inputRef;
+  }
+
+  /** The registry the output is pushed to, or null when {@link #output()} is a file or directory. */
+  public ImageRef outputRef() {
+    return outputRef;
+  }
+
+  /** How registries are reached (credentials, TLS, retries). */
+  public RegistryOptions registry() {
+    return registry;
+  }
+
+  /** A builder holding these options, to derive others from them. */
+  public Builder toBuilder() {
+    Builder b = new Builder(input, output, inputRef, outputRef);
+    b.format = format;
+    b.compression = compression;
+    b.selector = selector;
+    b.gzipLevel = gzipLevel;
+    b.gzipEncoder = gzipEncoder;
+    b.zstdLevel = zstdLevel;
+    b.tempDir = tempDir;
+    b.squashPoint = squashPoint;
+    b.allowNoop = allowNoop;
+    b.sourceDateEpoch = sourceDateEpoch;
+    b.threads = threads;
+    b.strip = strip;
+    b.limits = limits;
+    b.tempFiles = tempFiles;
+    b.progress = progress;
+    b.registry = registry;
+    return b;
+  }
+
+  /** The input as the user named it: a path or a registry reference. */
+  public String inputName() {
+    return inputRef != null ? inputRef.toString() : input.toString();
+  }
+
+  /** The output as the user named it: a path or a registry reference. */
+  public String outputName() {
+    return outputRef != null ? outputRef.toString() : output.toString();
+  }
+
+  /** The input archive or OCI layout directory; null when the input is in a registry ({@link #inputRef()}). */
   public Path input() {
     return input;
   }
 
-  /** Where the squashed image goes. */
+  /** Where the squashed image goes; null when it is pushed to a registry ({@link #outputRef()}). */
   public Path output() {
     return output;
   }
@@ -158,8 +227,8 @@ public final class SquashOptions {
 
   /** Builder for {@link SquashOptions}. */
   public static final class Builder {
-    private final Path input;
-    private final Path output;
+    private Path input;
+    private Path output;
     private OutputFormat format;
     private Compression compression;
     private ImageSelector selector = ImageSelector.any();
@@ -175,10 +244,42 @@ public final class SquashOptions {
     private Limits limits = Limits.defaults();
     private TempFiles tempFiles;
     private Progress progress = Progress.NONE;
+    private ImageRef inputRef;
+    private ImageRef outputRef;
+    private RegistryOptions registry = RegistryOptions.defaults();
 
     private Builder(Path input, Path output) {
-      this.input = Objects.requireNonNull(input, "input");
-      this.output = Objects.requireNonNull(output, "output");
+      this(Objects.requireNonNull(input, "input"), Objects.requireNonNull(output, "output"), null, null);
+    }
+
+    private Builder(Path input, Path output, ImageRef inputRef, ImageRef outputRef) {
+      this.input = input;
+      this.output = output;
+      this.inputRef = inputRef;
+      this.outputRef = outputRef;
+    }
+
+    /** Reads the input from a registry instead of a file. */
+    public Builder input(ImageRef v) {
+      inputRef = Objects.requireNonNull(v);
+      input = null;
+      return this;
+    }
+
+    /**
+     * Pushes the output to a registry instead of writing a file. A reference with neither tag nor digest ({@code
+     * new ImageRef(registry, repository, null, null)}) pushes the image by digest only and tags nothing.
+     */
+    public Builder output(ImageRef v) {
+      outputRef = Objects.requireNonNull(v);
+      output = null;
+      return this;
+    }
+
+    /** Sets how registries are reached (default {@link RegistryOptions#defaults()}). */
+    public Builder registry(RegistryOptions v) {
+      registry = Objects.requireNonNull(v);
+      return this;
     }
 
     /** Sets the output format (null: the input's family). */

@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.archive.OutputFormat;
+import dev.ocisquash.archive.PushSummary;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.strip.StripReport;
@@ -23,6 +24,7 @@ public final class SquashResult {
   private final int firstSquashedLayer;
   private final StripReport stripReport;
   private final long strippedFromKeptLayersBytes;
+  private final PushSummary push;
 
   SquashResult(
       long inputBytes,
@@ -40,7 +42,8 @@ public final class SquashResult {
       Compression compression,
       int firstSquashedLayer,
       StripReport stripReport,
-      long strippedFromKeptLayersBytes) {
+      long strippedFromKeptLayersBytes,
+      PushSummary push) {
     this.inputBytes = inputBytes;
     this.outputBytes = outputBytes;
     this.layersIn = layersIn;
@@ -57,6 +60,12 @@ public final class SquashResult {
     this.firstSquashedLayer = firstSquashedLayer;
     this.stripReport = stripReport;
     this.strippedFromKeptLayersBytes = strippedFromKeptLayersBytes;
+    this.push = push;
+  }
+
+  /** For a push to a registry, what was sent and what was saved; null for a file output. */
+  public PushSummary push() {
+    return push;
   }
 
   /**

@@ -62,14 +62,28 @@ public final class Squasher {
    */
   public static SquashResult squash(SquashOptions options) throws IOException {
     Path input = options.input();
-    Path output = options.output().toAbsolutePath();
-    ImageWriter.checkNotSameFile(input, output);
-    ImageWriter.checkDestination(output);
-    Path tempDir = options.tempDir() != null ? options.tempDir() : output.getParent();
+    Path output = options.output() == null ? null : options.output().toAbsolutePath();
+    if (input != null && output != null) {
+      ImageWriter.checkNotSameFile(input, output);
+    }
+    if (output != null) {
+      ImageWriter.checkDestination(output);
+    } else if (options.format() != null && options.format() != OutputFormat.OCI) {
+      throw new ImageException(
+          options.outputName() + ": a registry takes the image as an OCI manifest; --format "
+              + options.format().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " is for files");
+    }
+    // A registry output has no directory beside it: spool files go to java.io.tmpdir unless --temp-dir says.
+    Path tempDir =
+        options.tempDir() != null ? options.tempDir()
+            : output != null ? output.getParent() : Path.of(System.getProperty("java.io.tmpdir"));
     // Hardening: limits count every decompressed byte and entry; temp files are registered for signal cleanup.
     TempFiles tempFiles = options.tempFiles() != null ? options.tempFiles() : new TempFiles();
     Limits.Meter meter = options.limits().newMeter();
-    try (SourceImage image = ImageArchives.open(input, options.selector(), options.limits(), tempFiles)) {
+    try (SourceImage image =
+        input != null
+            ? ImageArchives.open(input, options.selector(), options.limits(), tempFiles)
+            : ImageArchives.open(options.inputRef(), options.selector(), options.registry())) {
       List<SourceLayer> layers = image.layers();
       if (layers.isEmpty()) {
         throw new ImageException(ImageException.where(image.source(), null, null, "the image has no layers"));
@@ -88,7 +102,10 @@ public final class Squasher {
                 + layers.size()
                 + "); nothing would be merged. Give strip rules, or --allow-noop to rewrite it anyway");
       }
-      OutputFormat format = options.format() != null ? options.format() : OutputFormat.defaultFor(image.family());
+      // A registry takes an OCI manifest whatever the input was; --format applies to files only.
+      OutputFormat format =
+          output == null ? OutputFormat.OCI
+              : options.format() != null ? options.format() : OutputFormat.defaultFor(image.family());
       Compression compression =
           options.compression() != null ? options.compression() : image.predominantCompression();
 
@@ -97,7 +114,7 @@ public final class Squasher {
       SquashPlanner basePlanner = first > 0 ? new SquashPlanner() : null;
       byte[] scratch = new byte[BUFFER];
       Progress progress = options.progress();
-      try (Spool spool = new Spool(tempDir, tempFiles, options.output().toString())) {
+      try (Spool spool = new Spool(tempDir, tempFiles, options.outputName())) {
         PlanningVisitor reading = new PlanningVisitor(planner, basePlanner, first, stripping, spool, scratch);
         LayerScan.run(image, first, meter, progress, reading);
         progress.stage("plan", -1);
@@ -129,7 +146,10 @@ public final class Squasher {
         WrittenImage written;
         int layersOut;
         // The new layer is written straight into the output (no temporary copy), after the kept layers.
-        try (ImageWriter.PendingImage out = ImageWriter.begin(output, format, 0L, tempFiles)) {
+        try (ImageWriter.PendingImage out =
+            output != null
+                ? ImageWriter.begin(output, format, 0L, tempFiles)
+                : ImageWriter.begin(options.outputRef(), options.registry(), tempDir, tempFiles)) {
           if (first > 0) {
             progress.stage("copy kept layers", -1);
             for (int i = 0; i < first; i++) {
@@ -181,7 +201,7 @@ public final class Squasher {
           layersOut = first + 1;
         }
         return new SquashResult(
-            sizeOf(input),
+            input != null ? sizeOf(input) : blobBytes(layers),
             written.bytesWritten(),
             layers.size(),
             layersOut,
@@ -196,7 +216,8 @@ public final class Squasher {
             compression,
             first,
             strip == null ? null : strip.report(),
-            strippedFromKept);
+            strippedFromKept,
+            written.push());
       }
     }
   }
@@ -221,6 +242,15 @@ public final class Squasher {
     Compression claimed =
         declared.contains("gzip") ? Compression.GZIP : declared.contains("zstd") ? Compression.ZSTD : Compression.NONE;
     return sameFamily && claimed == actual ? declared : familyType;
+  }
+
+  /** The size of an image in a registry: the sum of its layer blobs. */
+  private static long blobBytes(List<SourceLayer> layers) throws IOException {
+    long sum = 0;
+    for (SourceLayer l : layers) {
+      sum += l.blobSize();
+    }
+    return sum;
   }
 
   private static long sizeOf(Path p) throws IOException {
@@ -262,7 +292,7 @@ public final class Squasher {
     @Override
     public void beginLayer(int index, SourceLayer l, String context) throws IOException {
       kept = index < first;
-      inPlace = l.compression() == Compression.NONE;
+      inPlace = l.compression() == Compression.NONE && l.readsInPlace();
       layer = l;
       planner.beginLayer(index, context, kept);
       if (kept) {

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Registry to registry: `ocisquash squash docker://... -o docker://...` against the three-step pipeline it replaces
+# (`skopeo copy` to an oci-archive, `ocisquash squash` of the file, `skopeo copy` back), on the same machine, against
+# Debian's docker-registry on 127.0.0.1. The pipeline uses oci-archive, its fastest form: skopeo keeps the
+# compressed blobs as they are (a docker-archive would decompress them and skopeo would gzip the push again).
+# Each approach pushes to its own registry, fresh for every run and seeded with the same source, since the squashed
+# layer is the same bytes every time and skopeo would otherwise mount it from an earlier result instead of
+# uploading it.
+#
+# Usage: benchmarks/registry/run.sh [--from N]   (default: full squash)
+# Env: WORK (default .bench-work/registry), RUNS (default 3), LINK_MIBPS (when set, each registry is reached through
+#      throttle.py, a proxy that limits both directions together to that many MiB/s, standing in for a network), FILES / LARGE_MIB (image size for
+#      benchmarks/e2e/gen_image.py, default 20000 files and 28 MiB large files: about 200 MiB), OCISQUASH (default
+#      cli/target/ocisquash), RESULTS (default benchmarks/results)
+# Needs: java, python3, pigz or gzip, skopeo, docker-registry, /usr/bin/time. Wall times on a loaded machine are noisy;
+# CPU seconds (user + sys of the client processes, not the registry's) are the steadier figure.
+set -euo pipefail
+
+FROM=()
+if [ "${1:-}" = --from ]; then FROM=(--from "$2"); fi
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+WORK=${WORK:-$ROOT/.bench-work/registry}
+RUNS=${RUNS:-3}
+FILES=${FILES:-20000}
+LARGE_MIB=${LARGE_MIB:-28}
+OCISQUASH=${OCISQUASH:-$ROOT/cli/target/ocisquash}
+RESULTS=${RESULTS:-$ROOT/benchmarks/results}
+CSV=$RESULTS/registry-$(date +%Y-%m-%d)${FROM:+-from${FROM[1]:-}}${LINK_MIBPS:+-link${LINK_MIBPS}}.csv
+for t in java python3 skopeo docker-registry; do
+  command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 1; }
+done
+[ -x "$OCISQUASH" ] || { echo "missing $OCISQUASH: run ./mvnw -q package -DskipTests first" >&2; exit 1; }
+
+rm -rf "$WORK"; mkdir -p "$WORK" "$RESULTS"
+python3 benchmarks/e2e/gen_image.py "$WORK/image" --files "$FILES" --large-mib "$LARGE_MIB" --tag bench >/dev/null
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+: > "$WORK/registries.conf"
+# start_registry NAME: a registry with its own storage; sets RAW (its address) and REG (the address to use: RAW, or
+# the throttling proxy in front of it)
+start_registry() {
+  local port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  printf 'version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
+    "$WORK/$1-data" "$port" > "$WORK/$1.yml"
+  docker-registry serve "$WORK/$1.yml" > "$WORK/$1.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+  printf '[[registry]]\nlocation = "127.0.0.1:%s"\ninsecure = true\n' "$port" >> "$WORK/registries.conf"
+  RAW=127.0.0.1:$port
+  if [ -n "${LINK_MIBPS:-}" ]; then
+    local proxy
+    proxy=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    python3 "$ROOT/benchmarks/registry/throttle.py" "$proxy" "$port" "$LINK_MIBPS" &
+    PIDS+=($!)
+    for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$proxy) 2>/dev/null && break; sleep 0.1; done
+    port=$proxy
+  fi
+  printf '[[registry]]\nlocation = "127.0.0.1:%s"\ninsecure = true\n' "$port" >> "$WORK/registries.conf"
+  REG=127.0.0.1:$port
+}
+SKOPEO=(skopeo --registries-conf "$WORK/registries.conf")
+SIZE=$(du -sm "$WORK/image/blobs" | cut -f1)
+
+# timed NAME CMD...: runs CMD, appends "wall cpu" (seconds; cpu = user + sys of CMD and its children) to $WORK/NAME
+timed() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %U %S" -o "$WORK/time.tmp" "$@"
+  awk '{printf "%s %.2f\n", $1, $2 + $3}' "$WORK/time.tmp" >> "$WORK/$name"
+}
+echo "run,direct_wall_s,direct_cpu_s,pipeline_wall_s,pipeline_cpu_s,pull_wall_s,squash_wall_s,push_wall_s,wall_ratio,cpu_ratio" > "$CSV"
+for i in $(seq "$RUNS"); do
+  rm -f "$WORK/in.tar" "$WORK/out.tar" "$WORK"/t-*
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  PIDS=()
+  rm -rf "$WORK"/*-data
+  # seeded straight, not through the throttled link
+  start_registry direct; REG_D=$REG; "${SKOPEO[@]}" copy -q "oci:$WORK/image:bench" "docker://$RAW/bench/src:1"
+  start_registry pipeline; REG_P=$REG; "${SKOPEO[@]}" copy -q "oci:$WORK/image:bench" "docker://$RAW/bench/src:1"
+  timed t-direct "$OCISQUASH" squash "docker://$REG_D/bench/src:1" -o "docker://$REG_D/direct/r$i:1" --tls-verify=false -q "${FROM[@]}"
+  timed t-pull "${SKOPEO[@]}" copy -q "docker://$REG_P/bench/src:1" "oci-archive:$WORK/in.tar"
+  timed t-squash "$OCISQUASH" squash "$WORK/in.tar" -o "$WORK/out.tar" -q "${FROM[@]}"
+  timed t-push "${SKOPEO[@]}" copy -q "oci-archive:$WORK/out.tar" "docker://$REG_P/pipeline/r$i:1"
+  paste -d' ' "$WORK/t-direct" "$WORK/t-pull" "$WORK/t-squash" "$WORK/t-push" | awk -v i="$i" '{
+    pw = $3 + $5 + $7; pc = $4 + $6 + $8;
+    printf "%s,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f\n", i, $1, $2, pw, pc, $3, $5, $7, $1 / pw, $2 / pc }' >> "$CSV"
+done
+echo "image: $SIZE MiB of compressed blobs, ${FROM[*]:-full squash}, link: ${LINK_MIBPS:-loopback} MiB/s; load: $(cut -d' ' -f1-3 /proc/loadavg); $CSV"
+column -s, -t "$CSV"

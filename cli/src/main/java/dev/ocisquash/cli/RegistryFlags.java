@@ -1,0 +1,43 @@
+package dev.ocisquash.cli;
+
+import dev.ocisquash.registry.RegistryOptions;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** How to reach registries named by {@code docker://} references; the flags skopeo uses, for both sides. */
+final class RegistryFlags {
+  @Option(names = "--creds", paramLabel = "USER:PASS", description = "registry credentials (default: auth files)")
+  String creds;
+
+  @Option(
+      names = "--authfile",
+      paramLabel = "FILE",
+      description = "auth file read first (then $REGISTRY_AUTH_FILE, containers auth.json, ~/.docker/config.json)")
+  Path authFile;
+
+  @Option(
+      names = "--cert-dir",
+      paramLabel = "DIR",
+      description = "CA certificates (*.crt) and client certificate (*.cert + *.key) for the registry's TLS")
+  Path certDir;
+
+  @Option(
+      names = "--tls-verify",
+      paramLabel = "BOOL",
+      arity = "0..1",
+      fallbackValue = "true",
+      description = "verify registry TLS certificates (default true); false also allows plain HTTP")
+  boolean tlsVerify = true;
+
+  @Option(
+      names = "--retries",
+      paramLabel = "N",
+      description = "attempts per registry request on 429, 5xx and broken connections (default ${DEFAULT-VALUE})")
+  int retries = 5;
+
+  /** The options for the registry client. */
+  RegistryOptions options() {
+    RegistryOptions o = RegistryOptions.defaults();
+    return new RegistryOptions(creds, authFile, certDir, tlsVerify, Math.max(1, retries), o.backoff());
+  }
+}

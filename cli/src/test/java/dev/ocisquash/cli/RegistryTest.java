@@ -1,0 +1,196 @@
+package dev.ocisquash.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ocisquash.cli.CliTest.Run;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Registry in, registry out, against Debian's docker-registry (distribution 2.8) on 127.0.0.1, plain HTTP. Images
+ * are pushed with skopeo; results are checked with skopeo inspect and, through testdata/tools/compare-squash.sh, by
+ * umoci unpack against the original; the registry's access log shows what was uploaded.
+ */
+@Tag("integration") // docker-registry, skopeo, root
+class RegistryTest {
+  @TempDir static Path work;
+  static LocalRegistry reg;
+  static Path fixtures;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void start() throws Exception {
+    reg = LocalRegistry.plain(work.resolve("registry"));
+    fixtures = work.resolve("fixtures");
+    Tools.check(600, "bash", Tools.testdata().resolve("fixtures/build-fixtures.sh").toString(), fixtures.toString(),
+        "hardlinks", "based");
+    reg.skopeo("copy", "docker-archive:" + sample(), reg.ref("src/busybox:1"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (reg != null) {
+      reg.close();
+    }
+  }
+
+  static Path sample() {
+    return Tools.testdata().resolve("sample/busybox-sample.tar");
+  }
+
+  static JsonNode rawManifest(String ref) throws Exception {
+    return reg.rawManifest(ref);
+  }
+
+  static Run squash(String... args) {
+    List<String> a = new ArrayList<>(List.of("squash"));
+    a.addAll(List.of(args));
+    a.add("--tls-verify=false");
+    return CliTest.cli(a.toArray(new String[0]));
+  }
+
+  @Test
+  void keptLayersAreMountedNotUploadedAndTheTreeIsTheOriginals() throws Exception {
+    JsonNode in = reg.rawManifest(reg.ref("src/busybox:1"));
+    String kept = in.path("layers").get(0).path("digest").asText();
+    int mark = reg.requests().size();
+    Run r = squash(reg.ref("src/busybox:1"), "-o", reg.ref("dst/busybox:sq"), "--from", "1");
+    assertEquals(0, r.exit, r.err);
+    assertTrue(r.out.contains("layers   3 -> 2"), r.out);
+    assertTrue(r.out.contains("pushed   2 blobs (") && r.out.contains("1 mounted from the source repository, 0 already"),
+        r.out);
+    JsonNode out = rawManifest(reg.ref("dst/busybox:sq"));
+    assertEquals(kept, out.path("layers").get(0).path("digest").asText(), out.toString());
+    // The kept layer came by a cross-repository mount (201), and only the new layer and the config were sent.
+    assertEquals(1, reg.count(mark, "POST /v2/dst/busybox/blobs/uploads/\\?mount=" + kept + "&from=src/busybox HTTP/1.1\" 201"));
+    assertEquals(2, reg.count(mark, "PUT /v2/dst/busybox/blobs/uploads/"), String.join("\n", reg.requests()));
+    assertEquals(0, reg.count(mark, "digest=" + kept.replace(":", "(:|%3A)")));
+    // The manifest went up by digest before the tag.
+    List<String> puts = reg.requests().subList(mark, reg.requests().size()).stream()
+        .filter(l -> l.contains("PUT /v2/dst/busybox/manifests/")).toList();
+    assertEquals(2, puts.size(), puts.toString());
+    assertTrue(puts.get(0).contains("/manifests/sha256:") && puts.get(1).contains("/manifests/sq "), puts.toString());
+    reg.sameTree(reg.ref("src/busybox:1"), reg.ref("dst/busybox:sq"));
+    // podman pulls it into a storage of its own (vfs, so no mounts are needed).
+    Path storage = work.resolve("podman");
+    String pulled = Tools.check(120, "podman", "--root", storage.resolve("root").toString(), "--runroot",
+        storage.resolve("run").toString(), "--storage-driver", "vfs", "pull", "--tls-verify=false",
+        reg.ref("dst/busybox:sq"));
+    String id = rawManifest(reg.ref("dst/busybox:sq")).path("config").path("digest").asText().substring(7);
+    assertTrue(pulled.strip().endsWith(id), pulled);
+
+    // Into the same repository again: every kept blob is there already (HEAD), nothing is mounted.
+    int again = reg.requests().size();
+    Run r2 = squash(reg.ref("src/busybox:1"), "-o", reg.ref("src/busybox:sq"), "--from", "1");
+    assertEquals(0, r2.exit, r2.err);
+    assertEquals(0, reg.count(again, "mount="));
+    assertEquals(1, reg.count(again, "HEAD /v2/src/busybox/blobs/" + kept + " HTTP/1.1\" 200"));
+  }
+
+  @Test
+  void umociFixturesSquashRegistryToRegistry() throws Exception {
+    for (String c : List.of("hardlinks", "based")) {
+      reg.skopeo("copy", "oci:" + fixtures.resolve("layout") + ":" + c, reg.ref("fx/" + c + ":1"));
+      Run r = squash(reg.ref("fx/" + c + ":1"), "-o", reg.ref("fx/" + c + ":squashed"));
+      assertEquals(0, r.exit, c + ": " + r.err);
+      assertEquals(1, reg.rawManifest(reg.ref("fx/" + c + ":squashed")).path("layers").size());
+      reg.sameTree(reg.ref("fx/" + c + ":1"), reg.ref("fx/" + c + ":squashed"));
+    }
+  }
+
+  @Test
+  void uncompressedLayersInARegistryAreSpooledNotReadInPlace() throws Exception {
+    // skopeo compresses what it pushes (and reuses blobs it pushed before); ocisquash keeps the sample's
+    // uncompressed layers as they are below --from and writes the new one uncompressed.
+    Run push = squash(sample().toString(), "-o", reg.ref("plain/busybox:1"), "--from", "1", "--compression", "none");
+    assertEquals(0, push.exit, push.err);
+    JsonNode in = reg.rawManifest(reg.ref("plain/busybox:1"));
+    for (JsonNode l : in.path("layers")) {
+      assertTrue(l.path("mediaType").asText().endsWith(".tar"), in.toString());
+    }
+    int mark = reg.requests().size();
+    Run r = squash(reg.ref("plain/busybox:1"), "-o", reg.ref("plain/busybox:sq"));
+    assertEquals(0, r.exit, r.err);
+    // Per layer one GET for its compression and one to read it, plus the config: no request per file.
+    assertTrue(reg.count(mark, "GET /v2/plain/busybox/blobs/") <= 2 * 2 + 1, String.join("\n", reg.requests()));
+    reg.sameTree(reg.ref("plain/busybox:1"), reg.ref("plain/busybox:sq"));
+    reg.sameTree("docker-archive:" + sample(), reg.ref("plain/busybox:sq"));
+  }
+
+  @Test
+  void registryToFileAndFileToRegistry() throws Exception {
+    Path out = work.resolve("from-registry.tar");
+    Run r = squash(reg.ref("src/busybox:1"), "-o", out.toString());
+    assertEquals(0, r.exit, r.err);
+    reg.sameTree(reg.ref("src/busybox:1"), "oci-archive:" + out);
+    Run r2 = squash(sample().toString(), "-o", reg.ref("fromfile/busybox:1"));
+    assertEquals(0, r2.exit, r2.err);
+    reg.sameTree("docker-archive:" + sample(), reg.ref("fromfile/busybox:1"));
+  }
+
+  @Test
+  void anIndexNeedsAPlatformOrAllPlatforms() throws Exception {
+    reg.skopeo("copy", "docker-archive:" + sample(), reg.ref("multi/img:amd"));
+    reg.skopeo("copy", "oci:" + fixtures.resolve("layout") + ":hardlinks", reg.ref("multi/img:arm"));
+    String index =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
+            + entry("amd", "amd64") + "," + entry("arm", "arm64") + "]}";
+    HttpResponse<String> put = reg.http("PUT", "/v2/multi/img/manifests/1", index, "application/vnd.oci.image.index.v1+json");
+    assertEquals(201, put.statusCode(), put.body());
+
+    Run none = squash(reg.ref("multi/img:1"), "-o", reg.ref("multi/img:sq"));
+    assertEquals(1, none.exit, none.out);
+    assertTrue(none.err.contains("2 images match") && none.err.contains("linux/arm64"), none.err);
+    assertEquals(404, reg.http("GET", "/v2/multi/img/manifests/sq", null, null).statusCode());
+
+    Run arm = squash(reg.ref("multi/img:1"), "-o", reg.ref("multi/img:sq"), "--platform", "linux/arm64");
+    assertEquals(0, arm.exit, arm.err);
+    reg.sameTree(reg.ref("multi/img:arm"), reg.ref("multi/img:sq"));
+
+    // --all-platforms squashes both and pushes an index listing them, with the platforms of the original.
+    Run all = squash(reg.ref("multi/img:1"), "-o", reg.ref("multi/img:all"), "--all-platforms");
+    assertEquals(0, all.exit, all.err);
+    assertTrue(all.out.contains("[linux/amd64]") && all.out.contains("[linux/arm64]"), all.out);
+    JsonNode pushed = rawManifest(reg.ref("multi/img:all"));
+    assertEquals("application/vnd.oci.image.index.v1+json", pushed.path("mediaType").asText(), pushed.toString());
+    assertEquals(2, pushed.path("manifests").size(), pushed.toString());
+    for (JsonNode m : pushed.path("manifests")) {
+      String arch = m.path("platform").path("architecture").asText();
+      String squashed = reg.ref("multi/img@" + m.path("digest").asText());
+      assertEquals(1, rawManifest(squashed).path("layers").size());
+      reg.sameTree(reg.ref("multi/img:" + (arch.equals("amd64") ? "amd" : "arm")), squashed);
+    }
+    Run single = squash(reg.ref("multi/img:amd"), "-o", reg.ref("multi/img:x"), "--all-platforms");
+    assertEquals(1, single.exit, single.out);
+    assertTrue(single.err.contains("--all-platforms needs an index"), single.err);
+  }
+
+  private static String entry(String tag, String arch) throws Exception {
+    HttpResponse<String> r = reg.http("GET", "/v2/multi/img/manifests/" + tag, null, null);
+    byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+    String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    String type = r.headers().firstValue("Content-Type").orElseThrow();
+    return "{\"mediaType\":\"" + type + "\",\"digest\":\"" + digest + "\",\"size\":" + bytes.length
+        + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"" + arch + "\"}}";
+  }
+
+}

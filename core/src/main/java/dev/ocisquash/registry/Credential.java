@@ -1,0 +1,30 @@
+package dev.ocisquash.registry;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * A user name and secret for one registry, from {@code --creds}, an auth file or a credential helper.
+ *
+ * @param username the user name
+ * @param secret the password or access token
+ */
+public record Credential(String username, String secret) {
+  /** Parses {@code USER:PASS} (the password may contain colons). */
+  public static Credential parse(String userColonPass) {
+    int colon = userColonPass.indexOf(':');
+    return new Credential(userColonPass.substring(0, colon), userColonPass.substring(colon + 1));
+  }
+
+  /** The value of an {@code Authorization: Basic} header. */
+  String basicHeader() {
+    return "Basic "
+        + Base64.getEncoder().encodeToString((username + ":" + secret).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Never shows the secret. */
+  @Override
+  public String toString() {
+    return "Credential{" + username + ", ***}";
+  }
+}

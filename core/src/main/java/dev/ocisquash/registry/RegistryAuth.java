@@ -1,0 +1,141 @@
+package dev.ocisquash.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocisquash.model.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The {@code Authorization} header for one registry. Basic challenges get the credential as is; bearer challenges
+ * ({@code WWW-Authenticate: Bearer realm=...,service=...,scope=...}) get a token from the realm, asked for every
+ * scope this client has needed so far, so one token serves the pulls, pushes and cross-repository mounts of a run.
+ */
+final class RegistryAuth {
+  private static final Pattern PARAM = Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"|([A-Za-z]+)=([^,\\s]*)");
+
+  /** Fetches a URL (the token realm) with an optional Authorization header; returns the status and body. */
+  interface TokenFetcher {
+    /** Sends GET and returns status and body bytes. */
+    Response get(URI uri, String authorization) throws IOException;
+  }
+
+  /** A plain HTTP answer. */
+  record Response(int status, byte[] body) {}
+
+  private final Credential credential;
+  private final Set<String> scopes = new TreeSet<>();
+  private volatile String header;
+
+  RegistryAuth(Credential credential) {
+    this.credential = credential;
+  }
+
+  /** The header to send, or null while anonymous. */
+  String header() {
+    return header;
+  }
+
+  /** Records a scope ({@code repository:NAME:pull,push}) the next token must cover. */
+  synchronized void need(String scope) {
+    scopes.add(scope);
+  }
+
+  /**
+   * Answers a 401: sets the header for the challenge.
+   *
+   * @return false when nothing can be done (no credentials for a basic challenge, unknown scheme)
+   * @throws IOException when the token request fails, with the reason
+   */
+  synchronized boolean answer(String challenge, TokenFetcher fetcher) throws IOException {
+    if (challenge == null) {
+      return false;
+    }
+    String scheme = challenge.trim().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
+    Map<String, String> params = params(challenge);
+    if (scheme.equals("basic")) {
+      if (credential == null) {
+        return false;
+      }
+      header = credential.basicHeader();
+      return true;
+    }
+    if (!scheme.equals("bearer") || params.get("realm") == null) {
+      return false;
+    }
+    String scope = params.get("scope");
+    if (scope != null) {
+      for (String s : scope.split(" ")) {
+        if (!s.isBlank()) {
+          scopes.add(s);
+        }
+      }
+    }
+    StringBuilder q = new StringBuilder(params.get("realm"));
+    char sep = q.indexOf("?") >= 0 ? '&' : '?';
+    if (params.get("service") != null) {
+      q.append(sep).append("service=").append(enc(params.get("service")));
+      sep = '&';
+    }
+    for (String s : scopes) {
+      q.append(sep).append("scope=").append(enc(s));
+      sep = '&';
+    }
+    Response r = fetcher.get(URI.create(q.toString()), credential == null ? null : credential.basicHeader());
+    if (r.status() != 200) {
+      throw new IOException(
+          "token request to " + params.get("realm") + " answered HTTP " + r.status()
+              + (credential == null ? " (no credentials configured)" : ""));
+    }
+    JsonNode doc = Json.parse(r.body());
+    String token = doc.path("token").asText("");
+    if (token.isEmpty()) {
+      token = doc.path("access_token").asText("");
+    }
+    if (token.isEmpty()) {
+      throw new IOException("token response from " + params.get("realm") + " holds no token");
+    }
+    header = "Bearer " + token;
+    return true;
+  }
+
+  /** Sends the credential before any challenge when the registry is known to want basic auth. */
+  synchronized void presetBasic() {
+    if (credential != null && header == null) {
+      header = credential.basicHeader();
+    }
+  }
+
+  boolean hasCredential() {
+    return credential != null;
+  }
+
+  static Map<String, String> params(String challenge) {
+    Map<String, String> out = new LinkedHashMap<>();
+    int sp = challenge.indexOf(' ');
+    if (sp < 0) {
+      return out;
+    }
+    Matcher m = PARAM.matcher(challenge.substring(sp + 1));
+    while (m.find()) {
+      if (m.group(1) != null) {
+        out.put(m.group(1).toLowerCase(Locale.ROOT), m.group(2));
+      } else {
+        out.put(m.group(3).toLowerCase(Locale.ROOT), m.group(4));
+      }
+    }
+    return out;
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

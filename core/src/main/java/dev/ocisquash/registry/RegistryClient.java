@@ -1,0 +1,474 @@
+package dev.ocisquash.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocisquash.ImageException;
+import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.Json;
+import dev.ocisquash.TempFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLException;
+
+/**
+ * A client for one registry's HTTP API (distribution spec v2), on the JDK's {@link HttpClient}: manifests, blob
+ * existence checks, streamed blob downloads that resume after a broken connection, chunked uploads, cross-repository
+ * mounts. Requests are retried with exponential backoff on 429, 5xx and broken connections; every failure becomes an
+ * {@link ImageException} with one line naming the registry, the repository and the step.
+ */
+public final class RegistryClient implements AutoCloseable {
+  /** What registries are asked to return for a manifest: every image and index type this tool reads. */
+  static final String MANIFEST_ACCEPT =
+      String.join(
+          ", ",
+          "application/vnd.oci.image.manifest.v1+json",
+          "application/vnd.oci.image.index.v1+json",
+          "application/vnd.docker.distribution.manifest.v2+json",
+          "application/vnd.docker.distribution.manifest.list.v2+json");
+
+  private static final int SMALL_LIMIT = 8 << 20;
+
+  private final String registry;
+  private final String host;
+  private final RegistryOptions options;
+  private final HttpClient http;
+  private final RegistryAuth auth;
+  private final ExecutorService uploads;
+  private volatile String scheme = "https";
+  private final java.util.concurrent.ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "ocisquash-download-watchdog");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private RegistryClient(String registry, String host, RegistryOptions options, HttpClient http, RegistryAuth auth) {
+    this.registry = registry;
+    this.host = host;
+    this.options = options;
+    this.http = http;
+    this.auth = auth;
+    this.uploads =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "ocisquash-upload");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Connects to the registry of {@code ref}: finds credentials, sets up TLS, and checks {@code /v2/} (with
+   * {@code --tls-verify=false}, plain HTTP first, then HTTPS without verification).
+   *
+   * @throws ImageException when the registry cannot be reached or set up
+   */
+  public static RegistryClient connect(ImageRef ref, RegistryOptions options) throws IOException {
+    Credential cred = CredentialLookup.system().find(ref.registry(), options);
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(30));
+    b.sslContext(
+        options.tlsVerify()
+            ? TlsContexts.verifying(TlsContexts.certDirFor(ref.registry(), options.certDir()))
+            : TlsContexts.trustingAll());
+    RegistryClient c =
+        new RegistryClient(ref.registry(), ref.endpointHost(), options, b.build(), new RegistryAuth(cred));
+    c.ping(ref.repository());
+    return c;
+  }
+
+  /** The registry as named in references, {@code HOST[:PORT]}. */
+  public String registry() {
+    return registry;
+  }
+
+  private void ping(String repo) throws IOException {
+    HttpResponse<InputStream> r = null;
+    if (!options.tlsVerify()) {
+      // Insecure mode serves local registries that speak plain HTTP: ask that first, which also spares the TLS
+      // set-up (about a second of a cold JVM). A TLS server answers a plain request with 400 or drops it.
+      scheme = "http";
+      try {
+        r = once("GET", uri("/v2/"), HttpRequest.BodyPublishers.noBody(), Map.of());
+        if (r.statusCode() != 200 && r.statusCode() != 401) {
+          Responses.discard(r);
+          r = null;
+        }
+      } catch (IOException e) {
+        r = null;
+      }
+      if (r == null) {
+        scheme = "https";
+      }
+    }
+    if (r == null) {
+      try {
+        r = once("GET", uri("/v2/"), HttpRequest.BodyPublishers.noBody(), Map.of());
+      } catch (IOException e) {
+        throw fail(repo, "connect", Responses.detail(e) + (e instanceof SSLException ? hintTls() : ""), e);
+      }
+    }
+    Responses.discard(r);
+    String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+    if (r.statusCode() == 401 && challenge.toLowerCase(java.util.Locale.ROOT).startsWith("basic")) {
+      auth.presetBasic();
+    }
+  }
+
+  private static String hintTls() {
+    return " (a self-signed registry needs --cert-dir with its CA, or --tls-verify=false)";
+  }
+
+  /** Asks the next token to cover {@code actions} ({@code pull} or {@code pull,push}) on {@code repo}. */
+  public void need(String repo, String actions) {
+    auth.need("repository:" + repo + ":" + actions);
+  }
+
+  URI uri(String path) {
+    return URI.create(scheme + "://" + host + path);
+  }
+
+  /**
+   * Sends one request once, without auth handling or retries, following redirects of GET and HEAD itself: a
+   * registry sends blob downloads to storage elsewhere (S3, a CDN) with a signed URL, and that host must not get
+   * the registry's {@code Authorization} (S3 refuses a request that carries two credentials).
+   */
+  private HttpResponse<InputStream> once(
+      String method, URI uri, HttpRequest.BodyPublisher body, Map<String, String> headers) throws IOException {
+    URI at = uri;
+    boolean sameHost = true;
+    for (int hops = 0; ; hops++) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(at).method(method, body).timeout(Duration.ofMinutes(5));
+      headers.forEach(b::header);
+      String a = auth.header();
+      if (a != null && sameHost) {
+        b.header("Authorization", a);
+      }
+      HttpResponse<InputStream> r;
+      try {
+        r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted");
+      }
+      int s = r.statusCode();
+      boolean redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
+      String location = r.headers().firstValue("Location").orElse(null);
+      if (!redirect || location == null || !(method.equals("GET") || method.equals("HEAD")) || hops >= 5) {
+        return r;
+      }
+      Responses.discard(r);
+      at = at.resolve(location);
+      sameHost = sameHost && host.equalsIgnoreCase(at.getHost() + (at.getPort() < 0 ? "" : ":" + at.getPort()))
+          && at.getScheme().equals(uri.getScheme());
+    }
+  }
+
+  /**
+   * Sends a request, answering an auth challenge once and retrying 429, 5xx and broken connections (when {@code
+   * retry}). Returns the first other response; its body must be closed by the caller.
+   */
+  HttpResponse<InputStream> call(
+      String repo, String step, String method, URI uri, byte[] body, Map<String, String> headers, boolean retry)
+      throws ImageException {
+    return call(repo, step, method, uri, body, 0, body == null ? 0 : body.length, headers, retry);
+  }
+
+  /** As {@link #call(String, String, String, URI, byte[], Map, boolean)} with {@code len} body bytes at {@code off}. */
+  HttpResponse<InputStream> call(
+      String repo,
+      String step,
+      String method,
+      URI uri,
+      byte[] body,
+      int off,
+      int len,
+      Map<String, String> headers,
+      boolean retry)
+      throws ImageException {
+    boolean authed = false;
+    int attempt = 0;
+    while (true) {
+      attempt++;
+      HttpResponse<InputStream> r;
+      try {
+        r =
+            once(
+                method,
+                uri,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body, off, len),
+                headers);
+      } catch (IOException e) {
+        if (retry && attempt < options.attempts() && !(e instanceof java.io.InterruptedIOException)) {
+          backoff(attempt, null);
+          continue;
+        }
+        throw fail(repo, step, Responses.detail(e) + attempts(attempt), e);
+      }
+      int s = r.statusCode();
+      if (s == 401 && !authed) {
+        String challenge = r.headers().firstValue("WWW-Authenticate").orElse(null);
+        Responses.discard(r);
+        authed = true;
+        try {
+          if (auth.answer(challenge, this::fetchToken)) {
+            attempt--;
+            continue;
+          }
+        } catch (IOException e) {
+          throw fail(repo, step, "authentication failed: " + Responses.detail(e), e);
+        }
+        throw fail(repo, step, "HTTP 401 unauthorized" + (auth.hasCredential() ? "" : " (no credentials found)"), null);
+      }
+      if ((s == 429 || s >= 500) && retry && attempt < options.attempts()) {
+        String after = r.headers().firstValue("Retry-After").orElse(null);
+        Responses.discard(r);
+        backoff(attempt, after);
+        continue;
+      }
+      return r;
+    }
+  }
+
+  private RegistryAuth.Response fetchToken(URI uri, String authorization) throws IOException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMinutes(1));
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    try {
+      HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return new RegistryAuth.Response(r.statusCode(), r.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted");
+    }
+  }
+
+  private void backoff(int attempt, String retryAfter) throws ImageException {
+    long ms = options.backoff().toMillis() << Math.min(attempt - 1, 10);
+    if (retryAfter != null && retryAfter.matches("\\d{1,3}")) {
+      ms = Math.max(ms, Long.parseLong(retryAfter) * 1000);
+    }
+    try {
+      Thread.sleep(Math.min(ms, 60_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ImageException("interrupted");
+    }
+  }
+
+  /** A manifest as the registry serves it: its bytes, the media type it declared, and their digest. */
+  public record Manifest(byte[] bytes, String mediaType, Digest digest) {}
+
+  /**
+   * Fetches the manifest (or index) named by a tag or digest; checks it against the digest when one was asked for.
+   *
+   * @throws ImageException when it is missing, too large or does not match
+   */
+  public Manifest manifest(String repo, String reference) throws ImageException {
+    String step = "get manifest " + reference;
+    HttpResponse<InputStream> r =
+        call(repo, step, "GET", uri("/v2/" + repo + "/manifests/" + reference), null,
+            Map.of("Accept", MANIFEST_ACCEPT), true);
+    byte[] bytes = readSmall(repo, step, r);
+    String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
+    Digest actual = Responses.sha256(bytes);
+    if (reference.contains(":") && !Digest.parse(reference).equals(actual)) {
+      throw fail(repo, step, "content has digest " + actual, null);
+    }
+    if (type.isEmpty() || type.equals("application/json")) {
+      // mediaType is optional in OCI documents: an index lists manifests, a manifest names a config.
+      JsonNode doc = parse(repo, step, bytes);
+      type = doc.path("mediaType").asText("");
+      if (type.isEmpty()) {
+        type = doc.has("manifests") ? "application/vnd.oci.image.index.v1+json"
+            : doc.has("config") ? "application/vnd.oci.image.manifest.v1+json" : "";
+      }
+    }
+    return new Manifest(bytes, type, actual);
+  }
+
+  /** The size of the manifest with this digest, or -1 when the registry does not have it ({@code HEAD}). */
+  public long manifestSize(String repo, Digest digest) throws ImageException {
+    return head(repo, "check manifest " + digest, "/manifests/" + digest, Map.of("Accept", MANIFEST_ACCEPT));
+  }
+
+  /** True when the registry has the manifest with this digest. */
+  public boolean hasManifest(String repo, Digest digest) throws ImageException {
+    return head(repo, "check manifest " + digest, "/manifests/" + digest, Map.of("Accept", MANIFEST_ACCEPT)) >= 0;
+  }
+
+  /** The blob's size, or -1 when the registry does not have it ({@code HEAD}). */
+  public long blobSize(String repo, Digest digest) throws ImageException {
+    return head(repo, "check blob " + digest, "/blobs/" + digest, Map.of());
+  }
+
+  private long head(String repo, String step, String path, Map<String, String> headers) throws ImageException {
+    HttpResponse<InputStream> r = call(repo, step, "HEAD", uri("/v2/" + repo + path), null, headers, true);
+    Responses.discard(r);
+    if (r.statusCode() == 404) {
+      return -1;
+    }
+    if (r.statusCode() != 200) {
+      throw fail(repo, step, "HTTP " + r.statusCode(), null);
+    }
+    return r.headers().firstValueAsLong("Content-Length").orElse(0);
+  }
+
+  /**
+   * Opens a blob's bytes as a stream that resumes with a range request when the connection breaks.
+   *
+   * @param size the size the manifest declares, or -1
+   */
+  public InputStream openBlob(String repo, Digest digest, long size) throws ImageException {
+    return new BlobDownload(this, repo, digest, size, options.attempts());
+  }
+
+  /** Opens at most the first {@code n} bytes of a blob (a range request), to sniff its compression. */
+  public InputStream openBlobHead(String repo, Digest digest, int n) throws ImageException {
+    String step = "download blob " + digest;
+    HttpResponse<InputStream> r =
+        call(repo, step, "GET", uri("/v2/" + repo + "/blobs/" + digest), null,
+            Map.of("Range", "bytes=0-" + (n - 1)), true);
+    if (r.statusCode() != 200 && r.statusCode() != 206) {
+      throw fail(repo, step, Responses.status(r), null);
+    }
+    byte[] head;
+    try (InputStream in = r.body()) {
+      head = in.readNBytes(n); // a registry that ignores the range sends everything: the rest is dropped
+    } catch (IOException e) {
+      throw fail(repo, step, Responses.detail(e), e);
+    }
+    return new java.io.ByteArrayInputStream(head);
+  }
+
+  /**
+   * Tries a cross-repository mount of {@code digest} from {@code fromRepo}; when the registry declines it starts a
+   * plain upload instead, which the caller can use or abort.
+   *
+   * @return null when the blob was mounted, else the upload the registry started
+   */
+  public BlobUpload mountOrStart(String repo, Digest digest, String fromRepo, Path teeDir, TempFiles tempFiles)
+      throws ImageException {
+    String step = "mount blob " + digest + " from " + fromRepo;
+    HttpResponse<InputStream> r =
+        call(repo, step, "POST", uri("/v2/" + repo + "/blobs/uploads/?mount=" + digest + "&from=" + fromRepo),
+            new byte[0], Map.of(), true);
+    Responses.discard(r);
+    if (r.statusCode() == 201) {
+      return null;
+    }
+    if (r.statusCode() == 202) {
+      return new BlobUpload(this, repo, location(repo, step, r), uploads, teeDir, tempFiles);
+    }
+    throw fail(repo, step, Responses.status(r), null);
+  }
+
+  /**
+   * Starts a chunked upload ({@code POST /v2/REPO/blobs/uploads/}).
+   *
+   * @param teeDir where the upload keeps a copy of its bytes to start again if the registry drops it, or null
+   * @param tempFiles registry of that copy for signal cleanup
+   */
+  public BlobUpload startUpload(String repo, Path teeDir, TempFiles tempFiles) throws ImageException {
+    return new BlobUpload(this, repo, newUpload(repo), uploads, teeDir, tempFiles);
+  }
+
+  /** Opens an upload session and returns where its chunks go. */
+  URI newUpload(String repo) throws ImageException {
+    String step = "start blob upload";
+    HttpResponse<InputStream> r =
+        call(repo, step, "POST", uri("/v2/" + repo + "/blobs/uploads/"), new byte[0], Map.of(), true);
+    if (r.statusCode() != 202) {
+      throw fail(repo, step, Responses.status(r), null);
+    }
+    Responses.discard(r);
+    return location(repo, step, r);
+  }
+
+  /** Puts a manifest under a digest or tag ({@code PUT /v2/REPO/manifests/REF}). */
+  public void putManifest(String repo, String reference, byte[] bytes, String mediaType) throws ImageException {
+    String step = "put manifest " + reference;
+    HttpResponse<InputStream> r =
+        call(repo, step, "PUT", uri("/v2/" + repo + "/manifests/" + reference), bytes,
+            Map.of("Content-Type", mediaType), true);
+    String err = Responses.errorText(r);
+    if (r.statusCode() != 201 && r.statusCode() != 200) {
+      throw fail(repo, step, "HTTP " + r.statusCode() + err, null);
+    }
+  }
+
+  URI location(String repo, String step, HttpResponse<?> r) throws ImageException {
+    String loc = r.headers().firstValue("Location").orElse(null);
+    if (loc == null) {
+      throw fail(repo, step, "HTTP " + r.statusCode() + " without a Location header", null);
+    }
+    return r.uri().resolve(loc);
+  }
+
+  private byte[] readSmall(String repo, String step, HttpResponse<InputStream> r) throws ImageException {
+    if (r.statusCode() != 200) {
+      throw fail(repo, step, Responses.status(r), null);
+    }
+    try (InputStream in = r.body()) {
+      byte[] b = in.readNBytes(SMALL_LIMIT + 1);
+      if (b.length > SMALL_LIMIT) {
+        throw fail(repo, step, "larger than " + SMALL_LIMIT + " bytes, too large for a JSON document", null);
+      }
+      return b;
+    } catch (ImageException e) {
+      throw e;
+    } catch (IOException e) {
+      throw fail(repo, step, Responses.detail(e), e);
+    }
+  }
+
+  private JsonNode parse(String repo, String step, byte[] bytes) throws ImageException {
+    try {
+      return Json.parse(bytes);
+    } catch (IOException e) {
+      throw fail(repo, step, "invalid JSON", e);
+    }
+  }
+
+  /** The standard one-line failure: {@code registry R, repository P: STEP: DETAIL}. */
+  ImageException fail(String repo, String step, String detail, Throwable cause) {
+    String msg = "registry " + registry + ", repository " + repo + ": " + step + ": " + detail;
+    return new ImageException(msg.replaceAll("\\s*[\\r\\n]+\\s*", " "), cause);
+  }
+
+  private String attempts(int n) {
+    return n > 1 ? " (after " + n + " attempts)" : "";
+  }
+
+  /** Retry policy, for the streams that retry by themselves. */
+  RegistryOptions options() {
+    return options;
+  }
+
+  /** Runs {@code check} every second until the returned future is cancelled (download stall checks). */
+  java.util.concurrent.ScheduledFuture<?> watch(Runnable check) {
+    return watchdog.scheduleWithFixedDelay(check, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /** Stops the upload and watchdog threads; the HTTP client itself holds nothing that needs closing. */
+  @Override
+  public void close() {
+    uploads.shutdownNow();
+    watchdog.shutdownNow();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.ocisquash.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Helpers for registry responses and failures: status text with the registry's error codes, body disposal. */
+final class Responses {
+  private Responses() {}
+
+  /** The status line and the registry's error codes, for messages; consumes the body. */
+  static String status(HttpResponse<InputStream> r) {
+    return "HTTP " + r.statusCode() + errorText(r);
+  }
+
+  /** The registry's error codes and messages from a JSON error body, as {@code " (CODE: message; ...)"}, or "". */
+  static String errorText(HttpResponse<InputStream> r) {
+    byte[] body;
+    try (InputStream in = r.body()) {
+      body = in.readNBytes(16 << 10);
+    } catch (IOException e) {
+      return "";
+    }
+    try {
+      JsonNode errs = Json.parse(body).path("errors");
+      StringBuilder sb = new StringBuilder();
+      for (JsonNode e : errs) {
+        sb.append(sb.length() == 0 ? " (" : "; ").append(e.path("code").asText("")).append(": ")
+            .append(e.path("message").asText(""));
+      }
+      return sb.length() == 0 ? "" : sb.append(')').toString().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** Closes a body nobody reads, so its connection is released. */
+  static void discard(HttpResponse<InputStream> r) {
+    try {
+      r.body().close();
+    } catch (IOException e) {
+      // nothing to keep
+    }
+  }
+
+  /** The sha256 digest of some bytes. */
+  static Digest sha256(byte[] bytes) {
+    try {
+      return Digest.parse("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** An exception as one short text: its message, with the class name when that says more. */
+  static String detail(Throwable e) {
+    String m = e.getMessage();
+    String name = e.getClass().getSimpleName();
+    return m == null || m.isBlank() ? name : name.equals("IOException") ? m : name + ": " + m;
+  }
+}
