@@ -58,6 +58,8 @@ class KnownBulkRowsTest {
     file(r, "usr/share/locale/de/LC_MESSAGES/x.mo", 6_000);
     file(r, "usr/share/locale/en_GB/LC_MESSAGES/x.mo", 1_000);
     file(r, "usr/lib/x86_64-linux-gnu/libfoo.a", 9_000);
+    // With a compiler in the image, static-libs removes an archive only where a shared library stands beside it.
+    file(r, "usr/lib/x86_64-linux-gnu/libfoo.so", 500);
     file(r, "usr/lib/python3/site-packages/pkg/__pycache__/m.cpython-311.pyc", 2_500);
     file(r, "usr/lib/python3/site-packages/pkg/m.py", 1_500);
     file(r, "opt/jdk/lib/modules", 50_000);
