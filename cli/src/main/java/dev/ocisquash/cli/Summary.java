@@ -84,6 +84,9 @@ final class Summary {
                 human(r.strippedFromKeptLayersBytes())));
       }
     }
+    if (r.newLayers().size() > 1 || (r.newLayers().size() == 1 && !r.newLayers().get(0).groups().isEmpty())) {
+      sb.append(LayerSummary.of(r.newLayers()));
+    }
     sb.append(
         String.format(
             Locale.ROOT,

@@ -107,6 +107,22 @@ public final class Grouping {
     return false;
   }
 
+  /**
+   * Whether grouping reads the content of the file at {@code path} (with a leading slash): the package databases.
+   * A partial squash keeps the content of such files from kept base layers, which it otherwise never copies.
+   */
+  public static boolean readsContentOf(String path) {
+    int slash = path.lastIndexOf('/');
+    String name = path.substring(slash + 1);
+    String parent = slash <= 0 ? "/" : path.substring(0, slash);
+    return path.equals(DpkgDatabase.STATUS)
+        || (parent.equals(DpkgDatabase.INFO) && name.endsWith(".list"))
+        || path.equals(ApkDatabase.INSTALLED)
+        || (parent.endsWith("/conda-meta") && name.endsWith(".json"))
+        || (parent.endsWith(".dist-info") && name.equals("RECORD"))
+        || (parent.endsWith(".egg-info") && name.equals("installed-files.txt"));
+  }
+
   /** The group of a non-directory path, or null for a directory or an unknown path. */
   public Component ownerOf(String path) {
     return owners.get(path);

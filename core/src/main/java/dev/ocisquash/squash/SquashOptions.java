@@ -39,6 +39,8 @@ public final class SquashOptions {
   private final Limits limits;
   private final TempFiles tempFiles;
   private final Progress progress;
+  private final int maxLayers;
+  private final Path prior;
 
   private SquashOptions(Builder b) {
     this.input = b.input;
@@ -58,6 +60,24 @@ public final class SquashOptions {
     this.limits = b.limits;
     this.tempFiles = b.tempFiles;
     this.progress = b.progress;
+    this.maxLayers = b.maxLayers;
+    this.prior = b.prior;
+  }
+
+  /**
+   * The most layers the squashed range is written as (1 by default: one layer). With more, the tree is grouped by
+   * owner and packed into fixed slots (see {@link dev.ocisquash.layering.Packer}) so that releases share layers.
+   */
+  public int maxLayers() {
+    return maxLayers;
+  }
+
+  /**
+   * A previous release squashed by ocisquash with several layers, or null: its groups keep their slots, so that
+   * unchanged groups give the same layers.
+   */
+  public Path prior() {
+    return prior;
   }
 
   /** Where progress goes ({@link Progress#NONE} by default). */
@@ -175,6 +195,8 @@ public final class SquashOptions {
     private Limits limits = Limits.defaults();
     private TempFiles tempFiles;
     private Progress progress = Progress.NONE;
+    private int maxLayers = 1;
+    private Path prior;
 
     private Builder(Path input, Path output) {
       this.input = Objects.requireNonNull(input, "input");
@@ -284,6 +306,21 @@ public final class SquashOptions {
     /** Sets where progress is reported (default: nowhere). */
     public Builder progress(Progress v) {
       progress = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** Sets the most layers the squashed range is written as (at least 1; default 1). */
+    public Builder maxLayers(int v) {
+      if (v < 1) {
+        throw new IllegalArgumentException("--max-layers must be at least 1, got " + v);
+      }
+      maxLayers = v;
+      return this;
+    }
+
+    /** Sets the previous release whose layer placement is kept (null: none). */
+    public Builder prior(Path v) {
+      prior = v;
       return this;
     }
 

@@ -23,6 +23,7 @@ public final class SquashResult {
   private final int firstSquashedLayer;
   private final StripReport stripReport;
   private final long strippedFromKeptLayersBytes;
+  private final java.util.List<SquashedLayer> newLayers;
 
   SquashResult(
       long inputBytes,
@@ -41,6 +42,30 @@ public final class SquashResult {
       int firstSquashedLayer,
       StripReport stripReport,
       long strippedFromKeptLayersBytes) {
+    this(inputBytes, outputBytes, layersIn, layersOut, entriesRead, entriesWritten, shadowedEntries, whiteouts,
+        promotedLinks, manifestDigest, diffId, format, compression, firstSquashedLayer, stripReport,
+        strippedFromKeptLayersBytes, java.util.List.of());
+  }
+
+  SquashResult(
+      long inputBytes,
+      long outputBytes,
+      int layersIn,
+      int layersOut,
+      long entriesRead,
+      long entriesWritten,
+      long shadowedEntries,
+      long whiteouts,
+      long promotedLinks,
+      Digest manifestDigest,
+      Digest diffId,
+      OutputFormat format,
+      Compression compression,
+      int firstSquashedLayer,
+      StripReport stripReport,
+      long strippedFromKeptLayersBytes,
+      java.util.List<SquashedLayer> newLayers) {
+    this.newLayers = java.util.List.copyOf(newLayers);
     this.inputBytes = inputBytes;
     this.outputBytes = outputBytes;
     this.layersIn = layersIn;
@@ -57,6 +82,11 @@ public final class SquashResult {
     this.firstSquashedLayer = firstSquashedLayer;
     this.stripReport = stripReport;
     this.strippedFromKeptLayersBytes = strippedFromKeptLayersBytes;
+  }
+
+  /** The new layers, bottom first: one for a single-layer squash, up to {@code --max-layers} otherwise. */
+  public java.util.List<SquashedLayer> newLayers() {
+    return newLayers;
   }
 
   /**
@@ -127,7 +157,7 @@ public final class SquashResult {
     return manifestDigest;
   }
 
-  /** diff_id of the new layer. */
+  /** diff_id of the new layer (the top one when several were written). */
   public Digest diffId() {
     return diffId;
   }

@@ -92,13 +92,18 @@ public final class Squasher {
       Compression compression =
           options.compression() != null ? options.compression() : image.predominantCompression();
 
+      boolean relayering = options.maxLayers() > 1;
+      // Read before the long scan, so that a bad --prior fails at once.
+      dev.ocisquash.layering.Prior prior =
+          options.prior() == null ? null : Relayering.readPrior(options.prior(), options.limits(), tempFiles);
       SquashPlanner planner = new SquashPlanner();
       // Base-only view: what the kept layers alone unpack to, for the whiteouts the new layer must carry.
       SquashPlanner basePlanner = first > 0 ? new SquashPlanner() : null;
       byte[] scratch = new byte[BUFFER];
       Progress progress = options.progress();
       try (Spool spool = new Spool(tempDir, tempFiles, options.output().toString())) {
-        PlanningVisitor reading = new PlanningVisitor(planner, basePlanner, first, stripping, spool, scratch);
+        PlanningVisitor reading =
+            new PlanningVisitor(planner, basePlanner, first, stripping, relayering, spool, scratch);
         LayerScan.run(image, first, meter, progress, reading);
         progress.stage("plan", -1);
         planner.checkLinks();
@@ -107,12 +112,18 @@ public final class Squasher {
         captureDeferred(image, sorted, spool, scratch);
         StripResult strip = null;
         Predicate<byte[]> stripped = path -> false;
+        PlannedFileTree tree = stripping || relayering ? new PlannedFileTree(sorted, contents) : null;
         if (stripping) {
-          strip = Stripper.plan(new PlannedFileTree(sorted, contents), options.strip());
+          strip = Stripper.plan(tree, options.strip());
           StripResult s = strip;
           stripped = path -> s.isRemoved("/" + new String(path, StandardCharsets.UTF_8));
         }
         LayerPlan plan = LayerPlan.build(planner, basePlanner, first, sorted, stripped);
+        List<LayerSplitter.Part> parts =
+            relayering
+                ? Relayering.split(tree, plan, options.maxLayers(), prior, options.sourceDateEpoch())
+                : List.of(new LayerSplitter.Part(0, plan, Map.of()));
+        tree = null;
         progress.done();
         long strippedFromKept = 0;
         if (stripping && first > 0) {
@@ -125,7 +136,8 @@ public final class Squasher {
 
         String what = format.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " image";
         List<Digest> keptDiffIds = new ArrayList<>();
-        LayerWriter.Stats stats;
+        LayerWriter.Stats stats = null;
+        List<SquashedLayer> writtenLayers = null;
         WrittenImage written;
         int layersOut;
         // The new layer is written straight into the output (no temporary copy), after the kept layers.
@@ -140,45 +152,71 @@ public final class Squasher {
             }
             progress.done();
           }
-          LayerWriter.Stats[] result = new LayerWriter.Stats[1];
-          out.writeLayer(
-              layerMediaType(format, compression),
-              stream -> {
-                OutputStream buffered = new BufferedOutputStream(stream, BUFFER);
-                LayerWriter.Stats st =
-                    LayerWriter.write(
-                        plan,
-                        contents,
-                        buffered,
-                        compression,
-                        options.gzipLevel(),
-                        options.gzipEncoder(),
-                        options.zstdLevel(),
-                        options.threads(),
-                        options.sourceDateEpoch(),
-                        progress);
-                buffered.flush();
-                result[0] = st;
-                return new ImageWriter.NewBlob(st.digest, st.diffId, st.compressedSize);
-              });
-          stats = result[0];
+          List<SquashedLayer> newLayers = new ArrayList<>();
+          List<Digest> newDiffIds = new ArrayList<>();
+          List<String> comments = new ArrayList<>();
+          long entriesWritten = 0;
+          long promoted = 0;
+          String squashed = "squashed " + (layers.size() - first) + " layers (" + first + ".." + (layers.size() - 1) + ")";
+          for (LayerSplitter.Part part : parts) {
+            LayerWriter.Stats[] result = new LayerWriter.Stats[1];
+            OutputLayer written1 =
+                out.writeLayer(
+                    layerMediaType(format, compression),
+                    relayering ? Relayering.annotations(part, options.maxLayers()) : Map.of(),
+                    stream -> {
+                      OutputStream buffered = new BufferedOutputStream(stream, BUFFER);
+                      LayerWriter.Stats st =
+                          LayerWriter.write(
+                              part.plan,
+                              contents,
+                              buffered,
+                              compression,
+                              options.gzipLevel(),
+                              options.gzipEncoder(),
+                              options.zstdLevel(),
+                              options.threads(),
+                              options.sourceDateEpoch(),
+                              progress);
+                      buffered.flush();
+                      result[0] = st;
+                      return new ImageWriter.NewBlob(st.digest, st.diffId, st.compressedSize);
+                    });
+            LayerWriter.Stats st = result[0];
+            entriesWritten += st.entries;
+            promoted += st.promoted;
+            newDiffIds.add(st.diffId);
+            comments.add(
+                relayering
+                    ? squashed + ": slot " + part.slot + " of " + options.maxLayers() + " (" + part.groups.size()
+                        + " groups)"
+                    : squashed + " into 1");
+            newLayers.add(
+                new SquashedLayer(
+                    part.slot,
+                    options.maxLayers(),
+                    written1.digest(),
+                    st.diffId,
+                    st.compressedSize,
+                    st.entries,
+                    Relayering.groupBytes(part)));
+            stats = st;
+          }
+          stats.entries = entriesWritten;
+          stats.promoted = promoted;
+          writtenLayers = newLayers;
           ObjectNode config =
               ConfigRewriter.squash(
-                  inConfig,
-                  keptDiffIds,
-                  first,
-                  stats.diffId,
-                  "ocisquash squash " + options.squashPoint(),
-                  "squashed " + (layers.size() - first) + " layers (" + first + ".." + (layers.size() - 1)
-                      + ") into 1");
+                  inConfig, keptDiffIds, first, newDiffIds, "ocisquash squash " + options.squashPoint(), comments);
           if (options.sourceDateEpoch() != null) {
-            ConfigRewriter.setCreated(config, Instant.ofEpochSecond(options.sourceDateEpoch()).toString());
+            ConfigRewriter.setCreated(
+                config, Instant.ofEpochSecond(options.sourceDateEpoch()).toString(), newDiffIds.size());
           }
           progress.stage("finish " + what, -1);
           written = out.finish(config, image.manifest(), image.names());
           progress.advance(written.bytesWritten());
           progress.done();
-          layersOut = first + 1;
+          layersOut = first + parts.size();
         }
         return new SquashResult(
             sizeOf(input),
@@ -196,7 +234,8 @@ public final class Squasher {
             compression,
             first,
             strip == null ? null : strip.report(),
-            strippedFromKept);
+            strippedFromKept,
+            writtenLayers);
       }
     }
   }
@@ -241,6 +280,7 @@ public final class Squasher {
     private final SquashPlanner basePlanner;
     private final int first;
     private final boolean stripping;
+    private final boolean relayering;
     private final Spool spool;
     private final byte[] scratch;
     private boolean kept;
@@ -250,11 +290,18 @@ public final class Squasher {
     long entriesRead;
 
     PlanningVisitor(
-        SquashPlanner planner, SquashPlanner basePlanner, int first, boolean stripping, Spool spool, byte[] scratch) {
+        SquashPlanner planner,
+        SquashPlanner basePlanner,
+        int first,
+        boolean stripping,
+        boolean relayering,
+        Spool spool,
+        byte[] scratch) {
       this.planner = planner;
       this.basePlanner = basePlanner;
       this.first = first;
       this.stripping = stripping;
+      this.relayering = relayering;
       this.spool = spool;
       this.scratch = scratch;
     }
@@ -286,21 +333,29 @@ public final class Squasher {
         } else {
           offer.capture.contentSpooled(spool.append(reader.content(), e.size(), scratch));
         }
-      } else if (stripping && kept && offer.file != null && e.size() > 0) {
-        spoolIfExecutable(reader, e, offer.file, spool, scratch);
+      } else if ((stripping || relayering) && kept && offer.file != null && e.size() > 0) {
+        spoolIfRead(reader, e, offer.file, stripping, relayering, spool, scratch);
       }
     }
   }
 
   /**
-   * In a kept layer, spools the content the strip safety checks read (ELF files, scripts, loader configuration);
-   * other kept content is never copied.
+   * In a kept layer, spools the content the strip safety checks read (ELF files, scripts, loader configuration)
+   * and, when re-layering, the package databases grouping reads; other kept content is never copied.
    */
-  private static void spoolIfExecutable(TarReader reader, TarEntry e, FileObject file, Spool spool, byte[] scratch)
+  private static void spoolIfRead(
+      TarReader reader,
+      TarEntry e,
+      FileObject file,
+      boolean stripping,
+      boolean relayering,
+      Spool spool,
+      byte[] scratch)
       throws IOException {
     InputStream in = reader.content();
     byte[] head = in.readNBytes(ContentKind.HEAD);
-    if (ContentKind.readByStripChecks(e.path(), head)) {
+    if ((stripping && ContentKind.readByStripChecks(e.path(), head))
+        || (relayering && dev.ocisquash.layering.Grouping.readsContentOf("/" + e.path()))) {
       InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), in);
       file.contentSpooled(spool.append(whole, e.size(), scratch));
     }
