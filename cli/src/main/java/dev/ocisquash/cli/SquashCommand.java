@@ -121,6 +121,13 @@ final class SquashCommand implements Callable<Integer> {
   int maxLayers = 1;
 
   @Option(
+      names = "--big-file",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      description = "with --max-layers: a file no package owns of at least SIZE is a group of its own (default 1M)")
+  Long bigFile;
+
+  @Option(
       names = "--prior",
       paramLabel = "IMAGE",
       description = "a previous release squashed with --max-layers: keep its groups in their layers")
@@ -202,6 +209,9 @@ final class SquashCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--prior needs --max-layers N with N > 1");
     }
     b.maxLayers(maxLayers).prior(prior);
+    if (bigFile != null) {
+      b.bigFile(bigFile);
+    }
     b.limits(limits());
     Progress progress = TerminalProgress.forConsole(quiet);
     b.progress(timings ? new StageTimings(progress, System.err) : progress);

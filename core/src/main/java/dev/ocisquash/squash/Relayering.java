@@ -56,12 +56,14 @@ final class Relayering {
    * Splits the plan into the layers of a layout of {@code maxLayers}.
    *
    * @param tree the planned tree before stripping (the package databases are read from it)
+   * @param bigFile the big-file threshold of the grouping
    * @param prior the prior placement, or null
    * @return the layers, bottom first, at most {@code maxLayers}
    */
   static List<LayerSplitter.Part> split(
-      FileTree tree, LayerPlan plan, int maxLayers, Prior prior, Long sourceDateEpoch) throws IOException {
-    Grouping grouping = Grouping.of(tree, Grouping.DEFAULT_BIG_FILE);
+      FileTree tree, LayerPlan plan, int maxLayers, long bigFile, Prior prior, Long sourceDateEpoch)
+      throws IOException {
+    Grouping grouping = Grouping.of(tree, bigFile);
     Packing packing = Packer.pack(grouping.sizes(), maxLayers, Packer.DEFAULT_HEAVY, prior);
     List<LayerSplitter.Part> parts = LayerSplitter.split(plan, grouping::ownerOf, packing, sourceDateEpoch);
     if (parts.size() > maxLayers) {

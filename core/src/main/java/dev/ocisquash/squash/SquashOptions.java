@@ -41,6 +41,7 @@ public final class SquashOptions {
   private final Progress progress;
   private final int maxLayers;
   private final Path prior;
+  private final long bigFile;
 
   private SquashOptions(Builder b) {
     this.input = b.input;
@@ -62,6 +63,12 @@ public final class SquashOptions {
     this.progress = b.progress;
     this.maxLayers = b.maxLayers;
     this.prior = b.prior;
+    this.bigFile = b.bigFile;
+  }
+
+  /** With {@link #maxLayers()} above 1: unclaimed regular files of at least this many bytes form groups of their own. */
+  public long bigFile() {
+    return bigFile;
   }
 
   /**
@@ -197,6 +204,7 @@ public final class SquashOptions {
     private Progress progress = Progress.NONE;
     private int maxLayers = 1;
     private Path prior;
+    private long bigFile = dev.ocisquash.layering.Grouping.DEFAULT_BIG_FILE;
 
     private Builder(Path input, Path output) {
       this.input = Objects.requireNonNull(input, "input");
@@ -321,6 +329,15 @@ public final class SquashOptions {
     /** Sets the previous release whose layer placement is kept (null: none). */
     public Builder prior(Path v) {
       prior = v;
+      return this;
+    }
+
+    /** Sets the big-file threshold of the grouping (bytes, at least 0; default 1 MiB). */
+    public Builder bigFile(long v) {
+      if (v < 0) {
+        throw new IllegalArgumentException("--big-file must not be negative");
+      }
+      bigFile = v;
       return this;
     }
 

@@ -121,7 +121,8 @@ public final class Squasher {
         LayerPlan plan = LayerPlan.build(planner, basePlanner, first, sorted, stripped);
         List<LayerSplitter.Part> parts =
             relayering
-                ? Relayering.split(tree, plan, options.maxLayers(), prior, options.sourceDateEpoch())
+                ? Relayering.split(
+                    tree, plan, options.maxLayers(), options.bigFile(), prior, options.sourceDateEpoch())
                 : List.of(new LayerSplitter.Part(0, plan, Map.of()));
         tree = null;
         progress.done();
