@@ -6,6 +6,7 @@ import dev.ocisquash.report.Gate;
 import dev.ocisquash.report.HtmlReport;
 import dev.ocisquash.report.ImageAnalysis;
 import dev.ocisquash.report.JsonReport;
+import dev.ocisquash.report.Repull;
 import dev.ocisquash.report.TextReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -70,17 +71,28 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "EXPR",
       converter = GateConverter.class,
       description =
-          "CI gate, e.g. wasted>100MB, size>1GB, efficiency<0.9 (repeatable); exit 3 when one trips."
-              + " Metrics: wasted size compressed squashed duplicates efficiency layers")
+          "CI gate, e.g. wasted>100MB, size>1GB, efficiency<0.9, 'repull > 20%%' (repeatable); exit 3 when one"
+              + " trips. Metrics: wasted size compressed squashed duplicates efficiency layers repull (needs --prior)")
   List<Gate> gates = new ArrayList<>();
+
+  @Option(
+      names = "--prior",
+      paramLabel = "OLD",
+      description = "also report how many bytes a node holding OLD must pull for IMAGE, layer by layer (gate: repull)")
+  Path prior;
 
   @Option(names = {"-q", "--quiet"}, description = "print no text report (gates and files still work)")
   boolean quiet;
 
   @Mixin ImageChoice image = new ImageChoice();
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
+    if (prior == null && gates.stream().anyMatch(Gate::needsPrior)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a repull gate needs --prior OLD");
+    }
     boolean hash = duplicates || gates.stream().anyMatch(Gate::needsDuplicates);
     AnalyzeOptions.Builder b =
         AnalyzeOptions.builder().selector(image.selector()).from(from).top(top).duplicates(hash);
@@ -92,6 +104,11 @@ final class AnalyzeCommand implements Callable<Integer> {
       System.out.print(TextReport.render(a, top));
       System.out.flush();
     }
+    Repull.Result repull = prior == null ? null : Repull.of(prior, input, image.selector());
+    if (repull != null && !quiet) {
+      System.out.print(Repull.render(repull));
+      System.out.flush();
+    }
     if (json != null) {
       JsonReport.write(a, json);
     }
@@ -99,8 +116,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       HtmlReport.write(a, html);
     }
     for (Gate g : gates) {
-      if (g.trips(a)) {
-        System.err.println("ocisquash: " + g.reason(a));
+      if (g.needsPrior() ? g.tripsAt(repull.ratio()) : g.trips(a)) {
+        System.err.println("ocisquash: " + (g.needsPrior() ? g.reasonAt(repull.ratio()) : g.reason(a)));
         System.err.flush();
         return GATE_TRIPPED;
       }
