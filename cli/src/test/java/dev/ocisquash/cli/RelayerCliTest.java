@@ -100,4 +100,28 @@ class RelayerCliTest {
     assertEquals(2, Main.run("analyze", "-q", single.toString(), "--fail-if", "repull > 20%"), "needs --prior");
     assertEquals(2, Main.run("analyze", "-q", single.toString(), "--prior", multi.toString(), "--fail-if", "repull>5MB"));
   }
+
+  /** In a partial squash, the package databases that live only in the kept layers still group the new files. */
+  @Test
+  void aPartialSquashGroupsByTheDatabasesOfTheKeptLayers() throws Exception {
+    byte[] base =
+        TestImages.layer(
+            "var/lib/dpkg/status", "Package: libfoo\nStatus: install ok installed\n\n",
+            "var/lib/dpkg/info/libfoo.list", "/.\n/usr/lib/libfoo.so\n",
+            "usr/lib/libfoo.so", "v1");
+    byte[] top = TestImages.layer("usr/lib/libfoo.so", "v2", "app/x", "app");
+    Path in = tmp.resolve("in.tar");
+    Files.write(in, TestImages.dockerArchive(base, top));
+    Path out = tmp.resolve("out.tar");
+    Path json = tmp.resolve("out.json");
+    assertEquals(
+        0,
+        Main.run(
+            "squash", in.toString(), "-o", out.toString(), "-q", "--from", "1", "--allow-noop", "--max-layers", "4",
+            "--report-json", json.toString()));
+    JsonNode layers = new ObjectMapper().readTree(json.toFile()).path("layers");
+    assertEquals(2, layers.size(), layers.toString());
+    assertEquals(2L, layers.get(0).path("groups").path("deb:libfoo").asLong(-1), layers.toString());
+    assertEquals(3L, layers.get(1).path("groups").path("unclaimed").asLong(-1), layers.toString());
+  }
 }
