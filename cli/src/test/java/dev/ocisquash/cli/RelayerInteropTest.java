@@ -66,7 +66,10 @@ class RelayerInteropTest {
 
   @TestFactory
   Stream<DynamicTest> partialSquashesKeepTheBaseLayers() {
-    String[][] cases = {{"opaque", "1"}, {"links-across", "2"}, {"nested-delete", "1"}, {"based", "keep"}};
+    // opaque --from 2 and dir-recreated --from 1 need their opaque markers in the lowest new layer.
+    String[][] cases = {
+      {"opaque", "2"}, {"dir-recreated", "1"}, {"links-across", "2"}, {"nested-delete", "1"}, {"based", "keep"}
+    };
     List<DynamicTest> tests = new ArrayList<>();
     for (String[] c : cases) {
       tests.add(
