@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * squashed layer's uncompressed tar bytes), {@code duplicates} (repeated bytes; turns on the duplicate search),
  * {@code efficiency} (a ratio, also accepted as a percentage such as {@code 90%}), {@code layers}. Operators:
  * {@code > >= < <=}. {@code repull} (a ratio or percentage) is the share of the image's layer bytes a node holding a
- * prior image must pull ({@link Repull}); it needs the prior and is evaluated with {@link #tripsAt}. Byte units: {@code B}, decimal {@code KB MB GB TB} (also {@code K M G T}) and binary {@code
+ * prior image must pull ({@link Repull}); it needs the prior and is evaluated with {@link #tripsAt}.
+ * Byte units: {@code B}, decimal {@code KB MB GB TB} (also {@code K M G T}) and binary {@code
  * KiB MiB GiB TiB}.
  */
 public final class Gate {

@@ -66,7 +66,7 @@ public final class SquashOptions {
     this.bigFile = b.bigFile;
   }
 
-  /** With {@link #maxLayers()} above 1: unclaimed regular files of at least this many bytes form groups of their own. */
+  /** With {@link #maxLayers()} above 1: unclaimed regular files of at least this many bytes are their own groups. */
   public long bigFile() {
     return bigFile;
   }

@@ -137,8 +137,10 @@ public final class Squasher {
 
         String what = format.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " image";
         List<Digest> keptDiffIds = new ArrayList<>();
-        LayerWriter.Stats stats = null;
-        List<SquashedLayer> writtenLayers = null;
+        List<SquashedLayer> writtenLayers = new ArrayList<>();
+        long entriesWritten = 0;
+        long promoted = 0;
+        Digest topDiffId = null;
         WrittenImage written;
         int layersOut;
         // The new layer is written straight into the output (no temporary copy), after the kept layers.
@@ -153,12 +155,10 @@ public final class Squasher {
             }
             progress.done();
           }
-          List<SquashedLayer> newLayers = new ArrayList<>();
           List<Digest> newDiffIds = new ArrayList<>();
           List<String> comments = new ArrayList<>();
-          long entriesWritten = 0;
-          long promoted = 0;
-          String squashed = "squashed " + (layers.size() - first) + " layers (" + first + ".." + (layers.size() - 1) + ")";
+          String squashed =
+              "squashed " + (layers.size() - first) + " layers (" + first + ".." + (layers.size() - 1) + ")";
           for (LayerSplitter.Part part : parts) {
             LayerWriter.Stats[] result = new LayerWriter.Stats[1];
             OutputLayer written1 =
@@ -192,7 +192,7 @@ public final class Squasher {
                     ? squashed + ": slot " + part.slot + " of " + options.maxLayers() + " (" + part.groups.size()
                         + " groups)"
                     : squashed + " into 1");
-            newLayers.add(
+            writtenLayers.add(
                 new SquashedLayer(
                     part.slot,
                     options.maxLayers(),
@@ -201,11 +201,8 @@ public final class Squasher {
                     st.compressedSize,
                     st.entries,
                     Relayering.groupBytes(part)));
-            stats = st;
+            topDiffId = st.diffId;
           }
-          stats.entries = entriesWritten;
-          stats.promoted = promoted;
-          writtenLayers = newLayers;
           ObjectNode config =
               ConfigRewriter.squash(
                   inConfig, keptDiffIds, first, newDiffIds, "ocisquash squash " + options.squashPoint(), comments);
@@ -225,12 +222,12 @@ public final class Squasher {
             layers.size(),
             layersOut,
             reading.entriesRead,
-            stats.entries,
+            entriesWritten,
             planner.shadowedEntries(),
             planner.whiteoutEntries(),
-            stats.promoted,
+            promoted,
             written.manifestDigest(),
-            stats.diffId,
+            topDiffId,
             format,
             compression,
             first,
