@@ -82,6 +82,13 @@ class RelayerCliTest {
         Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "4", "--prior", single.toString()),
         "a prior without our annotations is bad input");
     assertFalse(Files.exists(out), "a failure leaves nothing behind");
+    Path four = tmp.resolve("four.tar");
+    assertEquals(0, Main.run("squash", sample().toString(), "-o", four.toString(), "-q", "--max-layers", "4"));
+    assertEquals(
+        1,
+        Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "8", "--prior", four.toString()),
+        "a prior laid out for another N");
+    assertFalse(Files.exists(out));
     assertEquals(2, Main.run("squash", sample().toString(), "-o", out.toString(), "--prior", single.toString()));
     assertEquals(2, Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "0"));
   }

@@ -29,9 +29,11 @@ final class Relayering {
   /**
    * Reads the placement a previous release recorded in its layer annotations.
    *
-   * @throws ImageException when the image cannot be read or carries no (or malformed) ocisquash annotations
+   * @param maxLayers the N of this run, which the prior must share
+   * @throws ImageException when the image cannot be read, carries no (or malformed) ocisquash annotations, or was
+   *     laid out for another N
    */
-  static Prior readPrior(Path prior, Limits limits, TempFiles tempFiles) throws IOException {
+  static Prior readPrior(Path prior, int maxLayers, Limits limits, TempFiles tempFiles) throws IOException {
     try (SourceImage image = ImageArchives.open(prior, ImageSelector.any(), limits, tempFiles)) {
       Prior p;
       try {
@@ -47,6 +49,17 @@ final class Relayering {
                 null,
                 "--prior: no layer carries the " + LayerAnnotations.SLOT
                     + " annotation; give an image squashed by ocisquash with --max-layers"));
+      }
+      if (p.maxLayers() != maxLayers) {
+        // Slots are fixed by N: under another N the prior's placement means nothing, and ignoring it silently
+        // would give a full re-pull the user did not ask for.
+        throw new ImageException(
+            ImageException.where(
+                image.source(),
+                null,
+                null,
+                "--prior was laid out for --max-layers " + p.maxLayers() + ", this run asks for " + maxLayers
+                    + "; give the same N, or leave out --prior to lay out afresh"));
       }
       return p;
     }

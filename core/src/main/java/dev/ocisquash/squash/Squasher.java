@@ -95,7 +95,9 @@ public final class Squasher {
       boolean relayering = options.maxLayers() > 1;
       // Read before the long scan, so that a bad --prior fails at once.
       dev.ocisquash.layering.Prior prior =
-          options.prior() == null ? null : Relayering.readPrior(options.prior(), options.limits(), tempFiles);
+          options.prior() == null
+              ? null
+              : Relayering.readPrior(options.prior(), options.maxLayers(), options.limits(), tempFiles);
       SquashPlanner planner = new SquashPlanner();
       // Base-only view: what the kept layers alone unpack to, for the whiteouts the new layer must carry.
       SquashPlanner basePlanner = first > 0 ? new SquashPlanner() : null;
