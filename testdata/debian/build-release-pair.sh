@@ -23,7 +23,7 @@ L=$OUT/layout
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ocisquash-releases.XXXXXX")
 cleanup() {
     for b in "$WORK"/bundle*; do
-        for m in proc dev; do umount -l "$b/rootfs/$m" 2>/dev/null || true; done
+        for m in var/cache/apt/archives proc dev; do umount -l "$b/rootfs/$m" 2>/dev/null || true; done
     done
     rm -rf "$WORK"
 }
@@ -42,13 +42,16 @@ deb $SECURITY bookworm-security main
 SOURCES
 U repack --refresh-bundle --history.created_by "debootstrap --variant=minbase bookworm" --image "$L:base" "$WORK/bundle0"
 
+# The .deb files go to one host directory shared by both builds (downloaded once, and never part of an image).
+mkdir -p "$WORK/debs/partial"
 inchroot() { # ROOTFS COMMAND
     mount -t proc proc "$1/proc"
     mount --bind /dev "$1/dev"
+    mount --bind "$WORK/debs" "$1/var/cache/apt/archives"
     local rc=0
     chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
         /bin/sh -c "$2" >"$WORK/chroot.log" 2>&1 || rc=$?
-    umount -l "$1/dev" "$1/proc"
+    umount -l "$1/var/cache/apt/archives" "$1/dev" "$1/proc"
     if [ $rc != 0 ]; then tail -30 "$WORK/chroot.log"; exit $rc; fi
 }
 

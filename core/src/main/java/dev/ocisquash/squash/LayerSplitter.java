@@ -75,7 +75,7 @@ final class LayerSplitter {
         planDirs.add(key(it.path));
         continue;
       }
-      int s = slotOf(it, ownerOf, packing, topSlot);
+      int s = slotOf(ownerOf.apply("/" + new String(it.path, StandardCharsets.UTF_8)), packing, topSlot);
       lowest = Math.min(lowest, s);
       top = Math.max(top, s);
     }
@@ -97,7 +97,7 @@ final class LayerSplitter {
         items.get(top).add(it); // in order: a directory precedes everything below it
       } else {
         Component c = ownerOf.apply("/" + new String(it.path, StandardCharsets.UTF_8));
-        int s = slotOf(it, ownerOf, packing, topSlot);
+        int s = slotOf(c, packing, topSlot);
         add(items, dirsIn, planDirs, s, top, it, mtime);
         long bytes = 0;
         FileObject f = it.file;
@@ -123,9 +123,7 @@ final class LayerSplitter {
     return out;
   }
 
-  private static int slotOf(
-      LayerPlan.Item it, Function<String, Component> ownerOf, Packing packing, int topSlot) {
-    Component c = ownerOf.apply("/" + new String(it.path, StandardCharsets.UTF_8));
+  private static int slotOf(Component c, Packing packing, int topSlot) {
     Integer s = c == null ? null : packing.slotOf().get(c);
     return s == null ? topSlot : s;
   }
