@@ -6,6 +6,7 @@ import dev.ocisquash.report.Gate;
 import dev.ocisquash.report.HtmlReport;
 import dev.ocisquash.report.ImageAnalysis;
 import dev.ocisquash.report.JsonReport;
+import dev.ocisquash.report.Repull;
 import dev.ocisquash.report.TextReport;
 import dev.ocisquash.strip.StripRules;
 import java.nio.file.Path;
@@ -83,10 +84,16 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "EXPR",
       converter = GateConverter.class,
       description =
-          "CI gate, e.g. wasted>100MB, size>1GB, efficiency<0.9 (repeatable); one line each on stderr"
-              + " with the value and the threshold; exit 3 when one trips."
-              + " Metrics: wasted size compressed squashed duplicates efficiency layers")
+          "CI gate, e.g. wasted>100MB, size>1GB, efficiency<0.9, 'repull > 20%%' (repeatable); one line each on"
+              + " stderr with the value and the threshold; exit 3 when one trips."
+              + " Metrics: wasted size compressed squashed duplicates efficiency layers repull (needs --prior)")
   List<Gate> gates = new ArrayList<>();
+
+  @Option(
+      names = "--prior",
+      paramLabel = "OLD",
+      description = "also report how many bytes a node holding OLD must pull for IMAGE, layer by layer (gate: repull)")
+  Path prior;
 
   @Option(names = {"-q", "--quiet"}, description = "print no text report (gates and files still work)")
   boolean quiet;
@@ -97,6 +104,9 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (prior == null && gates.stream().anyMatch(Gate::needsPrior)) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a repull gate needs --prior OLD");
+    }
     boolean hash = duplicates || gates.stream().anyMatch(Gate::needsDuplicates);
     AnalyzeOptions.Builder b =
         AnalyzeOptions.builder().selector(image.selector()).from(from).top(top).duplicates(hash);
@@ -122,6 +132,11 @@ final class AnalyzeCommand implements Callable<Integer> {
       System.out.print(TextReport.render(a, top));
       System.out.flush();
     }
+    Repull.Result repull = prior == null ? null : Repull.of(prior, input, image.selector());
+    if (repull != null && !quiet) {
+      System.out.print(Repull.render(repull));
+      System.out.flush();
+    }
     if (json != null) {
       JsonReport.write(a, json);
     }
@@ -130,17 +145,18 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     // One line per gate for the CI log: which gate, the value and the threshold; tripped gates first.
     int tripped = 0;
+    List<String> passed = new ArrayList<>();
     for (Gate g : gates) {
-      if (g.trips(a)) {
-        System.err.println("ocisquash: " + g.summary(a));
+      double v = g.needsPrior() ? repull.ratio() : g.value(a);
+      String line = "ocisquash: " + g.summaryAt(v);
+      if (g.tripsAt(v)) {
+        System.err.println(line);
         tripped++;
+      } else {
+        passed.add(line);
       }
     }
-    for (Gate g : gates) {
-      if (!g.trips(a)) {
-        System.err.println("ocisquash: " + g.summary(a));
-      }
-    }
+    passed.forEach(System.err::println);
     System.err.flush();
     return tripped > 0 ? GATE_TRIPPED : 0;
   }

@@ -108,9 +108,30 @@ final class SquashCommand implements Callable<Integer> {
   @Mixin StripOptions strip = new StripOptions();
 
   @Option(
+      names = "--max-layers",
+      paramLabel = "N",
+      description =
+          "write the squashed range as at most N layers, grouped by package owner so that releases share layers"
+              + " (default ${DEFAULT-VALUE}: one layer)")
+  int maxLayers = 1;
+
+  @Option(
+      names = "--big-file",
+      paramLabel = "SIZE",
+      converter = SizeConverter.class,
+      description = "with --max-layers: a file no package owns of at least SIZE is a group of its own (default 1M)")
+  Long bigFile;
+
+  @Option(
+      names = "--prior",
+      paramLabel = "IMAGE",
+      description = "a previous release squashed with --max-layers: keep its groups in their layers")
+  Path prior;
+
+  @Option(
       names = "--report-json",
       paramLabel = "FILE",
-      description = "write every strip decision, with per-rule totals, as JSON")
+      description = "write every strip decision, with per-rule totals, and with --max-layers the layers, as JSON")
   Path reportJson;
 
   // --- Hardening (issue 7): limits against decompression bombs; defaults in dev.ocisquash.archive.Limits. ---
@@ -177,6 +198,16 @@ final class SquashCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     b.squashPoint(SquashPointOptions.of(point));
+    if (maxLayers < 1) {
+      throw new ParameterException(spec.commandLine(), "--max-layers must be at least 1, got " + maxLayers);
+    }
+    if (prior != null && maxLayers == 1) {
+      throw new ParameterException(spec.commandLine(), "--prior needs --max-layers N with N > 1");
+    }
+    b.maxLayers(maxLayers).prior(prior);
+    if (bigFile != null) {
+      b.bigFile(bigFile);
+    }
     b.limits(limits());
     Progress progress = TerminalProgress.forConsole(quiet);
     b.progress(timings ? new StageTimings(progress, System.err) : progress);
@@ -204,8 +235,8 @@ final class SquashCommand implements Callable<Integer> {
       }
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    if (reportJson != null && r.stripReport() != null) {
-      StripReportJson.write(r.stripReport(), reportJson);
+    if (reportJson != null && (r.stripReport() != null || maxLayers > 1)) {
+      StripReportJson.write(r.stripReport(), maxLayers > 1 ? r.newLayers() : null, reportJson);
     }
     if (!quiet) {
       // Only a gzip output names its encoder; asking otherwise would load native libraries for nothing.

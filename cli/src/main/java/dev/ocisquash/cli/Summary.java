@@ -93,6 +93,9 @@ final class Summary {
               r.push().mounted(),
               r.push().present()));
     }
+    if (r.newLayers().size() > 1 || (r.newLayers().size() == 1 && !r.newLayers().get(0).groups().isEmpty())) {
+      sb.append(LayerSummary.of(r.newLayers()));
+    }
     sb.append(
         String.format(
             Locale.ROOT,

@@ -247,6 +247,15 @@ public final class ImageWriter {
      * @return the layer as written, already part of the image
      */
     public OutputLayer writeLayer(String mediaType, BlobBody body) throws IOException {
+      return writeLayer(mediaType, Map.of(), body);
+    }
+
+    /**
+     * Writes a new layer as {@link #writeLayer(String, BlobBody)} does, with annotations for its descriptor in the
+     * manifest (written for every format: a docker output carries the OCI manifest too).
+     */
+    public OutputLayer writeLayer(String mediaType, Map<String, String> annotations, BlobBody body)
+        throws IOException {
       checkOpen();
       NewBlob b;
       java.io.OutputStream out;
@@ -266,7 +275,7 @@ public final class ImageWriter {
       } catch (IOException e) {
         throw ImageException.cannotWrite(shown, "output", e);
       }
-      OutputLayer l = OutputLayer.written(b.digest(), b.diffId(), b.size(), mediaType);
+      OutputLayer l = OutputLayer.written(b.digest(), b.diffId(), b.size(), mediaType, annotations);
       layers.add(l);
       return l;
     }
@@ -412,7 +421,11 @@ public final class ImageWriter {
     ObjectNode m = Descriptor.ociManifest(configDigest, configSize);
     ArrayNode ls = (ArrayNode) m.get("layers");
     for (OutputLayer l : layers) {
-      Descriptor.add(ls, l.mediaType(), l.digest(), l.size());
+      ObjectNode d = Descriptor.add(ls, l.mediaType(), l.digest(), l.size());
+      if (!l.annotations().isEmpty()) {
+        ObjectNode a = d.putObject("annotations");
+        l.annotations().forEach(a::put);
+      }
     }
     if (template != null) {
       Iterator<Map.Entry<String, JsonNode>> it = template.fields();

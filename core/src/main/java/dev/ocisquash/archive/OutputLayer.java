@@ -15,9 +15,22 @@ public final class OutputLayer {
   private final Digest diffId;
   private final long size;
   private final String mediaType;
+  private final java.util.Map<String, String> annotations;
 
   private OutputLayer(
       Path blobFile, SourceLayer source, Digest digest, Digest diffId, long size, String mediaType) {
+    this(blobFile, source, digest, diffId, size, mediaType, java.util.Map.of());
+  }
+
+  private OutputLayer(
+      Path blobFile,
+      SourceLayer source,
+      Digest digest,
+      Digest diffId,
+      long size,
+      String mediaType,
+      java.util.Map<String, String> annotations) {
+    this.annotations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
     this.blobFile = blobFile;
     this.source = source;
     this.digest = Objects.requireNonNull(digest, "digest");
@@ -32,8 +45,9 @@ public final class OutputLayer {
   }
 
   /** A new layer already written into a {@link ImageWriter.PendingImage}; it has neither file nor source. */
-  static OutputLayer written(Digest digest, Digest diffId, long size, String mediaType) {
-    return new OutputLayer(null, null, digest, diffId, size, mediaType);
+  static OutputLayer written(
+      Digest digest, Digest diffId, long size, String mediaType, java.util.Map<String, String> annotations) {
+    return new OutputLayer(null, null, digest, diffId, size, mediaType, annotations);
   }
 
   /** An input layer copied unchanged: same bytes, digest and media type. */
@@ -64,6 +78,11 @@ public final class OutputLayer {
   /** Blob size in bytes. */
   public long size() {
     return size;
+  }
+
+  /** Annotations of the layer's descriptor in the manifest, in order; empty for none. */
+  public java.util.Map<String, String> annotations() {
+    return annotations;
   }
 
   /** The layer media type written in the OCI manifest. */

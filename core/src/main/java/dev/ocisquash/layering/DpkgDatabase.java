@@ -77,10 +77,19 @@ public final class DpkgDatabase implements OwnerDatabase {
     }
   }
 
+  /**
+   * Claims a listed path that is a non-directory in the tree. A path the tree lacks is looked up again through the
+   * symlinks among its parents: on a merged-/usr system the list says {@code /bin/bash} while the file is {@code
+   * /usr/bin/bash}, under the {@code /bin -> usr/bin} link.
+   */
   static void claimIfFile(FileTree tree, String path, Component owner, Claims claims) {
     TreeNode n = tree.get(path);
+    if (n == null) {
+      String real = TreeFiles.throughLinks(tree, path);
+      n = real == null ? null : tree.get(real);
+    }
     if (n != null && !n.isDirectory()) {
-      claims.claim(path, owner);
+      claims.claim(n.path(), owner);
     }
   }
 

@@ -15,6 +15,8 @@ import java.util.TreeMap;
  * <ol>
  *   <li>the package databases claim what they list, first claim wins, in this order: dpkg, apk, conda, Python,
  *       npm (system package managers before language ones);
+ *   <li>an unclaimed bytecode file {@code d/__pycache__/m.*.pyc} joins the group of {@code d/m.py} (Debian
+ *       compiles them at install time, outside the lists);
  *   <li>an unclaimed path matching a metadata rule ({@link #METADATA_RULES}: the dpkg status, logs, caches, {@code
  *       ld.so.cache}) goes to {@link Component#METADATA};
  *   <li>an unclaimed regular file of at least the big-file threshold becomes a group of its own;
@@ -75,6 +77,9 @@ public final class Grouping {
       }
       Component c = claims.ownerOf(n.path());
       if (c == null) {
+        c = ownerOfSource(claims, n.path());
+      }
+      if (c == null) {
         if (isMetadata(n.path())) {
           c = Component.METADATA;
         } else if (n.isRegular() && n.size() >= bigFile) {
@@ -97,6 +102,28 @@ public final class Grouping {
     return new Grouping(owners, sizes);
   }
 
+  /**
+   * The owner of the Python source a bytecode file was compiled from: {@code d/__pycache__/m.cpython-311.pyc} (also
+   * {@code .opt-1.pyc}) belongs to whoever owns {@code d/m.py}. Debian's py3compile writes these at install time
+   * and no list names them; they change exactly when their source does.
+   */
+  static Component ownerOfSource(Claims claims, String path) {
+    if (!path.endsWith(".pyc")) {
+      return null;
+    }
+    int slash = path.lastIndexOf('/');
+    String dir = path.substring(0, Math.max(slash, 0));
+    if (!dir.endsWith("/__pycache__")) {
+      return null;
+    }
+    String name = path.substring(slash + 1);
+    int dot = name.indexOf('.');
+    String module = name.substring(0, dot);
+    return module.isEmpty()
+        ? null
+        : claims.ownerOf(dir.substring(0, dir.length() - "/__pycache__".length()) + "/" + module + ".py");
+  }
+
   /** Whether an unclaimed path falls under {@link #METADATA_RULES}. */
   static boolean isMetadata(String path) {
     for (String rule : METADATA_RULES) {
@@ -105,6 +132,22 @@ public final class Grouping {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether grouping reads the content of the file at {@code path} (with a leading slash): the package databases.
+   * A partial squash keeps the content of such files from kept base layers, which it otherwise never copies.
+   */
+  public static boolean readsContentOf(String path) {
+    int slash = path.lastIndexOf('/');
+    String name = path.substring(slash + 1);
+    String parent = slash <= 0 ? "/" : path.substring(0, slash);
+    return path.equals(DpkgDatabase.STATUS)
+        || (parent.equals(DpkgDatabase.INFO) && name.endsWith(".list"))
+        || path.equals(ApkDatabase.INSTALLED)
+        || (parent.endsWith("/conda-meta") && name.endsWith(".json"))
+        || (parent.endsWith(".dist-info") && name.equals("RECORD"))
+        || (parent.endsWith(".egg-info") && name.equals("installed-files.txt"));
   }
 
   /** The group of a non-directory path, or null for a directory or an unknown path. */

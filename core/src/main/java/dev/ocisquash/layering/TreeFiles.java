@@ -77,6 +77,33 @@ final class TreeFiles {
     return parts.isEmpty() ? null : "/" + String.join("/", parts);
   }
 
+  /**
+   * The path {@code path} names once the symlinks among its parent directories are followed (the last name is not
+   * followed), or null when a parent is missing or the links loop. Links resolve within the tree, never the host.
+   */
+  static String throughLinks(FileTree tree, String path) {
+    String p = path;
+    for (int hops = 0; hops < 40 && p != null; hops++) {
+      boolean followed = false;
+      for (int i = p.indexOf('/', 1); i > 0; i = p.indexOf('/', i + 1)) {
+        String prefix = p.substring(0, i);
+        TreeNode n = tree.get(prefix);
+        if (n == null) {
+          return null;
+        }
+        if (n.isSymlink() && n.linkTarget() != null) {
+          p = resolve(parent(prefix), n.linkTarget() + p.substring(i));
+          followed = true;
+          break;
+        }
+      }
+      if (!followed) {
+        return p;
+      }
+    }
+    return null;
+  }
+
   /** The parent of an absolute path ({@code "/"} for a top-level name). */
   static String parent(String path) {
     int slash = path.lastIndexOf('/');

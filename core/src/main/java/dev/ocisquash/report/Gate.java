@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * ImageAnalysis#finalContentBytes()}), {@code compressed} (sum of the input blob sizes), {@code squashed} (the
  * squashed layer's uncompressed tar bytes), {@code duplicates} (repeated bytes; turns on the duplicate search),
  * {@code efficiency} (a ratio, also accepted as a percentage such as {@code 90%}), {@code layers}. Operators:
- * {@code > >= < <=}. Byte units: {@code B}, decimal {@code KB MB GB TB} (also {@code K M G T}) and binary {@code
+ * {@code > >= < <=}. {@code repull} (a ratio or percentage) is the share of the image's layer bytes a node holding a
+ * prior image must pull ({@link Repull}); it needs the prior and is evaluated with {@link #tripsAt}.
+ * Byte units: {@code B}, decimal {@code KB MB GB TB} (also {@code K M G T}) and binary {@code
  * KiB MiB GiB TiB}.
  */
 public final class Gate {
@@ -60,6 +62,13 @@ public final class Gate {
           throw new IllegalArgumentException("gate '" + expr + "': efficiency takes a ratio or a percentage");
         }
         break;
+      case "repull":
+        if (unit.equals("%")) {
+          value /= 100;
+        } else if (!unit.isEmpty()) {
+          throw new IllegalArgumentException("gate '" + expr + "': repull takes a ratio or a percentage");
+        }
+        break;
       case "layers":
         if (!unit.isEmpty()) {
           throw new IllegalArgumentException("gate '" + expr + "': layers takes a plain number");
@@ -68,7 +77,7 @@ public final class Gate {
       default:
         throw new IllegalArgumentException(
             "gate '" + expr + "': unknown metric '" + metric
-                + "' (expected wasted, size, compressed, squashed, duplicates, efficiency or layers)");
+                + "' (expected wasted, size, compressed, squashed, duplicates, efficiency, layers or repull)");
     }
     return new Gate(expr.trim(), metric, m.group(2), value);
   }
@@ -108,6 +117,14 @@ public final class Gate {
     return metric.equals("duplicates");
   }
 
+  /**
+   * Whether this gate is on the re-pull share ({@code repull > 20%}), which needs a prior image: evaluate it with
+   * {@link #tripsAt} and {@link #reasonAt} on {@link Repull.Result#ratio()}.
+   */
+  public boolean needsPrior() {
+    return metric.equals("repull");
+  }
+
   /** The expression as given, trimmed. */
   public String text() {
     return text;
@@ -128,6 +145,8 @@ public final class Gate {
         return a.duplicateBytes();
       case "efficiency":
         return a.efficiency();
+      case "repull":
+        throw new IllegalStateException("gate " + text + " needs a prior image");
       default:
         return a.layers().size();
     }
@@ -135,7 +154,11 @@ public final class Gate {
 
   /** Whether the gate trips for this analysis. */
   public boolean trips(ImageAnalysis a) {
-    double v = value(a);
+    return tripsAt(value(a));
+  }
+
+  /** Whether the gate trips for a value of its metric. */
+  public boolean tripsAt(double v) {
     switch (op) {
       case ">":
         return v > threshold;
@@ -158,11 +181,24 @@ public final class Gate {
    * gate wasted>100MB tripped: wasted is 123.4 MiB (129394234 bytes), threshold > 95.4 MiB (100000000 bytes)}.
    */
   public String summary(ImageAnalysis a) {
-    return "gate " + text + (trips(a) ? " tripped: " : " passed: ") + metric + " is " + shown(value(a))
+    return summaryAt(value(a));
+  }
+
+  /** {@link #summary} for a value of the gate's metric computed elsewhere (the re-pull share needs a prior). */
+  public String summaryAt(double v) {
+    return "gate " + text + (tripsAt(v) ? " tripped: " : " passed: ") + metric + " is " + shown(v)
         + ", threshold " + op + " " + shown(threshold);
   }
 
+  /** The one-line reason for a value of the gate's metric; the same as {@link #summaryAt}. */
+  public String reasonAt(double v) {
+    return summaryAt(v);
+  }
+
   private String shown(double v) {
+    if (metric.equals("repull")) {
+      return String.format(Locale.ROOT, "%.1f%%", v * 100);
+    }
     if (metric.equals("efficiency")) {
       return String.format(Locale.ROOT, "%.4f", v);
     } else if (metric.equals("layers")) {

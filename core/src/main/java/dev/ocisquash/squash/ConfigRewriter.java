@@ -24,6 +24,24 @@ final class ConfigRewriter {
    */
   static ObjectNode squash(
       ObjectNode config, List<Digest> keptDiffIds, int firstSquashed, Digest newDiffId, String createdBy, String comment) {
+    return squash(config, keptDiffIds, firstSquashed, List.of(newDiffId), createdBy, List.of(comment));
+  }
+
+  /**
+   * Replaces the layers from {@code firstSquashed} upwards by several new layers, bottom first: as {@link
+   * #squash(ObjectNode, List, int, Digest, String, String)}, with one history entry per new layer, each with its
+   * own comment.
+   */
+  static ObjectNode squash(
+      ObjectNode config,
+      List<Digest> keptDiffIds,
+      int firstSquashed,
+      List<Digest> newDiffIds,
+      String createdBy,
+      List<String> comments) {
+    if (newDiffIds.size() != comments.size() || newDiffIds.isEmpty()) {
+      throw new IllegalArgumentException("one comment per new layer, at least one layer");
+    }
     ObjectNode out = config.deepCopy();
     ObjectNode rootfs = out.with("rootfs");
     rootfs.put("type", "layers");
@@ -31,7 +49,9 @@ final class ConfigRewriter {
     for (Digest d : keptDiffIds) {
       ids.add(d.toString());
     }
-    ids.add(newDiffId.toString());
+    for (Digest d : newDiffIds) {
+      ids.add(d.toString());
+    }
     rootfs.set("diff_ids", ids);
 
     String created = out.path("created").isTextual() ? out.get("created").asText() : null;
@@ -54,22 +74,33 @@ final class ConfigRewriter {
         history.add(copy);
       }
     }
-    ObjectNode entry = history.addObject();
-    if (created != null) {
-      entry.put("created", created);
+    for (String comment : comments) {
+      ObjectNode entry = history.addObject();
+      if (created != null) {
+        entry.put("created", created);
+      }
+      entry.put("created_by", createdBy);
+      entry.put("comment", comment);
     }
-    entry.put("created_by", createdBy);
-    entry.put("comment", comment);
     out.set("history", history);
     return out;
   }
 
   /** Sets {@code created} of the config and of the last history entry (the one describing the new layer). */
   static void setCreated(ObjectNode config, String created) {
+    setCreated(config, created, 1);
+  }
+
+  /** Sets {@code created} of the config and of the last {@code newLayers} history entries (the new layers'). */
+  static void setCreated(ObjectNode config, String created, int newLayers) {
     config.put("created", created);
     JsonNode h = config.get("history");
-    if (h != null && h.isArray() && h.size() > 0 && h.get(h.size() - 1).isObject()) {
-      ((ObjectNode) h.get(h.size() - 1)).put("created", created);
+    if (h != null && h.isArray()) {
+      for (int i = Math.max(0, h.size() - newLayers); i < h.size(); i++) {
+        if (h.get(i).isObject()) {
+          ((ObjectNode) h.get(i)).put("created", created);
+        }
+      }
     }
   }
 }

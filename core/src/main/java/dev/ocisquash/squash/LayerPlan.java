@@ -51,6 +51,14 @@ final class LayerPlan {
     this.inKeptLayers = inKeptLayers;
   }
 
+  /**
+   * A plan of ready-made items, already in output order ({@link LayerSplitter}'s layers): each layer of a split
+   * squash is one such plan, sharing the links into kept layers.
+   */
+  static LayerPlan ofItems(List<Item> items, Map<FileObject, byte[]> inKeptLayers) {
+    return new LayerPlan(List.of(), items, inKeptLayers);
+  }
+
   /** The entries of the new layer in output order; each call iterates afresh, making items as it goes. */
   Iterable<Item> items() {
     return () ->

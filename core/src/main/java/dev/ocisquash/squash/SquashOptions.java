@@ -44,6 +44,9 @@ public final class SquashOptions {
   private final ImageRef inputRef;
   private final ImageRef outputRef;
   private final RegistryOptions registry;
+  private final int maxLayers;
+  private final Path prior;
+  private final long bigFile;
 
   private SquashOptions(Builder b) {
     this.input = b.input;
@@ -66,6 +69,30 @@ public final class SquashOptions {
     this.limits = b.limits;
     this.tempFiles = b.tempFiles;
     this.progress = b.progress;
+    this.maxLayers = b.maxLayers;
+    this.prior = b.prior;
+    this.bigFile = b.bigFile;
+  }
+
+  /** With {@link #maxLayers()} above 1: unclaimed regular files of at least this many bytes are their own groups. */
+  public long bigFile() {
+    return bigFile;
+  }
+
+  /**
+   * The most layers the squashed range is written as (1 by default: one layer). With more, the tree is grouped by
+   * owner and packed into fixed slots (see {@link dev.ocisquash.layering.Packer}) so that releases share layers.
+   */
+  public int maxLayers() {
+    return maxLayers;
+  }
+
+  /**
+   * A previous release squashed by ocisquash with several layers, or null: its groups keep their slots, so that
+   * unchanged groups give the same layers.
+   */
+  public Path prior() {
+    return prior;
   }
 
   /** Where progress goes ({@link Progress#NONE} by default). */
@@ -136,6 +163,9 @@ public final class SquashOptions {
     b.tempFiles = tempFiles;
     b.progress = progress;
     b.registry = registry;
+    b.maxLayers = maxLayers;
+    b.prior = prior;
+    b.bigFile = bigFile;
     return b;
   }
 
@@ -247,6 +277,9 @@ public final class SquashOptions {
     private ImageRef inputRef;
     private ImageRef outputRef;
     private RegistryOptions registry = RegistryOptions.defaults();
+    private int maxLayers = 1;
+    private Path prior;
+    private long bigFile = dev.ocisquash.layering.Grouping.DEFAULT_BIG_FILE;
 
     private Builder(Path input, Path output) {
       this(Objects.requireNonNull(input, "input"), Objects.requireNonNull(output, "output"), null, null);
@@ -387,6 +420,30 @@ public final class SquashOptions {
     /** Sets where progress is reported (default: nowhere). */
     public Builder progress(Progress v) {
       progress = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** Sets the most layers the squashed range is written as (at least 1; default 1). */
+    public Builder maxLayers(int v) {
+      if (v < 1) {
+        throw new IllegalArgumentException("--max-layers must be at least 1, got " + v);
+      }
+      maxLayers = v;
+      return this;
+    }
+
+    /** Sets the previous release whose layer placement is kept (null: none). */
+    public Builder prior(Path v) {
+      prior = v;
+      return this;
+    }
+
+    /** Sets the big-file threshold of the grouping (bytes, at least 0; default 1 MiB). */
+    public Builder bigFile(long v) {
+      if (v < 0) {
+        throw new IllegalArgumentException("--big-file must not be negative");
+      }
+      bigFile = v;
       return this;
     }
 

@@ -25,6 +25,7 @@ public final class SquashResult {
   private final StripReport stripReport;
   private final long strippedFromKeptLayersBytes;
   private final PushSummary push;
+  private final java.util.List<SquashedLayer> newLayers;
 
   SquashResult(
       long inputBytes,
@@ -43,7 +44,9 @@ public final class SquashResult {
       int firstSquashedLayer,
       StripReport stripReport,
       long strippedFromKeptLayersBytes,
+      java.util.List<SquashedLayer> newLayers,
       PushSummary push) {
+    this.newLayers = java.util.List.copyOf(newLayers);
     this.inputBytes = inputBytes;
     this.outputBytes = outputBytes;
     this.layersIn = layersIn;
@@ -66,6 +69,11 @@ public final class SquashResult {
   /** For a push to a registry, what was sent and what was saved; null for a file output. */
   public PushSummary push() {
     return push;
+  }
+
+  /** The new layers, bottom first: one for a single-layer squash, up to {@code --max-layers} otherwise. */
+  public java.util.List<SquashedLayer> newLayers() {
+    return newLayers;
   }
 
   /**
@@ -136,7 +144,7 @@ public final class SquashResult {
     return manifestDigest;
   }
 
-  /** diff_id of the new layer. */
+  /** diff_id of the new layer (the top one when several were written). */
   public Digest diffId() {
     return diffId;
   }

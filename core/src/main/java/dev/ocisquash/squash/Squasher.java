@@ -109,13 +109,20 @@ public final class Squasher {
       Compression compression =
           options.compression() != null ? options.compression() : image.predominantCompression();
 
+      boolean relayering = options.maxLayers() > 1;
+      // Read before the long scan, so that a bad --prior fails at once.
+      dev.ocisquash.layering.Prior prior =
+          options.prior() == null
+              ? null
+              : Relayering.readPrior(options.prior(), options.maxLayers(), options.limits(), tempFiles);
       SquashPlanner planner = new SquashPlanner();
       // Base-only view: what the kept layers alone unpack to, for the whiteouts the new layer must carry.
       SquashPlanner basePlanner = first > 0 ? new SquashPlanner() : null;
       byte[] scratch = new byte[BUFFER];
       Progress progress = options.progress();
       try (Spool spool = new Spool(tempDir, tempFiles, options.outputName())) {
-        PlanningVisitor reading = new PlanningVisitor(planner, basePlanner, first, stripping, spool, scratch);
+        PlanningVisitor reading =
+            new PlanningVisitor(planner, basePlanner, first, stripping, relayering, spool, scratch);
         LayerScan.run(image, first, meter, progress, reading);
         progress.stage("plan", -1);
         planner.checkLinks();
@@ -124,12 +131,19 @@ public final class Squasher {
         captureDeferred(image, sorted, spool, scratch);
         StripResult strip = null;
         Predicate<byte[]> stripped = path -> false;
+        PlannedFileTree tree = stripping || relayering ? new PlannedFileTree(sorted, contents) : null;
         if (stripping) {
-          strip = Stripper.plan(new PlannedFileTree(sorted, contents), options.strip());
+          strip = Stripper.plan(tree, options.strip());
           StripResult s = strip;
           stripped = path -> s.isRemoved("/" + new String(path, StandardCharsets.UTF_8));
         }
         LayerPlan plan = LayerPlan.build(planner, basePlanner, first, sorted, stripped);
+        List<LayerSplitter.Part> parts =
+            relayering
+                ? Relayering.split(
+                    tree, plan, options.maxLayers(), options.bigFile(), prior, options.sourceDateEpoch())
+                : List.of(new LayerSplitter.Part(0, plan, Map.of()));
+        tree = null;
         progress.done();
         long strippedFromKept = 0;
         if (stripping && first > 0) {
@@ -142,7 +156,10 @@ public final class Squasher {
 
         String what = format.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " image";
         List<Digest> keptDiffIds = new ArrayList<>();
-        LayerWriter.Stats stats;
+        List<SquashedLayer> writtenLayers = new ArrayList<>();
+        long entriesWritten = 0;
+        long promoted = 0;
+        Digest topDiffId = null;
         WrittenImage written;
         int layersOut;
         // The new layer is written straight into the output (no temporary copy), after the kept layers.
@@ -160,45 +177,66 @@ public final class Squasher {
             }
             progress.done();
           }
-          LayerWriter.Stats[] result = new LayerWriter.Stats[1];
-          out.writeLayer(
-              layerMediaType(format, compression),
-              stream -> {
-                OutputStream buffered = new BufferedOutputStream(stream, BUFFER);
-                LayerWriter.Stats st =
-                    LayerWriter.write(
-                        plan,
-                        contents,
-                        buffered,
-                        compression,
-                        options.gzipLevel(),
-                        options.gzipEncoder(),
-                        options.zstdLevel(),
-                        options.threads(),
-                        options.sourceDateEpoch(),
-                        progress);
-                buffered.flush();
-                result[0] = st;
-                return new ImageWriter.NewBlob(st.digest, st.diffId, st.compressedSize);
-              });
-          stats = result[0];
+          List<Digest> newDiffIds = new ArrayList<>();
+          List<String> comments = new ArrayList<>();
+          String squashed =
+              "squashed " + (layers.size() - first) + " layers (" + first + ".." + (layers.size() - 1) + ")";
+          for (LayerSplitter.Part part : parts) {
+            LayerWriter.Stats[] result = new LayerWriter.Stats[1];
+            OutputLayer written1 =
+                out.writeLayer(
+                    layerMediaType(format, compression),
+                    relayering ? Relayering.annotations(part, options.maxLayers()) : Map.of(),
+                    stream -> {
+                      OutputStream buffered = new BufferedOutputStream(stream, BUFFER);
+                      LayerWriter.Stats st =
+                          LayerWriter.write(
+                              part.plan,
+                              contents,
+                              buffered,
+                              compression,
+                              options.gzipLevel(),
+                              options.gzipEncoder(),
+                              options.zstdLevel(),
+                              options.threads(),
+                              options.sourceDateEpoch(),
+                              progress);
+                      buffered.flush();
+                      result[0] = st;
+                      return new ImageWriter.NewBlob(st.digest, st.diffId, st.compressedSize);
+                    });
+            LayerWriter.Stats st = result[0];
+            entriesWritten += st.entries;
+            promoted += st.promoted;
+            newDiffIds.add(st.diffId);
+            comments.add(
+                relayering
+                    ? squashed + ": slot " + part.slot + " of " + options.maxLayers() + " (" + part.groups.size()
+                        + " groups)"
+                    : squashed + " into 1");
+            writtenLayers.add(
+                new SquashedLayer(
+                    part.slot,
+                    options.maxLayers(),
+                    written1.digest(),
+                    st.diffId,
+                    st.compressedSize,
+                    st.entries,
+                    Relayering.groupBytes(part)));
+            topDiffId = st.diffId;
+          }
           ObjectNode config =
               ConfigRewriter.squash(
-                  inConfig,
-                  keptDiffIds,
-                  first,
-                  stats.diffId,
-                  "ocisquash squash " + options.squashPoint(),
-                  "squashed " + (layers.size() - first) + " layers (" + first + ".." + (layers.size() - 1)
-                      + ") into 1");
+                  inConfig, keptDiffIds, first, newDiffIds, "ocisquash squash " + options.squashPoint(), comments);
           if (options.sourceDateEpoch() != null) {
-            ConfigRewriter.setCreated(config, Instant.ofEpochSecond(options.sourceDateEpoch()).toString());
+            ConfigRewriter.setCreated(
+                config, Instant.ofEpochSecond(options.sourceDateEpoch()).toString(), newDiffIds.size());
           }
           progress.stage("finish " + what, -1);
           written = out.finish(config, image.manifest(), image.names());
           progress.advance(written.bytesWritten());
           progress.done();
-          layersOut = first + 1;
+          layersOut = first + parts.size();
         }
         return new SquashResult(
             input != null ? sizeOf(input) : blobBytes(layers),
@@ -206,17 +244,18 @@ public final class Squasher {
             layers.size(),
             layersOut,
             reading.entriesRead,
-            stats.entries,
+            entriesWritten,
             planner.shadowedEntries(),
             planner.whiteoutEntries(),
-            stats.promoted,
+            promoted,
             written.manifestDigest(),
-            stats.diffId,
+            topDiffId,
             format,
             compression,
             first,
             strip == null ? null : strip.report(),
             strippedFromKept,
+            writtenLayers,
             written.push());
       }
     }
@@ -271,6 +310,7 @@ public final class Squasher {
     private final SquashPlanner basePlanner;
     private final int first;
     private final boolean stripping;
+    private final boolean relayering;
     private final Spool spool;
     private final byte[] scratch;
     private boolean kept;
@@ -280,11 +320,18 @@ public final class Squasher {
     long entriesRead;
 
     PlanningVisitor(
-        SquashPlanner planner, SquashPlanner basePlanner, int first, boolean stripping, Spool spool, byte[] scratch) {
+        SquashPlanner planner,
+        SquashPlanner basePlanner,
+        int first,
+        boolean stripping,
+        boolean relayering,
+        Spool spool,
+        byte[] scratch) {
       this.planner = planner;
       this.basePlanner = basePlanner;
       this.first = first;
       this.stripping = stripping;
+      this.relayering = relayering;
       this.spool = spool;
       this.scratch = scratch;
     }
@@ -316,21 +363,29 @@ public final class Squasher {
         } else {
           offer.capture().contentSpooled(spool.append(reader.content(), e.size(), scratch));
         }
-      } else if (stripping && kept && offer.file() != null && e.size() > 0) {
-        spoolIfExecutable(reader, e, offer.file(), spool, scratch);
+      } else if ((stripping || relayering) && kept && offer.file() != null && e.size() > 0) {
+        spoolIfRead(reader, e, offer.file(), stripping, relayering, spool, scratch);
       }
     }
   }
 
   /**
-   * In a kept layer, spools the content the strip safety checks read (ELF files, scripts, loader configuration);
-   * other kept content is never copied.
+   * In a kept layer, spools the content the strip safety checks read (ELF files, scripts, loader configuration)
+   * and, when re-layering, the package databases grouping reads; other kept content is never copied.
    */
-  private static void spoolIfExecutable(TarReader reader, TarEntry e, FileObject file, Spool spool, byte[] scratch)
+  private static void spoolIfRead(
+      TarReader reader,
+      TarEntry e,
+      FileObject file,
+      boolean stripping,
+      boolean relayering,
+      Spool spool,
+      byte[] scratch)
       throws IOException {
     InputStream in = reader.content();
     byte[] head = in.readNBytes(ContentKind.HEAD);
-    if (ContentKind.readByStripChecks(e.path(), head)) {
+    if ((stripping && ContentKind.readByStripChecks(e.path(), head))
+        || (relayering && dev.ocisquash.layering.Grouping.readsContentOf("/" + e.path()))) {
       InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), in);
       file.contentSpooled(spool.append(whole, e.size(), scratch));
     }

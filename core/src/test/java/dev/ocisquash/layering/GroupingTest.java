@@ -62,6 +62,49 @@ class GroupingTest {
   }
 
   @Test
+  void onAMergedUsrSystemListedPathsAreFoundThroughTheTopLevelLinks() throws Exception {
+    MapFileTree t =
+        new MapFileTree()
+            .text("/var/lib/dpkg/status", "Package: bash\nStatus: install ok installed\n\n"
+                + "Package: libc6\nStatus: install ok installed\n\n")
+            .text("/var/lib/dpkg/info/bash.list", "/.\n/bin\n/bin/bash\n/bin/rbash\n")
+            .text("/var/lib/dpkg/info/libc6:amd64.list", "/lib/x86_64-linux-gnu/libc.so.6\n/lib64/ld.so\n")
+            .symlink("/bin", "usr/bin")
+            .symlink("/lib", "/usr/lib")
+            .symlink("/lib64", "lib")
+            .file("/usr/bin/bash", 1_200_000)
+            .symlink("/usr/bin/rbash", "bash")
+            .file("/usr/lib/x86_64-linux-gnu/libc.so.6", 2_000_000)
+            .text("/usr/lib/ld.so", "elf")
+            .symlink("/loop", "loop");
+    Grouping g = Grouping.of(t, Grouping.DEFAULT_BIG_FILE);
+    assertEquals(deb("bash"), g.ownerOf("/usr/bin/bash"));
+    assertEquals(deb("bash"), g.ownerOf("/usr/bin/rbash"), "the last name, a symlink itself, is not followed");
+    assertEquals(deb("libc6:amd64"), g.ownerOf("/usr/lib/x86_64-linux-gnu/libc.so.6"));
+    assertEquals(deb("libc6:amd64"), g.ownerOf("/usr/lib/ld.so"), "a relative link to an absolute link");
+    assertNull(TreeFiles.throughLinks(t, "/loop/x"), "a loop resolves to nothing");
+  }
+
+  @Test
+  void bytecodeJoinsTheGroupOfItsSource() throws Exception {
+    MapFileTree t =
+        new MapFileTree()
+            .text("/var/lib/dpkg/status", "Package: python3.11\nStatus: install ok installed\n\n")
+            .text("/var/lib/dpkg/info/python3.11.list", "/usr/lib/python3.11/os.py\n")
+            .text("/usr/lib/python3.11/os.py", "import sys\n")
+            .text("/usr/lib/python3.11/__pycache__/os.cpython-311.pyc", "bytecode")
+            .text("/usr/lib/python3.11/__pycache__/os.cpython-311.opt-1.pyc", "bytecode")
+            .text("/usr/lib/python3.11/__pycache__/mine.cpython-311.pyc", "bytecode")
+            .text("/usr/lib/python3.11/os.pyc", "not in __pycache__");
+    Grouping g = Grouping.of(t, Grouping.DEFAULT_BIG_FILE);
+    Component py = deb("python3.11");
+    assertEquals(py, g.ownerOf("/usr/lib/python3.11/__pycache__/os.cpython-311.pyc"));
+    assertEquals(py, g.ownerOf("/usr/lib/python3.11/__pycache__/os.cpython-311.opt-1.pyc"));
+    assertEquals(Component.UNCLAIMED, g.ownerOf("/usr/lib/python3.11/__pycache__/mine.cpython-311.pyc"));
+    assertEquals(Component.UNCLAIMED, g.ownerOf("/usr/lib/python3.11/os.pyc"));
+  }
+
+  @Test
   void apkStanzasClaimTheirFiles() throws Exception {
     MapFileTree t =
         new MapFileTree()

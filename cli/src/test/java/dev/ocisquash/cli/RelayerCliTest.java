@@ -1,0 +1,134 @@
+package dev.ocisquash.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --max-layers}, {@code --prior} and {@code analyze --prior} from the command line, without real tools. */
+class RelayerCliTest {
+  @TempDir Path tmp;
+
+  private static Path sample() {
+    return Tools.testdata().resolve("sample/busybox-sample.tar");
+  }
+
+  private static String stdout(String... args) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      assertEquals(0, Main.run(args), String.join(" ", args));
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void maxLayersOneIsTheDefaultSingleLayerSquash() throws Exception {
+    Path a = tmp.resolve("a.tar");
+    Path b = tmp.resolve("b.tar");
+    Path json = tmp.resolve("one.json");
+    assertEquals(0, Main.run("squash", sample().toString(), "-o", a.toString(), "-q"));
+    assertEquals(
+        0,
+        Main.run(
+            "squash", sample().toString(), "-o", b.toString(), "-q", "--max-layers", "1", "--report-json",
+            json.toString()));
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    assertFalse(Files.exists(json), "no strip rules, one layer: nothing to report, as before");
+  }
+
+  @Test
+  void summaryAndReportListTheLayersAndAPriorOfItselfChangesNothing() throws Exception {
+    Path a = tmp.resolve("a.tar");
+    Path json = tmp.resolve("a.json");
+    String summary =
+        stdout(
+            "squash", sample().toString(), "-o", a.toString(), "--max-layers", "4", "--report-json",
+            json.toString());
+    assertTrue(summary.contains("re-layered into 3 of at most 4 layers"), summary);
+    assertTrue(summary.contains("slot  1/4") && summary.contains("file:/bin/busybox"), summary);
+    JsonNode layers = new ObjectMapper().readTree(json.toFile()).path("layers");
+    assertEquals(3, layers.size());
+    assertEquals(1, layers.get(0).path("slot").asInt());
+    assertTrue(layers.get(0).path("groups").has("file:/bin/busybox"), layers.toString());
+    assertEquals("metadata", layers.get(2).path("groups").fieldNames().next());
+
+    Path b = tmp.resolve("b.tar");
+    assertEquals(
+        0, Main.run("squash", sample().toString(), "-o", b.toString(), "-q", "--max-layers", "4", "--prior", a.toString()));
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+  }
+
+  @Test
+  void badPriorsAreRefused() throws Exception {
+    Path single = tmp.resolve("single.tar");
+    assertEquals(0, Main.run("squash", sample().toString(), "-o", single.toString(), "-q"));
+    Path out = tmp.resolve("out.tar");
+    assertEquals(
+        1,
+        Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "4", "--prior", single.toString()),
+        "a prior without our annotations is bad input");
+    assertFalse(Files.exists(out), "a failure leaves nothing behind");
+    Path four = tmp.resolve("four.tar");
+    assertEquals(0, Main.run("squash", sample().toString(), "-o", four.toString(), "-q", "--max-layers", "4"));
+    assertEquals(
+        1,
+        Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "8", "--prior", four.toString()),
+        "a prior laid out for another N");
+    assertFalse(Files.exists(out));
+    assertEquals(2, Main.run("squash", sample().toString(), "-o", out.toString(), "--prior", single.toString()));
+    assertEquals(2, Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "0"));
+  }
+
+  @Test
+  void analyzeReportsTheRepullAndGatesOnIt() throws Exception {
+    Path multi = tmp.resolve("multi.tar");
+    Path single = tmp.resolve("single.tar");
+    assertEquals(0, Main.run("squash", sample().toString(), "-o", multi.toString(), "-q", "--max-layers", "4"));
+    assertEquals(0, Main.run("squash", sample().toString(), "-o", single.toString(), "-q"));
+    String same = stdout("analyze", "--prior", multi.toString(), multi.toString(), "--fail-if", "repull > 0%");
+    assertTrue(same.contains("Re-pull: 0 B of "), same);
+    assertTrue(same.contains("held") && same.contains("slot 3/4"), same);
+    assertEquals(3, Main.run("analyze", "-q", "--prior", multi.toString(), single.toString(), "--fail-if", "repull > 20%"));
+    assertEquals(0, Main.run("analyze", "-q", "--prior", single.toString(), single.toString(), "--fail-if", "repull>0"));
+    assertEquals(2, Main.run("analyze", "-q", single.toString(), "--fail-if", "repull > 20%"), "needs --prior");
+    assertEquals(2, Main.run("analyze", "-q", single.toString(), "--prior", multi.toString(), "--fail-if", "repull>5MB"));
+  }
+
+  /** In a partial squash, the package databases that live only in the kept layers still group the new files. */
+  @Test
+  void aPartialSquashGroupsByTheDatabasesOfTheKeptLayers() throws Exception {
+    byte[] base =
+        TestImages.layer(
+            "var/lib/dpkg/status", "Package: libfoo\nStatus: install ok installed\n\n",
+            "var/lib/dpkg/info/libfoo.list", "/.\n/usr/lib/libfoo.so\n",
+            "usr/lib/libfoo.so", "v1");
+    byte[] top = TestImages.layer("usr/lib/libfoo.so", "v2", "app/x", "app");
+    Path in = tmp.resolve("in.tar");
+    Files.write(in, TestImages.dockerArchive(base, top));
+    Path out = tmp.resolve("out.tar");
+    Path json = tmp.resolve("out.json");
+    assertEquals(
+        0,
+        Main.run(
+            "squash", in.toString(), "-o", out.toString(), "-q", "--from", "1", "--allow-noop", "--max-layers", "4",
+            "--report-json", json.toString()));
+    JsonNode layers = new ObjectMapper().readTree(json.toFile()).path("layers");
+    assertEquals(2, layers.size(), layers.toString());
+    assertEquals(2L, layers.get(0).path("groups").path("deb:libfoo").asLong(-1), layers.toString());
+    assertEquals(3L, layers.get(1).path("groups").path("unclaimed").asLong(-1), layers.toString());
+  }
+}
