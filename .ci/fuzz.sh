@@ -10,6 +10,7 @@ TARGETS=(
   "dev.ocisquash.fuzz.TarReaderFuzzTest#parseHeaders"
   "dev.ocisquash.fuzz.JsonDocumentsFuzzTest#parseDocuments"
   "dev.ocisquash.fuzz.ArchiveFuzzTest#squashArbitraryFile"
+  "dev.ocisquash.fuzz.AnalyzeFuzzTest#analyzeArbitraryFile"
   "dev.ocisquash.squash.PlannerFuzzTest#plannerMatchesReference"
   "dev.ocisquash.fuzz.GunzipFuzzTest#isalMatchesJdk"
 )

@@ -100,6 +100,14 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Mixin ImageChoice image = new ImageChoice();
 
+  @Mixin LimitOptions limitOptions = new LimitOptions();
+
+  @Option(
+      names = "--temp-dir",
+      paramLabel = "DIR",
+      description = "where the temporary capture file goes (default: the system temporary directory)")
+  Path tempDir;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -113,7 +121,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     presets.forEach(b::preset);
     removes.forEach(b::remove);
     keeps.forEach(b::keep);
-    b.cpuLevel(cpuLevel);
+    b.cpuLevel(cpuLevel).limits(limitOptions.limits()).tempDir(tempDir);
     try {
       // Checked before the image is read: an unknown preset or a bad glob is a usage error.
       StripRules.Builder rules = StripRules.builder();

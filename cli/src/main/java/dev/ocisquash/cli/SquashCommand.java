@@ -136,26 +136,7 @@ final class SquashCommand implements Callable<Integer> {
 
   // --- Hardening (issue 7): limits against decompression bombs; defaults in dev.ocisquash.archive.Limits. ---
 
-  @Option(
-      names = "--max-uncompressed-bytes",
-      paramLabel = "SIZE",
-      converter = SizeConverter.class,
-      description = "stop when the layers unpack to more than SIZE in total, e.g. 200G (default 64G)")
-  Long maxUncompressedBytes;
-
-  @Option(
-      names = "--max-ratio",
-      paramLabel = "N",
-      converter = PositiveConverter.class,
-      description = "stop when a layer unpacks to more than N times its compressed size (default 1000)")
-  Long maxRatio;
-
-  @Option(
-      names = "--max-entries",
-      paramLabel = "N",
-      converter = PositiveConverter.class,
-      description = "stop when the image has more than N files in all layers (default 10000000)")
-  Long maxEntries;
+  @Mixin LimitOptions limitOptions = new LimitOptions();
 
   @Option(names = {"-q", "--quiet"}, description = "print nothing on success")
   boolean quiet;
@@ -208,7 +189,7 @@ final class SquashCommand implements Callable<Integer> {
     if (bigFile != null) {
       b.bigFile(bigFile);
     }
-    b.limits(limits());
+    b.limits(limitOptions.limits());
     Progress progress = TerminalProgress.forConsole(quiet);
     b.progress(timings ? new StageTimings(progress, System.err) : progress);
     // On SIGINT/SIGTERM the JVM runs shutdown hooks; ours deletes the spool, layer and output temp files so an
@@ -280,21 +261,6 @@ final class SquashCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       throw new ParameterException(spec.commandLine(), "SOURCE_DATE_EPOCH is not a number: '" + env + "'");
     }
-  }
-
-  /** The limits from the options, starting from the library defaults. */
-  Limits limits() {
-    Limits l = Limits.defaults();
-    if (maxUncompressedBytes != null) {
-      l = l.withMaxUncompressedBytes(maxUncompressedBytes);
-    }
-    if (maxRatio != null) {
-      l = l.withMaxRatio(maxRatio);
-    }
-    if (maxEntries != null) {
-      l = l.withMaxEntries(maxEntries);
-    }
-    return l;
   }
 
   /** Parses a positive whole number (a usage error, exit 2, otherwise). */

@@ -426,6 +426,24 @@ class BadInputTest {
     assertFalse(Files.exists(html), "no HTML left behind");
   }
 
+  @Test
+  void analyzeTakesTheLimitFlagsOfSquash() throws Exception {
+    byte[] layer = TestImages.layer("zeros", new byte[8 << 20]);
+    Path in = tmp.resolve("bomb-flags.tar");
+    Files.write(
+        in,
+        TestImages.dockerArchive(
+            List.of(TestImages.layer("a", A), TestImages.gzip(layer)), List.of(TestImages.layer("a", A), layer)));
+    CliTest.Run raised = CliTest.cli("analyze", in.toString(), "--max-ratio", "100000");
+    assertEquals(0, raised.exit, "a raised --max-ratio lets the analysis through: " + raised.err);
+    CliTest.Run entries = CliTest.cli("analyze", in.toString(), "--max-ratio", "100000", "--max-entries", "1");
+    assertEquals(1, entries.exit, entries.err);
+    assertTrue(entries.err.contains("--max-entries"), entries.err);
+    CliTest.Run bytes = CliTest.cli("analyze", in.toString(), "--max-ratio", "100000", "--max-uncompressed-bytes", "1M");
+    assertEquals(1, bytes.exit, bytes.err);
+    assertTrue(bytes.err.contains("--max-uncompressed-bytes"), bytes.err);
+  }
+
   static int indexOf(byte[] hay, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= hay.length; i++) {

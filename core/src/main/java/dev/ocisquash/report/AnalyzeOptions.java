@@ -1,6 +1,8 @@
 package dev.ocisquash.report;
 
 import dev.ocisquash.archive.ImageSelector;
+import dev.ocisquash.archive.Limits;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,8 @@ public final class AnalyzeOptions {
   private final List<String> removes;
   private final List<String> keeps;
   private final String cpuLevel;
+  private final Limits limits;
+  private final Path tempDir;
 
   private AnalyzeOptions(Builder b) {
     this.selector = b.selector;
@@ -30,6 +34,18 @@ public final class AnalyzeOptions {
     this.removes = List.copyOf(b.removes);
     this.keeps = List.copyOf(b.keeps);
     this.cpuLevel = b.cpuLevel;
+    this.limits = b.limits;
+    this.tempDir = b.tempDir;
+  }
+
+  /** The input limits, as for a squash (default {@link Limits#defaults()}). */
+  public Limits limits() {
+    return limits;
+  }
+
+  /** Where the temporary capture file goes; null for the system temporary directory. */
+  public Path tempDir() {
+    return tempDir;
   }
 
   /** A builder with the defaults: any image, squash from layer 0, top 20, no duplicate search, no strip rules. */
@@ -91,6 +107,8 @@ public final class AnalyzeOptions {
     private final List<String> presets = new ArrayList<>();
     private final List<String> removes = new ArrayList<>();
     private final List<String> keeps = new ArrayList<>();
+    private Limits limits = Limits.defaults();
+    private Path tempDir;
     private String cpuLevel;
 
     private Builder() {}
@@ -146,6 +164,18 @@ public final class AnalyzeOptions {
     /** Sets the CPU level the simd-variants preset assumes ({@code x86-64-v1} .. {@code x86-64-v4}). */
     public Builder cpuLevel(String v) {
       cpuLevel = v;
+      return this;
+    }
+
+    /** Sets the input limits (default {@link Limits#defaults()}). */
+    public Builder limits(Limits v) {
+      limits = java.util.Objects.requireNonNull(v, "limits");
+      return this;
+    }
+
+    /** Sets where the temporary capture file goes (null: the system temporary directory). */
+    public Builder tempDir(Path v) {
+      tempDir = v;
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.ocisquash.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageArchives;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.compress.Compression;
@@ -43,7 +44,7 @@ public final class Analyzer {
    * @throws IOException on read failures
    */
   public static ImageAnalysis analyze(Path image, AnalyzeOptions options) throws IOException {
-    try (SourceImage img = ImageArchives.open(image, options.selector())) {
+    try (SourceImage img = ImageArchives.open(image, options.selector(), options.limits(), TempFiles.none())) {
       return analyze(img, options);
     }
   }
@@ -57,7 +58,12 @@ public final class Analyzer {
     }
     // ELF files and scripts are kept in a temporary file while streaming, so the strip checks never re-read a layer.
     try (FlattenedImage flat =
-        Flattener.flatten(img, options.duplicates(), Path.of(System.getProperty("java.io.tmpdir")))) {
+        Flattener.flatten(
+            img,
+            options.duplicates(),
+            options.tempDir() != null ? options.tempDir() : Path.of(System.getProperty("java.io.tmpdir")),
+            options.limits(),
+            TempFiles.none())) {
       return analyze(img, options, flat);
     }
   }
