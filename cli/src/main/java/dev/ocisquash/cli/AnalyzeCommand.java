@@ -54,6 +54,12 @@ final class AnalyzeCommand implements Callable<Integer> {
   List<String> keeps = new ArrayList<>();
 
   @Option(
+      names = "--rules",
+      paramLabel = "FILE",
+      description = "JSON file with presets, removes and keeps, as squash --rules takes it (added to the flags)")
+  Path rules;
+
+  @Option(
       names = "--cpu-level",
       paramLabel = "LEVEL",
       description =
@@ -114,6 +120,16 @@ final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (prior == null && gates.stream().anyMatch(Gate::needsPrior)) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a repull gate needs --prior OLD");
+    }
+    if (rules != null) {
+      // The same file squash --rules reads: its entries come first, the flags add to them.
+      StripRules file = StripRules.fromJson(rules);
+      presets.addAll(0, file.presets());
+      removes.addAll(0, file.removes());
+      keeps.addAll(0, file.keeps());
+      if (cpuLevel == null && file.cpuLevel() > 0) {
+        cpuLevel = "x86-64-v" + file.cpuLevel();
+      }
     }
     boolean hash = duplicates || gates.stream().anyMatch(Gate::needsDuplicates);
     AnalyzeOptions.Builder b =

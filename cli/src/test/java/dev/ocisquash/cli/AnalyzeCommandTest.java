@@ -44,6 +44,26 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void rulesFileEstimatesWhatTheSameFlagsEstimate() throws Exception {
+    Path rules = tmp.resolve("rules.json");
+    java.nio.file.Files.writeString(rules, "{\"presets\": [\"safe\"], \"removes\": [\"/usr/share/**\", \"/etc/**\"]}");
+    Path fromFile = tmp.resolve("file.json");
+    Path fromFlags = tmp.resolve("flags.json");
+    Path none = tmp.resolve("none.json");
+    assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--rules", rules.toString(), "--json", fromFile.toString()));
+    assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--preset", "safe", "--remove", "/usr/share/**",
+        "--remove", "/etc/**", "--json", fromFlags.toString()));
+    assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--json", none.toString()));
+    ObjectMapper m = new ObjectMapper();
+    JsonNode file = m.readTree(fromFile.toFile()).path("strip");
+    assertTrue(file.path("removedBytes").asLong() > 0, file.toString());
+    assertEquals(m.readTree(fromFlags.toFile()).path("strip"), file);
+    assertTrue(m.readTree(none.toFile()).path("strip").isNull());
+    java.nio.file.Files.writeString(rules, "{\"removes\": 3}");
+    assertEquals(1, Main.run("analyze", sample().toString(), "-q", "--rules", rules.toString()));
+  }
+
+  @Test
   void gateSummaryLines() throws Exception {
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
     java.io.PrintStream old = System.err;
