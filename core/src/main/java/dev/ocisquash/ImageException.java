@@ -50,7 +50,7 @@ public class ImageException extends IOException {
       sb.append(layer).append(": ");
     }
     if (entry != null) {
-      sb.append("entry '").append(entry).append("': ");
+      sb.append("entry '").append(dev.ocisquash.tar.PathNames.display(entry)).append("': ");
     }
     sb.append(problem);
     return sb.toString();

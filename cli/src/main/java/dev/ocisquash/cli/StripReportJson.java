@@ -1,12 +1,14 @@
 package dev.ocisquash.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocisquash.model.Json;
 import dev.ocisquash.squash.SquashedLayer;
 import dev.ocisquash.strip.StripReport;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +26,9 @@ final class StripReportJson {
    * array: each new layer's slot, digest, size, entries and groups with their bytes, largest first.
    */
   static void write(StripReport report, List<SquashedLayer> layers, Path file) throws IOException {
-    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectMapper mapper = Json.mapper();
     if (layers == null) {
-      mapper.writeValue(file.toFile(), report);
+      writeForPeople(file, report);
       return;
     }
     ObjectNode root = report == null ? mapper.createObjectNode() : mapper.valueToTree(report);
@@ -45,6 +47,13 @@ final class StripReportJson {
         g.put(id, groups.get(id));
       }
     }
-    mapper.writeValue(file.toFile(), root);
+    writeForPeople(file, root);
+  }
+
+  /** Paths that are not UTF-8 are written as {@code \\xNN} (see {@link Json#writeForPeople}). */
+  private static void writeForPeople(Path file, Object value) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      Json.writeForPeople(out, value);
+    }
   }
 }

@@ -1,13 +1,18 @@
 package dev.ocisquash.model;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocisquash.tar.PathNames;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /**
@@ -61,5 +66,44 @@ public final class Json {
       // A tree built in memory always serialises; anything else is a programming error.
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Writes a report for people and tools, pretty-printed: every string and field name passes through {@link
+   * PathNames#display}, so a path that is not UTF-8 appears as {@code \xNN} escapes instead of making the output
+   * unencodable.
+   *
+   * @throws IOException when writing fails
+   */
+  public static void writeForPeople(OutputStream out, Object value) throws IOException {
+    try (JsonGenerator g = displaying(MAPPER.getFactory().createGenerator(out))) {
+      g.useDefaultPrettyPrinter();
+      MAPPER.writeValue(g, value);
+    }
+  }
+
+  /** The compact JSON text of {@code value}, with strings and field names as {@link #writeForPeople} writes them. */
+  public static String forPeople(Object value) {
+    StringWriter w = new StringWriter();
+    try (JsonGenerator g = displaying(MAPPER.getFactory().createGenerator(w))) {
+      MAPPER.writeValue(g, value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return w.toString();
+  }
+
+  private static JsonGenerator displaying(JsonGenerator g) {
+    return new JsonGeneratorDelegate(g, false) {
+      @Override
+      public void writeString(String text) throws IOException {
+        super.writeString(text == null ? null : PathNames.display(text));
+      }
+
+      @Override
+      public void writeFieldName(String name) throws IOException {
+        super.writeFieldName(PathNames.display(name));
+      }
+    };
   }
 }

@@ -3,6 +3,7 @@ package dev.ocisquash.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.model.Json;
+import dev.ocisquash.tar.PathNames;
 import dev.ocisquash.strip.Preset;
 import dev.ocisquash.strip.Presets;
 import java.io.IOException;
@@ -110,7 +111,7 @@ public final class HtmlReport {
       cols.put(c.getKey(), c.getValue()[0]);
       labels.put(c.getKey(), c.getValue()[1]);
     }
-    String json = data.toString().replace("</", "<\\/").replace("<!--", "<\\!--");
+    String json = Json.forPeople(data).replace("</", "<\\/").replace("<!--", "<\\!--");
 
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
@@ -148,7 +149,7 @@ public final class HtmlReport {
     HtmlTables.duplicates(h, a);
     h.append("<script type=\"application/json\" id=\"data\">").append(json).append("</script>\n");
     h.append("<script>\n").append(resource("report.js")).append("</script>\n</body></html>\n");
-    return h.toString();
+    return PathNames.display(h.toString()); // the JSON above is already displayed; this covers the HTML text
   }
 
   private static void headline(StringBuilder h, ImageAnalysis a, Map<String, String[]> colours) {

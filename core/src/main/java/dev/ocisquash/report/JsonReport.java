@@ -144,7 +144,7 @@ public final class JsonReport {
   /** Writes the document, pretty-printed, to {@code file}. */
   public static void write(ImageAnalysis a, Path file) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
-      Json.mapper().writerWithDefaultPrettyPrinter().writeValue(out, toJson(a));
+      Json.writeForPeople(out, toJson(a));
     }
   }
 }

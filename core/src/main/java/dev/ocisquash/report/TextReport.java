@@ -1,5 +1,6 @@
 package dev.ocisquash.report;
 
+import dev.ocisquash.tar.PathNames;
 import dev.ocisquash.strip.Presets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -128,7 +129,7 @@ public final class TextReport {
         }
       }
     }
-    return sb.toString();
+    return PathNames.display(sb.toString());
   }
 
   private static void sizedTable(StringBuilder sb, String title, List<ImageAnalysis.SizedPath> rows, boolean files) {

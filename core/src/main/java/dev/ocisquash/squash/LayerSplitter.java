@@ -2,6 +2,7 @@ package dev.ocisquash.squash;
 
 import dev.ocisquash.layering.Component;
 import dev.ocisquash.layering.Packing;
+import dev.ocisquash.tar.PathNames;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ final class LayerSplitter {
         planDirs.add(key(it.path));
         continue;
       }
-      int s = slotOf(ownerOf.apply("/" + new String(it.path, StandardCharsets.UTF_8)), packing, topSlot);
+      int s = slotOf(ownerOf.apply("/" + PathNames.decode(it.path)), packing, topSlot);
       lowest = Math.min(lowest, s);
       top = Math.max(top, s);
     }
@@ -96,7 +97,7 @@ final class LayerSplitter {
       } else if (it.entry.isDirectory()) {
         items.get(top).add(it); // in order: a directory precedes everything below it
       } else {
-        Component c = ownerOf.apply("/" + new String(it.path, StandardCharsets.UTF_8));
+        Component c = ownerOf.apply("/" + PathNames.decode(it.path));
         int s = slotOf(c, packing, topSlot);
         add(items, dirsIn, planDirs, s, top, it, mtime);
         long bytes = 0;

@@ -13,6 +13,7 @@ import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.archive.WrittenImage;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.tar.PathNames;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import dev.ocisquash.tar.TarReader;
@@ -22,7 +23,6 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -135,7 +135,7 @@ public final class Squasher {
         if (stripping) {
           strip = Stripper.plan(tree, options.strip());
           StripResult s = strip;
-          stripped = path -> s.isRemoved("/" + new String(path, StandardCharsets.UTF_8));
+          stripped = path -> s.isRemoved("/" + PathNames.decode(path));
         }
         LayerPlan plan = LayerPlan.build(planner, basePlanner, first, sorted, stripped);
         List<LayerSplitter.Part> parts =

@@ -1,6 +1,5 @@
 package dev.ocisquash.tar;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
@@ -61,9 +60,9 @@ public final class TarEntry {
     return new Builder().type(type).path(path);
   }
 
-  /** A new builder for an entry of the given type and normalised UTF-8 path. */
+  /** A new builder for an entry of the given type and normalised path, encoded as {@link PathNames#encode}. */
   public static Builder builder(TarEntryType type, String path) {
-    return builder(type, path.getBytes(StandardCharsets.UTF_8));
+    return builder(type, PathNames.encode(path));
   }
 
   /** A builder initialised with this entry's values. */
@@ -96,9 +95,12 @@ public final class TarEntry {
     return path;
   }
 
-  /** The normalised path decoded leniently as UTF-8, for messages and matching. */
+  /**
+   * The normalised path as a name for matching and trees: {@link PathNames#decode}, so distinct byte names stay
+   * distinct. Pass it through {@link PathNames#display} before showing it.
+   */
   public String path() {
-    return new String(path, StandardCharsets.UTF_8);
+    return PathNames.decode(path);
   }
 
   /** The link target (symlink or hardlink) as raw bytes; empty for other types. Shared; do not modify. */
@@ -106,9 +108,9 @@ public final class TarEntry {
     return linkTarget;
   }
 
-  /** The link target decoded leniently as UTF-8. */
+  /** The link target decoded as {@link #path()} is. */
   public String linkTarget() {
-    return new String(linkTarget, StandardCharsets.UTF_8);
+    return PathNames.decode(linkTarget);
   }
 
   /** Permission bits including setuid (04000), setgid (02000) and sticky (01000); no file-type bits. */
@@ -267,9 +269,9 @@ public final class TarEntry {
       return this;
     }
 
-    /** Sets the link target from a UTF-8 string. */
+    /** Sets the link target from a name, encoded as {@link PathNames#encode}. */
     public Builder linkTarget(String v) {
-      return linkTarget(v.getBytes(StandardCharsets.UTF_8));
+      return linkTarget(PathNames.encode(v));
     }
 
     /** Sets the permission bits (07777). */

@@ -1,6 +1,5 @@
 package dev.ocisquash.tar;
 
-import java.nio.charset.StandardCharsets;
 
 /**
  * Byte-level path normalisation shared by the reader and the writer. Names stay raw bytes throughout because
@@ -84,8 +83,8 @@ final class TarPaths {
     return true;
   }
 
-  /** Lenient UTF-8 decoding for messages only. */
+  /** A name for messages: invalid UTF-8 bytes shown as {@code \xNN}. */
   static String display(byte[] b, int off, int len) {
-    return new String(b, off, len, StandardCharsets.UTF_8);
+    return PathNames.display(PathNames.decode(b, off, len));
   }
 }

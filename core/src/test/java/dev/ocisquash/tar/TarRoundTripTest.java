@@ -170,7 +170,7 @@ class TarRoundTripTest {
       while ((ce = in.getNextEntry()) != null) {
         TarEntry e = entries.get(i++);
         String name = e.path().isEmpty() ? "./" : e.isDirectory() ? e.path() + "/" : e.path();
-        if (!e.path().contains("\uFFFD")) {
+        if (PathNames.display(e.path()).equals(e.path())) { // commons-compress reads invalid UTF-8 leniently
           assertEquals(name, ce.getName());
         }
         assertEquals(e.size(), ce.getSize(), name);
@@ -186,7 +186,8 @@ class TarRoundTripTest {
           assertEquals(e.devMajor(), ce.getDevMajor());
           assertEquals(e.devMinor(), ce.getDevMinor());
         }
-        if (e.type() == TarEntryType.SYMLINK || e.type() == TarEntryType.HARDLINK) {
+        if ((e.type() == TarEntryType.SYMLINK || e.type() == TarEntryType.HARDLINK)
+            && PathNames.display(e.linkTarget()).equals(e.linkTarget())) {
           assertEquals(e.linkTarget(), ce.getLinkName(), name);
         }
         if (!e.userName().isEmpty()) {
