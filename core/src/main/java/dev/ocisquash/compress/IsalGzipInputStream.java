@@ -34,9 +34,9 @@ import java.util.zip.ZipException;
  * ISA-L only sees raw deflate ({@code crc_flag = ISAL_DEFLATE}, which {@code isal_inflate_init} sets; the CRC32 is
  * {@link CRC32}, a JIT intrinsic). That keeps the native contract small: besides the stream fields at the head of
  * {@code struct inflate_state}, which have not moved since ISA-L's first release, only {@code block_state} is
- * read, and nothing past the head is written. Letting ISA-L parse the wrapper ({@code crc_flag = IGZIP_GZIP}) would add {@code
- * crc_flag} as a written field deep in the struct, tie error reporting to ISA-L's codes, and still leave the
- * member-chaining and trailing-garbage rules to be written here, since they must match the JDK's.
+ * read, and nothing past the head is written. Letting ISA-L parse the wrapper ({@code crc_flag = IGZIP_GZIP})
+ * would add {@code crc_flag} as a written field deep in the struct, tie error reporting to ISA-L's codes, and still
+ * leave the member-chaining and trailing-garbage rules to be written here, since they must match the JDK's.
  *
  * <p><b>Native state.</b> The offsets into {@code struct inflate_state} and the checks that prove them on a loaded
  * library live in {@link IsalInflateState}; {@link #selfTest} (run by {@link IsalLibrary} before the library is
@@ -359,9 +359,9 @@ final class IsalGzipInputStream extends InputStream {
 
   /**
    * Proves the layout assumptions on a loaded library before any layer depends on them: first {@link
-   * IsalInflateState#checkLayout}; then gzip data written by the JDK (three members: dynamic blocks, an empty member, whose
-   * one block is fixed-Huffman, and stored blocks) must decode through this class to exactly its input, which
-   * only works when the end of each member and the trailer position are found where they are.
+   * IsalInflateState#checkLayout}; then gzip data written by the JDK (three members: dynamic blocks, an empty
+   * member, whose one block is fixed-Huffman, and stored blocks) must decode through this class to exactly its
+   * input, which only works when the end of each member and the trailer position are found where they are.
    *
    * @param sample bytes to compress, a mix of text and random stretches
    * @return null when it works, otherwise what went wrong
