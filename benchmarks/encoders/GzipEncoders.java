@@ -16,10 +16,12 @@ import java.util.concurrent.Future;
 
 /**
  * One-off comparison of gzip encoders reachable from Java on this machine, used to choose the layer encoder
- * (results in benchmarks/README.md). Run from the repository root after a build:
+ * (results in benchmarks/README.md). Run from the repository root after a build that compiled core's tests
+ * ({@code ./mvnw -B test-compile -pl core}): the single-stream baseline, DeterministicGzipOutputStream, lives in
+ * core's test sources because no production code writes gzip that way.
  *
  * <pre>
- * java -cp core/target/classes:$HOME/.m2/repository/net/java/dev/jna/jna/5.17.0/jna-5.17.0.jar \
+ * java -cp core/target/classes:core/target/test-classes:$HOME/.m2/repository/net/java/dev/jna/jna/5.17.0/jna-5.17.0.jar \
  *     benchmarks/encoders/GzipEncoders.java INPUT.tar [OUT_DIR]
  * </pre>
  *

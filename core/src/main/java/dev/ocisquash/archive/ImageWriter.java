@@ -1,7 +1,5 @@
 package dev.ocisquash.archive;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.TempFiles;
@@ -20,8 +18,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -268,7 +264,7 @@ public final class ImageWriter {
       requireSha256(b.digest());
       try {
         if (written.add(b.digest())) {
-          sink.endFile(blob(b.digest()), b.size());
+          sink.endFile(ImageDocuments.blob(b.digest()), b.size());
         } else {
           sink.dropFile(); // the same bytes are in the image already (an identical kept layer)
         }
@@ -294,7 +290,7 @@ public final class ImageWriter {
       Objects.requireNonNull(config, "config");
       byte[] configBytes = Json.canonicalBytes(config);
       Digest configDigest = Descriptor.digestOf("sha256", configBytes);
-      ObjectNode manifest = buildManifest(manifestTemplate, configDigest, configBytes.length, layers);
+      ObjectNode manifest = ImageDocuments.manifest(manifestTemplate, configDigest, configBytes.length, layers);
       byte[] manifestBytes = Json.canonicalBytes(manifest);
       Digest manifestDigest = Descriptor.digestOf("sha256", manifestBytes);
       if (sink instanceof RegistrySink push) {
@@ -416,29 +412,6 @@ public final class ImageWriter {
     }
   }
 
-  private static ObjectNode buildManifest(
-      ObjectNode template, Digest configDigest, long configSize, List<OutputLayer> layers) {
-    ObjectNode m = Descriptor.ociManifest(configDigest, configSize);
-    ArrayNode ls = (ArrayNode) m.get("layers");
-    for (OutputLayer l : layers) {
-      ObjectNode d = Descriptor.add(ls, l.mediaType(), l.digest(), l.size());
-      if (!l.annotations().isEmpty()) {
-        ObjectNode a = d.putObject("annotations");
-        l.annotations().forEach(a::put);
-      }
-    }
-    if (template != null) {
-      Iterator<Map.Entry<String, JsonNode>> it = template.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
-        if (!m.has(e.getKey())) {
-          m.set(e.getKey(), e.getValue().deepCopy());
-        }
-      }
-    }
-    return m;
-  }
-
   private static void writeDocuments(
       OutputSink sink,
       OutputFormat format,
@@ -451,24 +424,23 @@ public final class ImageWriter {
       Set<Digest> written)
       throws IOException {
     if (written.add(configDigest)) {
-      sink.file(blob(configDigest), configBytes);
+      sink.file(ImageDocuments.blob(configDigest), configBytes);
     }
     if (written.add(manifestDigest)) {
-      sink.file(blob(manifestDigest), manifestBytes);
+      sink.file(ImageDocuments.blob(manifestDigest), manifestBytes);
     }
-    sink.file("index.json", Json.canonicalBytes(index(manifestDigest, manifestBytes.length, names)));
+    sink.file("index.json", Json.canonicalBytes(ImageDocuments.index(manifestDigest, manifestBytes.length, names)));
     if (format == OutputFormat.DOCKER) {
-      sink.file("manifest.json", Json.canonicalBytes(dockerManifest(configDigest, layers, names)));
+      sink.file("manifest.json", Json.canonicalBytes(ImageDocuments.dockerManifest(configDigest, layers, names)));
     }
-    ObjectNode layout = Json.object().put("imageLayoutVersion", "1.0.0");
-    sink.file("oci-layout", Json.canonicalBytes(layout));
+    sink.file("oci-layout", Json.canonicalBytes(ImageDocuments.ociLayout()));
     if (format == OutputFormat.DOCKER) {
-      sink.file("repositories", Json.canonicalBytes(repositories(layers, names)));
+      sink.file("repositories", Json.canonicalBytes(ImageDocuments.repositories(layers, names)));
     }
   }
 
   private static void writeLayer(OutputSink sink, OutputLayer l) throws IOException {
-    String name = blob(l.digest());
+    String name = ImageDocuments.blob(l.digest());
     if (l.blobFile() == null && sink.reuse(l)) {
       return;
     }
@@ -497,93 +469,6 @@ public final class ImageWriter {
               null,
               "blob digest mismatch while copying: expected " + l.digest() + ", content is " + actual));
     }
-  }
-
-  private static String blob(Digest d) {
-    return "blobs/" + d.algorithm() + "/" + d.hex();
-  }
-
-  private static ObjectNode index(Digest manifestDigest, long size, List<String> names) {
-    ObjectNode idx = Json.object();
-    idx.put("schemaVersion", 2);
-    idx.put("mediaType", MediaTypes.OCI_INDEX);
-    ArrayNode ms = idx.putArray("manifests");
-    // One entry, named after the first name: tools that take "oci:DIR" without a ref (skopeo, podman) refuse an
-    // index with several entries, even for one manifest. A docker manifest.json keeps every RepoTag.
-    List<String> ns =
-        names == null || names.isEmpty() ? java.util.Collections.singletonList(null) : names.subList(0, 1);
-    for (String n : ns) {
-      ObjectNode d = ms.addObject();
-      d.put("mediaType", MediaTypes.OCI_MANIFEST);
-      d.put("digest", manifestDigest.toString());
-      d.put("size", size);
-      if (n != null) {
-        ObjectNode a = d.putObject("annotations");
-        a.put(MediaTypes.ANNOTATION_CONTAINERD_NAME, n);
-        a.put(MediaTypes.ANNOTATION_REF_NAME, tagOf(n));
-      }
-    }
-    return idx;
-  }
-
-  /** The tag of a name ({@code latest} when it has none): the OCI ref name form. */
-  static String tagOf(String name) {
-    String n = name;
-    int at = n.indexOf('@');
-    if (at >= 0) {
-      n = n.substring(0, at);
-    }
-    int colon = n.lastIndexOf(':');
-    return colon > n.lastIndexOf('/') ? n.substring(colon + 1) : "latest";
-  }
-
-  private static String repoOf(String name) {
-    int colon = name.lastIndexOf(':');
-    return colon > name.lastIndexOf('/') ? name.substring(0, colon) : name;
-  }
-
-  private static List<String> repoTags(List<String> names) {
-    List<String> out = new ArrayList<>();
-    if (names != null) {
-      for (String n : names) {
-        if (n.contains("@")) {
-          continue; // a digest reference cannot be a docker tag
-        }
-        out.add(repoOf(n) + ":" + tagOf(n));
-      }
-    }
-    return out;
-  }
-
-  private static JsonNode dockerManifest(Digest configDigest, List<OutputLayer> layers, List<String> names) {
-    ArrayNode arr = Json.array();
-    ObjectNode e = arr.addObject();
-    e.put("Config", blob(configDigest));
-    List<String> tags = repoTags(names);
-    if (tags.isEmpty()) {
-      e.putNull("RepoTags");
-    } else {
-      ArrayNode t = e.putArray("RepoTags");
-      tags.forEach(t::add);
-    }
-    ArrayNode ls = e.putArray("Layers");
-    for (OutputLayer l : layers) {
-      ls.add(blob(l.digest()));
-    }
-    return arr;
-  }
-
-  private static JsonNode repositories(List<OutputLayer> layers, List<String> names) {
-    ObjectNode repos = Json.object();
-    if (layers.isEmpty()) {
-      return repos;
-    }
-    String top = layers.get(layers.size() - 1).digest().hex();
-    Map<String, ObjectNode> byRepo = new LinkedHashMap<>();
-    for (String t : repoTags(names)) {
-      byRepo.computeIfAbsent(repoOf(t), r -> repos.putObject(r)).put(tagOf(t), top);
-    }
-    return repos;
   }
 
   private static void deleteRecursively(Path p) throws IOException {

@@ -28,9 +28,9 @@ import java.util.zip.CRC32;
  *       deflater is primed with the preceding {@value #DICT_SIZE} bytes of input as a preset dictionary (so the
  *       ratio stays within a fraction of a percent of single-stream compression) and ended with a sync flush so
  *       that the next block's bits start on a byte boundary; the last block is finished instead. The blocks are
- *       written in order as one gzip member with the same header as {@link DeterministicGzipOutputStream} (MTIME 0,
- *       no name, OS 255) and a CRC32/ISIZE trailer over the whole input. It is not byte-identical to {@link
- *       DeterministicGzipOutputStream}'s output because of the sync-flush markers;
+ *       written in order as one gzip member with a fixed header (MTIME 0, no name, OS 255) and a CRC32/ISIZE
+ *       trailer over the whole input. It is not byte-identical to one zlib stream over the same input because of
+ *       the sync-flush markers;
  *   <li>independent gzip members of {@value #MEMBER_SIZE} bytes of input (libdeflate, which has no preset
  *       dictionary): each block is a whole gzip member with that same header, and the output is their
  *       concatenation, which gzip readers (zlib's gzip tool, Go's {@code compress/gzip} in skopeo, podman,

@@ -9,7 +9,9 @@ import java.util.zip.Deflater;
 /**
  * A gzip writer whose output depends only on the input and the level: the header has MTIME 0, no file name and
  * OS 255 (unknown), unlike {@link java.util.zip.GZIPOutputStream} whose OS byte and flushing behaviour are not
- * ours to fix. Layers written with it get the same digest on every run and machine (for a given zlib).
+ * ours to fix. No layer is written with it: it is the single-stream zlib reference that the tests hold {@link
+ * ParallelGzipOutputStream}'s ratio against, and the baseline of benchmarks/encoders/GzipEncoders.java, which puts
+ * core's test classes on its class path for it.
  *
  * <p>Small writes are gathered in a 64 KiB buffer before they reach the deflater, because every
  * {@code setInput}/{@code deflate} round trip crosses into native code.

@@ -1,0 +1,209 @@
+package dev.ocisquash.compress;
+
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.util.zip.ZipException;
+
+/**
+ * The native side of {@link IsalGzipInputStream}: ISA-L's {@code struct inflate_state} and the native input and
+ * output buffers, read and written at fixed offsets through JNA. Apart from the stream so that every assumption
+ * about ISA-L's memory layout sits in one class, next to the check that proves it ({@link #checkLayout}).
+ *
+ * <p><b>Struct layout</b> ({@code igzip_lib.h} of ISA-L 2.30, LP64, checked against the disassembly of Debian's
+ * {@code libisal.so.2.0.30}: {@code isal_inflate_init} zeroes 0..0x27 and 0x52a8..0x52df):
+ *
+ * <pre>
+ *     0 uint8_t *next_out        8 uint32_t avail_out      12 uint32_t total_out
+ *    16 uint8_t *next_in        24 uint64_t read_in        32 uint32_t avail_in     36 int32_t read_in_length
+ *    40 struct inflate_huff_code_large lit_huff_code   (4096 x uint32 + 1264 x uint16 = 18,912 bytes)
+ * 18952 struct inflate_huff_code_small dist_huff_code  (1024 x uint16 +   80 x uint16 =  2,208 bytes)
+ * 21160 enum isal_block_state block_state   21164 dict_length   21168 bfinal   21172 crc_flag   21176 crc ...
+ * 21216 uint8_t tmp_in_buffer[328]    21544 uint8_t tmp_out_buffer[2 * 32768 + 288]    sizeof = 87,368
+ * </pre>
+ *
+ * The table sizes follow from {@code ISAL_DECODE_LONG_BITS} 12 and {@code ISAL_DECODE_SHORT_BITS} 10, which
+ * changed in earlier releases, so {@code block_state} is the one offset that could differ in another build.
+ * {@link #checkLayout} rejects a library where it does: it checks that {@code isal_inflate_init} zeroes that word
+ * and not the one before it.
+ *
+ * <p>Native memory (the state, {@value #IN_CAPACITY} bytes of input, {@value #OUT_CAPACITY} of output) is
+ * allocated once by the constructor and freed by {@link #free()}; nothing native is allocated per call. Not
+ * thread-safe: the stream serialises every call, and {@code free}, on its own lock.
+ */
+final class IsalInflateState {
+  /** Raw input offered per call; the stream's Java input buffer has the same size and offsets. */
+  static final int IN_CAPACITY = 128 * 1024;
+
+  /** Most output per call. */
+  static final int OUT_CAPACITY = 256 * 1024;
+
+  private static final int OFF_NEXT_OUT = 0;
+  private static final int OFF_AVAIL_OUT = 8;
+  private static final int OFF_NEXT_IN = 16;
+  private static final int OFF_READ_IN = 24;
+  private static final int OFF_AVAIL_IN = 32;
+  private static final int OFF_READ_IN_LENGTH = 36;
+  /** After the two Huffman lookup tables; see the class comment. */
+  private static final int OFF_BLOCK_STATE = 21160;
+
+  /** enum isal_block_state: a new stream, and all input decoded and all output handed out. */
+  private static final int ISAL_BLOCK_NEW_HDR = 0;
+
+  private static final int ISAL_BLOCK_FINISH = 5;
+
+  /** sizeof(struct inflate_state) is 87,368 bytes in 2.30; allocate far more, so a bigger build is still safe. */
+  private static final int STATE_ALLOC = 256 * 1024;
+
+  /**
+   * Slack after the native buffers: ISA-L's vector code may load or store whole words near a buffer's end. It is
+   * documented to stay inside {@code avail_in}/{@code avail_out}; the slack makes a mistake there harmless.
+   */
+  private static final int SLACK = 4096;
+
+  private final IsalLibrary lib;
+  private final Memory stateAlloc;
+  private final Memory state;
+  private final Memory nativeIn;
+  private final Memory nativeOut;
+  private final long nativeInAddress;
+  private final long nativeOutAddress;
+  private int availIn;
+
+  /** Allocates the native memory; {@link #init()} must run before the first {@link #inflate}. */
+  IsalInflateState(IsalLibrary lib) {
+    this.lib = lib;
+    stateAlloc = new Memory(STATE_ALLOC + 64);
+    nativeIn = new Memory(IN_CAPACITY + SLACK);
+    nativeOut = new Memory(OUT_CAPACITY + SLACK);
+    // The struct holds 64-bit fields and lookup tables the vector code reads: align like the deflate side does.
+    state = (Memory) stateAlloc.align(64);
+    stateAlloc.clear();
+    nativeInAddress = Pointer.nativeValue(nativeIn);
+    nativeOutAddress = Pointer.nativeValue(nativeOut);
+  }
+
+  /** Starts a new raw deflate stream. */
+  void init() {
+    // init, not reset: it also clears crc_flag (ISAL_DEFLATE) and hist_bits, so nothing past the head is written.
+    lib.api.isal_inflate_init(state);
+  }
+
+  /** Copies {@code in[from, from + len)} to the native input buffer at the same offset. */
+  void loadInput(byte[] in, int from, int len) {
+    nativeIn.write(from, in, from, len);
+  }
+
+  /**
+   * One {@code isal_inflate} call over the native input's {@code [inPos, inPos + offered)}, as loaded by {@link
+   * #loadInput}, into {@code dst}; afterwards {@link #availIn()} says how much of the input was left.
+   *
+   * @return the bytes produced
+   * @throws ZipException when ISA-L reports corrupt deflate data
+   */
+  int inflate(int inPos, int offered, byte[] dst, int off, int cap) throws IOException {
+    state.setLong(OFF_NEXT_IN, nativeInAddress + inPos);
+    state.setInt(OFF_AVAIL_IN, offered);
+    state.setLong(OFF_NEXT_OUT, nativeOutAddress);
+    state.setInt(OFF_AVAIL_OUT, cap);
+    int rc = lib.api.isal_inflate(state);
+    int left = state.getInt(OFF_AVAIL_IN);
+    int produced = cap - state.getInt(OFF_AVAIL_OUT);
+    if (left < 0 || left > offered || produced < 0 || produced > cap) {
+      throw new IOException(
+          "ISA-L inflate state is inconsistent (avail_in " + left + " of " + offered + ", produced " + produced
+              + " of " + cap + ")");
+    }
+    if (rc < 0) {
+      throw new ZipException(errorMessage(rc));
+    }
+    availIn = left;
+    if (produced > 0) {
+      nativeOut.read(0, dst, off, produced);
+    }
+    return produced;
+  }
+
+  /** Input bytes the last {@link #inflate} call left unconsumed. */
+  int availIn() {
+    return availIn;
+  }
+
+  /** Whether the final block has been decoded and all its output handed out. */
+  boolean finished() {
+    return state.getInt(OFF_BLOCK_STATE) == ISAL_BLOCK_FINISH;
+  }
+
+  /**
+   * After the final block: ISA-L keeps up to 8 bytes it read past it in its bit buffer ({@code read_in}, {@code
+   * read_in_length} bits) and, in raw-deflate mode, does not give them back. Copies their whole bytes to {@code
+   * dst} (at least 8 long), dropping the final byte's padding bits.
+   *
+   * @return how many bytes
+   */
+  int handBack(byte[] dst) throws IOException {
+    int bits = state.getInt(OFF_READ_IN_LENGTH);
+    if (bits < 0 || bits > 64) {
+      throw new IOException("ISA-L inflate state is inconsistent (read_in_length " + bits + ")");
+    }
+    // The low (bits % 8) bits finish the final block's last byte: padding, not data.
+    long v = state.getLong(OFF_READ_IN) >>> (bits % 8);
+    int k = bits / 8;
+    for (int i = 0; i < k; i++) {
+      dst[i] = (byte) (v >>> (8 * i));
+    }
+    return k;
+  }
+
+  /** Frees the native memory; no other method may be called afterwards. */
+  void free() {
+    stateAlloc.close();
+    nativeIn.close();
+    nativeOut.close();
+  }
+
+  private static String errorMessage(int rc) {
+    String what;
+    switch (rc) {
+      case -1:
+        what = "invalid deflate block";
+        break;
+      case -2:
+        what = "invalid deflate symbol";
+        break;
+      case -3:
+        what = "invalid distance too far back";
+        break;
+      default:
+        what = "inflate error";
+        break;
+    }
+    return what + " (ISA-L isal_inflate returned " + rc + ")";
+  }
+
+  /**
+   * The layout half of the self-test: {@code isal_inflate_init} must zero the head fields and {@code block_state}
+   * (and not the word before it) of a block filled with a pattern.
+   *
+   * @return null when the layout matches, otherwise what went wrong
+   */
+  static String checkLayout(IsalLibrary lib) {
+    try (Memory probe = new Memory(STATE_ALLOC)) {
+      probe.setMemory(0, STATE_ALLOC, (byte) 0xa5);
+      lib.api.isal_inflate_init(probe);
+      if (probe.getLong(OFF_NEXT_OUT) != 0
+          || probe.getLong(OFF_NEXT_IN) != 0
+          || probe.getLong(OFF_READ_IN) != 0
+          || probe.getInt(OFF_AVAIL_IN) != 0
+          || probe.getInt(OFF_READ_IN_LENGTH) != 0) {
+        return "isal_inflate_init does not clear the stream fields where expected";
+      }
+      if (probe.getInt(OFF_BLOCK_STATE) != ISAL_BLOCK_NEW_HDR || probe.getInt(OFF_BLOCK_STATE - 4) == 0) {
+        return "block_state is not at offset " + OFF_BLOCK_STATE + " in this build of ISA-L";
+      }
+    } catch (RuntimeException | LinkageError e) {
+      return "isal_inflate_init: " + e;
+    }
+    return null;
+  }
+}
