@@ -26,8 +26,8 @@ final class LayerWriter {
   private LayerWriter() {}
 
   /**
-   * How a new layer is compressed. Every setting here is part of the output's identity: the same values give the
-   * same bytes whatever the thread count.
+   * How a new layer is compressed. The same values give the same bytes; of them, the thread count changes only the
+   * speed.
    *
    * @param compression the layer compression
    * @param gzipLevel gzip level, for gzip
@@ -40,6 +40,20 @@ final class LayerWriter {
     static Encoding of(SquashOptions options, Compression compression) {
       return new Encoding(
           compression, options.gzipLevel(), options.gzipEncoder(), options.zstdLevel(), options.threads());
+    }
+
+    /** A compressing stream into {@code out}, or null when the layer is not compressed. */
+    OutputStream open(OutputStream out) throws IOException {
+      switch (compression) {
+        case GZIP:
+          // pigz-style blocks: same bytes whatever the thread count.
+          return Compressors.gzip(out, gzipLevel, threads, gzipEncoder);
+        case ZSTD:
+          // Any worker count >= 1 gives the same frames; 0 (single-threaded mode) would not, so never use 0.
+          return ZstdCompressingStream.open(out, zstdLevel, Math.max(1, threads));
+        default:
+          return null;
+      }
     }
   }
 
@@ -72,28 +86,10 @@ final class LayerWriter {
 
   /** Writes the layer of {@code request} to {@code file}, which it does not close. */
   static Written write(Request request, OutputStream file) throws IOException {
-    Encoding enc = request.encoding();
-    Compression compression = enc.compression();
-    int gzipLevel = enc.gzipLevel();
-    int zstdLevel = enc.zstdLevel();
-    int threads = enc.threads();
-    GzipEncoder gzipEncoder = enc.gzipEncoder();
+    Compression compression = request.encoding().compression();
     Progress progress = request.progress();
     HashingStream compressed = new HashingStream(file);
-    OutputStream compressor;
-    switch (compression) {
-      case GZIP:
-        // pigz-style blocks: same bytes whatever the thread count.
-        compressor = Compressors.gzip(compressed, gzipLevel, threads, gzipEncoder);
-        break;
-      case ZSTD:
-        // Any worker count >= 1 gives the same frames; 0 (single-threaded mode) would not, so never use 0.
-        compressor = ZstdCompressingStream.open(compressed, zstdLevel, Math.max(1, threads));
-        break;
-      default:
-        compressor = null;
-        break;
-    }
+    OutputStream compressor = request.encoding().open(compressed);
     HashingStream uncompressed = compressor == null ? compressed : new HashingStream(compressor);
     // Hashing, compressing and writing run on their own thread; this one reads content and frames entries.
     HandoffOutputStream handoff = new HandoffOutputStream(uncompressed, "ocisquash-layer-output");
