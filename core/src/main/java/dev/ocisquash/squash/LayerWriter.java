@@ -25,50 +25,85 @@ import java.util.Map;
 final class LayerWriter {
   private LayerWriter() {}
 
-  /** What was written. */
-  static final class Stats {
-    Digest diffId;
-    Digest digest;
-    long compressedSize;
-    long uncompressedSize;
-    long entries;
-    long promoted;
+  /**
+   * How a new layer is compressed. The same values give the same bytes; of them, the thread count changes only the
+   * speed.
+   *
+   * @param compression the layer compression
+   * @param gzipLevel gzip level, for gzip
+   * @param gzipEncoder the gzip implementation, for gzip
+   * @param zstdLevel zstd level, for zstd
+   * @param threads compression threads
+   */
+  record Encoding(Compression compression, int gzipLevel, GzipEncoder gzipEncoder, int zstdLevel, int threads) {
+    /** The encoding a squash's options ask for, with the compression already resolved. */
+    static Encoding of(SquashOptions options, Compression compression) {
+      return new Encoding(
+          compression, options.gzipLevel(), options.gzipEncoder(), options.zstdLevel(), options.threads());
+    }
+
+    /** A compressing stream into {@code out}, or null when the layer is not compressed. */
+    OutputStream open(OutputStream out) throws IOException {
+      switch (compression) {
+        case GZIP:
+          // pigz-style blocks: same bytes whatever the thread count.
+          return Compressors.gzip(out, gzipLevel, threads, gzipEncoder);
+        case ZSTD:
+          // Any worker count >= 1 gives the same frames; 0 (single-threaded mode) would not, so never use 0.
+          return ZstdCompressingStream.open(out, zstdLevel, Math.max(1, threads));
+        default:
+          return null;
+      }
+    }
   }
 
-  static Stats write(
-      LayerPlan plan,
-      ContentStore contents,
-      OutputStream file,
-      Compression compression,
-      int gzipLevel,
-      GzipEncoder gzipEncoder,
-      int zstdLevel,
-      int threads,
-      Long sourceDateEpoch,
-      Progress progress)
-      throws IOException {
+  /**
+   * One layer to write.
+   *
+   * @param plan the entries, in output order
+   * @param contents where the kept content is read back
+   * @param encoding how the tar is compressed
+   * @param sourceDateEpoch when non-null, later mtimes are clamped to it
+   * @param progress told the bytes written
+   */
+  record Request(LayerPlan plan, ContentStore contents, Encoding encoding, Long sourceDateEpoch, Progress progress) {}
+
+  /**
+   * What was written.
+   *
+   * @param diffId digest of the uncompressed tar
+   * @param digest digest of the blob as written (the diff_id when uncompressed)
+   * @param compressedSize bytes of the blob
+   * @param uncompressedSize bytes of the tar
+   * @param entries tar entries written
+   * @param promoted hardlinks written as regular files
+   */
+  record Written(
+      Digest diffId, Digest digest, long compressedSize, long uncompressedSize, long entries, long promoted) {}
+
+  /** Entries counted while writing. */
+  private record Counts(long entries, long promoted) {}
+
+  /** Writes the layer of {@code request} to {@code file}, which it does not close. */
+  static Written write(Request request, OutputStream file) throws IOException {
+    Compression compression = request.encoding().compression();
+    Progress progress = request.progress();
     HashingStream compressed = new HashingStream(file);
-    OutputStream compressor;
-    switch (compression) {
-      case GZIP:
-        // pigz-style blocks: same bytes whatever the thread count.
-        compressor = Compressors.gzip(compressed, gzipLevel, threads, gzipEncoder);
-        break;
-      case ZSTD:
-        // Any worker count >= 1 gives the same frames; 0 (single-threaded mode) would not, so never use 0.
-        compressor = ZstdCompressingStream.open(compressed, zstdLevel, Math.max(1, threads));
-        break;
-      default:
-        compressor = null;
-        break;
-    }
+    OutputStream compressor = request.encoding().open(compressed);
     HashingStream uncompressed = compressor == null ? compressed : new HashingStream(compressor);
     // Hashing, compressing and writing run on their own thread; this one reads content and frames entries.
     HandoffOutputStream handoff = new HandoffOutputStream(uncompressed, "ocisquash-layer-output");
-    Stats stats = new Stats();
+    Counts counts;
     boolean done = false;
     try {
-      writeEntries(plan, contents, new TarWriter(handoff), compression, sourceDateEpoch, progress, stats);
+      counts =
+          writeEntries(
+              request.plan(),
+              request.contents(),
+              new TarWriter(handoff),
+              compression,
+              request.sourceDateEpoch(),
+              progress);
       handoff.close();
       done = true;
     } finally {
@@ -82,23 +117,27 @@ final class LayerWriter {
       compressor.close(); // finishes the compressed stream; HashingStream does not close the file
     }
     compressed.flush();
-    stats.uncompressedSize = uncompressed.count;
-    stats.diffId = uncompressed.digest();
-    stats.digest = uncompressed == compressed ? stats.diffId : compressed.digest();
-    stats.compressedSize = compressed.count;
-    return stats;
+    Digest diffId = uncompressed.digest();
+    return new Written(
+        diffId,
+        uncompressed == compressed ? diffId : compressed.digest(),
+        compressed.count,
+        uncompressed.count,
+        counts.entries(),
+        counts.promoted());
   }
 
   /** Writes every item of the plan, in order, and the tar end marker. */
-  private static void writeEntries(
+  private static Counts writeEntries(
       LayerPlan plan,
       ContentStore contents,
       TarWriter tar,
       Compression compression,
       Long sourceDateEpoch,
-      Progress progress,
-      Stats stats)
+      Progress progress)
       throws IOException {
+    long entries = 0;
+    long promoted = 0;
     byte[] scratch = new byte[1 << 20];
     OutputStream content = tar.contentStream();
     long total = 0;
@@ -110,7 +149,7 @@ final class LayerWriter {
     }
     progress.stage("write layer (" + compression.name().toLowerCase(java.util.Locale.ROOT) + ")", total);
     for (LayerPlan.Item it : plan.items()) {
-      stats.entries++;
+      entries++;
       if (it.file == null) {
         tar.putEntry(clamp(it.entry, sourceDateEpoch));
         tar.closeEntry();
@@ -125,7 +164,7 @@ final class LayerWriter {
         f.writtenPath = it.path;
         TarEntry e = renamed(f.entry, it.path);
         if (it.wasLink) {
-          stats.promoted++;
+          promoted++;
         }
         tar.putEntry(clamp(e, sourceDateEpoch));
         if (e.size() > 0) {
@@ -143,6 +182,7 @@ final class LayerWriter {
       }
     }
     tar.finish();
+    return new Counts(entries, promoted);
   }
 
   private static TarEntry clamp(TarEntry e, Long epoch) {

@@ -37,7 +37,7 @@ public final class SquashOptions {
   private final Long sourceDateEpoch;
   private final int threads;
   private final StripRules strip;
-  // Hardening (issue 7): resource limits and the registry of temporary files.
+  // Hardening: resource limits and the registry of temporary files.
   private final Limits limits;
   private final TempFiles tempFiles;
   private final Progress progress;

@@ -1,16 +1,14 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.squash.PlannerNode.PendingLink;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import dev.ocisquash.tar.Whiteouts;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The pure decision core of a squash: it is fed the entries of the layers, newest layer first and each layer in
@@ -74,56 +72,7 @@ public final class SquashPlanner {
     }
   }
 
-  private static final class PendingLink {
-    final FileObject link;
-    final int fromLayer;
-    final String where;
-    /** Lowest layer whose entry may still satisfy the link; lower ones were hidden before the link was applied. */
-    int limit;
-    /** The layer whose entry the link is bound to, or -1; a later entry of that same layer re-binds it. */
-    int boundLayer = -1;
-
-    PendingLink(FileObject link, int fromLayer, String where) {
-      this.link = link;
-      this.fromLayer = fromLayer;
-      this.where = where;
-    }
-  }
-
-  private static final class Node {
-    // No name field: the key in the parent's children map is the name, and a million nodes make 8 bytes count.
-    final Node parent;
-    Map<String, Node> children;
-    /** Layers below this one cannot contribute this path or anything under it. */
-    int hideAll = -1;
-    /** Layers below this one cannot contribute anything under this path. */
-    int hideChildren = -1;
-    /** The most recent layer that set a hide on this node (the lowest so far, as layers go downwards). */
-    int lastHideAllLayer = -1;
-    int lastHideChildrenLayer = -1;
-    /** The highest layer that emitted a live record strictly below this node. */
-    int maxDescendantLayer = -1;
-    /** The live record at this path, if any. */
-    Record record;
-    /** The latest entry version seen at this path in layer {@link #curLayer}, for same-layer hardlinks. */
-    FileObject curFile;
-    int curLayer = Integer.MIN_VALUE;
-    /** Links from upper layers waiting for a lower version of this path. */
-    List<PendingLink> pending;
-
-    Node(Node parent) {
-      this.parent = parent;
-    }
-
-    Node child(String key) {
-      if (children == null) {
-        children = new HashMap<>(4);
-      }
-      return children.computeIfAbsent(key, k -> new Node(this));
-    }
-  }
-
-  private final Node root = new Node(null);
+  private final PlannerNode root = new PlannerNode(null);
   private final List<Record> records = new ArrayList<>();
   private final List<PendingLink> allPending = new ArrayList<>();
   private int pendingLinks;
@@ -197,7 +146,7 @@ public final class SquashPlanner {
       case OPAQUE:
         {
           countWhiteout();
-          Node dir = node(Whiteouts.parent(path));
+          PlannerNode dir = node(Whiteouts.parent(path));
           dir.hideChildren = Math.max(dir.hideChildren, layer);
           dir.lastHideChildrenLayer = layer;
           cutPendingBelow(dir, layer, false);
@@ -216,7 +165,7 @@ public final class SquashPlanner {
             throw new ImageException(
                 ImageException.where(null, layerLabel, e.path(), "whiteout of the root directory"));
           }
-          Node n = node(target);
+          PlannerNode n = node(target);
           n.hideAll = Math.max(n.hideAll, layer);
           n.lastHideAllLayer = layer;
           cutPendingAt(n, layer, false);
@@ -230,7 +179,7 @@ public final class SquashPlanner {
       throw new ImageException(
           ImageException.where(null, layerLabel, "/", "the root must be a directory, found " + e.type()));
     }
-    Node n = node(path);
+    PlannerNode n = node(path);
     if (belowSameLayerNonDirectory(n)) {
       // Below a path this same layer made a non-directory: dropped without any effect (tools disagree here;
       // nothing sane can be built from it).
@@ -263,7 +212,7 @@ public final class SquashPlanner {
 
     // Any entry below a path, even one hidden later, means that path was a directory when this layer was
     // applied; a lower non-directory there cannot survive.
-    for (Node a = n.parent; a != null && a.maxDescendantLayer < layer; a = a.parent) {
+    for (PlannerNode a = n.parent; a != null && a.maxDescendantLayer < layer; a = a.parent) {
       a.maxDescendantLayer = layer;
     }
     boolean visible = isVisible(n, e);
@@ -292,7 +241,7 @@ public final class SquashPlanner {
     return new Offer(needsContent ? file : null, file);
   }
 
-  private boolean isVisible(Node n, TarEntry e) {
+  private boolean isVisible(PlannerNode n, TarEntry e) {
     if (n.hideAll > layer) {
       return false;
     }
@@ -302,7 +251,7 @@ public final class SquashPlanner {
     if (!e.isDirectory() && n.maxDescendantLayer > layer) {
       return false; // upper layers put children here, so this path is a directory in the final tree
     }
-    for (Node a = n.parent; a != null; a = a.parent) {
+    for (PlannerNode a = n.parent; a != null; a = a.parent) {
       if (a.hideAll > layer || a.hideChildren > layer) {
         return false;
       }
@@ -311,8 +260,8 @@ public final class SquashPlanner {
   }
 
   /** Whether an ancestor was made a non-directory earlier in the current layer (such entries are dropped). */
-  private boolean belowSameLayerNonDirectory(Node n) {
-    for (Node a = n.parent; a != null; a = a.parent) {
+  private boolean belowSameLayerNonDirectory(PlannerNode n) {
+    for (PlannerNode a = n.parent; a != null; a = a.parent) {
       if (a.curLayer == layer && a.curFile != null) {
         return true;
       }
@@ -320,13 +269,13 @@ public final class SquashPlanner {
     return false;
   }
 
-  private FileObject linkObject(TarEntry e, Node n) throws ImageException {
+  private FileObject linkObject(TarEntry e, PlannerNode n) throws ImageException {
     byte[] target = e.linkTargetBytes();
     if (target.length == 0 || Arrays.equals(target, e.pathBytes())) {
       throw new ImageException(
           ImageException.where(null, layerLabel, e.path(), "hardlink with an empty or self target"));
     }
-    Node t = node(target);
+    PlannerNode t = node(target);
     FileObject link = FileObject.link();
     if (t.curLayer == layer && t.curFile != null) {
       link.forward = t.curFile;
@@ -334,7 +283,7 @@ public final class SquashPlanner {
     }
     PendingLink p = new PendingLink(link, layer, ImageException.where(null, layerLabel, e.path(), ""));
     // A whiteout or non-directory applied in this very layer hides the lower target from the link.
-    for (Node a = t; a != null; a = a.parent) {
+    for (PlannerNode a = t; a != null; a = a.parent) {
       boolean self = a == t;
       if (a.lastHideAllLayer == layer || (!self && a.lastHideChildrenLayer == layer)) {
         p.limit = Integer.MAX_VALUE;
@@ -349,7 +298,7 @@ public final class SquashPlanner {
     return link;
   }
 
-  private boolean resolvePending(Node n, TarEntry e, FileObject file) {
+  private boolean resolvePending(PlannerNode n, TarEntry e, FileObject file) {
     if (n.pending == null) {
       return false;
     }
@@ -378,7 +327,7 @@ public final class SquashPlanner {
    * Applies a hide made in {@code hideLayer} to links waiting at {@code n}. With {@code replacesSameLayer} (a
    * non-directory above the path) a binding made earlier in the same layer is undone too.
    */
-  private void cutPendingAt(Node n, int hideLayer, boolean replacesSameLayer) {
+  private void cutPendingAt(PlannerNode n, int hideLayer, boolean replacesSameLayer) {
     if (n.pending != null) {
       for (PendingLink p : n.pending) {
         if (p.fromLayer <= hideLayer) {
@@ -396,13 +345,13 @@ public final class SquashPlanner {
     }
   }
 
-  private void cutPendingBelow(Node n, int hideLayer, boolean replacesSameLayer) {
+  private void cutPendingBelow(PlannerNode n, int hideLayer, boolean replacesSameLayer) {
     if (pendingLinks == 0 || n.children == null) {
       return;
     }
-    List<Node> stack = new ArrayList<>(n.children.values());
+    List<PlannerNode> stack = new ArrayList<>(n.children.values());
     while (!stack.isEmpty()) {
-      Node c = stack.remove(stack.size() - 1);
+      PlannerNode c = stack.remove(stack.size() - 1);
       cutPendingAt(c, hideLayer, replacesSameLayer);
       if (c.children != null) {
         stack.addAll(c.children.values());
@@ -410,13 +359,13 @@ public final class SquashPlanner {
     }
   }
 
-  private void killSameLayerDescendants(Node n) {
+  private void killSameLayerDescendants(PlannerNode n) {
     if (n.children == null || n.maxDescendantLayer < layer) {
       return;
     }
-    List<Node> stack = new ArrayList<>(n.children.values());
+    List<PlannerNode> stack = new ArrayList<>(n.children.values());
     while (!stack.isEmpty()) {
-      Node c = stack.remove(stack.size() - 1);
+      PlannerNode c = stack.remove(stack.size() - 1);
       if (c.record != null && c.record.layer == layer) {
         c.record.live = false;
         c.record = null;
@@ -431,18 +380,8 @@ public final class SquashPlanner {
     }
   }
 
-  private Node node(byte[] path) {
-    Node n = root;
-    int start = 0;
-    for (int i = 0; i <= path.length; i++) {
-      if (i == path.length || path[i] == '/') {
-        if (i > start) {
-          n = n.child(new String(path, start, i - start, StandardCharsets.ISO_8859_1));
-        }
-        start = i + 1;
-      }
-    }
-    return n;
+  private PlannerNode node(byte[] path) {
+    return root.descend(path);
   }
 
   /**
@@ -488,7 +427,7 @@ public final class SquashPlanner {
 
   /** The live record at a path, or null; creates no state. */
   Record liveRecordAt(byte[] path) {
-    Node n = find(path);
+    PlannerNode n = find(path);
     return n == null ? null : n.record;
   }
 
@@ -497,19 +436,19 @@ public final class SquashPlanner {
    * opaque marker, or a non-directory that stood there for a while).
    */
   boolean lowerChildrenCut(byte[] path, int fromLayer) {
-    Node n = find(path);
+    PlannerNode n = find(path);
     return n != null && (n.hideAll >= fromLayer || n.hideChildren >= fromLayer);
   }
 
   /** Whether any live record lies strictly below {@code path}. */
   boolean hasLiveDescendant(byte[] path) {
-    Node n = find(path);
+    PlannerNode n = find(path);
     if (n == null || n.children == null) {
       return false;
     }
-    List<Node> stack = new ArrayList<>(n.children.values());
+    List<PlannerNode> stack = new ArrayList<>(n.children.values());
     while (!stack.isEmpty()) {
-      Node c = stack.remove(stack.size() - 1);
+      PlannerNode c = stack.remove(stack.size() - 1);
       if (c.record != null) {
         return true;
       }
@@ -520,17 +459,7 @@ public final class SquashPlanner {
     return false;
   }
 
-  private Node find(byte[] path) {
-    Node n = root;
-    int start = 0;
-    for (int i = 0; i <= path.length && n != null; i++) {
-      if (i == path.length || path[i] == '/') {
-        if (i > start) {
-          n = n.children == null ? null : n.children.get(new String(path, start, i - start, StandardCharsets.ISO_8859_1));
-        }
-        start = i + 1;
-      }
-    }
-    return n;
+  private PlannerNode find(byte[] path) {
+    return root.find(path);
   }
 }

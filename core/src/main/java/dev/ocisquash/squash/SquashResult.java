@@ -27,43 +27,151 @@ public final class SquashResult {
   private final PushSummary push;
   private final java.util.List<SquashedLayer> newLayers;
 
-  SquashResult(
-      long inputBytes,
-      long outputBytes,
-      int layersIn,
-      int layersOut,
-      long entriesRead,
-      long entriesWritten,
-      long shadowedEntries,
-      long whiteouts,
-      long promotedLinks,
-      Digest manifestDigest,
-      Digest diffId,
-      OutputFormat format,
-      Compression compression,
-      int firstSquashedLayer,
-      StripReport stripReport,
-      long strippedFromKeptLayersBytes,
-      java.util.List<SquashedLayer> newLayers,
-      PushSummary push) {
-    this.newLayers = java.util.List.copyOf(newLayers);
-    this.inputBytes = inputBytes;
-    this.outputBytes = outputBytes;
-    this.layersIn = layersIn;
-    this.layersOut = layersOut;
-    this.entriesRead = entriesRead;
-    this.entriesWritten = entriesWritten;
-    this.shadowedEntries = shadowedEntries;
-    this.whiteouts = whiteouts;
-    this.promotedLinks = promotedLinks;
-    this.manifestDigest = manifestDigest;
-    this.diffId = diffId;
-    this.format = format;
-    this.compression = compression;
-    this.firstSquashedLayer = firstSquashedLayer;
-    this.stripReport = stripReport;
-    this.strippedFromKeptLayersBytes = strippedFromKeptLayersBytes;
-    this.push = push;
+  private SquashResult(Builder b) {
+    this.inputBytes = b.inputBytes;
+    this.outputBytes = b.outputBytes;
+    this.layersIn = b.layersIn;
+    this.layersOut = b.layersOut;
+    this.entriesRead = b.entriesRead;
+    this.entriesWritten = b.entriesWritten;
+    this.shadowedEntries = b.shadowedEntries;
+    this.whiteouts = b.whiteouts;
+    this.promotedLinks = b.promotedLinks;
+    this.manifestDigest = b.manifestDigest;
+    this.diffId = b.diffId;
+    this.format = b.format;
+    this.compression = b.compression;
+    this.firstSquashedLayer = b.firstSquashedLayer;
+    this.stripReport = b.stripReport;
+    this.strippedFromKeptLayersBytes = b.strippedFromKeptLayersBytes;
+    this.newLayers = java.util.List.copyOf(b.newLayers);
+    this.push = b.push;
+  }
+
+  /** A builder with every count at zero and every reference null (no new layers). */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Collects a result's values by name: a squash learns them stage by stage, and eighteen adjacent positional
+   * arguments (many of them longs) are too easy to swap.
+   */
+  static final class Builder {
+    private long inputBytes;
+    private long outputBytes;
+    private int layersIn;
+    private int layersOut;
+    private long entriesRead;
+    private long entriesWritten;
+    private long shadowedEntries;
+    private long whiteouts;
+    private long promotedLinks;
+    private Digest manifestDigest;
+    private Digest diffId;
+    private OutputFormat format;
+    private Compression compression;
+    private int firstSquashedLayer;
+    private StripReport stripReport;
+    private long strippedFromKeptLayersBytes;
+    private java.util.List<SquashedLayer> newLayers = java.util.List.of();
+    private PushSummary push;
+
+    private Builder() {}
+
+    Builder inputBytes(long v) {
+      this.inputBytes = v;
+      return this;
+    }
+
+    Builder outputBytes(long v) {
+      this.outputBytes = v;
+      return this;
+    }
+
+    Builder layersIn(int v) {
+      this.layersIn = v;
+      return this;
+    }
+
+    Builder layersOut(int v) {
+      this.layersOut = v;
+      return this;
+    }
+
+    Builder entriesRead(long v) {
+      this.entriesRead = v;
+      return this;
+    }
+
+    Builder entriesWritten(long v) {
+      this.entriesWritten = v;
+      return this;
+    }
+
+    Builder shadowedEntries(long v) {
+      this.shadowedEntries = v;
+      return this;
+    }
+
+    Builder whiteouts(long v) {
+      this.whiteouts = v;
+      return this;
+    }
+
+    Builder promotedLinks(long v) {
+      this.promotedLinks = v;
+      return this;
+    }
+
+    Builder manifestDigest(Digest v) {
+      this.manifestDigest = v;
+      return this;
+    }
+
+    Builder diffId(Digest v) {
+      this.diffId = v;
+      return this;
+    }
+
+    Builder format(OutputFormat v) {
+      this.format = v;
+      return this;
+    }
+
+    Builder compression(Compression v) {
+      this.compression = v;
+      return this;
+    }
+
+    Builder firstSquashedLayer(int v) {
+      this.firstSquashedLayer = v;
+      return this;
+    }
+
+    Builder stripReport(StripReport v) {
+      this.stripReport = v;
+      return this;
+    }
+
+    Builder strippedFromKeptLayersBytes(long v) {
+      this.strippedFromKeptLayersBytes = v;
+      return this;
+    }
+
+    Builder newLayers(java.util.List<SquashedLayer> v) {
+      this.newLayers = v;
+      return this;
+    }
+
+    Builder push(PushSummary v) {
+      this.push = v;
+      return this;
+    }
+
+    SquashResult build() {
+      return new SquashResult(this);
+    }
   }
 
   /** For a push to a registry, what was sent and what was saved; null for a file output. */

@@ -1,0 +1,29 @@
+package dev.ocisquash.squash;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+
+/**
+ * The config stage of a squash: the input's config with the new diff_ids and history ({@link ConfigRewriter}),
+ * and with {@code SOURCE_DATE_EPOCH} as the new layers' creation time when given.
+ */
+final class ConfigStep {
+  private ConfigStep() {}
+
+  /** The config of the squashed image; the selection's config is left as it was. */
+  static ObjectNode run(OpenStep.Selection sel, WriteLayersStep.WrittenLayers layers, SquashOptions options) {
+    ObjectNode config =
+        ConfigRewriter.squash(
+            sel.config(),
+            layers.keptDiffIds(),
+            sel.first(),
+            layers.newDiffIds(),
+            "ocisquash squash " + options.squashPoint(),
+            layers.comments());
+    if (options.sourceDateEpoch() != null) {
+      ConfigRewriter.setCreated(
+          config, Instant.ofEpochSecond(options.sourceDateEpoch()).toString(), layers.newDiffIds().size());
+    }
+    return config;
+  }
+}

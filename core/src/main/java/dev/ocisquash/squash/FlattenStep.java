@@ -1,0 +1,182 @@
+package dev.ocisquash.squash;
+
+import dev.ocisquash.archive.Limits;
+import dev.ocisquash.archive.SourceImage;
+import dev.ocisquash.archive.SourceLayer;
+import dev.ocisquash.compress.Compression;
+import dev.ocisquash.layering.Grouping;
+import dev.ocisquash.tar.TarEntry;
+import dev.ocisquash.tar.TarReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The planning stage of a squash: the one read of every layer, newest first ({@link LayerScan}), that decides with
+ * {@link SquashPlanner} what survives and keeps the surviving content where the writer will find it (copied to
+ * the spool, or read in place when the layer is stored uncompressed).
+ */
+final class FlattenStep {
+  private static final int BUFFER = 1 << 20;
+
+  private FlattenStep() {}
+
+  /**
+   * The flattened tree.
+   *
+   * @param planner what the whole image unpacks to
+   * @param basePlanner for a partial squash, what the kept layers alone unpack to (for the whiteouts the new layer
+   *     must carry); null for a full squash
+   * @param sorted the surviving records in output order
+   * @param contents where the surviving content is read back
+   * @param entriesRead entries read from the squashed layers (kept layers are only scanned)
+   */
+  record Flattened(
+      SquashPlanner planner,
+      SquashPlanner basePlanner,
+      List<SquashPlanner.Record> sorted,
+      ContentStore contents,
+      long entriesRead) {
+    /** The tree as the strip rules and the grouping see it. */
+    PlannedFileTree tree() {
+      return new PlannedFileTree(sorted, contents);
+    }
+  }
+
+  /**
+   * Reads every layer of the selection and plans the flattened tree.
+   *
+   * @param spool where content that cannot be read in place is copied
+   * @param progress told the stages; the {@code plan} stage is left open for the stages that follow
+   */
+  static Flattened run(OpenStep.Selection sel, Spool spool, Limits.Meter meter, Progress progress)
+      throws IOException {
+    int first = sel.first();
+    SquashPlanner planner = new SquashPlanner();
+    SquashPlanner basePlanner = first > 0 ? new SquashPlanner() : null;
+    byte[] scratch = new byte[BUFFER];
+    PlanningVisitor reading =
+        new PlanningVisitor(planner, basePlanner, first, sel.stripping(), sel.relayering(), spool, scratch);
+    LayerScan.run(sel.image(), first, meter, progress, reading);
+    progress.stage("plan", -1);
+    planner.checkLinks();
+    ContentStore contents = new ContentStore(spool);
+    List<SquashPlanner.Record> sorted = planner.liveRecordsSorted();
+    captureDeferred(sel.image(), sorted, spool, scratch);
+    return new Flattened(planner, basePlanner, sorted, contents, reading.entriesRead);
+  }
+
+  /**
+   * Feeds each entry of the scan to the planners: the full one, and for a partial squash the base-only one that
+   * sees the kept layers. Keeps the content of surviving files where the writer will find it.
+   */
+  private static final class PlanningVisitor implements LayerScan.Visitor {
+    private final SquashPlanner planner;
+    private final SquashPlanner basePlanner;
+    private final int first;
+    private final boolean stripping;
+    private final boolean relayering;
+    private final Spool spool;
+    private final byte[] scratch;
+    private boolean kept;
+    private boolean inPlace;
+    private SourceLayer layer;
+    /** Entries read from the squashed layers (kept layers are only scanned). */
+    long entriesRead;
+
+    PlanningVisitor(
+        SquashPlanner planner,
+        SquashPlanner basePlanner,
+        int first,
+        boolean stripping,
+        boolean relayering,
+        Spool spool,
+        byte[] scratch) {
+      this.planner = planner;
+      this.basePlanner = basePlanner;
+      this.first = first;
+      this.stripping = stripping;
+      this.relayering = relayering;
+      this.spool = spool;
+      this.scratch = scratch;
+    }
+
+    @Override
+    public void beginLayer(int index, SourceLayer l, String context) throws IOException {
+      kept = index < first;
+      inPlace = l.compression() == Compression.NONE && l.readsInPlace();
+      layer = l;
+      planner.beginLayer(index, context, kept);
+      if (kept) {
+        basePlanner.beginLayer(index, context, true);
+      }
+    }
+
+    @Override
+    public void entry(TarEntry e, long ordinal, TarReader reader) throws IOException {
+      if (!kept) {
+        entriesRead++;
+      }
+      SquashPlanner.Offer offer = planner.offer(e, ordinal);
+      if (kept) {
+        basePlanner.offer(e, ordinal);
+      }
+      if (offer.capture() != null) {
+        // Uncompressed blobs are read again in place when the layer is written; the rest is copied aside.
+        if (inPlace) {
+          offer.capture().contentInBlob(layer, reader.position());
+        } else {
+          offer.capture().contentSpooled(spool.append(reader.content(), e.size(), scratch));
+        }
+      } else if ((stripping || relayering) && kept && offer.file() != null && e.size() > 0) {
+        spoolIfRead(reader, e, offer.file());
+      }
+    }
+
+    /**
+     * In a kept layer, spools the content the strip safety checks read (ELF files, scripts, loader configuration)
+     * and, when re-layering, the package databases grouping reads; other kept content is never copied.
+     */
+    private void spoolIfRead(TarReader reader, TarEntry e, FileObject file) throws IOException {
+      InputStream in = reader.content();
+      byte[] head = in.readNBytes(ContentKind.HEAD);
+      if ((stripping && ContentKind.readByStripChecks(e.path(), head))
+          || (relayering && Grouping.readsContentOf("/" + e.path()))) {
+        InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), in);
+        file.contentSpooled(spool.append(whole, e.size(), scratch));
+      }
+    }
+  }
+
+  /** Reads again, once per layer, the few contents that were deferred (same-layer hardlinks to shadowed files). */
+  private static void captureDeferred(
+      SourceImage image, List<SquashPlanner.Record> records, Spool spool, byte[] scratch) throws IOException {
+    Map<Integer, TreeMap<Long, List<FileObject>>> byLayer = new HashMap<>();
+    Map<FileObject, Boolean> seen = new IdentityHashMap<>();
+    for (SquashPlanner.Record r : records) {
+      FileObject f = r.file == null ? null : r.file.resolve();
+      if (f != null && f.where() == FileObject.Where.DEFERRED && seen.put(f, Boolean.TRUE) == null) {
+        byLayer
+            .computeIfAbsent(f.deferredLayer(), k -> new TreeMap<>())
+            .computeIfAbsent(f.deferredOrdinal(), k -> new ArrayList<>())
+            .add(f);
+      }
+    }
+    LayerRereader.visit(
+        image,
+        byLayer,
+        (objs, e, content) -> {
+          long offset = spool.append(content, e.size(), scratch);
+          for (FileObject f : objs) {
+            f.contentSpooled(offset);
+          }
+        });
+  }
+}

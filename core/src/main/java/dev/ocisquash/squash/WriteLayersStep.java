@@ -1,0 +1,163 @@
+package dev.ocisquash.squash;
+
+import dev.ocisquash.archive.ImageWriter;
+import dev.ocisquash.archive.OutputFormat;
+import dev.ocisquash.archive.OutputLayer;
+import dev.ocisquash.archive.SourceLayer;
+import dev.ocisquash.compress.Compression;
+import dev.ocisquash.model.Digest;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The layer stage of a squash: copies the kept layers byte for byte, then writes each new layer of the layout
+ * straight into the output (no temporary copy).
+ */
+final class WriteLayersStep {
+  private static final int BUFFER = 1 << 20;
+
+  private WriteLayersStep() {}
+
+  /**
+   * The layers written, bottom first.
+   *
+   * @param keptDiffIds diff_ids of the kept layers
+   * @param newDiffIds diff_ids of the new layers
+   * @param comments the history comment of each new layer
+   * @param newLayers what each new layer is and holds
+   * @param entries tar entries written to the new layers
+   * @param promoted hardlinks written as regular files
+   */
+  record WrittenLayers(
+      List<Digest> keptDiffIds,
+      List<Digest> newDiffIds,
+      List<String> comments,
+      List<SquashedLayer> newLayers,
+      long entries,
+      long promoted) {
+    /** diff_id of the top new layer. */
+    Digest topDiffId() {
+      return newDiffIds.get(newDiffIds.size() - 1);
+    }
+  }
+
+  /** Adds the kept layers, then the new ones, to {@code out}. */
+  static WrittenLayers run(
+      ImageWriter.PendingImage out,
+      OpenStep.Selection sel,
+      LayoutStep.Layout layout,
+      ContentStore contents,
+      SquashOptions options)
+      throws IOException {
+    Progress progress = options.progress();
+    List<Digest> keptDiffIds = copyKept(out, sel, progress);
+    LayerWriter.Encoding encoding = LayerWriter.Encoding.of(options, sel.compression());
+    String mediaType = layerMediaType(sel.format(), sel.compression());
+    List<Digest> newDiffIds = new ArrayList<>();
+    List<String> comments = new ArrayList<>();
+    List<SquashedLayer> newLayers = new ArrayList<>();
+    long entries = 0;
+    long promoted = 0;
+    for (LayerSplitter.Part part : layout.parts()) {
+      NewLayer body =
+          new NewLayer(new LayerWriter.Request(part.plan, contents, encoding, options.sourceDateEpoch(), progress));
+      OutputLayer blob =
+          out.writeLayer(
+              mediaType,
+              layout.relayering() ? Relayering.annotations(part, layout.maxLayers()) : Map.of(),
+              body);
+      LayerWriter.Written w = body.written();
+      entries += w.entries();
+      promoted += w.promoted();
+      newDiffIds.add(w.diffId());
+      comments.add(
+          layout.relayering()
+              ? sel.squashedLayers() + ": slot " + part.slot + " of " + layout.maxLayers() + " ("
+                  + part.groups.size() + " groups)"
+              : sel.squashedLayers() + " into 1");
+      newLayers.add(
+          new SquashedLayer(
+              part.slot,
+              layout.maxLayers(),
+              blob.digest(),
+              w.diffId(),
+              w.compressedSize(),
+              w.entries(),
+              Relayering.groupBytes(part)));
+    }
+    return new WrittenLayers(keptDiffIds, newDiffIds, comments, newLayers, entries, promoted);
+  }
+
+  /** Copies the layers below the squash point unchanged and returns their diff_ids. */
+  private static List<Digest> copyKept(ImageWriter.PendingImage out, OpenStep.Selection sel, Progress progress)
+      throws IOException {
+    List<Digest> diffIds = new ArrayList<>();
+    if (sel.first() == 0) {
+      return diffIds;
+    }
+    progress.stage("copy kept layers", -1);
+    for (int i = 0; i < sel.first(); i++) {
+      SourceLayer l = sel.layers().get(i);
+      out.addLayer(OutputLayer.copyOf(l, l.blobDigest(), l.blobSize(), keptMediaType(l, sel.format())));
+      diffIds.add(l.diffId());
+      progress.advance(l.blobSize());
+    }
+    progress.done();
+    return diffIds;
+  }
+
+  /**
+   * One new layer as the image writer's blob body. The writer hands it the stream and keeps only the blob's
+   * digests and size; the entry counts are kept here for {@link #written()}.
+   */
+  private static final class NewLayer implements ImageWriter.BlobBody {
+    private final LayerWriter.Request request;
+    private LayerWriter.Written written;
+
+    NewLayer(LayerWriter.Request request) {
+      this.request = request;
+    }
+
+    @Override
+    public ImageWriter.NewBlob writeTo(OutputStream stream) throws IOException {
+      OutputStream buffered = new BufferedOutputStream(stream, BUFFER);
+      written = LayerWriter.write(request, buffered);
+      buffered.flush();
+      return new ImageWriter.NewBlob(written.digest(), written.diffId(), written.compressedSize());
+    }
+
+    /** What the layer writer wrote; only after the layer was written. */
+    LayerWriter.Written written() {
+      if (written == null) {
+        throw new IllegalStateException("the layer was not written");
+      }
+      return written;
+    }
+  }
+
+  /** The layer media type of the output's family; zstd has no Docker type, so it always gets the OCI one. */
+  static String layerMediaType(OutputFormat format, Compression c) {
+    return format == OutputFormat.DOCKER && c != Compression.ZSTD ? c.dockerLayerMediaType() : c.ociLayerMediaType();
+  }
+
+  /**
+   * A kept layer keeps its declared media type when it is truthful and of the output's family; otherwise it gets
+   * the family's type for the compression its bytes really have. The bytes never change.
+   */
+  private static String keptMediaType(SourceLayer l, OutputFormat format) throws IOException {
+    Compression actual = l.compression();
+    String familyType = layerMediaType(format, actual);
+    String declared = l.declaredMediaType();
+    if (declared == null) {
+      return familyType;
+    }
+    boolean sameFamily = declared.startsWith("application/vnd.docker.") == (format == OutputFormat.DOCKER);
+    Compression claimed =
+        declared.contains("gzip") ? Compression.GZIP : declared.contains("zstd") ? Compression.ZSTD : Compression.NONE;
+    return sameFamily && claimed == actual ? declared : familyType;
+  }
+}
