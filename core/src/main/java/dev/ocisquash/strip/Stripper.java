@@ -183,9 +183,9 @@ public final class Stripper {
       if (n.isDirectory()) {
         String name = n.name();
         if (name.equals("conda-meta")) {
-          condaRoots.add(MapFileTree.parentOf(n.path()));
+          condaRoots.add(TreePaths.parentOf(n.path()));
         } else if (name.startsWith("_polars_runtime_")) {
-          polars.computeIfAbsent(MapFileTree.parentOf(n.path()), k -> new LinkedHashSet<>()).add(name);
+          polars.computeIfAbsent(TreePaths.parentOf(n.path()), k -> new LinkedHashSet<>()).add(name);
         }
       }
     }
@@ -281,7 +281,7 @@ public final class Stripper {
     for (TreeNode n : nodes) {
       String name = n.name();
       if (n.isRegular() && name.endsWith(".a") && alreadyExcepted.matchAll(n.path()).isEmpty()) {
-        String twin = join(MapFileTree.parentOf(n.path()), name.substring(0, name.length() - 2) + ".so");
+        String twin = join(TreePaths.parentOf(n.path()), name.substring(0, name.length() - 2) + ".so");
         if (tree.get(twin) == null) {
           s.exceptions.add(escape(n.path()));
           kept.add(name);
@@ -375,7 +375,7 @@ public final class Stripper {
         st = m.start();
         bits = new BitSet();
       } else {
-        String parent = MapFileTree.parentOf(p);
+        String parent = TreePaths.parentOf(p);
         DirInfo d = dirs.get(parent);
         if (d == null) {
           d = fresh(m, parent);
@@ -447,7 +447,7 @@ public final class Stripper {
   }
 
   private void keepAncestors(int i) {
-    String p = MapFileTree.parentOf(nodes.get(i).path());
+    String p = TreePaths.parentOf(nodes.get(i).path());
     String child = nodes.get(i).path();
     while (p != null) {
       Integer a = index.get(p);
@@ -458,7 +458,7 @@ public final class Stripper {
       rule[a] = -1;
       keptCheck[a] = "contains-kept";
       keptReason[a] = "holds kept " + child;
-      p = MapFileTree.parentOf(p);
+      p = TreePaths.parentOf(p);
     }
   }
 
@@ -513,7 +513,7 @@ public final class Stripper {
         continue;
       }
       if (c.equals("..")) {
-        String up = MapFileTree.parentOf(cur);
+        String up = TreePaths.parentOf(cur);
         cur = up == null ? "/" : up;
         continue;
       }
@@ -776,7 +776,7 @@ public final class Stripper {
     if (info.needed().isEmpty()) {
       return changed;
     }
-    String origin = MapFileTree.parentOf(elf.path());
+    String origin = TreePaths.parentOf(elf.path());
     List<String> dirs = new ArrayList<>();
     if (info.runpath() == null && info.rpath() != null) {
       addPathList(dirs, info.rpath(), origin, info.is64());
@@ -973,7 +973,7 @@ public final class Stripper {
             new StripReport.Decision(n.path(), "removed", type, bytes[i], ruleNames.get(rule[i]), null, reason));
         ruleTotals.get(ruleNames.get(rule[i])).add(bytes[i]);
         removed.add(n.path());
-        String parent = MapFileTree.parentOf(n.path());
+        String parent = TreePaths.parentOf(n.path());
         Integer pi = parent == null ? null : index.get(parent);
         if (pi == null || rule[pi] < 0) {
           roots.add(n.path());
