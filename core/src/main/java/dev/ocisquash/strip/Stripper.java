@@ -7,19 +7,18 @@ import java.util.List;
 /**
  * Decides which paths of a flattened image tree to strip. Pure logic over a {@link FileTree}: it reads content only
  * through {@link FileTree#open} (ELF headers, shebang lines, {@code /etc/ld.so.conf}, package
- * {@code __init__.py}).
+ * {@code __init__.py}). This class only orders the steps; each lives in a class of its own.
  *
- * <p>Order of work: (1) each active preset expands itself against the tree ({@link Preset}, {@link
- * PresetExpansions}: conda roots, compilers, polars runtimes), then each {@code --remove} glob becomes a rule; (2)
- * one walk over the tree, parents first, decides each path from the globs ({@link RuleWalk}); (3) a removed
- * symlink takes along the symlinks of its chain whose final target the same rule removed ({@link
- * SymlinkCheck#followChains}); (4) unless forced, the safety checks run to a fixpoint over the decisions ({@link
- * SafetyChecks}): dangling symlinks, shared libraries and interpreters, Python tests directories a package
- * imports; a fixpoint not reached within one round per path is an error; (5) the report accounts hardlink groups
- * so that a removed name whose partner stays frees no bytes ({@link StripReportBuilder}, {@link HardlinkCheck}).
+ * <p>Order of work: (1) each active preset expands itself against the tree ({@link Preset}; conda roots,
+ * compilers, polars runtimes), then each {@code --remove} glob becomes a rule; (2) one walk over the tree, parents
+ * first, decides each path from the globs ({@code RuleWalk}); (3) a removed symlink takes along the symlinks of its
+ * chain whose final target the same rule removed ({@code SymlinkCheck.followChains}); (4) unless forced, the
+ * safety checks run to a fixpoint over one table of decisions ({@code SafetyChecks}): dangling symlinks, shared
+ * libraries and interpreters, Python tests directories a package imports; a fixpoint not reached within one round
+ * per path is an error, never a silent stop; (5) the report accounts hardlink groups so that a removed name whose
+ * partner stays frees no bytes ({@code StripReportBuilder}, {@code HardlinkCheck}).
  *
- * <p>Symlinks are resolved lexically inside the image, never on the host, with at most {@value
- * ImageIndex#MAX_HOPS} hops.
+ * <p>Symlinks are resolved lexically inside the image, never on the host, with at most 40 hops.
  */
 public final class Stripper {
   private Stripper() {}

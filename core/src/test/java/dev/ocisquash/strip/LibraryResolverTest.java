@@ -44,7 +44,8 @@ class LibraryResolverTest {
   @Test
   void libAndPlatformAreSubstitutedAndRelativeEntriesDropped() throws IOException {
     LibraryResolver r = resolver(new MapFileTree());
-    assertEquals(withDefaults("/opt/lib64", "/opt/x86_64"), r.searchDirs("/a", null, "/opt/$LIB:/opt/${PLATFORM}", true));
+    assertEquals(
+        withDefaults("/opt/lib64", "/opt/x86_64"), r.searchDirs("/a", null, "/opt/$LIB:/opt/${PLATFORM}", true));
     assertEquals(withDefaults("/opt/lib"), r.searchDirs("/a", null, "/opt/${LIB}:lib:relative/dir", false));
   }
 

@@ -99,7 +99,8 @@ class SafetyChecksTest {
   @Test
   void longPythonImportChainIsKeptToTheEnd() throws IOException {
     String sp = "/usr/lib/python3/dist-packages/";
-    MapFileTree t = new MapFileTree().text(sp + "pk" + (CHAIN - 1) + "/__init__.py", "import pk" + (CHAIN - 1) + ".tests\n");
+    int last = CHAIN - 1;
+    MapFileTree t = new MapFileTree().text(sp + "pk" + last + "/__init__.py", "import pk" + last + ".tests\n");
     for (int k = 0; k < CHAIN; k++) {
       String body = k == 0 ? "" : "import pk" + (k - 1) + ".tests\n";
       t.text(sp + "pk" + k + "/tests/__init__.py", body).text(sp + "pk" + k + "/tests/test_x.py", "");
@@ -108,7 +109,7 @@ class SafetyChecksTest {
     StripResult r = Stripper.plan(t, StripRules.builder().preset("tests").build());
     StripperTest.assertConsistent(t, r);
     for (int k = 0; k < CHAIN; k++) {
-      assertFalse(r.isRemoved(sp + "pk" + k + "/tests/test_x.py"), "pk" + k + ".tests is imported through the chain");
+      assertFalse(r.isRemoved(sp + "pk" + k + "/tests/test_x.py"), "pk" + k + ".tests is imported via the chain");
     }
     assertTrue(r.isRemoved(sp + "other/tests"));
   }
