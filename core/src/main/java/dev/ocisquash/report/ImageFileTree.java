@@ -4,9 +4,9 @@ import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.squash.FlattenedImage;
 import dev.ocisquash.squash.Flattener;
 import dev.ocisquash.strip.FileTree;
-import dev.ocisquash.strip.MapFileTree;
 import dev.ocisquash.strip.SeekableContent;
 import dev.ocisquash.strip.TreeNode;
+import dev.ocisquash.strip.TreePaths;
 import dev.ocisquash.tar.TarEntryType;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +68,7 @@ final class ImageFileTree implements FileTree {
       nodes.add(0, r);
       byPath.put("/", r);
     }
-    nodes.sort((a, b) -> MapFileTree.comparePaths(a.path(), b.path()));
+    nodes.sort((a, b) -> TreePaths.comparePaths(a.path(), b.path()));
   }
 
   @Override

@@ -6,7 +6,8 @@ import java.util.List;
  * A named group of removal globs with the reason it is safe and the case where it is not. Globs that name
  * {@code <conda-root>} or {@code <site-packages>} are templates: they are expanded for each such directory found in
  * the tree. {@link #exceptions()} exempt paths from this preset only; {@code --keep} globs exempt them from all
- * rules.
+ * rules. A preset expands itself against a tree when the stripper plans: most expand their templates, some first
+ * look at what the image holds.
  */
 public final class Preset {
   private final String name;
@@ -16,6 +17,7 @@ public final class Preset {
   private final String unsafeWhen;
   private final List<String> globs;
   private final List<String> exceptions;
+  private final PresetExpansion expansion;
 
   Preset(
       String name,
@@ -25,6 +27,18 @@ public final class Preset {
       String unsafeWhen,
       List<String> globs,
       List<String> exceptions) {
+    this(name, group, optIn, reason, unsafeWhen, globs, exceptions, PresetExpansions.TEMPLATES);
+  }
+
+  Preset(
+      String name,
+      String group,
+      boolean optIn,
+      String reason,
+      String unsafeWhen,
+      List<String> globs,
+      List<String> exceptions,
+      PresetExpansion expansion) {
     this.name = name;
     this.group = group;
     this.optIn = optIn;
@@ -32,6 +46,7 @@ public final class Preset {
     this.unsafeWhen = unsafeWhen;
     this.globs = List.copyOf(globs);
     this.exceptions = List.copyOf(exceptions);
+    this.expansion = expansion;
   }
 
   /** The preset's name, as given to {@code --preset}. */
@@ -67,6 +82,13 @@ public final class Preset {
   /** Paths exempt from this preset (templates included). */
   public List<String> exceptions() {
     return exceptions;
+  }
+
+  /** This preset's rule for the tree of {@code context}, named after the preset. */
+  RuleSpec expand(ExpansionContext context) {
+    RuleSpec spec = new RuleSpec(name);
+    expansion.expand(this, context, spec);
+    return spec;
   }
 
   @Override

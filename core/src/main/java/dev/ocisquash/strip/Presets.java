@@ -70,7 +70,8 @@ public final class Presets {
             "C headers are only read by a compiler; skipped entirely when a C/C++ compiler is in the image",
             "something compiles at run time (pip building sdists, JIT/cffi, numba): keep headers with --keep",
             List.of(CONDA_ROOT + "/include", "/usr/include", "/usr/local/include"),
-            List.of("**/include/python3*", "**/include/*/python3*", "**/pyconfig.h")));
+            List.of("**/include/python3*", "**/include/*/python3*", "**/pyconfig.h"),
+            PresetExpansions.HEADERS));
     l.add(
         new Preset(
             "cross-toolchains",
@@ -79,7 +80,8 @@ public final class Presets {
             "conda's compiler sysroots are only used by conda's compilers; skipped for roots that hold one",
             "a conda compiler is installed later or called by a path we do not see in the image",
             List.of(CONDA_ROOT + "/*-conda-linux-gnu"),
-            List.of()));
+            List.of(),
+            PresetExpansions.CROSS_TOOLCHAINS));
     l.add(
         new Preset(
             "jdk-src",
@@ -136,7 +138,8 @@ public final class Presets {
                 "**/lib/llvm*",
                 "**/lib/rustlib",
                 "**/*-conda-linux-gnu",
-                "**/libexec/gcc")));
+                "**/libexec/gcc"),
+            PresetExpansions.STATIC_LIBS));
     l.add(
         new Preset(
             "locale",
@@ -167,7 +170,8 @@ public final class Presets {
                     + " (level >= v3, when _polars_runtime_64 or _32 is beside it)",
                 "<site-packages>/_polars_runtime_{64,32} + their dist-info"
                     + " (level v2, when _polars_runtime_compat is beside them)"),
-            List.of()));
+            List.of(),
+            PresetExpansions.SIMD_VARIANTS));
     return List.copyOf(l);
   }
 

@@ -61,7 +61,7 @@ final class PythonImports {
     while (d.find()) {
       addWithPrefixes(d.group(), out);
     }
-    String dir = MapFileTree.parentOf(filePath);
+    String dir = TreePaths.parentOf(filePath);
     String pkg = dir == null ? null : moduleOf(dir);
     Matcher f = FROM_IMPORT.matcher(source);
     while (f.find()) {

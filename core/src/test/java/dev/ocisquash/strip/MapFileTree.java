@@ -13,38 +13,16 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An in-memory {@link FileTree}, for tests and for callers that build small trees by hand. Parent directories are
- * created on demand. Content is held in memory.
+ * An in-memory {@link FileTree} for tests: trees built by hand, file content given inline or copied from a host
+ * file. Parent directories are created on demand. Content is held in memory.
  */
 public final class MapFileTree implements FileTree {
-  private final TreeMap<String, TreeNode> nodes = new TreeMap<>(MapFileTree::comparePaths);
+  private final TreeMap<String, TreeNode> nodes = new TreeMap<>(TreePaths::comparePaths);
   private final Map<String, byte[]> content = new HashMap<>();
 
   /** Creates a tree that holds only the root directory. */
   public MapFileTree() {
     nodes.put("/", new TreeNode("/", TarEntryType.DIRECTORY, null, 0, 0755, null));
-  }
-
-  /**
-   * Orders paths so that a parent sorts before its children and siblings sort by name: {@code '/'} compares lower
-   * than every other character.
-   */
-  public static int comparePaths(String a, String b) {
-    int n = Math.min(a.length(), b.length());
-    for (int i = 0; i < n; i++) {
-      char x = a.charAt(i);
-      char y = b.charAt(i);
-      if (x != y) {
-        if (x == '/') {
-          return -1;
-        }
-        if (y == '/') {
-          return 1;
-        }
-        return Character.compare(x, y);
-      }
-    }
-    return Integer.compare(a.length(), b.length());
   }
 
   /** Adds a directory (mode 0755) and its missing parents. */
@@ -131,13 +109,9 @@ public final class MapFileTree implements FileTree {
     nodes.put(path, new TreeNode(path, TarEntryType.DIRECTORY, null, 0, 0755, null));
   }
 
-  /** The parent of an absolute path, or null for the root. */
-  static String parentOf(String path) {
-    if (path.equals("/")) {
-      return null;
-    }
-    int i = path.lastIndexOf('/');
-    return i == 0 ? "/" : path.substring(0, i);
+  /** The parent of an absolute path, or null for the root (kept here for the tests that call it). */
+  public static String parentOf(String path) {
+    return TreePaths.parentOf(path);
   }
 
   @Override
