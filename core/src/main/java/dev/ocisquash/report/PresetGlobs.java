@@ -4,6 +4,7 @@ import dev.ocisquash.squash.FlattenedImage;
 import dev.ocisquash.strip.Preset;
 import dev.ocisquash.strip.Presets;
 import dev.ocisquash.strip.RuleMatcher;
+import dev.ocisquash.strip.TreePaths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -93,7 +94,7 @@ final class PresetGlobs {
     List<String> expanded = new ArrayList<>();
     if (glob.startsWith(Presets.CONDA_ROOT)) {
       for (String r : condaRoots()) {
-        expanded.add(escape(r) + glob.substring(Presets.CONDA_ROOT.length()));
+        expanded.add(TreePaths.escape(r) + glob.substring(Presets.CONDA_ROOT.length()));
       }
     } else {
       expanded.add(glob);
@@ -121,16 +122,5 @@ final class PresetGlobs {
       }
     }
     return condaRoots;
-  }
-
-  private static String escape(String path) {
-    StringBuilder sb = new StringBuilder();
-    for (char c : path.toCharArray()) {
-      if ("*?[]{}\\,".indexOf(c) >= 0) {
-        sb.append('\\');
-      }
-      sb.append(c);
-    }
-    return sb.toString();
   }
 }

@@ -58,8 +58,8 @@ public final class TreePaths {
     return dir.equals("/") ? "/" + name : dir + "/" + name;
   }
 
-  /** Escapes glob metacharacters in a literal path. */
-  static String escape(String path) {
+  /** A glob that matches exactly the literal path {@code path}: its glob metacharacters escaped. */
+  public static String escape(String path) {
     StringBuilder sb = new StringBuilder();
     for (char c : path.toCharArray()) {
       if ("*?[]{}\\,".indexOf(c) >= 0) {
