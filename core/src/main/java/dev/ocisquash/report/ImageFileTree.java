@@ -4,89 +4,52 @@ import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.squash.FlattenedImage;
 import dev.ocisquash.squash.Flattener;
 import dev.ocisquash.strip.FileTree;
+import dev.ocisquash.strip.IndexedFileTree;
 import dev.ocisquash.strip.SeekableContent;
 import dev.ocisquash.strip.TreeNode;
-import dev.ocisquash.strip.TreePaths;
 import dev.ocisquash.tar.TarEntryType;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A {@link FileTree} over the final tree of a {@link FlattenedImage}, for planning strip rules without writing
- * anything. Content is not kept: {@link #open} re-reads the file's layer and holds one window of at most {@link
- * #WINDOW} bytes in memory (enough for ELF headers and shebang lines); a read outside the window reads the layer
- * again. Memory stays bounded; many opens of large layers cost time, not memory.
+ * anything. Content is not kept: {@link FileTree#open} re-reads the file's layer and holds one window of at most
+ * {@link #WINDOW} bytes in memory (enough for ELF headers and shebang lines); a read outside the window reads the
+ * layer again. Memory stays bounded; many opens of large layers cost time, not memory.
  */
-final class ImageFileTree implements FileTree {
+final class ImageFileTree {
   /** Bytes of content held in memory per open file. */
   public static final int WINDOW = 64 * 1024;
 
   private final SourceImage image;
   private final FlattenedImage flat;
-  private final List<TreeNode> nodes = new ArrayList<>();
-  private final Map<String, TreeNode> byPath = new HashMap<>();
-  private final Map<String, FlattenedImage.Entry> entries = new HashMap<>();
+
+  private ImageFileTree(SourceImage image, FlattenedImage flat) {
+    this.image = image;
+    this.flat = flat;
+  }
 
   /**
    * Creates the view.
    *
    * @param image the open image {@code flat} came from; it must stay open while contents are read
    * @param flat its flattened tree
+   * @return the tree, sorted by path
    */
-  public ImageFileTree(SourceImage image, FlattenedImage flat) {
-    this.image = image;
-    this.flat = flat;
-    Map<Integer, Integer> groupSizes = new HashMap<>();
+  static IndexedFileTree of(SourceImage image, FlattenedImage flat) {
+    ImageFileTree reader = new ImageFileTree(image, flat);
+    IndexedFileTree.Builder<FlattenedImage.Entry> b = IndexedFileTree.builder((node, e) -> reader.open(e));
     for (FlattenedImage.Entry e : flat.entries()) {
-      if (e.inode() >= 0) {
-        groupSizes.merge(e.inode(), 1, Integer::sum);
-      }
-    }
-    boolean root = false;
-    for (FlattenedImage.Entry e : flat.entries()) {
-      String path = "/" + e.path();
-      root |= e.path().isEmpty();
-      if (e.path().isEmpty()) {
-        path = "/";
-      }
       TarEntryType type = e.type();
-      Object group = e.inode() >= 0 && groupSizes.get(e.inode()) > 1 ? Integer.valueOf(e.inode()) : null;
-      TreeNode n =
-          new TreeNode(
-              path, type, type == TarEntryType.SYMLINK ? e.meta().linkTarget() : null, e.size(),
-              e.meta().mode() & 07777, group);
-      nodes.add(n);
-      byPath.put(path, n);
-      entries.put(path, e);
+      Object group = e.inode() >= 0 ? Integer.valueOf(e.inode()) : null;
+      String target = type == TarEntryType.SYMLINK ? e.meta().linkTarget() : null;
+      b.add(new TreeNode("/" + e.path(), type, target, e.size(), e.meta().mode() & 07777, group), e);
     }
-    if (!root) {
-      TreeNode r = new TreeNode("/", TarEntryType.DIRECTORY, null, 0, 0755, null);
-      nodes.add(0, r);
-      byPath.put("/", r);
-    }
-    nodes.sort((a, b) -> TreePaths.comparePaths(a.path(), b.path()));
+    return b.build();
   }
 
-  @Override
-  public Iterable<TreeNode> nodes() {
-    return nodes;
-  }
-
-  @Override
-  public TreeNode get(String path) {
-    return byPath.get(path);
-  }
-
-  @Override
-  public SeekableContent open(TreeNode node) throws IOException {
-    FlattenedImage.Entry e = entries.get(node.path());
-    if (e == null || !e.isRegular()) {
-      throw new IOException(node.path() + ": not a regular file of this tree");
-    }
+  private SeekableContent open(FlattenedImage.Entry e) {
     if (flat.capturing()) {
       // Everything the strip checks read was captured while streaming; any other file reads as empty (not ELF,
       // no shebang) rather than costing a re-read of its layer.
@@ -107,11 +70,6 @@ final class ImageFileTree implements FileTree {
       };
     }
     return new Content(e);
-  }
-
-  /** The final-tree entry behind a node, or null. */
-  FlattenedImage.Entry entry(TreeNode node) {
-    return entries.get(node.path());
   }
 
   private final class Content implements SeekableContent {

@@ -2,6 +2,7 @@ package dev.ocisquash.report;
 
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.squash.FlattenedImage;
+import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.Preset;
 import dev.ocisquash.strip.Presets;
 import dev.ocisquash.strip.StripReport;
@@ -61,7 +62,7 @@ final class StripSupport {
    * @throws IllegalArgumentException for an unknown preset, a malformed glob or CPU level
    */
   static Result estimate(SourceImage image, FlattenedImage flat, AnalyzeOptions o) throws IOException {
-    ImageFileTree tree = new ImageFileTree(image, flat);
+    FileTree tree = ImageFileTree.of(image, flat);
     List<String> given = o.presets();
     StripRules rules = rules(o, null, o.cpuLevel());
     List<Candidate> candidates = new ArrayList<>();
@@ -116,7 +117,7 @@ final class StripSupport {
     return new Result(est, all, relative(all.removedPaths()), candidates);
   }
 
-  private static StripResult plan(ImageFileTree tree, StripRules rules) throws IOException {
+  private static StripResult plan(FileTree tree, StripRules rules) throws IOException {
     return Stripper.plan(tree, rules);
   }
 

@@ -5,6 +5,7 @@ import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.layering.Grouping;
+import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarReader;
 import java.io.ByteArrayInputStream;
@@ -45,8 +46,8 @@ final class FlattenStep {
       ContentStore contents,
       long entriesRead) {
     /** The tree as the strip rules and the grouping see it. */
-    PlannedFileTree tree() {
-      return new PlannedFileTree(sorted, contents);
+    FileTree tree() {
+      return PlannedFileTree.of(sorted, contents);
     }
   }
 

@@ -1,16 +1,12 @@
 package dev.ocisquash.squash;
 
-import dev.ocisquash.strip.FileTree;
+import dev.ocisquash.strip.IndexedFileTree;
 import dev.ocisquash.strip.SeekableContent;
 import dev.ocisquash.strip.TreeNode;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The flattened tree as the strip rules see it: every live path, hardlinks resolved to the object they share, and
@@ -18,68 +14,34 @@ import java.util.Map;
  * layers, only ELF files and scripts and loader configuration are spooled) read as empty, which the safety checks
  * treat as "not ELF, no shebang".
  */
-final class PlannedFileTree implements FileTree {
-  private final List<TreeNode> nodes = new ArrayList<>();
-  private final Map<String, TreeNode> byPath = new HashMap<>();
-  private final Map<TreeNode, FileObject> objects = new IdentityHashMap<>();
-  private final ContentStore contents;
+final class PlannedFileTree {
+  private PlannedFileTree() {}
 
-  PlannedFileTree(List<SquashPlanner.Record> sorted, ContentStore contents) {
-    this.contents = contents;
-    Map<FileObject, Integer> groupSize = new IdentityHashMap<>();
-    for (SquashPlanner.Record r : sorted) {
-      if (r.file != null && r.file.resolve() != null) {
-        groupSize.merge(r.file.resolve(), 1, Integer::sum);
-      }
-    }
-    if (sorted.isEmpty() || sorted.get(0).path.length != 0) {
-      add(new TreeNode("/", TarEntryType.DIRECTORY, null, 0, 0755, null), null);
-    }
+  /**
+   * The tree of the planner's live records.
+   *
+   * @param sorted the live records in output order
+   * @param contents where the spooled and in-place content is read
+   */
+  static IndexedFileTree of(List<SquashPlanner.Record> sorted, ContentStore contents) {
+    // The records already come in the order the layer is written in; the tree keeps it.
+    IndexedFileTree.Builder<FileObject> b =
+        IndexedFileTree.<FileObject>builder((node, f) -> open(contents, f)).keepOrder();
     for (SquashPlanner.Record r : sorted) {
       String path = "/" + r.entry.path();
       if (r.file == null) {
-        add(new TreeNode(path.equals("/") ? "/" : path, TarEntryType.DIRECTORY, null, 0, r.entry.mode(), null), null);
+        b.add(new TreeNode(path, TarEntryType.DIRECTORY, null, 0, r.entry.mode(), null), null);
         continue;
       }
       FileObject f = r.file.resolve();
       TarEntry e = f.entry;
-      Object group = groupSize.getOrDefault(f, 0) > 1 ? f : null;
-      add(
-          new TreeNode(
-              path,
-              e.type(),
-              e.type() == TarEntryType.SYMLINK ? e.linkTarget() : null,
-              e.size(),
-              e.mode(),
-              group),
-          f);
+      String target = e.type() == TarEntryType.SYMLINK ? e.linkTarget() : null;
+      b.add(new TreeNode(path, e.type(), target, e.size(), e.mode(), f), f);
     }
+    return b.build();
   }
 
-  private void add(TreeNode n, FileObject f) {
-    nodes.add(n);
-    byPath.put(n.path(), n);
-    if (f != null) {
-      objects.put(n, f);
-    }
-  }
-
-  @Override
-  public Iterable<TreeNode> nodes() {
-    return nodes;
-  }
-
-  @Override
-  public TreeNode get(String path) {
-    return byPath.get(path);
-  }
-
-  @Override
-  public SeekableContent open(TreeNode node) throws IOException {
-    FileObject f = objects.get(node);
-    if (f == null || f.entry.type() != TarEntryType.REGULAR) {
-      throw new IOException(node.path() + ": not a regular file");
-    }
+  private static SeekableContent open(ContentStore contents, FileObject f) {
     FileObject ref = f.isReadable() ? f : null;
     long size = ref != null ? f.entry.size() : 0;
     return new SeekableContent() {

@@ -7,6 +7,7 @@ import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.archive.WrittenImage;
 import dev.ocisquash.layering.Prior;
+import dev.ocisquash.strip.FileTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ public final class Squasher {
       try (Spool spool = new Spool(ws.tempDir(), ws.tempFiles(), options.outputName())) {
         FlattenStep.Flattened flat = FlattenStep.run(sel, spool, ws.meter(), progress);
         // The tree is only the strip rules' and the grouping's view: dropped before the layers are written.
-        PlannedFileTree tree = sel.stripping() || sel.relayering() ? flat.tree() : null;
+        FileTree tree = sel.stripping() || sel.relayering() ? flat.tree() : null;
         StripStep.Stripped stripped = StripStep.run(flat, tree, options.strip(), sel.first());
         LayoutStep.Layout layout = LayoutStep.run(flat, stripped, tree, prior, options, sel.first());
         tree = null;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.archive.ImageSelector;
 import dev.ocisquash.model.Json;
+import dev.ocisquash.strip.FileTree;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -189,7 +190,7 @@ class AnalyzerTest {
         dev.ocisquash.archive.ImageArchives.open(
             testdata().resolve("sample/busybox-sample.tar"), ImageSelector.any())) {
       dev.ocisquash.squash.FlattenedImage flat = dev.ocisquash.squash.Flattener.flatten(img, false);
-      ImageFileTree tree = new ImageFileTree(img, flat);
+      FileTree tree = ImageFileTree.of(img, flat);
       assertEquals("/", tree.nodes().iterator().next().path());
       dev.ocisquash.strip.TreeNode bb = tree.get("/bin/busybox");
       assertTrue(bb.isRegular() && bb.size() > 1_000_000);
@@ -206,7 +207,7 @@ class AnalyzerTest {
     // Hardlinks share a group key.
     try (dev.ocisquash.archive.SourceImage img =
         dev.ocisquash.archive.ImageArchives.open(layout, ImageSelector.of("hardlinks", null))) {
-      ImageFileTree tree = new ImageFileTree(img, dev.ocisquash.squash.Flattener.flatten(img, false));
+      FileTree tree = ImageFileTree.of(img, dev.ocisquash.squash.Flattener.flatten(img, false));
       long grouped = 0;
       for (dev.ocisquash.strip.TreeNode n : tree.nodes()) {
         if (n.groupKey() != null) {
