@@ -47,7 +47,8 @@ class ImageIT {
             600, "bash", Proc.repo().resolve("testdata/tools/with-dockerd.sh").toString(), "bash", "-c", script);
     assertTrue(out.contains("Loaded image: " + image), out);
     assertTrue(out.contains("ocisquash " + version + "\n"), out);
-    assertTrue(out.contains("gzip: ISA-L"), "the bundled ISA-L loads in the image:\n" + out);
+    assertTrue(out.contains("gzip: libdeflate (libdeflate.so.0)") && out.contains("gunzip: ISA-L"),
+        "the bundled libdeflate and ISA-L load in the image:\n" + out);
     assertTrue(out.contains("entrypoint=[\"ocisquash\"]"), out);
     Path expected = tmp.resolve("expected.tar");
     Proc.check(300, Proc.repo().resolve("cli/target/ocisquash").toString(), "squash", sample.toString(), "-o",
