@@ -91,6 +91,13 @@ class RelayerCliTest {
     assertFalse(Files.exists(out));
     assertEquals(2, Main.run("squash", sample().toString(), "-o", out.toString(), "--prior", single.toString()));
     assertEquals(2, Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "0"));
+    Path missing = tmp.resolve("no-such-release.tar");
+    CliTest.Run r =
+        CliTest.cli("squash", sample().toString(), "-o", out.toString(), "--max-layers", "4", "--prior",
+            missing.toString());
+    assertEquals(1, r.exit, r.err);
+    assertTrue(r.err.contains(missing.toString()) && r.err.contains("--prior: no such file or directory"), r.err);
+    assertFalse(Files.exists(out));
   }
 
   @Test

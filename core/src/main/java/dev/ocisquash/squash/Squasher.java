@@ -42,11 +42,12 @@ public final class Squasher {
   public static SquashResult squash(SquashOptions options) throws IOException {
     OpenStep.Workspace ws = OpenStep.workspace(options);
     Progress progress = options.progress();
+    LayoutStep.checkPriorExists(options);
     try (SourceImage image = OpenStep.open(options, ws)) {
       OpenStep.Selection sel = OpenStep.select(options, image, ws);
-      Prior prior = LayoutStep.readPrior(options, ws);
       try (Spool spool = new Spool(ws.tempDir(), ws.tempFiles(), options.outputName())) {
         FlattenStep.Flattened flat = FlattenStep.run(sel, spool, ws.meter(), progress);
+        Prior prior = LayoutStep.readPrior(options, ws);
         // The tree is only the strip rules' and the grouping's view: dropped before the layers are written.
         FileTree tree = sel.stripping() || sel.relayering() ? flat.tree() : null;
         StripStep.Stripped stripped = StripStep.run(flat, tree, options.strip(), sel.first());
