@@ -6,7 +6,6 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.io.File;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -172,35 +171,17 @@ final class IsalLibrary {
 
   /** The process-wide library, loaded on first use; null when unavailable (see {@link #unavailableReason()}). */
   static IsalLibrary shared() {
-    return Shared.LIBRARY;
+    return Shared.SEARCH.library();
   }
 
   /** Why {@link #shared()} is null, e.g. "isal: ... ; libisal.so.2: ..."; null when it is not. */
   static String unavailableReason() {
-    return Shared.REASON;
+    return Shared.SEARCH.reason();
   }
 
   /** Lazy holder: the search runs once, on first use, and only when an encoder that may use ISA-L is asked for. */
   private static final class Shared {
-    static final IsalLibrary LIBRARY;
-    static final String REASON;
-
-    static {
-      String override = System.getProperty(LIBRARY_PROPERTY);
-      List<String> candidates =
-          override != null && !override.isBlank() ? List.of(override.trim()) : DEFAULT_NAMES;
-      List<String> reasons = new ArrayList<>();
-      IsalLibrary found = null;
-      for (String c : candidates) {
-        try {
-          found = load(c);
-          break;
-        } catch (IOException e) {
-          reasons.add(e.getMessage());
-        }
-      }
-      LIBRARY = found;
-      REASON = found == null ? String.join("; ", reasons) : null;
-    }
+    static final LibrarySearch<IsalLibrary> SEARCH =
+        LibrarySearch.run(LIBRARY_PROPERTY, DEFAULT_NAMES, IsalLibrary::load);
   }
 }

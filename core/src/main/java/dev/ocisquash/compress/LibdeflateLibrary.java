@@ -8,7 +8,6 @@ import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -150,35 +149,17 @@ final class LibdeflateLibrary {
 
   /** The process-wide library, loaded on first use; null when unavailable (see {@link #unavailableReason()}). */
   static LibdeflateLibrary shared() {
-    return Shared.LIBRARY;
+    return Shared.SEARCH.library();
   }
 
   /** Why {@link #shared()} is null, e.g. "deflate: ... ; libdeflate.so.0: ..."; null when it is not. */
   static String unavailableReason() {
-    return Shared.REASON;
+    return Shared.SEARCH.reason();
   }
 
   /** Lazy holder: the search runs once, on first use, and only when an encoder that may use libdeflate is asked for. */
   private static final class Shared {
-    static final LibdeflateLibrary LIBRARY;
-    static final String REASON;
-
-    static {
-      String override = System.getProperty(LIBRARY_PROPERTY);
-      List<String> candidates =
-          override != null && !override.isBlank() ? List.of(override.trim()) : DEFAULT_NAMES;
-      List<String> reasons = new ArrayList<>();
-      LibdeflateLibrary found = null;
-      for (String c : candidates) {
-        try {
-          found = load(c);
-          break;
-        } catch (IOException e) {
-          reasons.add(e.getMessage());
-        }
-      }
-      LIBRARY = found;
-      REASON = found == null ? String.join("; ", reasons) : null;
-    }
+    static final LibrarySearch<LibdeflateLibrary> SEARCH =
+        LibrarySearch.run(LIBRARY_PROPERTY, DEFAULT_NAMES, LibdeflateLibrary::load);
   }
 }
