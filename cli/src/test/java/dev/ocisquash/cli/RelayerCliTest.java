@@ -72,6 +72,29 @@ class RelayerCliTest {
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
   }
 
+  /**
+   * With more than one thread the new layers are written several at once into temporary files; with one, one after
+   * another straight into the output. Both must give the same bytes, for every compression.
+   */
+  @Test
+  void layersWrittenAtOnceEqualLayersWrittenInTurn() throws Exception {
+    for (String compression : new String[] {"gzip", "zstd", "none"}) {
+      Path inTurn = tmp.resolve("turn-" + compression + ".tar");
+      Path atOnce = tmp.resolve("once-" + compression + ".tar");
+      for (Path out : new Path[] {inTurn, atOnce}) {
+        assertEquals(
+            0,
+            Main.run(
+                "squash", sample().toString(), "-o", out.toString(), "-q", "--max-layers", "4", "--compression",
+                compression, "--threads", out == inTurn ? "1" : "3"));
+      }
+      assertArrayEquals(Files.readAllBytes(inTurn), Files.readAllBytes(atOnce), compression);
+    }
+    try (var left = Files.list(tmp)) {
+      assertEquals(6, left.count(), "no temporary layer file is left behind");
+    }
+  }
+
   @Test
   void badPriorsAreRefused() throws Exception {
     Path single = tmp.resolve("single.tar");

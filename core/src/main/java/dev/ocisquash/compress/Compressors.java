@@ -37,7 +37,25 @@ public final class Compressors {
    */
   public static OutputStream gzip(OutputStream out, int level, int threads, GzipEncoder encoder)
       throws IOException {
-    return new ParallelGzipOutputStream(out, level, threads, null, encoder);
+    return gzip(out, level, threads, encoder, null);
+  }
+
+  /**
+   * Opens a gzip writer with the given encoder whose blocks are compressed on {@code pool}, which several writers
+   * may share (it is not shut down by closing the writer). The bytes are those of {@link #gzip(OutputStream, int,
+   * int, GzipEncoder)}.
+   *
+   * @param out the target; closing the returned stream finishes the gzip output and closes it
+   * @param level deflate level 0..9, or -1 for the default (6)
+   * @param threads the blocks in flight are bounded by twice this
+   * @param encoder which deflate implementation to use
+   * @param pool where blocks are compressed; null for a pool of the writer's own (none when {@code threads <= 1})
+   * @throws IOException when {@code encoder} is a native one whose library cannot be loaded
+   */
+  public static OutputStream gzip(
+      OutputStream out, int level, int threads, GzipEncoder encoder, java.util.concurrent.ExecutorService pool)
+      throws IOException {
+    return new ParallelGzipOutputStream(out, level, threads, pool, encoder);
   }
 
   /**

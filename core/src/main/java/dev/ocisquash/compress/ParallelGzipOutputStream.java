@@ -139,7 +139,7 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
     this.compressor = compressorFor(this.encoder, level);
     this.blockSize = compressor.blockSize();
     this.members = compressor.independentMembers();
-    this.block = new byte[blockSize];
+    this.block = newBlock();
     this.threads = Math.max(1, threads);
     this.maxInFlight = IN_FLIGHT_PER_THREAD * this.threads;
     if (executor != null) {
@@ -370,7 +370,7 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
       synchronized (freeBlocks) {
         reused = freeBlocks.poll();
       }
-      block = reused != null ? reused : new byte[blockSize];
+      block = reused != null ? reused : newBlock();
       blockCount = 0;
     }
     try {
@@ -443,7 +443,23 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
     }
   }
 
+  /** A block buffer: from the shared pool when blocks are members ({@link ByteBlocks#SIZE}). */
+  private byte[] newBlock() {
+    return blockSize == ByteBlocks.SIZE ? ByteBlocks.take() : new byte[blockSize];
+  }
+
   private void release() {
+    if (finished) {
+      // Every job is done: the free blocks and the last one are no longer read by anyone.
+      synchronized (freeBlocks) {
+        for (byte[] b : freeBlocks) {
+          ByteBlocks.give(b);
+        }
+        freeBlocks.clear();
+      }
+      ByteBlocks.give(block);
+      block = null;
+    }
     for (Future<byte[]> f : inFlight) {
       f.cancel(false);
     }

@@ -139,17 +139,23 @@ public final class Packer {
     return bestIndex;
   }
 
+  /** One digest per thread: {@code getInstance} looks the provider up on every call, and packing weighs thousands. */
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 is part of every JDK", e);
+            }
+          });
+
   static long weight(String id, int slot) {
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256").digest((id + "\n" + slot).getBytes(StandardCharsets.UTF_8));
-      long w = 0;
-      for (int i = 0; i < 8; i++) {
-        w = (w << 8) | (d[i] & 0xff);
-      }
-      return w;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    byte[] d = SHA256.get().digest((id + "\n" + slot).getBytes(StandardCharsets.UTF_8));
+    long w = 0;
+    for (int i = 0; i < 8; i++) {
+      w = (w << 8) | (d[i] & 0xff);
     }
+    return w;
   }
 }

@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.BackgroundFailures;
+import dev.ocisquash.compress.ByteBlocks;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -18,15 +19,23 @@ import java.util.concurrent.BlockingQueue;
  * reached the wrapped stream, which it does not close.
  */
 final class HandoffOutputStream extends OutputStream {
-  static final int CHUNK = 1 << 20;
+  static final int CHUNK = ByteBlocks.SIZE;
   static final int DEPTH = 4;
 
   private static final class Chunk {
-    final byte[] data = new byte[CHUNK];
+    final byte[] data;
     int len;
+
+    Chunk(byte[] data) {
+      this.data = data;
+    }
+
+    Chunk() {
+      this(ByteBlocks.take());
+    }
   }
 
-  private static final Chunk END = new Chunk();
+  private static final Chunk END = new Chunk(new byte[0]);
 
   private final OutputStream out;
   private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(DEPTH + 1);
@@ -121,8 +130,9 @@ final class HandoffOutputStream extends OutputStream {
       return;
     }
     closed = true;
+    boolean handedOver = current.len > 0;
     try {
-      if (current.len > 0) {
+      if (handedOver) {
         full.put(current);
       }
       full.put(END);
@@ -130,6 +140,13 @@ final class HandoffOutputStream extends OutputStream {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while writing the layer");
+    }
+    // The worker has ended: every chunk handed over is back in the free queue, the last one too when it was.
+    for (Chunk c = free.poll(); c != null; c = free.poll()) {
+      ByteBlocks.give(c.data);
+    }
+    if (!handedOver) {
+      ByteBlocks.give(current.data);
     }
     rethrow();
   }

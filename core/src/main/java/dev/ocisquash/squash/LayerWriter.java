@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.compress.ByteBlocks;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.compress.Compressors;
 import dev.ocisquash.compress.GzipEncoder;
@@ -16,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 
 /**
  * Writes a {@link LayerPlan} as one tar layer, compressed, hashing the uncompressed bytes (diff_id) and the
@@ -42,12 +44,16 @@ final class LayerWriter {
           compression, options.gzipLevel(), options.gzipEncoder(), options.zstdLevel(), options.threads());
     }
 
-    /** A compressing stream into {@code out}, or null when the layer is not compressed. */
-    OutputStream open(OutputStream out) throws IOException {
+    /**
+     * A compressing stream into {@code out}, or null when the layer is not compressed.
+     *
+     * @param blockPool where gzip blocks are compressed, shared by layers written at once; null for the stream's own
+     */
+    OutputStream open(OutputStream out, ExecutorService blockPool) throws IOException {
       switch (compression) {
         case GZIP:
-          // pigz-style blocks: same bytes whatever the thread count.
-          return Compressors.gzip(out, gzipLevel, threads, gzipEncoder);
+          // pigz-style blocks: same bytes whatever the thread count or pool.
+          return Compressors.gzip(out, gzipLevel, threads, gzipEncoder, blockPool);
         case ZSTD:
           // Any worker count >= 1 gives the same frames; 0 (single-threaded mode) would not, so never use 0.
           return ZstdCompressingStream.open(out, zstdLevel, Math.max(1, threads));
@@ -65,8 +71,21 @@ final class LayerWriter {
    * @param encoding how the tar is compressed
    * @param sourceDateEpoch when non-null, later mtimes are clamped to it
    * @param progress told the bytes written
+   * @param blockPool where gzip blocks are compressed when several layers are written at once; null for the
+   *     compressing stream's own pool
    */
-  record Request(LayerPlan plan, ContentStore contents, Encoding encoding, Long sourceDateEpoch, Progress progress) {}
+  record Request(
+      LayerPlan plan,
+      ContentStore contents,
+      Encoding encoding,
+      Long sourceDateEpoch,
+      Progress progress,
+      ExecutorService blockPool) {
+    /** A request for a layer written alone, with its own compression threads. */
+    Request(LayerPlan plan, ContentStore contents, Encoding encoding, Long sourceDateEpoch, Progress progress) {
+      this(plan, contents, encoding, sourceDateEpoch, progress, null);
+    }
+  }
 
   /**
    * What was written.
@@ -89,12 +108,13 @@ final class LayerWriter {
     Compression compression = request.encoding().compression();
     Progress progress = request.progress();
     HashingStream compressed = new HashingStream(file);
-    OutputStream compressor = request.encoding().open(compressed);
+    OutputStream compressor = request.encoding().open(compressed, request.blockPool());
     HashingStream uncompressed = compressor == null ? compressed : new HashingStream(compressor);
     // Hashing, compressing and writing run on their own thread; this one reads content and frames entries.
     HandoffOutputStream handoff = new HandoffOutputStream(uncompressed, "ocisquash-layer-output");
     Counts counts;
     boolean done = false;
+    byte[] scratch = ByteBlocks.take();
     try {
       counts =
           writeEntries(
@@ -103,13 +123,15 @@ final class LayerWriter {
               new TarWriter(handoff),
               compression,
               request.sourceDateEpoch(),
-              progress);
+              progress,
+              scratch);
       handoff.close();
       done = true;
     } finally {
       if (!done) {
         handoff.abandon();
       }
+      ByteBlocks.give(scratch);
     }
     progress.done();
     uncompressed.flush();
@@ -134,20 +156,13 @@ final class LayerWriter {
       TarWriter tar,
       Compression compression,
       Long sourceDateEpoch,
-      Progress progress)
+      Progress progress,
+      byte[] scratch)
       throws IOException {
     long entries = 0;
     long promoted = 0;
-    byte[] scratch = new byte[1 << 20];
     OutputStream content = tar.contentStream();
-    long total = 0;
-    java.util.Set<FileObject> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    for (LayerPlan.Item it : plan.items()) {
-      if (it.file != null && it.file.entry.type() == TarEntryType.REGULAR && counted.add(it.file)) {
-        total += it.file.entry.size();
-      }
-    }
-    progress.stage("write layer (" + compression.name().toLowerCase(java.util.Locale.ROOT) + ")", total);
+    progress.stage("write layer (" + compression.name().toLowerCase(java.util.Locale.ROOT) + ")", contentBytes(plan));
     for (LayerPlan.Item it : plan.items()) {
       entries++;
       if (it.file == null) {
@@ -183,6 +198,18 @@ final class LayerWriter {
     }
     tar.finish();
     return new Counts(entries, promoted);
+  }
+
+  /** The content bytes {@code plan} writes: each regular file once, however many names it has. */
+  static long contentBytes(LayerPlan plan) {
+    long total = 0;
+    java.util.Set<FileObject> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (LayerPlan.Item it : plan.items()) {
+      if (it.file != null && it.file.entry.type() == TarEntryType.REGULAR && counted.add(it.file)) {
+        total += it.file.entry.size();
+      }
+    }
+    return total;
   }
 
   private static TarEntry clamp(TarEntry e, Long epoch) {

@@ -57,7 +57,7 @@ public final class Squasher {
         WriteLayersStep.WrittenLayers layers;
         WrittenImage written;
         try (ImageWriter.PendingImage out = WriteImageStep.begin(options, ws, sel.format())) {
-          layers = WriteLayersStep.run(out, sel, layout, flat.contents(), options);
+          layers = WriteLayersStep.run(out, sel, layout, flat.contents(), options, ws);
           ObjectNode config = ConfigStep.run(sel, layers, options);
           written = WriteImageStep.finish(out, config, sel, progress);
         }

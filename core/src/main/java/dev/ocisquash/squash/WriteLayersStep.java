@@ -18,7 +18,7 @@ import java.util.Map;
  * straight into the output (no temporary copy).
  */
 final class WriteLayersStep {
-  private static final int BUFFER = 1 << 20;
+  private static final int BUFFER = 64 << 10;
 
   private WriteLayersStep() {}
 
@@ -51,7 +51,8 @@ final class WriteLayersStep {
       OpenStep.Selection sel,
       LayoutStep.Layout layout,
       ContentStore contents,
-      SquashOptions options)
+      SquashOptions options,
+      OpenStep.Workspace ws)
       throws IOException {
     Progress progress = options.progress();
     List<Digest> keptDiffIds = copyKept(out, sel, progress);
@@ -62,15 +63,24 @@ final class WriteLayersStep {
     List<SquashedLayer> newLayers = new ArrayList<>();
     long entries = 0;
     long promoted = 0;
+    List<LayerWriter.Request> requests = new ArrayList<>();
     for (LayerSplitter.Part part : layout.parts()) {
-      NewLayer body =
-          new NewLayer(new LayerWriter.Request(part.plan, contents, encoding, options.sourceDateEpoch(), progress));
-      OutputLayer blob =
-          out.writeLayer(
-              mediaType,
-              layout.relayering() ? Relayering.annotations(part, layout.maxLayers()) : Map.of(),
-              body);
-      LayerWriter.Written w = body.written();
+      requests.add(new LayerWriter.Request(part.plan, contents, encoding, options.sourceDateEpoch(), progress));
+    }
+    List<LayerWriter.Written> written = new ArrayList<>();
+    List<OutputLayer> blobs = new ArrayList<>();
+    if (requests.size() > 1 && options.threads() > 1) {
+      writeConcurrently(out, layout, requests, mediaType, options, ws, written, blobs);
+    } else {
+      for (int i = 0; i < requests.size(); i++) {
+        NewLayer body = new NewLayer(requests.get(i));
+        blobs.add(out.writeLayer(mediaType, annotations(layout, i), body));
+        written.add(body.written());
+      }
+    }
+    for (int i = 0; i < written.size(); i++) {
+      LayerSplitter.Part part = layout.parts().get(i);
+      LayerWriter.Written w = written.get(i);
       entries += w.entries();
       promoted += w.promoted();
       newDiffIds.add(w.diffId());
@@ -83,13 +93,59 @@ final class WriteLayersStep {
           new SquashedLayer(
               part.slot,
               layout.maxLayers(),
-              blob.digest(),
+              blobs.get(i).digest(),
               w.diffId(),
               w.compressedSize(),
               w.entries(),
               Relayering.groupBytes(part)));
     }
     return new WrittenLayers(keptDiffIds, newDiffIds, comments, newLayers, entries, promoted);
+  }
+
+  /**
+   * Writes several new layers at once into temporary files ({@link ConcurrentLayerWriter}) and adds them to the
+   * output in layout order, as one progress stage.
+   */
+  private static void writeConcurrently(
+      ImageWriter.PendingImage out,
+      LayoutStep.Layout layout,
+      List<LayerWriter.Request> requests,
+      String mediaType,
+      SquashOptions options,
+      OpenStep.Workspace ws,
+      List<LayerWriter.Written> written,
+      List<OutputLayer> blobs)
+      throws IOException {
+    Progress progress = options.progress();
+    long total = 0;
+    for (LayerWriter.Request r : requests) {
+      total += LayerWriter.contentBytes(r.plan());
+    }
+    progress.stage(
+        "write " + requests.size() + " layers (" + requests.get(0).encoding().compression().name().toLowerCase(
+            java.util.Locale.ROOT) + ")",
+        total);
+    try (ConcurrentLayerWriter layers =
+        new ConcurrentLayerWriter(requests, options.threads(), ws.tempDir(), ws.tempFiles(), progress)) {
+      for (int i = 0; i < requests.size(); i++) {
+        ConcurrentLayerWriter.Blob blob = layers.next();
+        LayerWriter.Written w = blob.written();
+        blobs.add(
+            out.writeLayer(
+                mediaType,
+                annotations(layout, i),
+                stream -> {
+                  layers.transfer(blob, stream);
+                  return new ImageWriter.NewBlob(w.digest(), w.diffId(), w.compressedSize());
+                }));
+        written.add(w);
+      }
+    }
+    progress.done();
+  }
+
+  private static Map<String, String> annotations(LayoutStep.Layout layout, int part) {
+    return layout.relayering() ? Relayering.annotations(layout.parts().get(part), layout.maxLayers()) : Map.of();
   }
 
   /** Copies the layers below the squash point unchanged and returns their diff_ids. */

@@ -90,6 +90,19 @@ class HandoffOutputStreamTest {
     assertThrows(IOException.class, () -> h.write(1));
   }
 
+  @Test
+  void givesEachChunkBackToTheSharedPoolOnce() throws Exception {
+    for (int len : new int[] {0, 10, HandoffOutputStream.CHUNK, 3 * HandoffOutputStream.CHUNK + 1}) {
+      HandoffOutputStream h = new HandoffOutputStream(OutputStream.nullOutputStream(), "test");
+      h.write(new byte[len]);
+      h.close();
+      java.util.Set<byte[]> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      for (int i = 0; i < 64; i++) {
+        assertTrue(seen.add(dev.ocisquash.compress.ByteBlocks.take()), "a chunk was given back twice, len " + len);
+      }
+    }
+  }
+
   private static boolean threadAlive(String name) {
     return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
   }
