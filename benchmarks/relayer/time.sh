@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # benchmarks/relayer/time.sh: times a single-layer squash against --max-layers 32 and --max-layers 32 --prior
 # (release 1 squashed the same way) on release 2 of the Debian release pair, interleaved, N runs each, JVM start
-# included; prints the medians and their ratios to the single layer. Needs bc and python3.
+# included; prints the medians, their ratios to the single layer and the median of each round's own ratio. Needs bc
+# and python3.
 # Usage: REL=DIR [N=7] benchmarks/relayer/time.sh   (DIR from testdata/debian/build-release-pair.sh DIR)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,6 +24,9 @@ d = {}
 for line in open(sys.argv[1]):
     k, v = line.split(); d.setdefault(k, []).append(float(v))
 m = {k: st.median(v) for k, v in d.items()}
+# Also the median of each round's own ratio: the three runs of a round share the machine's state, which on a
+# shared machine drifts between rounds more than it does within one.
 for k in ("single", "ml32", "prior"):
-    print(f"{k:7s} median {m[k]:.2f} s  ({m[k]/m['single']:.2f}x single)  runs {' '.join(f'{x:.2f}' for x in d[k])}")
+    paired = st.median(a / b for a, b in zip(d[k], d["single"]))
+    print(f"{k:7s} median {m[k]:.2f} s  ({m[k]/m['single']:.2f}x single; paired {paired:.2f}x)  runs {' '.join(f'{x:.2f}' for x in d[k])}")
 PY

@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.layering.Grouping;
 import dev.ocisquash.layering.Prior;
 import dev.ocisquash.strip.FileTree;
 import java.io.IOException;
@@ -8,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * The layout stage of a squash: turns the flattened, stripped tree into the new layers' plans, one layer or, with
@@ -56,25 +59,44 @@ final class LayoutStep {
   }
 
   /**
+   * Starts grouping the flattened tree by owner for {@code --max-layers} on a thread of its own, so that it overlaps
+   * the strip stage: it reads the unstripped tree, which nothing changes, and takes 0.1-0.2 s on a Debian image
+   * (reading the dpkg lists), about what re-layering added to the planning. Returns null when not re-layering.
+   *
+   * @param tree the flattened tree before stripping
+   */
+  static Future<Grouping> startGrouping(FileTree tree, SquashOptions options) {
+    if (options.maxLayers() <= 1) {
+      return null;
+    }
+    FutureTask<Grouping> task = new FutureTask<>(() -> Grouping.of(tree, options.bigFile()));
+    Thread t = new Thread(task, "ocisquash-grouping");
+    t.setDaemon(true);
+    t.start();
+    return task;
+  }
+
+  /**
    * Plans the new layers.
    *
-   * @param tree the flattened tree before stripping; null unless re-layering (or stripping)
+   * @param grouping from {@link #startGrouping}; null for a single layer
    * @param prior the prior placement, or null
    */
   static Layout run(
       FlattenStep.Flattened flat,
       StripStep.Stripped stripped,
-      FileTree tree,
+      Future<Grouping> grouping,
       Prior prior,
       SquashOptions options,
       int first)
       throws IOException {
     LayerPlan plan = LayerPlan.build(flat.planner(), flat.basePlanner(), first, flat.sorted(), stripped.removed());
     int maxLayers = options.maxLayers();
-    List<LayerSplitter.Part> parts =
-        maxLayers > 1
-            ? Relayering.split(tree, plan, maxLayers, options.bigFile(), prior, options.sourceDateEpoch())
-            : List.of(new LayerSplitter.Part(0, plan, Map.of()));
+    if (maxLayers <= 1) {
+      return new Layout(List.of(new LayerSplitter.Part(0, plan, Map.of())), maxLayers);
+    }
+    Grouping groups = Futures.get(grouping, "grouping files by owner");
+    List<LayerSplitter.Part> parts = Relayering.split(groups, plan, maxLayers, prior, options.sourceDateEpoch());
     return new Layout(parts, maxLayers);
   }
 }

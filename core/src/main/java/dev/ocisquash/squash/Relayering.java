@@ -12,7 +12,6 @@ import dev.ocisquash.layering.LayerAnnotations;
 import dev.ocisquash.layering.Packer;
 import dev.ocisquash.layering.Packing;
 import dev.ocisquash.layering.Prior;
-import dev.ocisquash.strip.FileTree;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -68,15 +67,12 @@ final class Relayering {
   /**
    * Splits the plan into the layers of a layout of {@code maxLayers}.
    *
-   * @param tree the planned tree before stripping (the package databases are read from it)
-   * @param bigFile the big-file threshold of the grouping
+   * @param grouping the planned tree before stripping, grouped ({@link Grouping#of})
    * @param prior the prior placement, or null
    * @return the layers, bottom first, at most {@code maxLayers}
    */
   static List<LayerSplitter.Part> split(
-      FileTree tree, LayerPlan plan, int maxLayers, long bigFile, Prior prior, Long sourceDateEpoch)
-      throws IOException {
-    Grouping grouping = Grouping.of(tree, bigFile);
+      Grouping grouping, LayerPlan plan, int maxLayers, Prior prior, Long sourceDateEpoch) {
     Packing packing = Packer.pack(grouping.sizes(), maxLayers, Packer.DEFAULT_HEAVY, prior);
     List<LayerSplitter.Part> parts = LayerSplitter.split(plan, grouping::ownerOf, packing, sourceDateEpoch);
     if (parts.size() > maxLayers) {

@@ -6,12 +6,14 @@ import dev.ocisquash.archive.ImageWriter;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.archive.WrittenImage;
+import dev.ocisquash.layering.Grouping;
 import dev.ocisquash.layering.Prior;
 import dev.ocisquash.strip.FileTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Future;
 
 /**
  * Squashes an image: reads every layer once, newest first, decides with {@link SquashPlanner} what survives,
@@ -50,8 +52,9 @@ public final class Squasher {
         Prior prior = LayoutStep.readPrior(options, ws);
         // The tree is only the strip rules' and the grouping's view: dropped before the layers are written.
         FileTree tree = sel.stripping() || sel.relayering() ? flat.tree() : null;
+        Future<Grouping> grouping = LayoutStep.startGrouping(tree, options);
         StripStep.Stripped stripped = StripStep.run(flat, tree, options.strip(), sel.first());
-        LayoutStep.Layout layout = LayoutStep.run(flat, stripped, tree, prior, options, sel.first());
+        LayoutStep.Layout layout = LayoutStep.run(flat, stripped, grouping, prior, options, sel.first());
         tree = null;
         progress.done();
         WriteLayersStep.WrittenLayers layers;
