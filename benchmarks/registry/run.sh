@@ -8,8 +8,10 @@
 # uploading it.
 #
 # Usage: benchmarks/registry/run.sh [--from N]   (default: full squash)
-# Env: WORK (default .bench-work/registry), RUNS (default 3), LINK_MIBPS (when set, each registry is reached through
-#      throttle.py, a proxy that limits both directions together to that many MiB/s, standing in for a network), FILES / LARGE_MIB (image size for
+# Env: WORK (default .bench-work/registry), RUNS (default 3), LINK_MIBPS (when set, traffic to and from each registry
+#      is limited, both directions together, to that many MiB/s, standing in for a network link: by the kernel (an htb
+#      class on lo, SHAPER=tc, the default when tc can set one up: needs root; costs no CPU) or by throttle.py
+#      (SHAPER=proxy: a Python proxy, whose own CPU use competes with the clients on a small machine)), FILES / LARGE_MIB (image size for
 #      benchmarks/e2e/gen_image.py, default 20000 files and 28 MiB large files: about 200 MiB), OCISQUASH (default
 #      cli/target/ocisquash), RESULTS (default benchmarks/results)
 # Needs: java, python3, pigz or gzip, skopeo, docker-registry, /usr/bin/time. Wall times on a loaded machine are noisy;
@@ -26,16 +28,31 @@ FILES=${FILES:-20000}
 LARGE_MIB=${LARGE_MIB:-28}
 OCISQUASH=${OCISQUASH:-$ROOT/cli/target/ocisquash}
 RESULTS=${RESULTS:-$ROOT/benchmarks/results}
-CSV=$RESULTS/registry-$(date +%Y-%m-%d)${FROM:+-from${FROM[1]:-}}${LINK_MIBPS:+-link${LINK_MIBPS}}.csv
 for t in java python3 skopeo docker-registry; do
   command -v "$t" >/dev/null || { echo "missing $t" >&2; exit 1; }
 done
 [ -x "$OCISQUASH" ] || { echo "missing $OCISQUASH: run ./mvnw -q package -DskipTests first" >&2; exit 1; }
 
 rm -rf "$WORK"; mkdir -p "$WORK" "$RESULTS"
+SHAPER=${SHAPER:-tc}
+if [ -n "${LINK_MIBPS:-}" ] && [ "$SHAPER" = tc ]; then
+  # One htb class is the link; start_registry sends its port's traffic there. Everything else on lo is unlimited.
+  tc qdisc del dev lo root 2>/dev/null || true
+  if tc qdisc add dev lo root handle 1: htb default 10 r2q 1000 2>/dev/null \
+      && tc class add dev lo parent 1: classid 1:10 htb rate 100gbit 2>/dev/null \
+      && tc class add dev lo parent 1: classid 1:20 htb rate "$(awk -v m="$LINK_MIBPS" 'BEGIN {printf "%dkbit", m * 8388.608}')" \
+        ceil "$(awk -v m="$LINK_MIBPS" 'BEGIN {printf "%dkbit", m * 8388.608}')" burst 1mb cburst 1mb 2>/dev/null; then
+    trap 'tc qdisc del dev lo root 2>/dev/null || true' EXIT
+  else
+    tc qdisc del dev lo root 2>/dev/null || true
+    echo "tc cannot shape lo here; using throttle.py" >&2
+    SHAPER=proxy
+  fi
+fi
+CSV=$RESULTS/registry-$(date +%Y-%m-%d)${FROM:+-from${FROM[1]:-}}${LINK_MIBPS:+-link${LINK_MIBPS}-$SHAPER}.csv
 python3 benchmarks/e2e/gen_image.py "$WORK/image" --files "$FILES" --large-mib "$LARGE_MIB" --tag bench >/dev/null
 PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; [ "$SHAPER" = tc ] && tc qdisc del dev lo root 2>/dev/null; true' EXIT
 : > "$WORK/registries.conf"
 # start_registry NAME: a registry with its own storage; sets RAW (its address) and REG (the address to use: RAW, or
 # the throttling proxy in front of it)
@@ -49,7 +66,9 @@ start_registry() {
   for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
   printf '[[registry]]\nlocation = "127.0.0.1:%s"\ninsecure = true\n' "$port" >> "$WORK/registries.conf"
   RAW=127.0.0.1:$port
-  if [ -n "${LINK_MIBPS:-}" ]; then
+  if [ -n "${LINK_MIBPS:-}" ] && [ "$SHAPER" = tc ]; then
+    SHAPE_PORTS+=("$port")
+  elif [ -n "${LINK_MIBPS:-}" ]; then
     local proxy
     proxy=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     python3 "$ROOT/benchmarks/registry/throttle.py" "$proxy" "$port" "$LINK_MIBPS" &
@@ -59,6 +78,16 @@ start_registry() {
   fi
   printf '[[registry]]\nlocation = "127.0.0.1:%s"\ninsecure = true\n' "$port" >> "$WORK/registries.conf"
   REG=127.0.0.1:$port
+}
+SHAPE_PORTS=()
+# shape: puts the registries started so far behind the link (after seeding them, which is not timed)
+shape() {
+  local p
+  for p in "${SHAPE_PORTS[@]}"; do
+    tc filter add dev lo protocol ip parent 1: prio 1 u32 match ip sport "$p" 0xffff flowid 1:20
+    tc filter add dev lo protocol ip parent 1: prio 1 u32 match ip dport "$p" 0xffff flowid 1:20
+  done
+  SHAPE_PORTS=()
 }
 SKOPEO=(skopeo --registries-conf "$WORK/registries.conf")
 SIZE=$(du -sm "$WORK/image/blobs" | cut -f1)
@@ -78,6 +107,7 @@ for i in $(seq "$RUNS"); do
   # seeded straight, not through the throttled link
   start_registry direct; REG_D=$REG; "${SKOPEO[@]}" copy -q "oci:$WORK/image:bench" "docker://$RAW/bench/src:1"
   start_registry pipeline; REG_P=$REG; "${SKOPEO[@]}" copy -q "oci:$WORK/image:bench" "docker://$RAW/bench/src:1"
+  if [ "$SHAPER" = tc ] && [ -n "${LINK_MIBPS:-}" ]; then tc filter del dev lo parent 1: 2>/dev/null || true; shape; fi
   timed t-direct "$OCISQUASH" squash "docker://$REG_D/bench/src:1" -o "docker://$REG_D/direct/r$i:1" --tls-verify=false -q "${FROM[@]}"
   timed t-pull "${SKOPEO[@]}" copy -q "docker://$REG_P/bench/src:1" "oci-archive:$WORK/in.tar"
   timed t-squash "$OCISQUASH" squash "$WORK/in.tar" -o "$WORK/out.tar" -q "${FROM[@]}"
@@ -86,5 +116,5 @@ for i in $(seq "$RUNS"); do
     pw = $3 + $5 + $7; pc = $4 + $6 + $8;
     printf "%s,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f\n", i, $1, $2, pw, pc, $3, $5, $7, $1 / pw, $2 / pc }' >> "$CSV"
 done
-echo "image: $SIZE MiB of compressed blobs, ${FROM[*]:-full squash}, link: ${LINK_MIBPS:-loopback} MiB/s; load: $(cut -d' ' -f1-3 /proc/loadavg); $CSV"
+echo "image: $SIZE MiB of compressed blobs, ${FROM[*]:-full squash}, link: ${LINK_MIBPS:-loopback} MiB/s${LINK_MIBPS:+ ($SHAPER)}; load: $(cut -d' ' -f1-3 /proc/loadavg); $CSV"
 column -s, -t "$CSV"

@@ -58,10 +58,10 @@ class RegistryFaultsTest {
       assertEquals(0, r.exit, r.err);
       assertEquals(1, p.cuts.get());
     }
-    // The rest came with a range request (a 206 with the rest of the blob; the other 206 is the 16-byte
-    // compression sniff), not from the start again.
+    // The rest came with a range request (a 206 with the rest of the blob), not from the start again; the only
+    // 206: the compression is read from the download itself, not sniffed with a range request of its own.
     assertEquals(1, reg.count(mark, "GET /v2/src/busybox/blobs/" + bigLayer + " HTTP/1.1\" 206 [0-9]{3,}"));
-    assertEquals(1, reg.count(mark, "GET /v2/src/busybox/blobs/" + bigLayer + " HTTP/1.1\" 206 16 "));
+    assertEquals(1, reg.count(mark, "GET /v2/src/busybox/blobs/" + bigLayer + " HTTP/1.1\" 206 "));
     reg.sameTree(reg.ref("src/busybox:1"), reg.ref("dl/busybox:sq"));
   }
 

@@ -139,9 +139,21 @@ class RegistryTest {
   @Test
   void registryToFileAndFileToRegistry() throws Exception {
     Path out = work.resolve("from-registry.tar");
-    Run r = squash(reg.ref("src/busybox:1"), "-o", out.toString());
+    // A repository of its own, so that the requests counted are this squash's alone.
+    reg.skopeo("copy", "docker-archive:" + sample(), reg.ref("tofile/busybox:1"));
+    JsonNode layers = reg.rawManifest(reg.ref("tofile/busybox:1")).path("layers");
+    int mark = reg.requests().size();
+    Run r = squash(reg.ref("tofile/busybox:1"), "-o", out.toString());
     assertEquals(0, r.exit, r.err);
-    reg.sameTree(reg.ref("src/busybox:1"), "oci-archive:" + out);
+    // Each layer is downloaded once, and its compression is read from that download: no request of its own.
+    List<String> made = reg.requests().subList(mark, reg.requests().size());
+    for (JsonNode layer : layers) {
+      assertEquals(
+          1, reg.count(mark, "GET /v2/tofile/busybox/blobs/" + layer.path("digest").asText() + " HTTP/1.1\" 200"),
+          String.join("\n", made));
+    }
+    assertEquals(0, reg.count(mark, "/v2/tofile/busybox/blobs/.*\" 206 "), String.join("\n", made));
+    reg.sameTree(reg.ref("tofile/busybox:1"), "oci-archive:" + out);
     Run r2 = squash(sample().toString(), "-o", reg.ref("fromfile/busybox:1"));
     assertEquals(0, r2.exit, r2.err);
     reg.sameTree("docker-archive:" + sample(), reg.ref("fromfile/busybox:1"));

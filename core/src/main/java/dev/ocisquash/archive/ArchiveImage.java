@@ -105,7 +105,10 @@ final class ArchiveImage implements SourceImage {
     return layers;
   }
 
-  /** {@inheritDoc} Detected from magic bytes; a tie goes to the compression of the topmost tied layer. */
+  /**
+   * {@inheritDoc} Detected from magic bytes (from a registry: as declared, see {@link
+   * ArchiveLayer#compressionForChoice}); a tie goes to the compression of the topmost tied layer.
+   */
   @Override
   public Compression predominantCompression() {
     Map<Compression, Integer> counts = new EnumMap<>(Compression.class);
@@ -113,7 +116,7 @@ final class ArchiveImage implements SourceImage {
     int bestCount = 0;
     try {
       for (SourceLayer l : layers) {
-        Compression c = l.compression();
+        Compression c = l instanceof ArchiveLayer a ? a.compressionForChoice() : l.compression();
         int n = counts.merge(c, 1, Integer::sum);
         if (n >= bestCount) {
           best = c;

@@ -5,6 +5,7 @@ import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 
 /** A layer of an image read from a {@link BlobStore}. */
 final class ArchiveLayer implements SourceLayer {
@@ -136,8 +137,32 @@ final class ArchiveLayer implements SourceLayer {
     return c;
   }
 
+  /**
+   * The compression to count when choosing the output's: the detected one when known; for a registry, whose every
+   * sniff is a request, the one the media type declares (the scan still detects and checks the real one).
+   */
+  Compression compressionForChoice() throws IOException {
+    Compression c = compression;
+    if (c != null || store.randomAccess() || mediaType == null) {
+      return compression();
+    }
+    return mediaType.contains("gzip")
+        ? Compression.GZIP
+        : mediaType.contains("zstd") ? Compression.ZSTD : Compression.NONE;
+  }
+
   @Override
   public LayerStream open() throws IOException {
+    if (compression == null && !store.randomAccess()) {
+      // A registry: the download's own first bytes tell the compression, which saves a request per layer (a round
+      // trip, and on many registries a redirect to blob storage) before the scan can start.
+      PushbackInputStream raw = new PushbackInputStream(openRaw(), 4);
+      byte[] head = new byte[4];
+      int n = raw.readNBytes(head, 0, 4);
+      raw.unread(head, 0, n);
+      compression = Compression.detect(head, n);
+      return new VerifyingLayerStream(this, raw, compression);
+    }
     Compression c = compression();
     if (c == Compression.NONE && store.randomAccess()) {
       // Nothing to decompress: the blob's bytes go to the caller as they are, and hashing them (the slow part) runs
