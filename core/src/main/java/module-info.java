@@ -12,7 +12,8 @@ module dev.ocisquash.core {
   // Jackson's tree types (ObjectNode, JsonNode) appear in exported signatures (SourceImage.config(), Json).
   requires transitive com.fasterxml.jackson.databind;
   requires com.github.luben.zstd_jni;
-  // JNA binds ISA-L and libdeflate when they are installed (an automatic module: no descriptor of its own).
+  // JNA binds ISA-L and libdeflate when they are installed. An automatic module, but its name is stable: JNA sets
+  // Automatic-Module-Name. zstd-jni has a descriptor of its own.
   requires com.sun.jna;
   requires java.net.http;
 
