@@ -2,8 +2,9 @@
 # Builds the self-contained distribution: a jlinked Java runtime, the CLI jar, the launcher and the native codecs
 # (with their licenses), as DIR/ocisquash-VERSION/ and DIR/ocisquash-VERSION-linux-x86_64.tar.gz.
 #
-# usage: build-dist.sh CLI_JAR LAUNCHER OUT_DIR VERSION MODULES
+# usage: build-dist.sh CLI_JAR LAUNCHER OUT_DIR VERSION MODULES LICENSE
 #   MODULES: the Java modules to link (comma-separated); JAVA_HOME: the JDK whose jlink and jmods are used.
+#   LICENSE: ocisquash's own license (the repository's LICENSE), copied to the distribution's root.
 #
 # The native codecs are copied from the Debian packages installed on the build machine (libisal2, libdeflate0,
 # see .ci/install-deps), with /usr/share/doc/<package>/copyright as their license and the package versions in
@@ -15,13 +16,14 @@
 set -euo pipefail
 # jlink writes a different lib/modules under another locale (e.g. none at all under env -i): fix it.
 export LC_ALL=C.UTF-8 TZ=UTC
-if [ $# -ne 5 ]; then
-  echo "usage: $0 CLI_JAR LAUNCHER OUT_DIR VERSION MODULES" >&2
+if [ $# -ne 6 ]; then
+  echo "usage: $0 CLI_JAR LAUNCHER OUT_DIR VERSION MODULES LICENSE" >&2
   exit 2
 fi
-jar=$1 launcher=$2 out=$3 version=$4 modules=$5
+jar=$1 launcher=$2 out=$3 version=$4 modules=$5 license=$6
 : "${JAVA_HOME:?JAVA_HOME must name the JDK whose jlink to use}"
 [ -f "$jar" ] || { echo "build-dist: $jar not found (build the cli module first)" >&2; exit 1; }
+[ -f "$license" ] || { echo "build-dist: $license not found" >&2; exit 1; }
 command -v dpkg-query >/dev/null || { echo "build-dist: needs a Debian system (dpkg-query)" >&2; exit 1; }
 
 case "$(uname -m)" in
@@ -58,6 +60,7 @@ with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         zout.writestr(info, zin.read(info), compress_type=info.compress_type)
 PY
 cp "$launcher" "$root/bin/ocisquash"
+cp "$license" "$root/LICENSE"
 chmod 755 "$root/bin/ocisquash"
 
 # JNA's own stub, matching the JNA in the jar; the launcher points jna.boot.library.path at it.
@@ -85,6 +88,7 @@ done <<<"$natives"
 cat >"$root/licenses/README.txt" <<TXT
 ocisquash $version, self-contained distribution for $arch.
 
+LICENSE         ocisquash's license (Apache-2.0).
 runtime/        a Java runtime linked by jlink from OpenJDK ($("$JAVA_HOME/bin/java" -version 2>&1 | head -n1));
                 its licenses are in runtime/legal/ (GPLv2 with the Classpath Exception).
 lib/ocisquash.jar  ocisquash with its Java dependencies: Jackson (Apache-2.0), picocli (Apache-2.0),

@@ -169,7 +169,7 @@ public final class Limits {
      *
      * @throws ImageException once the image has more entries than allowed
      */
-    public void countEntry(String file, String layer, String entry) throws ImageException {
+    void countEntry(String file, String layer, String entry) throws ImageException {
       if (++entries > limits.maxEntries) {
         throw new ImageException(
             ImageException.where(

@@ -43,7 +43,7 @@ public enum GzipEncoder {
    * ISA-L (about 450 MB/s per core) comes first; every other level asks for zlib-class size, so libdeflate (smaller
    * than zlib -6) does. Measurements: benchmarks/README.md, section 2d.
    */
-  public static List<GzipEncoder> autoOrder(int level) {
+  static List<GzipEncoder> autoOrder(int level) {
     return level == 1 ? List.of(ISAL, LIBDEFLATE, ZLIB) : List.of(LIBDEFLATE, ISAL, ZLIB);
   }
 

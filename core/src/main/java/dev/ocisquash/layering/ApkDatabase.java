@@ -11,7 +11,7 @@ import java.io.IOException;
  * directory (relative to the root) followed by {@code R:} lines naming the files in it. The group name is the
  * package name, without its version ({@code V:}).
  */
-public final class ApkDatabase implements OwnerDatabase {
+final class ApkDatabase implements OwnerDatabase {
   static final String INSTALLED = "/lib/apk/db/installed";
 
   @Override

@@ -8,7 +8,7 @@ import java.util.Map;
  * (system package managers first), so a file that dpkg installed stays dpkg's even when a Python RECORD lists it
  * too. Directories are never claimed: every group's layer carries the directories it needs.
  */
-public final class Claims {
+final class Claims {
   private final Map<String, Component> owners = new HashMap<>();
   private long conflicts;
 

@@ -16,7 +16,7 @@ import java.util.List;
  * files. The group name is the environment prefix and the package name ({@code /opt/conda:numpy}), since two
  * environments may hold the same package.
  */
-public final class CondaDatabase implements OwnerDatabase {
+final class CondaDatabase implements OwnerDatabase {
   private static final JsonFactory JSON = new JsonFactory();
 
   @Override

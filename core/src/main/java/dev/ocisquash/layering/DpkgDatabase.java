@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * <p>The group name is the {@code .list} stem ({@code libssl3:amd64} on multi-arch systems, {@code bash}
  * otherwise): stable across versions. A package whose status is {@code not-installed} claims nothing.
  */
-public final class DpkgDatabase implements OwnerDatabase {
+final class DpkgDatabase implements OwnerDatabase {
   static final String STATUS = "/var/lib/dpkg/status";
   static final String INFO = "/var/lib/dpkg/info";
 

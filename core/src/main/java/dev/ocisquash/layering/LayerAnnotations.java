@@ -51,7 +51,7 @@ public final class LayerAnnotations {
   }
 
   /** Parses a {@value #GROUPS} value back into group ids. */
-  public static List<String> groupIds(String value) {
+  static List<String> groupIds(String value) {
     List<String> out = new ArrayList<>();
     if (value == null || value.isEmpty()) {
       return out;

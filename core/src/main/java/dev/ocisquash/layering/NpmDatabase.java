@@ -14,7 +14,7 @@ import java.util.Set;
  * package directory above it. The group name is the package directory ({@code /app/node_modules/lodash}):
  * npm's layout, not a version, decides it.
  */
-public final class NpmDatabase implements OwnerDatabase {
+final class NpmDatabase implements OwnerDatabase {
   @Override
   public String name() {
     return "npm";

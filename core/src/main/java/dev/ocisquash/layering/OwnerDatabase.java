@@ -4,7 +4,7 @@ import dev.ocisquash.strip.FileTree;
 import java.io.IOException;
 
 /** One package manager's record of which files it installed, read from the tree it describes. */
-public interface OwnerDatabase {
+interface OwnerDatabase {
   /** A short name for reports, e.g. {@code dpkg}. */
   String name();
 

@@ -21,7 +21,7 @@ public record Packing(int maxLayers, List<Slot> slots, Map<Component, Integer> s
   }
 
   /** The slot index of a group; throws for a group that was not packed. */
-  public int slot(Component c) {
+  int slot(Component c) {
     Integer s = slotOf.get(c);
     if (s == null) {
       throw new IllegalArgumentException("group " + c + " was not packed");

@@ -14,7 +14,7 @@ import java.util.Locale;
  * alike. The group name is the normalised project name (PEP 503: lower case, runs of {@code -_.} as {@code -}),
  * without the version.
  */
-public final class PythonDatabase implements OwnerDatabase {
+final class PythonDatabase implements OwnerDatabase {
   @Override
   public String name() {
     return "python";

@@ -7,7 +7,7 @@ package dev.ocisquash.layering;
  * @param index position in the layout, 0 at the bottom
  * @param pool what the slot holds
  */
-public record Slot(int index, Pool pool) {
+record Slot(int index, Pool pool) {
   /** What a slot holds. */
   public enum Pool {
     /** Every group (a layout of one layer: today's single-layer squash). */

@@ -9,7 +9,7 @@ import java.util.Base64;
  * @param username the user name
  * @param secret the password or access token
  */
-public record Credential(String username, String secret) {
+record Credential(String username, String secret) {
   /** Parses {@code USER:PASS} (the password may contain colons). */
   public static Credential parse(String userColonPass) {
     int colon = userColonPass.indexOf(':');

@@ -280,7 +280,7 @@ public final class Analyzer {
   }
 
   /** Shortens a created_by for display: drops the shell prefix and {@code #(nop)}, collapses blanks. */
-  public static String shortCreatedBy(String createdBy, int max) {
+  static String shortCreatedBy(String createdBy, int max) {
     String s = createdBy.replaceAll("\\s+", " ").trim();
     for (String pre : new String[] {"/bin/sh -c #(nop) ", "/bin/sh -c ", "|"}) {
       if (s.startsWith(pre)) {

@@ -302,7 +302,7 @@ public final class FlattenedImage implements Closeable {
     }
 
     /** Position of the content's entry within its layer, for a re-read; -1 for non-regular entries. */
-    public long contentOrdinal() {
+    long contentOrdinal() {
       return contentOrdinal;
     }
 

@@ -126,7 +126,7 @@ public final class SquashPlanner {
   }
 
   /** Whiteout and opaque markers of the squashed layers consumed. */
-  public long whiteoutEntries() {
+  long whiteoutEntries() {
     return whiteoutEntries;
   }
 

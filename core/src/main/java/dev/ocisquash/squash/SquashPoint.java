@@ -60,7 +60,7 @@ public final class SquashPoint {
    * is refused when it leaves a single layer without strip rules: the user asked for a merge that cannot happen.
    * A full squash or {@code --keep-base} on an image that is already one layer is a normal CI case, not a mistake.
    */
-  public boolean namesLayer() {
+  boolean namesLayer() {
     return kind == Kind.INDEX || kind == Kind.DIGEST;
   }
 
@@ -70,7 +70,7 @@ public final class SquashPoint {
    * @param config the image config (its history is read for {@link #keepBase()})
    * @throws ImageException when the point is out of range or names no layer
    */
-  public int resolve(String source, List<SourceLayer> layers, JsonNode config) throws IOException {
+  int resolve(String source, List<SourceLayer> layers, JsonNode config) throws IOException {
     switch (kind) {
       case ALL:
         return 0;

@@ -16,8 +16,8 @@ import java.util.TreeMap;
  * @param diffId the digest of the uncompressed tar
  * @param size the blob's size in bytes
  * @param entries tar entries written
- * @param groups the groups it holds ({@link dev.ocisquash.layering.Component#id()}) with their content bytes, by
- *     id; empty for a single-layer squash, which is not grouped
+ * @param groups the groups it holds (by group id, such as {@code deb:libssl3:amd64} or {@code pypi:numpy}) with
+ *     their content bytes; empty for a single-layer squash, which is not grouped
  */
 public record SquashedLayer(
     int slot, int maxLayers, Digest digest, Digest diffId, long size, long entries, Map<String, Long> groups) {

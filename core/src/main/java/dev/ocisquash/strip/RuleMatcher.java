@@ -144,12 +144,12 @@ public final class RuleMatcher {
   }
 
   /** Number of globs after brace expansion. */
-  public int globCount() {
+  int globCount() {
     return globCount;
   }
 
   /** Number of DFA states built so far. */
-  public int stateCount() {
+  int stateCount() {
     return interned.size();
   }
 

@@ -30,7 +30,7 @@ public final class StripResult {
   }
 
   /** The removed paths whose parent stays: removing these (with their subtrees) removes exactly what was decided. */
-  public Set<String> removedRoots() {
+  Set<String> removedRoots() {
     return roots;
   }
 
@@ -40,7 +40,7 @@ public final class StripResult {
   }
 
   /** Bytes removed (see {@link StripReport}). */
-  public long bytesRemoved() {
+  long bytesRemoved() {
     return report.getBytesRemoved();
   }
 }

@@ -21,7 +21,7 @@ public final class TreePaths {
    * @param b another absolute path
    * @return negative, zero or positive as {@code a} sorts before, with or after {@code b}
    */
-  public static int comparePaths(String a, String b) {
+  static int comparePaths(String a, String b) {
     int n = Math.min(a.length(), b.length());
     for (int i = 0; i < n; i++) {
       char x = a.charAt(i);
@@ -45,7 +45,7 @@ public final class TreePaths {
    * @param path an absolute normalised path
    * @return the parent directory's path, or null for the root
    */
-  public static String parentOf(String path) {
+  static String parentOf(String path) {
     if (path.equals("/")) {
       return null;
     }

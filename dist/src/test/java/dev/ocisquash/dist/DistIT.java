@@ -79,6 +79,7 @@ class DistIT {
       assertTrue(copyright.contains("License:"), pkg + ": " + copyright);
       assertTrue(Files.readString(home.resolve("licenses/native-packages.txt")).contains(pkg + " "));
     }
+    assertTrue(Files.readString(home.resolve("LICENSE")).contains("Apache License"), "ocisquash's own license");
     assertTrue(Files.isDirectory(home.resolve("runtime/legal/java.base")));
     // Only the linked modules: no JDK tools, no other module's classes.
     String modules = Files.readString(home.resolve("runtime/release"));
@@ -150,7 +151,7 @@ class DistIT {
         600,
         "bash", script.toString(), Proc.repo().resolve("cli/target/ocisquash.jar").toString(),
         Proc.repo().resolve("cli/src/main/sh/ocisquash").toString(), again.toString(), version,
-        "java.base,java.logging");
+        "java.base,java.logging", Proc.repo().resolve("LICENSE").toString());
     assertArrayEquals(
         Files.readAllBytes(tarball), Files.readAllBytes(again.resolve(tarball.getFileName())), "tarball differs");
   }

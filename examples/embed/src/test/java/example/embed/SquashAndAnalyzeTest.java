@@ -1,9 +1,11 @@
 package example.embed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocisquash.report.ImageAnalysis;
+import dev.ocisquash.squash.Squasher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -11,7 +13,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the example on the repository's sample image (a real 3-layer busybox image) through the public API. */
+/**
+ * Runs the example on the repository's sample image (a real 3-layer busybox image) through the public API, as a
+ * named module on the module path.
+ */
 class SquashAndAnalyzeTest {
   @TempDir Path tmp;
 
@@ -40,6 +45,16 @@ class SquashAndAnalyzeTest {
         gone.toString());
     assertTrue(after.contains("usr/share/doc/busybox-static/copyright"), after.toString());
     assertEquals(o.squash().stripReport().getEntriesRemoved(), gone.size(), gone.toString());
+  }
+
+  @Test
+  void runsAsANamedModuleAgainstCoresExportedPackages() {
+    // Both on the module path (src/main/java/module-info.java), so the compile above saw only core's exports.
+    assertEquals("example.embed", SquashAndAnalyze.class.getModule().getName());
+    Module core = Squasher.class.getModule();
+    assertEquals("dev.ocisquash.core", core.getName());
+    assertTrue(core.isExported("dev.ocisquash.squash"));
+    assertFalse(core.isExported("dev.ocisquash.layering"), "the re-layering engine is internal");
   }
 
   private static Set<String> paths(ImageAnalysis a) {

@@ -1,0 +1,31 @@
+/**
+ * ocisquash's library: reads docker save tarballs, OCI layouts and oci-archives (and registries), flattens their
+ * layers, strips what containers never read, analyzes where the bytes go, and writes reproducible images.
+ *
+ * <p>Entry points: {@link dev.ocisquash.squash.Squasher} (squash, strip, re-layer, push) and {@link
+ * dev.ocisquash.report.Analyzer} (analyze). The exported packages are the ones whose types a user meets in those
+ * calls, their options and their results: the root package ({@link dev.ocisquash.ImageException}), {@code archive},
+ * {@code compress}, {@code model}, {@code registry}, {@code report}, {@code squash}, {@code strip} and {@code tar}.
+ * {@code dev.ocisquash.layering} (the re-layering engine) is internal.
+ */
+module dev.ocisquash.core {
+  // Jackson's tree types (ObjectNode, JsonNode) appear in exported signatures (SourceImage.config(), Json).
+  requires transitive com.fasterxml.jackson.databind;
+  requires com.github.luben.zstd_jni;
+  // JNA binds ISA-L and libdeflate when they are installed. An automatic module, but its name is stable: JNA sets
+  // Automatic-Module-Name. zstd-jni has a descriptor of its own.
+  requires com.sun.jna;
+  requires java.net.http;
+
+  exports dev.ocisquash;
+  exports dev.ocisquash.archive;
+  exports dev.ocisquash.compress;
+  exports dev.ocisquash.model;
+  exports dev.ocisquash.registry;
+  exports dev.ocisquash.report;
+  exports dev.ocisquash.squash;
+  exports dev.ocisquash.strip;
+  // TarEntry and TarEntryType are the metadata of an analyzed tree (FlattenedImage.Entry.meta(), type()), and
+  // TarReader/TarWriter are documented lower-level pieces.
+  exports dev.ocisquash.tar;
+}
