@@ -29,6 +29,7 @@ class DistIT {
 
   private final Path tarball = Path.of(System.getProperty("dist.tarball"));
   private final String version = System.getProperty("dist.version");
+  private final String modules = System.getProperty("dist.modules");
   private final Path sample = Proc.repo().resolve("testdata/sample/busybox-sample.tar");
   private final Path devLauncher = Proc.repo().resolve("cli/target/ocisquash");
   private Path home;
@@ -82,8 +83,8 @@ class DistIT {
     assertTrue(Files.readString(home.resolve("LICENSE")).contains("Apache License"), "ocisquash's own license");
     assertTrue(Files.isDirectory(home.resolve("runtime/legal/java.base")));
     // Only the linked modules: no JDK tools, no other module's classes.
-    String modules = Files.readString(home.resolve("runtime/release"));
-    assertTrue(modules.contains("MODULES=\"java.base java.logging\""), modules);
+    String linked = Files.readString(home.resolve("runtime/release"));
+    assertTrue(linked.contains("MODULES=\"" + modules.replace(',', ' ') + "\""), linked);
     try (Stream<Path> bin = Files.list(home.resolve("runtime/bin"))) {
       assertEquals(List.of("java"), bin.map(p -> p.getFileName().toString()).toList());
     }
@@ -151,9 +152,66 @@ class DistIT {
         600,
         "bash", script.toString(), Proc.repo().resolve("cli/target/ocisquash.jar").toString(),
         Proc.repo().resolve("cli/src/main/sh/ocisquash").toString(), again.toString(), version,
-        "java.base,java.logging", Proc.repo().resolve("LICENSE").toString());
+        modules, Proc.repo().resolve("LICENSE").toString());
     assertArrayEquals(
         Files.readAllBytes(tarball), Files.readAllBytes(again.resolve(tarball.getFileName())), "tarball differs");
+  }
+
+  /**
+   * Registry to registry over TLS with the bundled runtime: the registry client (java.net.http) and an ECDSA
+   * certificate with an ECDHE handshake (jdk.crypto.ec) must both be linked. Debian's docker-registry on 127.0.0.1,
+   * its certificate signed by a fresh CA given with --cert-dir.
+   */
+  @Test
+  void squashesRegistryToRegistryOverTls() throws Exception {
+    Path d = tmp.resolve("registry");
+    Path certs = d.resolve("certs");
+    Files.createDirectories(certs);
+    String ca = certs.resolve("ca.crt").toString();
+    String caKey = d.resolve("ca.key").toString();
+    Proc.check(60, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-days", "2", "-subj", "/CN=ocisquash test CA", "-keyout", caKey, "-out", ca);
+    Proc.check(60, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj",
+        "/CN=127.0.0.1", "-keyout", d + "/server.key", "-out", d + "/server.csr");
+    Path ext = d.resolve("san.ext");
+    Files.writeString(ext, "subjectAltName=IP:127.0.0.1\n");
+    Proc.check(60, "openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", ca, "-CAkey", caKey,
+        "-CAcreateserial", "-days", "2", "-extfile", ext.toString(), "-out", d + "/server.crt");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      port = s.getLocalPort();
+    }
+    Path cfg = d.resolve("config.yml");
+    Files.writeString(cfg, "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: " + d
+        + "/data\nhttp:\n  addr: 127.0.0.1:" + port + "\n  tls:\n    certificate: " + d + "/server.crt\n    key: "
+        + d + "/server.key\n");
+    Process registry =
+        new ProcessBuilder("docker-registry", "serve", cfg.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(d.resolve("registry.log").toFile())
+            .start();
+    try {
+      String host = "127.0.0.1:" + port;
+      for (int i = 0; i < 100; i++) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+          break;
+        } catch (java.io.IOException notYet) {
+          Thread.sleep(100);
+        }
+      }
+      Proc.check(120, "skopeo", "copy", "-q", "--dest-cert-dir", certs.toString(), "docker-archive:" + sample,
+          "docker://" + host + "/src/busybox:1");
+      String out =
+          dist("squash", "docker://" + host + "/src/busybox:1", "-o", "docker://" + host + "/dst/busybox:sq",
+              "--cert-dir", certs.toString());
+      assertTrue(out.contains("layers   3 -> 1"), out);
+      String inspected =
+          Proc.check(120, "skopeo", "inspect", "--cert-dir", certs.toString(), "docker://" + host + "/dst/busybox:sq");
+      assertTrue(inspected.contains("\"Layers\""), inspected);
+    } finally {
+      registry.destroy();
+      registry.waitFor();
+    }
   }
 
   /** What the build scripts see under Maven: the JDK, PATH and SOURCE_DATE_EPOCH when it is set. */
