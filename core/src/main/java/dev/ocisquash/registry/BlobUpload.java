@@ -33,12 +33,19 @@ public final class BlobUpload extends OutputStream {
   /** Bytes per PATCH: large enough that request overhead is small, small enough to keep two in memory. */
   static final int CHUNK = 16 << 20;
 
+  private static final int FIRST_BUFFER = 64 << 10;
+
   private final RegistryClient client;
   private final String repo;
   private final ExecutorService executor;
   private final TempFiles tempFiles;
-  private byte[] filling = new byte[CHUNK];
-  private byte[] sending = new byte[CHUNK];
+  /**
+   * The chunk being filled. It starts small and grows to {@link #CHUNK} only as bytes come: a config or a small
+   * layer never takes the two 16 MiB arrays, which the collector would otherwise copy into the old generation.
+   */
+  private byte[] filling = new byte[FIRST_BUFFER];
+  /** The chunk being sent, or null before the first one went. */
+  private byte[] sending;
   private int filled;
   private Future<?> inFlight;
   /** Where the next request goes; the registry moves it after each chunk. Only the sending thread writes it. */
@@ -90,6 +97,7 @@ public final class BlobUpload extends OutputStream {
     }
     while (len > 0) {
       int n = Math.min(len, CHUNK - filled);
+      grow(filled + n);
       System.arraycopy(b, off, filling, filled, n);
       filled += n;
       off += n;
@@ -104,7 +112,10 @@ public final class BlobUpload extends OutputStream {
   public long copyFrom(InputStream in) throws IOException {
     long total = 0;
     while (true) {
-      int n = in.readNBytes(filling, filled, CHUNK - filled);
+      if (filled == filling.length) {
+        grow(filled + 1);
+      }
+      int n = in.readNBytes(filling, filled, filling.length - filled);
       if (n <= 0) {
         return total;
       }
@@ -116,12 +127,19 @@ public final class BlobUpload extends OutputStream {
     }
   }
 
+  /** Makes room for {@code needed} bytes in the chunk being filled (at most {@link #CHUNK}), doubling. */
+  private void grow(int needed) {
+    if (needed > filling.length) {
+      filling = java.util.Arrays.copyOf(filling, Math.min(CHUNK, Math.max(needed, 2 * filling.length)));
+    }
+  }
+
   private void sendFilled() throws ImageException {
     keep(filling, filled, written);
     written += filled;
     awaitInFlight();
     byte[] data = filling;
-    filling = sending;
+    filling = sending != null ? sending : new byte[CHUNK];
     sending = data;
     int len = filled;
     filled = 0;

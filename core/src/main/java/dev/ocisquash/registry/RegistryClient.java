@@ -210,7 +210,7 @@ public final class RegistryClient implements AutoCloseable {
                 uri,
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body, off, len),
+                    : new ArraySlicePublisher(body, off, len),
                 headers);
       } catch (IOException e) {
         if (retry && attempt < options.attempts() && !(e instanceof java.io.InterruptedIOException)) {
