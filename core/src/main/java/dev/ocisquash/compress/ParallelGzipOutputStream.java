@@ -377,6 +377,11 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
       if (executor == null) {
         byte[] compressed = compress(data, len, blockDict, last);
         out.write(compressed);
+        if (!last) {
+          synchronized (freeBlocks) {
+            freeBlocks.push(data); // compressed already: the next block can reuse it
+          }
+        }
         return;
       }
       while (inFlight.size() >= maxInFlight) {

@@ -14,8 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The layer stage of a squash: copies the kept layers byte for byte, then writes each new layer of the layout
- * straight into the output (no temporary copy).
+ * The layer stage of a squash: copies the kept layers byte for byte, then writes the new layers: one layer (or any
+ * layout on one thread) straight into the output, with no temporary copy; the several layers of a re-layering
+ * several at once through temporary blobs ({@link ConcurrentLayerWriter}), which keeps the compression threads busy
+ * across layer boundaries.
  */
 final class WriteLayersStep {
   private static final int BUFFER = 64 << 10;
@@ -121,10 +123,8 @@ final class WriteLayersStep {
     for (LayerWriter.Request r : requests) {
       total += LayerWriter.contentBytes(r.plan());
     }
-    progress.stage(
-        "write " + requests.size() + " layers (" + requests.get(0).encoding().compression().name().toLowerCase(
-            java.util.Locale.ROOT) + ")",
-        total);
+    String compression = requests.get(0).encoding().compression().name().toLowerCase(java.util.Locale.ROOT);
+    progress.stage("write " + requests.size() + " layers (" + compression + ")", total);
     try (ConcurrentLayerWriter layers =
         new ConcurrentLayerWriter(requests, options.threads(), ws.tempDir(), ws.tempFiles(), progress)) {
       for (int i = 0; i < requests.size(); i++) {
