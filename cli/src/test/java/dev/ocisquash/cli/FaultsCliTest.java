@@ -113,6 +113,35 @@ class FaultsCliTest {
     }
   }
 
+  /**
+   * A re-layering writes its layers to temporary files on other threads: a full temporary directory is still one
+   * line naming the file, and nothing is left in either place.
+   */
+  @Test
+  @Tag("integration") // root: mounts a tmpfs
+  void diskFullForTheTemporaryLayersOfAReLayeringIsOneLineAndLeavesNothing() throws Exception {
+    // The sample's layers are uncompressed, read in place: nothing is spooled, and the layer blobs (2 MiB) overflow.
+    Path mnt = Files.createDirectories(tmp.resolve("small-temp"));
+    assertTrue(mount(mnt, "size=1m"), "needs root to mount a tmpfs (CI runs as root)");
+    try {
+      String before = TestImages.sha256(sample());
+      Path outDir = Files.createDirectories(tmp.resolve("relayer-out"));
+      Path out = outDir.resolve("o.tar");
+      Tools.Result r =
+          cli("squash", sample().toString(), "-o", out.toString(), "--max-layers", "4", "--threads", "2",
+              "--temp-dir", mnt.toString());
+      assertEquals(1, r.exit, r.output);
+      String line = oneLine(r);
+      assertTrue(line.contains(out.toString()) && line.contains("temporary file " + mnt), line);
+      assertTrue(line.contains("No space left on device"), line);
+      assertEquals(List.of(), list(mnt));
+      assertEquals(List.of(), list(outDir));
+      assertEquals(before, TestImages.sha256(sample()));
+    } finally {
+      umount(mnt);
+    }
+  }
+
   @Test
   @Tag("integration") // root: mounts a tmpfs
   void readOnlyDestinationIsRefused() throws Exception {

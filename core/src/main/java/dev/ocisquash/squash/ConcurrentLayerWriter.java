@@ -4,6 +4,7 @@ import dev.ocisquash.ImageException;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.compress.ByteBlocks;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,6 +44,7 @@ final class ConcurrentLayerWriter implements AutoCloseable {
   private final ExecutorService blockPool;
   private final Path tempDir;
   private final TempFiles tempFiles;
+  private final String target;
   private final List<Future<Blob>> pending = new ArrayList<>();
   private final List<Path> files = java.util.Collections.synchronizedList(new ArrayList<>());
   private int next;
@@ -53,11 +55,18 @@ final class ConcurrentLayerWriter implements AutoCloseable {
    * @param requests the layers, in layout order; their progress and block pool are replaced
    * @param threads how many layers are framed at once, and the size of the shared gzip block pool
    * @param progress told the content bytes written, from several threads (calls are serialised here)
+   * @param target the output as the user named it, for the message when a temporary file cannot be written
    */
   ConcurrentLayerWriter(
-      List<LayerWriter.Request> requests, int threads, Path tempDir, TempFiles tempFiles, Progress progress) {
+      List<LayerWriter.Request> requests,
+      int threads,
+      Path tempDir,
+      TempFiles tempFiles,
+      Progress progress,
+      String target) {
     this.tempDir = tempDir;
     this.tempFiles = tempFiles;
+    this.target = target;
     this.framers = Executors.newFixedThreadPool(threads, daemonThreads("ocisquash-layer-"));
     this.blockPool = Executors.newFixedThreadPool(threads, daemonThreads("ocisquash-gzip-"));
     Progress shared = new SerialisedAdvance(progress);
@@ -97,8 +106,42 @@ final class ConcurrentLayerWriter implements AutoCloseable {
     Path file = Files.createTempFile(tempDir, ".ocisquash-layer-", ".tmp");
     files.add(file);
     tempFiles.register(file);
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), BUFFER)) {
+    OutputStream named = new NamingFailures(Files.newOutputStream(file), file);
+    try (OutputStream out = new BufferedOutputStream(named, BUFFER)) {
       return new Blob(file, LayerWriter.write(request, out));
+    }
+  }
+
+  /** Says which file could not be written (disk full, usually), in terms of the output the user asked for. */
+  private final class NamingFailures extends FilterOutputStream {
+    private final Path file;
+
+    NamingFailures(OutputStream out, Path file) {
+      super(out);
+      this.file = file;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        throw ImageException.cannotWrite(target, "temporary file " + file, e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        out.close();
+      } catch (IOException e) {
+        throw ImageException.cannotWrite(target, "temporary file " + file, e);
+      }
     }
   }
 

@@ -126,7 +126,8 @@ final class WriteLayersStep {
     String compression = requests.get(0).encoding().compression().name().toLowerCase(java.util.Locale.ROOT);
     progress.stage("write " + requests.size() + " layers (" + compression + ")", total);
     try (ConcurrentLayerWriter layers =
-        new ConcurrentLayerWriter(requests, options.threads(), ws.tempDir(), ws.tempFiles(), progress)) {
+        new ConcurrentLayerWriter(
+            requests, options.threads(), ws.tempDir(), ws.tempFiles(), progress, options.outputName())) {
       for (int i = 0; i < requests.size(); i++) {
         ConcurrentLayerWriter.Blob blob = layers.next();
         LayerWriter.Written w = blob.written();
