@@ -1,5 +1,7 @@
 package dev.ocisquash.compress;
 
+import static dev.ocisquash.compress.GzipTestData.compress;
+import static dev.ocisquash.compress.GzipTestData.letters;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,35 +15,15 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CompressTest {
-  /** Compressible but not trivial input. */
-  private static byte[] sample(int n) {
-    byte[] b = new byte[n];
-    Random r = new Random(7);
-    for (int i = 0; i < n; i++) {
-      b[i] = (byte) ("abcdefgh".charAt(r.nextInt(8)) + (i % 1000 == 0 ? r.nextInt(50) : 0));
-    }
-    return b;
-  }
-
+  /** Gzips {@code in} with a single-stream {@link DeterministicGzipOutputStream} in writes of {@code chunk} bytes. */
   private static byte[] gzip(byte[] in, int level, int chunk) throws IOException {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    try (DeterministicGzipOutputStream g = new DeterministicGzipOutputStream(bos, level)) {
-      for (int i = 0; i < in.length; i += chunk) {
-        if (chunk == 1) {
-          g.write(in[i]);
-        } else {
-          g.write(in, i, Math.min(chunk, in.length - i));
-        }
-      }
-    }
-    return bos.toByteArray();
+    return compress(in, chunk, sink -> new DeterministicGzipOutputStream(sink, level));
   }
 
   /** A stream that never admits to having bytes available, like a pipe between reads. */
@@ -79,7 +61,7 @@ class CompressTest {
 
   @Test
   void deterministicGzip(@TempDir Path dir) throws Exception {
-    byte[] in = sample(3_000_000);
+    byte[] in = letters(3_000_000);
     byte[] a = gzip(in, 6, 100_000);
     byte[] b = gzip(in, 6, 100_000);
     assertArrayEquals(a, b);
@@ -104,7 +86,7 @@ class CompressTest {
 
   @Test
   void singleByteWritesAndEmptyInput() throws Exception {
-    byte[] in = sample(70_000);
+    byte[] in = letters(70_000);
     assertArrayEquals(gzip(in, 6, 1 << 20), gzip(in, 6, 1));
     byte[] empty = gzip(new byte[0], 6, 1);
     assertArrayEquals(new byte[0], Decompressors.open(new ByteArrayInputStream(empty)).readAllBytes());
@@ -112,8 +94,8 @@ class CompressTest {
 
   @Test
   void multiMemberGzipEvenWhenAvailableIsZero() throws Exception {
-    byte[] one = sample(200_000);
-    byte[] two = sample(300_000);
+    byte[] one = letters(200_000);
+    byte[] two = letters(300_000);
     ByteArrayOutputStream both = new ByteArrayOutputStream();
     both.writeBytes(gzip(one, 6, 1 << 20));
     int boundary = both.size();
@@ -138,7 +120,7 @@ class CompressTest {
 
   @Test
   void truncatedGzipFails() throws Exception {
-    byte[] gz = gzip(sample(500_000), 6, 1 << 20);
+    byte[] gz = gzip(letters(500_000), 6, 1 << 20);
     for (int cut : new int[] {gz.length / 2, gz.length - 4, 12}) {
       byte[] t = Arrays.copyOf(gz, cut);
       assertThrows(IOException.class, () -> Decompressors.open(new ByteArrayInputStream(t)).readAllBytes());
@@ -155,7 +137,7 @@ class CompressTest {
 
   @Test
   void zstdRoundTripAndDeterminism(@TempDir Path dir) throws Exception {
-    byte[] in = sample(6_000_000);
+    byte[] in = letters(6_000_000);
     byte[] single = zstd(in, 3, 0);
     assertArrayEquals(single, zstd(in, 3, 0));
     byte[] w1 = zstd(in, 3, 1);
@@ -180,7 +162,7 @@ class CompressTest {
 
   @Test
   void plainAndTinyStreamsPassThrough() throws Exception {
-    for (byte[] in : new byte[][] {new byte[0], {1}, {0x1f}, {0x28, (byte) 0xb5, 0x2f}, sample(1000)}) {
+    for (byte[] in : new byte[][] {new byte[0], {1}, {0x1f}, {0x28, (byte) 0xb5, 0x2f}, letters(1000)}) {
       assertArrayEquals(in, Decompressors.open(new ByteArrayInputStream(in)).readAllBytes());
     }
   }

@@ -1,8 +1,9 @@
 package dev.ocisquash.compress;
 
-import static dev.ocisquash.compress.IsalGzipTest.mixed;
-import static dev.ocisquash.compress.IsalGzipTest.random;
-import static dev.ocisquash.compress.IsalGzipTest.text;
+import static dev.ocisquash.compress.GzipTestData.kind;
+import static dev.ocisquash.compress.GzipTestData.mixed;
+import static dev.ocisquash.compress.GzipTestData.random;
+import static dev.ocisquash.compress.GzipTestData.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -153,10 +154,6 @@ class IsalGunzipTest {
       bos.writeBytes(p);
     }
     return bos.toByteArray();
-  }
-
-  private static byte[] kind(int k, int size, long seed) {
-    return k == 0 ? random(size, seed) : k == 1 ? text(size, seed) : mixed(size, seed);
   }
 
   @Test

@@ -1,5 +1,13 @@
 package dev.ocisquash.compress;
 
+import static dev.ocisquash.compress.GzipTestData.assertGzipToolAccepts;
+import static dev.ocisquash.compress.GzipTestData.assertPinnedSha256;
+import static dev.ocisquash.compress.GzipTestData.gunzipJdk;
+import static dev.ocisquash.compress.GzipTestData.gzip;
+import static dev.ocisquash.compress.GzipTestData.kind;
+import static dev.ocisquash.compress.GzipTestData.mixed;
+import static dev.ocisquash.compress.GzipTestData.random;
+import static dev.ocisquash.compress.GzipTestData.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,20 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,70 +40,8 @@ class IsalGzipTest {
         "ISA-L must load here (apt-get install libisal2): " + IsalLibrary.unavailableReason());
   }
 
-  static byte[] random(int n, long seed) {
-    byte[] b = new byte[n];
-    new Random(seed).nextBytes(b);
-    return b;
-  }
-
-  /** Line-oriented text with varying numbers, compressible like configuration files and scripts. */
-  static byte[] text(int n, long seed) {
-    Random r = new Random(seed);
-    String[] words = {"layer", "image", "manifest", "digest", "sha256", "config", "/usr/lib/", "export ", "if [ -f"};
-    StringBuilder sb = new StringBuilder(n + 100);
-    while (sb.length() < n) {
-      sb.append(words[r.nextInt(words.length)]).append(r.nextInt(1000)).append(r.nextInt(3) == 0 ? '\n' : ' ');
-    }
-    return Arrays.copyOf(sb.toString().getBytes(StandardCharsets.US_ASCII), n);
-  }
-
-  /** Alternating text and random stretches of random length, so blocks differ and some use the dictionary. */
-  static byte[] mixed(int n, long seed) {
-    byte[] b = new byte[n];
-    Random r = new Random(seed);
-    byte[] t = text(8192, seed);
-    int i = 0;
-    while (i < n) {
-      int run = Math.min(n - i, 1 + r.nextInt(6000));
-      if (r.nextBoolean()) {
-        byte[] rnd = random(run, r.nextLong());
-        System.arraycopy(rnd, 0, b, i, run);
-      } else {
-        for (int k = 0; k < run; k++) {
-          b[i + k] = t[(k + i / 3) % t.length];
-        }
-      }
-      i += run;
-    }
-    return b;
-  }
-
-  private static byte[] gzip(byte[] in, int level, int threads, int chunk, GzipEncoder encoder) throws IOException {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    try (ParallelGzipOutputStream g = new ParallelGzipOutputStream(bos, level, threads, null, encoder)) {
-      for (int i = 0; i < in.length; i += chunk) {
-        if (chunk == 1) {
-          g.write(in[i]);
-        } else {
-          g.write(in, i, Math.min(chunk, in.length - i));
-        }
-      }
-    }
-    return bos.toByteArray();
-  }
-
   private static byte[] isal(byte[] in, int threads, int chunk) throws IOException {
     return gzip(in, 6, threads, chunk, GzipEncoder.ISAL);
-  }
-
-  private static byte[] gunzip(byte[] gz) throws IOException {
-    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
-      return in.readAllBytes();
-    }
-  }
-
-  private static String sha256(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
   }
 
   @Test
@@ -124,10 +63,10 @@ class IsalGzipTest {
   void roundTripsAroundBlockBoundaries() throws IOException {
     int[] sizes = {0, 1, 2, B - 1, B, B + 1, 2 * B, 2 * B + 1, 11 * B + 4321};
     for (int size : sizes) {
-      for (int kind = 0; kind < 3; kind++) {
-        byte[] in = kind == 0 ? random(size, size) : kind == 1 ? text(size, size) : mixed(size, size);
+      for (int k = 0; k < 3; k++) {
+        byte[] in = kind(k, size, size);
         byte[] gz = isal(in, 2, 65536);
-        assertArrayEquals(in, gunzip(gz), "size=" + size + " kind=" + kind);
+        assertArrayEquals(in, gunzipJdk(gz), "size=" + size + " kind=" + k);
       }
     }
   }
@@ -135,7 +74,7 @@ class IsalGzipTest {
   @Test
   void emptyInputIsAValidGzipMember() throws IOException {
     byte[] gz = isal(new byte[0], 1, 1);
-    assertArrayEquals(new byte[0], gunzip(gz));
+    assertArrayEquals(new byte[0], gunzipJdk(gz));
     assertArrayEquals(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff}, Arrays.copyOf(gz, 10));
   }
 
@@ -151,7 +90,7 @@ class IsalGzipTest {
         assertArrayEquals(ref, isal(in, threads, chunk), "threads=" + threads + " chunk=" + chunk);
       }
     }
-    assertArrayEquals(in, gunzip(ref));
+    assertArrayEquals(in, gunzipJdk(ref));
   }
 
   @Test
@@ -168,7 +107,7 @@ class IsalGzipTest {
   void everyLevelRoundTrips() throws IOException {
     byte[] in = mixed(2 * B + 99, 4);
     for (int level = -1; level <= 9; level++) {
-      assertArrayEquals(in, gunzip(gzip(in, level, 2, 100_000, GzipEncoder.ISAL)), "level=" + level);
+      assertArrayEquals(in, gunzipJdk(gzip(in, level, 2, 100_000, GzipEncoder.ISAL)), "level=" + level);
     }
     // Level 0 is stored by zlib for both encoders.
     assertArrayEquals(gzip(in, 0, 1, B, GzipEncoder.ZLIB), gzip(in, 0, 2, B, GzipEncoder.ISAL));
@@ -195,8 +134,9 @@ class IsalGzipTest {
   void defaultLevelBytesArePinned() throws Exception {
     byte[] in = mixed(6 * B + 11, 42);
     String lib = IsalLibrary.shared().file();
-    assertEquals(GOLDEN_LEVEL1, sha256(gzip(in, 1, 2, B, GzipEncoder.ISAL)), "gzip level 1 via " + lib);
-    assertEquals(GOLDEN_LEVEL6, sha256(gzip(in, 6, 2, B, GzipEncoder.ISAL)), "gzip level 6 via " + lib);
+    assertPinnedSha256(
+        in, 2, B, GzipEncoder.ISAL, level -> "gzip level " + level + " via " + lib,
+        Map.entry(1, GOLDEN_LEVEL1), Map.entry(6, GOLDEN_LEVEL6));
   }
 
   private static final String GOLDEN_LEVEL1 = "ad613ef4cf99db62a900853c63e2f63ce1d71308fbcc7097fcea3b2c55137b5f";
@@ -214,15 +154,7 @@ class IsalGzipTest {
     byte[] in = mixed(7 * B + 4321, 6);
     Path gz = dir.resolve("x.gz");
     Files.write(gz, isal(in, 2, 70000));
-    Process t = new ProcessBuilder("gzip", "-t", gz.toString()).redirectErrorStream(true).start();
-    String tOut = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(t.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, t.exitValue(), "gzip -t: " + tOut);
-    Process d = new ProcessBuilder("gzip", "-dc", gz.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    byte[] out = d.getInputStream().readAllBytes();
-    assertTrue(d.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, d.exitValue());
-    assertEquals(sha256(in), sha256(out));
+    assertGzipToolAccepts(gz, in);
   }
 
   @Test
@@ -324,7 +256,7 @@ class IsalGzipTest {
         System.out.println("auto=" + g.encoder());
         g.write(in);
       }
-      System.out.println("roundtrip=" + Arrays.equals(in, gunzip(bos.toByteArray())));
+      System.out.println("roundtrip=" + Arrays.equals(in, gunzipJdk(bos.toByteArray())));
       OutputStream d = Compressors.gzip(new ByteArrayOutputStream(), 6, 1);
       System.out.println("default=" + ((ParallelGzipOutputStream) d).encoder());
       d.close();

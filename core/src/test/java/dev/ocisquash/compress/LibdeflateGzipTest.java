@@ -1,8 +1,13 @@
 package dev.ocisquash.compress;
 
-import static dev.ocisquash.compress.IsalGzipTest.mixed;
-import static dev.ocisquash.compress.IsalGzipTest.random;
-import static dev.ocisquash.compress.IsalGzipTest.text;
+import static dev.ocisquash.compress.GzipTestData.assertGzipToolAccepts;
+import static dev.ocisquash.compress.GzipTestData.assertPinnedSha256;
+import static dev.ocisquash.compress.GzipTestData.gunzip;
+import static dev.ocisquash.compress.GzipTestData.gunzipJdkAndIsal;
+import static dev.ocisquash.compress.GzipTestData.gzip;
+import static dev.ocisquash.compress.GzipTestData.mixed;
+import static dev.ocisquash.compress.GzipTestData.random;
+import static dev.ocisquash.compress.GzipTestData.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,20 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -45,34 +45,8 @@ class LibdeflateGzipTest {
         "libdeflate must load here (apt-get install libdeflate0): " + LibdeflateLibrary.unavailableReason());
   }
 
-  private static byte[] gzip(byte[] in, int level, int threads, int chunk, GzipEncoder encoder) throws IOException {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    try (ParallelGzipOutputStream g = new ParallelGzipOutputStream(bos, level, threads, null, encoder)) {
-      for (int i = 0; i < in.length; i += chunk) {
-        if (chunk == 1) {
-          g.write(in[i]);
-        } else {
-          g.write(in, i, Math.min(chunk, in.length - i));
-        }
-      }
-    }
-    return bos.toByteArray();
-  }
-
   private static byte[] ld(byte[] in, int threads, int chunk) throws IOException {
     return gzip(in, 6, threads, chunk, GzipEncoder.LIBDEFLATE);
-  }
-
-  /** Reads every member with the process's gzip decoder (ISA-L here) and with the JDK's. */
-  private static byte[] gunzip(byte[] gz) throws IOException {
-    byte[] viaJdk;
-    try (InputStream in = Decompressors.gunzip(new ByteArrayInputStream(gz), GzipDecoder.JDK)) {
-      viaJdk = in.readAllBytes();
-    }
-    try (InputStream in = Decompressors.gunzip(new ByteArrayInputStream(gz), GzipDecoder.ISAL)) {
-      assertArrayEquals(viaJdk, in.readAllBytes(), "ISA-L and JDK decoders disagree");
-    }
-    return viaJdk;
   }
 
   /** Splits a multi-member gzip file into the uncompressed contents of its members, checking each trailer. */
@@ -111,10 +85,6 @@ class LibdeflateGzipTest {
     return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24;
   }
 
-  private static String sha256(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-  }
-
   @Test
   void autoPicksLibdeflateExceptAtTheSpeedLevel() throws IOException {
     for (int level : new int[] {-1, 2, 6, 9}) {
@@ -145,14 +115,14 @@ class LibdeflateGzipTest {
         assertArrayEquals(
             Arrays.copyOfRange(in, i * M, Math.min(size, (i + 1) * M)), parts.get(i), "member " + i + " of " + size);
       }
-      assertArrayEquals(in, gunzip(gz), "size=" + size);
+      assertArrayEquals(in, gunzipJdkAndIsal(gz), "size=" + size);
     }
   }
 
   @Test
   void emptyInputIsOneValidMember() throws Exception {
     byte[] gz = ld(new byte[0], 1, 1);
-    assertArrayEquals(new byte[0], gunzip(gz));
+    assertArrayEquals(new byte[0], gunzipJdkAndIsal(gz));
     assertEquals(1, members(gz).size());
   }
 
@@ -166,7 +136,7 @@ class LibdeflateGzipTest {
       }
     }
     assertArrayEquals(ref, ld(in, 2, 1), "write(int)");
-    assertArrayEquals(in, gunzip(ref));
+    assertArrayEquals(in, gunzipJdkAndIsal(ref));
   }
 
   @Test
@@ -181,7 +151,7 @@ class LibdeflateGzipTest {
   void everyLevelRoundTripsAndLevelZeroIsStored() throws IOException {
     byte[] in = mixed(M + 99, 4);
     for (int level = -1; level <= 9; level++) {
-      assertArrayEquals(in, gunzip(gzip(in, level, 2, 100_000, GzipEncoder.LIBDEFLATE)), "level=" + level);
+      assertArrayEquals(in, gunzipJdkAndIsal(gzip(in, level, 2, 100_000, GzipEncoder.LIBDEFLATE)), "level=" + level);
     }
     assertArrayEquals(gzip(in, 0, 1, M, GzipEncoder.ZLIB), gzip(in, 0, 2, M, GzipEncoder.LIBDEFLATE));
     // XFL says fastest / slowest as zlib's gzip does.
@@ -209,9 +179,9 @@ class LibdeflateGzipTest {
   void bytesArePinned() throws Exception {
     byte[] in = mixed(2 * M + 11, 42);
     String lib = LibdeflateLibrary.shared().file();
-    assertEquals(GOLDEN_LEVEL1, sha256(gzip(in, 1, 2, M, GzipEncoder.LIBDEFLATE)), "level 1 via " + lib);
-    assertEquals(GOLDEN_LEVEL6, sha256(gzip(in, 6, 2, M, GzipEncoder.LIBDEFLATE)), "level 6 via " + lib);
-    assertEquals(GOLDEN_LEVEL9, sha256(gzip(in, 9, 2, M, GzipEncoder.LIBDEFLATE)), "level 9 via " + lib);
+    assertPinnedSha256(
+        in, 2, M, GzipEncoder.LIBDEFLATE, level -> "level " + level + " via " + lib,
+        Map.entry(1, GOLDEN_LEVEL1), Map.entry(6, GOLDEN_LEVEL6), Map.entry(9, GOLDEN_LEVEL9));
   }
 
   private static final String GOLDEN_LEVEL1 = "911209cc374cbd7bb84116d4baec1dbc8789e34b5757adebd60760d27b642cc4";
@@ -245,7 +215,7 @@ class LibdeflateGzipTest {
     assertTrue(gz.length - 2 * stored < M / 2, "the text members are compressed: " + (gz.length - 2 * stored));
     List<byte[]> parts = members(gz);
     assertEquals(4, parts.size());
-    assertArrayEquals(in, gunzip(gz));
+    assertArrayEquals(in, gunzipJdkAndIsal(gz));
   }
 
   @Test
@@ -273,15 +243,7 @@ class LibdeflateGzipTest {
     byte[] in = mixed(2 * M + 4321, 6);
     Path gz = dir.resolve("x.gz");
     Files.write(gz, ld(in, 2, 70000));
-    Process t = new ProcessBuilder("gzip", "-t", gz.toString()).redirectErrorStream(true).start();
-    String tOut = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(t.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, t.exitValue(), "gzip -t: " + tOut);
-    Process d = new ProcessBuilder("gzip", "-dc", gz.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    byte[] out = d.getInputStream().readAllBytes();
-    assertTrue(d.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, d.exitValue());
-    assertEquals(sha256(in), sha256(out));
+    assertGzipToolAccepts(gz, in);
   }
 
   @Test
@@ -390,10 +352,7 @@ class LibdeflateGzipTest {
           new ParallelGzipOutputStream(new ByteArrayOutputStream(), 1, 2, null, GzipEncoder.AUTO)) {
         System.out.println("auto1=" + g.encoder());
       }
-      byte[] back;
-      try (InputStream r = Decompressors.gunzip(new ByteArrayInputStream(bos.toByteArray()), GzipDecoder.AUTO)) {
-        back = r.readAllBytes();
-      }
+      byte[] back = gunzip(bos.toByteArray(), GzipDecoder.AUTO);
       System.out.println("roundtrip=" + Arrays.equals(in, back));
       try (OutputStream g = Compressors.gzip(new ByteArrayOutputStream(), 6, 1, GzipEncoder.LIBDEFLATE)) {
         System.out.println("libdeflate=opened");

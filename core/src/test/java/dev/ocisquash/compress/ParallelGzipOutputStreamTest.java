@@ -1,69 +1,32 @@
 package dev.ocisquash.compress;
 
+import static dev.ocisquash.compress.GzipTestData.compress;
+import static dev.ocisquash.compress.GzipTestData.gunzipJdk;
+import static dev.ocisquash.compress.GzipTestData.pangramMixed;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ParallelGzipOutputStreamTest {
   private static final int B = ParallelGzipOutputStream.BLOCK_SIZE;
 
-  /** Mixed input: compressible text runs with random stretches, so blocks differ and some reference the window. */
-  private static byte[] sample(int n, long seed) {
-    byte[] b = new byte[n];
-    Random r = new Random(seed);
-    int i = 0;
-    while (i < n) {
-      int run = Math.min(n - i, 1 + r.nextInt(5000));
-      if (r.nextInt(4) == 0) {
-        byte[] rnd = new byte[run];
-        r.nextBytes(rnd);
-        System.arraycopy(rnd, 0, b, i, run);
-      } else {
-        for (int k = 0; k < run; k++) {
-          b[i + k] = (byte) "the quick brown fox jumps over the lazy dog\n".charAt((k + i / 7) % 44);
-        }
-      }
-      i += run;
-    }
-    return b;
-  }
-
+  /** Gzips {@code in} with the old constructor {@code ParallelGzipOutputStream(sink, level, threads)}. */
   private static byte[] gzip(byte[] in, int level, int threads, int chunk) throws IOException {
-    ByteArrayOutputStream bos = new ByteArrayOutputStream();
-    try (ParallelGzipOutputStream g = new ParallelGzipOutputStream(bos, level, threads)) {
-      for (int i = 0; i < in.length; i += chunk) {
-        if (chunk == 1) {
-          g.write(in[i]);
-        } else {
-          g.write(in, i, Math.min(chunk, in.length - i));
-        }
-      }
-    }
-    return bos.toByteArray();
-  }
-
-  private static byte[] gunzipJdk(byte[] gz) throws IOException {
-    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
-      return in.readAllBytes();
-    }
+    return compress(in, chunk, sink -> new ParallelGzipOutputStream(sink, level, threads));
   }
 
   private static boolean onPath(String tool) {
@@ -86,7 +49,7 @@ class ParallelGzipOutputStreamTest {
 
   @Test
   void sameBytesForEveryThreadCountAndWriteSize() throws IOException {
-    byte[] in = sample(5 * B + 12345, 1);
+    byte[] in = pangramMixed(5 * B + 12345, 1);
     byte[] ref = gzip(in, 6, 1, 1 << 20);
     for (int threads : new int[] {1, 2, 4}) {
       for (int chunk : new int[] {1, 511, B, 3 * B + 7}) {
@@ -101,7 +64,7 @@ class ParallelGzipOutputStreamTest {
 
   @Test
   void headerIsDeterministicAndTrailerCoversWholeInput() throws IOException {
-    byte[] in = sample(3 * B, 2);
+    byte[] in = pangramMixed(3 * B, 2);
     byte[] gz = gzip(in, 6, 2, 8192);
     assertArrayEquals(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff}, Arrays.copyOf(gz, 10));
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
@@ -125,7 +88,7 @@ class ParallelGzipOutputStreamTest {
 
   @Test
   void sizesAroundBlockBoundaries() throws IOException {
-    byte[] big = sample(3 * B + 2, 3);
+    byte[] big = pangramMixed(3 * B + 2, 3);
     int[] sizes = {1, B - 1, B, B + 1, 2 * B - 1, 2 * B, 2 * B + 1, 3 * B, 3 * B + 2};
     for (int size : sizes) {
       byte[] in = Arrays.copyOf(big, size);
@@ -137,7 +100,7 @@ class ParallelGzipOutputStreamTest {
 
   @Test
   void everyLevelRoundTrips() throws IOException {
-    byte[] in = sample(2 * B + 99, 4);
+    byte[] in = pangramMixed(2 * B + 99, 4);
     for (int level = -1; level <= 9; level++) {
       assertArrayEquals(in, gunzipJdk(gzip(in, level, 2, 100_000)), "level=" + level);
     }
@@ -145,7 +108,7 @@ class ParallelGzipOutputStreamTest {
 
   @Test
   void ratioCloseToSingleStreamZlib() throws IOException {
-    byte[] in = sample(16 * B, 5);
+    byte[] in = pangramMixed(16 * B, 5);
     ByteArrayOutputStream single = new ByteArrayOutputStream();
     try (DeterministicGzipOutputStream g = new DeterministicGzipOutputStream(single, 6)) {
       g.write(in);
@@ -158,7 +121,7 @@ class ParallelGzipOutputStreamTest {
 
   @Test
   void externalGzipAndPigzDecode(@TempDir Path dir) throws Exception {
-    byte[] in = sample(7 * B + 4321, 6);
+    byte[] in = pangramMixed(7 * B + 4321, 6);
     Path gz = dir.resolve("x.gz");
     Files.write(gz, gzip(in, 6, 2, 70000));
     boolean any = false;
@@ -190,7 +153,7 @@ class ParallelGzipOutputStreamTest {
             }
           }
         };
-    byte[] in = sample(40 * B, 7);
+    byte[] in = pangramMixed(40 * B, 7);
     IOException e =
         assertThrows(
             IOException.class,
@@ -277,7 +240,7 @@ class ParallelGzipOutputStreamTest {
   void givenExecutorIsNotShutDown() throws Exception {
     ExecutorService ex = Executors.newFixedThreadPool(2);
     try {
-      byte[] in = sample(3 * B, 8);
+      byte[] in = pangramMixed(3 * B, 8);
       ByteArrayOutputStream bos = new ByteArrayOutputStream();
       try (ParallelGzipOutputStream g = new ParallelGzipOutputStream(bos, 6, 2, ex)) {
         g.write(in);
