@@ -1,5 +1,6 @@
 package dev.ocisquash.squash;
 
+import dev.ocisquash.BackgroundFailures;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ExecutionException;
@@ -23,17 +24,8 @@ final class Futures {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while " + doing);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(cause);
+      BackgroundFailures.rethrow(e.getCause());
+      throw new IOException(e); // an ExecutionException always has a cause
     }
   }
 }
