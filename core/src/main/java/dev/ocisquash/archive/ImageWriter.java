@@ -3,6 +3,7 @@ package dev.ocisquash.archive;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.TempFiles;
+import dev.ocisquash.WriteFailures;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.model.MediaTypes;

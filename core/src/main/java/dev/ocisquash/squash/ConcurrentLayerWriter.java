@@ -2,9 +2,9 @@ package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
 import dev.ocisquash.TempFiles;
+import dev.ocisquash.WriteFailures;
 import dev.ocisquash.compress.ByteBlocks;
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -106,42 +106,9 @@ final class ConcurrentLayerWriter implements AutoCloseable {
     Path file = Files.createTempFile(tempDir, ".ocisquash-layer-", ".tmp");
     files.add(file);
     tempFiles.register(file);
-    OutputStream named = new NamingFailures(Files.newOutputStream(file), file);
+    OutputStream named = new WriteFailures(Files.newOutputStream(file), target, "temporary file " + file);
     try (OutputStream out = new BufferedOutputStream(named, BUFFER)) {
       return new Blob(file, LayerWriter.write(request, out));
-    }
-  }
-
-  /** Says which file could not be written (disk full, usually), in terms of the output the user asked for. */
-  private final class NamingFailures extends FilterOutputStream {
-    private final Path file;
-
-    NamingFailures(OutputStream out, Path file) {
-      super(out);
-      this.file = file;
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      try {
-        out.write(b, off, len);
-      } catch (IOException e) {
-        throw ImageException.cannotWrite(target, "temporary file " + file, e);
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        out.close();
-      } catch (IOException e) {
-        throw ImageException.cannotWrite(target, "temporary file " + file, e);
-      }
     }
   }
 

@@ -1,20 +1,26 @@
-package dev.ocisquash.archive;
+package dev.ocisquash;
 
-import dev.ocisquash.ImageException;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
 /**
  * Turns a failed write (disk full, I/O error) into one {@link ImageException} line naming the output the user asked
- * for, instead of a bare "No space left on device" that names nothing.
+ * for, instead of a bare "No space left on device" that names nothing. Used for the output itself and for the
+ * temporary files written on its way; internal to ocisquash, public because several of its packages write such
+ * files.
  */
-final class WriteFailures extends FilterOutputStream {
+public final class WriteFailures extends FilterOutputStream {
   private final String output;
   private final String what;
 
-  /** {@code what} says what was being written, e.g. "output". */
-  WriteFailures(OutputStream out, String output, String what) {
+  /**
+   * Wraps {@code out}.
+   *
+   * @param output the output as the user named it
+   * @param what what was being written, e.g. "output" or "temporary file PATH"
+   */
+  public WriteFailures(OutputStream out, String output, String what) {
     super(out);
     this.output = output;
     this.what = what;
