@@ -15,7 +15,6 @@ module dev.ocisquash.core {
   // JNA binds ISA-L and libdeflate when they are installed. An automatic module, but its name is stable: JNA sets
   // Automatic-Module-Name. zstd-jni has a descriptor of its own.
   requires com.sun.jna;
-  requires java.net.http;
 
   exports dev.ocisquash;
   exports dev.ocisquash.archive;

@@ -95,7 +95,6 @@ class ModuleDescriptorTest {
     assertEquals(
         Map.of(
             "java.base", Set.of(Requires.Modifier.MANDATED),
-            "java.net.http", Set.of(),
             // Its tree types (ObjectNode, JsonNode) are in exported signatures.
             "com.fasterxml.jackson.databind", Set.of(Requires.Modifier.TRANSITIVE),
             "com.github.luben.zstd_jni", Set.of(),

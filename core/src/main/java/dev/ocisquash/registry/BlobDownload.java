@@ -4,7 +4,6 @@ import dev.ocisquash.ImageException;
 import dev.ocisquash.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.util.Map;
 
 /**
@@ -59,11 +58,11 @@ final class BlobDownload extends InputStream {
 
   private InputStream open(long from) throws ImageException {
     Map<String, String> headers = from > 0 ? Map.of("Range", "bytes=" + from + "-") : Map.of();
-    HttpResponse<InputStream> r =
+    HttpReply r =
         client.call(repo, step(), "GET", client.uri("/v2/" + repo + "/blobs/" + digest), null, headers, true);
     int s = r.statusCode();
     if (s == 206 && from > 0) {
-      String range = r.headers().firstValue("Content-Range").orElse("");
+      String range = r.header("Content-Range").orElse("");
       if (!range.startsWith("bytes " + from + "-")) {
         Responses.discard(r);
         throw client.fail(repo, step(), "resumed at byte " + from + " but the registry sent '" + range + "'", null);

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -221,7 +220,7 @@ public final class BlobUpload extends OutputStream {
   private int patch(byte[] data, int len, long start) throws ImageException {
     int skip = (int) (accepted - start);
     long to = start + len - 1;
-    HttpResponse<InputStream> r =
+    HttpReply r =
         client.call(repo, step(), "PATCH", location, data, skip, len - skip,
             Map.of("Content-Type", "application/octet-stream", "Content-Range", accepted + "-" + to), false);
     int s = r.statusCode();
@@ -253,12 +252,12 @@ public final class BlobUpload extends OutputStream {
    * @return true when it holds a prefix the chunk at {@code start} can continue from; false when the upload is gone
    */
   private boolean resync(long start, int len) throws ImageException {
-    HttpResponse<InputStream> r = client.call(repo, "upload status", "GET", location, null, Map.of(), true);
+    HttpReply r = client.call(repo, "upload status", "GET", location, null, Map.of(), true);
     Responses.discard(r);
     if (r.statusCode() != 204) {
       return false;
     }
-    String range = r.headers().firstValue("Range").orElse("0-0");
+    String range = r.header("Range").orElse("0-0");
     long end;
     try {
       end = Long.parseLong(range.substring(range.indexOf('-') + 1).trim());
@@ -315,7 +314,7 @@ public final class BlobUpload extends OutputStream {
     String step = "commit blob " + digest;
     URI put = URI.create(location + (location.getRawQuery() == null ? "?" : "&") + "digest=" + digest);
     try {
-      HttpResponse<InputStream> r;
+      HttpReply r;
       try {
         r = client.call(repo, step, "PUT", put, new byte[0], Map.of(), true);
       } catch (ImageException e) {

@@ -8,18 +8,14 @@ import dev.ocisquash.TempFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLException;
 
 /**
- * A client for one registry's HTTP API (distribution spec v2), on the JDK's {@link HttpClient}: manifests, blob
+ * A client for one registry's HTTP API (distribution spec v2), on {@link HttpConnections}: manifests, blob
  * existence checks, streamed blob downloads that resume after a broken connection, chunked uploads, cross-repository
  * mounts. Requests are retried with exponential backoff on 429, 5xx and broken connections; every failure becomes an
  * {@link ImageException} with one line naming the registry, the repository and the step.
@@ -35,11 +31,14 @@ public final class RegistryClient implements AutoCloseable {
           "application/vnd.docker.distribution.manifest.list.v2+json");
 
   private static final int SMALL_LIMIT = 8 << 20;
+  private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
+  /** How long a response may keep the client waiting for its next byte (downloads check stalls sooner). */
+  private static final int READ_TIMEOUT_MILLIS = 5 * 60_000;
 
   private final String registry;
   private final String host;
   private final RegistryOptions options;
-  private final HttpClient http;
+  private final HttpConnections http;
   private final RegistryAuth auth;
   private final ExecutorService uploads;
   private volatile String scheme = "https";
@@ -51,7 +50,8 @@ public final class RegistryClient implements AutoCloseable {
             return t;
           });
 
-  private RegistryClient(String registry, String host, RegistryOptions options, HttpClient http, RegistryAuth auth) {
+  private RegistryClient(
+      String registry, String host, RegistryOptions options, HttpConnections http, RegistryAuth auth) {
     this.registry = registry;
     this.host = host;
     this.options = options;
@@ -74,17 +74,15 @@ public final class RegistryClient implements AutoCloseable {
    */
   public static RegistryClient connect(ImageRef ref, RegistryOptions options) throws IOException {
     Credential cred = CredentialLookup.system().find(ref.registry(), options);
-    HttpClient.Builder b =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(30));
-    b.sslContext(
-        options.tlsVerify()
-            ? TlsContexts.verifying(TlsContexts.certDirFor(ref.registry(), options.certDir()))
-            : TlsContexts.trustingAll());
-    RegistryClient c =
-        new RegistryClient(ref.registry(), ref.endpointHost(), options, b.build(), new RegistryAuth(cred));
+    HttpConnections http =
+        new HttpConnections(
+            options.tlsVerify()
+                ? TlsContexts.verifying(TlsContexts.certDirFor(ref.registry(), options.certDir()))
+                : TlsContexts.trustingAll(),
+            options.tlsVerify(),
+            CONNECT_TIMEOUT_MILLIS,
+            READ_TIMEOUT_MILLIS);
+    RegistryClient c = new RegistryClient(ref.registry(), ref.endpointHost(), options, http, new RegistryAuth(cred));
     c.ping(ref.repository());
     return c;
   }
@@ -95,13 +93,13 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   private void ping(String repo) throws IOException {
-    HttpResponse<InputStream> r = null;
+    HttpReply r = null;
     if (!options.tlsVerify()) {
       // Insecure mode serves local registries that speak plain HTTP: ask that first, which also spares the TLS
       // set-up (about a second of a cold JVM). A TLS server answers a plain request with 400 or drops it.
       scheme = "http";
       try {
-        r = once("GET", uri("/v2/"), HttpRequest.BodyPublishers.noBody(), Map.of());
+        r = once("GET", uri("/v2/"), null, 0, 0, Map.of());
         if (r.statusCode() != 200 && r.statusCode() != 401) {
           Responses.discard(r);
           r = null;
@@ -115,13 +113,13 @@ public final class RegistryClient implements AutoCloseable {
     }
     if (r == null) {
       try {
-        r = once("GET", uri("/v2/"), HttpRequest.BodyPublishers.noBody(), Map.of());
+        r = once("GET", uri("/v2/"), null, 0, 0, Map.of());
       } catch (IOException e) {
         throw fail(repo, "connect", Responses.detail(e) + (e instanceof SSLException ? hintTls() : ""), e);
       }
     }
     Responses.discard(r);
-    String challenge = r.headers().firstValue("WWW-Authenticate").orElse("");
+    String challenge = r.header("WWW-Authenticate").orElse("");
     if (r.statusCode() == 401 && challenge.toLowerCase(java.util.Locale.ROOT).startsWith("basic")) {
       auth.presetBasic();
     }
@@ -145,27 +143,21 @@ public final class RegistryClient implements AutoCloseable {
    * registry sends blob downloads to storage elsewhere (S3, a CDN) with a signed URL, and that host must not get
    * the registry's {@code Authorization} (S3 refuses a request that carries two credentials).
    */
-  private HttpResponse<InputStream> once(
-      String method, URI uri, HttpRequest.BodyPublisher body, Map<String, String> headers) throws IOException {
+  private HttpReply once(String method, URI uri, byte[] body, int off, int len, Map<String, String> headers)
+      throws IOException {
     URI at = uri;
     boolean sameHost = true;
     for (int hops = 0; ; hops++) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(at).method(method, body).timeout(Duration.ofMinutes(5));
-      headers.forEach(b::header);
+      Map<String, String> h = headers;
       String a = auth.header();
       if (a != null && sameHost) {
-        b.header("Authorization", a);
+        h = new java.util.LinkedHashMap<>(headers);
+        h.put("Authorization", a);
       }
-      HttpResponse<InputStream> r;
-      try {
-        r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted");
-      }
+      HttpReply r = http.send(method, at, h, body, off, len);
       int s = r.statusCode();
       boolean redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
-      String location = r.headers().firstValue("Location").orElse(null);
+      String location = r.header("Location").orElse(null);
       if (!redirect || location == null || !(method.equals("GET") || method.equals("HEAD")) || hops >= 5) {
         return r;
       }
@@ -180,14 +172,14 @@ public final class RegistryClient implements AutoCloseable {
    * Sends a request, answering an auth challenge once and retrying 429, 5xx and broken connections (when {@code
    * retry}). Returns the first other response; its body must be closed by the caller.
    */
-  HttpResponse<InputStream> call(
+  HttpReply call(
       String repo, String step, String method, URI uri, byte[] body, Map<String, String> headers, boolean retry)
       throws ImageException {
     return call(repo, step, method, uri, body, 0, body == null ? 0 : body.length, headers, retry);
   }
 
   /** As {@link #call(String, String, String, URI, byte[], Map, boolean)} with {@code len} body bytes at {@code off}. */
-  HttpResponse<InputStream> call(
+  HttpReply call(
       String repo,
       String step,
       String method,
@@ -202,16 +194,9 @@ public final class RegistryClient implements AutoCloseable {
     int attempt = 0;
     while (true) {
       attempt++;
-      HttpResponse<InputStream> r;
+      HttpReply r;
       try {
-        r =
-            once(
-                method,
-                uri,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : new ArraySlicePublisher(body, off, len),
-                headers);
+        r = once(method, uri, body, off, len, headers);
       } catch (IOException e) {
         if (retry && attempt < options.attempts() && !(e instanceof java.io.InterruptedIOException)) {
           backoff(attempt, null);
@@ -221,7 +206,7 @@ public final class RegistryClient implements AutoCloseable {
       }
       int s = r.statusCode();
       if (s == 401 && !authed) {
-        String challenge = r.headers().firstValue("WWW-Authenticate").orElse(null);
+        String challenge = r.header("WWW-Authenticate").orElse(null);
         Responses.discard(r);
         authed = true;
         try {
@@ -235,7 +220,7 @@ public final class RegistryClient implements AutoCloseable {
         throw fail(repo, step, "HTTP 401 unauthorized" + (auth.hasCredential() ? "" : " (no credentials found)"), null);
       }
       if ((s == 429 || s >= 500) && retry && attempt < options.attempts()) {
-        String after = r.headers().firstValue("Retry-After").orElse(null);
+        String after = r.header("Retry-After").orElse(null);
         Responses.discard(r);
         backoff(attempt, after);
         continue;
@@ -245,16 +230,14 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   private RegistryAuth.Response fetchToken(URI uri, String authorization) throws IOException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofMinutes(1));
-    if (authorization != null) {
-      b.header("Authorization", authorization);
-    }
-    try {
-      HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-      return new RegistryAuth.Response(r.statusCode(), r.body());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted");
+    HttpReply r = http.send("GET", uri, authorization == null ? Map.of() : Map.of("Authorization", authorization),
+        null, 0, 0);
+    try (InputStream in = r.body()) {
+      byte[] b = in.readNBytes(SMALL_LIMIT + 1);
+      if (b.length > SMALL_LIMIT) {
+        throw new IOException("token response larger than " + SMALL_LIMIT + " bytes");
+      }
+      return new RegistryAuth.Response(r.statusCode(), b);
     }
   }
 
@@ -281,11 +264,11 @@ public final class RegistryClient implements AutoCloseable {
    */
   public Manifest manifest(String repo, String reference) throws ImageException {
     String step = "get manifest " + reference;
-    HttpResponse<InputStream> r =
+    HttpReply r =
         call(repo, step, "GET", uri("/v2/" + repo + "/manifests/" + reference), null,
             Map.of("Accept", MANIFEST_ACCEPT), true);
     byte[] bytes = readSmall(repo, step, r);
-    String type = r.headers().firstValue("Content-Type").orElse("").split(";")[0].trim();
+    String type = r.header("Content-Type").orElse("").split(";")[0].trim();
     Digest actual = Responses.sha256(bytes);
     if (reference.contains(":") && !Digest.parse(reference).equals(actual)) {
       throw fail(repo, step, "content has digest " + actual, null);
@@ -318,7 +301,7 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   private long head(String repo, String step, String path, Map<String, String> headers) throws ImageException {
-    HttpResponse<InputStream> r = call(repo, step, "HEAD", uri("/v2/" + repo + path), null, headers, true);
+    HttpReply r = call(repo, step, "HEAD", uri("/v2/" + repo + path), null, headers, true);
     Responses.discard(r);
     if (r.statusCode() == 404) {
       return -1;
@@ -326,7 +309,7 @@ public final class RegistryClient implements AutoCloseable {
     if (r.statusCode() != 200) {
       throw fail(repo, step, "HTTP " + r.statusCode(), null);
     }
-    return r.headers().firstValueAsLong("Content-Length").orElse(0);
+    return r.headerLong("Content-Length").orElse(0);
   }
 
   /**
@@ -341,7 +324,7 @@ public final class RegistryClient implements AutoCloseable {
   /** Opens at most the first {@code n} bytes of a blob (a range request), to sniff its compression. */
   public InputStream openBlobHead(String repo, Digest digest, int n) throws ImageException {
     String step = "download blob " + digest;
-    HttpResponse<InputStream> r =
+    HttpReply r =
         call(repo, step, "GET", uri("/v2/" + repo + "/blobs/" + digest), null,
             Map.of("Range", "bytes=0-" + (n - 1)), true);
     if (r.statusCode() != 200 && r.statusCode() != 206) {
@@ -365,7 +348,7 @@ public final class RegistryClient implements AutoCloseable {
   public BlobUpload mountOrStart(String repo, Digest digest, String fromRepo, Path teeDir, TempFiles tempFiles)
       throws ImageException {
     String step = "mount blob " + digest + " from " + fromRepo;
-    HttpResponse<InputStream> r =
+    HttpReply r =
         call(repo, step, "POST", uri("/v2/" + repo + "/blobs/uploads/?mount=" + digest + "&from=" + fromRepo),
             new byte[0], Map.of(), true);
     Responses.discard(r);
@@ -391,7 +374,7 @@ public final class RegistryClient implements AutoCloseable {
   /** Opens an upload session and returns where its chunks go. */
   URI newUpload(String repo) throws ImageException {
     String step = "start blob upload";
-    HttpResponse<InputStream> r =
+    HttpReply r =
         call(repo, step, "POST", uri("/v2/" + repo + "/blobs/uploads/"), new byte[0], Map.of(), true);
     if (r.statusCode() != 202) {
       throw fail(repo, step, Responses.status(r), null);
@@ -403,7 +386,7 @@ public final class RegistryClient implements AutoCloseable {
   /** Puts a manifest under a digest or tag ({@code PUT /v2/REPO/manifests/REF}). */
   public void putManifest(String repo, String reference, byte[] bytes, String mediaType) throws ImageException {
     String step = "put manifest " + reference;
-    HttpResponse<InputStream> r =
+    HttpReply r =
         call(repo, step, "PUT", uri("/v2/" + repo + "/manifests/" + reference), bytes,
             Map.of("Content-Type", mediaType), true);
     String err = Responses.errorText(r);
@@ -412,15 +395,15 @@ public final class RegistryClient implements AutoCloseable {
     }
   }
 
-  URI location(String repo, String step, HttpResponse<?> r) throws ImageException {
-    String loc = r.headers().firstValue("Location").orElse(null);
+  URI location(String repo, String step, HttpReply r) throws ImageException {
+    String loc = r.header("Location").orElse(null);
     if (loc == null) {
       throw fail(repo, step, "HTTP " + r.statusCode() + " without a Location header", null);
     }
     return r.uri().resolve(loc);
   }
 
-  private byte[] readSmall(String repo, String step, HttpResponse<InputStream> r) throws ImageException {
+  private byte[] readSmall(String repo, String step, HttpReply r) throws ImageException {
     if (r.statusCode() != 200) {
       throw fail(repo, step, Responses.status(r), null);
     }
@@ -465,10 +448,11 @@ public final class RegistryClient implements AutoCloseable {
     return watchdog.scheduleWithFixedDelay(check, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
   }
 
-  /** Stops the upload and watchdog threads; the HTTP client itself holds nothing that needs closing. */
+  /** Stops the upload and watchdog threads and closes the idle connections. */
   @Override
   public void close() {
     uploads.shutdownNow();
     watchdog.shutdownNow();
+    http.close();
   }
 }

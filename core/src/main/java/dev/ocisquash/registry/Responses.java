@@ -5,22 +5,23 @@ import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.Json;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** Helpers for registry responses and failures: status text with the registry's error codes, body disposal. */
 final class Responses {
+  private static final int DRAIN_LIMIT = 64 << 10;
+
   private Responses() {}
 
   /** The status line and the registry's error codes, for messages; consumes the body. */
-  static String status(HttpResponse<InputStream> r) {
+  static String status(HttpReply r) {
     return "HTTP " + r.statusCode() + errorText(r);
   }
 
   /** The registry's error codes and messages from a JSON error body, as {@code " (CODE: message; ...)"}, or "". */
-  static String errorText(HttpResponse<InputStream> r) {
+  static String errorText(HttpReply r) {
     byte[] body;
     try (InputStream in = r.body()) {
       body = in.readNBytes(16 << 10);
@@ -40,10 +41,18 @@ final class Responses {
     }
   }
 
-  /** Closes a body nobody reads, so its connection is released. */
-  static void discard(HttpResponse<InputStream> r) {
-    try {
-      r.body().close();
+  /**
+   * Reads and closes a body nobody needs. A short one (an error document, a redirect's page) is read to its end so
+   * that its connection can serve the next request; a long one is cut, with its connection.
+   */
+  static void discard(HttpReply r) {
+    try (InputStream in = r.body()) {
+      byte[] sink = new byte[8192];
+      int left = DRAIN_LIMIT;
+      int n;
+      while (left > 0 && (n = in.read(sink, 0, Math.min(sink.length, left))) >= 0) {
+        left -= n;
+      }
     } catch (IOException e) {
       // nothing to keep
     }

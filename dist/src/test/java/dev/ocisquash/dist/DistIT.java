@@ -158,8 +158,8 @@ class DistIT {
   }
 
   /**
-   * Registry to registry over TLS with the bundled runtime: the registry client (java.net.http) and an ECDSA
-   * certificate with an ECDHE handshake (jdk.crypto.ec) must both be linked. Debian's docker-registry on 127.0.0.1,
+   * Registry to registry over TLS with the bundled runtime: an ECDSA certificate with an ECDHE handshake
+   * needs jdk.crypto.ec linked. Debian's docker-registry on 127.0.0.1,
    * its certificate signed by a fresh CA given with --cert-dir.
    */
   @Test

@@ -1,0 +1,262 @@
+package dev.ocisquash.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP/1.1 client against a scripted server on a raw socket, so each test decides the exact bytes of a response:
+ * the framings (length, chunked, until close), keep-alive reuse, a stale kept-alive connection, and malformed or
+ * truncated responses, which must fail with a message that says what was wrong.
+ */
+class HttpConnectionsTest {
+  private ScriptedServer server;
+  private final HttpConnections http = new HttpConnections(defaultTls(), true, 5_000, 5_000);
+
+  private static SSLContext defaultTls() {
+    try {
+      return SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    http.close();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private HttpReply get(String path) throws IOException {
+    return http.send("GET", server.uri(path), Map.of(), null, 0, 0);
+  }
+
+  @Test
+  void lengthAndChunkedBodiesShareOneKeptAliveConnection() throws IOException {
+    server = new ScriptedServer(req -> req.path().equals("/a")
+        ? ascii("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Two: one\r\nx-two: two\r\n\r\nhello")
+        : ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "3;ext=1\r\nabc\r\n4\r\ndefg\r\n0\r\nTrailer: t\r\n\r\n"));
+    HttpReply a = get("/a");
+    assertEquals(200, a.statusCode());
+    assertEquals("one", a.header("x-TWO").orElseThrow());
+    assertArrayEquals(ascii("hello"), a.body().readAllBytes());
+    HttpReply b = get("/b");
+    assertArrayEquals(ascii("abcdefg"), b.body().readAllBytes());
+    assertArrayEquals(ascii("hello"), get("/a").body().readAllBytes());
+    assertEquals(1, server.connections.get());
+  }
+
+  @Test
+  void requestCarriesMethodPathQueryHostLengthAndBody() throws IOException {
+    server = new ScriptedServer(req -> ascii("HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"));
+    byte[] body = ascii("xxpayloadyy");
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Range", "0-6");
+    HttpReply r = http.send("PATCH", server.uri("/v2/r/blobs/uploads/u?_state=s%2B"), headers, body, 2, 7);
+    assertEquals(202, r.statusCode());
+    assertEquals(-1, r.body().read());
+    Request seen = server.requests.get(0);
+    assertEquals("PATCH /v2/r/blobs/uploads/u?_state=s%2B HTTP/1.1", seen.line());
+    assertTrue(seen.head().contains("\r\nHost: 127.0.0.1:" + server.port() + "\r\n"), seen.head());
+    assertTrue(seen.head().contains("\r\nContent-Range: 0-6\r\n"), seen.head());
+    assertArrayEquals(ascii("payload"), seen.body());
+  }
+
+  @Test
+  void bodyUntilCloseAndInterimResponses() throws IOException {
+    server = new ScriptedServer(req -> ascii("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\nto the end"), true);
+    assertArrayEquals(ascii("to the end"), get("/x").body().readAllBytes());
+    assertArrayEquals(ascii("to the end"), get("/x").body().readAllBytes());
+    assertEquals(2, server.connections.get());
+  }
+
+  @Test
+  void headHas204AndConnectionCloseAreHonoured() throws IOException {
+    server = new ScriptedServer(req -> req.line().startsWith("HEAD")
+        ? ascii("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n")
+        : ascii("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"));
+    HttpReply h = http.send("HEAD", server.uri("/b"), Map.of(), null, 0, 0);
+    assertEquals(1234, h.headerLong("Content-Length").orElseThrow());
+    assertEquals(-1, h.body().read());
+    assertEquals(204, get("/c").statusCode());
+    assertEquals(1, server.connections.get(), "HEAD's connection was kept");
+    assertEquals(204, get("/c").statusCode());
+    assertEquals(2, server.connections.get(), "the 204 asked to close");
+  }
+
+  @Test
+  void aKeptAliveConnectionTheServerClosedIsReplacedTransparently() throws IOException {
+    // The server answers one request per connection without saying so: the pooled one is dead at the next request.
+    server = new ScriptedServer(req -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), true);
+    assertArrayEquals(ascii("ok"), get("/1").body().readAllBytes());
+    assertArrayEquals(ascii("ok"), get("/2").body().readAllBytes());
+    assertEquals(2, server.connections.get());
+  }
+
+  @Test
+  void aBodyClosedEarlyCutsItsConnection() throws IOException {
+    server = new ScriptedServer(req -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"));
+    HttpReply r = get("/a");
+    assertEquals('0', r.body().read());
+    r.body().close();
+    assertThrows(IOException.class, () -> r.body().read());
+    assertArrayEquals(ascii("0123456789"), get("/a").body().readAllBytes());
+    assertEquals(2, server.connections.get());
+  }
+
+  @Test
+  void truncatedAndMalformedResponsesFailWithWhatWasWrong() throws IOException {
+    server = new ScriptedServer(req -> switch (req.path()) {
+      case "/short" -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234");
+      case "/chunk" -> ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+      case "/chunkend" -> ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab");
+      case "/length" -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
+      case "/header" -> ascii("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n");
+      case "/headers" -> ascii("HTTP/1.1 200 OK\r\nContent-Le");
+      default -> ascii("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+    }, true);
+    EOFException e = assertThrows(EOFException.class, () -> get("/short").body().readAllBytes());
+    assertEquals("connection closed after 5 of 10 bytes", e.getMessage());
+    assertTrue(message(() -> get("/chunk").body().readAllBytes()).contains("malformed chunk size 'zz'"));
+    assertEquals("connection closed inside a chunk", message(() -> get("/chunkend").body().readAllBytes()));
+    assertTrue(message(() -> get("/length")).startsWith("malformed Content-Length"));
+    assertEquals("malformed HTTP header line 'no colon here'", message(() -> get("/header")));
+    assertEquals("connection closed inside the response headers", message(() -> get("/headers")));
+    assertEquals("malformed HTTP status line 'SSH-2.0-OpenSSH_9.2'", message(() -> get("/ssh")));
+  }
+
+  @Test
+  void headerValuesCannotSmuggleHeaders() throws IOException {
+    server = new ScriptedServer(req -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
+    IOException e = assertThrows(IOException.class,
+        () -> http.send("GET", server.uri("/"), Map.of("Authorization", "Bearer x\r\nX-Evil: 1"), null, 0, 0));
+    assertEquals("header Authorization has a line break in its value", e.getMessage());
+    assertTrue(server.requests.isEmpty());
+  }
+
+  private interface Call {
+    void run() throws IOException;
+  }
+
+  private static String message(Call c) {
+    return assertThrows(IOException.class, c::run).getMessage();
+  }
+
+  /** One request as the server read it. */
+  record Request(String line, String head, byte[] body) {
+    String path() {
+      String target = line.split(" ")[1];
+      int q = target.indexOf('?');
+      return q < 0 ? target : target.substring(0, q);
+    }
+  }
+
+  /** Answers each request with the bytes the script gives; optionally closes each connection after one answer. */
+  private static final class ScriptedServer implements AutoCloseable {
+    final List<Request> requests = new CopyOnWriteArrayList<>();
+    final AtomicInteger connections = new AtomicInteger();
+    private final ServerSocket socket;
+    private final List<Socket> open = new CopyOnWriteArrayList<>();
+
+    ScriptedServer(Function<Request, byte[]> script) throws IOException {
+      this(script, false);
+    }
+
+    ScriptedServer(Function<Request, byte[]> script, boolean closeAfterEach) throws IOException {
+      socket = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"));
+      Thread t = new Thread(() -> {
+        while (!socket.isClosed()) {
+          try {
+            Socket s = socket.accept();
+            connections.incrementAndGet();
+            open.add(s);
+            Thread c = new Thread(() -> serve(s, script, closeAfterEach));
+            c.setDaemon(true);
+            c.start();
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+    }
+
+    int port() {
+      return socket.getLocalPort();
+    }
+
+    URI uri(String path) {
+      return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    private void serve(Socket s, Function<Request, byte[]> script, boolean closeAfterEach) {
+      try (s) {
+        InputStream in = s.getInputStream();
+        while (true) {
+          ByteArrayOutputStream head = new ByteArrayOutputStream();
+          while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+              return;
+            }
+            head.write(b);
+          }
+          String h = head.toString(StandardCharsets.ISO_8859_1);
+          int length = 0;
+          List<String> lines = new ArrayList<>(List.of(h.split("\r\n")));
+          for (String line : lines) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+              length = Integer.parseInt(line.substring(15).trim());
+            }
+          }
+          Request r = new Request(lines.get(0), h, in.readNBytes(length));
+          requests.add(r);
+          s.getOutputStream().write(script.apply(r));
+          s.getOutputStream().flush();
+          if (closeAfterEach) {
+            return;
+          }
+        }
+      } catch (IOException e) {
+        // the client went away
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+      for (Socket s : open) {
+        s.close();
+      }
+    }
+  }
+}
