@@ -38,13 +38,16 @@ final class FlattenStep {
    * @param sorted the surviving records in output order
    * @param contents where the surviving content is read back
    * @param entriesRead entries read from the squashed layers (kept layers are only scanned)
+   * @param markersOverUnreadBase when the kept layers were not read, the new layer's whiteout and opaque markers
+   *     ({@link SquashPlanner#markersOverUnreadLayers}); else null
    */
   record Flattened(
       SquashPlanner planner,
       SquashPlanner basePlanner,
       List<SquashPlanner.Record> sorted,
       ContentStore contents,
-      long entriesRead) {
+      long entriesRead,
+      List<byte[]> markersOverUnreadBase) {
     /** The tree as the strip rules and the grouping see it. */
     FileTree tree() {
       return PlannedFileTree.of(sorted, contents);
@@ -52,26 +55,57 @@ final class FlattenStep {
   }
 
   /**
-   * Reads every layer of the selection and plans the flattened tree.
+   * Reads the layers of the selection and plans the flattened tree.
+   *
+   * <p>With {@code skipKept}, a partial squash first reads only the squashed layers: the kept ones stay unread
+   * (in a registry, never downloaded), and the new layer hides again whatever the squashed layers hid, without
+   * knowing whether the kept layers have it. That needs nothing from the kept tree unless a surviving hardlink
+   * targets a kept file, or a path became a directory only through entries that did not survive; then every layer
+   * is read after all. The caller asks for it only when nothing else needs the kept tree (no strip rules, which
+   * may white out kept paths and check kept executables; no re-layering, which groups the whole tree).
    *
    * @param spool where content that cannot be read in place is copied
    * @param progress told the stages; the {@code plan} stage is left open for the stages that follow
    */
-  static Flattened run(OpenStep.Selection sel, Spool spool, Limits.Meter meter, Progress progress)
+  static Flattened run(
+      OpenStep.Selection sel, Spool spool, Limits.Meter meter, Progress progress, boolean skipKept)
       throws IOException {
     int first = sel.first();
+    byte[] scratch = new byte[BUFFER];
+    if (skipKept && first > 0) {
+      SquashPlanner planner = new SquashPlanner();
+      PlanningVisitor reading = new PlanningVisitor(planner, null, first, false, false, spool, scratch);
+      LayerScan.run(sel.image(), first, first, meter, progress, reading);
+      progress.stage("plan", -1);
+      List<byte[]> markers = planner.markersOverUnreadLayers(first);
+      if (markers != null) {
+        return planned(sel, planner, null, reading, spool, scratch, markers);
+      }
+      progress.done();
+    }
     SquashPlanner planner = new SquashPlanner();
     SquashPlanner basePlanner = first > 0 ? new SquashPlanner() : null;
-    byte[] scratch = new byte[BUFFER];
     PlanningVisitor reading =
         new PlanningVisitor(planner, basePlanner, first, sel.stripping(), sel.relayering(), spool, scratch);
     LayerScan.run(sel.image(), first, meter, progress, reading);
     progress.stage("plan", -1);
+    return planned(sel, planner, basePlanner, reading, spool, scratch, null);
+  }
+
+  private static Flattened planned(
+      OpenStep.Selection sel,
+      SquashPlanner planner,
+      SquashPlanner basePlanner,
+      PlanningVisitor reading,
+      Spool spool,
+      byte[] scratch,
+      List<byte[]> markers)
+      throws IOException {
     planner.checkLinks();
     ContentStore contents = new ContentStore(spool);
     List<SquashPlanner.Record> sorted = planner.liveRecordsSorted();
     captureDeferred(sel.image(), sorted, spool, scratch);
-    return new Flattened(planner, basePlanner, sorted, contents, reading.entriesRead);
+    return new Flattened(planner, basePlanner, sorted, contents, reading.entriesRead, markers);
   }
 
   /**
@@ -111,7 +145,7 @@ final class FlattenStep {
 
     @Override
     public void beginLayer(int index, SourceLayer l, String context) throws IOException {
-      kept = index < first;
+      kept = index < first; // only when basePlanner is not null: a scan without it starts at first
       inPlace = l.compression() == Compression.NONE && l.readsInPlace();
       layer = l;
       planner.beginLayer(index, context, kept);

@@ -95,7 +95,7 @@ final class LayerPlan {
    * @param first index of the first squashed layer
    */
   static LayerPlan build(SquashPlanner planner, SquashPlanner base, int first) {
-    return build(planner, base, first, planner.liveRecordsSorted(), path -> false);
+    return build(planner, base, first, planner.liveRecordsSorted(), path -> false, null);
   }
 
   /**
@@ -104,13 +104,16 @@ final class LayerPlan {
    * @param sorted {@code planner.liveRecordsSorted()}, passed in so it is computed once
    * @param stripped whether a path (normalised, no leading slash) is removed by the strip rules; a stripped path
    *     that lives in a kept layer becomes a whiteout
+   * @param overUnreadBase when the kept layers were not read, the markers from {@link
+   *     SquashPlanner#markersOverUnreadLayers} (then {@code base} is null); else null
    */
   static LayerPlan build(
       SquashPlanner planner,
       SquashPlanner base,
       int first,
       List<SquashPlanner.Record> sorted,
-      Predicate<byte[]> stripped) {
+      Predicate<byte[]> stripped,
+      List<byte[]> overUnreadBase) {
     Map<FileObject, byte[]> inKept = new IdentityHashMap<>();
     List<SquashPlanner.Record> survivors = new ArrayList<>();
     for (SquashPlanner.Record r : sorted) {
@@ -126,7 +129,14 @@ final class LayerPlan {
       }
       survivors.add(r);
     }
-    List<Item> markers = base == null ? new ArrayList<>() : markers(planner, base, first, stripped);
+    List<Item> markers = new ArrayList<>();
+    if (overUnreadBase != null) {
+      for (byte[] p : overUnreadBase) {
+        markers.add(marker(p));
+      }
+    } else if (base != null) {
+      markers = markers(planner, base, first, stripped);
+    }
     // A marker's path (dir/.wh.name) sorts elsewhere than the path it hides; List.sort is stable.
     markers.sort((a, b) -> PathOrder.compare(a.path, b.path));
     return new LayerPlan(survivors, markers, inKept);

@@ -51,10 +51,17 @@ final class LayerScan {
   public static void run(
       SourceImage image, int firstSquashed, Limits.Meter meter, Progress progress, Visitor visitor)
       throws IOException {
+    run(image, firstSquashed, 0, meter, progress, visitor);
+  }
+
+  /** As {@link #run(SourceImage, int, Limits.Meter, Progress, Visitor)}, reading only layers {@code lowest} and up. */
+  static void run(
+      SourceImage image, int firstSquashed, int lowest, Limits.Meter meter, Progress progress, Visitor visitor)
+      throws IOException {
     List<SourceLayer> layers = image.layers();
-    LayerStream next = layers.isEmpty() ? null : openAhead(image, layers.get(layers.size() - 1), meter);
+    LayerStream next = layers.size() <= lowest ? null : openAhead(image, layers.get(layers.size() - 1), meter);
     try {
-      for (int i = layers.size() - 1; i >= 0; i--) {
+      for (int i = layers.size() - 1; i >= lowest; i--) {
         SourceLayer layer = layers.get(i);
         String context = image.source() + ": " + layer.label();
         visitor.beginLayer(i, layer, context);
@@ -65,7 +72,7 @@ final class LayerScan {
         next = null;
         try (LayerStream in = current) {
           // Decompression of the layer below starts now, on its own thread, and overlaps this layer's processing.
-          next = i > 0 ? openAhead(image, layers.get(i - 1), meter) : null;
+          next = i > lowest ? openAhead(image, layers.get(i - 1), meter) : null;
           TarReader reader = new TarReader(in, context);
           long ordinal = 0;
           long reported = 0;

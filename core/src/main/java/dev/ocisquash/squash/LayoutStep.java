@@ -90,7 +90,8 @@ final class LayoutStep {
       SquashOptions options,
       int first)
       throws IOException {
-    LayerPlan plan = LayerPlan.build(flat.planner(), flat.basePlanner(), first, flat.sorted(), stripped.removed());
+    LayerPlan plan = LayerPlan.build(
+        flat.planner(), flat.basePlanner(), first, flat.sorted(), stripped.removed(), flat.markersOverUnreadBase());
     int maxLayers = options.maxLayers();
     if (maxLayers <= 1) {
       return new Layout(List.of(new LayerSplitter.Part(0, plan, Map.of())), maxLayers);

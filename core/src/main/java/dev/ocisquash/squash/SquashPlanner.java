@@ -5,10 +5,12 @@ import dev.ocisquash.squash.PlannerNode.PendingLink;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import dev.ocisquash.tar.Whiteouts;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The pure decision core of a squash: it is fed the entries of the layers, newest layer first and each layer in
@@ -390,11 +392,85 @@ public final class SquashPlanner {
    * @throws ImageException naming the first link whose target exists nowhere below it
    */
   void checkLinks() throws ImageException {
+    PendingLink p = firstDanglingLiveLink();
+    if (p != null) {
+      throw new ImageException(
+          p.where + "hardlink target does not exist in this or any lower layer (or was deleted first)");
+    }
+  }
+
+  private PendingLink firstDanglingLiveLink() {
     for (PendingLink p : allPending) {
       if (p.link.forward == null && isReferencedByLive(p.link)) {
-        throw new ImageException(
-            p.where + "hardlink target does not exist in this or any lower layer (or was deleted first)");
+        return p;
       }
+    }
+    return null;
+  }
+
+  /**
+   * The markers a new layer needs on top of kept layers that were never read, when this planner was fed only the
+   * squashed layers: whatever those layers hid from the layers below is hidden again, whether or not a kept layer
+   * has it. A whiteout stands for each path they deleted and did not recreate, an opaque marker for each directory
+   * whose lower children they cut (by a whiteout, a non-directory that stood there, or an opaque marker), each
+   * collapsed to the highest such path, as {@link LayerPlan#markers} does with the kept tree in view. Such a
+   * marker may name a path no kept layer has: it then hides nothing.
+   *
+   * @param first index of the lowest layer fed
+   * @return the marker paths in no particular order, or null when the squashed layers alone cannot decide the
+   *     tree: a surviving hardlink whose target lies in a kept layer (the new layer must link to that file, or
+   *     carry its old content), or a path that those layers made a directory only by putting entries below it,
+   *     none of which survive (whether it exists then depends on what the kept layers have there)
+   */
+  List<byte[]> markersOverUnreadLayers(int first) {
+    if (firstDanglingLiveLink() != null) {
+      return null;
+    }
+    List<byte[]> out = new ArrayList<>();
+    if (root.hideChildren >= first) {
+      out.add(Whiteouts.opaqueMarkerFor(new byte[0]));
+      return out;
+    }
+    List<PlannerNode> nodes = new ArrayList<>();
+    List<byte[]> paths = new ArrayList<>();
+    pushChildren(root, new byte[0], nodes, paths);
+    while (!nodes.isEmpty()) {
+      PlannerNode n = nodes.remove(nodes.size() - 1);
+      byte[] path = paths.remove(paths.size() - 1);
+      Record r = n.record;
+      boolean cut = n.hideAll >= first;
+      boolean childrenCut = cut || n.hideChildren >= first;
+      if (r == null && cut) {
+        out.add(Whiteouts.whiteoutFor(path));
+      } else if (r != null && !r.isDirectory()) {
+        continue; // replaces whatever the kept layers have at and below the path
+      } else if (r == null && n.maxDescendantLayer >= first && !hasLiveDescendant(path)) {
+        return null;
+      } else if (childrenCut) {
+        out.add(Whiteouts.opaqueMarkerFor(path));
+      } else {
+        pushChildren(n, path, nodes, paths);
+      }
+    }
+    return out;
+  }
+
+  private static void pushChildren(PlannerNode n, byte[] path, List<PlannerNode> nodes, List<byte[]> paths) {
+    if (n.children == null) {
+      return;
+    }
+    for (Map.Entry<String, PlannerNode> c : n.children.entrySet()) {
+      byte[] name = c.getKey().getBytes(StandardCharsets.ISO_8859_1);
+      byte[] child;
+      if (path.length == 0) {
+        child = name;
+      } else {
+        child = Arrays.copyOf(path, path.length + 1 + name.length);
+        child[path.length] = '/';
+        System.arraycopy(name, 0, child, path.length + 1, name.length);
+      }
+      nodes.add(c.getValue());
+      paths.add(child);
     }
   }
 

@@ -48,7 +48,9 @@ public final class Squasher {
     try (SourceImage image = OpenStep.open(options, ws)) {
       OpenStep.Selection sel = OpenStep.select(options, image, ws);
       try (Spool spool = new Spool(ws.tempDir(), ws.tempFiles(), options.outputName())) {
-        FlattenStep.Flattened flat = FlattenStep.run(sel, spool, ws.meter(), progress);
+        // Kept layers in a registry are left undownloaded when nothing needs their tree.
+        boolean skipKept = options.inputRef() != null && !sel.stripping() && !sel.relayering();
+        FlattenStep.Flattened flat = FlattenStep.run(sel, spool, ws.meter(), progress, skipKept);
         Prior prior = LayoutStep.readPrior(options, ws);
         // The tree is only the strip rules' and the grouping's view: dropped before the layers are written.
         FileTree tree = sel.stripping() || sel.relayering() ? flat.tree() : null;
