@@ -37,20 +37,28 @@ final class HttpConnections implements AutoCloseable {
   private static final int MAX_IDLE_PER_HOST = 8;
   private static final int BUFFER = 64 << 10;
 
-  private final SSLContext tls;
+  private final TlsSource tlsSource;
+  private SSLContext tls;
   private final boolean verifyHostnames;
   private final int connectTimeoutMillis;
   private final int readTimeoutMillis;
   private final Map<String, ArrayDeque<Connection>> idle = new HashMap<>();
   private boolean closed;
 
+  /** Makes the TLS context when the first https connection needs it. */
+  interface TlsSource {
+    /** The context; called at most once. */
+    SSLContext get() throws IOException;
+  }
+
   /**
-   * @param tls the TLS context for https URIs
+   * @param tls makes the TLS context for https URIs, on first use: setting one up costs about 0.1 s of a cold JVM,
+   *     which a plain-HTTP registry never needs
    * @param verifyHostnames whether an https server's certificate must name the host
    * @param readTimeoutMillis how long a read may wait for the next byte
    */
-  HttpConnections(SSLContext tls, boolean verifyHostnames, int connectTimeoutMillis, int readTimeoutMillis) {
-    this.tls = tls;
+  HttpConnections(TlsSource tls, boolean verifyHostnames, int connectTimeoutMillis, int readTimeoutMillis) {
+    this.tlsSource = tls;
     this.verifyHostnames = verifyHostnames;
     this.connectTimeoutMillis = connectTimeoutMillis;
     this.readTimeoutMillis = readTimeoutMillis;
@@ -94,6 +102,82 @@ final class HttpConnections implements AutoCloseable {
   private static int port(URI uri) {
     return uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
   }
+
+  /**
+   * Starts a request whose body is sent as it is written, in chunked transfer coding: for uploads whose length is
+   * known only at their end. It always takes a new connection, so a failure is the request's own and never a stale
+   * pooled connection's.
+   */
+  StreamedRequest stream(String method, URI uri, Map<String, String> headers) throws IOException {
+    Map<String, String> h = new java.util.LinkedHashMap<>(headers);
+    h.put("Transfer-Encoding", "chunked");
+    byte[] head = requestHead(method, uri, h, -1);
+    Connection c = open(uri, key(uri));
+    c.used = true;
+    try {
+      c.out.write(head);
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+    return new StreamedRequest(c, method, uri);
+  }
+
+  /** A request being sent: {@link #body()} takes the body, {@link #finish()} ends it and reads the response. */
+  final class StreamedRequest {
+    private final Connection connection;
+    private final String method;
+    private final URI uri;
+    private final OutputStream body =
+        new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+              return;
+            }
+            OutputStream out = connection.out;
+            out.write((Integer.toHexString(len) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(b, off, len);
+            out.write(CRLF);
+          }
+        };
+
+    private StreamedRequest(Connection connection, String method, URI uri) {
+      this.connection = connection;
+      this.method = method;
+      this.uri = uri;
+    }
+
+    /** Where the body goes; each write is sent as one chunk (small ones are gathered first). */
+    OutputStream body() {
+      return body;
+    }
+
+    /** Sends the last chunk and reads the response's status and headers. */
+    HttpReply finish() throws IOException {
+      try {
+        connection.out.write(LAST_CHUNK);
+        connection.out.flush();
+        return connection.readResponse(method, uri, false);
+      } catch (IOException | RuntimeException e) {
+        connection.close();
+        throw e;
+      }
+    }
+
+    /** Drops the request and its connection. */
+    void abort() {
+      connection.close();
+    }
+  }
+
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
 
   private static byte[] requestHead(String method, URI uri, Map<String, String> headers, int bodyLength)
       throws IOException {
@@ -148,7 +232,7 @@ final class HttpConnections implements AutoCloseable {
       s.connect(new InetSocketAddress(bare, port(uri)), connectTimeoutMillis);
       s.setSoTimeout(readTimeoutMillis);
       if ("https".equals(uri.getScheme())) {
-        SSLSocket t = (SSLSocket) tls.getSocketFactory().createSocket(s, bare, port(uri), true);
+        SSLSocket t = (SSLSocket) tls().getSocketFactory().createSocket(s, bare, port(uri), true);
         if (verifyHostnames) {
           SSLParameters p = t.getSSLParameters();
           p.setEndpointIdentificationAlgorithm("HTTPS");
@@ -164,6 +248,13 @@ final class HttpConnections implements AutoCloseable {
       s.close();
       throw e;
     }
+  }
+
+  private synchronized SSLContext tls() throws IOException {
+    if (tls == null) {
+      tls = tlsSource.get();
+    }
+    return tls;
   }
 
   /** Closes the idle connections; connections in use close when their bodies do. */
@@ -190,7 +281,8 @@ final class HttpConnections implements AutoCloseable {
     private final Socket socket;
     private final String key;
     private final BufferedInputStream in;
-    private final OutputStream out;
+    /** Buffered, so a chunk's size line, data and line end (or a small request) leave in few segments. */
+    private final java.io.BufferedOutputStream out;
     private final AtomicBoolean closedOnce = new AtomicBoolean();
     private boolean used;
 
@@ -198,7 +290,7 @@ final class HttpConnections implements AutoCloseable {
       this.socket = socket;
       this.key = key;
       this.in = new BufferedInputStream(socket.getInputStream(), BUFFER);
-      this.out = socket.getOutputStream();
+      this.out = new java.io.BufferedOutputStream(socket.getOutputStream(), BUFFER);
     }
 
     HttpReply exchange(String method, URI uri, byte[] head, byte[] body, int off, int len) throws IOException {
@@ -213,6 +305,11 @@ final class HttpConnections implements AutoCloseable {
       } catch (IOException e) {
         throw reused ? new StaleConnection(e) : e;
       }
+      return readResponse(method, uri, reused);
+    }
+
+    /** Reads a response's status and headers and sets up its body. */
+    HttpReply readResponse(String method, URI uri, boolean reused) throws IOException {
       int first;
       try {
         first = in.read();

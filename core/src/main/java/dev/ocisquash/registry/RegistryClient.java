@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLException;
 
@@ -40,7 +39,6 @@ public final class RegistryClient implements AutoCloseable {
   private final RegistryOptions options;
   private final HttpConnections http;
   private final RegistryAuth auth;
-  private final ExecutorService uploads;
   private volatile String scheme = "https";
   private final java.util.concurrent.ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(
@@ -57,13 +55,6 @@ public final class RegistryClient implements AutoCloseable {
     this.options = options;
     this.http = http;
     this.auth = auth;
-    this.uploads =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "ocisquash-upload");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /**
@@ -76,7 +67,7 @@ public final class RegistryClient implements AutoCloseable {
     Credential cred = CredentialLookup.system().find(ref.registry(), options);
     HttpConnections http =
         new HttpConnections(
-            options.tlsVerify()
+            () -> options.tlsVerify()
                 ? TlsContexts.verifying(TlsContexts.certDirFor(ref.registry(), options.certDir()))
                 : TlsContexts.trustingAll(),
             options.tlsVerify(),
@@ -114,6 +105,8 @@ public final class RegistryClient implements AutoCloseable {
     if (r == null) {
       try {
         r = once("GET", uri("/v2/"), null, 0, 0, Map.of());
+      } catch (ImageException e) {
+        throw e; // the TLS set-up (a bad --cert-dir), already one line
       } catch (IOException e) {
         throw fail(repo, "connect", Responses.detail(e) + (e instanceof SSLException ? hintTls() : ""), e);
       }
@@ -356,7 +349,7 @@ public final class RegistryClient implements AutoCloseable {
       return null;
     }
     if (r.statusCode() == 202) {
-      return new BlobUpload(this, repo, location(repo, step, r), uploads, teeDir, tempFiles);
+      return new BlobUpload(this, repo, location(repo, step, r), teeDir, tempFiles);
     }
     throw fail(repo, step, Responses.status(r), null);
   }
@@ -368,7 +361,7 @@ public final class RegistryClient implements AutoCloseable {
    * @param tempFiles registry of that copy for signal cleanup
    */
   public BlobUpload startUpload(String repo, Path teeDir, TempFiles tempFiles) throws ImageException {
-    return new BlobUpload(this, repo, newUpload(repo), uploads, teeDir, tempFiles);
+    return new BlobUpload(this, repo, newUpload(repo), teeDir, tempFiles);
   }
 
   /** Opens an upload session and returns where its chunks go. */
@@ -381,6 +374,20 @@ public final class RegistryClient implements AutoCloseable {
     }
     Responses.discard(r);
     return location(repo, step, r);
+  }
+
+  /**
+   * Starts a streamed {@code PATCH} of upload bytes to {@code location}, with the current credentials. Its failures
+   * are the caller's to recover from (see {@link BlobUpload}).
+   */
+  HttpConnections.StreamedRequest streamTo(URI location) throws IOException {
+    Map<String, String> h = new java.util.LinkedHashMap<>();
+    h.put("Content-Type", "application/octet-stream");
+    String a = auth.header();
+    if (a != null) {
+      h.put("Authorization", a);
+    }
+    return http.stream("PATCH", location, h);
   }
 
   /** Puts a manifest under a digest or tag ({@code PUT /v2/REPO/manifests/REF}). */
@@ -448,10 +455,9 @@ public final class RegistryClient implements AutoCloseable {
     return watchdog.scheduleWithFixedDelay(check, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
   }
 
-  /** Stops the upload and watchdog threads and closes the idle connections. */
+  /** Stops the watchdog thread and closes the idle connections. */
   @Override
   public void close() {
-    uploads.shutdownNow();
     watchdog.shutdownNow();
     http.close();
   }

@@ -18,10 +18,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,15 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 class HttpConnectionsTest {
   private ScriptedServer server;
-  private final HttpConnections http = new HttpConnections(defaultTls(), true, 5_000, 5_000);
-
-  private static SSLContext defaultTls() {
-    try {
-      return SSLContext.getDefault();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
+  private final HttpConnections http =
+      new HttpConnections(() -> { throw new IOException("no TLS in these tests"); }, true, 5_000, 5_000);
 
   @AfterEach
   void stop() throws IOException {
@@ -88,6 +81,29 @@ class HttpConnectionsTest {
     assertTrue(seen.head().contains("\r\nHost: 127.0.0.1:" + server.port() + "\r\n"), seen.head());
     assertTrue(seen.head().contains("\r\nContent-Range: 0-6\r\n"), seen.head());
     assertArrayEquals(ascii("payload"), seen.body());
+  }
+
+  @Test
+  void aStreamedBodyGoesOutInChunksAndTheResponseFollows() throws IOException {
+    server = new ScriptedServer(req -> ascii("HTTP/1.1 202 Accepted\r\nLocation: /next\r\nContent-Length: 0\r\n\r\n"));
+    HttpConnections.StreamedRequest s = http.stream("PATCH", server.uri("/up"), Map.of("Content-Type", "x/y"));
+    byte[] big = new byte[200_000];
+    new Random(3).nextBytes(big);
+    s.body().write(ascii("first "));
+    s.body().write(big);
+    s.body().write(new byte[0]);
+    s.body().write(ascii(" last"));
+    HttpReply r = s.finish();
+    assertEquals(202, r.statusCode());
+    assertEquals("/next", r.header("Location").orElseThrow());
+    Request seen = server.requests.get(0);
+    assertTrue(seen.head().contains("\r\nTransfer-Encoding: chunked\r\n"), seen.head());
+    assertTrue(!seen.head().contains("Content-Length"), seen.head());
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    expected.write(ascii("first "));
+    expected.write(big);
+    expected.write(ascii(" last"));
+    assertArrayEquals(expected.toByteArray(), seen.body());
   }
 
   @Test
@@ -238,7 +254,8 @@ class HttpConnectionsTest {
               length = Integer.parseInt(line.substring(15).trim());
             }
           }
-          Request r = new Request(lines.get(0), h, in.readNBytes(length));
+          Request r = new Request(lines.get(0), h,
+              h.contains("\r\nTransfer-Encoding: chunked\r\n") ? dechunk(in) : in.readNBytes(length));
           requests.add(r);
           s.getOutputStream().write(script.apply(r));
           s.getOutputStream().flush();
@@ -248,6 +265,28 @@ class HttpConnectionsTest {
         }
       } catch (IOException e) {
         // the client went away
+      }
+    }
+
+    /** A chunked body, strictly: size line, data, CR LF, up to the empty last chunk. */
+    private static byte[] dechunk(InputStream in) throws IOException {
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      while (true) {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+          if (b < 0) {
+            throw new EOFException("in a chunk size line");
+          }
+          line.append((char) b);
+        }
+        int n = Integer.parseInt(line.toString().trim(), 16);
+        body.write(in.readNBytes(n));
+        if (in.read() != '\r' || in.read() != '\n') {
+          throw new IOException("no CR LF after a chunk");
+        }
+        if (n == 0) {
+          return body.toByteArray();
+        }
       }
     }
 
