@@ -13,7 +13,8 @@
 #      class on lo, SHAPER=tc, the default when tc can set one up: needs root; costs no CPU) or by throttle.py
 #      (SHAPER=proxy: a Python proxy, whose own CPU use competes with the clients on a small machine)), FILES / LARGE_MIB (image size for
 #      benchmarks/e2e/gen_image.py, default 20000 files and 28 MiB large files: about 200 MiB), OCISQUASH (default
-#      cli/target/ocisquash), RESULTS (default benchmarks/results)
+#      cli/target/ocisquash), RESULTS (default benchmarks/results), SUFFIX (added to the CSV's name, so a later run
+#      on the same day keeps the earlier file)
 # Needs: java, python3, pigz or gzip, skopeo, docker-registry, /usr/bin/time. Wall times on a loaded machine are noisy;
 # CPU seconds (user + sys of the client processes, not the registry's) are the steadier figure.
 set -euo pipefail
@@ -49,7 +50,7 @@ if [ -n "${LINK_MIBPS:-}" ] && [ "$SHAPER" = tc ]; then
     SHAPER=proxy
   fi
 fi
-CSV=$RESULTS/registry-$(date +%Y-%m-%d)${FROM:+-from${FROM[1]:-}}${LINK_MIBPS:+-link${LINK_MIBPS}-$SHAPER}.csv
+CSV=$RESULTS/registry-$(date +%Y-%m-%d)${FROM:+-from${FROM[1]:-}}${LINK_MIBPS:+-link${LINK_MIBPS}-$SHAPER}${SUFFIX:+-$SUFFIX}.csv
 python3 benchmarks/e2e/gen_image.py "$WORK/image" --files "$FILES" --large-mib "$LARGE_MIB" --tag bench >/dev/null
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; [ "$SHAPER" = tc ] && tc qdisc del dev lo root 2>/dev/null; true' EXIT
