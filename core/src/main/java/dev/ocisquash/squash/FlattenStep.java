@@ -145,7 +145,7 @@ final class FlattenStep {
 
     @Override
     public void beginLayer(int index, SourceLayer l, String context) throws IOException {
-      kept = index < first; // only when basePlanner is not null: a scan without it starts at first
+      kept = index < first; // never in a scan that starts at first (the one without a basePlanner)
       inPlace = l.compression() == Compression.NONE && l.readsInPlace();
       layer = l;
       planner.beginLayer(index, context, kept);
