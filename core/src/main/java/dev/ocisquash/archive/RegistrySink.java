@@ -14,8 +14,8 @@ import java.nio.file.Path;
 
 /**
  * Pushes an image to a registry as {@link ImageWriter} writes it. A blob the repository has already ({@code HEAD})
- * is not sent; a kept layer read from the same registry is mounted from its repository; everything else is uploaded
- * in chunks as it is produced. The manifest goes last, first by digest and only then under the tag, so a failed run
+ * is not sent; a kept layer read from the same registry is mounted from its repository; everything else is streamed
+ * up as it is produced ({@link dev.ocisquash.registry.BlobUpload}). The manifest goes last, first by digest and only then under the tag, so a failed run
  * never moves the tag: at worst it leaves untagged blobs, which the registry's garbage collection removes.
  */
 final class RegistrySink extends OutputSink {
