@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 final class HttpConnection {
   private static final int MAX_HEADER_BYTES = 64 << 10;
   private static final int BUFFER = 64 << 10;
+  private static final String CHUNKED = "a chunked body";
 
   /** A failure of a kept-alive connection before any byte of the response: the request may be sent again. */
   static final class StaleConnection extends IOException {
@@ -151,13 +152,22 @@ final class HttpConnection {
     }
   }
 
-  /** One line without its CR LF, ISO-8859-1; at most {@link #MAX_HEADER_BYTES}. */
+  /** A line of the response's head. */
   private String readLine() throws IOException {
+    return readLine("the response headers");
+  }
+
+  /**
+   * One line without its CR LF, ISO-8859-1; at most {@link #MAX_HEADER_BYTES}.
+   *
+   * @param where what the line belongs to, for the message when the connection ends first
+   */
+  private String readLine(String where) throws IOException {
     StringBuilder sb = new StringBuilder(64);
     while (true) {
       int b = in.read();
       if (b < 0) {
-        throw new EOFException("connection closed inside the response headers");
+        throw new EOFException("connection closed inside " + where);
       }
       if (b == '\n') {
         int n = sb.length();
@@ -293,14 +303,14 @@ final class HttpConnection {
         throw new EOFException("connection closed inside a chunk");
       }
       inChunk -= n;
-      if (inChunk == 0 && !readLine().isEmpty()) {
+      if (inChunk == 0 && !readLine(CHUNKED).isEmpty()) {
         throw new IOException("malformed chunked body: no line end after a chunk");
       }
       return n;
     }
 
     private void nextChunk() throws IOException {
-      String line = readLine();
+      String line = readLine(CHUNKED);
       int semi = line.indexOf(';');
       String hex = (semi >= 0 ? line.substring(0, semi) : line).trim();
       if (hex.isEmpty() || hex.length() > 15) {

@@ -75,6 +75,9 @@ final class HttpConnections implements AutoCloseable {
       } catch (HttpConnection.StaleConnection e) {
         // The server closed the idle connection before it saw this request: ask again on a new one.
         reused.close();
+      } catch (IOException | RuntimeException e) {
+        reused.close();
+        throw e;
       }
     }
     HttpConnection fresh = open(uri, key);

@@ -154,6 +154,7 @@ class HttpConnectionsTest {
       case "/short" -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234");
       case "/chunk" -> ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
       case "/chunkend" -> ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab");
+      case "/chunkline" -> ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5");
       case "/length" -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
       case "/header" -> ascii("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n");
       case "/headers" -> ascii("HTTP/1.1 200 OK\r\nContent-Le");
@@ -163,6 +164,7 @@ class HttpConnectionsTest {
     assertEquals("connection closed after 5 of 10 bytes", e.getMessage());
     assertTrue(message(() -> get("/chunk").body().readAllBytes()).contains("malformed chunk size 'zz'"));
     assertEquals("connection closed inside a chunk", message(() -> get("/chunkend").body().readAllBytes()));
+    assertEquals("connection closed inside a chunked body", message(() -> get("/chunkline").body().readAllBytes()));
     assertTrue(message(() -> get("/length")).startsWith("malformed Content-Length"));
     assertEquals("malformed HTTP header line 'no colon here'", message(() -> get("/header")));
     assertEquals("connection closed inside the response headers", message(() -> get("/headers")));
