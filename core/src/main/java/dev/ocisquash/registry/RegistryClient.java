@@ -15,7 +15,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * A client for one registry's HTTP API (distribution spec v2), on {@link HttpConnections}: manifests, blob
- * existence checks, streamed blob downloads that resume after a broken connection, chunked uploads, cross-repository
+ * existence checks, streamed blob downloads that resume after a broken connection, streamed uploads, cross-repository
  * mounts. Requests are retried with exponential backoff on 429, 5xx and broken connections; every failure becomes an
  * {@link ImageException} with one line naming the registry, the repository and the step.
  */
