@@ -65,17 +65,17 @@ final class FlattenStep {
    * may white out kept paths and check kept executables; no re-layering, which groups the whole tree).
    *
    * @param spool where content that cannot be read in place is copied
+   * @param limits what each read counts against (afresh for a read of every layer after a declined one)
    * @param progress told the stages; the {@code plan} stage is left open for the stages that follow
    */
-  static Flattened run(
-      OpenStep.Selection sel, Spool spool, Limits.Meter meter, Progress progress, boolean skipKept)
+  static Flattened run(OpenStep.Selection sel, Spool spool, Limits limits, Progress progress, boolean skipKept)
       throws IOException {
     int first = sel.first();
     byte[] scratch = new byte[BUFFER];
     if (skipKept && first > 0) {
       SquashPlanner planner = new SquashPlanner();
       PlanningVisitor reading = new PlanningVisitor(planner, null, first, false, false, spool, scratch);
-      LayerScan.run(sel.image(), first, first, meter, progress, reading);
+      LayerScan.run(sel.image(), first, first, limits.newMeter(), progress, reading);
       progress.stage("plan", -1);
       List<byte[]> markers = planner.markersOverUnreadLayers(first);
       if (markers != null) {
@@ -87,7 +87,7 @@ final class FlattenStep {
     SquashPlanner basePlanner = first > 0 ? new SquashPlanner() : null;
     PlanningVisitor reading =
         new PlanningVisitor(planner, basePlanner, first, sel.stripping(), sel.relayering(), spool, scratch);
-    LayerScan.run(sel.image(), first, meter, progress, reading);
+    LayerScan.run(sel.image(), first, limits.newMeter(), progress, reading);
     progress.stage("plan", -1);
     return planned(sel, planner, basePlanner, reading, spool, scratch, null);
   }

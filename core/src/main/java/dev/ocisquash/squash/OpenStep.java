@@ -5,7 +5,6 @@ import dev.ocisquash.ImageException;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageArchives;
 import dev.ocisquash.archive.ImageWriter;
-import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.archive.SourceLayer;
@@ -23,14 +22,13 @@ final class OpenStep {
   private OpenStep() {}
 
   /**
-   * Where a squash writes and what it counts.
+   * Where a squash writes.
    *
    * @param output the absolute output path, or null for a registry
    * @param tempDir where spool files go
    * @param tempFiles the temporary files to delete on a signal
-   * @param meter counts every decompressed byte and entry against the limits
    */
-  record Workspace(Path output, Path tempDir, TempFiles tempFiles, Limits.Meter meter) {}
+  record Workspace(Path output, Path tempDir, TempFiles tempFiles) {}
 
   /**
    * The image opened and what of it is squashed.
@@ -84,7 +82,7 @@ final class OpenStep {
             : output != null ? output.getParent() : Path.of(System.getProperty("java.io.tmpdir"));
     // Hardening: limits count every decompressed byte and entry; temp files are registered for signal cleanup.
     TempFiles tempFiles = options.tempFiles() != null ? options.tempFiles() : new TempFiles();
-    return new Workspace(output, tempDir, tempFiles, options.limits().newMeter());
+    return new Workspace(output, tempDir, tempFiles);
   }
 
   /** Opens the input, a file or a registry reference; the caller closes it. */

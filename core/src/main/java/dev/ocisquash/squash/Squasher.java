@@ -50,7 +50,7 @@ public final class Squasher {
       try (Spool spool = new Spool(ws.tempDir(), ws.tempFiles(), options.outputName())) {
         // Kept layers in a registry are left undownloaded when nothing needs their tree.
         boolean skipKept = options.inputRef() != null && !sel.stripping() && !sel.relayering();
-        FlattenStep.Flattened flat = FlattenStep.run(sel, spool, ws.meter(), progress, skipKept);
+        FlattenStep.Flattened flat = FlattenStep.run(sel, spool, options.limits(), progress, skipKept);
         Prior prior = LayoutStep.readPrior(options, ws);
         // The tree is only the strip rules' and the grouping's view: dropped before the layers are written.
         FileTree tree = sel.stripping() || sel.relayering() ? flat.tree() : null;
