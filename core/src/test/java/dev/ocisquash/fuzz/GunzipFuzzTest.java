@@ -28,6 +28,10 @@ import java.util.zip.Inflater;
 class GunzipFuzzTest {
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
+  /** zlib's checks of a dynamic block's code tables that ISA-L does not make. */
+  private static final java.util.Set<String> ZLIB_ONLY_TABLE_CHECKS =
+      java.util.Set.of("invalid code lengths set", "invalid literal/lengths set", "invalid distances set");
+
   @FuzzTest(maxDuration = "60s")
   void isalMatchesJdk(FuzzedDataProvider data) throws IOException {
     boolean trailer = data.consumeBoolean();
@@ -60,6 +64,12 @@ class GunzipFuzzTest {
       isal = read(file, GzipDecoder.ISAL);
     } catch (IOException e) {
       isalError = e;
+    }
+    if (isalError == null && jdkError != null && ZLIB_ONLY_TABLE_CHECKS.contains(jdkError.getMessage())) {
+      // ISA-L builds decoding tables for incomplete Huffman codes, which zlib refuses ("invalid code lengths set"
+      // and its kin): a known leniency of ISA-L, not a decoding difference. A layer decoded that way still has to
+      // match its blob digest and diff_id.
+      return;
     }
     if ((jdkError == null) != (isalError == null)) {
       throw new AssertionError("JDK " + (jdkError == null ? jdk.length + " bytes" : jdkError) + ", ISA-L "
