@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * A blob's bytes as they arrive from {@code GET /v2/REPO/blobs/DIGEST}. When the connection breaks, or stalls (no
- * byte for {@code ocisquash.registry.stall-seconds}, default 120, sooner than the connection's own read timeout of 5 minutes), the stream
- * asks again from where it stopped ({@code Range: bytes=N-}), a bounded number of times, so the caller sees one
+ * byte for {@code ocisquash.registry.stall-seconds}, default 120, sooner than the connection's own 5-minute read
+ * timeout), the stream asks again from where it stopped ({@code Range: bytes=N-}), a bounded number of times, so the caller sees one
  * uninterrupted stream. Nothing is buffered beyond the socket's; the caller verifies the digest as it reads.
  */
 final class BlobDownload extends InputStream {
