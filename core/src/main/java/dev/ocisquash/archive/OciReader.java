@@ -153,7 +153,7 @@ final class OciReader {
     if (images.isEmpty() && chosen.isEmpty()) {
       List<String> lines = new ArrayList<>();
       for (Candidate c : artifacts) {
-        lines.add(c.choice() + " (" + c.notAnImage + ")");
+        lines.add(c.choice() + ": " + c.notAnImage);
       }
       throw new ImageException(
           ImageException.where(

@@ -123,25 +123,95 @@ class RealWorldLayoutsTest {
 
   @Test
   void artifactRuleDecidesOnContentNotNames() throws Exception {
-    ObjectNode image = (ObjectNode) Json.parse(
-        ("{\"config\":{\"mediaType\":\"" + MediaTypes.DOCKER_CONFIG + "\"},\"layers\":[{\"mediaType\":\""
-            + MediaTypes.DOCKER_LAYER_GZIP + "\"}]}").getBytes(StandardCharsets.UTF_8));
+    ObjectNode image = manifestDoc(MediaTypes.DOCKER_CONFIG, MediaTypes.DOCKER_LAYER_GZIP);
     assertNull(ArtifactRule.whyNotAnImage(null, image));
-    ObjectNode noLayers = (ObjectNode) Json.parse(("{\"config\":{\"mediaType\":\"" + MediaTypes.OCI_CONFIG
-        + "\"},\"layers\":[]}").getBytes(StandardCharsets.UTF_8));
-    assertNull(ArtifactRule.whyNotAnImage(null, noLayers), "an empty image is still an image");
+    assertNull(ArtifactRule.whyNotAnImage(null, manifestDoc(MediaTypes.OCI_CONFIG)), "an empty image is an image");
+    for (String layer : List.of(MediaTypes.OCI_LAYER, MediaTypes.OCI_LAYER_GZIP, MediaTypes.OCI_LAYER_ZSTD,
+        MediaTypes.OCI_LAYER_NONDIST, MediaTypes.OCI_LAYER_NONDIST_GZIP, MediaTypes.OCI_LAYER_NONDIST_ZSTD,
+        MediaTypes.DOCKER_LAYER, MediaTypes.DOCKER_LAYER_GZIP, MediaTypes.DOCKER_FOREIGN_LAYER)) {
+      assertNull(ArtifactRule.whyNotAnImage(null, manifestDoc(MediaTypes.OCI_CONFIG, layer)), layer);
+    }
+    // go-containerregistry copies the config media type into artifactType (index entry and all): still an image
+    ObjectNode ggcrEntry = Json.object();
+    ggcrEntry.put("artifactType", MediaTypes.DOCKER_CONFIG);
+    assertNull(ArtifactRule.whyNotAnImage(ggcrEntry, image), "ggcr's artifactType = config media type");
+    ObjectNode typedEntry = Json.object();
+    typedEntry.put("artifactType", "application/x");
+    assertNull(ArtifactRule.whyNotAnImage(typedEntry, image), "an artifactType on the index entry alone");
     ObjectNode typed = image.deepCopy();
-    typed.put("artifactType", "application/x");
-    assertNotNull(ArtifactRule.whyNotAnImage(null, typed));
-    ObjectNode entry = Json.object();
-    entry.put("artifactType", "application/x");
-    assertNotNull(ArtifactRule.whyNotAnImage(entry, image), "artifactType on the index entry counts too");
+    typed.put("artifactType", MediaTypes.DOCKER_CONFIG);
+    assertNull(ArtifactRule.whyNotAnImage(null, typed), "artifactType equal to the config media type");
     ObjectNode withSubject = image.deepCopy();
     withSubject.putObject("subject").put("digest", "sha256:00");
-    assertTrue(ArtifactRule.whyNotAnImage(null, withSubject).contains("sha256:00"));
-    ObjectNode emptyConfig = image.deepCopy();
-    ((ObjectNode) emptyConfig.get("config")).put("mediaType", "application/vnd.oci.empty.v1+json");
-    assertTrue(ArtifactRule.whyNotAnImage(null, emptyConfig).contains("application/vnd.oci.empty.v1+json"));
+    assertNull(ArtifactRule.whyNotAnImage(null, withSubject), "a subject alone does not make an artifact");
+  }
+
+  /** Each artifact shape real tools write is named by what it is and the media type that shows it. */
+  @Test
+  void everyArtifactShapeIsNamed() throws Exception {
+    Map<String, ObjectNode> shapes = new java.util.LinkedHashMap<>();
+    shapes.put("a cosign signature", manifestDoc(MediaTypes.OCI_CONFIG,
+        "application/vnd.dev.cosign.simplesigning.v1+json"));
+    shapes.put("a DSSE attestation", manifestDoc(MediaTypes.OCI_CONFIG, "application/vnd.dsse.envelope.v1+json"));
+    shapes.put("an in-toto attestation", manifestDoc(MediaTypes.OCI_CONFIG, "application/vnd.in-toto+json"));
+    shapes.put("an SPDX SBOM", manifestDoc(MediaTypes.OCI_CONFIG, "text/spdx+json"));
+    shapes.put("a CycloneDX SBOM", manifestDoc(MediaTypes.OCI_CONFIG, "application/vnd.cyclonedx+json"));
+    shapes.put("a Helm chart", manifestDoc("application/vnd.cncf.helm.config.v1+json",
+        "application/vnd.cncf.helm.chart.content.v1.tar+gzip"));
+    shapes.put("a WASM module", manifestDoc("application/vnd.wasm.config.v0+json",
+        "application/vnd.wasm.content.layer.v1+wasm"));
+    ObjectNode oras = manifestDoc("application/vnd.oci.empty.v1+json", "application/vnd.example.thing");
+    oras.put("artifactType", "application/vnd.example.thing");
+    shapes.put("an OCI 1.1 artifact of type application/vnd.example.thing", oras);
+    shapes.put("an artifact (config media type application/x-unknown", manifestDoc("application/x-unknown"));
+    // an image config with a tar+gzip layer beside a non-filesystem one is still not a runnable image
+    shapes.put("an artifact (layer media type application/octet-stream",
+        manifestDoc(MediaTypes.OCI_CONFIG, MediaTypes.OCI_LAYER_GZIP, "application/octet-stream"));
+    for (Map.Entry<String, ObjectNode> e : shapes.entrySet()) {
+      String why = ArtifactRule.whyNotAnImage(null, e.getValue());
+      assertNotNull(why, e.getKey());
+      assertTrue(why.startsWith(e.getKey()), e.getKey() + " -> " + why);
+    }
+  }
+
+  /** A manifest document with the config media type and one layer descriptor per layer media type. */
+  private static ObjectNode manifestDoc(String configType, String... layerTypes) {
+    ObjectNode m = Json.object();
+    m.put("schemaVersion", 2);
+    m.putObject("config").put("mediaType", configType);
+    com.fasterxml.jackson.databind.node.ArrayNode layers = m.putArray("layers");
+    for (String t : layerTypes) {
+      layers.addObject().put("mediaType", t);
+    }
+    return m;
+  }
+
+  /**
+   * A layout as go-containerregistry's {@code layout.Write} / {@code crane pull --format oci} writes it: every index
+   * entry carries an {@code artifactType} copied from the config media type (pkg/v1/partial/with.go, lines 331-348 at
+   * commit d8112ef04b005c504291a83b3643e2bd089229e7), no platform on a single image. It is picked without --ref.
+   */
+  @Test
+  void ggcrLayoutsWithArtifactTypeOnEveryEntryArePicked() throws Exception {
+    LayoutDir l = new LayoutDir(tmp.resolve("ggcr"));
+    ObjectNode image = l.image("linux", "amd64", Map.of("etc/app.conf", "x\n"));
+    ObjectNode entry = l.list(image, "example.com/app:1");
+    entry.put("artifactType", MediaTypes.OCI_CONFIG);
+    addCosignArtifacts(l, image);
+    for (com.fasterxml.jackson.databind.JsonNode e : l.manifests) {
+      if (!e.has("artifactType")) {
+        ((ObjectNode) e).put("artifactType", MediaTypes.OCI_CONFIG); // cosign's config type, as ggcr copies it
+      }
+    }
+    Path dir = l.write();
+    try (SourceImage img = ImageArchives.open(dir, ImageSelector.any())) {
+      assertEquals(List.of("example.com/app:1"), img.names());
+      ImageArchivesTest.readAll(img);
+    }
+    String sigTag = "sha256-" + image.get("digest").asText().substring(7) + ".sig";
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(dir, ImageSelector.of(sigTag, null)));
+    assertTrue(e.getMessage().contains("which is not an image: a cosign signature"), e.getMessage());
   }
 
   @Test
