@@ -115,7 +115,10 @@ public final class GgcrShapes {
         true,
         null,
         null,
-        ref == null ? null : "oci:" + dir + ":" + ref,
+        // skopeo 1.9 reads neither: without a ref.name oci: needs a name, and with one it skips every index entry
+        // whose mediaType is not the OCI manifest type (containers/image oci/layout/oci_transport.go,
+        // getManifestDescriptor), and a Docker Hub pull keeps Docker media types
+        null,
         COMMIT + " pkg/v1/layout/write.go, pkg/v1/partial/with.go, cmd/crane/cmd/pull.go");
   }
 
