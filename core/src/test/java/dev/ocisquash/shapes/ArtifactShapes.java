@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -89,19 +90,26 @@ public final class ArtifactShapes {
         Map.of("predicateType", "https://slsa.dev/provenance/v0.2"));
     GgcrShapes.append(e, index, GgcrShapes.imageDescriptor(att, GgcrShapes.OCI_MANIFEST, GgcrShapes.OCI_CONFIG,
         Map.of("kind", "dev.cosignproject.cosign/atts")));
-    String ref = null;
-    String says = "application/vnd.dev.cosign.simplesigning.v1+json";
-    if (sbom) { // cosign attach sbom, then crane pull --annotate-ref example.com/app:sha256-<hex>.sbom
-      ref = "example.com/app:" + tag + ".sbom";
+    Map<String, String> refs = new LinkedHashMap<>();
+    if (sbom) {
+      // cosign attach sbom, then crane pull --format oci --annotate-ref of the .sbom, .sig and .att tags into the same
+      // layout: the .sig and .att manifests are the ones cosign save wrote (same digest), now also named
+      String repo = "example.com/app:" + tag;
       byte[] doc = "{\"spdxVersion\":\"SPDX-2.3\",\"SPDXID\":\"SPDXRef-DOCUMENT\"}".getBytes(StandardCharsets.UTF_8);
       byte[] s = cosignImage(e, "text/spdx+json", doc, Map.of());
       GgcrShapes.append(e, index, GgcrShapes.imageDescriptor(s, GgcrShapes.OCI_MANIFEST, GgcrShapes.OCI_CONFIG,
-          Map.of("org.opencontainers.image.ref.name", ref)));
-      says = "text/spdx+json";
+          Map.of("org.opencontainers.image.ref.name", repo + ".sbom")));
+      GgcrShapes.append(e, index, GgcrShapes.imageDescriptor(sig, GgcrShapes.OCI_MANIFEST, GgcrShapes.OCI_CONFIG,
+          Map.of("org.opencontainers.image.ref.name", repo + ".sig")));
+      GgcrShapes.append(e, index, GgcrShapes.imageDescriptor(att, GgcrShapes.OCI_MANIFEST, GgcrShapes.OCI_CONFIG,
+          Map.of("org.opencontainers.image.ref.name", repo + ".att")));
+      refs.put(repo + ".sbom", "an SPDX SBOM");
+      refs.put(repo + ".sig", "a cosign signature");
+      refs.put(repo + ".att", "a DSSE attestation");
     }
-    String name = sbom ? "cosign-save-with-sbom" : "cosign-save";
+    String name = sbom ? "cosign-save-plus-crane-pulled-tags" : "cosign-save";
     Path dir = e.writeDir(out.resolve(name));
-    return new Shape("cosign save", name, dir, List.of(), true, ref, says, null,
+    return new Shape("cosign save", name, dir, List.of(), true, refs, null,
         COSIGN + " pkg/oci/layout/write.go, pkg/oci/layout/index.go; " + GgcrShapes.COMMIT + " pkg/v1/layout");
   }
 
@@ -198,6 +206,9 @@ public final class ArtifactShapes {
           "application/vnd.cyclonedx+json", "{\"bomFormat\":\"CycloneDX\"}".getBytes(StandardCharsets.UTF_8),
           subject, CREATED, null));
     }
+    ms.add(artifact(e, "application/vnd.cyclonedx+json", emptyDescriptor(), emptyBytes,
+        "application/vnd.cyclonedx+json", "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.5\"}"
+            .getBytes(StandardCharsets.UTF_8), null, CREATED, "bom"));
     ms.add(artifact(e, "application/vnd.example.readme.v1", emptyDescriptor(), emptyBytes, "text/markdown",
         "# readme\n".getBytes(StandardCharsets.UTF_8), null, CREATED, "readme"));
     // Helm: no manifest mediaType, no artifactType
@@ -221,8 +232,12 @@ public final class ArtifactShapes {
     e.add("index.json", Blobs.go(orasIndex(ms)));
     String name = withImage ? "oras-helm-beside-image" : "oras-helm-only";
     Path dir = e.writeDir(out.resolve(name));
-    return new Shape("oras / helm push", name, dir, List.of(), withImage, "0.1.0",
-        "application/vnd.cncf.helm.config.v1+json", withImage ? "oci:" + dir + ":latest" : null,
+    Map<String, String> refs = new LinkedHashMap<>();
+    refs.put("0.1.0", "a Helm chart");
+    refs.put("readme", "an OCI 1.1 artifact of type application/vnd.example.readme.v1");
+    refs.put("bom", "application/vnd.cyclonedx+json");
+    return new Shape("oras / helm push", name, dir, List.of(), withImage, refs,
+        withImage ? "oci:" + dir + ":latest" : null,
         ORAS + " pack.go, content/oci/oci.go; " + HELM + " pkg/registry/client.go");
   }
 
@@ -273,7 +288,7 @@ public final class ArtifactShapes {
     e.add("index.json", Blobs.go(orasIndex(ms)));
     Path dir = e.writeDir(out.resolve("buildx-oci-attestations"));
     return new Shape("docker buildx --output type=oci (BuildKit)", "buildx-oci-attestations", dir, List.of(), true,
-        "wasm", "application/vnd.wasm.config.v0+json", "oci:" + dir + ":latest",
+        Map.of("wasm", "a WASM module", "sbom", "application/spdx+json"), "oci:" + dir + ":latest",
         BUILDKIT + " exporter/containerimage/writer.go, util/attestation/types.go");
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code ctr images export} / {@code nerdctl save} of a multi-platform image pulled for the current platform only
@@ -90,8 +91,7 @@ public final class ContainerdShapes {
         tar,
         List.of(),
         true,
-        null,
-        null,
+        Map.of(),
         skipManifestJson ? null : "docker-archive:" + tar,
         COMMIT + " core/images/archive/exporter.go");
   }

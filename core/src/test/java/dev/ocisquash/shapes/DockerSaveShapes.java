@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code docker save} of Docker 25 and later (moby's graphdriver image store): an OCI layout and the legacy
@@ -101,8 +102,7 @@ public final class DockerSaveShapes {
         tar,
         List.of(),
         true,
-        null,
-        null,
+        Map.of(),
         "docker-archive:" + tar,
         nullManifests
             ? "moby/moby@d131f00fffbc16ed527882a586cc8fccfab2cc55^ image/tarexport/save.go"

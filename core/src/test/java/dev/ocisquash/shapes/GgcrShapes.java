@@ -113,8 +113,7 @@ public final class GgcrShapes {
         dir,
         List.of(),
         true,
-        null,
-        null,
+        Map.of(),
         // skopeo 1.9 reads neither: without a ref.name oci: needs a name, and with one it skips every index entry
         // whose mediaType is not the OCI manifest type (containers/image oci/layout/oci_transport.go,
         // getManifestDescriptor), and a Docker Hub pull keeps Docker media types
@@ -152,8 +151,7 @@ public final class GgcrShapes {
         // two platforms: ocisquash asks which (it does not guess the host platform)
         List.of("--platform", "linux/" + img.architecture()),
         true,
-        null,
-        null,
+        Map.of(),
         null,
         COMMIT + " pkg/v1/layout/write.go (AppendIndex, writeIndexToFile), cmd/crane/cmd/pull.go");
   }
@@ -183,8 +181,7 @@ public final class GgcrShapes {
         tar,
         List.of(),
         true,
-        null,
-        null,
+        Map.of(),
         "docker-archive:" + tar,
         kanikoZstd
             ? "GoogleContainerTools/kaniko@236ba5690eda9170d0157aa8137ebbeb09d38685 pkg/executor/push.go; "

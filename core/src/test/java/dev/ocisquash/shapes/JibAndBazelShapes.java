@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Tarballs of two builders that never run a daemon: Jib ({@code jib:buildTar}) and rules_oci ({@code oci_load}).
@@ -46,7 +47,7 @@ public final class JibAndBazelShapes {
     e.add("config.json", img.config());
     e.add("manifest.json", Blobs.MAPPER.writeValueAsBytes(Blobs.array().add(entry)));
     Path tar = e.writeTar(out.resolve("jib-buildtar.tar"));
-    return new Shape("Jib jib:buildTar", "jib-buildtar", tar, List.of(), true, null, null, "docker-archive:" + tar,
+    return new Shape("Jib jib:buildTar", "jib-buildtar", tar, List.of(), true, Map.of(), "docker-archive:" + tar,
         JIB + " jib-core/.../image/ImageTarball.java (dockerWriteTo)");
   }
 
@@ -73,7 +74,7 @@ public final class JibAndBazelShapes {
     idx.putArray("manifests").add(d);
     e.add("index.json", Blobs.MAPPER.writeValueAsBytes(idx));
     Path tar = e.writeTar(out.resolve("jib-buildtar-oci.tar"));
-    return new Shape("Jib jib:buildTar (OCI format)", "jib-buildtar-oci", tar, List.of(), true, null, null,
+    return new Shape("Jib jib:buildTar (OCI format)", "jib-buildtar-oci", tar, List.of(), true, Map.of(),
         "oci-archive:" + tar, JIB + " jib-core/.../image/ImageTarball.java (ociWriteTo)");
   }
 
@@ -96,7 +97,7 @@ public final class JibAndBazelShapes {
         .getBytes(StandardCharsets.UTF_8);
     e.add("manifest.json", json, 0755, BAZEL_TIME);
     Path tar = e.writeTar(out.resolve("rules-oci-load.tar"));
-    return new Shape("rules_oci oci_load", "rules-oci-load", tar, List.of(), true, null, null, "docker-archive:" + tar,
+    return new Shape("rules_oci oci_load", "rules-oci-load", tar, List.of(), true, Map.of(), "docker-archive:" + tar,
         RULES_OCI + " oci/private/tarball.sh.tpl (docker format)");
   }
 
@@ -126,7 +127,7 @@ public final class JibAndBazelShapes {
     e.add("index.json", (Blobs.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(index) + "\n")
         .getBytes(StandardCharsets.UTF_8), 0755, BAZEL_TIME);
     Path tar = e.writeTar(out.resolve("rules-oci-load-oci.tar"));
-    return new Shape("rules_oci oci_load (format oci)", "rules-oci-load-oci", tar, List.of(), true, null, null,
+    return new Shape("rules_oci oci_load (format oci)", "rules-oci-load-oci", tar, List.of(), true, Map.of(),
         "oci-archive:" + tar, RULES_OCI + " oci/private/tarball.sh.tpl (oci format)");
   }
 }

@@ -2,6 +2,7 @@ package dev.ocisquash.shapes;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One generated shape: what a tool writes, where it was written, and what reading it must give.
@@ -11,8 +12,7 @@ import java.util.List;
  * @param path the directory or archive written
  * @param args what the CLI needs to pick the image (empty: picked by itself); for an artifact-only layout, empty
  * @param imageInside whether the sample image is in it (false: only artifacts, which must be refused)
- * @param artifactRef a ref (tag or ref.name) of an artifact beside the image, to check that --ref names it; or null
- * @param artifactSays what the refusal of {@code artifactRef} must say (the artifact's media type)
+ * @param artifactRefs refs (tags or ref names) of artifacts in it, each with what its refusal under --ref must say
  * @param skopeoRef how skopeo reads this shape ({@code oci:DIR}, {@code docker-archive:TAR}, ...), or null where it
  *     cannot (then the integration test compares against the sample itself)
  * @param source the repository, path and commit the shape follows
@@ -23,8 +23,7 @@ public record Shape(
     Path path,
     List<String> args,
     boolean imageInside,
-    String artifactRef,
-    String artifactSays,
+    Map<String, String> artifactRefs,
     String skopeoRef,
     String source) {
 
