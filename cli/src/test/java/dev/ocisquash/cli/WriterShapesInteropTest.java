@@ -54,7 +54,8 @@ class WriterShapesInteropTest {
 
   private static void check(Shape s) throws Exception {
     Path out = work.resolve(s.name() + "-out.tar");
-    List<String> args = new ArrayList<>(List.of("squash", s.path().toString(), "-o", out.toString(), "--format", "oci"));
+    List<String> args =
+        new ArrayList<>(List.of("squash", s.path().toString(), "-o", out.toString(), "--format", "oci"));
     args.addAll(s.args());
     Run r = CliTest.cli(args.toArray(new String[0]));
     if (!s.imageInside()) {

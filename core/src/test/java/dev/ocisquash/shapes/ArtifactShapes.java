@@ -21,7 +21,8 @@ import java.util.Map;
  *       attestations, each with the annotation {@code kind} from pkg/oci/layout/index.go, no ref names; attachments
  *       such as SBOMs are not saved, a TODO there), pkg/oci/empty/empty.go (signature images: OCI manifest and config
  *       types), pkg/types/media.go and pkg/oci/static/signature.go (layer types and the {@code
- *       dev.cosignproject.cosign/signature} annotation); go-containerregistry writes the layout as in {@link GgcrShapes}
+ *       dev.cosignproject.cosign/signature} annotation); go-containerregistry writes the layout as in {@link
+ *       GgcrShapes}
  *   <li>oras-project/oras-go@19db72b1264dc2d253c9e4bee41dff2184904246 pack.go ({@code packManifestV1_1}: artifactType,
  *       the empty config descriptor with {@code data}, {@code org.opencontainers.image.created}; {@code pushManifest}
  *       copies artifactType and annotations to the descriptor) and content/oci/oci.go ({@code saveIndex}: tagged
@@ -212,7 +213,8 @@ public final class ArtifactShapes {
     ms.add(artifact(e, "application/vnd.example.readme.v1", emptyDescriptor(), emptyBytes, "text/markdown",
         "# readme\n".getBytes(StandardCharsets.UTF_8), null, CREATED, "readme"));
     // Helm: no manifest mediaType, no artifactType
-    byte[] chartConfig = "{\"name\":\"app\",\"version\":\"0.1.0\",\"apiVersion\":\"v2\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] chartConfig =
+        "{\"name\":\"app\",\"version\":\"0.1.0\",\"apiVersion\":\"v2\"}".getBytes(StandardCharsets.UTF_8);
     byte[] chart = Blobs.gzip("Chart.yaml: name app".getBytes(StandardCharsets.UTF_8));
     ObjectNode hm = Blobs.object();
     hm.put("schemaVersion", 2);
@@ -251,9 +253,10 @@ public final class ArtifactShapes {
     ObjectNode p = image.putObject("platform");
     p.put("architecture", img.architecture());
     p.put("os", img.os());
-    byte[] stmt = "{\"_type\":\"https://in-toto.io/Statement/v0.1\",\"predicateType\":\"https://slsa.dev/provenance/v0.2\"}"
-        .getBytes(StandardCharsets.UTF_8);
-    byte[] attConfig = ("{\"architecture\":\"unknown\",\"os\":\"unknown\",\"config\":{},\"rootfs\":{\"type\":\"layers\","
+    byte[] stmt = ("{\"_type\":\"https://in-toto.io/Statement/v0.1\","
+        + "\"predicateType\":\"https://slsa.dev/provenance/v0.2\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] attConfig = ("{\"architecture\":\"unknown\",\"os\":\"unknown\",\"config\":{},"
+        + "\"rootfs\":{\"type\":\"layers\","
         + "\"diff_ids\":[\"" + Blobs.digest(stmt) + "\"]}}").getBytes(StandardCharsets.UTF_8);
     ObjectNode am = Blobs.object();
     am.put("schemaVersion", 2);

@@ -12,7 +12,8 @@ import java.util.Map;
  * (containerd's default: other platforms' blobs are not in the content store, and export is limited to the current
  * platform).
  *
- * <p>Followed: containerd/containerd at commit 301026e58c619e63d09c0ec411012e54c0124b03, core/images/archive/exporter.go:
+ * <p>Followed: containerd/containerd at commit 301026e58c619e63d09c0ec411012e54c0124b03,
+ * core/images/archive/exporter.go:
  * {@code Export} lists the index as given, with {@code addNameAnnotation} ({@code io.containerd.image.name} = the full
  * name, {@code org.opencontainers.image.ref.name} = {@code ociReferenceName}, the tag) and {@code copySourceLabels}
  * ({@code containerd.io/distribution.source.<host>}); for an index it writes the index blob and, with a platform
@@ -56,7 +57,7 @@ public final class ContainerdShapes {
         e.add("blobs/sha256/" + Blobs.hex(raw), raw, 0444, 0);
         e.add("blobs/sha256/" + Blobs.hex(config), config, 0444, 0);
         for (byte[] l : img.gzipLayers()) {
-          e.put("blobs/sha256/" + Blobs.hex(l), l);
+          e.add("blobs/sha256/" + Blobs.hex(l), l, 0444, 0);
         }
       }
     }

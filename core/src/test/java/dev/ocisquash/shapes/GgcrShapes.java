@@ -22,8 +22,9 @@ import java.util.Map;
  *   <li>pkg/v1/partial/with.go {@code Descriptor}: size, digest, media type, and for an image {@code artifactType} =
  *       the config's media type; pkg/v1/manifest.go {@code Descriptor} field order (mediaType, size, digest, data,
  *       urls, annotations, platform, artifactType);
- *   <li>cmd/crane/cmd/pull.go: no ref.name unless {@code --annotate-ref}, then {@code org.opencontainers.image.ref.name}
- *       = the full reference; a multi-platform index is appended whole when no {@code --platform} is given;
+ *   <li>cmd/crane/cmd/pull.go: no ref.name unless {@code --annotate-ref}, then {@code
+ *       org.opencontainers.image.ref.name} = the full reference; a multi-platform index is appended whole when no
+ *       {@code --platform} is given;
  *   <li>pkg/v1/tarball/write.go {@code writeImagesToTar}: per image the config as {@code sha256:<hex>} (the colon
  *       kept: {@code cfgName.String()}), then each layer once as {@code <compressed hex>} + {@code layerExtension}
  *       ({@code .tar.gz}, {@code .tar.zst}, {@code .tar}), then manifest.json last; {@code writeTarEntry}: mode 0644,
