@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -52,6 +53,41 @@ class WriterShapesTest {
     for (Shape s : shapes) {
       tests.add(DynamicTest.dynamicTest(s.name() + " (" + s.writer() + ")", () -> check(s)));
     }
+    return tests.stream();
+  }
+
+  /** The names a user of each tool would give --ref, by shape: its tag as the tool wrote it, or a familiar form. */
+  static final Map<String, List<String>> NAMES =
+      Map.ofEntries(
+          Map.entry("crane-pull-oci-annotate-ref", List.of("example.com/app:latest")),
+          Map.entry("ggcr-tarball", List.of("example.com/app:latest", "example.com/app")),
+          Map.entry("kaniko-tar-path-zstd", List.of("example.com/app:latest")),
+          Map.entry("docker25-save", List.of("app:latest", "app", "docker.io/library/app:latest")),
+          Map.entry("ctr-export", List.of("app:latest", "docker.io/library/app:latest")),
+          Map.entry("ctr-export-skip-manifest-json", List.of("latest", "docker.io/library/app:latest", "app")),
+          Map.entry("oras-helm-beside-image", List.of("latest")),
+          Map.entry("buildx-oci-attestations", List.of("latest")),
+          Map.entry("jib-buildtar", List.of("example.com/app:latest")),
+          Map.entry("jib-buildtar-oci", List.of("example.com/app:latest")),
+          Map.entry("rules-oci-load", List.of("example.com/app:latest")),
+          Map.entry("rules-oci-load-oci", List.of("example.com/app:latest")));
+
+  @TestFactory
+  Stream<DynamicTest> eachNamedShapeIsPickedByItsName() {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Shape s : shapes) {
+      for (String ref : NAMES.getOrDefault(s.name(), List.of())) {
+        tests.add(
+            DynamicTest.dynamicTest(
+                s.name() + " --ref " + ref,
+                () -> {
+                  try (SourceImage img = ImageArchives.open(s.path(), ImageSelector.of(ref, null))) {
+                    assertEquals(sample.diffIds().size(), img.layers().size());
+                  }
+                }));
+      }
+    }
+    assertTrue(tests.size() >= NAMES.size(), "every listed shape was written");
     return tests.stream();
   }
 
