@@ -29,6 +29,13 @@ mount -t sysfs sys "$root/sys"
 mount --bind /dev "$root/dev"
 mount --bind /dev/pts "$root/dev/pts"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
+# This machine's own network set-up, not the README's: where outgoing TLS goes through an intercepting proxy, the
+# host trusts its CA from /usr/local/share/ca-certificates, and so must the new system (Debian's ca-certificates and
+# ca-certificates-java pick these up when scripts/setup installs the JDK), as on any machine behind such a proxy.
+if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+fi
 if chroot "$root" sh -c 'command -v sudo || command -v java || command -v javac' >/dev/null 2>&1; then
   echo "readme-fresh-debian: $root is not fresh (sudo or a JDK is already there)" >&2
   exit 1
