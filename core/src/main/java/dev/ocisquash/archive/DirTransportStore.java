@@ -113,17 +113,7 @@ final class DirTransportStore implements BlobStore {
 
   /** The file that holds {@code path} of the layout view, or null when the view has no such member. */
   private String file(String path) throws IOException {
-    if (!path.startsWith("blobs/")) {
-      return null;
-    }
-    String rest = path.substring("blobs/".length());
-    int slash = rest.indexOf('/');
-    Digest d;
-    try {
-      d = slash < 0 ? null : Digest.parse(rest.substring(0, slash) + ":" + rest.substring(slash + 1));
-    } catch (IllegalArgumentException e) {
-      d = null;
-    }
+    Digest d = ArchivePaths.blobDigest(path);
     if (d == null) {
       return null;
     }
