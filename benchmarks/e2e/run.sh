@@ -156,7 +156,7 @@ if [ "$PEERS" = 1 ] && command -v buildah >/dev/null && [ -f "$DOCKER_IN" ]; the
      && $BH push -q sq oci-archive:$OUT/buildah.tar"
   measure ocisquash_docker_to_oci_gzip ocisquash "$OUT/sq-oci-gzip.tar" \
     "$J $DOCKER_IN -o $OUT/sq-oci-gzip.tar --format oci --compression gzip"
-  # The same job with the other gzip encoders and levels, to show what the default trades (README, gzip encoder).
+  # The same job with the other gzip encoders and levels, to show what the default trades (README, --gzip-encoder).
   measure ocisquash_docker_to_oci_gzip_isal ocisquash "$OUT/sq-oci-gzip-isal.tar" \
     "$J $DOCKER_IN -o $OUT/sq-oci-gzip-isal.tar --format oci --compression gzip --gzip-encoder isal"
   measure ocisquash_docker_to_oci_gzip_level4 ocisquash "$OUT/sq-oci-gzip-l4.tar" \

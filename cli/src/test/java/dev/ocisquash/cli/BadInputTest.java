@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bad-input corpus of issue 7: every input is built here from a known-good one by one deliberate change, run
  * through the CLI in-process, and must end with exit code 1 and one line naming the file and the problem, or, for
- * the inputs documented as safe in docs/SAFETY.md, succeed. Either way no output or temporary file may remain
+ * the inputs documented as safe in docs/safety.md, succeed. Either way no output or temporary file may remain
  * beside the output on failure, and the input is never changed.
  */
 class BadInputTest {

@@ -113,12 +113,7 @@ final class DockerDaemon implements AutoCloseable {
   }
 
   private String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(dir.resolve("dockerd.log"), StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "(no dockerd log: " + e + ")";
-    }
+    return Tools.logTail(dir.resolve("dockerd.log"));
   }
 
   /**

@@ -61,4 +61,14 @@ final class Tools {
     }
     return r.output;
   }
+
+  /** The last 40 lines of a daemon's log, for failure messages. */
+  static String logTail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log " + log + ": " + e + ")";
+    }
+  }
 }

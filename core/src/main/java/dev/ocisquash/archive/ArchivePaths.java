@@ -1,6 +1,7 @@
 package dev.ocisquash.archive;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.model.Digest;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -52,5 +53,22 @@ final class ArchivePaths {
           ImageException.where(display, null, null, "path traversal: '" + path + "' points outside the archive"));
     }
     return n;
+  }
+
+  /** The digest a {@code blobs/ALG/HEX} path names, or null for any other path. */
+  static Digest blobDigest(String path) {
+    if (!path.startsWith("blobs/")) {
+      return null;
+    }
+    String rest = path.substring("blobs/".length());
+    int slash = rest.indexOf('/');
+    if (slash < 0) {
+      return null;
+    }
+    try {
+      return Digest.parse(rest.substring(0, slash) + ":" + rest.substring(slash + 1));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 }

@@ -21,7 +21,8 @@ import java.nio.file.Path;
  *
  * <ul>
  *   <li>a directory with {@code oci-layout} and {@code index.json} is an OCI layout (a directory with {@code
- *       manifest.json} is read as an unpacked docker save);
+ *       manifest.json} is read as an unpacked docker save, unless a {@code version} file marks it as written by the
+ *       {@code dir:} transport of containers/image, see {@link DirTransportStore});
  *   <li>a file starting with gzip or zstd magic is decompressed once to a temporary file in {@code
  *       java.io.tmpdir}, which is deleted when the returned image is closed; it is then read as a plain tar;
  *   <li>a plain tar is indexed in one pass over its headers and read in place. If it holds {@code manifest.json}
@@ -59,7 +60,10 @@ public final class ImageArchives {
     boolean ok = false;
     try {
       if (Files.isDirectory(input)) {
-        store = new DirBlobStore(input, display);
+        store =
+            DirTransportStore.isDirTransport(input)
+                ? DirTransportStore.open(input, display)
+                : new DirBlobStore(input, display);
       } else if (Files.isRegularFile(input)) {
         Path tar = input;
         Compression outer = sniffFile(input);
@@ -100,7 +104,8 @@ public final class ImageArchives {
                 display,
                 null,
                 null,
-                "not an image archive: no manifest.json (docker archive) nor oci-layout and index.json (OCI)"));
+                "not an image archive: no manifest.json (docker archive), oci-layout and index.json (OCI) nor"
+                    + " version (dir: transport)"));
       }
       image.deleteOnClose(temp);
       ok = true;

@@ -117,23 +117,6 @@ final class RegistryBlobStore implements BlobStore {
     }
   }
 
-  /** The digest a {@code blobs/ALG/HEX} path names, or null for any other path. */
-  private static Digest blobDigest(String path) {
-    if (!path.startsWith("blobs/")) {
-      return null;
-    }
-    String rest = path.substring("blobs/".length());
-    int slash = rest.indexOf('/');
-    if (slash < 0) {
-      return null;
-    }
-    try {
-      return Digest.parse(rest.substring(0, slash) + ":" + rest.substring(slash + 1));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
   private byte[] document(Digest d) throws IOException {
     byte[] b = documents.get(d);
     if (b == null && manifestDigests.contains(d)) {
@@ -148,7 +131,7 @@ final class RegistryBlobStore implements BlobStore {
     if (path.equals("index.json") || path.equals("oci-layout")) {
       return true;
     }
-    Digest d = blobDigest(path);
+    Digest d = ArchivePaths.blobDigest(path);
     if (d == null) {
       return false;
     }
@@ -204,7 +187,7 @@ final class RegistryBlobStore implements BlobStore {
 
   @Override
   public InputStream openHead(String path, int n) throws IOException {
-    Digest d = blobDigest(path);
+    Digest d = ArchivePaths.blobDigest(path);
     if (d == null || document(d) != null) {
       return open(path);
     }
@@ -245,7 +228,7 @@ final class RegistryBlobStore implements BlobStore {
   }
 
   private Digest require(String path) throws ImageException {
-    Digest d = blobDigest(path);
+    Digest d = ArchivePaths.blobDigest(path);
     if (d == null) {
       throw new ImageException(ImageException.where(display(), null, null, path + " is missing"));
     }

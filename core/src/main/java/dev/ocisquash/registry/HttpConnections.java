@@ -20,11 +20,7 @@ import javax.net.ssl.SSLSocket;
  * protocol registries use (requests with a byte-array body or one streamed in chunked transfer coding; responses
  * framed by Content-Length, chunked transfer coding or the connection's end).
  *
- * <p>Why not the JDK's {@code java.net.http.HttpClient}, used before: it reads a response into fresh 16 KiB buffers
- * on its selector thread and hands them over through queues, and its asynchronous code keeps the JIT busy. A blob
- * download of 100 MiB over loopback took 1.8 CPU-seconds there against 0.3 here, where a body is read from the
- * socket straight into the caller's array; on a 2-core machine that CPU is taken from the squash. {@code
- * HttpURLConnection} reads the same way but refuses {@code PATCH}, which chunked uploads need.
+ * <p>Why this and not another HTTP client: docs/registry-client.md, "Which HTTP client".
  *
  * <p>Thread-safe: requests may run on several threads at once, each on its own connection.
  */

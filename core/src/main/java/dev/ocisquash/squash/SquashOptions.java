@@ -81,7 +81,7 @@ public final class SquashOptions {
 
   /**
    * The most layers the squashed range is written as (1 by default: one layer). With more, the tree is grouped by
-   * owner and packed into fixed slots (the README's "Re-layering") so that releases share layers.
+   * owner and packed into fixed slots (docs/relayering.md) so that releases share layers.
    */
   public int maxLayers() {
     return maxLayers;

@@ -1,0 +1,6 @@
+/**
+ * Small values shared by every package: {@link dev.ocisquash.model.Digest}, {@link dev.ocisquash.model.MediaTypes},
+ * {@link dev.ocisquash.model.Platform}, and {@link dev.ocisquash.model.Json} (the one Jackson set-up, canonical
+ * output). Pure values; no I/O beyond parsing bytes handed in.
+ */
+package dev.ocisquash.model;

@@ -1,0 +1,10 @@
+/**
+ * The root package: what every other package shares. {@link dev.ocisquash.ImageException} (the one-line error every
+ * failure becomes), {@link dev.ocisquash.TempFiles} (temporary files that vanish with the run), {@link
+ * dev.ocisquash.WriteFailures} and {@link dev.ocisquash.BackgroundFailures} (rethrowing what a writer or a background
+ * thread failed with). Uses only {@code tar.PathNames}, to print entry names safely.
+ *
+ * <p>Where to start reading the library: {@link dev.ocisquash.squash.Squasher} (squash), {@link
+ * dev.ocisquash.report.Analyzer} (analyze), {@link dev.ocisquash.archive.ImageArchives} (inputs).
+ */
+package dev.ocisquash;
