@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * skopeo, umoci, buildah, podman, Docker 20.10, containerd's ctr and ctr-remote), one dynamic test per writer and
  * shape: the shape is what the tool is known to write, {@code ocisquash squash IN -o OUT} succeeds, umoci unpacks
  * the writer's image and the squash to the same tree (testdata/tools/compare-squash.sh, which also copies both
- * with skopeo), and skopeo inspect reads the output as one layer. docs/conformance-real-tools.md lists the corpus.
+ * with skopeo), and skopeo inspect reads the output as one layer. docs/conformance.md lists the corpus.
  */
 @Tag("integration") // umoci, skopeo, buildah, podman, dockerd, containerd, ctr-remote, root
 class RealWritersInteropTest {

@@ -94,10 +94,16 @@ final class ArtifactRule {
     if (type == null) {
       type = text(indexEntry, "artifactType");
     }
-    if (what == null) {
-      what = type != null && KNOWN.containsKey(type) ? KNOWN.get(type) : "an artifact";
+    if (type != null && KNOWN.containsKey(type) && (what == null || configType != null && isEmpty(configType))) {
+      what = KNOWN.get(type); // an OCI 1.1 artifact says what it is in its artifactType
+    } else if (what == null) {
+      what = "an artifact";
     }
     return what + (type != null ? " of type " + type : "") + " (" + evidence + ")";
+  }
+
+  private static boolean isEmpty(String configType) {
+    return "application/vnd.oci.empty.v1+json".equals(configType);
   }
 
   private static String text(JsonNode node, String field) {

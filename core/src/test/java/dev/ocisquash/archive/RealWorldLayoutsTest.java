@@ -163,6 +163,9 @@ class RealWorldLayoutsTest {
     ObjectNode oras = manifestDoc("application/vnd.oci.empty.v1+json", "application/vnd.example.thing");
     oras.put("artifactType", "application/vnd.example.thing");
     shapes.put("an OCI 1.1 artifact of type application/vnd.example.thing", oras);
+    ObjectNode orasSbom = manifestDoc("application/vnd.oci.empty.v1+json", "application/spdx+json");
+    orasSbom.put("artifactType", "application/spdx+json");
+    shapes.put("an SPDX SBOM of type application/spdx+json", orasSbom);
     shapes.put("an artifact (config media type application/x-unknown", manifestDoc("application/x-unknown"));
     // an image config with a tar+gzip layer beside a non-filesystem one is still not a runnable image
     shapes.put("an artifact (layer media type application/octet-stream",
