@@ -34,10 +34,11 @@ final class HandmadeDeflate {
   }
 
   /** Writes a Huffman code: its most significant bit first. */
-  private void code(int code, int len) {
+  HandmadeDeflate code(int code, int len) {
     for (int i = len - 1; i >= 0; i--) {
       bits((code >>> i) & 1, 1);
     }
+    return this;
   }
 
   /**

@@ -109,6 +109,17 @@ class IsalStrictHuffmanTest {
   }
 
   @Test
+  void fixedBlockCodesWithoutASymbolAreInvalid() throws IOException {
+    // Fixed codes (RFC 1951 3.2.6): 'a' is 00110000 + 'a' (8 bits), 286 is 11000110, 257 is 0000001, distance 30
+    // is 11110. zlib's fixed tables mark 286, 287, 30 and 31 as invalid codes.
+    byte[] len286 = new HandmadeDeflate().bits(1, 1).bits(1, 2).code(0x30 + 'a', 8).code(0xc6, 8).bytes();
+    assertBothRefuse(HandmadeDeflate.gzip(len286, AB), "invalid literal/length code");
+    byte[] dist30 = new HandmadeDeflate().bits(1, 1).bits(1, 2).code(0x30 + 'a', 8).code(1, 7).code(30, 5)
+        .code(0, 7).bytes();
+    assertBothRefuse(HandmadeDeflate.gzip(dist30, AB), "invalid distance code");
+  }
+
+  @Test
   void refusalInALaterBlockAfterGoodData() throws IOException {
     // A good stored block of 60,000 bytes, then the incomplete code: the data before it is no excuse.
     byte[] first = GzipTestData.mixed(60_000, 7);
