@@ -26,15 +26,16 @@ import java.util.Arrays;
  *       using a code it lacks is "invalid distance code".
  * </ul>
  *
- * Go's compress/flate ({@code huffmanDecoder.init} in src/compress/flate/inflate.go) accepts the same: complete
- * codes, empty ones, and "degenerate single-code codings" ({@code code == 1 && max == 1}, "to be compatible with
- * zlib"). It also allows that exception for the code-length code, but such a header then gives every length the
+ * Go's compress/flate ({@code huffmanDecoder.init} in src/compress/flate/inflate.go, golang/go 4733a16e) accepts
+ * the same: complete codes, empty ones, and "degenerate single-code codings" ({@code code == 1 && max == 1}, "to
+ * be compatible with zlib"). It also allows that exception for the code-length code, but such a header then gives every length the
  * same value, and no literal/length code of 257 to 286 equal lengths is complete, so zlib and Go refuse the same
  * headers.
  *
  * <p><b>Why a walk.</b> ISA-L has no strict mode (igzip_lib.h), and block headers can only be found by decoding
  * every symbol before them. So this class decodes the Huffman symbols, but copies no data: each table entry says
- * how many bits its symbols take (see {@link DeflateCode}), which costs far less than inflating. It also applies
+ * how many bits its symbols take (see {@link DeflateCode}). That still costs about as much CPU as ISA-L's whole
+ * decode (benchmarks/README.md, section 2c, which also sketches a cheaper design). It also applies
  * zlib's other header checks (block type, stored lengths, symbol counts, repeat codes) and its invalid-code checks
  * (literal/length 286 and 287, distances 30 and 31, unused codes), with zlib's messages; it does not check
  * distances against the data so far, which ISA-L does.
