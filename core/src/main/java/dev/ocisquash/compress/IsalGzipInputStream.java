@@ -47,6 +47,11 @@ import java.util.zip.ZipException;
  * read_in_length} bits); in raw-deflate mode it does not give them back, so they are taken from there (dropping
  * the final byte's padding bits) and read before the rest of the input: they are the start of the trailer.
  *
+ * <p><b>zlib's strictness.</b> ISA-L decodes some blocks that zlib refuses (incomplete Huffman codes); a {@link
+ * DeflateChecker} walks each member's deflate data alongside it and applies zlib's checks, so that this class
+ * refuses what the JDK path refuses, with zlib's message. It also checks that ISA-L ends each member's deflate data
+ * at the same bit.
+ *
  * <p>Native memory ({@link IsalInflateState}) is allocated once per stream and freed by {@link #close()}; nothing
  * native is allocated per read. {@link #close()} may race a read on another thread (a prefetching reader being
  * cancelled): native calls and freeing are serialised on a lock, so memory is never freed under {@code
@@ -86,6 +91,12 @@ final class IsalGzipInputStream extends InputStream {
 
   private int outPos;
   private int outLim;
+
+  private final DeflateChecker checker = new DeflateChecker();
+  /** {@code in[0, fedTo)} has been fed to {@link #checker} (within the current member's deflate data). */
+  private int fedTo;
+  /** The member's deflate offset of {@code in[0]}, in bytes (negative while {@code in} starts with its header). */
+  private long memberBase;
 
   private final CRC32 crc = new CRC32();
   private long memberSize;
@@ -239,6 +250,10 @@ final class IsalGzipInputStream extends InputStream {
           throw new IOException("ISA-L inflate: bytes of the previous member left over");
         }
         if (inPos == inLim && !fill()) {
+          if (checker.error() != null) {
+            // zlib would have stopped at this error (ISA-L waits for the rest of a code that zlib refuses).
+            throw new ZipException(checker.error());
+          }
           throw new EOFException("Unexpected end of ZLIB input stream");
         }
         int produced = inflate(dst, off, cap);
@@ -271,9 +286,33 @@ final class IsalGzipInputStream extends InputStream {
         inflater.loadInput(in, inPos, inLim - inPos);
         nativeInValid = true;
       }
-      int produced = inflater.inflate(inPos, inLim - inPos, dst, off, cap);
+      if (fedTo < inLim) {
+        checker.feed(in, fedTo, inLim - fedTo);
+        fedTo = inLim;
+      }
+      int produced;
+      try {
+        produced = inflater.inflate(inPos, inLim - inPos, dst, off, cap);
+      } catch (ZipException e) {
+        inPos = inLim - inflater.availIn();
+        // Where zlib stops first, its message is the one to give.
+        if (checker.error() != null && checker.errorBit() <= isalBit()) {
+          throw new ZipException(checker.error());
+        }
+        throw e;
+      }
       inPos = inLim - inflater.availIn();
+      long at = isalBit();
+      if (checker.error() != null && checker.errorBit() < at) {
+        // ISA-L went on past a unit that zlib refuses.
+        throw new ZipException(checker.error());
+      }
       if (inflater.finished()) {
+        if (checker.endBit() != at) {
+          throw new ZipException(
+              "ISA-L ended the deflate data at bit " + at + ", zlib's rules "
+                  + (checker.endBit() < 0 ? "do not end it there" : "at bit " + checker.endBit()));
+        }
         memberDone = true;
         // The bytes ISA-L read past the final block are the start of the trailer: read them first.
         handedBackLim = inflater.handBack(handedBack);
@@ -281,6 +320,11 @@ final class IsalGzipInputStream extends InputStream {
       }
       return produced;
     }
+  }
+
+  /** ISA-L's position in the member's deflate data, in bits: after what it has decoded. */
+  private long isalBit() throws IOException {
+    return ((memberBase + inPos) << 3) - inflater.readInLength();
   }
 
   /** Replaces {@link #in} with the next bytes of {@code raw}; false at its end. */
@@ -292,8 +336,10 @@ final class IsalGzipInputStream extends InputStream {
     if (n < 0) {
       return false;
     }
+    memberBase += inLim;
     inPos = 0;
     inLim = n;
+    fedTo = 0;
     nativeInValid = false;
     return true;
   }
@@ -352,6 +398,9 @@ final class IsalGzipInputStream extends InputStream {
       }
       inflater.init();
     }
+    checker.reset();
+    fedTo = inPos;
+    memberBase = -inPos;
     crc.reset();
     memberSize = 0;
     memberDone = false;

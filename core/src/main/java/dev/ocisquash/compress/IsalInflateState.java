@@ -114,17 +114,29 @@ final class IsalInflateState {
           "ISA-L inflate state is inconsistent (avail_in " + left + " of " + offered + ", produced " + produced
               + " of " + cap + ")");
     }
+    availIn = left;
     if (rc < 0) {
       throw new ZipException(errorMessage(rc));
     }
-    availIn = left;
     if (produced > 0) {
       nativeOut.read(0, dst, off, produced);
     }
     return produced;
   }
 
-  /** Input bytes the last {@link #inflate} call left unconsumed. */
+  /**
+   * Bits ISA-L has taken from the input but not decoded yet ({@code read_in_length}): its position in the deflate
+   * stream is that many bits before the first input byte it left.
+   */
+  int readInLength() throws IOException {
+    int bits = state.getInt(OFF_READ_IN_LENGTH);
+    if (bits < 0 || bits > 64) {
+      throw new IOException("ISA-L inflate state is inconsistent (read_in_length " + bits + ")");
+    }
+    return bits;
+  }
+
+  /** Input bytes the last {@link #inflate} call left unconsumed (also after it failed). */
   int availIn() {
     return availIn;
   }
@@ -142,10 +154,7 @@ final class IsalInflateState {
    * @return how many bytes
    */
   int handBack(byte[] dst) throws IOException {
-    int bits = state.getInt(OFF_READ_IN_LENGTH);
-    if (bits < 0 || bits > 64) {
-      throw new IOException("ISA-L inflate state is inconsistent (read_in_length " + bits + ")");
-    }
+    int bits = readInLength();
     // The low (bits % 8) bits finish the final block's last byte: padding, not data.
     long v = state.getLong(OFF_READ_IN) >>> (bits % 8);
     int k = bits / 8;
