@@ -18,7 +18,8 @@ TARGETS=(
 status=0
 for t in "${TARGETS[@]}"; do
   echo "== fuzzing $t"
-  if ! JAZZER_FUZZ=1 ./mvnw -B -ntp -q -pl core test -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false; then
+  if ! JAZZER_FUZZ=1 ./mvnw -B -ntp -q -pl core test -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false \
+      -Docisquash.test.redirectOutput=false; then
     echo "!! $t found a crash (see the output above and the new file in its Inputs directory)"
     status=1
   fi
