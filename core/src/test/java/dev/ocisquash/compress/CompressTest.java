@@ -154,9 +154,9 @@ class CompressTest {
     assertThrows(IOException.class, () -> Decompressors.open(new ByteArrayInputStream(t2)).readAllBytes());
   }
 
-  /** The zstd command (a tool: integration tier) decodes what the multi-threaded encoder writes. */
+  /** The zstd command decodes what the multi-threaded encoder writes. */
   @Test
-  @Tag("integration")
+  @Tag("integration") // zstd
   void zstdToolReadsOurOutput(@TempDir Path dir) throws Exception {
     byte[] in = letters(6_000_000);
     Path f = dir.resolve("x.zst");

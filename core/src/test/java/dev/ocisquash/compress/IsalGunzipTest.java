@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * EOFException} for both. CI installs libisal2 (.ci/install-deps), so a library that does not load fails these
  * tests instead of skipping them.
  */
+@Tag("integration") // libisal2 (JNA), pigz, igzip
 class IsalGunzipTest {
   @BeforeAll
   static void isalIsInstalled() {
@@ -293,21 +294,12 @@ class IsalGunzipTest {
   }
 
   @Test
-  void readsWhatGzipWrites(@TempDir Path dir) throws Exception {
-    readsWhatToolsWrite(dir, new String[][] {{"gzip", "-6", "-n"}, {"gzip", "-1"}});
-  }
-
-  /** pigz and igzip are tools the unit tier does not have: integration tier. */
-  @Test
-  @Tag("integration")
   void readsWhatTheUsualToolsWrite(@TempDir Path dir) throws Exception {
-    readsWhatToolsWrite(dir, new String[][] {
-      {"pigz", "-6", "-p", "2"}, {"pigz", "-1", "-p", "2", "-i"}, {"igzip", "-1"}, {"igzip", "-3"}, {"igzip", "-0"}
-    });
-  }
-
-  private static void readsWhatToolsWrite(Path dir, String[][] tools) throws Exception {
     byte[] in = mixed(2_000_000, 7);
+    String[][] tools = {
+      {"gzip", "-6", "-n"}, {"gzip", "-1"}, {"pigz", "-6", "-p", "2"}, {"pigz", "-1", "-p", "2", "-i"},
+      {"igzip", "-1"}, {"igzip", "-3"}, {"igzip", "-0"}
+    };
     for (String[] t : tools) {
       byte[] gz = tool(dir, in, t);
       assertArrayEquals(in, isalGunzip(gz, Feed.WHOLE), String.join(" ", t));
