@@ -12,6 +12,7 @@ import java.util.IdentityHashMap;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,7 @@ class ByteBlocksTest {
   }
 
   @Test
+  @Tag("integration") // libdeflate0 (JNA)
   void gzipStreamsGiveEachBlockBackOnceAndShareAPoolCorrectly() throws Exception {
     byte[] data = random(5 * ByteBlocks.SIZE + 777, 3);
     for (int i = 0; i < data.length; i += 3) {

@@ -34,6 +34,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * EOFException} for both. CI installs libisal2 (.ci/install-deps), so a library that does not load fails these
  * tests instead of skipping them.
  */
+@Tag("integration") // libisal2 (JNA), pigz, igzip
 class IsalGunzipTest {
   @BeforeAll
   static void isalIsInstalled() {

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The ISA-L encoder of {@link ParallelGzipOutputStream}. CI installs libisal2 (.ci/install-deps), so a library that
  * does not load fails these tests instead of skipping them.
  */
+@Tag("integration") // libisal2 (JNA)
 class IsalGzipTest {
   private static final int B = ParallelGzipOutputStream.BLOCK_SIZE;
 

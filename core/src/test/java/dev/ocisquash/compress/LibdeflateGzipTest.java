@@ -28,6 +28,7 @@ import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The libdeflate encoder of {@link ParallelGzipOutputStream} (independent gzip members). CI installs libdeflate0
  * and libisal2 (.ci/install-deps), so a library that does not load fails these tests instead of skipping them.
  */
+@Tag("integration") // libdeflate0, libisal2 (JNA)
 class LibdeflateGzipTest {
   private static final int M = ParallelGzipOutputStream.MEMBER_SIZE;
 

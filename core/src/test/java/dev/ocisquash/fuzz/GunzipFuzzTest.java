@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Fuzzes the ISA-L gzip decoder against the JDK's on arbitrary deflate data: both must return the same bytes or
@@ -29,6 +30,7 @@ import java.util.zip.Inflater;
  * code, which ISA-L alone decodes and zlib refuses ("invalid code lengths set"): the ISA-L decoder must refuse it
  * too ({@code DeflateChecker}).
  */
+@Tag("integration") // libisal2 (JNA); .ci/fuzz.sh fuzzes it all the same
 class GunzipFuzzTest {
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
 
