@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.zip.Deflater;
 import java.util.zip.ZipException;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * ({@link HandmadeDeflate}); where ISA-L is lenient, the test also shows that ISA-L alone decodes it, so the case
  * really exercises the check.
  */
+@Tag("integration") // libisal2 (JNA): the unit tier runs without the native codecs
 class IsalStrictHuffmanTest {
   private static final byte[] AB = "ab".getBytes(StandardCharsets.US_ASCII);
 
