@@ -75,7 +75,7 @@ final class SquashCommand implements Callable<Integer> {
       paramLabel = "ENC",
       description =
           "auto | libdeflate | isal | zlib: libdeflate has zlib -6's size at 3.5x its speed, ISA-L is 10x"
-              + " faster and 5% larger, zlib gives the same bytes on any machine (default: auto = libdeflate,"
+              + " faster and 5%% larger, zlib gives the same bytes on any machine (default: auto = libdeflate,"
               + " at --gzip-level 1 ISA-L, when its library loads)")
   String gzipEncoder;
 
@@ -96,6 +96,7 @@ final class SquashCommand implements Callable<Integer> {
   @Option(
       names = "--source-date-epoch",
       paramLabel = "SECONDS",
+      converter = EpochConverter.class,
       description = "clamp mtimes to this time and use it as 'created' (default: $SOURCE_DATE_EPOCH if set)")
   Long sourceDateEpoch;
 
@@ -257,9 +258,34 @@ final class SquashCommand implements Callable<Integer> {
       return null;
     }
     try {
-      return Long.parseLong(env.trim());
-    } catch (NumberFormatException e) {
-      throw new ParameterException(spec.commandLine(), "SOURCE_DATE_EPOCH is not a number: '" + env + "'");
+      return EpochConverter.parse(env);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "SOURCE_DATE_EPOCH " + e.getMessage());
+    }
+  }
+
+  /** Parses --source-date-epoch and $SOURCE_DATE_EPOCH: whole seconds since 1970-01-01 UTC, not negative. */
+  static final class EpochConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String s) {
+      try {
+        return parse(s);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+
+    static long parse(String s) {
+      try {
+        long v = Long.parseLong(s.trim());
+        if (v >= 0) {
+          return v;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(
+          "'" + s + "' is not a time: expected whole seconds since 1970-01-01 UTC, e.g. $(date +%s)");
     }
   }
 
