@@ -1,5 +1,7 @@
 package dev.ocisquash.cli;
 
+import dev.ocisquash.TempFiles;
+import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.report.AnalyzeOptions;
 import dev.ocisquash.report.Analyzer;
 import dev.ocisquash.report.Gate;
@@ -35,14 +37,18 @@ import picocli.CommandLine.TypeConversionException;
     description = {
       "Report where an image's bytes go, without writing an image: per-layer sizes, bytes hidden by later layers,"
           + " the largest files and directories, known bulk, duplicate content and size estimates.",
-      "IMAGE is anything squash accepts. Exit 3 when a --fail-if gate trips."
+      "IMAGE is anything squash accepts, a registry image included (each layer is streamed once, nothing is"
+          + " stored). Exit 3 when a --fail-if gate trips."
     })
 final class AnalyzeCommand implements Callable<Integer> {
   /** Exit code when a gate trips. */
   static final int GATE_TRIPPED = 3;
 
-  @Parameters(index = "0", paramLabel = "IMAGE", description = "input image archive or OCI layout directory")
-  Path input;
+  @Parameters(
+      index = "0",
+      paramLabel = "IMAGE",
+      description = "input image archive, OCI layout directory, or docker://HOST/REPO[:TAG|@DIGEST]")
+  String input;
 
   @Option(names = "--preset", paramLabel = "NAME", description = "strip preset to estimate (repeatable)")
   List<String> presets = new ArrayList<>();
@@ -99,7 +105,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       names = "--prior",
       paramLabel = "OLD",
       description = "also report how many bytes a node holding OLD must pull for IMAGE, layer by layer (gate: repull)")
-  Path prior;
+  String prior;
 
   @Option(names = {"-q", "--quiet"}, description = "print no text report (gates and files still work)")
   boolean quiet;
@@ -107,6 +113,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Mixin ImageChoice image = new ImageChoice();
 
   @Mixin LimitOptions limitOptions = new LimitOptions();
+
+  @Mixin RegistryFlags registry = new RegistryFlags();
 
   @Option(
       names = "--temp-dir",
@@ -151,12 +159,32 @@ final class AnalyzeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    ImageAnalysis a = Analyzer.analyze(input, b.build());
-    if (!quiet) {
-      System.out.print(TextReport.render(a, top));
-      System.out.flush();
+    ImageLocation in;
+    ImageLocation old;
+    try {
+      in = ImageLocation.parse(input);
+      old = prior == null ? null : ImageLocation.parse(prior);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Repull.Result repull = prior == null ? null : Repull.of(prior, input, image.selector());
+    // A registry image is read as squash reads it: each layer streamed once from the registry, nothing stored.
+    TempFiles tempFiles = new TempFiles();
+    ImageAnalysis a;
+    Repull.Result repull = null;
+    try (SourceImage img = in.open(image.selector(), limitOptions.limits(), tempFiles, registry.options())) {
+      a = Analyzer.analyze(img, b.build());
+      if (!quiet) {
+        System.out.print(TextReport.render(a, top));
+        System.out.flush();
+      }
+      if (old != null) {
+        try (SourceImage o = old.open(image.selector(), limitOptions.limits(), tempFiles, registry.options())) {
+          repull = Repull.of(o, img);
+        }
+      }
+    } finally {
+      tempFiles.deleteAll();
+    }
     if (repull != null && !quiet) {
       System.out.print(Repull.render(repull));
       System.out.flush();
