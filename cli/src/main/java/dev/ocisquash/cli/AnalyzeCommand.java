@@ -1,6 +1,7 @@
 package dev.ocisquash.cli;
 
 import dev.ocisquash.TempFiles;
+import dev.ocisquash.archive.ImageSelector;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.report.AnalyzeOptions;
 import dev.ocisquash.report.Analyzer;
@@ -47,7 +48,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "IMAGE",
-      description = "input image archive, OCI layout directory, or docker://HOST/REPO[:TAG|@DIGEST]")
+      description = "input image: a path, oci-archive:PATH[:REF], oci:DIR[:REF], docker-archive:PATH[:NAME],"
+          + " or docker://HOST/REPO[:TAG|@DIGEST]")
   String input;
 
   @Option(names = "--preset", paramLabel = "NAME", description = "strip preset to estimate (repeatable)")
@@ -161,24 +163,29 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     ImageLocation in;
     ImageLocation old;
+    ImageSelector selector;
+    ImageSelector priorSelector;
     try {
       in = ImageLocation.parse(input);
       old = prior == null ? null : ImageLocation.parse(prior);
+      selector = in.selector(image.ref, image.platform);
+      priorSelector = old == null ? null : old.selector(image.ref, image.platform);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    b.selector(selector);
     // A registry image is read as squash reads it: each layer streamed once from the registry, nothing stored.
     TempFiles tempFiles = new TempFiles();
     ImageAnalysis a;
     Repull.Result repull = null;
-    try (SourceImage img = in.open(image.selector(), limitOptions.limits(), tempFiles, registry.options())) {
+    try (SourceImage img = in.open(selector, limitOptions.limits(), tempFiles, registry.options())) {
       a = Analyzer.analyze(img, b.build());
       if (!quiet) {
         System.out.print(TextReport.render(a, top));
         System.out.flush();
       }
       if (old != null) {
-        try (SourceImage o = old.open(image.selector(), limitOptions.limits(), tempFiles, registry.options())) {
+        try (SourceImage o = old.open(priorSelector, limitOptions.limits(), tempFiles, registry.options())) {
           repull = Repull.of(o, img);
         }
       }

@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Flatten the layers of a saved image into one, exactly as a runtime would stack them.",
       "IN is a docker/podman save tar (optionally gzip/zstd compressed), an oci-archive tar or an OCI layout"
-          + " directory.",
+          + " directory; skopeo's oci-archive:PATH[:REF], oci:DIR[:REF] and docker-archive:PATH[:NAME] name them"
+          + " too (OUT: without REF or NAME; the transport sets --format).",
       "IN and OUT may also be images in a registry, written as skopeo writes them:"
           + " docker://HOST[:PORT]/REPO[:TAG|@DIGEST]; a push sends only the blobs the registry lacks."
     })
@@ -158,11 +159,25 @@ final class SquashCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SquashOptions.Builder b;
     try {
-      b = SquashOptions.builder(input, output).registry(registry.options());
+      ImageLocation in = ImageLocation.parse(input);
+      ImageLocation out = ImageLocation.parse(output);
+      if (out.name() != null) {
+        throw new IllegalArgumentException(
+            "'" + output + "': naming the output image is not supported: it keeps the input image's names");
+      }
+      if (out.format() != null) {
+        if (format != null && format != out.format()) {
+          throw new IllegalArgumentException("'" + output + "' is " + formatName(out.format())
+              + " but --format says " + formatName(format) + ": give one");
+        }
+        format = out.format();
+      }
+      b = SquashOptions.builder(in.target(), out.target()).registry(registry.options());
+      b.selector(in.selector(image.ref, image.platform));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    b.selector(image.selector())
+    b
             .gzipLevel(gzipLevel)
             .gzipEncoder(gzipEncoder())
             .zstdLevel(zstdLevel)
@@ -232,6 +247,10 @@ final class SquashCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static String formatName(OutputFormat f) {
+    return f.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   private int allPlatforms(SquashOptions options, long start) throws java.io.IOException {
