@@ -65,7 +65,7 @@ final class SquashCommand implements Callable<Integer> {
       names = "--compression",
       paramLabel = "ALG",
       converter = CompressionConverter.class,
-      description = "gzip | zstd | none (default: the input's layer compression)")
+      description = "gzip | zstd | none (default: the input's layer compression; gzip for a docker:// OUT)")
   Compression compression;
 
   @Option(names = "--gzip-level", paramLabel = "N", description = "gzip level 1-9 (default ${DEFAULT-VALUE})")
@@ -155,6 +155,8 @@ final class SquashCommand implements Callable<Integer> {
       description = "squash every image of a multi-platform index (registry to registry) and push a new index")
   boolean allPlatforms;
 
+  private boolean fileOutput;
+
   @Override
   public Integer call() throws Exception {
     SquashOptions.Builder b;
@@ -173,6 +175,11 @@ final class SquashCommand implements Callable<Integer> {
         format = out.format();
       }
       b = SquashOptions.builder(in.target(), out.target()).registry(registry.options());
+      // A registry serves layers over the network: push gzip unless told otherwise, as docker and skopeo do.
+      if (out.ref() != null && compression == null) {
+        compression = Compression.GZIP;
+      }
+      fileOutput = out.path() != null;
       b.selector(in.selector(image.ref, image.platform));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -240,6 +247,9 @@ final class SquashCommand implements Callable<Integer> {
       boolean gzip = r.compression() == Compression.GZIP;
       String encoder = gzip ? Compressors.gzipEncoderName(gzipEncoder(), gzipLevel) : null;
       System.out.println(Summary.of(input, output, r, secs, encoder));
+      if (fileOutput && compression == null && r.compression() == Compression.NONE) {
+        System.out.println("  note     layers are uncompressed, as the input's; --compression gzip compresses them");
+      }
       if (gzip) {
         for (String missing : Compressors.missingNativeCodecs(gzipEncoder())) {
           System.out.println("  note     " + missing);
