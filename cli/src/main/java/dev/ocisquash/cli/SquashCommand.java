@@ -247,6 +247,9 @@ final class SquashCommand implements Callable<Integer> {
       boolean gzip = r.compression() == Compression.GZIP;
       String encoder = gzip ? Compressors.gzipEncoderName(gzipEncoder(), gzipLevel) : null;
       System.out.println(Summary.of(input, output, r, secs, encoder));
+      if (point != null && point.keepBase && r.firstSquashedLayer() == 0) {
+        System.out.println("  note     no base image found in the history: squashed all layers");
+      }
       if (fileOutput && compression == null && r.compression() == Compression.NONE) {
         System.out.println("  note     layers are uncompressed, as the input's; --compression gzip compresses them");
       }
