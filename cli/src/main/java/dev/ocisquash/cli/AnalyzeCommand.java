@@ -12,6 +12,7 @@ import dev.ocisquash.report.JsonReport;
 import dev.ocisquash.report.Repull;
 import dev.ocisquash.report.TextReport;
 import dev.ocisquash.strip.StripRules;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,6 +175,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     b.selector(selector);
+    OutputFiles.check("--json", json);
+    OutputFiles.check("--html", html);
     // A registry image is read as squash reads it: each layer streamed once from the registry, nothing stored.
     TempFiles tempFiles = new TempFiles();
     ImageAnalysis a;
@@ -189,18 +192,26 @@ final class AnalyzeCommand implements Callable<Integer> {
           repull = Repull.of(o, img);
         }
       }
-    } finally {
+    } catch (IOException | RuntimeException e) {
       tempFiles.deleteAll();
+      throw e;
     }
     if (repull != null && !quiet) {
       System.out.print(Repull.render(repull));
       System.out.flush();
     }
-    if (json != null) {
-      JsonReport.write(a, json);
-    }
-    if (html != null) {
-      HtmlReport.write(a, html);
+    // Both reports or neither: each is written to a temporary file, then both are renamed into place.
+    OutputFiles files = new OutputFiles(tempFiles);
+    try {
+      if (json != null) {
+        JsonReport.write(a, files.stage(json));
+      }
+      if (html != null) {
+        HtmlReport.write(a, files.stage(html));
+      }
+      files.commit();
+    } finally {
+      files.abort();
     }
     // One line per gate for the CI log: which gate, the value and the threshold; tripped gates first.
     int tripped = 0;

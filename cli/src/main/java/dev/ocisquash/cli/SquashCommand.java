@@ -156,6 +156,7 @@ final class SquashCommand implements Callable<Integer> {
   boolean allPlatforms;
 
   private boolean fileOutput;
+  private Path imageFile;
 
   @Override
   public Integer call() throws Exception {
@@ -180,6 +181,7 @@ final class SquashCommand implements Callable<Integer> {
         compression = Compression.GZIP;
       }
       fileOutput = out.path() != null;
+      imageFile = out.path();
       b.selector(in.selector(image.ref, image.platform));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -217,6 +219,11 @@ final class SquashCommand implements Callable<Integer> {
     b.progress(timings ? new StageTimings(progress, System.err) : progress);
     // On SIGINT/SIGTERM the JVM runs shutdown hooks; ours deletes the spool, layer and output temp files so an
     // interrupted run leaves nothing behind. Removed again when the run ends, so in-process callers do not leak it.
+    // Every output is checked before any work: a run that cannot write its report does not write its image.
+    if (imageFile != null) {
+      OutputFiles.checkDirectory("-o", imageFile);
+    }
+    OutputFiles.check("--report-json", reportJson);
     TempFiles tempFiles = new TempFiles();
     b.tempFiles(tempFiles);
     Thread hook = new Thread(tempFiles::deleteAll, "ocisquash-cleanup");
@@ -240,7 +247,19 @@ final class SquashCommand implements Callable<Integer> {
     }
     double secs = (System.nanoTime() - start) / 1e9;
     if (reportJson != null && (r.stripReport() != null || maxLayers > 1)) {
-      StripReportJson.write(r.stripReport(), maxLayers > 1 ? r.newLayers() : null, reportJson);
+      // The image is in place; the report goes beside it through a temporary file, and if it cannot be written
+      // the image goes too: a failed run leaves none of its outputs.
+      OutputFiles files = new OutputFiles(tempFiles);
+      try {
+        StripReportJson.write(r.stripReport(), maxLayers > 1 ? r.newLayers() : null, files.stage(reportJson));
+        files.commit();
+      } catch (java.io.IOException | RuntimeException e) {
+        files.abort();
+        if (imageFile != null) {
+          TempFiles.deleteRecursively(imageFile);
+        }
+        throw e;
+      }
     }
     if (!quiet) {
       // Only a gzip output names its encoder; asking otherwise would load native libraries for nothing.
