@@ -179,6 +179,32 @@ final class AnalyzeCommand implements Callable<Integer> {
     OutputFiles.check("--html", html);
     // A registry image is read as squash reads it: each layer streamed once from the registry, nothing stored.
     TempFiles tempFiles = new TempFiles();
+    // Ctrl-C: the capture file and any unfinished report go, and one line says so (the JVM exits with 130).
+    Thread hook = new Thread(() -> {
+      tempFiles.deleteAll();
+      System.err.println("ocisquash: interrupted: no report was written");
+      System.err.flush();
+    }, "ocisquash-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return analyze(in, old, selector, priorSelector, b, tempFiles);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to: it does the cleanup
+      }
+    }
+  }
+
+  private int analyze(
+      ImageLocation in,
+      ImageLocation old,
+      ImageSelector selector,
+      ImageSelector priorSelector,
+      AnalyzeOptions.Builder b,
+      TempFiles tempFiles)
+      throws IOException {
     ImageAnalysis a;
     Repull.Result repull = null;
     try (SourceImage img = in.open(selector, limitOptions.limits(), tempFiles, registry.options())) {

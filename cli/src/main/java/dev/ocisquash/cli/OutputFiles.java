@@ -38,8 +38,10 @@ final class OutputFiles {
     String why = null;
     if (Files.isDirectory(file)) {
       why = "it already exists and is a directory";
-    } else if (dir == null || !Files.isDirectory(dir)) {
+    } else if (dir == null || !Files.exists(dir)) {
       why = "directory " + dir + " does not exist";
+    } else if (!Files.isDirectory(dir)) {
+      why = dir + " is not a directory";
     } else if (!Files.isWritable(dir)) {
       why = "directory " + dir + " is not writable";
     } else if (Files.exists(file) && !Files.isWritable(file)) {
@@ -47,20 +49,6 @@ final class OutputFiles {
     }
     if (why != null) {
       throw new ImageException(option + " " + file + ": cannot write: " + why);
-    }
-  }
-
-  /**
-   * Checks that the directory {@code target} goes into exists and is writable (the image output: whether the
-   * target itself may exist is the writer's policy).
-   */
-  static void checkDirectory(String option, Path target) throws ImageException {
-    Path dir = target.toAbsolutePath().getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new ImageException(option + " " + target + ": cannot write: directory " + dir + " does not exist");
-    }
-    if (!Files.isWritable(dir)) {
-      throw new ImageException(option + " " + target + ": cannot write: directory " + dir + " is not writable");
     }
   }
 

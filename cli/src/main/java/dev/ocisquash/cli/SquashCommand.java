@@ -157,6 +157,7 @@ final class SquashCommand implements Callable<Integer> {
 
   private boolean fileOutput;
   private Path imageFile;
+  private volatile Path committedImage;
 
   @Override
   public Integer call() throws Exception {
@@ -217,16 +218,18 @@ final class SquashCommand implements Callable<Integer> {
     b.limits(limitOptions.limits());
     Progress progress = TerminalProgress.forConsole(quiet);
     b.progress(timings ? new StageTimings(progress, System.err) : progress);
-    // On SIGINT/SIGTERM the JVM runs shutdown hooks; ours deletes the spool, layer and output temp files so an
-    // interrupted run leaves nothing behind. Removed again when the run ends, so in-process callers do not leak it.
     // Every output is checked before any work: a run that cannot write its report does not write its image.
     if (imageFile != null) {
-      OutputFiles.checkDirectory("-o", imageFile);
+      dev.ocisquash.archive.ImageWriter.checkDestination(imageFile);
     }
     OutputFiles.check("--report-json", reportJson);
+    // On SIGINT/SIGTERM the JVM runs shutdown hooks; ours deletes the spool, layer and output temp files, and an
+    // image already renamed into place whose report is not, so an interrupted run leaves none of its outputs, and
+    // says so in one line (the JVM then exits with 130). Removed again when the run ends, so in-process callers
+    // do not leak it.
     TempFiles tempFiles = new TempFiles();
     b.tempFiles(tempFiles);
-    Thread hook = new Thread(tempFiles::deleteAll, "ocisquash-cleanup");
+    Thread hook = new Thread(() -> interrupted(tempFiles), "ocisquash-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     long start = System.nanoTime();
     SquashResult r;
@@ -238,29 +241,19 @@ final class SquashCommand implements Callable<Integer> {
         return allPlatforms(b.build(), start);
       }
       r = Squasher.squash(b.build());
+      committedImage = imageFile;
+      if (reportJson != null && (r.stripReport() != null || maxLayers > 1)) {
+        writeReport(r, tempFiles);
+      }
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
         // the hook is running or about to: it does the cleanup
       }
+      committedImage = null;
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    if (reportJson != null && (r.stripReport() != null || maxLayers > 1)) {
-      // The image is in place; the report goes beside it through a temporary file, and if it cannot be written
-      // the image goes too: a failed run leaves none of its outputs.
-      OutputFiles files = new OutputFiles(tempFiles);
-      try {
-        StripReportJson.write(r.stripReport(), maxLayers > 1 ? r.newLayers() : null, files.stage(reportJson));
-        files.commit();
-      } catch (java.io.IOException | RuntimeException e) {
-        files.abort();
-        if (imageFile != null) {
-          TempFiles.deleteRecursively(imageFile);
-        }
-        throw e;
-      }
-    }
     if (!quiet) {
       // Only a gzip output names its encoder; asking otherwise would load native libraries for nothing.
       boolean gzip = r.compression() == Compression.GZIP;
@@ -279,6 +272,39 @@ final class SquashCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Writes --report-json beside the image through a temporary file; if it cannot be written the image goes too:
+   * a failed run leaves none of its outputs.
+   */
+  private void writeReport(SquashResult r, TempFiles tempFiles) throws java.io.IOException {
+    OutputFiles files = new OutputFiles(tempFiles);
+    try {
+      StripReportJson.write(r.stripReport(), maxLayers > 1 ? r.newLayers() : null, files.stage(reportJson));
+      files.commit();
+    } catch (java.io.IOException | RuntimeException e) {
+      files.abort();
+      if (imageFile != null) {
+        TempFiles.deleteRecursively(imageFile);
+      }
+      throw e;
+    }
+  }
+
+  /** The shutdown hook: removes what the run wrote and says it was interrupted. */
+  private void interrupted(TempFiles tempFiles) {
+    tempFiles.deleteAll();
+    Path done = committedImage;
+    if (done != null) {
+      try {
+        TempFiles.deleteRecursively(done);
+      } catch (java.io.IOException e) {
+        // nothing more can be done on the way out
+      }
+    }
+    System.err.println("ocisquash: interrupted: nothing was written");
+    System.err.flush();
   }
 
   private static String formatName(OutputFormat f) {

@@ -42,7 +42,7 @@ class AllOutputsOrNoneTest {
     Run r = CliTest.cli("squash", sample(), "-o", missing.toString(), "--preset", "safe",
         "--report-json", dir.resolve("r.json").toString());
     assertEquals(1, r.exit, r.err);
-    assertTrue(r.err.startsWith("ocisquash: error: -o " + missing + ": cannot write: directory"), r.err);
+    assertTrue(r.err.startsWith("ocisquash: error: " + missing + ": cannot write: directory"), r.err);
     assertEquals(List.of(), left());
   }
 

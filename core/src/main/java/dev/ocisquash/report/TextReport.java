@@ -115,7 +115,13 @@ public final class TextReport {
       if (g.isEmpty()) {
         sb.append("  no identical files at different paths\n");
       } else {
-        sb.append(String.format(Locale.ROOT, "  %d groups repeat %s in total%n", g.size(), human(a.duplicateBytes())));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "  %d %s %s in total%n",
+                g.size(),
+                g.size() == 1 ? "group repeats" : "groups repeat",
+                human(a.duplicateBytes())));
         sb.append(String.format(Locale.ROOT, "  %10s %6s %10s  %s%n", "REPEATED", "COPIES", "SIZE", "PATHS"));
         for (ImageAnalysis.DuplicateGroup d : g.subList(0, Math.min(top, g.size()))) {
           sb.append(String.format(Locale.ROOT, "  %10s %6d %10s  %s%n", human(d.repeatedBytes()), d.paths().size(),
