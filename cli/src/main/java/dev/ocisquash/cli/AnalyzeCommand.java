@@ -1,5 +1,8 @@
 package dev.ocisquash.cli;
 
+import dev.ocisquash.TempFiles;
+import dev.ocisquash.archive.ImageSelector;
+import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.report.AnalyzeOptions;
 import dev.ocisquash.report.Analyzer;
 import dev.ocisquash.report.Gate;
@@ -9,6 +12,7 @@ import dev.ocisquash.report.JsonReport;
 import dev.ocisquash.report.Repull;
 import dev.ocisquash.report.TextReport;
 import dev.ocisquash.strip.StripRules;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,14 +39,19 @@ import picocli.CommandLine.TypeConversionException;
     description = {
       "Report where an image's bytes go, without writing an image: per-layer sizes, bytes hidden by later layers,"
           + " the largest files and directories, known bulk, duplicate content and size estimates.",
-      "IMAGE is anything squash accepts. Exit 3 when a --fail-if gate trips."
+      "IMAGE is anything squash accepts, a registry image included (each layer is streamed once, nothing is"
+          + " stored). Exit 3 when a --fail-if gate trips."
     })
 final class AnalyzeCommand implements Callable<Integer> {
   /** Exit code when a gate trips. */
   static final int GATE_TRIPPED = 3;
 
-  @Parameters(index = "0", paramLabel = "IMAGE", description = "input image archive or OCI layout directory")
-  Path input;
+  @Parameters(
+      index = "0",
+      paramLabel = "IMAGE",
+      description = "input image: a path, oci-archive:PATH[:REF], oci:DIR[:REF], docker-archive:PATH[:NAME],"
+          + " or docker://HOST/REPO[:TAG|@DIGEST]")
+  String input;
 
   @Option(names = "--preset", paramLabel = "NAME", description = "strip preset to estimate (repeatable)")
   List<String> presets = new ArrayList<>();
@@ -99,7 +108,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       names = "--prior",
       paramLabel = "OLD",
       description = "also report how many bytes a node holding OLD must pull for IMAGE, layer by layer (gate: repull)")
-  Path prior;
+  String prior;
 
   @Option(names = {"-q", "--quiet"}, description = "print no text report (gates and files still work)")
   boolean quiet;
@@ -107,6 +116,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Mixin ImageChoice image = new ImageChoice();
 
   @Mixin LimitOptions limitOptions = new LimitOptions();
+
+  @Mixin RegistryFlags registry = new RegistryFlags();
 
   @Option(
       names = "--temp-dir",
@@ -151,21 +162,82 @@ final class AnalyzeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    ImageAnalysis a = Analyzer.analyze(input, b.build());
-    if (!quiet) {
-      System.out.print(TextReport.render(a, top));
-      System.out.flush();
+    ImageLocation in;
+    ImageLocation old;
+    ImageSelector selector;
+    ImageSelector priorSelector;
+    try {
+      in = ImageLocation.parse(input);
+      old = prior == null ? null : ImageLocation.parse(prior);
+      selector = in.selector(image.ref, image.platform);
+      priorSelector = old == null ? null : old.selector(image.ref, image.platform);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Repull.Result repull = prior == null ? null : Repull.of(prior, input, image.selector());
+    b.selector(selector);
+    OutputFiles.check("--json", json);
+    OutputFiles.check("--html", html);
+    // A registry image is read as squash reads it: each layer streamed once from the registry, nothing stored.
+    TempFiles tempFiles = new TempFiles();
+    // Ctrl-C: the capture file and any unfinished report go, and one line says so (the JVM exits with 130).
+    Thread hook = new Thread(() -> {
+      tempFiles.deleteAll();
+      System.err.println("ocisquash: interrupted: no report was written");
+      System.err.flush();
+    }, "ocisquash-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return analyze(in, old, selector, priorSelector, b, tempFiles);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to: it does the cleanup
+      }
+    }
+  }
+
+  private int analyze(
+      ImageLocation in,
+      ImageLocation old,
+      ImageSelector selector,
+      ImageSelector priorSelector,
+      AnalyzeOptions.Builder b,
+      TempFiles tempFiles)
+      throws IOException {
+    ImageAnalysis a;
+    Repull.Result repull = null;
+    try (SourceImage img = in.open(selector, limitOptions.limits(), tempFiles, registry.options())) {
+      a = Analyzer.analyze(img, b.build());
+      if (!quiet) {
+        System.out.print(TextReport.render(a, top));
+        System.out.flush();
+      }
+      if (old != null) {
+        try (SourceImage o = old.open(priorSelector, limitOptions.limits(), tempFiles, registry.options())) {
+          repull = Repull.of(o, img);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      tempFiles.deleteAll();
+      throw e;
+    }
     if (repull != null && !quiet) {
       System.out.print(Repull.render(repull));
       System.out.flush();
     }
-    if (json != null) {
-      JsonReport.write(a, json);
-    }
-    if (html != null) {
-      HtmlReport.write(a, html);
+    // Both reports or neither: each is written to a temporary file, then both are renamed into place.
+    OutputFiles files = new OutputFiles(tempFiles);
+    try {
+      if (json != null) {
+        JsonReport.write(a, files.stage(json));
+      }
+      if (html != null) {
+        HtmlReport.write(a, files.stage(html));
+      }
+      files.commit();
+    } finally {
+      files.abort();
     }
     // One line per gate for the CI log: which gate, the value and the threshold; tripped gates first.
     int tripped = 0;

@@ -45,6 +45,7 @@ public final class Main {
     DebugLog.enable(false);
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(new ErrorHandler());
+    cl.setParameterExceptionHandler(new UsageErrorHandler());
     return cl.execute(args);
   }
 }

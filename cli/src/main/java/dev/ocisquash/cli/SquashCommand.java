@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Flatten the layers of a saved image into one, exactly as a runtime would stack them.",
       "IN is a docker/podman save tar (optionally gzip/zstd compressed), an oci-archive tar or an OCI layout"
-          + " directory.",
+          + " directory; skopeo's oci-archive:PATH[:REF], oci:DIR[:REF] and docker-archive:PATH[:NAME] name them"
+          + " too (OUT: without REF or NAME; the transport sets --format).",
       "IN and OUT may also be images in a registry, written as skopeo writes them:"
           + " docker://HOST[:PORT]/REPO[:TAG|@DIGEST]; a push sends only the blobs the registry lacks."
     })
@@ -64,7 +65,7 @@ final class SquashCommand implements Callable<Integer> {
       names = "--compression",
       paramLabel = "ALG",
       converter = CompressionConverter.class,
-      description = "gzip | zstd | none (default: the input's layer compression)")
+      description = "gzip | zstd | none (default: the input's layer compression; gzip for a docker:// OUT)")
   Compression compression;
 
   @Option(names = "--gzip-level", paramLabel = "N", description = "gzip level 1-9 (default ${DEFAULT-VALUE})")
@@ -75,7 +76,7 @@ final class SquashCommand implements Callable<Integer> {
       paramLabel = "ENC",
       description =
           "auto | libdeflate | isal | zlib: libdeflate has zlib -6's size at 3.5x its speed, ISA-L is 10x"
-              + " faster and 5% larger, zlib gives the same bytes on any machine (default: auto = libdeflate,"
+              + " faster and 5%% larger, zlib gives the same bytes on any machine (default: auto = libdeflate,"
               + " at --gzip-level 1 ISA-L, when its library loads)")
   String gzipEncoder;
 
@@ -96,6 +97,7 @@ final class SquashCommand implements Callable<Integer> {
   @Option(
       names = "--source-date-epoch",
       paramLabel = "SECONDS",
+      converter = EpochConverter.class,
       description = "clamp mtimes to this time and use it as 'created' (default: $SOURCE_DATE_EPOCH if set)")
   Long sourceDateEpoch;
 
@@ -153,15 +155,39 @@ final class SquashCommand implements Callable<Integer> {
       description = "squash every image of a multi-platform index (registry to registry) and push a new index")
   boolean allPlatforms;
 
+  private boolean fileOutput;
+  private Path imageFile;
+  private volatile Path committedImage;
+
   @Override
   public Integer call() throws Exception {
     SquashOptions.Builder b;
     try {
-      b = SquashOptions.builder(input, output).registry(registry.options());
+      ImageLocation in = ImageLocation.parse(input);
+      ImageLocation out = ImageLocation.parse(output);
+      if (out.name() != null) {
+        throw new IllegalArgumentException(
+            "'" + output + "': naming the output image is not supported: it keeps the input image's names");
+      }
+      if (out.format() != null) {
+        if (format != null && format != out.format()) {
+          throw new IllegalArgumentException("'" + output + "' is " + formatName(out.format())
+              + " but --format says " + formatName(format) + ": give one");
+        }
+        format = out.format();
+      }
+      b = SquashOptions.builder(in.target(), out.target()).registry(registry.options());
+      // A registry serves layers over the network: push gzip unless told otherwise, as docker and skopeo do.
+      if (out.ref() != null && compression == null) {
+        compression = Compression.GZIP;
+      }
+      fileOutput = out.path() != null;
+      imageFile = out.path();
+      b.selector(in.selector(image.ref, image.platform));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    b.selector(image.selector())
+    b
             .gzipLevel(gzipLevel)
             .gzipEncoder(gzipEncoder())
             .zstdLevel(zstdLevel)
@@ -192,11 +218,18 @@ final class SquashCommand implements Callable<Integer> {
     b.limits(limitOptions.limits());
     Progress progress = TerminalProgress.forConsole(quiet);
     b.progress(timings ? new StageTimings(progress, System.err) : progress);
-    // On SIGINT/SIGTERM the JVM runs shutdown hooks; ours deletes the spool, layer and output temp files so an
-    // interrupted run leaves nothing behind. Removed again when the run ends, so in-process callers do not leak it.
+    // Every output is checked before any work: a run that cannot write its report does not write its image.
+    if (imageFile != null) {
+      dev.ocisquash.archive.ImageWriter.checkDestination(imageFile);
+    }
+    OutputFiles.check("--report-json", reportJson);
+    // On SIGINT/SIGTERM the JVM runs shutdown hooks; ours deletes the spool, layer and output temp files, and an
+    // image already renamed into place whose report is not, so an interrupted run leaves none of its outputs, and
+    // says so in one line (the JVM then exits with 130). Removed again when the run ends, so in-process callers
+    // do not leak it.
     TempFiles tempFiles = new TempFiles();
     b.tempFiles(tempFiles);
-    Thread hook = new Thread(tempFiles::deleteAll, "ocisquash-cleanup");
+    Thread hook = new Thread(() -> interrupted(tempFiles), "ocisquash-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     long start = System.nanoTime();
     SquashResult r;
@@ -208,22 +241,30 @@ final class SquashCommand implements Callable<Integer> {
         return allPlatforms(b.build(), start);
       }
       r = Squasher.squash(b.build());
+      committedImage = imageFile;
+      if (reportJson != null && (r.stripReport() != null || maxLayers > 1)) {
+        writeReport(r, tempFiles);
+      }
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
         // the hook is running or about to: it does the cleanup
       }
+      committedImage = null;
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    if (reportJson != null && (r.stripReport() != null || maxLayers > 1)) {
-      StripReportJson.write(r.stripReport(), maxLayers > 1 ? r.newLayers() : null, reportJson);
-    }
     if (!quiet) {
       // Only a gzip output names its encoder; asking otherwise would load native libraries for nothing.
       boolean gzip = r.compression() == Compression.GZIP;
       String encoder = gzip ? Compressors.gzipEncoderName(gzipEncoder(), gzipLevel) : null;
       System.out.println(Summary.of(input, output, r, secs, encoder));
+      if (point != null && point.keepBase && r.firstSquashedLayer() == 0) {
+        System.out.println("  note     no base image found in the history: squashed all layers");
+      }
+      if (fileOutput && compression == null && r.compression() == Compression.NONE) {
+        System.out.println("  note     layers are uncompressed, as the input's; --compression gzip compresses them");
+      }
       if (gzip) {
         for (String missing : Compressors.missingNativeCodecs(gzipEncoder())) {
           System.out.println("  note     " + missing);
@@ -231,6 +272,43 @@ final class SquashCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Writes --report-json beside the image through a temporary file; if it cannot be written the image goes too:
+   * a failed run leaves none of its outputs.
+   */
+  private void writeReport(SquashResult r, TempFiles tempFiles) throws java.io.IOException {
+    OutputFiles files = new OutputFiles(tempFiles);
+    try {
+      StripReportJson.write(r.stripReport(), maxLayers > 1 ? r.newLayers() : null, files.stage(reportJson));
+      files.commit();
+    } catch (java.io.IOException | RuntimeException e) {
+      files.abort();
+      if (imageFile != null) {
+        TempFiles.deleteRecursively(imageFile);
+      }
+      throw e;
+    }
+  }
+
+  /** The shutdown hook: removes what the run wrote and says it was interrupted. */
+  private void interrupted(TempFiles tempFiles) {
+    tempFiles.deleteAll();
+    Path done = committedImage;
+    if (done != null) {
+      try {
+        TempFiles.deleteRecursively(done);
+      } catch (java.io.IOException e) {
+        // nothing more can be done on the way out
+      }
+    }
+    System.err.println("ocisquash: interrupted: nothing was written");
+    System.err.flush();
+  }
+
+  private static String formatName(OutputFormat f) {
+    return f.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   private int allPlatforms(SquashOptions options, long start) throws java.io.IOException {
@@ -257,9 +335,34 @@ final class SquashCommand implements Callable<Integer> {
       return null;
     }
     try {
-      return Long.parseLong(env.trim());
-    } catch (NumberFormatException e) {
-      throw new ParameterException(spec.commandLine(), "SOURCE_DATE_EPOCH is not a number: '" + env + "'");
+      return EpochConverter.parse(env);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "SOURCE_DATE_EPOCH " + e.getMessage());
+    }
+  }
+
+  /** Parses --source-date-epoch and $SOURCE_DATE_EPOCH: whole seconds since 1970-01-01 UTC, not negative. */
+  static final class EpochConverter implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String s) {
+      try {
+        return parse(s);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+
+    static long parse(String s) {
+      try {
+        long v = Long.parseLong(s.trim());
+        if (v >= 0) {
+          return v;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException(
+          "'" + s + "' is not a time: expected whole seconds since 1970-01-01 UTC, e.g. $(date +%s)");
     }
   }
 

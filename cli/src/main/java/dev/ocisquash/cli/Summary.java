@@ -40,37 +40,37 @@ final class Summary {
     sb.append(
         String.format(
             Locale.ROOT,
-            "  entries  %d read, %d written, %d dropped as shadowed, %d whiteouts applied, %d hardlinks promoted%n",
+            "  entries  %d read, %d written, %d dropped as shadowed, %s applied, %s promoted%n",
             r.entriesRead(),
             r.entriesWritten(),
             r.shadowedEntries(),
-            r.whiteouts(),
-            r.promotedLinks()));
+            count(r.whiteouts(), "whiteout", "whiteouts"),
+            count(r.promotedLinks(), "hardlink", "hardlinks")));
     StripReport strip = r.stripReport();
     if (strip != null) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "  stripped %s in %d entries%n",
+              "  stripped %s in %s%n",
               human(strip.getBytesRemoved()),
-              strip.getEntriesRemoved()));
+              entries(strip.getEntriesRemoved())));
       for (Map.Entry<String, StripReport.Totals> t : strip.getRuleTotals().entrySet()) {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "    %-28s %10s  %d entries%n",
+                "    %-28s %10s  %s%n",
                 t.getKey(),
                 human(t.getValue().getBytes()),
-                t.getValue().getEntries()));
+                entries(t.getValue().getEntries())));
       }
       for (Map.Entry<String, StripReport.Totals> t : strip.getCheckTotals().entrySet()) {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "    kept by %-20s %10s  %d entries%n",
+                "    kept by %-20s %10s  %s%n",
                 t.getKey(),
                 human(t.getValue().getBytes()),
-                t.getValue().getEntries()));
+                entries(t.getValue().getEntries())));
       }
       for (String note : strip.getNotes()) {
         sb.append("    note: ").append(note).append(System.lineSeparator());
@@ -101,10 +101,20 @@ final class Summary {
             Locale.ROOT,
             "  output   %s, %s layers%s, manifest %s",
             r.format().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-            r.compression().name().toLowerCase(Locale.ROOT),
+            r.compression() == Compression.NONE ? "uncompressed" : r.compression().name().toLowerCase(Locale.ROOT),
             r.compression() == Compression.GZIP ? " by " + gzipEncoder : "",
             r.manifestDigest()));
     return sb.toString();
+  }
+
+  /** {@code 1 entry}, {@code 2 entries}. */
+  static String entries(long n) {
+    return count(n, "entry", "entries");
+  }
+
+  /** The count and the noun in the number it needs. */
+  static String count(long n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
   }
 
   static String human(long bytes) {

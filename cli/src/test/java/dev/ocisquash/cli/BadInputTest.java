@@ -107,7 +107,7 @@ class BadInputTest {
   @Test
   void truncatedLayerTar() throws Exception {
     byte[] layer = TestImages.layer("b", new byte[5000]);
-    fails("layer-cut.tar", withLayer(cut(layer, 1024)), "layer 2", "truncated");
+    fails("layer-cut.tar", withLayer(cut(layer, 1024)), "layer 1 (", "truncated");
   }
 
   @Test
@@ -116,7 +116,7 @@ class BadInputTest {
     byte[] gz = TestImages.gzip(layer);
     byte[] img = TestImages.dockerArchive(List.of(TestImages.layer("a", A), cut(gz, gz.length / 2)),
         List.of(TestImages.layer("a", A), layer));
-    fails("gzip-cut.tar", img, "layer 2", "truncated gzip");
+    fails("gzip-cut.tar", img, "layer 1 (", "truncated gzip");
   }
 
   /**
@@ -158,7 +158,7 @@ class BadInputTest {
     byte[] z = TestImages.zstd(layer);
     byte[] img = TestImages.dockerArchive(List.of(TestImages.layer("a", A), cut(z, z.length / 2)),
         List.of(TestImages.layer("a", A), layer));
-    fails("zstd-cut.tar", img, "layer 2", "zstd");
+    fails("zstd-cut.tar", img, "layer 1 (", "zstd");
   }
 
   @Test
@@ -172,7 +172,7 @@ class BadInputTest {
         List.of(TestImages.layer("a", A), layer));
     Run r = squash("gzip-bad.tar", img);
     assertEquals(1, r.exit);
-    assertTrue(r.err.contains("gzip-bad.tar") && r.err.contains("layer 2")
+    assertTrue(r.err.contains("gzip-bad.tar") && r.err.contains("layer 1 (")
         && (r.err.contains("corrupt gzip") || r.err.contains("diff_id mismatch")), r.err);
   }
 
@@ -181,7 +181,7 @@ class BadInputTest {
     byte[] l2 = TestImages.layer("b", A);
     byte[] img = TestImages.dockerArchive(List.of(TestImages.layer("a", A), l2),
         List.of(TestImages.layer("a", A), TestImages.layer("c", A)));
-    fails("diffid.tar", img, "layer 2", "diff_id mismatch");
+    fails("diffid.tar", img, "layer 1 (", "diff_id mismatch");
   }
 
   @Test
@@ -383,7 +383,7 @@ class BadInputTest {
     // 8 MiB of zeros gzip to about 8 KiB: just over the default 1000:1.
     Run r = squash("bomb.tar", img);
     assertEquals(1, r.exit, r.err);
-    assertTrue(r.err.contains("bomb.tar") && r.err.contains("layer 2") && r.err.contains("--max-ratio"), r.err);
+    assertTrue(r.err.contains("bomb.tar") && r.err.contains("layer 1 (") && r.err.contains("--max-ratio"), r.err);
     r = squash("bomb2.tar", img, "--max-uncompressed-bytes", "4M", "--max-ratio", "100000");
     assertTrue(r.err.contains("bomb2.tar") && r.err.contains("--max-uncompressed-bytes"), r.err);
     r = squash("bomb3.tar", img, "--max-entries", "1", "--max-ratio", "100000");
@@ -400,12 +400,12 @@ class BadInputTest {
     byte[] big = new byte[2 << 20];
     new java.util.Random(7).nextBytes(big);
     byte[] lower = TestImages.layer("a", big);
-    byte[] claimed = TestImages.layer("a", A); // the diff_id the config claims for layer 1
+    byte[] claimed = TestImages.layer("a", A); // the diff_id the config claims for layer 0
     byte[] upper = TestImages.layer("a", A);
     byte[] img = TestImages.dockerArchive(List.of(TestImages.gzip(lower), upper), List.of(claimed, upper));
     Run r = squash("skipped-mismatch.tar", img);
     assertEquals(1, r.exit(), r.err());
-    assertTrue(r.err().contains("layer 1") && r.err().contains("diff_id mismatch"), r.err());
+    assertTrue(r.err().contains("layer 0 (") && r.err().contains("diff_id mismatch"), r.err());
     assertFalse(r.err().contains("truncated"), r.err());
   }
 
@@ -420,7 +420,7 @@ class BadInputTest {
     Path html = tmp.resolve("bomb-analyze.html");
     CliTest.Run r = CliTest.cli("analyze", in.toString(), "--json", json.toString(), "--html", html.toString());
     assertEquals(1, r.exit, r.err);
-    assertTrue(r.err.contains("bomb-analyze.tar") && r.err.contains("layer 2") && r.err.contains("--max-ratio"), r.err);
+    assertTrue(r.err.contains("bomb-analyze.tar") && r.err.contains("layer 1 (") && r.err.contains("--max-ratio"), r.err);
     assertEquals(1, r.err.strip().lines().count(), "one line: " + r.err);
     assertFalse(Files.exists(json), "no JSON left behind");
     assertFalse(Files.exists(html), "no HTML left behind");

@@ -46,13 +46,16 @@ final class ArchiveLayer implements SourceLayer {
     return index;
   }
 
-  /** {@inheritDoc} The number counts from 1, bottom first, as people count; {@link #index()} counts from 0. */
+  /**
+   * {@inheritDoc} The number is {@link #index()}: from 0, bottom first, as {@code --from} and {@code analyze}
+   * count layers.
+   */
   @Override
   public String label() {
     Digest d = declaredDigest != null ? declaredDigest : diffId;
     String text = d.toString();
     int cut = d.algorithm().length() + 1 + 12;
-    return "layer " + (index + 1) + " (" + text.substring(0, Math.min(cut, text.length())) + ")";
+    return "layer " + index + " (" + text.substring(0, Math.min(cut, text.length())) + ")";
   }
 
   @Override
@@ -188,7 +191,7 @@ final class ArchiveLayer implements SourceLayer {
     if (!store.exists(location)) {
       throw new ImageException(
           ImageException.where(
-              store.display(), null, null, "blob " + location + " (layer " + (index + 1) + ") is missing"));
+              store.display(), null, null, "blob " + location + " (layer " + index + ") is missing"));
     }
   }
 

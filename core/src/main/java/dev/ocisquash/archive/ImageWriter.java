@@ -122,7 +122,11 @@ public final class ImageWriter {
     Objects.requireNonNull(format, "format");
     Path abs = output.toAbsolutePath();
     if (format == OutputFormat.OCI_DIR && Files.exists(abs)) {
-      throw new ImageException(ImageException.where(output.toString(), null, null, "destination already exists"));
+      // Policy (issue 24): a tar output replaces a regular file; an oci-dir output is never merged into or
+      // replaced, so any existing path is refused.
+      throw new ImageException(
+          ImageException.where(
+              output.toString(), null, null, "cannot write: already exists (an oci-dir output must be a new path)"));
     }
     checkDestination(output);
     Path temp =
@@ -390,7 +394,13 @@ public final class ImageWriter {
     }
     if (Files.isDirectory(output) && !Files.isSymbolicLink(output)) {
       // OCI_DIR refuses an existing destination itself; a tar must not replace a directory either.
-      throw new ImageException(ImageException.where(shown, null, null, "cannot write: destination is a directory"));
+      throw new ImageException(
+          ImageException.where(
+              shown,
+              null,
+              null,
+              "cannot write: already exists and is a directory (a tar output replaces only a regular file; an"
+                  + " oci-dir output must be a new path)"));
     }
   }
 

@@ -259,7 +259,7 @@ final class OciReader {
         throw new ImageException(
             ImageException.where(
                 display,
-                "layer " + (i + 1) + " (" + l.digest + ")",
+                "layer " + i + " (" + l.digest + ")",
                 null,
                 "unsupported layer media type " + l.mediaType + " (not a filesystem layer)"));
       }

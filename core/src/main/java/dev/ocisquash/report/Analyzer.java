@@ -185,8 +185,12 @@ public final class Analyzer {
       ratio = (double) comp / uncomp;
       method = "ratio of the input layers' compressed to uncompressed bytes (" + algo + ")";
     } else {
-      ratio = 1.0;
-      method = "input layers are uncompressed; no compression assumed";
+      CompressionSample.Result sample = CompressionSample.of(img.layers());
+      ratio = sample.ratio();
+      method = sample.sampled() > 0
+          ? String.format(Locale.ROOT, "input layers are uncompressed: gzip -6 of a %s sample of them",
+              TextReport.human(sample.sampled()))
+          : "input layers are uncompressed and were not sampled (in a registry); no compression assumed";
     }
     ImageAnalysis.Estimates est =
         new ImageAnalysis.Estimates(

@@ -74,17 +74,26 @@ public final class Repull {
    */
   public static Result of(Path old, Path next, ImageSelector selector, Limits limits, TempFiles tempFiles)
       throws IOException {
+    try (SourceImage o = ImageArchives.open(old, selector, limits, tempFiles);
+        SourceImage n = ImageArchives.open(next, selector, limits, tempFiles)) {
+      return of(o, n);
+    }
+  }
+
+  /**
+   * Compares two open images (from files or registries) by their manifests and configs alone: no layer is read.
+   * Both stay open.
+   */
+  public static Result of(SourceImage o, SourceImage n) throws IOException {
     Set<Digest> held = new HashSet<>();
-    try (SourceImage o = ImageArchives.open(old, selector, limits, tempFiles)) {
-      for (SourceLayer l : o.layers()) {
-        held.add(l.blobDigest());
-        held.add(l.diffId());
-      }
+    for (SourceLayer l : o.layers()) {
+      held.add(l.blobDigest());
+      held.add(l.diffId());
     }
     List<Row> rows = new ArrayList<>();
     long total = 0;
     long pull = 0;
-    try (SourceImage n = ImageArchives.open(next, selector, limits, tempFiles)) {
+    {
       List<SourceLayer> layers = n.layers();
       var descriptors = n.manifest().path("layers");
       for (int i = 0; i < layers.size(); i++) {

@@ -98,11 +98,14 @@ public final class TextReport {
       if (!s.keptByCheck().isEmpty()) {
         sb.append("  kept by safety checks:\n");
         for (ImageAnalysis.KeptPath k : s.keptByCheck().subList(0, Math.min(top, s.keptByCheck().size()))) {
-          sb.append("    ").append(cutPath(k.path(), 60)).append("  ").append(cut(k.reason(), 34)).append('\n');
+          // The reason names a path too: never cut it; when both do not fit, it goes on a line of its own.
+          String path = cutPath(k.path(), 60);
+          String sep = 4 + path.length() + 2 + k.reason().length() <= WIDTH ? "  " : "\n      ";
+          sb.append("    ").append(path).append(sep).append(k.reason()).append('\n');
         }
       }
       for (String n : s.notes()) {
-        sb.append("  note: ").append(cut(n, WIDTH - 8)).append('\n');
+        sb.append("  note: ").append(n).append('\n'); // whole: a note that is cut says nothing
       }
     }
 
@@ -115,7 +118,13 @@ public final class TextReport {
       if (g.isEmpty()) {
         sb.append("  no identical files at different paths\n");
       } else {
-        sb.append(String.format(Locale.ROOT, "  %d groups repeat %s in total%n", g.size(), human(a.duplicateBytes())));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "  %d %s %s in total%n",
+                g.size(),
+                g.size() == 1 ? "group repeats" : "groups repeat",
+                human(a.duplicateBytes())));
         sb.append(String.format(Locale.ROOT, "  %10s %6s %10s  %s%n", "REPEATED", "COPIES", "SIZE", "PATHS"));
         for (ImageAnalysis.DuplicateGroup d : g.subList(0, Math.min(top, g.size()))) {
           sb.append(String.format(Locale.ROOT, "  %10s %6d %10s  %s%n", human(d.repeatedBytes()), d.paths().size(),

@@ -113,8 +113,8 @@ final class OpenStep {
               + options.squashPoint()
               + " leaves only one layer to squash (layer "
               + first
-              + " of "
-              + layers.size()
+              + ", the last of 0.."
+              + (layers.size() - 1)
               + "); nothing would be merged. Give strip rules, or --allow-noop to rewrite it anyway");
     }
     // A registry takes an OCI manifest whatever the input was; --format applies to files only.

@@ -97,7 +97,7 @@ class ImageArchivesTest {
       ObjectNode m = img.manifest();
       assertEquals(3, m.get("layers").size());
       assertEquals(img.config().path("rootfs").path("diff_ids").size(), 3);
-      assertTrue(l0.label().startsWith("layer 1 (sha256:"), l0.label());
+      assertTrue(l0.label().startsWith("layer 0 (sha256:"), l0.label());
     }
     // selection by the short docker name and by full name
     try (SourceImage img = ImageArchives.open(dockerTar, ImageSelector.of("foo:bar", "linux/amd64"))) {
@@ -191,7 +191,7 @@ class ImageArchivesTest {
     Files.write(f, Tools.flipByte(b, b.length / 2));
     try (SourceImage img = ImageArchives.open(copy, ImageSelector.any())) {
       ImageException e = assertThrows(ImageException.class, () -> readAll(img));
-      assertTrue(e.getMessage().contains("layer 2 (sha256:"), e.getMessage());
+      assertTrue(e.getMessage().contains("layer 1 (sha256:"), e.getMessage());
       assertTrue(e.getMessage().contains("blob digest mismatch: manifest says sha256:"), e.getMessage());
       assertFalse(e.getMessage().contains("\n"));
     }
@@ -237,7 +237,7 @@ class ImageArchivesTest {
     String blob = firstLayerBlob(copy, 2);
     Files.delete(copy.resolve(blob));
     ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(copy, ImageSelector.any()));
-    assertEquals(copy + ": blob " + blob + " (layer 3) is missing", e.getMessage());
+    assertEquals(copy + ": blob " + blob + " (layer 2) is missing", e.getMessage());
   }
 
   @Test

@@ -319,7 +319,7 @@ class ImageWriterTest {
     ImageWriter.write(out, OutputFormat.OCI_DIR, config(l.diffId()), null, List.of(l), List.of());
     try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
       ImageException e = assertThrows(ImageException.class, () -> img.layers().get(0).open().finish());
-      assertTrue(e.getMessage().contains("layer 1 (sha256:"), e.getMessage());
+      assertTrue(e.getMessage().contains("layer 0 (sha256:"), e.getMessage());
       String comp = c.name().toLowerCase(java.util.Locale.ROOT);
       assertTrue(e.getMessage().endsWith("truncated " + comp + " stream"), e.getMessage());
       assertFalse(e.getMessage().contains("\n"));

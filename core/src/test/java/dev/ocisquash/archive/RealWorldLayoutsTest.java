@@ -311,7 +311,7 @@ class RealWorldLayoutsTest {
     Files.write(dir.resolve("aaaa/layer.tar"), Tools.tar(Map.of("hello", "tampered\n")));
     try (SourceImage img = ImageArchives.open(dir, ImageSelector.any())) {
       ImageException e = assertThrows(ImageException.class, () -> ImageArchivesTest.readAll(img));
-      assertTrue(e.getMessage().contains("layer 1") && e.getMessage().contains("diff_id mismatch"), e.getMessage());
+      assertTrue(e.getMessage().contains("layer 0 (") && e.getMessage().contains("diff_id mismatch"), e.getMessage());
     }
   }
 
