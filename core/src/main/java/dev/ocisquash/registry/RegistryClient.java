@@ -8,13 +8,14 @@ import dev.ocisquash.TempFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SSLException;
 
 /**
- * A client for one registry's HTTP API (distribution spec v2), on {@link HttpConnections}: manifests, blob
+ * A client for one registry's HTTP API (distribution spec v2), on {@link HttpTransport}: manifests, blob
  * existence checks, streamed blob downloads that resume after a broken connection, streamed uploads, cross-repository
  * mounts. Requests are retried with exponential backoff on 429, 5xx and broken connections; every failure becomes an
  * {@link ImageException} with one line naming the registry, the repository and the step.
@@ -31,25 +32,23 @@ public final class RegistryClient implements AutoCloseable {
 
   private static final int SMALL_LIMIT = 8 << 20;
   private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
-  /** How long a response may keep the client waiting for its next byte (downloads check stalls sooner). */
+  /** How long a response may keep the client waiting for its next byte (the minimum transfer rate cuts sooner). */
   private static final int READ_TIMEOUT_MILLIS = 5 * 60_000;
 
   private final String registry;
   private final String host;
   private final RegistryOptions options;
-  private final HttpConnections http;
+  private final HttpTransport http;
   private final RegistryAuth auth;
   private volatile String scheme = "https";
-  private final java.util.concurrent.ScheduledExecutorService watchdog =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "ocisquash-download-watchdog");
-            t.setDaemon(true);
-            return t;
-          });
+  /**
+   * Hosts other than the registry that challenged a request ({@code scheme://host[:port]}): as Docker does, they
+   * get the Authorization too; no other host does (an upload Location or a redirect elsewhere goes without it).
+   */
+  private final java.util.Set<String> challenged = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private RegistryClient(
-      String registry, String host, RegistryOptions options, HttpConnections http, RegistryAuth auth) {
+      String registry, String host, RegistryOptions options, HttpTransport http, RegistryAuth auth) {
     this.registry = registry;
     this.host = host;
     this.options = options;
@@ -65,12 +64,19 @@ public final class RegistryClient implements AutoCloseable {
    */
   public static RegistryClient connect(ImageRef ref, RegistryOptions options) throws IOException {
     Credential cred = CredentialLookup.system().find(ref.registry(), options);
-    HttpConnections http =
-        new HttpConnections(
-            () -> options.tlsVerify()
-                ? TlsContexts.verifying(TlsContexts.certDirFor(ref.registry(), options.certDir()))
-                : TlsContexts.trustingAll(),
-            options.tlsVerify(),
+    ProxyRoutes routes =
+        new ProxyRoutes(options.proxySelector(), options.proxySelector() == null ? ProxyEnvironment.system() : null);
+    HttpTransport http =
+        new HttpTransport(
+            new TlsStrategy(
+                () -> options.tlsContext() != null
+                    ? options.tlsContext()
+                    : options.tlsVerify()
+                        ? TlsContexts.verifying(TlsContexts.certDirFor(ref.registry(), options.certDir()))
+                        : TlsContexts.trustingAll(),
+                options.tlsVerify()),
+            routes,
+            new RateGuard(options.minTransferRate(), options.transferWindow().toSeconds()),
             CONNECT_TIMEOUT_MILLIS,
             READ_TIMEOUT_MILLIS);
     RegistryClient c = new RegistryClient(ref.registry(), ref.endpointHost(), options, http, new RegistryAuth(cred));
@@ -112,6 +118,10 @@ public final class RegistryClient implements AutoCloseable {
       }
     }
     Responses.discard(r);
+    if (r.statusCode() == 407) {
+      throw fail(repo, "connect", "HTTP 407 from the proxy: proxy authentication required (credentials go in the"
+          + " proxy URL, http://USER:PASS@HOST:PORT)", null);
+    }
     String challenge = r.header("WWW-Authenticate").orElse("");
     if (r.statusCode() == 401 && challenge.toLowerCase(java.util.Locale.ROOT).startsWith("basic")) {
       auth.presetBasic();
@@ -134,12 +144,13 @@ public final class RegistryClient implements AutoCloseable {
   /**
    * Sends one request once, without auth handling or retries, following redirects of GET and HEAD itself: a
    * registry sends blob downloads to storage elsewhere (S3, a CDN) with a signed URL, and that host must not get
-   * the registry's {@code Authorization} (S3 refuses a request that carries two credentials).
+   * the registry's {@code Authorization} (S3 refuses a request that carries two credentials). The header goes
+   * only where {@link #sendsAuthTo} allows.
    */
   private HttpReply once(String method, URI uri, byte[] body, int off, int len, Map<String, String> headers)
       throws IOException {
     URI at = uri;
-    boolean sameHost = true;
+    boolean sameHost = sendsAuthTo(uri);
     for (int hops = 0; ; hops++) {
       Map<String, String> h = headers;
       String a = auth.header();
@@ -155,10 +166,26 @@ public final class RegistryClient implements AutoCloseable {
         return r;
       }
       Responses.discard(r);
-      at = at.resolve(location);
-      sameHost = sameHost && host.equalsIgnoreCase(at.getHost() + (at.getPort() < 0 ? "" : ":" + at.getPort()))
-          && at.getScheme().equals(uri.getScheme());
+      at = resolve(at, location, "redirect");
+      sameHost = sameHost && sendsAuthTo(at);
     }
+  }
+
+  /** {@code scheme://host[:port]} of a URI, lower case, for {@link #challenged}. */
+  private static String origin(URI u) {
+    return (u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()))
+        .toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * Whether a request to {@code u} carries the registry's Authorization: to the registry itself (its scheme, host and
+   * port), and to another host only once that host has challenged (Docker's rule: credentials go to the registry,
+   * its token realm, and hosts that ask for them).
+   */
+  private boolean sendsAuthTo(URI u) {
+    boolean registryHost = host.equalsIgnoreCase(u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()))
+        && scheme.equals(u.getScheme());
+    return registryHost || challenged.contains(origin(u));
   }
 
   /**
@@ -200,17 +227,21 @@ public final class RegistryClient implements AutoCloseable {
       int s = r.statusCode();
       if (s == 401 && !authed) {
         String challenge = r.header("WWW-Authenticate").orElse(null);
+        if (challenge != null && r.uri().getHost() != null) {
+          challenged.add(origin(r.uri()));
+        }
         Responses.discard(r);
         authed = true;
         try {
-          if (auth.answer(challenge, this::fetchToken)) {
+          if (auth.answer(challenge, tokens)) {
             attempt--;
             continue;
           }
         } catch (IOException e) {
           throw fail(repo, step, "authentication failed: " + Responses.detail(e), e);
         }
-        throw fail(repo, step, "HTTP 401 unauthorized" + (auth.hasCredential() ? "" : " (no credentials found)"), null);
+        throw new RegistryException(registry, repo, step,
+            "HTTP 401 unauthorized" + (auth.hasCredential() ? "" : " (no credentials found)"), 401, List.of(), null);
       }
       if ((s == 429 || s >= 500) && retry && attempt < options.attempts()) {
         String after = r.header("Retry-After").orElse(null);
@@ -222,9 +253,23 @@ public final class RegistryClient implements AutoCloseable {
     }
   }
 
-  private RegistryAuth.Response fetchToken(URI uri, String authorization) throws IOException {
-    HttpReply r = http.send("GET", uri, authorization == null ? Map.of() : Map.of("Authorization", authorization),
-        null, 0, 0);
+  /** The token realm's answers, read up to {@link #SMALL_LIMIT}. */
+  private final RegistryAuth.TokenFetcher tokens =
+      new RegistryAuth.TokenFetcher() {
+        @Override
+        public RegistryAuth.Response get(URI uri, String authorization) throws IOException {
+          return token(http.send("GET", uri,
+              authorization == null ? Map.of() : Map.of("Authorization", authorization), null, 0, 0));
+        }
+
+        @Override
+        public RegistryAuth.Response post(URI uri, byte[] form) throws IOException {
+          return token(http.send("POST", uri, Map.of("Content-Type", "application/x-www-form-urlencoded"), form,
+              0, form.length));
+        }
+      };
+
+  private static RegistryAuth.Response token(HttpReply r) throws IOException {
     try (InputStream in = r.body()) {
       byte[] b = in.readNBytes(SMALL_LIMIT + 1);
       if (b.length > SMALL_LIMIT) {
@@ -300,7 +345,7 @@ public final class RegistryClient implements AutoCloseable {
       return -1;
     }
     if (r.statusCode() != 200) {
-      throw fail(repo, step, "HTTP " + r.statusCode(), null);
+      throw failed(repo, step, r, "");
     }
     return r.headerLong("Content-Length").orElse(0);
   }
@@ -321,7 +366,7 @@ public final class RegistryClient implements AutoCloseable {
         call(repo, step, "GET", uri("/v2/" + repo + "/blobs/" + digest), null,
             Map.of("Range", "bytes=0-" + (n - 1)), true);
     if (r.statusCode() != 200 && r.statusCode() != 206) {
-      throw fail(repo, step, Responses.status(r), null);
+      throw failed(repo, step, r, "");
     }
     byte[] head;
     try (InputStream in = r.body()) {
@@ -351,7 +396,7 @@ public final class RegistryClient implements AutoCloseable {
     if (r.statusCode() == 202) {
       return new BlobUpload(this, repo, location(repo, step, r), teeDir, tempFiles);
     }
-    throw fail(repo, step, Responses.status(r), null);
+    throw failed(repo, step, r, "");
   }
 
   /**
@@ -370,7 +415,7 @@ public final class RegistryClient implements AutoCloseable {
     HttpReply r =
         call(repo, step, "POST", uri("/v2/" + repo + "/blobs/uploads/"), new byte[0], Map.of(), true);
     if (r.statusCode() != 202) {
-      throw fail(repo, step, Responses.status(r), null);
+      throw failed(repo, step, r, "");
     }
     Responses.discard(r);
     return location(repo, step, r);
@@ -380,11 +425,11 @@ public final class RegistryClient implements AutoCloseable {
    * Starts a streamed {@code PATCH} of upload bytes to {@code location}, with the current credentials. Its failures
    * are the caller's to recover from (see {@link BlobUpload}).
    */
-  HttpConnections.StreamedRequest streamTo(URI location) throws IOException {
+  HttpTransport.StreamedRequest streamTo(URI location) throws IOException {
     Map<String, String> h = new java.util.LinkedHashMap<>();
     h.put("Content-Type", "application/octet-stream");
     String a = auth.header();
-    if (a != null) {
+    if (a != null && sendsAuthTo(location)) {
       h.put("Authorization", a);
     }
     return http.stream("PATCH", location, h);
@@ -396,10 +441,10 @@ public final class RegistryClient implements AutoCloseable {
     HttpReply r =
         call(repo, step, "PUT", uri("/v2/" + repo + "/manifests/" + reference), bytes,
             Map.of("Content-Type", mediaType), true);
-    String err = Responses.errorText(r);
     if (r.statusCode() != 201 && r.statusCode() != 200) {
-      throw fail(repo, step, "HTTP " + r.statusCode() + err, null);
+      throw failed(repo, step, r, "");
     }
+    Responses.discard(r);
   }
 
   URI location(String repo, String step, HttpReply r) throws ImageException {
@@ -407,12 +452,29 @@ public final class RegistryClient implements AutoCloseable {
     if (loc == null) {
       throw fail(repo, step, "HTTP " + r.statusCode() + " without a Location header", null);
     }
-    return r.uri().resolve(loc);
+    try {
+      return resolve(r.uri(), loc, "Location");
+    } catch (IOException e) {
+      throw fail(repo, step, Responses.detail(e), e);
+    }
+  }
+
+  /** {@code location} against {@code base}; one that is not an http(s) URL fails naming it (control characters shown as ?). */
+  private static URI resolve(URI base, String location, String what) throws IOException {
+    try {
+      URI u = base.resolve(new URI(location));
+      if (u.getHost() == null || !("https".equals(u.getScheme()) || "http".equals(u.getScheme()))) {
+        throw new IOException(what + " '" + Printable.of(location) + "' is not an http(s) URL with a host");
+      }
+      return u;
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw new IOException(what + " '" + Printable.of(location) + "' is not a URL", e);
+    }
   }
 
   private byte[] readSmall(String repo, String step, HttpReply r) throws ImageException {
     if (r.statusCode() != 200) {
-      throw fail(repo, step, Responses.status(r), null);
+      throw failed(repo, step, r, "");
     }
     try (InputStream in = r.body()) {
       byte[] b = in.readNBytes(SMALL_LIMIT + 1);
@@ -435,10 +497,16 @@ public final class RegistryClient implements AutoCloseable {
     }
   }
 
-  /** The standard one-line failure: {@code registry R, repository P: STEP: DETAIL}. */
-  ImageException fail(String repo, String step, String detail, Throwable cause) {
-    String msg = "registry " + registry + ", repository " + repo + ": " + step + ": " + detail;
-    return new ImageException(msg.replaceAll("\\s*[\\r\\n]+\\s*", " "), cause);
+  /** The standard one-line failure: {@code registry R, repository P: STEP: DETAIL}, without an HTTP answer. */
+  RegistryException fail(String repo, String step, String detail, Throwable cause) {
+    return new RegistryException(registry, repo, step, detail, -1, java.util.List.of(), cause);
+  }
+
+  /** A failure on an HTTP answer: its status and the registry's error codes (the body is read and closed). */
+  RegistryException failed(String repo, String step, HttpReply r, String suffix) {
+    Responses.Errors e = Responses.errors(r);
+    return new RegistryException(registry, repo, step, "HTTP " + r.statusCode() + e.text() + suffix, r.statusCode(),
+        e.codes(), null);
   }
 
   private String attempts(int n) {
@@ -450,15 +518,9 @@ public final class RegistryClient implements AutoCloseable {
     return options;
   }
 
-  /** Runs {@code check} every second until the returned future is cancelled (download stall checks). */
-  java.util.concurrent.ScheduledFuture<?> watch(Runnable check) {
-    return watchdog.scheduleWithFixedDelay(check, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-  }
-
-  /** Stops the watchdog thread and closes the idle connections. */
+  /** Closes the connections and the transport's threads. */
   @Override
   public void close() {
-    watchdog.shutdownNow();
     http.close();
   }
 }
