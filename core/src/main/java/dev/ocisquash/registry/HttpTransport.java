@@ -22,6 +22,7 @@ import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.ManagedHttpClientConnectionFactory;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
@@ -30,6 +31,7 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
@@ -48,6 +50,10 @@ import org.apache.hc.core5.util.Timeout;
  * <p>Thread-safe: requests may run on several threads at once, each on its own connection.
  */
 final class HttpTransport implements AutoCloseable {
+  /** The longest response line (status, header field, chunk size) read, as the socket client had it. */
+  static final int MAX_LINE = 64 << 10;
+  /** The most header fields of one response. */
+  static final int MAX_HEADERS = 256;
   private final CloseableHttpClient client;
   private final ProxyRoutes routes;
   private final RateGuard guard;
@@ -73,6 +79,17 @@ final class HttpTransport implements AutoCloseable {
     PoolingHttpClientConnectionManager pool =
         PoolingHttpClientConnectionManagerBuilder.create()
             .setTlsSocketStrategy(tls)
+            // The library reads lines and header fields without bound by default: a registry sending one endless
+            // header line at loopback speed would fill the heap before the rate guard's window ends.
+            .setConnectionFactory(
+                ManagedHttpClientConnectionFactory.builder()
+                    .http1Config(
+                        Http1Config.custom()
+                            .setMaxLineLength(MAX_LINE)
+                            .setMaxHeaderCount(MAX_HEADERS)
+                            .setMaxEmptyLineCount(16)
+                            .build())
+                    .build())
             .setMaxConnPerRoute(64)
             .setMaxConnTotal(256)
             .setDefaultSocketConfig(

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * localhost} and loopback addresses never take a proxy; {@code NO_PROXY} (then {@code no_proxy}) is a comma-separated
  * list of {@code *} (nothing is proxied), IPs and CIDR ranges, and host names, each optionally with a port, where
  * {@code example.com} matches that host and its subdomains and {@code .example.com} or {@code *.example.com}
- * subdomains only. Credentials come from the proxy URL's user info.
+ * subdomains only. Credentials come from the proxy URL's user info. {@code ALL_PROXY} is not read: docker read it
+ * only through go-connections' {@code DialerFromEnvironment}, which now returns the direct dialer ({@code
+ * sockets/proxy.go}, commit 013453916f040dcd373edf55d4945f4ce46b132b), and Go's ProxyFromEnvironment never did.
  *
  * <p>When neither variable for the URL's scheme is set, the JDK's properties are honoured: {@code https.proxyHost}
  * / {@code https.proxyPort} for https, {@code http.proxyHost} / {@code http.proxyPort} for http, with {@code

@@ -38,6 +38,11 @@ final class RegistryAuth {
   private final Credential credential;
   private final Set<String> scopes = new TreeSet<>();
   private volatile String header;
+  /**
+   * Hosts other than the registry that challenged a request ({@code scheme://host[:port]}): as Docker does, they
+   * get the Authorization too; no other host does (an upload Location or a redirect elsewhere goes without it).
+   */
+  private final Set<String> challenged = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   RegistryAuth(Credential credential) {
     this.credential = credential;
@@ -46,6 +51,21 @@ final class RegistryAuth {
   /** The header to send, or null while anonymous. */
   String header() {
     return header;
+  }
+
+  /**
+   * Whether a request to {@code u} carries the Authorization: to the registry itself, and to another host only once
+   * that host has challenged (Docker's rule: credentials go to the registry, its token realm, and hosts that ask).
+   */
+  boolean sendsTo(URI u, Endpoints endpoints) {
+    return endpoints.isRegistry(u) || challenged.contains(Endpoints.origin(u));
+  }
+
+  /** A host answered {@code u} with a challenge: from now on it gets the Authorization. */
+  void challengedBy(URI u) {
+    if (u.getHost() != null) {
+      challenged.add(Endpoints.origin(u));
+    }
   }
 
   /** Records a scope ({@code repository:NAME:pull,push}) the next token must cover. */

@@ -8,7 +8,6 @@ import dev.ocisquash.TempFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +16,11 @@ import javax.net.ssl.SSLException;
 /**
  * A client for one registry's HTTP API (distribution spec v2), on {@link HttpTransport}: manifests, blob
  * existence checks, streamed blob downloads that resume after a broken connection, streamed uploads, cross-repository
- * mounts. Requests are retried with exponential backoff on 429, 5xx and broken connections; every failure becomes an
- * {@link ImageException} with one line naming the registry, the repository and the step.
+ * mounts. Its concerns are split as go-containerregistry's {@code pkg/v1/remote/transport} splits them: {@link
+ * RegistryAuth} (challenges, tokens, which hosts get the credentials), {@link Retries} (429, 5xx and broken
+ * connections, exponential backoff), {@link Redirects} and {@link Endpoints}; the HTTP itself is {@link
+ * HttpTransport}'s. Every failure is a {@link RegistryException} with one line naming the registry, the repository and
+ * the step.
  */
 public final class RegistryClient implements AutoCloseable {
   /** What registries are asked to return for a manifest: every image and index type this tool reads. */
@@ -36,24 +38,22 @@ public final class RegistryClient implements AutoCloseable {
   private static final int READ_TIMEOUT_MILLIS = 5 * 60_000;
 
   private final String registry;
-  private final String host;
   private final RegistryOptions options;
   private final HttpTransport http;
   private final RegistryAuth auth;
-  private volatile String scheme = "https";
-  /**
-   * Hosts other than the registry that challenged a request ({@code scheme://host[:port]}): as Docker does, they
-   * get the Authorization too; no other host does (an upload Location or a redirect elsewhere goes without it).
-   */
-  private final java.util.Set<String> challenged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Endpoints endpoints;
+  private final Redirects redirects;
+  private final Retries retries;
 
   private RegistryClient(
       String registry, String host, RegistryOptions options, HttpTransport http, RegistryAuth auth) {
     this.registry = registry;
-    this.host = host;
     this.options = options;
     this.http = http;
     this.auth = auth;
+    this.endpoints = new Endpoints(host);
+    this.redirects = new Redirects(http, auth, endpoints);
+    this.retries = new Retries(options);
   }
 
   /**
@@ -94,9 +94,9 @@ public final class RegistryClient implements AutoCloseable {
     if (!options.tlsVerify()) {
       // Insecure mode serves local registries that speak plain HTTP: ask that first, which also spares the TLS
       // set-up (about a second of a cold JVM). A TLS server answers a plain request with 400 or drops it.
-      scheme = "http";
+      endpoints.scheme("http");
       try {
-        r = once("GET", uri("/v2/"), null, 0, 0, Map.of());
+        r = redirects.send("GET", uri("/v2/"), null, 0, 0, Map.of());
         if (r.statusCode() != 200 && r.statusCode() != 401) {
           Responses.discard(r);
           r = null;
@@ -105,12 +105,12 @@ public final class RegistryClient implements AutoCloseable {
         r = null;
       }
       if (r == null) {
-        scheme = "https";
+        endpoints.scheme("https");
       }
     }
     if (r == null) {
       try {
-        r = once("GET", uri("/v2/"), null, 0, 0, Map.of());
+        r = redirects.send("GET", uri("/v2/"), null, 0, 0, Map.of());
       } catch (ImageException e) {
         throw e; // the TLS set-up (a bad --cert-dir), already one line
       } catch (IOException e) {
@@ -137,55 +137,9 @@ public final class RegistryClient implements AutoCloseable {
     auth.need("repository:" + repo + ":" + actions);
   }
 
+  /** The URI of an API path on the registry. */
   URI uri(String path) {
-    return URI.create(scheme + "://" + host + path);
-  }
-
-  /**
-   * Sends one request once, without auth handling or retries, following redirects of GET and HEAD itself: a
-   * registry sends blob downloads to storage elsewhere (S3, a CDN) with a signed URL, and that host must not get
-   * the registry's {@code Authorization} (S3 refuses a request that carries two credentials). The header goes
-   * only where {@link #sendsAuthTo} allows.
-   */
-  private HttpReply once(String method, URI uri, byte[] body, int off, int len, Map<String, String> headers)
-      throws IOException {
-    URI at = uri;
-    boolean sameHost = sendsAuthTo(uri);
-    for (int hops = 0; ; hops++) {
-      Map<String, String> h = headers;
-      String a = auth.header();
-      if (a != null && sameHost) {
-        h = new java.util.LinkedHashMap<>(headers);
-        h.put("Authorization", a);
-      }
-      HttpReply r = http.send(method, at, h, body, off, len);
-      int s = r.statusCode();
-      boolean redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
-      String location = r.header("Location").orElse(null);
-      if (!redirect || location == null || !(method.equals("GET") || method.equals("HEAD")) || hops >= 5) {
-        return r;
-      }
-      Responses.discard(r);
-      at = resolve(at, location, "redirect");
-      sameHost = sameHost && sendsAuthTo(at);
-    }
-  }
-
-  /** {@code scheme://host[:port]} of a URI, lower case, for {@link #challenged}. */
-  private static String origin(URI u) {
-    return (u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()))
-        .toLowerCase(java.util.Locale.ROOT);
-  }
-
-  /**
-   * Whether a request to {@code u} carries the registry's Authorization: to the registry itself (its scheme, host and
-   * port), and to another host only once that host has challenged (Docker's rule: credentials go to the registry,
-   * its token realm, and hosts that ask for them).
-   */
-  private boolean sendsAuthTo(URI u) {
-    boolean registryHost = host.equalsIgnoreCase(u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()))
-        && scheme.equals(u.getScheme());
-    return registryHost || challenged.contains(origin(u));
+    return endpoints.uri(path);
   }
 
   /**
@@ -216,19 +170,19 @@ public final class RegistryClient implements AutoCloseable {
       attempt++;
       HttpReply r;
       try {
-        r = once(method, uri, body, off, len, headers);
+        r = redirects.send(method, uri, body, off, len, headers);
       } catch (IOException e) {
-        if (retry && attempt < options.attempts() && !(e instanceof java.io.InterruptedIOException)) {
-          backoff(attempt, null);
+        if (retry && retries.another(attempt) && !(e instanceof java.io.InterruptedIOException)) {
+          retries.backoff(attempt, null);
           continue;
         }
-        throw fail(repo, step, Responses.detail(e) + attempts(attempt), e);
+        throw fail(repo, step, Responses.detail(e) + Retries.after(attempt), e);
       }
       int s = r.statusCode();
       if (s == 401 && !authed) {
         String challenge = r.header("WWW-Authenticate").orElse(null);
-        if (challenge != null && r.uri().getHost() != null) {
-          challenged.add(origin(r.uri()));
+        if (challenge != null) {
+          auth.challengedBy(r.uri());
         }
         Responses.discard(r);
         authed = true;
@@ -243,10 +197,10 @@ public final class RegistryClient implements AutoCloseable {
         throw new RegistryException(registry, repo, step,
             "HTTP 401 unauthorized" + (auth.hasCredential() ? "" : " (no credentials found)"), 401, List.of(), null);
       }
-      if ((s == 429 || s >= 500) && retry && attempt < options.attempts()) {
+      if (Retries.retried(s) && retry && retries.another(attempt)) {
         String after = r.header("Retry-After").orElse(null);
         Responses.discard(r);
-        backoff(attempt, after);
+        retries.backoff(attempt, after);
         continue;
       }
       return r;
@@ -276,19 +230,6 @@ public final class RegistryClient implements AutoCloseable {
         throw new IOException("token response larger than " + SMALL_LIMIT + " bytes");
       }
       return new RegistryAuth.Response(r.statusCode(), b);
-    }
-  }
-
-  private void backoff(int attempt, String retryAfter) throws ImageException {
-    long ms = options.backoff().toMillis() << Math.min(attempt - 1, 10);
-    if (retryAfter != null && retryAfter.matches("\\d{1,3}")) {
-      ms = Math.max(ms, Long.parseLong(retryAfter) * 1000);
-    }
-    try {
-      Thread.sleep(Math.min(ms, 60_000));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ImageException("interrupted");
     }
   }
 
@@ -429,7 +370,7 @@ public final class RegistryClient implements AutoCloseable {
     Map<String, String> h = new java.util.LinkedHashMap<>();
     h.put("Content-Type", "application/octet-stream");
     String a = auth.header();
-    if (a != null && sendsAuthTo(location)) {
+    if (a != null && auth.sendsTo(location, endpoints)) {
       h.put("Authorization", a);
     }
     return http.stream("PATCH", location, h);
@@ -453,22 +394,9 @@ public final class RegistryClient implements AutoCloseable {
       throw fail(repo, step, "HTTP " + r.statusCode() + " without a Location header", null);
     }
     try {
-      return resolve(r.uri(), loc, "Location");
+      return Endpoints.resolve(r.uri(), loc, "Location");
     } catch (IOException e) {
       throw fail(repo, step, Responses.detail(e), e);
-    }
-  }
-
-  /** {@code location} against {@code base}; one that is not an http(s) URL fails naming it (control characters shown as ?). */
-  private static URI resolve(URI base, String location, String what) throws IOException {
-    try {
-      URI u = base.resolve(new URI(location));
-      if (u.getHost() == null || !("https".equals(u.getScheme()) || "http".equals(u.getScheme()))) {
-        throw new IOException(what + " '" + Printable.of(location) + "' is not an http(s) URL with a host");
-      }
-      return u;
-    } catch (URISyntaxException | IllegalArgumentException e) {
-      throw new IOException(what + " '" + Printable.of(location) + "' is not a URL", e);
     }
   }
 
@@ -507,10 +435,6 @@ public final class RegistryClient implements AutoCloseable {
     Responses.Errors e = Responses.errors(r);
     return new RegistryException(registry, repo, step, "HTTP " + r.statusCode() + e.text() + suffix, r.statusCode(),
         e.codes(), null);
-  }
-
-  private String attempts(int n) {
-    return n > 1 ? " (after " + n + " attempts)" : "";
   }
 
   /** Retry policy, for the streams that retry by themselves. */

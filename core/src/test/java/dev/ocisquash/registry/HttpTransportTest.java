@@ -184,6 +184,20 @@ class HttpTransportTest {
   }
 
   @Test
+  void endlessHeaderLinesAndFieldsAreRefusedAtTheirLimits() throws IOException {
+    String longLine = "x".repeat(HttpTransport.MAX_LINE + 1);
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i <= HttpTransport.MAX_HEADERS; i++) {
+      many.append("X-").append(i).append(": v\r\n");
+    }
+    server = new ScriptedServer(req -> req.path().equals("/line")
+        ? ascii("HTTP/1.1 200 OK\r\nX-Long: " + longLine + "\r\nContent-Length: 0\r\n\r\n")
+        : ascii("HTTP/1.1 200 OK\r\n" + many + "Content-Length: 0\r\n\r\n"), true);
+    assertTrue(message(() -> get("/line")).contains("Maximum line length limit exceeded"));
+    assertTrue(message(() -> get("/fields")).contains("Maximum header count exceeded"));
+  }
+
+  @Test
   void headerValuesCannotSmuggleHeaders() throws IOException {
     server = new ScriptedServer(req -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
     IOException e = assertThrows(IOException.class,
