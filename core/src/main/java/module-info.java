@@ -15,6 +15,10 @@ module dev.ocisquash.core {
   // JNA binds ISA-L and libdeflate when they are installed. An automatic module, but its name is stable: JNA sets
   // Automatic-Module-Name. zstd-jni has a descriptor of its own.
   requires com.sun.jna;
+  // Apache HttpClient 5 (classic) carries registry I/O; none of its types appears in the exported API. Automatic
+  // modules, named by their Automatic-Module-Name.
+  requires org.apache.httpcomponents.client5.httpclient5;
+  requires org.apache.httpcomponents.core5.httpcore5;
 
   exports dev.ocisquash;
   exports dev.ocisquash.archive;

@@ -98,6 +98,9 @@ class ModuleDescriptorTest {
             // Its tree types (ObjectNode, JsonNode) are in exported signatures.
             "com.fasterxml.jackson.databind", Set.of(Requires.Modifier.TRANSITIVE),
             "com.github.luben.zstd_jni", Set.of(),
+            // Registry HTTP; no Apache type is in an exported signature, so not transitive.
+            "org.apache.httpcomponents.client5.httpclient5", Set.of(),
+            "org.apache.httpcomponents.core5.httpcore5", Set.of(),
             "com.sun.jna", Set.of()),
         requires);
   }

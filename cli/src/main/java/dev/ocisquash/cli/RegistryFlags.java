@@ -35,9 +35,23 @@ final class RegistryFlags {
       description = "attempts per registry request on 429, 5xx and broken connections (default ${DEFAULT-VALUE})")
   int retries = 5;
 
+  @Option(
+      names = "--min-transfer-rate",
+      paramLabel = "BYTES",
+      description = "bytes per second a registry must move over --transfer-window of waiting on it (a response"
+          + " head, a body, an upload) or the request is cut and retried; 0: off (default ${DEFAULT-VALUE})")
+  long minTransferRate = RegistryOptions.DEFAULT_MIN_TRANSFER_RATE;
+
+  @Option(
+      names = "--transfer-window",
+      paramLabel = "SECONDS",
+      description = "the window of --min-transfer-rate (default ${DEFAULT-VALUE})")
+  long transferWindow = RegistryOptions.DEFAULT_TRANSFER_WINDOW.toSeconds();
+
   /** The options for the registry client. */
   RegistryOptions options() {
     RegistryOptions o = RegistryOptions.defaults();
-    return new RegistryOptions(creds, authFile, certDir, tlsVerify, Math.max(1, retries), o.backoff());
+    return new RegistryOptions(creds, authFile, certDir, tlsVerify, Math.max(1, retries), o.backoff())
+        .withMinTransferRate(minTransferRate, java.time.Duration.ofSeconds(transferWindow));
   }
 }

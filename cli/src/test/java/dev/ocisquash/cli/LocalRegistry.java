@@ -113,7 +113,9 @@ final class LocalRegistry implements AutoCloseable {
     String d = dir.toString();
     Tools.check(60, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
         "-subj", "/CN=ocisquash test CA", "-keyout", d + "/ca.key", "-out", d + "/ca.crt");
-    Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
+    // The name RegistryProxyTest reaches it by through squid.
+    Files.writeString(
+        dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:" + Squid.NAME + "\nbasicConstraints=CA:FALSE\n");
     Tools.check(60, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
         "-keyout", d + "/server.key", "-out", d + "/server.csr");
     Tools.check(60, "openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.crt", "-CAkey",

@@ -7,27 +7,21 @@ import java.io.InputStream;
 import java.util.Map;
 
 /**
- * A blob's bytes as they arrive from {@code GET /v2/REPO/blobs/DIGEST}. When the connection breaks, or stalls (no
- * byte for {@code ocisquash.registry.stall-seconds}, default 120, sooner than the connection's own 5-minute read
- * timeout), the stream asks again from where it stopped ({@code Range: bytes=N-}), a bounded number of times, so the caller sees one
- * uninterrupted stream. Nothing is buffered beyond the socket's; the caller verifies the digest as it reads.
+ * A blob's bytes as they arrive from {@code GET /v2/REPO/blobs/DIGEST}. When the connection breaks, or the registry
+ * is cut for moving too slowly ({@link RateGuard}: a stalled or dripping download), the stream asks again from where
+ * it stopped ({@code Range: bytes=N-}), a bounded number of times, so the caller sees one uninterrupted stream. The
+ * body is cut at the descriptor's size: a byte more is an error. Nothing is buffered beyond the connection's; the
+ * caller verifies the digest as it reads.
  */
 final class BlobDownload extends InputStream {
-  /** Read per download, so a test (or an embedding program) can change it between runs. */
-  private final long stallNanos = Long.getLong("ocisquash.registry.stall-seconds", 120) * 1_000_000_000L;
   private final RegistryClient client;
   private final String repo;
   private final Digest digest;
   private final long size;
   private int resumesLeft;
-  private volatile InputStream in;
+  private InputStream in;
   private long position;
-  private volatile boolean closed;
-  /** When the last byte arrived (or a read began after a pause), for the stall check. */
-  private volatile long lastProgress = System.nanoTime();
-  private volatile boolean reading;
-  private volatile boolean stalled;
-  private final java.util.concurrent.ScheduledFuture<?> watch;
+  private boolean closed;
 
   BlobDownload(RegistryClient client, String repo, Digest digest, long size, int attempts) throws ImageException {
     this.client = client;
@@ -36,20 +30,6 @@ final class BlobDownload extends InputStream {
     this.size = size;
     this.resumesLeft = attempts - 1;
     this.in = open(0);
-    this.watch = client.watch(this::checkStall);
-  }
-
-  /** Runs every second: a read waiting too long on a silent connection is cut, so it resumes. */
-  private void checkStall() {
-    if (!closed && reading && System.nanoTime() - lastProgress > stallNanos) {
-      stalled = true;
-      lastProgress = System.nanoTime();
-      try {
-        in.close();
-      } catch (IOException e) {
-        // the read fails either way
-      }
-    }
   }
 
   private String step() {
@@ -70,7 +50,12 @@ final class BlobDownload extends InputStream {
       return r.body();
     }
     if (s != 200) {
-      throw client.fail(repo, step(), Responses.status(r) + (from > 0 ? " (resuming at byte " + from + ")" : ""), null);
+      throw client.failed(repo, step(), r, from > 0 ? " (resuming at byte " + from + ")" : "");
+    }
+    long declared = r.headerLong("Content-Length").orElse(-1);
+    if (size >= 0 && declared > size) {
+      Responses.discard(r);
+      throw tooLong();
     }
     InputStream body = r.body();
     if (from > 0) {
@@ -79,7 +64,8 @@ final class BlobDownload extends InputStream {
         body.skipNBytes(from);
       } catch (IOException e) {
         Responses.discard(r);
-        throw client.fail(repo, step(), "connection broke again while skipping to byte " + from, e);
+        throw client.fail(
+            repo, step(), "connection broke again while skipping to byte " + from + ": " + Responses.detail(e), e);
       }
     }
     return body;
@@ -97,37 +83,29 @@ final class BlobDownload extends InputStream {
     if (closed) {
       throw new IOException("stream closed");
     }
+    if (size >= 0 && position >= size) {
+      return atEnd();
+    }
+    int want = size >= 0 ? (int) Math.min(len, size - position) : len;
     while (true) {
       IOException broke;
       try {
-        lastProgress = System.nanoTime();
-        reading = true;
-        int n;
-        try {
-          n = in.read(b, off, len);
-        } finally {
-          reading = false;
+        int n = in.read(b, off, want);
+        if (n > 0) {
+          position += n;
+          return n;
         }
-        if (!stalled) {
-          // After a stall the bytes of this read are not used: the resumed request sends them again.
-          if (n > 0) {
-            position += n;
-            return n;
-          }
-          if (n < 0 && (size < 0 || position >= size)) {
-            return -1;
-          }
-          if (n == 0) {
-            return 0;
-          }
+        if (n < 0 && (size < 0 || position >= size)) {
+          return -1;
         }
-        broke = stalled ? stallFailure(null) : new IOException("connection closed at byte " + position + " of " + size);
+        if (n == 0) {
+          return 0;
+        }
+        broke = new IOException("connection closed at byte " + position + " of " + size);
       } catch (IOException e) {
-        broke = stalled ? stallFailure(e) : e;
+        broke = e;
       }
-      stalled = false;
       if (resumesLeft-- <= 0) {
-        watch.cancel(false);
         throw client.fail(repo, step(), Responses.detail(broke) + " (no resumes left)", broke);
       }
       try {
@@ -139,15 +117,32 @@ final class BlobDownload extends InputStream {
     }
   }
 
-  private IOException stallFailure(IOException cause) {
-    return new IOException("no data for " + stallNanos / 1_000_000_000L + " s at byte " + position, cause);
+  /**
+   * After the descriptor's last byte the body must end: one byte more is an error naming the blob, so a hostile
+   * registry cannot feed a reader more than the descriptor's size (the bound on memory for configs).
+   */
+  private int atEnd() throws IOException {
+    int extra;
+    try {
+      extra = in.read();
+    } catch (IOException e) {
+      return -1; // the bytes the descriptor names all came; the digest check decides
+    }
+    if (extra >= 0) {
+      in.close();
+      throw tooLong();
+    }
+    return -1;
+  }
+
+  private ImageException tooLong() {
+    return client.fail(repo, step(), "the registry sends more than the descriptor's " + size + " bytes", null);
   }
 
   @Override
   public void close() throws IOException {
     if (!closed) {
       closed = true;
-      watch.cancel(false);
       in.close();
     }
   }

@@ -36,7 +36,7 @@ public final class BlobUpload extends OutputStream {
   /** Where the next request goes; the registry moves it after each one. */
   private URI location;
   /** The PATCH being sent, or null before the first byte and after a failure. */
-  private HttpConnections.StreamedRequest stream;
+  private HttpTransport.StreamedRequest stream;
   private long written;
   private boolean ended;
   private int failuresLeft;
@@ -247,11 +247,11 @@ public final class BlobUpload extends OutputStream {
         throw e;
       }
       if (r.statusCode() != 201) {
-        String status = Responses.status(r);
+        RegistryException refused = client.failed(repo, step, r, "");
         if (r.statusCode() == 404 && client.blobSize(repo, digest) == written) {
           return;
         }
-        throw client.fail(repo, step, status, null);
+        throw refused;
       }
       Responses.discard(r);
     } finally {
@@ -272,11 +272,11 @@ public final class BlobUpload extends OutputStream {
           location = client.location(repo, step(), r);
           return;
         }
-        String status = Responses.status(r);
+        RegistryException refused = client.failed(repo, step(), r, "");
         if (s != 429 && s < 500 && s != 416 && s != 404) {
-          throw client.fail(repo, step(), status, null);
+          throw refused;
         }
-        failure = new IOException(status);
+        failure = new IOException(refused.detail());
       } catch (ImageException e) {
         throw e;
       } catch (IOException e) {

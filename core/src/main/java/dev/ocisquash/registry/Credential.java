@@ -7,9 +7,16 @@ import java.util.Base64;
  * A user name and secret for one registry, from {@code --creds}, an auth file or a credential helper.
  *
  * @param username the user name
- * @param secret the password or access token
+ * @param secret the password or access token, or the identity token
+ * @param identityToken whether {@code secret} is a Docker identity token (an OAuth2 refresh token: {@code
+ *     identitytoken} in config.json, or a helper's {@code "Username": "<token>"}), exchanged at the token realm
  */
-record Credential(String username, String secret) {
+record Credential(String username, String secret, boolean identityToken) {
+  /** A user name and password. */
+  Credential(String username, String secret) {
+    this(username, secret, false);
+  }
+
   /** Parses {@code USER:PASS} (the password may contain colons). */
   public static Credential parse(String userColonPass) {
     int colon = userColonPass.indexOf(':');
@@ -25,6 +32,6 @@ record Credential(String username, String secret) {
   /** Never shows the secret. */
   @Override
   public String toString() {
-    return "Credential{" + username + ", ***}";
+    return "Credential{" + username + ", ***" + (identityToken ? ", identity token" : "") + "}";
   }
 }

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,10 +28,17 @@ final class CredentialLookup {
   private static final long HELPER_TIMEOUT_S = 60;
   private final Map<String, String> env;
   private final Path home;
+  private final long helperTimeoutSeconds;
 
   CredentialLookup(Map<String, String> env, Path home) {
+    this(env, home, HELPER_TIMEOUT_S);
+  }
+
+  /** @param helperTimeoutSeconds how long a credential helper may take, from its start */
+  CredentialLookup(Map<String, String> env, Path home, long helperTimeoutSeconds) {
     this.env = env;
     this.home = home;
+    this.helperTimeoutSeconds = helperTimeoutSeconds;
   }
 
   /** The lookup for this process: its environment, and {@code $HOME} as docker reads it (else {@code user.home}). */
@@ -99,6 +107,11 @@ final class CredentialLookup {
         continue;
       }
       String auth = e.getValue().path("auth").asText("");
+      String identity = e.getValue().path("identitytoken").asText("");
+      if (!identity.isEmpty()) {
+        // docker login stores an identity token (Azure and others) beside a placeholder user; the token is the secret
+        return new Credential(userOf(auth), identity, true);
+      }
       if (auth.isEmpty()) {
         continue; // docker writes an empty entry for registries whose secret is in credsStore
       }
@@ -118,6 +131,17 @@ final class CredentialLookup {
       return helper(store, registry);
     }
     return null;
+  }
+
+  /** The user name in a base64 {@code USER:PASS}, or "" when there is none. */
+  private static String userOf(String auth) {
+    try {
+      String d = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
+      int c = d.indexOf(':');
+      return c < 0 ? "" : d.substring(0, c);
+    } catch (IllegalArgumentException e) {
+      return "";
+    }
   }
 
   /** {@code https://index.docker.io/v1/} and {@code docker.io} both name Docker Hub; keys may carry a scheme. */
@@ -146,20 +170,27 @@ final class CredentialLookup {
     String server = registry.equals("docker.io") ? "https://index.docker.io/v1/" : registry;
     Process p;
     try {
-      p = new ProcessBuilder(program, "get").redirectErrorStream(false).start();
+      p = new ProcessBuilder(onPath(program), "get").redirectErrorStream(false).start();
     } catch (IOException e) {
       throw new ImageException(registry + ": credential helper " + program + " cannot run: " + oneLine(e));
     }
     try {
+      // The output is read on other threads, so the timeout runs from the start: a helper that hangs before or
+      // while it writes is stopped, not waited for.
+      CompletableFuture<byte[]> stdout = drain(p.getInputStream());
+      CompletableFuture<byte[]> stderr = drain(p.getErrorStream());
       try (OutputStream in = p.getOutputStream()) {
         in.write(server.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // a helper that does not read its input still answers (or times out below)
       }
-      byte[] out = p.getInputStream().readAllBytes();
-      byte[] err = p.getErrorStream().readAllBytes();
-      if (!p.waitFor(HELPER_TIMEOUT_S, TimeUnit.SECONDS)) {
+      if (!p.waitFor(helperTimeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new ImageException(registry + ": credential helper " + program + " did not finish");
+        throw new ImageException(registry + ": credential helper " + program + " did not finish within "
+            + helperTimeoutSeconds + " s");
       }
+      byte[] out = stdout.join();
+      byte[] err = stderr.join();
       String text = new String(out, StandardCharsets.UTF_8).trim();
       if (p.exitValue() != 0) {
         String why = (text + " " + new String(err, StandardCharsets.UTF_8)).trim();
@@ -175,7 +206,8 @@ final class CredentialLookup {
       if (secret.isEmpty()) {
         return null;
       }
-      return new Credential(user, secret);
+      // docker-credential-helpers: "<token>" as the user name marks the secret as an identity token
+      return new Credential(user, secret, user.equals("<token>"));
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
@@ -185,6 +217,33 @@ final class CredentialLookup {
     } catch (IOException e) {
       throw new ImageException(registry + ": credential helper " + program + " gave no usable answer: " + oneLine(e));
     }
+  }
+
+  /** The program found on this lookup's {@code PATH}, as docker's exec.LookPath finds it; else the bare name. */
+  private String onPath(String program) {
+    for (String dir : env.getOrDefault("PATH", "").split(":")) {
+      if (!dir.isEmpty()) {
+        Path p = Path.of(dir, program);
+        if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+          return p.toString();
+        }
+      }
+    }
+    return program;
+  }
+
+  private static CompletableFuture<byte[]> drain(java.io.InputStream in) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (in) {
+        return in.readAllBytes();
+      } catch (IOException e) {
+        return new byte[0];
+      }
+    }, r -> {
+      Thread t = new Thread(r, "ocisquash-credential-helper");
+      t.setDaemon(true);
+      t.start();
+    });
   }
 
   private static String oneLine(Object o) {

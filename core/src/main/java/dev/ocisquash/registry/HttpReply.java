@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * One HTTP response as {@link HttpConnections} received it: the status, the headers (names compared without case),
+ * One HTTP response as {@link HttpTransport} received it: the status, the headers (names compared without case),
  * the URI it answers and its body, which the caller must read to the end or close (that releases the connection).
  */
 final class HttpReply {

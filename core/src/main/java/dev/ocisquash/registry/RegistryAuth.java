@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.model.Json;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -22,10 +23,13 @@ import java.util.regex.Pattern;
 final class RegistryAuth {
   private static final Pattern PARAM = Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"|([A-Za-z]+)=([^,\\s]*)");
 
-  /** Fetches a URL (the token realm) with an optional Authorization header; returns the status and body. */
+  /** Asks the token realm; returns the status and body. */
   interface TokenFetcher {
-    /** Sends GET and returns status and body bytes. */
+    /** Sends GET with an optional Authorization header. */
     Response get(URI uri, String authorization) throws IOException;
+
+    /** Sends POST with a form body ({@code application/x-www-form-urlencoded}). */
+    Response post(URI uri, byte[] form) throws IOException;
   }
 
   /** A plain HTTP answer. */
@@ -34,6 +38,11 @@ final class RegistryAuth {
   private final Credential credential;
   private final Set<String> scopes = new TreeSet<>();
   private volatile String header;
+  /**
+   * Hosts other than the registry that challenged a request ({@code scheme://host[:port]}): as Docker does, they
+   * get the Authorization too; no other host does (an upload Location or a redirect elsewhere goes without it).
+   */
+  private final Set<String> challenged = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   RegistryAuth(Credential credential) {
     this.credential = credential;
@@ -42,6 +51,21 @@ final class RegistryAuth {
   /** The header to send, or null while anonymous. */
   String header() {
     return header;
+  }
+
+  /**
+   * Whether a request to {@code u} carries the Authorization: to the registry itself, and to another host only once
+   * that host has challenged (Docker's rule: credentials go to the registry, its token realm, and hosts that ask).
+   */
+  boolean sendsTo(URI u, Endpoints endpoints) {
+    return endpoints.isRegistry(u) || challenged.contains(Endpoints.origin(u));
+  }
+
+  /** A host answered {@code u} with a challenge: from now on it gets the Authorization. */
+  void challengedBy(URI u) {
+    if (u.getHost() != null) {
+      challenged.add(Endpoints.origin(u));
+    }
   }
 
   /** Records a scope ({@code repository:NAME:pull,push}) the next token must cover. */
@@ -62,7 +86,7 @@ final class RegistryAuth {
     String scheme = challenge.trim().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
     Map<String, String> params = params(challenge);
     if (scheme.equals("basic")) {
-      if (credential == null) {
+      if (credential == null || credential.identityToken()) {
         return false;
       }
       header = credential.basicHeader();
@@ -79,6 +103,10 @@ final class RegistryAuth {
         }
       }
     }
+    if (credential != null && credential.identityToken()) {
+      header = "Bearer " + token(params.get("realm"), fetcher.post(realmUri(params.get("realm")), oauthForm(params)));
+      return true;
+    }
     StringBuilder q = new StringBuilder(params.get("realm"));
     char sep = q.indexOf("?") >= 0 ? '&' : '?';
     if (params.get("service") != null) {
@@ -89,10 +117,44 @@ final class RegistryAuth {
       q.append(sep).append("scope=").append(enc(s));
       sep = '&';
     }
-    Response r = fetcher.get(URI.create(q.toString()), credential == null ? null : credential.basicHeader());
+    Response r = fetcher.get(realmUri(q.toString()), credential == null ? null : credential.basicHeader());
+    header = "Bearer " + token(params.get("realm"), r);
+    return true;
+  }
+
+  /**
+   * The OAuth2 refresh-token grant Docker sends with an identity token (distribution, {@code
+   * registry/client/auth/session.go} fetchTokenWithOAuth, commit cff5d2f92f706803e035250248204626bd91ae4e).
+   */
+  private byte[] oauthForm(Map<String, String> params) {
+    StringBuilder f = new StringBuilder("grant_type=refresh_token&client_id=ocisquash&refresh_token=")
+        .append(enc(credential.secret()));
+    if (params.get("service") != null) {
+      f.append("&service=").append(enc(params.get("service")));
+    }
+    if (!scopes.isEmpty()) {
+      f.append("&scope=").append(enc(String.join(" ", scopes)));
+    }
+    return f.toString().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The realm as a URI; a realm that is not an http(s) URL is a one-line failure naming it. */
+  private static URI realmUri(String realm) throws IOException {
+    try {
+      URI u = new URI(realm);
+      if (u.getHost() == null || !("https".equals(u.getScheme()) || "http".equals(u.getScheme()))) {
+        throw new URISyntaxException(realm, "not an http(s) URL with a host");
+      }
+      return u;
+    } catch (URISyntaxException e) {
+      throw new IOException("token realm '" + Printable.of(realm) + "' is not a URL: " + Printable.of(e.getReason()));
+    }
+  }
+
+  private String token(String realm, Response r) throws IOException {
     if (r.status() != 200) {
       throw new IOException(
-          "token request to " + params.get("realm") + " answered HTTP " + r.status()
+          "token request to " + Printable.of(realm) + " answered HTTP " + r.status()
               + (credential == null ? " (no credentials configured)" : ""));
     }
     JsonNode doc = Json.parse(r.body());
@@ -101,15 +163,14 @@ final class RegistryAuth {
       token = doc.path("access_token").asText("");
     }
     if (token.isEmpty()) {
-      throw new IOException("token response from " + params.get("realm") + " holds no token");
+      throw new IOException("token response from " + Printable.of(realm) + " holds no token");
     }
-    header = "Bearer " + token;
-    return true;
+    return token;
   }
 
   /** Sends the credential before any challenge when the registry is known to want basic auth. */
   synchronized void presetBasic() {
-    if (credential != null && header == null) {
+    if (credential != null && !credential.identityToken() && header == null) {
       header = credential.basicHeader();
     }
   }

@@ -9,15 +9,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import javax.net.ssl.SSLException;
 
 /**
- * A client for one registry's HTTP API (distribution spec v2), on {@link HttpConnections}: manifests, blob
+ * A client for one registry's HTTP API (distribution spec v2), on {@link HttpTransport}: manifests, blob
  * existence checks, streamed blob downloads that resume after a broken connection, streamed uploads, cross-repository
- * mounts. Requests are retried with exponential backoff on 429, 5xx and broken connections; every failure becomes an
- * {@link ImageException} with one line naming the registry, the repository and the step.
+ * mounts. Its concerns are split as go-containerregistry's {@code pkg/v1/remote/transport} splits them: {@link
+ * RegistryAuth} (challenges, tokens, which hosts get the credentials), {@link Retries} (429, 5xx and broken
+ * connections, exponential backoff), {@link Redirects} and {@link Endpoints}; the HTTP itself is {@link
+ * HttpTransport}'s. Every failure is a {@link RegistryException} with one line naming the registry, the repository and
+ * the step.
  */
 public final class RegistryClient implements AutoCloseable {
   /** What registries are asked to return for a manifest: every image and index type this tool reads. */
@@ -31,30 +34,26 @@ public final class RegistryClient implements AutoCloseable {
 
   private static final int SMALL_LIMIT = 8 << 20;
   private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
-  /** How long a response may keep the client waiting for its next byte (downloads check stalls sooner). */
+  /** How long a response may keep the client waiting for its next byte (the minimum transfer rate cuts sooner). */
   private static final int READ_TIMEOUT_MILLIS = 5 * 60_000;
 
   private final String registry;
-  private final String host;
   private final RegistryOptions options;
-  private final HttpConnections http;
+  private final HttpTransport http;
   private final RegistryAuth auth;
-  private volatile String scheme = "https";
-  private final java.util.concurrent.ScheduledExecutorService watchdog =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "ocisquash-download-watchdog");
-            t.setDaemon(true);
-            return t;
-          });
+  private final Endpoints endpoints;
+  private final Redirects redirects;
+  private final Retries retries;
 
   private RegistryClient(
-      String registry, String host, RegistryOptions options, HttpConnections http, RegistryAuth auth) {
+      String registry, String host, RegistryOptions options, HttpTransport http, RegistryAuth auth) {
     this.registry = registry;
-    this.host = host;
     this.options = options;
     this.http = http;
     this.auth = auth;
+    this.endpoints = new Endpoints(host);
+    this.redirects = new Redirects(http, auth, endpoints);
+    this.retries = new Retries(options);
   }
 
   /**
@@ -65,12 +64,19 @@ public final class RegistryClient implements AutoCloseable {
    */
   public static RegistryClient connect(ImageRef ref, RegistryOptions options) throws IOException {
     Credential cred = CredentialLookup.system().find(ref.registry(), options);
-    HttpConnections http =
-        new HttpConnections(
-            () -> options.tlsVerify()
-                ? TlsContexts.verifying(TlsContexts.certDirFor(ref.registry(), options.certDir()))
-                : TlsContexts.trustingAll(),
-            options.tlsVerify(),
+    ProxyRoutes routes =
+        new ProxyRoutes(options.proxySelector(), options.proxySelector() == null ? ProxyEnvironment.system() : null);
+    HttpTransport http =
+        new HttpTransport(
+            new TlsStrategy(
+                () -> options.tlsContext() != null
+                    ? options.tlsContext()
+                    : options.tlsVerify()
+                        ? TlsContexts.verifying(TlsContexts.certDirFor(ref.registry(), options.certDir()))
+                        : TlsContexts.trustingAll(),
+                options.tlsVerify()),
+            routes,
+            new RateGuard(options.minTransferRate(), options.transferWindow().toSeconds()),
             CONNECT_TIMEOUT_MILLIS,
             READ_TIMEOUT_MILLIS);
     RegistryClient c = new RegistryClient(ref.registry(), ref.endpointHost(), options, http, new RegistryAuth(cred));
@@ -88,9 +94,9 @@ public final class RegistryClient implements AutoCloseable {
     if (!options.tlsVerify()) {
       // Insecure mode serves local registries that speak plain HTTP: ask that first, which also spares the TLS
       // set-up (about a second of a cold JVM). A TLS server answers a plain request with 400 or drops it.
-      scheme = "http";
+      endpoints.scheme("http");
       try {
-        r = once("GET", uri("/v2/"), null, 0, 0, Map.of());
+        r = redirects.send("GET", uri("/v2/"), null, 0, 0, Map.of());
         if (r.statusCode() != 200 && r.statusCode() != 401) {
           Responses.discard(r);
           r = null;
@@ -99,12 +105,12 @@ public final class RegistryClient implements AutoCloseable {
         r = null;
       }
       if (r == null) {
-        scheme = "https";
+        endpoints.scheme("https");
       }
     }
     if (r == null) {
       try {
-        r = once("GET", uri("/v2/"), null, 0, 0, Map.of());
+        r = redirects.send("GET", uri("/v2/"), null, 0, 0, Map.of());
       } catch (ImageException e) {
         throw e; // the TLS set-up (a bad --cert-dir), already one line
       } catch (IOException e) {
@@ -112,6 +118,10 @@ public final class RegistryClient implements AutoCloseable {
       }
     }
     Responses.discard(r);
+    if (r.statusCode() == 407) {
+      throw fail(repo, "connect", "HTTP 407 from the proxy: proxy authentication required (credentials go in the"
+          + " proxy URL, http://USER:PASS@HOST:PORT)", null);
+    }
     String challenge = r.header("WWW-Authenticate").orElse("");
     if (r.statusCode() == 401 && challenge.toLowerCase(java.util.Locale.ROOT).startsWith("basic")) {
       auth.presetBasic();
@@ -127,38 +137,9 @@ public final class RegistryClient implements AutoCloseable {
     auth.need("repository:" + repo + ":" + actions);
   }
 
+  /** The URI of an API path on the registry. */
   URI uri(String path) {
-    return URI.create(scheme + "://" + host + path);
-  }
-
-  /**
-   * Sends one request once, without auth handling or retries, following redirects of GET and HEAD itself: a
-   * registry sends blob downloads to storage elsewhere (S3, a CDN) with a signed URL, and that host must not get
-   * the registry's {@code Authorization} (S3 refuses a request that carries two credentials).
-   */
-  private HttpReply once(String method, URI uri, byte[] body, int off, int len, Map<String, String> headers)
-      throws IOException {
-    URI at = uri;
-    boolean sameHost = true;
-    for (int hops = 0; ; hops++) {
-      Map<String, String> h = headers;
-      String a = auth.header();
-      if (a != null && sameHost) {
-        h = new java.util.LinkedHashMap<>(headers);
-        h.put("Authorization", a);
-      }
-      HttpReply r = http.send(method, at, h, body, off, len);
-      int s = r.statusCode();
-      boolean redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
-      String location = r.header("Location").orElse(null);
-      if (!redirect || location == null || !(method.equals("GET") || method.equals("HEAD")) || hops >= 5) {
-        return r;
-      }
-      Responses.discard(r);
-      at = at.resolve(location);
-      sameHost = sameHost && host.equalsIgnoreCase(at.getHost() + (at.getPort() < 0 ? "" : ":" + at.getPort()))
-          && at.getScheme().equals(uri.getScheme());
-    }
+    return endpoints.uri(path);
   }
 
   /**
@@ -189,61 +170,66 @@ public final class RegistryClient implements AutoCloseable {
       attempt++;
       HttpReply r;
       try {
-        r = once(method, uri, body, off, len, headers);
+        r = redirects.send(method, uri, body, off, len, headers);
       } catch (IOException e) {
-        if (retry && attempt < options.attempts() && !(e instanceof java.io.InterruptedIOException)) {
-          backoff(attempt, null);
+        if (retry && retries.another(attempt) && !(e instanceof java.io.InterruptedIOException)) {
+          retries.backoff(attempt, null);
           continue;
         }
-        throw fail(repo, step, Responses.detail(e) + attempts(attempt), e);
+        throw fail(repo, step, Responses.detail(e) + Retries.after(attempt), e);
       }
       int s = r.statusCode();
       if (s == 401 && !authed) {
         String challenge = r.header("WWW-Authenticate").orElse(null);
+        if (challenge != null) {
+          auth.challengedBy(r.uri());
+        }
         Responses.discard(r);
         authed = true;
         try {
-          if (auth.answer(challenge, this::fetchToken)) {
+          if (auth.answer(challenge, tokens)) {
             attempt--;
             continue;
           }
         } catch (IOException e) {
           throw fail(repo, step, "authentication failed: " + Responses.detail(e), e);
         }
-        throw fail(repo, step, "HTTP 401 unauthorized" + (auth.hasCredential() ? "" : " (no credentials found)"), null);
+        throw new RegistryException(registry, repo, step,
+            "HTTP 401 unauthorized" + (auth.hasCredential() ? "" : " (no credentials found)"), 401, List.of(), null);
       }
-      if ((s == 429 || s >= 500) && retry && attempt < options.attempts()) {
+      if (Retries.retried(s) && retry && retries.another(attempt)) {
         String after = r.header("Retry-After").orElse(null);
         Responses.discard(r);
-        backoff(attempt, after);
+        retries.backoff(attempt, after);
         continue;
       }
       return r;
     }
   }
 
-  private RegistryAuth.Response fetchToken(URI uri, String authorization) throws IOException {
-    HttpReply r = http.send("GET", uri, authorization == null ? Map.of() : Map.of("Authorization", authorization),
-        null, 0, 0);
+  /** The token realm's answers, read up to {@link #SMALL_LIMIT}. */
+  private final RegistryAuth.TokenFetcher tokens =
+      new RegistryAuth.TokenFetcher() {
+        @Override
+        public RegistryAuth.Response get(URI uri, String authorization) throws IOException {
+          return token(http.send("GET", uri,
+              authorization == null ? Map.of() : Map.of("Authorization", authorization), null, 0, 0));
+        }
+
+        @Override
+        public RegistryAuth.Response post(URI uri, byte[] form) throws IOException {
+          return token(http.send("POST", uri, Map.of("Content-Type", "application/x-www-form-urlencoded"), form,
+              0, form.length));
+        }
+      };
+
+  private static RegistryAuth.Response token(HttpReply r) throws IOException {
     try (InputStream in = r.body()) {
       byte[] b = in.readNBytes(SMALL_LIMIT + 1);
       if (b.length > SMALL_LIMIT) {
         throw new IOException("token response larger than " + SMALL_LIMIT + " bytes");
       }
       return new RegistryAuth.Response(r.statusCode(), b);
-    }
-  }
-
-  private void backoff(int attempt, String retryAfter) throws ImageException {
-    long ms = options.backoff().toMillis() << Math.min(attempt - 1, 10);
-    if (retryAfter != null && retryAfter.matches("\\d{1,3}")) {
-      ms = Math.max(ms, Long.parseLong(retryAfter) * 1000);
-    }
-    try {
-      Thread.sleep(Math.min(ms, 60_000));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ImageException("interrupted");
     }
   }
 
@@ -300,7 +286,7 @@ public final class RegistryClient implements AutoCloseable {
       return -1;
     }
     if (r.statusCode() != 200) {
-      throw fail(repo, step, "HTTP " + r.statusCode(), null);
+      throw failed(repo, step, r, "");
     }
     return r.headerLong("Content-Length").orElse(0);
   }
@@ -321,7 +307,7 @@ public final class RegistryClient implements AutoCloseable {
         call(repo, step, "GET", uri("/v2/" + repo + "/blobs/" + digest), null,
             Map.of("Range", "bytes=0-" + (n - 1)), true);
     if (r.statusCode() != 200 && r.statusCode() != 206) {
-      throw fail(repo, step, Responses.status(r), null);
+      throw failed(repo, step, r, "");
     }
     byte[] head;
     try (InputStream in = r.body()) {
@@ -351,7 +337,7 @@ public final class RegistryClient implements AutoCloseable {
     if (r.statusCode() == 202) {
       return new BlobUpload(this, repo, location(repo, step, r), teeDir, tempFiles);
     }
-    throw fail(repo, step, Responses.status(r), null);
+    throw failed(repo, step, r, "");
   }
 
   /**
@@ -370,7 +356,7 @@ public final class RegistryClient implements AutoCloseable {
     HttpReply r =
         call(repo, step, "POST", uri("/v2/" + repo + "/blobs/uploads/"), new byte[0], Map.of(), true);
     if (r.statusCode() != 202) {
-      throw fail(repo, step, Responses.status(r), null);
+      throw failed(repo, step, r, "");
     }
     Responses.discard(r);
     return location(repo, step, r);
@@ -380,11 +366,11 @@ public final class RegistryClient implements AutoCloseable {
    * Starts a streamed {@code PATCH} of upload bytes to {@code location}, with the current credentials. Its failures
    * are the caller's to recover from (see {@link BlobUpload}).
    */
-  HttpConnections.StreamedRequest streamTo(URI location) throws IOException {
+  HttpTransport.StreamedRequest streamTo(URI location) throws IOException {
     Map<String, String> h = new java.util.LinkedHashMap<>();
     h.put("Content-Type", "application/octet-stream");
     String a = auth.header();
-    if (a != null) {
+    if (a != null && auth.sendsTo(location, endpoints)) {
       h.put("Authorization", a);
     }
     return http.stream("PATCH", location, h);
@@ -396,10 +382,10 @@ public final class RegistryClient implements AutoCloseable {
     HttpReply r =
         call(repo, step, "PUT", uri("/v2/" + repo + "/manifests/" + reference), bytes,
             Map.of("Content-Type", mediaType), true);
-    String err = Responses.errorText(r);
     if (r.statusCode() != 201 && r.statusCode() != 200) {
-      throw fail(repo, step, "HTTP " + r.statusCode() + err, null);
+      throw failed(repo, step, r, "");
     }
+    Responses.discard(r);
   }
 
   URI location(String repo, String step, HttpReply r) throws ImageException {
@@ -407,12 +393,16 @@ public final class RegistryClient implements AutoCloseable {
     if (loc == null) {
       throw fail(repo, step, "HTTP " + r.statusCode() + " without a Location header", null);
     }
-    return r.uri().resolve(loc);
+    try {
+      return Endpoints.resolve(r.uri(), loc, "Location");
+    } catch (IOException e) {
+      throw fail(repo, step, Responses.detail(e), e);
+    }
   }
 
   private byte[] readSmall(String repo, String step, HttpReply r) throws ImageException {
     if (r.statusCode() != 200) {
-      throw fail(repo, step, Responses.status(r), null);
+      throw failed(repo, step, r, "");
     }
     try (InputStream in = r.body()) {
       byte[] b = in.readNBytes(SMALL_LIMIT + 1);
@@ -435,14 +425,16 @@ public final class RegistryClient implements AutoCloseable {
     }
   }
 
-  /** The standard one-line failure: {@code registry R, repository P: STEP: DETAIL}. */
-  ImageException fail(String repo, String step, String detail, Throwable cause) {
-    String msg = "registry " + registry + ", repository " + repo + ": " + step + ": " + detail;
-    return new ImageException(msg.replaceAll("\\s*[\\r\\n]+\\s*", " "), cause);
+  /** The standard one-line failure: {@code registry R, repository P: STEP: DETAIL}, without an HTTP answer. */
+  RegistryException fail(String repo, String step, String detail, Throwable cause) {
+    return new RegistryException(registry, repo, step, detail, -1, java.util.List.of(), cause);
   }
 
-  private String attempts(int n) {
-    return n > 1 ? " (after " + n + " attempts)" : "";
+  /** A failure on an HTTP answer: its status and the registry's error codes (the body is read and closed). */
+  RegistryException failed(String repo, String step, HttpReply r, String suffix) {
+    Responses.Errors e = Responses.errors(r);
+    return new RegistryException(registry, repo, step, "HTTP " + r.statusCode() + e.text() + suffix, r.statusCode(),
+        e.codes(), null);
   }
 
   /** Retry policy, for the streams that retry by themselves. */
@@ -450,15 +442,9 @@ public final class RegistryClient implements AutoCloseable {
     return options;
   }
 
-  /** Runs {@code check} every second until the returned future is cancelled (download stall checks). */
-  java.util.concurrent.ScheduledFuture<?> watch(Runnable check) {
-    return watchdog.scheduleWithFixedDelay(check, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
-  }
-
-  /** Stops the watchdog thread and closes the idle connections. */
+  /** Closes the connections and the transport's threads. */
   @Override
   public void close() {
-    watchdog.shutdownNow();
     http.close();
   }
 }

@@ -22,22 +22,36 @@ final class Responses {
 
   /** The registry's error codes and messages from a JSON error body, as {@code " (CODE: message; ...)"}, or "". */
   static String errorText(HttpReply r) {
+    return errors(r).text();
+  }
+
+  /**
+   * A registry's error body: its codes, and {@code " (CODE: message; ...)"} for messages (or "").
+   *
+   * @param codes the {@code errors[].code} values
+   */
+  record Errors(java.util.List<String> codes, String text) {}
+
+  /** The error body of a response (read up to 16 KiB, then closed); none when it is not the spec's JSON. */
+  static Errors errors(HttpReply r) {
     byte[] body;
     try (InputStream in = r.body()) {
       body = in.readNBytes(16 << 10);
     } catch (IOException e) {
-      return "";
+      return new Errors(java.util.List.of(), "");
     }
     try {
       JsonNode errs = Json.parse(body).path("errors");
       StringBuilder sb = new StringBuilder();
+      java.util.List<String> codes = new java.util.ArrayList<>();
       for (JsonNode e : errs) {
+        codes.add(Printable.of(e.path("code").asText("")));
         sb.append(sb.length() == 0 ? " (" : "; ").append(e.path("code").asText("")).append(": ")
             .append(e.path("message").asText(""));
       }
-      return sb.length() == 0 ? "" : sb.append(')').toString().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+      return new Errors(codes, sb.length() == 0 ? "" : Printable.line(sb.append(')').toString()));
     } catch (IOException | RuntimeException e) {
-      return "";
+      return new Errors(java.util.List.of(), "");
     }
   }
 

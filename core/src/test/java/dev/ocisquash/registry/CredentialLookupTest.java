@@ -74,4 +74,28 @@ class CredentialLookupTest {
     assertEquals("registry.example", p.get("service"));
     assertEquals("repository:a/b:pull,push", p.get("scope"));
   }
+
+  @Test
+  void aHelperThatHangsIsStoppedAtTheTimeout() throws Exception {
+    Path dir = Files.createTempDirectory("ocisquash-helper");
+    try {
+      Path helper = dir.resolve("docker-credential-hangs");
+      // It never writes nor exits: the old lookup read its output first and waited for ever.
+      Files.writeString(helper, "#!/bin/sh\nexec sleep 30\n");
+      assertTrue(helper.toFile().setExecutable(true));
+      Path f = dir.resolve("config.json");
+      Files.writeString(f, "{\"credHelpers\":{\"reg\":\"hangs\"}}");
+      CredentialLookup lookup = new CredentialLookup(Map.of("PATH", dir.toString()), dir, 1);
+      long t0 = System.nanoTime();
+      ImageException e = assertThrows(ImageException.class,
+          () -> lookup.find("reg", RegistryOptions.defaults().withAuthFile(f)));
+      double s = (System.nanoTime() - t0) / 1e9;
+      assertEquals("reg: credential helper docker-credential-hangs did not finish within 1 s", e.getMessage());
+      assertTrue(s < 10, "took " + s + " s");
+    } finally {
+      try (var all = Files.walk(dir)) {
+        all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
 }

@@ -26,14 +26,27 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The HTTP/1.1 client against a scripted server on a raw socket, so each test decides the exact bytes of a response:
- * the framings (length, chunked, until close), keep-alive reuse, a stale kept-alive connection, and malformed or
- * truncated responses, which must fail with a message that says what was wrong.
+ * The HTTP/1.1 transport (Apache HttpClient underneath) against a scripted server on a raw socket, so each test
+ * decides the exact bytes of a response: the framings (length, chunked, until close), keep-alive reuse, a stale
+ * kept-alive connection, streamed uploads, bodies closed early, and malformed or truncated responses, which must fail
+ * with an IOException.
  */
-class HttpConnectionsTest {
+class HttpTransportTest {
   private ScriptedServer server;
-  private final HttpConnections http =
-      new HttpConnections(() -> { throw new IOException("no TLS in these tests"); }, true, 5_000, 5_000);
+  private final HttpTransport http = transport();
+
+  static HttpTransport transport() {
+    try {
+      return new HttpTransport(
+          new TlsStrategy(() -> { throw new IOException("no TLS in these tests"); }, true),
+          new ProxyRoutes(null, new ProxyEnvironment(Map.of(), k -> null)),
+          new RateGuard(0, 1),
+          5_000,
+          5_000);
+    } catch (dev.ocisquash.ImageException e) {
+      throw new AssertionError(e);
+    }
+  }
 
   @AfterEach
   void stop() throws IOException {
@@ -76,7 +89,7 @@ class HttpConnectionsTest {
     HttpReply r = http.send("PATCH", server.uri("/v2/r/blobs/uploads/u?_state=s%2B"), headers, body, 2, 7);
     assertEquals(202, r.statusCode());
     assertEquals(-1, r.body().read());
-    Request seen = server.requests.get(0);
+    ScriptedServer.Request seen = server.requests.get(0);
     assertEquals("PATCH /v2/r/blobs/uploads/u?_state=s%2B HTTP/1.1", seen.line());
     assertTrue(seen.head().contains("\r\nHost: 127.0.0.1:" + server.port() + "\r\n"), seen.head());
     assertTrue(seen.head().contains("\r\nContent-Range: 0-6\r\n"), seen.head());
@@ -86,7 +99,7 @@ class HttpConnectionsTest {
   @Test
   void aStreamedBodyGoesOutInChunksAndTheResponseFollows() throws IOException {
     server = new ScriptedServer(req -> ascii("HTTP/1.1 202 Accepted\r\nLocation: /next\r\nContent-Length: 0\r\n\r\n"));
-    HttpConnections.StreamedRequest s = http.stream("PATCH", server.uri("/up"), Map.of("Content-Type", "x/y"));
+    HttpTransport.StreamedRequest s = http.stream("PATCH", server.uri("/up"), Map.of("Content-Type", "x/y"));
     byte[] big = new byte[200_000];
     new Random(3).nextBytes(big);
     s.body().write(ascii("first "));
@@ -96,7 +109,7 @@ class HttpConnectionsTest {
     HttpReply r = s.finish();
     assertEquals(202, r.statusCode());
     assertEquals("/next", r.header("Location").orElseThrow());
-    Request seen = server.requests.get(0);
+    ScriptedServer.Request seen = server.requests.get(0);
     assertTrue(seen.head().contains("\r\nTransfer-Encoding: chunked\r\n"), seen.head());
     assertTrue(!seen.head().contains("Content-Length"), seen.head());
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
@@ -160,15 +173,28 @@ class HttpConnectionsTest {
       case "/headers" -> ascii("HTTP/1.1 200 OK\r\nContent-Le");
       default -> ascii("SSH-2.0-OpenSSH_9.2\r\n\r\n");
     }, true);
-    EOFException e = assertThrows(EOFException.class, () -> get("/short").body().readAllBytes());
-    assertEquals("connection closed after 5 of 10 bytes", e.getMessage());
-    assertTrue(message(() -> get("/chunk").body().readAllBytes()).contains("malformed chunk size 'zz'"));
-    assertEquals("connection closed inside a chunk", message(() -> get("/chunkend").body().readAllBytes()));
-    assertEquals("connection closed inside a chunked body", message(() -> get("/chunkline").body().readAllBytes()));
-    assertTrue(message(() -> get("/length")).startsWith("malformed Content-Length"));
-    assertEquals("malformed HTTP header line 'no colon here'", message(() -> get("/header")));
-    assertEquals("connection closed inside the response headers", message(() -> get("/headers")));
-    assertEquals("malformed HTTP status line 'SSH-2.0-OpenSSH_9.2'", message(() -> get("/ssh")));
+    assertTrue(message(() -> get("/short").body().readAllBytes()).contains("expected: 10; received: 5"));
+    assertTrue(message(() -> get("/chunk").body().readAllBytes()).contains("Bad chunk header: zz"));
+    assertTrue(message(() -> get("/chunkend").body().readAllBytes()).contains("Truncated chunk"));
+    assertTrue(message(() -> get("/chunkline").body().readAllBytes()).contains("Truncated chunk"));
+    assertTrue(message(() -> get("/length")).contains("Multiple Content-Length headers"));
+    assertTrue(message(() -> get("/header")).contains("Invalid header"));
+    assertTrue(message(() -> get("/headers")).contains("Invalid header"));
+    assertTrue(message(() -> get("/ssh")).contains("failed to respond"));
+  }
+
+  @Test
+  void endlessHeaderLinesAndFieldsAreRefusedAtTheirLimits() throws IOException {
+    String longLine = "x".repeat(HttpTransport.MAX_LINE + 1);
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i <= HttpTransport.MAX_HEADERS; i++) {
+      many.append("X-").append(i).append(": v\r\n");
+    }
+    server = new ScriptedServer(req -> req.path().equals("/line")
+        ? ascii("HTTP/1.1 200 OK\r\nX-Long: " + longLine + "\r\nContent-Length: 0\r\n\r\n")
+        : ascii("HTTP/1.1 200 OK\r\n" + many + "Content-Length: 0\r\n\r\n"), true);
+    assertTrue(message(() -> get("/line")).contains("Maximum line length limit exceeded"));
+    assertTrue(message(() -> get("/fields")).contains("Maximum header count exceeded"));
   }
 
   @Test
@@ -186,118 +212,5 @@ class HttpConnectionsTest {
 
   private static String message(Call c) {
     return assertThrows(IOException.class, c::run).getMessage();
-  }
-
-  /** One request as the server read it. */
-  record Request(String line, String head, byte[] body) {
-    String path() {
-      String target = line.split(" ")[1];
-      int q = target.indexOf('?');
-      return q < 0 ? target : target.substring(0, q);
-    }
-  }
-
-  /** Answers each request with the bytes the script gives; optionally closes each connection after one answer. */
-  private static final class ScriptedServer implements AutoCloseable {
-    final List<Request> requests = new CopyOnWriteArrayList<>();
-    final AtomicInteger connections = new AtomicInteger();
-    private final ServerSocket socket;
-    private final List<Socket> open = new CopyOnWriteArrayList<>();
-
-    ScriptedServer(Function<Request, byte[]> script) throws IOException {
-      this(script, false);
-    }
-
-    ScriptedServer(Function<Request, byte[]> script, boolean closeAfterEach) throws IOException {
-      socket = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"));
-      Thread t = new Thread(() -> {
-        while (!socket.isClosed()) {
-          try {
-            Socket s = socket.accept();
-            connections.incrementAndGet();
-            open.add(s);
-            Thread c = new Thread(() -> serve(s, script, closeAfterEach));
-            c.setDaemon(true);
-            c.start();
-          } catch (IOException e) {
-            return;
-          }
-        }
-      });
-      t.setDaemon(true);
-      t.start();
-    }
-
-    int port() {
-      return socket.getLocalPort();
-    }
-
-    URI uri(String path) {
-      return URI.create("http://127.0.0.1:" + port() + path);
-    }
-
-    private void serve(Socket s, Function<Request, byte[]> script, boolean closeAfterEach) {
-      try (s) {
-        InputStream in = s.getInputStream();
-        while (true) {
-          ByteArrayOutputStream head = new ByteArrayOutputStream();
-          while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-              return;
-            }
-            head.write(b);
-          }
-          String h = head.toString(StandardCharsets.ISO_8859_1);
-          int length = 0;
-          List<String> lines = new ArrayList<>(List.of(h.split("\r\n")));
-          for (String line : lines) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-              length = Integer.parseInt(line.substring(15).trim());
-            }
-          }
-          Request r = new Request(lines.get(0), h,
-              h.contains("\r\nTransfer-Encoding: chunked\r\n") ? dechunk(in) : in.readNBytes(length));
-          requests.add(r);
-          s.getOutputStream().write(script.apply(r));
-          s.getOutputStream().flush();
-          if (closeAfterEach) {
-            return;
-          }
-        }
-      } catch (IOException e) {
-        // the client went away
-      }
-    }
-
-    /** A chunked body, strictly: size line, data, CR LF, up to the empty last chunk. */
-    private static byte[] dechunk(InputStream in) throws IOException {
-      ByteArrayOutputStream body = new ByteArrayOutputStream();
-      while (true) {
-        StringBuilder line = new StringBuilder();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-          if (b < 0) {
-            throw new EOFException("in a chunk size line");
-          }
-          line.append((char) b);
-        }
-        int n = Integer.parseInt(line.toString().trim(), 16);
-        body.write(in.readNBytes(n));
-        if (in.read() != '\r' || in.read() != '\n') {
-          throw new IOException("no CR LF after a chunk");
-        }
-        if (n == 0) {
-          return body.toByteArray();
-        }
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      socket.close();
-      for (Socket s : open) {
-        s.close();
-      }
-    }
   }
 }
