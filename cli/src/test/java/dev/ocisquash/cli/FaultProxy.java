@@ -21,11 +21,7 @@ final class FaultProxy implements AutoCloseable {
     /** Cut while the client sends (an upload). */
     UPLOAD,
     /** Cut while the server answers (a download). */
-    DOWNLOAD,
-    /** Answer 503 instead of passing the request on. */
-    REFUSE,
-    /** Stop passing the response on, without closing the connection (a stalled download). */
-    STALL
+    DOWNLOAD
   }
 
   private final ServerSocket server;
@@ -126,34 +122,6 @@ final class FaultProxy implements AutoCloseable {
           }
           if (clientToServer) {
             onClientBytes(buf, n);
-          }
-          if (marked && direction == Direction.REFUSE) {
-            OutputStream back = client.getOutputStream();
-            back.write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                .getBytes(StandardCharsets.US_ASCII));
-            back.flush();
-            fired();
-            cut();
-            return;
-          }
-          if (marked && !clientToServer && direction == Direction.STALL) {
-            synchronized (this) {
-              if (left <= n) {
-                out.write(buf, 0, (int) Math.max(0, left));
-                out.flush();
-                fired();
-                marked = false;
-                while (!client.isClosed()) {
-                  try {
-                    wait(200); // silent until the client gives up on this connection
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-                return;
-              }
-              left -= n;
-            }
           }
           boolean cutHere = marked && (clientToServer == (direction == Direction.UPLOAD));
           if (cutHere) {
