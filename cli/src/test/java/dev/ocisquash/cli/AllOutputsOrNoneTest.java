@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
 
 /** Every output path is checked before the work, and a run that fails leaves none of its outputs. */
 class AllOutputsOrNoneTest {
   @TempDir Path dir;
 
   private String sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar").toString();
+    return TestData.sample().toString();
   }
 
   private List<String> left() throws Exception {

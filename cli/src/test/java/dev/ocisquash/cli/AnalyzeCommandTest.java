@@ -10,13 +10,14 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
 
 /** {@code ocisquash analyze}: exit codes, JSON, and the HTML page rendered in real headless Chromium. */
 class AnalyzeCommandTest {
   @TempDir Path tmp;
 
   private Path sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar");
+    return TestData.sample();
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocisquash.cli.TestImages.Member;
-import dev.ocisquash.tar.TarEntryType;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,6 +16,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
+import dev.ocisquash.testing.RawTar;
 
 /**
  * The bad-input corpus of issue 7: every input is built here from a known-good one by one deliberate change, run
@@ -78,7 +79,7 @@ class BadInputTest {
   }
 
   private static byte[] sample() throws Exception {
-    return Files.readAllBytes(Tools.testdata().resolve("sample/busybox-sample.tar"));
+    return Files.readAllBytes(TestData.sample());
   }
 
   private static byte[] cut(byte[] b, int len) {

@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /** Exit codes, one-line errors and the summary of the command line. */
 class CliTest {
@@ -44,7 +46,7 @@ class CliTest {
   }
 
   Path sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar");
+    return TestData.sample();
   }
 
   @Test
@@ -70,15 +72,15 @@ class CliTest {
     assertTrue(b.out.contains("gzip layers by JDK zlib Deflater,"), b.out);
     // different deflate implementations: different layer bytes, so different manifests; both images valid
     assertFalse(java.util.Arrays.equals(Files.readAllBytes(isal), Files.readAllBytes(zlib)));
-    Tools.check(60, "skopeo", "inspect", "docker-archive:" + isal);
-    Tools.check(60, "skopeo", "inspect", "docker-archive:" + zlib);
+    Proc.of("skopeo", "inspect", "docker-archive:" + isal).timeout(60).check();
+    Proc.of("skopeo", "inspect", "docker-archive:" + zlib).timeout(60).check();
     // The default at the default level is libdeflate; at --gzip-level 1 it is ISA-L (both installed by CI).
     Path ld = dir.resolve("ld.tar");
     Run c = cli("squash", sample().toString(), "-o", ld.toString(), "--compression", "gzip");
     assertEquals(0, c.exit, c.err);
     assertTrue(c.out.contains("gzip layers by libdeflate (libdeflate.so.0),"), c.out);
     assertFalse(c.out.contains("note     "), c.out);
-    Tools.check(60, "skopeo", "inspect", "docker-archive:" + ld);
+    Proc.of("skopeo", "inspect", "docker-archive:" + ld).timeout(60).check();
     Run fast = cli("squash", sample().toString(), "-o", dir.resolve("l1.tar").toString(), "--compression", "gzip",
         "--gzip-level", "1");
     assertEquals(0, fast.exit, fast.err);

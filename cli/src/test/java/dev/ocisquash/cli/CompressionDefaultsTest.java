@@ -11,13 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
 
 /** Uncompressed input: the summary says the output stays so, and analyze estimates gzip from a sample. */
 class CompressionDefaultsTest {
   @TempDir Path dir;
 
   private String sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar").toString();
+    return TestData.sample().toString();
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
 
 /**
  * Several squashes at once in one JVM must not share state (codecs, registries, buffers): each output must be byte
@@ -25,7 +26,7 @@ class ConcurrentSquashTest {
 
   @Test
   void parallelRunsMatchASequentialOne() throws Exception {
-    Path in = Tools.testdata().resolve("sample/busybox-sample.tar");
+    Path in = TestData.sample();
     for (String compression : List.of("gzip", "zstd")) {
       Path ref = tmp.resolve("ref-" + compression + ".tar");
       Squasher.squash(opts(in, ref, compression));

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import dev.ocisquash.testing.Proc;
 
 /**
  * A private containerd (Debian's containerd 1.6) for one test class: its own root, state directory and socket in a
@@ -42,11 +43,7 @@ final class ContainerdDaemon implements AutoCloseable {
             "  address = \"" + dir.resolve("sock") + "\"",
             ""));
     Process p =
-        new ProcessBuilder("containerd", "--config", dir.resolve("config.toml").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("containerd.log").toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .start();
+        Proc.of("containerd", "--config", dir.resolve("config.toml").toString()).start(dir.resolve("containerd.log"));
     ContainerdDaemon d = new ContainerdDaemon(dir, p);
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -54,12 +51,12 @@ final class ContainerdDaemon implements AutoCloseable {
         if (!p.isAlive()) {
           throw new AssertionError("containerd exited with " + p.exitValue() + "\n" + d.logTail());
         }
-        Tools.Result r = Tools.run(d.command("ctr", "version"), 30);
-        if (r.exit == 0) {
+        Proc.Result r = Proc.of(d.command("ctr", "version")).timeout(30).run();
+        if (r.exit() == 0) {
           return d;
         }
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("containerd not ready after 60 s: " + r.output + "\n" + d.logTail());
+          throw new AssertionError("containerd not ready after 60 s: " + r.output() + "\n" + d.logTail());
         }
         Thread.sleep(250);
       }
@@ -78,17 +75,17 @@ final class ContainerdDaemon implements AutoCloseable {
 
   /** Runs {@code ctr} (or {@code ctr-remote}, same flags) against this daemon; fails with its output and the log. */
   String run(String client, long timeoutSeconds, String... args) throws Exception {
-    Tools.Result r = Tools.run(command(client, args), timeoutSeconds);
-    if (r.exit != 0) {
+    Proc.Result r = Proc.of(command(client, args)).timeout(timeoutSeconds).run();
+    if (r.exit() != 0) {
       throw new AssertionError(
-          client + " " + String.join(" ", args) + " failed (exit " + r.exit + "):\n" + r.output
+          client + " " + String.join(" ", args) + " failed (exit " + r.exit() + "):\n" + r.output()
               + "\n--- containerd log ---\n" + logTail());
     }
-    return r.output;
+    return r.output();
   }
 
   private String logTail() {
-    return Tools.logTail(dir.resolve("containerd.log"));
+    return Proc.logTail(dir.resolve("containerd.log"));
   }
 
   /** Stops containerd with SIGTERM (SIGKILL after 30 s) and deletes its directory. */
@@ -104,9 +101,9 @@ final class ContainerdDaemon implements AutoCloseable {
     } catch (IllegalStateException shuttingDown) {
       // the hook is running or has run
     }
-    Tools.Result rm = Tools.run(List.of("rm", "-rf", "--one-file-system", dir.toString()), 120);
-    if (rm.exit != 0) {
-      throw new AssertionError("could not remove " + dir + ": " + rm.output);
+    Proc.Result rm = Proc.of(List.of("rm", "-rf", "--one-file-system", dir.toString())).timeout(120).run();
+    if (rm.exit() != 0) {
+      throw new AssertionError("could not remove " + dir + ": " + rm.output());
     }
   }
 }

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * Two releases of a Debian app image built from real packages (testdata/debian/build-release-pair.sh: one
@@ -42,8 +44,7 @@ class DebianReleasesTest {
   @BeforeAll
   static void buildAndSquash() throws Exception {
     Path cache = Path.of("target", "debian-releases").toAbsolutePath();
-    Tools.check(
-        2400, "bash", Tools.testdata().resolve("debian/build-release-pair.sh").toString(), cache.toString());
+    Proc.of("bash", TestData.dir().resolve("debian/build-release-pair.sh").toString(), cache.toString()).timeout(2400).check();
     release1 = cache.resolve("release1.docker.tar");
     release2 = cache.resolve("release2.docker.tar");
     single2 = squash(release2, "single2");
@@ -68,10 +69,10 @@ class DebianReleasesTest {
   /** The layer blobs of an image we wrote (its OCI manifest, beside docker's manifest.json): digest to size. */
   static Map<String, Long> layers(Path image) throws Exception {
     ObjectMapper m = new ObjectMapper();
-    JsonNode index = m.readTree(Tools.check(60, "tar", "-xOf", image.toString(), "index.json"));
+    JsonNode index = m.readTree(Proc.of("tar", "-xOf", image.toString(), "index.json").timeout(60).check());
     String digest = index.path("manifests").get(0).path("digest").asText();
     JsonNode manifest =
-        m.readTree(Tools.check(60, "tar", "-xOf", image.toString(), "blobs/sha256/" + digest.substring(7)));
+        m.readTree(Proc.of("tar", "-xOf", image.toString(), "blobs/sha256/" + digest.substring(7)).timeout(60).check());
     Map<String, Long> out = new LinkedHashMap<>();
     for (JsonNode l : manifest.path("layers")) {
       out.put(l.path("digest").asText(), l.path("size").asLong());
@@ -115,13 +116,11 @@ class DebianReleasesTest {
   @Test
   void theTreeIsTheOriginalsLessWhatTheSafePresetStripped() throws Exception {
     Path allow = InteropTest.allowListFromReport(prior2Report);
-    Tools.check(
-        900,
-        "bash",
-        Tools.testdata().resolve("tools/compare-squash.sh").toString(),
+    Proc.of("bash",
+        TestData.dir().resolve("tools/compare-squash.sh").toString(),
         "docker-archive:" + release2,
         "docker-archive:" + prior2,
-        allow.toString());
+        allow.toString()).timeout(900).check();
     JsonNode report = new ObjectMapper().readTree(prior2Report.toFile());
     assertEquals(layers(prior2).size(), report.path("layers").size(), "the report lists every layer");
   }
@@ -140,7 +139,7 @@ class DebianReleasesTest {
   @Test
   void skopeoCopiesItAndDockerLoadsAndRunsIt() throws Exception {
     Path oci = work.resolve("prior2-oci");
-    Tools.check(600, "skopeo", "copy", "-q", "docker-archive:" + prior2, "oci:" + oci + ":x");
+    Proc.of("skopeo", "copy", "-q", "docker-archive:" + prior2, "oci:" + oci + ":x").timeout(600).check();
     try (DockerDaemon docker = DockerDaemon.start("overlay2")) {
       String out = docker.docker(600, "load", "-i", prior2.toString());
       assertTrue(out.contains("Loaded image"), out);

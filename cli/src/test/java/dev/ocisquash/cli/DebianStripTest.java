@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * Strips a realistic image built from real Debian packages (python3-numpy, openjdk-17 with its source, gcc,
@@ -44,8 +46,7 @@ class DebianStripTest {
   @BeforeAll
   static void buildStripAndUnpack() throws Exception {
     Path cache = Path.of("target", "debian-image").toAbsolutePath();
-    Tools.check(
-        2400, "bash", Tools.testdata().resolve("debian/build-debian-image.sh").toString(), cache.toString());
+    Proc.of("bash", TestData.dir().resolve("debian/build-debian-image.sh").toString(), cache.toString()).timeout(2400).check();
     image = cache.resolve("debian.docker.tar");
     Path out = work.resolve("stripped.tar");
     Path json = work.resolve("report.json");
@@ -60,22 +61,21 @@ class DebianStripTest {
 
   static Path unpack(String ref, String name) throws Exception {
     Path layout = work.resolve(name + "-layout");
-    Tools.check(600, "skopeo", "copy", "-q", ref, "oci:" + layout + ":img");
+    Proc.of("skopeo", "copy", "-q", ref, "oci:" + layout + ":img").timeout(600).check();
     Path bundle = work.resolve(name + "-bundle");
-    Tools.check(600, "umoci", "--log=error", "unpack", "--image", layout + ":img", bundle.toString());
+    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":img", bundle.toString()).timeout(600).check();
     return bundle.resolve("rootfs");
   }
 
   static String chroot(Path rootfs, String command) throws Exception {
     Path proc = rootfs.resolve("proc");
     Files.createDirectories(proc);
-    Tools.check(60, "mount", "-t", "proc", "proc", proc.toString());
+    Proc.of("mount", "-t", "proc", "proc", proc.toString()).timeout(60).check();
     try {
-      return Tools.check(
-          300, "chroot", rootfs.toString(), "/usr/bin/env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin",
-          "/bin/sh", "-c", command);
+      return Proc.of("chroot", rootfs.toString(), "/usr/bin/env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin",
+          "/bin/sh", "-c", command).timeout(300).check();
     } finally {
-      Tools.run(List.of("umount", "-l", proc.toString()), 60);
+      Proc.of(List.of("umount", "-l", proc.toString())).timeout(60).run();
     }
   }
 
@@ -138,15 +138,13 @@ class DebianStripTest {
   static int runs(Path rootfs, String command) throws Exception {
     Path proc = rootfs.resolve("proc");
     Files.createDirectories(proc);
-    Tools.check(60, "mount", "-t", "proc", "proc", proc.toString());
+    Proc.of("mount", "-t", "proc", "proc", proc.toString()).timeout(60).check();
     try {
-      return Tools.run(
-              List.of("chroot", rootfs.toString(), "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "/bin/sh", "-c",
-                  command),
-              300)
-          .exit;
+      return Proc.of(List.of("chroot", rootfs.toString(), "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "/bin/sh", "-c",
+                  command)).timeout(300).run()
+          .exit();
     } finally {
-      Tools.run(List.of("umount", "-l", proc.toString()), 60);
+      Proc.of(List.of("umount", "-l", proc.toString())).timeout(60).run();
     }
   }
 
@@ -161,14 +159,12 @@ class DebianStripTest {
     }
     assertTrue(removed.size() > 1000, "the safe preset should remove docs, man pages, apt lists and debs");
     Files.write(allow, removed, StandardCharsets.UTF_8);
-    Tools.check(
-        600,
-        "python3",
-        Tools.testdata().resolve("tools/treediff.py").toString(),
+    Proc.of("python3",
+        TestData.dir().resolve("tools/treediff.py").toString(),
         "--allow-missing-file",
         allow.toString(),
         original.toString(),
-        stripped.toString());
+        stripped.toString()).timeout(600).check();
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import dev.ocisquash.testing.Proc;
 
 /**
  * A private Docker daemon (Debian's docker.io, Docker 20.10) for one test class: its own data root, exec root,
@@ -41,7 +42,7 @@ final class DockerDaemon implements AutoCloseable {
     Files.writeString(dir.resolve("daemon.json"), "{}\n"); // ignore /etc/docker/daemon.json
     String ns = "ocisquash-" + dir.getFileName();
     Process p =
-        new ProcessBuilder(
+        Proc.of(
                 "dockerd",
                 "--config-file", dir.resolve("daemon.json").toString(),
                 "--data-root", dir.resolve("root").toString(),
@@ -54,10 +55,7 @@ final class DockerDaemon implements AutoCloseable {
                 "--iptables=false",
                 "--ip6tables=false",
                 "--bridge=none")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("dockerd.log").toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-            .start();
+            .start(dir.resolve("dockerd.log"));
     DockerDaemon d = new DockerDaemon(driver, dir, p);
     try {
       d.awaitReady();
@@ -74,12 +72,12 @@ final class DockerDaemon implements AutoCloseable {
       if (!process.isAlive()) {
         throw new AssertionError("dockerd (" + driver + ") exited with " + process.exitValue() + "\n" + logTail());
       }
-      Tools.Result r = Tools.run(command("version", "--format", "{{.Server.Version}}"), 30);
-      if (r.exit == 0) {
+      Proc.Result r = Proc.of(command("version", "--format", "{{.Server.Version}}")).timeout(30).run();
+      if (r.exit() == 0) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("dockerd (" + driver + ") not ready after 90 s: " + r.output + "\n" + logTail());
+        throw new AssertionError("dockerd (" + driver + ") not ready after 90 s: " + r.output() + "\n" + logTail());
       }
       Thread.sleep(250);
     }
@@ -103,17 +101,17 @@ final class DockerDaemon implements AutoCloseable {
 
   /** Runs the docker client against this daemon; fails with the client's output and the daemon log's tail. */
   String docker(long timeoutSeconds, String... args) throws Exception {
-    Tools.Result r = Tools.run(command(args), timeoutSeconds);
-    if (r.exit != 0) {
+    Proc.Result r = Proc.of(command(args)).timeout(timeoutSeconds).run();
+    if (r.exit() != 0) {
       throw new AssertionError(
-          "docker " + String.join(" ", args) + " failed (exit " + r.exit + ", " + driver + "):\n" + r.output
+          "docker " + String.join(" ", args) + " failed (exit " + r.exit() + ", " + driver + "):\n" + r.output()
               + "\n--- dockerd log ---\n" + logTail());
     }
-    return r.output;
+    return r.output();
   }
 
   private String logTail() {
-    return Tools.logTail(dir.resolve("dockerd.log"));
+    return Proc.logTail(dir.resolve("dockerd.log"));
   }
 
   /**
@@ -144,11 +142,11 @@ final class DockerDaemon implements AutoCloseable {
       // the hook is running or has run
     }
     for (String m : mountsUnder(dir)) {
-      Tools.run(List.of("umount", "-l", m), 60);
+      Proc.of(List.of("umount", "-l", m)).timeout(60).run();
     }
-    Tools.Result rm = Tools.run(List.of("rm", "-rf", "--one-file-system", dir.toString()), 300);
-    if (rm.exit != 0) {
-      throw new AssertionError("could not remove " + dir + ": " + rm.output);
+    Proc.Result rm = Proc.of(List.of("rm", "-rf", "--one-file-system", dir.toString())).timeout(300).run();
+    if (rm.exit() != 0) {
+      throw new AssertionError("could not remove " + dir + ": " + rm.output());
     }
   }
 

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * Docker itself as the client, with both storage drivers a Docker user meets (overlay2, the default, and vfs): an
@@ -101,11 +103,11 @@ class DockerInteropTest {
       return b;
     }
     DockerDaemon d = daemon(driver);
-    d.docker(120, "load", "-i", Tools.testdata().resolve("sample/busybox-sample.tar").toString());
+    d.docker(120, "load", "-i", TestData.sample().toString());
     Path context = d.dir("context");
-    Files.copy(Tools.testdata().resolve("docker/Dockerfile"), context.resolve("Dockerfile"));
-    Tools.check(60, "python3", Tools.testdata().resolve("docker/caps-tar.py").toString(),
-        context.resolve("caps.tar").toString());
+    Files.copy(TestData.dir().resolve("docker/Dockerfile"), context.resolve("Dockerfile"));
+    Proc.of("python3", TestData.dir().resolve("docker/caps-tar.py").toString(),
+        context.resolve("caps.tar").toString()).timeout(60).check();
     d.docker(300, "build", "--network", "none", "-t", BUILT, context.toString());
     String id = imageId(d, BUILT);
     Path saved = d.dir("saved").resolve("built.tar");
@@ -237,13 +239,13 @@ class DockerInteropTest {
     for (String p : RUNTIME_PATHS) {
       assertTrue(Files.exists(tree.resolve(p.substring(1)), LinkOption.NOFOLLOW_LINKS), p + " in the export");
     }
-    List<String> cmd = new ArrayList<>(List.of("python3", Tools.testdata().resolve("tools/treediff.py").toString()));
+    List<String> cmd = new ArrayList<>(List.of("python3", TestData.dir().resolve("tools/treediff.py").toString()));
     if (allowMissing != null) {
       cmd.addAll(List.of("--allow-missing-file", allowMissing.toString()));
     }
     cmd.addAll(List.of(b.exported().toString(), tree.toString()));
-    Tools.Result diff = Tools.run(cmd, 300);
-    assertEquals(0, diff.exit, "docker export of original vs squashed (" + name + "):\n" + diff.output);
+    Proc.Result diff = Proc.of(cmd).timeout(300).run();
+    assertEquals(0, diff.exit(), "docker export of original vs squashed (" + name + "):\n" + diff.output());
     return id;
   }
 
@@ -262,9 +264,8 @@ class DockerInteropTest {
       d.docker(60, "rm", container);
     }
     Path tree = Files.createDirectories(dir.resolve("tree"));
-    Tools.check(
-        300, "tar", "-xp", "--xattrs", "--xattrs-include=*", "--numeric-owner",
-        "-f", dir.resolve("export.tar").toString(), "-C", tree.toString());
+    Proc.of("tar", "-xp", "--xattrs", "--xattrs-include=*", "--numeric-owner",
+        "-f", dir.resolve("export.tar").toString(), "-C", tree.toString()).timeout(300).check();
     return tree;
   }
 
@@ -281,7 +282,7 @@ class DockerInteropTest {
   /** Every entry of every layer, as testdata/tools/layer-entries.py (Python's tarfile) lists them. */
   static List<String[]> layerEntries(Path saved) throws Exception {
     String listing =
-        Tools.check(120, "python3", Tools.testdata().resolve("tools/layer-entries.py").toString(), saved.toString());
+        Proc.of("python3", TestData.dir().resolve("tools/layer-entries.py").toString(), saved.toString()).timeout(120).check();
     List<String[]> out = new ArrayList<>();
     for (String line : listing.split("\n")) {
       if (!line.isEmpty()) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
 
 /**
  * What happens to an existing output path: a tar output replaces a regular file; anything else that exists (a
@@ -18,7 +19,7 @@ class ExistingOutputTest {
   @TempDir Path dir;
 
   private String sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar").toString();
+    return TestData.sample().toString();
   }
 
   @Test

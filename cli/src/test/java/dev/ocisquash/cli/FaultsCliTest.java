@@ -9,13 +9,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * Signals and faults, run against a real {@code java ... dev.ocisquash.cli.Main} subprocess because signals and
@@ -27,25 +28,19 @@ class FaultsCliTest {
   @TempDir Path tmp;
 
   private static Path sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar");
+    return TestData.sample();
   }
 
   /** Starts the CLI in a fresh JVM with this test's classpath. */
   private static Process start(Path log, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.ocisquash.cli.Main");
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return Proc.java(List.of(), Main.class, args).start(log);
   }
 
-  private Tools.Result cli(String... args) throws Exception {
+  private Proc.Result cli(String... args) throws Exception {
     Path log = Files.createTempFile(tmp, "log", ".txt");
     Process p = start(log, args);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out");
-    return new Tools.Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    return new Proc.Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }
 
   private static List<String> list(Path dir) throws IOException {
@@ -55,8 +50,8 @@ class FaultsCliTest {
   }
 
   /** The output of a failed run: exactly one line, starting the way every error does. */
-  private static String oneLine(Tools.Result r) {
-    String out = r.output.strip();
+  private static String oneLine(Proc.Result r) {
+    String out = r.output().strip();
     assertFalse(out.contains("\n"), "more than one line:\n" + out);
     assertFalse(out.contains("\tat "), "stack trace:\n" + out);
     assertTrue(out.startsWith("ocisquash: error: "), out);
@@ -101,8 +96,8 @@ class FaultsCliTest {
     try {
       String before = TestImages.sha256(sample());
       Path out = mnt.resolve("o.tar");
-      Tools.Result r = cli("squash", sample().toString(), "-o", out.toString());
-      assertEquals(1, r.exit, r.output);
+      Proc.Result r = cli("squash", sample().toString(), "-o", out.toString());
+      assertEquals(1, r.exit(), r.output());
       String line = oneLine(r);
       assertTrue(line.contains(out.toString()), line);
       assertTrue(line.contains("No space left on device"), line);
@@ -127,10 +122,10 @@ class FaultsCliTest {
       String before = TestImages.sha256(sample());
       Path outDir = Files.createDirectories(tmp.resolve("relayer-out"));
       Path out = outDir.resolve("o.tar");
-      Tools.Result r =
+      Proc.Result r =
           cli("squash", sample().toString(), "-o", out.toString(), "--max-layers", "4", "--threads", "2",
               "--temp-dir", mnt.toString());
-      assertEquals(1, r.exit, r.output);
+      assertEquals(1, r.exit(), r.output());
       String line = oneLine(r);
       assertTrue(line.contains(out.toString()) && line.contains("temporary file " + mnt), line);
       assertTrue(line.contains("No space left on device"), line);
@@ -149,8 +144,8 @@ class FaultsCliTest {
     assertTrue(mount(mnt, "ro,size=1m"), "needs root to mount a tmpfs (CI runs as root)");
     try {
       Path out = mnt.resolve("o.tar");
-      Tools.Result r = cli("squash", sample().toString(), "-o", out.toString());
-      assertEquals(1, r.exit, r.output);
+      Proc.Result r = cli("squash", sample().toString(), "-o", out.toString());
+      assertEquals(1, r.exit(), r.output());
       String line = oneLine(r);
       assertTrue(line.contains(out.toString()) && line.contains("read-only"), line);
     } finally {
@@ -162,8 +157,8 @@ class FaultsCliTest {
   void parentIsAFileIsRefused() throws Exception {
     Path file = Files.writeString(tmp.resolve("plain"), "x");
     Path out = file.resolve("o.tar");
-    Tools.Result r = cli("squash", sample().toString(), "-o", out.toString());
-    assertEquals(1, r.exit, r.output);
+    Proc.Result r = cli("squash", sample().toString(), "-o", out.toString());
+    assertEquals(1, r.exit(), r.output());
     String line = oneLine(r);
     assertTrue(line.contains(out.toString()) && line.contains("not a directory"), line);
     assertEquals("x", Files.readString(file));
@@ -177,9 +172,9 @@ class FaultsCliTest {
     // Also through another spelling of the same path.
     for (String out : List.of(in.toString(), tmp.resolve("x/../in.tar").toString())) {
       Files.createDirectories(tmp.resolve("x"));
-      Tools.Result r = cli("squash", in.toString(), "-o", out);
-      assertEquals(1, r.exit, r.output);
-      assertTrue(oneLine(r).contains("output is the input"), r.output);
+      Proc.Result r = cli("squash", in.toString(), "-o", out);
+      assertEquals(1, r.exit(), r.output());
+      assertTrue(oneLine(r).contains("output is the input"), r.output());
       assertEquals(before, TestImages.sha256(in));
     }
     assertEquals(List.of("in.tar", "x"), list(tmp).stream().filter(n -> !n.startsWith("log")).toList());
@@ -189,11 +184,11 @@ class FaultsCliTest {
     if (!"root".equals(System.getProperty("user.name"))) {
       return false;
     }
-    Tools.Result r = Tools.run(List.of("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir.toString()), 30);
-    return r.exit == 0;
+    Proc.Result r = Proc.of(List.of("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir.toString())).timeout(30).run();
+    return r.exit() == 0;
   }
 
   private static void umount(Path dir) throws Exception {
-    Tools.run(List.of("umount", dir.toString()), 30);
+    Proc.of(List.of("umount", dir.toString())).timeout(30).run();
   }
 }

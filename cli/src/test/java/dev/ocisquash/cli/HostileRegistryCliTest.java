@@ -4,13 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocisquash.cli.CliTest.Run;
-import java.io.ByteArrayOutputStream;
+import dev.ocisquash.testing.ScriptedServer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +24,7 @@ class HostileRegistryCliTest {
   private static final int CONFIG_SIZE = 393;
   private static final String LAYER = "sha256:" + "d".repeat(64);
   @TempDir Path dir;
-  private ServerSocket server;
+  private ScriptedServer server;
 
   @AfterEach
   void stop() throws IOException {
@@ -38,63 +33,25 @@ class HostileRegistryCliTest {
     }
   }
 
-  /** How the config blob is answered. */
-  private interface Config {
-    void send(OutputStream out) throws IOException, InterruptedException;
-  }
-
-  private String start(Config config) throws IOException {
-    server = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"));
-    Thread t = new Thread(() -> {
-      while (!server.isClosed()) {
-        try {
-          Socket s = server.accept();
-          Thread c = new Thread(() -> serve(s, config));
-          c.setDaemon(true);
-          c.start();
-        } catch (IOException e) {
-          return;
-        }
+  /** A registry whose manifest is well-formed and whose config blob is answered by {@code config}. */
+  private String start(ScriptedServer.Writer config) throws IOException {
+    server = new ScriptedServer((r, out) -> {
+      String path = r.path();
+      if (path.equals("/v2/")) {
+        out.write(ok("application/json", "{}"));
+      } else if (path.startsWith("/v2/app/manifests/")) {
+        out.write(ok("application/vnd.oci.image.manifest.v1+json", "{\"schemaVersion\":2,"
+            + "\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":"
+            + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + CONFIG + "\",\"size\":" + CONFIG_SIZE
+            + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\""
+            + LAYER + "\",\"size\":100}]}"));
+      } else if (path.equals("/v2/app/blobs/" + CONFIG)) {
+        config.answer(r, out);
+      } else {
+        out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
       }
-    });
-    t.setDaemon(true);
-    t.start();
-    return "docker://127.0.0.1:" + server.getLocalPort() + "/app:1";
-  }
-
-  private static void serve(Socket s, Config config) {
-    try (s) {
-      InputStream in = s.getInputStream();
-      OutputStream out = s.getOutputStream();
-      while (true) {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-          int b = in.read();
-          if (b < 0) {
-            return;
-          }
-          head.write(b);
-        }
-        String path = head.toString(StandardCharsets.ISO_8859_1).split(" ")[1];
-        if (path.equals("/v2/")) {
-          out.write(ok("application/json", "{}"));
-        } else if (path.startsWith("/v2/app/manifests/")) {
-          out.write(ok("application/vnd.oci.image.manifest.v1+json", "{\"schemaVersion\":2,"
-              + "\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":"
-              + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + CONFIG + "\",\"size\":" + CONFIG_SIZE
-              + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\""
-              + LAYER + "\",\"size\":100}]}"));
-        } else if (path.equals("/v2/app/blobs/" + CONFIG)) {
-          config.send(out);
-          return;
-        } else {
-          out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        }
-        out.flush();
-      }
-    } catch (IOException | InterruptedException e) {
-      // the client went away
-    }
+    }, false);
+    return "docker://127.0.0.1:" + server.port() + "/app:1";
   }
 
   private static byte[] ok(String type, String body) {
@@ -123,7 +80,7 @@ class HostileRegistryCliTest {
 
   @Test
   void aConfigBlobThatNeverEndsIsCutAtItsDescriptorsSize() throws Exception {
-    String ref = start(out -> {
+    String ref = start((req, out) -> {
       out.write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
       byte[] chunk = new byte[1 << 20];
       for (int i = 0; i < 4096; i++) { // 4 GiB at most: the client must stop long before
@@ -137,13 +94,17 @@ class HostileRegistryCliTest {
 
   @Test
   void aConfigBlobDrippedBelowTheRateIsCut() throws Exception {
-    String ref = start(out -> {
+    String ref = start((req, out) -> {
       out.write(("HTTP/1.1 200 OK\r\nContent-Length: " + CONFIG_SIZE + "\r\n\r\n")
           .getBytes(StandardCharsets.ISO_8859_1));
       for (int i = 0; i < CONFIG_SIZE; i++) {
         out.write('{');
         out.flush();
-        Thread.sleep(100);
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
       }
     });
     Run r = squash(ref, "--min-transfer-rate", "1000", "--transfer-window", "1");

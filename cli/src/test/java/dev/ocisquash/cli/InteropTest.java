@@ -17,6 +17,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * The correctness check that does not trust our own code: images built with umoci from real filesystem changes
@@ -49,8 +51,7 @@ class InteropTest {
   @BeforeAll
   static void buildFixtures() throws Exception {
     fixtures = work.resolve("fixtures");
-    Tools.check(
-        1800, "bash", Tools.testdata().resolve("fixtures/build-fixtures.sh").toString(), fixtures.toString());
+    Proc.of("bash", TestData.dir().resolve("fixtures/build-fixtures.sh").toString(), fixtures.toString()).timeout(1800).check();
   }
 
   /** Every case, from every input kind, to every output format. */
@@ -137,7 +138,7 @@ class InteropTest {
             + " for i in range(120000)));"
             + " open('bundle/rootfs/data/random', 'wb').write(r.randbytes(2 << 20))\";"
             + " umoci repack --image big:big bundle; skopeo copy -q oci:big:big oci-archive:big.oci.tar";
-    Tools.check(300, "bash", "-c", script);
+    Proc.of("bash", "-c", script).timeout(300).check();
     String in = w.resolve("big.oci.tar").toString();
     for (String fmt : new String[] {"oci-dir", "oci", "docker"}) {
       Path out = squashAndCompare("multi-member", "oci-archive", in, fmt, "--compression", "gzip");
@@ -189,22 +190,20 @@ class InteropTest {
       assertEquals(
           0, runCli("squash", in, "-o", first.toString(), "--format", "docker", "--compression", compression, "-q"));
       String gz = work.resolve("d25-" + compression + ".tar.gz").toString();
-      Tools.check(120, "sh", "-c", "gzip -c " + first + " > " + gz);
+      Proc.of("sh", "-c", "gzip -c " + first + " > " + gz).timeout(120).check();
       Path second = work.resolve("d25-" + compression + "-again.tar");
       assertEquals(0, runCli("squash", gz, "-o", second.toString(), "--format", "oci", "--allow-noop", "-q"));
-      Tools.check(
-          600,
-          "bash",
-          Tools.testdata().resolve("tools/compare-squash.sh").toString(),
+      Proc.of("bash",
+          TestData.dir().resolve("tools/compare-squash.sh").toString(),
           "oci-archive:" + in,
-          "oci-archive:" + second);
+          "oci-archive:" + second).timeout(600).check();
     }
   }
 
   /** Stripping a path that lives in a kept base layer writes a whiteout for it in the new layer. */
   @Test
   void strippingAKeptLayerPathWhitesItOut() throws Exception {
-    Path sample = Tools.testdata().resolve("sample/busybox-sample.tar");
+    Path sample = TestData.sample();
     Path out = work.resolve("sample-strip-kept.tar");
     Path json = work.resolve("sample-strip-kept.json");
     assertEquals(
@@ -214,13 +213,11 @@ class InteropTest {
             "--remove", "/etc/group", "--preset", "safe", "--report-json", json.toString()));
     Path allow = allowListFromReport(json);
     assertTrue(Files.readAllLines(allow).contains("/etc/group"));
-    Tools.check(
-        600,
-        "bash",
-        Tools.testdata().resolve("tools/compare-squash.sh").toString(),
+    Proc.of("bash",
+        TestData.dir().resolve("tools/compare-squash.sh").toString(),
         "docker-archive:" + sample,
         "docker-archive:" + out,
-        allow.toString());
+        allow.toString()).timeout(600).check();
     assertKeptLayersIdentical("docker-archive:" + sample, "docker", out, 1);
   }
 
@@ -239,7 +236,7 @@ class InteropTest {
     }
     assertEquals(diffIds(inRef).subList(0, keep), diffIds(ref(fmt, out)).subList(0, keep));
     if (inRef.startsWith("oci-archive:")) {
-      String listing = Tools.check(120, "tar", "-tf", out.toString());
+      String listing = Proc.of("tar", "-tf", out.toString()).timeout(120).check();
       for (String d : before.subList(0, keep)) {
         assertTrue(listing.contains("blobs/sha256/" + d.substring("sha256:".length())), "blob " + d + " kept");
       }
@@ -247,7 +244,7 @@ class InteropTest {
   }
 
   static List<String> diffIds(String ref) throws Exception {
-    String json = Tools.check(120, "skopeo", "inspect", "--config", ref);
+    String json = Proc.of("skopeo", "inspect", "--config", ref).timeout(120).check();
     List<String> out = new ArrayList<>();
     new com.fasterxml.jackson.databind.ObjectMapper()
         .readTree(json)
@@ -272,7 +269,7 @@ class InteropTest {
   }
 
   static List<String> layerDigests(String ref) throws Exception {
-    String json = Tools.check(120, "skopeo", "inspect", ref);
+    String json = Proc.of("skopeo", "inspect", ref).timeout(120).check();
     com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
     List<String> out = new ArrayList<>();
     n.path("Layers").forEach(l -> out.add(l.asText()));
@@ -296,9 +293,8 @@ class InteropTest {
     assertEquals(0, rc, "ocisquash squash failed");
     String squashedRef = ref(fmt, out);
     String originalRef = inKind + ":" + in;
-    Tools.check(
-        600, "bash", Tools.testdata().resolve("tools/compare-squash.sh").toString(), originalRef, squashedRef);
-    String inspect = Tools.check(120, "skopeo", "inspect", squashedRef);
+    Proc.of("bash", TestData.dir().resolve("tools/compare-squash.sh").toString(), originalRef, squashedRef).timeout(600).check();
+    String inspect = Proc.of("skopeo", "inspect", squashedRef).timeout(120).check();
     assertTrue(inspect.contains("\"Layers\""), inspect);
     if (!fmt.equals("oci-dir") && !c.equals("sparse")) { // sparse: 1 GiB unpacked by vfs proves nothing more
       podmanLoad(out, fmt);
@@ -314,9 +310,7 @@ class InteropTest {
     Path root = Files.createTempDirectory(Path.of("/tmp"), "ocsq-pm");
     try {
       String out =
-          Tools.check(
-              300,
-              "podman",
+          Proc.of("podman",
               "--root",
               root.resolve("r").toString(),
               "--runroot",
@@ -325,10 +319,10 @@ class InteropTest {
               "vfs",
               "load",
               "-i",
-              archive.toString());
+              archive.toString()).timeout(300).check();
       assertTrue(out.contains("Loaded image"), out);
     } finally {
-      Tools.run(List.of("rm", "-rf", root.toString()), 120);
+      Proc.of(List.of("rm", "-rf", root.toString())).timeout(120).run();
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
 
 /** Ctrl-C (SIGINT) in the middle of a squash: exit 130, one line saying so, and no output left. */
 class InterruptTest {
@@ -22,21 +23,17 @@ class InterruptTest {
     TestImages.bigRandomImage(in, 96L << 20, Files.createDirectory(dir.resolve("work")));
     Path outDir = Files.createDirectory(dir.resolve("out"));
     Path err = dir.resolve("err.txt");
-    Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+    Process p = Proc.java(List.of(), Main.class,
             "squash", "-q", in.toString(), "-o", outDir.resolve("o.tar").toString(), "--compression", "gzip",
             "--gzip-encoder", "zlib", "--gzip-level", "9", "--threads", "1")
-        .redirectError(err.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+        .startStderrTo(err);
     // Wait until the run writes beside its output, then interrupt it as Ctrl-C does.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (list(outDir).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     assertTrue(p.isAlive(), "finished before it could be interrupted: " + Files.readString(err));
-    new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+    Proc.of("kill", "-INT", Long.toString(p.pid())).timeout(30).check();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     String stderr = Files.readString(err, StandardCharsets.UTF_8).strip();
     assertEquals(130, p.exitValue(), stderr);

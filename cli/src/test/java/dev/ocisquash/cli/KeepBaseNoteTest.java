@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
 
 /** {@code --keep-base} says when the history names no base image and everything was squashed. */
 class KeepBaseNoteTest {
@@ -21,7 +22,7 @@ class KeepBaseNoteTest {
 
   @Test
   void withoutABaseMarkerItSaysItSquashedAll() {
-    String sample = Tools.testdata().resolve("sample/busybox-sample.tar").toString();
+    String sample = TestData.sample().toString();
     Run r = CliTest.cli("squash", sample, "-o", dir.resolve("o.tar").toString(), "--keep-base");
     assertEquals(0, r.exit, r.err);
     assertTrue(r.out.contains("  note     " + NOTE), r.out);

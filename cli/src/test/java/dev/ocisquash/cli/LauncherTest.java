@@ -19,6 +19,8 @@ import java.util.jar.Manifest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * The shipped launcher script ({@code cli/src/main/sh/ocisquash}, copied beside the shaded jar at package time):
@@ -53,19 +55,8 @@ class LauncherTest {
     return script;
   }
 
-  private static Tools.Result run(Map<String, String> env, String... cmd) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().remove("OCISQUASH_JAVA_OPTS");
-    pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    pb.environment().putAll(env);
-    Path log = Files.createTempFile("launcher", ".log");
-    try {
-      Process p = pb.redirectOutput(log.toFile()).start();
-      assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "timed out");
-      return new Tools.Result(p.exitValue(), Files.readString(log));
-    } finally {
-      Files.deleteIfExists(log);
-    }
+  private static Proc.Result run(Map<String, String> env, String... cmd) throws Exception {
+    return Proc.of(cmd).unset("OCISQUASH_JAVA_OPTS").env("JAVA", Proc.javaBin()).env(env).timeout(120).run();
   }
 
   @Test
@@ -73,16 +64,16 @@ class LauncherTest {
   void runsTheRealCliOnTheSample() throws Exception {
     Path script = install(tmp.resolve("bin"));
     Path out = tmp.resolve("out.tar");
-    Tools.Result r =
-        run(Map.of(), script.toString(), "squash", Tools.testdata().resolve("sample/busybox-sample.tar").toString(),
+    Proc.Result r =
+        run(Map.of(), script.toString(), "squash", TestData.sample().toString(),
             "-o", out.toString(), "--timings");
-    assertEquals(0, r.exit, r.output);
-    assertTrue(r.output.contains("layers   3 -> 1"), r.output);
+    assertEquals(0, r.exit(), r.output());
+    assertTrue(r.output().contains("layers   3 -> 1"), r.output());
     // --timings: one line per stage, each layer read, the plan, the layer write and the image write
-    assertEquals(6, r.output.lines().filter(l -> l.startsWith("timing ")).count(), r.output);
-    assertTrue(r.output.contains("timing write layer"), r.output);
+    assertEquals(6, r.output().lines().filter(l -> l.startsWith("timing ")).count(), r.output());
+    assertTrue(r.output().contains("timing write layer"), r.output());
     assertTrue(Files.size(out) > 0);
-    Tools.check(60, "skopeo", "inspect", "docker-archive:" + out);
+    Proc.of("skopeo", "inspect", "docker-archive:" + out).timeout(60).check();
   }
 
   @Test
@@ -91,10 +82,10 @@ class LauncherTest {
     Path fakeJava = tmp.resolve("fake-java");
     Files.writeString(fakeJava, "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]\\n' \"$a\"; done\n");
     Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Tools.Result r = run(Map.of("JAVA", fakeJava.toString()), script.toString(), "squash", "a b", "-o", "c");
-    assertEquals(0, r.exit, r.output);
+    Proc.Result r = run(Map.of("JAVA", fakeJava.toString()), script.toString(), "squash", "a b", "-o", "c");
+    assertEquals(0, r.exit(), r.output());
     List<String> args = new ArrayList<>();
-    for (String line : r.output.split("\n")) {
+    for (String line : r.output().split("\n")) {
       args.add(line.substring(1, line.length() - 1));
     }
     int jar = args.indexOf("-jar");
@@ -102,9 +93,9 @@ class LauncherTest {
     assertEquals(script.getParent().resolve("ocisquash.jar").toString(), args.get(jar + 1));
     assertEquals(List.of("squash", "a b", "-o", "c"), args.subList(jar + 2, args.size()));
 
-    Tools.Result custom =
+    Proc.Result custom =
         run(Map.of("JAVA", fakeJava.toString(), "OCISQUASH_JAVA_OPTS", "-Xmx1g"), script.toString(), "x");
-    assertEquals("[-Xmx1g]\n[-jar]\n[" + script.getParent().resolve("ocisquash.jar") + "]\n[x]\n", custom.output);
+    assertEquals("[-Xmx1g]\n[-jar]\n[" + script.getParent().resolve("ocisquash.jar") + "]\n[x]\n", custom.output());
   }
 
   /**
@@ -128,24 +119,24 @@ class LauncherTest {
     Map<String, String> env = new java.util.HashMap<>();
     env.put("JAVA", "");
     env.put("JAVA_HOME", tmp.resolve("some-other-jdk").toString());
-    Tools.Result r = run(env, link.toString(), "squash", "a b");
-    assertEquals(0, r.exit, r.output);
+    Proc.Result r = run(env, link.toString(), "squash", "a b");
+    assertEquals(0, r.exit(), r.output());
     String nat = home.toRealPath().resolve("lib/native").toString();
-    assertTrue(r.output.startsWith("bundled\n"), r.output);
-    assertTrue(r.output.contains("[-Djna.library.path=" + nat + "]"), r.output);
-    assertTrue(r.output.contains("[-Djna.boot.library.path=" + nat + "]"), r.output);
-    assertTrue(r.output.contains("[-Docisquash.isal.library=" + nat + "/libisal.so.2]"), r.output);
+    assertTrue(r.output().startsWith("bundled\n"), r.output());
+    assertTrue(r.output().contains("[-Djna.library.path=" + nat + "]"), r.output());
+    assertTrue(r.output().contains("[-Djna.boot.library.path=" + nat + "]"), r.output());
+    assertTrue(r.output().contains("[-Docisquash.isal.library=" + nat + "/libisal.so.2]"), r.output());
     assertTrue(
-        r.output.endsWith("[-jar]\n[" + home.toRealPath().resolve("lib/ocisquash.jar") + "]\n[squash]\n[a b]\n"),
-        r.output);
+        r.output().endsWith("[-jar]\n[" + home.toRealPath().resolve("lib/ocisquash.jar") + "]\n[squash]\n[a b]\n"),
+        r.output());
   }
 
   @Test
   void saysWhereTheJarShouldBeWhenItIsMissing() throws Exception {
     Path script = install(tmp.resolve("bin"));
     Files.delete(script.getParent().resolve("ocisquash.jar"));
-    Tools.Result r = run(Map.of(), script.toString(), "--version");
-    assertEquals(2, r.exit);
-    assertTrue(r.output.contains("ocisquash.jar not found"), r.output);
+    Proc.Result r = run(Map.of(), script.toString(), "--version");
+    assertEquals(2, r.exit());
+    assertTrue(r.output().contains("ocisquash.jar not found"), r.output());
   }
 }

@@ -16,8 +16,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * Debian's docker-registry (distribution 2.8) on 127.0.0.1 and a free port, started by the test itself, with
@@ -76,7 +77,7 @@ final class LocalRegistry implements AutoCloseable {
       cfg.append("    key: ").append(dir.resolve("server.key")).append('\n');
     }
     if (user != null) {
-      String line = Tools.check(30, "htpasswd", "-Bbn", user, pass).strip();
+      String line = Proc.of("htpasswd", "-Bbn", user, pass).timeout(30).check().strip();
       Files.writeString(dir.resolve("htpasswd"), line + "\n");
       cfg.append("auth:\n  htpasswd:\n    realm: ocisquash-test\n    path: ").append(dir.resolve("htpasswd")).append('\n');
     }
@@ -90,10 +91,7 @@ final class LocalRegistry implements AutoCloseable {
     Files.writeString(config, cfg.toString());
     Path log = dir.resolve("registry.log");
     Process p =
-        new ProcessBuilder("docker-registry", "serve", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        Proc.of("docker-registry", "serve", config.toString()).start(log);
     LocalRegistry r = new LocalRegistry(dir, port, certDir, p, log);
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
@@ -111,15 +109,15 @@ final class LocalRegistry implements AutoCloseable {
 
   private static void makeCertificates(Path dir, Path certDir) throws Exception {
     String d = dir.toString();
-    Tools.check(60, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        "-subj", "/CN=ocisquash test CA", "-keyout", d + "/ca.key", "-out", d + "/ca.crt");
+    Proc.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-subj", "/CN=ocisquash test CA", "-keyout", d + "/ca.key", "-out", d + "/ca.crt").timeout(60).check();
     // The name RegistryProxyTest reaches it by through squid.
     Files.writeString(
         dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:" + Squid.NAME + "\nbasicConstraints=CA:FALSE\n");
-    Tools.check(60, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-        "-keyout", d + "/server.key", "-out", d + "/server.csr");
-    Tools.check(60, "openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.crt", "-CAkey",
-        d + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile", d + "/san.ext", "-out", d + "/server.crt");
+    Proc.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+        "-keyout", d + "/server.key", "-out", d + "/server.csr").timeout(60).check();
+    Proc.of("openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.crt", "-CAkey",
+        d + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile", d + "/san.ext", "-out", d + "/server.crt").timeout(60).check();
     Files.copy(dir.resolve("ca.crt"), certDir.resolve("ca.crt"));
   }
 
@@ -153,6 +151,22 @@ final class LocalRegistry implements AutoCloseable {
     return f;
   }
 
+  /** Where {@link #pushSample} puts the busybox sample. */
+  static final String SAMPLE = "src/busybox:1";
+
+  /**
+   * Pushes the busybox sample ({@link TestData#sample()}) to {@link #SAMPLE} with skopeo, with {@code options} (for
+   * example {@code --dest-creds}) before the source; returns its reference.
+   */
+  String pushSample(String... options) throws Exception {
+    List<String> args = new ArrayList<>(List.of("copy"));
+    args.addAll(List.of(options));
+    args.add("docker-archive:" + TestData.sample());
+    args.add(ref(SAMPLE));
+    skopeo(args.toArray(new String[0]));
+    return ref(SAMPLE);
+  }
+
   /** Runs skopeo with this registry marked insecure (plain HTTP, self-signed) and fails on a non-zero exit. */
   String skopeo(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("skopeo", "--registries-conf", registriesConf().toString()));
@@ -179,7 +193,7 @@ final class LocalRegistry implements AutoCloseable {
   /** testdata/tools/compare-squash.sh on two skopeo refs: umoci unpack of both, trees and config compared. */
   void sameTree(String original, String squashed) throws Exception {
     runChecked(
-        List.of("bash", Tools.testdata().resolve("tools/compare-squash.sh").toString(), original, squashed),
+        List.of("bash", TestData.dir().resolve("tools/compare-squash.sh").toString(), original, squashed),
         insecureSkopeoEnv());
   }
 
@@ -201,28 +215,12 @@ final class LocalRegistry implements AutoCloseable {
   }
 
   static String runChecked(List<String> cmd, Map<String, String> env) throws Exception {
-    Tools.Result r = runEnv(cmd, env);
-    if (r.exit != 0) {
-      throw new AssertionError("command failed (exit " + r.exit + "): " + String.join(" ", cmd) + "\n" + r.output);
-    }
-    return r.output;
+    return Proc.of(cmd).env(env).timeout(600).check();
   }
 
   /** Runs a command with extra environment variables; its output (stdout and stderr) goes to a temp file. */
-  static Tools.Result runEnv(List<String> cmd, Map<String, String> env) throws Exception {
-    Path log = Files.createTempFile("ocisquash-run", ".log");
-    try {
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-      pb.environment().putAll(env);
-      Process p = pb.start();
-      if (!p.waitFor(600, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new AssertionError("timed out: " + String.join(" ", cmd));
-      }
-      return new Tools.Result(p.exitValue(), Files.readString(log));
-    } finally {
-      Files.deleteIfExists(log);
-    }
+  static Proc.Result runEnv(List<String> cmd, Map<String, String> env) throws Exception {
+    return Proc.of(cmd).env(env).timeout(600).run();
   }
 
   @Override

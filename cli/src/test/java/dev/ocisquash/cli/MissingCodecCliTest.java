@@ -4,16 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * A machine without the native codecs, simulated in a child JVM whose library overrides point at files that do not
@@ -27,18 +25,7 @@ class MissingCodecCliTest {
   private static final String NO_ISAL = "-Docisquash.isal.library=/nonexistent/libisal.so.2";
 
   private static String[] run(List<String> jvmOptions, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(jvmOptions);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(Main.class.getName());
-    cmd.addAll(Arrays.asList(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), out);
-    return out.split("\n");
+    return Proc.java(jvmOptions, Main.class, args).timeout(120).check().split("\n");
   }
 
   @Test
@@ -70,7 +57,7 @@ class MissingCodecCliTest {
         run(
             List.of(NO_LIBDEFLATE),
             "squash",
-            Tools.testdata().resolve("sample/busybox-sample.tar").toAbsolutePath().toString(),
+            TestData.sample().toAbsolutePath().toString(),
             "-o",
             out.toString(),
             "--compression",
@@ -86,6 +73,6 @@ class MissingCodecCliTest {
     assertEquals(1, notes.size(), all);
     assertTrue(notes.get(0).contains("libdeflate is missing (libdeflate.so.0 not found)"), all);
     assertTrue(notes.get(0).endsWith("install the Debian package libdeflate0"), all);
-    Tools.check(60, "skopeo", "inspect", "docker-archive:" + out);
+    Proc.of("skopeo", "inspect", "docker-archive:" + out).timeout(60).check();
   }
 }

@@ -20,6 +20,7 @@ import dev.ocisquash.tar.TarEntryType;
 import dev.ocisquash.tar.TarReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.RawTar;
 
 /**
  * Names are bytes: two names that differ only in bytes that are not UTF-8 ({@code caf\xe9} and {@code caf\xe8}, as

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * The README's first command, exactly as written there, on a fresh Debian 12 (debootstrap minbase: no JDK, no sudo,
@@ -19,11 +21,10 @@ class ReadmeCommandsTest {
 
   @Test
   void theFirstCommandWorksAsRootAndAsAUserWithSudoOnAFreshDebian() throws Exception {
-    Path repo = Tools.testdata().getParent();
+    Path repo = TestData.dir().getParent();
     String out =
-        Tools.check(
-            2400, "bash", Tools.testdata().resolve("tools/readme-fresh-debian.sh").toString(), repo.toString(),
-            work.toString());
+        Proc.of("bash", TestData.dir().resolve("tools/readme-fresh-debian.sh").toString(), repo.toString(),
+            work.toString()).timeout(2400).check();
     assertTrue(out.contains("== as root, no sudo") && out.contains("== as user dev, with sudo"), out);
     assertTrue(out.contains("readme-fresh-debian: both runs succeeded"), out);
     // the squash summary was printed by each run

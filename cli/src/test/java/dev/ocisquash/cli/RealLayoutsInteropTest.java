@@ -16,6 +16,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * Images as users have them, written by real tools: a single-layer image (umoci's layout, skopeo's docker-archive
@@ -31,13 +33,11 @@ class RealLayoutsInteropTest {
   @BeforeAll
   static void buildFixtures() throws Exception {
     fixtures = work.resolve("fixtures");
-    Tools.check(
-        600,
-        "bash",
-        Tools.testdata().resolve("fixtures/build-fixtures.sh").toString(),
+    Proc.of("bash",
+        TestData.dir().resolve("fixtures/build-fixtures.sh").toString(),
         fixtures.toString(),
         "single",
-        "signed");
+        "signed").timeout(600).check();
   }
 
   /** {input label, path, skopeo ref of the original, extra args}. */
@@ -80,13 +80,13 @@ class RealLayoutsInteropTest {
                       new ArrayList<>(
                           List.of(
                               "bash",
-                              Tools.testdata().resolve("tools/compare-squash.sh").toString(),
+                              TestData.dir().resolve("tools/compare-squash.sh").toString(),
                               in[2],
                               "oci-archive:" + out));
                   if (!allow.isEmpty()) {
                     compare.add(allow);
                   }
-                  Tools.check(600, compare.toArray(new String[0]));
+                  Proc.of(compare.toArray(new String[0])).timeout(600).check();
                 }));
       }
     }
@@ -122,13 +122,11 @@ class RealLayoutsInteropTest {
       assertEquals(0, r.exit, r.err);
       Path allow = InteropTest.allowListFromReport(report);
       assertTrue(Files.readAllLines(allow).contains("/usr/share/doc/tool/README"));
-      Tools.check(
-          600,
-          "bash",
-          Tools.testdata().resolve("tools/compare-squash.sh").toString(),
+      Proc.of("bash",
+          TestData.dir().resolve("tools/compare-squash.sh").toString(),
           original,
           "oci-archive:" + out,
-          allow.toString());
+          allow.toString()).timeout(600).check();
     }
     String index = Files.readString(layout.resolve("index.json"));
     int at = index.indexOf("sha256-");
@@ -147,26 +145,22 @@ class RealLayoutsInteropTest {
   void legacyConfigEditedAfterTheSaveIsAccepted() throws Exception {
     Path unpacked = Files.createDirectories(work.resolve("legacy-edited"));
     Path edited = work.resolve("legacy-edited.tar");
-    Tools.check(120, "tar", "-C", unpacked.toString(), "-xf", fixtures.resolve("single.docker.tar").toString());
-    Tools.check(
-        120,
-        "python3",
+    Proc.of("tar", "-C", unpacked.toString(), "-xf", fixtures.resolve("single.docker.tar").toString()).timeout(120).check();
+    Proc.of("python3",
         "-c",
         "import json,sys; m=json.load(open(sys.argv[1]+'/manifest.json')); p=sys.argv[1]+'/'+m[0]['Config'];"
             + " c=json.load(open(p)); c['history'][0]['comment']='edited after save'; open(p,'w').write(json.dumps(c))",
-        unpacked.toString());
-    Tools.check(120, "sh", "-c", "cd " + unpacked + " && tar -cf " + edited + " *");
-    Tools.check(120, "skopeo", "inspect", "--config", "docker-archive:" + edited); // skopeo accepts it
+        unpacked.toString()).timeout(120).check();
+    Proc.of("sh", "-c", "cd " + unpacked + " && tar -cf " + edited + " *").timeout(120).check();
+    Proc.of("skopeo", "inspect", "--config", "docker-archive:" + edited).timeout(120).check(); // skopeo accepts it
     Path out = work.resolve("legacy-edited-out.tar");
     Run r = CliTest.cli("squash", edited.toString(), "-o", out.toString(), "--debug");
     assertEquals(0, r.exit, r.err);
     assertTrue(r.err.contains("ocisquash: debug: ") && r.err.contains("config file name is not its digest"), r.err);
-    Tools.check(
-        600,
-        "bash",
-        Tools.testdata().resolve("tools/compare-squash.sh").toString(),
+    Proc.of("bash",
+        TestData.dir().resolve("tools/compare-squash.sh").toString(),
         "docker-archive:" + edited,
-        "docker-archive:" + out);
+        "docker-archive:" + out).timeout(600).check();
     Run quiet = CliTest.cli("squash", edited.toString(), "-o", work.resolve("legacy-quiet.tar").toString());
     assertEquals(0, quiet.exit, quiet.err);
     assertFalse(quiet.err.contains("debug"), "no note without --debug: " + quiet.err);

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * Writes one image (the {@code hardlinks} case of testdata/fixtures/build-fixtures.sh: four umoci layers with
@@ -44,8 +46,7 @@ final class RealWriters implements AutoCloseable {
   /** Builds the fixture into {@code work}/fixtures and writes every shape into {@code work}/written. */
   static RealWriters writeAll(Path work) throws Exception {
     Path fixtures = work.resolve("fixtures");
-    Tools.check(
-        600, "bash", Tools.testdata().resolve("fixtures/build-fixtures.sh").toString(), fixtures.toString(), "hardlinks");
+    Proc.of("bash", TestData.dir().resolve("fixtures/build-fixtures.sh").toString(), fixtures.toString(), "hardlinks").timeout(600).check();
     RealWriters w = new RealWriters(Files.createDirectories(work.resolve("written")), fixtures);
     boolean ok = false;
     try {
@@ -72,7 +73,7 @@ final class RealWriters implements AutoCloseable {
 
   /** The Debian package version of a tool, e.g. {@code skopeo 1.9.3+ds1-1+b10}. */
   static String version(String pkg) throws Exception {
-    return pkg + " " + Tools.check(30, "dpkg-query", "-W", "-f", "${Version}", pkg).strip();
+    return pkg + " " + Proc.of("dpkg-query", "-W", "-f", "${Version}", pkg).timeout(30).check().strip();
   }
 
   private void umociAndSkopeo() throws Exception {
@@ -82,7 +83,7 @@ final class RealWriters implements AutoCloseable {
     add(umoci + " repack (its own layout)", fixtures.resolve("layout"), src, List.of("--ref", "hardlinks"), "docker",
         "oci-layout", "index.json");
     Path ociDir = out.resolve("skopeo-oci");
-    Tools.check(120, "skopeo", "copy", "-q", src, "oci:" + ociDir + ":hl");
+    Proc.of("skopeo", "copy", "-q", src, "oci:" + ociDir + ":hl").timeout(120).check();
     add(skopeo + " copy oci:", ociDir, "oci:" + ociDir + ":hl", List.of(), "oci", "oci-layout", "index.json");
     Path ociTar = fixtures.resolve("hardlinks.oci.tar"); // build-fixtures.sh writes both archives with skopeo copy
     add(skopeo + " copy oci-archive:", ociTar, "oci-archive:" + ociTar, List.of(), "docker", "oci-layout", "index.json");
@@ -90,7 +91,7 @@ final class RealWriters implements AutoCloseable {
     add(skopeo + " copy docker-archive:", dockerTar, "docker-archive:" + dockerTar, List.of(), "oci",
         "manifest.json", "repositories", "!index.json");
     Path dir = out.resolve("skopeo-dir");
-    Tools.check(120, "skopeo", "copy", "-q", src, "dir:" + dir);
+    Proc.of("skopeo", "copy", "-q", src, "dir:" + dir).timeout(120).check();
     add(skopeo + " copy dir: (OCI manifest, gzip)", dir, "dir:" + dir, List.of(), "docker", "version", "manifest.json",
         "!index.json");
   }
@@ -102,7 +103,7 @@ final class RealWriters implements AutoCloseable {
                 tool, "--root", podmanStore.resolve("r").toString(), "--runroot", podmanStore.resolve("s").toString(),
                 "--storage-driver", "vfs"));
     cmd.addAll(List.of(args));
-    return Tools.check(timeout, cmd.toArray(new String[0]));
+    return Proc.of(cmd.toArray(new String[0])).timeout(timeout).check();
   }
 
   private static String loaded(String loadOutput) {
@@ -121,7 +122,7 @@ final class RealWriters implements AutoCloseable {
     podmanStore = Files.createTempDirectory(Path.of("/tmp"), "ocsq-pmw");
     String id = loaded(podman(300, "podman", "load", "-i", fixtures.resolve("hardlinks.oci.tar").toString()));
     podman(60, "podman", "tag", id, PODMAN_NAME);
-    String sample = loaded(podman(300, "podman", "load", "-i", Tools.testdata().resolve("sample/busybox-sample.tar").toString()));
+    String sample = loaded(podman(300, "podman", "load", "-i", TestData.sample().toString()));
     String podman = version("podman");
     String[][] saves = {
       {"oci-archive", "pm.oci.tar", "oci-archive:", "docker", "oci-layout", "index.json"},
@@ -153,7 +154,7 @@ final class RealWriters implements AutoCloseable {
   private void docker() throws Exception {
     docker = DockerDaemon.start("vfs");
     docker.docker(300, "load", "-i", fixtures.resolve("hardlinks.docker.tar").toString());
-    docker.docker(300, "load", "-i", Tools.testdata().resolve("sample/busybox-sample.tar").toString());
+    docker.docker(300, "load", "-i", TestData.sample().toString());
     String v = "docker.io " + docker.docker(60, "version", "--format", "{{.Server.Version}}").strip();
     Path single = docker.dir("save").resolve("single.tar");
     Path multi = docker.dir("save").resolve("multi.tar");
@@ -171,7 +172,7 @@ final class RealWriters implements AutoCloseable {
     String v = version("containerd") + " ctr";
     containerd.run("ctr", 300, "images", "import", "--no-unpack", fixtures.resolve("hardlinks.docker.tar").toString());
     containerd.run("ctr", 300, "images", "import", "--no-unpack",
-        Tools.testdata().resolve("sample/busybox-sample.tar").toString());
+        TestData.sample().toString());
     String oci = "docker.io/ocisquash/oci:1";
     containerd.run("ctr", 300, "images", "import", "--no-unpack", "--index-name", oci,
         fixtures.resolve("hardlinks.oci.tar").toString());
@@ -214,7 +215,7 @@ final class RealWriters implements AutoCloseable {
       }
     }
     if (podmanStore != null) {
-      Tools.run(List.of("rm", "-rf", "--one-file-system", podmanStore.toString()), 300);
+      Proc.of(List.of("rm", "-rf", "--one-file-system", podmanStore.toString())).timeout(300).run();
     }
     if (failures != null) {
       throw failures;

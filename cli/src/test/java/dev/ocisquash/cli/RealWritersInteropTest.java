@@ -19,6 +19,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * The conformance corpus of archives and layouts written by the real tools during the run (see {@link RealWriters}:
@@ -66,7 +68,7 @@ class RealWritersInteropTest {
     assertEquals(0, r.exit, r.err);
     assertTrue(r.out.contains("layers   4 -> 1"), r.out);
     String squashed = InteropTest.ref(s.format(), out);
-    Tools.check(600, "bash", Tools.testdata().resolve("tools/compare-squash.sh").toString(), s.original(), squashed);
+    Proc.of("bash", TestData.dir().resolve("tools/compare-squash.sh").toString(), s.original(), squashed).timeout(600).check();
     assertEquals(1, InteropTest.layerDigests(squashed).size(), "skopeo inspect " + squashed);
   }
 
@@ -78,7 +80,7 @@ class RealWritersInteropTest {
         files.forEach(f -> names.add(f.getFileName().toString()));
       }
     } else {
-      for (String line : Tools.check(120, "tar", "-tf", s.path().toString()).split("\n")) {
+      for (String line : Proc.of("tar", "-tf", s.path().toString()).timeout(120).check().split("\n")) {
         names.add(line.startsWith("./") ? line.substring(2) : line);
       }
     }

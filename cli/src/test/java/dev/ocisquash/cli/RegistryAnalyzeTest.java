@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
 
 /**
  * {@code analyze docker://...}: the same report as for the saved image, with the registry options squash takes,
@@ -25,7 +26,7 @@ class RegistryAnalyzeTest {
   @BeforeAll
   static void start() throws Exception {
     reg = LocalRegistry.plain(work.resolve("registry"));
-    reg.skopeo("copy", "docker-archive:" + sample(), reg.ref("src/busybox:1"));
+    reg.pushSample();
   }
 
   @AfterAll
@@ -36,7 +37,7 @@ class RegistryAnalyzeTest {
   }
 
   static Path sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar");
+    return TestData.sample();
   }
 
   @Test

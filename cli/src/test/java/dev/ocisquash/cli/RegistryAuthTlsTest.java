@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * A registry on 127.0.0.1 with TLS (a certificate from a CA made by openssl) and htpasswd basic auth: --cert-dir,
@@ -32,9 +34,8 @@ class RegistryAuthTlsTest {
   @BeforeAll
   static void start() throws Exception {
     reg = LocalRegistry.tls(work.resolve("registry"), USER, PASS);
-    Tools.check(
-        120, "skopeo", "copy", "--dest-cert-dir", reg.certDir.toString(), "--dest-creds", USER + ":" + PASS,
-        "docker-archive:" + RegistryTest.sample(), reg.ref("src/busybox:1"));
+    Proc.of("skopeo", "copy", "--dest-cert-dir", reg.certDir.toString(), "--dest-creds", USER + ":" + PASS,
+        "docker-archive:" + TestData.sample(), reg.ref("src/busybox:1")).timeout(120).check();
   }
 
   @AfterAll
@@ -49,8 +50,8 @@ class RegistryAuthTlsTest {
     Run r = CliTest.cli("squash", reg.ref("src/busybox:1"), "-o", reg.ref("dst/busybox:sq"), "--from", "1",
         "--cert-dir", reg.certDir.toString(), "--creds", USER + ":" + PASS);
     assertEquals(0, r.exit, r.err);
-    String inspect = Tools.check(60, "skopeo", "inspect", "--cert-dir", reg.certDir.toString(), "--creds",
-        USER + ":" + PASS, reg.ref("dst/busybox:sq"));
+    String inspect = Proc.of("skopeo", "inspect", "--cert-dir", reg.certDir.toString(), "--creds",
+        USER + ":" + PASS, reg.ref("dst/busybox:sq")).timeout(60).check();
     assertTrue(inspect.contains("\"OCISQUASH_SAMPLE=1\""), inspect);
   }
 
@@ -81,13 +82,13 @@ class RegistryAuthTlsTest {
         "--cert-dir", reg.certDir.toString(), "--creds", USER + ":wrong");
     assertEquals(1, wrong.exit, wrong.out);
     assertTrue(wrong.err.contains("401"), wrong.err);
-    Tools.Result tag = Tools.run(List.of("skopeo", "inspect", "--cert-dir", reg.certDir.toString(), "--creds",
-        USER + ":" + PASS, reg.ref("dst/busybox:denied")), 60);
-    assertEquals(1, tag.exit, tag.output);
+    Proc.Result tag = Proc.of(List.of("skopeo", "inspect", "--cert-dir", reg.certDir.toString(), "--creds",
+        USER + ":" + PASS, reg.ref("dst/busybox:denied"))).timeout(60).run();
+    assertEquals(1, tag.exit(), tag.output());
   }
 
   /** Runs the CLI in a child JVM, whose environment (HOME, PATH, REGISTRY_AUTH_FILE) the test chooses. */
-  static Tools.Result child(Map<String, String> env, String... args) throws Exception {
+  static Proc.Result child(Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
         System.getProperty("java.class.path"), "dev.ocisquash.cli.Main"));
@@ -107,16 +108,16 @@ class RegistryAuthTlsTest {
   void authFilesAndACredentialHelperAreRead() throws Exception {
     Path authFile = work.resolve("auth.json");
     Files.writeString(authFile, authJson());
-    Tools.Result viaEnv = child(Map.of("REGISTRY_AUTH_FILE", authFile.toString()), "squash", reg.ref("src/busybox:1"),
+    Proc.Result viaEnv = child(Map.of("REGISTRY_AUTH_FILE", authFile.toString()), "squash", reg.ref("src/busybox:1"),
         "-o", reg.ref("dst/busybox:authfile"), "--cert-dir", reg.certDir.toString(), "-q");
-    assertEquals(0, viaEnv.exit, viaEnv.output);
+    assertEquals(0, viaEnv.exit(), viaEnv.output());
 
     Path home = work.resolve("home");
     Files.createDirectories(home.resolve(".docker"));
     Files.writeString(home.resolve(".docker/config.json"), authJson());
-    Tools.Result viaDocker = child(Map.of("HOME", home.toString()), "squash", reg.ref("src/busybox:1"),
+    Proc.Result viaDocker = child(Map.of("HOME", home.toString()), "squash", reg.ref("src/busybox:1"),
         "-o", reg.ref("dst/busybox:dockerconfig"), "--cert-dir", reg.certDir.toString(), "-q");
-    assertEquals(0, viaDocker.exit, viaDocker.output);
+    assertEquals(0, viaDocker.exit(), viaDocker.output());
 
     // docker-credential-octest answers 'get' for this registry only, as the helper protocol says.
     Path bin = work.resolve("bin");
@@ -130,8 +131,8 @@ class RegistryAuthTlsTest {
     Files.createDirectories(helperHome.resolve(".docker"));
     Files.writeString(helperHome.resolve(".docker/config.json"),
         "{\"auths\":{},\"credHelpers\":{\"" + reg.host() + "\":\"octest\"}}");
-    Tools.Result viaHelper = child(Map.of("HOME", helperHome.toString(), "PATH", bin + ":" + System.getenv("PATH")),
+    Proc.Result viaHelper = child(Map.of("HOME", helperHome.toString(), "PATH", bin + ":" + System.getenv("PATH")),
         "squash", reg.ref("src/busybox:1"), "-o", reg.ref("dst/busybox:helper"), "--cert-dir", reg.certDir.toString(), "-q");
-    assertEquals(0, viaHelper.exit, viaHelper.output);
+    assertEquals(0, viaHelper.exit(), viaHelper.output());
   }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
 
 /** A registry destination gets gzip layers by default, even from an uncompressed docker save. */
 @Tag("integration") // docker-registry, skopeo
@@ -33,7 +34,7 @@ class RegistryCompressionTest {
 
   @Test
   void anUncompressedSaveIsPushedGzipped() throws Exception {
-    String sample = Tools.testdata().resolve("sample/busybox-sample.tar").toString();
+    String sample = TestData.sample().toString();
     Run r = CliTest.cli("squash", sample, "-o", reg.ref("dst/busybox:sq"), "--tls-verify=false");
     assertEquals(0, r.exit, r.err);
     assertFalse(r.out.contains("--compression gzip"), r.out);

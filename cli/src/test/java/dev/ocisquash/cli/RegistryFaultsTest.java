@@ -27,7 +27,7 @@ class RegistryFaultsTest {
   @BeforeAll
   static void start() throws Exception {
     reg = LocalRegistry.plain(work.resolve("registry"));
-    reg.skopeo("copy", "docker-archive:" + RegistryTest.sample(), reg.ref("src/busybox:1"));
+    reg.pushSample();
     bigLayer = reg.rawManifest(reg.ref("src/busybox:1")).path("layers").get(0).path("digest").asText();
   }
 

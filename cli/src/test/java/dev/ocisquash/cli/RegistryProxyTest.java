@@ -4,19 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * Pull and push through a real squid, as docker and skopeo do with HTTP_PROXY / HTTPS_PROXY: a plain-HTTP registry
@@ -37,9 +36,9 @@ class RegistryProxyTest {
     plain = LocalRegistry.plain(work.resolve("plain"));
     tls = LocalRegistry.tls(work.resolve("tls"), null, null);
     squid = Squid.start();
-    plain.skopeo("copy", "docker-archive:" + RegistryTest.sample(), plain.ref("src/busybox:1"));
-    Tools.check(120, "skopeo", "copy", "--dest-cert-dir", tls.certDir.toString(),
-        "docker-archive:" + RegistryTest.sample(), tls.ref("src/busybox:1"));
+    plain.pushSample();
+    Proc.of("skopeo", "copy", "--dest-cert-dir", tls.certDir.toString(),
+        "docker-archive:" + TestData.sample(), tls.ref("src/busybox:1")).timeout(120).check();
   }
 
   @AfterAll
@@ -61,20 +60,12 @@ class RegistryProxyTest {
   }
 
   /** Runs the CLI in a fresh JVM with these proxy variables (and no others from this process's environment). */
-  private static Tools.Result cli(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "dev.ocisquash.cli.Main"));
-    cmd.addAll(List.of(args));
-    Path log = Files.createTempFile(work, "cli", ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+  private static Proc.Result cli(Map<String, String> env, String... args) throws Exception {
+    Proc p = Proc.java(List.of(), Main.class, args).env(env).timeout(300); // env is applied after the unsets
     for (String v : List.of("HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY")) {
-      pb.environment().remove(v);
-      pb.environment().remove(v.toLowerCase(java.util.Locale.ROOT));
+      p.unset(v, v.toLowerCase(java.util.Locale.ROOT));
     }
-    pb.environment().putAll(env);
-    Process p = pb.start();
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "timed out");
-    return new Tools.Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    return p.run();
   }
 
   private static List<String> newLog(int from) throws Exception {
@@ -93,11 +84,11 @@ class RegistryProxyTest {
     } else {
       args.add("--tls-verify=false");
     }
-    Tools.Result r = cli(env, args.toArray(new String[0]));
-    assertEquals(0, r.exit, r.output);
+    Proc.Result r = cli(env, args.toArray(new String[0]));
+    assertEquals(0, r.exit(), r.output());
     String shown = proxyUrl.replaceAll("//.*@", "//");
-    assertTrue(r.output.contains("via proxy " + shown + " (" + proxyVar + ")"), r.output);
-    assertFalse(r.output.contains(Squid.PASS), "the proxy password is never printed:\n" + r.output);
+    assertTrue(r.output().contains("via proxy " + shown + " (" + proxyVar + ")"), r.output());
+    assertFalse(r.output().contains(Squid.PASS), "the proxy password is never printed:\n" + r.output());
     List<String> seen = newLog(mark);
     String who = " " + (user == null ? "-" : user) + " ";
     if (reg == tls) {
@@ -110,7 +101,7 @@ class RegistryProxyTest {
       }
     }
     String inspect = reg == tls
-        ? Tools.check(60, "skopeo", "inspect", "--cert-dir", reg.certDir.toString(), reg.ref("dst/busybox:" + tag))
+        ? Proc.of("skopeo", "inspect", "--cert-dir", reg.certDir.toString(), reg.ref("dst/busybox:" + tag)).timeout(60).check()
         : reg.skopeo("inspect", reg.ref("dst/busybox:" + tag));
     assertTrue(inspect.contains("\"OCISQUASH_SAMPLE=1\""), inspect);
   }
@@ -137,10 +128,10 @@ class RegistryProxyTest {
 
   @Test
   void wrongProxyCredentialsFailInOneLine() throws Exception {
-    Tools.Result r = cli(Map.of("HTTPS_PROXY", squid.authUrl(Squid.USER, "wrong")), "squash",
+    Proc.Result r = cli(Map.of("HTTPS_PROXY", squid.authUrl(Squid.USER, "wrong")), "squash",
         proxied(tls, "src/busybox:1"), "-o", proxied(tls, "dst/busybox:denied"), "--cert-dir", tls.certDir.toString());
-    assertEquals(1, r.exit, r.output);
-    String out = r.output.strip();
+    assertEquals(1, r.exit(), r.output());
+    String out = r.output().strip();
     assertEquals(1, out.lines().count(), out);
     assertTrue(out.startsWith("ocisquash: error: registry " + Squid.NAME + ":" + tls.port
         + ", repository src/busybox: connect: "), out);
@@ -150,14 +141,14 @@ class RegistryProxyTest {
   @Test
   void noProxyGoesPastTheProxy() throws Exception {
     int mark = squid.log().size();
-    Tools.Result r = cli(Map.of("HTTPS_PROXY", squid.openUrl(), "NO_PROXY", "example.org,proxied.test"), "squash",
+    Proc.Result r = cli(Map.of("HTTPS_PROXY", squid.openUrl(), "NO_PROXY", "example.org,proxied.test"), "squash",
         proxied(tls, "src/busybox:1"), "-o", proxied(tls, "dst/busybox:direct"), "--cert-dir",
         tls.certDir.toString(), "--debug");
     // Directly, the name does not resolve: the request never reached squid.
-    assertEquals(1, r.exit, r.output);
-    assertTrue(r.output.contains("direct (no proxy)"), r.output);
-    assertTrue(r.output.contains("ocisquash: error: registry " + Squid.NAME + ":" + tls.port
-        + ", repository src/busybox: connect: "), r.output);
+    assertEquals(1, r.exit(), r.output());
+    assertTrue(r.output().contains("direct (no proxy)"), r.output());
+    assertTrue(r.output().contains("ocisquash: error: registry " + Squid.NAME + ":" + tls.port
+        + ", repository src/busybox: connect: "), r.output());
     assertEquals(List.of(), newLog(mark));
   }
 }

@@ -6,25 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ocisquash.cli.CliTest.Run;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * Registry in, registry out, against Debian's docker-registry (distribution 2.8) on 127.0.0.1, plain HTTP. Images
@@ -42,10 +38,10 @@ class RegistryTest {
   static void start() throws Exception {
     reg = LocalRegistry.plain(work.resolve("registry"));
     fixtures = work.resolve("fixtures");
-    Tools.check(600, "bash", Tools.testdata().resolve("fixtures/build-fixtures.sh").toString(), fixtures.toString(),
+    Proc.of("bash", TestData.dir().resolve("fixtures/build-fixtures.sh").toString(), fixtures.toString(),
         "hardlinks", "based", "opaque", "dir-recreated", "type-changes", "nested-delete", "links-across",
-        "whiteout-under-nondir");
-    reg.skopeo("copy", "docker-archive:" + sample(), reg.ref("src/busybox:1"));
+        "whiteout-under-nondir").timeout(600).check();
+    reg.pushSample();
   }
 
   @AfterAll
@@ -56,7 +52,7 @@ class RegistryTest {
   }
 
   static Path sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar");
+    return TestData.sample();
   }
 
   static JsonNode rawManifest(String ref) throws Exception {
@@ -94,9 +90,9 @@ class RegistryTest {
     reg.sameTree(reg.ref("src/busybox:1"), reg.ref("dst/busybox:sq"));
     // podman pulls it into a storage of its own (vfs, so no mounts are needed).
     Path storage = work.resolve("podman");
-    String pulled = Tools.check(120, "podman", "--root", storage.resolve("root").toString(), "--runroot",
+    String pulled = Proc.of("podman", "--root", storage.resolve("root").toString(), "--runroot",
         storage.resolve("run").toString(), "--storage-driver", "vfs", "pull", "--tls-verify=false",
-        reg.ref("dst/busybox:sq"));
+        reg.ref("dst/busybox:sq")).timeout(120).check();
     String id = rawManifest(reg.ref("dst/busybox:sq")).path("config").path("digest").asText().substring(7);
     assertTrue(pulled.strip().endsWith(id), pulled);
 

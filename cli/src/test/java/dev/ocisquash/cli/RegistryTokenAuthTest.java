@@ -28,7 +28,7 @@ class RegistryTokenAuthTest {
   static void start() throws Exception {
     issuer = new TokenIssuer(work.resolve("issuer"), "bob", "t0ken-pass");
     reg = LocalRegistry.withTokens(work.resolve("registry"), issuer);
-    reg.skopeo("copy", "--dest-creds", CREDS, "docker-archive:" + RegistryTest.sample(), reg.ref("src/busybox:1"));
+    reg.pushSample("--dest-creds", CREDS);
   }
 
   @AfterAll

@@ -14,13 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
 
 /** {@code --max-layers}, {@code --prior} and {@code analyze --prior} from the command line, without real tools. */
 class RelayerCliTest {
   @TempDir Path tmp;
 
   private static Path sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar");
+    return TestData.sample();
   }
 
   private static String stdout(String... args) {

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * {@code --max-layers}: the umoci-built fixtures squashed into several layers must unpack, with umoci, to the same
@@ -37,8 +39,7 @@ class RelayerInteropTest {
   @BeforeAll
   static void buildFixtures() throws Exception {
     fixtures = work.resolve("fixtures");
-    Tools.check(
-        1800, "bash", Tools.testdata().resolve("fixtures/build-fixtures.sh").toString(), fixtures.toString());
+    Proc.of("bash", TestData.dir().resolve("fixtures/build-fixtures.sh").toString(), fixtures.toString()).timeout(1800).check();
   }
 
   @TestFactory
@@ -118,15 +119,15 @@ class RelayerInteropTest {
   }
 
   private static void compare(String original, String squashed) throws Exception {
-    Tools.check(600, "bash", Tools.testdata().resolve("tools/compare-squash.sh").toString(), original, squashed);
+    Proc.of("bash", TestData.dir().resolve("tools/compare-squash.sh").toString(), original, squashed).timeout(600).check();
   }
 
   /** Every new layer's descriptor names its slot of N and its groups; the kept ones carry nothing of ours. */
   private static void assertAnnotated(Path out, int newLayers, int kept, int n) throws Exception {
-    String index = Tools.check(60, "tar", "-xOf", out.toString(), "index.json");
+    String index = Proc.of("tar", "-xOf", out.toString(), "index.json").timeout(60).check();
     ObjectMapper m = new ObjectMapper();
     String digest = m.readTree(index).path("manifests").get(0).path("digest").asText();
-    String manifest = Tools.check(60, "tar", "-xOf", out.toString(), "blobs/sha256/" + digest.substring(7));
+    String manifest = Proc.of("tar", "-xOf", out.toString(), "blobs/sha256/" + digest.substring(7)).timeout(60).check();
     JsonNode layers = m.readTree(manifest).path("layers");
     assertEquals(kept + newLayers, layers.size());
     int lastSlot = -1;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.ocisquash.testing.Proc;
 
 /**
  * Renders an {@code analyze --html} page in real headless Chromium and checks what a user would see: the script ran
@@ -39,19 +40,19 @@ final class ReportPage {
     String noSvgNs = page.replace("http://www.w3.org/2000/svg", "");
     assertFalse(noSvgNs.contains("http://") || noSvgNs.contains("https://"), "the page must not reference the network");
 
-    String dom = chromium(List.of("--dump-dom", html.toUri().toString()), work.resolve("profile-dom")).output;
+    String dom = chromium(List.of("--dump-dom", html.toUri().toString()), work.resolve("profile-dom")).output();
     assertTrue(dom.contains("data-ready=\"1\""), "the page's script did not finish:\n" + head(dom));
     // Script errors, console errors and requests the CSP blocked are recorded by the page itself.
     assertFalse(dom.contains("data-errors="), "errors in the page: " + attr(dom, "data-errors"));
 
     Files.createDirectories(png.getParent());
-    Tools.Result shot =
+    Proc.Result shot =
         chromium(
             List.of("--enable-logging=stderr", "--v=0", "--screenshot=" + png, "--window-size=1300,2000",
                 html.toUri().toString()),
             work.resolve("profile-shot"));
     assertTrue(Files.size(png) > 10_000, "screenshot too small");
-    for (String line : shot.output.split("\n")) {
+    for (String line : shot.output().split("\n")) {
       assertFalse(line.contains("Uncaught") || (line.contains("CONSOLE") && line.toLowerCase().contains("error")),
           "console error: " + line);
     }
@@ -63,7 +64,7 @@ final class ReportPage {
    * which shows that cell's path and size in the page's info line, as keyboard focus does.
    */
   static String focused(Path html, String dir, Path work) throws Exception {
-    String dom = chromium(List.of("--dump-dom", html.toUri() + "#" + dir), work.resolve("profile-focus")).output;
+    String dom = chromium(List.of("--dump-dom", html.toUri() + "#" + dir), work.resolve("profile-focus")).output();
     assertTrue(dom.contains("data-ready=\"1\""), "the page's script did not finish");
     assertFalse(dom.contains("data-errors="), "errors in the page: " + attr(dom, "data-errors"));
     Matcher m = Pattern.compile("<div id=\"info\"[^>]*>([^<]*)</div>").matcher(dom);
@@ -98,7 +99,7 @@ final class ReportPage {
     return s.length() > 4000 ? s.substring(0, 4000) + "…" : s;
   }
 
-  static Tools.Result chromium(List<String> args, Path profile) throws Exception {
+  static Proc.Result chromium(List<String> args, Path profile) throws Exception {
     Files.createDirectories(profile);
     List<String> cmd =
         new ArrayList<>(
@@ -107,8 +108,8 @@ final class ReportPage {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile));
     cmd.addAll(args);
-    Tools.Result r = Tools.run(cmd, 120);
-    assertEquals(0, r.exit, "chromium failed (it is required: apt-get install chromium):\n" + r.output);
+    Proc.Result r = Proc.of(cmd).timeout(120).run();
+    assertEquals(0, r.exit(), "chromium failed (it is required: apt-get install chromium):\n" + r.output());
     return r;
   }
 }

@@ -11,13 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import dev.ocisquash.testing.TestData;
 
 /** The same input and options give a byte-identical file, whatever the thread count. */
 class ReproducibilityTest {
   @TempDir Path dir;
 
   static Path sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar");
+    return TestData.sample();
   }
 
   @ParameterizedTest

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import dev.ocisquash.testing.Proc;
 
 /**
  * Debian's squid on 127.0.0.1, started by a test: one port open to all, one that wants basic proxy auth ({@link
@@ -38,7 +39,7 @@ final class Squid implements AutoCloseable {
     int open = freePort();
     int auth = freePort();
     Files.writeString(dir.resolve("hosts"), "127.0.0.1 " + NAME + "\n");
-    Tools.check(30, "htpasswd", "-bcm", dir.resolve("passwd").toString(), USER, PASS);
+    Proc.of("htpasswd", "-bcm", dir.resolve("passwd").toString(), USER, PASS).timeout(30).check();
     String d = dir.toString();
     Files.writeString(dir.resolve("squid.conf"), String.join("\n",
         "http_port 127.0.0.1:" + open + " name=open",
@@ -61,9 +62,8 @@ final class Squid implements AutoCloseable {
         "http_access deny authport",
         "http_access allow all",
         ""));
-    Tools.check(30, "chown", "-R", "proxy:proxy", d);
-    Process p = new ProcessBuilder("squid", "-N", "-f", d + "/squid.conf")
-        .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
+    Proc.of("chown", "-R", "proxy:proxy", d).timeout(30).check();
+    Process p = Proc.of("squid", "-N", "-f", d + "/squid.conf").start(dir.resolve("out.log"));
     Squid s = new Squid(dir, open, auth, p);
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {

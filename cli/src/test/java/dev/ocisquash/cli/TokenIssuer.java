@@ -20,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import dev.ocisquash.testing.Proc;
 
 /**
  * A token issuer on 127.0.0.1 for distribution's token auth: it checks basic credentials and answers {@code GET
@@ -40,8 +41,8 @@ final class TokenIssuer implements AutoCloseable {
   TokenIssuer(Path dir, String user, String pass) throws Exception {
     Files.createDirectories(dir);
     String d = dir.toString();
-    Tools.check(60, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        "-subj", "/CN=ocisquash token issuer", "-keyout", d + "/token.key", "-out", d + "/token.crt");
+    Proc.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        "-subj", "/CN=ocisquash token issuer", "-keyout", d + "/token.key", "-out", d + "/token.crt").timeout(60).check();
     certFile = dir.resolve("token.crt");
     String pem = Files.readString(dir.resolve("token.key"));
     byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));

@@ -10,13 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
 
 /** skopeo's transport names, {@code oci-archive:}, {@code oci:} and {@code docker-archive:}, on both sides. */
 class TransportNamesTest {
   @TempDir Path dir;
 
   private String sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar").toString();
+    return TestData.sample().toString();
   }
 
   @Test

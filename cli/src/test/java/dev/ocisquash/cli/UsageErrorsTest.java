@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
+import dev.ocisquash.testing.Proc;
 
 /** Every usage error is one line naming the mistake and the help to read, exit 2, and writes nothing. */
 class UsageErrorsTest {
   @TempDir Path dir;
 
   private String sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar").toString();
+    return TestData.sample().toString();
   }
 
   /** Runs the arguments and returns the one error line, after checking exit 2, one line and no output. */
@@ -70,14 +72,10 @@ class UsageErrorsTest {
 
   @Test
   void aBadSourceDateEpochInTheEnvironmentIsAUsageError() throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "squash", sample(), "-o", dir.resolve("o.tar").toString());
-    pb.environment().put("SOURCE_DATE_EPOCH", "abc");
-    Process p = pb.redirectErrorStream(true).start();
-    String all = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    assertEquals(2, p.waitFor(), all);
+    Proc.Result r = Proc.java(java.util.List.of(), Main.class, "squash", sample(), "-o", dir.resolve("o.tar").toString())
+        .env("SOURCE_DATE_EPOCH", "abc").timeout(120).run();
+    String all = r.output();
+    assertEquals(2, r.exit(), all);
     assertEquals("ocisquash: error: SOURCE_DATE_EPOCH 'abc' is not a time: expected whole seconds since 1970-01-01"
         + " UTC, e.g. $(date +%s); see 'ocisquash squash --help'", all.strip());
     assertFalse(Files.exists(dir.resolve("o.tar")));

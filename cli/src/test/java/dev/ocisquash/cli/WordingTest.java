@@ -9,13 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.TestData;
 
 /** Layers are numbered from 0 everywhere, as --from counts; counts agree with their nouns; errors give reasons. */
 class WordingTest {
   @TempDir Path dir;
 
   private String sample() {
-    return Tools.testdata().resolve("sample/busybox-sample.tar").toString();
+    return TestData.sample().toString();
   }
 
   @Test

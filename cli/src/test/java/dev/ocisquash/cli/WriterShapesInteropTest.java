@@ -18,6 +18,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * The conformance corpus (docs/conformance.md, written by dev.ocisquash.shapes from each tool's source) through the
@@ -68,16 +70,14 @@ class WriterShapesInteropTest {
     assertTrue(r.out.contains("layers   3 -> 1"), r.out);
     String original = s.skopeoRef();
     if (original != null) {
-      Tools.check(120, "skopeo", "inspect", original); // skopeo reads the original shape
+      Proc.of("skopeo", "inspect", original).timeout(120).check(); // skopeo reads the original shape
     } else {
       original = "docker-archive:" + SampleImage.path();
     }
-    Tools.check(
-        600,
-        "bash",
-        Tools.testdata().resolve("tools/compare-squash.sh").toString(),
+    Proc.of("bash",
+        TestData.dir().resolve("tools/compare-squash.sh").toString(),
         original,
-        "oci-archive:" + out);
+        "oci-archive:" + out).timeout(600).check();
     for (var a : s.artifactRefs().entrySet()) {
       Path refused = work.resolve(s.name() + "-artifact.tar");
       Run ar = CliTest.cli("squash", s.path().toString(), "-o", refused.toString(), "--ref", a.getKey());

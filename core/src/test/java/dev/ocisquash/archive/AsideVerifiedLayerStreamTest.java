@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.RawTar;
 
 /** Uncompressed layers: bytes straight from the blob, verification on a second read beside the caller. */
 class AsideVerifiedLayerStreamTest {
@@ -29,7 +30,7 @@ class AsideVerifiedLayerStreamTest {
     Files.write(blob, layerTar);
     OutputLayer l =
         OutputLayer.ofFile(
-            blob, Digest.parse(Tools.sha256(layerTar)), diffId, layerTar.length, Compression.NONE.ociLayerMediaType());
+            blob, Digest.parse(Fixtures.sha256(layerTar)), diffId, layerTar.length, Compression.NONE.ociLayerMediaType());
     Path out = dir.resolve("img");
     ImageWriter.write(out, OutputFormat.OCI_DIR, ImageWriterTest.config(diffId), null, List.of(l), List.of("x:1"));
     return out;
@@ -43,13 +44,13 @@ class AsideVerifiedLayerStreamTest {
       r.nextBytes(b);
       files.put("d/f" + i, new String(b, java.nio.charset.StandardCharsets.ISO_8859_1));
     }
-    return Tools.tar(files);
+    return RawTar.files(files);
   }
 
   @Test
   void streamsTheBlobAndVerifiesItAtTheEnd() throws Exception {
     byte[] tar = layerTar();
-    Path img = image(tar, Digest.parse(Tools.sha256(tar)));
+    Path img = image(tar, Digest.parse(Fixtures.sha256(tar)));
     try (SourceImage s = ImageArchives.open(img, ImageSelector.any());
         LayerStream in = s.layers().get(0).open()) {
       assertInstanceOf(AsideVerifiedLayerStream.class, in);
@@ -63,7 +64,7 @@ class AsideVerifiedLayerStreamTest {
   @Test
   void aWrongDiffIdFailsAtTheEndOfTheStream() throws Exception {
     byte[] tar = layerTar();
-    Path img = image(tar, Digest.parse(Tools.sha256("something else".getBytes())));
+    Path img = image(tar, Digest.parse(Fixtures.sha256("something else".getBytes())));
     try (SourceImage s = ImageArchives.open(img, ImageSelector.any());
         LayerStream in = s.layers().get(0).open()) {
       byte[] first = in.readNBytes(tar.length); // every byte arrives; the verdict comes at the end
@@ -76,7 +77,7 @@ class AsideVerifiedLayerStreamTest {
   @Test
   void closingEarlyLeavesNoVerifierRunning() throws Exception {
     byte[] tar = layerTar();
-    Path img = image(tar, Digest.parse(Tools.sha256(tar)));
+    Path img = image(tar, Digest.parse(Fixtures.sha256(tar)));
     try (SourceImage s = ImageArchives.open(img, ImageSelector.any())) {
       LayerStream in = s.layers().get(0).open();
       in.readNBytes(1000);

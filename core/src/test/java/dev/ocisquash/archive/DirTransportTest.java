@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.RawTar;
 
 /**
  * The {@code dir:} transport of containers/image ({@code skopeo copy ... dir:}, {@code podman save --format
@@ -25,7 +26,7 @@ class DirTransportTest {
 
   /** Stores a blob as the dir: transport names it; returns its descriptor. */
   static ObjectNode blob(Path dir, String name, String mediaType, byte[] content) throws Exception {
-    String digest = Tools.sha256(content);
+    String digest = Fixtures.sha256(content);
     Files.write(dir.resolve(name == null ? digest.substring(7) : name), content);
     ObjectNode d = Json.object();
     d.put("mediaType", mediaType);
@@ -41,7 +42,7 @@ class DirTransportTest {
   static ObjectNode image(Path dir, boolean docker, String arch, String manifestName) throws Exception {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("version"), "Directory Transport Version: 1.1\n");
-    byte[] layer = Tools.tar(Map.of("etc/" + arch, arch + "\n", "bin/tool", "tool\n"));
+    byte[] layer = RawTar.files(Map.of("etc/" + arch, arch + "\n", "bin/tool", "tool\n"));
     ObjectNode layerDesc = blob(dir, null, docker ? MediaTypes.DOCKER_LAYER : MediaTypes.OCI_LAYER, layer);
     String cfg =
         "{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/tool\"]},\"rootfs\":"

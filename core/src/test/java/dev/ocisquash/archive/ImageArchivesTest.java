@@ -1,6 +1,5 @@
 package dev.ocisquash.archive;
 
-import static dev.ocisquash.archive.Tools.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -28,6 +27,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.RawTar;
 
 /** Reads images that real tools (umoci, skopeo) produced, and damaged variants of them. */
 @Tag("integration") // fixtures from umoci and skopeo
@@ -41,32 +42,32 @@ class ImageArchivesTest {
   @BeforeAll
   static void buildFixtures() throws Exception {
     layout = fx.resolve("L");
-    run(fx, "umoci", "init", "--layout", "L");
-    run(fx, "umoci", "new", "--image", "L:t");
-    run(fx, "umoci", "unpack", "--image", "L:t", "B");
+    Proc.of("umoci", "init", "--layout", "L").dir(fx).check();
+    Proc.of("umoci", "new", "--image", "L:t").dir(fx).check();
+    Proc.of("umoci", "unpack", "--image", "L:t", "B").dir(fx).check();
     Path rootfs = fx.resolve("B/rootfs");
     Files.writeString(rootfs.resolve("a.txt"), "first\n");
     Files.createDirectories(rootfs.resolve("dir"));
     Files.writeString(rootfs.resolve("dir/b.txt"), "second\n");
-    run(fx, "umoci", "repack", "--image", "L:t", "B");
+    Proc.of("umoci", "repack", "--image", "L:t", "B").dir(fx).check();
     rootfs = reunpack();
     Files.writeString(rootfs.resolve("c.txt"), "third\n");
     Files.delete(rootfs.resolve("a.txt")); // a whiteout in layer 2
-    run(fx, "umoci", "repack", "--image", "L:t", "B");
+    Proc.of("umoci", "repack", "--image", "L:t", "B").dir(fx).check();
     rootfs = reunpack();
     Files.writeString(rootfs.resolve("dir/b.txt"), "changed\n");
-    run(fx, "umoci", "repack", "--image", "L:t", "B");
-    run(fx, "skopeo", "copy", "-q", "oci:L:t", "docker-archive:X.tar:foo:bar");
-    run(fx, "skopeo", "copy", "-q", "oci:L:t", "oci-archive:Y.tar");
-    run(fx, "skopeo", "copy", "-q", "--dest-compress-format", "zstd", "oci:L:t", "oci:Z:t");
+    Proc.of("umoci", "repack", "--image", "L:t", "B").dir(fx).check();
+    Proc.of("skopeo", "copy", "-q", "oci:L:t", "docker-archive:X.tar:foo:bar").dir(fx).check();
+    Proc.of("skopeo", "copy", "-q", "oci:L:t", "oci-archive:Y.tar").dir(fx).check();
+    Proc.of("skopeo", "copy", "-q", "--dest-compress-format", "zstd", "oci:L:t", "oci:Z:t").dir(fx).check();
     dockerTar = fx.resolve("X.tar");
     ociTar = fx.resolve("Y.tar");
     zstdLayout = fx.resolve("Z");
   }
 
   private static Path reunpack() throws Exception {
-    run(fx, "rm", "-rf", "B");
-    run(fx, "umoci", "unpack", "--image", "L:t", "B");
+    Proc.of("rm", "-rf", "B").dir(fx).check();
+    Proc.of("umoci", "unpack", "--image", "L:t", "B").dir(fx).check();
     return fx.resolve("B/rootfs");
   }
 
@@ -184,11 +185,11 @@ class ImageArchivesTest {
   @Test
   void corruptLayerBlobIsADigestMismatch() throws Exception {
     Path copy = fx.resolve("corrupt");
-    Tools.copyTree(layout, copy);
+    Fixtures.copyTree(layout, copy);
     String blob = firstLayerBlob(copy, 1);
     Path f = copy.resolve(blob);
     byte[] b = Files.readAllBytes(f);
-    Files.write(f, Tools.flipByte(b, b.length / 2));
+    Files.write(f, Fixtures.flipByte(b, b.length / 2));
     try (SourceImage img = ImageArchives.open(copy, ImageSelector.any())) {
       ImageException e = assertThrows(ImageException.class, () -> readAll(img));
       assertTrue(e.getMessage().contains("layer 1 (sha256:"), e.getMessage());
@@ -201,7 +202,7 @@ class ImageArchivesTest {
   void corruptLegacyDockerLayerIsADiffIdMismatch() throws Exception {
     // find the first real layer file (not a symlink) and flip a byte of its tar content
     String layerName = null;
-    for (String n : Tools.tarNames(dockerTar)) {
+    for (String n : RawTar.names(dockerTar)) {
       if (n.endsWith(".tar")) {
         layerName = n;
         break;
@@ -209,7 +210,7 @@ class ImageArchivesTest {
     }
     byte[] layer = readMember(dockerTar, layerName);
     Path bad = fx.resolve("bad-docker.tar");
-    Tools.rewriteTar(dockerTar, bad, Map.of(layerName, Tools.flipByte(layer, 600)));
+    RawTar.rewrite(dockerTar, bad, Map.of(layerName, Fixtures.flipByte(layer, 600)));
     try (SourceImage img = ImageArchives.open(bad, ImageSelector.any())) {
       ImageException e = assertThrows(ImageException.class, () -> readAll(img));
       assertTrue(e.getMessage().startsWith(bad + ": layer "), e.getMessage());
@@ -233,7 +234,7 @@ class ImageArchivesTest {
   @Test
   void missingBlob() throws Exception {
     Path copy = fx.resolve("missing");
-    Tools.copyTree(layout, copy);
+    Fixtures.copyTree(layout, copy);
     String blob = firstLayerBlob(copy, 2);
     Files.delete(copy.resolve(blob));
     ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(copy, ImageSelector.any()));
@@ -243,13 +244,13 @@ class ImageArchivesTest {
   @Test
   void invalidManifestJson() throws Exception {
     Path bad = fx.resolve("badjson.tar");
-    Tools.rewriteTar(dockerTar, bad, Map.of("manifest.json", "[{\"Config\": ".getBytes(StandardCharsets.UTF_8)));
+    RawTar.rewrite(dockerTar, bad, Map.of("manifest.json", "[{\"Config\": ".getBytes(StandardCharsets.UTF_8)));
     ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(bad, ImageSelector.any()));
     assertTrue(e.getMessage().startsWith(bad + ": manifest.json: invalid JSON"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
 
     Path noLayers = fx.resolve("nolayers.tar");
-    Tools.rewriteTar(dockerTar, noLayers, Map.of("manifest.json", "[{\"Config\":\"x.json\"}]".getBytes()));
+    RawTar.rewrite(dockerTar, noLayers, Map.of("manifest.json", "[{\"Config\":\"x.json\"}]".getBytes()));
     e = assertThrows(ImageException.class, () -> ImageArchives.open(noLayers, ImageSelector.any()));
     assertTrue(e.getMessage().contains("manifest.json[0]: missing 'Layers'"), e.getMessage());
   }
@@ -265,7 +266,7 @@ class ImageArchivesTest {
     second.putArray("RepoTags").add("example.com/other:v2");
     m.add(second);
     Path two = fx.resolve("two.tar");
-    Tools.rewriteTar(dockerTar, two, Map.of("manifest.json", Json.canonicalBytes(m)));
+    RawTar.rewrite(dockerTar, two, Map.of("manifest.json", Json.canonicalBytes(m)));
     ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(two, ImageSelector.any()));
     String msg = e.getMessage();
     assertTrue(msg.contains("2 images match"), msg);
@@ -283,14 +284,14 @@ class ImageArchivesTest {
   @Test
   void ambiguousOciIndex() throws Exception {
     Path copy = fx.resolve("twotags");
-    Tools.copyTree(layout, copy);
-    run(fx, "umoci", "tag", "--image", "twotags:t", "u");
+    Fixtures.copyTree(layout, copy);
+    Proc.of("umoci", "tag", "--image", "twotags:t", "u").dir(fx).check();
     // same manifest under two names: merged, so not ambiguous; names list both
     try (SourceImage img = ImageArchives.open(copy, ImageSelector.any())) {
       assertEquals(List.of("t", "u"), img.names());
     }
     // a second, different image
-    run(fx, "umoci", "new", "--image", "twotags:empty");
+    Proc.of("umoci", "new", "--image", "twotags:empty").dir(fx).check();
     ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(copy, ImageSelector.any()));
     assertTrue(e.getMessage().contains("ref=t,u platform=linux/"), e.getMessage());
     assertTrue(e.getMessage().contains("ref=empty platform="), e.getMessage());
@@ -304,7 +305,7 @@ class ImageArchivesTest {
     ArrayNode m = dockerManifest();
     ((ArrayNode) m.get(0).get("Layers")).set(0, Json.mapper().getNodeFactory().textNode("../../etc/passwd"));
     Path bad = fx.resolve("traversal.tar");
-    Tools.rewriteTar(dockerTar, bad, Map.of("manifest.json", Json.canonicalBytes(m)));
+    RawTar.rewrite(dockerTar, bad, Map.of("manifest.json", Json.canonicalBytes(m)));
     ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(bad, ImageSelector.any()));
     assertTrue(e.getMessage().contains("path traversal: '../../etc/passwd'"), e.getMessage());
   }
@@ -329,19 +330,19 @@ class ImageArchivesTest {
     }
     // GNU tar repacks the extracted archive, keeping its symlinks
     Path x = Files.createDirectory(fx.resolve("linked"));
-    run(x, "tar", "xf", dockerTar.toString());
+    Proc.of("tar", "xf", dockerTar.toString()).dir(x).check();
     Files.write(x.resolve("manifest.json"), Json.canonicalBytes(m));
     Path linked = fx.resolve("linked.tar");
-    run(x, "tar", "cf", linked.toString(), ".");
+    Proc.of("tar", "cf", linked.toString(), ".").dir(x).check();
     try (SourceImage img = ImageArchives.open(linked, ImageSelector.any())) {
       assertTrue(img.layers().get(0).location().endsWith("/layer.tar"));
       readAll(img);
     }
     // a link that climbs out of the archive is refused
     String first = layers.get(0).asText();
-    run(x, "ln", "-sfn", "../../etc/passwd", first);
+    Proc.of("ln", "-sfn", "../../etc/passwd", first).dir(x).check();
     Path escaping = fx.resolve("escaping.tar");
-    run(x, "tar", "cf", escaping.toString(), ".");
+    Proc.of("tar", "cf", escaping.toString(), ".").dir(x).check();
     ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(escaping, ImageSelector.any()));
     assertTrue(e.getMessage().contains("path traversal: link"), e.getMessage());
   }
@@ -358,12 +359,12 @@ class ImageArchivesTest {
 
   @Test
   void inputIsNotModified() throws Exception {
-    String before = Tools.sha256(dockerTar);
+    String before = Fixtures.sha256(dockerTar);
     try (SourceImage img = ImageArchives.open(dockerTar, ImageSelector.any())) {
       readAll(img);
       img.manifest();
     }
-    assertEquals(before, Tools.sha256(dockerTar));
+    assertEquals(before, Fixtures.sha256(dockerTar));
     Map<String, String> unused = new HashMap<>();
     assertTrue(unused.isEmpty());
   }

@@ -1,6 +1,5 @@
 package dev.ocisquash.archive;
 
-import static dev.ocisquash.archive.Tools.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.RawTar;
 
 /** Writes images in every format and checks them with skopeo and podman. */
 class ImageWriterTest {
@@ -38,7 +39,7 @@ class ImageWriterTest {
     Map<String, String> files = new LinkedHashMap<>();
     files.put("hello.txt", "hello world\n");
     files.put("etc/motd", "squashed\n");
-    layerTar = Tools.tar(files);
+    layerTar = RawTar.files(files);
   }
 
   static byte[] compress(byte[] data, Compression c) throws Exception {
@@ -67,8 +68,8 @@ class ImageWriterTest {
     Files.write(f, blob);
     return OutputLayer.ofFile(
         f,
-        Digest.parse(Tools.sha256(blob)),
-        Digest.parse(Tools.sha256(layerTar)),
+        Digest.parse(Fixtures.sha256(blob)),
+        Digest.parse(Fixtures.sha256(layerTar)),
         blob.length,
         c.ociLayerMediaType());
   }
@@ -109,12 +110,12 @@ class ImageWriterTest {
   /** A file's sha256, or for a directory every file's relative path and sha256, sorted. */
   private static String contents(Path p) throws Exception {
     if (Files.isRegularFile(p)) {
-      return Tools.sha256(p);
+      return Fixtures.sha256(p);
     }
     StringBuilder sb = new StringBuilder();
     try (var files = Files.walk(p)) {
       for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-        sb.append(p.relativize(f)).append(' ').append(Tools.sha256(f)).append('\n');
+        sb.append(p.relativize(f)).append(' ').append(Fixtures.sha256(f)).append('\n');
       }
     }
     return sb.toString();
@@ -139,9 +140,9 @@ class ImageWriterTest {
       ((com.fasterxml.jackson.databind.node.ArrayNode) cfg.get("rootfs").get("diff_ids")).add(kept.diffId().toString());
       img.finish(cfg, null, List.of("x:1"));
     }
-    List<String> names = Tools.tarNames(out);
+    List<String> names = RawTar.names(out);
     assertEquals(1, names.stream().filter(n -> n.endsWith(kept.digest().hex())).count(), names.toString());
-    run(dir, "skopeo", "inspect", "oci-archive:" + out);
+    Proc.of("skopeo", "inspect", "oci-archive:" + out).dir(dir).check();
     try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
       assertEquals(2, img.layers().size());
     }
@@ -178,9 +179,9 @@ class ImageWriterTest {
         String name = fmt + "-" + c + (fmt == OutputFormat.OCI_DIR ? "" : ".tar");
         Path out = dir.resolve(name);
         WrittenImage w = write(out, fmt, c);
-        String inspect = run(dir, "skopeo", "inspect", "--raw", transport(fmt) + out);
+        String inspect = Proc.of("skopeo", "inspect", "--raw", transport(fmt) + out).dir(dir).check();
         assertTrue(inspect.contains("\"schemaVersion\""), inspect);
-        run(dir, "skopeo", "copy", "-q", transport(fmt) + out, "dir:" + dir.resolve(name + ".copied"));
+        Proc.of("skopeo", "copy", "-q", transport(fmt) + out, "dir:" + dir.resolve(name + ".copied")).dir(dir).check();
         // our own reader verifies everything too
         try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
           assertEquals(List.of("example.com/sq:v1"), img.names());
@@ -195,9 +196,7 @@ class ImageWriterTest {
           // podman limits the runroot path length, so use a short directory of our own
           Path root = Files.createTempDirectory(Path.of("/tmp"), "pd");
           String loaded =
-              run(
-                  dir,
-                  "podman",
+              Proc.of("podman",
                   "--root",
                   root.resolve("r").toString(),
                   "--runroot",
@@ -206,9 +205,9 @@ class ImageWriterTest {
                   "vfs",
                   "load",
                   "-i",
-                  out.toString());
+                  out.toString()).dir(dir).check();
           assertTrue(loaded.contains("Loaded image"), loaded);
-          run(dir, "rm", "-rf", root.toString());
+          Proc.of("rm", "-rf", root.toString()).dir(dir).check();
         }
         assertTrue(w.bytesWritten() > 0);
         assertEquals(w.configDigest(), w.imageId());
@@ -221,11 +220,11 @@ class ImageWriterTest {
   void dockerFormatIsAlsoAnOciLayout() throws Exception {
     Path out = dir.resolve("both.tar");
     WrittenImage w = write(out, OutputFormat.DOCKER, Compression.NONE);
-    List<String> names = Tools.tarNames(out);
+    List<String> names = RawTar.names(out);
     assertEquals("blobs/", names.get(0));
     assertEquals("blobs/sha256/", names.get(1));
     assertTrue(names.containsAll(List.of("index.json", "manifest.json", "oci-layout", "repositories")), names.toString());
-    run(dir, "skopeo", "inspect", "--raw", "oci-archive:" + out);
+    Proc.of("skopeo", "inspect", "--raw", "oci-archive:" + out).dir(dir).check();
     JsonNode m = Json.parse(ImageArchivesTest.readMember(out, "manifest.json"));
     assertEquals("blobs/sha256/" + w.configDigest().hex(), m.get(0).get("Config").asText());
     assertEquals("example.com/sq:v1", m.get(0).get("RepoTags").get(0).asText());
@@ -261,7 +260,7 @@ class ImageWriterTest {
       }
       ImageWriter.write(out, OutputFormat.DOCKER, img.config(), img.manifest(), ls, img.names());
     }
-    run(dir, "skopeo", "copy", "-q", "docker-archive:" + out, "dir:" + dir.resolve("copy.copied"));
+    Proc.of("skopeo", "copy", "-q", "docker-archive:" + out, "dir:" + dir.resolve("copy.copied")).dir(dir).check();
     try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
       img.layers().get(0).open().finish();
     }
@@ -271,7 +270,7 @@ class ImageWriterTest {
   void failureLeavesNothingBehind() throws Exception {
     Path blob = dir.resolve("short.blob");
     Files.write(blob, layerTar);
-    Digest d = Digest.parse(Tools.sha256(layerTar));
+    Digest d = Digest.parse(Fixtures.sha256(layerTar));
     OutputLayer wrongSize = OutputLayer.ofFile(blob, d, d, layerTar.length + 1, Compression.NONE.ociLayerMediaType());
     Path fdir = Files.createDirectory(dir.resolve("fail"));
     for (OutputFormat fmt : OutputFormat.values()) {
@@ -311,8 +310,8 @@ class ImageWriterTest {
     OutputLayer l =
         OutputLayer.ofFile(
             f,
-            Digest.parse(Tools.sha256(cut)),
-            Digest.parse(Tools.sha256(layerTar)),
+            Digest.parse(Fixtures.sha256(cut)),
+            Digest.parse(Fixtures.sha256(layerTar)),
             cut.length,
             c.ociLayerMediaType());
     Path out = dir.resolve("cut-layout" + c);

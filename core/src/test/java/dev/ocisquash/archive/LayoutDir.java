@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import dev.ocisquash.testing.RawTar;
 
 /**
  * Writes OCI image layouts (and the blob side of Docker 25+ saves) file by file in tests, without external tools,
@@ -31,7 +32,7 @@ final class LayoutDir {
 
   /** Stores a blob; returns its descriptor (mediaType, digest, size). */
   ObjectNode blob(String mediaType, byte[] content) throws Exception {
-    String digest = Tools.sha256(content);
+    String digest = Fixtures.sha256(content);
     Files.write(dir.resolve("blobs/sha256/" + digest.substring(7)), content);
     ObjectNode d = Json.object();
     d.put("mediaType", mediaType);
@@ -46,7 +47,7 @@ final class LayoutDir {
 
   /** A one-layer image for {@code os/arch}; returns its manifest descriptor (not yet listed in the index). */
   ObjectNode image(String os, String arch, Map<String, String> files) throws Exception {
-    byte[] layer = Tools.tar(files);
+    byte[] layer = RawTar.files(files);
     ObjectNode layerDesc = blob(MediaTypes.OCI_LAYER, layer);
     ObjectNode config = Json.object();
     config.put("architecture", arch);

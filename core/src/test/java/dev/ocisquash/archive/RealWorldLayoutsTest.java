@@ -22,6 +22,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.RawTar;
 
 /**
  * Layout shapes other tools write, reproduced file by file: cosign signatures, attestations and SBOMs beside the
@@ -240,7 +241,7 @@ class RealWorldLayoutsTest {
   @Test
   void docker25UntaggedSaveIsReadFromManifestJson() throws Exception {
     LayoutDir l = new LayoutDir(tmp.resolve("d25"));
-    byte[] layer = Tools.tar(Map.of("hello", "world\n"));
+    byte[] layer = RawTar.files(Map.of("hello", "world\n"));
     ObjectNode layerDesc = l.blob(MediaTypes.OCI_LAYER, layer);
     String cfg =
         "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
@@ -267,8 +268,8 @@ class RealWorldLayoutsTest {
   @Test
   void legacyConfigNamedByAnOldDigestIsAcceptedWithADebugNote() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("legacy"));
-    byte[] layer = Tools.tar(Map.of("hello", "world\n"));
-    String diffId = Tools.sha256(layer);
+    byte[] layer = RawTar.files(Map.of("hello", "world\n"));
+    String diffId = Fixtures.sha256(layer);
     Files.createDirectories(dir.resolve("aaaa"));
     Files.write(dir.resolve("aaaa/layer.tar"), layer);
     String cfg =
@@ -299,7 +300,7 @@ class RealWorldLayoutsTest {
     log.addHandler(h);
     try (SourceImage img = ImageArchives.open(dir, ImageSelector.any())) {
       ImageArchivesTest.readAll(img); // the layer is still verified against its diff_id
-      assertEquals(Tools.sha256(cfg.getBytes(StandardCharsets.UTF_8)), ((ArchiveImage) img).configDigest().toString());
+      assertEquals(Fixtures.sha256(cfg.getBytes(StandardCharsets.UTF_8)), ((ArchiveImage) img).configDigest().toString());
     } finally {
       log.removeHandler(h);
       log.setLevel(before);
@@ -308,7 +309,7 @@ class RealWorldLayoutsTest {
     assertTrue(notes.get(0).contains(oldName) && notes.get(0).contains("not its digest"), notes.get(0));
 
     // a layer that does not match its diff_id is still refused
-    Files.write(dir.resolve("aaaa/layer.tar"), Tools.tar(Map.of("hello", "tampered\n")));
+    Files.write(dir.resolve("aaaa/layer.tar"), RawTar.files(Map.of("hello", "tampered\n")));
     try (SourceImage img = ImageArchives.open(dir, ImageSelector.any())) {
       ImageException e = assertThrows(ImageException.class, () -> ImageArchivesTest.readAll(img));
       assertTrue(e.getMessage().contains("layer 0 (") && e.getMessage().contains("diff_id mismatch"), e.getMessage());
@@ -319,7 +320,7 @@ class RealWorldLayoutsTest {
   @Test
   void blobConfigWithTheWrongDigestIsStillRefused() throws Exception {
     LayoutDir l = new LayoutDir(tmp.resolve("d25bad"));
-    byte[] layer = Tools.tar(Map.of("hello", "world\n"));
+    byte[] layer = RawTar.files(Map.of("hello", "world\n"));
     ObjectNode layerDesc = l.blob(MediaTypes.OCI_LAYER, layer);
     String wrong = "2".repeat(64);
     Files.writeString(

@@ -5,7 +5,6 @@ import static dev.ocisquash.compress.GzipTestData.letters;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,11 +15,11 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
 
 class CompressTest {
   /** Gzips {@code in} with a single-stream {@link DeterministicGzipOutputStream} in writes of {@code chunk} bytes. */
@@ -77,11 +76,7 @@ class CompressTest {
 
     Path f = dir.resolve("x.gz");
     Files.write(f, a);
-    Process p = new ProcessBuilder("gzip", "-dc", f.toString()).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    p.waitFor(30, TimeUnit.SECONDS);
-    assertEquals(0, p.exitValue());
-    assertArrayEquals(in, out);
+    assertArrayEquals(in, Proc.of("gzip", "-dc", f.toString()).timeout(30).stdout());
 
     assertArrayEquals(in, Decompressors.open(new ByteArrayInputStream(a)).readAllBytes());
   }
@@ -161,11 +156,7 @@ class CompressTest {
     byte[] in = letters(6_000_000);
     Path f = dir.resolve("x.zst");
     Files.write(f, zstd(in, 3, 2));
-    Process p = new ProcessBuilder("zstd", "-dcq", f.toString()).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue());
-    assertArrayEquals(in, out);
+    assertArrayEquals(in, Proc.of("zstd", "-dcq", f.toString()).timeout(30).stdout());
   }
 
   @Test

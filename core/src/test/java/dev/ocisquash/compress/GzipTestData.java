@@ -2,7 +2,6 @@ package dev.ocisquash.compress;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,9 +16,9 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.zip.GZIPInputStream;
+import dev.ocisquash.testing.Proc;
 
 /**
  * Test data and gzip helpers shared by the tests of this package's compressors and decompressors: seeded data
@@ -197,14 +196,7 @@ final class GzipTestData {
    * to bytes with the SHA-256 of {@code in}.
    */
   static void assertGzipToolAccepts(Path gz, byte[] in) throws Exception {
-    Process t = new ProcessBuilder("gzip", "-t", gz.toString()).redirectErrorStream(true).start();
-    String tOut = new String(t.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(t.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, t.exitValue(), "gzip -t: " + tOut);
-    Process d = new ProcessBuilder("gzip", "-dc", gz.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    byte[] out = d.getInputStream().readAllBytes();
-    assertTrue(d.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, d.exitValue());
-    assertEquals(sha256(in), sha256(out));
+    Proc.of("gzip", "-t", gz.toString()).timeout(60).check();
+    assertEquals(sha256(in), sha256(Proc.of("gzip", "-dc", gz.toString()).timeout(60).stdout()));
   }
 }

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
 
 /**
  * The ISA-L gzip decoder ({@link IsalGzipInputStream}) against the JDK path of {@link Decompressors}: for every
@@ -286,11 +287,7 @@ class IsalGunzipTest {
     List<String> c = new ArrayList<>(Arrays.asList(cmd));
     c.add("-c");
     c.add(src.toString());
-    Process p = new ProcessBuilder(c).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), String.join(" ", c));
-    return out;
+    return Proc.of(c).timeout(60).stdout();
   }
 
   @Test
@@ -628,7 +625,7 @@ class IsalGunzipTest {
 
   /** Runs {@link Probe} in a fresh JVM, where the process-wide library search happens anew. */
   private static String probe(String... props) throws Exception {
-    return ChildJvm.run(Probe.class, props);
+    return Proc.java(List.of(props), Probe.class).timeout(60).check();
   }
 
   @Test

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import java.util.List;
 
 /**
  * The ISA-L encoder of {@link ParallelGzipOutputStream}. CI installs libisal2 (.ci/install-deps), so a library that
@@ -207,7 +209,7 @@ class IsalGzipTest {
 
   /** Runs {@link FallbackProbe} in a fresh JVM, where the process-wide library search happens anew. */
   private static String probe(String... props) throws Exception {
-    return ChildJvm.run(FallbackProbe.class, props);
+    return Proc.java(List.of(props), FallbackProbe.class).timeout(60).check();
   }
 
   @Test

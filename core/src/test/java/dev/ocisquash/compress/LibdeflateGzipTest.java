@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
 
 /**
  * The libdeflate encoder of {@link ParallelGzipOutputStream} (independent gzip members). CI installs libdeflate0
@@ -269,7 +270,7 @@ class LibdeflateGzipTest {
   }
 
   private static String probe(String... props) throws Exception {
-    return ChildJvm.run(MissingProbe.class, props);
+    return Proc.java(List.of(props), MissingProbe.class).timeout(60).check();
   }
 
   @Test

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
 
 class ParallelGzipOutputStreamTest {
   private static final int B = ParallelGzipOutputStream.BLOCK_SIZE;
@@ -40,11 +41,7 @@ class ParallelGzipOutputStreamTest {
 
   /** Decodes with an external tool ({@code gzip -dc} or {@code pigz -dc}). */
   private static byte[] gunzipTool(String tool, Path gz) throws Exception {
-    Process p = new ProcessBuilder(tool, "-dc", gz.toString()).redirectErrorStream(false).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), tool + " failed: " + new String(p.getErrorStream().readAllBytes()));
-    return out;
+    return Proc.of(tool, "-dc", gz.toString()).timeout(60).stdout();
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.ocisquash.testing.ScriptedServer;
 
 /**
  * A misbehaving registry scripted byte for byte on 127.0.0.1: whatever it sends, a read ends within the bounds the

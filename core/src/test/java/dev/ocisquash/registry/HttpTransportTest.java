@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.ocisquash.testing.ScriptedServer;
 
 /**
  * The HTTP/1.1 transport (Apache HttpClient underneath) against a scripted server on a raw socket, so each test

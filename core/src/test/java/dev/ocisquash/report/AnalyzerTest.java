@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.archive.ImageSelector;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.strip.FileTree;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.ocisquash.testing.Proc;
 
 /**
  * Checks the analysis against reality: images built by umoci (testdata/fixtures/build-fixtures.sh), final trees
@@ -39,36 +39,21 @@ class AnalyzerTest {
   @BeforeAll
   static void build() throws Exception {
     Path script = testdata().resolve("fixtures/build-fixtures.sh");
-    run(fx, "bash", script.toString(), fx.toString(), "opaque", "recreate", "hardlinks");
+    Proc.of("bash", script.toString(), fx.toString(), "opaque", "recreate", "hardlinks").dir(fx).check();
     layout = fx.resolve("layout");
     // The busybox sample as a layout too, so umoci can unpack it.
-    run(fx, "skopeo", "copy", "-q", "docker-archive:" + testdata().resolve("sample/busybox-sample.tar"),
-        "oci:" + layout + ":busybox");
+    Proc.of("skopeo", "copy", "-q", "docker-archive:" + testdata().resolve("sample/busybox-sample.tar"),
+        "oci:" + layout + ":busybox").dir(fx).check();
   }
 
   static Path testdata() {
-    Path p = Path.of("..", "testdata").toAbsolutePath().normalize();
-    return Files.isDirectory(p) ? p : Path.of("testdata").toAbsolutePath();
-  }
-
-  static String run(Path dir, String... cmd) throws IOException, InterruptedException {
-    Process p;
-    try {
-      p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      return fail("cannot run " + cmd[0] + " (required for this test): " + e.getMessage());
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      fail(String.join(" ", cmd) + " failed:\n" + out);
-    }
-    return out;
+    return dev.ocisquash.testing.TestData.dir();
   }
 
   /** Content bytes of the unpacked final tree: regular files, each inode once (the analysis counts the same way). */
   static long unpackedContentBytes(String tag) throws Exception {
     Path bundle = fx.resolve("bundle-" + tag);
-    run(fx, "umoci", "--log=error", "unpack", "--image", layout + ":" + tag, bundle.toString());
+    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":" + tag, bundle.toString()).dir(fx).check();
     Set<Object> inodes = new HashSet<>();
     long sum = 0;
     try (Stream<Path> s = Files.walk(bundle.resolve("rootfs"))) {

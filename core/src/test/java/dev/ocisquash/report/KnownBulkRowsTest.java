@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
 
 /**
  * The "what is eating the space" rows on a small image made by umoci from a real filesystem: an uncleaned apt
@@ -44,10 +45,10 @@ class KnownBulkRowsTest {
   @BeforeAll
   static void build() throws Exception {
     layout = dir.resolve("layout");
-    AnalyzerTest.run(dir, "umoci", "--log=error", "init", "--layout", layout.toString());
-    AnalyzerTest.run(dir, "umoci", "--log=error", "new", "--image", layout + ":t");
+    Proc.of("umoci", "--log=error", "init", "--layout", layout.toString()).dir(dir).check();
+    Proc.of("umoci", "--log=error", "new", "--image", layout + ":t").dir(dir).check();
     Path bundle = dir.resolve("bundle");
-    AnalyzerTest.run(dir, "umoci", "--log=error", "unpack", "--image", layout + ":t", bundle.toString());
+    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":t", bundle.toString()).dir(dir).check();
     Path r = bundle.resolve("rootfs");
     file(r, "usr/bin/gcc", 3000);
     file(r, "usr/include/stdio.h", 7000);
@@ -68,14 +69,14 @@ class KnownBulkRowsTest {
     Files.createLink(r.resolve("usr/share/doc/pkg/README.link"), r.resolve("usr/share/doc/pkg/README"));
     Files.createDirectories(r.resolve("usr/lib/foo"));
     Files.createLink(r.resolve("usr/lib/foo/NEWS"), r.resolve("usr/share/doc/pkg/NEWS"));
-    AnalyzerTest.run(dir, "umoci", "--log=error", "repack", "--refresh-bundle", "--image", layout + ":t", bundle.toString());
+    Proc.of("umoci", "--log=error", "repack", "--refresh-bundle", "--image", layout + ":t", bundle.toString()).dir(dir).check();
     file(r, "var/cache/apt/archives/a.deb", 100_000);
     file(r, "var/cache/apt/archives/b.deb", 50_000);
     file(r, "var/lib/apt/lists/deb_Packages", 40_000);
     file(r, "root/.cache/pip/http/ab/cd", 12_000);
     file(r, "root/.npm/_cacache/content-v2/x", 11_000);
     Files.delete(r.resolve("usr/share/man/man1/x.1.gz"));
-    AnalyzerTest.run(dir, "umoci", "--log=error", "repack", "--refresh-bundle", "--image", layout + ":t", bundle.toString());
+    Proc.of("umoci", "--log=error", "repack", "--refresh-bundle", "--image", layout + ":t", bundle.toString()).dir(dir).check();
   }
 
   static ImageAnalysis analyze(String... presets) throws Exception {

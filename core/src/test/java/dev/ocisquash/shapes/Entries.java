@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import dev.ocisquash.testing.RawTar;
 
 /** The files of a shape in the order its tool writes them, written as a directory or as a tar with that order. */
 final class Entries {
@@ -62,7 +63,7 @@ final class Entries {
   }
 
   Path writeTar(Path file) throws IOException {
-    try (Tar t = new Tar(file)) {
+    try (RawTar.Writer t = new RawTar.Writer(file)) {
       for (Entry e : list) {
         if (e.dir()) {
           t.dir(e.name, e.mode, e.mtime);

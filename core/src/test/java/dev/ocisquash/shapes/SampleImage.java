@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.ocisquash.testing.RawTar;
 
 /**
  * The real image every shape carries: testdata/sample/busybox-sample.tar (three layers, a whiteout in the third, a
@@ -18,17 +19,13 @@ import java.util.Map;
 public record SampleImage(byte[] config, List<byte[]> layers, List<byte[]> gzipLayers, List<String> diffIds) {
   /** The sample in {@code testdata}; {@code testdata} is {@code ../testdata} from a module, or {@code testdata}. */
   public static Path path() {
-    Path p = Path.of("..", "testdata").toAbsolutePath().normalize();
-    if (!Files.isDirectory(p)) {
-      p = Path.of("testdata").toAbsolutePath();
-    }
-    return p.resolve("sample/busybox-sample.tar");
+    return dev.ocisquash.testing.TestData.sample();
   }
 
   public static SampleImage load() throws IOException {
     Map<String, byte[]> files;
     try (InputStream in = Files.newInputStream(path())) {
-      files = Tar.read(in);
+      files = RawTar.read(in);
     }
     JsonNode entry = Blobs.parse(files.get("manifest.json")).get(0);
     byte[] config = files.get(entry.get("Config").asText());

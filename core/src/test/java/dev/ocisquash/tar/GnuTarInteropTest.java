@@ -1,7 +1,6 @@
 package dev.ocisquash.tar;
 
-import static dev.ocisquash.tar.TarTestSupport.readAll;
-import static dev.ocisquash.tar.TarTestSupport.run;
+import static dev.ocisquash.testing.RawTar.readAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -20,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.RawTar;
 
 /** Reads archives that GNU tar itself creates, as an independent writer. */
 class GnuTarInteropTest {
@@ -32,15 +33,15 @@ class GnuTarInteropTest {
     Files.writeString(src.resolve(LONG), "long\n");
     Files.createSymbolicLink(src.resolve("sym"), Path.of("file.txt"));
     Files.createLink(src.resolve("hard"), src.resolve("file.txt"));
-    run(src, "mkfifo", "fifo");
+    Proc.of("mkfifo", "fifo").dir(src).timeout(30).check();
     Files.setLastModifiedTime(src.resolve("file.txt"), FileTime.from(java.time.Instant.parse(
         "2001-02-03T04:05:06.789Z")));
     return src;
   }
 
-  private static Map<String, TarTestSupport.Item> byPath(List<TarTestSupport.Item> items) {
-    Map<String, TarTestSupport.Item> m = new HashMap<>();
-    for (TarTestSupport.Item it : items) {
+  private static Map<String, RawTar.Item> byPath(List<RawTar.Item> items) {
+    Map<String, RawTar.Item> m = new HashMap<>();
+    for (RawTar.Item it : items) {
       m.put(it.entry().path(), it);
     }
     return m;
@@ -49,10 +50,10 @@ class GnuTarInteropTest {
   private void check(Path dir, String format) throws Exception {
     Path src = populate(dir);
     Path tar = dir.resolve(format + ".tar");
-    run(src, "tar", "--format=" + format, "-cf", tar.toString(), ".");
-    Map<String, TarTestSupport.Item> m = byPath(readAll(Files.readAllBytes(tar)));
+    Proc.of("tar", "--format=" + format, "-cf", tar.toString(), ".").dir(src).timeout(30).check();
+    Map<String, RawTar.Item> m = byPath(readAll(Files.readAllBytes(tar)));
     assertEquals(TarEntryType.DIRECTORY, m.get("").entry().type());
-    TarTestSupport.Item f = m.get("file.txt");
+    RawTar.Item f = m.get("file.txt");
     assertNotNull(f, m.keySet().toString());
     assertEquals(TarEntryType.REGULAR, f.entry().type());
     assertArrayEquals("hello\n".getBytes(StandardCharsets.UTF_8), f.content());
@@ -89,8 +90,8 @@ class GnuTarInteropTest {
     Files.writeString(src.resolve("d/f"), "x");
     for (String format : new String[] {"ustar", "v7"}) {
       Path tar = dir.resolve(format + ".tar");
-      run(src, "tar", "--format=" + format, "-cf", tar.toString(), "d");
-      Map<String, TarTestSupport.Item> m = byPath(readAll(Files.readAllBytes(tar)));
+      Proc.of("tar", "--format=" + format, "-cf", tar.toString(), "d").dir(src).timeout(30).check();
+      Map<String, RawTar.Item> m = byPath(readAll(Files.readAllBytes(tar)));
       assertEquals(TarEntryType.DIRECTORY, m.get("d").entry().type(), format);
       assertArrayEquals(new byte[] {'x'}, m.get("d/f").content(), format);
     }
@@ -113,8 +114,8 @@ class GnuTarInteropTest {
   void paxSparse10PassesThroughVerbatim(@TempDir Path dir) throws Exception {
     Path src = sparseFile(dir);
     Path tar = dir.resolve("sparse.tar");
-    run(src, "tar", "--format=pax", "--sparse", "--sparse-version=1.0", "-cf", tar.toString(), "sparse.bin");
-    List<TarTestSupport.Item> items = readAll(Files.readAllBytes(tar));
+    Proc.of("tar", "--format=pax", "--sparse", "--sparse-version=1.0", "-cf", tar.toString(), "sparse.bin").dir(src).timeout(30).check();
+    List<RawTar.Item> items = readAll(Files.readAllBytes(tar));
     assertEquals(1, items.size());
     TarEntry e = items.get(0).entry();
     assertEquals("sparse.bin", e.path());
@@ -131,7 +132,7 @@ class GnuTarInteropTest {
     Files.write(re, out.toByteArray());
     Path x = dir.resolve("x");
     Files.createDirectories(x);
-    run(x, "tar", "-xf", re.toString());
+    Proc.of("tar", "-xf", re.toString()).dir(x).timeout(30).check();
     assertArrayEquals(Files.readAllBytes(src.resolve("sparse.bin")), Files.readAllBytes(x.resolve("sparse.bin")));
   }
 
@@ -151,7 +152,7 @@ class GnuTarInteropTest {
       cmd[v.length + 1] = "-cf";
       cmd[v.length + 2] = tar.toString();
       cmd[v.length + 3] = "sparse.bin";
-      run(src, cmd);
+      Proc.of(cmd).dir(src).timeout(30).check();
       ImageException e = assertThrows(ImageException.class, () -> readAll(Files.readAllBytes(tar)));
       assertTrue(e.getMessage().contains("GNU sparse format 0.x/old is not supported"), e.getMessage());
       assertTrue(e.getMessage().contains("sparse.bin"), e.getMessage());

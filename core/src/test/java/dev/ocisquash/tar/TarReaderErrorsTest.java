@@ -1,12 +1,12 @@
 package dev.ocisquash.tar;
 
-import static dev.ocisquash.tar.TarTestSupport.concat;
-import static dev.ocisquash.tar.TarTestSupport.end;
-import static dev.ocisquash.tar.TarTestSupport.header;
-import static dev.ocisquash.tar.TarTestSupport.padded;
-import static dev.ocisquash.tar.TarTestSupport.paxHeader;
-import static dev.ocisquash.tar.TarTestSupport.paxRecord;
-import static dev.ocisquash.tar.TarTestSupport.readAll;
+import static dev.ocisquash.testing.RawTar.concat;
+import static dev.ocisquash.testing.RawTar.end;
+import static dev.ocisquash.testing.RawTar.header;
+import static dev.ocisquash.testing.RawTar.padded;
+import static dev.ocisquash.testing.RawTar.paxHeader;
+import static dev.ocisquash.testing.RawTar.paxRecord;
+import static dev.ocisquash.testing.RawTar.readAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.RawTar;
 
 class TarReaderErrorsTest {
   private static final String CTX = "img.tar: layer 2 (sha256:abcd)";
@@ -81,7 +82,7 @@ class TarReaderErrorsTest {
   @Test
   void signedChecksumAccepted() throws Exception {
     byte[] name = {'n', (byte) 0xe9};
-    byte[] h = header(name, (byte) '0', 0);
+    byte[] h = header(name, '0', 0);
     long signed = 0;
     Arrays.fill(h, 148, 156, (byte) ' ');
     for (byte b : h) {
@@ -90,7 +91,7 @@ class TarReaderErrorsTest {
     String s = String.format("%06o", signed);
     System.arraycopy(s.getBytes(StandardCharsets.US_ASCII), 0, h, 148, 6);
     h[154] = 0;
-    List<TarTestSupport.Item> items = readAll(concat(h, end()));
+    List<RawTar.Item> items = readAll(concat(h, end()));
     assertArrayEquals(name, items.get(0).entry().pathBytes());
   }
 
@@ -103,7 +104,7 @@ class TarReaderErrorsTest {
     }
     byte[] link = header("l", '1', 0);
     System.arraycopy("../etc/shadow".getBytes(StandardCharsets.US_ASCII), 0, link, 157, 13);
-    TarTestSupport.checksum(link);
+    RawTar.checksum(link);
     assertTrue(fails(concat(link, end())).getMessage().contains("path traversal"));
   }
 
@@ -111,10 +112,10 @@ class TarReaderErrorsTest {
   void namesAreNormalised() throws Exception {
     byte[] hl = header("./x/hard", '1', 0);
     System.arraycopy("/.//etc/./passwd".getBytes(StandardCharsets.US_ASCII), 0, hl, 157, 16);
-    TarTestSupport.checksum(hl);
+    RawTar.checksum(hl);
     byte[] sl = header("sym", '2', 0);
     System.arraycopy("./a//b/".getBytes(StandardCharsets.US_ASCII), 0, sl, 157, 7);
-    TarTestSupport.checksum(sl);
+    RawTar.checksum(sl);
     byte[] tar =
         concat(
             header("./", '5', 0),
@@ -125,7 +126,7 @@ class TarReaderErrorsTest {
             hl,
             sl,
             end());
-    List<TarTestSupport.Item> items = readAll(tar);
+    List<RawTar.Item> items = readAll(tar);
     assertEquals("", items.get(0).entry().path());
     assertEquals(TarEntryType.DIRECTORY, items.get(0).entry().type());
     assertEquals("", items.get(1).entry().path());
@@ -153,25 +154,25 @@ class TarReaderErrorsTest {
       h[147 - i] = (byte) (mt >>> (8 * Math.min(i, 7)));
     }
     h[136] = (byte) 0xff;
-    TarTestSupport.checksum(h);
+    RawTar.checksum(h);
     TarEntry e = readAll(concat(h, end())).get(0).entry();
     assertEquals(uid, e.uid());
     assertEquals(-100, e.mtimeSeconds());
 
     byte[] neg = header("f", '0', 0);
     Arrays.fill(neg, 124, 136, (byte) 0xff); // size -1
-    TarTestSupport.checksum(neg);
+    RawTar.checksum(neg);
     assertTrue(fails(concat(neg, end())).getMessage().contains("negative size"));
 
     byte[] huge = header("f", '0', 0);
     Arrays.fill(huge, 124, 136, (byte) 0x7f);
     huge[124] = (byte) 0x80; // 2^88-ish: larger than Long.MAX_VALUE
-    TarTestSupport.checksum(huge);
+    RawTar.checksum(huge);
     assertTrue(fails(concat(huge, end())).getMessage().contains("too large"));
 
     byte[] junk = header("f", '0', 0);
     junk[101] = '9';
-    TarTestSupport.checksum(junk);
+    RawTar.checksum(junk);
     assertTrue(fails(concat(junk, end())).getMessage().contains("mode"));
   }
 
@@ -225,7 +226,7 @@ class TarReaderErrorsTest {
             paxHeader('x', paxRecord("uname", ""), paxRecord("mtime", "17.25")),
             file("second", new byte[0]),
             end());
-    List<TarTestSupport.Item> items = readAll(tar);
+    List<RawTar.Item> items = readAll(tar);
     TarEntry a = items.get(0).entry();
     assertArrayEquals(weird, a.pathBytes());
     assertEquals(-2, a.mtimeSeconds());

@@ -1,8 +1,7 @@
 package dev.ocisquash.tar;
 
-import static dev.ocisquash.tar.TarTestSupport.readAll;
-import static dev.ocisquash.tar.TarTestSupport.run;
-import static dev.ocisquash.tar.TarTestSupport.write;
+import static dev.ocisquash.testing.RawTar.readAll;
+import static dev.ocisquash.testing.RawTar.write;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,6 +21,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.RawTar;
 
 class TarRoundTripTest {
   static final byte[] CAPABILITY = {1, 0, 0, 2, 0x20, 0, 0, 0, 0, 0, 0, 0, 0x0a, 0, (byte) 0xff, 0x3d};
@@ -95,7 +96,7 @@ class TarRoundTripTest {
     buildSample();
     byte[] tar = write(entries, contents);
     assertEquals(0, tar.length % 512);
-    List<TarTestSupport.Item> items = readAll(tar);
+    List<RawTar.Item> items = readAll(tar);
     assertEquals(entries.size(), items.size());
     for (int i = 0; i < entries.size(); i++) {
       assertEquals(entries.get(i), items.get(i).entry(), "entry " + i + " " + entries.get(i));
@@ -107,7 +108,7 @@ class TarRoundTripTest {
     // and a rewrite of what was read is too
     List<TarEntry> reread = new ArrayList<>();
     List<byte[]> recontent = new ArrayList<>();
-    for (TarTestSupport.Item it : items) {
+    for (RawTar.Item it : items) {
       reread.add(it.entry());
       recontent.add(it.content());
     }
@@ -210,7 +211,7 @@ class TarRoundTripTest {
     // Literal quoting: in the POSIX locale (no LANG) GNU tar's default style escapes the non-ASCII bytes of a name
     // (donn\303\251es); literal prints the name's bytes as they are in the archive, in any locale.
     String listing =
-        run(dir, "tar", "--numeric-owner", "--quoting-style=literal", "-tvf", file.toString());
+        Proc.of("tar", "--numeric-owner", "--quoting-style=literal", "-tvf", file.toString()).dir(dir).timeout(30).check();
     long lines = listing.lines().filter(l -> !l.startsWith("tar: ")).count();
     assertEquals(entries.size(), lines, listing);
     assertTrue(listing.contains("unknown extended header keyword 'VENDOR.custom'"), listing);

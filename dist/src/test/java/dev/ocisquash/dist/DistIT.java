@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * The tarball built by build-dist.sh, unpacked the way a user would: it runs with no Java on PATH (a fake
@@ -30,8 +32,8 @@ class DistIT {
   private final Path tarball = Path.of(System.getProperty("dist.tarball"));
   private final String version = System.getProperty("dist.version");
   private final String modules = System.getProperty("dist.modules");
-  private final Path sample = Proc.repo().resolve("testdata/sample/busybox-sample.tar");
-  private final Path devLauncher = Proc.repo().resolve("cli/target/ocisquash");
+  private final Path sample = TestData.repo().resolve("testdata/sample/busybox-sample.tar");
+  private final Path devLauncher = TestData.repo().resolve("cli/target/ocisquash");
   private Path home;
   private Path fakeJavaDir;
   private Map<String, String> bareEnv;
@@ -40,7 +42,7 @@ class DistIT {
   void unpack() throws Exception {
     Path root = tmp.resolve("unpacked here");
     Files.createDirectories(root);
-    Proc.check(120, "tar", "-C", root.toString(), "-xzf", tarball.toString());
+    Proc.of("tar", "-C", root.toString(), "-xzf", tarball.toString()).timeout(120).check();
     home = root.resolve("ocisquash-" + version);
     fakeJavaDir = tmp.resolve("fake-java");
     Files.createDirectories(fakeJavaDir.resolve("bin"));
@@ -62,7 +64,7 @@ class DistIT {
     String[] cmd = new String[args.length + 1];
     cmd[0] = fakeJavaDir.resolve("ocisquash").toString();
     System.arraycopy(args, 0, cmd, 1, args.length);
-    String out = Proc.check(bareEnv, 300, cmd);
+    String out = Proc.of(cmd).clearEnv().env(bareEnv).timeout(300).check();
     assertFalse(Files.exists(fakeJavaDir.resolve("used")), "a java other than the bundled one ran");
     return out;
   }
@@ -104,7 +106,7 @@ class DistIT {
   void loadsJnasStubAndIsalFromLibNative() throws Exception {
     Map<String, String> env = new java.util.HashMap<>(bareEnv);
     env.put("OCISQUASH_JAVA_OPTS", "-Djna.debug_load=true -Djna.debug_load.jna=true");
-    String out = Proc.check(env, 120, fakeJavaDir.resolve("ocisquash").toString(), "--version");
+    String out = Proc.of(fakeJavaDir.resolve("ocisquash").toString(), "--version").clearEnv().env(env).timeout(120).check();
     Path nat = home.toRealPath().resolve("lib/native");
     assertTrue(out.contains("Found jnidispatch at " + nat.resolve("libjnidispatch.so")), out);
     assertTrue(out.contains("Found library '" + nat.resolve("libisal.so.2") + "'"), out);
@@ -124,8 +126,8 @@ class DistIT {
       Files.deleteIfExists(fromDev);
       List<String> args = new java.util.ArrayList<>(List.of("squash", sample.toString(), "-o"));
       dist(concat(args, fromDist.toString(), opts));
-      Proc.check(300, concat(new java.util.ArrayList<>(List.of(devLauncher.toString(), "squash", sample.toString(),
-          "-o")), fromDev.toString(), opts));
+      Proc.of(concat(new java.util.ArrayList<>(List.of(devLauncher.toString(), "squash", sample.toString(),
+          "-o")), fromDev.toString(), opts)).timeout(300).check();
       assertArrayEquals(Files.readAllBytes(fromDev), Files.readAllBytes(fromDist), "squash " + opts);
     }
   }
@@ -146,13 +148,10 @@ class DistIT {
   @Test
   void twoBuildsGiveTheSameTarball() throws Exception {
     Path again = tmp.resolve("again");
-    Path script = Proc.repo().resolve("dist/src/main/sh/build-dist.sh");
-    Proc.check(
-        buildEnv(),
-        600,
-        "bash", script.toString(), Proc.repo().resolve("cli/target/ocisquash.jar").toString(),
-        Proc.repo().resolve("cli/src/main/sh/ocisquash").toString(), again.toString(), version,
-        modules, Proc.repo().resolve("LICENSE").toString());
+    Path script = TestData.repo().resolve("dist/src/main/sh/build-dist.sh");
+    Proc.of("bash", script.toString(), TestData.repo().resolve("cli/target/ocisquash.jar").toString(),
+        TestData.repo().resolve("cli/src/main/sh/ocisquash").toString(), again.toString(), version,
+        modules, TestData.repo().resolve("LICENSE").toString()).clearEnv().env(buildEnv()).timeout(600).check();
     assertArrayEquals(
         Files.readAllBytes(tarball), Files.readAllBytes(again.resolve(tarball.getFileName())), "tarball differs");
   }
@@ -169,14 +168,14 @@ class DistIT {
     Files.createDirectories(certs);
     String ca = certs.resolve("ca.crt").toString();
     String caKey = d.resolve("ca.key").toString();
-    Proc.check(60, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-days", "2", "-subj", "/CN=ocisquash test CA", "-keyout", caKey, "-out", ca);
-    Proc.check(60, "openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj",
-        "/CN=127.0.0.1", "-keyout", d + "/server.key", "-out", d + "/server.csr");
+    Proc.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-days", "2", "-subj", "/CN=ocisquash test CA", "-keyout", caKey, "-out", ca).timeout(60).check();
+    Proc.of("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj",
+        "/CN=127.0.0.1", "-keyout", d + "/server.key", "-out", d + "/server.csr").timeout(60).check();
     Path ext = d.resolve("san.ext");
     Files.writeString(ext, "subjectAltName=IP:127.0.0.1\n");
-    Proc.check(60, "openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", ca, "-CAkey", caKey,
-        "-CAcreateserial", "-days", "2", "-extfile", ext.toString(), "-out", d + "/server.crt");
+    Proc.of("openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", ca, "-CAkey", caKey,
+        "-CAcreateserial", "-days", "2", "-extfile", ext.toString(), "-out", d + "/server.crt").timeout(60).check();
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();
@@ -186,10 +185,7 @@ class DistIT {
         + "/data\nhttp:\n  addr: 127.0.0.1:" + port + "\n  tls:\n    certificate: " + d + "/server.crt\n    key: "
         + d + "/server.key\n");
     Process registry =
-        new ProcessBuilder("docker-registry", "serve", cfg.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(d.resolve("registry.log").toFile())
-            .start();
+        Proc.of("docker-registry", "serve", cfg.toString()).start(d.resolve("registry.log"));
     try {
       String host = "127.0.0.1:" + port;
       for (int i = 0; i < 100; i++) {
@@ -199,14 +195,14 @@ class DistIT {
           Thread.sleep(100);
         }
       }
-      Proc.check(120, "skopeo", "copy", "-q", "--dest-cert-dir", certs.toString(), "docker-archive:" + sample,
-          "docker://" + host + "/src/busybox:1");
+      Proc.of("skopeo", "copy", "-q", "--dest-cert-dir", certs.toString(), "docker-archive:" + sample,
+          "docker://" + host + "/src/busybox:1").timeout(120).check();
       String out =
           dist("squash", "docker://" + host + "/src/busybox:1", "-o", "docker://" + host + "/dst/busybox:sq",
               "--cert-dir", certs.toString());
       assertTrue(out.contains("layers   3 -> 1"), out);
       String inspected =
-          Proc.check(120, "skopeo", "inspect", "--cert-dir", certs.toString(), "docker://" + host + "/dst/busybox:sq");
+          Proc.of("skopeo", "inspect", "--cert-dir", certs.toString(), "docker://" + host + "/dst/busybox:sq").timeout(120).check();
       assertTrue(inspected.contains("\"Layers\""), inspected);
     } finally {
       registry.destroy();

@@ -10,10 +10,10 @@ import dev.ocisquash.report.ImageAnalysis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import dev.ocisquash.testing.Proc;
 
 /**
  * What the invoker build src/it/jib-squash left behind: Jib's tarball (the busybox sample's 3 layers + Jib's
@@ -40,13 +40,7 @@ class JibSquashIT {
     assertTrue(paths.contains("bin/busybox"), paths.toString());
     assertFalse(paths.stream().anyMatch(p -> p.startsWith("usr/share/man")), "the safe preset ran");
 
-    Process p =
-        new ProcessBuilder("skopeo", "inspect", "--config", "docker-archive:" + squashed)
-            .redirectErrorStream(true)
-            .start();
-    String config = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), config);
+    String config = Proc.of("skopeo", "inspect", "--config", "docker-archive:" + squashed).timeout(60).check();
     assertTrue(config.contains("\"created\": \"2026-01-01T00:00:00Z\""), config);
     assertTrue(config.contains("echo hello"), "Jib's entrypoint is kept: " + config);
   }

@@ -1,4 +1,4 @@
-package dev.ocisquash.registry;
+package dev.ocisquash.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -15,36 +15,41 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-/** Answers each request with the bytes the script gives; optionally closes each connection after one answer. */
-final class ScriptedServer implements AutoCloseable {
+/**
+ * An HTTP server on 127.0.0.1 scripted byte for byte, for the misbehaviour a real server library would not produce
+ * (dripped heads, endless bodies, malformed answers): it answers each request with the bytes the script gives, or
+ * lets the script write the answer itself; optionally closes each connection after one answer. For a well-behaved
+ * registry use the JDK's HTTP server instead (core's registry tests: FakeRegistry).
+ */
+public final class ScriptedServer implements AutoCloseable {
   /** One request as the server read it. */
-  record Request(String line, String head, byte[] body) {
-    String path() {
+  public record Request(String line, String head, byte[] body) {
+    public String path() {
       String target = line.split(" ")[1];
       int q = target.indexOf('?');
       return q < 0 ? target : target.substring(0, q);
     }
   }
 
-  final List<Request> requests = new CopyOnWriteArrayList<>();
-  final AtomicInteger connections = new AtomicInteger();
+  public final List<Request> requests = new CopyOnWriteArrayList<>();
+  public final AtomicInteger connections = new AtomicInteger();
   private final ServerSocket socket;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
 
-  ScriptedServer(Function<Request, byte[]> script) throws IOException {
+  public ScriptedServer(Function<Request, byte[]> script) throws IOException {
     this(script, false);
   }
 
   /** Writes the answer to a request itself (slowly, endlessly); returns when it is done. */
-  interface Writer {
+  public interface Writer {
     void answer(Request r, java.io.OutputStream out) throws IOException;
   }
 
-  ScriptedServer(Function<Request, byte[]> script, boolean closeAfterEach) throws IOException {
+  public ScriptedServer(Function<Request, byte[]> script, boolean closeAfterEach) throws IOException {
     this((r, out) -> out.write(script.apply(r)), closeAfterEach);
   }
 
-  ScriptedServer(Writer script, boolean closeAfterEach) throws IOException {
+  public ScriptedServer(Writer script, boolean closeAfterEach) throws IOException {
     socket = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"));
     Thread t = new Thread(() -> {
       while (!socket.isClosed()) {
@@ -64,11 +69,11 @@ final class ScriptedServer implements AutoCloseable {
     t.start();
   }
 
-  int port() {
+  public int port() {
     return socket.getLocalPort();
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port() + path);
   }
 
