@@ -10,6 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 
 /**
  * The image of ocisquash (build-image.sh): Docker loads it and squashes the sample through {@code docker run}
@@ -24,7 +26,7 @@ class ImageIT {
   private final Path imageDir = Path.of(System.getProperty("image.dir"));
   private final Path dockerArchive = imageDir.resolve("ocisquash-" + version + "-image.docker.tar");
   private final Path ociArchive = imageDir.resolve("ocisquash-" + version + "-image.oci.tar");
-  private final Path sample = Proc.repo().resolve("testdata/sample/busybox-sample.tar");
+  private final Path sample = TestData.repo().resolve("testdata/sample/busybox-sample.tar");
 
   @Test
   void dockerLoadsItAndSquashesTheSampleThroughDockerRun() throws Exception {
@@ -43,16 +45,15 @@ class ImageIT {
                 + " squash /data/in.tar -o /data/out.tar",
             "$D image inspect --format 'entrypoint={{json .Config.Entrypoint}}' " + image);
     String out =
-        Proc.check(
-            600, "bash", Proc.repo().resolve("testdata/tools/with-dockerd.sh").toString(), "bash", "-c", script);
+        Proc.of("bash", TestData.repo().resolve("testdata/tools/with-dockerd.sh").toString(), "bash", "-c", script).timeout(600).check();
     assertTrue(out.contains("Loaded image: " + image), out);
     assertTrue(out.contains("ocisquash " + version + "\n"), out);
     assertTrue(out.contains("gzip: libdeflate (libdeflate.so.0)") && out.contains("gunzip: ISA-L"),
         "the bundled libdeflate and ISA-L load in the image:\n" + out);
     assertTrue(out.contains("entrypoint=[\"ocisquash\"]"), out);
     Path expected = tmp.resolve("expected.tar");
-    Proc.check(300, Proc.repo().resolve("cli/target/ocisquash").toString(), "squash", sample.toString(), "-o",
-        expected.toString());
+    Proc.of(TestData.repo().resolve("cli/target/ocisquash").toString(), "squash", sample.toString(), "-o",
+        expected.toString()).timeout(300).check();
     assertArrayEquals(Files.readAllBytes(expected), Files.readAllBytes(data.resolve("out.tar")));
   }
 
@@ -61,17 +62,15 @@ class ImageIT {
   void theCiRecipesShellPartsRunOnTheSample() throws Exception {
     Path dist = Path.of(System.getProperty("dist.tarball")).getParent().resolve("ocisquash-" + version);
     String out =
-        Proc.check(
-            900,
+        Proc.of("bash",
+            TestData.repo().resolve("testdata/tools/with-dockerd.sh").toString(),
             "bash",
-            Proc.repo().resolve("testdata/tools/with-dockerd.sh").toString(),
-            "bash",
-            Proc.repo().resolve("testdata/tools/test-ci-snippets.sh").toString(),
-            Proc.repo().resolve("docs/ci.md").toString(),
+            TestData.repo().resolve("testdata/tools/test-ci-snippets.sh").toString(),
+            TestData.repo().resolve("docs/ci.md").toString(),
             dockerArchive.toString(),
             "ocisquash:" + version,
             dist.toString(),
-            sample.toString());
+            sample.toString()).timeout(900).check();
     for (String part :
         List.of("github-docker", "github-tarball", "github-matrix", "gitlab", "gitlab-matrix", "tekton",
             "k8s-indexed-job")) {
@@ -84,13 +83,12 @@ class ImageIT {
     Path store = tmp.resolve("podman");
     for (Path archive : List.of(dockerArchive, ociArchive)) {
       String out =
-          Proc.check(
-              300, "podman", "--root", store.resolve("root").toString(), "--runroot",
-              store.resolve("run").toString(), "--storage-driver", "vfs", "load", "-i", archive.toString());
+          Proc.of("podman", "--root", store.resolve("root").toString(), "--runroot",
+              store.resolve("run").toString(), "--storage-driver", "vfs", "load", "-i", archive.toString()).timeout(300).check();
       assertTrue(out.contains("Loaded image"), out);
     }
-    String docker = Proc.check(120, "skopeo", "inspect", "--raw", "docker-archive:" + dockerArchive);
-    String oci = Proc.check(120, "skopeo", "inspect", "--raw", "oci-archive:" + ociArchive);
+    String docker = Proc.of("skopeo", "inspect", "--raw", "docker-archive:" + dockerArchive).timeout(120).check();
+    String oci = Proc.of("skopeo", "inspect", "--raw", "oci-archive:" + ociArchive).timeout(120).check();
     // One squashed, gzip-compressed layer in both.
     for (String manifest : List.of(docker, oci)) {
       assertEquals(1, manifest.split("tar\\+gzip|tar\\.gzip", -1).length - 1, manifest);
@@ -101,15 +99,12 @@ class ImageIT {
   void twoBuildsGiveTheSameDigests() throws Exception {
     Path again = tmp.resolve("again");
     Path dist = Path.of(System.getProperty("dist.tarball")).getParent().resolve("ocisquash-" + version);
-    Proc.check(
-        DistIT.buildEnv(),
-        600,
-        "bash",
-        Proc.repo().resolve("dist/src/main/sh/build-image.sh").toString(),
+    Proc.of("bash",
+        TestData.repo().resolve("dist/src/main/sh/build-image.sh").toString(),
         dist.toString(),
         again.toString(),
         version,
-        System.getProperty("java.class.path"));
+        System.getProperty("java.class.path")).clearEnv().env(DistIT.buildEnv()).timeout(600).check();
     assertEquals(
         Files.readString(imageDir.resolve("digests.txt")), Files.readString(again.resolve("digests.txt")));
     assertArrayEquals(
