@@ -13,6 +13,7 @@
 #
 # Needs bash, java, python3 and sha256sum. Gzip uses --gzip-encoder zlib so that the bytes do not depend on which
 # native codec loads; everything runs with one thread and without SOURCE_DATE_EPOCH from the environment.
+# KEEP_TMP=1 keeps the outputs (their directory is printed).
 set -euo pipefail
 
 if [ $# -ne 2 ]; then
@@ -27,7 +28,11 @@ SAMPLE=$HERE/../sample/busybox-sample.tar
 unset SOURCE_DATE_EPOCH
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/option-matrix.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+if [ "${KEEP_TMP:-0}" = 1 ]; then
+  echo "option-matrix-digests: outputs kept in $WORK" >&2
+else
+  trap 'rm -rf "$WORK"' EXIT
+fi
 RESULTS=$WORK/results
 
 # The digest of a file, or of a directory as the sorted list of its files' digests and relative paths.

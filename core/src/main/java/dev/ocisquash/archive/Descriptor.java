@@ -2,7 +2,6 @@ package dev.ocisquash.archive;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.model.DescriptorJson;
@@ -43,11 +42,6 @@ final class Descriptor {
   /** The platform of an index entry, or null when it names none. */
   Platform platform() {
     return new DescriptorJson(node).platform();
-  }
-
-  /** Appends a descriptor object ({@code mediaType}, {@code digest}, {@code size}) to {@code array}. */
-  static ObjectNode add(ArrayNode array, String mediaType, Digest digest, long size) {
-    return DescriptorJson.add(array, mediaType, digest, size).json();
   }
 
   /** Parses a descriptor; {@code where} names the document for messages. */
