@@ -1,9 +1,9 @@
 package dev.ocisquash.archive;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.ManifestJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -86,12 +86,11 @@ final class ArchiveImage implements SourceImage {
   }
 
   private ObjectNode synthesise() throws IOException {
-    ObjectNode m = Descriptor.ociManifest(configDigest, configSize);
-    ArrayNode ls = (ArrayNode) m.get("layers");
+    ManifestJson m = ManifestJson.newOci(configDigest, configSize);
     for (SourceLayer l : layers) {
-      Descriptor.add(ls, l.compression().ociLayerMediaType(), l.blobDigest(), l.blobSize());
+      m.addLayer(l.compression().ociLayerMediaType(), l.blobDigest(), l.blobSize());
     }
-    return m;
+    return m.json();
   }
 
 

@@ -1,7 +1,10 @@
 package dev.ocisquash.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocisquash.model.DescriptorJson;
+import dev.ocisquash.model.ManifestJson;
 import dev.ocisquash.model.MediaTypes;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,15 +72,17 @@ final class ArtifactRule {
   static String whyNotAnImage(JsonNode indexEntry, JsonNode manifest) {
     String evidence = null;
     String what = null;
-    String configType = text(manifest.path("config"), "mediaType");
+    ManifestJson m = ManifestJson.of(manifest);
+    DescriptorJson config = m == null ? null : m.config();
+    String configType = config == null ? null : nonEmpty(config.mediaType());
     if (configType != null
         && !MediaTypes.OCI_CONFIG.equals(configType)
         && !MediaTypes.DOCKER_CONFIG.equals(configType)) {
       evidence = "config media type " + configType + " is not an image config";
       what = KNOWN.get(configType);
     }
-    for (JsonNode layer : manifest.path("layers")) {
-      String layerType = text(layer, "mediaType");
+    for (DescriptorJson layer : m == null ? List.<DescriptorJson>of() : m.layers()) {
+      String layerType = nonEmpty(layer.mediaType());
       if (layerType != null && !MediaTypes.isFilesystemLayer(layerType)) {
         if (evidence == null) {
           evidence = "layer media type " + layerType + " is not a filesystem layer";
@@ -90,9 +95,10 @@ final class ArtifactRule {
     if (evidence == null) {
       return null;
     }
-    String type = text(manifest, "artifactType");
-    if (type == null) {
-      type = text(indexEntry, "artifactType");
+    String type = m == null ? null : nonEmpty(m.artifactType());
+    DescriptorJson entry = DescriptorJson.of(indexEntry);
+    if (type == null && entry != null) {
+      type = nonEmpty(entry.artifactType());
     }
     if (type != null && KNOWN.containsKey(type) && (what == null || configType != null && isEmpty(configType))) {
       what = KNOWN.get(type); // an OCI 1.1 artifact says what it is in its artifactType
@@ -106,11 +112,7 @@ final class ArtifactRule {
     return "application/vnd.oci.empty.v1+json".equals(configType);
   }
 
-  private static String text(JsonNode node, String field) {
-    if (node == null) {
-      return null;
-    }
-    JsonNode v = node.get(field);
-    return v != null && v.isTextual() && !v.asText().isEmpty() ? v.asText() : null;
+  private static String nonEmpty(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 }

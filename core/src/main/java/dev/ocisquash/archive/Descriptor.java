@@ -2,12 +2,12 @@ package dev.ocisquash.archive;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.Json;
-import dev.ocisquash.model.MediaTypes;
+import dev.ocisquash.model.Platform;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,60 +36,48 @@ final class Descriptor {
   }
 
   String annotation(String key) {
-    JsonNode a = node.path("annotations").path(key);
-    return a.isTextual() ? a.asText() : null;
+    return new DescriptorJson(node).annotation(key);
+  }
+
+  /** The platform of an index entry, or null when it names none. */
+  Platform platform() {
+    return new DescriptorJson(node).platform();
   }
 
   /** Parses a descriptor; {@code where} names the document for messages. */
-  /** Appends a descriptor object ({@code mediaType}, {@code digest}, {@code size}) to {@code array}. */
-  static ObjectNode add(ArrayNode array, String mediaType, Digest digest, long size) {
-    return fill(array.addObject(), mediaType, digest, size);
-  }
-
-  /**
-   * A new OCI image manifest naming its config; the caller appends the layer descriptors to its {@code layers}
-   * array with {@link #add}.
-   */
-  static ObjectNode ociManifest(Digest configDigest, long configSize) {
-    ObjectNode m = Json.object();
-    m.put("schemaVersion", 2);
-    m.put("mediaType", MediaTypes.OCI_MANIFEST);
-    fill(m.putObject("config"), MediaTypes.OCI_CONFIG, configDigest, configSize);
-    m.putArray("layers");
-    return m;
-  }
-
-  private static ObjectNode fill(ObjectNode d, String mediaType, Digest digest, long size) {
-    d.put("mediaType", mediaType);
-    d.put("digest", digest.toString());
-    d.put("size", size);
-    return d;
-  }
-
   static Descriptor parse(String display, String where, JsonNode n) throws ImageException {
     if (n == null || !n.isObject()) {
       throw bad(display, where, "descriptor is not a JSON object");
     }
-    JsonNode d = n.get("digest");
-    if (d == null || !d.isTextual()) {
+    DescriptorJson view = new DescriptorJson((ObjectNode) n);
+    String d = view.digestText();
+    if (d == null) {
       throw bad(display, where, "descriptor without digest");
     }
     Digest digest;
     try {
-      digest = Digest.parse(d.asText());
+      digest = Digest.parse(d);
     } catch (IllegalArgumentException e) {
       throw bad(display, where, e.getMessage());
     }
-    JsonNode s = n.get("size");
-    if (s == null || !s.canConvertToLong() || s.asLong() < 0) {
+    long size = view.size();
+    if (size < 0) {
       throw bad(display, where, "descriptor " + digest + " has no valid size");
     }
-    return new Descriptor((ObjectNode) n, n.path("mediaType").asText(null), digest, s.asLong());
+    String mediaType = view.mediaType();
+    if (view.mediaTypeMalformed()) {
+      throw bad(display, where, "descriptor " + digest + " has a mediaType that is not a string");
+    }
+    return new Descriptor((ObjectNode) n, mediaType, digest, size);
   }
 
-  /** Parses every descriptor of an array field, which must exist. */
-  static List<Descriptor> list(String display, String where, JsonNode doc, String field) throws ImageException {
-    JsonNode arr = doc.get(field);
+  /**
+   * Parses every descriptor of an array, which must exist.
+   *
+   * @param arr the array node as written, null when absent
+   * @param field its name, for the message
+   */
+  static List<Descriptor> list(String display, String where, JsonNode arr, String field) throws ImageException {
     if (arr == null || !arr.isArray()) {
       throw bad(display, where, "missing '" + field + "' array");
     }

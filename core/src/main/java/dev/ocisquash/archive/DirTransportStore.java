@@ -3,8 +3,11 @@ package dev.ocisquash.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.IndexJson;
 import dev.ocisquash.model.Json;
+import dev.ocisquash.model.ManifestJson;
 import dev.ocisquash.model.MediaTypes;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -77,11 +80,9 @@ final class DirTransportStore implements BlobStore {
       }
       String type = mediaType(display, doc);
       Digest top = Descriptor.digestOf("sha256", manifest);
-      ObjectNode index = Json.object();
-      index.put("schemaVersion", 2);
-      index.put("mediaType", MediaTypes.OCI_INDEX);
-      Descriptor.add(index.putArray("manifests"), type, top, manifest.length);
-      DirTransportStore store = new DirTransportStore(files, top, Json.canonicalBytes(index));
+      IndexJson index = IndexJson.newOci();
+      DescriptorJson.add(index.manifests(), type, top, manifest.length);
+      DirTransportStore store = new DirTransportStore(files, top, Json.canonicalBytes(index.json()));
       ok = true;
       return store;
     } finally {
@@ -92,9 +93,9 @@ final class DirTransportStore implements BlobStore {
   }
 
   private static String mediaType(String display, JsonNode doc) throws ImageException {
-    JsonNode declared = doc.get("mediaType");
-    if (declared != null && declared.isTextual()) {
-      String t = declared.asText();
+    ManifestJson view = new ManifestJson((ObjectNode) doc);
+    String t = view.mediaType();
+    if (t != null) {
       if (!MediaTypes.isIndex(t) && !MediaTypes.isManifest(t)) {
         throw Descriptor.bad(
             display, "manifest.json",
@@ -102,13 +103,13 @@ final class DirTransportStore implements BlobStore {
       }
       return t;
     }
-    if (doc.path("schemaVersion").asInt() != 2) {
+    if (view.schemaVersion().asInt() != 2) {
       throw Descriptor.bad(
           display, "manifest.json",
-          "schemaVersion " + doc.path("schemaVersion") + "; only OCI and Docker schema 2 images and indexes can be"
+          "schemaVersion " + view.schemaVersion() + "; only OCI and Docker schema 2 images and indexes can be"
               + " read (Docker schema 1 is not supported)");
     }
-    return doc.path("manifests").isArray() && !doc.has("config") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
+    return IndexJson.looksLikeIndex(doc) ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
   }
 
   /** The file that holds {@code path} of the layout view, or null when the view has no such member. */

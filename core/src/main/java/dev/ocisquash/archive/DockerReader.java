@@ -3,7 +3,11 @@ package dev.ocisquash.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.model.ConfigJson;
+import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.DockerManifestJson;
+import dev.ocisquash.model.ManifestJson;
 import dev.ocisquash.model.Platform;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -75,7 +79,7 @@ final class DockerReader {
     }
     if (selector.platform() != null) {
       Platform wanted = OciReader.parsePlatform(display, selector.platform());
-      chosen.removeIf(e -> !wanted.matches(Platform.fromJson(e.config)));
+      chosen.removeIf(e -> !wanted.matches(new ConfigJson(e.config).platform()));
     }
     Entry e = OciReader.single(display, selector, chosen, all, Entry::choice);
     return build(e);
@@ -86,18 +90,19 @@ final class DockerReader {
     if (!n.isObject()) {
       throw Descriptor.bad(display, where, "entry is not a JSON object");
     }
-    JsonNode cfg = n.get("Config");
-    if (cfg == null || !cfg.isTextual()) {
+    DockerManifestJson view = new DockerManifestJson((ObjectNode) n);
+    String cfg = view.config();
+    if (cfg == null) {
       throw Descriptor.bad(display, where, "missing 'Config'");
     }
-    Entry e = new Entry(pos, ArchivePaths.checked(display, cfg.asText()));
-    JsonNode tags = n.get("RepoTags");
+    Entry e = new Entry(pos, ArchivePaths.checked(display, cfg));
+    JsonNode tags = view.repoTagsNode();
     if (tags != null && tags.isArray()) {
       for (JsonNode t : tags) {
         e.tags.add(t.asText());
       }
     }
-    JsonNode layers = n.get("Layers");
+    JsonNode layers = view.layersNode();
     if (layers == null || !layers.isArray()) {
       throw Descriptor.bad(display, where, "missing 'Layers'");
     }
@@ -155,12 +160,12 @@ final class DockerReader {
   }
 
   private ArchiveImage build(Entry e) throws IOException {
-    List<Digest> diffIds = OciReader.diffIds(display, e.configPath, e.config, e.layerPaths.size());
+    List<Digest> diffIds = OciReader.diffIds(display, e.configPath, new ConfigJson(e.config), e.layerPaths.size());
     // Docker 25+ and containerd archives carry the real manifest in an OCI index beside manifest.json.
     ObjectNode manifest = findManifest(e);
     List<Descriptor> descs = null;
     if (manifest != null) {
-      descs = Descriptor.list(display, "manifest", manifest, "layers");
+      descs = Descriptor.list(display, "manifest", new ManifestJson(manifest).layersNode(), "layers");
       if (descs.size() != e.layerPaths.size()) {
         manifest = null;
         descs = null;
@@ -209,8 +214,8 @@ final class DockerReader {
         continue;
       }
       ObjectNode m = oci.loadManifest(c.desc);
-      JsonNode d = m.path("config").path("digest");
-      if (d.isTextual() && d.asText().equals(e.configDigest.toString())) {
+      DescriptorJson config = new ManifestJson(m).config();
+      if (config != null && e.configDigest.toString().equals(config.digestText())) {
         return m.deepCopy();
       }
     }

@@ -3,8 +3,12 @@ package dev.ocisquash.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.DockerManifestJson;
+import dev.ocisquash.model.IndexJson;
 import dev.ocisquash.model.Json;
+import dev.ocisquash.model.ManifestJson;
 import dev.ocisquash.model.MediaTypes;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,12 +33,12 @@ final class ImageDocuments {
    *     are kept
    */
   static ObjectNode manifest(ObjectNode template, Digest configDigest, long configSize, List<OutputLayer> layers) {
-    ObjectNode m = Descriptor.ociManifest(configDigest, configSize);
-    ArrayNode ls = (ArrayNode) m.get("layers");
+    ManifestJson manifest = ManifestJson.newOci(configDigest, configSize);
+    ObjectNode m = manifest.json();
     for (OutputLayer l : layers) {
-      ObjectNode d = Descriptor.add(ls, l.mediaType(), l.digest(), l.size());
+      DescriptorJson d = manifest.addLayer(l.mediaType(), l.digest(), l.size());
       if (!l.annotations().isEmpty()) {
-        ObjectNode a = d.putObject("annotations");
+        ObjectNode a = d.annotations();
         l.annotations().forEach(a::put);
       }
     }
@@ -62,26 +66,20 @@ final class ImageDocuments {
 
   /** {@code index.json}: one entry for the manifest, named after the first of {@code names} if any. */
   static ObjectNode index(Digest manifestDigest, long size, List<String> names) {
-    ObjectNode idx = Json.object();
-    idx.put("schemaVersion", 2);
-    idx.put("mediaType", MediaTypes.OCI_INDEX);
-    ArrayNode ms = idx.putArray("manifests");
+    IndexJson idx = IndexJson.newOci();
     // One entry, named after the first name: tools that take "oci:DIR" without a ref (skopeo, podman) refuse an
     // index with several entries, even for one manifest. A docker manifest.json keeps every RepoTag.
     List<String> ns =
         names == null || names.isEmpty() ? Collections.singletonList(null) : names.subList(0, 1);
     for (String n : ns) {
-      ObjectNode d = ms.addObject();
-      d.put("mediaType", MediaTypes.OCI_MANIFEST);
-      d.put("digest", manifestDigest.toString());
-      d.put("size", size);
+      DescriptorJson d = DescriptorJson.add(idx.manifests(), MediaTypes.OCI_MANIFEST, manifestDigest, size);
       if (n != null) {
-        ObjectNode a = d.putObject("annotations");
+        ObjectNode a = d.annotations();
         a.put(MediaTypes.ANNOTATION_CONTAINERD_NAME, n);
         a.put(MediaTypes.ANNOTATION_REF_NAME, tagOf(n));
       }
     }
-    return idx;
+    return idx.json();
   }
 
   /** The tag of a name ({@code latest} when it has none): the OCI ref name form. */
@@ -116,19 +114,11 @@ final class ImageDocuments {
   /** Docker's {@code manifest.json}: the config, the layers and a RepoTag for every name not given by digest. */
   static JsonNode dockerManifest(Digest configDigest, List<OutputLayer> layers, List<String> names) {
     ArrayNode arr = Json.array();
-    ObjectNode e = arr.addObject();
-    e.put("Config", blob(configDigest));
-    List<String> tags = repoTags(names);
-    if (tags.isEmpty()) {
-      e.putNull("RepoTags");
-    } else {
-      ArrayNode t = e.putArray("RepoTags");
-      tags.forEach(t::add);
-    }
-    ArrayNode ls = e.putArray("Layers");
+    List<String> paths = new ArrayList<>();
     for (OutputLayer l : layers) {
-      ls.add(blob(l.digest()));
+      paths.add(blob(l.digest()));
     }
+    DockerManifestJson.add(arr, blob(configDigest), repoTags(names), paths);
     return arr;
   }
 

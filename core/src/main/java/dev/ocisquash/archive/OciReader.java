@@ -3,7 +3,10 @@ package dev.ocisquash.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.model.ConfigJson;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.IndexJson;
+import dev.ocisquash.model.ManifestJson;
 import dev.ocisquash.model.MediaTypes;
 import dev.ocisquash.model.Platform;
 import java.io.IOException;
@@ -79,20 +82,20 @@ final class OciReader {
     if (depth > MAX_DEPTH) {
       throw Descriptor.bad(display, where, "image indexes nested too deeply");
     }
-    JsonNode entries = doc.get("manifests");
+    JsonNode entries = new IndexJson((ObjectNode) doc).manifestsNode();
     if (entries != null && entries.isNull()) {
       // Docker 25+ saves an untagged image with "manifests": null (a nil Go slice): the index lists nothing, and
       // manifest.json beside it names the image, as docker load and skopeo read it.
       return;
     }
-    for (Descriptor d : Descriptor.list(display, where, doc, "manifests")) {
+    for (Descriptor d : Descriptor.list(display, where, entries, "manifests")) {
       String full = d.annotation(MediaTypes.ANNOTATION_CONTAINERD_NAME);
       String shortN = d.annotation(MediaTypes.ANNOTATION_REF_NAME);
       if (full == null && shortN == null) {
         full = fullName;
         shortN = shortName;
       }
-      Platform p = Platform.fromJson(d.node.get("platform"));
+      Platform p = d.platform();
       if ((p != null && p.isAttestation())
           || "attestation-manifest".equals(d.annotation("vnd.docker.reference.type"))) {
         continue;
@@ -195,7 +198,7 @@ final class OciReader {
       if (c.platform == null && c.present) {
         // single-image layouts often omit the platform from the index (go-containerregistry writes no
         // "platform" for a single image); the config has it, as containerd reads it
-        c.platform = Platform.fromJson(loadConfig(loadManifest(c.desc)));
+        c.platform = new ConfigJson(loadConfig(loadManifest(c.desc))).platform();
       }
     }
   }
@@ -241,16 +244,17 @@ final class OciReader {
   }
 
   ObjectNode loadConfig(ObjectNode manifest) throws IOException {
-    Descriptor cfg = Descriptor.parse(display, "manifest", manifest.get("config"));
+    Descriptor cfg = Descriptor.parse(display, "manifest", new ManifestJson(manifest).configNode());
     return Descriptor.readBlobJson(store, cfg, "config", verified);
   }
 
   /** Builds the image from a verified manifest. */
   ArchiveImage load(ObjectNode manifest, List<String> names) throws IOException {
-    Descriptor cfgDesc = Descriptor.parse(display, "manifest", manifest.get("config"));
+    ManifestJson view = new ManifestJson(manifest);
+    Descriptor cfgDesc = Descriptor.parse(display, "manifest", view.configNode());
     ObjectNode config = Descriptor.readBlobJson(store, cfgDesc, "config", verified);
-    List<Descriptor> layerDescs = Descriptor.list(display, "manifest", manifest, "layers");
-    List<Digest> diffIds = diffIds(display, cfgDesc.path(), config, layerDescs.size());
+    List<Descriptor> layerDescs = Descriptor.list(display, "manifest", view.layersNode(), "layers");
+    List<Digest> diffIds = diffIds(display, cfgDesc.path(), new ConfigJson(config), layerDescs.size());
     List<SourceLayer> layers = new ArrayList<>();
     for (int i = 0; i < layerDescs.size(); i++) {
       Descriptor l = layerDescs.get(i);
@@ -275,9 +279,9 @@ final class OciReader {
   }
 
   /** rootfs.diff_ids of a config, which must have one per layer. */
-  static List<Digest> diffIds(String display, String where, JsonNode config, int layerCount)
+  static List<Digest> diffIds(String display, String where, ConfigJson config, int layerCount)
       throws ImageException {
-    JsonNode arr = config.path("rootfs").get("diff_ids");
+    JsonNode arr = config.diffIdsNode();
     if (arr == null || !arr.isArray()) {
       throw Descriptor.bad(display, where, "config has no rootfs.diff_ids");
     }

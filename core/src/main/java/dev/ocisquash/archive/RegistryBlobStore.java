@@ -1,11 +1,13 @@
 package dev.ocisquash.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.IndexJson;
 import dev.ocisquash.model.Json;
+import dev.ocisquash.model.ManifestJson;
 import dev.ocisquash.model.MediaTypes;
 import dev.ocisquash.registry.ImageRef;
 import dev.ocisquash.registry.RegistryClient;
@@ -51,20 +53,13 @@ final class RegistryBlobStore implements BlobStore {
           ref + ": the registry serves a manifest of type '" + type + "'; only OCI and Docker schema 2 images"
               + " and indexes can be read (Docker schema 1 is not supported)");
     }
-    ObjectNode index = Json.object();
-    index.put("schemaVersion", 2);
-    index.put("mediaType", MediaTypes.OCI_INDEX);
-    ArrayNode ms = index.putArray("manifests");
-    ObjectNode d = ms.addObject();
-    d.put("mediaType", type);
-    d.put("digest", m.digest().toString());
-    d.put("size", m.bytes().length);
-    ObjectNode a = d.putObject("annotations");
+    IndexJson index = IndexJson.newOci();
+    ObjectNode a = DescriptorJson.add(index.manifests(), type, m.digest(), m.bytes().length).annotations();
     a.put(MediaTypes.ANNOTATION_CONTAINERD_NAME, ref.name());
     if (ref.tag() != null) {
       a.put(MediaTypes.ANNOTATION_REF_NAME, ref.tag());
     }
-    RegistryBlobStore store = new RegistryBlobStore(client, ref, Json.canonicalBytes(index));
+    RegistryBlobStore store = new RegistryBlobStore(client, ref, Json.canonicalBytes(index.json()));
     store.remember(m.digest(), m.bytes());
     return store;
   }
@@ -87,31 +82,36 @@ final class RegistryBlobStore implements BlobStore {
     } catch (IOException e) {
       return; // the reader reports invalid JSON with its own message
     }
-    for (JsonNode n : doc.path("manifests")) {
-      Digest child = digestOf(n);
+    if (!doc.isObject()) {
+      return;
+    }
+    JsonNode entries = new IndexJson((ObjectNode) doc).manifestsNode();
+    for (JsonNode n : entries == null ? Json.array() : entries) {
+      Digest child = digestOf(DescriptorJson.of(n));
       if (child != null) {
         manifestDigests.add(child);
       }
     }
-    sizeOf(doc.get("config"));
-    for (JsonNode n : doc.path("layers")) {
+    ManifestJson manifest = new ManifestJson((ObjectNode) doc);
+    sizeOf(manifest.config());
+    for (DescriptorJson n : manifest.layers()) {
       sizeOf(n);
     }
   }
 
-  private void sizeOf(JsonNode n) {
+  private void sizeOf(DescriptorJson n) {
     Digest d = digestOf(n);
-    if (d != null && n.path("size").canConvertToLong()) {
-      blobSizes.put(d, n.path("size").asLong());
+    if (d != null && n.size() >= 0) {
+      blobSizes.put(d, n.size());
     }
   }
 
-  private static Digest digestOf(JsonNode n) {
-    if (n == null || !n.path("digest").isTextual()) {
+  private static Digest digestOf(DescriptorJson n) {
+    if (n == null || n.digestText() == null) {
       return null;
     }
     try {
-      return Digest.parse(n.path("digest").asText());
+      return Digest.parse(n.digestText());
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -1,7 +1,8 @@
 package dev.ocisquash.layering;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocisquash.model.DescriptorJson;
+import dev.ocisquash.model.ManifestJson;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -73,10 +74,11 @@ public final class LayerAnnotations {
     Map<Component, Integer> slots = new TreeMap<>();
     Integer n = null;
     int index = 0;
-    for (JsonNode layer : manifest.path("layers")) {
-      JsonNode slot = layer.path("annotations").path(SLOT);
-      if (slot.isTextual()) {
-        String v = slot.asText();
+    ManifestJson m = new ManifestJson(manifest);
+    for (int at = 0; at < m.layerCount(); at++) {
+      DescriptorJson layer = m.layer(at);
+      String v = layer == null ? null : layer.annotation(SLOT);
+      if (v != null) {
         int s;
         int max;
         try {
@@ -94,7 +96,8 @@ public final class LayerAnnotations {
               "layer " + index + ": laid out for " + max + " layers, an earlier layer for " + n);
         }
         n = max;
-        for (String id : groupIds(layer.path("annotations").path(GROUPS).asText(""))) {
+        String groups = layer.annotation(GROUPS);
+        for (String id : groupIds(groups == null ? "" : groups)) {
           Component c = Component.parse(id);
           if (c != null) { // a group kind this version does not know is left to the hash
             slots.put(c, s);

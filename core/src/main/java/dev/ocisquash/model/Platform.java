@@ -8,6 +8,10 @@ import java.util.Objects;
  * attestation manifests, which BuildKit marks with {@code unknown/unknown}.
  */
 public final class Platform {
+  private static final String OS = "os";
+  private static final String ARCHITECTURE = "architecture";
+  private static final String VARIANT = "variant";
+
   private final String os;
   private final String architecture;
   private final String variant;
@@ -52,12 +56,12 @@ public final class Platform {
     if (node == null || !node.isObject()) {
       return null;
     }
-    String os = node.path("os").asText("");
-    String arch = node.path("architecture").asText("");
+    String os = node.path(OS).asText("");
+    String arch = node.path(ARCHITECTURE).asText("");
     if (os.isEmpty() || arch.isEmpty()) {
       return null;
     }
-    String variant = node.path("variant").asText("");
+    String variant = node.path(VARIANT).asText("");
     return of(os, arch, variant);
   }
 

@@ -3,7 +3,9 @@ package dev.ocisquash.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.IndexJson;
 import dev.ocisquash.model.Json;
+import dev.ocisquash.model.ManifestJson;
 import dev.ocisquash.TempFiles;
 import java.io.IOException;
 import java.io.InputStream;
@@ -255,10 +257,11 @@ public final class RegistryClient implements AutoCloseable {
     if (type.isEmpty() || type.equals("application/json")) {
       // mediaType is optional in OCI documents: an index lists manifests, a manifest names a config.
       JsonNode doc = parse(repo, step, bytes);
-      type = doc.path("mediaType").asText("");
-      if (type.isEmpty()) {
-        type = doc.has("manifests") ? "application/vnd.oci.image.index.v1+json"
-            : doc.has("config") ? "application/vnd.oci.image.manifest.v1+json" : "";
+      ManifestJson view = ManifestJson.of(doc);
+      type = view == null || view.mediaType() == null ? "" : view.mediaType();
+      if (type.isEmpty() && view != null) {
+        type = IndexJson.hasManifests(doc) ? "application/vnd.oci.image.index.v1+json"
+            : view.hasConfig() ? "application/vnd.oci.image.manifest.v1+json" : "";
       }
     }
     return new Manifest(bytes, type, actual);

@@ -1,12 +1,12 @@
 package dev.ocisquash.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageArchives;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.compress.Compression;
+import dev.ocisquash.model.ConfigJson;
 import dev.ocisquash.squash.FlattenedImage;
 import dev.ocisquash.squash.Flattener;
 import dev.ocisquash.tar.TarEntry;
@@ -265,12 +265,9 @@ public final class Analyzer {
   /** The created_by of each layer: history entries without {@code empty_layer: true}, in order. */
   static List<String> createdBy(ObjectNode config, int nLayers) {
     List<String> out = new ArrayList<>();
-    JsonNode history = config.path("history");
-    if (history.isArray()) {
-      for (JsonNode h : history) {
-        if (!h.path("empty_layer").asBoolean(false)) {
-          out.add(h.path("created_by").asText(""));
-        }
+    for (ConfigJson.History h : new ConfigJson(config).history()) {
+      if (!h.emptyLayer()) {
+        out.add(h.createdBy());
       }
     }
     if (out.size() != nLayers) {

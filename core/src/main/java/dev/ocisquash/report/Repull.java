@@ -7,7 +7,9 @@ import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.layering.LayerAnnotations;
+import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.ManifestJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,13 +97,14 @@ public final class Repull {
     long pull = 0;
     {
       List<SourceLayer> layers = n.layers();
-      var descriptors = n.manifest().path("layers");
+      ManifestJson manifest = new ManifestJson(n.manifest());
       for (int i = 0; i < layers.size(); i++) {
         SourceLayer l = layers.get(i);
         boolean have = held.contains(l.blobDigest()) || held.contains(l.diffId());
         long size = l.blobSize();
-        var slot = descriptors.path(i).path("annotations").path(LayerAnnotations.SLOT);
-        rows.add(new Row(i, l.blobDigest(), size, have, slot.isTextual() ? slot.asText() : null));
+        DescriptorJson descriptor = manifest.layer(i);
+        String slot = descriptor == null ? null : descriptor.annotation(LayerAnnotations.SLOT);
+        rows.add(new Row(i, l.blobDigest(), size, have, slot));
         total += size;
         if (!have) {
           pull += size;

@@ -1,10 +1,9 @@
 package dev.ocisquash.squash;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocisquash.model.ConfigJson;
 import dev.ocisquash.model.Digest;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,48 +41,32 @@ final class ConfigRewriter {
     if (newDiffIds.size() != comments.size() || newDiffIds.isEmpty()) {
       throw new IllegalArgumentException("one comment per new layer, at least one layer");
     }
-    ObjectNode out = config.deepCopy();
-    ObjectNode rootfs = out.with("rootfs");
-    rootfs.put("type", "layers");
-    ArrayNode ids = JsonNodeFactory.instance.arrayNode();
-    for (Digest d : keptDiffIds) {
-      ids.add(d.toString());
-    }
-    for (Digest d : newDiffIds) {
-      ids.add(d.toString());
-    }
-    rootfs.set("diff_ids", ids);
+    ConfigJson out = new ConfigJson(config.deepCopy());
+    List<Digest> ids = new ArrayList<>(keptDiffIds);
+    ids.addAll(newDiffIds);
+    out.setDiffIds(ids);
 
-    String created = out.path("created").isTextual() ? out.get("created").asText() : null;
-    ArrayNode history = JsonNodeFactory.instance.arrayNode();
-    JsonNode old = out.get("history");
+    String created = out.created();
+    List<ConfigJson.History> history = new ArrayList<>();
     int layerNo = 0;
-    if (old != null && old.isArray()) {
-      for (JsonNode h : old) {
-        ObjectNode copy = h.isObject() ? ((ObjectNode) h).deepCopy() : JsonNodeFactory.instance.objectNode();
-        boolean empty = copy.path("empty_layer").asBoolean(false);
-        if (!empty) {
-          if (layerNo >= firstSquashed) {
-            copy.put("empty_layer", true);
-          }
-          layerNo++;
+    for (ConfigJson.History h : out.history()) {
+      ConfigJson.History copy = h.copy();
+      if (!copy.emptyLayer()) {
+        if (layerNo >= firstSquashed) {
+          copy.markEmpty();
         }
-        if (copy.path("created").isTextual()) {
-          created = copy.get("created").asText();
-        }
-        history.add(copy);
+        layerNo++;
       }
+      if (copy.created() != null) {
+        created = copy.created();
+      }
+      history.add(copy);
     }
     for (String comment : comments) {
-      ObjectNode entry = history.addObject();
-      if (created != null) {
-        entry.put("created", created);
-      }
-      entry.put("created_by", createdBy);
-      entry.put("comment", comment);
+      history.add(ConfigJson.History.of(created, createdBy, comment));
     }
-    out.set("history", history);
-    return out;
+    out.setHistory(history);
+    return out.json();
   }
 
   /** Sets {@code created} of the config and of the last history entry (the one describing the new layer). */
@@ -93,14 +76,8 @@ final class ConfigRewriter {
 
   /** Sets {@code created} of the config and of the last {@code newLayers} history entries (the new layers'). */
   static void setCreated(ObjectNode config, String created, int newLayers) {
-    config.put("created", created);
-    JsonNode h = config.get("history");
-    if (h != null && h.isArray()) {
-      for (int i = Math.max(0, h.size() - newLayers); i < h.size(); i++) {
-        if (h.get(i).isObject()) {
-          ((ObjectNode) h.get(i)).put("created", created);
-        }
-      }
-    }
+    ConfigJson view = new ConfigJson(config);
+    view.setCreated(created);
+    view.setHistoryCreated(created, newLayers);
   }
 }

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.archive.ImageArchives;
 import dev.ocisquash.archive.ImageSelector;
+import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.model.IndexJson;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.model.MediaTypes;
 import dev.ocisquash.registry.ImageRef;
@@ -66,25 +68,23 @@ public final class IndexSquasher {
         results.put(image.platform() == null ? image.digest().toString() : image.platform(), r);
         squashed.put(image.digest(), r.manifestDigest());
       }
-      ObjectNode index = (ObjectNode) Json.parse(top.bytes());
-      index.put("mediaType", MediaTypes.OCI_INDEX);
+      IndexJson index = new IndexJson((ObjectNode) Json.parse(top.bytes()));
+      index.setMediaType(MediaTypes.OCI_INDEX);
       ArrayNode entries = Json.array();
       try (RegistryClient dst = RegistryClient.connect(out, options.registry())) {
         dst.need(out.repository(), "pull,push");
-        for (JsonNode e : index.path("manifests")) {
-          Digest old = Digest.parse(e.path("digest").asText());
+        JsonNode listed = index.manifestsNode();
+        for (JsonNode e : listed == null ? Json.array() : listed) {
+          DescriptorJson entry = DescriptorJson.of(e);
+          Digest old = Digest.parse(entry == null || entry.digestText() == null ? "" : entry.digestText());
           Digest now = squashed.get(old);
           if (now == null) {
             continue;
           }
-          ObjectNode d = ((ObjectNode) e).deepCopy();
-          d.put("mediaType", MediaTypes.OCI_MANIFEST);
-          d.put("digest", now.toString());
-          d.put("size", dst.manifestSize(out.repository(), now));
-          entries.add(d);
+          entries.add(entry.withTarget(MediaTypes.OCI_MANIFEST, now, dst.manifestSize(out.repository(), now)).json());
         }
-        index.set("manifests", entries);
-        byte[] bytes = Json.canonicalBytes(index);
+        index.setManifests(entries);
+        byte[] bytes = Json.canonicalBytes(index.json());
         Digest digest = Digest.parse("sha256:" + java.util.HexFormat.of().formatHex(sha256(bytes)));
         dst.putManifest(out.repository(), digest.toString(), bytes, MediaTypes.OCI_INDEX);
         dst.putManifest(out.repository(), out.tag(), bytes, MediaTypes.OCI_INDEX);

@@ -1,8 +1,10 @@
 package dev.ocisquash.squash;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.archive.SourceLayer;
+import dev.ocisquash.model.ConfigJson;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -107,21 +109,21 @@ public final class SquashPoint {
    * entries after it. Without such a marker there is no base to keep and the result is 0.
    */
   static int baseLayerCount(JsonNode config) {
-    JsonNode history = config.path("history");
     int layersSoFar = 0;
     int candidate = -1;
     int base = 0;
-    if (history.isArray()) {
-      for (JsonNode h : history) {
-        if (h.path("empty_layer").asBoolean(false)) {
-          if (isCmdMarker(h.path("created_by").asText(""))) {
-            candidate = layersSoFar;
-          }
-        } else {
-          layersSoFar++;
-          if (candidate >= 0) {
-            base = candidate; // confirmed: a layer follows this marker
-          }
+    if (!config.isObject()) {
+      return 0;
+    }
+    for (ConfigJson.History h : new ConfigJson((ObjectNode) config).history()) {
+      if (h.emptyLayer()) {
+        if (isCmdMarker(h.createdBy())) {
+          candidate = layersSoFar;
+        }
+      } else {
+        layersSoFar++;
+        if (candidate >= 0) {
+          base = candidate; // confirmed: a layer follows this marker
         }
       }
     }
