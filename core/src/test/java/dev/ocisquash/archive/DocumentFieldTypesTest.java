@@ -1,5 +1,6 @@
 package dev.ocisquash.archive;
 
+import dev.ocisquash.testing.RawTar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,7 +26,7 @@ class DocumentFieldTypesTest {
   /** A one-layer OCI layout whose layer descriptor {@code edit} changes before the manifest is stored. */
   private Path layout(String name, Consumer<ObjectNode> editLayer, String config) throws Exception {
     LayoutDir l = new LayoutDir(tmp.resolve(name));
-    ObjectNode layerDesc = l.blob(MediaTypes.OCI_LAYER, Tools.tar(Map.of("f", "x\n")));
+    ObjectNode layerDesc = l.blob(MediaTypes.OCI_LAYER, RawTar.files(Map.of("f", "x\n")));
     String cfg =
         config != null ? config
             : "{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
