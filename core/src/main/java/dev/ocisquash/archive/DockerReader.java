@@ -3,6 +3,7 @@ package dev.ocisquash.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.Platform;
 import java.io.IOException;
@@ -112,7 +113,8 @@ final class DockerReader {
 
   private void loadConfig(Entry e) throws IOException {
     if (!store.exists(e.configPath)) {
-      throw new ImageException(ImageException.where(display, null, null, "config " + e.configPath + " is missing"));
+      throw new ImageException(Kind.CORRUPT_INPUT,
+          ImageException.where(display, null, null, "config " + e.configPath + " is missing"));
     }
     byte[] bytes = store.readSmall(e.configPath, Descriptor.JSON_LIMIT);
     Digest expected = impliedDigest(e.configPath);

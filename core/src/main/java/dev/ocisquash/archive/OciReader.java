@@ -3,6 +3,7 @@ package dev.ocisquash.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.MediaTypes;
 import dev.ocisquash.model.Platform;
@@ -77,7 +78,7 @@ final class OciReader {
       JsonNode doc, String where, String fullName, String shortName, Map<Digest, Candidate> out, int depth)
       throws IOException {
     if (depth > MAX_DEPTH) {
-      throw Descriptor.bad(display, where, "image indexes nested too deeply");
+      throw Descriptor.bad(Kind.LIMIT_EXCEEDED, display, where, "image indexes nested too deeply");
     }
     JsonNode entries = doc.get("manifests");
     if (entries != null && entries.isNull()) {
@@ -128,7 +129,8 @@ final class OciReader {
   ArchiveImage read(ImageSelector selector) throws IOException {
     List<Candidate> all = candidates();
     if (all.isEmpty()) {
-      throw new ImageException(ImageException.where(display, null, null, "index.json lists no image manifests"));
+      throw new ImageException(Kind.CORRUPT_INPUT,
+          ImageException.where(display, null, null, "index.json lists no image manifests"));
     }
     List<Candidate> images = new ArrayList<>();
     List<Candidate> artifacts = new ArrayList<>();
@@ -155,13 +157,13 @@ final class OciReader {
       for (Candidate c : artifacts) {
         lines.add(c.choice() + ": " + c.notAnImage);
       }
-      throw new ImageException(
+      throw new ImageException(Kind.UNSUPPORTED_INPUT,
           ImageException.where(
               display, null, null, "holds no image, only artifacts: " + String.join("; ", lines)));
     }
     Candidate pick = single(display, selector, chosen, images.isEmpty() ? all : images, Candidate::choice);
     if (pick.notAnImage != null) {
-      throw new ImageException(
+      throw new ImageException(Kind.UNSUPPORTED_INPUT,
           ImageException.where(
               display,
               null,
@@ -204,7 +206,7 @@ final class OciReader {
     try {
       return Platform.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new ImageException(ImageException.where(display, null, null, e.getMessage()));
+      throw new ImageException(Kind.INVALID_ARGUMENT, ImageException.where(display, null, null, e.getMessage()));
     }
   }
 
@@ -229,7 +231,8 @@ final class OciReader {
     } else {
       problem = chosen.size() + " images match; choose one with --ref and/or --platform: ";
     }
-    return throwIt(new ImageException(ImageException.where(display, null, null, problem + String.join("; ", lines))));
+    return throwIt(new ImageException(Kind.INVALID_ARGUMENT,
+        ImageException.where(display, null, null, problem + String.join("; ", lines))));
   }
 
   private static <T> T throwIt(ImageException e) throws ImageException {
@@ -256,7 +259,7 @@ final class OciReader {
       Descriptor l = layerDescs.get(i);
       if (l.mediaType != null && !dev.ocisquash.model.MediaTypes.isFilesystemLayer(l.mediaType)) {
         // An artifact (signature, SBOM, wasm module, ...) is not a tar of files: squashing it would be guesswork.
-        throw new ImageException(
+        throw new ImageException(Kind.UNSUPPORTED_INPUT,
             ImageException.where(
                 display,
                 "layer " + i + " (" + l.digest + ")",
