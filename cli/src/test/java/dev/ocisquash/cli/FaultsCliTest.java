@@ -102,7 +102,7 @@ class FaultsCliTest {
       String before = TestImages.sha256(sample());
       Path out = mnt.resolve("o.tar");
       Tools.Result r = cli("squash", sample().toString(), "-o", out.toString());
-      assertEquals(1, r.exit, r.output);
+      assertEquals(7, r.exit, r.output);
       String line = oneLine(r);
       assertTrue(line.contains(out.toString()), line);
       assertTrue(line.contains("No space left on device"), line);
@@ -130,7 +130,7 @@ class FaultsCliTest {
       Tools.Result r =
           cli("squash", sample().toString(), "-o", out.toString(), "--max-layers", "4", "--threads", "2",
               "--temp-dir", mnt.toString());
-      assertEquals(1, r.exit, r.output);
+      assertEquals(7, r.exit, r.output);
       String line = oneLine(r);
       assertTrue(line.contains(out.toString()) && line.contains("temporary file " + mnt), line);
       assertTrue(line.contains("No space left on device"), line);
@@ -150,7 +150,7 @@ class FaultsCliTest {
     try {
       Path out = mnt.resolve("o.tar");
       Tools.Result r = cli("squash", sample().toString(), "-o", out.toString());
-      assertEquals(1, r.exit, r.output);
+      assertEquals(7, r.exit, r.output);
       String line = oneLine(r);
       assertTrue(line.contains(out.toString()) && line.contains("read-only"), line);
     } finally {
@@ -163,7 +163,7 @@ class FaultsCliTest {
     Path file = Files.writeString(tmp.resolve("plain"), "x");
     Path out = file.resolve("o.tar");
     Tools.Result r = cli("squash", sample().toString(), "-o", out.toString());
-    assertEquals(1, r.exit, r.output);
+    assertEquals(7, r.exit, r.output);
     String line = oneLine(r);
     assertTrue(line.contains(out.toString()) && line.contains("not a directory"), line);
     assertEquals("x", Files.readString(file));
@@ -178,7 +178,7 @@ class FaultsCliTest {
     for (String out : List.of(in.toString(), tmp.resolve("x/../in.tar").toString())) {
       Files.createDirectories(tmp.resolve("x"));
       Tools.Result r = cli("squash", in.toString(), "-o", out);
-      assertEquals(1, r.exit, r.output);
+      assertEquals(2, r.exit, r.output);
       assertTrue(oneLine(r).contains("output is the input"), r.output);
       assertEquals(before, TestImages.sha256(in));
     }

@@ -59,7 +59,7 @@ class RegistryTokenAuthTest {
   void aRefusedTokenIsOneLineNamingTheStep() {
     Run r = CliTest.cli("squash", reg.ref("src/busybox:1"), "-o", reg.ref("dst/busybox:no"), "--tls-verify=false",
         "--creds", "bob:wrong");
-    assertEquals(1, r.exit, r.out);
+    assertEquals(8, r.exit, r.out);
     assertTrue(r.err.strip().startsWith("ocisquash: error: registry " + reg.host()
         + ", repository src/busybox: get manifest 1: authentication failed: token request to " + issuer.realm()
         + " answered HTTP 401"), r.err);
