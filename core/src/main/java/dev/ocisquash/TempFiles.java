@@ -46,7 +46,7 @@ public final class TempFiles {
       }
     }
     deleteRecursively(p);
-    throw new ImageException("cancelled: temporary files were removed");
+    throw new ImageException(ImageException.Kind.INTERRUPTED, "cancelled: temporary files were removed");
   }
 
   /** Forgets a path the run deleted itself or renamed into place. */
@@ -60,7 +60,7 @@ public final class TempFiles {
    */
   public synchronized void checkNotCancelled() throws ImageException {
     if (closed) {
-      throw new ImageException("cancelled: temporary files were removed");
+      throw new ImageException(ImageException.Kind.INTERRUPTED, "cancelled: temporary files were removed");
     }
   }
 

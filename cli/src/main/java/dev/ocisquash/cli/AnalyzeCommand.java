@@ -44,7 +44,7 @@ import picocli.CommandLine.TypeConversionException;
     })
 final class AnalyzeCommand implements Callable<Integer> {
   /** Exit code when a gate trips. */
-  static final int GATE_TRIPPED = 3;
+  static final int GATE_TRIPPED = ExitCodes.GATE_TRIPPED;
 
   @Parameters(
       index = "0",
@@ -88,7 +88,10 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--duplicates", description = "hash final files to find identical content at different paths")
   boolean duplicates;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "also write the analysis as JSON (schema version 2)")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "also write the analysis as JSON (schema version 2; on failure: only the error's kind and message)")
   Path json;
 
   @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML page with charts")
@@ -188,6 +191,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       return analyze(in, old, selector, priorSelector, b, tempFiles);
+    } catch (IOException | RuntimeException e) {
+      // --json says why there is no analysis (unless written above); --html is not written.
+      ErrorReport.write(json, e, tempFiles);
+      throw e;
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -219,6 +226,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
       }
     } catch (IOException | RuntimeException e) {
+      ErrorReport.write(json, e, tempFiles); // before the run's temporary files go
       tempFiles.deleteAll();
       throw e;
     }

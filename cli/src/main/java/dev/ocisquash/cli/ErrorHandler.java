@@ -11,7 +11,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns failures into one line on stderr and exit code 1. The stack trace is printed only with {@code --debug}.
+ * Turns failures into one line on stderr and the exit code of their kind ({@link ExitCodes}). The stack trace is
+ * printed only with {@code --debug}.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
   static volatile boolean debug;
@@ -24,7 +25,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       t.printStackTrace(cl.getErr());
     }
     cl.getErr().flush();
-    return 1;
+    return ExitCodes.of(t);
   }
 
   static String message(Throwable t) {

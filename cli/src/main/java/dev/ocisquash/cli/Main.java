@@ -3,7 +3,7 @@ package dev.ocisquash.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code ocisquash} command. Exit codes: 0 ok, 1 bad input or failure, 2 usage. */
+/** Entry point of the {@code ocisquash} command. Exit codes: 0 ok, then one per kind of failure ({@link ExitCodes}). */
 @Command(
     name = "ocisquash",
     mixinStandardHelpOptions = true,

@@ -1,6 +1,7 @@
 package dev.ocisquash.cli;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.TempFiles;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -48,7 +49,7 @@ final class OutputFiles {
       why = "it exists and is not writable";
     }
     if (why != null) {
-      throw new ImageException(option + " " + file + ": cannot write: " + why);
+      throw new ImageException(Kind.OUTPUT_FAILED, option + " " + file + ": cannot write: " + why);
     }
   }
 

@@ -133,7 +133,8 @@ final class SquashCommand implements Callable<Integer> {
   @Option(
       names = "--report-json",
       paramLabel = "FILE",
-      description = "write every strip decision, with per-rule totals, and with --max-layers the layers, as JSON")
+      description = "write every strip decision, with per-rule totals, and with --max-layers the layers, as JSON"
+          + " (on failure: only the error's kind and message)")
   Path reportJson;
 
   // --- Hardening (issue 7): limits against decompression bombs; defaults in dev.ocisquash.archive.Limits. ---
@@ -220,7 +221,12 @@ final class SquashCommand implements Callable<Integer> {
     b.progress(timings ? new StageTimings(progress, System.err) : progress);
     // Every output is checked before any work: a run that cannot write its report does not write its image.
     if (imageFile != null) {
-      dev.ocisquash.archive.ImageWriter.checkDestination(imageFile);
+      try {
+        dev.ocisquash.archive.ImageWriter.checkDestination(imageFile);
+      } catch (java.io.IOException e) {
+        ErrorReport.write(reportJson, e, TempFiles.none());
+        throw e;
+      }
     }
     OutputFiles.check("--report-json", reportJson);
     // On SIGINT/SIGTERM the JVM runs shutdown hooks; ours deletes the spool, layer and output temp files, and an
@@ -245,6 +251,10 @@ final class SquashCommand implements Callable<Integer> {
       if (reportJson != null && (r.stripReport() != null || maxLayers > 1)) {
         writeReport(r, tempFiles);
       }
+    } catch (java.io.IOException | RuntimeException e) {
+      // On failure --report-json holds only the error: its kind and the line printed below.
+      ErrorReport.write(reportJson, e, tempFiles);
+      throw e;
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -40,8 +40,8 @@ class AnalyzeCommandTest {
     assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--preset", "bogus"));
     assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--preset", "simd-variants"));
     assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--preset", "simd-variants", "--cpu-level", "v3"));
-    assertEquals(1, Main.run("analyze", sample().toString(), "-q", "--from", "7"));
-    assertEquals(1, Main.run("analyze", tmp.resolve("missing.tar").toString()));
+    assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--from", "7"));
+    assertEquals(2, Main.run("analyze", tmp.resolve("missing.tar").toString()));
   }
 
   @Test
@@ -61,7 +61,7 @@ class AnalyzeCommandTest {
     assertEquals(m.readTree(fromFlags.toFile()).path("strip"), file);
     assertTrue(m.readTree(none.toFile()).path("strip").isNull());
     java.nio.file.Files.writeString(rules, "{\"removes\": 3}");
-    assertEquals(1, Main.run("analyze", sample().toString(), "-q", "--rules", rules.toString()));
+    assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--rules", rules.toString()));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.cli.TestImages.Member;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -59,10 +60,10 @@ class BadInputTest {
     return r;
   }
 
-  /** Asserts exit 1 and one line holding the input's file name and every given word. */
-  private void fails(String name, byte[] image, String... words) throws Exception {
+  /** Asserts the exit code of {@code kind} and one line holding the input's file name and every given word. */
+  private void fails(Kind kind, String name, byte[] image, String... words) throws Exception {
     Run r = squash(name, image);
-    assertEquals(1, r.exit, name + ": " + r.err);
+    assertEquals(ExitCodes.of(kind), r.exit, name + ": " + r.err);
     assertFalse(r.err.contains("\n"), name + ": more than one line: " + r.err);
     assertTrue(r.err.startsWith("ocisquash: error: "), r.err);
     assertTrue(r.err.contains(name), name + ": file not named: " + r.err);
@@ -97,18 +98,18 @@ class BadInputTest {
   @Test
   void truncatedOuterTar() throws Exception {
     byte[] s = sample();
-    fails("outer-cut.tar", cut(s, s.length / 2 + 100), "truncated");
+    fails(Kind.CORRUPT_INPUT, "outer-cut.tar", cut(s, s.length / 2 + 100), "truncated");
   }
 
   @Test
   void notAnArchive() throws Exception {
-    fails("garbage.tar", "this is not a tar at all".getBytes(UTF_8), "not an image archive");
+    fails(Kind.UNSUPPORTED_INPUT, "garbage.tar", "this is not a tar at all".getBytes(UTF_8), "not an image archive");
   }
 
   @Test
   void truncatedLayerTar() throws Exception {
     byte[] layer = TestImages.layer("b", new byte[5000]);
-    fails("layer-cut.tar", withLayer(cut(layer, 1024)), "layer 1 (", "truncated");
+    fails(Kind.CORRUPT_INPUT, "layer-cut.tar", withLayer(cut(layer, 1024)), "layer 1 (", "truncated");
   }
 
   @Test
@@ -117,7 +118,7 @@ class BadInputTest {
     byte[] gz = TestImages.gzip(layer);
     byte[] img = TestImages.dockerArchive(List.of(TestImages.layer("a", A), cut(gz, gz.length / 2)),
         List.of(TestImages.layer("a", A), layer));
-    fails("gzip-cut.tar", img, "layer 1 (", "truncated gzip");
+    fails(Kind.CORRUPT_INPUT, "gzip-cut.tar", img, "layer 1 (", "truncated gzip");
   }
 
   /**
@@ -159,7 +160,7 @@ class BadInputTest {
     byte[] z = TestImages.zstd(layer);
     byte[] img = TestImages.dockerArchive(List.of(TestImages.layer("a", A), cut(z, z.length / 2)),
         List.of(TestImages.layer("a", A), layer));
-    fails("zstd-cut.tar", img, "layer 1 (", "zstd");
+    fails(Kind.CORRUPT_INPUT, "zstd-cut.tar", img, "layer 1 (", "zstd");
   }
 
   @Test
@@ -172,7 +173,7 @@ class BadInputTest {
     byte[] img = TestImages.dockerArchive(List.of(TestImages.layer("a", A), gz),
         List.of(TestImages.layer("a", A), layer));
     Run r = squash("gzip-bad.tar", img);
-    assertEquals(1, r.exit);
+    assertEquals(4, r.exit);
     assertTrue(r.err.contains("gzip-bad.tar") && r.err.contains("layer 1 (")
         && (r.err.contains("corrupt gzip") || r.err.contains("diff_id mismatch")), r.err);
   }
@@ -182,7 +183,7 @@ class BadInputTest {
     byte[] l2 = TestImages.layer("b", A);
     byte[] img = TestImages.dockerArchive(List.of(TestImages.layer("a", A), l2),
         List.of(TestImages.layer("a", A), TestImages.layer("c", A)));
-    fails("diffid.tar", img, "layer 1 (", "diff_id mismatch");
+    fails(Kind.CORRUPT_INPUT, "diffid.tar", img, "layer 1 (", "diff_id mismatch");
   }
 
   @Test
@@ -190,7 +191,7 @@ class BadInputTest {
     List<Member> ms = List.of(
         Member.bytes("manifest.json", TestImages.manifestJson("config.json", List.of("nope.tar")).getBytes(UTF_8)),
         Member.bytes("config.json", TestImages.configJson(List.of(TestImages.sha256(A))).getBytes(UTF_8)));
-    fails("missing.tar", TestImages.tar(ms), "nope.tar", "missing");
+    fails(Kind.CORRUPT_INPUT, "missing.tar", TestImages.tar(ms), "nope.tar", "missing");
   }
 
   @Test
@@ -200,7 +201,7 @@ class BadInputTest {
         Member.bytes("manifest.json",
             TestImages.manifestJson("config.json", List.of("../../../../etc/passwd")).getBytes(UTF_8)),
         Member.bytes("config.json", TestImages.configJson(List.of(TestImages.sha256(l))).getBytes(UTF_8)));
-    fails("escape.tar", TestImages.tar(ms), "etc/passwd");
+    fails(Kind.CORRUPT_INPUT, "escape.tar", TestImages.tar(ms), "etc/passwd");
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -208,13 +209,13 @@ class BadInputTest {
 
   @Test
   void manifestInvalidJson() throws Exception {
-    fails("badjson.tar", TestImages.tar(List.of(Member.bytes("manifest.json", "[{\"Config\":".getBytes(UTF_8)))),
+    fails(Kind.CORRUPT_INPUT, "badjson.tar", TestImages.tar(List.of(Member.bytes("manifest.json", "[{\"Config\":".getBytes(UTF_8)))),
         "manifest.json");
   }
 
   @Test
   void manifestMissingFields() throws Exception {
-    fails("nofields.tar", TestImages.tar(List.of(Member.bytes("manifest.json", "[{}]".getBytes(UTF_8)))),
+    fails(Kind.CORRUPT_INPUT, "nofields.tar", TestImages.tar(List.of(Member.bytes("manifest.json", "[{}]".getBytes(UTF_8)))),
         "manifest.json");
   }
 
@@ -225,7 +226,7 @@ class BadInputTest {
         Member.bytes("manifest.json", TestImages.manifestJson("config.json", List.of("l.tar")).getBytes(UTF_8)),
         Member.bytes("config.json", "{\"rootfs\":".getBytes(UTF_8)),
         Member.bytes("l.tar", l));
-    fails("badconfig.tar", TestImages.tar(ms), "config.json");
+    fails(Kind.CORRUPT_INPUT, "badconfig.tar", TestImages.tar(ms), "config.json");
   }
 
   @Test
@@ -235,7 +236,7 @@ class BadInputTest {
         Member.bytes("manifest.json", TestImages.manifestJson("config.json", List.of("l.tar")).getBytes(UTF_8)),
         Member.bytes("config.json", "{\"os\":\"linux\"}".getBytes(UTF_8)),
         Member.bytes("l.tar", l));
-    fails("nodiffids.tar", TestImages.tar(ms), "config.json");
+    fails(Kind.CORRUPT_INPUT, "nodiffids.tar", TestImages.tar(ms), "config.json");
   }
 
   @Test
@@ -243,13 +244,13 @@ class BadInputTest {
     List<Member> ms = List.of(
         Member.bytes("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(UTF_8)),
         Member.bytes("index.json", "{\"manifests\":[".getBytes(UTF_8)));
-    fails("badindex.tar", TestImages.tar(ms), "index.json");
+    fails(Kind.CORRUPT_INPUT, "badindex.tar", TestImages.tar(ms), "index.json");
   }
 
   @Test
   void ociUnknownLayerMediaType() throws Exception {
     byte[] l = TestImages.layer("a", A);
-    fails("mediatype.tar", OciImages.archive(List.of(TestImages.layer("z", A), l), "application/vnd.example.weird"), "application/vnd.example.weird");
+    fails(Kind.UNSUPPORTED_INPUT, "mediatype.tar", OciImages.archive(List.of(TestImages.layer("z", A), l), "application/vnd.example.weird"), "application/vnd.example.weird");
   }
 
   @Test
@@ -260,7 +261,7 @@ class BadInputTest {
     byte[] needle = "hello\n".getBytes(UTF_8);
     int at = indexOf(img, needle);
     img[at] = 'j';
-    fails("digest.tar", img, "digest mismatch");
+    fails(Kind.CORRUPT_INPUT, "digest.tar", img, "digest mismatch");
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -268,7 +269,7 @@ class BadInputTest {
 
   @Test
   void dotDotIsRefused() throws Exception {
-    fails("dotdot.tar", withLayer(RawTar.of(RawTar.file("a/../../etc/x", A))), "..");
+    fails(Kind.CORRUPT_INPUT, "dotdot.tar", withLayer(RawTar.of(RawTar.file("a/../../etc/x", A))), "..");
   }
 
   @Test
@@ -285,14 +286,14 @@ class BadInputTest {
 
   @Test
   void hardlinkToMissingTarget() throws Exception {
-    fails("hardmissing.tar", withLayer(RawTar.of(RawTar.link('1', "h", "nowhere"))), "'h'", "hardlink target does not exist");
+    fails(Kind.CORRUPT_INPUT, "hardmissing.tar", withLayer(RawTar.of(RawTar.link('1', "h", "nowhere"))), "'h'", "hardlink target does not exist");
   }
 
   @Test
   void hardlinkToALaterEntry() throws Exception {
     Run r = squash("hardlater.tar", withLayer(RawTar.of(RawTar.link('1', "h", "t"), RawTar.file("t", A))));
     // A tar hardlink refers to an entry already extracted; pointing forward is refused like a missing target.
-    assertEquals(1, r.exit, r.err);
+    assertEquals(4, r.exit, r.err);
     assertTrue(r.err.contains("hardlater.tar") && r.err.contains("'h'"), r.err);
     assertTrue(r.err.contains("hardlink target does not exist"), r.err);
   }
@@ -311,20 +312,20 @@ class BadInputTest {
   @Test
   void declaredSizeBeyondTheData() throws Exception {
     byte[] h = RawTar.header("big", '0', 1L << 20);
-    fails("size.tar", withLayer(RawTar.concat(h, new byte[512])), "truncated");
+    fails(Kind.CORRUPT_INPUT, "size.tar", withLayer(RawTar.concat(h, new byte[512])), "truncated");
   }
 
   @Test
   void paxRecordWithAbsurdLength() throws Exception {
     byte[] rec = "99999999999999999999 path=x\n".getBytes(UTF_8);
     byte[] pax = RawTar.concat(RawTar.header("pax", 'x', rec.length), RawTar.padded(rec));
-    fails("pax.tar", withLayer(RawTar.concat(pax, RawTar.file("x", A), RawTar.end())), "PAX");
+    fails(Kind.CORRUPT_INPUT, "pax.tar", withLayer(RawTar.concat(pax, RawTar.file("x", A), RawTar.end())), "PAX");
   }
 
   @Test
   void hugePaxHeaderIsRefused() throws Exception {
     byte[] h = RawTar.header("pax", 'x', 1L << 40);
-    fails("paxhuge.tar", withLayer(RawTar.concat(h, RawTar.end())), "PAX");
+    fails(Kind.LIMIT_EXCEEDED, "paxhuge.tar", withLayer(RawTar.concat(h, RawTar.end())), "PAX");
   }
 
   @Test
@@ -333,16 +334,16 @@ class BadInputTest {
     // base-256 with the sign bit set: a negative size.
     Arrays.fill(h, 124, 136, (byte) 0xff);
     RawTar.checksum(h);
-    fails("negative.tar", withLayer(RawTar.concat(h, RawTar.end())), "size");
+    fails(Kind.CORRUPT_INPUT, "negative.tar", withLayer(RawTar.concat(h, RawTar.end())), "size");
     byte[] o = RawTar.header("o", '0', 0);
     o[124] = (byte) 0x80;
     Arrays.fill(o, 125, 136, (byte) 0x7f); // 2^87-ish: does not fit a long
     RawTar.checksum(o);
-    fails("overflow.tar", withLayer(RawTar.concat(o, RawTar.end())), "size");
+    fails(Kind.CORRUPT_INPUT, "overflow.tar", withLayer(RawTar.concat(o, RawTar.end())), "size");
     byte[] g = RawTar.header("g", '0', 0);
     System.arraycopy("9999999".getBytes(UTF_8), 0, g, 100, 7); // not octal
     RawTar.checksum(g);
-    fails("notoctal.tar", withLayer(RawTar.concat(g, RawTar.end())), "mode");
+    fails(Kind.CORRUPT_INPUT, "notoctal.tar", withLayer(RawTar.concat(g, RawTar.end())), "mode");
   }
 
   @Test
@@ -383,7 +384,7 @@ class BadInputTest {
         List.of(TestImages.layer("a", A), layer));
     // 8 MiB of zeros gzip to about 8 KiB: just over the default 1000:1.
     Run r = squash("bomb.tar", img);
-    assertEquals(1, r.exit, r.err);
+    assertEquals(5, r.exit, r.err);
     assertTrue(r.err.contains("bomb.tar") && r.err.contains("layer 1 (") && r.err.contains("--max-ratio"), r.err);
     r = squash("bomb2.tar", img, "--max-uncompressed-bytes", "4M", "--max-ratio", "100000");
     assertTrue(r.err.contains("bomb2.tar") && r.err.contains("--max-uncompressed-bytes"), r.err);
@@ -405,12 +406,15 @@ class BadInputTest {
     byte[] upper = TestImages.layer("a", A);
     byte[] img = TestImages.dockerArchive(List.of(TestImages.gzip(lower), upper), List.of(claimed, upper));
     Run r = squash("skipped-mismatch.tar", img);
-    assertEquals(1, r.exit(), r.err());
+    assertEquals(4, r.exit(), r.err());
     assertTrue(r.err().contains("layer 0 (") && r.err().contains("diff_id mismatch"), r.err());
     assertFalse(r.err().contains("truncated"), r.err());
   }
 
-  /** analyze reads layers through the same scan as squash: the same limits stop it, and it writes no report. */
+  /**
+   * analyze reads layers through the same scan as squash: the same limits stop it, and it writes no report: --json
+   * holds only the error, --html is not written.
+   */
   @Test
   void analyzeStopsAtTheSameLimits() throws Exception {
     byte[] layer = TestImages.layer("zeros", new byte[8 << 20]);
@@ -420,10 +424,10 @@ class BadInputTest {
     Path json = tmp.resolve("bomb-analyze.json");
     Path html = tmp.resolve("bomb-analyze.html");
     CliTest.Run r = CliTest.cli("analyze", in.toString(), "--json", json.toString(), "--html", html.toString());
-    assertEquals(1, r.exit, r.err);
+    assertEquals(5, r.exit, r.err);
     assertTrue(r.err.contains("bomb-analyze.tar") && r.err.contains("layer 1 (") && r.err.contains("--max-ratio"), r.err);
     assertEquals(1, r.err.strip().lines().count(), "one line: " + r.err);
-    assertFalse(Files.exists(json), "no JSON left behind");
+    ErrorReportTest.assertErrorJson(json, "LIMIT_EXCEEDED", r.err);
     assertFalse(Files.exists(html), "no HTML left behind");
   }
 
@@ -438,10 +442,10 @@ class BadInputTest {
     CliTest.Run raised = CliTest.cli("analyze", in.toString(), "--max-ratio", "100000");
     assertEquals(0, raised.exit, "a raised --max-ratio lets the analysis through: " + raised.err);
     CliTest.Run entries = CliTest.cli("analyze", in.toString(), "--max-ratio", "100000", "--max-entries", "1");
-    assertEquals(1, entries.exit, entries.err);
+    assertEquals(5, entries.exit, entries.err);
     assertTrue(entries.err.contains("--max-entries"), entries.err);
     CliTest.Run bytes = CliTest.cli("analyze", in.toString(), "--max-ratio", "100000", "--max-uncompressed-bytes", "1M");
-    assertEquals(1, bytes.exit, bytes.err);
+    assertEquals(5, bytes.exit, bytes.err);
     assertTrue(bytes.err.contains("--max-uncompressed-bytes"), bytes.err);
   }
 

@@ -100,12 +100,12 @@ class CliTest {
   }
 
   @Test
-  void badInputIsOneLineWithExit1AndNoLeftovers() throws Exception {
+  void badInputIsOneLineWithItsExitCodeAndNoLeftovers() throws Exception {
     Path bad = dir.resolve("garbage.tar");
     Files.write(bad, "this is not an image".getBytes(StandardCharsets.UTF_8));
     Path out = dir.resolve("out.tar");
     Run r = cli("squash", bad.toString(), "-o", out.toString());
-    assertEquals(1, r.exit);
+    assertEquals(6, r.exit); // not an image archive: unsupported input
     assertEquals(1, r.err.strip().lines().count(), r.err);
     assertTrue(r.err.contains("garbage.tar"), r.err);
     assertFalse(r.err.contains("\tat "), "no stack trace without --debug");
@@ -117,10 +117,10 @@ class CliTest {
   @Test
   void outOfRangeSquashPointIsAClearError() {
     Run r = cli("squash", sample().toString(), "-o", dir.resolve("o.tar").toString(), "--from", "7");
-    assertEquals(1, r.exit);
+    assertEquals(2, r.exit);
     assertTrue(r.err.contains("--from 7 is out of range"), r.err);
     Run single = cli("squash", sample().toString(), "-o", dir.resolve("o.tar").toString(), "--from", "2");
-    assertEquals(1, single.exit);
+    assertEquals(2, single.exit);
     assertTrue(single.err.contains("--allow-noop"), single.err);
     assertEquals(
         0, cli("squash", sample().toString(), "-o", dir.resolve("o.tar").toString(), "--from", "2", "--allow-noop")
@@ -133,7 +133,7 @@ class CliTest {
     Files.copy(sample(), copy);
     byte[] before = Files.readAllBytes(copy);
     Run r = cli("squash", copy.toString(), "-o", copy.toString());
-    assertEquals(1, r.exit);
+    assertEquals(2, r.exit);
     assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(copy)));
   }
 

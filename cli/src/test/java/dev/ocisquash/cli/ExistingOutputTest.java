@@ -35,7 +35,7 @@ class ExistingOutputTest {
     Path out = Files.createDirectory(dir.resolve("o.tar"));
     Files.writeString(out.resolve("keep"), "x");
     Run r = CliTest.cli("squash", "-q", sample(), "-o", out.toString());
-    assertEquals(1, r.exit, r.err);
+    assertEquals(7, r.exit, r.err);
     assertEquals("ocisquash: error: " + out + ": cannot write: already exists and is a directory (a tar output"
         + " replaces only a regular file; an oci-dir output must be a new path)", r.err.strip());
     assertEquals("x", Files.readString(out.resolve("keep")));
@@ -45,11 +45,11 @@ class ExistingOutputTest {
   void anOciDirOntoAnyExistingPathIsRefused() throws Exception {
     Path d = Files.createDirectory(dir.resolve("layout"));
     Run onDir = CliTest.cli("squash", "-q", sample(), "-o", d.toString(), "--format", "oci-dir");
-    assertEquals(1, onDir.exit, onDir.err);
+    assertEquals(7, onDir.exit, onDir.err);
     assertTrue(onDir.err.contains(": cannot write: already exists"), onDir.err);
     Path f = Files.writeString(dir.resolve("file"), "old");
     Run onFile = CliTest.cli("squash", "-q", sample(), "-o", f.toString(), "--format", "oci-dir");
-    assertEquals(1, onFile.exit, onFile.err);
+    assertEquals(7, onFile.exit, onFile.err);
     assertEquals("ocisquash: error: " + f + ": cannot write: already exists (an oci-dir output must be a new path)",
         onFile.err.strip());
     assertArrayEquals("old".getBytes(), Files.readAllBytes(f));

@@ -97,7 +97,7 @@ class FaultsCliTest {
       String before = TestImages.sha256(sample());
       Path out = mnt.resolve("o.tar");
       Proc.Result r = cli("squash", sample().toString(), "-o", out.toString());
-      assertEquals(1, r.exit(), r.output());
+      assertEquals(7, r.exit(), r.output());
       String line = oneLine(r);
       assertTrue(line.contains(out.toString()), line);
       assertTrue(line.contains("No space left on device"), line);
@@ -125,7 +125,7 @@ class FaultsCliTest {
       Proc.Result r =
           cli("squash", sample().toString(), "-o", out.toString(), "--max-layers", "4", "--threads", "2",
               "--temp-dir", mnt.toString());
-      assertEquals(1, r.exit(), r.output());
+      assertEquals(7, r.exit(), r.output());
       String line = oneLine(r);
       assertTrue(line.contains(out.toString()) && line.contains("temporary file " + mnt), line);
       assertTrue(line.contains("No space left on device"), line);
@@ -145,7 +145,7 @@ class FaultsCliTest {
     try {
       Path out = mnt.resolve("o.tar");
       Proc.Result r = cli("squash", sample().toString(), "-o", out.toString());
-      assertEquals(1, r.exit(), r.output());
+      assertEquals(7, r.exit(), r.output());
       String line = oneLine(r);
       assertTrue(line.contains(out.toString()) && line.contains("read-only"), line);
     } finally {
@@ -158,7 +158,7 @@ class FaultsCliTest {
     Path file = Files.writeString(tmp.resolve("plain"), "x");
     Path out = file.resolve("o.tar");
     Proc.Result r = cli("squash", sample().toString(), "-o", out.toString());
-    assertEquals(1, r.exit(), r.output());
+    assertEquals(7, r.exit(), r.output());
     String line = oneLine(r);
     assertTrue(line.contains(out.toString()) && line.contains("not a directory"), line);
     assertEquals("x", Files.readString(file));
@@ -173,7 +173,7 @@ class FaultsCliTest {
     for (String out : List.of(in.toString(), tmp.resolve("x/../in.tar").toString())) {
       Files.createDirectories(tmp.resolve("x"));
       Proc.Result r = cli("squash", in.toString(), "-o", out);
-      assertEquals(1, r.exit(), r.output());
+      assertEquals(2, r.exit(), r.output());
       assertTrue(oneLine(r).contains("output is the input"), r.output());
       assertEquals(before, TestImages.sha256(in));
     }

@@ -67,7 +67,7 @@ class HostileRegistryCliTest {
   }
 
   private void oneLineAndNothingLeft(Run r, String port, String detail) throws IOException {
-    assertEquals(1, r.exit, r.out);
+    assertEquals(8, r.exit, r.out);
     String line = r.err.strip();
     assertEquals(1, line.lines().count(), line);
     assertTrue(line.startsWith("ocisquash: error: registry 127.0.0.1:" + port + ", repository app: download blob "

@@ -87,7 +87,7 @@ class RegistryAnalyzeTest {
   void registryOptionsAreAcceptedAndAMissingTagIsOneLine() {
     Run r = CliTest.cli("analyze", reg.ref("src/busybox:nope"), "--tls-verify=false", "--retries", "1",
         "--platform", "linux/amd64");
-    assertEquals(1, r.exit, r.err);
+    assertEquals(8, r.exit, r.err);
     assertTrue(r.err.startsWith("ocisquash: error: ") && r.err.strip().lines().count() == 1, r.err);
     assertTrue(r.err.contains("src/busybox"), r.err);
   }

@@ -58,7 +58,7 @@ class RegistryAuthTlsTest {
   @Test
   void anUnknownCaFailsInOneLineNamingRegistryAndStep() {
     Run r = CliTest.cli("squash", reg.ref("src/busybox:1"), "-o", reg.ref("dst/busybox:x"), "--creds", USER + ":" + PASS);
-    assertEquals(1, r.exit, r.out);
+    assertEquals(8, r.exit, r.out);
     String line = r.err.strip();
     assertEquals(1, line.lines().count(), line);
     assertTrue(line.contains("registry " + reg.host() + ", repository src/busybox: connect:"), line);
@@ -76,11 +76,11 @@ class RegistryAuthTlsTest {
   void missingOrWrongCredentialsFailWithNothingTagged() throws Exception {
     Run none = CliTest.cli("squash", reg.ref("src/busybox:1"), "-o", reg.ref("dst/busybox:denied"),
         "--cert-dir", reg.certDir.toString(), "--authfile", work.resolve("no-such-auth.json").toString());
-    assertEquals(1, none.exit, none.out);
+    assertEquals(8, none.exit, none.out);
     assertTrue(none.err.strip().contains("repository src/busybox: get manifest 1: HTTP 401 unauthorized"), none.err);
     Run wrong = CliTest.cli("squash", reg.ref("src/busybox:1"), "-o", reg.ref("dst/busybox:denied"),
         "--cert-dir", reg.certDir.toString(), "--creds", USER + ":wrong");
-    assertEquals(1, wrong.exit, wrong.out);
+    assertEquals(8, wrong.exit, wrong.out);
     assertTrue(wrong.err.contains("401"), wrong.err);
     Proc.Result tag = Proc.of(List.of("skopeo", "inspect", "--cert-dir", reg.certDir.toString(), "--creds",
         USER + ":" + PASS, reg.ref("dst/busybox:denied"))).timeout(60).run();

@@ -84,7 +84,7 @@ class RegistryFaultsTest {
     try (FaultProxy p =
         new FaultProxy(reg.port, "PATCH /v2/broken/busybox/blobs/uploads/", FaultProxy.Direction.UPLOAD, 100_000, true)) {
       Run r = squash(via(p, "src/busybox:1"), "-o", via(p, "broken/busybox:sq"), "--retries", "2");
-      assertEquals(1, r.exit, r.out);
+      assertEquals(8, r.exit, r.out);
       // --debug notes (which proxy each host's requests take) come before the error line
       String first = r.err.lines().filter(l -> !l.startsWith("ocisquash: debug: ")).findFirst().orElse("");
       assertTrue(first.startsWith("ocisquash: error: registry 127.0.0.1:" + p.port() + ", repository broken/busybox: upload blob"), r.err);

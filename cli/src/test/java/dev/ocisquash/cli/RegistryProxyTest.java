@@ -130,7 +130,7 @@ class RegistryProxyTest {
   void wrongProxyCredentialsFailInOneLine() throws Exception {
     Proc.Result r = cli(Map.of("HTTPS_PROXY", squid.authUrl(Squid.USER, "wrong")), "squash",
         proxied(tls, "src/busybox:1"), "-o", proxied(tls, "dst/busybox:denied"), "--cert-dir", tls.certDir.toString());
-    assertEquals(1, r.exit(), r.output());
+    assertEquals(8, r.exit(), r.output());
     String out = r.output().strip();
     assertEquals(1, out.lines().count(), out);
     assertTrue(out.startsWith("ocisquash: error: registry " + Squid.NAME + ":" + tls.port
@@ -145,7 +145,7 @@ class RegistryProxyTest {
         proxied(tls, "src/busybox:1"), "-o", proxied(tls, "dst/busybox:direct"), "--cert-dir",
         tls.certDir.toString(), "--debug");
     // Directly, the name does not resolve: the request never reached squid.
-    assertEquals(1, r.exit(), r.output());
+    assertEquals(8, r.exit(), r.output());
     assertTrue(r.output().contains("direct (no proxy)"), r.output());
     assertTrue(r.output().contains("ocisquash: error: registry " + Squid.NAME + ":" + tls.port
         + ", repository src/busybox: connect: "), r.output());

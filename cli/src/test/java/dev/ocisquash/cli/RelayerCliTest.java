@@ -102,14 +102,14 @@ class RelayerCliTest {
     assertEquals(0, Main.run("squash", sample().toString(), "-o", single.toString(), "-q"));
     Path out = tmp.resolve("out.tar");
     assertEquals(
-        1,
+        2,
         Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "4", "--prior", single.toString()),
-        "a prior without our annotations is bad input");
+        "a prior without our annotations is not a prior");
     assertFalse(Files.exists(out), "a failure leaves nothing behind");
     Path four = tmp.resolve("four.tar");
     assertEquals(0, Main.run("squash", sample().toString(), "-o", four.toString(), "-q", "--max-layers", "4"));
     assertEquals(
-        1,
+        2,
         Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "8", "--prior", four.toString()),
         "a prior laid out for another N");
     assertFalse(Files.exists(out));
@@ -119,7 +119,7 @@ class RelayerCliTest {
     CliTest.Run r =
         CliTest.cli("squash", sample().toString(), "-o", out.toString(), "--max-layers", "4", "--prior",
             missing.toString());
-    assertEquals(1, r.exit, r.err);
+    assertEquals(2, r.exit, r.err);
     assertTrue(r.err.contains(missing.toString()) && r.err.contains("--prior: no such file or directory"), r.err);
     assertFalse(Files.exists(out));
   }

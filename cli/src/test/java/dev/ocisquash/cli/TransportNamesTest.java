@@ -49,7 +49,7 @@ class TransportNamesTest {
     Run ok = CliTest.cli("analyze", "-q", "oci:" + layout + ":latest");
     assertEquals(0, ok.exit, ok.err);
     Run missing = CliTest.cli("analyze", "-q", "oci:" + layout + ":nope");
-    assertEquals(1, missing.exit, missing.err);
+    assertEquals(2, missing.exit, missing.err);
     assertTrue(missing.err.contains("no image matches ref=nope"), missing.err);
     Run both = CliTest.cli("analyze", "-q", "oci:" + layout + ":latest", "--ref", "other");
     assertEquals(2, both.exit, both.err);

@@ -27,7 +27,7 @@ class WordingTest {
     assertTrue(r.err.contains("read layer 0 (sha256:") && r.err.contains("read layer 2 (sha256:"), r.err);
     assertFalse(r.err.contains("layer 3 ("), r.err);
     Run a = CliTest.cli("analyze", sample(), "--from", "3");
-    assertEquals(1, a.exit, a.err);
+    assertEquals(2, a.exit, a.err);
     assertTrue(a.err.contains("is beyond the last layer (2)"), a.err);
   }
 
@@ -49,7 +49,7 @@ class WordingTest {
   void anUnusableTempDirSaysWhy() throws Exception {
     Path file = Files.writeString(dir.resolve("plain"), "x");
     Run r = CliTest.cli("squash", sample(), "-o", dir.resolve("o.tar").toString(), "--temp-dir", file.toString());
-    assertEquals(1, r.exit, r.err);
+    assertEquals(7, r.exit, r.err);
     assertTrue(r.err.strip().endsWith("cannot write temporary file in " + file + ": Not a directory"), r.err);
   }
 }

@@ -61,7 +61,7 @@ class WriterShapesInteropTest {
     args.addAll(s.args());
     Run r = CliTest.cli(args.toArray(new String[0]));
     if (!s.imageInside()) {
-      assertEquals(1, r.exit, r.out);
+      assertEquals(6, r.exit, r.out);
       assertTrue(r.err.contains("holds no image, only artifacts"), r.err);
       assertFalse(Files.exists(out));
       return;
@@ -81,7 +81,7 @@ class WriterShapesInteropTest {
     for (var a : s.artifactRefs().entrySet()) {
       Path refused = work.resolve(s.name() + "-artifact.tar");
       Run ar = CliTest.cli("squash", s.path().toString(), "-o", refused.toString(), "--ref", a.getKey());
-      assertEquals(1, ar.exit, ar.out);
+      assertEquals(6, ar.exit, ar.out);
       assertTrue(ar.err.contains(a.getValue()), ar.err);
       assertFalse(Files.exists(refused));
     }

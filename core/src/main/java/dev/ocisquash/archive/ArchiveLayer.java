@@ -1,6 +1,7 @@
 package dev.ocisquash.archive;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
 import java.io.IOException;
@@ -189,7 +190,7 @@ final class ArchiveLayer implements SourceLayer {
   /** Fails with the standard "is missing" message unless the blob is in the input. */
   void checkPresent() throws IOException {
     if (!store.exists(location)) {
-      throw new ImageException(
+      throw new ImageException(Kind.CORRUPT_INPUT,
           ImageException.where(
               store.display(), null, null, "blob " + location + " (layer " + index + ") is missing"));
     }

@@ -1,6 +1,7 @@
 package dev.ocisquash.archive;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Digest;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -49,7 +50,7 @@ final class ArchivePaths {
   static String checked(String display, String path) throws ImageException {
     String n = path.startsWith("/") || path.contains("\\") ? null : normalize(path);
     if (n == null || n.isEmpty()) {
-      throw new ImageException(
+      throw new ImageException(Kind.CORRUPT_INPUT,
           ImageException.where(display, null, null, "path traversal: '" + path + "' points outside the archive"));
     }
     return n;

@@ -38,7 +38,7 @@ interface BlobStore extends Closeable {
   default byte[] readSmall(String path, int limit) throws IOException {
     long size = size(path);
     if (size > limit) {
-      throw new dev.ocisquash.ImageException(
+      throw new dev.ocisquash.ImageException(dev.ocisquash.ImageException.Kind.LIMIT_EXCEEDED,
           dev.ocisquash.ImageException.where(
               display(), null, null, path + " is " + size + " bytes, too large for a JSON document"));
     }

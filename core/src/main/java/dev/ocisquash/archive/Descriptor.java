@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.model.DescriptorJson;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.model.Platform;
@@ -106,7 +107,8 @@ final class Descriptor {
     }
     String display = store.display();
     if (!store.exists(d.path())) {
-      throw new ImageException(ImageException.where(display, null, null, "blob " + d.path() + " (" + what + ") is missing"));
+      throw new ImageException(Kind.CORRUPT_INPUT,
+          ImageException.where(display, null, null, "blob " + d.path() + " (" + what + ") is missing"));
     }
     byte[] bytes = store.readSmall(d.path(), JSON_LIMIT);
     if (bytes.length != d.size) {
@@ -135,14 +137,19 @@ final class Descriptor {
     try {
       return Json.parse(bytes);
     } catch (JsonProcessingException e) {
-      throw new ImageException(
+      throw new ImageException(Kind.CORRUPT_INPUT,
           ImageException.where(display, null, null, path + ": invalid JSON: " + VerifyingLayerStream.oneLine(e.getOriginalMessage())), e);
     } catch (IOException e) {
-      throw new ImageException(ImageException.where(display, null, null, path + ": invalid JSON: " + e.getMessage()), e);
+      throw new ImageException(Kind.CORRUPT_INPUT,
+          ImageException.where(display, null, null, path + ": invalid JSON: " + e.getMessage()), e);
     }
   }
 
   static ImageException bad(String display, String path, String problem) {
-    return new ImageException(ImageException.where(display, null, null, path + ": " + problem));
+    return bad(Kind.CORRUPT_INPUT, display, path, problem);
+  }
+
+  static ImageException bad(Kind kind, String display, String path, String problem) {
+    return new ImageException(kind, ImageException.where(display, null, null, path + ": " + problem));
   }
 }

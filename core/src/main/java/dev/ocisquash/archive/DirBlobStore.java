@@ -1,6 +1,7 @@
 package dev.ocisquash.archive;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -26,7 +27,7 @@ final class DirBlobStore implements BlobStore {
   private Path file(String path) throws ImageException {
     String n = ArchivePaths.normalize(path);
     if (n == null || path.startsWith("/")) {
-      throw new ImageException(
+      throw new ImageException(Kind.CORRUPT_INPUT,
           ImageException.where(display, null, null, "path traversal: '" + path + "' points outside the layout"));
     }
     return root.resolve(n);
@@ -65,7 +66,7 @@ final class DirBlobStore implements BlobStore {
   private Path require(String path) throws IOException {
     Path f = file(path);
     if (!Files.isRegularFile(f)) {
-      throw new ImageException(ImageException.where(display, null, null, path + " is missing"));
+      throw new ImageException(Kind.CORRUPT_INPUT, ImageException.where(display, null, null, path + " is missing"));
     }
     return f;
   }

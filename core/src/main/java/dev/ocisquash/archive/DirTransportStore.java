@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.model.DescriptorJson;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.IndexJson;
 import dev.ocisquash.model.Json;
@@ -64,14 +65,15 @@ final class DirTransportStore implements BlobStore {
     try {
       String version = new String(files.readSmall("version", 256), StandardCharsets.UTF_8);
       if (!version.equals(VERSION)) {
-        throw new ImageException(
+        throw new ImageException(Kind.UNSUPPORTED_INPUT,
             ImageException.where(
                 display, null, null,
                 "version: dir: transport '" + version.strip() + "' is not supported, only '" + VERSION.strip()
                     + "' (containers/image since 2018)"));
       }
       if (!files.exists("manifest.json")) {
-        throw new ImageException(ImageException.where(display, null, null, "dir: transport without manifest.json"));
+        throw new ImageException(Kind.CORRUPT_INPUT,
+            ImageException.where(display, null, null, "dir: transport without manifest.json"));
       }
       byte[] manifest = files.readSmall("manifest.json", Descriptor.JSON_LIMIT);
       JsonNode doc = Descriptor.parseJson(display, "manifest.json", manifest);
@@ -97,14 +99,14 @@ final class DirTransportStore implements BlobStore {
     String t = view.mediaType();
     if (t != null) {
       if (!MediaTypes.isIndex(t) && !MediaTypes.isManifest(t)) {
-        throw Descriptor.bad(
+        throw Descriptor.bad(Kind.UNSUPPORTED_INPUT,
             display, "manifest.json",
             "manifest of type '" + t + "'; only OCI and Docker schema 2 images and indexes can be read");
       }
       return t;
     }
     if (view.schemaVersion().asInt() != 2) {
-      throw Descriptor.bad(
+      throw Descriptor.bad(Kind.UNSUPPORTED_INPUT,
           display, "manifest.json",
           "schemaVersion " + view.schemaVersion() + "; only OCI and Docker schema 2 images and indexes can be"
               + " read (Docker schema 1 is not supported)");
@@ -138,7 +140,7 @@ final class DirTransportStore implements BlobStore {
   private String require(String path) throws IOException {
     String f = file(path);
     if (f == null) {
-      throw new ImageException(ImageException.where(display(), null, null, path + " is missing"));
+      throw new ImageException(Kind.CORRUPT_INPUT, ImageException.where(display(), null, null, path + " is missing"));
     }
     return f;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.model.ConfigJson;
 import dev.ocisquash.model.DescriptorJson;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.DockerManifestJson;
 import dev.ocisquash.model.ManifestJson;
@@ -117,7 +118,8 @@ final class DockerReader {
 
   private void loadConfig(Entry e) throws IOException {
     if (!store.exists(e.configPath)) {
-      throw new ImageException(ImageException.where(display, null, null, "config " + e.configPath + " is missing"));
+      throw new ImageException(Kind.CORRUPT_INPUT,
+          ImageException.where(display, null, null, "config " + e.configPath + " is missing"));
     }
     byte[] bytes = store.readSmall(e.configPath, Descriptor.JSON_LIMIT);
     Digest expected = impliedDigest(e.configPath);

@@ -1,6 +1,7 @@
 package dev.ocisquash.archive;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
@@ -83,15 +84,17 @@ public final class ImageArchives {
           n = in.readNBytes(head, 0, head.length);
         }
         if (!TarBlobStore.looksLikeTar(head, n)) {
-          throw new ImageException(
+          throw new ImageException(Kind.UNSUPPORTED_INPUT,
               ImageException.where(
                   display, null, null, "not an image archive: neither a tar nor an OCI layout directory"));
         }
         store = TarBlobStore.open(tar, display);
       } else if (!Files.exists(input)) {
-        throw new ImageException(ImageException.where(display, null, null, "no such file or directory"));
+        throw new ImageException(Kind.INVALID_ARGUMENT,
+            ImageException.where(display, null, null, "no such file or directory"));
       } else {
-        throw new ImageException(ImageException.where(display, null, null, "not a regular file or directory"));
+        throw new ImageException(Kind.INVALID_ARGUMENT,
+            ImageException.where(display, null, null, "not a regular file or directory"));
       }
       ArchiveImage image;
       if (store.exists("manifest.json")) {
@@ -99,7 +102,7 @@ public final class ImageArchives {
       } else if (store.exists("index.json") && store.exists("oci-layout")) {
         image = new OciReader(store).read(selector);
       } else {
-        throw new ImageException(
+        throw new ImageException(Kind.UNSUPPORTED_INPUT,
             ImageException.where(
                 display,
                 null,
@@ -111,7 +114,8 @@ public final class ImageArchives {
       ok = true;
       return image;
     } catch (NoSuchFileException e) {
-      throw new ImageException(ImageException.where(display, null, null, "no such file: " + e.getFile()), e);
+      throw new ImageException(Kind.CORRUPT_INPUT,
+          ImageException.where(display, null, null, "no such file: " + e.getFile()), e);
     } finally {
       if (!ok) {
         if (store != null) {
@@ -199,7 +203,7 @@ public final class ImageArchives {
         String msg = e.getMessage() == null ? "" : e.getMessage();
         boolean truncated = e instanceof java.io.EOFException || msg.contains("Unexpected end")
             || msg.toLowerCase(java.util.Locale.ROOT).contains("truncated");
-        throw new ImageException(
+        throw new ImageException(Kind.CORRUPT_INPUT,
             ImageException.where(
                 display,
                 null,

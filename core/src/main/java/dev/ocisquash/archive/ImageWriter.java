@@ -2,6 +2,7 @@ package dev.ocisquash.archive;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.WriteFailures;
 import dev.ocisquash.model.Digest;
@@ -124,7 +125,7 @@ public final class ImageWriter {
     if (format == OutputFormat.OCI_DIR && Files.exists(abs)) {
       // Policy (issue 24): a tar output replaces a regular file; an oci-dir output is never merged into or
       // replaced, so any existing path is refused.
-      throw new ImageException(
+      throw new ImageException(Kind.OUTPUT_FAILED,
           ImageException.where(
               output.toString(), null, null, "cannot write: already exists (an oci-dir output must be a new path)"));
     }
@@ -171,7 +172,7 @@ public final class ImageWriter {
       throws IOException {
     Objects.requireNonNull(dest, "dest");
     if (dest.digest() != null) {
-      throw new ImageException(
+      throw new ImageException(Kind.INVALID_ARGUMENT,
           dest + ": the squashed image gets a new digest; name the output with a tag, not a digest");
     }
     RegistryClient client = RegistryClient.connect(dest, options);
@@ -360,7 +361,7 @@ public final class ImageWriter {
 
     private void requireSha256(Digest d) throws ImageException {
       if (!d.algorithm().equals("sha256")) {
-        throw new ImageException(
+        throw new ImageException(Kind.UNSUPPORTED_INPUT,
             ImageException.where(shown, null, null, "only sha256 layer digests can be written"));
       }
     }
@@ -377,24 +378,25 @@ public final class ImageWriter {
     Path parent = output.toAbsolutePath().getParent();
     String shown = output.toString();
     if (parent == null) {
-      throw new ImageException(ImageException.where(shown, null, null, "cannot write: not a file path"));
+      throw new ImageException(Kind.OUTPUT_FAILED,
+          ImageException.where(shown, null, null, "cannot write: not a file path"));
     }
     if (!Files.exists(parent)) {
-      throw new ImageException(
+      throw new ImageException(Kind.OUTPUT_FAILED,
           ImageException.where(shown, null, null, "cannot write: directory " + parent + " does not exist"));
     }
     if (!Files.isDirectory(parent)) {
-      throw new ImageException(
+      throw new ImageException(Kind.OUTPUT_FAILED,
           ImageException.where(shown, null, null, "cannot write: " + parent + " is not a directory"));
     }
     if (!Files.isWritable(parent)) {
-      throw new ImageException(
+      throw new ImageException(Kind.OUTPUT_FAILED,
           ImageException.where(
               shown, null, null, "cannot write: directory " + parent + " is read-only or not writable"));
     }
     if (Files.isDirectory(output) && !Files.isSymbolicLink(output)) {
       // OCI_DIR refuses an existing destination itself; a tar must not replace a directory either.
-      throw new ImageException(
+      throw new ImageException(Kind.OUTPUT_FAILED,
           ImageException.where(
               shown,
               null,
@@ -418,7 +420,7 @@ public final class ImageWriter {
       same = in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
     }
     if (same) {
-      throw new ImageException(
+      throw new ImageException(Kind.INVALID_ARGUMENT,
           ImageException.where(out.toString(), null, null, "output is the input; write to another file"));
     }
   }
@@ -468,12 +470,12 @@ public final class ImageWriter {
       if (e instanceof ImageException) {
         throw e;
       }
-      throw new ImageException(
+      throw new ImageException(ImageException.interruption(e) ? Kind.INTERRUPTED : Kind.CORRUPT_INPUT,
           ImageException.where(src.location(), src.label(), null, "cannot copy layer: " + e.getMessage()), e);
     }
     Digest actual = VerifyingLayerStream.toDigest(l.digest().algorithm(), in.hash.digest());
     if (!actual.equals(l.digest())) {
-      throw new ImageException(
+      throw new ImageException(Kind.CORRUPT_INPUT,
           ImageException.where(
               src.location(),
               src.label(),

@@ -1,6 +1,7 @@
 package dev.ocisquash.archive;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -171,7 +172,7 @@ public final class Limits {
      */
     void countEntry(String file, String layer, String entry) throws ImageException {
       if (++entries > limits.maxEntries) {
-        throw new ImageException(
+        throw new ImageException(Kind.LIMIT_EXCEEDED,
             ImageException.where(
                 file,
                 layer,
@@ -191,7 +192,7 @@ public final class Limits {
     /** Adds {@code n} uncompressed bytes; {@code compressed} is the layer's raw bytes so far, or -1 to skip. */
     void add(long n, long layerBytes, long compressed, String file, String layer) throws ImageException {
       if (totalBytes.addAndGet(n) > limits.maxUncompressedBytes) {
-        throw new ImageException(
+        throw new ImageException(Kind.LIMIT_EXCEEDED,
             ImageException.where(
                 file,
                 layer,
@@ -204,7 +205,7 @@ public final class Limits {
         // Divide rather than multiply so that huge limits cannot overflow.
         long c = Math.max(compressed, 1);
         if ((double) layerBytes / c > limits.maxRatio) {
-          throw new ImageException(
+          throw new ImageException(Kind.LIMIT_EXCEEDED,
               ImageException.where(
                   file,
                   layer,

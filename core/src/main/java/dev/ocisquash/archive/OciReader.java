@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.model.ConfigJson;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.IndexJson;
 import dev.ocisquash.model.ManifestJson;
@@ -80,7 +81,7 @@ final class OciReader {
       JsonNode doc, String where, String fullName, String shortName, Map<Digest, Candidate> out, int depth)
       throws IOException {
     if (depth > MAX_DEPTH) {
-      throw Descriptor.bad(display, where, "image indexes nested too deeply");
+      throw Descriptor.bad(Kind.LIMIT_EXCEEDED, display, where, "image indexes nested too deeply");
     }
     JsonNode entries = new IndexJson((ObjectNode) doc).manifestsNode();
     if (entries != null && entries.isNull()) {
@@ -131,7 +132,8 @@ final class OciReader {
   ArchiveImage read(ImageSelector selector) throws IOException {
     List<Candidate> all = candidates();
     if (all.isEmpty()) {
-      throw new ImageException(ImageException.where(display, null, null, "index.json lists no image manifests"));
+      throw new ImageException(Kind.CORRUPT_INPUT,
+          ImageException.where(display, null, null, "index.json lists no image manifests"));
     }
     List<Candidate> images = new ArrayList<>();
     List<Candidate> artifacts = new ArrayList<>();
@@ -158,13 +160,13 @@ final class OciReader {
       for (Candidate c : artifacts) {
         lines.add(c.choice() + ": " + c.notAnImage);
       }
-      throw new ImageException(
+      throw new ImageException(Kind.UNSUPPORTED_INPUT,
           ImageException.where(
               display, null, null, "holds no image, only artifacts: " + String.join("; ", lines)));
     }
     Candidate pick = single(display, selector, chosen, images.isEmpty() ? all : images, Candidate::choice);
     if (pick.notAnImage != null) {
-      throw new ImageException(
+      throw new ImageException(Kind.UNSUPPORTED_INPUT,
           ImageException.where(
               display,
               null,
@@ -207,7 +209,7 @@ final class OciReader {
     try {
       return Platform.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new ImageException(ImageException.where(display, null, null, e.getMessage()));
+      throw new ImageException(Kind.INVALID_ARGUMENT, ImageException.where(display, null, null, e.getMessage()));
     }
   }
 
@@ -232,7 +234,8 @@ final class OciReader {
     } else {
       problem = chosen.size() + " images match; choose one with --ref and/or --platform: ";
     }
-    return throwIt(new ImageException(ImageException.where(display, null, null, problem + String.join("; ", lines))));
+    return throwIt(new ImageException(Kind.INVALID_ARGUMENT,
+        ImageException.where(display, null, null, problem + String.join("; ", lines))));
   }
 
   private static <T> T throwIt(ImageException e) throws ImageException {
@@ -260,7 +263,7 @@ final class OciReader {
       Descriptor l = layerDescs.get(i);
       if (l.mediaType != null && !dev.ocisquash.model.MediaTypes.isFilesystemLayer(l.mediaType)) {
         // An artifact (signature, SBOM, wasm module, ...) is not a tar of files: squashing it would be guesswork.
-        throw new ImageException(
+        throw new ImageException(Kind.UNSUPPORTED_INPUT,
             ImageException.where(
                 display,
                 "layer " + i + " (" + l.digest + ")",

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.model.DescriptorJson;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.IndexJson;
 import dev.ocisquash.model.Json;
@@ -49,7 +50,7 @@ final class RegistryBlobStore implements BlobStore {
     RegistryClient.Manifest m = client.manifest(ref.repository(), ref.reference());
     String type = m.mediaType();
     if (!MediaTypes.isIndex(type) && !MediaTypes.isManifest(type)) {
-      throw new ImageException(
+      throw new ImageException(Kind.UNSUPPORTED_INPUT,
           ref + ": the registry serves a manifest of type '" + type + "'; only OCI and Docker schema 2 images"
               + " and indexes can be read (Docker schema 1 is not supported)");
     }
@@ -163,7 +164,7 @@ final class RegistryBlobStore implements BlobStore {
     if (s == null) {
       long head = client.blobSize(ref.repository(), d);
       if (head < 0) {
-        throw new ImageException(ImageException.where(display(), null, null, path + " is missing"));
+        throw new ImageException(Kind.CORRUPT_INPUT, ImageException.where(display(), null, null, path + " is missing"));
       }
       s = head;
       blobSizes.put(d, s);
@@ -230,7 +231,7 @@ final class RegistryBlobStore implements BlobStore {
   private Digest require(String path) throws ImageException {
     Digest d = ArchivePaths.blobDigest(path);
     if (d == null) {
-      throw new ImageException(ImageException.where(display(), null, null, path + " is missing"));
+      throw new ImageException(Kind.CORRUPT_INPUT, ImageException.where(display(), null, null, path + " is missing"));
     }
     return d;
   }

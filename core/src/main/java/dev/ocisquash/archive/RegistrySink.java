@@ -1,6 +1,7 @@
 package dev.ocisquash.archive;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.registry.BlobUpload;
@@ -60,7 +61,7 @@ final class RegistrySink extends OutputSink {
 
   private static Digest digestOf(String name) throws ImageException {
     if (!name.startsWith("blobs/")) {
-      throw new ImageException("internal: a registry takes blobs, not " + name);
+      throw new ImageException(Kind.INTERNAL, "internal: a registry takes blobs, not " + name);
     }
     String rest = name.substring("blobs/".length());
     return Digest.parse(rest.replace('/', ':'));

@@ -1,6 +1,7 @@
 package dev.ocisquash.archive;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -246,7 +247,11 @@ final class TarBlobStore implements BlobStore {
   }
 
   private ImageException fail(String problem) {
-    return new ImageException(ImageException.where(display, null, null, problem));
+    return fail(Kind.CORRUPT_INPUT, problem);
+  }
+
+  private ImageException fail(Kind kind, String problem) {
+    return new ImageException(kind, ImageException.where(display, null, null, problem));
   }
 
   private void readFully(ByteBuffer buf, long pos) throws IOException {
@@ -261,7 +266,7 @@ final class TarBlobStore implements BlobStore {
 
   private String readString(long pos, long size) throws IOException {
     if (size > (1 << 20)) {
-      throw fail("tar extension header at offset " + pos + " is unreasonably large");
+      throw fail(Kind.LIMIT_EXCEEDED, "tar extension header at offset " + pos + " is unreasonably large");
     }
     byte[] b = new byte[(int) size];
     readFully(ByteBuffer.wrap(b), pos);

@@ -1,6 +1,7 @@
 package dev.ocisquash.archive;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
 import java.io.EOFException;
@@ -152,11 +153,13 @@ final class VerifyingLayerStream extends LayerStream {
             || msg.contains("Unexpected end")
             || msg.toLowerCase(java.util.Locale.ROOT).contains("truncated");
     String problem = truncated ? "truncated " + c + " stream" : "corrupt " + c + " stream (" + oneLine(msg) + ")";
-    return new ImageException(ImageException.where(layer.display(), layer.label(), null, problem), e);
+    return new ImageException(
+        ImageException.interruption(e) ? Kind.INTERRUPTED : Kind.CORRUPT_INPUT,
+        ImageException.where(layer.display(), layer.label(), null, problem), e);
   }
 
   private ImageException fail(String problem) {
-    return new ImageException(ImageException.where(layer.display(), layer.label(), null, problem));
+    return new ImageException(Kind.CORRUPT_INPUT, ImageException.where(layer.display(), layer.label(), null, problem));
   }
 
   /** Builds a digest of any supported algorithm from raw hash bytes. */

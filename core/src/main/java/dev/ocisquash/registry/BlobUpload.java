@@ -1,6 +1,7 @@
 package dev.ocisquash.registry;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.model.Digest;
 import java.io.IOException;
@@ -185,7 +186,7 @@ public final class BlobUpload extends OutputStream {
       Thread.sleep(client.options().backoff().toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ImageException("interrupted");
+      throw new ImageException(Kind.INTERRUPTED, "interrupted");
     }
   }
 

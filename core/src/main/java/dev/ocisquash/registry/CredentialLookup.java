@@ -2,6 +2,7 @@ package dev.ocisquash.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,7 +66,7 @@ final class CredentialLookup {
       try {
         doc = Json.parse(Files.readAllBytes(file));
       } catch (IOException e) {
-        throw new ImageException(file + ": cannot read auth file: " + oneLine(e));
+        throw new ImageException(Kind.INVALID_ARGUMENT, file + ": cannot read auth file: " + oneLine(e));
       }
       Credential c = fromFile(file, doc, registry);
       if (c != null) {
@@ -119,10 +120,11 @@ final class CredentialLookup {
       try {
         decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException ex) {
-        throw new ImageException(file + ": auths." + e.getKey() + ".auth is not base64");
+        throw new ImageException(Kind.INVALID_ARGUMENT, file + ": auths." + e.getKey() + ".auth is not base64");
       }
       if (decoded.indexOf(':') < 0) {
-        throw new ImageException(file + ": auths." + e.getKey() + ".auth is not USER:PASS in base64");
+        throw new ImageException(Kind.INVALID_ARGUMENT,
+            file + ": auths." + e.getKey() + ".auth is not USER:PASS in base64");
       }
       return Credential.parse(decoded);
     }
@@ -164,7 +166,8 @@ final class CredentialLookup {
   /** Runs {@code docker-credential-NAME get}; null when the helper has no entry for the server. */
   private Credential helper(String name, String registry) throws ImageException {
     if (!name.matches("[A-Za-z0-9._-]+")) {
-      throw new ImageException("credential helper name '" + name + "' is not a plain program name");
+      throw new ImageException(Kind.INVALID_ARGUMENT,
+          "credential helper name '" + name + "' is not a plain program name");
     }
     String program = "docker-credential-" + name;
     String server = registry.equals("docker.io") ? "https://index.docker.io/v1/" : registry;
@@ -172,7 +175,8 @@ final class CredentialLookup {
     try {
       p = new ProcessBuilder(onPath(program), "get").redirectErrorStream(false).start();
     } catch (IOException e) {
-      throw new ImageException(registry + ": credential helper " + program + " cannot run: " + oneLine(e));
+      throw new ImageException(Kind.REGISTRY,
+          registry + ": credential helper " + program + " cannot run: " + oneLine(e));
     }
     try {
       // The output is read on other threads, so the timeout runs from the start: a helper that hangs before or
@@ -186,7 +190,7 @@ final class CredentialLookup {
       }
       if (!p.waitFor(helperTimeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new ImageException(registry + ": credential helper " + program + " did not finish within "
+        throw new ImageException(Kind.REGISTRY, registry + ": credential helper " + program + " did not finish within "
             + helperTimeoutSeconds + " s");
       }
       byte[] out = stdout.join();
@@ -197,7 +201,7 @@ final class CredentialLookup {
         if (why.toLowerCase(Locale.ROOT).contains("credentials not found")) {
           return null;
         }
-        throw new ImageException(
+        throw new ImageException(Kind.REGISTRY,
             registry + ": credential helper " + program + " failed (exit " + p.exitValue() + "): " + oneLine(why));
       }
       JsonNode doc = Json.parse(out);
@@ -211,11 +215,12 @@ final class CredentialLookup {
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new ImageException(registry + ": credential helper " + program + " interrupted");
+      throw new ImageException(Kind.INTERRUPTED, registry + ": credential helper " + program + " interrupted");
     } catch (ImageException e) {
       throw e;
     } catch (IOException e) {
-      throw new ImageException(registry + ": credential helper " + program + " gave no usable answer: " + oneLine(e));
+      throw new ImageException(Kind.REGISTRY,
+          registry + ": credential helper " + program + " gave no usable answer: " + oneLine(e));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.ocisquash.registry;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.URI;
@@ -215,15 +216,16 @@ final class ProxyEnvironment {
     try {
       u = new URI(v.contains("://") ? v : "http://" + v);
     } catch (URISyntaxException e) {
-      throw new ImageException(source + ": not a proxy URL: '" + Printable.of(value) + "'");
+      throw new ImageException(Kind.INVALID_ARGUMENT, source + ": not a proxy URL: '" + Printable.of(value) + "'");
     }
     String scheme = u.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http")) {
-      throw new ImageException(source + ": proxy scheme " + Printable.of(scheme)
+      throw new ImageException(Kind.INVALID_ARGUMENT, source + ": proxy scheme " + Printable.of(scheme)
           + " is not supported (only http:// proxies; https registries go through them with CONNECT)");
     }
     if (u.getHost() == null) {
-      throw new ImageException(source + ": no host in proxy URL '" + Printable.of(redacted(u)) + "'");
+      throw new ImageException(Kind.INVALID_ARGUMENT,
+          source + ": no host in proxy URL '" + Printable.of(redacted(u)) + "'");
     }
     String user = null;
     String pass = null;
@@ -253,7 +255,8 @@ final class ProxyEnvironment {
       try {
         p = Integer.parseInt(port.trim());
       } catch (NumberFormatException e) {
-        throw new ImageException(scheme + ".proxyPort: not a port: '" + Printable.of(port) + "'");
+        throw new ImageException(Kind.INVALID_ARGUMENT,
+            scheme + ".proxyPort: not a port: '" + Printable.of(port) + "'");
       }
     }
     return new Proxy(host.trim(), p, null, null, scheme + ".proxyHost");

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * A registry request that failed, for library callers: which registry, repository and step, the HTTP status and the
  * registry's error codes when there was an answer. Its message is the CLI's one line, {@code registry R, repository
- * P: STEP: DETAIL}, with control characters from the server shown as {@code ?}.
+ * P: STEP: DETAIL}, with control characters from the server shown as {@code ?}. Its kind is always {@link
+ * ImageException.Kind#REGISTRY}.
  */
 public final class RegistryException extends ImageException {
   private static final long serialVersionUID = 1L;
@@ -24,8 +25,8 @@ public final class RegistryException extends ImageException {
    */
   public RegistryException(String registry, String repository, String step, String detail, int status,
       List<String> errorCodes, Throwable cause) {
-    super(Printable.line("registry " + registry + ", repository " + repository + ": " + step + ": " + detail),
-        cause);
+    super(Kind.REGISTRY,
+        Printable.line("registry " + registry + ", repository " + repository + ": " + step + ": " + detail), cause);
     this.registry = registry;
     this.repository = repository;
     this.step = step;

@@ -1,6 +1,7 @@
 package dev.ocisquash.registry;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 
 /**
  * The retry policy of registry requests: which failures are tried again (429, 5xx, a broken connection, as many
@@ -34,7 +35,7 @@ final class Retries {
       Thread.sleep(Math.min(ms, 60_000));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ImageException("interrupted");
+      throw new ImageException(Kind.INTERRUPTED, "interrupted");
     }
   }
 

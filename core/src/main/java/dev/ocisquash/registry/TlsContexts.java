@@ -1,6 +1,7 @@
 package dev.ocisquash.registry;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -56,7 +57,7 @@ final class TlsContexts {
         return SSLContext.getDefault();
       }
       if (!Files.isDirectory(certDir)) {
-        throw new ImageException(certDir + ": --cert-dir is not a directory");
+        throw new ImageException(Kind.INVALID_ARGUMENT, certDir + ": --cert-dir is not a directory");
       }
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -80,7 +81,8 @@ final class TlsContexts {
           } else if (name.endsWith(".cert")) {
             Path key = f.resolveSibling(name.substring(0, name.length() - ".cert".length()) + ".key");
             if (!Files.isRegularFile(key)) {
-              throw new ImageException(f + ": client certificate without its key " + key.getFileName());
+              throw new ImageException(Kind.INVALID_ARGUMENT,
+                  f + ": client certificate without its key " + key.getFileName());
             }
             keys = clientKeys(cf, f, key);
           }
@@ -95,7 +97,7 @@ final class TlsContexts {
       if (e instanceof ImageException ie) {
         throw ie;
       }
-      throw new ImageException(
+      throw new ImageException(Kind.INVALID_ARGUMENT,
           (certDir == null ? "TLS" : certDir.toString()) + ": cannot set up TLS: " + e.getMessage(), e);
     }
   }
@@ -120,7 +122,8 @@ final class TlsContexts {
     }
     String pem = Files.readString(keyFile);
     if (!pem.contains("BEGIN PRIVATE KEY")) {
-      throw new ImageException(keyFile + ": client key must be PEM PKCS#8 ('BEGIN PRIVATE KEY'); convert it with"
+      throw new ImageException(Kind.INVALID_ARGUMENT,
+          keyFile + ": client key must be PEM PKCS#8 ('BEGIN PRIVATE KEY'); convert it with"
           + " 'openssl pkcs8 -topk8 -nocrypt'");
     }
     String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
@@ -145,7 +148,7 @@ final class TlsContexts {
       ctx.init(null, new TrustManager[] {new TrustAll()}, null);
       return ctx;
     } catch (GeneralSecurityException e) {
-      throw new ImageException("cannot set up TLS: " + e.getMessage(), e);
+      throw new ImageException(Kind.INTERNAL, "cannot set up TLS: " + e.getMessage(), e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.ocisquash.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageArchives;
 import dev.ocisquash.archive.SourceImage;
@@ -46,14 +47,27 @@ public final class Analyzer {
   public static ImageAnalysis analyze(Path image, AnalyzeOptions options) throws IOException {
     try (SourceImage img = ImageArchives.open(image, options.selector(), options.limits(), TempFiles.none())) {
       return analyze(img, options);
+    } catch (IOException e) {
+      throw ImageException.orInterrupted(e);
     }
   }
 
-  /** Analyzes an image that is already open; it stays open. */
+  /**
+   * Analyzes an image that is already open; it stays open. An interrupted thread gets an {@link ImageException} of
+   * kind {@link ImageException.Kind#INTERRUPTED}.
+   */
   public static ImageAnalysis analyze(SourceImage img, AnalyzeOptions options) throws IOException {
+    try {
+      return run(img, options);
+    } catch (IOException e) {
+      throw ImageException.orInterrupted(e);
+    }
+  }
+
+  private static ImageAnalysis run(SourceImage img, AnalyzeOptions options) throws IOException {
     int nLayers = img.layers().size();
     if (options.from() >= Math.max(1, nLayers)) {
-      throw new ImageException(
+      throw new ImageException(Kind.INVALID_ARGUMENT,
           img.source() + ": --from " + options.from() + " is beyond the last layer (" + (nLayers - 1) + ")");
     }
     // ELF files and scripts are kept in a temporary file while streaming, so the strip checks never re-read a layer.

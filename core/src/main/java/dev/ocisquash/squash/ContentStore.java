@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,7 +29,7 @@ final class ContentStore {
         if (ref.isSpooled()) {
           throw new EOFException("spool ends early");
         }
-        throw new ImageException(
+        throw new ImageException(Kind.CORRUPT_INPUT,
             ImageException.where(
                 ref.contentBlob().location(),
                 ref.contentBlob().label(),

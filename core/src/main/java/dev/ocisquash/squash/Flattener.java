@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.SourceImage;
@@ -88,7 +89,8 @@ public final class Flattener {
     Map<Long, Long> captured = new HashMap<>();
     List<SourceLayer> layers = image.layers();
     if (layers.isEmpty()) {
-      throw new ImageException(ImageException.where(image.source(), null, null, "the image has no layers"));
+      throw new ImageException(Kind.UNSUPPORTED_INPUT,
+          ImageException.where(image.source(), null, null, "the image has no layers"));
     }
     SquashPlanner planner = new SquashPlanner();
     Map<FileObject, Origin> origins = new IdentityHashMap<>();
@@ -169,7 +171,7 @@ public final class Flattener {
       if (owner != null && owner.entry.type() == TarEntryType.REGULAR && !origins.containsKey(owner)) {
         FileObject c = owner;
         if (!c.hasContent() || c.isSpooled()) {
-          throw new ImageException(
+          throw new ImageException(Kind.INTERNAL,
               ImageException.where(image.source(), null, r.entry.path(), "internal error: no origin for content"));
         }
         origins.put(owner, new Origin(c.deferredLayer(), c.deferredOrdinal(), null));

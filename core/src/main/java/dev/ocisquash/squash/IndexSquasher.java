@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.archive.ImageArchives;
 import dev.ocisquash.archive.ImageSelector;
 import dev.ocisquash.model.DescriptorJson;
@@ -41,11 +42,13 @@ public final class IndexSquasher {
     ImageRef in = options.inputRef();
     ImageRef out = options.outputRef();
     if (in == null || out == null) {
-      throw new ImageException("--all-platforms reads an index from a registry and pushes one: IN and -o must both"
+      throw new ImageException(Kind.INVALID_ARGUMENT,
+          "--all-platforms reads an index from a registry and pushes one: IN and -o must both"
           + " be docker:// references");
     }
     if (out.tag() == null) {
-      throw new ImageException(out + ": the squashed index gets a new digest; name the output with a tag");
+      throw new ImageException(Kind.INVALID_ARGUMENT,
+          out + ": the squashed index gets a new digest; name the output with a tag");
     }
     Map<String, SquashResult> results = new LinkedHashMap<>();
     Map<Digest, Digest> squashed = new LinkedHashMap<>();
@@ -53,7 +56,8 @@ public final class IndexSquasher {
     try (RegistryClient src = RegistryClient.connect(in, options.registry())) {
       RegistryClient.Manifest top = src.manifest(in.repository(), in.reference());
       if (!MediaTypes.isIndex(top.mediaType())) {
-        throw new ImageException(in + ": --all-platforms needs an index (a multi-platform image); this is one image");
+        throw new ImageException(Kind.INVALID_ARGUMENT,
+            in + ": --all-platforms needs an index (a multi-platform image); this is one image");
       }
       ImageRef untagged = new ImageRef(out.registry(), out.repository(), null, null);
       for (ImageArchives.IndexImage image : images) {
@@ -63,7 +67,7 @@ public final class IndexSquasher {
         try {
           r = Squasher.squash(each);
         } catch (ImageException e) {
-          throw new ImageException("platform " + image.platform() + ": " + e.getMessage(), e);
+          throw new ImageException(e.kind(), "platform " + image.platform() + ": " + e.getMessage(), e);
         }
         results.put(image.platform() == null ? image.digest().toString() : image.platform(), r);
         squashed.put(image.digest(), r.manifestDigest());

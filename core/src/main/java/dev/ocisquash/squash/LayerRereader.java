@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.archive.LayerStream;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.archive.SourceLayer;
@@ -48,7 +49,8 @@ final class LayerRereader {
         }
       }
       if (!left.isEmpty()) {
-        throw new ImageException(context + ": layer changed while being read (entry missing on re-read)");
+        throw new ImageException(Kind.CORRUPT_INPUT,
+            context + ": layer changed while being read (entry missing on re-read)");
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.compress.ByteBlocks;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.compress.Compressors;
@@ -184,7 +185,7 @@ final class LayerWriter {
         tar.putEntry(clamp(e, sourceDateEpoch));
         if (e.size() > 0) {
           if (!f.isReadable()) {
-            throw new ImageException(
+            throw new ImageException(Kind.INTERNAL,
                 ImageException.where(null, null, e.path(), "internal error: content was not captured"));
           }
           contents.copyTo(f, e.size(), content, scratch);

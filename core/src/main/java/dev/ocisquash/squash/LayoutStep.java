@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.layering.Grouping;
 import dev.ocisquash.layering.Prior;
 import dev.ocisquash.strip.FileTree;
@@ -41,7 +42,7 @@ final class LayoutStep {
   static void checkPriorExists(SquashOptions options) throws ImageException {
     Path prior = options.prior();
     if (prior != null && !Files.exists(prior)) {
-      throw new ImageException(
+      throw new ImageException(Kind.INVALID_ARGUMENT,
           ImageException.where(prior.toString(), null, null, "--prior: no such file or directory"));
     }
   }

@@ -2,6 +2,7 @@ package dev.ocisquash.squash;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageArchives;
 import dev.ocisquash.archive.ImageWriter;
@@ -72,7 +73,7 @@ final class OpenStep {
     if (output != null) {
       ImageWriter.checkDestination(output);
     } else if (options.format() != null && options.format() != OutputFormat.OCI) {
-      throw new ImageException(
+      throw new ImageException(Kind.INVALID_ARGUMENT,
           options.outputName() + ": a registry takes the image as an OCI manifest; --format "
               + formatName(options.format()) + " is for files");
     }
@@ -101,13 +102,14 @@ final class OpenStep {
   static Selection select(SquashOptions options, SourceImage image, Workspace ws) throws IOException {
     List<SourceLayer> layers = image.layers();
     if (layers.isEmpty()) {
-      throw new ImageException(ImageException.where(image.source(), null, null, "the image has no layers"));
+      throw new ImageException(Kind.UNSUPPORTED_INPUT,
+          ImageException.where(image.source(), null, null, "the image has no layers"));
     }
     ObjectNode config = image.config();
     int first = options.squashPoint().resolve(image.source(), layers, config);
     boolean stripping = options.strip() != null && !options.strip().isEmpty();
     if (layers.size() - first < 2 && options.squashPoint().namesLayer() && !stripping && !options.allowNoop()) {
-      throw new ImageException(
+      throw new ImageException(Kind.INVALID_ARGUMENT,
           image.source()
               + ": "
               + options.squashPoint()

@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageArchives;
 import dev.ocisquash.archive.ImageSelector;
@@ -38,10 +39,11 @@ final class Relayering {
       try {
         p = LayerAnnotations.priorOf(image.manifest());
       } catch (IllegalArgumentException e) {
-        throw new ImageException(ImageException.where(image.source(), null, null, "--prior: " + e.getMessage()));
+        throw new ImageException(Kind.CORRUPT_INPUT,
+            ImageException.where(image.source(), null, null, "--prior: " + e.getMessage()));
       }
       if (p == null) {
-        throw new ImageException(
+        throw new ImageException(Kind.INVALID_ARGUMENT,
             ImageException.where(
                 image.source(),
                 null,
@@ -52,7 +54,7 @@ final class Relayering {
       if (p.maxLayers() != maxLayers) {
         // Slots are fixed by N: under another N the prior's placement means nothing, and ignoring it silently
         // would give a full re-pull the user did not ask for.
-        throw new ImageException(
+        throw new ImageException(Kind.INVALID_ARGUMENT,
             ImageException.where(
                 image.source(),
                 null,

@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.squash.PlannerNode.PendingLink;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
@@ -161,10 +162,11 @@ public final class SquashPlanner {
           try {
             target = Whiteouts.whiteoutTarget(path);
           } catch (IllegalArgumentException ex) {
-            throw new ImageException(ImageException.where(null, layerLabel, e.path(), ex.getMessage()));
+            throw new ImageException(Kind.CORRUPT_INPUT,
+                ImageException.where(null, layerLabel, e.path(), ex.getMessage()));
           }
           if (target.length == 0) {
-            throw new ImageException(
+            throw new ImageException(Kind.CORRUPT_INPUT,
                 ImageException.where(null, layerLabel, e.path(), "whiteout of the root directory"));
           }
           PlannerNode n = node(target);
@@ -178,7 +180,7 @@ public final class SquashPlanner {
         break;
     }
     if (path.length == 0 && !e.isDirectory()) {
-      throw new ImageException(
+      throw new ImageException(Kind.CORRUPT_INPUT,
           ImageException.where(null, layerLabel, "/", "the root must be a directory, found " + e.type()));
     }
     PlannerNode n = node(path);
@@ -274,7 +276,7 @@ public final class SquashPlanner {
   private FileObject linkObject(TarEntry e, PlannerNode n) throws ImageException {
     byte[] target = e.linkTargetBytes();
     if (target.length == 0 || Arrays.equals(target, e.pathBytes())) {
-      throw new ImageException(
+      throw new ImageException(Kind.CORRUPT_INPUT,
           ImageException.where(null, layerLabel, e.path(), "hardlink with an empty or self target"));
     }
     PlannerNode t = node(target);
@@ -394,7 +396,7 @@ public final class SquashPlanner {
   void checkLinks() throws ImageException {
     PendingLink p = firstDanglingLiveLink();
     if (p != null) {
-      throw new ImageException(
+      throw new ImageException(Kind.CORRUPT_INPUT,
           p.where + "hardlink target does not exist in this or any lower layer (or was deleted first)");
     }
   }

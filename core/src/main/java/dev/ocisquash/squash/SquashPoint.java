@@ -78,7 +78,7 @@ public final class SquashPoint {
         return 0;
       case INDEX:
         if (index < 0 || index >= layers.size()) {
-          throw new ImageException(
+          throw new ImageException(ImageException.Kind.INVALID_ARGUMENT,
               source + ": --from " + index + " is out of range: the image has " + layers.size()
                   + " layers (0.." + (layers.size() - 1) + ")");
         }
@@ -92,7 +92,8 @@ public final class SquashPoint {
             return l.index();
           }
         }
-        throw new ImageException(source + ": no layer has diff_id or blob digest " + digest);
+        throw new ImageException(
+            ImageException.Kind.INVALID_ARGUMENT, source + ": no layer has diff_id or blob digest " + digest);
       case KEEP_BASE:
         return baseLayerCount(config);
       default:

@@ -38,10 +38,19 @@ public final class Squasher {
   /**
    * Runs a squash.
    *
-   * @throws ImageException for bad input, with a one-line message naming the file, layer and entry
-   * @throws IOException for I/O failures while reading or writing
+   * @throws ImageException for bad input, with a one-line message naming the file, layer and entry, and its
+   *     {@link ImageException#kind() kind}; {@link ImageException.Kind#INTERRUPTED} when the thread was interrupted
+   * @throws IOException for other I/O failures while reading or writing
    */
   public static SquashResult squash(SquashOptions options) throws IOException {
+    try {
+      return run(options);
+    } catch (IOException e) {
+      throw ImageException.orInterrupted(e);
+    }
+  }
+
+  private static SquashResult run(SquashOptions options) throws IOException {
     OpenStep.Workspace ws = OpenStep.workspace(options);
     Progress progress = options.progress();
     LayoutStep.checkPriorExists(options);

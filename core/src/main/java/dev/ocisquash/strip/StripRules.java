@@ -2,6 +2,7 @@ package dev.ocisquash.strip;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,17 +51,17 @@ public final class StripRules {
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new ImageException(file + ": cannot read rules file: " + e.getMessage(), e);
+      throw new ImageException(Kind.INVALID_ARGUMENT, file + ": cannot read rules file: " + e.getMessage(), e);
     }
     JsonNode root;
     try {
       root = Json.parse(bytes);
     } catch (IOException e) {
       String msg = e.getMessage() == null ? "invalid JSON" : e.getMessage().split("\n", 2)[0];
-      throw new ImageException(file + ": not valid JSON: " + msg, e);
+      throw new ImageException(Kind.INVALID_ARGUMENT, file + ": not valid JSON: " + msg, e);
     }
     if (!root.isObject()) {
-      throw new ImageException(file + ": rules must be a JSON object");
+      throw new ImageException(Kind.INVALID_ARGUMENT, file + ": rules must be a JSON object");
     }
     Builder b = builder();
     try {
@@ -108,7 +109,7 @@ public final class StripRules {
       }
       return b.build();
     } catch (IllegalArgumentException e) {
-      throw new ImageException(file + ": " + e.getMessage(), e);
+      throw new ImageException(Kind.INVALID_ARGUMENT, file + ": " + e.getMessage(), e);
     }
   }
 

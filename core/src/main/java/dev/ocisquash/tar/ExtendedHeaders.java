@@ -219,7 +219,8 @@ final class ExtendedHeaders {
     byte[] minor = extras.get("GNU.sparse.minor");
     byte[] realName = extras.get("GNU.sparse.name");
     if (!isAscii(major, "1") || !isAscii(minor, "0") || realName == null) {
-      throw header.error(entry, "GNU sparse format 0.x/old is not supported");
+      throw header.error(
+          ImageException.Kind.UNSUPPORTED_INPUT, entry, "GNU sparse format 0.x/old is not supported");
     }
     return realName;
   }

@@ -1,5 +1,6 @@
 package dev.ocisquash.tar;
 
+import dev.ocisquash.EscapedNames;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
@@ -77,40 +78,12 @@ public final class PathNames {
    * surrogate pairs included, is unchanged. Applied to a whole document, it changes only the escapes.
    */
   public static String display(String s) {
-    int n = s.length();
-    int first = -1;
-    for (int i = 0; i < n; i++) {
-      if (isEscape(s, i)) {
-        first = i;
-        break;
-      }
-    }
-    if (first < 0) {
-      return s;
-    }
-    StringBuilder sb = new StringBuilder(n + 16).append(s, 0, first);
-    for (int i = first; i < n; i++) {
-      char c = s.charAt(i);
-      if (isEscape(s, i)) {
-        sb.append("\\x").append(Character.forDigit((c >> 4) & 0xF, 16)).append(Character.forDigit(c & 0xF, 16));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
+    return EscapedNames.display(s);
   }
 
-  /** Whether the char at {@code i} is a lone low surrogate, i.e. an escaped byte (or any unpaired surrogate). */
+  /** Whether the char at {@code i} is an escaped byte; see {@link EscapedNames#isEscape}. */
   private static boolean isEscape(String s, int i) {
-    char c = s.charAt(i);
-    if (!Character.isSurrogate(c)) {
-      return false;
-    }
-    if (Character.isHighSurrogate(c)) {
-      return false; // a pair's first half, or a stray one that encode() leaves to the UTF-8 encoder
-    }
-    boolean paired = i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
-    return !paired && c >= ESCAPE_BASE + 0x80 && c <= ESCAPE_BASE + 0xFF;
+    return EscapedNames.isEscape(s, i);
   }
 
   /** The length of the valid UTF-8 sequence starting at {@code i}, or 0 when the byte there does not start one. */

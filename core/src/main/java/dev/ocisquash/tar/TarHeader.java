@@ -1,6 +1,7 @@
 package dev.ocisquash.tar;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 
 /**
  * One 512-byte tar header block and its fields: checksum, octal and GNU base-256 numbers, NUL-terminated strings
@@ -172,8 +173,13 @@ final class TarHeader {
     return sb.toString();
   }
 
-  /** An error naming the stream (the context) and the entry. */
+  /** A malformed-input error naming the stream (the context) and the entry. */
   ImageException error(String entry, String problem) {
-    return new ImageException(ImageException.where(context, null, entry, problem));
+    return error(Kind.CORRUPT_INPUT, entry, problem);
+  }
+
+  /** An error of {@code kind} naming the stream (the context) and the entry. */
+  ImageException error(Kind kind, String entry, String problem) {
+    return new ImageException(kind, ImageException.where(context, null, entry, problem));
   }
 }

@@ -1,6 +1,7 @@
 package dev.ocisquash.tar;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +114,7 @@ public final class TarReader {
         case 'x':
           localBytes += size;
           if (localBytes > MAX_META) {
-            throw err(header.name(), "PAX header too large");
+            throw err(Kind.LIMIT_EXCEEDED, header.name(), "PAX header too large");
           }
           if (local == null) {
             local = new TreeMap<>();
@@ -123,7 +124,7 @@ public final class TarReader {
         case 'g':
           globalBytes += size;
           if (globalBytes > MAX_META) {
-            throw err(header.name(), "PAX header too large");
+            throw err(Kind.LIMIT_EXCEEDED, header.name(), "PAX header too large");
           }
           TreeMap<String, byte[]> g = new TreeMap<>();
           extended.parsePax(readMeta(size, "PAX header too large"), g);
@@ -139,14 +140,14 @@ public final class TarReader {
           longLink = ExtendedHeaders.trimNul(readMeta(size, "GNU long link record too large"));
           continue;
         case 'S':
-          throw err(header.name(), "GNU sparse format 0.x/old is not supported");
+          throw err(Kind.UNSUPPORTED_INPUT, header.name(), "GNU sparse format 0.x/old is not supported");
         default:
           break;
       }
       TarEntryType type = TarEntryType.fromFlag(flag);
       if (type == null) {
         String shown = flag >= 0x21 && flag < 0x7f ? String.valueOf((char) flag) : String.format("\\x%02x", flag);
-        throw err(header.name(), "unsupported tar entry type '" + shown + "'");
+        throw err(Kind.UNSUPPORTED_INPUT, header.name(), "unsupported tar entry type '" + shown + "'");
       }
       return buildEntry(type, flag, size, longName, longLink, local);
     }
@@ -323,13 +324,17 @@ public final class TarReader {
     return header.error(entry, problem);
   }
 
+  private ImageException err(Kind kind, String entry, String problem) {
+    return header.error(kind, entry, problem);
+  }
+
   // ---------------------------------------------------------------------------------------------------------------
   // Metadata records and skipping
 
   /** Reads a metadata record's data (and its padding) after checking the size limit. */
   private byte[] readMeta(long size, String tooLarge) throws IOException {
     if (size > MAX_META) {
-      throw err(header.name(), tooLarge);
+      throw err(Kind.LIMIT_EXCEEDED, header.name(), tooLarge);
     }
     String name = header.name();
     byte[] d = new byte[(int) size];

@@ -3,7 +3,7 @@
  * ({@link dev.ocisquash.tar.Whiteouts}, a pure decision) and safe printing of entry names ({@link
  * dev.ocisquash.tar.PathNames}). Why our own rather than commons-compress: see {@link dev.ocisquash.tar.TarReader}.
  *
- * <p>Uses only the root package's {@code ImageException}.
+ * <p>Uses only the root package ({@code ImageException}, and {@code EscapedNames} behind {@code PathNames#display}).
  *
  * <p>Start with {@link dev.ocisquash.tar.TarReader} and {@link dev.ocisquash.tar.TarEntry}.
  */

@@ -36,7 +36,7 @@ class PrefetchingLayerStreamTest {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       if (failAfter >= 0 && read >= failAfter) {
-        throw new ImageException("x.tar: layer 1: truncated gzip stream");
+        throw new ImageException(ImageException.Kind.CORRUPT_INPUT, "x.tar: layer 1: truncated gzip stream");
       }
       int n = in.read(b, off, len);
       if (n > 0) {
@@ -48,7 +48,7 @@ class PrefetchingLayerStreamTest {
     @Override
     public void finish() throws IOException {
       if (failFinish) {
-        throw new ImageException("x.tar: layer 1: blob digest mismatch");
+        throw new ImageException(ImageException.Kind.CORRUPT_INPUT, "x.tar: layer 1: blob digest mismatch");
       }
     }
 

@@ -95,6 +95,7 @@ class WriterShapesTest {
     if (!s.imageInside()) {
       ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(s.path(), selector(s)).close());
       assertTrue(e.getMessage().contains("holds no image, only artifacts"), e.getMessage());
+      assertEquals(ImageException.Kind.UNSUPPORTED_INPUT, e.kind(), e.getMessage());
     } else {
       try (SourceImage img = ImageArchives.open(s.path(), selector(s))) {
         assertEquals(Json.parse(sample.config()), img.config(), "config");
@@ -119,6 +120,7 @@ class WriterShapesTest {
               ImageException.class, () -> ImageArchives.open(s.path(), ImageSelector.of(a.getKey(), null)).close());
       assertTrue(e.getMessage().contains("not an image") && e.getMessage().contains(a.getValue()), e.getMessage());
       assertTrue(e.getMessage().contains(a.getKey()), e.getMessage());
+      assertEquals(ImageException.Kind.UNSUPPORTED_INPUT, e.kind(), e.getMessage());
     }
   }
 }
