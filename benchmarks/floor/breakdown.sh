@@ -22,8 +22,18 @@ rm -f "$JFR" "$WORK/out.tar"
 echo "== load $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 OCISQUASH_JAVA_OPTS="-XX:+UseSerialGC -Xmn32m -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -XX:StartFlightRecording=filename=$JFR,settings=profile" \
   /usr/bin/time -f "== total: wall %e s, user %U s, sys %S s, peak RSS %M KiB" \
-  "$OCISQUASH" squash -q --timings "$IMG" -o "$WORK/out.tar" "$@" 2>&1 | grep -v 'Started recording\|jcmd\|^$'
+  "$OCISQUASH" squash -q --timings "$IMG" -o "$WORK/out.tar" "$@" 2>&1 | grep -v "Started recording\|jcmd\|\]\[info\]\[jfr\|^$"
 rm -f "$WORK/out.tar"
+# The floors of the same job, for the CPU side by side: the issue's, and with inflate + diff_id
+gcc -O2 -pthread "$ROOT/benchmarks/floor/floor.c" -o "$WORK/floor" -l:libdeflate.so.0 -lcrypto
+LS=$(python3 -c 'import json,os,sys; r=sys.argv[1]; i=json.load(open(r+"/index.json")); m=json.load(open(os.path.join(r,"blobs",*i["manifests"][0]["digest"].split(":")))); print(" ".join(os.path.join(r,"blobs",*l["digest"].split(":")) for l in m["layers"]))' "$IMG")
+rm -rf "$WORK/none"
+OCISQUASH_CDS=0 "$OCISQUASH" squash -q "$IMG" -o "$WORK/none" --format oci-dir --compression none "$@"
+TAR=$(ls -S "$WORK"/none/blobs/sha256/* | head -1)
+# shellcheck disable=SC2086
+echo "== floor:             $("$WORK/floor" -o "$TAR" $LS)"
+# shellcheck disable=SC2086
+echo "== floor, inflate -d: $("$WORK/floor" -i -d -o "$TAR" $LS)"
 JFRBIN=$(dirname "$(readlink -f "$(command -v java)")")/jfr
 for ev in jdk.ExecutionSample jdk.NativeMethodSample jdk.GarbageCollection jdk.CompilerStatistics jdk.ClassLoadingStatistics; do
   "$JFRBIN" print --json --events "$ev" "$JFR" > "$WORK/$ev.json"
@@ -53,7 +63,7 @@ print("== GC: %d collections, %.3f s of pauses (sum), longest %.3f s" % (
 comp = events("jdk.CompilerStatistics")
 if comp:
     v = comp[-1]["values"]
-    print("== JIT: %s compilations, %.3f s of compiler-thread time (jdk.CompilerStatistics, last sample)" % (
+    print("== JIT: %s compilations, %.3f s spent compiling (jdk.CompilerStatistics: elapsed on the compiler threads, not CPU)" % (
         v["compileCount"], secs(v["totalTimeSpent"]) if isinstance(v["totalTimeSpent"], str) else v["totalTimeSpent"] / 1000))
 cl = events("jdk.ClassLoadingStatistics")
 if cl:

@@ -100,6 +100,15 @@ static void do_input(const char *name, EVP_MD_CTX *ctx, struct libdeflate_decomp
   if (!inflate_input) return;
   size_t size;
   const unsigned char *p = map(name, &size);
+  /* The buffer fits the last member's ISIZE (the whole layer's size, mod 4 GiB, when it is one member): inflating
+   * is whole-buffer, and a retry with a bigger buffer would inflate the member again. */
+  if (size >= 18) {
+    size_t isize = p[size - 4] | p[size - 3] << 8 | p[size - 2] << 16 | (size_t)p[size - 1] << 24;
+    if (isize + 1 > *cap) {
+      *cap = isize + 1;
+      *buf = realloc(*buf, *cap);
+    }
+  }
   size_t off = 0;
   while (off + 18 <= size) {
     size_t in_used, out_len;

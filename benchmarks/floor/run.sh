@@ -79,7 +79,7 @@ floor_s() { # ARGS for floor: sets F_WALL F_CPU from its own report
 row() { # CASE RUN FLOOR FLOOR_CPU FLOOR_INFLATE OCI OCI_CPU RSS IN_BYTES TAR_BYTES
   awk -v d="$(date +%F)" -v c="$1" -v r="$2" -v f="$3" -v fc="$4" -v fi="$5" -v o="$6" -v oc="$7" -v m="$8" \
     -v i="$9" -v t="${10}" -v th="$THREADS" -v n="$NOTE" 'BEGIN {
-    printf "%s,%s,%s,%.3f,%s,%.3f,%.2f,%.2f,%s,%.2f,%.2f,%s,%.1f,%.1f,%s,%s\n", d, c, r, f, fc, fi, o, oc, m, o / f, o / fi,
+    printf "%s,%s,%s,%.3f,%s,%.3f,%.2f,%.2f,%s,%.2f,%.2f,%s,%.1f,%.1f,%s,\"%s\"\n", d, c, r, f, fc, fi, o, oc, m, o / f, o / fi,
       (fc > 0 ? sprintf("%.2f", oc / fc) : ""), i / 1048576, t / 1048576, th, n }' | tee -a "$CSV" >&2
 }
 

@@ -68,7 +68,7 @@ for i in $(seq "$RUNS"); do
   rm -f "$WORK/out.tar"
   awk -v d="$(date +%F)" -v p="$PATHS" -v g="$GIB" -v l="$LAYERS" -v r="$i" -v f="$F" -v fi="$FI" -v s="$S" -v sc="$SC" \
     -v sr="$SR" -v m="$T_WALL" -v mr="$T_RSS" -v ib="$IN_B" -v tb="$TAR_B" -v th="$THREADS" -v n="$NOTE" 'BEGIN {
-    printf "%s,%s,%s,%s,%s,%.3f,%.3f,%.2f,%.2f,%s,%.0f,%.2f,%.2f,%.2f,%s,%.2f,%.1f,%.1f,%s,%s\n", d, p, g, l, r, f, fi, s, sc,
+    printf "%s,%s,%s,%s,%s,%.3f,%.3f,%.2f,%.2f,%s,%.0f,%.2f,%.2f,%.2f,%s,%.2f,%.1f,%.1f,%s,\"%s\"\n", d, p, g, l, r, f, fi, s, sc,
       sr, sr / (p / 1e6), s / f, s / fi, m, mr, m / s, ib / 1048576, tb / 1048576, th, n }' | tee -a "$CSV" >&2
 done
 echo "== columns: floor_s, ratio = squash / floor, rss_mib_per_mpaths = peak RSS / million paths, max_layers_ratio = --max-layers 32 / single layer; $CSV" >&2
