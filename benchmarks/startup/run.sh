@@ -29,9 +29,10 @@ rm -rf "$XDG_CACHE_HOME"
 layout() {
   local d=$WORK/dist$1
   if [ ! -x "$d/runtime/bin/java" ]; then
-    rm -rf "$d"; mkdir -p "$d/bin" "$d/lib/native"
+    rm -rf "$d"; mkdir -p "$d"
     "$2/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages --output "$d/runtime"
   fi
+  mkdir -p "$d/bin" "$d/lib/native"
   cp cli/src/main/sh/ocisquash "$d/bin/"; cp "$JAR" "$d/lib/"
   unzip -p "$JAR" com/sun/jna/linux-x86-64/libjnidispatch.so > "$d/lib/native/libjnidispatch.so"
   cp -P /usr/lib/x86_64-linux-gnu/libisal.so.2* /usr/lib/x86_64-linux-gnu/libdeflate.so.0* "$d/lib/native/"
@@ -60,5 +61,5 @@ benchmarks/startup/compare.sh "$N" "launcher-jdk17=$WORK/launcher-nocds" "launch
   "dist-jdk25+cds=$WORK/dist25-cds" "dist-jdk25+aot=$WORK/dist25-aot" | tee "$WORK/medians.txt"
 CSV=$RESULTS/startup-$(date +%F).csv
 [ -f "$CSV" ] || echo "date,variant,median_wall_s,median_cpu_s,runs,note" > "$CSV"
-awk -v d="$(date +%F)" -v n="$N" -v note="$NOTE" 'NR > 1 {printf "%s,%s,%s,%s,%s,%s\n", d, $1, $3, $6, n, note}' \
+awk -v d="$(date +%F)" -v n="$N" -v note="$NOTE" 'NR > 1 {printf "%s,%s,%s,%s,%s,\"%s\"\n", d, $1, $3, $6, n, note}' \
   "$WORK/medians.txt" >> "$CSV"
