@@ -26,7 +26,8 @@ import dev.ocisquash.testing.TestData;
  * The shipped launcher script ({@code cli/src/main/sh/ocisquash}, copied beside the shaded jar at package time):
  * it must run the jar beside it with its JVM defaults, let {@code OCISQUASH_JAVA_OPTS} and {@code JAVA} override
  * them, and fail clearly when the jar is missing. The jar here is a thin one whose manifest class path points at
- * this test's classes, so the real CLI runs without waiting for the package phase.
+ * this test's classes, so the real CLI runs without waiting for the package phase, except in the CDS test, which
+ * needs the packaged jar (an archive cannot hold classes from a directory).
  */
 class LauncherTest {
   @TempDir Path tmp;
@@ -56,7 +57,9 @@ class LauncherTest {
   }
 
   private static Proc.Result run(Map<String, String> env, String... cmd) throws Exception {
-    return Proc.of(cmd).unset("OCISQUASH_JAVA_OPTS").env("JAVA", Proc.javaBin()).env(env).timeout(120).run();
+    // The thin jar's class path names directories, which a CDS archive cannot hold; the CDS tests turn it on.
+    return Proc.of(cmd).unset("OCISQUASH_JAVA_OPTS").env("OCISQUASH_CDS", "0").env("JAVA", Proc.javaBin()).env(env)
+        .timeout(120).run();
   }
 
   @Test
@@ -72,6 +75,7 @@ class LauncherTest {
     // --timings: one line per stage, each layer read, the plan, the layer write and the image write
     assertEquals(6, r.output().lines().filter(l -> l.startsWith("timing ")).count(), r.output());
     assertTrue(r.output().contains("timing write layer"), r.output());
+    assertEquals(6, r.output().lines().filter(l -> l.startsWith("timing ") && l.contains(" cpu ")).count(), r.output());
     assertTrue(Files.size(out) > 0);
     Proc.of("skopeo", "inspect", "docker-archive:" + out).timeout(60).check();
   }
@@ -129,6 +133,92 @@ class LauncherTest {
     assertTrue(
         r.output().endsWith("[-jar]\n[" + home.toRealPath().resolve("lib/ocisquash.jar") + "]\n[squash]\n[a b]\n"),
         r.output());
+  }
+
+  /** With archives in the cache, the script passes both to java, with the JVM's CDS messages off. */
+  @Test
+  void usesTheCdsArchivesInTheCacheWhenTheyAreNewerThanJavaAndTheJar() throws Exception {
+    Path script = install(tmp.resolve("bin"));
+    Path fakeJava = tmp.resolve("fake-java");
+    Files.writeString(fakeJava, "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]\\n' \"$a\"; done\n");
+    Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path cache = tmp.resolve("cache/ocisquash");
+    Files.createDirectories(cache);
+    String key = (fakeJava + " " + script.getParent().resolve("ocisquash.jar")).replace('/', '_').replace(' ', '_');
+    Path base = cache.resolve(key + ".base.jsa");
+    Path top = cache.resolve(key + ".jsa");
+    Files.writeString(base, "x");
+    Files.writeString(top, "x");
+    Map<String, String> env =
+        Map.of("JAVA", fakeJava.toString(), "OCISQUASH_CDS", "1", "XDG_CACHE_HOME", tmp.resolve("cache").toString());
+    Proc.Result r = run(env, script.toString(), "--version");
+    assertEquals(0, r.exit(), r.output());
+    assertTrue(r.output().contains("[-XX:SharedArchiveFile=" + base + ":" + top + "]"), r.output());
+    assertTrue(r.output().contains("[-Xlog:cds=off]\n[-Xlog:cds+dynamic=off]\n[-jar]"), r.output());
+
+    // the jar is newer than the archive: stale, so it is not used (and --version makes no new one)
+    Files.setLastModifiedTime(top, java.nio.file.attribute.FileTime.fromMillis(0));
+    Proc.Result stale = run(env, script.toString(), "--version");
+    assertEquals(0, stale.exit(), stale.output());
+    assertTrue(!stale.output().contains("SharedArchiveFile"), stale.output());
+  }
+
+  /**
+   * The real jar and java: the first squash makes the archives in the cache, the next ones use them, a rebuilt jar
+   * makes them again, and none of it shows on stdout or stderr or changes the result; an unwritable cache is no
+   * error.
+   */
+  @Test
+  @Tag("integration") // the packaged jar
+  void makesAndUsesCdsArchivesSilently() throws Exception {
+    Path jar = Path.of("target/ocisquash.jar").toAbsolutePath();
+    assertTrue(Files.isRegularFile(jar), "run the package phase first: " + jar);
+    Path bin = tmp.resolve("bin");
+    Files.createDirectories(bin);
+    Files.copy(SCRIPT, bin.resolve("ocisquash"));
+    Files.setPosixFilePermissions(bin.resolve("ocisquash"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.copy(jar, bin.resolve("ocisquash.jar"));
+    Path cache = tmp.resolve("cache");
+    Map<String, String> env = Map.of("OCISQUASH_CDS", "1", "XDG_CACHE_HOME", cache.toString());
+    String sample = TestData.sample().toString();
+    List<String> outputs = new ArrayList<>();
+    List<Long> digests = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      if (i == 2) { // a rebuilt jar: older archives
+        try (var files = Files.list(cache.resolve("ocisquash"))) {
+          for (Path p : files.toList()) {
+            Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(0));
+          }
+        }
+      }
+      Path out = tmp.resolve("out" + i + ".tar");
+      Proc.Result r = run(env, bin.resolve("ocisquash").toString(), "squash", "-q", sample, "-o", out.toString());
+      assertEquals(0, r.exit(), r.output());
+      outputs.add(r.output());
+      digests.add(Files.mismatch(out, tmp.resolve("out0.tar")));
+      try (var files = Files.list(cache.resolve("ocisquash"))) {
+        List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+        assertEquals(2, names.size(), names.toString()); // no temporary file left behind
+        assertTrue(names.get(0).endsWith(".base.jsa") && names.get(1).endsWith(".jar.jsa"), names.toString());
+      }
+    }
+    assertEquals(List.of("", "", ""), outputs);
+    assertEquals(List.of(-1L, -1L, -1L), digests);
+    Path top;
+    try (var files = Files.list(cache.resolve("ocisquash"))) {
+      top = files.filter(p -> p.toString().endsWith(".jar.jsa")).findFirst().orElseThrow();
+    }
+    assertTrue(
+        Files.getLastModifiedTime(top).compareTo(Files.getLastModifiedTime(bin.resolve("ocisquash.jar"))) >= 0,
+        "the stale archive was made again");
+
+    Path notADir = tmp.resolve("not-a-dir");
+    Files.writeString(notADir, "");
+    Proc.Result r =
+        run(Map.of("OCISQUASH_CDS", "1", "XDG_CACHE_HOME", notADir.toString()), bin.resolve("ocisquash").toString(),
+            "squash", "-q", sample, "-o", tmp.resolve("out3.tar").toString());
+    assertEquals(0, r.exit(), r.output());
+    assertEquals("", r.output());
   }
 
   @Test
