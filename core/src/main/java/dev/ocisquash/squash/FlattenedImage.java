@@ -111,20 +111,6 @@ public final class FlattenedImage implements Closeable {
     return sum;
   }
 
-  /**
-   * Bytes of layer {@code index} still present in the final tree: sizes of the distinct final files whose content
-   * comes from that layer.
-   */
-  public long liveBytesFromLayer(int index) {
-    long sum = 0;
-    for (Entry e : entries) {
-      if (e.isRegular() && e.firstOfInode() && e.contentLayer() == index) {
-        sum += e.size();
-      }
-    }
-    return sum;
-  }
-
   /** What one layer holds, as read. */
   public static final class LayerStats {
     private final int index;
