@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The result of {@link Flattener#flatten}: what each layer holds and the final tree a squash of the whole image
+ * The result of {@link AnalysisFlattener#flatten}: what each layer holds and the final tree a squash of the whole image
  * would write. Immutable.
  */
 public final class FlattenedImage implements Closeable {
@@ -44,7 +44,7 @@ public final class FlattenedImage implements Closeable {
 
   /**
    * Whether the content of this regular file was kept while streaming (ELF files, scripts and the dynamic
-   * loader's configuration, when {@link Flattener#flatten(SourceImage, boolean, Path)} was asked to), so that
+   * loader's configuration, when {@link AnalysisFlattener#flatten(SourceImage, boolean, Path)} was asked to), so that
    * {@link #readCaptured} serves it without reading the layer again.
    */
   public boolean isCaptured(Entry e) {

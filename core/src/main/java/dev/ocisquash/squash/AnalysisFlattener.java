@@ -28,7 +28,7 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * try (SourceImage img = ImageArchives.open(path, ImageSelector.any())) {
- *   FlattenedImage f = Flattener.flatten(img, false);
+ *   FlattenedImage f = AnalysisFlattener.flatten(img, false);
  *   long finalBytes = f.finalContentBytes();
  * }
  * }</pre>
@@ -36,10 +36,10 @@ import java.util.TreeMap;
  * <p>Memory grows with the number of paths, never with content sizes: content is only hashed as it streams past
  * (when asked), never kept.
  */
-public final class Flattener {
+public final class AnalysisFlattener {
   private static final int BUFFER = 1 << 16;
 
-  private Flattener() {}
+  private AnalysisFlattener() {}
 
   /**
    * Flattens an image.
