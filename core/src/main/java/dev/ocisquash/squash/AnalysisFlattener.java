@@ -158,13 +158,13 @@ public final class AnalysisFlattener {
         });
     planner.checkLinks();
 
-    List<SquashPlanner.Record> live = planner.liveRecordsSorted();
+    List<SquashPlanner.PlannedPath> live = planner.liveRecordsSorted();
     // Objects whose content was never captured (a hardlink to a version shadowed in its own layer) carry a
     // deferred position; hash those with one more read of their layer.
     Map<FileObject, Integer> inodes = new IdentityHashMap<>();
     List<FlattenedImage.Entry> out = new ArrayList<>(live.size());
     Map<Integer, TreeMap<Long, List<FileObject>>> deferred = new HashMap<>();
-    for (SquashPlanner.Record r : live) {
+    for (SquashPlanner.PlannedPath r : live) {
       FileObject owner = r.file == null ? null : r.file.resolve();
       if (owner != null && owner.entry.type() == TarEntryType.REGULAR && !origins.containsKey(owner)) {
         FileObject c = owner;
@@ -184,7 +184,7 @@ public final class AnalysisFlattener {
     if (!deferred.isEmpty()) {
       hashDeferred(image, deferred, origins, sha, buf);
     }
-    for (SquashPlanner.Record r : live) {
+    for (SquashPlanner.PlannedPath r : live) {
       FileObject owner = r.file == null ? null : r.file.resolve();
       if (owner == null || owner.entry.type() != TarEntryType.REGULAR) {
         TarEntry meta = owner == null ? r.entry : owner.entry;

@@ -44,7 +44,7 @@ final class FlattenStep {
   record Flattened(
       SquashPlanner planner,
       SquashPlanner basePlanner,
-      List<SquashPlanner.Record> sorted,
+      List<SquashPlanner.PlannedPath> sorted,
       ContentStore contents,
       long entriesRead,
       List<byte[]> markersOverUnreadBase) {
@@ -103,7 +103,7 @@ final class FlattenStep {
       throws IOException {
     planner.checkLinks();
     ContentStore contents = new ContentStore(spool);
-    List<SquashPlanner.Record> sorted = planner.liveRecordsSorted();
+    List<SquashPlanner.PlannedPath> sorted = planner.liveRecordsSorted();
     captureDeferred(sel.image(), sorted, spool, scratch);
     return new Flattened(planner, basePlanner, sorted, contents, reading.entriesRead, markers);
   }
@@ -192,10 +192,10 @@ final class FlattenStep {
 
   /** Reads again, once per layer, the few contents that were deferred (same-layer hardlinks to shadowed files). */
   private static void captureDeferred(
-      SourceImage image, List<SquashPlanner.Record> records, Spool spool, byte[] scratch) throws IOException {
+      SourceImage image, List<SquashPlanner.PlannedPath> records, Spool spool, byte[] scratch) throws IOException {
     Map<Integer, TreeMap<Long, List<FileObject>>> byLayer = new HashMap<>();
     Map<FileObject, Boolean> seen = new IdentityHashMap<>();
-    for (SquashPlanner.Record r : records) {
+    for (SquashPlanner.PlannedPath r : records) {
       FileObject f = r.file == null ? null : r.file.resolve();
       if (f != null && f.where() == FileObject.Where.DEFERRED && seen.put(f, Boolean.TRUE) == null) {
         byLayer

@@ -41,7 +41,7 @@ final class StripStep {
     Predicate<byte[]> removed = path -> result.isRemoved("/" + PathNames.decode(path));
     long fromKept = 0;
     if (first > 0) {
-      for (SquashPlanner.Record r : flat.sorted()) {
+      for (SquashPlanner.PlannedPath r : flat.sorted()) {
         if (r.layer < first && r.file != null && removed.test(r.path) && r.entry.type() != TarEntryType.HARDLINK) {
           fromKept += r.entry.size();
         }
