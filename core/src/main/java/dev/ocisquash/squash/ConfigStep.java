@@ -16,7 +16,7 @@ final class ConfigStep {
         ConfigRewriter.squash(
             sel.config(),
             layers.keptDiffIds(),
-            sel.first(),
+            sel.firstSquashed(),
             layers.newDiffIds(),
             "ocisquash squash " + options.squashPoint(),
             layers.comments());

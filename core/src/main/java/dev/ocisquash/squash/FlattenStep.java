@@ -70,7 +70,7 @@ final class FlattenStep {
    */
   static Flattened run(OpenStep.Selection sel, Spool spool, Limits limits, Progress progress, boolean skipKept)
       throws IOException {
-    int first = sel.first();
+    int first = sel.firstSquashed();
     byte[] scratch = new byte[BUFFER];
     if (skipKept && first > 0) {
       SquashPlanner planner = new SquashPlanner();

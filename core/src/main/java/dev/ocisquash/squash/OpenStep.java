@@ -36,7 +36,7 @@ final class OpenStep {
    * @param image the open input
    * @param layers its layers, bottom first
    * @param config its config
-   * @param first index of the first squashed layer; the layers below it are kept byte for byte
+   * @param firstSquashed index of the first squashed layer; the layers below it are kept byte for byte
    * @param format the output format
    * @param compression the compression of the new layers
    * @param stripping whether strip rules were given
@@ -46,14 +46,14 @@ final class OpenStep {
       SourceImage image,
       List<SourceLayer> layers,
       ObjectNode config,
-      int first,
+      int firstSquashed,
       OutputFormat format,
       Compression compression,
       boolean stripping,
       boolean relayering) {
     /** {@code "squashed N layers (first..last)"}, the start of each new layer's history comment. */
     String squashedLayers() {
-      return "squashed " + (layers.size() - first) + " layers (" + first + ".." + (layers.size() - 1) + ")";
+      return "squashed " + (layers.size() - firstSquashed) + " layers (" + firstSquashed + ".." + (layers.size() - 1) + ")";
     }
   }
 

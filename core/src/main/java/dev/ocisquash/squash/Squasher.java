@@ -55,8 +55,8 @@ public final class Squasher {
         // The tree is only the strip rules' and the grouping's view: dropped before the layers are written.
         FileTree tree = sel.stripping() || sel.relayering() ? flat.tree() : null;
         Future<Grouping> grouping = LayoutStep.startGrouping(tree, options);
-        StripStep.Stripped stripped = StripStep.run(flat, tree, options.strip(), sel.first());
-        LayoutStep.Layout layout = LayoutStep.run(flat, stripped, grouping, prior, options, sel.first());
+        StripStep.Stripped stripped = StripStep.run(flat, tree, options.strip(), sel.firstSquashed());
+        LayoutStep.Layout layout = LayoutStep.run(flat, stripped, grouping, prior, options, sel.firstSquashed());
         tree = null;
         progress.done();
         WriteLayersStep.WrittenLayers layers;
@@ -84,7 +84,7 @@ public final class Squasher {
         .inputBytes(options.input() != null ? sizeOf(options.input()) : blobBytes(sel.layers()))
         .outputBytes(written.bytesWritten())
         .layersIn(sel.layers().size())
-        .layersOut(sel.first() + layers.newLayers().size())
+        .layersOut(sel.firstSquashed() + layers.newLayers().size())
         .entriesRead(flat.entriesRead())
         .entriesWritten(layers.entries())
         .shadowedEntries(flat.planner().shadowedEntries())
@@ -94,7 +94,7 @@ public final class Squasher {
         .diffId(layers.topDiffId())
         .format(sel.format())
         .compression(sel.compression())
-        .firstSquashedLayer(sel.first())
+        .firstSquashedLayer(sel.firstSquashed())
         .stripReport(stripped.result() == null ? null : stripped.result().report())
         .strippedFromKeptLayersBytes(stripped.fromKeptBytes())
         .newLayers(layers.newLayers())

@@ -153,11 +153,11 @@ final class WriteLayersStep {
   private static List<Digest> copyKept(ImageWriter.PendingImage out, OpenStep.Selection sel, Progress progress)
       throws IOException {
     List<Digest> diffIds = new ArrayList<>();
-    if (sel.first() == 0) {
+    if (sel.firstSquashed() == 0) {
       return diffIds;
     }
     progress.stage("copy kept layers", -1);
-    for (int i = 0; i < sel.first(); i++) {
+    for (int i = 0; i < sel.firstSquashed(); i++) {
       SourceLayer l = sel.layers().get(i);
       out.addLayer(OutputLayer.copyOf(l, l.blobDigest(), l.blobSize(), keptMediaType(l, sel.format())));
       diffIds.add(l.diffId());
