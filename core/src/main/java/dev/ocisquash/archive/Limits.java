@@ -57,11 +57,6 @@ public final class Limits {
     return DEFAULTS;
   }
 
-  /** Limits with no practical bound, for callers that trust their input (tests, benchmarks). */
-  public static Limits unlimited() {
-    return new Limits(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
-  }
-
   /** A copy with another cap on total uncompressed bytes across layers (flag {@code --max-uncompressed-bytes}). */
   public Limits withMaxUncompressedBytes(long v) {
     return new Limits(v, maxRatio, maxEntries);

@@ -78,18 +78,7 @@ public final class Compressors {
    * encoder} may use.
    */
   public static String gzipEncoderName(GzipEncoder encoder, int level) {
-    return name(resolved(encoder, level));
-  }
-
-  private static GzipEncoder resolved(GzipEncoder encoder, int level) {
-    if (level == 0) {
-      return GzipEncoder.ZLIB; // stored blocks are always zlib's
-    }
-    try {
-      return ParallelGzipOutputStream.resolve(encoder, level);
-    } catch (IOException unusable) {
-      return GzipEncoder.ZLIB;
-    }
+    return name(GzipEncoderChoice.writer(encoder, level));
   }
 
   private static String name(GzipEncoder resolved) {
@@ -115,8 +104,8 @@ public final class Compressors {
     } catch (IllegalArgumentException bad) {
       return "gzip: " + bad.getMessage();
     }
-    GzipEncoder main = resolved(e, DEFAULT_LEVEL);
-    GzipEncoder fast = resolved(e, 1);
+    GzipEncoder main = GzipEncoderChoice.writer(e, DEFAULT_LEVEL);
+    GzipEncoder fast = GzipEncoderChoice.writer(e, 1);
     String s = "gzip: " + name(main) + " level " + DEFAULT_LEVEL + layout(main, DEFAULT_LEVEL);
     if (fast != main) {
       s += "; level 1: " + name(fast) + layout(fast, 1);

@@ -207,24 +207,23 @@ final class DeflateCode {
    * @return the entry of the symbol (its kind and the bits it takes), or {@code BAD | 15} when no code matches
    */
   int decodeSlow(long bits) {
-    int code = 0;
-    int first = 0;
-    int index = 0;
-    for (int len = 1; len <= 15; len++) {
-      code |= (int) (bits >>> (len - 1)) & 1;
-      int c = count[len];
-      if (code - c < first) {
-        return entry(symbols[index + code - first], len);
-      }
-      index += c;
-      first = (first + c) << 1;
-      code <<= 1;
-    }
-    return BAD | 15;
+    int found = walk(bits);
+    return found < 0 ? BAD | 15 : entry(found & 0xffff, found >>> 16);
   }
 
   /** For the code-length code: the symbol of the next code in {@code bits}, and its length in bits 8..; -1 if none. */
   int decodeSymbol(long bits) {
+    int found = walk(bits);
+    return found < 0 ? -1 : (found & 0xffff) | (found >>> 16) << 8;
+  }
+
+  /**
+   * The canonical Huffman walk (zlib's puff.c {@code decode}): reads the code from the low bits of {@code bits},
+   * one bit at a time, against the counts per length and the symbols sorted by code length.
+   *
+   * @return the symbol in bits 0..15 and its code length in bits 16..; -1 when no code of up to 15 bits matches
+   */
+  private int walk(long bits) {
     int code = 0;
     int first = 0;
     int index = 0;
@@ -232,7 +231,7 @@ final class DeflateCode {
       code |= (int) (bits >>> (len - 1)) & 1;
       int c = count[len];
       if (code - c < first) {
-        return symbols[index + code - first] | len << 8;
+        return symbols[index + code - first] | len << 16;
       }
       index += c;
       first = (first + c) << 1;

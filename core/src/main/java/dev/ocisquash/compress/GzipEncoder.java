@@ -1,6 +1,5 @@
 package dev.ocisquash.compress;
 
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -9,9 +8,9 @@ import java.util.Locale;
  */
 public enum GzipEncoder {
   /**
-   * The first usable of {@link #autoOrder(int)} for the level: at gzip level 1 (the speed choice) ISA-L, then
-   * libdeflate, then zlib; at every other level libdeflate, then ISA-L, then zlib. A native library is usable when
-   * it loads and passes its self-test. Always the JDK Deflater when {@value #PROPERTY} is {@code zlib}, which thus
+   * The first usable of {@code GzipEncoderChoice.autoOrder} for the level: at gzip level 1 (the speed choice)
+   * ISA-L, then libdeflate, then zlib; at every other level libdeflate, then ISA-L, then zlib. A native library is
+   * usable when it loads and passes its self-test. Always the JDK Deflater when {@value #PROPERTY} is {@code zlib}, which thus
    * keeps native code out of the whole process.
    */
   AUTO,
@@ -37,15 +36,6 @@ public enum GzipEncoder {
    * {@code zlib}.
    */
   public static final String PROPERTY = "ocisquash.gzip.encoder";
-
-  /**
-   * The encoders {@link #AUTO} tries, in order, for a gzip level (-1 = the default 6). Level 1 asks for speed, so
-   * ISA-L (about 450 MB/s per core) comes first; every other level asks for zlib-class size, so libdeflate (smaller
-   * than zlib -6) does. Measurements: benchmarks/README.md, section 2d.
-   */
-  static List<GzipEncoder> autoOrder(int level) {
-    return level == 1 ? List.of(ISAL, LIBDEFLATE, ZLIB) : List.of(LIBDEFLATE, ISAL, ZLIB);
-  }
 
   /**
    * The encoder named by the system property {@value #PROPERTY}, or {@link #AUTO} when it is unset.

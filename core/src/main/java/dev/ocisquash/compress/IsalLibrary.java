@@ -1,8 +1,6 @@
 package dev.ocisquash.compress;
 
 import com.sun.jna.Library;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.io.File;
 import java.io.IOException;
@@ -20,11 +18,11 @@ import java.util.zip.Inflater;
  * the gzip encoder's deflate ({@link IsalBlockCompressor}) and the gzip decoder's inflate ({@link
  * IsalGzipInputStream}).
  *
- * <p>Loading is kept apart from the process-wide choice ({@link #shared()}) so that tests can try bogus paths
- * without changing which encoder the process uses. Every failure (library missing, wrong architecture, JNA's own
- * {@code libjnidispatch} missing, a symbol missing, or the self-test's output not inflating back to its input) is
- * reported as a reason string, never thrown past {@link #tryLoad}: under {@link GzipEncoder#AUTO} the JDK Deflater
- * then takes over.
+ * <p>Loading ({@link NativeLoader}, shared with libdeflate) is kept apart from the process-wide choice ({@link
+ * #shared()}) so that tests can try bogus paths without changing which encoder the process uses. Every failure
+ * (library missing, wrong architecture, JNA's own {@code libjnidispatch} missing, a symbol missing, or the
+ * self-test's output not inflating back to its input) is reported as a reason string, never thrown past {@link
+ * #tryLoad}: under {@link GzipEncoder#AUTO} the JDK Deflater then takes over.
  */
 final class IsalLibrary {
   /** System property: file name or absolute path of the library to load instead of the default search. */
@@ -55,10 +53,12 @@ final class IsalLibrary {
   private final String file;
   private final String version;
 
-  private IsalLibrary(Api api, String file, String version) {
+  private IsalLibrary(Api api, String file) {
     this.api = api;
     this.file = file;
-    this.version = version;
+    Matcher m = SO_VERSION.matcher(file);
+    // libtool names ISA-L 2.30 libisal.so.2.0.30: the major, then the minor as libtool's revision.
+    this.version = m.find() ? m.group(1) + "." + m.group(3) : null;
   }
 
   /** The loaded file, symlinks resolved (e.g. {@code /usr/lib/x86_64-linux-gnu/libisal.so.2.0.30}). */
@@ -79,46 +79,16 @@ final class IsalLibrary {
    * @return the library, or empty when it cannot be used (the reason is dropped; see {@link #load})
    */
   static Optional<IsalLibrary> tryLoad(String nameOrPath) {
-    try {
-      return Optional.of(load(nameOrPath));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    return NativeLoader.tryLoad(nameOrPath, IsalLibrary::load);
   }
 
   /**
-   * Loads and self-tests one candidate.
+   * Loads and self-tests one candidate ({@link NativeLoader}).
    *
    * @throws IOException with the reason when the library cannot be used
    */
   static IsalLibrary load(String nameOrPath) throws IOException {
-    if (nameOrPath.startsWith("/") && !new File(nameOrPath).isFile()) {
-      // dlopen would say the same, but only after JNA has searched its own paths under variants of the name.
-      throw new IOException(nameOrPath + ": no such file");
-    }
-    IsalLibrary lib;
-    try {
-      // The struct offsets in IsalBlockCompressor assume LP64 (x86-64, aarch64).
-      if (Native.POINTER_SIZE != 8) {
-        throw new IOException("only 64-bit platforms are supported, pointer size is " + Native.POINTER_SIZE);
-      }
-      Api api = Native.load(nameOrPath, Api.class);
-      File f = NativeLibrary.getInstance(nameOrPath).getFile();
-      String file = f != null ? f.getCanonicalPath() : nameOrPath;
-      Matcher m = SO_VERSION.matcher(file);
-      // libtool names ISA-L 2.30 libisal.so.2.0.30: the major, then the minor as libtool's revision.
-      String version = m.find() ? m.group(1) + "." + m.group(3) : null;
-      lib = new IsalLibrary(api, file, version);
-    } catch (LinkageError | RuntimeException e) {
-      // UnsatisfiedLinkError (library or libjnidispatch missing, wrong architecture), NoClassDefFoundError (JNA's
-      // Native failed to initialise earlier in this process), or anything JNA throws while loading.
-      throw new IOException(nameOrPath + ": " + e, e);
-    }
-    String failed = lib.selfTest();
-    if (failed != null) {
-      throw new IOException(nameOrPath + ": self-test failed: " + failed);
-    }
-    return lib;
+    return NativeLoader.load(nameOrPath, Api.class, IsalLibrary::new, IsalLibrary::selfTest);
   }
 
   /**

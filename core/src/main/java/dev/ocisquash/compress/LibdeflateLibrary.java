@@ -1,8 +1,6 @@
 package dev.ocisquash.compress;
 
 import com.sun.jna.Library;
-import com.sun.jna.Native;
-import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -18,9 +16,9 @@ import java.util.zip.GZIPInputStream;
  * A loaded, self-tested libdeflate ({@code libdeflate.so.0}, Debian package {@code libdeflate0}) reached through
  * JNA: the default gzip encoder's deflate ({@link LibdeflateMemberCompressor}).
  *
- * <p>Shaped like {@link IsalLibrary}: loading is kept apart from the process-wide choice ({@link #shared()}) so
- * that tests can try bogus paths, and every failure is reported as a reason string, never thrown past {@link
- * #tryLoad}; under {@link GzipEncoder#AUTO} ISA-L or the JDK Deflater then takes over.
+ * <p>Loaded like {@link IsalLibrary}, by {@link NativeLoader}: loading is kept apart from the process-wide choice
+ * ({@link #shared()}) so that tests can try bogus paths, and every failure is reported as a reason string, never
+ * thrown past {@link #tryLoad}; under {@link GzipEncoder#AUTO} ISA-L or the JDK Deflater then takes over.
  */
 final class LibdeflateLibrary {
   /** System property: file name or absolute path of the library to load instead of the default search. */
@@ -78,40 +76,16 @@ final class LibdeflateLibrary {
    * @return the library, or empty when it cannot be used (the reason is dropped; see {@link #load})
    */
   static Optional<LibdeflateLibrary> tryLoad(String nameOrPath) {
-    try {
-      return Optional.of(load(nameOrPath));
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    return NativeLoader.tryLoad(nameOrPath, LibdeflateLibrary::load);
   }
 
   /**
-   * Loads and self-tests one candidate.
+   * Loads and self-tests one candidate ({@link NativeLoader}).
    *
    * @throws IOException with the reason when the library cannot be used
    */
   static LibdeflateLibrary load(String nameOrPath) throws IOException {
-    if (nameOrPath.startsWith("/") && !new File(nameOrPath).isFile()) {
-      throw new IOException(nameOrPath + ": no such file");
-    }
-    LibdeflateLibrary lib;
-    try {
-      if (Native.POINTER_SIZE != 8) {
-        throw new IOException("only 64-bit platforms are supported, pointer size is " + Native.POINTER_SIZE);
-      }
-      Api api = Native.load(nameOrPath, Api.class);
-      File f = NativeLibrary.getInstance(nameOrPath).getFile();
-      lib = new LibdeflateLibrary(api, f != null ? f.getCanonicalPath() : nameOrPath);
-    } catch (LinkageError | RuntimeException e) {
-      // UnsatisfiedLinkError (library or libjnidispatch missing, wrong architecture), NoClassDefFoundError (JNA's
-      // Native failed to initialise earlier in this process), or anything JNA throws while loading.
-      throw new IOException(nameOrPath + ": " + e, e);
-    }
-    String failed = lib.selfTest();
-    if (failed != null) {
-      throw new IOException(nameOrPath + ": self-test failed: " + failed);
-    }
-    return lib;
+    return NativeLoader.load(nameOrPath, Api.class, LibdeflateLibrary::new, LibdeflateLibrary::selfTest);
   }
 
   /**

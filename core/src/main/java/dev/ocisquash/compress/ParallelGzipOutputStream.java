@@ -47,7 +47,8 @@ import java.util.zip.CRC32;
  * zlib with every encoder. ISA-L picks SSE/AVX/AVX2/AVX-512 code at run time: at gzip levels 1..6 its output was the
  * same on every x86-64 path with SSE4.2, at 7..9 it differs between AVX2, AVX-512 and older CPUs. libdeflate's output
  * does not depend on the CPU. Native output is reproducible for the same library version; choose {@link
- * GzipEncoder#ZLIB} where identical bytes on any machine and library version matter.
+ * GzipEncoder#ZLIB} where identical bytes on any machine and library version matter. {@link GzipEncoderChoice}
+ * makes that choice and builds the block compressor; this class only compresses.
  *
  * <p>Memory is bounded: at most {@code 3 * threads} blocks are in flight; {@code write} blocks on the oldest one
  * when that many are queued. A failure in a worker is rethrown from the next {@code write}, {@code finish} or
@@ -131,12 +132,16 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
   public ParallelGzipOutputStream(
       OutputStream out, int level, int threads, ExecutorService executor, GzipEncoder encoder)
       throws IOException {
+    this(out, level, threads, executor, GzipEncoderChoice.open(encoder, level));
+  }
+
+  /** Starts a gzip stream that compresses with what {@link GzipEncoderChoice} chose; it closes the compressor. */
+  private ParallelGzipOutputStream(
+      OutputStream out, int level, int threads, ExecutorService executor, GzipEncoderChoice choice)
+      throws IOException {
     super(out);
-    if (level < -1 || level > 9) {
-      throw new IllegalArgumentException("gzip level must be -1..9: " + level);
-    }
-    this.encoder = resolve(Objects.requireNonNull(encoder, "encoder"), level);
-    this.compressor = compressorFor(this.encoder, level);
+    this.encoder = choice.encoder();
+    this.compressor = choice.compressor();
     this.blockSize = compressor.blockSize();
     this.members = compressor.independentMembers();
     this.block = newBlock();
@@ -167,21 +172,6 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
     return new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, xfl, (byte) 0xff};
   }
 
-  private static BlockCompressor compressorFor(GzipEncoder resolved, int level) {
-    // Level 0 asks for stored blocks: zlib's stored path is a copy, and the native encoders add nothing to it.
-    if (level == 0) {
-      return new ZlibBlockCompressor(level);
-    }
-    switch (resolved) {
-      case LIBDEFLATE:
-        return new LibdeflateMemberCompressor(LibdeflateLibrary.shared(), level);
-      case ISAL:
-        return new IsalBlockCompressor(IsalLibrary.shared(), IsalBlockCompressor.isalLevel(level));
-      default:
-        return new ZlibBlockCompressor(level);
-    }
-  }
-
   /**
    * Which deflate implementation the process-wide default encoder ({@link GzipEncoder#fromSystemProperty()},
    * normally {@link GzipEncoder#AUTO}) resolves to, for {@code --version} and run summaries; e.g. "gzip: ISA-L 2.30
@@ -194,54 +184,6 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
   /** The encoder actually used: {@link GzipEncoder#LIBDEFLATE}, {@code ISAL} or {@code ZLIB}, never {@code AUTO}. */
   public GzipEncoder encoder() {
     return encoder;
-  }
-
-  /**
-   * Resolves {@code AUTO} as {@link GzipEncoder#AUTO} says (by level, to the first usable native library, else
-   * zlib; to zlib whenever {@value GzipEncoder#PROPERTY} is {@code zlib}).
-   *
-   * @param level gzip level -1..9
-   * @throws IOException for {@code LIBDEFLATE} or {@code ISAL} without a usable library; the message names the
-   *     Debian package to install
-   */
-  static GzipEncoder resolve(GzipEncoder requested, int level) throws IOException {
-    switch (requested) {
-      case ZLIB:
-        return GzipEncoder.ZLIB;
-      case AUTO:
-        // The property is also a kill switch: with it set to zlib, AUTO never loads native code.
-        if (GzipEncoder.fromSystemProperty() == GzipEncoder.ZLIB) {
-          return GzipEncoder.ZLIB;
-        }
-        for (GzipEncoder e : GzipEncoder.autoOrder(level)) {
-          if (e == GzipEncoder.ZLIB || NativeCodec.of(e).usable()) {
-            return e;
-          }
-        }
-        throw new AssertionError("zlib ends every order");
-      case LIBDEFLATE:
-      case ISAL:
-        NativeCodec codec = NativeCodec.of(requested);
-        if (!codec.usable()) {
-          throw new IOException(
-              "the "
-                  + codec.displayName()
-                  + " gzip encoder was requested but "
-                  + codec.soname()
-                  + " could not be used ("
-                  + codec.shortReason()
-                  + "); install it with `apt-get install "
-                  + codec.debianPackage()
-                  + "`, point -D"
-                  + codec.libraryProperty()
-                  + "=/path/to/"
-                  + codec.soname()
-                  + " at it, or choose another encoder");
-        }
-        return requested;
-      default:
-        throw new AssertionError(requested);
-    }
   }
 
   @Override

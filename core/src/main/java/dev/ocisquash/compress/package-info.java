@@ -7,6 +7,7 @@
  *
  * <p>Start with {@link dev.ocisquash.compress.Compressors} and {@link dev.ocisquash.compress.Decompressors} (the
  * factories callers use), then {@link dev.ocisquash.compress.ParallelGzipOutputStream} and {@link
- * dev.ocisquash.compress.GzipEncoder} (which gzip encoder).
+ * dev.ocisquash.compress.GzipEncoder} (which gzip encoder; decided in one place, {@code GzipEncoderChoice}). The
+ * native libraries are loaded by {@code NativeLoader}.
  */
 package dev.ocisquash.compress;

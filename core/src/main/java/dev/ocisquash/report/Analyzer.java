@@ -9,7 +9,7 @@ import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.ConfigJson;
 import dev.ocisquash.squash.FlattenedImage;
-import dev.ocisquash.squash.Flattener;
+import dev.ocisquash.squash.AnalysisFlattener;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import dev.ocisquash.tar.TarWriter;
@@ -72,7 +72,7 @@ public final class Analyzer {
     }
     // ELF files and scripts are kept in a temporary file while streaming, so the strip checks never re-read a layer.
     try (FlattenedImage flat =
-        Flattener.flatten(
+        AnalysisFlattener.flatten(
             img,
             options.duplicates(),
             options.tempDir() != null ? options.tempDir() : Path.of(System.getProperty("java.io.tmpdir")),

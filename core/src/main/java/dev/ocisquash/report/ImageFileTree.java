@@ -2,7 +2,7 @@ package dev.ocisquash.report;
 
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.squash.FlattenedImage;
-import dev.ocisquash.squash.Flattener;
+import dev.ocisquash.squash.AnalysisFlattener;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.IndexedFileTree;
 import dev.ocisquash.strip.SeekableContent;
@@ -102,7 +102,7 @@ final class ImageFileTree {
     private void fill(long position) throws IOException {
       int want = (int) Math.min(WINDOW, entry.size() - position);
       byte[] w = new byte[want];
-      Flattener.readContents(image, List.of(entry), (en, in) -> readAt(in, position, w));
+      AnalysisFlattener.readContents(image, List.of(entry), (en, in) -> readAt(in, position, w));
       window = w;
       windowStart = position;
     }

@@ -24,10 +24,28 @@ import java.util.TreeMap;
  * {@link SquashPlanner} what survives and keeps the surviving content where the writer will find it (copied to
  * the spool, or read in place when the layer is stored uncompressed).
  */
-final class FlattenStep {
+final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
   private static final int BUFFER = 1 << 20;
 
-  private FlattenStep() {}
+  private final OpenStep.Selection sel;
+  private final Spool spool;
+  private final Limits limits;
+  private final Progress progress;
+  private final boolean skipKept;
+
+  /**
+   * @param spool where content that cannot be read in place is copied
+   * @param limits what each read counts against (afresh for a read of every layer after a declined one)
+   * @param progress told the stages; the {@code plan} stage is left open for the steps that follow
+   * @param skipKept whether a partial squash may leave the kept layers unread (see {@link #run})
+   */
+  FlattenStep(OpenStep.Selection sel, Spool spool, Limits limits, Progress progress, boolean skipKept) {
+    this.sel = sel;
+    this.spool = spool;
+    this.limits = limits;
+    this.progress = progress;
+    this.skipKept = skipKept;
+  }
 
   /**
    * The flattened tree.
@@ -44,7 +62,7 @@ final class FlattenStep {
   record Flattened(
       SquashPlanner planner,
       SquashPlanner basePlanner,
-      List<SquashPlanner.Record> sorted,
+      List<SquashPlanner.PlannedPath> sorted,
       ContentStore contents,
       long entriesRead,
       List<byte[]> markersOverUnreadBase) {
@@ -63,14 +81,10 @@ final class FlattenStep {
    * targets a kept file, or a path became a directory only through entries that did not survive; then every layer
    * is read after all. The caller asks for it only when nothing else needs the kept tree (no strip rules, which
    * may white out kept paths and check kept executables; no re-layering, which groups the whole tree).
-   *
-   * @param spool where content that cannot be read in place is copied
-   * @param limits what each read counts against (afresh for a read of every layer after a declined one)
-   * @param progress told the stages; the {@code plan} stage is left open for the stages that follow
    */
-  static Flattened run(OpenStep.Selection sel, Spool spool, Limits limits, Progress progress, boolean skipKept)
-      throws IOException {
-    int first = sel.first();
+  @Override
+  public Flattened run() throws IOException {
+    int first = sel.firstSquashed();
     byte[] scratch = new byte[BUFFER];
     if (skipKept && first > 0) {
       SquashPlanner planner = new SquashPlanner();
@@ -103,7 +117,7 @@ final class FlattenStep {
       throws IOException {
     planner.checkLinks();
     ContentStore contents = new ContentStore(spool);
-    List<SquashPlanner.Record> sorted = planner.liveRecordsSorted();
+    List<SquashPlanner.PlannedPath> sorted = planner.liveRecordsSorted();
     captureDeferred(sel.image(), sorted, spool, scratch);
     return new Flattened(planner, basePlanner, sorted, contents, reading.entriesRead, markers);
   }
@@ -192,10 +206,10 @@ final class FlattenStep {
 
   /** Reads again, once per layer, the few contents that were deferred (same-layer hardlinks to shadowed files). */
   private static void captureDeferred(
-      SourceImage image, List<SquashPlanner.Record> records, Spool spool, byte[] scratch) throws IOException {
+      SourceImage image, List<SquashPlanner.PlannedPath> records, Spool spool, byte[] scratch) throws IOException {
     Map<Integer, TreeMap<Long, List<FileObject>>> byLayer = new HashMap<>();
     Map<FileObject, Boolean> seen = new IdentityHashMap<>();
-    for (SquashPlanner.Record r : records) {
+    for (SquashPlanner.PlannedPath r : records) {
       FileObject f = r.file == null ? null : r.file.resolve();
       if (f != null && f.where() == FileObject.Where.DEFERRED && seen.put(f, Boolean.TRUE) == null) {
         byLayer

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The result of {@link Flattener#flatten}: what each layer holds and the final tree a squash of the whole image
+ * The result of {@link AnalysisFlattener#flatten}: what each layer holds and the final tree a squash of the whole image
  * would write. Immutable.
  */
 public final class FlattenedImage implements Closeable {
@@ -44,7 +44,7 @@ public final class FlattenedImage implements Closeable {
 
   /**
    * Whether the content of this regular file was kept while streaming (ELF files, scripts and the dynamic
-   * loader's configuration, when {@link Flattener#flatten(SourceImage, boolean, Path)} was asked to), so that
+   * loader's configuration, when {@link AnalysisFlattener#flatten(SourceImage, boolean, Path)} was asked to), so that
    * {@link #readCaptured} serves it without reading the layer again.
    */
   public boolean isCaptured(Entry e) {
@@ -105,20 +105,6 @@ public final class FlattenedImage implements Closeable {
     long sum = 0;
     for (Entry e : entries) {
       if (e.isRegular() && e.firstOfInode()) {
-        sum += e.size();
-      }
-    }
-    return sum;
-  }
-
-  /**
-   * Bytes of layer {@code index} still present in the final tree: sizes of the distinct final files whose content
-   * comes from that layer.
-   */
-  public long liveBytesFromLayer(int index) {
-    long sum = 0;
-    for (Entry e : entries) {
-      if (e.isRegular() && e.firstOfInode() && e.contentLayer() == index) {
         sum += e.size();
       }
     }

@@ -40,12 +40,12 @@ final class LayerPlan {
 
   // Surviving records and markers, each sorted in output order; items() merges them. Records are not copied into
   // items up front: at a million paths that would be 32 MB more held through the whole write.
-  private final List<SquashPlanner.Record> records;
+  private final List<SquashPlanner.PlannedPath> records;
   private final List<Item> markers;
   /** Objects that the kept layers already provide at a path: links in the new layer point there. */
   final Map<FileObject, byte[]> inKeptLayers;
 
-  private LayerPlan(List<SquashPlanner.Record> records, List<Item> markers, Map<FileObject, byte[]> inKeptLayers) {
+  private LayerPlan(List<SquashPlanner.PlannedPath> records, List<Item> markers, Map<FileObject, byte[]> inKeptLayers) {
     this.records = records;
     this.markers = markers;
     this.inKeptLayers = inKeptLayers;
@@ -80,7 +80,7 @@ final class LayerPlan {
                 && (r == records.size() || PathOrder.compare(markers.get(m).path, records.get(r).path) < 0)) {
               return markers.get(m++);
             }
-            SquashPlanner.Record rec = records.get(r++);
+            SquashPlanner.PlannedPath rec = records.get(r++);
             FileObject f = rec.file == null ? null : rec.file.resolve();
             return new Item(rec.path, rec.entry, f, false, rec.entry.type() == TarEntryType.HARDLINK);
           }
@@ -111,12 +111,12 @@ final class LayerPlan {
       SquashPlanner planner,
       SquashPlanner base,
       int first,
-      List<SquashPlanner.Record> sorted,
+      List<SquashPlanner.PlannedPath> sorted,
       Predicate<byte[]> stripped,
       List<byte[]> overUnreadBase) {
     Map<FileObject, byte[]> inKept = new IdentityHashMap<>();
-    List<SquashPlanner.Record> survivors = new ArrayList<>();
-    for (SquashPlanner.Record r : sorted) {
+    List<SquashPlanner.PlannedPath> survivors = new ArrayList<>();
+    for (SquashPlanner.PlannedPath r : sorted) {
       if (stripped.test(r.path)) {
         continue;
       }
@@ -152,11 +152,11 @@ final class LayerPlan {
       SquashPlanner planner, SquashPlanner base, int first, Predicate<byte[]> stripped) {
     List<Item> out = new ArrayList<>();
     byte[] covered = null; // the last path whose kept subtree needs nothing more
-    for (SquashPlanner.Record b : base.liveRecordsSorted()) {
+    for (SquashPlanner.PlannedPath b : base.liveRecordsSorted()) {
       if (covered != null && isUnder(b.path, covered)) {
         continue;
       }
-      SquashPlanner.Record r = planner.liveRecordAt(b.path);
+      SquashPlanner.PlannedPath r = planner.liveRecordAt(b.path);
       if (r == null || stripped.test(b.path)) {
         out.add(marker(Whiteouts.whiteoutFor(b.path)));
         covered = b.path;

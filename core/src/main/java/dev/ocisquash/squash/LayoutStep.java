@@ -4,22 +4,16 @@ import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.layering.Grouping;
 import dev.ocisquash.layering.Prior;
-import dev.ocisquash.strip.FileTree;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 
 /**
  * The layout stage of a squash: turns the flattened, stripped tree into the new layers' plans, one layer or, with
  * {@code --max-layers}, the re-layering split ({@link Relayering}).
  */
-final class LayoutStep {
-  private LayoutStep() {}
-
+final class LayoutStep implements SquashStep<LayoutStep.Layout> {
   /**
    * The new layers to write, bottom first.
    *
@@ -33,64 +27,36 @@ final class LayoutStep {
     }
   }
 
-  /**
-   * Fails at once, before the long scan, when the {@code --prior} path does not exist: the common mistake. What the
-   * prior holds is read after the scan ({@link #readPrior}).
-   *
-   * @throws ImageException naming the path
-   */
-  static void checkPriorExists(SquashOptions options) throws ImageException {
-    Path prior = options.prior();
-    if (prior != null && !Files.exists(prior)) {
-      throw new ImageException(Kind.INVALID_ARGUMENT,
-          ImageException.where(prior.toString(), null, null, "--prior: no such file or directory"));
-    }
-  }
+  private final FlattenStep.Flattened flat;
+  private final StripStep.Stripped stripped;
+  private final Future<Grouping> grouping;
+  private final Prior prior;
+  private final SquashOptions options;
+  private final int first;
 
   /**
-   * Reads the prior release's placement for {@code --prior}, or returns null. Called after the layer scan: read
-   * before it, the prior slowed the scan of the first layer by 0.3-0.5 s in every measured run ({@code --timings}, the
-   * Debian release pair; the tar and JSON code the scan shares then runs with the prior's profile), which made
-   * {@code --prior} cost 1.27 times a single-layer squash; read after it, it costs about 20 ms.
+   * @param grouping the {@link GroupingStep} running in the background; null for a single layer
+   * @param prior the prior placement ({@link ReadPriorStep}), or null
+   * @param first index of the first squashed layer
    */
-  static Prior readPrior(SquashOptions options, OpenStep.Workspace ws) throws IOException {
-    return options.prior() == null
-        ? null
-        : Relayering.readPrior(options.prior(), options.maxLayers(), options.limits(), ws.tempFiles());
-  }
-
-  /**
-   * Starts grouping the flattened tree by owner for {@code --max-layers} on a thread of its own, so that it overlaps
-   * the strip stage: it reads the unstripped tree, which nothing changes, and takes 0.1-0.2 s on a Debian image
-   * (reading the dpkg lists), about what re-layering added to the planning. Returns null when not re-layering.
-   *
-   * @param tree the flattened tree before stripping
-   */
-  static Future<Grouping> startGrouping(FileTree tree, SquashOptions options) {
-    if (options.maxLayers() <= 1) {
-      return null;
-    }
-    FutureTask<Grouping> task = new FutureTask<>(() -> Grouping.of(tree, options.bigFile()));
-    Thread t = new Thread(task, "ocisquash-grouping");
-    t.setDaemon(true);
-    t.start();
-    return task;
-  }
-
-  /**
-   * Plans the new layers.
-   *
-   * @param grouping from {@link #startGrouping}; null for a single layer
-   * @param prior the prior placement, or null
-   */
-  static Layout run(
+  LayoutStep(
       FlattenStep.Flattened flat,
       StripStep.Stripped stripped,
       Future<Grouping> grouping,
       Prior prior,
       SquashOptions options,
-      int first)
-      throws IOException {
+      int first) {
+    this.flat = flat;
+    this.stripped = stripped;
+    this.grouping = grouping;
+    this.prior = prior;
+    this.options = options;
+    this.first = first;
+  }
+
+  /** Plans the new layers. */
+  @Override
+  public Layout run() throws IOException {
     LayerPlan plan = LayerPlan.build(
         flat.planner(), flat.basePlanner(), first, flat.sorted(), stripped.removed(), flat.markersOverUnreadBase());
     int maxLayers = options.maxLayers();

@@ -5,31 +5,26 @@ import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageArchives;
-import dev.ocisquash.archive.ImageWriter;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.compress.Compression;
+import java.io.Closeable;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * The first stage of a squash: checks where the image goes before anything is read, opens the input, and selects
- * what to squash (the squash point, the output format and compression).
+ * The first step of a squash: opens the input (a file or a registry reference) and selects what to squash (the
+ * squash point, the output format and compression). The output was checked before ({@link Workspace#check}).
  */
-final class OpenStep {
-  private OpenStep() {}
+final class OpenStep implements SquashStep<OpenStep.Selection> {
+  private final SquashOptions options;
+  private final Workspace ws;
 
-  /**
-   * Where a squash writes.
-   *
-   * @param output the absolute output path, or null for a registry
-   * @param tempDir where spool files go
-   * @param tempFiles the temporary files to delete on a signal
-   */
-  record Workspace(Path output, Path tempDir, TempFiles tempFiles) {}
+  OpenStep(SquashOptions options, Workspace ws) {
+    this.options = options;
+    this.ws = ws;
+  }
 
   /**
    * The image opened and what of it is squashed.
@@ -37,7 +32,7 @@ final class OpenStep {
    * @param image the open input
    * @param layers its layers, bottom first
    * @param config its config
-   * @param first index of the first squashed layer; the layers below it are kept byte for byte
+   * @param firstSquashed index of the first squashed layer; the layers below it are kept byte for byte
    * @param format the output format
    * @param compression the compression of the new layers
    * @param stripping whether strip rules were given
@@ -47,59 +42,51 @@ final class OpenStep {
       SourceImage image,
       List<SourceLayer> layers,
       ObjectNode config,
-      int first,
+      int firstSquashed,
       OutputFormat format,
       Compression compression,
       boolean stripping,
-      boolean relayering) {
+      boolean relayering)
+      implements Closeable {
+    /** Closes the input image. */
+    @Override
+    public void close() throws IOException {
+      image.close();
+    }
+
     /** {@code "squashed N layers (first..last)"}, the start of each new layer's history comment. */
     String squashedLayers() {
-      return "squashed " + (layers.size() - first) + " layers (" + first + ".." + (layers.size() - 1) + ")";
+      return "squashed " + (layers.size() - firstSquashed) + " layers (" + firstSquashed + ".."
+          + (layers.size() - 1) + ")";
     }
   }
 
   /**
-   * Checks the output before the input is opened, so a bad destination fails at once.
-   *
-   * @throws ImageException when the output is the input, cannot be written, or is a registry asked for a format
-   *     other than OCI
-   */
-  static Workspace workspace(SquashOptions options) throws IOException {
-    Path input = options.input();
-    Path output = options.output() == null ? null : options.output().toAbsolutePath();
-    if (input != null && output != null) {
-      ImageWriter.checkNotSameFile(input, output);
-    }
-    if (output != null) {
-      ImageWriter.checkDestination(output);
-    } else if (options.format() != null && options.format() != OutputFormat.OCI) {
-      throw new ImageException(Kind.INVALID_ARGUMENT,
-          options.outputName() + ": a registry takes the image as an OCI manifest; --format "
-              + formatName(options.format()) + " is for files");
-    }
-    // A registry output has no directory beside it: spool files go to java.io.tmpdir unless --temp-dir says.
-    Path tempDir =
-        options.tempDir() != null ? options.tempDir()
-            : output != null ? output.getParent() : Path.of(System.getProperty("java.io.tmpdir"));
-    // Hardening: limits count every decompressed byte and entry; temp files are registered for signal cleanup.
-    TempFiles tempFiles = options.tempFiles() != null ? options.tempFiles() : new TempFiles();
-    return new Workspace(output, tempDir, tempFiles);
-  }
-
-  /** Opens the input, a file or a registry reference; the caller closes it. */
-  static SourceImage open(SquashOptions options, Workspace ws) throws IOException {
-    return options.input() != null
-        ? ImageArchives.open(options.input(), options.selector(), options.limits(), ws.tempFiles())
-        : ImageArchives.open(options.inputRef(), options.selector(), options.registry());
-  }
-
-  /**
-   * Resolves the squash point and the output's format and compression.
+   * Opens the input and selects what of it is squashed; the caller closes the selection, which closes the input.
    *
    * @throws ImageException when the image has no layers, or a named squash point leaves one layer and nothing
    *     else (strip rules, {@code --allow-noop}) asks for a rewrite
    */
-  static Selection select(SquashOptions options, SourceImage image, Workspace ws) throws IOException {
+  @Override
+  public Selection run() throws IOException {
+    SourceImage image =
+        options.input() != null
+            ? ImageArchives.open(options.input(), options.selector(), options.limits(), ws.tempFiles())
+            : ImageArchives.open(options.inputRef(), options.selector(), options.registry());
+    try {
+      return select(image);
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        image.close();
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** Resolves the squash point and the output's format and compression. */
+  private Selection select(SourceImage image) throws IOException {
     List<SourceLayer> layers = image.layers();
     if (layers.isEmpty()) {
       throw new ImageException(Kind.UNSUPPORTED_INPUT,
@@ -127,10 +114,5 @@ final class OpenStep {
         options.compression() != null ? options.compression() : image.predominantCompression();
     return new Selection(
         image, layers, config, first, format, compression, stripping, options.maxLayers() > 1);
-  }
-
-  /** The name of a format as the command line spells it. */
-  static String formatName(OutputFormat format) {
-    return format.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }

@@ -23,11 +23,11 @@ final class PlannedFileTree {
    * @param sorted the live records in output order
    * @param contents where the spooled and in-place content is read
    */
-  static IndexedFileTree of(List<SquashPlanner.Record> sorted, ContentStore contents) {
+  static IndexedFileTree of(List<SquashPlanner.PlannedPath> sorted, ContentStore contents) {
     // The records already come in the order the layer is written in; the tree keeps it.
     IndexedFileTree.Builder<FileObject> b =
         IndexedFileTree.<FileObject>builder((node, f) -> open(contents, f)).keepOrder();
-    for (SquashPlanner.Record r : sorted) {
+    for (SquashPlanner.PlannedPath r : sorted) {
       String path = "/" + r.entry.path();
       if (r.file == null) {
         b.add(new TreeNode(path, TarEntryType.DIRECTORY, null, 0, r.entry.mode(), null), null);

@@ -24,7 +24,7 @@ final class PlannerNode {
   /** The highest layer that emitted a live record strictly below this node. */
   int maxDescendantLayer = -1;
   /** The live record at this path, if any. */
-  SquashPlanner.Record record;
+  SquashPlanner.PlannedPath record;
   /** The latest entry version seen at this path in layer {@link #curLayer}, for same-layer hardlinks. */
   FileObject curFile;
   int curLayer = Integer.MIN_VALUE;

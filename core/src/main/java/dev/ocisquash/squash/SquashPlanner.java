@@ -53,7 +53,7 @@ public final class SquashPlanner {
   }
 
   /** A path in the output tree and what is there. */
-  static final class Record {
+  static final class PlannedPath {
     final byte[] path;
     /** The entry as read; for non-directories the metadata written comes from {@link #file}. */
     final TarEntry entry;
@@ -63,7 +63,7 @@ public final class SquashPlanner {
 
     boolean live = true;
 
-    Record(TarEntry entry, int layer, FileObject file) {
+    PlannedPath(TarEntry entry, int layer, FileObject file) {
       this.path = entry.pathBytes();
       this.entry = entry;
       this.layer = layer;
@@ -76,7 +76,7 @@ public final class SquashPlanner {
   }
 
   private final PlannerNode root = new PlannerNode(null);
-  private final List<Record> records = new ArrayList<>();
+  private final List<PlannedPath> records = new ArrayList<>();
   private final List<PendingLink> allPending = new ArrayList<>();
   private int pendingLinks;
   private int layer = Integer.MAX_VALUE;
@@ -232,13 +232,13 @@ public final class SquashPlanner {
       return Offer.SKIP;
     }
 
-    Record old = n.record;
+    PlannedPath old = n.record;
     if (old != null) {
       // Same layer, earlier directory entry for the same path: this one's metadata wins, children stay.
       old.live = false;
       n.record = null;
     }
-    Record r = new Record(e, layer, file);
+    PlannedPath r = new PlannedPath(e, layer, file);
     n.record = r;
     records.add(r);
     boolean needsContent = e.type() == TarEntryType.REGULAR && (!keptLayer || neededByLink);
@@ -439,7 +439,7 @@ public final class SquashPlanner {
     while (!nodes.isEmpty()) {
       PlannerNode n = nodes.remove(nodes.size() - 1);
       byte[] path = paths.remove(paths.size() - 1);
-      Record r = n.record;
+      PlannedPath r = n.record;
       boolean cut = n.hideAll >= first;
       boolean childrenCut = cut || n.hideChildren >= first;
       if (r == null && cut) {
@@ -477,7 +477,7 @@ public final class SquashPlanner {
   }
 
   private boolean isReferencedByLive(FileObject link) {
-    for (Record r : records) {
+    for (PlannedPath r : records) {
       if (r.live && r.file != null) {
         FileObject f = r.file;
         while (f != null) {
@@ -492,9 +492,9 @@ public final class SquashPlanner {
   }
 
   /** The surviving records in output order (see {@link PathOrder}): parents precede children. */
-  List<Record> liveRecordsSorted() {
-    List<Record> out = new ArrayList<>(records.size());
-    for (Record r : records) {
+  List<PlannedPath> liveRecordsSorted() {
+    List<PlannedPath> out = new ArrayList<>(records.size());
+    for (PlannedPath r : records) {
       if (r.live) {
         out.add(r);
       }
@@ -504,7 +504,7 @@ public final class SquashPlanner {
   }
 
   /** The live record at a path, or null; creates no state. */
-  Record liveRecordAt(byte[] path) {
+  PlannedPath liveRecordAt(byte[] path) {
     PlannerNode n = find(path);
     return n == null ? null : n.record;
   }

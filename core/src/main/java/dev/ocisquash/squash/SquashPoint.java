@@ -52,11 +52,6 @@ public final class SquashPoint {
     return new SquashPoint(Kind.KEEP_BASE, -1, null);
   }
 
-  /** Whether this is a full squash. */
-  public boolean isAll() {
-    return kind == Kind.ALL;
-  }
-
   /**
    * Whether the user named the first squashed layer ({@code --from N} or {@code --from-digest}). Only such a point
    * is refused when it leaves a single layer without strip rules: the user asked for a merge that cannot happen.

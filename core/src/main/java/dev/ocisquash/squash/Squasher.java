@@ -3,7 +3,6 @@ package dev.ocisquash.squash;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.archive.ImageWriter;
-import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.archive.WrittenImage;
 import dev.ocisquash.layering.Grouping;
@@ -14,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * Squashes an image: reads every layer once, newest first, decides with {@link SquashPlanner} what survives,
@@ -28,9 +28,11 @@ import java.util.concurrent.Future;
  *
  * <p>Nothing is written at the output path until the image is complete; a failure leaves nothing behind.
  *
- * <p>The squash runs as named stages, each a class with a record for what it hands on: {@link OpenStep} (check the
- * output, open, select), {@link FlattenStep} (the layer scan and the plan), {@link StripStep}, {@link LayoutStep}
- * (one layer or the re-layering split), {@link WriteLayersStep}, {@link ConfigStep} and {@link WriteImageStep}.
+ * <p>The squash runs as named steps ({@link SquashStep}), each an object constructed with its inputs whose {@code
+ * run()} hands on a record: {@link OpenStep} (open, select), {@link FlattenStep} (the layer scan and the plan),
+ * {@link ReadPriorStep}, {@link GroupingStep} (on a thread of its own, beside {@link StripStep}), {@link
+ * LayoutStep} (one layer or the re-layering split), {@link WriteLayersStep}, {@link ConfigStep} and {@link
+ * WriteImageStep}. The output is checked, and later begun, by {@link Workspace}.
  */
 public final class Squasher {
   private Squasher() {}
@@ -51,33 +53,42 @@ public final class Squasher {
   }
 
   private static SquashResult run(SquashOptions options) throws IOException {
-    OpenStep.Workspace ws = OpenStep.workspace(options);
+    Workspace ws = Workspace.check(options);
     Progress progress = options.progress();
-    LayoutStep.checkPriorExists(options);
-    try (SourceImage image = OpenStep.open(options, ws)) {
-      OpenStep.Selection sel = OpenStep.select(options, image, ws);
+    try (OpenStep.Selection sel = new OpenStep(options, ws).run()) {
       try (Spool spool = new Spool(ws.tempDir(), ws.tempFiles(), options.outputName())) {
         // Kept layers in a registry are left undownloaded when nothing needs their tree.
         boolean skipKept = options.inputRef() != null && !sel.stripping() && !sel.relayering();
-        FlattenStep.Flattened flat = FlattenStep.run(sel, spool, options.limits(), progress, skipKept);
-        Prior prior = LayoutStep.readPrior(options, ws);
+        FlattenStep.Flattened flat = new FlattenStep(sel, spool, options.limits(), progress, skipKept).run();
+        Prior prior = new ReadPriorStep(options, ws).run();
         // The tree is only the strip rules' and the grouping's view: dropped before the layers are written.
         FileTree tree = sel.stripping() || sel.relayering() ? flat.tree() : null;
-        Future<Grouping> grouping = LayoutStep.startGrouping(tree, options);
-        StripStep.Stripped stripped = StripStep.run(flat, tree, options.strip(), sel.first());
-        LayoutStep.Layout layout = LayoutStep.run(flat, stripped, grouping, prior, options, sel.first());
+        Future<Grouping> grouping =
+            options.maxLayers() > 1 ? inBackground(new GroupingStep(tree, options), "ocisquash-grouping") : null;
+        StripStep.Stripped stripped = new StripStep(flat, tree, options.strip(), sel.firstSquashed()).run();
+        LayoutStep.Layout layout =
+            new LayoutStep(flat, stripped, grouping, prior, options, sel.firstSquashed()).run();
         tree = null;
         progress.done();
         WriteLayersStep.WrittenLayers layers;
         WrittenImage written;
-        try (ImageWriter.PendingImage out = WriteImageStep.begin(options, ws, sel.format())) {
-          layers = WriteLayersStep.run(out, sel, layout, flat.contents(), options, ws);
-          ObjectNode config = ConfigStep.run(sel, layers, options);
-          written = WriteImageStep.finish(out, config, sel, progress);
+        try (ImageWriter.PendingImage out = ws.beginImage(options, sel.format())) {
+          layers = new WriteLayersStep(out, sel, layout, flat.contents(), options, ws).run();
+          ObjectNode config = new ConfigStep(sel, layers, options).run();
+          written = new WriteImageStep(out, config, sel, progress).run();
         }
         return result(options, sel, flat, stripped, layers, written);
       }
     }
+  }
+
+  /** Starts {@code step} on a daemon thread of its own; the future gives its result or its failure. */
+  private static <T> Future<T> inBackground(SquashStep<T> step, String threadName) {
+    FutureTask<T> task = new FutureTask<>(step::run);
+    Thread t = new Thread(task, threadName);
+    t.setDaemon(true);
+    t.start();
+    return task;
   }
 
   /** What the stages did, for the summary and the report. */
@@ -93,7 +104,7 @@ public final class Squasher {
         .inputBytes(options.input() != null ? sizeOf(options.input()) : blobBytes(sel.layers()))
         .outputBytes(written.bytesWritten())
         .layersIn(sel.layers().size())
-        .layersOut(sel.first() + layers.newLayers().size())
+        .layersOut(sel.firstSquashed() + layers.newLayers().size())
         .entriesRead(flat.entriesRead())
         .entriesWritten(layers.entries())
         .shadowedEntries(flat.planner().shadowedEntries())
@@ -103,7 +114,7 @@ public final class Squasher {
         .diffId(layers.topDiffId())
         .format(sel.format())
         .compression(sel.compression())
-        .firstSquashedLayer(sel.first())
+        .firstSquashedLayer(sel.firstSquashed())
         .stripReport(stripped.result() == null ? null : stripped.result().report())
         .strippedFromKeptLayersBytes(stripped.fromKeptBytes())
         .newLayers(layers.newLayers())

@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.util.function.Predicate;
 
 /** The strip stage of a squash: applies the strip rules to the flattened tree and says which paths go. */
-final class StripStep {
-  private StripStep() {}
+final class StripStep implements SquashStep<StripStep.Stripped> {
+  private final FlattenStep.Flattened flat;
+  private final FileTree tree;
+  private final StripRules rules;
+  private final int first;
 
   /**
    * What stripping removes.
@@ -27,13 +30,20 @@ final class StripStep {
   }
 
   /**
-   * Plans the strip.
-   *
    * @param tree the flattened tree; null only when {@code rules} is null or empty
    * @param rules the strip rules, or null
    * @param first index of the first squashed layer
    */
-  static Stripped run(FlattenStep.Flattened flat, FileTree tree, StripRules rules, int first) throws IOException {
+  StripStep(FlattenStep.Flattened flat, FileTree tree, StripRules rules, int first) {
+    this.flat = flat;
+    this.tree = tree;
+    this.rules = rules;
+    this.first = first;
+  }
+
+  /** Plans the strip. */
+  @Override
+  public Stripped run() throws IOException {
     if (rules == null || rules.isEmpty()) {
       return Stripped.NONE;
     }
@@ -41,7 +51,7 @@ final class StripStep {
     Predicate<byte[]> removed = path -> result.isRemoved("/" + PathNames.decode(path));
     long fromKept = 0;
     if (first > 0) {
-      for (SquashPlanner.Record r : flat.sorted()) {
+      for (SquashPlanner.PlannedPath r : flat.sorted()) {
         if (r.layer < first && r.file != null && removed.test(r.path) && r.entry.type() != TarEntryType.HARDLINK) {
           fromKept += r.entry.size();
         }

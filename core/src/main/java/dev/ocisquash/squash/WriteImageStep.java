@@ -2,30 +2,31 @@ package dev.ocisquash.squash;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.archive.ImageWriter;
-import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.archive.WrittenImage;
 import java.io.IOException;
 
 /**
- * The output of a squash: begins the image before the layers are written (nothing appears at the output path
- * until it is finished), and finishes it around the rewritten config.
+ * The last step of a squash: writes the config, the manifest and the names around the layers already written, and
+ * makes the image appear (a file renamed into place, or a registry push). The output was begun before the layers
+ * were written ({@link Workspace#beginImage}); nothing appears at the output path until this step finishes it.
  */
-final class WriteImageStep {
-  private WriteImageStep() {}
+final class WriteImageStep implements SquashStep<WrittenImage> {
+  private final ImageWriter.PendingImage out;
+  private final ObjectNode config;
+  private final OpenStep.Selection sel;
+  private final Progress progress;
 
-  /** Begins the output image, a file or a registry push; the caller closes it, which abandons it if unfinished. */
-  static ImageWriter.PendingImage begin(SquashOptions options, OpenStep.Workspace ws, OutputFormat format)
-      throws IOException {
-    return ws.output() != null
-        ? ImageWriter.begin(ws.output(), format, 0L, ws.tempFiles())
-        : ImageWriter.begin(options.outputRef(), options.registry(), ws.tempDir(), ws.tempFiles());
+  WriteImageStep(ImageWriter.PendingImage out, ObjectNode config, OpenStep.Selection sel, Progress progress) {
+    this.out = out;
+    this.config = config;
+    this.sel = sel;
+    this.progress = progress;
   }
 
   /** Writes the config, the manifest and the names, and makes the image appear. */
-  static WrittenImage finish(
-      ImageWriter.PendingImage out, ObjectNode config, OpenStep.Selection sel, Progress progress)
-      throws IOException {
-    progress.stage("finish " + OpenStep.formatName(sel.format()) + " image", -1);
+  @Override
+  public WrittenImage run() throws IOException {
+    progress.stage("finish " + Workspace.formatName(sel.format()) + " image", -1);
     WrittenImage written = out.finish(config, sel.image().manifest(), sel.image().names());
     progress.advance(written.bytesWritten());
     progress.done();

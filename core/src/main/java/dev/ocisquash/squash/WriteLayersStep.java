@@ -19,10 +19,31 @@ import java.util.Map;
  * several at once through temporary blobs ({@link ConcurrentLayerWriter}), which keeps the compression threads busy
  * across layer boundaries.
  */
-final class WriteLayersStep {
+final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers> {
   private static final int BUFFER = 64 << 10;
 
-  private WriteLayersStep() {}
+  private final ImageWriter.PendingImage out;
+  private final OpenStep.Selection sel;
+  private final LayoutStep.Layout layout;
+  private final ContentStore contents;
+  private final SquashOptions options;
+  private final Workspace ws;
+
+  /** @param out the output begun by {@link Workspace#beginImage}, which the layers are added to */
+  WriteLayersStep(
+      ImageWriter.PendingImage out,
+      OpenStep.Selection sel,
+      LayoutStep.Layout layout,
+      ContentStore contents,
+      SquashOptions options,
+      Workspace ws) {
+    this.out = out;
+    this.sel = sel;
+    this.layout = layout;
+    this.contents = contents;
+    this.options = options;
+    this.ws = ws;
+  }
 
   /**
    * The layers written, bottom first.
@@ -47,15 +68,9 @@ final class WriteLayersStep {
     }
   }
 
-  /** Adds the kept layers, then the new ones, to {@code out}. */
-  static WrittenLayers run(
-      ImageWriter.PendingImage out,
-      OpenStep.Selection sel,
-      LayoutStep.Layout layout,
-      ContentStore contents,
-      SquashOptions options,
-      OpenStep.Workspace ws)
-      throws IOException {
+  /** Adds the kept layers, then the new ones, to the output. */
+  @Override
+  public WrittenLayers run() throws IOException {
     Progress progress = options.progress();
     List<Digest> keptDiffIds = copyKept(out, sel, progress);
     LayerWriter.Encoding encoding = LayerWriter.Encoding.of(options, sel.compression());
@@ -114,7 +129,7 @@ final class WriteLayersStep {
       List<LayerWriter.Request> requests,
       String mediaType,
       SquashOptions options,
-      OpenStep.Workspace ws,
+      Workspace ws,
       List<LayerWriter.Written> written,
       List<OutputLayer> blobs)
       throws IOException {
@@ -153,11 +168,11 @@ final class WriteLayersStep {
   private static List<Digest> copyKept(ImageWriter.PendingImage out, OpenStep.Selection sel, Progress progress)
       throws IOException {
     List<Digest> diffIds = new ArrayList<>();
-    if (sel.first() == 0) {
+    if (sel.firstSquashed() == 0) {
       return diffIds;
     }
     progress.stage("copy kept layers", -1);
-    for (int i = 0; i < sel.first(); i++) {
+    for (int i = 0; i < sel.firstSquashed(); i++) {
       SourceLayer l = sel.layers().get(i);
       out.addLayer(OutputLayer.copyOf(l, l.blobDigest(), l.blobSize(), keptMediaType(l, sel.format())));
       diffIds.add(l.diffId());

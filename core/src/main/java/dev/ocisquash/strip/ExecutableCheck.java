@@ -6,24 +6,24 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The checks that read what a kept file runs: an ELF file's libraries and program interpreter ({@link ElfCheck}),
- * a script's interpreter ({@link ShebangCheck}). One pass over the kept files reads each head once, caches it for
- * later rounds and hands it to the check for its kind, in tree order, so the first keeper of a path (whose reason
- * the report shows) is the same whichever kind of file it was.
+ * The checks that read what a kept file runs: an ELF file's libraries and program interpreter
+ * ({@link ElfDependencies}), a script's interpreter ({@link ShebangDependencies}). One pass over the kept files
+ * reads each head once, caches it for later rounds and hands it to the check for its kind, in tree order, so the
+ * first keeper of a path (whose reason the report shows) is the same whichever kind of file it was.
  */
 final class ExecutableCheck implements SafetyCheck {
   /** Cached head of a file that is neither ELF nor a script. */
   private static final Object NOTHING = new Object();
 
   private final ImageIndex index;
-  private final ElfCheck elf;
-  private final ShebangCheck shebang;
+  private final ElfDependencies elf;
+  private final ShebangDependencies shebang;
   private final Map<Integer, Object> headCache = new HashMap<>();
 
   ExecutableCheck(ImageIndex index, ImageFacts facts) {
     this.index = index;
-    this.elf = new ElfCheck(new LibraryResolver(index));
-    this.shebang = new ShebangCheck(facts);
+    this.elf = new ElfDependencies(new LibraryResolver(index));
+    this.shebang = new ShebangDependencies(facts);
   }
 
   @Override

@@ -148,11 +148,6 @@ public final class RuleMatcher {
     return globCount;
   }
 
-  /** Number of DFA states built so far. */
-  int stateCount() {
-    return interned.size();
-  }
-
   /** The tags of the globs that match exactly the path that led to this state (sorted, distinct). */
   public int[] accepts(State s) {
     return s.accepts;

@@ -17,7 +17,7 @@ final class StripReportBuilder {
   /** Builds the result of {@code d}, with the presets' {@code notes}. */
   static StripResult build(StripDecisions d, List<String> notes) {
     LinkedHashMap<String, StripReport.Totals> checkTotals = new LinkedHashMap<>();
-    HardlinkCheck hardlinks = new HardlinkCheck(d, checkTotals);
+    HardlinkAccounting hardlinks = new HardlinkAccounting(d, checkTotals);
     LinkedHashMap<String, StripReport.Totals> ruleTotals = new LinkedHashMap<>();
     for (String r : d.ruleNames()) {
       ruleTotals.put(r, new StripReport.Totals());

@@ -16,7 +16,7 @@ import java.util.List;
  * safety checks run to a fixpoint over one table of decisions ({@code SafetyChecks}): dangling symlinks, shared
  * libraries and interpreters, Python tests directories a package imports; a fixpoint not reached within one round
  * per path is an error, never a silent stop; (5) the report accounts hardlink groups so that a removed name whose
- * partner stays frees no bytes ({@code StripReportBuilder}, {@code HardlinkCheck}).
+ * partner stays frees no bytes ({@code StripReportBuilder}, {@code HardlinkAccounting}).
  *
  * <p>Symlinks are resolved lexically inside the image, never on the host, with at most 40 hops.
  */

@@ -333,14 +333,6 @@ public final class TarEntry {
       return this;
     }
 
-    /** Removes a verbatim PAX record. */
-    public Builder removePaxExtra(String key) {
-      if (paxExtras != null) {
-        paxExtras.remove(key);
-      }
-      return this;
-    }
-
     /** Adds an extended attribute. */
     public Builder xattr(String name, byte[] value) {
       return paxExtra(XATTR_PREFIX + name, value);

@@ -174,7 +174,7 @@ class AnalyzerTest {
     try (dev.ocisquash.archive.SourceImage img =
         dev.ocisquash.archive.ImageArchives.open(
             testdata().resolve("sample/busybox-sample.tar"), ImageSelector.any())) {
-      dev.ocisquash.squash.FlattenedImage flat = dev.ocisquash.squash.Flattener.flatten(img, false);
+      dev.ocisquash.squash.FlattenedImage flat = dev.ocisquash.squash.AnalysisFlattener.flatten(img, false);
       FileTree tree = ImageFileTree.of(img, flat);
       assertEquals("/", tree.nodes().iterator().next().path());
       dev.ocisquash.strip.TreeNode bb = tree.get("/bin/busybox");
@@ -192,7 +192,7 @@ class AnalyzerTest {
     // Hardlinks share a group key.
     try (dev.ocisquash.archive.SourceImage img =
         dev.ocisquash.archive.ImageArchives.open(layout, ImageSelector.of("hardlinks", null))) {
-      FileTree tree = ImageFileTree.of(img, dev.ocisquash.squash.Flattener.flatten(img, false));
+      FileTree tree = ImageFileTree.of(img, dev.ocisquash.squash.AnalysisFlattener.flatten(img, false));
       long grouped = 0;
       for (dev.ocisquash.strip.TreeNode n : tree.nodes()) {
         if (n.groupKey() != null) {

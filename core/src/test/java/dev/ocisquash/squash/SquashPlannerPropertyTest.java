@@ -61,7 +61,7 @@ class SquashPlannerPropertyTest {
     planner.checkLinks();
     StringBuilder sb = new StringBuilder();
     Map<FileObject, String> groups = new IdentityHashMap<>();
-    for (SquashPlanner.Record r : planner.liveRecordsSorted()) {
+    for (SquashPlanner.PlannedPath r : planner.liveRecordsSorted()) {
       if (r.file == null) {
         sb.append(r.entry.path()).append(" dir ").append(r.entry.mtimeSeconds()).append('\n');
       } else {

@@ -9,10 +9,10 @@ import java.util.List;
  * library the dynamic loader would load, unless a copy found earlier or later on the search path stays anyway.
  * Where the loader looks is {@link LibraryResolver}'s business.
  */
-final class ElfCheck {
+final class ElfDependencies {
   private final LibraryResolver libraries;
 
-  ElfCheck(LibraryResolver libraries) {
+  ElfDependencies(LibraryResolver libraries) {
     this.libraries = libraries;
   }
 

@@ -8,10 +8,10 @@ import java.util.List;
  * {@code /usr/bin/env prog}, the first {@code prog} on the PATH (conda roots' {@code bin/} first) unless a copy of
  * it stays anyway.
  */
-final class ShebangCheck {
+final class ShebangDependencies {
   private final ImageFacts facts;
 
-  ShebangCheck(ImageFacts facts) {
+  ShebangDependencies(ImageFacts facts) {
     this.facts = facts;
   }
 

@@ -29,7 +29,7 @@ import java.util.TreeMap;
  *
  * <pre>{@code
  * try (SourceImage img = ImageArchives.open(path, ImageSelector.any())) {
- *   FlattenedImage f = Flattener.flatten(img, false);
+ *   FlattenedImage f = AnalysisFlattener.flatten(img, false);
  *   long finalBytes = f.finalContentBytes();
  * }
  * }</pre>
@@ -37,10 +37,10 @@ import java.util.TreeMap;
  * <p>Memory grows with the number of paths, never with content sizes: content is only hashed as it streams past
  * (when asked), never kept.
  */
-public final class Flattener {
+public final class AnalysisFlattener {
   private static final int BUFFER = 1 << 16;
 
-  private Flattener() {}
+  private AnalysisFlattener() {}
 
   /**
    * Flattens an image.
@@ -160,13 +160,13 @@ public final class Flattener {
         });
     planner.checkLinks();
 
-    List<SquashPlanner.Record> live = planner.liveRecordsSorted();
+    List<SquashPlanner.PlannedPath> live = planner.liveRecordsSorted();
     // Objects whose content was never captured (a hardlink to a version shadowed in its own layer) carry a
     // deferred position; hash those with one more read of their layer.
     Map<FileObject, Integer> inodes = new IdentityHashMap<>();
     List<FlattenedImage.Entry> out = new ArrayList<>(live.size());
     Map<Integer, TreeMap<Long, List<FileObject>>> deferred = new HashMap<>();
-    for (SquashPlanner.Record r : live) {
+    for (SquashPlanner.PlannedPath r : live) {
       FileObject owner = r.file == null ? null : r.file.resolve();
       if (owner != null && owner.entry.type() == TarEntryType.REGULAR && !origins.containsKey(owner)) {
         FileObject c = owner;
@@ -186,7 +186,7 @@ public final class Flattener {
     if (!deferred.isEmpty()) {
       hashDeferred(image, deferred, origins, sha, buf);
     }
-    for (SquashPlanner.Record r : live) {
+    for (SquashPlanner.PlannedPath r : live) {
       FileObject owner = r.file == null ? null : r.file.resolve();
       if (owner == null || owner.entry.type() != TarEntryType.REGULAR) {
         TarEntry meta = owner == null ? r.entry : owner.entry;

@@ -10,7 +10,7 @@ import java.util.Map;
  * stays, and a group removed whole frees its content once. Decides nothing; it works out what each removed node
  * frees and why it frees less than its size.
  */
-final class HardlinkCheck {
+final class HardlinkAccounting {
   private final long[] freed;
   private final String[] notes;
 
@@ -18,7 +18,7 @@ final class HardlinkCheck {
    * Accounts the removed nodes of {@code d}; bytes that stay through a kept partner are added to the
    * {@code hardlink} entry of {@code checkTotals}.
    */
-  HardlinkCheck(StripDecisions d, Map<String, StripReport.Totals> checkTotals) {
+  HardlinkAccounting(StripDecisions d, Map<String, StripReport.Totals> checkTotals) {
     int size = d.size();
     freed = new long[size];
     notes = new String[size];
