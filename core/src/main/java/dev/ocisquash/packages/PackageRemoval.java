@@ -23,7 +23,8 @@ import java.util.function.Function;
  * package (dpkg {@code Essential: yes} or {@code Priority: required}), one whose records another kept package owns
  * (Debian's {@code python3-*} dist-info belongs to dpkg), and, unless forced, one that a kept package depends on
  * ({@link Dependents}); (3) paths: the packages' files that no kept package lists, the directories only they list
- * that nothing else keeps full, and their database records; (4) the database files that stay are rewritten without
+ * that nothing else keeps full (for pip and conda, whose records list files only, the directories below the site
+ * or prefix that hold their files), and their database records; (4) the database files that stay are rewritten without
  * them ({@link DatabaseRewrites}). {@link #settle} then drops, after the strip's safety checks, the database changes
  * of the packages a check kept in part: their entries stay, as Debian's {@code path-exclude} leaves them.
  */
@@ -117,6 +118,16 @@ public final class PackageRemoval {
       for (String d : p.directories()) {
         if (!keptOwner.containsKey(d)) {
           dirs.add(d);
+        }
+      }
+      if (p.ecosystem() == Ecosystem.PIP || p.ecosystem() == Ecosystem.CONDA) {
+        // Their records list files only: the directories below the site or prefix that hold them may go too.
+        for (String f : p.files()) {
+          for (String d = TreeFiles.parent(f); d.startsWith(p.scope() + "/"); d = TreeFiles.parent(d)) {
+            if (!keptOwner.containsKey(d)) {
+              dirs.add(d);
+            }
+          }
         }
       }
     }
