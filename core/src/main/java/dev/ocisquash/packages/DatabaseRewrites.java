@@ -16,7 +16,8 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * New content for the database files that stay when packages go: dpkg's {@code status} and apk's {@code installed}
+ * New content for the database files that stay when packages go: dpkg's {@code status} (and its alternatives
+ * records, {@link DpkgAlternatives}) and apk's {@code installed}
  * without the packages' stanzas (every other byte as it was), apk's {@code world} without their names, and npm's
  * hidden lockfile {@code node_modules/.package-lock.json} without their {@code packages} entries (written as npm
  * writes it: two-space indent, a final newline). A file that would not change is left out. Deterministic: the
@@ -54,6 +55,13 @@ final class DatabaseRewrites {
         }
         return false;
       }));
+    }
+    if (!dpkg.isEmpty()) {
+      java.util.Set<String> gone = new java.util.HashSet<>();
+      for (InstalledPackage p : dpkg) {
+        gone.addAll(p.files());
+      }
+      DpkgAlternatives.rewrites(tree, gone, out);
     }
     if (!apk.isEmpty()) {
       rewrite(tree, ApkReader.INSTALLED, out, text -> dropStanzas(text, s -> apk.contains(field(s, "P:"))));

@@ -24,7 +24,8 @@ import java.util.function.Function;
  * (Debian's {@code python3-*} dist-info belongs to dpkg), and, unless forced, one that a kept package depends on
  * ({@link Dependents}); (3) paths: the packages' files that no kept package lists, the directories only they list
  * that nothing else keeps full (for pip and conda, whose records list files only, the directories below the site
- * or prefix that hold their files), and their database records; (4) the database files that stay are rewritten without
+ * or prefix that hold their files), the links and records of the dpkg alternatives whose every choice goes
+ * ({@link DpkgAlternatives}), and their database records; (4) the database files that stay are rewritten without
  * them ({@link DatabaseRewrites}). {@link #settle} then drops, after the strip's safety checks, the database changes
  * of the packages a check kept in part: their entries stay, as Debian's {@code path-exclude} leaves them.
  */
@@ -132,6 +133,9 @@ public final class PackageRemoval {
       }
     }
     paths.addAll(emptied(tree, dirs, paths));
+    if (ordered.stream().anyMatch(p -> p.ecosystem() == Ecosystem.DPKG)) {
+      paths.addAll(DpkgAlternatives.emptiedGroups(tree, paths));
+    }
     return new RemovalPlan(ordered, paths, databasePaths, DatabaseRewrites.of(tree, ordered), refusals, warnings);
   }
 

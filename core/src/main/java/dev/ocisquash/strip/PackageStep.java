@@ -8,6 +8,8 @@ import dev.ocisquash.packages.RemovalRequest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code --remove-package} inside a strip: the packages' paths become decisions of one rule per package ({@code
@@ -17,6 +19,8 @@ import java.util.List;
  * one a check kept in part keeps them and its database entry ({@link PackageRemoval#settle}).
  */
 final class PackageStep {
+  static final String ALTERNATIVES_RULE = "package:dpkg-alternatives";
+
   private final RemovalPlan plan;
   private final int firstRule;
   private final RuleMatcher keeps;
@@ -43,11 +47,24 @@ final class PackageStep {
     return new PackageStep(p, firstRule, RuleMatcher.compile(rules.keeps()));
   }
 
-  /** The rule names, one per removed package, in its order. */
+  /** The rule names, one per removed package, in its order, then one for the links no package lists. */
   List<String> ruleNames() {
     List<String> out = new ArrayList<>();
     for (InstalledPackage p : plan.removed()) {
       out.add("package:" + p.label());
+    }
+    if (!unlisted().isEmpty()) {
+      out.add(ALTERNATIVES_RULE);
+    }
+    return out;
+  }
+
+  /** The plan's paths no removed package lists: dpkg alternatives links and records. */
+  private Set<String> unlisted() {
+    Set<String> out = new TreeSet<>(plan.paths());
+    for (InstalledPackage p : plan.removed()) {
+      p.files().forEach(out::remove);
+      p.directories().forEach(out::remove);
     }
     return out;
   }
@@ -63,6 +80,9 @@ final class PackageStep {
           }
         }
       }
+    }
+    for (String path : unlisted()) {
+      mark(d, path, firstRule + plan.removed().size(), null);
     }
     keepHolders(d);
   }

@@ -135,6 +135,33 @@ class DpkgRemovalTest {
   }
 
   @Test
+  void alternativesWhoseEveryChoiceGoesLoseTheirLinksAndOthersTheirRemovedChoices() throws Exception {
+    MapFileTree t = debian()
+        .text("/var/lib/dpkg/alternatives/cc", "auto\n/usr/bin/cc\ncc.1.gz\n/usr/share/man/man1/cc.1.gz\n\n"
+            + "/usr/bin/gcc-12\n20\n/usr/share/man/man1/gcc.1.gz\n\n")
+        .symlink("/etc/alternatives/cc", "/usr/bin/gcc-12")
+        .symlink("/usr/bin/cc", "/etc/alternatives/cc")
+        .text("/var/lib/dpkg/alternatives/c++", "auto\n/usr/bin/c++\n\n/usr/bin/gcc-12\n10\n/usr/bin/cpp-12\n30\n\n")
+        .symlink("/etc/alternatives/c++", "/usr/bin/cpp-12")
+        .symlink("/usr/bin/c++", "/etc/alternatives/c++")
+        .text("/var/lib/dpkg/alternatives/cpp", "auto\n/lib/cpp\n\n/usr/bin/cpp-12\n10\n/usr/bin/gcc-12\n20\n\n")
+        .symlink("/etc/alternatives/cpp", "/usr/bin/gcc-12")
+        .symlink("/lib", "usr/lib")
+        .symlink("/usr/lib/cpp", "/etc/alternatives/cpp");
+    RemovalPlan p = plan(t, false, "gcc-12");
+    assertTrue(p.paths().containsAll(List.of("/etc/alternatives/cc", "/usr/bin/cc", "/var/lib/dpkg/alternatives/cc")),
+        p.paths().toString());
+    assertFalse(p.paths().contains("/etc/alternatives/c++"), "cpp-12 is still a choice");
+    assertEquals("auto\n/usr/bin/c++\n\n/usr/bin/cpp-12\n30\n\n",
+        new String(p.rewrites().get("/var/lib/dpkg/alternatives/c++"), StandardCharsets.UTF_8));
+    assertFalse(p.rewrites().containsKey("/var/lib/dpkg/alternatives/cpp"),
+        "its current choice goes while another stays: left to the safety checks");
+    RemovalPlan both = plan(t, false, "gcc-12", "cpp-12");
+    assertTrue(both.paths().containsAll(List.of("/usr/lib/cpp", "/etc/alternatives/cpp", "/usr/bin/c++")),
+        "the master link found through /lib: " + both.paths());
+  }
+
+  @Test
   void aMultiArchStanzaIsDroppedByNameAndArchitecture() {
     String two = "Package: libx\nArchitecture: amd64\n\nPackage: libx\nArchitecture: i386\n\n";
     assertEquals("Package: libx\nArchitecture: i386\n\n", DatabaseRewrites.dropStanzas(two,
