@@ -43,6 +43,7 @@ class ModuleDescriptorTest {
           "dev.ocisquash.archive",
           "dev.ocisquash.compress",
           "dev.ocisquash.model",
+          "dev.ocisquash.packages",
           "dev.ocisquash.registry",
           "dev.ocisquash.report",
           "dev.ocisquash.squash",

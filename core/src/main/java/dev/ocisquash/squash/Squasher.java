@@ -66,6 +66,10 @@ public final class Squasher {
         Future<Grouping> grouping =
             options.maxLayers() > 1 ? inBackground(new GroupingStep(tree, options), "ocisquash-grouping") : null;
         StripStep.Stripped stripped = new StripStep(flat, tree, options.strip(), sel.firstSquashed()).run();
+        if (grouping != null && stripped.result() != null && !stripped.result().rewrites().isEmpty()) {
+          Futures.get(grouping, "grouping files by owner"); // it reads the content the rewrite replaces
+        }
+        stripped = new RewriteStep(flat, stripped, spool, sel.firstSquashed()).run();
         LayoutStep.Layout layout =
             new LayoutStep(flat, stripped, grouping, prior, options, sel.firstSquashed()).run();
         tree = null;
