@@ -1,5 +1,6 @@
 package dev.ocisquash.layering;
 
+import dev.ocisquash.packages.TreeFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

@@ -1,5 +1,6 @@
 package dev.ocisquash.layering;
 
+import dev.ocisquash.packages.TreeFiles;
 import dev.ocisquash.layering.Component.Source;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.TreeNode;

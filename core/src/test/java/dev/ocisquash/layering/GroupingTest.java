@@ -1,5 +1,6 @@
 package dev.ocisquash.layering;
 
+import dev.ocisquash.packages.TreeFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 

@@ -1,4 +1,4 @@
-package dev.ocisquash.layering;
+package dev.ocisquash.packages;
 
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.SeekableContent;
@@ -11,12 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** Streams database files out of a {@link FileTree}, so that reading them holds one buffer, not the file. */
-final class TreeFiles {
+/**
+ * Streams database files out of a {@link FileTree}, so that reading them holds one buffer, not the file; resolves
+ * the paths databases list.
+ */
+public final class TreeFiles {
   private TreeFiles() {}
 
   /** The content of a regular file as a stream; the caller closes it. */
-  static InputStream open(FileTree tree, TreeNode node) throws IOException {
+  public static InputStream open(FileTree tree, TreeNode node) throws IOException {
     SeekableContent c = tree.open(node);
     return new InputStream() {
       private long pos;
@@ -47,12 +50,19 @@ final class TreeFiles {
   }
 
   /** A line reader over a file's content (UTF-8; malformed bytes become U+FFFD, as names in a database are). */
-  static BufferedReader lines(FileTree tree, TreeNode node) throws IOException {
+  public static BufferedReader lines(FileTree tree, TreeNode node) throws IOException {
     return new BufferedReader(new InputStreamReader(open(tree, node), StandardCharsets.UTF_8), 1 << 16);
   }
 
+  /** The whole content of a regular file (database files: small enough to hold). */
+  public static byte[] bytes(FileTree tree, TreeNode node) throws IOException {
+    try (InputStream in = open(tree, node)) {
+      return in.readAllBytes();
+    }
+  }
+
   /** The regular file at {@code path}, or null. */
-  static TreeNode regular(FileTree tree, String path) {
+  public static TreeNode regular(FileTree tree, String path) {
     TreeNode n = tree.get(path);
     return n != null && n.isRegular() ? n : null;
   }
@@ -61,7 +71,7 @@ final class TreeFiles {
    * Normalises a path a database lists relative to {@code base} (RECORD lines such as {@code ../../../bin/x}):
    * resolves {@code .} and {@code ..} lexically, never above the root. Returns null for an empty result.
    */
-  static String resolve(String base, String relative) {
+  public static String resolve(String base, String relative) {
     String joined = relative.startsWith("/") ? relative : base + "/" + relative;
     Deque<String> parts = new ArrayDeque<>();
     for (String p : joined.split("/")) {
@@ -81,7 +91,7 @@ final class TreeFiles {
    * The path {@code path} names once the symlinks among its parent directories are followed (the last name is not
    * followed), or null when a parent is missing or the links loop. Links resolve within the tree, never the host.
    */
-  static String throughLinks(FileTree tree, String path) {
+  public static String throughLinks(FileTree tree, String path) {
     String p = path;
     for (int hops = 0; hops < 40 && p != null; hops++) {
       boolean followed = false;
@@ -105,7 +115,7 @@ final class TreeFiles {
   }
 
   /** The parent of an absolute path ({@code "/"} for a top-level name). */
-  static String parent(String path) {
+  public static String parent(String path) {
     int slash = path.lastIndexOf('/');
     return slash <= 0 ? "/" : path.substring(0, slash);
   }
