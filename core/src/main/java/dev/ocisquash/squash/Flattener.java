@@ -215,8 +215,9 @@ public final class Flattener {
       throws IOException {
     byte[] head = in.readNBytes(ContentKind.HEAD);
     InputStream whole = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in);
-    if (!ContentKind.readByStripChecks(e.path(), head)) {
-      return whole;
+    if (!ContentKind.readByStripChecks(e.path(), head)
+        && !dev.ocisquash.layering.Grouping.readsContentOf("/" + e.path())) {
+      return whole; // neither the strip checks nor the package databases (analyze --trace) read it
     }
     long offset = spool.append(whole, e.size(), buf);
     captured.put(FlattenedImage.originKey(layer, ordinal), offset);
