@@ -68,6 +68,8 @@ final class PackageUsageReport {
     o.put("removableSavingsBytes", u.savedBytes());
     ArrayNode sel = o.putArray("removableSelectors");
     u.removable().forEach(sel::add);
+    ArrayNode alt = o.putArray("alternativesRemoved");
+    u.alternatives().forEach(alt::add);
     ArrayNode rows = o.putArray("rows");
     for (PackageUsage.Row r : u.rows()) {
       ObjectNode x = rows.addObject();

@@ -64,10 +64,13 @@ public final class PackageUsage {
    *
    * @param rows every package, in database order
    * @param removable selectors naming exactly the packages that would go, for {@code --remove-package}
+   * @param alternatives the {@code update-alternatives} links and records that go with them ({@link
+   *     DpkgAlternatives})
    * @param savedBytes the bytes of the paths removing them would remove
    * @param tracedPaths the paths the trace held
    */
-  public record Result(List<Row> rows, List<String> removable, long savedBytes, int tracedPaths) {
+  public record Result(
+      List<Row> rows, List<String> removable, List<String> alternatives, long savedBytes, int tracedPaths) {
     /** The packages that would go. */
     public long removableCount() {
       return rows.stream().filter(r -> r.reason() == null).count();
@@ -82,9 +85,14 @@ public final class PackageUsage {
   public static Result of(FileTree tree, Trace trace) throws IOException {
     Installed installed = Installed.read(tree);
     PathResolver resolver = new PathResolver(TraceRoot.of(tree));
-    Map<InstalledPackage, String> touched = new HashMap<>();
+    Map<String, Integer> listedBy = new HashMap<>();
     for (InstalledPackage p : installed.packages()) {
-      String hit = touchedFile(p, trace.paths(), resolver);
+      p.files().forEach(f -> listedBy.merge(f, 1, Integer::sum));
+    }
+    Map<InstalledPackage, String> touched = new HashMap<>();
+    Map<String, String> dirs = new HashMap<>();
+    for (InstalledPackage p : installed.packages()) {
+      String hit = touchedFile(p, trace.paths(), resolver, tree, listedBy, dirs);
       if (hit != null) {
         touched.put(p, hit);
       }
@@ -102,6 +110,8 @@ public final class PackageUsage {
       }
     }
     RemovalPlan plan = null;
+    Map<String, String> keptBy = Map.of();
+    Set<String> alternatives = Set.of();
     for (int round = 0; round < MAX_ROUNDS && !candidates.isEmpty(); round++) {
       plan = PackageRemoval.plan(tree, installed, new RemovalRequest(selectors(candidates), false));
       Set<InstalledPackage> keep = new HashSet<>();
@@ -124,6 +134,22 @@ public final class PackageUsage {
         detail.put(f.pkg(), needed ? "needed by " + String.join(", ", f.dependents()) : f.reason());
       }
       if (keep.isEmpty()) {
+        // Nothing refused: the strip's safety checks have the last word; a package they keep in part stays.
+        alternatives = DpkgAlternatives.cleanup(tree, plan.paths());
+        keptBy = safetyChecks(tree, plan, alternatives);
+        for (InstalledPackage p : plan.removed()) {
+          for (String f : p.files()) {
+            String why = keptBy.get(f);
+            if (why != null) {
+              keep.add(p);
+              reason.put(p, Reason.SAFETY_CHECK);
+              detail.put(p, f + ": " + why);
+              break;
+            }
+          }
+        }
+      }
+      if (keep.isEmpty()) {
         break;
       }
       candidates.removeAll(keep);
@@ -131,19 +157,9 @@ public final class PackageUsage {
     }
     long saved = 0;
     if (plan != null && !candidates.isEmpty()) {
-      Map<String, String> keptBy = safetyChecks(tree, plan);
-      for (InstalledPackage p : plan.removed()) {
-        for (String f : p.files()) {
-          String why = keptBy.get(f);
-          if (why != null) {
-            reason.put(p, Reason.SAFETY_CHECK);
-            detail.put(p, f + ": " + why);
-            break;
-          }
-        }
-      }
       Set<String> gone = new TreeSet<>(plan.paths());
       gone.addAll(plan.databasePaths());
+      gone.addAll(alternatives);
       gone.removeAll(keptBy.keySet());
       Set<Object> inodes = new HashSet<>();
       for (String g : gone) {
@@ -152,6 +168,8 @@ public final class PackageUsage {
           saved += n.size();
         }
       }
+    } else {
+      alternatives = Set.of();
     }
     List<Row> rows = new ArrayList<>();
     List<InstalledPackage> removable = new ArrayList<>();
@@ -165,23 +183,44 @@ public final class PackageUsage {
               p.label(), p.ecosystem().prefix(), p.name(), p.version(), p.bytes(), touched.containsKey(p), r,
               detail.get(p)));
     }
-    return new Result(rows, selectors(removable), saved, trace.paths().size());
+    return new Result(rows, selectors(removable), List.copyOf(alternatives), saved, trace.paths().size());
   }
 
-  /** A file of {@code p} the trace holds (as listed, or where it leads), or null. */
-  private static String touchedFile(InstalledPackage p, Set<String> traced, PathResolver resolver)
+  /**
+   * A file of {@code p} the trace holds (as listed, or where it leads), or null. A symlink to a directory counts
+   * only when this package alone lists it: {@code /bin -> usr/bin} and its like are listed by dozens of packages
+   * and passed through by every lookup.
+   */
+  private static String touchedFile(
+      InstalledPackage p, Set<String> traced, PathResolver resolver, FileTree tree, Map<String, Integer> listedBy,
+      Map<String, String> dirs)
       throws IOException {
     for (String f : p.files()) {
-      if (traced.contains(f)) {
-        return f;
+      int slash = f.lastIndexOf('/');
+      String parent = slash <= 0 ? "/" : f.substring(0, slash);
+      String dir = dirs.get(parent);
+      if (dir == null && !dirs.containsKey(parent)) {
+        dir = resolver.resolve(parent, new HashSet<>());
+        dirs.put(parent, dir);
       }
-    }
-    for (String f : p.files()) {
-      Set<String> on = new HashSet<>();
-      String canonical = resolver.resolve(f, on);
-      if (canonical != null && !canonical.equals(f) && traced.contains(canonical)) {
-        return canonical;
+      if (dir == null) {
+        continue;
       }
+      String real = (dir.equals("/") ? "" : dir) + f.substring(slash);
+      TreeNode n = tree.get(real);
+      if (n == null || n.isDirectory() || !traced.contains(real)) {
+        continue;
+      }
+      if (n.isSymlink()) {
+        // a symlink counts when a lookup went through it (the trace records those), not because its target was
+        // used; one to a directory only when this package alone lists it
+        String target = resolver.resolve(real, new HashSet<>());
+        TreeNode t = target == null ? null : tree.get(target);
+        if (t != null && t.isDirectory() && listedBy.getOrDefault(f, 0) != 1) {
+          continue;
+        }
+      }
+      return real;
     }
     return null;
   }
@@ -210,15 +249,20 @@ public final class PackageUsage {
   }
 
   /** For each planned path a strip safety check keeps: the check's reason. */
-  private static Map<String, String> safetyChecks(FileTree tree, RemovalPlan plan) throws IOException {
+  private static Map<String, String> safetyChecks(FileTree tree, RemovalPlan plan, Set<String> alternatives)
+      throws IOException {
     StripRules.Builder rules = StripRules.builder();
     for (String p : plan.paths()) {
+      rules.remove(globLiteral(p));
+    }
+    for (String p : alternatives) {
       rules.remove(globLiteral(p));
     }
     StripResult r = Stripper.plan(tree, rules.build());
     Map<String, String> kept = new LinkedHashMap<>();
     for (StripReport.Decision d : r.report().getDecisions()) {
-      if ("kept".equals(d.getAction()) && plan.paths().contains(d.getPath())) {
+      // the license keeps do not apply to a removed package: its license describes nothing that ships
+      if ("kept".equals(d.getAction()) && !"license".equals(d.getCheck()) && plan.paths().contains(d.getPath())) {
         kept.put(d.getPath(), d.getCheck() + ": " + d.getReason());
       }
     }
