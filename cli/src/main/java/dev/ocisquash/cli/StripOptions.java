@@ -20,7 +20,17 @@ final class StripOptions {
   @Option(names = "--keep", paramLabel = "GLOB", description = "always keep paths matching GLOB (repeatable)")
   List<String> keeps = new ArrayList<>();
 
-  @Option(names = "--rules", paramLabel = "FILE", description = "JSON file with presets, removes and keeps")
+  @Option(
+      names = "--remove-package",
+      paramLabel = "[ECO:]NAME",
+      description = "remove an installed package by name (repeatable, globs; ECO: dpkg, apk, conda, pip, npm): its "
+          + "files and its database entry; refused when a kept package depends on it (see docs/packages.md)")
+  List<String> removePackages = new ArrayList<>();
+
+  @Option(
+      names = "--rules",
+      paramLabel = "FILE",
+      description = "JSON file with presets, removes, keeps and removePackages")
   Path rules;
 
   @Option(
@@ -29,12 +39,14 @@ final class StripOptions {
       description = "x86-64-v1|v2|v3|v4: the fleet's CPU level, for --preset simd-variants")
   String cpuLevel;
 
-  @Option(names = "--force", description = "turn off the strip safety checks")
+  @Option(
+      names = "--force",
+      description = "turn off the strip safety checks; --remove-package then removes packages kept ones depend on")
   boolean force;
 
   /** The rules, or null when no strip option was given. */
   StripRules build() throws Exception {
-    if (rules == null && presets.isEmpty() && removes.isEmpty() && keeps.isEmpty()) {
+    if (rules == null && presets.isEmpty() && removes.isEmpty() && keeps.isEmpty() && removePackages.isEmpty()) {
       return null;
     }
     StripRules.Builder b = StripRules.builder();
@@ -43,6 +55,7 @@ final class StripOptions {
       file.presets().forEach(b::preset);
       file.removes().forEach(b::remove);
       file.keeps().forEach(b::keep);
+      file.removePackages().forEach(b::removePackage);
       b.force(file.force());
       b.keepLicenses(file.keepLicenses());
       if (file.cpuLevel() > 0) {
@@ -52,6 +65,7 @@ final class StripOptions {
     presets.forEach(b::preset);
     removes.forEach(b::remove);
     keeps.forEach(b::keep);
+    removePackages.forEach(b::removePackage);
     if (cpuLevel != null) {
       b.cpuLevel(cpuLevel);
     }

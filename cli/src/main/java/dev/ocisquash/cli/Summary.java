@@ -75,6 +75,12 @@ final class Summary {
       for (String note : strip.getNotes()) {
         sb.append("    note: ").append(note).append(System.lineSeparator());
       }
+      if (!strip.getPackagesRemoved().isEmpty()) {
+        sb.append("    packages removed: ").append(String.join(", ", strip.getPackagesRemoved()))
+            .append(System.lineSeparator());
+        sb.append("    databases rewritten: ").append(String.join(", ", strip.getDatabaseRewrites()))
+            .append(System.lineSeparator());
+      }
       if (r.strippedFromKeptLayersBytes() > 0) {
         sb.append(
             String.format(

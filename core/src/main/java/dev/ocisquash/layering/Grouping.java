@@ -1,6 +1,8 @@
 package dev.ocisquash.layering;
 
 import dev.ocisquash.layering.Component.Source;
+import dev.ocisquash.packages.Installed;
+import dev.ocisquash.packages.InstalledPackage;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.TreeNode;
 import java.io.IOException;
@@ -13,8 +15,9 @@ import java.util.TreeMap;
  * Assigns every non-directory path of a tree to a {@link Component}. Rule, in order:
  *
  * <ol>
- *   <li>the package databases claim what they list, first claim wins, in this order: dpkg, apk, conda, Python,
- *       npm (system package managers before language ones);
+ *   <li>the package databases claim what they list ({@link Installed#read}), first claim wins, in this order: dpkg,
+ *       apk, conda, Python, npm (system package managers before language ones), each package its own records
+ *       first;
  *   <li>an unclaimed bytecode file {@code d/__pycache__/m.*.pyc} joins the group of {@code d/m.py} (Debian
  *       compiles them at install time, outside the lists);
  *   <li>an unclaimed path matching a metadata rule ({@link #METADATA_RULES}: the dpkg status, logs, caches, {@code
@@ -46,9 +49,6 @@ public final class Grouping {
   /** The default big-file threshold: 1 MiB. */
   public static final long DEFAULT_BIG_FILE = 1 << 20;
 
-  private static final List<OwnerDatabase> DATABASES =
-      List.of(new DpkgDatabase(), new ApkDatabase(), new CondaDatabase(), new PythonDatabase(), new NpmDatabase());
-
   private final Map<String, Component> owners;
   private final Map<Component, Long> sizes;
 
@@ -65,8 +65,17 @@ public final class Grouping {
    */
   public static Grouping of(FileTree tree, long bigFile) throws IOException {
     Claims claims = new Claims();
-    for (OwnerDatabase db : DATABASES) {
-      db.claim(tree, claims);
+    for (InstalledPackage p : Installed.read(tree).packages()) {
+      Component owner = ownerOf(p);
+      for (String path : p.databaseFiles()) {
+        TreeNode n = tree.get(path);
+        if (n != null && !n.isDirectory()) {
+          claims.claim(path, owner);
+        }
+      }
+      for (String path : p.files()) {
+        claims.claim(path, owner);
+      }
     }
     Map<String, Component> owners = new HashMap<>();
     Map<Object, Component> linkGroups = new HashMap<>();
@@ -139,15 +148,22 @@ public final class Grouping {
    * A partial squash keeps the content of such files from kept base layers, which it otherwise never copies.
    */
   public static boolean readsContentOf(String path) {
-    int slash = path.lastIndexOf('/');
-    String name = path.substring(slash + 1);
-    String parent = slash <= 0 ? "/" : path.substring(0, slash);
-    return path.equals(DpkgDatabase.STATUS)
-        || (parent.equals(DpkgDatabase.INFO) && name.endsWith(".list"))
-        || path.equals(ApkDatabase.INSTALLED)
-        || (parent.endsWith("/conda-meta") && name.endsWith(".json"))
-        || (parent.endsWith(".dist-info") && name.equals("RECORD"))
-        || (parent.endsWith(".egg-info") && name.equals("installed-files.txt"));
+    return Installed.readsContentOf(path);
+  }
+
+  /**
+   * The group of a package: the dpkg info stem ({@code libssl3:amd64}), the apk name, the conda prefix and name
+   * ({@code /opt/conda:numpy}), the normalised Python project ({@code zope-interface}), the npm package directory:
+   * stable across versions.
+   */
+  static Component ownerOf(InstalledPackage p) {
+    return switch (p.ecosystem()) {
+      case DPKG -> Component.of(Source.DEB, p.key());
+      case APK -> Component.of(Source.APK, p.name());
+      case CONDA -> Component.of(Source.CONDA, p.key());
+      case PIP -> Component.of(Source.PYTHON, p.name());
+      case NPM -> Component.of(Source.NPM, p.key());
+    };
   }
 
   /** The group of a non-directory path, or null for a directory or an unknown path. */

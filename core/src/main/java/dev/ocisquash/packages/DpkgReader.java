@@ -32,7 +32,7 @@ final class DpkgReader {
     if (status == null) {
       return null;
     }
-    Map<String, List<TreeNode>> infoFiles = new TreeMap<>();
+    TreeMap<String, List<TreeNode>> infoFiles = new TreeMap<>();
     for (TreeNode n : tree.nodes()) {
       if (n.isRegular() && TreeFiles.parent(n.path()).equals(INFO)) {
         int dot = n.name().lastIndexOf('.');
@@ -49,6 +49,16 @@ final class DpkgReader {
       }
       String arch = s.getOrDefault("architecture", "");
       String key = infoFiles.containsKey(name + ":" + arch) ? name + ":" + arch : name;
+      if (!infoFiles.containsKey(key)) {
+        // No Architecture field, or one the info directory does not use: the only qualified stem of the name.
+        String qualified = infoFiles.ceilingKey(name + ":");
+        if (qualified != null && qualified.startsWith(name + ":") && !qualified.substring(name.length() + 1)
+            .contains(":")) {
+          key = qualified;
+        } else {
+          key = name;
+        }
+      }
       Listing l = new Listing(tree);
       for (TreeNode info : infoFiles.getOrDefault(key, List.of())) {
         l.addDatabase(info);

@@ -45,6 +45,26 @@ public record Installed(List<InstalledPackage> packages, Set<Ecosystem> database
     return new Installed(all, found);
   }
 
+  /**
+   * Whether reading the databases reads the content of the file at {@code path} (with a leading slash), or a
+   * removal rewrites it. A partial squash keeps the content of such files from kept base layers, which it otherwise
+   * never copies.
+   */
+  public static boolean readsContentOf(String path) {
+    int slash = path.lastIndexOf('/');
+    String name = path.substring(slash + 1);
+    String parent = slash <= 0 ? "/" : path.substring(0, slash);
+    return path.equals(DpkgReader.STATUS)
+        || (parent.equals(DpkgReader.INFO) && name.endsWith(".list"))
+        || path.equals(ApkReader.INSTALLED)
+        || path.equals(ApkReader.WORLD)
+        || (parent.endsWith("/conda-meta") && name.endsWith(".json"))
+        || ((parent.endsWith(".dist-info") || parent.endsWith(".egg-info"))
+            && List.of("RECORD", "METADATA", "installed-files.txt", "PKG-INFO", "requires.txt").contains(name))
+        || name.equals("package.json")
+        || name.equals(".package-lock.json");
+  }
+
   /** The packages of one ecosystem. */
   public List<InstalledPackage> of(Ecosystem e) {
     List<InstalledPackage> out = new ArrayList<>();

@@ -131,7 +131,7 @@ public final class PackageRemoval {
         }
       }
     }
-    paths.addAll(emptied(tree, dirs, paths, databasePaths));
+    paths.addAll(emptied(tree, dirs, paths));
     return new RemovalPlan(ordered, paths, databasePaths, DatabaseRewrites.of(tree, ordered), refusals, warnings);
   }
 
@@ -185,15 +185,18 @@ public final class PackageRemoval {
     return owner;
   }
 
-  /** The candidate directories all of whose contents go. */
-  private static Set<String> emptied(FileTree tree, Set<String> dirs, Set<String> paths, Set<String> dbPaths) {
+  /**
+   * The candidate directories all of whose contents go. Database records do not count as going: they go only with
+   * a package removed whole, and a removed directory must take its whole subtree.
+   */
+  private static Set<String> emptied(FileTree tree, Set<String> dirs, Set<String> paths) {
     if (dirs.isEmpty()) {
       return Set.of();
     }
     Set<String> full = new HashSet<>();
     for (TreeNode n : tree.nodes()) {
       String path = n.path();
-      if (paths.contains(path) || dbPaths.contains(path) || dirs.contains(path)) {
+      if (paths.contains(path) || dirs.contains(path)) {
         continue;
       }
       for (String d = TreeFiles.parent(path); !d.equals("/"); d = TreeFiles.parent(d)) {

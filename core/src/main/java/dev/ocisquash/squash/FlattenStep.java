@@ -177,13 +177,13 @@ final class FlattenStep {
 
     /**
      * In a kept layer, spools the content the strip safety checks read (ELF files, scripts, loader configuration)
-     * and, when re-layering, the package databases grouping reads; other kept content is never copied.
+     * and the package databases that grouping and package removal read; other kept content is never copied.
      */
     private void spoolIfRead(TarReader reader, TarEntry e, FileObject file) throws IOException {
       InputStream in = reader.content();
       byte[] head = in.readNBytes(ContentKind.HEAD);
       if ((stripping && ContentKind.readByStripChecks(e.path(), head))
-          || (relayering && Grouping.readsContentOf("/" + e.path()))) {
+          || ((relayering || stripping) && Grouping.readsContentOf("/" + e.path()))) {
         InputStream whole = new SequenceInputStream(new ByteArrayInputStream(head), in);
         file.contentSpooled(spool.append(whole, e.size(), scratch));
       }

@@ -95,7 +95,7 @@ final class LayerPlan {
    * @param first index of the first squashed layer
    */
   static LayerPlan build(SquashPlanner planner, SquashPlanner base, int first) {
-    return build(planner, base, first, planner.liveRecordsSorted(), path -> false, null);
+    return build(planner, base, first, planner.liveRecordsSorted(), path -> false, path -> false, null);
   }
 
   /**
@@ -104,6 +104,7 @@ final class LayerPlan {
    * @param sorted {@code planner.liveRecordsSorted()}, passed in so it is computed once
    * @param stripped whether a path (normalised, no leading slash) is removed by the strip rules; a stripped path
    *     that lives in a kept layer becomes a whiteout
+   * @param rewritten whether a path of a kept layer is written again in the new layer (its content was rewritten)
    * @param overUnreadBase when the kept layers were not read, the markers from {@link
    *     SquashPlanner#markersOverUnreadLayers} (then {@code base} is null); else null
    */
@@ -113,6 +114,7 @@ final class LayerPlan {
       int first,
       List<SquashPlanner.Record> sorted,
       Predicate<byte[]> stripped,
+      Predicate<byte[]> rewritten,
       List<byte[]> overUnreadBase) {
     Map<FileObject, byte[]> inKept = new IdentityHashMap<>();
     List<SquashPlanner.Record> survivors = new ArrayList<>();
@@ -121,7 +123,7 @@ final class LayerPlan {
         continue;
       }
       FileObject f = r.file == null ? null : r.file.resolve();
-      if (r.layer < first) {
+      if (r.layer < first && !rewritten.test(r.path)) {
         if (f != null) {
           inKept.putIfAbsent(f, r.path);
         }

@@ -91,7 +91,8 @@ final class LayoutStep {
       int first)
       throws IOException {
     LayerPlan plan = LayerPlan.build(
-        flat.planner(), flat.basePlanner(), first, flat.sorted(), stripped.removed(), flat.markersOverUnreadBase());
+        flat.planner(), flat.basePlanner(), first, flat.sorted(), stripped.removed(), stripped.rewrittenInKept(),
+        flat.markersOverUnreadBase());
     int maxLayers = options.maxLayers();
     if (maxLayers <= 1) {
       return new Layout(List.of(new LayerSplitter.Part(0, plan, Map.of())), maxLayers);

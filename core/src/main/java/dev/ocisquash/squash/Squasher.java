@@ -56,6 +56,10 @@ public final class Squasher {
         FileTree tree = sel.stripping() || sel.relayering() ? flat.tree() : null;
         Future<Grouping> grouping = LayoutStep.startGrouping(tree, options);
         StripStep.Stripped stripped = StripStep.run(flat, tree, options.strip(), sel.first());
+        if (grouping != null && stripped.result() != null && !stripped.result().rewrites().isEmpty()) {
+          Futures.get(grouping, "grouping files by owner"); // it reads the content the rewrite replaces
+        }
+        stripped = RewriteStep.run(flat, stripped, spool, sel.first());
         LayoutStep.Layout layout = LayoutStep.run(flat, stripped, grouping, prior, options, sel.first());
         tree = null;
         progress.done();

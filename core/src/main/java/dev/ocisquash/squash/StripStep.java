@@ -20,10 +20,18 @@ final class StripStep {
    * @param removed whether a path (tar form, no leading slash) is removed
    * @param fromKeptBytes bytes of removed files that live in kept layers: hidden by whiteouts, but still carried
    *     by the layers below, so they save nothing
+   * @param rewrittenInKept whether a path (tar form) lives in a kept layer and is written again in the new layer
+   *     with rewritten content ({@link RewriteStep})
    */
-  record Stripped(StripResult result, Predicate<byte[]> removed, long fromKeptBytes) {
+  record Stripped(
+      StripResult result, Predicate<byte[]> removed, long fromKeptBytes, Predicate<byte[]> rewrittenInKept) {
     /** Nothing stripped. */
-    static final Stripped NONE = new Stripped(null, path -> false, 0);
+    static final Stripped NONE = new Stripped(null, path -> false, 0, path -> false);
+
+    /** This, with the paths written again over kept layers. */
+    Stripped withRewritten(Predicate<byte[]> overKept) {
+      return new Stripped(result, removed, fromKeptBytes, overKept);
+    }
   }
 
   /**
@@ -47,6 +55,6 @@ final class StripStep {
         }
       }
     }
-    return new Stripped(result, removed, fromKept);
+    return new Stripped(result, removed, fromKept, path -> false);
   }
 }

@@ -13,7 +13,10 @@ import java.util.Map;
  * group stays, and the group's content counts once when all names go. Each removed path is counted once, under the
  * first matching rule in {@link Presets#all()} order, then the {@code --remove} globs in order.
  */
-@JsonPropertyOrder({"bytesRemoved", "entriesRemoved", "ruleTotals", "checkTotals", "notes", "decisions"})
+@JsonPropertyOrder({
+  "bytesRemoved", "entriesRemoved", "ruleTotals", "checkTotals", "notes", "packagesRemoved", "databaseRewrites",
+  "decisions"
+})
 public final class StripReport {
   /** One decision about one path. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -105,6 +108,8 @@ public final class StripReport {
   private final Map<String, Totals> ruleTotals;
   private final Map<String, Totals> checkTotals;
   private final List<String> notes;
+  private final List<String> packagesRemoved;
+  private final List<String> databaseRewrites;
   private final long bytesRemoved;
   private final long entriesRemoved;
 
@@ -112,7 +117,11 @@ public final class StripReport {
       List<Decision> decisions,
       LinkedHashMap<String, Totals> ruleTotals,
       LinkedHashMap<String, Totals> checkTotals,
-      List<String> notes) {
+      List<String> notes,
+      List<String> packagesRemoved,
+      List<String> databaseRewrites) {
+    this.packagesRemoved = List.copyOf(packagesRemoved);
+    this.databaseRewrites = List.copyOf(databaseRewrites);
     this.decisions = Collections.unmodifiableList(decisions);
     this.ruleTotals = Collections.unmodifiableMap(ruleTotals);
     this.checkTotals = Collections.unmodifiableMap(checkTotals);
@@ -147,6 +156,16 @@ public final class StripReport {
   /** Notes about presets that were skipped or narrowed (e.g. headers kept because a compiler is present). */
   public List<String> getNotes() {
     return notes;
+  }
+
+  /** The packages {@code --remove-package} removed whole, with their versions. */
+  public List<String> getPackagesRemoved() {
+    return packagesRemoved;
+  }
+
+  /** The database files rewritten without the removed packages. */
+  public List<String> getDatabaseRewrites() {
+    return databaseRewrites;
   }
 
   /** Total bytes removed. */

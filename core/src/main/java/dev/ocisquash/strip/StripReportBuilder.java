@@ -1,5 +1,7 @@
 package dev.ocisquash.strip;
 
+import dev.ocisquash.packages.InstalledPackage;
+import dev.ocisquash.packages.RemovalPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,7 +17,7 @@ final class StripReportBuilder {
   private StripReportBuilder() {}
 
   /** Builds the result of {@code d}, with the presets' {@code notes}. */
-  static StripResult build(StripDecisions d, List<String> notes) {
+  static StripResult build(StripDecisions d, List<String> notes, RemovalPlan packages) {
     LinkedHashMap<String, StripReport.Totals> checkTotals = new LinkedHashMap<>();
     HardlinkCheck hardlinks = new HardlinkCheck(d, checkTotals);
     LinkedHashMap<String, StripReport.Totals> ruleTotals = new LinkedHashMap<>();
@@ -49,7 +51,16 @@ final class StripReportBuilder {
         checkTotals.computeIfAbsent(check, k -> new StripReport.Totals()).add(n.isRegular() ? n.size() : 0);
       }
     }
-    StripReport report = new StripReport(decisions, ruleTotals, checkTotals, new ArrayList<>(notes));
-    return new StripResult(removed, roots, report);
+    List<String> packagesRemoved = new ArrayList<>();
+    if (packages != null) {
+      for (InstalledPackage p : packages.removed()) {
+        if (packages.databasePaths().containsAll(p.databaseFiles())) {
+          packagesRemoved.add(p.label() + (p.version().isEmpty() ? "" : " " + p.version()));
+        }
+      }
+    }
+    StripReport report = new StripReport(decisions, ruleTotals, checkTotals, new ArrayList<>(notes),
+        packagesRemoved, packages == null ? List.of() : new ArrayList<>(packages.rewrites().keySet()));
+    return new StripResult(removed, roots, report, packages);
   }
 }

@@ -1,7 +1,9 @@
 package dev.ocisquash.strip;
 
+import dev.ocisquash.packages.RemovalPlan;
 import java.util.Collections;
 import java.util.Set;
+import java.util.SortedMap;
 
 /**
  * The outcome of {@link Stripper#plan}: which paths go, and the report. For a partial squash the caller checks
@@ -12,11 +14,26 @@ public final class StripResult {
   private final Set<String> removed;
   private final Set<String> roots;
   private final StripReport report;
+  private final RemovalPlan packages;
 
-  StripResult(Set<String> removed, Set<String> roots, StripReport report) {
+  StripResult(Set<String> removed, Set<String> roots, StripReport report, RemovalPlan packages) {
     this.removed = Collections.unmodifiableSet(removed);
     this.roots = Collections.unmodifiableSet(roots);
     this.report = report;
+    this.packages = packages;
+  }
+
+  /** The settled {@code --remove-package} plan, or null when no package was named. */
+  public RemovalPlan packages() {
+    return packages;
+  }
+
+  /**
+   * New content for database files that stay (path with a leading slash to bytes): what the squash writes instead
+   * of their content. Empty when no package was removed whole.
+   */
+  public SortedMap<String, byte[]> rewrites() {
+    return packages == null ? Collections.emptySortedMap() : packages.rewrites();
   }
 
   /** Whether the path is removed (itself, not only an ancestor check). */

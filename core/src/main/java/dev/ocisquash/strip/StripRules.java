@@ -20,6 +20,7 @@ public final class StripRules {
   private final List<String> presets;
   private final List<String> removes;
   private final List<String> keeps;
+  private final List<String> removePackages;
   private final int cpuLevel;
   private final boolean force;
   private final boolean keepLicenses;
@@ -28,6 +29,7 @@ public final class StripRules {
     this.presets = List.copyOf(b.presets);
     this.removes = List.copyOf(b.removes);
     this.keeps = List.copyOf(b.keeps);
+    this.removePackages = List.copyOf(b.removePackages);
     this.cpuLevel = b.cpuLevel;
     this.force = b.force;
     this.keepLicenses = b.keepLicenses;
@@ -39,8 +41,9 @@ public final class StripRules {
   }
 
   /**
-   * Reads rules for CI from a JSON file: {@code {"presets": [..], "removes": [..], "keeps": [..], "cpuLevel":
-   * "x86-64-v3", "force": false, "keepLicenses": true}}; every field is optional, unknown fields are refused.
+   * Reads rules for CI from a JSON file: {@code {"presets": [..], "removes": [..], "keeps": [..],
+   * "removePackages": [..], "cpuLevel": "x86-64-v3", "force": false, "keepLicenses": true}}; every field is
+   * optional, unknown fields are refused.
    *
    * @throws ImageException with a one-line message when the file cannot be read, is not valid JSON, or names an
    *     unknown preset, field or CPU level, or holds a malformed glob
@@ -84,6 +87,11 @@ public final class StripRules {
               b.keep(s);
             }
             break;
+          case "removePackages":
+            for (String s : strings(v, f)) {
+              b.removePackage(s);
+            }
+            break;
           case "cpuLevel":
             if (!v.isTextual()) {
               throw new IllegalArgumentException("'cpuLevel' must be a string such as \"x86-64-v3\"");
@@ -103,7 +111,8 @@ public final class StripRules {
             break;
           default:
             throw new IllegalArgumentException(
-                "unknown field '" + f + "' (known: presets, removes, keeps, cpuLevel, force, keepLicenses)");
+                "unknown field '" + f + "' (known: presets, removes, keeps, removePackages, cpuLevel, force, "
+                    + "keepLicenses)");
         }
       }
       return b.build();
@@ -153,6 +162,14 @@ public final class StripRules {
     return keeps;
   }
 
+  /**
+   * {@code --remove-package} selectors in the order given: {@code [dpkg:|apk:|conda:|pip:|npm:]NAME}, NAME a glob
+   * (see {@link dev.ocisquash.packages.RemovalRequest}).
+   */
+  public List<String> removePackages() {
+    return removePackages;
+  }
+
   /** The x86-64 micro-architecture level 1..4, or 0 when not given. */
   public int cpuLevel() {
     return cpuLevel;
@@ -170,7 +187,7 @@ public final class StripRules {
 
   /** Whether nothing would be removed. */
   public boolean isEmpty() {
-    return presets.isEmpty() && removes.isEmpty();
+    return presets.isEmpty() && removes.isEmpty() && removePackages.isEmpty();
   }
 
   /** Builder for {@link StripRules}. Methods throw {@link IllegalArgumentException} on bad input. */
@@ -178,6 +195,7 @@ public final class StripRules {
     private final List<String> presets = new ArrayList<>();
     private final List<String> removes = new ArrayList<>();
     private final List<String> keeps = new ArrayList<>();
+    private final List<String> removePackages = new ArrayList<>();
     private int cpuLevel;
     private boolean force;
     private boolean keepLicenses = true;
@@ -207,6 +225,16 @@ public final class StripRules {
     public Builder keep(String glob) {
       Glob.parse(glob);
       keeps.add(glob);
+      return this;
+    }
+
+    /** Adds a package selector ({@code --remove-package}); the name after the optional prefix must not be empty. */
+    public Builder removePackage(String selector) {
+      String name = selector == null ? "" : selector.substring(selector.indexOf(':') + 1);
+      if (name.isEmpty()) {
+        throw new IllegalArgumentException("--remove-package '" + selector + "' names no package");
+      }
+      removePackages.add(selector);
       return this;
     }
 

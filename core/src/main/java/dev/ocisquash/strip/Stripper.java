@@ -1,5 +1,6 @@
 package dev.ocisquash.strip;
 
+import dev.ocisquash.packages.RemovalPlan;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.List;
  * chain whose final target the same rule removed ({@code SymlinkCheck.followChains}); (4) unless forced, the
  * safety checks run to a fixpoint over one table of decisions ({@code SafetyChecks}): dangling symlinks, shared
  * libraries and interpreters, Python tests directories a package imports; a fixpoint not reached within one round
- * per path is an error, never a silent stop; (5) the report accounts hardlink groups so that a removed name whose
+ * per path is an error, never a silent stop; {@code --remove-package} adds one rule per package before the checks
+ * and settles after them ({@code PackageStep}); (5) the report accounts hardlink groups so that a removed name whose
  * partner stays frees no bytes ({@code StripReportBuilder}, {@code HardlinkCheck}).
  *
  * <p>Symlinks are resolved lexically inside the image, never on the host, with at most 40 hops.
@@ -27,6 +29,8 @@ public final class Stripper {
    * Plans the strip of a tree.
    *
    * @throws IOException when content needed by a check cannot be read
+   * @throws dev.ocisquash.ImageException one line when a {@code --remove-package} selector matches nothing or a
+   *     package is refused
    * @throws IllegalArgumentException when a preset needs something the rules lack
    * @throws IllegalStateException when the safety checks reach no fixpoint (a bug: they must)
    */
@@ -39,14 +43,25 @@ public final class Stripper {
     for (RuleSpec s : specs) {
       ruleNames.add(s.name());
     }
+    PackageStep packages = PackageStep.plan(tree, rules, ruleNames.size());
+    if (packages != null) {
+      ruleNames.addAll(packages.ruleNames());
+    }
     StripDecisions decisions = new StripDecisions(index, ruleNames);
     RuleWalk.apply(decisions, specs, rules);
+    if (packages != null) {
+      packages.apply(decisions);
+    }
     SymlinkCheck.followChains(decisions);
     if (!rules.force()) {
       SafetyChecks.runToFixpoint(
           decisions, SafetyChecks.standard(index, facts), SafetyChecks.roundLimit(decisions));
     }
-    return StripReportBuilder.build(decisions, notes);
+    RemovalPlan removal = packages == null ? null : packages.settle(decisions);
+    if (removal != null) {
+      notes.addAll(removal.warnings());
+    }
+    return StripReportBuilder.build(decisions, notes, removal);
   }
 
   /** The rules in priority order: the active presets, then one rule per {@code --remove} glob. */

@@ -51,6 +51,15 @@ class PipNpmRemovalTest {
         List.copyOf(p.databasePaths()));
   }
 
+  @Test
+  void recordFieldsAndNamesParse() {
+    assertEquals("q\"x,y", PipReader.firstCsvField("\"q\"\"x,y\",sha,1"));
+    assertEquals("zope-interface", PipReader.normalise("zope.interface"));
+    assertEquals("charset-normalizer", PipReader.requirement("Charset_Normalizer (<4,>=2)"));
+    assertEquals(null, PipReader.requirement("pytest>=7 ; extra == \"test\""));
+    assertEquals("typing-extensions", PipReader.requirement("typing-extensions; python_version < \"3.11\""));
+  }
+
   static MapFileTree npm() {
     return new MapFileTree()
         .text("/app/package.json", "{\"name\": \"app\", \"dependencies\": {\"express\": \"^4\"}}")

@@ -86,7 +86,7 @@ class UnreadBasePropertyTest {
     }
     planner.checkLinks();
     LayerPlan plan =
-        LayerPlan.build(planner, null, first, planner.liveRecordsSorted(), p -> false, markers);
+        LayerPlan.build(planner, null, first, planner.liveRecordsSorted(), p -> false, p -> false, markers);
     List<TarEntry> out = new ArrayList<>();
     Map<FileObject, String> written = new IdentityHashMap<>();
     for (LayerPlan.Item it : plan.items()) {
