@@ -136,7 +136,7 @@ public final class PackageUsage {
       if (keep.isEmpty()) {
         // Nothing refused: the strip's safety checks have the last word; a package they keep in part stays.
         alternatives = DpkgAlternatives.cleanup(tree, plan.paths());
-        keptBy = safetyChecks(tree, plan, alternatives);
+        keptBy = safetyChecks(tree, plan, selectors(candidates), alternatives);
         for (InstalledPackage p : plan.removed()) {
           for (String f : p.files()) {
             String why = keptBy.get(f);
@@ -249,12 +249,11 @@ public final class PackageUsage {
   }
 
   /** For each planned path a strip safety check keeps: the check's reason. */
-  private static Map<String, String> safetyChecks(FileTree tree, RemovalPlan plan, Set<String> alternatives)
-      throws IOException {
+  private static Map<String, String> safetyChecks(
+      FileTree tree, RemovalPlan plan, List<String> selectors, Set<String> alternatives) throws IOException {
+    // the same rules squash --remove-untouched-packages gives the strip
     StripRules.Builder rules = StripRules.builder();
-    for (String p : plan.paths()) {
-      rules.remove(globLiteral(p));
-    }
+    selectors.forEach(rules::removePackage);
     for (String p : alternatives) {
       rules.remove(globLiteral(p));
     }
@@ -270,7 +269,7 @@ public final class PackageUsage {
   }
 
   /** A strip glob that matches exactly {@code path}: every glob character escaped with a backslash. */
-  static String globLiteral(String path) {
+  public static String globLiteral(String path) {
     StringBuilder b = new StringBuilder();
     for (char c : path.toCharArray()) {
       if ("*?[]{}\\,!".indexOf(c) >= 0) {
