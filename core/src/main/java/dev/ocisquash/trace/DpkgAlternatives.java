@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * {@code /usr/bin/cc -> /etc/alternatives/cc -> /usr/bin/gcc} would dangle, and the strip's symlink check would keep
  * gcc. For each name in {@code /var/lib/dpkg/alternatives} all of whose alternatives are removed, this names the
  * master and slave links, their {@code /etc/alternatives} entries and the administrative file, as {@code
- * update-alternatives --remove} would delete them (debian/dpkg utils/update-alternatives.c, the administrative
+ * update-alternatives --remove} would delete them (dpkg utils/update-alternatives.c at guillemj/dpkg cb93a53a; the administrative
  * file format: mode, master link, slave name/link pairs, a blank line, then per alternative its path, priority and
  * one line per slave). Pure over a {@link FileTree}.
  */

@@ -77,8 +77,6 @@ public final class PackageUsage {
     }
   }
 
-  private static final int MAX_ROUNDS = 1000;
-
   private PackageUsage() {}
 
   /** Decides. */
@@ -112,7 +110,8 @@ public final class PackageUsage {
     RemovalPlan plan = null;
     Map<String, String> keptBy = Map.of();
     Set<String> alternatives = Set.of();
-    for (int round = 0; round < MAX_ROUNDS && !candidates.isEmpty(); round++) {
+    // each round keeps at least one more package, so there are at most as many rounds as packages
+    for (int round = 0; round <= installed.packages().size() && !candidates.isEmpty(); round++) {
       plan = PackageRemoval.plan(tree, installed, new RemovalRequest(selectors(candidates), false));
       Set<InstalledPackage> keep = new HashSet<>();
       for (InstalledPackage r : plan.removed()) {

@@ -2,7 +2,6 @@ package dev.ocisquash.trace;
 
 import dev.ocisquash.ImageException;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -41,14 +40,6 @@ final class StraceLines {
   /** The names of calls a process started and has not finished yet (a fork whose child already runs). */
   Map<Integer, String> unfinishedNames() {
     return unfinishedNames;
-  }
-
-  /** Reads every line. */
-  static void read(String source, List<String> lines, Consumer<StraceCall> sink) throws ImageException {
-    StraceLines r = new StraceLines(source, sink, (pid, call) -> {});
-    for (String l : lines) {
-      r.line(l);
-    }
   }
 
   /** Reads the next line of the log. */
