@@ -2,6 +2,7 @@ package dev.ocisquash.trace;
 
 import dev.ocisquash.ImageException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
