@@ -43,11 +43,13 @@ class ModuleDescriptorTest {
           "dev.ocisquash.archive",
           "dev.ocisquash.compress",
           "dev.ocisquash.model",
+          "dev.ocisquash.packages",
           "dev.ocisquash.registry",
           "dev.ocisquash.report",
           "dev.ocisquash.squash",
           "dev.ocisquash.strip",
-          "dev.ocisquash.tar");
+          "dev.ocisquash.tar",
+          "dev.ocisquash.trace");
 
   /** Packages no exported signature needs. */
   private static final Set<String> INTERNAL = Set.of("dev.ocisquash.layering");
