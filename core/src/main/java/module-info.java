@@ -6,7 +6,7 @@
  * dev.ocisquash.report.Analyzer} (analyze). The exported packages are the ones whose types a user meets in those
  * calls, their options and their results: the root package ({@link dev.ocisquash.ImageException}), {@code archive},
  * {@code compress}, {@code model}, {@code packages} (installed packages and their removal, met in {@code
- * StripResult}), {@code registry}, {@code report}, {@code squash}, {@code strip} and {@code tar}.
+ * StripResult}), {@code registry}, {@code report}, {@code squash}, {@code strip}, {@code tar} and {@code trace}.
  * {@code dev.ocisquash.layering} (the re-layering engine) is internal.
  */
 module dev.ocisquash.core {
@@ -25,6 +25,8 @@ module dev.ocisquash.core {
   exports dev.ocisquash.archive;
   exports dev.ocisquash.compress;
   exports dev.ocisquash.model;
+  // InstalledPackage and RemovalPlan are in StripResult (--remove-package); PackageUsage is in ImageAnalysis and
+  // TraceRunner is the library side of ocisquash trace.
   exports dev.ocisquash.packages;
   exports dev.ocisquash.registry;
   exports dev.ocisquash.report;
@@ -33,4 +35,5 @@ module dev.ocisquash.core {
   // TarEntry and TarEntryType are the metadata of an analyzed tree (FlattenedImage.Entry.meta(), type()), and
   // TarReader/TarWriter are documented lower-level pieces.
   exports dev.ocisquash.tar;
+  exports dev.ocisquash.trace;
 }

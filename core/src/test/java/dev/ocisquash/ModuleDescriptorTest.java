@@ -48,7 +48,8 @@ class ModuleDescriptorTest {
           "dev.ocisquash.report",
           "dev.ocisquash.squash",
           "dev.ocisquash.strip",
-          "dev.ocisquash.tar");
+          "dev.ocisquash.tar",
+          "dev.ocisquash.trace");
 
   /** Packages no exported signature needs. */
   private static final Set<String> INTERNAL = Set.of("dev.ocisquash.layering");

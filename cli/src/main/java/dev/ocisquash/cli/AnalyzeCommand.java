@@ -89,9 +89,13 @@ final class AnalyzeCommand implements Callable<Integer> {
   boolean duplicates;
 
   @Option(
-      names = "--json",
+      names = "--trace",
       paramLabel = "FILE",
-      description = "also write the analysis as JSON (schema version 2; on failure: only the error's kind and message)")
+      description = "a trace from ocisquash trace, or a raw strace -f log (repeatable, merged): list every package as"
+          + " touched or not, why it stays, and what removing the untouched ones would save")
+  List<Path> traces = new ArrayList<>();
+
+  @Option(names = "--json", paramLabel = "FILE", description = "also write the analysis as JSON (schema version 2; on failure: only the error's kind and message)")
   Path json;
 
   @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML page with charts")
@@ -149,6 +153,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     AnalyzeOptions.Builder b =
         AnalyzeOptions.builder().selector(image.selector()).from(from).top(top).duplicates(hash);
     presets.forEach(b::preset);
+    traces.forEach(b::trace);
     removes.forEach(b::remove);
     keeps.forEach(b::keep);
     b.cpuLevel(cpuLevel).limits(limitOptions.limits()).tempDir(tempDir);

@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       SquashCommand.class,
       AnalyzeCommand.class,
+      TraceCommand.class,
       PresetsCommand.class,
       CommandLine.HelpCommand.class
     })

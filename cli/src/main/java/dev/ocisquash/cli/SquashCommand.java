@@ -141,6 +141,8 @@ final class SquashCommand implements Callable<Integer> {
 
   @Mixin LimitOptions limitOptions = new LimitOptions();
 
+  @Mixin TraceOptions traceOptions = new TraceOptions();
+
   @Option(names = {"-q", "--quiet"}, description = "print nothing on success")
   boolean quiet;
 
@@ -163,8 +165,9 @@ final class SquashCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SquashOptions.Builder b;
+    ImageLocation in;
     try {
-      ImageLocation in = ImageLocation.parse(input);
+      in = ImageLocation.parse(input);
       ImageLocation out = ImageLocation.parse(output);
       if (out.name() != null) {
         throw new IllegalArgumentException(
@@ -199,6 +202,18 @@ final class SquashCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
       }
       b.threads(threads);
+    }
+    if (traceOptions.removeUntouched && traceOptions.traces.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--remove-untouched-packages needs at least one --trace FILE");
+    }
+    dev.ocisquash.trace.PackageUsage.Result untouched =
+        traceOptions.plan(in, in.selector(image.ref, image.platform), limitOptions, registry, tempDir);
+    if (untouched != null) {
+      strip.removePackages.addAll(untouched.removable());
+      untouched.alternatives().forEach(p -> strip.removes.add(dev.ocisquash.trace.PackageUsage.globLiteral(p)));
+      if (!quiet) {
+        System.err.print(TraceOptions.summary(untouched));
+      }
     }
     try {
       b.strip(strip.build());

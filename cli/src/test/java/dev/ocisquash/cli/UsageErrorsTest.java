@@ -59,7 +59,7 @@ class UsageErrorsTest {
     usageError("ocisquash analyze", "analyze");
     usageError("ocisquash analyze", "analyze", sample(), "--fail-if", "foo>1");
     String command = usageError("ocisquash", "frobnicate");
-    assertEquals("unknown command 'frobnicate' (expected squash, analyze, presets, help)", command);
+    assertEquals("unknown command 'frobnicate' (expected squash, analyze, trace, presets, help)", command);
   }
 
   @Test

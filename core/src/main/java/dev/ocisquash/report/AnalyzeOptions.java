@@ -24,6 +24,7 @@ public final class AnalyzeOptions {
   private final String cpuLevel;
   private final Limits limits;
   private final Path tempDir;
+  private final List<Path> traces;
 
   private AnalyzeOptions(Builder b) {
     this.selector = b.selector;
@@ -36,6 +37,12 @@ public final class AnalyzeOptions {
     this.cpuLevel = b.cpuLevel;
     this.limits = b.limits;
     this.tempDir = b.tempDir;
+    this.traces = List.copyOf(b.traces);
+  }
+
+  /** Trace files ({@code ocisquash trace} JSON or raw strace logs) to report package usage from; empty for none. */
+  public List<Path> traces() {
+    return traces;
   }
 
   /** The input limits, as for a squash (default {@link Limits#defaults()}). */
@@ -110,6 +117,7 @@ public final class AnalyzeOptions {
     private Limits limits = Limits.defaults();
     private Path tempDir;
     private String cpuLevel;
+    private final List<Path> traces = new ArrayList<>();
 
     private Builder() {}
 
@@ -176,6 +184,12 @@ public final class AnalyzeOptions {
     /** Sets where the temporary capture file goes (null: the system temporary directory). */
     public Builder tempDir(Path v) {
       tempDir = v;
+      return this;
+    }
+
+    /** Adds a trace file: every installed package is then reported as touched or not (docs/trace.md). */
+    public Builder trace(Path v) {
+      traces.add(java.util.Objects.requireNonNull(v, "trace"));
       return this;
     }
 

@@ -232,8 +232,22 @@ public final class Analyzer {
             strip.estimate,
             bulk.presets(),
             tree,
-            bulk.rowOf());
+            bulk.rowOf(),
+            packageUsage(img, flat, options));
     return a;
+  }
+
+  /** Which packages the traces touched, or null when no trace was given. */
+  private static dev.ocisquash.trace.PackageUsage.Result packageUsage(
+      SourceImage img, FlattenedImage flat, AnalyzeOptions options) throws IOException {
+    if (options.traces().isEmpty()) {
+      return null;
+    }
+    dev.ocisquash.strip.FileTree tree = ImageFileTree.of(img, flat);
+    String wd = img.config().path("config").path("WorkingDir").asText("");
+    dev.ocisquash.trace.Trace t =
+        dev.ocisquash.trace.TraceFiles.read(options.traces(), dev.ocisquash.trace.TraceRoot.of(tree), wd);
+    return dev.ocisquash.trace.PackageUsage.of(tree, t);
   }
 
   /**

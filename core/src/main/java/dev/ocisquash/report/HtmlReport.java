@@ -142,6 +142,9 @@ public final class HtmlReport {
     h.append("<svg id=\"treemap\" width=\"1200\" height=\"600\" viewBox=\"0 0 1200 600\" role=\"group\" "
         + "aria-label=\"treemap of the final tree\"></svg><div id=\"tip\" role=\"tooltip\" hidden></div>\n");
     HtmlTables.strip(h, a);
+    if (a.packages() != null) {
+      PackageUsageReport.html(h, a.packages());
+    }
     h.append("<h2>Layers: live vs wasted bytes</h2><svg id=\"layers\" width=\"1200\" height=\"10\"></svg>\n");
     HtmlTables.layers(h, a);
     HtmlTables.sized(h, "Largest files", a.largestFiles(Integer.MAX_VALUE));

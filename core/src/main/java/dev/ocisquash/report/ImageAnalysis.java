@@ -33,6 +33,7 @@ public final class ImageAnalysis {
   private final List<PresetEstimate> presets;
   private final List<FlattenedImage.Entry> finalTree;
   private final int[] bulkOf;
+  private final dev.ocisquash.trace.PackageUsage.Result packages;
 
   ImageAnalysis(
       String source,
@@ -50,7 +51,8 @@ public final class ImageAnalysis {
       StripEstimate strip,
       List<PresetEstimate> presets,
       List<FlattenedImage.Entry> finalTree,
-      int[] bulkOf) {
+      int[] bulkOf,
+      dev.ocisquash.trace.PackageUsage.Result packages) {
     this.source = source;
     this.from = from;
     this.layers = List.copyOf(layers);
@@ -67,6 +69,12 @@ public final class ImageAnalysis {
     this.presets = List.copyOf(presets);
     this.finalTree = finalTree;
     this.bulkOf = bulkOf;
+    this.packages = packages;
+  }
+
+  /** Package usage by the traces given ({@code --trace}), or null when none were given. */
+  public dev.ocisquash.trace.PackageUsage.Result packages() {
+    return packages;
   }
 
   /** The analyzed input, as given. */

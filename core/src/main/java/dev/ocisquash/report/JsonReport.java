@@ -119,6 +119,9 @@ public final class JsonReport {
       ArrayNode notes = so.putArray("notes");
       s.notes().forEach(notes::add);
     }
+    if (a.packages() != null) {
+      PackageUsageReport.json(root, a.packages());
+    }
     return root;
   }
 

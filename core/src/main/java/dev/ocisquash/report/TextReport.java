@@ -109,6 +109,10 @@ public final class TextReport {
       }
     }
 
+    if (a.packages() != null) {
+      PackageUsageReport.text(sb, a.packages());
+    }
+
     sizedTable(sb, "LARGEST FILES", a.largestFiles(top), true);
     sizedTable(sb, "LARGEST DIRECTORIES", a.largestDirectories(top), false);
 

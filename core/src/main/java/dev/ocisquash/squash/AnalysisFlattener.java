@@ -217,8 +217,10 @@ public final class AnalysisFlattener {
       throws IOException {
     byte[] head = in.readNBytes(ContentKind.HEAD);
     InputStream whole = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in);
-    if (!ContentKind.readByStripChecks(e.path(), head)) {
-      return whole;
+    if (!ContentKind.readByStripChecks(e.path(), head)
+        && !dev.ocisquash.layering.Grouping.readsContentOf("/" + e.path())
+        && !e.path().startsWith(dev.ocisquash.trace.DpkgAlternatives.ADMIN.substring(1) + "/")) {
+      return whole; // neither the strip checks nor the package databases (analyze --trace) read it
     }
     long offset = spool.append(whole, e.size(), buf);
     captured.put(FlattenedImage.originKey(layer, ordinal), offset);

@@ -14,7 +14,7 @@ import java.util.List;
  * file offset through the PT_LOAD segments, or, when that fails, through the section headers (the SHT_DYNAMIC
  * section's sh_link). Nothing else of the file is read.
  */
-final class ElfInfo {
+public final class ElfInfo {
   private static final int PT_LOAD = 1;
   private static final int PT_DYNAMIC = 2;
   private static final int PT_INTERP = 3;
