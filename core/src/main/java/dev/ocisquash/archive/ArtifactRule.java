@@ -3,6 +3,7 @@ package dev.ocisquash.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.model.MediaTypes;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tells a runnable image manifest from an artifact stored beside it in the same layout (cosign signatures,
@@ -66,7 +67,7 @@ final class ArtifactRule {
    *     artifactType} is read, to name an artifact
    * @param manifest the manifest document
    */
-  static String whyNotAnImage(JsonNode indexEntry, JsonNode manifest) {
+  static @Nullable String whyNotAnImage(JsonNode indexEntry, JsonNode manifest) {
     String evidence = null;
     String what = null;
     String configType = text(manifest.path("config"), "mediaType");
@@ -106,7 +107,7 @@ final class ArtifactRule {
     return "application/vnd.oci.empty.v1+json".equals(configType);
   }
 
-  private static String text(JsonNode node, String field) {
+  private static @Nullable String text(JsonNode node, String field) {
     if (node == null) {
       return null;
     }

@@ -9,4 +9,7 @@
  * factories callers use), then {@link dev.ocisquash.compress.ParallelGzipOutputStream} and {@link
  * dev.ocisquash.compress.GzipEncoder} (which gzip encoder).
  */
+@NullMarked
 package dev.ocisquash.compress;
+
+import org.jspecify.annotations.NullMarked;

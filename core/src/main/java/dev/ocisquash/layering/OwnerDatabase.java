@@ -2,6 +2,7 @@ package dev.ocisquash.layering;
 
 import dev.ocisquash.strip.FileTree;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /** One package manager's record of which files it installed, read from the tree it describes. */
 interface OwnerDatabase {
@@ -14,5 +15,5 @@ interface OwnerDatabase {
    *
    * @throws IOException when a database file cannot be read
    */
-  void claim(FileTree tree, Claims claims) throws IOException;
+  void claim(@Nullable FileTree tree, Claims claims) throws IOException;
 }

@@ -6,6 +6,7 @@ import dev.ocisquash.strip.TreeNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.Locale;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
  * Python distributions installed by pip: {@code <site>/<name>-<version>.dist-info/RECORD} (CSV: path relative to
@@ -14,6 +15,7 @@ import java.util.Locale;
  * alike. The group name is the normalised project name (PEP 503: lower case, runs of {@code -_.} as {@code -}),
  * without the version.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PythonDatabase implements OwnerDatabase {
   @Override
   public String name() {

@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.jspecify.annotations.Nullable;
 
 /** Streams database files out of a {@link FileTree}, so that reading them holds one buffer, not the file. */
 final class TreeFiles {
@@ -52,7 +53,7 @@ final class TreeFiles {
   }
 
   /** The regular file at {@code path}, or null. */
-  static TreeNode regular(FileTree tree, String path) {
+  static @Nullable TreeNode regular(FileTree tree, String path) {
     TreeNode n = tree.get(path);
     return n != null && n.isRegular() ? n : null;
   }
@@ -61,7 +62,7 @@ final class TreeFiles {
    * Normalises a path a database lists relative to {@code base} (RECORD lines such as {@code ../../../bin/x}):
    * resolves {@code .} and {@code ..} lexically, never above the root. Returns null for an empty result.
    */
-  static String resolve(String base, String relative) {
+  static @Nullable String resolve(String base, String relative) {
     String joined = relative.startsWith("/") ? relative : base + "/" + relative;
     Deque<String> parts = new ArrayDeque<>();
     for (String p : joined.split("/")) {
@@ -81,7 +82,7 @@ final class TreeFiles {
    * The path {@code path} names once the symlinks among its parent directories are followed (the last name is not
    * followed), or null when a parent is missing or the links loop. Links resolve within the tree, never the host.
    */
-  static String throughLinks(FileTree tree, String path) {
+  static @Nullable String throughLinks(FileTree tree, String path) {
     String p = path;
     for (int hops = 0; hops < 40 && p != null; hops++) {
       boolean followed = false;

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client for one registry's HTTP API (distribution spec v2), on {@link HttpTransport}: manifests, blob
@@ -22,6 +24,7 @@ import javax.net.ssl.SSLException;
  * HttpTransport}'s. Every failure is a {@link RegistryException} with one line naming the registry, the repository and
  * the step.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class RegistryClient implements AutoCloseable {
   /** What registries are asked to return for a manifest: every image and index type this tool reads. */
   static final String MANIFEST_ACCEPT =
@@ -147,7 +150,7 @@ public final class RegistryClient implements AutoCloseable {
    * retry}). Returns the first other response; its body must be closed by the caller.
    */
   HttpReply call(
-      String repo, String step, String method, URI uri, byte[] body, Map<String, String> headers, boolean retry)
+      String repo, String step, String method, URI uri, byte @Nullable [] body, Map<String, String> headers, boolean retry)
       throws ImageException {
     return call(repo, step, method, uri, body, 0, body == null ? 0 : body.length, headers, retry);
   }
@@ -158,7 +161,7 @@ public final class RegistryClient implements AutoCloseable {
       String step,
       String method,
       URI uri,
-      byte[] body,
+      byte @Nullable [] body,
       int off,
       int len,
       Map<String, String> headers,
@@ -324,7 +327,7 @@ public final class RegistryClient implements AutoCloseable {
    *
    * @return null when the blob was mounted, else the upload the registry started
    */
-  public BlobUpload mountOrStart(String repo, Digest digest, String fromRepo, Path teeDir, TempFiles tempFiles)
+  public @Nullable BlobUpload mountOrStart(String repo, Digest digest, String fromRepo, Path teeDir, TempFiles tempFiles)
       throws ImageException {
     String step = "mount blob " + digest + " from " + fromRepo;
     HttpReply r =
@@ -426,7 +429,7 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   /** The standard one-line failure: {@code registry R, repository P: STEP: DETAIL}, without an HTTP answer. */
-  RegistryException fail(String repo, String step, String detail, Throwable cause) {
+  RegistryException fail(String repo, String step, String detail, @Nullable Throwable cause) {
     return new RegistryException(registry, repo, step, detail, -1, java.util.List.of(), cause);
   }
 

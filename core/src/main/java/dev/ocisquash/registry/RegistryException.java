@@ -2,6 +2,7 @@ package dev.ocisquash.registry;
 
 import dev.ocisquash.ImageException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A registry request that failed, for library callers: which registry, repository and step, the HTTP status and the
@@ -23,7 +24,7 @@ public final class RegistryException extends ImageException {
    * @param errorCodes the {@code errors[].code} values of the registry's error body (distribution spec)
    */
   public RegistryException(String registry, String repository, String step, String detail, int status,
-      List<String> errorCodes, Throwable cause) {
+      List<String> errorCodes, @Nullable Throwable cause) {
     super(Printable.line("registry " + registry + ", repository " + repository + ": " + step + ": " + detail),
         cause);
     this.registry = registry;

@@ -21,6 +21,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams every layer of an image once, newest first, through the same decision core as {@link Squasher}, and
@@ -36,6 +38,7 @@ import java.util.TreeMap;
  * <p>Memory grows with the number of paths, never with content sizes: content is only hashed as it streams past
  * (when asked), never kept.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class Flattener {
   private static final int BUFFER = 1 << 16;
 
@@ -59,7 +62,7 @@ public final class Flattener {
    * (ELF files, {@code #!} scripts, {@code etc/ld.so.conf*}) in a temporary file there, so planning strip rules
    * needs no second read of the layers. Close the result to delete it.
    */
-  public static FlattenedImage flatten(SourceImage image, boolean hashContent, Path captureDir)
+  public static FlattenedImage flatten(SourceImage image, boolean hashContent, @Nullable Path captureDir)
       throws IOException {
     return flatten(image, hashContent, captureDir, Limits.defaults(), TempFiles.none());
   }
@@ -70,7 +73,7 @@ public final class Flattener {
    * file with {@code tempFiles} for deletion on interruption.
    */
   public static FlattenedImage flatten(
-      SourceImage image, boolean hashContent, Path captureDir, Limits limits, TempFiles tempFiles)
+      SourceImage image, boolean hashContent, @Nullable Path captureDir, Limits limits, TempFiles tempFiles)
       throws IOException {
     Spool spool = captureDir == null ? null : new Spool(captureDir, tempFiles, image.source());
     try {
@@ -83,7 +86,7 @@ public final class Flattener {
     }
   }
 
-  private static FlattenedImage flattenInto(SourceImage image, boolean hashContent, Spool spool, Limits.Meter meter)
+  private static FlattenedImage flattenInto(SourceImage image, boolean hashContent, @Nullable Spool spool, Limits.Meter meter)
       throws IOException {
     Map<Long, Long> captured = new HashMap<>();
     List<SourceLayer> layers = image.layers();
@@ -285,7 +288,7 @@ public final class Flattener {
       SourceImage image,
       Map<Integer, TreeMap<Long, List<FileObject>>> deferred,
       Map<FileObject, Origin> origins,
-      MessageDigest sha,
+      @Nullable MessageDigest sha,
       byte[] buf)
       throws IOException {
     LayerRereader.visit(
@@ -300,7 +303,7 @@ public final class Flattener {
         });
   }
 
-  private static byte[] digest(MessageDigest sha, InputStream in, byte[] buf) throws IOException {
+  private static byte[] digest(@Nullable MessageDigest sha, InputStream in, byte[] buf) throws IOException {
     sha.reset();
     for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
       sha.update(buf, 0, n);
@@ -319,9 +322,9 @@ public final class Flattener {
   private static final class Origin {
     final int layer;
     final long ordinal;
-    final byte[] hash;
+    final byte @Nullable [] hash;
 
-    Origin(int layer, long ordinal, byte[] hash) {
+    Origin(int layer, long ordinal, byte @Nullable [] hash) {
       this.layer = layer;
       this.ordinal = ordinal;
       this.hash = hash;

@@ -10,6 +10,7 @@ import java.util.NoSuchElementException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the new layer holds, in output order: the surviving entries of the squashed layers and, when layers below
@@ -23,13 +24,13 @@ final class LayerPlan {
     /** Directory or marker entry as written; for non-directories, the header as read. */
     final TarEntry entry;
     /** The object behind a non-directory (resolved through hardlinks); null for directories and markers. */
-    final FileObject file;
+    final @Nullable FileObject file;
     /** Whether this item is a whiteout or opaque marker. */
     final boolean marker;
     /** Whether the entry was a hardlink in the input (for the promoted-links count). */
     final boolean wasLink;
 
-    Item(byte[] path, TarEntry entry, FileObject file, boolean marker, boolean wasLink) {
+    Item(byte[] path, TarEntry entry, @Nullable FileObject file, boolean marker, boolean wasLink) {
       this.path = path;
       this.entry = entry;
       this.file = file;
@@ -113,7 +114,7 @@ final class LayerPlan {
       int first,
       List<SquashPlanner.Record> sorted,
       Predicate<byte[]> stripped,
-      List<byte[]> overUnreadBase) {
+      @Nullable List<byte[]> overUnreadBase) {
     Map<FileObject, byte[]> inKept = new IdentityHashMap<>();
     List<SquashPlanner.Record> survivors = new ArrayList<>();
     for (SquashPlanner.Record r : sorted) {

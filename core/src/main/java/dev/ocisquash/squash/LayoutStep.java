@@ -11,11 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The layout stage of a squash: turns the flattened, stripped tree into the new layers' plans, one layer or, with
  * {@code --max-layers}, the re-layering split ({@link Relayering}).
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayoutStep {
   private LayoutStep() {}
 
@@ -52,7 +55,7 @@ final class LayoutStep {
    * Debian release pair; the tar and JSON code the scan shares then runs with the prior's profile), which made
    * {@code --prior} cost 1.27 times a single-layer squash; read after it, it costs about 20 ms.
    */
-  static Prior readPrior(SquashOptions options, OpenStep.Workspace ws) throws IOException {
+  static @Nullable Prior readPrior(SquashOptions options, OpenStep.Workspace ws) throws IOException {
     return options.prior() == null
         ? null
         : Relayering.readPrior(options.prior(), options.maxLayers(), options.limits(), ws.tempFiles());
@@ -65,7 +68,7 @@ final class LayoutStep {
    *
    * @param tree the flattened tree before stripping
    */
-  static Future<Grouping> startGrouping(FileTree tree, SquashOptions options) {
+  static @Nullable Future<Grouping> startGrouping(@Nullable FileTree tree, SquashOptions options) {
     if (options.maxLayers() <= 1) {
       return null;
     }
@@ -85,8 +88,8 @@ final class LayoutStep {
   static Layout run(
       FlattenStep.Flattened flat,
       StripStep.Stripped stripped,
-      Future<Grouping> grouping,
-      Prior prior,
+      @Nullable Future<Grouping> grouping,
+      @Nullable Prior prior,
       SquashOptions options,
       int first)
       throws IOException {

@@ -13,11 +13,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The first stage of a squash: checks where the image goes before anything is read, opens the input, and selects
  * what to squash (the squash point, the output format and compression).
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class OpenStep {
   private OpenStep() {}
 
@@ -28,7 +31,7 @@ final class OpenStep {
    * @param tempDir where spool files go
    * @param tempFiles the temporary files to delete on a signal
    */
-  record Workspace(Path output, Path tempDir, TempFiles tempFiles) {}
+  record Workspace(@Nullable Path output, @Nullable Path tempDir, TempFiles tempFiles) {}
 
   /**
    * The image opened and what of it is squashed.

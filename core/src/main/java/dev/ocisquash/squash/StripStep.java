@@ -8,6 +8,7 @@ import dev.ocisquash.tar.PathNames;
 import dev.ocisquash.tar.TarEntryType;
 import java.io.IOException;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /** The strip stage of a squash: applies the strip rules to the flattened tree and says which paths go. */
 final class StripStep {
@@ -21,7 +22,7 @@ final class StripStep {
    * @param fromKeptBytes bytes of removed files that live in kept layers: hidden by whiteouts, but still carried
    *     by the layers below, so they save nothing
    */
-  record Stripped(StripResult result, Predicate<byte[]> removed, long fromKeptBytes) {
+  record Stripped(@Nullable StripResult result, Predicate<byte[]> removed, long fromKeptBytes) {
     /** Nothing stripped. */
     static final Stripped NONE = new Stripped(null, path -> false, 0);
   }
@@ -33,7 +34,7 @@ final class StripStep {
    * @param rules the strip rules, or null
    * @param first index of the first squashed layer
    */
-  static Stripped run(FlattenStep.Flattened flat, FileTree tree, StripRules rules, int first) throws IOException {
+  static Stripped run(FlattenStep.Flattened flat, @Nullable FileTree tree, StripRules rules, int first) throws IOException {
     if (rules == null || rules.isEmpty()) {
       return Stripped.NONE;
     }

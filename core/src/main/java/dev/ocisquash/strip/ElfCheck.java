@@ -3,12 +3,14 @@ package dev.ocisquash.strip;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
  * Shared libraries: a kept ELF file keeps its program interpreter and, for each {@code DT_NEEDED} soname, the
  * library the dynamic loader would load, unless a copy found earlier or later on the search path stays anyway.
  * Where the loader looks is {@link LibraryResolver}'s business.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ElfCheck {
   private final LibraryResolver libraries;
 

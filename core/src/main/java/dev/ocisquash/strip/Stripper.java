@@ -3,6 +3,7 @@ package dev.ocisquash.strip;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which paths of a flattened image tree to strip. Pure logic over a {@link FileTree}: it reads content only
@@ -30,7 +31,7 @@ public final class Stripper {
    * @throws IllegalArgumentException when a preset needs something the rules lack
    * @throws IllegalStateException when the safety checks reach no fixpoint (a bug: they must)
    */
-  public static StripResult plan(FileTree tree, StripRules rules) throws IOException {
+  public static StripResult plan(@Nullable FileTree tree, StripRules rules) throws IOException {
     ImageIndex index = new ImageIndex(tree);
     ImageFacts facts = ImageFacts.scan(index);
     List<String> notes = new ArrayList<>();

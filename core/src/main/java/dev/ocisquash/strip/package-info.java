@@ -6,4 +6,7 @@
  * The safety checks (symlinks, shared libraries, interpreters, Python imports) each have a class of their own and
  * run to a fixpoint over one table of decisions; library lookup is {@code LibraryResolver}.
  */
+@NullMarked
 package dev.ocisquash.strip;
+
+import org.jspecify.annotations.NullMarked;

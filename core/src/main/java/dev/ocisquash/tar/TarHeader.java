@@ -1,6 +1,7 @@
 package dev.ocisquash.tar;
 
 import dev.ocisquash.ImageException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One 512-byte tar header block and its fields: checksum, octal and GNU base-256 numbers, NUL-terminated strings
@@ -158,7 +159,7 @@ final class TarHeader {
   }
 
   /** The header's name field for messages, with control characters hidden. */
-  String name() {
+  @Nullable String name() {
     int n = fieldLength(0, 100);
     if (n == 0) {
       return null;
@@ -173,7 +174,7 @@ final class TarHeader {
   }
 
   /** An error naming the stream (the context) and the entry. */
-  ImageException error(String entry, String problem) {
+  ImageException error(@Nullable String entry, String problem) {
     return new ImageException(ImageException.where(context, null, entry, problem));
   }
 }
