@@ -20,6 +20,9 @@ module dev.ocisquash.core {
   // modules, named by their Automatic-Module-Name.
   requires org.apache.httpcomponents.client5.httpclient5;
   requires org.apache.httpcomponents.core5.httpcore5;
+  // JSpecify's @NullMarked/@Nullable say where null is allowed in the API; a user's compiler and checker read them
+  // (transitive). Not needed at run time (static): annotations whose classes are absent are ignored.
+  requires static transitive org.jspecify;
 
   exports dev.ocisquash;
   exports dev.ocisquash.archive;

@@ -1,6 +1,7 @@
 package dev.ocisquash;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Bad or unusable input, or a failure the user must act on. The message is one line that names the file, the
@@ -105,7 +106,7 @@ public class ImageException extends IOException {
    * Builds the standard message: {@code FILE: layer N (DIGEST): entry PATH: PROBLEM}, leaving out the parts that
    * are null.
    */
-  public static String where(String file, String layer, String entry, String problem) {
+  public static String where(@Nullable String file, @Nullable String layer, @Nullable String entry, String problem) {
     StringBuilder sb = new StringBuilder();
     if (file != null) {
       sb.append(file).append(": ");

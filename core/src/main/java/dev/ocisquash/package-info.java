@@ -8,4 +8,7 @@
  * <p>Where to start reading the library: {@link dev.ocisquash.squash.Squasher} (squash), {@link
  * dev.ocisquash.report.Analyzer} (analyze), {@link dev.ocisquash.archive.ImageArchives} (inputs).
  */
+@NullMarked
 package dev.ocisquash;
+
+import org.jspecify.annotations.NullMarked;

@@ -99,6 +99,8 @@ class ModuleDescriptorTest {
             "java.base", Set.of(Requires.Modifier.MANDATED),
             // Its tree types (ObjectNode, JsonNode) are in exported signatures.
             "com.fasterxml.jackson.databind", Set.of(Requires.Modifier.TRANSITIVE),
+            // @NullMarked/@Nullable in the API: read by users' compilers, not needed at run time.
+            "org.jspecify", Set.of(Requires.Modifier.STATIC, Requires.Modifier.TRANSITIVE),
             "com.github.luben.zstd_jni", Set.of(),
             // Registry HTTP; no Apache type is in an exported signature, so not transitive.
             "org.apache.httpcomponents.client5.httpclient5", Set.of(),

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The {@link SourceImage} the readers build. Owns the blob store and the temp file of a decompressed input. */
 final class ArchiveImage implements SourceImage {
@@ -19,10 +20,10 @@ final class ArchiveImage implements SourceImage {
   private final ObjectNode config;
   private final Digest configDigest;
   private final long configSize;
-  private ObjectNode manifest; // null until synthesised, for formats without one
+  private @Nullable ObjectNode manifest; // null until synthesised, for formats without one
   private final List<String> names;
   private final List<SourceLayer> layers;
-  private Path tempFile;
+  private @Nullable Path tempFile;
 
   ArchiveImage(
       BlobStore store,
@@ -30,7 +31,7 @@ final class ArchiveImage implements SourceImage {
       ObjectNode config,
       Digest configDigest,
       long configSize,
-      ObjectNode manifest,
+      @Nullable ObjectNode manifest,
       List<String> names,
       List<SourceLayer> layers) {
     this.store = store;
@@ -43,7 +44,7 @@ final class ArchiveImage implements SourceImage {
     this.layers = List.copyOf(layers);
   }
 
-  void deleteOnClose(Path temp) {
+  void deleteOnClose(@Nullable Path temp) {
     this.tempFile = temp;
   }
 

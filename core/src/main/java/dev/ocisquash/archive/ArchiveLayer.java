@@ -7,16 +7,19 @@ import dev.ocisquash.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /** A layer of an image read from a {@link BlobStore}. */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ArchiveLayer implements SourceLayer {
   private final BlobStore store;
   private final int index;
   private final String location;
   private final Digest diffId;
-  private final Digest declaredDigest;
+  private final @Nullable Digest declaredDigest;
   private final long declaredSize;
-  private final String mediaType;
+  private final @Nullable String mediaType;
   private volatile Digest computedDigest;
   private volatile Compression compression;
 
@@ -30,9 +33,9 @@ final class ArchiveLayer implements SourceLayer {
       int index,
       String location,
       Digest diffId,
-      Digest declaredDigest,
+      @Nullable Digest declaredDigest,
       long declaredSize,
-      String mediaType) {
+      @Nullable String mediaType) {
     this.store = store;
     this.index = index;
     this.location = location;
@@ -69,7 +72,7 @@ final class ArchiveLayer implements SourceLayer {
     return diffId;
   }
 
-  Digest declaredDigest() {
+  @Nullable Digest declaredDigest() {
     return declaredDigest;
   }
 
@@ -126,7 +129,7 @@ final class ArchiveLayer implements SourceLayer {
   }
 
   @Override
-  public String declaredMediaType() {
+  public @Nullable String declaredMediaType() {
     return mediaType;
   }
 

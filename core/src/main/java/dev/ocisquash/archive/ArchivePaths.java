@@ -5,8 +5,11 @@ import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Digest;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /** Lexical path handling for archive members; links and manifest paths must never leave the archive. */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ArchivePaths {
   private ArchivePaths() {}
 
@@ -14,7 +17,7 @@ final class ArchivePaths {
    * Normalises a member name: strips {@code ./} and duplicate or trailing slashes. Returns null when the name
    * climbs above the root with {@code ..}, so callers can report a traversal.
    */
-  static String normalize(String name) {
+  static @Nullable String normalize(@Nullable String name) {
     Deque<String> parts = new ArrayDeque<>();
     for (String p : name.split("/")) {
       if (p.isEmpty() || p.equals(".")) {
@@ -33,7 +36,7 @@ final class ArchivePaths {
   }
 
   /** Resolves {@code target} relative to the directory holding {@code member}; null when it escapes. */
-  static String resolveSibling(String member, String target) {
+  static @Nullable String resolveSibling(String member, @Nullable String target) {
     if (target.startsWith("/")) {
       return null;
     }
@@ -57,7 +60,7 @@ final class ArchivePaths {
   }
 
   /** The digest a {@code blobs/ALG/HEX} path names, or null for any other path. */
-  static Digest blobDigest(String path) {
+  static @Nullable Digest blobDigest(String path) {
     if (!path.startsWith("blobs/")) {
       return null;
     }

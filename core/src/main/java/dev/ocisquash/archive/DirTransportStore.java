@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A directory written by the {@code dir:} transport of containers/image ({@code skopeo copy ... dir:DIR}, {@code
@@ -115,7 +116,7 @@ final class DirTransportStore implements BlobStore {
   }
 
   /** The file that holds {@code path} of the layout view, or null when the view has no such member. */
-  private String file(String path) throws IOException {
+  private @Nullable String file(String path) throws IOException {
     Digest d = ArchivePaths.blobDigest(path);
     if (d == null) {
       return null;
@@ -127,7 +128,7 @@ final class DirTransportStore implements BlobStore {
     return files.exists(instance) ? instance : d.hex();
   }
 
-  private byte[] fixed(String path) {
+  private byte @Nullable [] fixed(String path) {
     if (path.equals("index.json")) {
       return indexJson;
     }

@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens image inputs. The kind of input is detected from its content, never from its name:
@@ -154,7 +155,7 @@ public final class ImageArchives {
   }
 
   /** One image of an index in a registry: its manifest digest and platform ({@code os/arch[/variant]}, or null). */
-  public record IndexImage(Digest digest, String platform) {}
+  public record IndexImage(Digest digest, @Nullable String platform) {}
 
   /**
    * The images (not signatures, attestations or other artifacts) that {@code ref} lists when it names an index, or

@@ -1,14 +1,16 @@
 package dev.ocisquash.archive;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which image to take from an archive that holds several: by name ({@code --ref}, a docker tag or an OCI ref
  * name) and/or by platform ({@code os/arch[/variant]}). Both null means "the only one".
  */
 public final class ImageSelector {
-  private final String ref;
-  private final String platform;
+  private final @Nullable String ref;
+  private final @Nullable String platform;
 
-  private ImageSelector(String ref, String platform) {
+  private ImageSelector(@Nullable String ref, @Nullable String platform) {
     this.ref = ref;
     this.platform = platform;
   }
@@ -24,12 +26,12 @@ public final class ImageSelector {
   }
 
   /** The wanted name, or null. */
-  public String ref() {
+  public @Nullable String ref() {
     return ref;
   }
 
   /** The wanted platform {@code os/arch[/variant]}, or null. */
-  public String platform() {
+  public @Nullable String platform() {
     return platform;
   }
 }

@@ -16,8 +16,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /** Reads one image from an OCI image layout (directory or oci-archive tar). */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class OciReader {
   private static final int MAX_DEPTH = 8;
 
@@ -26,10 +29,10 @@ final class OciReader {
     final Descriptor desc;
     final List<String> fullNames = new ArrayList<>();
     final List<String> shortNames = new ArrayList<>();
-    Platform platform;
+    @Nullable Platform platform;
     boolean present;
     /** Why this manifest is an artifact rather than an image; null for an image (or when its blob is absent). */
-    String notAnImage;
+    @Nullable String notAnImage;
 
     Candidate(Descriptor desc) {
       this.desc = desc;
@@ -78,7 +81,7 @@ final class OciReader {
   }
 
   private void walk(
-      JsonNode doc, String where, String fullName, String shortName, Map<Digest, Candidate> out, int depth)
+      JsonNode doc, String where, @Nullable String fullName, @Nullable String shortName, Map<Digest, Candidate> out, int depth)
       throws IOException {
     if (depth > MAX_DEPTH) {
       throw Descriptor.bad(Kind.LIMIT_EXCEEDED, display, where, "image indexes nested too deeply");

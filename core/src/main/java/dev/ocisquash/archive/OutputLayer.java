@@ -3,14 +3,15 @@ package dev.ocisquash.archive;
 import dev.ocisquash.model.Digest;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A layer to be written: either a new blob in a file ({@link #ofFile}) or an input layer copied byte for byte
  * ({@link #copyOf}); or a layer {@link ImageWriter.PendingImage#writeLayer} wrote straight into the output.
  */
 public final class OutputLayer {
-  private final Path blobFile;
-  private final SourceLayer source;
+  private final @Nullable Path blobFile;
+  private final @Nullable SourceLayer source;
   private final Digest digest;
   private final Digest diffId;
   private final long size;
@@ -18,13 +19,13 @@ public final class OutputLayer {
   private final java.util.Map<String, String> annotations;
 
   private OutputLayer(
-      Path blobFile, SourceLayer source, Digest digest, Digest diffId, long size, String mediaType) {
+      @Nullable Path blobFile, @Nullable SourceLayer source, Digest digest, Digest diffId, long size, String mediaType) {
     this(blobFile, source, digest, diffId, size, mediaType, java.util.Map.of());
   }
 
   private OutputLayer(
-      Path blobFile,
-      SourceLayer source,
+      @Nullable Path blobFile,
+      @Nullable SourceLayer source,
       Digest digest,
       Digest diffId,
       long size,
@@ -56,12 +57,12 @@ public final class OutputLayer {
   }
 
   /** The file holding the blob, or null for a copied layer. */
-  public Path blobFile() {
+  public @Nullable Path blobFile() {
     return blobFile;
   }
 
   /** The input layer to copy, or null for a new layer. */
-  public SourceLayer source() {
+  public @Nullable SourceLayer source() {
     return source;
   }
 

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads (and so decompresses and verifies) a layer on a background thread, a few MiB ahead of the consumer, so
@@ -13,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
  * the wrapped stream; an error on the background thread surfaces at the consumer's next read or at
  * {@link #finish()}.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class PrefetchingLayerStream extends LayerStream {
   static final int CHUNK = 1 << 20;
   static final int DEPTH = 4;
@@ -24,7 +27,7 @@ public final class PrefetchingLayerStream extends LayerStream {
   private final Thread worker;
   private volatile Throwable failure;
   private volatile boolean cancelled;
-  private byte[] current;
+  private byte @Nullable [] current;
   private int currentLen;
   private int pos;
   private boolean eof;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A plain tar read in place. One sequential pass over the headers records where each member's data lives; blobs
@@ -30,9 +31,9 @@ final class TarBlobStore implements BlobStore {
     final char type; // 'f' file, 'l' symlink, 'h' hardlink, 'd' directory
     final long offset;
     final long size;
-    final String target;
+    final @Nullable String target;
 
-    Member(char type, long offset, long size, String target) {
+    Member(char type, long offset, long size, @Nullable String target) {
       this.type = type;
       this.offset = offset;
       this.size = size;
@@ -177,7 +178,7 @@ final class TarBlobStore implements BlobStore {
   }
 
   /** Follows links to the regular member at {@code path}; null when absent. */
-  private Member resolve(String path) throws ImageException {
+  private @Nullable Member resolve(String path) throws ImageException {
     String key = ArchivePaths.normalize(path);
     if (key == null) {
       throw fail("path traversal: '" + path + "' points outside the archive");

@@ -1,6 +1,7 @@
 package dev.ocisquash.archive;
 
 import dev.ocisquash.model.Digest;
+import org.jspecify.annotations.Nullable;
 
 /** What {@link ImageWriter#write} produced: the digests that identify the image and the size of the output. */
 public final class WrittenImage {
@@ -8,13 +9,13 @@ public final class WrittenImage {
   private final Digest manifestDigest;
   private final long bytesWritten;
 
-  private final PushSummary push;
+  private final @Nullable PushSummary push;
 
   WrittenImage(Digest configDigest, Digest manifestDigest, long bytesWritten) {
     this(configDigest, manifestDigest, bytesWritten, null);
   }
 
-  WrittenImage(Digest configDigest, Digest manifestDigest, long bytesWritten, PushSummary push) {
+  WrittenImage(Digest configDigest, Digest manifestDigest, long bytesWritten, @Nullable PushSummary push) {
     this.configDigest = configDigest;
     this.manifestDigest = manifestDigest;
     this.bytesWritten = bytesWritten;
@@ -22,7 +23,7 @@ public final class WrittenImage {
   }
 
   /** For a push to a registry, what was sent and what was saved; null for a file output. */
-  public PushSummary push() {
+  public @Nullable PushSummary push() {
     return push;
   }
 

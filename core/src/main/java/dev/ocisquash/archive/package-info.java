@@ -10,4 +10,7 @@
  * <p>Start with {@link dev.ocisquash.archive.ImageArchives} (format detection, opening), then {@code OciReader} and
  * {@code DockerReader} (which image), and {@link dev.ocisquash.archive.ImageWriter} (output).
  */
+@NullMarked
 package dev.ocisquash.archive;
+
+import org.jspecify.annotations.NullMarked;

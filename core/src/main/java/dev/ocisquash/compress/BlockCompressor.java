@@ -1,5 +1,7 @@
 package dev.ocisquash.compress;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Compresses one block of a {@link ParallelGzipOutputStream}, in one of two layouts:
  *
@@ -24,7 +26,7 @@ interface BlockCompressor extends AutoCloseable {
    * @param last whether to finish the deflate stream instead of sync-flushing (chained layout only)
    * @return the compressed bytes, exactly sized
    */
-  byte[] compress(byte[] data, int len, byte[] dict, boolean last);
+  byte[] compress(byte @Nullable [] data, int len, byte[] dict, boolean last);
 
   /** Uncompressed bytes per block: every block but the last is exactly this long. */
   default int blockSize() {

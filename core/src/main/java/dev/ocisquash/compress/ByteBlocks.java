@@ -2,6 +2,7 @@ package dev.ocisquash.compress;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A process-wide pool of the 1 MiB byte arrays the layer-writing path fills and drains: gzip members, hand-off
@@ -39,7 +40,7 @@ public final class ByteBlocks {
   }
 
   /** Gives an array from {@link #take()} back; arrays of another size are ignored. */
-  public static void give(byte[] b) {
+  public static void give(byte @Nullable [] b) {
     if (b == null || b.length != SIZE) {
       return;
     }

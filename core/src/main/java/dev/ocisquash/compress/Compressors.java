@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /** Factories for layer compressors that take the thread count, so callers need not know which class fits. */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class Compressors {
   private Compressors() {}
 
@@ -53,7 +56,7 @@ public final class Compressors {
    * @throws IOException when {@code encoder} is a native one whose library cannot be loaded
    */
   public static OutputStream gzip(
-      OutputStream out, int level, int threads, GzipEncoder encoder, java.util.concurrent.ExecutorService pool)
+      OutputStream out, int level, int threads, GzipEncoder encoder, java.util.concurrent.@Nullable ExecutorService pool)
       throws IOException {
     return new ParallelGzipOutputStream(out, level, threads, pool, encoder);
   }
@@ -62,12 +65,12 @@ public final class Compressors {
    * The encoder the default {@link #gzip(OutputStream, int, int)} uses at the default level, resolved, e.g.
    * "libdeflate (libdeflate.so.0)".
    */
-  public static String gzipEncoderName() {
+  public static @Nullable String gzipEncoderName() {
     return gzipEncoderName(GzipEncoder.fromSystemProperty());
   }
 
   /** {@link #gzipEncoderName(GzipEncoder, int)} at the default level. */
-  public static String gzipEncoderName(GzipEncoder encoder) {
+  public static @Nullable String gzipEncoderName(GzipEncoder encoder) {
     return gzipEncoderName(encoder, DEFAULT_LEVEL);
   }
 
@@ -81,7 +84,7 @@ public final class Compressors {
     return name(GzipEncoderChoice.writer(encoder, level));
   }
 
-  private static String name(GzipEncoder resolved) {
+  private static @Nullable String name(GzipEncoder resolved) {
     return resolved == GzipEncoder.ZLIB ? "JDK zlib Deflater" : NativeCodec.of(resolved).label();
   }
 
@@ -175,7 +178,7 @@ public final class Compressors {
     return lines;
   }
 
-  private static GzipEncoder safeDefault() {
+  private static @Nullable GzipEncoder safeDefault() {
     try {
       return GzipEncoder.fromSystemProperty();
     } catch (IllegalArgumentException bad) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
 import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens layer and archive blobs by their magic bytes rather than their media type, because registries and
@@ -79,7 +80,7 @@ public final class Decompressors {
   }
 
   /** The library {@code decoder} resolves to, or null for the JDK. */
-  private static IsalLibrary isal(GzipDecoder decoder) throws IOException {
+  private static @Nullable IsalLibrary isal(GzipDecoder decoder) throws IOException {
     switch (decoder) {
       case JDK:
         return null;

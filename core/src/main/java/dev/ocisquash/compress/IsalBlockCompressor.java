@@ -4,6 +4,8 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link BlockCompressor} on Intel ISA-L's stateful {@code isal_deflate}, one fresh stream per block: init, level
@@ -29,6 +31,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Native memory (stream, level buffer, input and output, about 0.9 MiB) is allocated once per worker and pooled;
  * nothing native is allocated per block after warm-up.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class IsalBlockCompressor implements BlockCompressor {
   /** The ISA-L levels {@link #isalLevel} can return: the self-test covers each. */
   static final int[] USED_LEVELS = {1, 2, 3};
@@ -113,7 +116,7 @@ final class IsalBlockCompressor implements BlockCompressor {
   }
 
   @Override
-  public byte[] compress(byte[] data, int len, byte[] dict, boolean last) {
+  public byte[] compress(byte[] data, int len, byte @Nullable [] dict, boolean last) {
     if (len > ParallelGzipOutputStream.BLOCK_SIZE
         || (dict != null && dict.length > ParallelGzipOutputStream.DICT_SIZE)) {
       throw new IllegalArgumentException("block of " + len + " bytes exceeds the native buffers");
@@ -133,7 +136,7 @@ final class IsalBlockCompressor implements BlockCompressor {
     }
   }
 
-  private byte[] compress(Context ctx, byte[] data, int len, byte[] dict, boolean last) {
+  private byte[] compress(Context ctx, byte[] data, int len, byte @Nullable [] dict, boolean last) {
     Memory s = ctx.stream;
     // A fresh stream per block: the bytes must not depend on which worker (with which history) runs the block.
     lib.api.isal_deflate_init(s);
@@ -208,8 +211,8 @@ final class IsalBlockCompressor implements BlockCompressor {
     final Memory streamAlloc = new Memory(STREAM_ALLOC + 64);
     // igzip_lib.h asks for the stream's hash table to be cache-aligned; malloc gives only 16 bytes.
     final Memory stream = (Memory) streamAlloc.align(64);
-    final Memory levelBufAlloc;
-    final Pointer levelBuf;
+    final @Nullable Memory levelBufAlloc;
+    final @Nullable Pointer levelBuf;
     final Memory dict = new Memory(ParallelGzipOutputStream.DICT_SIZE);
     final Memory in = new Memory(ParallelGzipOutputStream.BLOCK_SIZE);
     final Memory out = new Memory(OUT_CAPACITY);

@@ -4,6 +4,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.util.zip.ZipException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The native side of {@link IsalGzipInputStream}: ISA-L's {@code struct inflate_state} and the native input and
@@ -196,7 +197,7 @@ final class IsalInflateState {
    *
    * @return null when the layout matches, otherwise what went wrong
    */
-  static String checkLayout(IsalLibrary lib) {
+  static @Nullable String checkLayout(IsalLibrary lib) {
     try (Memory probe = new Memory(STATE_ALLOC)) {
       probe.setMemory(0, STATE_ALLOC, (byte) 0xa5);
       lib.api.isal_inflate_init(probe);

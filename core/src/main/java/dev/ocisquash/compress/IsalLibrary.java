@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A loaded, self-tested Intel ISA-L ({@code libisal.so.2}, Debian package {@code libisal2}) reached through JNA:
@@ -51,7 +52,7 @@ final class IsalLibrary {
 
   final Api api;
   private final String file;
-  private final String version;
+  private final @Nullable String version;
 
   private IsalLibrary(Api api, String file) {
     this.api = api;
@@ -99,7 +100,7 @@ final class IsalLibrary {
    *
    * @return null when it works, otherwise what went wrong
    */
-  private String selfTest() {
+  private @Nullable String selfTest() {
     int blockLen = 40_000;
     byte[] in = new byte[3 * blockLen];
     Random r = new Random(1);
@@ -140,12 +141,12 @@ final class IsalLibrary {
   }
 
   /** The process-wide library, loaded on first use; null when unavailable (see {@link #unavailableReason()}). */
-  static IsalLibrary shared() {
+  static @Nullable IsalLibrary shared() {
     return Shared.SEARCH.library();
   }
 
   /** Why {@link #shared()} is null, e.g. "isal: ... ; libisal.so.2: ..."; null when it is not. */
-  static String unavailableReason() {
+  static @Nullable String unavailableReason() {
     return Shared.SEARCH.reason();
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A loaded, self-tested libdeflate ({@code libdeflate.so.0}, Debian package {@code libdeflate0}) reached through
@@ -94,7 +95,7 @@ final class LibdeflateLibrary {
    *
    * @return null when it works, otherwise what went wrong
    */
-  private String selfTest() {
+  private @Nullable String selfTest() {
     byte[] in = new byte[100_000];
     Random r = new Random(1);
     for (int i = 0; i < in.length; i++) {
@@ -122,12 +123,12 @@ final class LibdeflateLibrary {
   }
 
   /** The process-wide library, loaded on first use; null when unavailable (see {@link #unavailableReason()}). */
-  static LibdeflateLibrary shared() {
+  static @Nullable LibdeflateLibrary shared() {
     return Shared.SEARCH.library();
   }
 
   /** Why {@link #shared()} is null, e.g. "deflate: ... ; libdeflate.so.0: ..."; null when it is not. */
-  static String unavailableReason() {
+  static @Nullable String unavailableReason() {
     return Shared.SEARCH.reason();
   }
 

@@ -3,6 +3,7 @@ package dev.ocisquash.compress;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The search for an optional native library, shared by ISA-L and libdeflate: the file named by a system property
@@ -13,7 +14,7 @@ import java.util.List;
  * @param reason why none loaded ({@code "name: why; name: why"}), or null when one did
  * @param <L> the library type
  */
-record LibrarySearch<L>(L library, String reason) {
+record LibrarySearch<L>(@Nullable L library, @Nullable String reason) {
   /** Loads one candidate, a library name or a path. */
   @FunctionalInterface
   interface Loader<L> {

@@ -15,6 +15,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parallel gzip writer whose output depends only on the input, the level and the encoder, never on the thread
@@ -56,6 +58,7 @@ import java.util.zip.CRC32;
  *
  * <p>Not thread-safe: one thread writes.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class ParallelGzipOutputStream extends FilterOutputStream {
   /** Uncompressed bytes per independently compressed block (pigz's default). */
   public static final int BLOCK_SIZE = 128 * 1024;
@@ -72,7 +75,7 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
   private static final int IN_FLIGHT_PER_THREAD = 3;
 
   private final int threads;
-  private final ExecutorService executor;
+  private final @Nullable ExecutorService executor;
   private final boolean ownsExecutor;
   private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
   private final int maxInFlight;
@@ -84,7 +87,7 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
 
   private final int blockSize;
   private final boolean members;
-  private byte[] block;
+  private byte @Nullable [] block;
   private int blockCount;
   private byte[] dict; // last DICT_SIZE bytes of the previous block, or null for the first block
   private boolean finished;
@@ -112,7 +115,7 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
    * @param threads how many blocks may be compressed at once; bounds memory together with the executor's size
    * @param executor where blocks are compressed; null to create (and own) a pool of {@code threads} threads
    */
-  public ParallelGzipOutputStream(OutputStream out, int level, int threads, ExecutorService executor)
+  public ParallelGzipOutputStream(OutputStream out, int level, int threads, @Nullable ExecutorService executor)
       throws IOException {
     this(out, level, threads, executor, GzipEncoder.ZLIB);
   }
@@ -130,7 +133,7 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
    *     says why and how to install it), or when the header cannot be written
    */
   public ParallelGzipOutputStream(
-      OutputStream out, int level, int threads, ExecutorService executor, GzipEncoder encoder)
+      OutputStream out, int level, int threads, @Nullable ExecutorService executor, GzipEncoder encoder)
       throws IOException {
     this(out, level, threads, executor, GzipEncoderChoice.open(encoder, level));
   }
@@ -380,7 +383,7 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
   }
 
   /** Compresses one block; runs on a worker thread (or the caller's when single-threaded). */
-  private byte[] compress(byte[] data, int len, byte[] blockDict, boolean last) {
+  private byte[] compress(byte @Nullable [] data, int len, byte[] blockDict, boolean last) {
     return compressor.compress(data, len, blockDict, last);
   }
 

@@ -10,4 +10,7 @@
  * dev.ocisquash.compress.GzipEncoder} (which gzip encoder; decided in one place, {@code GzipEncoderChoice}). The
  * native libraries are loaded by {@code NativeLoader}.
  */
+@NullMarked
 package dev.ocisquash.compress;
+
+import org.jspecify.annotations.NullMarked;

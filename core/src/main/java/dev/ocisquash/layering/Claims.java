@@ -2,6 +2,7 @@ package dev.ocisquash.layering;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which group owns each path, as the package databases say. The first claim wins: databases run in a fixed order
@@ -23,7 +24,7 @@ final class Claims {
   }
 
   /** The owner of {@code path}, or null. */
-  public Component ownerOf(String path) {
+  public @Nullable Component ownerOf(String path) {
     return owners.get(path);
   }
 

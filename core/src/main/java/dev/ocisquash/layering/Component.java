@@ -1,6 +1,7 @@
 package dev.ocisquash.layering;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A group of files that change together: a package, a big file, or one of the two catch-all groups. Identified by
@@ -65,7 +66,7 @@ public record Component(Source source, String name) implements Comparable<Compon
   }
 
   /** Parses an {@link #id()} back; null when the prefix is unknown. */
-  public static Component parse(String id) {
+  public static @Nullable Component parse(String id) {
     int colon = id.indexOf(':');
     String prefix = colon < 0 ? id : id.substring(0, colon);
     for (Source s : Source.values()) {

@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Assigns every non-directory path of a tree to a {@link Component}. Rule, in order:
@@ -28,6 +30,7 @@ import java.util.TreeMap;
  *       and its target must be written in one layer.
  * </ol>
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class Grouping {
   /**
    * Files that change whenever any package does, or on every build: kept in the small top layer. An entry ending in
@@ -63,7 +66,7 @@ public final class Grouping {
    * @param bigFile unclaimed regular files of at least this many bytes become their own group
    * @throws IOException when a database file cannot be read
    */
-  public static Grouping of(FileTree tree, long bigFile) throws IOException {
+  public static Grouping of(@Nullable FileTree tree, long bigFile) throws IOException {
     Claims claims = new Claims();
     for (InstalledPackage p : Installed.read(tree).packages()) {
       Component owner = ownerOf(p);
@@ -116,7 +119,7 @@ public final class Grouping {
    * {@code .opt-1.pyc}) belongs to whoever owns {@code d/m.py}. Debian's py3compile writes these at install time
    * and no list names them; they change exactly when their source does.
    */
-  static Component ownerOfSource(Claims claims, String path) {
+  static @Nullable Component ownerOfSource(Claims claims, String path) {
     if (!path.endsWith(".pyc")) {
       return null;
     }
@@ -167,7 +170,7 @@ public final class Grouping {
   }
 
   /** The group of a non-directory path, or null for a directory or an unknown path. */
-  public Component ownerOf(String path) {
+  public @Nullable Component ownerOf(String path) {
     return owners.get(path);
   }
 

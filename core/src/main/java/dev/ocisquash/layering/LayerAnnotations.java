@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The annotations ocisquash puts on each layer descriptor of a re-layered squash, and how a later run reads them
@@ -70,7 +71,7 @@ public final class LayerAnnotations {
    * @throws IllegalArgumentException when the annotations are malformed or name different layouts, with a message
    *     naming the layer
    */
-  public static Prior priorOf(ObjectNode manifest) {
+  public static @Nullable Prior priorOf(ObjectNode manifest) {
     Map<Component, Integer> slots = new TreeMap<>();
     Integer n = null;
     int index = 0;

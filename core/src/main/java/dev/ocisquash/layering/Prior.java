@@ -2,6 +2,7 @@ package dev.ocisquash.layering;
 
 import java.util.Collection;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a previous release, squashed by ocisquash, put each group: read from its layer annotations.
@@ -16,7 +17,7 @@ public record Prior(int maxLayers, Map<Component, Integer> slots) {
   }
 
   /** The slot a group had, or null when the prior did not have it. */
-  public Integer slotOf(Component c) {
+  public @Nullable Integer slotOf(Component c) {
     return slots.get(c);
   }
 

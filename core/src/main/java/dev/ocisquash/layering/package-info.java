@@ -4,4 +4,7 @@
  * rule that depends only on each group's own name and size class, never on the sizes of unrelated groups. Pure
  * decisions over a {@link dev.ocisquash.strip.FileTree}; no image I/O.
  */
+@NullMarked
 package dev.ocisquash.layering;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package dev.ocisquash.model;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Media type strings for OCI and Docker image objects. Kept in one place so that readers accept every spelling
  * that real tools write, and writers always emit the same ones.
@@ -64,7 +66,7 @@ public final class MediaTypes {
   }
 
   /** True for foreign / non-distributable layers, whose blobs are usually not in the archive. */
-  public static boolean isForeignLayer(String mediaType) {
+  public static boolean isForeignLayer(@Nullable String mediaType) {
     return DOCKER_FOREIGN_LAYER.equals(mediaType)
         || OCI_LAYER_NONDIST.equals(mediaType)
         || OCI_LAYER_NONDIST_GZIP.equals(mediaType)

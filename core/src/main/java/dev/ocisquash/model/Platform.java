@@ -2,6 +2,7 @@ package dev.ocisquash.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A platform {@code os/arch[/variant]}. Used to pick one image from a multi-platform index and to recognise
@@ -14,16 +15,16 @@ public final class Platform {
 
   private final String os;
   private final String architecture;
-  private final String variant;
+  private final @Nullable String variant;
 
-  private Platform(String os, String architecture, String variant) {
+  private Platform(String os, String architecture, @Nullable String variant) {
     this.os = os;
     this.architecture = architecture;
     this.variant = variant;
   }
 
   /** Creates a platform; variant may be null. */
-  public static Platform of(String os, String architecture, String variant) {
+  public static Platform of(String os, String architecture, @Nullable String variant) {
     return new Platform(
         Objects.requireNonNull(os, "os"),
         Objects.requireNonNull(architecture, "architecture"),
@@ -52,7 +53,7 @@ public final class Platform {
    * Reads an OCI platform object ({@code os}, {@code architecture}, {@code variant}) or an image config, which
    * has the same three fields at top level. Returns null when os or architecture is missing.
    */
-  public static Platform fromJson(JsonNode node) {
+  public static @Nullable Platform fromJson(JsonNode node) {
     if (node == null || !node.isObject()) {
       return null;
     }
@@ -76,7 +77,7 @@ public final class Platform {
   }
 
   /** The variant, e.g. {@code v8}, or null. */
-  public String variant() {
+  public @Nullable String variant() {
     return variant;
   }
 
@@ -91,7 +92,7 @@ public final class Platform {
    * containerd's normal form, so {@code linux/arm64/v8} matches a config that says {@code arm64} with no variant,
    * {@code x86_64} is {@code amd64}, and an image of {@code arm} without a variant is {@code arm/v7}.
    */
-  public boolean matches(Platform other) {
+  public boolean matches(@Nullable Platform other) {
     if (other == null) {
       return false;
     }

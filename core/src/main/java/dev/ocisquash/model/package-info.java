@@ -7,4 +7,7 @@
  * these views only; a view wraps the parsed tree without copying it, so unknown fields survive a rewrite. Pure
  * values; no I/O beyond parsing bytes handed in.
  */
+@NullMarked
 package dev.ocisquash.model;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,6 @@
 package dev.ocisquash.packages;
 
+import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.SeekableContent;
 import dev.ocisquash.strip.TreeNode;
@@ -10,11 +11,13 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams database files out of a {@link FileTree}, so that reading them holds one buffer, not the file; resolves
  * the paths databases list.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TreeFiles {
   private TreeFiles() {}
 

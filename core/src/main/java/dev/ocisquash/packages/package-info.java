@@ -7,4 +7,7 @@
  * ApkReader}, {@code CondaReader}, {@code PipReader}, {@code NpmReader}); re-layering claims files through them.
  * Pure logic over a {@link dev.ocisquash.strip.FileTree}; the squash writes the rewritten bytes.
  */
+@NullMarked
 package dev.ocisquash.packages;
+
+import org.jspecify.annotations.NullMarked;

@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the credentials for a registry the way skopeo and docker do: {@code --authfile}, then {@code
@@ -54,7 +55,7 @@ final class CredentialLookup {
    *
    * @throws ImageException when a file is unreadable or invalid, or a configured helper fails
    */
-  Credential find(String registry, RegistryOptions options) throws ImageException {
+  @Nullable Credential find(String registry, RegistryOptions options) throws ImageException {
     if (options.creds() != null) {
       return Credential.parse(options.creds());
     }
@@ -97,7 +98,7 @@ final class CredentialLookup {
     return out;
   }
 
-  private Credential fromFile(Path file, JsonNode doc, String registry) throws ImageException {
+  private @Nullable Credential fromFile(Path file, JsonNode doc, String registry) throws ImageException {
     String helper = doc.path("credHelpers").path(registry).asText(null);
     if (helper != null && !helper.isEmpty()) {
       return helper(helper, registry);
@@ -164,7 +165,7 @@ final class CredentialLookup {
   }
 
   /** Runs {@code docker-credential-NAME get}; null when the helper has no entry for the server. */
-  private Credential helper(String name, String registry) throws ImageException {
+  private @Nullable Credential helper(String name, String registry) throws ImageException {
     if (!name.matches("[A-Za-z0-9._-]+")) {
       throw new ImageException(Kind.INVALID_ARGUMENT,
           "credential helper name '" + name + "' is not a plain program name");

@@ -2,6 +2,7 @@ package dev.ocisquash.registry;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image in a registry, written as skopeo writes it: {@code docker://HOST[:PORT]/REPO[:TAG|@DIGEST]}. As in
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * @param tag the tag, or null when the reference names a digest
  * @param digest the manifest digest ({@code sha256:...}), or null when the reference names a tag
  */
-public record ImageRef(String registry, String repository, String tag, String digest) {
+public record ImageRef(String registry, String repository, @Nullable String tag, @Nullable String digest) {
   /** The prefix that marks a registry reference on the command line. */
   public static final String SCHEME = "docker://";
 
@@ -82,7 +83,7 @@ public record ImageRef(String registry, String repository, String tag, String di
   }
 
   /** The tag, or the digest when there is no tag: what {@code GET /v2/REPO/manifests/<reference>} takes. */
-  public String reference() {
+  public @Nullable String reference() {
     return digest != null ? digest : tag;
   }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which proxy a registry request takes: the decision alone, from a snapshot of the environment and the Java system
@@ -36,7 +37,7 @@ import java.util.regex.Pattern;
  */
 final class ProxyEnvironment {
   /** A proxy to use: where it is, its credentials (or null), and which setting named it, for messages. */
-  record Proxy(String host, int port, String user, String password, String source) {
+  record Proxy(String host, int port, @Nullable String user, @Nullable String password, String source) {
     /** {@code http://HOST:PORT} without the credentials. */
     @Override
     public String toString() {
@@ -44,13 +45,13 @@ final class ProxyEnvironment {
     }
   }
 
-  private final Proxy https;
-  private final Proxy http;
+  private final @Nullable Proxy https;
+  private final @Nullable Proxy http;
   private final List<Function<Target, Boolean>> noProxy = new ArrayList<>();
   private final boolean fromEnvironment;
-  private final Pattern javaNonProxy;
+  private final @Nullable Pattern javaNonProxy;
 
-  private record Target(String host, String port, byte[] ip) {}
+  private record Target(String host, String port, byte @Nullable [] ip) {}
 
   /**
    * @param env the environment variables
@@ -181,7 +182,7 @@ final class ProxyEnvironment {
   }
 
   /** The address of an IPv4 or IPv6 literal (no name lookup), or null for a name. */
-  static byte[] literalIp(String s) {
+  static byte @Nullable [] literalIp(String s) {
     boolean v4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
     boolean v6 = s.indexOf(':') >= 0 && s.matches("[0-9a-fA-F:.]+");
     if (!v4 && !v6) {
@@ -196,7 +197,7 @@ final class ProxyEnvironment {
     }
   }
 
-  private static String any(Map<String, String> env, String upper, String lower) {
+  private static @Nullable String any(Map<String, String> env, String upper, String lower) {
     String v = env.get(upper);
     if (v == null || v.isEmpty()) {
       v = env.get(lower);
@@ -244,7 +245,7 @@ final class ProxyEnvironment {
     return u.getUserInfo() == null ? u.toString() : u.toString().replace(u.getRawUserInfo() + "@", "***@");
   }
 
-  private static Proxy property(Function<String, String> props, String scheme) throws ImageException {
+  private static @Nullable Proxy property(Function<String, String> props, String scheme) throws ImageException {
     String host = props.apply(scheme + ".proxyHost");
     if (host == null || host.isBlank()) {
       return null;

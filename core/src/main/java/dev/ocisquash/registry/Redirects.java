@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One request, its redirects followed (GET and HEAD, at most 5): a registry sends blob downloads to storage
@@ -24,7 +25,7 @@ final class Redirects {
   }
 
   /** Sends the request once (no auth challenge answered, no retry), following redirects of GET and HEAD. */
-  HttpReply send(String method, URI uri, byte[] body, int off, int len, Map<String, String> headers)
+  HttpReply send(String method, URI uri, byte @Nullable [] body, int off, int len, Map<String, String> headers)
       throws IOException {
     URI at = uri;
     boolean authorized = auth.sendsTo(at, endpoints);

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client for one registry's HTTP API (distribution spec v2), on {@link HttpTransport}: manifests, blob
@@ -24,6 +26,7 @@ import javax.net.ssl.SSLException;
  * HttpTransport}'s. Every failure is a {@link RegistryException} with one line naming the registry, the repository and
  * the step.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class RegistryClient implements AutoCloseable {
   /** What registries are asked to return for a manifest: every image and index type this tool reads. */
   static final String MANIFEST_ACCEPT =
@@ -149,7 +152,7 @@ public final class RegistryClient implements AutoCloseable {
    * retry}). Returns the first other response; its body must be closed by the caller.
    */
   HttpReply call(
-      String repo, String step, String method, URI uri, byte[] body, Map<String, String> headers, boolean retry)
+      String repo, String step, String method, URI uri, byte @Nullable [] body, Map<String, String> headers, boolean retry)
       throws ImageException {
     return call(repo, step, method, uri, body, 0, body == null ? 0 : body.length, headers, retry);
   }
@@ -160,7 +163,7 @@ public final class RegistryClient implements AutoCloseable {
       String step,
       String method,
       URI uri,
-      byte[] body,
+      byte @Nullable [] body,
       int off,
       int len,
       Map<String, String> headers,
@@ -327,7 +330,7 @@ public final class RegistryClient implements AutoCloseable {
    *
    * @return null when the blob was mounted, else the upload the registry started
    */
-  public BlobUpload mountOrStart(String repo, Digest digest, String fromRepo, Path teeDir, TempFiles tempFiles)
+  public @Nullable BlobUpload mountOrStart(String repo, Digest digest, String fromRepo, Path teeDir, TempFiles tempFiles)
       throws ImageException {
     String step = "mount blob " + digest + " from " + fromRepo;
     HttpReply r =
@@ -429,7 +432,7 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   /** The standard one-line failure: {@code registry R, repository P: STEP: DETAIL}, without an HTTP answer. */
-  RegistryException fail(String repo, String step, String detail, Throwable cause) {
+  RegistryException fail(String repo, String step, String detail, @Nullable Throwable cause) {
     return new RegistryException(registry, repo, step, detail, -1, java.util.List.of(), cause);
   }
 

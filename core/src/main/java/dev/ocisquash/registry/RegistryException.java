@@ -2,6 +2,7 @@ package dev.ocisquash.registry;
 
 import dev.ocisquash.ImageException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A registry request that failed, for library callers: which registry, repository and step, the HTTP status and the

@@ -4,6 +4,7 @@ import java.net.ProxySelector;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How to reach registries: credentials, TLS, proxies and retries. Immutable; start from {@link #defaults()}.
@@ -29,14 +30,14 @@ import javax.net.ssl.SSLContext;
  * @param transferWindow the window the rate is measured over (at least one second)
  */
 public record RegistryOptions(
-    String creds,
-    Path authFile,
-    Path certDir,
+    @Nullable String creds,
+    @Nullable Path authFile,
+    @Nullable Path certDir,
     boolean tlsVerify,
     int attempts,
     Duration backoff,
-    ProxySelector proxySelector,
-    SSLContext tlsContext,
+    @Nullable ProxySelector proxySelector,
+    @Nullable SSLContext tlsContext,
     long minTransferRate,
     Duration transferWindow) {
   /** The default minimum transfer rate, bytes per second. */
@@ -66,7 +67,7 @@ public record RegistryOptions(
    * default minimum transfer rate.
    */
   public RegistryOptions(
-      String creds, Path authFile, Path certDir, boolean tlsVerify, int attempts, Duration backoff) {
+      @Nullable String creds, @Nullable Path authFile, @Nullable Path certDir, boolean tlsVerify, int attempts, Duration backoff) {
     this(creds, authFile, certDir, tlsVerify, attempts, backoff, null, null, DEFAULT_MIN_TRANSFER_RATE,
         DEFAULT_TRANSFER_WINDOW);
   }

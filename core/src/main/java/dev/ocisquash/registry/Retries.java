@@ -2,6 +2,7 @@ package dev.ocisquash.registry;
 
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The retry policy of registry requests: which failures are tried again (429, 5xx, a broken connection, as many
@@ -26,7 +27,7 @@ final class Retries {
   }
 
   /** Waits before attempt {@code attempt + 1}; {@code retryAfter} is the server's header, or null. */
-  void backoff(int attempt, String retryAfter) throws ImageException {
+  void backoff(int attempt, @Nullable String retryAfter) throws ImageException {
     long ms = options.backoff().toMillis() << Math.min(attempt - 1, 10);
     if (retryAfter != null && retryAfter.matches("\\d{1,3}")) {
       ms = Math.max(ms, Long.parseLong(retryAfter) * 1000);

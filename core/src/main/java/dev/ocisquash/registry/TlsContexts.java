@@ -27,6 +27,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS set-up as skopeo does it: the system's trusted CAs plus the {@code *.crt} files of a certificate directory,
@@ -37,7 +38,7 @@ final class TlsContexts {
   private TlsContexts() {}
 
   /** The directory to use for {@code registry}: the given one, else the containers or docker default if present. */
-  static Path certDirFor(String registry, Path given) {
+  static @Nullable Path certDirFor(String registry, Path given) {
     if (given != null) {
       return given;
     }

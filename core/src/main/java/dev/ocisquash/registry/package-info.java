@@ -7,4 +7,7 @@
  *
  * <p>Start with {@link dev.ocisquash.registry.ImageRef} and {@link dev.ocisquash.registry.RegistryClient}.
  */
+@NullMarked
 package dev.ocisquash.registry;
+
+import org.jspecify.annotations.NullMarked;

@@ -15,6 +15,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the "what is eating the space" rows from the strip plans, so that they cannot drift from what the presets
@@ -24,6 +26,7 @@ import java.util.Set;
  * files, paths a safety check needs, a preset skipped because a compiler stays) and, last, known bulk that no
  * preset handles ({@link KnownBulk}). Each final file belongs to at most one row.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class BulkRows {
   /** How many of a row's places are listed. */
   static final int MAX_PATHS = 5;
@@ -41,19 +44,19 @@ final class BulkRows {
   private static final class Acc {
     final int index;
     final String action;
-    final String preset;
+    final @Nullable String preset;
     final boolean selected;
-    final String why;
+    final @Nullable String why;
     final String description;
     /** The glob that matched, or null. */
-    final String glob;
+    final @Nullable String glob;
     /** Whether {@link #paths} are already the places to show (not paths to roll up into roots). */
     final boolean rooted;
     final Map<String, long[]> paths = new HashMap<>();
     long bytes;
     long files;
 
-    Acc(int index, String action, String preset, boolean selected, String why, String description, String glob,
+    Acc(int index, String action, @Nullable String preset, boolean selected, @Nullable String why, String description, @Nullable String glob,
         boolean rooted) {
       this.index = index;
       this.action = action;
@@ -199,7 +202,7 @@ final class BulkRows {
   }
 
   /** The strip engine's notes about one preset ("headers: kept, ..."), after {@code first}; null when none. */
-  private static String noteOf(StripReport report, String preset, String first) {
+  private static @Nullable String noteOf(StripReport report, String preset, @Nullable String first) {
     List<String> parts = new ArrayList<>();
     if (first != null) {
       parts.add(first);
@@ -330,7 +333,7 @@ final class BulkRows {
     return e.isRegular() && e.firstOfInode() && e.size() > 0;
   }
 
-  private Acc acc(String action, String preset, boolean selected, String why, String desc, String glob,
+  private Acc acc(String action, @Nullable String preset, boolean selected, @Nullable String why, String desc, @Nullable String glob,
       boolean rooted) {
     String key = action + '\0' + preset + '\0' + selected + '\0' + why + '\0' + desc + '\0' + glob;
     return byKey.computeIfAbsent(key, k -> {
@@ -404,7 +407,7 @@ final class BulkRows {
     return out;
   }
 
-  private static String parent(String abs) {
+  private static @Nullable String parent(String abs) {
     int i = abs.lastIndexOf('/');
     return i <= 0 ? null : abs.substring(0, i);
   }

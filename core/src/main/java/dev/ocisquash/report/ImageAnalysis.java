@@ -2,6 +2,7 @@ package dev.ocisquash.report;
 
 import dev.ocisquash.squash.FlattenedImage;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of {@link Analyzer#analyze}: a queryable, immutable model of where an image's bytes go. All byte
@@ -29,7 +30,7 @@ public final class ImageAnalysis {
   private final List<DuplicateGroup> duplicates;
   private final boolean duplicatesSearched;
   private final Estimates estimates;
-  private final StripEstimate strip;
+  private final @Nullable StripEstimate strip;
   private final List<PresetEstimate> presets;
   private final List<FlattenedImage.Entry> finalTree;
   private final int[] bulkOf;
@@ -48,7 +49,7 @@ public final class ImageAnalysis {
       List<DuplicateGroup> duplicates,
       boolean duplicatesSearched,
       Estimates estimates,
-      StripEstimate strip,
+      @Nullable StripEstimate strip,
       List<PresetEstimate> presets,
       List<FlattenedImage.Entry> finalTree,
       int[] bulkOf,
@@ -188,7 +189,7 @@ public final class ImageAnalysis {
   }
 
   /** What the strip rules given would remove, or null when none were given. */
-  public StripEstimate strip() {
+  public @Nullable StripEstimate strip() {
     return strip;
   }
 
@@ -209,7 +210,7 @@ public final class ImageAnalysis {
    * The {@link #knownBulk()} row that holds the final-tree entry at {@code index} in {@link #finalTree()}, or null
    * when it is in none; for a hardlinked file only the first path has one.
    */
-  public BulkItem bulkOf(int index) {
+  public @Nullable BulkItem bulkOf(int index) {
     int r = bulkOf[index];
     return r < 0 ? null : knownBulk.get(r);
   }
@@ -283,9 +284,9 @@ public final class ImageAnalysis {
       long files,
       String description,
       String action,
-      String preset,
+      @Nullable String preset,
       boolean selected,
-      String why,
+      @Nullable String why,
       List<SizedPath> paths) {}
 
   /**

@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Recognises well-known kinds of bulk by path, for the rows no preset removes, and says in words what the strip
@@ -69,7 +70,7 @@ final class KnownBulk {
   }
 
   /** What the files a preset glob matches are, in a few words; null for a glob not described here. */
-  static String describeGlob(String glob) {
+  static @Nullable String describeGlob(String glob) {
     if (glob.endsWith("/jmods")) {
       return "JDK jmods (read by jlink only)";
     }
@@ -130,7 +131,7 @@ final class KnownBulk {
   }
 
   /** The root path through which {@code path} (a file) belongs to {@code category}, or null. */
-  String matchRoot(String path, String category) {
+  @Nullable String matchRoot(String path, String category) {
     String[] segs = path.split("/");
     int last = segs.length - 1;
     switch (category) {
@@ -196,7 +197,7 @@ final class KnownBulk {
   }
 
   /** The first category in {@link #CATEGORIES} order that {@code path} falls in, or null. */
-  String categoryOf(String path) {
+  @Nullable String categoryOf(String path) {
     for (String c : CATEGORIES) {
       if (matchRoot(path, c) != null) {
         return c;

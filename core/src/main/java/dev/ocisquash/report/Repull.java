@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How many bytes a node that holds one image must pull for another, layer by layer: a layer is held when the old
@@ -40,7 +41,7 @@ public final class Repull {
    * @param held whether the old image has it already
    * @param slot the ocisquash slot annotation ({@code 3/32}) of a re-layered squash, or null
    */
-  public record Row(int index, Digest digest, long size, boolean held, String slot) {}
+  public record Row(int index, Digest digest, long size, boolean held, @Nullable String slot) {}
 
   /**
    * The comparison.

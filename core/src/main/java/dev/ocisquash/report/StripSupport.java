@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bridge between the analysis and the strip package: plans strip rules on the final tree through {@link
@@ -35,20 +36,20 @@ final class StripSupport {
    * @param result the plan
    * @param note how the estimate was made when that needs saying, or null
    */
-  record Candidate(String name, String group, StripResult result, String note) {}
+  record Candidate(String name, String group, StripResult result, @Nullable String note) {}
 
   /** What the strip package says about the final tree. */
   static final class Result {
     /** The estimate for the rules given, or null when none were. */
-    final ImageAnalysis.StripEstimate estimate;
+    final ImageAnalysis.@Nullable StripEstimate estimate;
     /** The plan of the rules given, or null when none were. */
-    final StripResult base;
+    final @Nullable StripResult base;
     /** Paths (relative, no leading slash) the rules given remove, or null when none were given. */
-    final Set<String> removed;
+    final @Nullable Set<String> removed;
     /** One plan per preset not given, in {@link Presets#all()} order, safe first. */
     final List<Candidate> candidates;
 
-    Result(ImageAnalysis.StripEstimate estimate, StripResult base, Set<String> removed, List<Candidate> candidates) {
+    Result(ImageAnalysis.@Nullable StripEstimate estimate, @Nullable StripResult base, @Nullable Set<String> removed, List<Candidate> candidates) {
       this.estimate = estimate;
       this.base = base;
       this.removed = removed;
@@ -122,7 +123,7 @@ final class StripSupport {
   }
 
   /** The rules given, plus {@code extra} (a preset name) when not null, at CPU level {@code level}. */
-  private static StripRules rules(AnalyzeOptions o, String extra, String level) {
+  private static StripRules rules(AnalyzeOptions o, @Nullable String extra, String level) {
     StripRules.Builder b = StripRules.builder();
     o.presets().forEach(b::preset);
     if (extra != null) {

@@ -7,4 +7,7 @@
  * <p>Start with {@link dev.ocisquash.report.Analyzer} and {@link dev.ocisquash.report.ImageAnalysis} (what is
  * computed), then {@code TextReport}, {@code JsonReport} and {@code HtmlReport}.
  */
+@NullMarked
 package dev.ocisquash.report;
+
+import org.jspecify.annotations.NullMarked;

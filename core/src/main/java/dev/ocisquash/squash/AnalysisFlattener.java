@@ -22,6 +22,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams every layer of an image once, newest first, through the same decision core as {@link Squasher}, and
@@ -37,6 +39,7 @@ import java.util.TreeMap;
  * <p>Memory grows with the number of paths, never with content sizes: content is only hashed as it streams past
  * (when asked), never kept.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class AnalysisFlattener {
   private static final int BUFFER = 1 << 16;
 
@@ -60,7 +63,7 @@ public final class AnalysisFlattener {
    * (ELF files, {@code #!} scripts, {@code etc/ld.so.conf*}) in a temporary file there, so planning strip rules
    * needs no second read of the layers. Close the result to delete it.
    */
-  public static FlattenedImage flatten(SourceImage image, boolean hashContent, Path captureDir)
+  public static FlattenedImage flatten(SourceImage image, boolean hashContent, @Nullable Path captureDir)
       throws IOException {
     return flatten(image, hashContent, captureDir, Limits.defaults(), TempFiles.none());
   }
@@ -71,7 +74,7 @@ public final class AnalysisFlattener {
    * file with {@code tempFiles} for deletion on interruption.
    */
   public static FlattenedImage flatten(
-      SourceImage image, boolean hashContent, Path captureDir, Limits limits, TempFiles tempFiles)
+      SourceImage image, boolean hashContent, @Nullable Path captureDir, Limits limits, TempFiles tempFiles)
       throws IOException {
     Spool spool = captureDir == null ? null : new Spool(captureDir, tempFiles, image.source());
     try {
@@ -84,7 +87,7 @@ public final class AnalysisFlattener {
     }
   }
 
-  private static FlattenedImage flattenInto(SourceImage image, boolean hashContent, Spool spool, Limits.Meter meter)
+  private static FlattenedImage flattenInto(SourceImage image, boolean hashContent, @Nullable Spool spool, Limits.Meter meter)
       throws IOException {
     Map<Long, Long> captured = new HashMap<>();
     List<SourceLayer> layers = image.layers();
@@ -289,7 +292,7 @@ public final class AnalysisFlattener {
       SourceImage image,
       Map<Integer, TreeMap<Long, List<FileObject>>> deferred,
       Map<FileObject, Origin> origins,
-      MessageDigest sha,
+      @Nullable MessageDigest sha,
       byte[] buf)
       throws IOException {
     LayerRereader.visit(
@@ -304,7 +307,7 @@ public final class AnalysisFlattener {
         });
   }
 
-  private static byte[] digest(MessageDigest sha, InputStream in, byte[] buf) throws IOException {
+  private static byte[] digest(@Nullable MessageDigest sha, InputStream in, byte[] buf) throws IOException {
     sha.reset();
     for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
       sha.update(buf, 0, n);
@@ -323,9 +326,9 @@ public final class AnalysisFlattener {
   private static final class Origin {
     final int layer;
     final long ordinal;
-    final byte[] hash;
+    final byte @Nullable [] hash;
 
-    Origin(int layer, long ordinal, byte[] hash) {
+    Origin(int layer, long ordinal, byte @Nullable [] hash) {
       this.layer = layer;
       this.ordinal = ordinal;
       this.hash = hash;

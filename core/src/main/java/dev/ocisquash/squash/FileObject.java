@@ -2,6 +2,8 @@ package dev.ocisquash.squash;
 
 import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.tar.TarEntry;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One non-directory object as a runtime would see it: an inode. Several output paths may share one (hardlinks).
@@ -14,6 +16,7 @@ import dev.ocisquash.tar.TarEntry;
  * is a kind and two fields here rather than an object of its own (25 MB less at a million files), and the object
  * stays at 40 bytes.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class FileObject {
   /** Where the content of an object is. */
   enum Where {
@@ -33,22 +36,22 @@ final class FileObject {
   private static final long ORDINAL_MASK = (1L << ORDINAL_BITS) - 1;
 
   /** The header of the version that owns the content and metadata; null while this is an unresolved link. */
-  TarEntry entry;
+  @Nullable TarEntry entry;
   /**
    * By {@link #where}: the spool offset, the offset in {@link #contentBlob}, or the deferred layer and entry ordinal
    * in one long (the layer in the top bits), which keeps the object within 40 bytes.
    */
   private long contentPosition;
   /** The uncompressed layer whose blob holds the content, for {@link Where#BLOB}; else null. */
-  private SourceLayer contentBlob;
+  private @Nullable SourceLayer contentBlob;
   /** Where the content is. */
   private Where where = Where.NONE;
   /** For hardlinks: the object the link points at. */
-  FileObject forward;
+  @Nullable FileObject forward;
   /** Set while writing: the first output path this object was written under. */
   byte[] writtenPath;
 
-  FileObject(TarEntry entry) {
+  FileObject(@Nullable TarEntry entry) {
     this.entry = entry;
   }
 
@@ -75,7 +78,7 @@ final class FileObject {
     setContent(Where.DEFERRED, ((long) layer << ORDINAL_BITS) | ordinal, null);
   }
 
-  private void setContent(Where kind, long position, SourceLayer blob) {
+  private void setContent(Where kind, long position, @Nullable SourceLayer blob) {
     where = kind;
     contentPosition = position;
     contentBlob = blob;
@@ -107,7 +110,7 @@ final class FileObject {
   }
 
   /** The layer whose blob holds the content in place, or null. */
-  SourceLayer contentBlob() {
+  @Nullable SourceLayer contentBlob() {
     return contentBlob;
   }
 
@@ -127,7 +130,7 @@ final class FileObject {
   }
 
   /** Follows forwards to the object that owns content; returns null for a dangling link. */
-  FileObject resolve() {
+  @Nullable FileObject resolve() {
     FileObject f = this;
     int guard = 0;
     while (f.forward != null) {

@@ -18,12 +18,15 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The planning stage of a squash: the one read of every layer, newest first ({@link LayerScan}), that decides with
  * {@link SquashPlanner} what survives and keeps the surviving content where the writer will find it (copied to
  * the spool, or read in place when the layer is stored uncompressed).
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
   private static final int BUFFER = 1 << 20;
 
@@ -109,11 +112,11 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
   private static Flattened planned(
       OpenStep.Selection sel,
       SquashPlanner planner,
-      SquashPlanner basePlanner,
+      @Nullable SquashPlanner basePlanner,
       PlanningVisitor reading,
       Spool spool,
       byte[] scratch,
-      List<byte[]> markers)
+      @Nullable List<byte[]> markers)
       throws IOException {
     planner.checkLinks();
     ContentStore contents = new ContentStore(spool);
@@ -128,7 +131,7 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
    */
   private static final class PlanningVisitor implements LayerScan.Visitor {
     private final SquashPlanner planner;
-    private final SquashPlanner basePlanner;
+    private final @Nullable SquashPlanner basePlanner;
     private final int first;
     private final boolean stripping;
     private final boolean relayering;
@@ -142,7 +145,7 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
 
     PlanningVisitor(
         SquashPlanner planner,
-        SquashPlanner basePlanner,
+        @Nullable SquashPlanner basePlanner,
         int first,
         boolean stripping,
         boolean relayering,

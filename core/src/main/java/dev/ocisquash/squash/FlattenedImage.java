@@ -10,17 +10,20 @@ import java.nio.file.Path;
 import dev.ocisquash.archive.SourceImage;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The result of {@link AnalysisFlattener#flatten}: what each layer holds and the final tree a squash of the whole image
  * would write. Immutable.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class FlattenedImage implements Closeable {
   private final String source;
   private final List<LayerStats> layers;
   private final List<Entry> entries;
   private final long shadowedEntries;
-  private final Spool captured;
+  private final @Nullable Spool captured;
   private final Map<Long, Long> capturedOffsets;
 
   FlattenedImage(
@@ -28,7 +31,7 @@ public final class FlattenedImage implements Closeable {
       List<LayerStats> layers,
       List<Entry> entries,
       long shadowedEntries,
-      Spool captured,
+      @Nullable Spool captured,
       Map<Long, Long> capturedOffsets) {
     this.source = source;
     this.layers = List.copyOf(layers);
@@ -210,24 +213,24 @@ public final class FlattenedImage implements Closeable {
   public static final class Entry {
     private final String path;
     private final byte[] pathBytes;
-    private final TarEntry meta;
+    private final @Nullable TarEntry meta;
     private final int layer;
     private final int contentLayer;
     private final long contentOrdinal;
     private final int inode;
     private final boolean firstOfInode;
-    private final byte[] sha256;
+    private final byte @Nullable [] sha256;
 
     Entry(
         String path,
         byte[] pathBytes,
-        TarEntry meta,
+        @Nullable TarEntry meta,
         int layer,
         int contentLayer,
         long contentOrdinal,
         int inode,
         boolean firstOfInode,
-        byte[] sha256) {
+        byte @Nullable [] sha256) {
       this.path = path;
       this.pathBytes = pathBytes;
       this.meta = meta;
@@ -253,7 +256,7 @@ public final class FlattenedImage implements Closeable {
      * The metadata in effect: for regular files and hardlinks the header of the version that owns the content
      * (its path may differ from {@link #path()}), otherwise the entry itself.
      */
-    public TarEntry meta() {
+    public @Nullable TarEntry meta() {
       return meta;
     }
 
@@ -303,7 +306,7 @@ public final class FlattenedImage implements Closeable {
     }
 
     /** The sha256 of the content when hashing was asked for, else null. */
-    public byte[] sha256() {
+    public byte @Nullable [] sha256() {
       return sha256 == null ? null : sha256.clone();
     }
   }

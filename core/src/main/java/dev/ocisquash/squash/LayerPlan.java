@@ -1,5 +1,6 @@
 package dev.ocisquash.squash;
 
+import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import dev.ocisquash.tar.Whiteouts;
@@ -10,12 +11,14 @@ import java.util.NoSuchElementException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the new layer holds, in output order: the surviving entries of the squashed layers and, when layers below
  * the squash point are kept, the whiteout and opaque markers that still hide something in them. Pure: built from
  * the planners' state without I/O.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayerPlan {
   /** One entry of the new layer. */
   static final class Item {
@@ -23,13 +26,13 @@ final class LayerPlan {
     /** Directory or marker entry as written; for non-directories, the header as read. */
     final TarEntry entry;
     /** The object behind a non-directory (resolved through hardlinks); null for directories and markers. */
-    final FileObject file;
+    final @Nullable FileObject file;
     /** Whether this item is a whiteout or opaque marker. */
     final boolean marker;
     /** Whether the entry was a hardlink in the input (for the promoted-links count). */
     final boolean wasLink;
 
-    Item(byte[] path, TarEntry entry, FileObject file, boolean marker, boolean wasLink) {
+    Item(byte[] path, TarEntry entry, @Nullable FileObject file, boolean marker, boolean wasLink) {
       this.path = path;
       this.entry = entry;
       this.file = file;

@@ -19,12 +19,15 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a {@link LayerPlan} as one tar layer, compressed, hashing the uncompressed bytes (diff_id) and the
  * compressed bytes (blob digest) in the same pass. Hardlink groups are written with the first path in output
  * order as the file and the others as links to it, so a link never precedes its target.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayerWriter {
   private LayerWriter() {}
 
@@ -50,7 +53,7 @@ final class LayerWriter {
      *
      * @param blockPool where gzip blocks are compressed, shared by layers written at once; null for the stream's own
      */
-    OutputStream open(OutputStream out, ExecutorService blockPool) throws IOException {
+    @Nullable OutputStream open(OutputStream out, ExecutorService blockPool) throws IOException {
       switch (compression) {
         case GZIP:
           // pigz-style blocks: same bytes whatever the thread count or pool.
@@ -81,7 +84,7 @@ final class LayerWriter {
       Encoding encoding,
       Long sourceDateEpoch,
       Progress progress,
-      ExecutorService blockPool) {
+      @Nullable ExecutorService blockPool) {
     /** A request for a layer written alone, with its own compression threads. */
     Request(LayerPlan plan, ContentStore contents, Encoding encoding, Long sourceDateEpoch, Progress progress) {
       this(plan, contents, encoding, sourceDateEpoch, progress, null);
@@ -220,7 +223,7 @@ final class LayerWriter {
     return e.toBuilder().mtime(epoch, 0).build();
   }
 
-  private static TarEntry renamed(TarEntry e, byte[] path) {
+  private static TarEntry renamed(@Nullable TarEntry e, byte[] path) {
     if (Arrays.equals(e.pathBytes(), path)) {
       return e;
     }
@@ -232,7 +235,7 @@ final class LayerWriter {
   }
 
   /** A link entry carrying the object's metadata, xattrs included, so any extractor sets the same inode state. */
-  private static TarEntry hardlink(TarEntry owner, byte[] path, byte[] target) {
+  private static TarEntry hardlink(@Nullable TarEntry owner, byte[] path, byte[] target) {
     TarEntry.Builder b =
         TarEntry.builder(TarEntryType.HARDLINK, path)
             .linkTarget(target)

@@ -8,11 +8,15 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The layout stage of a squash: turns the flattened, stripped tree into the new layers' plans, one layer or, with
  * {@code --max-layers}, the re-layering split ({@link Relayering}).
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayoutStep implements SquashStep<LayoutStep.Layout> {
   /**
    * The new layers to write, bottom first.
@@ -42,8 +46,8 @@ final class LayoutStep implements SquashStep<LayoutStep.Layout> {
   LayoutStep(
       FlattenStep.Flattened flat,
       StripStep.Stripped stripped,
-      Future<Grouping> grouping,
-      Prior prior,
+      @Nullable Future<Grouping> grouping,
+      @Nullable Prior prior,
       SquashOptions options,
       int first) {
     this.flat = flat;

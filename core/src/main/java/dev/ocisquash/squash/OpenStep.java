@@ -12,6 +12,9 @@ import dev.ocisquash.compress.Compression;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The first step of a squash: opens the input (a file or a registry reference) and selects what to squash (the

@@ -4,15 +4,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One path of the {@link SquashPlanner}'s tree: what the layers seen so far hid at and below it, the live record
  * there, and the hardlinks waiting for a lower version of it. There is one per path ever named, so the fields are
  * few and primitive where they can be.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PlannerNode {
   // No name field: the key in the parent's children map is the name, and a million nodes make 8 bytes count.
-  final PlannerNode parent;
+  final @Nullable PlannerNode parent;
   Map<String, PlannerNode> children;
   /** Layers below this one cannot contribute this path or anything under it. */
   int hideAll = -1;
@@ -26,12 +29,12 @@ final class PlannerNode {
   /** The live record at this path, if any. */
   SquashPlanner.PlannedPath record;
   /** The latest entry version seen at this path in layer {@link #curLayer}, for same-layer hardlinks. */
-  FileObject curFile;
+  @Nullable FileObject curFile;
   int curLayer = Integer.MIN_VALUE;
   /** Links from upper layers waiting for a lower version of this path. */
   List<PendingLink> pending;
 
-  PlannerNode(PlannerNode parent) {
+  PlannerNode(@Nullable PlannerNode parent) {
     this.parent = parent;
   }
 
@@ -59,7 +62,7 @@ final class PlannerNode {
   }
 
   /** The node of {@code path} below this one, or null; creates no state. */
-  PlannerNode find(byte[] path) {
+  @Nullable PlannerNode find(byte[] path) {
     PlannerNode n = this;
     int start = 0;
     for (int i = 0; i <= path.length && n != null; i++) {

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code --max-layers} and {@code --prior} for a squash: reads the prior release's placement, groups the planned
@@ -74,7 +75,7 @@ final class Relayering {
    * @return the layers, bottom first, at most {@code maxLayers}
    */
   static List<LayerSplitter.Part> split(
-      Grouping grouping, LayerPlan plan, int maxLayers, Prior prior, Long sourceDateEpoch) {
+      Grouping grouping, LayerPlan plan, int maxLayers, @Nullable Prior prior, Long sourceDateEpoch) {
     Packing packing = Packer.pack(grouping.sizes(), maxLayers, Packer.DEFAULT_HEAVY, prior);
     List<LayerSplitter.Part> parts = LayerSplitter.split(plan, grouping::ownerOf, packing, sourceDateEpoch);
     if (parts.size() > maxLayers) {

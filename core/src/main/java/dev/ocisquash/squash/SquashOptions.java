@@ -11,6 +11,8 @@ import dev.ocisquash.registry.ImageRef;
 import dev.ocisquash.registry.RegistryOptions;
 import java.nio.file.Path;
 import java.util.Objects;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to squash and how. Immutable; build with {@link #builder(Path, Path)}.
@@ -22,9 +24,10 @@ import java.util.Objects;
  * SquashResult result = Squasher.squash(opts);
  * }</pre>
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class SquashOptions {
-  private final Path input;
-  private final Path output;
+  private final @Nullable Path input;
+  private final @Nullable Path output;
   private final OutputFormat format;
   private final Compression compression;
   private final ImageSelector selector;
@@ -41,8 +44,8 @@ public final class SquashOptions {
   private final Limits limits;
   private final TempFiles tempFiles;
   private final Progress progress;
-  private final ImageRef inputRef;
-  private final ImageRef outputRef;
+  private final @Nullable ImageRef inputRef;
+  private final @Nullable ImageRef outputRef;
   private final RegistryOptions registry;
   private final int maxLayers;
   private final Path prior;
@@ -130,12 +133,12 @@ public final class SquashOptions {
   }
 
   /** The input image in a registry, or null when {@link #input()} is a file or directory. */
-  public ImageRef inputRef() {
+  public @Nullable ImageRef inputRef() {
     return inputRef;
   }
 
   /** The registry the output is pushed to, or null when {@link #output()} is a file or directory. */
-  public ImageRef outputRef() {
+  public @Nullable ImageRef outputRef() {
     return outputRef;
   }
 
@@ -180,12 +183,12 @@ public final class SquashOptions {
   }
 
   /** The input archive or OCI layout directory; null when the input is in a registry ({@link #inputRef()}). */
-  public Path input() {
+  public @Nullable Path input() {
     return input;
   }
 
   /** Where the squashed image goes; null when it is pushed to a registry ({@link #outputRef()}). */
-  public Path output() {
+  public @Nullable Path output() {
     return output;
   }
 
@@ -257,8 +260,8 @@ public final class SquashOptions {
 
   /** Builder for {@link SquashOptions}. */
   public static final class Builder {
-    private Path input;
-    private Path output;
+    private @Nullable Path input;
+    private @Nullable Path output;
     private OutputFormat format;
     private Compression compression;
     private ImageSelector selector = ImageSelector.any();
@@ -274,8 +277,8 @@ public final class SquashOptions {
     private Limits limits = Limits.defaults();
     private TempFiles tempFiles;
     private Progress progress = Progress.NONE;
-    private ImageRef inputRef;
-    private ImageRef outputRef;
+    private @Nullable ImageRef inputRef;
+    private @Nullable ImageRef outputRef;
     private RegistryOptions registry = RegistryOptions.defaults();
     private int maxLayers = 1;
     private Path prior;
@@ -285,7 +288,7 @@ public final class SquashOptions {
       this(Objects.requireNonNull(input, "input"), Objects.requireNonNull(output, "output"), null, null);
     }
 
-    private Builder(Path input, Path output, ImageRef inputRef, ImageRef outputRef) {
+    private Builder(@Nullable Path input, @Nullable Path output, @Nullable ImageRef inputRef, @Nullable ImageRef outputRef) {
       this.input = input;
       this.output = output;
       this.inputRef = inputRef;

@@ -12,6 +12,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The pure decision core of a squash: it is fed the entries of the layers, newest layer first and each layer in
@@ -38,6 +40,7 @@ import java.util.Map;
  *
  * <p>State is kept per path, never per byte: memory grows with the number of paths only.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class SquashPlanner {
 
   /**
@@ -48,7 +51,7 @@ public final class SquashPlanner {
    * @param file the object behind an emitted non-directory, so a caller may capture content anyway (the strip
    *     checks read kept layers' executables)
    */
-  public record Offer(FileObject capture, FileObject file) {
+  public record Offer(@Nullable FileObject capture, @Nullable FileObject file) {
     static final Offer SKIP = new Offer(null, null);
   }
 
@@ -59,7 +62,7 @@ public final class SquashPlanner {
     final TarEntry entry;
     final int layer;
     /** The object for non-directories (a forwarding object for hardlinks); null for directories. */
-    final FileObject file;
+    final @Nullable FileObject file;
 
     boolean live = true;
 
@@ -302,7 +305,7 @@ public final class SquashPlanner {
     return link;
   }
 
-  private boolean resolvePending(PlannerNode n, TarEntry e, FileObject file) {
+  private boolean resolvePending(PlannerNode n, TarEntry e, @Nullable FileObject file) {
     if (n.pending == null) {
       return false;
     }
@@ -401,7 +404,7 @@ public final class SquashPlanner {
     }
   }
 
-  private PendingLink firstDanglingLiveLink() {
+  private @Nullable PendingLink firstDanglingLiveLink() {
     for (PendingLink p : allPending) {
       if (p.link.forward == null && isReferencedByLive(p.link)) {
         return p;
@@ -424,7 +427,7 @@ public final class SquashPlanner {
    *     carry its old content), or a path that those layers made a directory only by putting entries below it,
    *     none of which survive (whether it exists then depends on what the kept layers have there)
    */
-  List<byte[]> markersOverUnreadLayers(int first) {
+  @Nullable List<byte[]> markersOverUnreadLayers(int first) {
     if (firstDanglingLiveLink() != null) {
       return null;
     }
@@ -537,7 +540,7 @@ public final class SquashPlanner {
     return false;
   }
 
-  private PlannerNode find(byte[] path) {
+  private @Nullable PlannerNode find(byte[] path) {
     return root.find(path);
   }
 }

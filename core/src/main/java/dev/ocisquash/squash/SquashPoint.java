@@ -9,11 +9,14 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where squashing starts: layers below the point are kept byte for byte, the point and everything above become
  * one layer. Layer 0 is the bottom layer.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class SquashPoint {
   private enum Kind {
     ALL,
@@ -24,9 +27,9 @@ public final class SquashPoint {
 
   private final Kind kind;
   private final int index;
-  private final String digest;
+  private final @Nullable String digest;
 
-  private SquashPoint(Kind kind, int index, String digest) {
+  private SquashPoint(Kind kind, int index, @Nullable String digest) {
     this.kind = kind;
     this.index = index;
     this.digest = digest;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.archive.ImageWriter;
 import dev.ocisquash.archive.WrittenImage;
 import java.io.IOException;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
  * The last step of a squash: writes the config, the manifest and the names around the layers already written, and

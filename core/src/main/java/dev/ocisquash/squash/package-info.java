@@ -12,4 +12,7 @@
  * <p>Start with {@link dev.ocisquash.squash.Squasher} (the run, step by step) and {@link
  * dev.ocisquash.squash.SquashOptions}, then {@link dev.ocisquash.squash.SquashPlanner}.
  */
+@NullMarked
 package dev.ocisquash.squash;
+
+import org.jspecify.annotations.NullMarked;

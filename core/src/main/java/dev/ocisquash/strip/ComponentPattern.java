@@ -2,6 +2,7 @@ package dev.ocisquash.strip;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A glob for one path component: literal characters, {@code ?}, {@code *} and classes {@code [a-z]},
@@ -30,7 +31,7 @@ final class ComponentPattern {
   private final List<char[]> classes;
   private final boolean[] negated;
   private final Shape shape;
-  private final String fixed;
+  private final @Nullable String fixed;
 
   private ComponentPattern(int[] kinds, char[] chars, List<char[]> classes, boolean[] negated) {
     this.kinds = kinds;
@@ -143,7 +144,7 @@ final class ComponentPattern {
     return shape == Shape.LITERAL;
   }
 
-  String literal() {
+  @Nullable String literal() {
     return fixed;
   }
 
@@ -152,7 +153,7 @@ final class ComponentPattern {
   }
 
   /** The literal prefix (PREFIX) or suffix (SUFFIX) part. */
-  String fixedPart() {
+  @Nullable String fixedPart() {
     return fixed;
   }
 

@@ -3,6 +3,7 @@ package dev.ocisquash.strip;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
  * Shared libraries: a kept ELF file keeps its program interpreter and, for each {@code DT_NEEDED} soname, the

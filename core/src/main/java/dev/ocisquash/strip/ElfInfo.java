@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The dynamic-linking facts of one ELF file, read with a minimal reader of our own: 32 and 64 bit, both byte
@@ -27,13 +28,13 @@ public final class ElfInfo {
 
   private final boolean is64;
   private final boolean bigEndian;
-  private final String interpreter;
+  private final @Nullable String interpreter;
   private final List<String> needed;
-  private final String runpath;
-  private final String rpath;
+  private final @Nullable String runpath;
+  private final @Nullable String rpath;
 
   private ElfInfo(
-      boolean is64, boolean bigEndian, String interpreter, List<String> needed, String runpath, String rpath) {
+      boolean is64, boolean bigEndian, @Nullable String interpreter, List<String> needed, @Nullable String runpath, @Nullable String rpath) {
     this.is64 = is64;
     this.bigEndian = bigEndian;
     this.interpreter = interpreter;
@@ -53,7 +54,7 @@ public final class ElfInfo {
    * @return the facts, or null when the content is not ELF or is truncated/malformed
    * @throws IOException when reading fails
    */
-  public static ElfInfo read(SeekableContent in) throws IOException {
+  public static @Nullable ElfInfo read(SeekableContent in) throws IOException {
     byte[] h = new byte[64];
     int n = in.readFully(0, h, 0, 64);
     if (!isElf(h, n) || n < 52) {
@@ -210,7 +211,7 @@ public final class ElfInfo {
       return v;
     }
 
-    String cstring(long off, int max) throws IOException {
+    @Nullable String cstring(long off, int max) throws IOException {
       if (off < 0) {
         return null;
       }
@@ -245,7 +246,7 @@ public final class ElfInfo {
   }
 
   /** The program interpreter (PT_INTERP), e.g. {@code /lib64/ld-linux-x86-64.so.2}, or null. */
-  public String interpreter() {
+  public @Nullable String interpreter() {
     return interpreter;
   }
 
@@ -255,12 +256,12 @@ public final class ElfInfo {
   }
 
   /** DT_RUNPATH, or null. */
-  public String runpath() {
+  public @Nullable String runpath() {
     return runpath;
   }
 
   /** DT_RPATH, or null. */
-  public String rpath() {
+  public @Nullable String rpath() {
     return rpath;
   }
 }

@@ -3,6 +3,7 @@ package dev.ocisquash.strip;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed path glob: absolute, split into components. {@code *} and {@code ?} stay within one component,
@@ -21,11 +22,11 @@ final class Glob {
 
     final Kind kind;
     /** For LITERAL: the name. */
-    final String literal;
+    final @Nullable String literal;
     /** For PATTERN: the compiled component pattern. */
-    final ComponentPattern pattern;
+    final @Nullable ComponentPattern pattern;
 
-    Segment(Kind kind, String literal, ComponentPattern pattern) {
+    Segment(Kind kind, @Nullable String literal, @Nullable ComponentPattern pattern) {
       this.kind = kind;
       this.literal = literal;
       this.pattern = pattern;

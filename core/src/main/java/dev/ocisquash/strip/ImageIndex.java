@@ -8,21 +8,24 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The nodes of a {@link FileTree} in its parent-first order, numbered, with a lookup by path and the lexical
  * resolution of paths inside the image. Every per-node table of the stripper is indexed by these numbers; a
  * directory's descendants follow it contiguously.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ImageIndex {
   /** Symlinks followed by one resolution before it gives up (the kernel's limit is 40 as well). */
   static final int MAX_HOPS = 40;
 
-  private final FileTree tree;
+  private final @Nullable FileTree tree;
   private final List<TreeNode> nodes = new ArrayList<>();
   private final Map<String, Integer> byPath = new HashMap<>();
 
-  ImageIndex(FileTree tree) {
+  ImageIndex(@Nullable FileTree tree) {
     this.tree = tree;
     for (TreeNode n : tree.nodes()) {
       byPath.put(n.path(), nodes.size());
@@ -31,7 +34,7 @@ final class ImageIndex {
   }
 
   /** The tree indexed. */
-  FileTree tree() {
+  @Nullable FileTree tree() {
     return tree;
   }
 
@@ -51,7 +54,7 @@ final class ImageIndex {
   }
 
   /** The number of the node at {@code path}, or null when there is none. */
-  Integer indexOf(String path) {
+  @Nullable Integer indexOf(String path) {
     return byPath.get(path);
   }
 

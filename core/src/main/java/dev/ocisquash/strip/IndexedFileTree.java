@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one {@link FileTree} built from an image: the squash's planned tree and the analysis's flattened tree both
@@ -18,6 +20,7 @@ import java.util.Map;
  * index is one {@code int} array (open addressing), so a node costs no map entry and no object besides itself.
  * Content is opened through one {@link ContentSource} shared by all nodes, given the node's handle.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class IndexedFileTree implements FileTree {
   private final TreeNode[] nodes;
   private final Object[] handles;
@@ -62,7 +65,7 @@ public final class IndexedFileTree implements FileTree {
   }
 
   @Override
-  public TreeNode get(String path) {
+  public @Nullable TreeNode get(String path) {
     int i = indexOf(path);
     return i < 0 ? null : nodes[i];
   }
@@ -140,7 +143,7 @@ public final class IndexedFileTree implements FileTree {
      * @param handle what {@link ContentSource#open} is given for this node; may be null
      * @return this builder
      */
-    public Builder<H> add(TreeNode node, H handle) {
+    public Builder<H> add(TreeNode node, @Nullable H handle) {
       nodes.add(node);
       handles.add(handle);
       root |= node.path().equals("/");

@@ -1,6 +1,7 @@
 package dev.ocisquash.strip;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named group of removal globs with the reason it is safe and the case where it is not. Globs that name
@@ -11,7 +12,7 @@ import java.util.List;
  */
 public final class Preset {
   private final String name;
-  private final String group;
+  private final @Nullable String group;
   private final boolean optIn;
   private final String reason;
   private final String unsafeWhen;
@@ -21,7 +22,7 @@ public final class Preset {
 
   Preset(
       String name,
-      String group,
+      @Nullable String group,
       boolean optIn,
       String reason,
       String unsafeWhen,
@@ -32,7 +33,7 @@ public final class Preset {
 
   Preset(
       String name,
-      String group,
+      @Nullable String group,
       boolean optIn,
       String reason,
       String unsafeWhen,
@@ -55,7 +56,7 @@ public final class Preset {
   }
 
   /** The umbrella preset this one belongs to ({@code "safe"}), or null for an opt-in preset. */
-  public String group() {
+  public @Nullable String group() {
     return group;
   }
 

@@ -2,6 +2,7 @@ package dev.ocisquash.strip;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The built-in presets. {@code safe} turns on package-manager-caches, docs, headers, cross-toolchains and jdk-src;
@@ -181,7 +182,7 @@ public final class Presets {
   }
 
   /** The preset with this name, or null ({@code safe} is not a preset of its own; see {@link #SAFE}). */
-  public static Preset byName(String name) {
+  public static @Nullable Preset byName(String name) {
     for (Preset p : ALL) {
       if (p.name().equals(name)) {
         return p;

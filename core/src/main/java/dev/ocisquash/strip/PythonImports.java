@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds which Python modules a source file may import, for the tests preset's import check: a {@code tests}
@@ -32,7 +33,7 @@ final class PythonImports {
    * or null when the path is not below one. {@code /usr/lib/python3/dist-packages/numpy/core/tests} gives
    * {@code numpy.core.tests}.
    */
-  static String moduleOf(String path) {
+  static @Nullable String moduleOf(String path) {
     String[] parts = path.split("/");
     int root = -1;
     for (int i = 0; i < parts.length; i++) {

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every decision of a strip run and the totals, serialisable with Jackson ({@code --report-json}). Bytes removed
@@ -27,10 +28,10 @@ public final class StripReport {
     private final String type;
     private final long sizeBytes;
     private final String rule;
-    private final String check;
+    private final @Nullable String check;
     private final String reason;
 
-    Decision(String path, String action, String type, long sizeBytes, String rule, String check, String reason) {
+    Decision(String path, String action, String type, long sizeBytes, String rule, @Nullable String check, String reason) {
       this.path = path;
       this.action = action;
       this.type = type;
@@ -66,7 +67,7 @@ public final class StripReport {
     }
 
     /** For kept paths: the check or keep that kept it ({@code keep}, {@code symlink}, ...). */
-    public String getCheck() {
+    public @Nullable String getCheck() {
       return check;
     }
 

@@ -2,6 +2,7 @@ package dev.ocisquash.strip;
 
 import dev.ocisquash.tar.TarEntryType;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of a flattened image tree. Hardlinks are already resolved: every name of a hardlink group has the type
@@ -10,10 +11,10 @@ import java.util.Objects;
 public final class TreeNode {
   private final String path;
   private final TarEntryType type;
-  private final String linkTarget;
+  private final @Nullable String linkTarget;
   private final long size;
   private final int mode;
-  private final Object groupKey;
+  private final @Nullable Object groupKey;
 
   /**
    * Creates a node.
@@ -25,7 +26,7 @@ public final class TreeNode {
    * @param mode permission bits (07777)
    * @param groupKey the same object for every name of one hardlink group, else null
    */
-  public TreeNode(String path, TarEntryType type, String linkTarget, long size, int mode, Object groupKey) {
+  public TreeNode(String path, TarEntryType type, @Nullable String linkTarget, long size, int mode, @Nullable Object groupKey) {
     this.path = Objects.requireNonNull(path, "path");
     this.type = Objects.requireNonNull(type, "type");
     if (!path.startsWith("/") || (path.length() > 1 && path.endsWith("/"))) {
@@ -48,7 +49,7 @@ public final class TreeNode {
   }
 
   /** The symlink target verbatim, or null. */
-  public String linkTarget() {
+  public @Nullable String linkTarget() {
     return linkTarget;
   }
 
@@ -63,7 +64,7 @@ public final class TreeNode {
   }
 
   /** The hardlink group key, or null when this name has no partners. */
-  public Object groupKey() {
+  public @Nullable Object groupKey() {
     return groupKey;
   }
 

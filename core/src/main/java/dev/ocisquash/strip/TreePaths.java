@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * String helpers for the absolute, normalised paths of a {@link FileTree}: the one parent-first order every tree
@@ -45,7 +46,7 @@ public final class TreePaths {
    * @param path an absolute normalised path
    * @return the parent directory's path, or null for the root
    */
-  static String parentOf(String path) {
+  static @Nullable String parentOf(String path) {
     if (path.equals("/")) {
       return null;
     }

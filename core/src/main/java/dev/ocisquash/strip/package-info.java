@@ -15,4 +15,7 @@
  * dev.ocisquash.strip.TreeNode}, {@code ImageIndex}, and the builders in {@code squash} and {@code report}) are
  * told apart in docs/design.md, section "The trees".
  */
+@NullMarked
 package dev.ocisquash.strip;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The records that come before an entry's own header and override it: PAX ({@code x} and {@code g}) records with
@@ -12,6 +14,7 @@ import java.util.TreeMap;
  * announce. Apart from {@link TarReader} because their syntax has nothing to do with framing; the reader decides
  * which record applies to which entry and merges them.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ExtendedHeaders {
   private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
 
@@ -214,7 +217,7 @@ final class ExtendedHeaders {
    *
    * @param extras the entry's PAX records other than the standard ones, holding at least one {@code GNU.sparse.*}
    */
-  byte[] sparseName(TreeMap<String, byte[]> extras, String entry) throws ImageException {
+  byte[] sparseName(@Nullable TreeMap<String, byte[]> extras, String entry) throws ImageException {
     byte[] major = extras.get("GNU.sparse.major");
     byte[] minor = extras.get("GNU.sparse.minor");
     byte[] realName = extras.get("GNU.sparse.name");
@@ -225,7 +228,7 @@ final class ExtendedHeaders {
     return realName;
   }
 
-  private static boolean isAscii(byte[] v, String s) {
+  private static boolean isAscii(byte @Nullable [] v, String s) {
     return v != null && new String(v, StandardCharsets.ISO_8859_1).equals(s);
   }
 }

@@ -1,5 +1,7 @@
 package dev.ocisquash.tar;
 
+import org.jspecify.annotations.Nullable;
+
 /** The kinds of tar entry ocisquash understands, with their typeflag bytes. */
 public enum TarEntryType {
   /** A regular file ('0', or NUL / '7' on input). */
@@ -38,7 +40,7 @@ public enum TarEntryType {
    *
    * @return the type, or {@code null} for flags that are not filesystem objects (PAX, GNU long names...)
    */
-  public static TarEntryType fromFlag(byte flag) {
+  public static @Nullable TarEntryType fromFlag(byte flag) {
     switch (flag) {
       case 0:
       case '0':

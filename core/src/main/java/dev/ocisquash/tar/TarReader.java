@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streaming tar parser for layer contents. It is our own rather than commons-compress so that names and PAX values
@@ -20,6 +22,7 @@ import java.util.TreeMap;
  *
  * <p>Not thread-safe. The stream given to the constructor is never closed by this class.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TarReader {
   /** Largest PAX or GNU long-name record accepted; real ones are a few KiB, bigger ones are abuse. */
   static final int MAX_META = 1 << 20;
@@ -33,7 +36,7 @@ public final class TarReader {
   private long padding; // padding after the current entry's content
   private boolean ended;
   private long entryCount;
-  private String currentName;
+  private @Nullable String currentName;
   private final ContentStream contentStream = new ContentStream();
   private TreeMap<String, byte[]> globals;
   private long globalBytes;
@@ -46,7 +49,7 @@ public final class TarReader {
    * @param in the uncompressed tar bytes; read with our own buffering, so no need to buffer it first
    * @param context prefix for error messages, e.g. {@code "img.tar: layer 2 (sha256:abcd)"}; may be null
    */
-  public TarReader(InputStream in, String context) {
+  public TarReader(@Nullable InputStream in, String context) {
     this.input = new TarInput(in);
     this.header = new TarHeader(context);
     this.extended = new ExtendedHeaders(header);
@@ -69,7 +72,7 @@ public final class TarReader {
    *     exactly at a block boundary: writers that omit the end marker are common enough to accept)
    * @throws ImageException on malformed or truncated input, path traversal or unsupported entry types
    */
-  public TarEntry next() throws IOException {
+  public @Nullable TarEntry next() throws IOException {
     if (ended) {
       return null;
     }
@@ -169,9 +172,9 @@ public final class TarReader {
       TarEntryType type,
       byte flag,
       long headerSize,
-      byte[] longName,
-      byte[] longLink,
-      TreeMap<String, byte[]> local)
+      byte @Nullable [] longName,
+      byte @Nullable [] longLink,
+      @Nullable TreeMap<String, byte[]> local)
       throws IOException {
     boolean ustar = header.ustar();
     boolean posix = header.posix();
@@ -320,7 +323,7 @@ public final class TarReader {
     return (int) v;
   }
 
-  private ImageException err(String entry, String problem) {
+  private ImageException err(@Nullable String entry, String problem) {
     return header.error(entry, problem);
   }
 
@@ -354,7 +357,7 @@ public final class TarReader {
   }
 
   /** Skips {@code n} bytes or throws "truncated". */
-  private void skipBytes(long n, String entry) throws IOException {
+  private void skipBytes(long n, @Nullable String entry) throws IOException {
     if (!input.skip(n)) {
       throw err(entry, "truncated tar stream (entry content ends early)");
     }

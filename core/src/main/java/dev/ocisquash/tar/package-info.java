@@ -7,4 +7,7 @@
  *
  * <p>Start with {@link dev.ocisquash.tar.TarReader} and {@link dev.ocisquash.tar.TarEntry}.
  */
+@NullMarked
 package dev.ocisquash.tar;
+
+import org.jspecify.annotations.NullMarked;

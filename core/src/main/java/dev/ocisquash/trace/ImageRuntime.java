@@ -1,5 +1,6 @@
 package dev.ocisquash.trace;
 
+import org.jspecify.annotations.NullUnmarked;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
@@ -16,6 +17,7 @@ import java.util.List;
  * @param uid the user id
  * @param gid the group id
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public record ImageRuntime(List<String> env, String workingDir, int uid, int gid) {
   public ImageRuntime {
     env = List.copyOf(env);

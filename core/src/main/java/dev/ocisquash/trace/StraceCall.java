@@ -1,5 +1,6 @@
 package dev.ocisquash.trace;
 
+import org.jspecify.annotations.NullUnmarked;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import java.util.List;
  * @param args the top-level arguments, verbatim
  * @param result what follows {@code =}: {@code 0}, {@code 3</etc/passwd>}, {@code -1 ENOENT (...)}, {@code ?}
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 record StraceCall(int pid, String name, List<String> args, String result) {
   /** The integer the call returned, or null when it is not a plain number (for example {@code ?}). */
   Long returnValue() {

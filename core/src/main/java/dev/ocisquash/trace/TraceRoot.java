@@ -1,5 +1,6 @@
 package dev.ocisquash.trace;
 
+import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.SeekableContent;
 import dev.ocisquash.strip.TreeNode;
@@ -9,6 +10,7 @@ import java.io.IOException;
  * The image tree a trace is resolved against: the flattened image ({@link #of(FileTree)}) or the root directory
  * the command ran in ({@link DirectoryRoot}). Symlinks are resolved against it, never against the host.
  */
+@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public interface TraceRoot {
   /**
    * What a path is.

@@ -12,4 +12,7 @@
  * strace). Start at {@link dev.ocisquash.trace.TraceRunner#run} for tracing and {@link
  * dev.ocisquash.trace.PackageUsage#of} for the decision.
  */
+@NullMarked
 package dev.ocisquash.trace;
+
+import org.jspecify.annotations.NullMarked;

@@ -21,6 +21,7 @@ import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Squashes (and optionally strips) a saved image, by default the tarball {@code jib:buildTar} writes, into a new
@@ -38,11 +39,11 @@ public class SquashMojo extends AbstractMojo {
 
   /** docker, oci or oci-dir; default: the input's family. */
   @Parameter(property = "ocisquash.format")
-  String format;
+  @Nullable String format;
 
   /** gzip, zstd or none; default: the input's layer compression. */
   @Parameter(property = "ocisquash.compression")
-  String compression;
+  @Nullable String compression;
 
   /** Keep the base image's layers and squash only what was built on them (the app's layers). */
   @Parameter(property = "ocisquash.keepBase", defaultValue = "false")
@@ -62,7 +63,7 @@ public class SquashMojo extends AbstractMojo {
    * (ISO-8601 or seconds) clamps mtimes and sets {@code created}; empty leaves them as the input has them.
    */
   @Parameter(defaultValue = "${project.build.outputTimestamp}")
-  String outputTimestamp;
+  @Nullable String outputTimestamp;
 
   /** Skips the goal. */
   @Parameter(property = "ocisquash.skip", defaultValue = "false")
@@ -113,7 +114,7 @@ public class SquashMojo extends AbstractMojo {
   }
 
   /** Maven's outputTimestamp: seconds since the epoch or an ISO-8601 instant; null when unset. */
-  static Long epoch(String outputTimestamp) {
+  static @Nullable Long epoch(@Nullable String outputTimestamp) {
     if (outputTimestamp == null || outputTimestamp.isBlank() || outputTimestamp.length() < 2) {
       return null; // Maven documents a single character as "not set"
     }
