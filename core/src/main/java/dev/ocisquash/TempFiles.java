@@ -15,13 +15,15 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The temporary files and directories of one run (spool, layer blob, output temp), so that something outside the
- * run, typically the CLI's shutdown hook on SIGINT/SIGTERM, can delete them when the run cannot finish normally.
+ * The temporary files and directories of one run (spool, layer blob, output temp), so that
+ * something outside the run, typically the CLI's shutdown hook on SIGINT/SIGTERM, can delete them
+ * when the run cannot finish normally.
  *
- * <p>One instance per run; the library keeps no global registry, so concurrent runs in one JVM never see each
- * other's files. Thread-safe: the shutdown hook calls {@link #deleteAll()} from another thread while the run may
- * still be creating files. Once {@link #deleteAll()} ran, the registry is closed: a later {@link #register} deletes
- * the path at once and throws, so a run racing with its own cancellation cannot leave a file behind.
+ * <p>One instance per run; the library keeps no global registry, so concurrent runs in one JVM
+ * never see each other's files. Thread-safe: the shutdown hook calls {@link #deleteAll()} from
+ * another thread while the run may still be creating files. Once {@link #deleteAll()} ran, the
+ * registry is closed: a later {@link #register} deletes the path at once and throws, so a run
+ * racing with its own cancellation cannot leave a file behind.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TempFiles {
@@ -49,7 +51,8 @@ public final class TempFiles {
       }
     }
     deleteRecursively(p);
-    throw new ImageException(ImageException.Kind.INTERRUPTED, "cancelled: temporary files were removed");
+    throw new ImageException(
+        ImageException.Kind.INTERRUPTED, "cancelled: temporary files were removed");
   }
 
   /** Forgets a path the run deleted itself or renamed into place. */
@@ -58,12 +61,13 @@ public final class TempFiles {
   }
 
   /**
-   * Throws when the run was cancelled. Called right before the final rename, so a cancelled run does not publish
-   * an output.
+   * Throws when the run was cancelled. Called right before the final rename, so a cancelled run
+   * does not publish an output.
    */
   public synchronized void checkNotCancelled() throws ImageException {
     if (closed) {
-      throw new ImageException(ImageException.Kind.INTERRUPTED, "cancelled: temporary files were removed");
+      throw new ImageException(
+          ImageException.Kind.INTERRUPTED, "cancelled: temporary files were removed");
     }
   }
 
@@ -78,8 +82,9 @@ public final class TempFiles {
   }
 
   /**
-   * Closes the registry and deletes every registered path, directories recursively. Best effort: a path that cannot
-   * be deleted is skipped, because this runs in a shutdown hook where nobody could act on an error.
+   * Closes the registry and deletes every registered path, directories recursively. Best effort: a
+   * path that cannot be deleted is skipped, because this runs in a shutdown hook where nobody could
+   * act on an error.
    */
   public void deleteAll() {
     List<Path> todo;
@@ -110,7 +115,8 @@ public final class TempFiles {
         p,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             Files.deleteIfExists(file);
             return FileVisitResult.CONTINUE;
           }

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Turns a failed write (disk full, I/O error) into one {@link ImageException} line naming the output the user asked
- * for, instead of a bare "No space left on device" that names nothing. Used for the output itself and for the
- * temporary files written on its way; internal to ocisquash, public because several of its packages write such
- * files.
+ * Turns a failed write (disk full, I/O error) into one {@link ImageException} line naming the
+ * output the user asked for, instead of a bare "No space left on device" that names nothing. Used
+ * for the output itself and for the temporary files written on its way; internal to ocisquash,
+ * public because several of its packages write such files.
  */
 public final class WriteFailures extends FilterOutputStream {
   private final String output;

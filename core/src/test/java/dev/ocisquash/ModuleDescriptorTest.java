@@ -32,11 +32,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The compiled module descriptor (module-info.class in target/classes): which packages a module-path user of
- * {@code dev.ocisquash.core} sees. The tests themselves run on the class path.
+ * The compiled module descriptor (module-info.class in target/classes): which packages a
+ * module-path user of {@code dev.ocisquash.core} sees. The tests themselves run on the class path.
  */
 class ModuleDescriptorTest {
-  /** The API: what a user meets when squashing and analyzing, with their options, results and errors. */
+  /**
+   * The API: what a user meets when squashing and analyzing, with their options, results and
+   * errors.
+   */
   private static final Set<String> EXPORTED =
       Set.of(
           "dev.ocisquash",
@@ -55,21 +58,22 @@ class ModuleDescriptorTest {
   private static final Set<String> INTERNAL = Set.of("dev.ocisquash.layering");
 
   /**
-   * Known exported signatures that name a type users cannot access. SquashPlanner is public only for
-   * PathTableBenchmark (benchmarks/), which ignores the Offer that {@code offer} returns.
+   * Known exported signatures that name a type users cannot access. SquashPlanner is public only
+   * for PathTableBenchmark (benchmarks/), which ignores the Offer that {@code offer} returns.
    */
   private static final Set<String> KNOWN_LEAKS =
-      Set.of(
-          "dev.ocisquash.squash.SquashPlanner$Offer -> dev.ocisquash.squash.FileObject");
+      Set.of("dev.ocisquash.squash.SquashPlanner$Offer -> dev.ocisquash.squash.FileObject");
 
   private static Path classesDir() throws Exception {
-    return Path.of(ImageException.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    return Path.of(
+        ImageException.class.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
   private static ModuleDescriptor descriptor() throws Exception {
     return ModuleFinder.of(classesDir())
         .find("dev.ocisquash.core")
-        .orElseThrow(() -> new AssertionError("no module dev.ocisquash.core in the compiled classes"))
+        .orElseThrow(
+            () -> new AssertionError("no module dev.ocisquash.core in the compiled classes"))
         .descriptor();
   }
 
@@ -93,7 +97,8 @@ class ModuleDescriptorTest {
   @Test
   void requiresTheLibrariesItUses() throws Exception {
     Map<String, Set<Requires.Modifier>> requires =
-        descriptor().requires().stream().collect(Collectors.toMap(Requires::name, Requires::modifiers));
+        descriptor().requires().stream()
+            .collect(Collectors.toMap(Requires::name, Requires::modifiers));
     assertEquals(
         Map.of(
             "java.base", Set.of(Requires.Modifier.MANDATED),
@@ -110,12 +115,13 @@ class ModuleDescriptorTest {
   }
 
   /**
-   * Every type named by a public or protected member of an accessible type in a package the descriptor exports is
-   * accessible too (javac -Xlint:exports, kept as a test).
+   * Every type named by a public or protected member of an accessible type in a package the
+   * descriptor exports is accessible too (javac -Xlint:exports, kept as a test).
    */
   @Test
   void exportedSignaturesNameOnlyExportedTypes() throws Exception {
-    Set<String> exported = descriptor().exports().stream().map(Exports::source).collect(Collectors.toSet());
+    Set<String> exported =
+        descriptor().exports().stream().map(Exports::source).collect(Collectors.toSet());
     Path classes = classesDir();
     List<String> names;
     try (Stream<Path> files = Files.walk(classes)) {

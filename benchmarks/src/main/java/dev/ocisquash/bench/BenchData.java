@@ -7,8 +7,9 @@ final class BenchData {
   private BenchData() {}
 
   /**
-   * Layer-like bytes: text-ish runs (compress ~3:1, like configs and scripts), repeated binary records (like
-   * shared objects' tables) and random stretches (like already-compressed assets), in fixed proportions.
+   * Layer-like bytes: text-ish runs (compress ~3:1, like configs and scripts), repeated binary
+   * records (like shared objects' tables) and random stretches (like already-compressed assets), in
+   * fixed proportions.
    *
    * @param size bytes to produce
    * @param seed the random seed, so runs compare like with like
@@ -17,8 +18,26 @@ final class BenchData {
     byte[] b = new byte[size];
     Random r = new Random(seed);
     String[] words = {
-      "usr", "lib", "share", "python3", "dist", "packages", "__init__", "def ", "return ", "import ", "self.",
-      "0x", "\n", "    ", "{", "}", "locale", "LC_MESSAGES", "ELF", "\0\0\0\0"
+      "usr",
+      "lib",
+      "share",
+      "python3",
+      "dist",
+      "packages",
+      "__init__",
+      "def ",
+      "return ",
+      "import ",
+      "self.",
+      "0x",
+      "\n",
+      "    ",
+      "{",
+      "}",
+      "locale",
+      "LC_MESSAGES",
+      "ELF",
+      "\0\0\0\0"
     };
     int i = 0;
     while (i < size) {
@@ -27,7 +46,8 @@ final class BenchData {
       if (kind < 6) {
         int k = 0;
         while (k < run) {
-          byte[] w = words[r.nextInt(words.length)].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+          byte[] w =
+              words[r.nextInt(words.length)].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
           int n = Math.min(w.length, run - k);
           System.arraycopy(w, 0, b, i + k, n);
           k += n;

@@ -22,10 +22,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * gzip decoder speed on 4 MiB of layer-like bytes compressed by the JDK at level 6 (what most registries' layers
- * look like): {@link Decompressors#gunzip} with each {@link GzipDecoder} (the ISAL runs fail when libisal.so.2 is
- * missing), read in 1 MiB chunks as the layer prefetcher does, or in 8 KiB chunks. Score is operations per second,
- * one operation being the whole output; multiply by 4 for MiB/s of decompressed data.
+ * gzip decoder speed on 4 MiB of layer-like bytes compressed by the JDK at level 6 (what most
+ * registries' layers look like): {@link Decompressors#gunzip} with each {@link GzipDecoder} (the
+ * ISAL runs fail when libisal.so.2 is missing), read in 1 MiB chunks as the layer prefetcher does,
+ * or in 8 KiB chunks. Score is operations per second, one operation being the whole output;
+ * multiply by 4 for MiB/s of decompressed data.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

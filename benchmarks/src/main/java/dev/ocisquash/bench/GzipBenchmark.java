@@ -21,11 +21,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * gzip encoder speed on 4 MiB of layer-like bytes: one raw {@link Deflater} over pigz-sized blocks (the per-core
- * ceiling of zlib) and {@link ParallelGzipOutputStream} end to end with each {@link GzipEncoder} (JDK zlib, ISA-L
- * and libdeflate; the native runs fail when libisal.so.2 or libdeflate.so.0 is missing). Score is operations per
- * second, one operation being the whole input; multiply by 4 for MiB/s. LIBDEFLATE writes 1 MiB gzip members, so
- * its 4 MiB input is four members: with 2 threads both cores are busy, as on a real layer.
+ * gzip encoder speed on 4 MiB of layer-like bytes: one raw {@link Deflater} over pigz-sized blocks
+ * (the per-core ceiling of zlib) and {@link ParallelGzipOutputStream} end to end with each {@link
+ * GzipEncoder} (JDK zlib, ISA-L and libdeflate; the native runs fail when libisal.so.2 or
+ * libdeflate.so.0 is missing). Score is operations per second, one operation being the whole input;
+ * multiply by 4 for MiB/s. LIBDEFLATE writes 1 MiB gzip members, so its 4 MiB input is four
+ * members: with 2 threads both cores are busy, as on a real layer.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -76,8 +77,8 @@ public class GzipBenchmark {
   }
 
   /**
-   * Which block encoder the parallel stream uses. A separate state so that only the parallel benchmarks run once
-   * per encoder; {@link #deflaterBlocks()} is zlib by definition.
+   * Which block encoder the parallel stream uses. A separate state so that only the parallel
+   * benchmarks run once per encoder; {@link #deflaterBlocks()} is zlib by definition.
    */
   @State(Scope.Benchmark)
   public static class Encoder {

@@ -20,15 +20,18 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The path table behind shadowing and whiteout decisions: inserting 1M paths in a top layer, then looking each up
- * again from a lower layer (every lower entry is shadowed), as a squash of a large image does.
+ * The path table behind shadowing and whiteout decisions: inserting 1M paths in a top layer, then
+ * looking each up again from a lower layer (every lower entry is shadowed), as a squash of a large
+ * image does.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgs = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx2g"})
 public class PathTableBenchmark {
   @Param({"1000000"})
   public int paths;
@@ -44,7 +47,8 @@ public class PathTableBenchmark {
       String dir = "usr/lib/pkg" + (d % 37) + "/mod" + d;
       entries.add(TarEntry.builder(TarEntryType.DIRECTORY, dir).mode(0755).build());
       for (int f = 0; f < 999 && entries.size() < paths; f++) {
-        entries.add(TarEntry.builder(TarEntryType.REGULAR, dir + "/file-" + f + ".py").size(100).build());
+        entries.add(
+            TarEntry.builder(TarEntryType.REGULAR, dir + "/file-" + f + ".py").size(100).build());
       }
     }
   }

@@ -20,9 +20,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cost per path of the compiled strip matcher as the number of rules grows (should stay flat), against the JDK's
- * glob {@link PathMatcher}, one per rule, the library alternative (docs/performance.md). Score is time per 20 000
- * paths.
+ * Cost per path of the compiled strip matcher as the number of rules grows (should stay flat),
+ * against the JDK's glob {@link PathMatcher}, one per rule, the library alternative
+ * (docs/performance.md). Score is time per 20 000 paths.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,7 +42,8 @@ public class RuleMatcherBenchmark {
   /** Builds the rules and a path set typical of a Python image. */
   @Setup
   public void setup() {
-    List<String> globs = new ArrayList<>(List.of("**/share/doc", "**/__pycache__", "**/*.pyc", "**/LICENSE*"));
+    List<String> globs =
+        new ArrayList<>(List.of("**/share/doc", "**/__pycache__", "**/*.pyc", "**/LICENSE*"));
     for (int i = globs.size(); i < rules; i++) {
       globs.add(i % 2 == 0 ? "/opt/app" + i + "/**/*.log" : "**/cache" + i);
     }
@@ -53,7 +54,14 @@ public class RuleMatcherBenchmark {
     }
     paths = new String[20_000];
     for (int i = 0; i < paths.length; i++) {
-      paths[i] = "/opt/conda/lib/python3.12/site-packages/pkg" + (i % 500) + "/sub" + (i % 7) + "/mod" + i + ".py";
+      paths[i] =
+          "/opt/conda/lib/python3.12/site-packages/pkg"
+              + (i % 500)
+              + "/sub"
+              + (i % 7)
+              + "/mod"
+              + i
+              + ".py";
     }
     asPaths = new Path[paths.length];
     for (int i = 0; i < paths.length; i++) {

@@ -15,8 +15,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * SHA-256 over 1 MiB buffers, the unit in which layer bytes reach the digest streams; every output byte is hashed
- * twice (diff_id and digest), so this bounds the pipeline too. Score is MiB per second.
+ * SHA-256 over 1 MiB buffers, the unit in which layer bytes reach the digest streams; every output
+ * byte is hashed twice (diff_id and digest), so this bounds the pipeline too. Score is MiB per
+ * second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -24,10 +24,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Header parsing speed of {@link TarReader} on a layer of many small files, where per-entry cost rather than
- * byte copying dominates (a Python or node_modules layer). Score is tars per second; divide into {@link #entries}
- * for entries per second. {@link #commonsCompress} reads the same bytes with commons-compress's {@code
- * TarArchiveInputStream}, the well-kept library ours is weighed against (docs/performance.md).
+ * Header parsing speed of {@link TarReader} on a layer of many small files, where per-entry cost
+ * rather than byte copying dominates (a Python or node_modules layer). Score is tars per second;
+ * divide into {@link #entries} for entries per second. {@link #commonsCompress} reads the same
+ * bytes with commons-compress's {@code TarArchiveInputStream}, the well-kept library ours is
+ * weighed against (docs/performance.md).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -42,7 +43,10 @@ public class TarParseBenchmark {
 
   private byte[] tar;
 
-  /** Builds the tar once: nested directories, files of 0..2 KiB, a few long names that need PAX headers. */
+  /**
+   * Builds the tar once: nested directories, files of 0..2 KiB, a few long names that need PAX
+   * headers.
+   */
   @Setup
   public void setup() throws IOException {
     ByteArrayOutputStream bos = new ByteArrayOutputStream();
@@ -51,17 +55,23 @@ public class TarParseBenchmark {
     for (int i = 0; i < entries; i++) {
       if (i % 50 == 0) {
         w.putEntry(
-            TarEntry.builder(TarEntryType.DIRECTORY, "usr/lib/python3/dist-packages/pkg" + i / 50 + "/")
+            TarEntry.builder(
+                    TarEntryType.DIRECTORY, "usr/lib/python3/dist-packages/pkg" + i / 50 + "/")
                 .mode(0755)
                 .build());
       }
       String name = "usr/lib/python3/dist-packages/pkg" + i / 50 + "/module_" + i + ".py";
       if (i % 100 == 0) {
-        name = name.replace("module_", "a_module_with_a_really_long_name_that_needs_pax_".repeat(2));
+        name =
+            name.replace("module_", "a_module_with_a_really_long_name_that_needs_pax_".repeat(2));
       }
       int size = (i * 37) % content.length;
       w.putEntry(
-          TarEntry.builder(TarEntryType.REGULAR, name).mode(0644).size(size).mtime(1700000000L, 0).build());
+          TarEntry.builder(TarEntryType.REGULAR, name)
+              .mode(0644)
+              .size(size)
+              .mtime(1700000000L, 0)
+              .build());
       w.write(content, 0, size);
       w.closeEntry();
     }
@@ -69,7 +79,9 @@ public class TarParseBenchmark {
     tar = bos.toByteArray();
   }
 
-  /** Reads every header and skips the content, like the squash planner's first pass over a layer. */
+  /**
+   * Reads every header and skips the content, like the squash planner's first pass over a layer.
+   */
   @Benchmark
   public long headersOnly(Blackhole bh) throws IOException {
     TarReader r = new TarReader(new ByteArrayInputStream(tar), "bench");

@@ -17,8 +17,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * zstd-jni level 3 through {@link ZstdCompressingStream}, as layers are written, on the same 4 MiB as
- * {@link GzipBenchmark}. Score is operations per second; multiply by 4 for MiB/s.
+ * zstd-jni level 3 through {@link ZstdCompressingStream}, as layers are written, on the same 4 MiB
+ * as {@link GzipBenchmark}. Score is operations per second; multiply by 4 for MiB/s.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

@@ -28,10 +28,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code ocisquash analyze IMAGE}: a dry run that reads the image once and reports where its bytes go (waste from
- * layering, largest items, known bulk, duplicates, size estimates). Writes nothing but the reports. Exit codes: 0
- * ok, 1 bad input, 2 usage error (a malformed {@code --fail-if}, an unknown preset, a bad glob or CPU level), 3 a
- * gate tripped.
+ * {@code ocisquash analyze IMAGE}: a dry run that reads the image once and reports where its bytes
+ * go (waste from layering, largest items, known bulk, duplicates, size estimates). Writes nothing
+ * but the reports. Exit codes: 0 ok, 1 bad input, 2 usage error (a malformed {@code --fail-if}, an
+ * unknown preset, a bad glob or CPU level), 3 a gate tripped.
  */
 @Command(
     name = "analyze",
@@ -49,23 +49,34 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "IMAGE",
-      description = "input image: a path, oci-archive:PATH[:REF], oci:DIR[:REF], docker-archive:PATH[:NAME],"
-          + " or docker://HOST/REPO[:TAG|@DIGEST]")
+      description =
+          "input image: a path, oci-archive:PATH[:REF], oci:DIR[:REF], docker-archive:PATH[:NAME],"
+              + " or docker://HOST/REPO[:TAG|@DIGEST]")
   String input;
 
-  @Option(names = "--preset", paramLabel = "NAME", description = "strip preset to estimate (repeatable)")
+  @Option(
+      names = "--preset",
+      paramLabel = "NAME",
+      description = "strip preset to estimate (repeatable)")
   List<String> presets = new ArrayList<>();
 
-  @Option(names = "--remove", paramLabel = "GLOB", description = "extra path glob to estimate removing (repeatable)")
+  @Option(
+      names = "--remove",
+      paramLabel = "GLOB",
+      description = "extra path glob to estimate removing (repeatable)")
   List<String> removes = new ArrayList<>();
 
-  @Option(names = "--keep", paramLabel = "GLOB", description = "path glob strip rules must keep (repeatable)")
+  @Option(
+      names = "--keep",
+      paramLabel = "GLOB",
+      description = "path glob strip rules must keep (repeatable)")
   List<String> keeps = new ArrayList<>();
 
   @Option(
       names = "--rules",
       paramLabel = "FILE",
-      description = "JSON file with presets, removes and keeps, as squash --rules takes it (added to the flags)")
+      description =
+          "JSON file with presets, removes and keeps, as squash --rules takes it (added to the flags)")
   Path rules;
 
   @Option(
@@ -82,23 +93,36 @@ final class AnalyzeCommand implements Callable<Integer> {
       description = "squash point: layers N and up would be merged (default ${DEFAULT-VALUE})")
   int from = 0;
 
-  @Option(names = "--top", paramLabel = "N", description = "rows in the largest-items tables (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--top",
+      paramLabel = "N",
+      description = "rows in the largest-items tables (default ${DEFAULT-VALUE})")
   int top = 20;
 
-  @Option(names = "--duplicates", description = "hash final files to find identical content at different paths")
+  @Option(
+      names = "--duplicates",
+      description = "hash final files to find identical content at different paths")
   boolean duplicates;
 
   @Option(
       names = "--trace",
       paramLabel = "FILE",
-      description = "a trace from ocisquash trace, or a raw strace -f log (repeatable, merged): list every package as"
-          + " touched or not, why it stays, and what removing the untouched ones would save")
+      description =
+          "a trace from ocisquash trace, or a raw strace -f log (repeatable, merged): list every package as"
+              + " touched or not, why it stays, and what removing the untouched ones would save")
   List<Path> traces = new ArrayList<>();
 
-  @Option(names = "--json", paramLabel = "FILE", description = "also write the analysis as JSON (schema version 2; on failure: only the error's kind and message)")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description =
+          "also write the analysis as JSON (schema version 2; on failure: only the error's kind and message)")
   Path json;
 
-  @Option(names = "--html", paramLabel = "FILE", description = "also write a self-contained HTML page with charts")
+  @Option(
+      names = "--html",
+      paramLabel = "FILE",
+      description = "also write a self-contained HTML page with charts")
   Path html;
 
   @Option(
@@ -114,10 +138,13 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--prior",
       paramLabel = "OLD",
-      description = "also report how many bytes a node holding OLD must pull for IMAGE, layer by layer (gate: repull)")
+      description =
+          "also report how many bytes a node holding OLD must pull for IMAGE, layer by layer (gate: repull)")
   String prior;
 
-  @Option(names = {"-q", "--quiet"}, description = "print no text report (gates and files still work)")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "print no text report (gates and files still work)")
   boolean quiet;
 
   @Mixin ImageChoice image = new ImageChoice();
@@ -129,7 +156,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--temp-dir",
       paramLabel = "DIR",
-      description = "where the temporary capture file goes (default: the system temporary directory)")
+      description =
+          "where the temporary capture file goes (default: the system temporary directory)")
   Path tempDir;
 
   @Spec CommandSpec spec;
@@ -137,7 +165,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (prior == null && gates.stream().anyMatch(Gate::needsPrior)) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a repull gate needs --prior OLD");
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "a repull gate needs --prior OLD");
     }
     if (rules != null) {
       // The same file squash --rules reads: its entries come first, the flags add to them.
@@ -185,14 +214,19 @@ final class AnalyzeCommand implements Callable<Integer> {
     b.selector(selector);
     OutputFiles.check("--json", json);
     OutputFiles.check("--html", html);
-    // A registry image is read as squash reads it: each layer streamed once from the registry, nothing stored.
+    // A registry image is read as squash reads it: each layer streamed once from the registry,
+    // nothing stored.
     TempFiles tempFiles = new TempFiles();
-    // Ctrl-C: the capture file and any unfinished report go, and one line says so (the JVM exits with 130).
-    Thread hook = new Thread(() -> {
-      tempFiles.deleteAll();
-      System.err.println("ocisquash: interrupted: no report was written");
-      System.err.flush();
-    }, "ocisquash-cleanup");
+    // Ctrl-C: the capture file and any unfinished report go, and one line says so (the JVM exits
+    // with 130).
+    Thread hook =
+        new Thread(
+            () -> {
+              tempFiles.deleteAll();
+              System.err.println("ocisquash: interrupted: no report was written");
+              System.err.flush();
+            },
+            "ocisquash-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       return analyze(in, old, selector, priorSelector, b, tempFiles);
@@ -219,14 +253,16 @@ final class AnalyzeCommand implements Callable<Integer> {
       throws IOException {
     ImageAnalysis a;
     Repull.Result repull = null;
-    try (SourceImage img = in.open(selector, limitOptions.limits(), tempFiles, registry.options())) {
+    try (SourceImage img =
+        in.open(selector, limitOptions.limits(), tempFiles, registry.options())) {
       a = Analyzer.analyze(img, b.build());
       if (!quiet) {
         System.out.print(TextReport.render(a, top));
         System.out.flush();
       }
       if (old != null) {
-        try (SourceImage o = old.open(priorSelector, limitOptions.limits(), tempFiles, registry.options())) {
+        try (SourceImage o =
+            old.open(priorSelector, limitOptions.limits(), tempFiles, registry.options())) {
           repull = Repull.of(o, img);
         }
       }
@@ -239,7 +275,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       System.out.print(Repull.render(repull));
       System.out.flush();
     }
-    // Both reports or neither: each is written to a temporary file, then both are renamed into place.
+    // Both reports or neither: each is written to a temporary file, then both are renamed into
+    // place.
     OutputFiles files = new OutputFiles(tempFiles);
     try {
       if (json != null) {
@@ -252,7 +289,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     } finally {
       files.abort();
     }
-    // One line per gate for the CI log: which gate, the value and the threshold; tripped gates first.
+    // One line per gate for the CI log: which gate, the value and the threshold; tripped gates
+    // first.
     int tripped = 0;
     List<String> passed = new ArrayList<>();
     for (Gate g : gates) {

@@ -6,9 +6,9 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * {@code --debug}: the library's debug notes (System.Logger at DEBUG, which the JDK maps to java.util.logging
- * FINE) go to stderr, one line each, prefixed {@code ocisquash: debug:}. Off by default, so a run prints only its
- * summary.
+ * {@code --debug}: the library's debug notes (System.Logger at DEBUG, which the JDK maps to
+ * java.util.logging FINE) go to stderr, one line each, prefixed {@code ocisquash: debug:}. Off by
+ * default, so a run prints only its summary.
  */
 final class DebugLog {
   private static final Logger LIBRARY = Logger.getLogger("dev.ocisquash");
@@ -17,7 +17,8 @@ final class DebugLog {
         @Override
         public void publish(LogRecord r) {
           if (isLoggable(r)) {
-            System.err.println("ocisquash: debug: " + new java.util.logging.SimpleFormatter().formatMessage(r));
+            System.err.println(
+                "ocisquash: debug: " + new java.util.logging.SimpleFormatter().formatMessage(r));
           }
         }
 

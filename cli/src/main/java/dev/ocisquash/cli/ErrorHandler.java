@@ -11,8 +11,8 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Turns failures into one line on stderr and the exit code of their kind ({@link ExitCodes}). The stack trace is
- * printed only with {@code --debug}.
+ * Turns failures into one line on stderr and the exit code of their kind ({@link ExitCodes}). The
+ * stack trace is printed only with {@code --debug}.
  */
 final class ErrorHandler implements IExecutionExceptionHandler {
   static volatile boolean debug;

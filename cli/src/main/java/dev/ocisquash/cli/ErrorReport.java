@@ -11,26 +11,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What a JSON report file ({@code squash --report-json}, {@code analyze --json}) holds when the run failed: only
- * {@code {"error": {"kind": KIND, "message": LINE}}}, the kind's name ({@link ExitCodes#kindName}) and the line the
- * CLI prints. No image and no other report is left, as before; the file says why. Written through a temporary file
- * like every output; if even that fails, the run's own error is what the user sees.
+ * What a JSON report file ({@code squash --report-json}, {@code analyze --json}) holds when the run
+ * failed: only {@code {"error": {"kind": KIND, "message": LINE}}}, the kind's name ({@link
+ * ExitCodes#kindName}) and the line the CLI prints. No image and no other report is left, as
+ * before; the file says why. Written through a temporary file like every output; if even that
+ * fails, the run's own error is what the user sees.
  */
 final class ErrorReport {
   private ErrorReport() {}
 
   /**
-   * Writes the error document for {@code failure} to {@code file}; nothing when {@code file} is null, when it does
-   * not pass {@link OutputFiles#check}, for a usage error, or when the run was cancelled ({@code tempFiles}).
+   * Writes the error document for {@code failure} to {@code file}; nothing when {@code file} is
+   * null, when it does not pass {@link OutputFiles#check}, for a usage error, or when the run was
+   * cancelled ({@code tempFiles}).
    */
   static void write(Path file, Throwable failure, TempFiles tempFiles) {
-    if (file == null || failure instanceof picocli.CommandLine.ParameterException || tempFiles.isCancelled()) {
-      return; // a usage error is not a failed run (picocli reports it); an interrupted run writes nothing
+    if (file == null
+        || failure instanceof picocli.CommandLine.ParameterException
+        || tempFiles.isCancelled()) {
+      return; // a usage error is not a failed run (picocli reports it); an interrupted run writes
+      // nothing
     }
     try {
       OutputFiles.check("", file);
     } catch (ImageException e) {
-      return; // the report file cannot be written (or must not be replaced): the failure may be just that
+      return; // the report file cannot be written (or must not be replaced): the failure may be
+      // just that
     }
     Throwable t = failure instanceof UncheckedIOException ? failure.getCause() : failure;
     ObjectNode doc = Json.object();

@@ -3,15 +3,26 @@ package dev.ocisquash.cli;
 import dev.ocisquash.archive.ImageSelector;
 import picocli.CommandLine.Option;
 
-/** Options shared by every command that reads an image: which image of a multi-image archive, and --debug. */
+/**
+ * Options shared by every command that reads an image: which image of a multi-image archive, and
+ * --debug.
+ */
 final class ImageChoice {
-  @Option(names = "--ref", paramLabel = "NAME", description = "image to take from a multi-image archive")
+  @Option(
+      names = "--ref",
+      paramLabel = "NAME",
+      description = "image to take from a multi-image archive")
   String ref;
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]", description = "platform to take from an index")
+  @Option(
+      names = "--platform",
+      paramLabel = "OS/ARCH[/VARIANT]",
+      description = "platform to take from an index")
   String platform;
 
-  @Option(names = "--debug", description = "print what was accepted with a note, and stack traces on errors")
+  @Option(
+      names = "--debug",
+      description = "print what was accepted with a note, and stack traces on errors")
   void debug(boolean on) {
     ErrorHandler.debug = on;
     DebugLog.enable(on);

@@ -12,11 +12,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * An image as the user names it on the command line: a plain file or directory path, a registry reference {@code
- * docker://HOST/REPO[:TAG|@DIGEST]}, or a path with one of skopeo's transports: {@code oci-archive:PATH[:REF]},
- * {@code oci:DIR[:REF]}, {@code docker-archive:PATH[:NAME[:TAG]]}. As in skopeo, the path ends at the first colon
- * after the transport (containers/image oci/internal/oci_util.go splitPathAndImageNonWindows at 0e8197c4 and
- * docker/archive/transport.go ParseReference at 22c82fc9); what follows names the image in the archive.
+ * An image as the user names it on the command line: a plain file or directory path, a registry
+ * reference {@code docker://HOST/REPO[:TAG|@DIGEST]}, or a path with one of skopeo's transports:
+ * {@code oci-archive:PATH[:REF]}, {@code oci:DIR[:REF]}, {@code docker-archive:PATH[:NAME[:TAG]]}.
+ * As in skopeo, the path ends at the first colon after the transport (containers/image
+ * oci/internal/oci_util.go splitPathAndImageNonWindows at 0e8197c4 and docker/archive/transport.go
+ * ParseReference at 22c82fc9); what follows names the image in the archive.
  *
  * @param text the name as given
  * @param path the file or directory, or null for a registry image
@@ -32,20 +33,23 @@ record ImageLocation(String text, Path path, ImageRef ref, String name, OutputFo
   /**
    * Parses a name.
    *
-   * @throws IllegalArgumentException when a registry reference is malformed or a transport names no path
+   * @throws IllegalArgumentException when a registry reference is malformed or a transport names no
+   *     path
    */
   static ImageLocation parse(String text) {
     if (ImageRef.isRegistryRef(text)) {
       return new ImageLocation(text, null, ImageRef.parse(text), null, null);
     }
-    for (String[] t : new String[][] {{OCI_ARCHIVE, "OCI"}, {OCI_DIR, "OCI_DIR"}, {DOCKER_ARCHIVE, "DOCKER"}}) {
+    for (String[] t :
+        new String[][] {{OCI_ARCHIVE, "OCI"}, {OCI_DIR, "OCI_DIR"}, {DOCKER_ARCHIVE, "DOCKER"}}) {
       if (text.startsWith(t[0])) {
         String rest = text.substring(t[0].length());
         int colon = rest.indexOf(':');
         String path = colon < 0 ? rest : rest.substring(0, colon);
         String name = colon < 0 || colon == rest.length() - 1 ? null : rest.substring(colon + 1);
         if (path.isEmpty()) {
-          throw new IllegalArgumentException("'" + text + "' names no path (expected " + t[0] + "PATH)");
+          throw new IllegalArgumentException(
+              "'" + text + "' names no path (expected " + t[0] + "PATH)");
         }
         return new ImageLocation(text, Path.of(path), null, name, OutputFormat.valueOf(t[1]));
       }
@@ -58,17 +62,29 @@ record ImageLocation(String text, Path path, ImageRef ref, String name, OutputFo
     return path != null ? path.toString() : text;
   }
 
-  /** The selector: {@code --ref} (which must agree with a name given after the path) and {@code --platform}. */
+  /**
+   * The selector: {@code --ref} (which must agree with a name given after the path) and {@code
+   * --platform}.
+   */
   ImageSelector selector(String refOption, String platform) {
     if (name != null && refOption != null && !name.equals(refOption)) {
       throw new IllegalArgumentException(
-          "'" + text + "' names image '" + name + "' but --ref names '" + refOption + "': give one");
+          "'"
+              + text
+              + "' names image '"
+              + name
+              + "' but --ref names '"
+              + refOption
+              + "': give one");
     }
     return ImageSelector.of(name != null ? name : refOption, platform);
   }
 
-  /** Opens the image for reading: a registry image's layers are streamed when read, never stored. */
-  SourceImage open(ImageSelector selector, Limits limits, TempFiles tempFiles, RegistryOptions registry)
+  /**
+   * Opens the image for reading: a registry image's layers are streamed when read, never stored.
+   */
+  SourceImage open(
+      ImageSelector selector, Limits limits, TempFiles tempFiles, RegistryOptions registry)
       throws IOException {
     return path != null
         ? ImageArchives.open(path, selector, limits, tempFiles)

@@ -4,7 +4,9 @@ import dev.ocisquash.squash.SquashedLayer;
 import java.util.List;
 import java.util.Locale;
 
-/** The lines of the summary that list the layers of a re-layered squash: slot, size and top owners. */
+/**
+ * The lines of the summary that list the layers of a re-layered squash: slot, size and top owners.
+ */
 final class LayerSummary {
   private static final int TOP = 3;
 
@@ -13,7 +15,9 @@ final class LayerSummary {
   static String of(List<SquashedLayer> layers) {
     StringBuilder sb = new StringBuilder();
     int n = layers.isEmpty() ? 0 : layers.get(0).maxLayers();
-    sb.append(String.format(Locale.ROOT, "  re-layered into %d of at most %d layers%n", layers.size(), n));
+    sb.append(
+        String.format(
+            Locale.ROOT, "  re-layered into %d of at most %d layers%n", layers.size(), n));
     for (SquashedLayer l : layers) {
       List<String> top = l.topOwners(TOP);
       int more = l.groups().size() - top.size();

@@ -4,22 +4,24 @@ import dev.ocisquash.archive.Limits;
 import picocli.CommandLine.Option;
 
 /**
- * The input limits, shared by every command that reads layers ({@code squash} and {@code analyze} read them through
- * the same scan, so the same flags stop both).
+ * The input limits, shared by every command that reads layers ({@code squash} and {@code analyze}
+ * read them through the same scan, so the same flags stop both).
  */
 final class LimitOptions {
   @Option(
       names = "--max-uncompressed-bytes",
       paramLabel = "SIZE",
       converter = SquashCommand.SizeConverter.class,
-      description = "stop when the layers unpack to more than SIZE in total, e.g. 200G (default 64G)")
+      description =
+          "stop when the layers unpack to more than SIZE in total, e.g. 200G (default 64G)")
   Long maxUncompressedBytes;
 
   @Option(
       names = "--max-ratio",
       paramLabel = "N",
       converter = SquashCommand.PositiveConverter.class,
-      description = "stop when a layer unpacks to more than N times its compressed size (default 1000)")
+      description =
+          "stop when a layer unpacks to more than N times its compressed size (default 1000)")
   Long maxRatio;
 
   @Option(

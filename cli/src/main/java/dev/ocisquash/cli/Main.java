@@ -3,7 +3,10 @@ package dev.ocisquash.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code ocisquash} command. Exit codes: 0 ok, then one per kind of failure ({@link ExitCodes}). */
+/**
+ * Entry point of the {@code ocisquash} command. Exit codes: 0 ok, then one per kind of failure
+ * ({@link ExitCodes}).
+ */
 @Command(
     name = "ocisquash",
     mixinStandardHelpOptions = true,
@@ -24,24 +27,29 @@ public final class Main {
   }
 
   /**
-   * Loads and initialises Jackson on a thread of its own while picocli parses the command line: each takes about
-   * 0.2 s of a cold JVM, and every command reads JSON right after parsing.
+   * Loads and initialises Jackson on a thread of its own while picocli parses the command line:
+   * each takes about 0.2 s of a cold JVM, and every command reads JSON right after parsing.
    */
   private static void preloadJson() {
-    Thread t = new Thread(() -> {
-      try {
-        dev.ocisquash.model.Json.parse("{\"a\":[1]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      } catch (java.io.IOException | RuntimeException e) {
-        // only a warm-up: the command reports its own errors
-      }
-    }, "ocisquash-preload");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                dev.ocisquash.model.Json.parse(
+                    "{\"a\":[1]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              } catch (java.io.IOException | RuntimeException e) {
+                // only a warm-up: the command reports its own errors
+              }
+            },
+            "ocisquash-preload");
     t.setDaemon(true);
     t.start();
   }
 
   /** Runs the command line and returns the exit code (used by tests). */
   public static int run(String... args) {
-    // --debug is process-wide state; each run starts without it (picocli calls the setter only when it is given).
+    // --debug is process-wide state; each run starts without it (picocli calls the setter only when
+    // it is given).
     ErrorHandler.debug = false;
     DebugLog.enable(false);
     CommandLine cl = new CommandLine(new Main());

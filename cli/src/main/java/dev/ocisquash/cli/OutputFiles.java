@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The report files of one run ({@code --report-json}, {@code --json}, {@code --html}): all are checked before the
- * work starts, written to temporary files beside their targets, and renamed into place together once all are
- * complete; a run that fails leaves none of them. The temporary files are registered with the run's {@link
- * TempFiles}, so an interrupted run deletes them too.
+ * The report files of one run ({@code --report-json}, {@code --json}, {@code --html}): all are
+ * checked before the work starts, written to temporary files beside their targets, and renamed into
+ * place together once all are complete; a run that fails leaves none of them. The temporary files
+ * are registered with the run's {@link TempFiles}, so an interrupted run deletes them too.
  */
 final class OutputFiles {
   private final TempFiles tempFiles;
@@ -26,8 +26,8 @@ final class OutputFiles {
   }
 
   /**
-   * Checks that {@code file}, given with {@code option}, can be written: its directory exists and is writable,
-   * and it is not itself a directory. Null is allowed (the option was not given).
+   * Checks that {@code file}, given with {@code option}, can be written: its directory exists and
+   * is writable, and it is not itself a directory. Null is allowed (the option was not given).
    *
    * @throws ImageException naming the option, the file and the reason
    */
@@ -66,7 +66,11 @@ final class OutputFiles {
   void commit() throws IOException {
     for (Map.Entry<Path, Path> e : staged.entrySet()) {
       try {
-        Files.move(e.getValue(), e.getKey(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            e.getValue(),
+            e.getKey(),
+            StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException x) {
         Files.move(e.getValue(), e.getKey(), StandardCopyOption.REPLACE_EXISTING);
       }

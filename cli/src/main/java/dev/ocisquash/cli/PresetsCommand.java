@@ -4,7 +4,9 @@ import dev.ocisquash.strip.Presets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** {@code ocisquash presets}: every strip preset with why it is safe, when it is not, and its globs. */
+/**
+ * {@code ocisquash presets}: every strip preset with why it is safe, when it is not, and its globs.
+ */
 @Command(
     name = "presets",
     mixinStandardHelpOptions = true,

@@ -1,7 +1,6 @@
 package dev.ocisquash.cli;
 
 import dev.ocisquash.TempFiles;
-import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.compress.Compressors;
@@ -14,15 +13,15 @@ import dev.ocisquash.squash.Squasher;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code ocisquash squash IN -o OUT}: flatten an image's layers into one. */
 @Command(
@@ -42,7 +41,8 @@ final class SquashCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "IN",
-      description = "input image archive, OCI layout directory, or docker://HOST/REPO[:TAG|@DIGEST]")
+      description =
+          "input image archive, OCI layout directory, or docker://HOST/REPO[:TAG|@DIGEST]")
   String input;
 
   @Option(
@@ -65,10 +65,14 @@ final class SquashCommand implements Callable<Integer> {
       names = "--compression",
       paramLabel = "ALG",
       converter = CompressionConverter.class,
-      description = "gzip | zstd | none (default: the input's layer compression; gzip for a docker:// OUT)")
+      description =
+          "gzip | zstd | none (default: the input's layer compression; gzip for a docker:// OUT)")
   Compression compression;
 
-  @Option(names = "--gzip-level", paramLabel = "N", description = "gzip level 1-9 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--gzip-level",
+      paramLabel = "N",
+      description = "gzip level 1-9 (default ${DEFAULT-VALUE})")
   int gzipLevel = 6;
 
   @Option(
@@ -80,10 +84,16 @@ final class SquashCommand implements Callable<Integer> {
               + " at --gzip-level 1 ISA-L, when its library loads)")
   String gzipEncoder;
 
-  @Option(names = "--zstd-level", paramLabel = "N", description = "zstd level 1-19 (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--zstd-level",
+      paramLabel = "N",
+      description = "zstd level 1-19 (default ${DEFAULT-VALUE})")
   int zstdLevel = 3;
 
-  @Option(names = "--temp-dir", paramLabel = "DIR", description = "where spool files go (default: beside OUT)")
+  @Option(
+      names = "--temp-dir",
+      paramLabel = "DIR",
+      description = "where spool files go (default: beside OUT)")
   Path tempDir;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -98,7 +108,8 @@ final class SquashCommand implements Callable<Integer> {
       names = "--source-date-epoch",
       paramLabel = "SECONDS",
       converter = EpochConverter.class,
-      description = "clamp mtimes to this time and use it as 'created' (default: $SOURCE_DATE_EPOCH if set)")
+      description =
+          "clamp mtimes to this time and use it as 'created' (default: $SOURCE_DATE_EPOCH if set)")
   Long sourceDateEpoch;
 
   @Option(
@@ -121,32 +132,40 @@ final class SquashCommand implements Callable<Integer> {
       names = "--big-file",
       paramLabel = "SIZE",
       converter = SizeConverter.class,
-      description = "with --max-layers: a file no package owns of at least SIZE is a group of its own (default 1M)")
+      description =
+          "with --max-layers: a file no package owns of at least SIZE is a group of its own (default 1M)")
   Long bigFile;
 
   @Option(
       names = "--prior",
       paramLabel = "IMAGE",
-      description = "a previous release squashed with --max-layers: keep its groups in their layers")
+      description =
+          "a previous release squashed with --max-layers: keep its groups in their layers")
   Path prior;
 
   @Option(
       names = "--report-json",
       paramLabel = "FILE",
-      description = "write every strip decision, with per-rule totals, and with --max-layers the layers, as JSON"
-          + " (on failure: only the error's kind and message)")
+      description =
+          "write every strip decision, with per-rule totals, and with --max-layers the layers, as JSON"
+              + " (on failure: only the error's kind and message)")
   Path reportJson;
 
-  // --- Hardening (issue 7): limits against decompression bombs; defaults in dev.ocisquash.archive.Limits. ---
+  // --- Hardening (issue 7): limits against decompression bombs; defaults in
+  // dev.ocisquash.archive.Limits. ---
 
   @Mixin LimitOptions limitOptions = new LimitOptions();
 
   @Mixin TraceOptions traceOptions = new TraceOptions();
 
-  @Option(names = {"-q", "--quiet"}, description = "print nothing on success")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "print nothing on success")
   boolean quiet;
 
-  @Option(names = "--timings", description = "print each stage's wall time and throughput on stderr")
+  @Option(
+      names = "--timings",
+      description = "print each stage's wall time and throughput on stderr")
   boolean timings;
 
   @Mixin ImageChoice image = new ImageChoice();
@@ -155,7 +174,8 @@ final class SquashCommand implements Callable<Integer> {
 
   @Option(
       names = "--all-platforms",
-      description = "squash every image of a multi-platform index (registry to registry) and push a new index")
+      description =
+          "squash every image of a multi-platform index (registry to registry) and push a new index")
   boolean allPlatforms;
 
   private boolean fileOutput;
@@ -171,17 +191,26 @@ final class SquashCommand implements Callable<Integer> {
       ImageLocation out = ImageLocation.parse(output);
       if (out.name() != null) {
         throw new IllegalArgumentException(
-            "'" + output + "': naming the output image is not supported: it keeps the input image's names");
+            "'"
+                + output
+                + "': naming the output image is not supported: it keeps the input image's names");
       }
       if (out.format() != null) {
         if (format != null && format != out.format()) {
-          throw new IllegalArgumentException("'" + output + "' is " + formatName(out.format())
-              + " but --format says " + formatName(format) + ": give one");
+          throw new IllegalArgumentException(
+              "'"
+                  + output
+                  + "' is "
+                  + formatName(out.format())
+                  + " but --format says "
+                  + formatName(format)
+                  + ": give one");
         }
         format = out.format();
       }
       b = SquashOptions.builder(in.target(), out.target()).registry(registry.options());
-      // A registry serves layers over the network: push gzip unless told otherwise, as docker and skopeo do.
+      // A registry serves layers over the network: push gzip unless told otherwise, as docker and
+      // skopeo do.
       if (out.ref() != null && compression == null) {
         compression = Compression.GZIP;
       }
@@ -191,12 +220,11 @@ final class SquashCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    b
-            .gzipLevel(gzipLevel)
-            .gzipEncoder(gzipEncoder())
-            .zstdLevel(zstdLevel)
-            .tempDir(tempDir);
-    b.format(format).compression(compression).allowNoop(allowNoop).sourceDateEpoch(sourceDateEpoch());
+    b.gzipLevel(gzipLevel).gzipEncoder(gzipEncoder()).zstdLevel(zstdLevel).tempDir(tempDir);
+    b.format(format)
+        .compression(compression)
+        .allowNoop(allowNoop)
+        .sourceDateEpoch(sourceDateEpoch());
     if (threads != null) {
       if (threads < 1) {
         throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
@@ -204,13 +232,17 @@ final class SquashCommand implements Callable<Integer> {
       b.threads(threads);
     }
     if (traceOptions.removeUntouched && traceOptions.traces.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--remove-untouched-packages needs at least one --trace FILE");
+      throw new ParameterException(
+          spec.commandLine(), "--remove-untouched-packages needs at least one --trace FILE");
     }
     dev.ocisquash.trace.PackageUsage.Result untouched =
-        traceOptions.plan(in, in.selector(image.ref, image.platform), limitOptions, registry, tempDir);
+        traceOptions.plan(
+            in, in.selector(image.ref, image.platform), limitOptions, registry, tempDir);
     if (untouched != null) {
       strip.removePackages.addAll(untouched.removable());
-      untouched.alternatives().forEach(p -> strip.removes.add(dev.ocisquash.trace.PackageUsage.globLiteral(p)));
+      untouched
+          .alternatives()
+          .forEach(p -> strip.removes.add(dev.ocisquash.trace.PackageUsage.globLiteral(p)));
       if (!quiet) {
         System.err.print(TraceOptions.summary(untouched));
       }
@@ -222,7 +254,8 @@ final class SquashCommand implements Callable<Integer> {
     }
     b.squashPoint(SquashPointOptions.of(point));
     if (maxLayers < 1) {
-      throw new ParameterException(spec.commandLine(), "--max-layers must be at least 1, got " + maxLayers);
+      throw new ParameterException(
+          spec.commandLine(), "--max-layers must be at least 1, got " + maxLayers);
     }
     if (prior != null && maxLayers == 1) {
       throw new ParameterException(spec.commandLine(), "--prior needs --max-layers N with N > 1");
@@ -234,7 +267,8 @@ final class SquashCommand implements Callable<Integer> {
     b.limits(limitOptions.limits());
     Progress progress = TerminalProgress.forConsole(quiet);
     b.progress(timings ? new StageTimings(progress, System.err) : progress);
-    // Every output is checked before any work: a run that cannot write its report does not write its image.
+    // Every output is checked before any work: a run that cannot write its report does not write
+    // its image.
     if (imageFile != null) {
       try {
         dev.ocisquash.archive.ImageWriter.checkDestination(imageFile);
@@ -244,9 +278,12 @@ final class SquashCommand implements Callable<Integer> {
       }
     }
     OutputFiles.check("--report-json", reportJson);
-    // On SIGINT/SIGTERM the JVM runs shutdown hooks; ours deletes the spool, layer and output temp files, and an
-    // image already renamed into place whose report is not, so an interrupted run leaves none of its outputs, and
-    // says so in one line (the JVM then exits with 130). Removed again when the run ends, so in-process callers
+    // On SIGINT/SIGTERM the JVM runs shutdown hooks; ours deletes the spool, layer and output temp
+    // files, and an
+    // image already renamed into place whose report is not, so an interrupted run leaves none of
+    // its outputs, and
+    // says so in one line (the JVM then exits with 130). Removed again when the run ends, so
+    // in-process callers
     // do not leak it.
     TempFiles tempFiles = new TempFiles();
     b.tempFiles(tempFiles);
@@ -257,7 +294,8 @@ final class SquashCommand implements Callable<Integer> {
     try {
       if (allPlatforms) {
         if (image.platform != null || image.ref != null) {
-          throw new ParameterException(spec.commandLine(), "--all-platforms takes every image: no --platform or --ref");
+          throw new ParameterException(
+              spec.commandLine(), "--all-platforms takes every image: no --platform or --ref");
         }
         return allPlatforms(b.build(), start);
       }
@@ -280,7 +318,8 @@ final class SquashCommand implements Callable<Integer> {
     }
     double secs = (System.nanoTime() - start) / 1e9;
     if (!quiet) {
-      // Only a gzip output names its encoder; asking otherwise would load native libraries for nothing.
+      // Only a gzip output names its encoder; asking otherwise would load native libraries for
+      // nothing.
       boolean gzip = r.compression() == Compression.GZIP;
       String encoder = gzip ? Compressors.gzipEncoderName(gzipEncoder(), gzipLevel) : null;
       System.out.println(Summary.of(input, output, r, secs, encoder));
@@ -288,7 +327,8 @@ final class SquashCommand implements Callable<Integer> {
         System.out.println("  note     no base image found in the history: squashed all layers");
       }
       if (fileOutput && compression == null && r.compression() == Compression.NONE) {
-        System.out.println("  note     layers are uncompressed, as the input's; --compression gzip compresses them");
+        System.out.println(
+            "  note     layers are uncompressed, as the input's; --compression gzip compresses them");
       }
       if (gzip) {
         for (String missing : Compressors.missingNativeCodecs(gzipEncoder())) {
@@ -300,13 +340,14 @@ final class SquashCommand implements Callable<Integer> {
   }
 
   /**
-   * Writes --report-json beside the image through a temporary file; if it cannot be written the image goes too:
-   * a failed run leaves none of its outputs.
+   * Writes --report-json beside the image through a temporary file; if it cannot be written the
+   * image goes too: a failed run leaves none of its outputs.
    */
   private void writeReport(SquashResult r, TempFiles tempFiles) throws java.io.IOException {
     OutputFiles files = new OutputFiles(tempFiles);
     try {
-      StripReportJson.write(r.stripReport(), maxLayers > 1 ? r.newLayers() : null, files.stage(reportJson));
+      StripReportJson.write(
+          r.stripReport(), maxLayers > 1 ? r.newLayers() : null, files.stage(reportJson));
       files.commit();
     } catch (java.io.IOException | RuntimeException e) {
       files.abort();
@@ -342,11 +383,17 @@ final class SquashCommand implements Callable<Integer> {
     if (!quiet) {
       for (java.util.Map.Entry<String, SquashResult> e : all.byPlatform().entrySet()) {
         SquashResult r = e.getValue();
-        String encoder = r.compression() == Compression.GZIP ? Compressors.gzipEncoderName(gzipEncoder()) : null;
+        String encoder =
+            r.compression() == Compression.GZIP ? Compressors.gzipEncoderName(gzipEncoder()) : null;
         System.out.print(Summary.of(input + " [" + e.getKey() + "]", output, r, secs, encoder));
       }
       System.out.println(
-          "index " + all.indexDigest() + " (" + all.byPlatform().size() + " platforms) tagged " + output);
+          "index "
+              + all.indexDigest()
+              + " ("
+              + all.byPlatform().size()
+              + " platforms) tagged "
+              + output);
     }
     return 0;
   }
@@ -366,7 +413,10 @@ final class SquashCommand implements Callable<Integer> {
     }
   }
 
-  /** Parses --source-date-epoch and $SOURCE_DATE_EPOCH: whole seconds since 1970-01-01 UTC, not negative. */
+  /**
+   * Parses --source-date-epoch and $SOURCE_DATE_EPOCH: whole seconds since 1970-01-01 UTC, not
+   * negative.
+   */
   static final class EpochConverter implements ITypeConverter<Long> {
     @Override
     public Long convert(String s) {
@@ -387,7 +437,9 @@ final class SquashCommand implements Callable<Integer> {
         // reported below
       }
       throw new IllegalArgumentException(
-          "'" + s + "' is not a time: expected whole seconds since 1970-01-01 UTC, e.g. $(date +%s)");
+          "'"
+              + s
+              + "' is not a time: expected whole seconds since 1970-01-01 UTC, e.g. $(date +%s)");
     }
   }
 
@@ -403,11 +455,15 @@ final class SquashCommand implements Callable<Integer> {
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new picocli.CommandLine.TypeConversionException("invalid number '" + s + "' (expected a positive whole number)");
+      throw new picocli.CommandLine.TypeConversionException(
+          "invalid number '" + s + "' (expected a positive whole number)");
     }
   }
 
-  /** Parses sizes such as {@code 123}, {@code 64G}, {@code 64GiB}, {@code 512M}, {@code 1T} (binary units). */
+  /**
+   * Parses sizes such as {@code 123}, {@code 64G}, {@code 64GiB}, {@code 512M}, {@code 1T} (binary
+   * units).
+   */
   static final class SizeConverter implements ITypeConverter<Long> {
     @Override
     public Long convert(String s) {
@@ -452,7 +508,9 @@ final class SquashCommand implements Callable<Integer> {
       return v << shift;
     } catch (NumberFormatException e) {
       throw new picocli.CommandLine.TypeConversionException(
-          "invalid size '" + s + "' (expected a positive number of bytes, optionally with K, M, G or T)");
+          "invalid size '"
+              + s
+              + "' (expected a positive number of bytes, optionally with K, M, G or T)");
     }
   }
 
@@ -489,8 +547,8 @@ final class SquashCommand implements Callable<Integer> {
       return GzipEncoder.valueOf(gzipEncoder.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(
-          spec.commandLine(), "--gzip-encoder must be " + GzipEncoder.names() + ", not '" + gzipEncoder + "'");
+          spec.commandLine(),
+          "--gzip-encoder must be " + GzipEncoder.names() + ", not '" + gzipEncoder + "'");
     }
   }
-
 }

@@ -4,28 +4,31 @@ import dev.ocisquash.squash.SquashPoint;
 import picocli.CommandLine.Option;
 
 /**
- * The squash point: at most one of {@code --from}, {@code --from-digest} and {@code --keep-base} (a picocli
- * exclusive group, so naming two is a usage error, exit 2, before anything is read).
+ * The squash point: at most one of {@code --from}, {@code --from-digest} and {@code --keep-base} (a
+ * picocli exclusive group, so naming two is a usage error, exit 2, before anything is read).
  */
 final class SquashPointOptions {
   @Option(
       names = "--from",
       paramLabel = "N",
       required = true,
-      description = "squash layers N..top only (0 = bottom layer); lower layers are kept byte for byte")
+      description =
+          "squash layers N..top only (0 = bottom layer); lower layers are kept byte for byte")
   Integer from;
 
   @Option(
       names = "--from-digest",
       paramLabel = "DIGEST",
       required = true,
-      description = "squash from the layer with this diff_id or blob digest (or a 12+ char prefix) upwards")
+      description =
+          "squash from the layer with this diff_id or blob digest (or a 12+ char prefix) upwards")
   String fromDigest;
 
   @Option(
       names = "--keep-base",
       required = true,
-      description = "keep the base image's layers (found from the history's last FROM-image CMD/ENTRYPOINT)")
+      description =
+          "keep the base image's layers (found from the history's last FROM-image CMD/ENTRYPOINT)")
   boolean keepBase;
 
   /** The point the given option names. */

@@ -5,10 +5,10 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * Prints one line per finished stage with its wall time, throughput and the CPU time the whole process used
- * meanwhile (all threads; stages that overlap, such as one layer's read and the next one's inflate, share it)
- * ({@code --timings}), and forwards every call to the progress display it wraps. Meant for finding which stage
- * bounds a run, in CI logs as on terminals.
+ * Prints one line per finished stage with its wall time, throughput and the CPU time the whole
+ * process used meanwhile (all threads; stages that overlap, such as one layer's read and the next
+ * one's inflate, share it) ({@code --timings}), and forwards every call to the progress display it
+ * wraps. Meant for finding which stage bounds a run, in CI logs as on terminals.
  */
 final class StageTimings implements Progress {
   private final Progress inner;
@@ -53,8 +53,15 @@ final class StageTimings implements Progress {
             (cpuNanos() - cpuStarted) / 1e9));
   }
 
-  /** The process's CPU time so far (user + system, all threads), or 0 where the platform does not say. */
+  /**
+   * The process's CPU time so far (user + system, all threads), or 0 where the platform does not
+   * say.
+   */
   private static long cpuNanos() {
-    return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    return ProcessHandle.current()
+        .info()
+        .totalCpuDuration()
+        .map(java.time.Duration::toNanos)
+        .orElse(0L);
   }
 }

@@ -6,25 +6,35 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** The strip options shared by commands: presets, globs, a rules file, the CPU level and --force. */
+/**
+ * The strip options shared by commands: presets, globs, a rules file, the CPU level and --force.
+ */
 final class StripOptions {
   @Option(
       names = "--preset",
       paramLabel = "NAME",
-      description = "strip preset (repeatable): safe, or an opt-in one; 'ocisquash presets' lists them")
+      description =
+          "strip preset (repeatable): safe, or an opt-in one; 'ocisquash presets' lists them")
   List<String> presets = new ArrayList<>();
 
-  @Option(names = "--remove", paramLabel = "GLOB", description = "remove paths matching GLOB (repeatable)")
+  @Option(
+      names = "--remove",
+      paramLabel = "GLOB",
+      description = "remove paths matching GLOB (repeatable)")
   List<String> removes = new ArrayList<>();
 
-  @Option(names = "--keep", paramLabel = "GLOB", description = "always keep paths matching GLOB (repeatable)")
+  @Option(
+      names = "--keep",
+      paramLabel = "GLOB",
+      description = "always keep paths matching GLOB (repeatable)")
   List<String> keeps = new ArrayList<>();
 
   @Option(
       names = "--remove-package",
       paramLabel = "[ECO:]NAME",
-      description = "remove an installed package by name (repeatable, globs; ECO: dpkg, apk, conda, pip, npm): its "
-          + "files and its database entry; refused when a kept package depends on it (see docs/packages.md)")
+      description =
+          "remove an installed package by name (repeatable, globs; ECO: dpkg, apk, conda, pip, npm): its "
+              + "files and its database entry; refused when a kept package depends on it (see docs/packages.md)")
   List<String> removePackages = new ArrayList<>();
 
   @Option(
@@ -41,12 +51,17 @@ final class StripOptions {
 
   @Option(
       names = "--force",
-      description = "turn off the strip safety checks; --remove-package then removes packages kept ones depend on")
+      description =
+          "turn off the strip safety checks; --remove-package then removes packages kept ones depend on")
   boolean force;
 
   /** The rules, or null when no strip option was given. */
   StripRules build() throws Exception {
-    if (rules == null && presets.isEmpty() && removes.isEmpty() && keeps.isEmpty() && removePackages.isEmpty()) {
+    if (rules == null
+        && presets.isEmpty()
+        && removes.isEmpty()
+        && keeps.isEmpty()
+        && removePackages.isEmpty()) {
       return null;
     }
     StripRules.Builder b = StripRules.builder();

@@ -13,7 +13,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Writes the strip report for {@code --report-json}, with the new layers when the squash wrote several. */
+/**
+ * Writes the strip report for {@code --report-json}, with the new layers when the squash wrote
+ * several.
+ */
 final class StripReportJson {
   private StripReportJson() {}
 
@@ -22,8 +25,9 @@ final class StripReportJson {
   }
 
   /**
-   * Writes the strip report's fields (when there is one) and, when {@code layers} is not null, a {@code layers}
-   * array: each new layer's slot, digest, size, entries and groups with their bytes, largest first.
+   * Writes the strip report's fields (when there is one) and, when {@code layers} is not null, a
+   * {@code layers} array: each new layer's slot, digest, size, entries and groups with their bytes,
+   * largest first.
    */
   static void write(StripReport report, List<SquashedLayer> layers, Path file) throws IOException {
     ObjectMapper mapper = Json.mapper();

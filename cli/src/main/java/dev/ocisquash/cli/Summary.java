@@ -76,9 +76,11 @@ final class Summary {
         sb.append("    note: ").append(note).append(System.lineSeparator());
       }
       if (!strip.getPackagesRemoved().isEmpty()) {
-        sb.append("    packages removed: ").append(String.join(", ", strip.getPackagesRemoved()))
+        sb.append("    packages removed: ")
+            .append(String.join(", ", strip.getPackagesRemoved()))
             .append(System.lineSeparator());
-        sb.append("    databases rewritten: ").append(String.join(", ", strip.getDatabaseRewrites()))
+        sb.append("    databases rewritten: ")
+            .append(String.join(", ", strip.getDatabaseRewrites()))
             .append(System.lineSeparator());
       }
       if (r.strippedFromKeptLayersBytes() > 0) {
@@ -99,7 +101,8 @@ final class Summary {
               r.push().mounted(),
               r.push().present()));
     }
-    if (r.newLayers().size() > 1 || (r.newLayers().size() == 1 && !r.newLayers().get(0).groups().isEmpty())) {
+    if (r.newLayers().size() > 1
+        || (r.newLayers().size() == 1 && !r.newLayers().get(0).groups().isEmpty())) {
       sb.append(LayerSummary.of(r.newLayers()));
     }
     sb.append(
@@ -107,7 +110,9 @@ final class Summary {
             Locale.ROOT,
             "  output   %s, %s layers%s, manifest %s",
             r.format().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-            r.compression() == Compression.NONE ? "uncompressed" : r.compression().name().toLowerCase(Locale.ROOT),
+            r.compression() == Compression.NONE
+                ? "uncompressed"
+                : r.compression().name().toLowerCase(Locale.ROOT),
             r.compression() == Compression.GZIP ? " by " + gzipEncoder : "",
             r.manifestDigest()));
     return sb.toString();

@@ -5,8 +5,8 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * Progress bars on stderr for an interactive terminal: one line per stage, redrawn at most five times a second,
- * with bytes, throughput and, when the stage's size is known, a bar and an ETA.
+ * Progress bars on stderr for an interactive terminal: one line per stage, redrawn at most five
+ * times a second, with bytes, throughput and, when the stage's size is known, a bar and an ETA.
  */
 final class TerminalProgress implements Progress {
   private static final long REDRAW_NANOS = 200_000_000L;
@@ -62,7 +62,8 @@ final class TerminalProgress implements Progress {
       sb.append('[').append("#".repeat(fill)).append(" ".repeat(width - fill)).append("] ");
       sb.append(String.format(Locale.ROOT, "%3d%% ", Math.min(100, done * 100 / total)));
     }
-    sb.append(String.format(Locale.ROOT, "%10s %10s/s", Summary.human(done), Summary.human((long) rate)));
+    sb.append(
+        String.format(Locale.ROOT, "%10s %10s/s", Summary.human(done), Summary.human((long) rate)));
     if (total > 0 && !last && rate > 0) {
       sb.append(String.format(Locale.ROOT, "  ETA %4.0fs", Math.max(0, (total - done) / rate)));
     } else {

@@ -1,12 +1,12 @@
 package dev.ocisquash.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageSelector;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.trace.ImageRuntime;
 import dev.ocisquash.trace.RootfsUnpacker;
 import dev.ocisquash.trace.TraceRunner;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,9 +25,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ocisquash trace IMAGE -o trace.json -- CMD [ARGS...]}: runs a command in the image's flattened root on this
- * machine, under strace, and writes what it touched (docs/trace.md). Exit codes: 0 ok, 1 bad input, a failed setup
- * or a command that exited non-zero (the trace is written all the same), 2 usage.
+ * {@code ocisquash trace IMAGE -o trace.json -- CMD [ARGS...]}: runs a command in the image's
+ * flattened root on this machine, under strace, and writes what it touched (docs/trace.md). Exit
+ * codes: 0 ok, 1 bad input, a failed setup or a command that exited non-zero (the trace is written
+ * all the same), 2 usage.
  */
 @Command(
     name = "trace",
@@ -43,16 +44,27 @@ final class TraceCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "IMAGE", description = "input image, as squash takes it")
   String input;
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "the command and its arguments (after --)")
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "CMD",
+      description = "the command and its arguments (after --)")
   List<String> command = new ArrayList<>();
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "where the trace goes (JSON)")
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "FILE",
+      description = "where the trace goes (JSON)")
   Path output;
 
   @Option(names = "--network", paramLabel = "MODE", description = "none (default) or host")
   String network = "none";
 
-  @Option(names = "--temp-dir", paramLabel = "DIR", description = "where the image is unpacked (default: system temp)")
+  @Option(
+      names = "--temp-dir",
+      paramLabel = "DIR",
+      description = "where the image is unpacked (default: system temp)")
   Path tempDir;
 
   @Mixin ImageChoice image = new ImageChoice();
@@ -64,7 +76,8 @@ final class TraceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!network.equals("none") && !network.equals("host")) {
-      throw new ParameterException(spec.commandLine(), "--network must be none or host, not '" + network + "'");
+      throw new ParameterException(
+          spec.commandLine(), "--network must be none or host, not '" + network + "'");
     }
     ImageLocation in;
     ImageSelector selector;
@@ -83,9 +96,11 @@ final class TraceCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       boolean chown = "root".equals(System.getProperty("user.name"));
-      ObjectNode config = RootfsUnpacker.unpack(in.target(), selector, registry.options(), work, chown);
+      ObjectNode config =
+          RootfsUnpacker.unpack(in.target(), selector, registry.options(), work, chown);
       Path rootfs = work.resolve("rootfs");
-      ImageRuntime rt = ImageRuntime.of(config, readEtc(rootfs, "passwd"), readEtc(rootfs, "group"));
+      ImageRuntime rt =
+          ImageRuntime.of(config, readEtc(rootfs, "passwd"), readEtc(rootfs, "group"));
       TraceRunner.Run run = TraceRunner.run(rootfs, rt, command, network.equals("host"), work);
       OutputFiles files = new OutputFiles(tempFiles);
       try {
@@ -97,11 +112,17 @@ final class TraceCommand implements Callable<Integer> {
         files.abort();
       }
       System.err.println(
-          "ocisquash: traced " + run.calls() + " system calls; " + run.trace().paths().size()
-              + " image paths touched; written to " + output);
+          "ocisquash: traced "
+              + run.calls()
+              + " system calls; "
+              + run.trace().paths().size()
+              + " image paths touched; written to "
+              + output);
       if (run.exitCode() != 0) {
         System.err.println(
-            "ocisquash: the traced command exited with status " + run.exitCode() + "; its trace is written anyway");
+            "ocisquash: the traced command exited with status "
+                + run.exitCode()
+                + "; its trace is written anyway");
         return 1;
       }
       return 0;
@@ -115,19 +136,26 @@ final class TraceCommand implements Callable<Integer> {
     }
   }
 
-  /** The image's /etc file, read only when it is a plain file (a symlink could point at the host's). */
+  /**
+   * The image's /etc file, read only when it is a plain file (a symlink could point at the host's).
+   */
   private static String readEtc(Path rootfs, String name) throws IOException {
     Path p = rootfs.resolve("etc").resolve(name);
-    if (Files.isSymbolicLink(rootfs.resolve("etc")) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+    if (Files.isSymbolicLink(rootfs.resolve("etc"))
+        || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
       return "";
     }
     return Files.readString(p, StandardCharsets.ISO_8859_1);
   }
 
-  /** Deletes the unpacked root, making read-only directories writable first (a user owns them but may not write). */
+  /**
+   * Deletes the unpacked root, making read-only directories writable first (a user owns them but
+   * may not write).
+   */
   private static void removeTree(Path work) {
     try (var walk = Files.walk(work)) {
-      walk.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).forEach(p -> p.toFile().setWritable(true, true));
+      walk.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+          .forEach(p -> p.toFile().setWritable(true, true));
     } catch (IOException | RuntimeException e) {
       // best effort; the delete below reports nothing either
     }

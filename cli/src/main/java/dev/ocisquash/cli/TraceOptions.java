@@ -14,23 +14,25 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * {@code squash --trace T... --remove-untouched-packages}: before the squash, the input is read once more to find
- * the packages nothing touched and nothing kept needs ({@link PackageUsage}); they are then removed by the package
- * rules ({@code --remove-package}, one exact selector each), with the {@code update-alternatives} links that point
- * into them. Opt-in; never part of a preset.
+ * {@code squash --trace T... --remove-untouched-packages}: before the squash, the input is read
+ * once more to find the packages nothing touched and nothing kept needs ({@link PackageUsage});
+ * they are then removed by the package rules ({@code --remove-package}, one exact selector each),
+ * with the {@code update-alternatives} links that point into them. Opt-in; never part of a preset.
  */
 final class TraceOptions {
   @Option(
       names = "--trace",
       paramLabel = "FILE",
-      description = "a trace from ocisquash trace, or a raw strace -f log (repeatable, merged); used by"
-          + " --remove-untouched-packages")
+      description =
+          "a trace from ocisquash trace, or a raw strace -f log (repeatable, merged); used by"
+              + " --remove-untouched-packages")
   List<Path> traces = new ArrayList<>();
 
   @Option(
       names = "--remove-untouched-packages",
-      description = "remove the installed packages that nothing in the traces touched and nothing kept depends on"
-          + " (see docs/trace.md for the risk: a code path the traces never ran)")
+      description =
+          "remove the installed packages that nothing in the traces touched and nothing kept depends on"
+              + " (see docs/trace.md for the risk: a code path the traces never ran)")
   boolean removeUntouched;
 
   /**
@@ -39,14 +41,20 @@ final class TraceOptions {
    * @return the usage, or null when {@code --remove-untouched-packages} was not given
    */
   PackageUsage.Result plan(
-      ImageLocation in, ImageSelector selector, LimitOptions limits, RegistryFlags registry, Path tempDir)
+      ImageLocation in,
+      ImageSelector selector,
+      LimitOptions limits,
+      RegistryFlags registry,
+      Path tempDir)
       throws IOException {
     if (!removeUntouched) {
       return null;
     }
-    AnalyzeOptions.Builder o = AnalyzeOptions.builder().selector(selector).limits(limits.limits()).tempDir(tempDir);
+    AnalyzeOptions.Builder o =
+        AnalyzeOptions.builder().selector(selector).limits(limits.limits()).tempDir(tempDir);
     traces.forEach(o::trace);
-    try (SourceImage img = in.open(selector, limits.limits(), new TempFiles(), registry.options())) {
+    try (SourceImage img =
+        in.open(selector, limits.limits(), new TempFiles(), registry.options())) {
       return Analyzer.analyze(img, o.build()).packages();
     }
   }
@@ -54,12 +62,19 @@ final class TraceOptions {
   /** One line per package removed, with its size, and the total. */
   static String summary(PackageUsage.Result u) {
     StringBuilder sb = new StringBuilder();
-    sb.append("  untouched packages removed (--trace: ").append(u.tracedPaths()).append(" paths): ")
-        .append(u.removableCount()).append(", ").append(TextReport.human(u.savedBytes()))
+    sb.append("  untouched packages removed (--trace: ")
+        .append(u.tracedPaths())
+        .append(" paths): ")
+        .append(u.removableCount())
+        .append(", ")
+        .append(TextReport.human(u.savedBytes()))
         .append(System.lineSeparator());
     for (PackageUsage.Row r : u.rows()) {
       if (r.reason() == null) {
-        sb.append("    ").append(r.label()).append(' ').append(TextReport.human(r.bytes()))
+        sb.append("    ")
+            .append(r.label())
+            .append(' ')
+            .append(TextReport.human(r.bytes()))
             .append(System.lineSeparator());
       }
     }

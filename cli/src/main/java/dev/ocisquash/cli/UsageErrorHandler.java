@@ -8,9 +8,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Turns a usage error into exactly one line on stderr, {@code ocisquash: error: MESSAGE; see 'ocisquash CMD
- * --help'}, and exit code 2: the help itself is not printed (it is 90 lines long and pushes the message out of
- * sight). The message is the one the same mistake gets through a {@code --rules} file.
+ * Turns a usage error into exactly one line on stderr, {@code ocisquash: error: MESSAGE; see
+ * 'ocisquash CMD --help'}, and exit code 2: the help itself is not printed (it is 90 lines long and
+ * pushes the message out of sight). The message is the one the same mistake gets through a {@code
+ * --rules} file.
  */
 final class UsageErrorHandler implements IParameterExceptionHandler {
   @Override
@@ -30,13 +31,19 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
         && spec.parent() == null
         && !u.getUnmatched().isEmpty()
         && !u.getUnmatched().get(0).startsWith("-")) {
-      message = "unknown command '" + u.getUnmatched().get(0) + "' (expected "
-          + String.join(", ", spec.subcommands().keySet()) + ")";
+      message =
+          "unknown command '"
+              + u.getUnmatched().get(0)
+              + "' (expected "
+              + String.join(", ", spec.subcommands().keySet())
+              + ")";
     } else if (ex instanceof UnmatchedArgumentException u) {
       List<String> suggestions = u.getSuggestions();
       if (!suggestions.isEmpty()) {
-        message += " (did you mean " + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size())))
-            + "?)";
+        message +=
+            " (did you mean "
+                + String.join(" or ", suggestions.subList(0, Math.min(3, suggestions.size())))
+                + "?)";
       }
     }
     String command = spec.qualifiedName();

@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ocisquash.testing.TestData;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.TestData;
 
-/** {@code ocisquash analyze}: exit codes, JSON, and the HTML page rendered in real headless Chromium. */
+/**
+ * {@code ocisquash analyze}: exit codes, JSON, and the HTML page rendered in real headless
+ * Chromium.
+ */
 class AnalyzeCommandTest {
   @TempDir Path tmp;
 
@@ -23,23 +26,53 @@ class AnalyzeCommandTest {
   @Test
   void exitCodesAndJson() throws Exception {
     Path json = tmp.resolve("a.json");
-    assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--json", json.toString(), "--duplicates"));
+    assertEquals(
+        0,
+        Main.run("analyze", sample().toString(), "-q", "--json", json.toString(), "--duplicates"));
     JsonNode j = new ObjectMapper().readTree(json.toFile());
     assertEquals(2, j.path("schemaVersion").asInt());
     assertEquals(3, j.path("layers").size());
     assertEquals(
-        j.path("totals").path("layerContentBytes").asLong() - j.path("totals").path("finalContentBytes").asLong(),
+        j.path("totals").path("layerContentBytes").asLong()
+            - j.path("totals").path("finalContentBytes").asLong(),
         j.path("totals").path("wastedBytes").asLong());
     assertTrue(j.path("duplicates").path("searched").asBoolean());
     // Gates: tripped -> 3, not tripped -> 0, malformed -> 2 (usage).
     assertEquals(3, Main.run("analyze", sample().toString(), "-q", "--fail-if", "wasted>100KB"));
-    assertEquals(3, Main.run("analyze", sample().toString(), "-q", "--fail-if", "size>1GB", "--fail-if", "efficiency<0.9"));
-    assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--fail-if", "wasted>100MB", "--fail-if", "size>1GB"));
+    assertEquals(
+        3,
+        Main.run(
+            "analyze",
+            sample().toString(),
+            "-q",
+            "--fail-if",
+            "size>1GB",
+            "--fail-if",
+            "efficiency<0.9"));
+    assertEquals(
+        0,
+        Main.run(
+            "analyze",
+            sample().toString(),
+            "-q",
+            "--fail-if",
+            "wasted>100MB",
+            "--fail-if",
+            "size>1GB"));
     assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--fail-if", "wasted>>1"));
     assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--fail-if", "bogus<3"));
     assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--preset", "bogus"));
     assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--preset", "simd-variants"));
-    assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--preset", "simd-variants", "--cpu-level", "v3"));
+    assertEquals(
+        0,
+        Main.run(
+            "analyze",
+            sample().toString(),
+            "-q",
+            "--preset",
+            "simd-variants",
+            "--cpu-level",
+            "v3"));
     assertEquals(2, Main.run("analyze", sample().toString(), "-q", "--from", "7"));
     assertEquals(2, Main.run("analyze", tmp.resolve("missing.tar").toString()));
   }
@@ -47,13 +80,35 @@ class AnalyzeCommandTest {
   @Test
   void rulesFileEstimatesWhatTheSameFlagsEstimate() throws Exception {
     Path rules = tmp.resolve("rules.json");
-    java.nio.file.Files.writeString(rules, "{\"presets\": [\"safe\"], \"removes\": [\"/usr/share/**\", \"/etc/**\"]}");
+    java.nio.file.Files.writeString(
+        rules, "{\"presets\": [\"safe\"], \"removes\": [\"/usr/share/**\", \"/etc/**\"]}");
     Path fromFile = tmp.resolve("file.json");
     Path fromFlags = tmp.resolve("flags.json");
     Path none = tmp.resolve("none.json");
-    assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--rules", rules.toString(), "--json", fromFile.toString()));
-    assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--preset", "safe", "--remove", "/usr/share/**",
-        "--remove", "/etc/**", "--json", fromFlags.toString()));
+    assertEquals(
+        0,
+        Main.run(
+            "analyze",
+            sample().toString(),
+            "-q",
+            "--rules",
+            rules.toString(),
+            "--json",
+            fromFile.toString()));
+    assertEquals(
+        0,
+        Main.run(
+            "analyze",
+            sample().toString(),
+            "-q",
+            "--preset",
+            "safe",
+            "--remove",
+            "/usr/share/**",
+            "--remove",
+            "/etc/**",
+            "--json",
+            fromFlags.toString()));
     assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--json", none.toString()));
     ObjectMapper m = new ObjectMapper();
     JsonNode file = m.readTree(fromFile.toFile()).path("strip");
@@ -71,15 +126,29 @@ class AnalyzeCommandTest {
     System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
     int rc;
     try {
-      rc = Main.run("analyze", sample().toString(), "-q", "--fail-if", "size>1GB", "--fail-if", "wasted>100KB");
+      rc =
+          Main.run(
+              "analyze",
+              sample().toString(),
+              "-q",
+              "--fail-if",
+              "size>1GB",
+              "--fail-if",
+              "wasted>100KB");
     } finally {
       System.setErr(old);
     }
     assertEquals(3, rc);
     List<String> lines = err.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
-    assertTrue(lines.get(0).matches("ocisquash: gate wasted>100KB tripped: wasted is .* \\(\\d+ bytes\\), "
-        + "threshold > 97\\.7 KiB \\(100000 bytes\\)"), lines.toString());
-    assertTrue(lines.get(1).startsWith("ocisquash: gate size>1GB passed: size is "), lines.toString());
+    assertTrue(
+        lines
+            .get(0)
+            .matches(
+                "ocisquash: gate wasted>100KB tripped: wasted is .* \\(\\d+ bytes\\), "
+                    + "threshold > 97\\.7 KiB \\(100000 bytes\\)"),
+        lines.toString());
+    assertTrue(
+        lines.get(1).startsWith("ocisquash: gate size>1GB passed: size is "), lines.toString());
     assertEquals(2, lines.size(), lines.toString());
   }
 
@@ -87,17 +156,30 @@ class AnalyzeCommandTest {
   @Tag("integration") // headless Chromium
   void htmlRendersInHeadlessChromium() throws Exception {
     Path html = tmp.resolve("report.html");
-    assertEquals(0, Main.run("analyze", sample().toString(), "-q", "--html", html.toString(), "--duplicates",
-        "--preset", "safe"));
-    ReportPage page = ReportPage.render(html, Path.of("target", "analyze-busybox.png").toAbsolutePath(), tmp);
+    assertEquals(
+        0,
+        Main.run(
+            "analyze",
+            sample().toString(),
+            "-q",
+            "--html",
+            html.toString(),
+            "--duplicates",
+            "--preset",
+            "safe"));
+    ReportPage page =
+        ReportPage.render(html, Path.of("target", "analyze-busybox.png").toAbsolutePath(), tmp);
     assertTrue(page.dom.contains("id=\"treemap\""));
     assertTrue(page.count("data-path=") >= 2, "treemap cells missing");
     assertTrue(page.dom.contains("id=\"strip\""), "strip section missing");
     assertTrue(page.dom.contains("id=\"bulk\""), "headline table missing");
-    assertTrue(page.dom.contains("class=\"bar-live\"") && page.dom.contains("class=\"bar-wasted\""),
+    assertTrue(
+        page.dom.contains("class=\"bar-live\"") && page.dom.contains("class=\"bar-wasted\""),
         "layer bars missing");
     int[] labels = page.labelsByDepth();
-    assertTrue(labels[0] > 0 && labels[1] > 0, "labels below the top level: " + java.util.Arrays.toString(labels));
+    assertTrue(
+        labels[0] > 0 && labels[1] > 0,
+        "labels below the top level: " + java.util.Arrays.toString(labels));
     String info = ReportPage.focused(html, "/bin", tmp);
     assertTrue(info.matches("/bin/\\S+  [0-9.]+ (B|KiB|MiB)  \\(.+\\)"), info);
   }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +15,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.TestData;
 
 /** Exit codes, one-line errors and the summary of the command line. */
 class CliTest {
@@ -64,28 +64,63 @@ class CliTest {
   void gzipEncoderChoiceIsHonouredAndShown() throws Exception {
     Path isal = dir.resolve("isal.tar");
     Path zlib = dir.resolve("zlib.tar");
-    Run a = cli("squash", sample().toString(), "-o", isal.toString(), "--compression", "gzip", "--gzip-encoder", "isal");
+    Run a =
+        cli(
+            "squash",
+            sample().toString(),
+            "-o",
+            isal.toString(),
+            "--compression",
+            "gzip",
+            "--gzip-encoder",
+            "isal");
     assertEquals(0, a.exit, a.err);
     assertTrue(a.out.contains("gzip layers by ISA-L "), a.out);
-    Run b = cli("squash", sample().toString(), "-o", zlib.toString(), "--compression", "gzip", "--gzip-encoder", "zlib");
+    Run b =
+        cli(
+            "squash",
+            sample().toString(),
+            "-o",
+            zlib.toString(),
+            "--compression",
+            "gzip",
+            "--gzip-encoder",
+            "zlib");
     assertEquals(0, b.exit, b.err);
     assertTrue(b.out.contains("gzip layers by JDK zlib Deflater,"), b.out);
-    // different deflate implementations: different layer bytes, so different manifests; both images valid
+    // different deflate implementations: different layer bytes, so different manifests; both images
+    // valid
     assertFalse(java.util.Arrays.equals(Files.readAllBytes(isal), Files.readAllBytes(zlib)));
     Proc.of("skopeo", "inspect", "docker-archive:" + isal).timeout(60).check();
     Proc.of("skopeo", "inspect", "docker-archive:" + zlib).timeout(60).check();
-    // The default at the default level is libdeflate; at --gzip-level 1 it is ISA-L (both installed by CI).
+    // The default at the default level is libdeflate; at --gzip-level 1 it is ISA-L (both installed
+    // by CI).
     Path ld = dir.resolve("ld.tar");
     Run c = cli("squash", sample().toString(), "-o", ld.toString(), "--compression", "gzip");
     assertEquals(0, c.exit, c.err);
     assertTrue(c.out.contains("gzip layers by libdeflate (libdeflate.so.0),"), c.out);
     assertFalse(c.out.contains("note     "), c.out);
     Proc.of("skopeo", "inspect", "docker-archive:" + ld).timeout(60).check();
-    Run fast = cli("squash", sample().toString(), "-o", dir.resolve("l1.tar").toString(), "--compression", "gzip",
-        "--gzip-level", "1");
+    Run fast =
+        cli(
+            "squash",
+            sample().toString(),
+            "-o",
+            dir.resolve("l1.tar").toString(),
+            "--compression",
+            "gzip",
+            "--gzip-level",
+            "1");
     assertEquals(0, fast.exit, fast.err);
     assertTrue(fast.out.contains("gzip layers by ISA-L "), fast.out);
-    Run bad = cli("squash", sample().toString(), "-o", dir.resolve("x.tar").toString(), "--gzip-encoder", "lz4");
+    Run bad =
+        cli(
+            "squash",
+            sample().toString(),
+            "-o",
+            dir.resolve("x.tar").toString(),
+            "--gzip-encoder",
+            "lz4");
     assertEquals(2, bad.exit);
     assertTrue(bad.err.contains("--gzip-encoder must be auto, libdeflate, isal or zlib"), bad.err);
     assertFalse(Files.exists(dir.resolve("x.tar")));
@@ -95,7 +130,8 @@ class CliTest {
   void usageErrorsExitWith2() {
     assertEquals(2, cli("squash").exit);
     assertEquals(2, cli("squash", sample().toString(), "-o", "x", "--format", "zip").exit);
-    assertEquals(2, cli("squash", sample().toString(), "-o", "x", "--from", "1", "--keep-base").exit);
+    assertEquals(
+        2, cli("squash", sample().toString(), "-o", "x", "--from", "1", "--keep-base").exit);
     assertEquals(2, cli("frobnicate").exit);
   }
 
@@ -116,14 +152,24 @@ class CliTest {
 
   @Test
   void outOfRangeSquashPointIsAClearError() {
-    Run r = cli("squash", sample().toString(), "-o", dir.resolve("o.tar").toString(), "--from", "7");
+    Run r =
+        cli("squash", sample().toString(), "-o", dir.resolve("o.tar").toString(), "--from", "7");
     assertEquals(2, r.exit);
     assertTrue(r.err.contains("--from 7 is out of range"), r.err);
-    Run single = cli("squash", sample().toString(), "-o", dir.resolve("o.tar").toString(), "--from", "2");
+    Run single =
+        cli("squash", sample().toString(), "-o", dir.resolve("o.tar").toString(), "--from", "2");
     assertEquals(2, single.exit);
     assertTrue(single.err.contains("--allow-noop"), single.err);
     assertEquals(
-        0, cli("squash", sample().toString(), "-o", dir.resolve("o.tar").toString(), "--from", "2", "--allow-noop")
+        0,
+        cli(
+                "squash",
+                sample().toString(),
+                "-o",
+                dir.resolve("o.tar").toString(),
+                "--from",
+                "2",
+                "--allow-noop")
             .exit);
   }
 
@@ -137,15 +183,33 @@ class CliTest {
     assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(copy)));
   }
 
-  /** The squash point options exclude each other: a usage error (exit 2) before anything is read. */
+  /**
+   * The squash point options exclude each other: a usage error (exit 2) before anything is read.
+   */
   @Test
   void squashPointOptionsAreExclusive() {
     Run r =
-        cli("squash", sample().toString(), "-o", dir.resolve("x.tar").toString(), "--from", "1", "--keep-base");
+        cli(
+            "squash",
+            sample().toString(),
+            "-o",
+            dir.resolve("x.tar").toString(),
+            "--from",
+            "1",
+            "--keep-base");
     assertEquals(2, r.exit, r.err);
     assertTrue(r.err.contains("mutually exclusive"), r.err);
     assertFalse(Files.exists(dir.resolve("x.tar")));
     assertEquals(
-        0, cli("squash", sample().toString(), "-o", dir.resolve("y.tar").toString(), "--from", "1", "-q").exit);
+        0,
+        cli(
+                "squash",
+                sample().toString(),
+                "-o",
+                dir.resolve("y.tar").toString(),
+                "--from",
+                "1",
+                "-q")
+            .exit);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ocisquash.squash.SquashOptions;
 import dev.ocisquash.squash.Squasher;
+import dev.ocisquash.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,11 +16,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.TestData;
 
 /**
- * Several squashes at once in one JVM must not share state (codecs, registries, buffers): each output must be byte
- * for byte what a lone sequential run writes.
+ * Several squashes at once in one JVM must not share state (codecs, registries, buffers): each
+ * output must be byte for byte what a lone sequential run writes.
  */
 class ConcurrentSquashTest {
   @TempDir Path tmp;
@@ -36,13 +36,16 @@ class ConcurrentSquashTest {
         List<Future<Path>> futures = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
           Path out = tmp.resolve("par-" + compression + "-" + i + ".tar");
-          futures.add(pool.submit(() -> {
-            Squasher.squash(opts(in, out, compression));
-            return out;
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    Squasher.squash(opts(in, out, compression));
+                    return out;
+                  }));
         }
         for (Future<Path> f : futures) {
-          assertArrayEquals(expected, Files.readAllBytes(f.get(120, TimeUnit.SECONDS)), compression);
+          assertArrayEquals(
+              expected, Files.readAllBytes(f.get(120, TimeUnit.SECONDS)), compression);
         }
       } finally {
         pool.shutdownNow();
@@ -55,6 +58,8 @@ class ConcurrentSquashTest {
   }
 
   private static SquashOptions opts(Path in, Path out, String compression) {
-    return SquashOptions.builder(in, out).compression(dev.ocisquash.compress.Compression.parse(compression)).build();
+    return SquashOptions.builder(in, out)
+        .compression(dev.ocisquash.compress.Compression.parse(compression))
+        .build();
   }
 }

@@ -1,17 +1,18 @@
 package dev.ocisquash.cli;
 
+import dev.ocisquash.testing.Proc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import dev.ocisquash.testing.Proc;
 
 /**
- * A private containerd (Debian's containerd 1.6) for one test class: its own root, state directory and socket in a
- * fresh directory under /tmp, the CRI plugin off, so it neither needs nor touches a containerd already running on
- * the machine (Docker's included). Images are imported without unpacking, so no snapshot is mounted and no shim
- * started; {@link #close} stops the daemon by its process and deletes the directory.
+ * A private containerd (Debian's containerd 1.6) for one test class: its own root, state directory
+ * and socket in a fresh directory under /tmp, the CRI plugin off, so it neither needs nor touches a
+ * containerd already running on the machine (Docker's included). Images are imported without
+ * unpacking, so no snapshot is mounted and no shim started; {@link #close} stops the daemon by its
+ * process and deletes the directory.
  */
 final class ContainerdDaemon implements AutoCloseable {
   static final String NAMESPACE = "ocisquash";
@@ -43,7 +44,8 @@ final class ContainerdDaemon implements AutoCloseable {
             "  address = \"" + dir.resolve("sock") + "\"",
             ""));
     Process p =
-        Proc.of("containerd", "--config", dir.resolve("config.toml").toString()).start(dir.resolve("containerd.log"));
+        Proc.of("containerd", "--config", dir.resolve("config.toml").toString())
+            .start(dir.resolve("containerd.log"));
     ContainerdDaemon d = new ContainerdDaemon(dir, p);
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -56,7 +58,8 @@ final class ContainerdDaemon implements AutoCloseable {
           return d;
         }
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("containerd not ready after 60 s: " + r.output() + "\n" + d.logTail());
+          throw new AssertionError(
+              "containerd not ready after 60 s: " + r.output() + "\n" + d.logTail());
         }
         Thread.sleep(250);
       }
@@ -68,18 +71,29 @@ final class ContainerdDaemon implements AutoCloseable {
 
   private List<String> command(String client, String... args) {
     List<String> cmd =
-        new ArrayList<>(List.of(client, "--address", dir.resolve("sock").toString(), "--namespace", NAMESPACE));
+        new ArrayList<>(
+            List.of(client, "--address", dir.resolve("sock").toString(), "--namespace", NAMESPACE));
     cmd.addAll(List.of(args));
     return cmd;
   }
 
-  /** Runs {@code ctr} (or {@code ctr-remote}, same flags) against this daemon; fails with its output and the log. */
+  /**
+   * Runs {@code ctr} (or {@code ctr-remote}, same flags) against this daemon; fails with its output
+   * and the log.
+   */
   String run(String client, long timeoutSeconds, String... args) throws Exception {
     Proc.Result r = Proc.of(command(client, args)).timeout(timeoutSeconds).run();
     if (r.exit() != 0) {
       throw new AssertionError(
-          client + " " + String.join(" ", args) + " failed (exit " + r.exit() + "):\n" + r.output()
-              + "\n--- containerd log ---\n" + logTail());
+          client
+              + " "
+              + String.join(" ", args)
+              + " failed (exit "
+              + r.exit()
+              + "):\n"
+              + r.output()
+              + "\n--- containerd log ---\n"
+              + logTail());
     }
     return r.output();
   }
@@ -101,7 +115,8 @@ final class ContainerdDaemon implements AutoCloseable {
     } catch (IllegalStateException shuttingDown) {
       // the hook is running or has run
     }
-    Proc.Result rm = Proc.of(List.of("rm", "-rf", "--one-file-system", dir.toString())).timeout(120).run();
+    Proc.Result rm =
+        Proc.of(List.of("rm", "-rf", "--one-file-system", dir.toString())).timeout(120).run();
     if (rm.exit() != 0) {
       throw new AssertionError("could not remove " + dir + ": " + rm.output());
     }

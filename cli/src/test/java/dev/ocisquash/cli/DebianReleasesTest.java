@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,14 +18,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.TestData;
 
 /**
- * Two releases of a Debian app image built from real packages (testdata/debian/build-release-pair.sh: one
- * debootstrap, then python3 with two versions of openssl and libssl3 from the mirror, and a changed app file),
- * squashed as a reproducible CI build would ({@code --preset safe}, SOURCE_DATE_EPOCH) with {@code --max-layers 32}.
- * A node holding release 1 must pull at most 10% of release 2's layer bytes, with and without {@code --prior}; the
+ * Two releases of a Debian app image built from real packages
+ * (testdata/debian/build-release-pair.sh: one debootstrap, then python3 with two versions of
+ * openssl and libssl3 from the mirror, and a changed app file), squashed as a reproducible CI build
+ * would ({@code --preset safe}, SOURCE_DATE_EPOCH) with {@code --max-layers 32}. A node holding
+ * release 1 must pull at most 10% of release 2's layer bytes, with and without {@code --prior}; the
  * tree is the original's, skopeo and Docker take it, and the bytes are the same twice.
  */
 @Tag("integration") // debootstrap, chroot, umoci, skopeo, docker, root
@@ -44,7 +45,12 @@ class DebianReleasesTest {
   @BeforeAll
   static void buildAndSquash() throws Exception {
     Path cache = Path.of("target", "debian-releases").toAbsolutePath();
-    Proc.of("bash", TestData.dir().resolve("debian/build-release-pair.sh").toString(), cache.toString()).timeout(2400).check();
+    Proc.of(
+            "bash",
+            TestData.dir().resolve("debian/build-release-pair.sh").toString(),
+            cache.toString())
+        .timeout(2400)
+        .check();
     release1 = cache.resolve("release1.docker.tar");
     release2 = cache.resolve("release2.docker.tar");
     single2 = squash(release2, "single2");
@@ -53,7 +59,13 @@ class DebianReleasesTest {
     prior2Report = work.resolve("prior2.json");
     prior2 =
         squash(
-            release2, "prior2", "--max-layers", "32", "--prior", squashed1.toString(), "--report-json",
+            release2,
+            "prior2",
+            "--max-layers",
+            "32",
+            "--prior",
+            squashed1.toString(),
+            "--report-json",
             prior2Report.toString());
   }
 
@@ -66,13 +78,20 @@ class DebianReleasesTest {
     return out;
   }
 
-  /** The layer blobs of an image we wrote (its OCI manifest, beside docker's manifest.json): digest to size. */
+  /**
+   * The layer blobs of an image we wrote (its OCI manifest, beside docker's manifest.json): digest
+   * to size.
+   */
   static Map<String, Long> layers(Path image) throws Exception {
     ObjectMapper m = new ObjectMapper();
-    JsonNode index = m.readTree(Proc.of("tar", "-xOf", image.toString(), "index.json").timeout(60).check());
+    JsonNode index =
+        m.readTree(Proc.of("tar", "-xOf", image.toString(), "index.json").timeout(60).check());
     String digest = index.path("manifests").get(0).path("digest").asText();
     JsonNode manifest =
-        m.readTree(Proc.of("tar", "-xOf", image.toString(), "blobs/sha256/" + digest.substring(7)).timeout(60).check());
+        m.readTree(
+            Proc.of("tar", "-xOf", image.toString(), "blobs/sha256/" + digest.substring(7))
+                .timeout(60)
+                .check());
     Map<String, Long> out = new LinkedHashMap<>();
     for (JsonNode l : manifest.path("layers")) {
       out.put(l.path("digest").asText(), l.path("size").asLong());
@@ -96,7 +115,11 @@ class DebianReleasesTest {
 
   @Test
   void aSecurityUpdateRepullsAtMostTenPercentWithAndWithoutPrior() throws Exception {
-    assertEquals(1.0, repull(single2, squash(release1, "single1")), 1e-9, "one layer: everything, as the issue says");
+    assertEquals(
+        1.0,
+        repull(single2, squash(release1, "single1")),
+        1e-9,
+        "one layer: everything, as the issue says");
     double without = repull(squashed1, squashed2);
     double with = repull(squashed1, prior2);
     assertTrue(without <= 0.10, "re-pull without --prior: " + without);
@@ -116,13 +139,17 @@ class DebianReleasesTest {
   @Test
   void theTreeIsTheOriginalsLessWhatTheSafePresetStripped() throws Exception {
     Path allow = InteropTest.allowListFromReport(prior2Report);
-    Proc.of("bash",
-        TestData.dir().resolve("tools/compare-squash.sh").toString(),
-        "docker-archive:" + release2,
-        "docker-archive:" + prior2,
-        allow.toString()).timeout(900).check();
+    Proc.of(
+            "bash",
+            TestData.dir().resolve("tools/compare-squash.sh").toString(),
+            "docker-archive:" + release2,
+            "docker-archive:" + prior2,
+            allow.toString())
+        .timeout(900)
+        .check();
     JsonNode report = new ObjectMapper().readTree(prior2Report.toFile());
-    assertEquals(layers(prior2).size(), report.path("layers").size(), "the report lists every layer");
+    assertEquals(
+        layers(prior2).size(), report.path("layers").size(), "the report lists every layer");
   }
 
   @Test
@@ -133,13 +160,16 @@ class DebianReleasesTest {
   }
 
   /**
-   * skopeo copies it and Docker (overlay2, its default driver) loads and runs it. podman load of re-layered images
-   * is RelayerInteropTest's: with its vfs driver, 24 layers of this image would copy the tree 24 times.
+   * skopeo copies it and Docker (overlay2, its default driver) loads and runs it. podman load of
+   * re-layered images is RelayerInteropTest's: with its vfs driver, 24 layers of this image would
+   * copy the tree 24 times.
    */
   @Test
   void skopeoCopiesItAndDockerLoadsAndRunsIt() throws Exception {
     Path oci = work.resolve("prior2-oci");
-    Proc.of("skopeo", "copy", "-q", "docker-archive:" + prior2, "oci:" + oci + ":x").timeout(600).check();
+    Proc.of("skopeo", "copy", "-q", "docker-archive:" + prior2, "oci:" + oci + ":x")
+        .timeout(600)
+        .check();
     try (DockerDaemon docker = DockerDaemon.start("overlay2")) {
       String out = docker.docker(600, "load", "-i", prior2.toString());
       assertTrue(out.contains("Loaded image"), out);

@@ -5,16 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import dev.ocisquash.report.AnalyzeOptions;
 import dev.ocisquash.report.Analyzer;
 import dev.ocisquash.report.HtmlReport;
 import dev.ocisquash.report.ImageAnalysis;
 import dev.ocisquash.report.TextReport;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -23,17 +25,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.TestData;
 
 /**
- * Strips a realistic image built from real Debian packages (python3-numpy, openjdk-17 with its source, gcc,
- * locales, man-db, apt lists and .deb archives left in place) with {@code --preset safe}, then checks with
- * independent tools that it still works: umoci unpacks it, and python, java and gcc run in a chroot of it.
+ * Strips a realistic image built from real Debian packages (python3-numpy, openjdk-17 with its
+ * source, gcc, locales, man-db, apt lists and .deb archives left in place) with {@code --preset
+ * safe}, then checks with independent tools that it still works: umoci unpacks it, and python, java
+ * and gcc run in a chroot of it.
  */
 @Tag("integration") // debootstrap, chroot, root
 class DebianStripTest {
@@ -46,13 +47,25 @@ class DebianStripTest {
   @BeforeAll
   static void buildStripAndUnpack() throws Exception {
     Path cache = Path.of("target", "debian-image").toAbsolutePath();
-    Proc.of("bash", TestData.dir().resolve("debian/build-debian-image.sh").toString(), cache.toString()).timeout(2400).check();
+    Proc.of(
+            "bash",
+            TestData.dir().resolve("debian/build-debian-image.sh").toString(),
+            cache.toString())
+        .timeout(2400)
+        .check();
     image = cache.resolve("debian.docker.tar");
     Path out = work.resolve("stripped.tar");
     Path json = work.resolve("report.json");
     int rc =
         InteropTest.runCli(
-            "squash", image.toString(), "-o", out.toString(), "--preset", "safe", "--report-json", json.toString());
+            "squash",
+            image.toString(),
+            "-o",
+            out.toString(),
+            "--preset",
+            "safe",
+            "--report-json",
+            json.toString());
     assertEquals(0, rc);
     report = new ObjectMapper().readTree(json.toFile());
     original = unpack("docker-archive:" + image, "orig");
@@ -63,7 +76,9 @@ class DebianStripTest {
     Path layout = work.resolve(name + "-layout");
     Proc.of("skopeo", "copy", "-q", ref, "oci:" + layout + ":img").timeout(600).check();
     Path bundle = work.resolve(name + "-bundle");
-    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":img", bundle.toString()).timeout(600).check();
+    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":img", bundle.toString())
+        .timeout(600)
+        .check();
     return bundle.resolve("rootfs");
   }
 
@@ -72,8 +87,17 @@ class DebianStripTest {
     Files.createDirectories(proc);
     Proc.of("mount", "-t", "proc", "proc", proc.toString()).timeout(60).check();
     try {
-      return Proc.of("chroot", rootfs.toString(), "/usr/bin/env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin",
-          "/bin/sh", "-c", command).timeout(300).check();
+      return Proc.of(
+              "chroot",
+              rootfs.toString(),
+              "/usr/bin/env",
+              "-i",
+              "PATH=/usr/local/bin:/usr/bin:/bin",
+              "/bin/sh",
+              "-c",
+              command)
+          .timeout(300)
+          .check();
     } finally {
       Proc.of(List.of("umount", "-l", proc.toString())).timeout(60).run();
     }
@@ -81,7 +105,8 @@ class DebianStripTest {
 
   @Test
   void pythonWithNumpyJavaAndGccStillRun() throws Exception {
-    assertEquals("3", chroot(stripped, "python3 -c 'import numpy; print(numpy.arange(3).sum())'").strip());
+    assertEquals(
+        "3", chroot(stripped, "python3 -c 'import numpy; print(numpy.arange(3).sum())'").strip());
     assertTrue(chroot(stripped, "java -version 2>&1").contains("openjdk version \"17"));
     assertTrue(chroot(stripped, "gcc --version").contains("gcc"));
     // gcc stays, so its headers must too, and a program must still compile and link
@@ -94,27 +119,36 @@ class DebianStripTest {
   }
 
   /**
-   * Asks to remove zlib (which the JDK's libzip needs) and the python3.11 binary (which /usr/bin/python3 points at
-   * and every python script names): the safety checks keep both and say why, and the image still runs. With
-   * --force the same rules break java and python, which shows the checks are what saved it.
+   * Asks to remove zlib (which the JDK's libzip needs) and the python3.11 binary (which
+   * /usr/bin/python3 points at and every python script names): the safety checks keep both and say
+   * why, and the image still runs. With --force the same rules break java and python, which shows
+   * the checks are what saved it.
    */
   @Test
   void safetyChecksKeepWhatTheImageNeedsAndForceBreaksIt() throws Exception {
     String[] rules = {
-      "--remove", "/usr/lib/x86_64-linux-gnu/libz.so.*", "--remove", "/usr/bin/python3.11", "--compression", "zstd"
+      "--remove",
+      "/usr/lib/x86_64-linux-gnu/libz.so.*",
+      "--remove",
+      "/usr/bin/python3.11",
+      "--compression",
+      "zstd"
     };
     Path checked = work.resolve("checked.tar");
     Path json = work.resolve("checked.json");
     assertEquals(0, squash(checked, json, rules));
     JsonNode r = new ObjectMapper().readTree(json.toFile());
     Set<String> checks = new HashSet<>();
-    r.path("decisions").forEach(d -> {
-      if (d.path("action").asText().equals("kept")) {
-        checks.add(d.path("check").asText());
-      }
-    });
+    r.path("decisions")
+        .forEach(
+            d -> {
+              if (d.path("action").asText().equals("kept")) {
+                checks.add(d.path("check").asText());
+              }
+            });
     assertTrue(checks.contains("shared-library"), "kept by the ELF check: " + checks);
-    assertTrue(checks.contains("interpreter") || checks.contains("symlink"), "python kept: " + checks);
+    assertTrue(
+        checks.contains("interpreter") || checks.contains("symlink"), "python kept: " + checks);
     Path ok = unpack("docker-archive:" + checked, "checked");
     assertTrue(chroot(ok, "java -version 2>&1").contains("openjdk version"));
     assertEquals("ok", chroot(ok, "python3 -c 'print(\"ok\")'").strip());
@@ -129,8 +163,16 @@ class DebianStripTest {
   }
 
   static int squash(Path out, Path json, String... rules) {
-    List<String> args = new ArrayList<>(
-        List.of("squash", image.toString(), "-o", out.toString(), "--report-json", json.toString(), "-q"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "squash",
+                image.toString(),
+                "-o",
+                out.toString(),
+                "--report-json",
+                json.toString(),
+                "-q"));
     args.addAll(List.of(rules));
     return InteropTest.runCli(args.toArray(new String[0]));
   }
@@ -140,8 +182,18 @@ class DebianStripTest {
     Files.createDirectories(proc);
     Proc.of("mount", "-t", "proc", "proc", proc.toString()).timeout(60).check();
     try {
-      return Proc.of(List.of("chroot", rootfs.toString(), "/usr/bin/env", "-i", "PATH=/usr/bin:/bin", "/bin/sh", "-c",
-                  command)).timeout(300).run()
+      return Proc.of(
+              List.of(
+                  "chroot",
+                  rootfs.toString(),
+                  "/usr/bin/env",
+                  "-i",
+                  "PATH=/usr/bin:/bin",
+                  "/bin/sh",
+                  "-c",
+                  command))
+          .timeout(300)
+          .run()
           .exit();
     } finally {
       Proc.of(List.of("umount", "-l", proc.toString())).timeout(60).run();
@@ -157,14 +209,18 @@ class DebianStripTest {
         removed.add(d.path("path").asText());
       }
     }
-    assertTrue(removed.size() > 1000, "the safe preset should remove docs, man pages, apt lists and debs");
+    assertTrue(
+        removed.size() > 1000, "the safe preset should remove docs, man pages, apt lists and debs");
     Files.write(allow, removed, StandardCharsets.UTF_8);
-    Proc.of("python3",
-        TestData.dir().resolve("tools/treediff.py").toString(),
-        "--allow-missing-file",
-        allow.toString(),
-        original.toString(),
-        stripped.toString()).timeout(600).check();
+    Proc.of(
+            "python3",
+            TestData.dir().resolve("tools/treediff.py").toString(),
+            "--allow-missing-file",
+            allow.toString(),
+            original.toString(),
+            stripped.toString())
+        .timeout(600)
+        .check();
   }
 
   @Test
@@ -175,8 +231,11 @@ class DebianStripTest {
     }
     assertEquals(report.path("bytesRemoved").asLong(), sumRules, "per-rule totals add up");
     long diskDiff = contentBytes(original) - contentBytes(stripped);
-    assertEquals(report.path("bytesRemoved").asLong(), diskDiff, "report agrees with the unpacked trees");
-    assertTrue(diskDiff > 50_000_000, "docs, apt lists, debs and src.zip are more than 50 MB: " + diskDiff);
+    assertEquals(
+        report.path("bytesRemoved").asLong(), diskDiff, "report agrees with the unpacked trees");
+    assertTrue(
+        diskDiff > 50_000_000,
+        "docs, apt lists, debs and src.zip are more than 50 MB: " + diskDiff);
   }
 
   @Test
@@ -195,11 +254,12 @@ class DebianStripTest {
   }
 
   /**
-   * The analyze report of the real image: the "what is eating the space" rows cover every byte that {@code --preset
-   * safe} (the squash run above, an independent strip) and each opt-in preset remove, per preset and to the byte;
-   * the apt archives are a row of their own; license files and headers say why they stay; and the HTML page renders
-   * in headless Chromium with its strip section, labelled treemap cells below the top level and no errors. The
-   * screenshot is kept as target/analyze-debian.png.
+   * The analyze report of the real image: the "what is eating the space" rows cover every byte that
+   * {@code --preset safe} (the squash run above, an independent strip) and each opt-in preset
+   * remove, per preset and to the byte; the apt archives are a row of their own; license files and
+   * headers say why they stay; and the HTML page renders in headless Chromium with its strip
+   * section, labelled treemap cells below the top level and no errors. The screenshot is kept as
+   * target/analyze-debian.png.
    */
   @Test
   void analyzeRowsCoverWhatThePresetsRemoveAndThePageRenders() throws Exception {
@@ -213,20 +273,36 @@ class DebianStripTest {
       }
       selected += b.selected() ? b.bytes() : 0;
     }
-    assertEquals(report.path("bytesRemoved").asLong(), selected, "the rows given cover all that the squash removed");
-    report.path("ruleTotals").fields().forEachRemaining(t ->
-        assertEquals(t.getValue().path("bytes").asLong(), rows.getOrDefault(t.getKey(), 0L), "rule " + t.getKey()));
+    assertEquals(
+        report.path("bytesRemoved").asLong(),
+        selected,
+        "the rows given cover all that the squash removed");
+    report
+        .path("ruleTotals")
+        .fields()
+        .forEachRemaining(
+            t ->
+                assertEquals(
+                    t.getValue().path("bytes").asLong(),
+                    rows.getOrDefault(t.getKey(), 0L),
+                    "rule " + t.getKey()));
     for (ImageAnalysis.PresetEstimate e : a.presetEstimates()) {
       assertEquals(e.bytes(), rows.getOrDefault(e.preset(), 0L), "rows of preset " + e.preset());
     }
     for (dev.ocisquash.strip.Preset p : dev.ocisquash.strip.Presets.all()) {
-      assertTrue(a.presetEstimates().stream().anyMatch(e -> e.preset().equals(p.name())), "estimate of " + p.name());
+      assertTrue(
+          a.presetEstimates().stream().anyMatch(e -> e.preset().equals(p.name())),
+          "estimate of " + p.name());
     }
     // What the locale preset promises is what giving it removes more.
     ImageAnalysis withLocale =
         Analyzer.analyze(image, AnalyzeOptions.builder().preset("safe").preset("locale").build());
-    long locale = a.presetEstimates().stream().filter(e -> e.preset().equals("locale")).findFirst().orElseThrow()
-        .bytes();
+    long locale =
+        a.presetEstimates().stream()
+            .filter(e -> e.preset().equals("locale"))
+            .findFirst()
+            .orElseThrow()
+            .bytes();
     assertTrue(locale > 1_000_000, "Debian's locales package ships catalogues: " + locale);
     assertEquals(withLocale.strip().removedBytes() - a.strip().removedBytes(), locale);
 
@@ -235,24 +311,39 @@ class DebianStripTest {
     try (Stream<Path> s = Files.list(original.resolve("var/cache/apt/archives"))) {
       debs = s.filter(p -> p.toString().endsWith(".deb")).mapToLong(p -> p.toFile().length()).sum();
     }
-    ImageAnalysis.BulkItem debRow = a.knownBulk().stream()
-        .filter(b -> b.source().equals("/var/cache/apt/archives/*.deb")).findFirst().orElseThrow();
+    ImageAnalysis.BulkItem debRow =
+        a.knownBulk().stream()
+            .filter(b -> b.source().equals("/var/cache/apt/archives/*.deb"))
+            .findFirst()
+            .orElseThrow();
     assertEquals(debs, debRow.bytes());
     assertEquals("package-manager-caches", debRow.preset());
     assertTrue(debRow.selected());
-    assertTrue(a.knownBulk().stream().anyMatch(b -> "keep: license files, docs keeps them".equals(b.why())));
-    assertTrue(a.knownBulk().stream().anyMatch(b -> b.source().equals("/usr/include") && b.why().contains("compiler")));
+    assertTrue(
+        a.knownBulk().stream()
+            .anyMatch(b -> "keep: license files, docs keeps them".equals(b.why())));
+    assertTrue(
+        a.knownBulk().stream()
+            .anyMatch(b -> b.source().equals("/usr/include") && b.why().contains("compiler")));
     assertTrue(TextReport.render(a, 10).contains("* /var/cache/apt/archives/*.deb"));
 
     Path html = work.resolve("analyze.html");
     HtmlReport.write(a, html);
-    ReportPage page = ReportPage.render(html, Path.of("target", "analyze-debian.png").toAbsolutePath(), work);
-    assertTrue(page.dom.contains("id=\"strip\"") && page.dom.contains("id=\"presets\""), "sections");
+    ReportPage page =
+        ReportPage.render(html, Path.of("target", "analyze-debian.png").toAbsolutePath(), work);
+    assertTrue(
+        page.dom.contains("id=\"strip\"") && page.dom.contains("id=\"presets\""), "sections");
     int[] labels = page.labelsByDepth();
-    assertTrue(labels[1] > 5 && labels[2] > 5, "labelled cells below the top level: " + Arrays.toString(labels));
-    // Zoomed in with a cell focused, as with the keyboard: its path, size and what removes it are shown.
+    assertTrue(
+        labels[1] > 5 && labels[2] > 5,
+        "labelled cells below the top level: " + Arrays.toString(labels));
+    // Zoomed in with a cell focused, as with the keyboard: its path, size and what removes it are
+    // shown.
     String info = ReportPage.focused(html, "/var/cache", work);
-    assertTrue(info.startsWith("/var/cache/apt  ") && info.contains(" MiB") && info.contains("package-manager-caches"),
+    assertTrue(
+        info.startsWith("/var/cache/apt  ")
+            && info.contains(" MiB")
+            && info.contains("package-manager-caches"),
         info);
   }
 
@@ -261,7 +352,8 @@ class DebianStripTest {
     Path doc = original.resolve("usr/share/doc");
     List<Path> copyrights;
     try (Stream<Path> s = Files.list(doc)) {
-      // Package doc dirs that are symlinks to another package's dir (libcc1-0 -> gcc-12-base) go with the docs;
+      // Package doc dirs that are symlinks to another package's dir (libcc1-0 -> gcc-12-base) go
+      // with the docs;
       // the copyright file they point at is a real file checked here under its own directory.
       copyrights =
           s.filter(p -> !Files.isSymbolicLink(p))
@@ -275,14 +367,17 @@ class DebianStripTest {
       assertTrue(Files.exists(stripped.resolve(rel), LinkOption.NOFOLLOW_LINKS), "missing " + rel);
     }
     assertTrue(!Files.exists(stripped.resolve("usr/share/man/man1")), "man pages are gone");
-    assertTrue(!Files.exists(stripped.resolve("usr/lib/jvm/openjdk-17/lib/src.zip"), LinkOption.NOFOLLOW_LINKS));
+    assertTrue(
+        !Files.exists(
+            stripped.resolve("usr/lib/jvm/openjdk-17/lib/src.zip"), LinkOption.NOFOLLOW_LINKS));
   }
 
   /**
-   * Every preset that applies to this image: safe, pycache, static-libs, locale, tests and jdk-jmods. numpy's nested
-   * tests directories in dist-packages, the JDK's jmods and the static archives go; what numpy imports, what javac
-   * reads (ct.sym) and what {@code gcc -ldl} links stay, and python, java, javac and gcc still work. analyze
-   * predicts the same bytes, which needs the package {@code __init__.py} files the tests import check reads.
+   * Every preset that applies to this image: safe, pycache, static-libs, locale, tests and
+   * jdk-jmods. numpy's nested tests directories in dist-packages, the JDK's jmods and the static
+   * archives go; what numpy imports, what javac reads (ct.sym) and what {@code gcc -ldl} links
+   * stay, and python, java, javac and gcc still work. analyze predicts the same bytes, which needs
+   * the package {@code __init__.py} files the tests import check reads.
    */
   @Test
   void optInPresetsRemoveWhatTheyNameAndTheImageStillRuns() throws Exception {
@@ -296,27 +391,40 @@ class DebianStripTest {
     assertEquals(0, squash(out, json, rules.toArray(new String[0])));
     JsonNode r = new ObjectMapper().readTree(json.toFile());
     JsonNode totals = r.path("ruleTotals");
-    assertTrue(totals.path("jdk-jmods").path("bytes").asLong() > 60_000_000, "OpenJDK 17 jmods: " + totals);
-    assertTrue(totals.path("tests").path("bytes").asLong() > 4_000_000, "numpy's nested tests: " + totals);
-    assertTrue(totals.path("static-libs").path("bytes").asLong() > 5_000_000, "libc.a at least: " + totals);
+    assertTrue(
+        totals.path("jdk-jmods").path("bytes").asLong() > 60_000_000,
+        "OpenJDK 17 jmods: " + totals);
+    assertTrue(
+        totals.path("tests").path("bytes").asLong() > 4_000_000, "numpy's nested tests: " + totals);
+    assertTrue(
+        totals.path("static-libs").path("bytes").asLong() > 5_000_000,
+        "libc.a at least: " + totals);
 
     dev.ocisquash.report.AnalyzeOptions.Builder ab = dev.ocisquash.report.AnalyzeOptions.builder();
     for (String p : presets) {
       ab.preset(p);
     }
     dev.ocisquash.report.ImageAnalysis a = dev.ocisquash.report.Analyzer.analyze(image, ab.build());
-    assertEquals(r.path("bytesRemoved").asLong(), a.strip().removedBytes(), "analyze predicts the squash");
+    assertEquals(
+        r.path("bytesRemoved").asLong(), a.strip().removedBytes(), "analyze predicts the squash");
 
     Path all = unpack("docker-archive:" + out, "all");
     String np = "usr/lib/python3/dist-packages/numpy/";
     String jdk = "usr/lib/jvm/java-17-openjdk-amd64/";
     String lib = "usr/lib/x86_64-linux-gnu/";
-    for (String gone : List.of(np + "core/tests", np + "lib/tests", np + "tests", jdk + "jmods", lib + "libc.a")) {
-      assertTrue(Files.exists(original.resolve(gone), LinkOption.NOFOLLOW_LINKS), "in the original: " + gone);
+    for (String gone :
+        List.of(np + "core/tests", np + "lib/tests", np + "tests", jdk + "jmods", lib + "libc.a")) {
+      assertTrue(
+          Files.exists(original.resolve(gone), LinkOption.NOFOLLOW_LINKS),
+          "in the original: " + gone);
       assertTrue(!Files.exists(all.resolve(gone), LinkOption.NOFOLLOW_LINKS), "stripped: " + gone);
     }
     List<String> keeps =
-        List.of(np + "testing/__init__.py", jdk + "lib/ct.sym", lib + "libdl.a", lib + "libc_nonshared.a");
+        List.of(
+            np + "testing/__init__.py",
+            jdk + "lib/ct.sym",
+            lib + "libdl.a",
+            lib + "libc_nonshared.a");
     for (String kept : keeps) {
       assertTrue(Files.exists(all.resolve(kept), LinkOption.NOFOLLOW_LINKS), "kept: " + kept);
     }
@@ -355,7 +463,8 @@ class DebianStripTest {
       s.forEach(
           p -> {
             try {
-              BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+              BasicFileAttributes a =
+                  Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
               if (a.isRegularFile() && seen.add(a.fileKey())) {
                 total[0] += a.size();
               }

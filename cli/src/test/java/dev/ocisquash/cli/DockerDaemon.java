@@ -1,5 +1,6 @@
 package dev.ocisquash.cli;
 
+import dev.ocisquash.testing.Proc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,14 +10,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import dev.ocisquash.testing.Proc;
 
 /**
- * A private Docker daemon (Debian's docker.io, Docker 20.10) for one test class: its own data root, exec root,
- * socket, client config and containerd namespace in a fresh directory under /tmp, so it neither needs nor touches a
- * daemon already running on the machine, and concurrent runs do not collide. {@link #close} stops exactly the
- * processes this daemon started, unmounts whatever it left mounted and deletes the directory (vfs data roots hold a
- * full copy of every layer).
+ * A private Docker daemon (Debian's docker.io, Docker 20.10) for one test class: its own data root,
+ * exec root, socket, client config and containerd namespace in a fresh directory under /tmp, so it
+ * neither needs nor touches a daemon already running on the machine, and concurrent runs do not
+ * collide. {@link #close} stops exactly the processes this daemon started, unmounts whatever it
+ * left mounted and deletes the directory (vfs data roots hold a full copy of every layer).
  */
 final class DockerDaemon implements AutoCloseable {
   /** The Debian client; /usr/local/bin/docker may be something else. */
@@ -44,14 +44,22 @@ final class DockerDaemon implements AutoCloseable {
     Process p =
         Proc.of(
                 "dockerd",
-                "--config-file", dir.resolve("daemon.json").toString(),
-                "--data-root", dir.resolve("root").toString(),
-                "--exec-root", dir.resolve("exec").toString(),
-                "--pidfile", dir.resolve("dockerd.pid").toString(),
-                "-H", "unix://" + dir.resolve("sock"),
-                "--storage-driver", driver,
-                "--containerd-namespace", ns,
-                "--containerd-plugins-namespace", ns + "-plugins",
+                "--config-file",
+                dir.resolve("daemon.json").toString(),
+                "--data-root",
+                dir.resolve("root").toString(),
+                "--exec-root",
+                dir.resolve("exec").toString(),
+                "--pidfile",
+                dir.resolve("dockerd.pid").toString(),
+                "-H",
+                "unix://" + dir.resolve("sock"),
+                "--storage-driver",
+                driver,
+                "--containerd-namespace",
+                ns,
+                "--containerd-plugins-namespace",
+                ns + "-plugins",
                 "--iptables=false",
                 "--ip6tables=false",
                 "--bridge=none")
@@ -70,14 +78,17 @@ final class DockerDaemon implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (true) {
       if (!process.isAlive()) {
-        throw new AssertionError("dockerd (" + driver + ") exited with " + process.exitValue() + "\n" + logTail());
+        throw new AssertionError(
+            "dockerd (" + driver + ") exited with " + process.exitValue() + "\n" + logTail());
       }
-      Proc.Result r = Proc.of(command("version", "--format", "{{.Server.Version}}")).timeout(30).run();
+      Proc.Result r =
+          Proc.of(command("version", "--format", "{{.Server.Version}}")).timeout(30).run();
       if (r.exit() == 0) {
         return;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("dockerd (" + driver + ") not ready after 90 s: " + r.output() + "\n" + logTail());
+        throw new AssertionError(
+            "dockerd (" + driver + ") not ready after 90 s: " + r.output() + "\n" + logTail());
       }
       Thread.sleep(250);
     }
@@ -92,20 +103,35 @@ final class DockerDaemon implements AutoCloseable {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                "env", "DOCKER_BUILDKIT=0", CLIENT,
-                "--config", dir.resolve("client").toString(),
-                "-H", "unix://" + dir.resolve("sock")));
+                "env",
+                "DOCKER_BUILDKIT=0",
+                CLIENT,
+                "--config",
+                dir.resolve("client").toString(),
+                "-H",
+                "unix://" + dir.resolve("sock")));
     cmd.addAll(List.of(args));
     return cmd;
   }
 
-  /** Runs the docker client against this daemon; fails with the client's output and the daemon log's tail. */
+  /**
+   * Runs the docker client against this daemon; fails with the client's output and the daemon log's
+   * tail.
+   */
   String docker(long timeoutSeconds, String... args) throws Exception {
     Proc.Result r = Proc.of(command(args)).timeout(timeoutSeconds).run();
     if (r.exit() != 0) {
       throw new AssertionError(
-          "docker " + String.join(" ", args) + " failed (exit " + r.exit() + ", " + driver + "):\n" + r.output()
-              + "\n--- dockerd log ---\n" + logTail());
+          "docker "
+              + String.join(" ", args)
+              + " failed (exit "
+              + r.exit()
+              + ", "
+              + driver
+              + "):\n"
+              + r.output()
+              + "\n--- dockerd log ---\n"
+              + logTail());
     }
     return r.output();
   }
@@ -115,8 +141,8 @@ final class DockerDaemon implements AutoCloseable {
   }
 
   /**
-   * Stops dockerd with SIGTERM (it stops the containerd it started), then anything it started that is still alive,
-   * unmounts what is left under the directory and deletes it.
+   * Stops dockerd with SIGTERM (it stops the containerd it started), then anything it started that
+   * is still alive, unmounts what is left under the directory and deletes it.
    */
   @Override
   public void close() throws Exception {
@@ -144,7 +170,8 @@ final class DockerDaemon implements AutoCloseable {
     for (String m : mountsUnder(dir)) {
       Proc.of(List.of("umount", "-l", m)).timeout(60).run();
     }
-    Proc.Result rm = Proc.of(List.of("rm", "-rf", "--one-file-system", dir.toString())).timeout(300).run();
+    Proc.Result rm =
+        Proc.of(List.of("rm", "-rf", "--one-file-system", dir.toString())).timeout(300).run();
     if (rm.exit() != 0) {
       throw new AssertionError("could not remove " + dir + ": " + rm.output());
     }
@@ -154,7 +181,8 @@ final class DockerDaemon implements AutoCloseable {
   private static List<String> mountsUnder(Path dir) throws IOException {
     String prefix = dir.toString();
     List<String> out = new ArrayList<>();
-    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+    for (String line :
+        Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
       String[] f = line.split(" ");
       String mountPoint = unescapeMountPath(f[4]);
       if (mountPoint.equals(prefix) || mountPoint.startsWith(prefix + "/")) {

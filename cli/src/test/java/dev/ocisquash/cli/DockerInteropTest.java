@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -14,22 +16,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.TestData;
 
 /**
- * Docker itself as the client, with both storage drivers a Docker user meets (overlay2, the default, and vfs): an
- * image is built by {@code docker build} from testdata/docker/Dockerfile, saved with {@code docker save}, squashed
- * to {@code --format docker}, loaded back with {@code docker load} and run with {@code docker run}. Docker then
- * exports a container of the original and of the squashed image and the two trees are compared entry by entry
- * (testdata/tools/treediff.py): Docker, not ocisquash, applies the layers on both sides.
+ * Docker itself as the client, with both storage drivers a Docker user meets (overlay2, the
+ * default, and vfs): an image is built by {@code docker build} from testdata/docker/Dockerfile,
+ * saved with {@code docker save}, squashed to {@code --format docker}, loaded back with {@code
+ * docker load} and run with {@code docker run}. Docker then exports a container of the original and
+ * of the squashed image and the two trees are compared entry by entry (testdata/tools/treediff.py):
+ * Docker, not ocisquash, applies the layers on both sides.
  *
- * <p>Every daemon is private (see {@link DockerDaemon}) and stopped in {@link #stopDaemons}, also when a test fails.
+ * <p>Every daemon is private (see {@link DockerDaemon}) and stopped in {@link #stopDaemons}, also
+ * when a test fails.
  */
 @Tag("integration") // dockerd, root
 class DockerInteropTest {
@@ -37,9 +39,10 @@ class DockerInteropTest {
   static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * Checked inside the containers: files, owners, modes, hardlink identity, what must stay deleted. Link counts and
-   * directory sizes are left out (overlay2 counts the hidden lower-layer names of a hardlink), and so is /etc,
-   * where a running container has its own hostname, hosts and resolv.conf.
+   * Checked inside the containers: files, owners, modes, hardlink identity, what must stay deleted.
+   * Link counts and directory sizes are left out (overlay2 counts the hidden lower-layer names of a
+   * hardlink), and so is /etc, where a running container has its own hostname, hosts and
+   * resolv.conf.
    */
   static final String CHECK_SCRIPT =
       String.join(
@@ -56,19 +59,36 @@ class DockerInteropTest {
           "done");
 
   /**
-   * Paths of a {@code docker export} that come from Docker's per-container init layer, not from the image. Both
-   * containers are created from the same daemon and never started, so these are identical on both sides and are
-   * compared like every other path; the test only checks they are there, so this list stays true.
+   * Paths of a {@code docker export} that come from Docker's per-container init layer, not from the
+   * image. Both containers are created from the same daemon and never started, so these are
+   * identical on both sides and are compared like every other path; the test only checks they are
+   * there, so this list stays true.
    */
   static final String[] RUNTIME_PATHS = {
-    "/.dockerenv", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/etc/mtab", "/dev/console", "/proc", "/sys"
+    "/.dockerenv",
+    "/etc/hostname",
+    "/etc/hosts",
+    "/etc/resolv.conf",
+    "/etc/mtab",
+    "/dev/console",
+    "/proc",
+    "/sys"
   };
 
   static final Map<String, DockerDaemon> DAEMONS = new HashMap<>();
   static final Map<String, Built> BUILT_IMAGES = new HashMap<>();
 
-  /** The image docker built on one daemon: its {@code docker save} tar, id, diff_ids and exported tree. */
-  record Built(DockerDaemon docker, Path saved, String id, List<String> diffIds, Path exported, String runOutput) {}
+  /**
+   * The image docker built on one daemon: its {@code docker save} tar, id, diff_ids and exported
+   * tree.
+   */
+  record Built(
+      DockerDaemon docker,
+      Path saved,
+      String id,
+      List<String> diffIds,
+      Path exported,
+      String runOutput) {}
 
   @AfterAll
   static void stopDaemons() throws Exception {
@@ -77,7 +97,8 @@ class DockerInteropTest {
       try {
         d.close();
       } catch (Exception | AssertionError e) {
-        failures = failures == null ? new AssertionError("stopping the Docker daemons failed") : failures;
+        failures =
+            failures == null ? new AssertionError("stopping the Docker daemons failed") : failures;
         failures.addSuppressed(e);
       }
     }
@@ -106,8 +127,12 @@ class DockerInteropTest {
     d.docker(120, "load", "-i", TestData.sample().toString());
     Path context = d.dir("context");
     Files.copy(TestData.dir().resolve("docker/Dockerfile"), context.resolve("Dockerfile"));
-    Proc.of("python3", TestData.dir().resolve("docker/caps-tar.py").toString(),
-        context.resolve("caps.tar").toString()).timeout(60).check();
+    Proc.of(
+            "python3",
+            TestData.dir().resolve("docker/caps-tar.py").toString(),
+            context.resolve("caps.tar").toString())
+        .timeout(60)
+        .check();
     d.docker(300, "build", "--network", "none", "-t", BUILT, context.toString());
     String id = imageId(d, BUILT);
     Path saved = d.dir("saved").resolve("built.tar");
@@ -118,9 +143,9 @@ class DockerInteropTest {
   }
 
   /**
-   * The layers docker wrote really hold what the other tests are about; without this they could pass on an image
-   * that exercises nothing. overlay2 marks a refilled directory opaque; vfs (a plain tree diff) never writes opaque
-   * markers, it whites out each old child instead.
+   * The layers docker wrote really hold what the other tests are about; without this they could
+   * pass on an image that exercises nothing. overlay2 marks a refilled directory opaque; vfs (a
+   * plain tree diff) never writes opaque markers, it whites out each old child instead.
    */
   @ParameterizedTest
   @ValueSource(strings = {"overlay2", "vfs"})
@@ -131,15 +156,19 @@ class DockerInteropTest {
     int linkLayer = layerOf(entries, "h", "d/hl-b", "d/hl-a");
     int deleteLayer = layerOf(entries, null, "d/.wh.hl-a", null);
     assertTrue(deleteLayer > linkLayer, "the hardlink target is deleted in a later layer");
-    assertEquals(linkLayer, layerOf(entries, "f", "d/hl-a", null), "d/hl-a is the layer's regular file");
+    assertEquals(
+        linkLayer, layerOf(entries, "f", "d/hl-a", null), "d/hl-a is the layer's regular file");
     assertTrue(layerOf(entries, null, "etc/.wh.group", null) >= 3, "a base-layer file whited out");
-    assertTrue(layerOf(entries, null, "var/lib/.wh.apt", null) >= 3, "a base-layer directory whited out");
     assertTrue(
-        entries.stream().anyMatch(e -> e[2].equals("x/capfile") && e[4].contains("security.capability")),
+        layerOf(entries, null, "var/lib/.wh.apt", null) >= 3, "a base-layer directory whited out");
+    assertTrue(
+        entries.stream()
+            .anyMatch(e -> e[2].equals("x/capfile") && e[4].contains("security.capability")),
         "x/capfile carries security.capability");
     boolean opaque = entries.stream().anyMatch(e -> e[2].endsWith("/.wh..wh..opq"));
     if (driver.equals("overlay2")) {
-      assertTrue(layerOf(entries, null, "d/opq/.wh..wh..opq", null) >= 3, "overlay2 marks d/opq opaque");
+      assertTrue(
+          layerOf(entries, null, "d/opq/.wh..wh..opq", null) >= 3, "overlay2 marks d/opq opaque");
     } else {
       assertFalse(opaque, "vfs writes no opaque markers");
       assertEquals(deleteLayer, layerOf(entries, null, "d/opq/.wh.a", null));
@@ -148,24 +177,40 @@ class DockerInteropTest {
     String out = b.runOutput();
     for (String expected :
         new String[] {
-          "hello from the ocisquash sample image", "/d/keep/x regular file 4750 1000:1000 2", "/d/keep 700 5:6",
-          "/d/fifo fifo 644 0:0 0", "/d/d2f regular file 644 0:0 11", "/d/f2d 755 0:0", "/nowhere",
-          "extra:x:1001:1001", "hl-b-and-hl-c-linked", "absent /d/hl-a", "present /d/hl-b", "absent /d/gone.txt",
-          "absent /etc/group", "absent /d/opq/a", "absent /d/opq/sub", "absent /var/lib/apt",
+          "hello from the ocisquash sample image",
+          "/d/keep/x regular file 4750 1000:1000 2",
+          "/d/keep 700 5:6",
+          "/d/fifo fifo 644 0:0 0",
+          "/d/d2f regular file 644 0:0 11",
+          "/d/f2d 755 0:0",
+          "/nowhere",
+          "extra:x:1001:1001",
+          "hl-b-and-hl-c-linked",
+          "absent /d/hl-a",
+          "present /d/hl-b",
+          "absent /d/gone.txt",
+          "absent /etc/group",
+          "absent /d/opq/a",
+          "absent /d/opq/sub",
+          "absent /var/lib/apt",
           "present /usr/share/man"
         }) {
-      assertTrue(out.contains(expected), "docker run of the original: expected " + expected + " in\n" + out);
+      assertTrue(
+          out.contains(expected),
+          "docker run of the original: expected " + expected + " in\n" + out);
     }
   }
 
   /**
-   * A full squash, loaded by {@code docker load}, runs and exports to the same tree; one driver gets a gzip layer,
-   * the other an uncompressed one (a layer is decompressed by Docker only when its diff_id is new to the daemon).
-   * Not zstd: Docker 20.10 cannot read zstd layers ("archive/tar: invalid tar header"); Docker 23 and later can.
+   * A full squash, loaded by {@code docker load}, runs and exports to the same tree; one driver
+   * gets a gzip layer, the other an uncompressed one (a layer is decompressed by Docker only when
+   * its diff_id is new to the daemon). Not zstd: Docker 20.10 cannot read zstd layers
+   * ("archive/tar: invalid tar header"); Docker 23 and later can.
    */
   @ParameterizedTest
   @CsvSource({"overlay2, gzip", "vfs, none"})
-  void squashedImageLoadsRunsAndExportsTheSameTree(String driver, String compression) throws Exception {
+  void squashedImageLoadsRunsAndExportsTheSameTree(String driver, String compression)
+      throws Exception {
     Built b = built(driver);
     Path out = b.docker().dir("full-" + compression).resolve("squashed.tar");
     squash(b, out, "--compression", compression);
@@ -173,7 +218,10 @@ class DockerInteropTest {
     assertEquals(1, diffIds(b.docker(), id).size());
   }
 
-  /** {@code --from N}: the kept layers are Docker's own, same diff_ids; the tree and the run are the same. */
+  /**
+   * {@code --from N}: the kept layers are Docker's own, same diff_ids; the tree and the run are the
+   * same.
+   */
   @ParameterizedTest
   @CsvSource({"overlay2, 3", "overlay2, 5", "vfs, 3", "vfs, 5"})
   void partialSquashKeepsDockersLayers(String driver, int from) throws Exception {
@@ -183,10 +231,14 @@ class DockerInteropTest {
     String id = loadRunAndCompare(b, out, "from-" + from, null);
     List<String> after = diffIds(b.docker(), id);
     assertEquals(from + 1, after.size(), "kept layers + 1 squashed");
-    assertEquals(b.diffIds().subList(0, from), after.subList(0, from), "kept layers are byte-identical");
+    assertEquals(
+        b.diffIds().subList(0, from), after.subList(0, from), "kept layers are byte-identical");
   }
 
-  /** The real-user case: a Docker-built image squashed with {@code --preset safe} still runs, minus the docs. */
+  /**
+   * The real-user case: a Docker-built image squashed with {@code --preset safe} still runs, minus
+   * the docs.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"overlay2", "vfs"})
   void safePresetOnADockerBuiltImage(String driver) throws Exception {
@@ -209,17 +261,20 @@ class DockerInteropTest {
 
   static void squash(Built b, Path out, String... extra) {
     List<String> args =
-        new ArrayList<>(List.of("squash", b.saved().toString(), "-o", out.toString(), "--format", "docker", "-q"));
+        new ArrayList<>(
+            List.of(
+                "squash", b.saved().toString(), "-o", out.toString(), "--format", "docker", "-q"));
     args.addAll(List.of(extra));
     assertEquals(0, InteropTest.runCli(args.toArray(new String[0])), "ocisquash " + args);
   }
 
   /**
-   * Loads {@code squashed} into the daemon, runs the check script in it and compares the output, the runtime config
-   * and the exported tree with the original's. {@code allowMissing}: paths the squash was asked to strip, or null.
-   * Returns the squashed image's id.
+   * Loads {@code squashed} into the daemon, runs the check script in it and compares the output,
+   * the runtime config and the exported tree with the original's. {@code allowMissing}: paths the
+   * squash was asked to strip, or null. Returns the squashed image's id.
    */
-  static String loadRunAndCompare(Built b, Path squashed, String name, Path allowMissing) throws Exception {
+  static String loadRunAndCompare(Built b, Path squashed, String name, Path allowMissing)
+      throws Exception {
     DockerDaemon d = b.docker();
     String loaded = d.docker(300, "load", "-i", squashed.toString());
     assertTrue(loaded.contains("Loaded image: " + BUILT), loaded);
@@ -237,15 +292,19 @@ class DockerInteropTest {
         "runtime config");
     Path tree = exportTree(d, id, name);
     for (String p : RUNTIME_PATHS) {
-      assertTrue(Files.exists(tree.resolve(p.substring(1)), LinkOption.NOFOLLOW_LINKS), p + " in the export");
+      assertTrue(
+          Files.exists(tree.resolve(p.substring(1)), LinkOption.NOFOLLOW_LINKS),
+          p + " in the export");
     }
-    List<String> cmd = new ArrayList<>(List.of("python3", TestData.dir().resolve("tools/treediff.py").toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of("python3", TestData.dir().resolve("tools/treediff.py").toString()));
     if (allowMissing != null) {
       cmd.addAll(List.of("--allow-missing-file", allowMissing.toString()));
     }
     cmd.addAll(List.of(b.exported().toString(), tree.toString()));
     Proc.Result diff = Proc.of(cmd).timeout(300).run();
-    assertEquals(0, diff.exit(), "docker export of original vs squashed (" + name + "):\n" + diff.output());
+    assertEquals(
+        0, diff.exit(), "docker export of original vs squashed (" + name + "):\n" + diff.output());
     return id;
   }
 
@@ -253,7 +312,10 @@ class DockerInteropTest {
     return d.docker(120, "run", "--rm", "--network", "none", id, "sh", "-c", CHECK_SCRIPT);
   }
 
-  /** {@code docker create} + {@code docker export}, unpacked by GNU tar with owners, modes and xattrs. */
+  /**
+   * {@code docker create} + {@code docker export}, unpacked by GNU tar with owners, modes and
+   * xattrs.
+   */
   static Path exportTree(DockerDaemon d, String id, String name) throws Exception {
     Path dir = d.dir("export-" + name);
     String[] created = d.docker(60, "create", "--network", "none", id).strip().split("\n");
@@ -264,8 +326,18 @@ class DockerInteropTest {
       d.docker(60, "rm", container);
     }
     Path tree = Files.createDirectories(dir.resolve("tree"));
-    Proc.of("tar", "-xp", "--xattrs", "--xattrs-include=*", "--numeric-owner",
-        "-f", dir.resolve("export.tar").toString(), "-C", tree.toString()).timeout(300).check();
+    Proc.of(
+            "tar",
+            "-xp",
+            "--xattrs",
+            "--xattrs-include=*",
+            "--numeric-owner",
+            "-f",
+            dir.resolve("export.tar").toString(),
+            "-C",
+            tree.toString())
+        .timeout(300)
+        .check();
     return tree;
   }
 
@@ -275,14 +347,22 @@ class DockerInteropTest {
 
   static List<String> diffIds(DockerDaemon d, String id) throws Exception {
     List<String> out = new ArrayList<>();
-    JSON.readTree(d.docker(60, "inspect", "-f", "{{json .RootFS.Layers}}", id)).forEach(l -> out.add(l.asText()));
+    JSON.readTree(d.docker(60, "inspect", "-f", "{{json .RootFS.Layers}}", id))
+        .forEach(l -> out.add(l.asText()));
     return out;
   }
 
-  /** Every entry of every layer, as testdata/tools/layer-entries.py (Python's tarfile) lists them. */
+  /**
+   * Every entry of every layer, as testdata/tools/layer-entries.py (Python's tarfile) lists them.
+   */
   static List<String[]> layerEntries(Path saved) throws Exception {
     String listing =
-        Proc.of("python3", TestData.dir().resolve("tools/layer-entries.py").toString(), saved.toString()).timeout(120).check();
+        Proc.of(
+                "python3",
+                TestData.dir().resolve("tools/layer-entries.py").toString(),
+                saved.toString())
+            .timeout(120)
+            .check();
     List<String[]> out = new ArrayList<>();
     for (String line : listing.split("\n")) {
       if (!line.isEmpty()) {
@@ -292,15 +372,23 @@ class DockerInteropTest {
     return out;
   }
 
-  /** The layer index of the single entry with that name (and type and link name, when given); fails if absent. */
+  /**
+   * The layer index of the single entry with that name (and type and link name, when given); fails
+   * if absent.
+   */
   static int layerOf(List<String[]> entries, String type, String name, String link) {
     List<Integer> found = new ArrayList<>();
     for (String[] e : entries) {
-      if (e[2].equals(name) && (type == null || e[1].equals(type)) && (link == null || e[3].equals(link))) {
+      if (e[2].equals(name)
+          && (type == null || e[1].equals(type))
+          && (link == null || e[3].equals(link))) {
         found.add(Integer.parseInt(e[0]));
       }
     }
-    assertEquals(1, found.size(), name + " (type " + type + ", link " + link + ") in the docker-built layers");
+    assertEquals(
+        1,
+        found.size(),
+        name + " (type " + type + ", link " + link + ") in the docker-built layers");
     return found.get(0);
   }
 }

@@ -1,6 +1,5 @@
 package dev.ocisquash.cli;
 
-import dev.ocisquash.testing.TestData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Json;
+import dev.ocisquash.testing.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,15 +24,16 @@ class ErrorReportTest {
 
   @Test
   void eachKindHasItsExitCode() {
-    Map<Kind, Integer> expected = Map.of(
-        Kind.INTERNAL, 1,
-        Kind.INVALID_ARGUMENT, 2,
-        Kind.CORRUPT_INPUT, 4,
-        Kind.LIMIT_EXCEEDED, 5,
-        Kind.UNSUPPORTED_INPUT, 6,
-        Kind.OUTPUT_FAILED, 7,
-        Kind.REGISTRY, 8,
-        Kind.INTERRUPTED, 130);
+    Map<Kind, Integer> expected =
+        Map.of(
+            Kind.INTERNAL, 1,
+            Kind.INVALID_ARGUMENT, 2,
+            Kind.CORRUPT_INPUT, 4,
+            Kind.LIMIT_EXCEEDED, 5,
+            Kind.UNSUPPORTED_INPUT, 6,
+            Kind.OUTPUT_FAILED, 7,
+            Kind.REGISTRY, 8,
+            Kind.INTERRUPTED, 130);
     Map<Kind, Integer> actual = new TreeMap<>();
     for (Kind k : Kind.values()) {
       actual.put(k, ExitCodes.of(k));
@@ -42,17 +43,28 @@ class ErrorReportTest {
     assertEquals(3, AnalyzeCommand.GATE_TRIPPED);
   }
 
-  /** A digest mismatch: exit 4, the usual line, and --report-json holds only the error; no image. */
+  /**
+   * A digest mismatch: exit 4, the usual line, and --report-json holds only the error; no image.
+   */
   @Test
   void aCorruptInputFillsTheReportWithTheError() throws Exception {
     byte[] layer = TestImages.layer("b", "content");
     byte[] other = TestImages.layer("b", "CONTENT");
     byte[] base = TestImages.layer("a", "x");
-    Path in = Files.write(
-        dir.resolve("corrupt.tar"), TestImages.dockerArchive(List.of(base, other), List.of(base, layer)));
+    Path in =
+        Files.write(
+            dir.resolve("corrupt.tar"),
+            TestImages.dockerArchive(List.of(base, other), List.of(base, layer)));
     Path report = dir.resolve("r.json");
-    CliTest.Run r = CliTest.cli("squash", "-q", in.toString(), "-o", dir.resolve("o.tar").toString(),
-        "--report-json", report.toString());
+    CliTest.Run r =
+        CliTest.cli(
+            "squash",
+            "-q",
+            in.toString(),
+            "-o",
+            dir.resolve("o.tar").toString(),
+            "--report-json",
+            report.toString());
     assertEquals(4, r.exit, r.err);
     assertTrue(r.err.startsWith("ocisquash: error: " + in + ": layer 1 ("), r.err);
     assertTrue(r.err.contains("diff_id mismatch"), r.err);
@@ -65,23 +77,47 @@ class ErrorReportTest {
   void anUnwritableImageIsOutputFailedInTheReport() throws Exception {
     Path out = dir.resolve("missing/o.tar");
     Path report = dir.resolve("r.json");
-    CliTest.Run r = CliTest.cli("squash", "-q", sample().toString(), "-o", out.toString(),
-        "--report-json", report.toString());
+    CliTest.Run r =
+        CliTest.cli(
+            "squash",
+            "-q",
+            sample().toString(),
+            "-o",
+            out.toString(),
+            "--report-json",
+            report.toString());
     assertEquals(7, r.exit, r.err);
-    assertEquals("ocisquash: error: " + out + ": cannot write: directory " + out.getParent() + " does not exist",
+    assertEquals(
+        "ocisquash: error: "
+            + out
+            + ": cannot write: directory "
+            + out.getParent()
+            + " does not exist",
         r.err.strip());
     assertErrorJson(report, "OUTPUT_FAILED", r.err);
     assertEquals(List.of("r.json"), left());
   }
 
-  /** analyze of a file that does not exist: a usage error (2); --json holds it, --html is not written. */
+  /**
+   * analyze of a file that does not exist: a usage error (2); --json holds it, --html is not
+   * written.
+   */
   @Test
   void analyzeOfAMissingInputPutsTheErrorInItsJson() throws Exception {
     Path json = dir.resolve("a.json");
-    CliTest.Run r = CliTest.cli("analyze", "-q", dir.resolve("nope.tar").toString(), "--json", json.toString(),
-        "--html", dir.resolve("a.html").toString());
+    CliTest.Run r =
+        CliTest.cli(
+            "analyze",
+            "-q",
+            dir.resolve("nope.tar").toString(),
+            "--json",
+            json.toString(),
+            "--html",
+            dir.resolve("a.html").toString());
     assertEquals(2, r.exit, r.err);
-    assertEquals("ocisquash: error: " + dir.resolve("nope.tar") + ": no such file or directory", r.err.strip());
+    assertEquals(
+        "ocisquash: error: " + dir.resolve("nope.tar") + ": no such file or directory",
+        r.err.strip());
     assertErrorJson(json, "INVALID_ARGUMENT", r.err);
     assertEquals(List.of("a.json"), left());
   }
@@ -90,8 +126,16 @@ class ErrorReportTest {
   @Test
   void aUsageErrorWritesNoReport() throws Exception {
     Path report = dir.resolve("r.json");
-    CliTest.Run r = CliTest.cli("squash", sample().toString(), "-o", dir.resolve("o.tar").toString(),
-        "--report-json", report.toString(), "--threads", "0");
+    CliTest.Run r =
+        CliTest.cli(
+            "squash",
+            sample().toString(),
+            "-o",
+            dir.resolve("o.tar").toString(),
+            "--report-json",
+            report.toString(),
+            "--threads",
+            "0");
     assertEquals(2, r.exit, r.err);
     assertFalse(Files.exists(report));
     assertEquals(List.of(), left());
@@ -102,8 +146,13 @@ class ErrorReportTest {
     JsonNode doc = Json.parse(Files.readAllBytes(file));
     String line = stderr.strip();
     assertTrue(line.startsWith("ocisquash: error: "), line);
-    JsonNode expected = Json.object().set("error",
-        Json.object().put("kind", kind).put("message", line.substring("ocisquash: error: ".length())));
+    JsonNode expected =
+        Json.object()
+            .set(
+                "error",
+                Json.object()
+                    .put("kind", kind)
+                    .put("message", line.substring("ocisquash: error: ".length())));
     assertEquals(expected, doc, new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
   }
 

@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocisquash.cli.CliTest.Run;
+import dev.ocisquash.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.TestData;
 
 /**
- * What happens to an existing output path: a tar output replaces a regular file; anything else that exists (a
- * directory for a tar, any path for an oci-dir) is refused with "already exists", and left as it was.
+ * What happens to an existing output path: a tar output replaces a regular file; anything else that
+ * exists (a directory for a tar, any path for an oci-dir) is refused with "already exists", and
+ * left as it was.
  */
 class ExistingOutputTest {
   @TempDir Path dir;
@@ -36,8 +37,12 @@ class ExistingOutputTest {
     Files.writeString(out.resolve("keep"), "x");
     Run r = CliTest.cli("squash", "-q", sample(), "-o", out.toString());
     assertEquals(7, r.exit, r.err);
-    assertEquals("ocisquash: error: " + out + ": cannot write: already exists and is a directory (a tar output"
-        + " replaces only a regular file; an oci-dir output must be a new path)", r.err.strip());
+    assertEquals(
+        "ocisquash: error: "
+            + out
+            + ": cannot write: already exists and is a directory (a tar output"
+            + " replaces only a regular file; an oci-dir output must be a new path)",
+        r.err.strip());
     assertEquals("x", Files.readString(out.resolve("keep")));
   }
 
@@ -50,7 +55,10 @@ class ExistingOutputTest {
     Path f = Files.writeString(dir.resolve("file"), "old");
     Run onFile = CliTest.cli("squash", "-q", sample(), "-o", f.toString(), "--format", "oci-dir");
     assertEquals(7, onFile.exit, onFile.err);
-    assertEquals("ocisquash: error: " + f + ": cannot write: already exists (an oci-dir output must be a new path)",
+    assertEquals(
+        "ocisquash: error: "
+            + f
+            + ": cannot write: already exists (an oci-dir output must be a new path)",
         onFile.err.strip());
     assertArrayEquals("old".getBytes(), Files.readAllBytes(f));
   }

@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a registry that breaks one connection halfway through a blob: when the
- * client sends a request starting with {@code trigger}, it cuts the connection after {@code afterBytes} bytes of
- * that request flow in the chosen direction (the request for an upload, the response for a download). It fires once;
- * every other connection is passed through untouched.
+ * A TCP proxy on 127.0.0.1 in front of a registry that breaks one connection halfway through a
+ * blob: when the client sends a request starting with {@code trigger}, it cuts the connection after
+ * {@code afterBytes} bytes of that request flow in the chosen direction (the request for an upload,
+ * the response for a download). It fires once; every other connection is passed through untouched.
  */
 final class FaultProxy implements AutoCloseable {
   enum Direction {
@@ -31,10 +31,12 @@ final class FaultProxy implements AutoCloseable {
   private final long afterBytes;
   private final boolean repeat;
   private final AtomicBoolean armed = new AtomicBoolean(true);
+
   /** How many connections were cut (0 or 1). */
   final AtomicInteger cuts = new AtomicInteger();
 
-  FaultProxy(int targetPort, String trigger, Direction direction, long afterBytes) throws IOException {
+  FaultProxy(int targetPort, String trigger, Direction direction, long afterBytes)
+      throws IOException {
     this(targetPort, trigger, direction, afterBytes, false);
   }
 
@@ -81,6 +83,7 @@ final class FaultProxy implements AutoCloseable {
     final Socket client;
     final Socket upstream;
     volatile boolean marked;
+
     /** Bytes still to pass in the cut direction once marked. */
     long left = afterBytes;
 
@@ -94,8 +97,9 @@ final class FaultProxy implements AutoCloseable {
     }
 
     /**
-     * A read from the client that starts with a method begins a new request (clients here send one request at a
-     * time on a connection): it is the one to break when it starts with the trigger and the proxy is still armed.
+     * A read from the client that starts with a method begins a new request (clients here send one
+     * request at a time on a connection): it is the one to break when it starts with the trigger
+     * and the proxy is still armed.
      */
     private void onClientBytes(byte[] buf, int n) {
       String head = new String(buf, 0, Math.min(n, 8), StandardCharsets.US_ASCII);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,14 +17,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.TestData;
 
 /**
- * Signals and faults, run against a real {@code java ... dev.ocisquash.cli.Main} subprocess because signals and
- * shutdown hooks cannot be tested in-process: SIGTERM mid-run, a full disk, an unwritable destination, and the
- * output being the input. Each must exit non-zero with one line, leave no output and no temporary file, and never
- * change the input.
+ * Signals and faults, run against a real {@code java ... dev.ocisquash.cli.Main} subprocess because
+ * signals and shutdown hooks cannot be tested in-process: SIGTERM mid-run, a full disk, an
+ * unwritable destination, and the output being the input. Each must exit non-zero with one line,
+ * leave no output and no temporary file, and never change the input.
  */
 class FaultsCliTest {
   @TempDir Path tmp;
@@ -66,13 +66,20 @@ class FaultsCliTest {
     String before = TestImages.sha256(in);
     Path outDir = Files.createDirectories(tmp.resolve("out"));
     Path log = tmp.resolve("sigterm.log");
-    // zlib gzip of 300 MB random bytes takes several seconds: a wide window to land the signal in (ISA-L would
+    // zlib gzip of 300 MB random bytes takes several seconds: a wide window to land the signal in
+    // (ISA-L would
     // finish in about one).
     Process p =
         start(
             log,
-            "squash", in.toString(), "-o", outDir.resolve("o.tar").toString(), "--compression", "gzip",
-            "--gzip-encoder", "zlib");
+            "squash",
+            in.toString(),
+            "-o",
+            outDir.resolve("o.tar").toString(),
+            "--compression",
+            "gzip",
+            "--gzip-encoder",
+            "zlib");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (list(outDir).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {
       Thread.sleep(20);
@@ -90,7 +97,8 @@ class FaultsCliTest {
   @Test
   @Tag("integration") // root: mounts a tmpfs
   void diskFullIsOneLineAndLeavesNothing() throws Exception {
-    // 1 MiB: less than the 2 MiB squashed sample alone, so the write must fail whatever is or is not spooled.
+    // 1 MiB: less than the 2 MiB squashed sample alone, so the write must fail whatever is or is
+    // not spooled.
     Path mnt = Files.createDirectories(tmp.resolve("small"));
     assertTrue(mount(mnt, "size=1m"), "needs root to mount a tmpfs (CI runs as root)");
     try {
@@ -109,13 +117,14 @@ class FaultsCliTest {
   }
 
   /**
-   * A re-layering writes its layers to temporary files on other threads: a full temporary directory is still one
-   * line naming the file, and nothing is left in either place.
+   * A re-layering writes its layers to temporary files on other threads: a full temporary directory
+   * is still one line naming the file, and nothing is left in either place.
    */
   @Test
   @Tag("integration") // root: mounts a tmpfs
   void diskFullForTheTemporaryLayersOfAReLayeringIsOneLineAndLeavesNothing() throws Exception {
-    // The sample's layers are uncompressed, read in place: nothing is spooled, and the layer blobs (2 MiB) overflow.
+    // The sample's layers are uncompressed, read in place: nothing is spooled, and the layer blobs
+    // (2 MiB) overflow.
     Path mnt = Files.createDirectories(tmp.resolve("small-temp"));
     assertTrue(mount(mnt, "size=1m"), "needs root to mount a tmpfs (CI runs as root)");
     try {
@@ -123,8 +132,17 @@ class FaultsCliTest {
       Path outDir = Files.createDirectories(tmp.resolve("relayer-out"));
       Path out = outDir.resolve("o.tar");
       Proc.Result r =
-          cli("squash", sample().toString(), "-o", out.toString(), "--max-layers", "4", "--threads", "2",
-              "--temp-dir", mnt.toString());
+          cli(
+              "squash",
+              sample().toString(),
+              "-o",
+              out.toString(),
+              "--max-layers",
+              "4",
+              "--threads",
+              "2",
+              "--temp-dir",
+              mnt.toString());
       assertEquals(7, r.exit(), r.output());
       String line = oneLine(r);
       assertTrue(line.contains(out.toString()) && line.contains("temporary file " + mnt), line);
@@ -177,14 +195,18 @@ class FaultsCliTest {
       assertTrue(oneLine(r).contains("output is the input"), r.output());
       assertEquals(before, TestImages.sha256(in));
     }
-    assertEquals(List.of("in.tar", "x"), list(tmp).stream().filter(n -> !n.startsWith("log")).toList());
+    assertEquals(
+        List.of("in.tar", "x"), list(tmp).stream().filter(n -> !n.startsWith("log")).toList());
   }
 
   private static boolean mount(Path dir, String opts) throws Exception {
     if (!"root".equals(System.getProperty("user.name"))) {
       return false;
     }
-    Proc.Result r = Proc.of(List.of("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir.toString())).timeout(30).run();
+    Proc.Result r =
+        Proc.of(List.of("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir.toString()))
+            .timeout(30)
+            .run();
     return r.exit() == 0;
   }
 

@@ -3,6 +3,7 @@ package dev.ocisquash.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.testing.Proc;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
 
 /** Ctrl-C (SIGINT) in the middle of a squash: exit 130, one line saying so, and no output left. */
 class InterruptTest {
@@ -23,10 +23,24 @@ class InterruptTest {
     TestImages.bigRandomImage(in, 96L << 20, Files.createDirectory(dir.resolve("work")));
     Path outDir = Files.createDirectory(dir.resolve("out"));
     Path err = dir.resolve("err.txt");
-    Process p = Proc.java(List.of(), Main.class,
-            "squash", "-q", in.toString(), "-o", outDir.resolve("o.tar").toString(), "--compression", "gzip",
-            "--gzip-encoder", "zlib", "--gzip-level", "9", "--threads", "1")
-        .startStderrTo(err);
+    Process p =
+        Proc.java(
+                List.of(),
+                Main.class,
+                "squash",
+                "-q",
+                in.toString(),
+                "-o",
+                outDir.resolve("o.tar").toString(),
+                "--compression",
+                "gzip",
+                "--gzip-encoder",
+                "zlib",
+                "--gzip-level",
+                "9",
+                "--threads",
+                "1")
+            .startStderrTo(err);
     // Wait until the run writes beside its output, then interrupt it as Ctrl-C does.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (list(outDir).isEmpty() && p.isAlive() && System.nanoTime() < deadline) {

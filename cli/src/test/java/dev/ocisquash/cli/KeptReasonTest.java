@@ -20,9 +20,14 @@ class KeptReasonTest {
 
   @Test
   void aLongReasonIsNotCut() throws Exception {
-    String link = "opt/application/with/a/rather/long/path/to/its/launcher/links/read-the-documentation";
-    Path in = Files.write(dir.resolve("in.tar"),
-        TestImages.dockerArchive(layer("usr/share/doc/tool/README", "read me\n", link, "/usr/share/doc/tool/README")));
+    String link =
+        "opt/application/with/a/rather/long/path/to/its/launcher/links/read-the-documentation";
+    Path in =
+        Files.write(
+            dir.resolve("in.tar"),
+            TestImages.dockerArchive(
+                layer(
+                    "usr/share/doc/tool/README", "read me\n", link, "/usr/share/doc/tool/README")));
     Run r = CliTest.cli("analyze", in.toString(), "--preset", "docs");
     assertEquals(0, r.exit, r.err);
     assertTrue(r.out.contains("kept by safety checks:"), r.out);
@@ -30,7 +35,8 @@ class KeptReasonTest {
   }
 
   /** A layer of a regular file and a symlink to it. */
-  private static byte[] layer(String file, String content, String link, String target) throws Exception {
+  private static byte[] layer(String file, String content, String link, String target)
+      throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     TarWriter w = new TarWriter(out);
     java.util.Set<String> seen = new java.util.HashSet<>();

@@ -3,6 +3,8 @@ package dev.ocisquash.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,22 +21,23 @@ import java.util.jar.Manifest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.TestData;
 
 /**
- * The shipped launcher script ({@code cli/src/main/sh/ocisquash}, copied beside the shaded jar at package time):
- * it must run the jar beside it with its JVM defaults, let {@code OCISQUASH_JAVA_OPTS} and {@code JAVA} override
- * them, and fail clearly when the jar is missing. The jar here is a thin one whose manifest class path points at
- * this test's classes, so the real CLI runs without waiting for the package phase, except in the CDS test, which
- * needs the packaged jar (an archive cannot hold classes from a directory).
+ * The shipped launcher script ({@code cli/src/main/sh/ocisquash}, copied beside the shaded jar at
+ * package time): it must run the jar beside it with its JVM defaults, let {@code
+ * OCISQUASH_JAVA_OPTS} and {@code JAVA} override them, and fail clearly when the jar is missing.
+ * The jar here is a thin one whose manifest class path points at this test's classes, so the real
+ * CLI runs without waiting for the package phase, except in the CDS test, which needs the packaged
+ * jar (an archive cannot hold classes from a directory).
  */
 class LauncherTest {
   @TempDir Path tmp;
 
   private static final Path SCRIPT = Path.of("src/main/sh/ocisquash").toAbsolutePath();
 
-  /** Copies the script into {@code dir} and writes a thin {@code ocisquash.jar} that runs the CLI. */
+  /**
+   * Copies the script into {@code dir} and writes a thin {@code ocisquash.jar} that runs the CLI.
+   */
   private Path install(Path dir) throws IOException {
     Files.createDirectories(dir);
     Path script = dir.resolve("ocisquash");
@@ -57,9 +60,15 @@ class LauncherTest {
   }
 
   private static Proc.Result run(Map<String, String> env, String... cmd) throws Exception {
-    // The thin jar's class path names directories, which a CDS archive cannot hold; the CDS tests turn it on.
-    return Proc.of(cmd).unset("OCISQUASH_JAVA_OPTS").env("OCISQUASH_CDS", "0").env("JAVA", Proc.javaBin()).env(env)
-        .timeout(120).run();
+    // The thin jar's class path names directories, which a CDS archive cannot hold; the CDS tests
+    // turn it on.
+    return Proc.of(cmd)
+        .unset("OCISQUASH_JAVA_OPTS")
+        .env("OCISQUASH_CDS", "0")
+        .env("JAVA", Proc.javaBin())
+        .env(env)
+        .timeout(120)
+        .run();
   }
 
   @Test
@@ -68,14 +77,23 @@ class LauncherTest {
     Path script = install(tmp.resolve("bin"));
     Path out = tmp.resolve("out.tar");
     Proc.Result r =
-        run(Map.of(), script.toString(), "squash", TestData.sample().toString(),
-            "-o", out.toString(), "--timings");
+        run(
+            Map.of(),
+            script.toString(),
+            "squash",
+            TestData.sample().toString(),
+            "-o",
+            out.toString(),
+            "--timings");
     assertEquals(0, r.exit(), r.output());
     assertTrue(r.output().contains("layers   3 -> 1"), r.output());
     // --timings: one line per stage, each layer read, the plan, the layer write and the image write
     assertEquals(6, r.output().lines().filter(l -> l.startsWith("timing ")).count(), r.output());
     assertTrue(r.output().contains("timing write layer"), r.output());
-    assertEquals(6, r.output().lines().filter(l -> l.startsWith("timing ") && l.contains(" cpu ")).count(), r.output());
+    assertEquals(
+        6,
+        r.output().lines().filter(l -> l.startsWith("timing ") && l.contains(" cpu ")).count(),
+        r.output());
     assertTrue(Files.size(out) > 0);
     Proc.of("skopeo", "inspect", "docker-archive:" + out).timeout(60).check();
   }
@@ -86,7 +104,8 @@ class LauncherTest {
     Path fakeJava = tmp.resolve("fake-java");
     Files.writeString(fakeJava, "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]\\n' \"$a\"; done\n");
     Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Proc.Result r = run(Map.of("JAVA", fakeJava.toString()), script.toString(), "squash", "a b", "-o", "c");
+    Proc.Result r =
+        run(Map.of("JAVA", fakeJava.toString()), script.toString(), "squash", "a b", "-o", "c");
     assertEquals(0, r.exit(), r.output());
     List<String> args = new ArrayList<>();
     for (String line : r.output().split("\n")) {
@@ -98,13 +117,19 @@ class LauncherTest {
     assertEquals(List.of("squash", "a b", "-o", "c"), args.subList(jar + 2, args.size()));
 
     Proc.Result custom =
-        run(Map.of("JAVA", fakeJava.toString(), "OCISQUASH_JAVA_OPTS", "-Xmx1g"), script.toString(), "x");
-    assertEquals("[-Xmx1g]\n[-jar]\n[" + script.getParent().resolve("ocisquash.jar") + "]\n[x]\n", custom.output());
+        run(
+            Map.of("JAVA", fakeJava.toString(), "OCISQUASH_JAVA_OPTS", "-Xmx1g"),
+            script.toString(),
+            "x");
+    assertEquals(
+        "[-Xmx1g]\n[-jar]\n[" + script.getParent().resolve("ocisquash.jar") + "]\n[x]\n",
+        custom.output());
   }
 
   /**
-   * The distribution's layout (bin/, lib/, lib/native/, runtime/): the bundled runtime runs even when JAVA_HOME
-   * names another Java, JNA is pointed at lib/native, and a symlink to the script (as in /usr/local/bin) finds it.
+   * The distribution's layout (bin/, lib/, lib/native/, runtime/): the bundled runtime runs even
+   * when JAVA_HOME names another Java, JNA is pointed at lib/native, and a symlink to the script
+   * (as in /usr/local/bin) finds it.
    */
   @Test
   void inTheDistributionLayoutRunsTheBundledRuntimeWithTheBundledCodecs() throws Exception {
@@ -114,7 +139,8 @@ class LauncherTest {
     Files.move(home.resolve("bin/ocisquash.jar"), home.resolve("lib/ocisquash.jar"));
     Path java = home.resolve("runtime/bin/java");
     Files.createDirectories(java.getParent());
-    Files.writeString(java, "#!/bin/sh\necho bundled; for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done\n");
+    Files.writeString(
+        java, "#!/bin/sh\necho bundled; for a in \"$@\"; do printf '[%s]\\n' \"$a\"; done\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path link = tmp.resolve("usr-local-bin/ocisquash");
     Files.createDirectories(link.getParent());
@@ -129,13 +155,20 @@ class LauncherTest {
     assertTrue(r.output().startsWith("bundled\n"), r.output());
     assertTrue(r.output().contains("[-Djna.library.path=" + nat + "]"), r.output());
     assertTrue(r.output().contains("[-Djna.boot.library.path=" + nat + "]"), r.output());
-    assertTrue(r.output().contains("[-Docisquash.isal.library=" + nat + "/libisal.so.2]"), r.output());
     assertTrue(
-        r.output().endsWith("[-jar]\n[" + home.toRealPath().resolve("lib/ocisquash.jar") + "]\n[squash]\n[a b]\n"),
+        r.output().contains("[-Docisquash.isal.library=" + nat + "/libisal.so.2]"), r.output());
+    assertTrue(
+        r.output()
+            .endsWith(
+                "[-jar]\n["
+                    + home.toRealPath().resolve("lib/ocisquash.jar")
+                    + "]\n[squash]\n[a b]\n"),
         r.output());
   }
 
-  /** With archives in the cache, the script passes both to java, with the JVM's CDS messages off. */
+  /**
+   * With archives in the cache, the script passes both to java, with the JVM's CDS messages off.
+   */
   @Test
   void usesTheCdsArchivesInTheCacheWhenTheyAreNewerThanJavaAndTheJar() throws Exception {
     Path script = install(tmp.resolve("bin"));
@@ -144,13 +177,22 @@ class LauncherTest {
     Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path cache = tmp.resolve("cache/ocisquash");
     Files.createDirectories(cache);
-    String key = (fakeJava + " " + script.getParent().resolve("ocisquash.jar")).replace('/', '_').replace(' ', '_');
+    String key =
+        (fakeJava + " " + script.getParent().resolve("ocisquash.jar"))
+            .replace('/', '_')
+            .replace(' ', '_');
     Path base = cache.resolve(key + ".base.jsa");
     Path top = cache.resolve(key + ".jsa");
     Files.writeString(base, "x");
     Files.writeString(top, "x");
     Map<String, String> env =
-        Map.of("JAVA", fakeJava.toString(), "OCISQUASH_CDS", "1", "XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        Map.of(
+            "JAVA",
+            fakeJava.toString(),
+            "OCISQUASH_CDS",
+            "1",
+            "XDG_CACHE_HOME",
+            tmp.resolve("cache").toString());
     Proc.Result r = run(env, script.toString(), "--version");
     assertEquals(0, r.exit(), r.output());
     assertTrue(r.output().contains("[-XX:SharedArchiveFile=" + base + ":" + top + "]"), r.output());
@@ -164,9 +206,9 @@ class LauncherTest {
   }
 
   /**
-   * The real jar and java: the first squash makes the archives in the cache, the next ones use them, a rebuilt jar
-   * makes them again, and none of it shows on stdout or stderr or changes the result; an unwritable cache is no
-   * error.
+   * The real jar and java: the first squash makes the archives in the cache, the next ones use
+   * them, a rebuilt jar makes them again, and none of it shows on stdout or stderr or changes the
+   * result; an unwritable cache is no error.
    */
   @Test
   @Tag("integration") // the packaged jar
@@ -176,7 +218,8 @@ class LauncherTest {
     Path bin = tmp.resolve("bin");
     Files.createDirectories(bin);
     Files.copy(SCRIPT, bin.resolve("ocisquash"));
-    Files.setPosixFilePermissions(bin.resolve("ocisquash"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        bin.resolve("ocisquash"), PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.copy(jar, bin.resolve("ocisquash.jar"));
     Path cache = tmp.resolve("cache");
     Map<String, String> env = Map.of("OCISQUASH_CDS", "1", "XDG_CACHE_HOME", cache.toString());
@@ -192,14 +235,24 @@ class LauncherTest {
         }
       }
       Path out = tmp.resolve("out" + i + ".tar");
-      Proc.Result r = run(env, bin.resolve("ocisquash").toString(), "squash", "-q", sample, "-o", out.toString());
+      Proc.Result r =
+          run(
+              env,
+              bin.resolve("ocisquash").toString(),
+              "squash",
+              "-q",
+              sample,
+              "-o",
+              out.toString());
       assertEquals(0, r.exit(), r.output());
       outputs.add(r.output());
       digests.add(Files.mismatch(out, tmp.resolve("out0.tar")));
       try (var files = Files.list(cache.resolve("ocisquash"))) {
         List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
         assertEquals(2, names.size(), names.toString()); // no temporary file left behind
-        assertTrue(names.get(0).endsWith(".base.jsa") && names.get(1).endsWith(".jar.jsa"), names.toString());
+        assertTrue(
+            names.get(0).endsWith(".base.jsa") && names.get(1).endsWith(".jar.jsa"),
+            names.toString());
       }
     }
     assertEquals(List.of("", "", ""), outputs);
@@ -209,14 +262,22 @@ class LauncherTest {
       top = files.filter(p -> p.toString().endsWith(".jar.jsa")).findFirst().orElseThrow();
     }
     assertTrue(
-        Files.getLastModifiedTime(top).compareTo(Files.getLastModifiedTime(bin.resolve("ocisquash.jar"))) >= 0,
+        Files.getLastModifiedTime(top)
+                .compareTo(Files.getLastModifiedTime(bin.resolve("ocisquash.jar")))
+            >= 0,
         "the stale archive was made again");
 
     Path notADir = tmp.resolve("not-a-dir");
     Files.writeString(notADir, "");
     Proc.Result r =
-        run(Map.of("OCISQUASH_CDS", "1", "XDG_CACHE_HOME", notADir.toString()), bin.resolve("ocisquash").toString(),
-            "squash", "-q", sample, "-o", tmp.resolve("out3.tar").toString());
+        run(
+            Map.of("OCISQUASH_CDS", "1", "XDG_CACHE_HOME", notADir.toString()),
+            bin.resolve("ocisquash").toString(),
+            "squash",
+            "-q",
+            sample,
+            "-o",
+            tmp.resolve("out3.tar").toString());
     assertEquals(0, r.exit(), r.output());
     assertEquals("", r.output());
   }

@@ -2,6 +2,8 @@ package dev.ocisquash.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,19 +19,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.TestData;
 
 /**
- * Debian's docker-registry (distribution 2.8) on 127.0.0.1 and a free port, started by the test itself, with
- * filesystem storage in a temporary directory: plain HTTP, or TLS with a CA made by openssl, optionally with
- * htpasswd (bcrypt) basic auth. Its access log tells which requests a squash made.
+ * Debian's docker-registry (distribution 2.8) on 127.0.0.1 and a free port, started by the test
+ * itself, with filesystem storage in a temporary directory: plain HTTP, or TLS with a CA made by
+ * openssl, optionally with htpasswd (bcrypt) basic auth. Its access log tells which requests a
+ * squash made.
  */
 final class LocalRegistry implements AutoCloseable {
   final Path dir;
   final int port;
+
   /** For TLS registries: a directory with the CA as {@code ca.crt}, to pass as --cert-dir. */
   final Path certDir;
+
   private final Process process;
   private final Path log;
 
@@ -46,7 +49,10 @@ final class LocalRegistry implements AutoCloseable {
     return start(dir, false, null, null, null);
   }
 
-  /** A TLS registry whose certificate is signed by a fresh CA (in {@link #certDir}), with optional basic auth. */
+  /**
+   * A TLS registry whose certificate is signed by a fresh CA (in {@link #certDir}), with optional
+   * basic auth.
+   */
   static LocalRegistry tls(Path dir, String user, String pass) throws Exception {
     return start(dir, true, user, pass, null);
   }
@@ -56,8 +62,8 @@ final class LocalRegistry implements AutoCloseable {
     return start(dir, false, null, null, issuer);
   }
 
-  private static LocalRegistry start(Path dir, boolean tls, String user, String pass, TokenIssuer issuer)
-      throws Exception {
+  private static LocalRegistry start(
+      Path dir, boolean tls, String user, String pass, TokenIssuer issuer) throws Exception {
     Files.createDirectories(dir);
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
@@ -65,7 +71,9 @@ final class LocalRegistry implements AutoCloseable {
     }
     StringBuilder cfg = new StringBuilder();
     cfg.append("version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\n");
-    cfg.append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data")).append('\n');
+    cfg.append("storage:\n  filesystem:\n    rootdirectory: ")
+        .append(dir.resolve("data"))
+        .append('\n');
     cfg.append("  delete:\n    enabled: true\n");
     cfg.append("http:\n  addr: 127.0.0.1:").append(port).append('\n');
     Path certDir = null;
@@ -79,7 +87,9 @@ final class LocalRegistry implements AutoCloseable {
     if (user != null) {
       String line = Proc.of("htpasswd", "-Bbn", user, pass).timeout(30).check().strip();
       Files.writeString(dir.resolve("htpasswd"), line + "\n");
-      cfg.append("auth:\n  htpasswd:\n    realm: ocisquash-test\n    path: ").append(dir.resolve("htpasswd")).append('\n');
+      cfg.append("auth:\n  htpasswd:\n    realm: ocisquash-test\n    path: ")
+          .append(dir.resolve("htpasswd"))
+          .append('\n');
     }
     if (issuer != null) {
       cfg.append("auth:\n  token:\n    realm: ").append(issuer.realm()).append('\n');
@@ -90,8 +100,7 @@ final class LocalRegistry implements AutoCloseable {
     Path config = dir.resolve("config.yml");
     Files.writeString(config, cfg.toString());
     Path log = dir.resolve("registry.log");
-    Process p =
-        Proc.of("docker-registry", "serve", config.toString()).start(log);
+    Process p = Proc.of("docker-registry", "serve", config.toString()).start(log);
     LocalRegistry r = new LocalRegistry(dir, port, certDir, p, log);
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
@@ -109,15 +118,60 @@ final class LocalRegistry implements AutoCloseable {
 
   private static void makeCertificates(Path dir, Path certDir) throws Exception {
     String d = dir.toString();
-    Proc.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        "-subj", "/CN=ocisquash test CA", "-keyout", d + "/ca.key", "-out", d + "/ca.crt").timeout(60).check();
+    Proc.of(
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=ocisquash test CA",
+            "-keyout",
+            d + "/ca.key",
+            "-out",
+            d + "/ca.crt")
+        .timeout(60)
+        .check();
     // The name RegistryProxyTest reaches it by through squid.
     Files.writeString(
-        dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:" + Squid.NAME + "\nbasicConstraints=CA:FALSE\n");
-    Proc.of("openssl", "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
-        "-keyout", d + "/server.key", "-out", d + "/server.csr").timeout(60).check();
-    Proc.of("openssl", "x509", "-req", "-in", d + "/server.csr", "-CA", d + "/ca.crt", "-CAkey",
-        d + "/ca.key", "-CAcreateserial", "-days", "2", "-extfile", d + "/san.ext", "-out", d + "/server.crt").timeout(60).check();
+        dir.resolve("san.ext"),
+        "subjectAltName=IP:127.0.0.1,DNS:" + Squid.NAME + "\nbasicConstraints=CA:FALSE\n");
+    Proc.of(
+            "openssl",
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            d + "/server.key",
+            "-out",
+            d + "/server.csr")
+        .timeout(60)
+        .check();
+    Proc.of(
+            "openssl",
+            "x509",
+            "-req",
+            "-in",
+            d + "/server.csr",
+            "-CA",
+            d + "/ca.crt",
+            "-CAkey",
+            d + "/ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            d + "/san.ext",
+            "-out",
+            d + "/server.crt")
+        .timeout(60)
+        .check();
     Files.copy(dir.resolve("ca.crt"), certDir.resolve("ca.crt"));
   }
 
@@ -133,18 +187,27 @@ final class LocalRegistry implements AutoCloseable {
 
   /** The access log lines so far. */
   List<String> requests() throws IOException {
-    return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains("\"HTTP/")
-        || l.contains(" HTTP/1.1\"")).toList();
+    return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+        .filter(l -> l.contains("\"HTTP/") || l.contains(" HTTP/1.1\""))
+        .toList();
   }
 
-  /** How many access-log lines from {@code from} on match {@code regex} (e.g. {@code "PUT /v2/x/blobs/uploads/"}). */
+  /**
+   * How many access-log lines from {@code from} on match {@code regex} (e.g. {@code "PUT
+   * /v2/x/blobs/uploads/"}).
+   */
   long count(int from, String regex) throws IOException {
     Pattern p = Pattern.compile(regex);
     List<String> all = requests();
-    return all.subList(Math.min(from, all.size()), all.size()).stream().filter(l -> p.matcher(l).find()).count();
+    return all.subList(Math.min(from, all.size()), all.size()).stream()
+        .filter(l -> p.matcher(l).find())
+        .count();
   }
 
-  /** A file for skopeo ({@code --registries-conf}) marking this registry insecure (HTTP or self-signed). */
+  /**
+   * A file for skopeo ({@code --registries-conf}) marking this registry insecure (HTTP or
+   * self-signed).
+   */
   Path registriesConf() throws IOException {
     Path f = dir.resolve("registries.conf");
     Files.writeString(f, "[[registry]]\nlocation = \"" + host() + "\"\ninsecure = true\n");
@@ -155,8 +218,8 @@ final class LocalRegistry implements AutoCloseable {
   static final String SAMPLE = "src/busybox:1";
 
   /**
-   * Pushes the busybox sample ({@link TestData#sample()}) to {@link #SAMPLE} with skopeo, with {@code options} (for
-   * example {@code --dest-creds}) before the source; returns its reference.
+   * Pushes the busybox sample ({@link TestData#sample()}) to {@link #SAMPLE} with skopeo, with
+   * {@code options} (for example {@code --dest-creds}) before the source; returns its reference.
    */
   String pushSample(String... options) throws Exception {
     List<String> args = new ArrayList<>(List.of("copy"));
@@ -167,16 +230,21 @@ final class LocalRegistry implements AutoCloseable {
     return ref(SAMPLE);
   }
 
-  /** Runs skopeo with this registry marked insecure (plain HTTP, self-signed) and fails on a non-zero exit. */
+  /**
+   * Runs skopeo with this registry marked insecure (plain HTTP, self-signed) and fails on a
+   * non-zero exit.
+   */
   String skopeo(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("skopeo", "--registries-conf", registriesConf().toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of("skopeo", "--registries-conf", registriesConf().toString()));
     cmd.addAll(List.of(args));
     return runChecked(cmd, Map.of());
   }
 
   /**
-   * An environment whose {@code skopeo} marks this registry insecure: skopeo 1.9 reads no environment variable for
-   * that, so a wrapper first on PATH adds {@code --registries-conf} for scripts that call plain skopeo.
+   * An environment whose {@code skopeo} marks this registry insecure: skopeo 1.9 reads no
+   * environment variable for that, so a wrapper first on PATH adds {@code --registries-conf} for
+   * scripts that call plain skopeo.
    */
   Map<String, String> insecureSkopeoEnv() throws Exception {
     Path bin = dir.resolve("skopeo-bin");
@@ -184,16 +252,24 @@ final class LocalRegistry implements AutoCloseable {
     if (!Files.exists(wrapper)) {
       Files.createDirectories(bin);
       Files.writeString(
-          wrapper, "#!/bin/sh\nexec /usr/bin/skopeo --registries-conf '" + registriesConf() + "' \"$@\"\n");
+          wrapper,
+          "#!/bin/sh\nexec /usr/bin/skopeo --registries-conf '" + registriesConf() + "' \"$@\"\n");
       wrapper.toFile().setExecutable(true);
     }
     return Map.of("PATH", bin + ":" + System.getenv("PATH"));
   }
 
-  /** testdata/tools/compare-squash.sh on two skopeo refs: umoci unpack of both, trees and config compared. */
+  /**
+   * testdata/tools/compare-squash.sh on two skopeo refs: umoci unpack of both, trees and config
+   * compared.
+   */
   void sameTree(String original, String squashed) throws Exception {
     runChecked(
-        List.of("bash", TestData.dir().resolve("tools/compare-squash.sh").toString(), original, squashed),
+        List.of(
+            "bash",
+            TestData.dir().resolve("tools/compare-squash.sh").toString(),
+            original,
+            squashed),
         insecureSkopeoEnv());
   }
 
@@ -206,8 +282,14 @@ final class LocalRegistry implements AutoCloseable {
   HttpResponse<String> http(String method, String path, String body, String type) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://" + host() + path))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-            .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json");
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .header(
+                "Accept",
+                "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json");
     if (type != null) {
       b.header("Content-Type", type);
     }
@@ -218,7 +300,10 @@ final class LocalRegistry implements AutoCloseable {
     return Proc.of(cmd).env(env).timeout(600).check();
   }
 
-  /** Runs a command with extra environment variables; its output (stdout and stderr) goes to a temp file. */
+  /**
+   * Runs a command with extra environment variables; its output (stdout and stderr) goes to a temp
+   * file.
+   */
   static Proc.Result runEnv(List<String> cmd, Map<String, String> env) throws Exception {
     return Proc.of(cmd).env(env).timeout(600).run();
   }

@@ -4,24 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.TestData;
 
 /**
- * A machine without the native codecs, simulated in a child JVM whose library overrides point at files that do not
- * exist: {@code --version} and the summary must say so in one plain line per library, naming the Debian package,
- * and squashing must still work on the JDK's zlib.
+ * A machine without the native codecs, simulated in a child JVM whose library overrides point at
+ * files that do not exist: {@code --version} and the summary must say so in one plain line per
+ * library, naming the Debian package, and squashing must still work on the JDK's zlib.
  */
 class MissingCodecCliTest {
   @TempDir Path dir;
 
-  private static final String NO_LIBDEFLATE = "-Docisquash.libdeflate.library=/nonexistent/libdeflate.so.0";
+  private static final String NO_LIBDEFLATE =
+      "-Docisquash.libdeflate.library=/nonexistent/libdeflate.so.0";
   private static final String NO_ISAL = "-Docisquash.isal.library=/nonexistent/libisal.so.2";
 
   private static String[] run(List<String> jvmOptions, String... args) throws Exception {

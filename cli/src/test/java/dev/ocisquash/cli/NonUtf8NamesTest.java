@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ocisquash.tar.TarEntry;
+import dev.ocisquash.tar.TarEntryType;
+import dev.ocisquash.tar.TarReader;
+import dev.ocisquash.testing.RawTar;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,17 +19,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import dev.ocisquash.tar.TarEntry;
-import dev.ocisquash.tar.TarEntryType;
-import dev.ocisquash.tar.TarReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.RawTar;
 
 /**
- * Names are bytes: two names that differ only in bytes that are not UTF-8 ({@code caf\xe9} and {@code caf\xe8}, as
- * a Latin-1 system writes them) decode to the same string under a lenient UTF-8 decode. They must stay two paths
- * with their own strip decisions and their own report rows.
+ * Names are bytes: two names that differ only in bytes that are not UTF-8 ({@code caf\xe9} and
+ * {@code caf\xe8}, as a Latin-1 system writes them) decode to the same string under a lenient UTF-8
+ * decode. They must stay two paths with their own strip decisions and their own report rows.
  */
 class NonUtf8NamesTest {
   @TempDir Path tmp;
@@ -41,9 +41,13 @@ class NonUtf8NamesTest {
     byte[] base = TestImages.layer("etc/hostname", "box\n".getBytes(StandardCharsets.UTF_8));
     byte[] top =
         RawTar.of(
-            RawTar.header("opt/", '5', 0), RawTar.header("usr/", '5', 0), RawTar.header("usr/bin/", '5', 0),
-            RawTar.header(E9, '0', 100), RawTar.padded(new byte[100]),
-            RawTar.header(E8, '0', 3000), RawTar.padded(new byte[3000]),
+            RawTar.header("opt/", '5', 0),
+            RawTar.header("usr/", '5', 0),
+            RawTar.header("usr/bin/", '5', 0),
+            RawTar.header(E9, '0', 100),
+            RawTar.padded(new byte[100]),
+            RawTar.header(E8, '0', 3000),
+            RawTar.padded(new byte[3000]),
             link);
     Path in = tmp.resolve("latin1.tar");
     Files.write(in, TestImages.dockerArchive(base, top));
@@ -55,14 +59,28 @@ class NonUtf8NamesTest {
     Path out = tmp.resolve("out.tar");
     Path report = tmp.resolve("strip.json");
     CliTest.Run r =
-        CliTest.cli("squash", image().toString(), "-o", out.toString(), "--format", "docker", "--compression", "none",
-            "--remove", "/opt/*", "--report-json", report.toString(), "-q");
+        CliTest.cli(
+            "squash",
+            image().toString(),
+            "-o",
+            out.toString(),
+            "--format",
+            "docker",
+            "--compression",
+            "none",
+            "--remove",
+            "/opt/*",
+            "--report-json",
+            report.toString(),
+            "-q");
     assertEquals(0, r.exit, r.err);
     Map<String, TarEntry> names = layerEntries(out);
     // The symlink's target is kept by the symlink check; its Latin-1 twin is removed by the rule.
     assertTrue(names.containsKey("opt/caf\u00e9"), names.keySet().toString());
     assertTrue(!names.containsKey("opt/caf\u00e8"), names.keySet().toString());
-    assertEquals("/opt/caf\u00e9", new String(names.get("usr/bin/tool").linkTargetBytes(), StandardCharsets.ISO_8859_1));
+    assertEquals(
+        "/opt/caf\u00e9",
+        new String(names.get("usr/bin/tool").linkTargetBytes(), StandardCharsets.ISO_8859_1));
     JsonNode rep = new ObjectMapper().readTree(report.toFile());
     List<String> removed = new ArrayList<>();
     for (JsonNode d : rep.path("decisions")) {
@@ -78,7 +96,9 @@ class NonUtf8NamesTest {
   void analyzeReportsBothFiles() throws Exception {
     Path json = tmp.resolve("a.json");
     Path html = tmp.resolve("a.html");
-    CliTest.Run r = CliTest.cli("analyze", image().toString(), "--json", json.toString(), "--html", html.toString());
+    CliTest.Run r =
+        CliTest.cli(
+            "analyze", image().toString(), "--json", json.toString(), "--html", html.toString());
     assertEquals(0, r.exit, r.err);
     Map<String, Long> sizes = new HashMap<>();
     for (JsonNode f : new ObjectMapper().readTree(json.toFile()).path("largestFiles")) {
@@ -87,14 +107,17 @@ class NonUtf8NamesTest {
     assertEquals(100L, sizes.get("opt/caf\\xe9"), sizes.toString());
     assertEquals(3000L, sizes.get("opt/caf\\xe8"), sizes.toString());
     assertTrue(r.out.contains("/opt/caf\\xe8"), r.out);
-    assertTrue(Files.readString(html).contains("caf\\\\xe8"), "the page's data holds the escaped name");
+    assertTrue(
+        Files.readString(html).contains("caf\\\\xe8"), "the page's data holds the escaped name");
   }
 
   private static byte[] latin1(String s) {
     return s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  /** The entries of the top layer of a docker archive, keyed by their name bytes read as Latin-1. */
+  /**
+   * The entries of the top layer of a docker archive, keyed by their name bytes read as Latin-1.
+   */
   private static Map<String, TarEntry> layerEntries(Path archive) throws IOException {
     Map<String, byte[]> members = new HashMap<>();
     try (InputStream in = Files.newInputStream(archive)) {

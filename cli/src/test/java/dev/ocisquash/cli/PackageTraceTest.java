@@ -1,12 +1,12 @@
 package dev.ocisquash.cli;
 
-import dev.ocisquash.testing.TestData;
-import dev.ocisquash.testing.Proc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Evidence-based removal on the Debian strip-test image (python3-numpy, openjdk-17-jdk-headless, gcc): a numpy
- * workload and {@code java -version} with a {@code java Hello.java} are traced with {@code ocisquash trace}, the two
- * traces merge, and {@code squash --preset safe --trace ... --remove-untouched-packages} must remove the compiler
- * tool chain. Independent tools then check the result: umoci unpacks it, the traced workloads run in a chroot,
- * dpkg and apt find their databases consistent, and every kept package's files are there but for what the preset
- * stripped.
+ * Evidence-based removal on the Debian strip-test image (python3-numpy, openjdk-17-jdk-headless,
+ * gcc): a numpy workload and {@code java -version} with a {@code java Hello.java} are traced with
+ * {@code ocisquash trace}, the two traces merge, and {@code squash --preset safe --trace ...
+ * --remove-untouched-packages} must remove the compiler tool chain. Independent tools then check
+ * the result: umoci unpacks it, the traced workloads run in a chroot, dpkg and apt find their
+ * databases consistent, and every kept package's files are there but for what the preset stripped.
  */
 @Tag("integration") // debootstrap, chroot, strace, root
 class PackageTraceTest {
@@ -46,32 +46,66 @@ class PackageTraceTest {
   @BeforeAll
   static void traceSquashAndUnpack() throws Exception {
     Path cache = Path.of("target", "debian-image").toAbsolutePath();
-    Proc.of("bash", TestData.dir().resolve("debian/build-debian-image.sh").toString(), cache.toString()).timeout(2400).check();
+    Proc.of(
+            "bash",
+            TestData.dir().resolve("debian/build-debian-image.sh").toString(),
+            cache.toString())
+        .timeout(2400)
+        .check();
     image = cache.resolve("debian.docker.tar");
     Path numpy = work.resolve("numpy.json");
     Path java = work.resolve("java.json");
-    assertEquals(0, InteropTest.runCli("trace", image.toString(), "-o", numpy.toString(), "--", "python3", "-c", NUMPY));
-    assertEquals(0, InteropTest.runCli("trace", image.toString(), "-o", java.toString(), "--", "sh", "-c", JAVA));
+    assertEquals(
+        0,
+        InteropTest.runCli(
+            "trace", image.toString(), "-o", numpy.toString(), "--", "python3", "-c", NUMPY));
+    assertEquals(
+        0,
+        InteropTest.runCli(
+            "trace", image.toString(), "-o", java.toString(), "--", "sh", "-c", JAVA));
     Path safeJson = work.resolve("safe.json");
     assertEquals(
         0,
         InteropTest.runCli(
-            "squash", image.toString(), "-o", work.resolve("safe.tar").toString(), "--preset", "safe",
-            "--report-json", safeJson.toString(), "-q"));
+            "squash",
+            image.toString(),
+            "-o",
+            work.resolve("safe.tar").toString(),
+            "--preset",
+            "safe",
+            "--report-json",
+            safeJson.toString(),
+            "-q"));
     Path out = work.resolve("untouched.tar");
     Path json = work.resolve("untouched.json");
     assertEquals(
         0,
         InteropTest.runCli(
-            "squash", image.toString(), "-o", out.toString(), "--preset", "safe", "--trace", numpy.toString(),
-            "--trace", java.toString(), "--remove-untouched-packages", "--report-json", json.toString(), "-q"));
+            "squash",
+            image.toString(),
+            "-o",
+            out.toString(),
+            "--preset",
+            "safe",
+            "--trace",
+            numpy.toString(),
+            "--trace",
+            java.toString(),
+            "--remove-untouched-packages",
+            "--report-json",
+            json.toString(),
+            "-q"));
     ObjectMapper m = new ObjectMapper();
     safe = m.readTree(safeJson.toFile());
     untouched = m.readTree(json.toFile());
     Path layout = work.resolve("untouched-layout");
-    Proc.of("skopeo", "copy", "-q", "docker-archive:" + out, "oci:" + layout + ":img").timeout(600).check();
+    Proc.of("skopeo", "copy", "-q", "docker-archive:" + out, "oci:" + layout + ":img")
+        .timeout(600)
+        .check();
     Path bundle = work.resolve("untouched-bundle");
-    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":img", bundle.toString()).timeout(600).check();
+    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":img", bundle.toString())
+        .timeout(600)
+        .check();
     rootfs = bundle.resolve("rootfs");
     System.out.printf(
         "removed beyond --preset safe: %.1f MiB (%d packages)%n",
@@ -81,22 +115,37 @@ class PackageTraceTest {
 
   static Set<String> removedPackages() {
     Set<String> names = new HashSet<>();
-    // "dpkg:gcc-12 12.2.0-14", "dpkg:libc6-dev:amd64 2.36-9": the name without ecosystem, arch and version
-    untouched.path("packagesRemoved").forEach(p -> names.add(p.asText().split(" ")[0].split(":")[1]));
+    // "dpkg:gcc-12 12.2.0-14", "dpkg:libc6-dev:amd64 2.36-9": the name without ecosystem, arch and
+    // version
+    untouched
+        .path("packagesRemoved")
+        .forEach(p -> names.add(p.asText().split(" ")[0].split(":")[1]));
     return names;
   }
 
   @Test
   void theToolChainNothingTouchedIsRemovedAndTheImageShrinksBeyondThePreset() {
     Set<String> removed = removedPackages();
-    for (String p : List.of("gcc", "gcc-12", "cpp", "cpp-12", "binutils", "libc6-dev", "libgcc-12-dev", "libc-dev-bin")) {
+    for (String p :
+        List.of(
+            "gcc",
+            "gcc-12",
+            "cpp",
+            "cpp-12",
+            "binutils",
+            "libc6-dev",
+            "libgcc-12-dev",
+            "libc-dev-bin")) {
       assertTrue(removed.contains(p), p + " was not removed: " + removed);
     }
-    for (String p : List.of("python3-numpy", "libc6", "openjdk-17-jre-headless", "python3.11-minimal")) {
+    for (String p :
+        List.of("python3-numpy", "libc6", "openjdk-17-jre-headless", "python3.11-minimal")) {
       assertTrue(!removed.contains(p), p + " was touched and must stay");
     }
     long beyond = untouched.path("bytesRemoved").asLong() - safe.path("bytesRemoved").asLong();
-    assertTrue(beyond > 100L << 20, "removing gcc, binutils and the dev packages saves more than 100 MiB: " + beyond);
+    assertTrue(
+        beyond > 100L << 20,
+        "removing gcc, binutils and the dev packages saves more than 100 MiB: " + beyond);
     // the report lists every removed package with its size: one rule per package in the rule totals
     for (JsonNode p : untouched.path("packagesRemoved")) {
       String rule = "package:" + p.asText().split(" ")[0];
@@ -106,7 +155,8 @@ class PackageTraceTest {
 
   @Test
   void theTracedWorkloadsStillRun() throws Exception {
-    assertEquals("-0.081633 72.878", DebianStripTest.chroot(rootfs, "python3 -c '" + NUMPY + "'").strip());
+    assertEquals(
+        "-0.081633 72.878", DebianStripTest.chroot(rootfs, "python3 -c '" + NUMPY + "'").strip());
     String java = DebianStripTest.chroot(rootfs, JAVA);
     assertTrue(java.contains("openjdk version \"17") && java.contains("hello [1, 2]"), java);
   }
@@ -116,7 +166,8 @@ class PackageTraceTest {
     assertEquals("", DebianStripTest.chroot(rootfs, "dpkg --audit").strip());
     DebianStripTest.chroot(rootfs, "apt-get check"); // Proc.check fails on a non-zero exit
     Set<String> listed = new HashSet<>();
-    for (String line : DebianStripTest.chroot(rootfs, "dpkg-query -W -f '${Package}\\n'").split("\n")) {
+    for (String line :
+        DebianStripTest.chroot(rootfs, "dpkg-query -W -f '${Package}\\n'").split("\n")) {
       listed.add(line.strip());
     }
     Set<String> still = new HashSet<>(removedPackages());
@@ -128,13 +179,15 @@ class PackageTraceTest {
   void everyKeptPackageHasItsFilesButWhatThePresetStripped() throws Exception {
     Set<String> byPreset = new HashSet<>();
     for (JsonNode d : untouched.path("decisions")) {
-      if (d.path("action").asText().equals("removed") && !d.path("rule").asText().startsWith("package:")) {
+      if (d.path("action").asText().equals("removed")
+          && !d.path("rule").asText().startsWith("package:")) {
         byPreset.add(d.path("path").asText());
       }
     }
     String listing =
         DebianStripTest.chroot(
-            rootfs, "for p in $(dpkg-query -W -f '${binary:Package}\\n'); do dpkg -L $p | sed \"s|^|$p |\"; done");
+            rootfs,
+            "for p in $(dpkg-query -W -f '${binary:Package}\\n'); do dpkg -L $p | sed \"s|^|$p |\"; done");
     List<String> missing = new ArrayList<>();
     Path real = rootfs.toRealPath();
     for (String line : listing.split("\n")) {
@@ -161,6 +214,8 @@ class PackageTraceTest {
       }
       missing.add(line);
     }
-    assertTrue(missing.isEmpty(), missing.size() + " listed paths of kept packages are missing: " + missing);
+    assertTrue(
+        missing.isEmpty(),
+        missing.size() + " listed paths of kept packages are missing: " + missing);
   }
 }

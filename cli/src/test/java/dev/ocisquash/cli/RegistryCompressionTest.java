@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.cli.CliTest.Run;
+import dev.ocisquash.testing.TestData;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.TestData;
 
 /** A registry destination gets gzip layers by default, even from an uncompressed docker save. */
 @Tag("integration") // docker-registry, skopeo
@@ -42,10 +42,22 @@ class RegistryCompressionTest {
     String type = m.path("layers").get(0).path("mediaType").asText();
     assertTrue(type.endsWith("gzip"), m.toString());
     reg.skopeo("inspect", "--tls-verify=false", reg.ref("dst/busybox:sq"));
-    Run none = CliTest.cli("squash", sample, "-o", reg.ref("dst/busybox:none"), "--tls-verify=false",
-        "--compression", "none");
+    Run none =
+        CliTest.cli(
+            "squash",
+            sample,
+            "-o",
+            reg.ref("dst/busybox:none"),
+            "--tls-verify=false",
+            "--compression",
+            "none");
     assertEquals(0, none.exit, none.err);
-    assertFalse(reg.rawManifest(reg.ref("dst/busybox:none")).path("layers").get(0).path("mediaType").asText()
-        .endsWith("gzip"));
+    assertFalse(
+        reg.rawManifest(reg.ref("dst/busybox:none"))
+            .path("layers")
+            .get(0)
+            .path("mediaType")
+            .asText()
+            .endsWith("gzip"));
   }
 }

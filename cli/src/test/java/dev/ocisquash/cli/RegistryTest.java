@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ocisquash.cli.CliTest.Run;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.TestData;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,18 +16,17 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.TestData;
 
 /**
- * Registry in, registry out, against Debian's docker-registry (distribution 2.8) on 127.0.0.1, plain HTTP. Images
- * are pushed with skopeo; results are checked with skopeo inspect and, through testdata/tools/compare-squash.sh, by
- * umoci unpack against the original; the registry's access log shows what was uploaded.
+ * Registry in, registry out, against Debian's docker-registry (distribution 2.8) on 127.0.0.1,
+ * plain HTTP. Images are pushed with skopeo; results are checked with skopeo inspect and, through
+ * testdata/tools/compare-squash.sh, by umoci unpack against the original; the registry's access log
+ * shows what was uploaded.
  */
 @Tag("integration") // docker-registry, skopeo, root
 class RegistryTest {
@@ -38,9 +39,20 @@ class RegistryTest {
   static void start() throws Exception {
     reg = LocalRegistry.plain(work.resolve("registry"));
     fixtures = work.resolve("fixtures");
-    Proc.of("bash", TestData.dir().resolve("fixtures/build-fixtures.sh").toString(), fixtures.toString(),
-        "hardlinks", "based", "opaque", "dir-recreated", "type-changes", "nested-delete", "links-across",
-        "whiteout-under-nondir").timeout(600).check();
+    Proc.of(
+            "bash",
+            TestData.dir().resolve("fixtures/build-fixtures.sh").toString(),
+            fixtures.toString(),
+            "hardlinks",
+            "based",
+            "opaque",
+            "dir-recreated",
+            "type-changes",
+            "nested-delete",
+            "links-across",
+            "whiteout-under-nondir")
+        .timeout(600)
+        .check();
     reg.pushSample();
   }
 
@@ -74,26 +86,54 @@ class RegistryTest {
     Run r = squash(reg.ref("src/busybox:1"), "-o", reg.ref("dst/busybox:sq"), "--from", "1");
     assertEquals(0, r.exit, r.err);
     assertTrue(r.out.contains("layers   3 -> 2"), r.out);
-    assertTrue(r.out.contains("pushed   2 blobs (") && r.out.contains("1 mounted from the source repository, 0 already"),
+    assertTrue(
+        r.out.contains("pushed   2 blobs (")
+            && r.out.contains("1 mounted from the source repository, 0 already"),
         r.out);
     JsonNode out = rawManifest(reg.ref("dst/busybox:sq"));
     assertEquals(kept, out.path("layers").get(0).path("digest").asText(), out.toString());
-    // The kept layer came by a cross-repository mount (201), and only the new layer and the config were sent.
-    assertEquals(1, reg.count(mark, "POST /v2/dst/busybox/blobs/uploads/\\?mount=" + kept + "&from=src/busybox HTTP/1.1\" 201"));
-    assertEquals(2, reg.count(mark, "PUT /v2/dst/busybox/blobs/uploads/"), String.join("\n", reg.requests()));
+    // The kept layer came by a cross-repository mount (201), and only the new layer and the config
+    // were sent.
+    assertEquals(
+        1,
+        reg.count(
+            mark,
+            "POST /v2/dst/busybox/blobs/uploads/\\?mount="
+                + kept
+                + "&from=src/busybox HTTP/1.1\" 201"));
+    assertEquals(
+        2,
+        reg.count(mark, "PUT /v2/dst/busybox/blobs/uploads/"),
+        String.join("\n", reg.requests()));
     assertEquals(0, reg.count(mark, "digest=" + kept.replace(":", "(:|%3A)")));
     // The manifest went up by digest before the tag.
-    List<String> puts = reg.requests().subList(mark, reg.requests().size()).stream()
-        .filter(l -> l.contains("PUT /v2/dst/busybox/manifests/")).toList();
+    List<String> puts =
+        reg.requests().subList(mark, reg.requests().size()).stream()
+            .filter(l -> l.contains("PUT /v2/dst/busybox/manifests/"))
+            .toList();
     assertEquals(2, puts.size(), puts.toString());
-    assertTrue(puts.get(0).contains("/manifests/sha256:") && puts.get(1).contains("/manifests/sq "), puts.toString());
+    assertTrue(
+        puts.get(0).contains("/manifests/sha256:") && puts.get(1).contains("/manifests/sq "),
+        puts.toString());
     reg.sameTree(reg.ref("src/busybox:1"), reg.ref("dst/busybox:sq"));
     // podman pulls it into a storage of its own (vfs, so no mounts are needed).
     Path storage = work.resolve("podman");
-    String pulled = Proc.of("podman", "--root", storage.resolve("root").toString(), "--runroot",
-        storage.resolve("run").toString(), "--storage-driver", "vfs", "pull", "--tls-verify=false",
-        reg.ref("dst/busybox:sq")).timeout(120).check();
-    String id = rawManifest(reg.ref("dst/busybox:sq")).path("config").path("digest").asText().substring(7);
+    String pulled =
+        Proc.of(
+                "podman",
+                "--root",
+                storage.resolve("root").toString(),
+                "--runroot",
+                storage.resolve("run").toString(),
+                "--storage-driver",
+                "vfs",
+                "pull",
+                "--tls-verify=false",
+                reg.ref("dst/busybox:sq"))
+            .timeout(120)
+            .check();
+    String id =
+        rawManifest(reg.ref("dst/busybox:sq")).path("config").path("digest").asText().substring(7);
     assertTrue(pulled.strip().endsWith(id), pulled);
 
     // Into the same repository again: every kept blob is there already (HEAD), nothing is mounted.
@@ -116,31 +156,53 @@ class RegistryTest {
   }
 
   /**
-   * A partial squash from a registry leaves the kept layers undownloaded: the new layer hides again whatever the
-   * squashed layers hid, and umoci must unpack (kept layers + new layer) to the original's tree from every squash
-   * point of every fixture. Only a hardlink into a kept layer (links-across from layer 1) makes it read them all.
+   * A partial squash from a registry leaves the kept layers undownloaded: the new layer hides again
+   * whatever the squashed layers hid, and umoci must unpack (kept layers + new layer) to the
+   * original's tree from every squash point of every fixture. Only a hardlink into a kept layer
+   * (links-across from layer 1) makes it read them all.
    */
   @Test
   void partialSquashesNeverDownloadTheKeptLayers() throws Exception {
     Set<String> readsKept = Set.of("links-across 1");
     int skipped = 0;
-    for (String c : List.of("opaque", "dir-recreated", "type-changes", "nested-delete", "links-across", "based",
-        "hardlinks", "whiteout-under-nondir")) {
-      reg.skopeo("copy", "oci:" + fixtures.resolve("layout") + ":" + c, reg.ref("part/" + c + ":1"));
+    for (String c :
+        List.of(
+            "opaque",
+            "dir-recreated",
+            "type-changes",
+            "nested-delete",
+            "links-across",
+            "based",
+            "hardlinks",
+            "whiteout-under-nondir")) {
+      reg.skopeo(
+          "copy", "oci:" + fixtures.resolve("layout") + ":" + c, reg.ref("part/" + c + ":1"));
       JsonNode layers = reg.rawManifest(reg.ref("part/" + c + ":1")).path("layers");
       for (int from = 1; from < layers.size() - 1; from++) {
         String point = c + " " + from;
         int mark = reg.requests().size();
-        Run r = squash(reg.ref("part/" + c + ":1"), "-o", reg.ref("part/" + c + ":from" + from),
-            "--from", String.valueOf(from));
+        Run r =
+            squash(
+                reg.ref("part/" + c + ":1"),
+                "-o",
+                reg.ref("part/" + c + ":from" + from),
+                "--from",
+                String.valueOf(from));
         assertEquals(0, r.exit, point + ": " + r.err);
         for (int k = 0; k < layers.size(); k++) {
           String digest = layers.get(k).path("digest").asText();
           long gets = reg.count(mark, "GET /v2/part/" + c + "/blobs/" + digest + " HTTP/1.1\" 200");
-          // Reading them after all downloads the squashed layers again (and what a deferred same-layer link needs).
+          // Reading them after all downloads the squashed layers again (and what a deferred
+          // same-layer link needs).
           boolean read = k >= from || readsKept.contains(point);
-          assertEquals(read, gets > 0, point + ", layer " + k + "\n"
-              + String.join("\n", reg.requests().subList(mark, reg.requests().size())));
+          assertEquals(
+              read,
+              gets > 0,
+              point
+                  + ", layer "
+                  + k
+                  + "\n"
+                  + String.join("\n", reg.requests().subList(mark, reg.requests().size())));
         }
         reg.sameTree(reg.ref("part/" + c + ":1"), reg.ref("part/" + c + ":from" + from));
         skipped += readsKept.contains(point) ? 0 : 1;
@@ -151,9 +213,18 @@ class RegistryTest {
 
   @Test
   void uncompressedLayersInARegistryAreSpooledNotReadInPlace() throws Exception {
-    // skopeo compresses what it pushes (and reuses blobs it pushed before); ocisquash keeps the sample's
+    // skopeo compresses what it pushes (and reuses blobs it pushed before); ocisquash keeps the
+    // sample's
     // uncompressed layers as they are below --from and writes the new one uncompressed.
-    Run push = squash(sample().toString(), "-o", reg.ref("plain/busybox:1"), "--from", "1", "--compression", "none");
+    Run push =
+        squash(
+            sample().toString(),
+            "-o",
+            reg.ref("plain/busybox:1"),
+            "--from",
+            "1",
+            "--compression",
+            "none");
     assertEquals(0, push.exit, push.err);
     JsonNode in = reg.rawManifest(reg.ref("plain/busybox:1"));
     for (JsonNode l : in.path("layers")) {
@@ -162,8 +233,11 @@ class RegistryTest {
     int mark = reg.requests().size();
     Run r = squash(reg.ref("plain/busybox:1"), "-o", reg.ref("plain/busybox:sq"));
     assertEquals(0, r.exit, r.err);
-    // Per layer one GET for its compression and one to read it, plus the config: no request per file.
-    assertTrue(reg.count(mark, "GET /v2/plain/busybox/blobs/") <= 2 * 2 + 1, String.join("\n", reg.requests()));
+    // Per layer one GET for its compression and one to read it, plus the config: no request per
+    // file.
+    assertTrue(
+        reg.count(mark, "GET /v2/plain/busybox/blobs/") <= 2 * 2 + 1,
+        String.join("\n", reg.requests()));
     reg.sameTree(reg.ref("plain/busybox:1"), reg.ref("plain/busybox:sq"));
     reg.sameTree("docker-archive:" + sample(), reg.ref("plain/busybox:sq"));
   }
@@ -177,11 +251,15 @@ class RegistryTest {
     int mark = reg.requests().size();
     Run r = squash(reg.ref("tofile/busybox:1"), "-o", out.toString());
     assertEquals(0, r.exit, r.err);
-    // Each layer is downloaded once, and its compression is read from that download: no request of its own.
+    // Each layer is downloaded once, and its compression is read from that download: no request of
+    // its own.
     List<String> made = reg.requests().subList(mark, reg.requests().size());
     for (JsonNode layer : layers) {
       assertEquals(
-          1, reg.count(mark, "GET /v2/tofile/busybox/blobs/" + layer.path("digest").asText() + " HTTP/1.1\" 200"),
+          1,
+          reg.count(
+              mark,
+              "GET /v2/tofile/busybox/blobs/" + layer.path("digest").asText() + " HTTP/1.1\" 200"),
           String.join("\n", made));
     }
     assertEquals(0, reg.count(mark, "/v2/tofile/busybox/blobs/.*\" 206 "), String.join("\n", made));
@@ -194,11 +272,17 @@ class RegistryTest {
   @Test
   void anIndexNeedsAPlatformOrAllPlatforms() throws Exception {
     reg.skopeo("copy", "docker-archive:" + sample(), reg.ref("multi/img:amd"));
-    reg.skopeo("copy", "oci:" + fixtures.resolve("layout") + ":hardlinks", reg.ref("multi/img:arm"));
+    reg.skopeo(
+        "copy", "oci:" + fixtures.resolve("layout") + ":hardlinks", reg.ref("multi/img:arm"));
     String index =
         "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":["
-            + entry("amd", "amd64") + "," + entry("arm", "arm64") + "]}";
-    HttpResponse<String> put = reg.http("PUT", "/v2/multi/img/manifests/1", index, "application/vnd.oci.image.index.v1+json");
+            + entry("amd", "amd64")
+            + ","
+            + entry("arm", "arm64")
+            + "]}";
+    HttpResponse<String> put =
+        reg.http(
+            "PUT", "/v2/multi/img/manifests/1", index, "application/vnd.oci.image.index.v1+json");
     assertEquals(201, put.statusCode(), put.body());
 
     Run none = squash(reg.ref("multi/img:1"), "-o", reg.ref("multi/img:sq"));
@@ -206,16 +290,21 @@ class RegistryTest {
     assertTrue(none.err.contains("2 images match") && none.err.contains("linux/arm64"), none.err);
     assertEquals(404, reg.http("GET", "/v2/multi/img/manifests/sq", null, null).statusCode());
 
-    Run arm = squash(reg.ref("multi/img:1"), "-o", reg.ref("multi/img:sq"), "--platform", "linux/arm64");
+    Run arm =
+        squash(reg.ref("multi/img:1"), "-o", reg.ref("multi/img:sq"), "--platform", "linux/arm64");
     assertEquals(0, arm.exit, arm.err);
     reg.sameTree(reg.ref("multi/img:arm"), reg.ref("multi/img:sq"));
 
-    // --all-platforms squashes both and pushes an index listing them, with the platforms of the original.
+    // --all-platforms squashes both and pushes an index listing them, with the platforms of the
+    // original.
     Run all = squash(reg.ref("multi/img:1"), "-o", reg.ref("multi/img:all"), "--all-platforms");
     assertEquals(0, all.exit, all.err);
     assertTrue(all.out.contains("[linux/amd64]") && all.out.contains("[linux/arm64]"), all.out);
     JsonNode pushed = rawManifest(reg.ref("multi/img:all"));
-    assertEquals("application/vnd.oci.image.index.v1+json", pushed.path("mediaType").asText(), pushed.toString());
+    assertEquals(
+        "application/vnd.oci.image.index.v1+json",
+        pushed.path("mediaType").asText(),
+        pushed.toString());
     assertEquals(2, pushed.path("manifests").size(), pushed.toString());
     for (JsonNode m : pushed.path("manifests")) {
       String arch = m.path("platform").path("architecture").asText();
@@ -231,10 +320,17 @@ class RegistryTest {
   private static String entry(String tag, String arch) throws Exception {
     HttpResponse<String> r = reg.http("GET", "/v2/multi/img/manifests/" + tag, null, null);
     byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
-    String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    String digest =
+        "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     String type = r.headers().firstValue("Content-Type").orElseThrow();
-    return "{\"mediaType\":\"" + type + "\",\"digest\":\"" + digest + "\",\"size\":" + bytes.length
-        + ",\"platform\":{\"os\":\"linux\",\"architecture\":\"" + arch + "\"}}";
+    return "{\"mediaType\":\""
+        + type
+        + "\",\"digest\":\""
+        + digest
+        + "\",\"size\":"
+        + bytes.length
+        + ",\"platform\":{\"os\":\"linux\",\"architecture\":\""
+        + arch
+        + "\"}}";
   }
-
 }

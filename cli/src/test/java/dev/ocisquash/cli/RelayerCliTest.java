@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ocisquash.testing.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.TestData;
 
-/** {@code --max-layers}, {@code --prior} and {@code analyze --prior} from the command line, without real tools. */
+/**
+ * {@code --max-layers}, {@code --prior} and {@code analyze --prior} from the command line, without
+ * real tools.
+ */
 class RelayerCliTest {
   @TempDir Path tmp;
 
@@ -45,7 +48,14 @@ class RelayerCliTest {
     assertEquals(
         0,
         Main.run(
-            "squash", sample().toString(), "-o", b.toString(), "-q", "--max-layers", "1", "--report-json",
+            "squash",
+            sample().toString(),
+            "-o",
+            b.toString(),
+            "-q",
+            "--max-layers",
+            "1",
+            "--report-json",
             json.toString()));
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
     assertFalse(Files.exists(json), "no strip rules, one layer: nothing to report, as before");
@@ -57,7 +67,13 @@ class RelayerCliTest {
     Path json = tmp.resolve("a.json");
     String summary =
         stdout(
-            "squash", sample().toString(), "-o", a.toString(), "--max-layers", "4", "--report-json",
+            "squash",
+            sample().toString(),
+            "-o",
+            a.toString(),
+            "--max-layers",
+            "4",
+            "--report-json",
             json.toString());
     assertTrue(summary.contains("re-layered into 3 of at most 4 layers"), summary);
     assertTrue(summary.contains("slot  1/4") && summary.contains("file:/bin/busybox"), summary);
@@ -69,13 +85,24 @@ class RelayerCliTest {
 
     Path b = tmp.resolve("b.tar");
     assertEquals(
-        0, Main.run("squash", sample().toString(), "-o", b.toString(), "-q", "--max-layers", "4", "--prior", a.toString()));
+        0,
+        Main.run(
+            "squash",
+            sample().toString(),
+            "-o",
+            b.toString(),
+            "-q",
+            "--max-layers",
+            "4",
+            "--prior",
+            a.toString()));
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
   }
 
   /**
-   * With more than one thread the new layers are written several at once into temporary files; with one, one after
-   * another straight into the output. Both must give the same bytes, for every compression.
+   * With more than one thread the new layers are written several at once into temporary files; with
+   * one, one after another straight into the output. Both must give the same bytes, for every
+   * compression.
    */
   @Test
   void layersWrittenAtOnceEqualLayersWrittenInTurn() throws Exception {
@@ -86,8 +113,17 @@ class RelayerCliTest {
         assertEquals(
             0,
             Main.run(
-                "squash", sample().toString(), "-o", out.toString(), "-q", "--max-layers", "4", "--compression",
-                compression, "--threads", out == inTurn ? "1" : "3"));
+                "squash",
+                sample().toString(),
+                "-o",
+                out.toString(),
+                "-q",
+                "--max-layers",
+                "4",
+                "--compression",
+                compression,
+                "--threads",
+                out == inTurn ? "1" : "3"));
       }
       assertArrayEquals(Files.readAllBytes(inTurn), Files.readAllBytes(atOnce), compression);
     }
@@ -103,24 +139,55 @@ class RelayerCliTest {
     Path out = tmp.resolve("out.tar");
     assertEquals(
         2,
-        Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "4", "--prior", single.toString()),
+        Main.run(
+            "squash",
+            sample().toString(),
+            "-o",
+            out.toString(),
+            "--max-layers",
+            "4",
+            "--prior",
+            single.toString()),
         "a prior without our annotations is not a prior");
     assertFalse(Files.exists(out), "a failure leaves nothing behind");
     Path four = tmp.resolve("four.tar");
-    assertEquals(0, Main.run("squash", sample().toString(), "-o", four.toString(), "-q", "--max-layers", "4"));
+    assertEquals(
+        0,
+        Main.run("squash", sample().toString(), "-o", four.toString(), "-q", "--max-layers", "4"));
     assertEquals(
         2,
-        Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "8", "--prior", four.toString()),
+        Main.run(
+            "squash",
+            sample().toString(),
+            "-o",
+            out.toString(),
+            "--max-layers",
+            "8",
+            "--prior",
+            four.toString()),
         "a prior laid out for another N");
     assertFalse(Files.exists(out));
-    assertEquals(2, Main.run("squash", sample().toString(), "-o", out.toString(), "--prior", single.toString()));
-    assertEquals(2, Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "0"));
+    assertEquals(
+        2,
+        Main.run(
+            "squash", sample().toString(), "-o", out.toString(), "--prior", single.toString()));
+    assertEquals(
+        2, Main.run("squash", sample().toString(), "-o", out.toString(), "--max-layers", "0"));
     Path missing = tmp.resolve("no-such-release.tar");
     CliTest.Run r =
-        CliTest.cli("squash", sample().toString(), "-o", out.toString(), "--max-layers", "4", "--prior",
+        CliTest.cli(
+            "squash",
+            sample().toString(),
+            "-o",
+            out.toString(),
+            "--max-layers",
+            "4",
+            "--prior",
             missing.toString());
     assertEquals(2, r.exit, r.err);
-    assertTrue(r.err.contains(missing.toString()) && r.err.contains("--prior: no such file or directory"), r.err);
+    assertTrue(
+        r.err.contains(missing.toString()) && r.err.contains("--prior: no such file or directory"),
+        r.err);
     assertFalse(Files.exists(out));
   }
 
@@ -128,18 +195,55 @@ class RelayerCliTest {
   void analyzeReportsTheRepullAndGatesOnIt() throws Exception {
     Path multi = tmp.resolve("multi.tar");
     Path single = tmp.resolve("single.tar");
-    assertEquals(0, Main.run("squash", sample().toString(), "-o", multi.toString(), "-q", "--max-layers", "4"));
+    assertEquals(
+        0,
+        Main.run("squash", sample().toString(), "-o", multi.toString(), "-q", "--max-layers", "4"));
     assertEquals(0, Main.run("squash", sample().toString(), "-o", single.toString(), "-q"));
-    String same = stdout("analyze", "--prior", multi.toString(), multi.toString(), "--fail-if", "repull > 0%");
+    String same =
+        stdout(
+            "analyze", "--prior", multi.toString(), multi.toString(), "--fail-if", "repull > 0%");
     assertTrue(same.contains("Re-pull: 0 B of "), same);
     assertTrue(same.contains("held") && same.contains("slot 3/4"), same);
-    assertEquals(3, Main.run("analyze", "-q", "--prior", multi.toString(), single.toString(), "--fail-if", "repull > 20%"));
-    assertEquals(0, Main.run("analyze", "-q", "--prior", single.toString(), single.toString(), "--fail-if", "repull>0"));
-    assertEquals(2, Main.run("analyze", "-q", single.toString(), "--fail-if", "repull > 20%"), "needs --prior");
-    assertEquals(2, Main.run("analyze", "-q", single.toString(), "--prior", multi.toString(), "--fail-if", "repull>5MB"));
+    assertEquals(
+        3,
+        Main.run(
+            "analyze",
+            "-q",
+            "--prior",
+            multi.toString(),
+            single.toString(),
+            "--fail-if",
+            "repull > 20%"));
+    assertEquals(
+        0,
+        Main.run(
+            "analyze",
+            "-q",
+            "--prior",
+            single.toString(),
+            single.toString(),
+            "--fail-if",
+            "repull>0"));
+    assertEquals(
+        2,
+        Main.run("analyze", "-q", single.toString(), "--fail-if", "repull > 20%"),
+        "needs --prior");
+    assertEquals(
+        2,
+        Main.run(
+            "analyze",
+            "-q",
+            single.toString(),
+            "--prior",
+            multi.toString(),
+            "--fail-if",
+            "repull>5MB"));
   }
 
-  /** In a partial squash, the package databases that live only in the kept layers still group the new files. */
+  /**
+   * In a partial squash, the package databases that live only in the kept layers still group the
+   * new files.
+   */
   @Test
   void aPartialSquashGroupsByTheDatabasesOfTheKeptLayers() throws Exception {
     byte[] base =
@@ -155,8 +259,18 @@ class RelayerCliTest {
     assertEquals(
         0,
         Main.run(
-            "squash", in.toString(), "-o", out.toString(), "-q", "--from", "1", "--allow-noop", "--max-layers", "4",
-            "--report-json", json.toString()));
+            "squash",
+            in.toString(),
+            "-o",
+            out.toString(),
+            "-q",
+            "--from",
+            "1",
+            "--allow-noop",
+            "--max-layers",
+            "4",
+            "--report-json",
+            json.toString()));
     JsonNode layers = new ObjectMapper().readTree(json.toFile()).path("layers");
     assertEquals(2, layers.size(), layers.toString());
     assertEquals(2L, layers.get(0).path("groups").path("deb:libfoo").asLong(-1), layers.toString());

@@ -4,18 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.testing.Proc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import dev.ocisquash.testing.Proc;
 
 /**
- * Renders an {@code analyze --html} page in real headless Chromium and checks what a user would see: the script ran
- * to the end, recorded no error and no blocked request, and the page's sections are there. Keeps a screenshot.
- * Chromium is required (Debian package {@code chromium}, installed by .ci/install-deps).
+ * Renders an {@code analyze --html} page in real headless Chromium and checks what a user would
+ * see: the script ran to the end, recorded no error and no blocked request, and the page's sections
+ * are there. Keeps a screenshot. Chromium is required (Debian package {@code chromium}, installed
+ * by .ci/install-deps).
  */
 final class ReportPage {
   /** The DOM after the page's script ran. */
@@ -34,13 +35,18 @@ final class ReportPage {
     String page = Files.readString(html);
     assertTrue(page.length() < 5_000_000, "page too large: " + page.length());
     assertTrue(
-        page.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-            + "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"),
+        page.contains(
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                + "style-src 'unsafe-inline'; script-src 'unsafe-inline'\">"),
         "the page must forbid network requests with its CSP");
     String noSvgNs = page.replace("http://www.w3.org/2000/svg", "");
-    assertFalse(noSvgNs.contains("http://") || noSvgNs.contains("https://"), "the page must not reference the network");
+    assertFalse(
+        noSvgNs.contains("http://") || noSvgNs.contains("https://"),
+        "the page must not reference the network");
 
-    String dom = chromium(List.of("--dump-dom", html.toUri().toString()), work.resolve("profile-dom")).output();
+    String dom =
+        chromium(List.of("--dump-dom", html.toUri().toString()), work.resolve("profile-dom"))
+            .output();
     assertTrue(dom.contains("data-ready=\"1\""), "the page's script did not finish:\n" + head(dom));
     // Script errors, console errors and requests the CSP blocked are recorded by the page itself.
     assertFalse(dom.contains("data-errors="), "errors in the page: " + attr(dom, "data-errors"));
@@ -48,23 +54,32 @@ final class ReportPage {
     Files.createDirectories(png.getParent());
     Proc.Result shot =
         chromium(
-            List.of("--enable-logging=stderr", "--v=0", "--screenshot=" + png, "--window-size=1300,2000",
+            List.of(
+                "--enable-logging=stderr",
+                "--v=0",
+                "--screenshot=" + png,
+                "--window-size=1300,2000",
                 html.toUri().toString()),
             work.resolve("profile-shot"));
     assertTrue(Files.size(png) > 10_000, "screenshot too small");
     for (String line : shot.output().split("\n")) {
-      assertFalse(line.contains("Uncaught") || (line.contains("CONSOLE") && line.toLowerCase().contains("error")),
+      assertFalse(
+          line.contains("Uncaught")
+              || (line.contains("CONSOLE") && line.toLowerCase().contains("error")),
           "console error: " + line);
     }
     return new ReportPage(dom);
   }
 
   /**
-   * The DOM of the page opened at {@code report.html#/DIR}: the treemap zoomed into DIR with its first cell focused,
-   * which shows that cell's path and size in the page's info line, as keyboard focus does.
+   * The DOM of the page opened at {@code report.html#/DIR}: the treemap zoomed into DIR with its
+   * first cell focused, which shows that cell's path and size in the page's info line, as keyboard
+   * focus does.
    */
   static String focused(Path html, String dir, Path work) throws Exception {
-    String dom = chromium(List.of("--dump-dom", html.toUri() + "#" + dir), work.resolve("profile-focus")).output();
+    String dom =
+        chromium(List.of("--dump-dom", html.toUri() + "#" + dir), work.resolve("profile-focus"))
+            .output();
     assertTrue(dom.contains("data-ready=\"1\""), "the page's script did not finish");
     assertFalse(dom.contains("data-errors="), "errors in the page: " + attr(dom, "data-errors"));
     Matcher m = Pattern.compile("<div id=\"info\"[^>]*>([^<]*)</div>").matcher(dom);
@@ -72,7 +87,9 @@ final class ReportPage {
     return m.group(1);
   }
 
-  /** How many treemap labels are drawn at each depth below the current zoom level, index = depth. */
+  /**
+   * How many treemap labels are drawn at each depth below the current zoom level, index = depth.
+   */
   int[] labelsByDepth() {
     int[] out = new int[32];
     Matcher m = Pattern.compile("class=\"lbl\" data-depth=\"(\\d+)\"").matcher(dom);
@@ -92,7 +109,9 @@ final class ReportPage {
 
   private static String attr(String dom, String name) {
     int i = dom.indexOf(name + "=\"");
-    return i < 0 ? "" : dom.substring(i, Math.min(dom.length(), dom.indexOf('"', i + name.length() + 2) + 1));
+    return i < 0
+        ? ""
+        : dom.substring(i, Math.min(dom.length(), dom.indexOf('"', i + name.length() + 2) + 1));
   }
 
   private static String head(String s) {
@@ -104,12 +123,20 @@ final class ReportPage {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
                 "--user-data-dir=" + profile));
     cmd.addAll(args);
     Proc.Result r = Proc.of(cmd).timeout(120).run();
-    assertEquals(0, r.exit(), "chromium failed (it is required: apt-get install chromium):\n" + r.output());
+    assertEquals(
+        0, r.exit(), "chromium failed (it is required: apt-get install chromium):\n" + r.output());
     return r;
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.ocisquash.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import dev.ocisquash.testing.TestData;
 
 /** The same input and options give a byte-identical file, whatever the thread count. */
 class ReproducibilityTest {
@@ -47,12 +47,22 @@ class ReproducibilityTest {
     assertNotEquals(sha(plain), sha(e1), "clamping every mtime to 2001 must change the layer");
   }
 
-  private byte[] squash(String name, String compression, String format, String threads, String... extra)
+  private byte[] squash(
+      String name, String compression, String format, String threads, String... extra)
       throws Exception {
     Path out = dir.resolve(name + ".tar");
     String[] base = {
-      "squash", sample().toString(), "-o", out.toString(), "--compression", compression, "--format", format,
-      "--threads", threads, "-q"
+      "squash",
+      sample().toString(),
+      "-o",
+      out.toString(),
+      "--compression",
+      compression,
+      "--format",
+      format,
+      "--threads",
+      threads,
+      "-q"
     };
     String[] args = new String[base.length + extra.length];
     System.arraycopy(base, 0, args, 0, base.length);

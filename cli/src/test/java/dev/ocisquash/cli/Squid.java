@@ -1,5 +1,6 @@
 package dev.ocisquash.cli;
 
+import dev.ocisquash.testing.Proc;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,13 +11,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import dev.ocisquash.testing.Proc;
 
 /**
- * Debian's squid on 127.0.0.1, started by a test: one port open to all, one that wants basic proxy auth ({@link
- * #USER}, {@link #PASS}). Its hosts file maps {@link #NAME} to 127.0.0.1, a name only the proxy can resolve, so a
- * request that reaches the registry by that name went through squid (clients never proxy loopback addresses, Go's
- * rule); its access log shows each request. squid drops to user {@code proxy}, which owns its directory.
+ * Debian's squid on 127.0.0.1, started by a test: one port open to all, one that wants basic proxy
+ * auth ({@link #USER}, {@link #PASS}). Its hosts file maps {@link #NAME} to 127.0.0.1, a name only
+ * the proxy can resolve, so a request that reaches the registry by that name went through squid
+ * (clients never proxy loopback addresses, Go's rule); its access log shows each request. squid
+ * drops to user {@code proxy}, which owns its directory.
  */
 final class Squid implements AutoCloseable {
   static final String NAME = "registry.proxied.test";
@@ -41,33 +42,37 @@ final class Squid implements AutoCloseable {
     Files.writeString(dir.resolve("hosts"), "127.0.0.1 " + NAME + "\n");
     Proc.of("htpasswd", "-bcm", dir.resolve("passwd").toString(), USER, PASS).timeout(30).check();
     String d = dir.toString();
-    Files.writeString(dir.resolve("squid.conf"), String.join("\n",
-        "http_port 127.0.0.1:" + open + " name=open",
-        "http_port 127.0.0.1:" + auth + " name=authed",
-        "hosts_file " + d + "/hosts",
-        "dns_nameservers 127.0.0.1",
-        "pid_filename " + d + "/squid.pid",
-        "access_log stdio:" + d + "/access.log",
-        "cache_log " + d + "/cache.log",
-        "cache_store_log none",
-        "cache deny all",
-        "pinger_enable off",
-        "coredump_dir " + d,
-        "shutdown_lifetime 0 seconds",
-        "auth_param basic program /usr/lib/squid/basic_ncsa_auth " + d + "/passwd",
-        "auth_param basic realm ocisquash-test-proxy",
-        "acl authport myportname authed",
-        "acl authok proxy_auth REQUIRED",
-        "http_access allow authport authok",
-        "http_access deny authport",
-        "http_access allow all",
-        ""));
+    Files.writeString(
+        dir.resolve("squid.conf"),
+        String.join(
+            "\n",
+            "http_port 127.0.0.1:" + open + " name=open",
+            "http_port 127.0.0.1:" + auth + " name=authed",
+            "hosts_file " + d + "/hosts",
+            "dns_nameservers 127.0.0.1",
+            "pid_filename " + d + "/squid.pid",
+            "access_log stdio:" + d + "/access.log",
+            "cache_log " + d + "/cache.log",
+            "cache_store_log none",
+            "cache deny all",
+            "pinger_enable off",
+            "coredump_dir " + d,
+            "shutdown_lifetime 0 seconds",
+            "auth_param basic program /usr/lib/squid/basic_ncsa_auth " + d + "/passwd",
+            "auth_param basic realm ocisquash-test-proxy",
+            "acl authport myportname authed",
+            "acl authok proxy_auth REQUIRED",
+            "http_access allow authport authok",
+            "http_access deny authport",
+            "http_access allow all",
+            ""));
     Proc.of("chown", "-R", "proxy:proxy", d).timeout(30).check();
     Process p = Proc.of("squid", "-N", "-f", d + "/squid.conf").start(dir.resolve("out.log"));
     Squid s = new Squid(dir, open, auth, p);
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
-      try (Socket a = new Socket("127.0.0.1", open); Socket b = new Socket("127.0.0.1", auth)) {
+      try (Socket a = new Socket("127.0.0.1", open);
+          Socket b = new Socket("127.0.0.1", auth)) {
         return s;
       } catch (IOException e) {
         if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -91,7 +96,10 @@ final class Squid implements AutoCloseable {
     return "http://127.0.0.1:" + openPort;
   }
 
-  /** {@code http://USER:PASS@127.0.0.1:PORT} of the port that wants auth, the password's colon escaped. */
+  /**
+   * {@code http://USER:PASS@127.0.0.1:PORT} of the port that wants auth, the password's colon
+   * escaped.
+   */
   String authUrl(String user, String pass) {
     return "http://" + user + ":" + pass.replace(":", "%3A") + "@127.0.0.1:" + authPort;
   }

@@ -19,9 +19,9 @@ import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Builds small docker-archive images in tests, so that each bad input is made from a known-good one by one
- * deliberate change. Layers are given as uncompressed tar bytes (or files, for big ones); the builder computes
- * the diff_ids, and the caller may override anything to break it.
+ * Builds small docker-archive images in tests, so that each bad input is made from a known-good one
+ * by one deliberate change. Layers are given as uncompressed tar bytes (or files, for big ones);
+ * the builder computes the diff_ids, and the caller may override anything to break it.
  */
 final class TestImages {
   private TestImages() {}
@@ -47,7 +47,8 @@ final class TestImages {
   static void writeTar(List<Member> members, OutputStream out) throws IOException {
     TarWriter w = new TarWriter(out);
     for (Member m : members) {
-      long size = m.type != TarEntryType.REGULAR ? 0 : m.data != null ? m.data.length : Files.size(m.file);
+      long size =
+          m.type != TarEntryType.REGULAR ? 0 : m.data != null ? m.data.length : Files.size(m.file);
       TarEntry.Builder b = TarEntry.builder(m.type, m.name).mode(0644).size(size);
       if (m.link != null) {
         b.linkTarget(m.link);
@@ -74,7 +75,8 @@ final class TestImages {
     List<Member> ms = new ArrayList<>();
     for (int i = 0; i < nameThenContent.length; i += 2) {
       Object c = nameThenContent[i + 1];
-      byte[] data = c instanceof byte[] ? (byte[]) c : String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+      byte[] data =
+          c instanceof byte[] ? (byte[]) c : String.valueOf(c).getBytes(StandardCharsets.UTF_8);
       ms.add(Member.bytes((String) nameThenContent[i], data));
     }
     return tar(ms);
@@ -94,7 +96,8 @@ final class TestImages {
 
   static String sha256(byte[] data) {
     try {
-      return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+      return "sha256:"
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError(e);
     }
@@ -114,7 +117,8 @@ final class TestImages {
   }
 
   static String configJson(List<String> diffIds) {
-    StringBuilder sb = new StringBuilder("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},");
+    StringBuilder sb =
+        new StringBuilder("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},");
     sb.append("\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[");
     for (int i = 0; i < diffIds.size(); i++) {
       sb.append(i > 0 ? "," : "").append('"').append(diffIds.get(i)).append('"');
@@ -123,7 +127,8 @@ final class TestImages {
   }
 
   static String manifestJson(String config, List<String> layers) {
-    StringBuilder sb = new StringBuilder("[{\"Config\":\"").append(config).append("\",\"RepoTags\":[\"t/x:1\"],");
+    StringBuilder sb =
+        new StringBuilder("[{\"Config\":\"").append(config).append("\",\"RepoTags\":[\"t/x:1\"],");
     sb.append("\"Layers\":[");
     for (int i = 0; i < layers.size(); i++) {
       sb.append(i > 0 ? "," : "").append('"').append(layers.get(i)).append('"');
@@ -132,8 +137,8 @@ final class TestImages {
   }
 
   /**
-   * A docker archive with the given layers: {@code stored[i]} is the blob as stored (maybe compressed), {@code
-   * uncompressed[i]} what its diff_id is computed from.
+   * A docker archive with the given layers: {@code stored[i]} is the blob as stored (maybe
+   * compressed), {@code uncompressed[i]} what its diff_id is computed from.
    */
   static byte[] dockerArchive(List<byte[]> stored, List<byte[]> uncompressed) throws IOException {
     List<String> diffIds = new ArrayList<>();
@@ -145,7 +150,10 @@ final class TestImages {
       ms.add(Member.bytes("layer" + i + ".tar", stored.get(i)));
     }
     ms.add(0, Member.bytes("config.json", configJson(diffIds).getBytes(StandardCharsets.UTF_8)));
-    ms.add(0, Member.bytes("manifest.json", manifestJson("config.json", names).getBytes(StandardCharsets.UTF_8)));
+    ms.add(
+        0,
+        Member.bytes(
+            "manifest.json", manifestJson("config.json", names).getBytes(StandardCharsets.UTF_8)));
     return tar(ms);
   }
 
@@ -155,8 +163,8 @@ final class TestImages {
   }
 
   /**
-   * Writes a docker archive of two layers, each one file of {@code bytesPerLayer} random bytes, to {@code out},
-   * streaming through temporary files so that big images need no heap.
+   * Writes a docker archive of two layers, each one file of {@code bytesPerLayer} random bytes, to
+   * {@code out}, streaming through temporary files so that big images need no heap.
    */
   static void bigRandomImage(Path out, long bytesPerLayer, Path work) throws IOException {
     Random rnd = new Random(7);
@@ -182,7 +190,10 @@ final class TestImages {
       ms.add(Member.file("layer" + l + ".tar", layer));
     }
     ms.add(0, Member.bytes("config.json", configJson(diffIds).getBytes(StandardCharsets.UTF_8)));
-    ms.add(0, Member.bytes("manifest.json", manifestJson("config.json", names).getBytes(StandardCharsets.UTF_8)));
+    ms.add(
+        0,
+        Member.bytes(
+            "manifest.json", manifestJson("config.json", names).getBytes(StandardCharsets.UTF_8)));
     try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(out))) {
       writeTar(ms, o);
     }

@@ -1,27 +1,27 @@
 package dev.ocisquash.cli;
 
-import dev.ocisquash.testing.Proc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
+import dev.ocisquash.testing.Proc;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ocisquash trace} on a small image made with umoci from the host's dash, cat and C library (usr-merged:
- * {@code /bin -> usr/bin}, {@code /lib -> usr/lib}), with WorkingDir /srv, an Env entry and User app (1000), and a
- * file only root may read. Checks a command that forks and execs, one that reads through symlinks, one that fails,
- * and that the image's Env, WorkingDir and User are what the command gets.
+ * {@code ocisquash trace} on a small image made with umoci from the host's dash, cat and C library
+ * (usr-merged: {@code /bin -> usr/bin}, {@code /lib -> usr/lib}), with WorkingDir /srv, an Env
+ * entry and User app (1000), and a file only root may read. Checks a command that forks and execs,
+ * one that reads through symlinks, one that fails, and that the image's Env, WorkingDir and User
+ * are what the command gets.
  */
 @Tag("integration") // strace, unshare, chroot, umoci, root
 class TraceCommandTest {
@@ -47,7 +47,9 @@ class TraceCommandTest {
             + "umoci --log=error repack --image $L:t $B\n"
             + "umoci --log=error config --image $L:t --config.workingdir /srv --config.env PATH=/usr/bin:/bin"
             + " --config.env FOO=bar --config.user app\n";
-    Proc.of("bash", "-c", script, "sh", layout.toString(), work.resolve("bundle").toString()).timeout(120).check();
+    Proc.of("bash", "-c", script, "sh", layout.toString(), work.resolve("bundle").toString())
+        .timeout(120)
+        .check();
     image = "oci:" + layout + ":t";
   }
 
@@ -63,27 +65,52 @@ class TraceCommandTest {
   @Test
   void aCommandThatForksAndExecsIsFollowedIntoItsChildren() throws Exception {
     Path t = work.resolve("fork.json");
-    assertEquals(0, InteropTest.runCli("trace", image, "-o", t.toString(), "--", "sh", "-c", "cat file & wait; exec cat link"));
+    assertEquals(
+        0,
+        InteropTest.runCli(
+            "trace",
+            image,
+            "-o",
+            t.toString(),
+            "--",
+            "sh",
+            "-c",
+            "cat file & wait; exec cat link"));
     Set<String> p = paths(t);
-    assertTrue(p.containsAll(List.of("/usr/bin/sh", "/usr/bin/cat", "/srv/file", "/srv/link")), p.toString());
+    assertTrue(
+        p.containsAll(List.of("/usr/bin/sh", "/usr/bin/cat", "/srv/file", "/srv/link")),
+        p.toString());
     // the ELF interpreter the kernel loads without a system call, and the library the loader opens
-    assertTrue(p.containsAll(List.of("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "/usr/lib/x86_64-linux-gnu/libc.so.6")), p.toString());
+    assertTrue(
+        p.containsAll(
+            List.of(
+                "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+                "/usr/lib/x86_64-linux-gnu/libc.so.6")),
+        p.toString());
     assertFalse(p.contains("/srv/unused"));
   }
 
   @Test
   void readingThroughSymlinksRecordsTheLinksAndWhatTheyPointAt() throws Exception {
     Path t = work.resolve("links.json");
-    assertEquals(0, InteropTest.runCli("trace", image, "-o", t.toString(), "--", "/bin/sh", "-c", "cat /alias/link"));
+    assertEquals(
+        0,
+        InteropTest.runCli(
+            "trace", image, "-o", t.toString(), "--", "/bin/sh", "-c", "cat /alias/link"));
     Set<String> p = paths(t);
-    assertTrue(p.containsAll(List.of("/bin", "/alias", "/srv/link", "/srv/file", "/usr/bin/sh")), p.toString());
+    assertTrue(
+        p.containsAll(List.of("/bin", "/alias", "/srv/link", "/srv/file", "/usr/bin/sh")),
+        p.toString());
     assertFalse(p.contains("/alias/link"), "only paths as the image holds them: " + p);
   }
 
   @Test
   void aFailingCommandExitsNonZeroAndItsTraceIsWrittenAnyway() throws Exception {
     Path t = work.resolve("fail.json");
-    assertEquals(1, InteropTest.runCli("trace", image, "-o", t.toString(), "--", "sh", "-c", "cat link /nothing; exit 3"));
+    assertEquals(
+        1,
+        InteropTest.runCli(
+            "trace", image, "-o", t.toString(), "--", "sh", "-c", "cat link /nothing; exit 3"));
     Set<String> p = paths(t);
     assertTrue(p.containsAll(List.of("/srv/link", "/srv/file", "/usr/bin/cat")), p.toString());
     assertFalse(p.contains("/nothing"), "a path that does not exist in the image is not recorded");
@@ -93,8 +120,10 @@ class TraceCommandTest {
   void theCommandGetsTheImagesEnvWorkingDirAndUser() throws Exception {
     Path t = work.resolve("env.json");
     // FOO from Env, relative paths from WorkingDir /srv, and user app may not read a root-only file
-    String check = "test \"$FOO\" = bar && test \"$PWD\" = /srv && cat file && ! cat secret 2>/dev/null";
-    assertEquals(0, InteropTest.runCli("trace", image, "-o", t.toString(), "--", "sh", "-c", check));
+    String check =
+        "test \"$FOO\" = bar && test \"$PWD\" = /srv && cat file && ! cat secret 2>/dev/null";
+    assertEquals(
+        0, InteropTest.runCli("trace", image, "-o", t.toString(), "--", "sh", "-c", check));
     assertTrue(paths(t).contains("/srv/secret"), "a failed open of an existing file counts");
   }
 
@@ -102,11 +131,33 @@ class TraceCommandTest {
   void noNetworkUnlessAsked() throws Exception {
     // /proc/net/dev lists only lo in a new network namespace
     String onlyLo = "n=0; while read l; do n=$((n+1)); done < /proc/net/dev; test $n = 3";
-    assertEquals(0, InteropTest.runCli("trace", image, "-o", work.resolve("net.json").toString(), "--", "sh", "-c", onlyLo));
+    assertEquals(
+        0,
+        InteropTest.runCli(
+            "trace", image, "-o", work.resolve("net.json").toString(), "--", "sh", "-c", onlyLo));
     assertEquals(
         1,
         InteropTest.runCli(
-            "trace", image, "-o", work.resolve("host.json").toString(), "--network", "host", "--", "sh", "-c", onlyLo));
-    assertEquals(2, InteropTest.runCli("trace", image, "-o", work.resolve("x.json").toString(), "--network", "bridge", "--", "sh"));
+            "trace",
+            image,
+            "-o",
+            work.resolve("host.json").toString(),
+            "--network",
+            "host",
+            "--",
+            "sh",
+            "-c",
+            onlyLo));
+    assertEquals(
+        2,
+        InteropTest.runCli(
+            "trace",
+            image,
+            "-o",
+            work.resolve("x.json").toString(),
+            "--network",
+            "bridge",
+            "--",
+            "sh"));
   }
 }

@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocisquash.cli.CliTest.Run;
+import dev.ocisquash.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.TestData;
 
-/** skopeo's transport names, {@code oci-archive:}, {@code oci:} and {@code docker-archive:}, on both sides. */
+/**
+ * skopeo's transport names, {@code oci-archive:}, {@code oci:} and {@code docker-archive:}, on both
+ * sides.
+ */
 class TransportNamesTest {
   @TempDir Path dir;
 
@@ -24,7 +27,9 @@ class TransportNamesTest {
   void aTransportNamesThePathAndTheFormat() throws Exception {
     Path viaTransport = dir.resolve("t.tar");
     Path viaFlag = dir.resolve("f.tar");
-    Run a = CliTest.cli("squash", "-q", "docker-archive:" + sample(), "-o", "oci-archive:" + viaTransport);
+    Run a =
+        CliTest.cli(
+            "squash", "-q", "docker-archive:" + sample(), "-o", "oci-archive:" + viaTransport);
     assertEquals(0, a.exit, a.err);
     Run b = CliTest.cli("squash", "-q", sample(), "-o", viaFlag.toString(), "--format", "oci");
     assertEquals(0, b.exit, b.err);
@@ -33,13 +38,17 @@ class TransportNamesTest {
     Path layout = dir.resolve("layout");
     Run c = CliTest.cli("squash", "-q", "oci-archive:" + viaTransport, "-o", "oci:" + layout);
     assertEquals(0, c.exit, c.err);
-    assertTrue(Files.isRegularFile(layout.resolve("oci-layout")) && Files.isRegularFile(layout.resolve("index.json")));
+    assertTrue(
+        Files.isRegularFile(layout.resolve("oci-layout"))
+            && Files.isRegularFile(layout.resolve("index.json")));
 
     Path back = dir.resolve("back.tar");
-    Run d = CliTest.cli("squash", "-q", "oci:" + layout + ":latest", "-o", "docker-archive:" + back);
+    Run d =
+        CliTest.cli("squash", "-q", "oci:" + layout + ":latest", "-o", "docker-archive:" + back);
     assertEquals(0, d.exit, d.err);
-    assertTrue(Files.readString(dir.resolve("back.tar"), java.nio.charset.StandardCharsets.ISO_8859_1)
-        .contains("manifest.json"));
+    assertTrue(
+        Files.readString(dir.resolve("back.tar"), java.nio.charset.StandardCharsets.ISO_8859_1)
+            .contains("manifest.json"));
   }
 
   @Test

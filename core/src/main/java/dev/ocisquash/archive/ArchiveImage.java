@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** The {@link SourceImage} the readers build. Owns the blob store and the temp file of a decompressed input. */
+/**
+ * The {@link SourceImage} the readers build. Owns the blob store and the temp file of a
+ * decompressed input.
+ */
 final class ArchiveImage implements SourceImage {
   private final BlobStore store;
   private final ArchiveFamily family;
@@ -71,8 +74,8 @@ final class ArchiveImage implements SourceImage {
   /**
    * {@inheritDoc}
    *
-   * <p>For legacy docker archives the synthesised manifest needs every layer's digest, so the first call hashes
-   * the layer files that have none declared (results are cached).
+   * <p>For legacy docker archives the synthesised manifest needs every layer's digest, so the first
+   * call hashes the layer files that have none declared (results are cached).
    */
   @Override
   public synchronized ObjectNode manifest() {
@@ -93,7 +96,6 @@ final class ArchiveImage implements SourceImage {
     }
     return m.json();
   }
-
 
   @Override
   public List<String> names() {

@@ -24,8 +24,8 @@ final class ArchiveLayer implements SourceLayer {
   private volatile Compression compression;
 
   /**
-   * @param declaredDigest the digest the manifest (or a {@code blobs/sha256/<hex>} path) promises, or null for
-   *     legacy docker layers whose digest is computed on demand
+   * @param declaredDigest the digest the manifest (or a {@code blobs/sha256/<hex>} path) promises,
+   *     or null for legacy docker layers whose digest is computed on demand
    * @param declaredSize the size the manifest promises, or -1
    */
   ArchiveLayer(
@@ -51,8 +51,8 @@ final class ArchiveLayer implements SourceLayer {
   }
 
   /**
-   * {@inheritDoc} The number is {@link #index()}: from 0, bottom first, as {@code --from} and {@code analyze}
-   * count layers.
+   * {@inheritDoc} The number is {@link #index()}: from 0, bottom first, as {@code --from} and
+   * {@code analyze} count layers.
    */
   @Override
   public String label() {
@@ -100,7 +100,10 @@ final class ArchiveLayer implements SourceLayer {
     }
   }
 
-  /** {@inheritDoc} For legacy docker layers this hashes the whole file the first time; the result is cached. */
+  /**
+   * {@inheritDoc} For legacy docker layers this hashes the whole file the first time; the result is
+   * cached.
+   */
   @Override
   public Digest blobDigest() throws IOException {
     if (declaredDigest != null) {
@@ -145,8 +148,9 @@ final class ArchiveLayer implements SourceLayer {
   }
 
   /**
-   * The compression to count when choosing the output's: the detected one when known; for a registry, whose every
-   * sniff is a request, the one the media type declares (the scan still detects and checks the real one).
+   * The compression to count when choosing the output's: the detected one when known; for a
+   * registry, whose every sniff is a request, the one the media type declares (the scan still
+   * detects and checks the real one).
    */
   Compression compressionForChoice() throws IOException {
     Compression c = compression;
@@ -161,7 +165,8 @@ final class ArchiveLayer implements SourceLayer {
   @Override
   public LayerStream open() throws IOException {
     if (compression == null && !store.randomAccess()) {
-      // A registry: the download's own first bytes tell the compression, which saves a request per layer (a round
+      // A registry: the download's own first bytes tell the compression, which saves a request per
+      // layer (a round
       // trip, and on many registries a redirect to blob storage) before the scan can start.
       PushbackInputStream raw = new PushbackInputStream(openRaw(), 4);
       byte[] head = new byte[4];
@@ -172,7 +177,8 @@ final class ArchiveLayer implements SourceLayer {
     }
     Compression c = compression();
     if (c == Compression.NONE && store.randomAccess()) {
-      // Nothing to decompress: the blob's bytes go to the caller as they are, and hashing them (the slow part) runs
+      // Nothing to decompress: the blob's bytes go to the caller as they are, and hashing them (the
+      // slow part) runs
       // beside the caller on a second read of the blob.
       return new AsideVerifiedLayerStream(this, openRaw());
     }
@@ -193,9 +199,13 @@ final class ArchiveLayer implements SourceLayer {
   /** Fails with the standard "is missing" message unless the blob is in the input. */
   void checkPresent() throws IOException {
     if (!store.exists(location)) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
           ImageException.where(
-              store.display(), null, null, "blob " + location + " (layer " + index + ") is missing"));
+              store.display(),
+              null,
+              null,
+              "blob " + location + " (layer " + index + ") is missing"));
     }
   }
 

@@ -8,14 +8,16 @@ import java.util.Deque;
 import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
-/** Lexical path handling for archive members; links and manifest paths must never leave the archive. */
+/**
+ * Lexical path handling for archive members; links and manifest paths must never leave the archive.
+ */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ArchivePaths {
   private ArchivePaths() {}
 
   /**
-   * Normalises a member name: strips {@code ./} and duplicate or trailing slashes. Returns null when the name
-   * climbs above the root with {@code ..}, so callers can report a traversal.
+   * Normalises a member name: strips {@code ./} and duplicate or trailing slashes. Returns null
+   * when the name climbs above the root with {@code ..}, so callers can report a traversal.
    */
   static @Nullable String normalize(@Nullable String name) {
     Deque<String> parts = new ArrayDeque<>();
@@ -35,7 +37,9 @@ final class ArchivePaths {
     return String.join("/", parts);
   }
 
-  /** Resolves {@code target} relative to the directory holding {@code member}; null when it escapes. */
+  /**
+   * Resolves {@code target} relative to the directory holding {@code member}; null when it escapes.
+   */
   static @Nullable String resolveSibling(String member, @Nullable String target) {
     if (target.startsWith("/")) {
       return null;
@@ -53,8 +57,10 @@ final class ArchivePaths {
   static String checked(String display, String path) throws ImageException {
     String n = path.startsWith("/") || path.contains("\\") ? null : normalize(path);
     if (n == null || n.isEmpty()) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
-          ImageException.where(display, null, null, "path traversal: '" + path + "' points outside the archive"));
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
+          ImageException.where(
+              display, null, null, "path traversal: '" + path + "' points outside the archive"));
     }
     return n;
   }

@@ -9,15 +9,17 @@ import java.io.InterruptedIOException;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * An uncompressed layer whose bytes are handed to the caller straight from the blob while a second thread reads
- * the same blob independently and verifies it, exactly as {@link VerifyingLayerStream} does (size, blob digest,
- * diff_id). Hashing is then no longer on the path of the parser, and the blobs of two layers (the current one and
- * the one read ahead) are verified at once, on separate cores.
+ * An uncompressed layer whose bytes are handed to the caller straight from the blob while a second
+ * thread reads the same blob independently and verifies it, exactly as {@link VerifyingLayerStream}
+ * does (size, blob digest, diff_id). Hashing is then no longer on the path of the parser, and the
+ * blobs of two layers (the current one and the one read ahead) are verified at once, on separate
+ * cores.
  *
- * <p>What the caller sees does not change: bytes in order; at the end of the stream ({@code read} returning -1
- * or {@link #finish()}) the verification's result, a digest mismatch being thrown as the same {@link
- * dev.ocisquash.ImageException}; a truncated blob ends the caller's stream early just as before. Both threads read
- * the same unchanged file (the input must not change during a run).
+ * <p>What the caller sees does not change: bytes in order; at the end of the stream ({@code read}
+ * returning -1 or {@link #finish()}) the verification's result, a digest mismatch being thrown as
+ * the same {@link dev.ocisquash.ImageException}; a truncated blob ends the caller's stream early
+ * just as before. Both threads read the same unchanged file (the input must not change during a
+ * run).
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class AsideVerifiedLayerStream extends LayerStream {
@@ -29,7 +31,10 @@ final class AsideVerifiedLayerStream extends LayerStream {
   private boolean verified;
   private boolean closed;
 
-  /** Starts verifying {@code layer} on a daemon thread and streams {@code rawBlob}, a second stream of its blob. */
+  /**
+   * Starts verifying {@code layer} on a daemon thread and streams {@code rawBlob}, a second stream
+   * of its blob.
+   */
   AsideVerifiedLayerStream(ArchiveLayer layer, InputStream rawBlob) throws IOException {
     this.raw = rawBlob;
     InputStream second;
@@ -118,7 +123,8 @@ final class AsideVerifiedLayerStream extends LayerStream {
       return;
     }
     closed = true;
-    // No interrupt: an interrupted read on a FileChannel closes the channel, which the other layers of the same
+    // No interrupt: an interrupted read on a FileChannel closes the channel, which the other layers
+    // of the same
     // archive share. The flag stops the verifier at its next read.
     cancelled = true;
     raw.close();

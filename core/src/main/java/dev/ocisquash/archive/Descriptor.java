@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
-import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.ImageException.Kind;
+import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.model.Platform;
@@ -14,12 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.NullUnmarked;
-import org.jspecify.annotations.Nullable;
 
 /** An OCI content descriptor (mediaType, digest, size) plus the JSON helpers the readers share. */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class Descriptor {
-  /** Configs, manifests and indexes above this size are refused: they are read whole into memory. */
+  /**
+   * Configs, manifests and indexes above this size are refused: they are read whole into memory.
+   */
   static final int JSON_LIMIT = 64 << 20;
 
   final ObjectNode node;
@@ -81,7 +82,8 @@ final class Descriptor {
    * @param arr the array node as written, null when absent
    * @param field its name, for the message
    */
-  static List<Descriptor> list(String display, String where, JsonNode arr, String field) throws ImageException {
+  static List<Descriptor> list(String display, String where, JsonNode arr, String field)
+      throws ImageException {
     if (arr == null || !arr.isArray()) {
       throw bad(display, where, "missing '" + field + "' array");
     }
@@ -98,28 +100,38 @@ final class Descriptor {
   }
 
   /**
-   * Reads the blob of a descriptor, checking presence, size and digest, then parses it as a JSON object.
+   * Reads the blob of a descriptor, checking presence, size and digest, then parses it as a JSON
+   * object.
    *
    * @param what e.g. "manifest" or "config", for messages
    * @param cache already verified documents by path, may be null
    */
-  static ObjectNode readBlobJson(BlobStore store, Descriptor d, String what, Map<String, ObjectNode> cache)
+  static ObjectNode readBlobJson(
+      BlobStore store, Descriptor d, String what, Map<String, ObjectNode> cache)
       throws IOException {
     if (cache != null && cache.containsKey(d.path())) {
       return cache.get(d.path());
     }
     String display = store.display();
     if (!store.exists(d.path())) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
-          ImageException.where(display, null, null, "blob " + d.path() + " (" + what + ") is missing"));
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
+          ImageException.where(
+              display, null, null, "blob " + d.path() + " (" + what + ") is missing"));
     }
     byte[] bytes = store.readSmall(d.path(), JSON_LIMIT);
     if (bytes.length != d.size) {
-      throw bad(display, d.path(), what + " size mismatch: descriptor says " + d.size + " bytes, blob is " + bytes.length);
+      throw bad(
+          display,
+          d.path(),
+          what + " size mismatch: descriptor says " + d.size + " bytes, blob is " + bytes.length);
     }
     Digest actual = digestOf(d.digest.algorithm(), bytes);
     if (!actual.equals(d.digest)) {
-      throw bad(display, d.path(), what + " digest mismatch: descriptor says " + d.digest + ", content is " + actual);
+      throw bad(
+          display,
+          d.path(),
+          what + " digest mismatch: descriptor says " + d.digest + ", content is " + actual);
     }
     JsonNode n = parseJson(display, d.path(), bytes);
     if (!n.isObject()) {
@@ -133,18 +145,27 @@ final class Descriptor {
 
   static Digest digestOf(String algorithm, byte[] bytes) {
     String jdk = algorithm.equals("sha512") ? "SHA-512" : "SHA-256";
-    return VerifyingLayerStream.toDigest(algorithm, VerifyingLayerStream.newDigest(jdk).digest(bytes));
+    return VerifyingLayerStream.toDigest(
+        algorithm, VerifyingLayerStream.newDigest(jdk).digest(bytes));
   }
 
   static JsonNode parseJson(String display, String path, byte[] bytes) throws ImageException {
     try {
       return Json.parse(bytes);
     } catch (JsonProcessingException e) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
-          ImageException.where(display, null, null, path + ": invalid JSON: " + VerifyingLayerStream.oneLine(e.getOriginalMessage())), e);
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
+          ImageException.where(
+              display,
+              null,
+              null,
+              path + ": invalid JSON: " + VerifyingLayerStream.oneLine(e.getOriginalMessage())),
+          e);
     } catch (IOException e) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
-          ImageException.where(display, null, null, path + ": invalid JSON: " + e.getMessage()), e);
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
+          ImageException.where(display, null, null, path + ": invalid JSON: " + e.getMessage()),
+          e);
     }
   }
 
@@ -153,6 +174,7 @@ final class Descriptor {
   }
 
   static ImageException bad(Kind kind, String display, String path, String problem) {
-    return new ImageException(kind, ImageException.where(display, null, null, path + ": " + problem));
+    return new ImageException(
+        kind, ImageException.where(display, null, null, path + ": " + problem));
   }
 }

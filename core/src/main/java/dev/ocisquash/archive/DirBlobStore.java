@@ -6,17 +6,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** An OCI layout (or docker save) directory, read in place. */
 final class DirBlobStore implements BlobStore {
   private final Path root;
   private final String display;
-  // Positional reads come per entry; one channel per blob, opened on first use and closed with the store.
+  // Positional reads come per entry; one channel per blob, opened on first use and closed with the
+  // store.
   private final Map<String, FileChannel> channels = new ConcurrentHashMap<>();
 
   DirBlobStore(Path root, String display) {
@@ -27,8 +28,10 @@ final class DirBlobStore implements BlobStore {
   private Path file(String path) throws ImageException {
     String n = ArchivePaths.normalize(path);
     if (n == null || path.startsWith("/")) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
-          ImageException.where(display, null, null, "path traversal: '" + path + "' points outside the layout"));
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
+          ImageException.where(
+              display, null, null, "path traversal: '" + path + "' points outside the layout"));
     }
     return root.resolve(n);
   }
@@ -66,7 +69,8 @@ final class DirBlobStore implements BlobStore {
   private Path require(String path) throws IOException {
     Path f = file(path);
     if (!Files.isRegularFile(f)) {
-      throw new ImageException(Kind.CORRUPT_INPUT, ImageException.where(display, null, null, path + " is missing"));
+      throw new ImageException(
+          Kind.CORRUPT_INPUT, ImageException.where(display, null, null, path + " is missing"));
     }
     return f;
   }

@@ -3,8 +3,8 @@ package dev.ocisquash.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
-import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.ImageException.Kind;
+import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.IndexJson;
 import dev.ocisquash.model.Json;
@@ -20,18 +20,21 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A directory written by the {@code dir:} transport of containers/image ({@code skopeo copy ... dir:DIR}, {@code
- * podman save --format docker-dir}), seen as an OCI layout so that {@link OciReader} reads it: {@code oci-layout}
- * and {@code index.json} are made up, the index naming {@code manifest.json} by its digest; {@code
- * blobs/ALG/HEX} is {@code manifest.json} for that digest, {@code HEX.manifest.json} for a manifest that an index
- * in {@code manifest.json} lists, and the file {@code HEX} for any other blob.
+ * A directory written by the {@code dir:} transport of containers/image ({@code skopeo copy ...
+ * dir:DIR}, {@code podman save --format docker-dir}), seen as an OCI layout so that {@link
+ * OciReader} reads it: {@code oci-layout} and {@code index.json} are made up, the index naming
+ * {@code manifest.json} by its digest; {@code blobs/ALG/HEX} is {@code manifest.json} for that
+ * digest, {@code HEX.manifest.json} for a manifest that an index in {@code manifest.json} lists,
+ * and the file {@code HEX} for any other blob.
  *
- * <p>The layout follows containers/image v5.23.1 (skopeo 1.9, podman 4.3; commit a3bfb8695c8e2a6ce73cb5957c646d2243299151),
- * directory/directory_transport.go ({@code manifestPath}, {@code layerPath}: {@code digest.Encoded()}, the hex
- * alone) and directory/directory_dest.go (the {@code version} file holds exactly {@code "Directory Transport
- * Version: 1.1\n"}). Version 1.0 named blobs {@code HEX.tar} (changed in commit 2f131cc1, 2018); containers/image
- * no longer reads it, and neither does this. A manifest without {@code mediaType} is typed as
- * manifest/manifest.go {@code GuessMIMEType} does: an index when it lists {@code manifests}, else an OCI manifest.
+ * <p>The layout follows containers/image v5.23.1 (skopeo 1.9, podman 4.3; commit
+ * a3bfb8695c8e2a6ce73cb5957c646d2243299151), directory/directory_transport.go ({@code
+ * manifestPath}, {@code layerPath}: {@code digest.Encoded()}, the hex alone) and
+ * directory/directory_dest.go (the {@code version} file holds exactly {@code "Directory Transport
+ * Version: 1.1\n"}). Version 1.0 named blobs {@code HEX.tar} (changed in commit 2f131cc1, 2018);
+ * containers/image no longer reads it, and neither does this. A manifest without {@code mediaType}
+ * is typed as manifest/manifest.go {@code GuessMIMEType} does: an index when it lists {@code
+ * manifests}, else an OCI manifest.
  */
 final class DirTransportStore implements BlobStore {
   static final String VERSION_PREFIX = "Directory Transport Version: ";
@@ -47,7 +50,10 @@ final class DirTransportStore implements BlobStore {
     this.indexJson = indexJson;
   }
 
-  /** True when {@code dir} holds a {@code version} file of the dir: transport (any version) and no OCI layout. */
+  /**
+   * True when {@code dir} holds a {@code version} file of the dir: transport (any version) and no
+   * OCI layout.
+   */
   static boolean isDirTransport(Path dir) throws IOException {
     Path version = dir.resolve("version");
     if (!Files.isRegularFile(version) || Files.exists(dir.resolve("oci-layout"))) {
@@ -66,14 +72,21 @@ final class DirTransportStore implements BlobStore {
     try {
       String version = new String(files.readSmall("version", 256), StandardCharsets.UTF_8);
       if (!version.equals(VERSION)) {
-        throw new ImageException(Kind.UNSUPPORTED_INPUT,
+        throw new ImageException(
+            Kind.UNSUPPORTED_INPUT,
             ImageException.where(
-                display, null, null,
-                "version: dir: transport '" + version.strip() + "' is not supported, only '" + VERSION.strip()
+                display,
+                null,
+                null,
+                "version: dir: transport '"
+                    + version.strip()
+                    + "' is not supported, only '"
+                    + VERSION.strip()
                     + "' (containers/image since 2018)"));
       }
       if (!files.exists("manifest.json")) {
-        throw new ImageException(Kind.CORRUPT_INPUT,
+        throw new ImageException(
+            Kind.CORRUPT_INPUT,
             ImageException.where(display, null, null, "dir: transport without manifest.json"));
       }
       byte[] manifest = files.readSmall("manifest.json", Descriptor.JSON_LIMIT);
@@ -85,7 +98,8 @@ final class DirTransportStore implements BlobStore {
       Digest top = Descriptor.digestOf("sha256", manifest);
       IndexJson index = IndexJson.newOci();
       DescriptorJson.add(index.manifests(), type, top, manifest.length);
-      DirTransportStore store = new DirTransportStore(files, top, Json.canonicalBytes(index.json()));
+      DirTransportStore store =
+          new DirTransportStore(files, top, Json.canonicalBytes(index.json()));
       ok = true;
       return store;
     } finally {
@@ -100,22 +114,32 @@ final class DirTransportStore implements BlobStore {
     String t = view.mediaType();
     if (t != null) {
       if (!MediaTypes.isIndex(t) && !MediaTypes.isManifest(t)) {
-        throw Descriptor.bad(Kind.UNSUPPORTED_INPUT,
-            display, "manifest.json",
-            "manifest of type '" + t + "'; only OCI and Docker schema 2 images and indexes can be read");
+        throw Descriptor.bad(
+            Kind.UNSUPPORTED_INPUT,
+            display,
+            "manifest.json",
+            "manifest of type '"
+                + t
+                + "'; only OCI and Docker schema 2 images and indexes can be read");
       }
       return t;
     }
     if (view.schemaVersion().asInt() != 2) {
-      throw Descriptor.bad(Kind.UNSUPPORTED_INPUT,
-          display, "manifest.json",
-          "schemaVersion " + view.schemaVersion() + "; only OCI and Docker schema 2 images and indexes can be"
+      throw Descriptor.bad(
+          Kind.UNSUPPORTED_INPUT,
+          display,
+          "manifest.json",
+          "schemaVersion "
+              + view.schemaVersion()
+              + "; only OCI and Docker schema 2 images and indexes can be"
               + " read (Docker schema 1 is not supported)");
     }
     return IndexJson.looksLikeIndex(doc) ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
   }
 
-  /** The file that holds {@code path} of the layout view, or null when the view has no such member. */
+  /**
+   * The file that holds {@code path} of the layout view, or null when the view has no such member.
+   */
   private @Nullable String file(String path) throws IOException {
     Digest d = ArchivePaths.blobDigest(path);
     if (d == null) {
@@ -141,7 +165,8 @@ final class DirTransportStore implements BlobStore {
   private String require(String path) throws IOException {
     String f = file(path);
     if (f == null) {
-      throw new ImageException(Kind.CORRUPT_INPUT, ImageException.where(display(), null, null, path + " is missing"));
+      throw new ImageException(
+          Kind.CORRUPT_INPUT, ImageException.where(display(), null, null, path + " is missing"));
     }
     return f;
   }

@@ -3,9 +3,9 @@ package dev.ocisquash.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.ConfigJson;
 import dev.ocisquash.model.DescriptorJson;
-import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.DockerManifestJson;
 import dev.ocisquash.model.ManifestJson;
@@ -19,8 +19,9 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads one image from a docker-archive: legacy {@code docker save} ({@code <id>/layer.tar}), podman/skopeo
- * ({@code <diffid>.tar}), and Docker 25+/containerd ({@code blobs/sha256/<hex>}, with an OCI index beside it).
+ * Reads one image from a docker-archive: legacy {@code docker save} ({@code <id>/layer.tar}),
+ * podman/skopeo ({@code <diffid>.tar}), and Docker 25+/containerd ({@code blobs/sha256/<hex>}, with
+ * an OCI index beside it).
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class DockerReader {
@@ -121,7 +122,8 @@ final class DockerReader {
 
   private void loadConfig(Entry e) throws IOException {
     if (!store.exists(e.configPath)) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
           ImageException.where(display, null, null, "config " + e.configPath + " is missing"));
     }
     byte[] bytes = store.readSmall(e.configPath, Descriptor.JSON_LIMIT);
@@ -129,8 +131,10 @@ final class DockerReader {
     e.configDigest = Descriptor.digestOf(expected == null ? "sha256" : expected.algorithm(), bytes);
     if (expected != null && !expected.equals(e.configDigest)) {
       if (!BLOB_PATH.matcher(e.configPath).matches()) {
-        // Legacy layout: <hex>.json is a name, not a digest claim (an image whose history was edited keeps its old
-        // name), and docker load and skopeo accept it. The layers are still verified against the config's diff_ids.
+        // Legacy layout: <hex>.json is a name, not a digest claim (an image whose history was
+        // edited keeps its old
+        // name), and docker load and skopeo accept it. The layers are still verified against the
+        // config's diff_ids.
         LOG.log(
             System.Logger.Level.DEBUG,
             "{0}: {1}: config file name is not its digest ({2}); accepted, as in the legacy docker save layout",
@@ -139,7 +143,9 @@ final class DockerReader {
             e.configDigest);
       } else {
         throw Descriptor.bad(
-            display, e.configPath, "config digest mismatch: name says " + expected + ", content is " + e.configDigest);
+            display,
+            e.configPath,
+            "config digest mismatch: name says " + expected + ", content is " + e.configDigest);
       }
     }
     JsonNode n = Descriptor.parseJson(display, e.configPath, bytes);
@@ -165,12 +171,15 @@ final class DockerReader {
   }
 
   private ArchiveImage build(Entry e) throws IOException {
-    List<Digest> diffIds = OciReader.diffIds(display, e.configPath, new ConfigJson(e.config), e.layerPaths.size());
-    // Docker 25+ and containerd archives carry the real manifest in an OCI index beside manifest.json.
+    List<Digest> diffIds =
+        OciReader.diffIds(display, e.configPath, new ConfigJson(e.config), e.layerPaths.size());
+    // Docker 25+ and containerd archives carry the real manifest in an OCI index beside
+    // manifest.json.
     ObjectNode manifest = findManifest(e);
     List<Descriptor> descs = null;
     if (manifest != null) {
-      descs = Descriptor.list(display, "manifest", new ManifestJson(manifest).layersNode(), "layers");
+      descs =
+          Descriptor.list(display, "manifest", new ManifestJson(manifest).layersNode(), "layers");
       if (descs.size() != e.layerPaths.size()) {
         manifest = null;
         descs = null;
@@ -206,7 +215,14 @@ final class DockerReader {
       layers.add(layer);
     }
     return new ArchiveImage(
-        store, ArchiveFamily.DOCKER, e.config, e.configDigest, e.configSize, manifest, e.tags, layers);
+        store,
+        ArchiveFamily.DOCKER,
+        e.config,
+        e.configDigest,
+        e.configSize,
+        manifest,
+        e.tags,
+        layers);
   }
 
   private @Nullable ObjectNode findManifest(Entry e) throws IOException {

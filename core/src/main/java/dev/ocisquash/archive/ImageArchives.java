@@ -5,8 +5,6 @@ import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
-import java.util.ArrayList;
-import java.util.List;
 import dev.ocisquash.registry.ImageRef;
 import dev.ocisquash.registry.RegistryClient;
 import dev.ocisquash.registry.RegistryOptions;
@@ -16,20 +14,24 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Opens image inputs. The kind of input is detected from its content, never from its name:
  *
  * <ul>
- *   <li>a directory with {@code oci-layout} and {@code index.json} is an OCI layout (a directory with {@code
- *       manifest.json} is read as an unpacked docker save, unless a {@code version} file marks it as written by the
- *       {@code dir:} transport of containers/image, see {@link DirTransportStore});
+ *   <li>a directory with {@code oci-layout} and {@code index.json} is an OCI layout (a directory
+ *       with {@code manifest.json} is read as an unpacked docker save, unless a {@code version}
+ *       file marks it as written by the {@code dir:} transport of containers/image, see {@link
+ *       DirTransportStore});
  *   <li>a file starting with gzip or zstd magic is decompressed once to a temporary file in {@code
- *       java.io.tmpdir}, which is deleted when the returned image is closed; it is then read as a plain tar;
- *   <li>a plain tar is indexed in one pass over its headers and read in place. If it holds {@code manifest.json}
- *       it is a docker archive (this covers Docker 25+, which also writes an OCI layout), otherwise {@code
- *       index.json} plus {@code oci-layout} make it an oci-archive.
+ *       java.io.tmpdir}, which is deleted when the returned image is closed; it is then read as a
+ *       plain tar;
+ *   <li>a plain tar is indexed in one pass over its headers and read in place. If it holds {@code
+ *       manifest.json} it is a docker archive (this covers Docker 25+, which also writes an OCI
+ *       layout), otherwise {@code index.json} plus {@code oci-layout} make it an oci-archive.
  * </ul>
  *
  * The input is never modified, and reading streams: memory does not grow with blob sizes.
@@ -40,22 +42,23 @@ public final class ImageArchives {
   /**
    * Opens the image that {@code selector} picks from {@code input}.
    *
-   * @throws ImageException when the input is not an image archive, is corrupt, or the selection is missing or
-   *     ambiguous (the message lists the choices)
+   * @throws ImageException when the input is not an image archive, is corrupt, or the selection is
+   *     missing or ambiguous (the message lists the choices)
    */
   public static SourceImage open(Path input, ImageSelector selector) throws IOException {
     return open(input, selector, Limits.defaults(), TempFiles.none());
   }
 
   /**
-   * Opens the image that {@code selector} picks from {@code input}. A compressed outer archive is decompressed
-   * under {@code limits} (total bytes and ratio), and its temporary copy is registered with {@code tempFiles} so a
-   * cancelled run can delete it.
+   * Opens the image that {@code selector} picks from {@code input}. A compressed outer archive is
+   * decompressed under {@code limits} (total bytes and ratio), and its temporary copy is registered
+   * with {@code tempFiles} so a cancelled run can delete it.
    *
-   * @throws ImageException as {@link #open(Path, ImageSelector)}, and when the outer archive exceeds a limit
+   * @throws ImageException as {@link #open(Path, ImageSelector)}, and when the outer archive
+   *     exceeds a limit
    */
-  public static SourceImage open(Path input, ImageSelector selector, Limits limits, TempFiles tempFiles)
-      throws IOException {
+  public static SourceImage open(
+      Path input, ImageSelector selector, Limits limits, TempFiles tempFiles) throws IOException {
     String display = input.toString();
     BlobStore store = null;
     Path temp = null;
@@ -85,16 +88,22 @@ public final class ImageArchives {
           n = in.readNBytes(head, 0, head.length);
         }
         if (!TarBlobStore.looksLikeTar(head, n)) {
-          throw new ImageException(Kind.UNSUPPORTED_INPUT,
+          throw new ImageException(
+              Kind.UNSUPPORTED_INPUT,
               ImageException.where(
-                  display, null, null, "not an image archive: neither a tar nor an OCI layout directory"));
+                  display,
+                  null,
+                  null,
+                  "not an image archive: neither a tar nor an OCI layout directory"));
         }
         store = TarBlobStore.open(tar, display);
       } else if (!Files.exists(input)) {
-        throw new ImageException(Kind.INVALID_ARGUMENT,
+        throw new ImageException(
+            Kind.INVALID_ARGUMENT,
             ImageException.where(display, null, null, "no such file or directory"));
       } else {
-        throw new ImageException(Kind.INVALID_ARGUMENT,
+        throw new ImageException(
+            Kind.INVALID_ARGUMENT,
             ImageException.where(display, null, null, "not a regular file or directory"));
       }
       ArchiveImage image;
@@ -103,7 +112,8 @@ public final class ImageArchives {
       } else if (store.exists("index.json") && store.exists("oci-layout")) {
         image = new OciReader(store).read(selector);
       } else {
-        throw new ImageException(Kind.UNSUPPORTED_INPUT,
+        throw new ImageException(
+            Kind.UNSUPPORTED_INPUT,
             ImageException.where(
                 display,
                 null,
@@ -115,8 +125,10 @@ public final class ImageArchives {
       ok = true;
       return image;
     } catch (NoSuchFileException e) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
-          ImageException.where(display, null, null, "no such file: " + e.getFile()), e);
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
+          ImageException.where(display, null, null, "no such file: " + e.getFile()),
+          e);
     } finally {
       if (!ok) {
         if (store != null) {
@@ -131,14 +143,17 @@ public final class ImageArchives {
   }
 
   /**
-   * Opens the image that {@code selector} picks from a registry: the manifest (or index) {@code ref} names is
-   * fetched, then read as an OCI layout holding it; layer blobs are streamed from the registry when read, never
-   * stored whole. {@code --platform} and {@code --ref} choose from an index as they do from a layout.
+   * Opens the image that {@code selector} picks from a registry: the manifest (or index) {@code
+   * ref} names is fetched, then read as an OCI layout holding it; layer blobs are streamed from the
+   * registry when read, never stored whole. {@code --platform} and {@code --ref} choose from an
+   * index as they do from a layout.
    *
-   * @throws ImageException when the registry cannot be reached, the reference is missing, or the selection is
-   *     missing or ambiguous; the message names the registry, the repository and the step
+   * @throws ImageException when the registry cannot be reached, the reference is missing, or the
+   *     selection is missing or ambiguous; the message names the registry, the repository and the
+   *     step
    */
-  public static SourceImage open(ImageRef ref, ImageSelector selector, RegistryOptions options) throws IOException {
+  public static SourceImage open(ImageRef ref, ImageSelector selector, RegistryOptions options)
+      throws IOException {
     RegistryClient client = RegistryClient.connect(ref, options);
     RegistryBlobStore store = null;
     boolean ok = false;
@@ -154,16 +169,20 @@ public final class ImageArchives {
     }
   }
 
-  /** One image of an index in a registry: its manifest digest and platform ({@code os/arch[/variant]}, or null). */
+  /**
+   * One image of an index in a registry: its manifest digest and platform ({@code
+   * os/arch[/variant]}, or null).
+   */
   public record IndexImage(Digest digest, @Nullable String platform) {}
 
   /**
-   * The images (not signatures, attestations or other artifacts) that {@code ref} lists when it names an index, or
-   * the one image it names otherwise.
+   * The images (not signatures, attestations or other artifacts) that {@code ref} lists when it
+   * names an index, or the one image it names otherwise.
    *
    * @throws ImageException when the registry cannot be read
    */
-  public static List<IndexImage> indexImages(ImageRef ref, RegistryOptions options) throws IOException {
+  public static List<IndexImage> indexImages(ImageRef ref, RegistryOptions options)
+      throws IOException {
     try (RegistryClient client = RegistryClient.connect(ref, options)) {
       List<IndexImage> out = new ArrayList<>();
       for (OciReader.Candidate c : new OciReader(RegistryBlobStore.open(client, ref)).images()) {
@@ -177,11 +196,12 @@ public final class ImageArchives {
     return Codecs.sniff(Files.newInputStream(file));
   }
 
-  private static void decompressTo(Path input, Compression c, Path temp, String display, Limits limits)
-      throws IOException {
+  private static void decompressTo(
+      Path input, Compression c, Path temp, String display, Limits limits) throws IOException {
     try (InputStream fileIn = Files.newInputStream(input);
         OutputStream out = Files.newOutputStream(temp)) {
-      VerifyingLayerStream.HashingInputStream raw = new VerifyingLayerStream.HashingInputStream(fileIn, "SHA-256");
+      VerifyingLayerStream.HashingInputStream raw =
+          new VerifyingLayerStream.HashingInputStream(fileIn, "SHA-256");
       InputStream in;
       Limits.Meter meter = limits.newMeter();
       try {
@@ -190,7 +210,8 @@ public final class ImageArchives {
         long produced = 0;
         for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
           produced += n;
-          // The outer archive is a bomb vector like any layer: check before writing, so the disk never fills.
+          // The outer archive is a bomb vector like any layer: check before writing, so the disk
+          // never fills.
           meter.add(n, produced, raw.count, display, Codecs.name(c) + " outer archive");
           try {
             out.write(buf, 0, n);
@@ -202,14 +223,19 @@ public final class ImageArchives {
         throw e;
       } catch (IOException e) {
         String msg = e.getMessage() == null ? "" : e.getMessage();
-        boolean truncated = e instanceof java.io.EOFException || msg.contains("Unexpected end")
-            || msg.toLowerCase(java.util.Locale.ROOT).contains("truncated");
-        throw new ImageException(Kind.CORRUPT_INPUT,
+        boolean truncated =
+            e instanceof java.io.EOFException
+                || msg.contains("Unexpected end")
+                || msg.toLowerCase(java.util.Locale.ROOT).contains("truncated");
+        throw new ImageException(
+            Kind.CORRUPT_INPUT,
             ImageException.where(
                 display,
                 null,
                 null,
-                (truncated ? "truncated " : "corrupt ") + Codecs.name(c) + " archive"
+                (truncated ? "truncated " : "corrupt ")
+                    + Codecs.name(c)
+                    + " archive"
                     + (truncated ? "" : " (" + VerifyingLayerStream.oneLine(msg) + ")")),
             e);
       }

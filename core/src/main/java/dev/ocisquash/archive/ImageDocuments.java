@@ -18,21 +18,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON documents of an output image, built but not written: the OCI manifest, {@code index.json}, {@code
- * oci-layout}, and docker's {@code manifest.json} and {@code repositories}. Apart from {@link ImageWriter} so
- * that what the documents say (and how names become tags) reads apart from how the output is written, renamed and
- * cleaned up. The caller serialises them canonically.
+ * The JSON documents of an output image, built but not written: the OCI manifest, {@code
+ * index.json}, {@code oci-layout}, and docker's {@code manifest.json} and {@code repositories}.
+ * Apart from {@link ImageWriter} so that what the documents say (and how names become tags) reads
+ * apart from how the output is written, renamed and cleaned up. The caller serialises them
+ * canonically.
  */
 final class ImageDocuments {
   private ImageDocuments() {}
 
   /**
-   * The OCI manifest of the image: config and layers in order, each layer's annotations on its descriptor.
+   * The OCI manifest of the image: config and layers in order, each layer's annotations on its
+   * descriptor.
    *
-   * @param template the input manifest or null; its fields other than those set here (annotations, unknown ones)
-   *     are kept
+   * @param template the input manifest or null; its fields other than those set here (annotations,
+   *     unknown ones) are kept
    */
-  static ObjectNode manifest(ObjectNode template, Digest configDigest, long configSize, List<OutputLayer> layers) {
+  static ObjectNode manifest(
+      ObjectNode template, Digest configDigest, long configSize, List<OutputLayer> layers) {
     ManifestJson manifest = ManifestJson.newOci(configDigest, configSize);
     ObjectNode m = manifest.json();
     for (OutputLayer l : layers) {
@@ -64,15 +67,20 @@ final class ImageDocuments {
     return "blobs/" + d.algorithm() + "/" + d.hex();
   }
 
-  /** {@code index.json}: one entry for the manifest, named after the first of {@code names} if any. */
+  /**
+   * {@code index.json}: one entry for the manifest, named after the first of {@code names} if any.
+   */
   static ObjectNode index(Digest manifestDigest, long size, List<String> names) {
     IndexJson idx = IndexJson.newOci();
-    // One entry, named after the first name: tools that take "oci:DIR" without a ref (skopeo, podman) refuse an
-    // index with several entries, even for one manifest. A docker manifest.json keeps every RepoTag.
+    // One entry, named after the first name: tools that take "oci:DIR" without a ref (skopeo,
+    // podman) refuse an
+    // index with several entries, even for one manifest. A docker manifest.json keeps every
+    // RepoTag.
     List<String> ns =
         names == null || names.isEmpty() ? Collections.singletonList(null) : names.subList(0, 1);
     for (String n : ns) {
-      DescriptorJson d = DescriptorJson.add(idx.manifests(), MediaTypes.OCI_MANIFEST, manifestDigest, size);
+      DescriptorJson d =
+          DescriptorJson.add(idx.manifests(), MediaTypes.OCI_MANIFEST, manifestDigest, size);
       if (n != null) {
         ObjectNode a = d.annotations();
         a.put(MediaTypes.ANNOTATION_CONTAINERD_NAME, n);
@@ -111,8 +119,12 @@ final class ImageDocuments {
     return out;
   }
 
-  /** Docker's {@code manifest.json}: the config, the layers and a RepoTag for every name not given by digest. */
-  static JsonNode dockerManifest(Digest configDigest, List<OutputLayer> layers, List<String> names) {
+  /**
+   * Docker's {@code manifest.json}: the config, the layers and a RepoTag for every name not given
+   * by digest.
+   */
+  static JsonNode dockerManifest(
+      Digest configDigest, List<OutputLayer> layers, List<String> names) {
     ArrayNode arr = Json.array();
     List<String> paths = new ArrayList<>();
     for (OutputLayer l : layers) {

@@ -3,8 +3,8 @@ package dev.ocisquash.archive;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which image to take from an archive that holds several: by name ({@code --ref}, a docker tag or an OCI ref
- * name) and/or by platform ({@code os/arch[/variant]}). Both null means "the only one".
+ * Which image to take from an archive that holds several: by name ({@code --ref}, a docker tag or
+ * an OCI ref name) and/or by platform ({@code os/arch[/variant]}). Both null means "the only one".
  */
 public final class ImageSelector {
   private final @Nullable String ref;

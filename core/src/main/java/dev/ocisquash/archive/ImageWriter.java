@@ -31,15 +31,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * Writes an image as a docker-archive, an oci-archive or an OCI layout directory.
  *
- * <p>Output is reproducible: members in a fixed order, directories before their contents, mtime 0 (or the given
- * epoch), uid/gid 0, mode 0644 for files and 0755 for directories, and JSON serialised canonically. Output is
- * atomic: everything goes to {@code .<name>.tmp-<random>} beside the destination, which is renamed into place
- * only when complete and deleted on any failure, so a crash never leaves a half-written image under the real
- * name.
+ * <p>Output is reproducible: members in a fixed order, directories before their contents, mtime 0
+ * (or the given epoch), uid/gid 0, mode 0644 for files and 0755 for directories, and JSON
+ * serialised canonically. Output is atomic: everything goes to {@code .<name>.tmp-<random>} beside
+ * the destination, which is renamed into place only when complete and deleted on any failure, so a
+ * crash never leaves a half-written image under the real name.
  *
- * <p>{@link OutputFormat#DOCKER} is written the way Docker 25+ does: blobs under {@code blobs/sha256/}, a {@code
- * manifest.json} and {@code repositories} for docker/podman/skopeo loaders, plus {@code index.json} and {@code
- * oci-layout}, so the same file is also a valid OCI layout carrying the real manifest.
+ * <p>{@link OutputFormat#DOCKER} is written the way Docker 25+ does: blobs under {@code
+ * blobs/sha256/}, a {@code manifest.json} and {@code repositories} for docker/podman/skopeo
+ * loaders, plus {@code index.json} and {@code oci-layout}, so the same file is also a valid OCI
+ * layout carrying the real manifest.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class ImageWriter {
@@ -47,7 +48,10 @@ public final class ImageWriter {
 
   private ImageWriter() {}
 
-  /** Writes with mtime 0. See {@link #write(Path, OutputFormat, ObjectNode, ObjectNode, List, List, long)}. */
+  /**
+   * Writes with mtime 0. See {@link #write(Path, OutputFormat, ObjectNode, ObjectNode, List, List,
+   * long)}.
+   */
   public static WrittenImage write(
       Path output,
       OutputFormat format,
@@ -62,14 +66,15 @@ public final class ImageWriter {
   /**
    * Writes the image.
    *
-   * @param config the final config; the caller has set {@code rootfs.diff_ids}. It is serialised as is, once.
-   * @param manifestTemplate the input manifest or null; its annotations and unknown fields are kept, while
-   *     schemaVersion, mediaType, config and layers are replaced
+   * @param config the final config; the caller has set {@code rootfs.diff_ids}. It is serialised as
+   *     is, once.
+   * @param manifestTemplate the input manifest or null; its annotations and unknown fields are
+   *     kept, while schemaVersion, mediaType, config and layers are replaced
    * @param layers bottom first
    * @param names image names such as {@code docker.io/library/foo:bar}; may be empty
    * @param mtimeEpochSeconds the modification time of every member
-   * @throws ImageException when a copied layer does not match its digest or size, or an OCI_DIR destination
-   *     exists
+   * @throws ImageException when a copied layer does not match its digest or size, or an OCI_DIR
+   *     destination exists
    */
   public static WrittenImage write(
       Path output,
@@ -80,16 +85,24 @@ public final class ImageWriter {
       List<String> names,
       long mtimeEpochSeconds)
       throws IOException {
-    return write(output, format, config, manifestTemplate, layers, names, mtimeEpochSeconds, TempFiles.none());
+    return write(
+        output,
+        format,
+        config,
+        manifestTemplate,
+        layers,
+        names,
+        mtimeEpochSeconds,
+        TempFiles.none());
   }
 
   /**
-   * Writes the image, registering the temporary output with {@code tempFiles} while it is being written so that
-   * a cancelled run (SIGINT/SIGTERM) can delete it. Parameters as in {@link #write(Path, OutputFormat, ObjectNode,
-   * ObjectNode, List, List, long)}.
+   * Writes the image, registering the temporary output with {@code tempFiles} while it is being
+   * written so that a cancelled run (SIGINT/SIGTERM) can delete it. Parameters as in {@link
+   * #write(Path, OutputFormat, ObjectNode, ObjectNode, List, List, long)}.
    *
-   * @throws ImageException also when the destination cannot be written (disk full, read-only, no such directory),
-   *     naming the output and the system's reason
+   * @throws ImageException also when the destination cannot be written (disk full, read-only, no
+   *     such directory), naming the output and the system's reason
    */
   public static WrittenImage write(
       Path output,
@@ -111,32 +124,44 @@ public final class ImageWriter {
   }
 
   /**
-   * Starts writing an image whose layers are added one at a time, in order, before its documents: so a new layer
-   * can be written straight into the output while it is being made, without a temporary copy. The output appears
-   * under its name only at {@link PendingImage#finish}; closing an unfinished image deletes everything written.
+   * Starts writing an image whose layers are added one at a time, in order, before its documents:
+   * so a new layer can be written straight into the output while it is being made, without a
+   * temporary copy. The output appears under its name only at {@link PendingImage#finish}; closing
+   * an unfinished image deletes everything written.
    *
    * @param mtimeEpochSeconds the modification time of every member
    * @param tempFiles registry of temporary files for signal cleanup
    * @throws ImageException when the destination cannot be written or an OCI_DIR destination exists
    */
-  public static PendingImage begin(Path output, OutputFormat format, long mtimeEpochSeconds, TempFiles tempFiles)
+  public static PendingImage begin(
+      Path output, OutputFormat format, long mtimeEpochSeconds, TempFiles tempFiles)
       throws IOException {
     Objects.requireNonNull(output, "output");
     Objects.requireNonNull(tempFiles, "tempFiles");
     Objects.requireNonNull(format, "format");
     Path abs = output.toAbsolutePath();
     if (format == OutputFormat.OCI_DIR && Files.exists(abs)) {
-      // Policy (issue 24): a tar output replaces a regular file; an oci-dir output is never merged into or
+      // Policy (issue 24): a tar output replaces a regular file; an oci-dir output is never merged
+      // into or
       // replaced, so any existing path is refused.
-      throw new ImageException(Kind.OUTPUT_FAILED,
+      throw new ImageException(
+          Kind.OUTPUT_FAILED,
           ImageException.where(
-              output.toString(), null, null, "cannot write: already exists (an oci-dir output must be a new path)"));
+              output.toString(),
+              null,
+              null,
+              "cannot write: already exists (an oci-dir output must be a new path)"));
     }
     checkDestination(output);
     Path temp =
         abs.getParent()
-            .resolve("." + abs.getFileName() + ".tmp-" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
-    // Registered before it exists, so that a signal arriving while the sink creates it still finds it.
+            .resolve(
+                "."
+                    + abs.getFileName()
+                    + ".tmp-"
+                    + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
+    // Registered before it exists, so that a signal arriving while the sink creates it still finds
+    // it.
     tempFiles.register(temp);
     OutputSink sink = null;
     try {
@@ -146,7 +171,8 @@ public final class ImageWriter {
               : new OutputSink.Tar(temp, mtimeEpochSeconds);
       sink.dir("blobs");
       sink.dir("blobs/sha256");
-      PendingImage image = new PendingImage(output, output.toString(), format, temp, sink, tempFiles);
+      PendingImage image =
+          new PendingImage(output, output.toString(), format, temp, sink, tempFiles);
       sink = null;
       return image;
     } catch (IOException e) {
@@ -161,22 +187,27 @@ public final class ImageWriter {
   }
 
   /**
-   * Starts pushing an image to a registry; layers are added as in {@link #begin(Path, OutputFormat, long,
-   * TempFiles)}. Blobs the repository has are not sent again, kept layers from the same registry are mounted, new
-   * layers are uploaded while they are made; {@link PendingImage#finish} pushes the manifest by digest and only then
-   * tags it, so a failure never leaves the tag on a partial image. A {@code dest} without tag is pushed by digest
-   * only.
+   * Starts pushing an image to a registry; layers are added as in {@link #begin(Path, OutputFormat,
+   * long, TempFiles)}. Blobs the repository has are not sent again, kept layers from the same
+   * registry are mounted, new layers are uploaded while they are made; {@link PendingImage#finish}
+   * pushes the manifest by digest and only then tags it, so a failure never leaves the tag on a
+   * partial image. A {@code dest} without tag is pushed by digest only.
    *
-   * @param tempDir where each upload keeps a copy of its bytes, to start again if the registry drops the upload
+   * @param tempDir where each upload keeps a copy of its bytes, to start again if the registry
+   *     drops the upload
    * @param tempFiles registry of those copies for signal cleanup
-   * @throws ImageException when the registry cannot be reached or {@code dest} names a digest instead of a tag
+   * @throws ImageException when the registry cannot be reached or {@code dest} names a digest
+   *     instead of a tag
    */
-  public static PendingImage begin(ImageRef dest, RegistryOptions options, Path tempDir, TempFiles tempFiles)
+  public static PendingImage begin(
+      ImageRef dest, RegistryOptions options, Path tempDir, TempFiles tempFiles)
       throws IOException {
     Objects.requireNonNull(dest, "dest");
     if (dest.digest() != null) {
-      throw new ImageException(Kind.INVALID_ARGUMENT,
-          dest + ": the squashed image gets a new digest; name the output with a tag, not a digest");
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
+          dest
+              + ": the squashed image gets a new digest; name the output with a tag, not a digest");
     }
     RegistryClient client = RegistryClient.connect(dest, options);
     RegistrySink sink = new RegistrySink(client, dest, tempDir, tempFiles);
@@ -194,17 +225,22 @@ public final class ImageWriter {
     NewBlob writeTo(java.io.OutputStream out) throws IOException;
   }
 
-  /** What a {@link BlobBody} wrote: the blob digest, the layer's diff_id and the blob's size in bytes. */
+  /**
+   * What a {@link BlobBody} wrote: the blob digest, the layer's diff_id and the blob's size in
+   * bytes.
+   */
   public record NewBlob(Digest digest, Digest diffId, long size) {}
 
   /**
-   * An image being written (see {@link #begin}): {@link #addLayer} and {@link #writeLayer} in manifest order,
-   * then {@link #finish}. Not thread-safe.
+   * An image being written (see {@link #begin}): {@link #addLayer} and {@link #writeLayer} in
+   * manifest order, then {@link #finish}. Not thread-safe.
    */
   public static final class PendingImage implements java.io.Closeable {
     private final @Nullable Path output;
+
     /** The output as the user named it, for messages: a path or a registry reference. */
     private final String shown;
+
     private final OutputFormat format;
     private final @Nullable Path temp;
     private final OutputSink sink;
@@ -214,7 +250,12 @@ public final class ImageWriter {
     private boolean done;
 
     private PendingImage(
-        @Nullable Path output, String shown, OutputFormat format, @Nullable Path temp, OutputSink sink, TempFiles tempFiles) {
+        @Nullable Path output,
+        String shown,
+        OutputFormat format,
+        @Nullable Path temp,
+        OutputSink sink,
+        TempFiles tempFiles) {
       this.output = output;
       this.shown = shown;
       this.format = format;
@@ -224,8 +265,8 @@ public final class ImageWriter {
     }
 
     /**
-     * Adds a layer whose bytes exist already (a blob file, or an input layer copied byte for byte and checked
-     * against its digest) and writes it now.
+     * Adds a layer whose bytes exist already (a blob file, or an input layer copied byte for byte
+     * and checked against its digest) and writes it now.
      */
     public void addLayer(OutputLayer l) throws IOException {
       checkOpen();
@@ -246,8 +287,8 @@ public final class ImageWriter {
     }
 
     /**
-     * Writes a new layer straight into the output: {@code body} streams its bytes and returns their digests,
-     * under which the blob is then named.
+     * Writes a new layer straight into the output: {@code body} streams its bytes and returns their
+     * digests, under which the blob is then named.
      *
      * @return the layer as written, already part of the image
      */
@@ -256,8 +297,9 @@ public final class ImageWriter {
     }
 
     /**
-     * Writes a new layer as {@link #writeLayer(String, BlobBody)} does, with annotations for its descriptor in the
-     * manifest (written for every format: a docker output carries the OCI manifest too).
+     * Writes a new layer as {@link #writeLayer(String, BlobBody)} does, with annotations for its
+     * descriptor in the manifest (written for every format: a docker output carries the OCI
+     * manifest too).
      */
     public OutputLayer writeLayer(String mediaType, Map<String, String> annotations, BlobBody body)
         throws IOException {
@@ -286,11 +328,13 @@ public final class ImageWriter {
     }
 
     /**
-     * Writes the config, the manifest and the index (and docker's files), completes the output and renames it
-     * into place.
+     * Writes the config, the manifest and the index (and docker's files), completes the output and
+     * renames it into place.
      *
-     * @param config the final config; the caller has set {@code rootfs.diff_ids}. It is serialised as is, once.
-     * @param manifestTemplate the input manifest or null; its annotations and unknown fields are kept
+     * @param config the final config; the caller has set {@code rootfs.diff_ids}. It is serialised
+     *     as is, once.
+     * @param manifestTemplate the input manifest or null; its annotations and unknown fields are
+     *     kept
      * @param names image names such as {@code docker.io/library/foo:bar}; may be empty
      */
     public WrittenImage finish(ObjectNode config, ObjectNode manifestTemplate, List<String> names)
@@ -299,23 +343,37 @@ public final class ImageWriter {
       Objects.requireNonNull(config, "config");
       byte[] configBytes = Json.canonicalBytes(config);
       Digest configDigest = Descriptor.digestOf("sha256", configBytes);
-      ObjectNode manifest = ImageDocuments.manifest(manifestTemplate, configDigest, configBytes.length, layers);
+      ObjectNode manifest =
+          ImageDocuments.manifest(manifestTemplate, configDigest, configBytes.length, layers);
       byte[] manifestBytes = Json.canonicalBytes(manifest);
       Digest manifestDigest = Descriptor.digestOf("sha256", manifestBytes);
       if (sink instanceof RegistrySink push) {
         try {
           tempFiles.checkNotCancelled(); // a cancelled run must not tag
-          push.publish(configBytes, configDigest, manifestBytes, manifestDigest, MediaTypes.OCI_MANIFEST);
+          push.publish(
+              configBytes, configDigest, manifestBytes, manifestDigest, MediaTypes.OCI_MANIFEST);
         } finally {
           done = true;
           push.close();
         }
         return new WrittenImage(
-            configDigest, manifestDigest, push.bytes() + configBytes.length + manifestBytes.length, push.summary());
+            configDigest,
+            manifestDigest,
+            push.bytes() + configBytes.length + manifestBytes.length,
+            push.summary());
       }
       long bytes;
       try {
-        writeDocuments(sink, format, configBytes, configDigest, manifestBytes, manifestDigest, layers, names, written);
+        writeDocuments(
+            sink,
+            format,
+            configBytes,
+            configDigest,
+            manifestBytes,
+            manifestDigest,
+            layers,
+            names,
+            written);
         sink.finish();
         bytes = sink.bytes();
         sink.close();
@@ -339,7 +397,9 @@ public final class ImageWriter {
       return new WrittenImage(configDigest, manifestDigest, bytes);
     }
 
-    /** Abandons an unfinished image: deletes everything written. Does nothing after {@link #finish}. */
+    /**
+     * Abandons an unfinished image: deletes everything written. Does nothing after {@link #finish}.
+     */
     @Override
     public void close() throws IOException {
       if (done) {
@@ -364,16 +424,17 @@ public final class ImageWriter {
 
     private void requireSha256(Digest d) throws ImageException {
       if (!d.algorithm().equals("sha256")) {
-        throw new ImageException(Kind.UNSUPPORTED_INPUT,
+        throw new ImageException(
+            Kind.UNSUPPORTED_INPUT,
             ImageException.where(shown, null, null, "only sha256 layer digests can be written"));
       }
     }
   }
 
   /**
-   * Fails early, with one clear line, when the output's directory does not exist, is not a directory or cannot be
-   * written (read-only mount, permissions): otherwise the first symptom would be an obscure error about a
-   * temporary file after minutes of work.
+   * Fails early, with one clear line, when the output's directory does not exist, is not a
+   * directory or cannot be written (read-only mount, permissions): otherwise the first symptom
+   * would be an obscure error about a temporary file after minutes of work.
    *
    * @throws ImageException naming the output and the problem
    */
@@ -381,25 +442,35 @@ public final class ImageWriter {
     Path parent = output.toAbsolutePath().getParent();
     String shown = output.toString();
     if (parent == null) {
-      throw new ImageException(Kind.OUTPUT_FAILED,
+      throw new ImageException(
+          Kind.OUTPUT_FAILED,
           ImageException.where(shown, null, null, "cannot write: not a file path"));
     }
     if (!Files.exists(parent)) {
-      throw new ImageException(Kind.OUTPUT_FAILED,
-          ImageException.where(shown, null, null, "cannot write: directory " + parent + " does not exist"));
+      throw new ImageException(
+          Kind.OUTPUT_FAILED,
+          ImageException.where(
+              shown, null, null, "cannot write: directory " + parent + " does not exist"));
     }
     if (!Files.isDirectory(parent)) {
-      throw new ImageException(Kind.OUTPUT_FAILED,
-          ImageException.where(shown, null, null, "cannot write: " + parent + " is not a directory"));
+      throw new ImageException(
+          Kind.OUTPUT_FAILED,
+          ImageException.where(
+              shown, null, null, "cannot write: " + parent + " is not a directory"));
     }
     if (!Files.isWritable(parent)) {
-      throw new ImageException(Kind.OUTPUT_FAILED,
+      throw new ImageException(
+          Kind.OUTPUT_FAILED,
           ImageException.where(
-              shown, null, null, "cannot write: directory " + parent + " is read-only or not writable"));
+              shown,
+              null,
+              null,
+              "cannot write: directory " + parent + " is read-only or not writable"));
     }
     if (Files.isDirectory(output) && !Files.isSymbolicLink(output)) {
       // OCI_DIR refuses an existing destination itself; a tar must not replace a directory either.
-      throw new ImageException(Kind.OUTPUT_FAILED,
+      throw new ImageException(
+          Kind.OUTPUT_FAILED,
           ImageException.where(
               shown,
               null,
@@ -410,8 +481,8 @@ public final class ImageWriter {
   }
 
   /**
-   * Refuses to write over the input: the input is read while the output is written, and the rename would
-   * destroy it.
+   * Refuses to write over the input: the input is read while the output is written, and the rename
+   * would destroy it.
    *
    * @throws ImageException when both paths name the same file
    */
@@ -423,8 +494,10 @@ public final class ImageWriter {
       same = in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize());
     }
     if (same) {
-      throw new ImageException(Kind.INVALID_ARGUMENT,
-          ImageException.where(out.toString(), null, null, "output is the input; write to another file"));
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
+          ImageException.where(
+              out.toString(), null, null, "output is the input; write to another file"));
     }
   }
 
@@ -445,9 +518,13 @@ public final class ImageWriter {
     if (written.add(manifestDigest)) {
       sink.file(ImageDocuments.blob(manifestDigest), manifestBytes);
     }
-    sink.file("index.json", Json.canonicalBytes(ImageDocuments.index(manifestDigest, manifestBytes.length, names)));
+    sink.file(
+        "index.json",
+        Json.canonicalBytes(ImageDocuments.index(manifestDigest, manifestBytes.length, names)));
     if (format == OutputFormat.DOCKER) {
-      sink.file("manifest.json", Json.canonicalBytes(ImageDocuments.dockerManifest(configDigest, layers, names)));
+      sink.file(
+          "manifest.json",
+          Json.canonicalBytes(ImageDocuments.dockerManifest(configDigest, layers, names)));
     }
     sink.file("oci-layout", Json.canonicalBytes(ImageDocuments.ociLayout()));
     if (format == OutputFormat.DOCKER) {
@@ -473,17 +550,24 @@ public final class ImageWriter {
       if (e instanceof ImageException) {
         throw e;
       }
-      throw new ImageException(ImageException.interruption(e) ? Kind.INTERRUPTED : Kind.CORRUPT_INPUT,
-          ImageException.where(src.location(), src.label(), null, "cannot copy layer: " + e.getMessage()), e);
+      throw new ImageException(
+          ImageException.interruption(e) ? Kind.INTERRUPTED : Kind.CORRUPT_INPUT,
+          ImageException.where(
+              src.location(), src.label(), null, "cannot copy layer: " + e.getMessage()),
+          e);
     }
     Digest actual = VerifyingLayerStream.toDigest(l.digest().algorithm(), in.hash.digest());
     if (!actual.equals(l.digest())) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
           ImageException.where(
               src.location(),
               src.label(),
               null,
-              "blob digest mismatch while copying: expected " + l.digest() + ", content is " + actual));
+              "blob digest mismatch while copying: expected "
+                  + l.digest()
+                  + ", content is "
+                  + actual));
     }
   }
 

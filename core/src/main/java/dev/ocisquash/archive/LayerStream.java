@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The uncompressed bytes of a layer, verified while they stream. Reading to the end (or calling {@link #finish()})
- * checks the blob digest and diff_id and throws {@link dev.ocisquash.ImageException} naming the blob on a
- * mismatch.
+ * The uncompressed bytes of a layer, verified while they stream. Reading to the end (or calling
+ * {@link #finish()}) checks the blob digest and diff_id and throws {@link
+ * dev.ocisquash.ImageException} naming the blob on a mismatch.
  */
 public abstract class LayerStream extends InputStream {
-  /** Reads one byte through {@link #read(byte[], int, int)}, which every layer stream implements. */
+  /**
+   * Reads one byte through {@link #read(byte[], int, int)}, which every layer stream implements.
+   */
   @Override
   public int read() throws IOException {
     byte[] one = new byte[1];
@@ -31,8 +33,9 @@ public abstract class LayerStream extends InputStream {
   public abstract long uncompressedBytes();
 
   /**
-   * Raw (compressed) blob bytes consumed so far, or -1 when unknown. Used by {@link Limits.Meter} to judge the
-   * compression ratio; the decompressor reads ahead, so this may run slightly ahead of the data returned.
+   * Raw (compressed) blob bytes consumed so far, or -1 when unknown. Used by {@link Limits.Meter}
+   * to judge the compression ratio; the decompressor reads ahead, so this may run slightly ahead of
+   * the data returned.
    */
   public long compressedBytes() {
     return -1;

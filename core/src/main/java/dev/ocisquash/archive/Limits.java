@@ -6,29 +6,32 @@ import java.io.IOException;
 import java.util.Locale;
 
 /**
- * Resource limits that stop decompression bombs and absurd inputs before they fill the disk or the heap. Immutable;
- * start from {@link #defaults()} and change one value at a time:
+ * Resource limits that stop decompression bombs and absurd inputs before they fill the disk or the
+ * heap. Immutable; start from {@link #defaults()} and change one value at a time:
  *
  * <pre>{@code
  * Limits l = Limits.defaults().withMaxUncompressedBytes(256L << 30);
  * }</pre>
  *
- * <p>Every limit is reported with the CLI flag that raises it, because a user who hits one on a legitimate (just
- * very large) image needs to know the way out in the same line that stopped them.
+ * <p>Every limit is reported with the CLI flag that raises it, because a user who hits one on a
+ * legitimate (just very large) image needs to know the way out in the same line that stopped them.
  */
 public final class Limits {
   /** Default cap on uncompressed bytes across all layers: 64 GiB, far above any real image. */
   public static final long DEFAULT_MAX_UNCOMPRESSED_BYTES = 64L << 30;
 
-  /** Default cap on the uncompressed/compressed ratio of one layer. gzip peaks near 1032:1, real layers below 20. */
+  /**
+   * Default cap on the uncompressed/compressed ratio of one layer. gzip peaks near 1032:1, real
+   * layers below 20.
+   */
   public static final long DEFAULT_MAX_RATIO = 1000;
 
   /** Default cap on filesystem entries in one image (all layers). */
   public static final long DEFAULT_MAX_ENTRIES = 10_000_000L;
 
   /**
-   * The ratio is only judged once this many uncompressed bytes were produced: a tiny layer of zeros legitimately
-   * compresses far better than 1000:1, and is harmless.
+   * The ratio is only judged once this many uncompressed bytes were produced: a tiny layer of zeros
+   * legitimately compresses far better than 1000:1, and is harmless.
    */
   public static final long RATIO_GRACE_BYTES = 1L << 20;
 
@@ -57,12 +60,18 @@ public final class Limits {
     return DEFAULTS;
   }
 
-  /** A copy with another cap on total uncompressed bytes across layers (flag {@code --max-uncompressed-bytes}). */
+  /**
+   * A copy with another cap on total uncompressed bytes across layers (flag {@code
+   * --max-uncompressed-bytes}).
+   */
   public Limits withMaxUncompressedBytes(long v) {
     return new Limits(v, maxRatio, maxEntries);
   }
 
-  /** A copy with another cap on the per-layer uncompressed/compressed ratio (flag {@code --max-ratio}). */
+  /**
+   * A copy with another cap on the per-layer uncompressed/compressed ratio (flag {@code
+   * --max-ratio}).
+   */
   public Limits withMaxRatio(long v) {
     return new Limits(maxUncompressedBytes, v, maxEntries);
   }
@@ -94,8 +103,13 @@ public final class Limits {
 
   @Override
   public String toString() {
-    return "Limits[maxUncompressedBytes=" + maxUncompressedBytes + ", maxRatio=" + maxRatio + ", maxEntries="
-        + maxEntries + "]";
+    return "Limits[maxUncompressedBytes="
+        + maxUncompressedBytes
+        + ", maxRatio="
+        + maxRatio
+        + ", maxEntries="
+        + maxEntries
+        + "]";
   }
 
   @Override
@@ -108,10 +122,14 @@ public final class Limits {
 
   @Override
   public int hashCode() {
-    return Long.hashCode(maxUncompressedBytes) * 31 * 31 + Long.hashCode(maxRatio) * 31 + Long.hashCode(maxEntries);
+    return Long.hashCode(maxUncompressedBytes) * 31 * 31
+        + Long.hashCode(maxRatio) * 31
+        + Long.hashCode(maxEntries);
   }
 
-  /** Renders a byte count the way users type it back (exact bytes, plus a human form when round). */
+  /**
+   * Renders a byte count the way users type it back (exact bytes, plus a human form when round).
+   */
   static String bytes(long n) {
     if (n >= (1L << 30) && n % (1L << 30) == 0) {
       return (n >> 30) + " GiB";
@@ -123,14 +141,16 @@ public final class Limits {
   }
 
   /**
-   * Counts the bytes and entries of one run. Totals are kept across layers; the ratio is per layer, so {@link
-   * #guard} resets it for every layer stream. Guarded streams may be read on different threads at once; entries
-   * are counted by one thread.
+   * Counts the bytes and entries of one run. Totals are kept across layers; the ratio is per layer,
+   * so {@link #guard} resets it for every layer stream. Guarded streams may be read on different
+   * threads at once; entries are counted by one thread.
    */
   public static final class Meter {
     private final Limits limits;
-    // Guarded streams of two layers are read at once (the next layer is decompressed ahead on its own thread).
-    private final java.util.concurrent.atomic.AtomicLong totalBytes = new java.util.concurrent.atomic.AtomicLong();
+    // Guarded streams of two layers are read at once (the next layer is decompressed ahead on its
+    // own thread).
+    private final java.util.concurrent.atomic.AtomicLong totalBytes =
+        new java.util.concurrent.atomic.AtomicLong();
     private long entries;
 
     private Meter(Limits limits) {
@@ -148,12 +168,13 @@ public final class Limits {
     }
 
     /**
-     * Counts one filesystem entry; the entry's path is only rendered when the limit is hit, since this runs once
-     * per entry on the hot path.
+     * Counts one filesystem entry; the entry's path is only rendered when the limit is hit, since
+     * this runs once per entry on the hot path.
      *
      * @throws ImageException once the image has more entries than allowed
      */
-    public void countEntry(String file, String layer, dev.ocisquash.tar.TarEntry entry) throws ImageException {
+    public void countEntry(String file, String layer, dev.ocisquash.tar.TarEntry entry)
+        throws ImageException {
       if (entries + 1 > limits.maxEntries) {
         countEntry(file, layer, entry.path());
       }
@@ -167,27 +188,35 @@ public final class Limits {
      */
     void countEntry(String file, String layer, String entry) throws ImageException {
       if (++entries > limits.maxEntries) {
-        throw new ImageException(Kind.LIMIT_EXCEEDED,
+        throw new ImageException(
+            Kind.LIMIT_EXCEEDED,
             ImageException.where(
                 file,
                 layer,
                 entry,
-                "more than " + limits.maxEntries + " entries in the image (limit; raise it with --max-entries)"));
+                "more than "
+                    + limits.maxEntries
+                    + " entries in the image (limit; raise it with --max-entries)"));
       }
     }
 
     /**
-     * Wraps a layer stream so that every byte read counts against the total, and the layer's own ratio is checked
-     * against its compressed bytes.
+     * Wraps a layer stream so that every byte read counts against the total, and the layer's own
+     * ratio is checked against its compressed bytes.
      */
     public LayerStream guard(LayerStream in, String file, String layer) {
       return new Guarded(in, file, layer);
     }
 
-    /** Adds {@code n} uncompressed bytes; {@code compressed} is the layer's raw bytes so far, or -1 to skip. */
-    void add(long n, long layerBytes, long compressed, String file, String layer) throws ImageException {
+    /**
+     * Adds {@code n} uncompressed bytes; {@code compressed} is the layer's raw bytes so far, or -1
+     * to skip.
+     */
+    void add(long n, long layerBytes, long compressed, String file, String layer)
+        throws ImageException {
       if (totalBytes.addAndGet(n) > limits.maxUncompressedBytes) {
-        throw new ImageException(Kind.LIMIT_EXCEEDED,
+        throw new ImageException(
+            Kind.LIMIT_EXCEEDED,
             ImageException.where(
                 file,
                 layer,
@@ -200,7 +229,8 @@ public final class Limits {
         // Divide rather than multiply so that huge limits cannot overflow.
         long c = Math.max(compressed, 1);
         if ((double) layerBytes / c > limits.maxRatio) {
-          throw new ImageException(Kind.LIMIT_EXCEEDED,
+          throw new ImageException(
+              Kind.LIMIT_EXCEEDED,
               ImageException.where(
                   file,
                   layer,
@@ -255,7 +285,8 @@ public final class Limits {
       public void finish() throws IOException {
         byte[] buf = new byte[64 * 1024];
         while (read(buf, 0, buf.length) >= 0) {
-          // drain through the counters: trailing data after the tar end marker is still decompressed
+          // drain through the counters: trailing data after the tar end marker is still
+          // decompressed
         }
         in.finish();
       }

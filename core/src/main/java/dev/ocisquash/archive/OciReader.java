@@ -3,8 +3,8 @@ package dev.ocisquash.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
-import dev.ocisquash.model.ConfigJson;
 import dev.ocisquash.ImageException.Kind;
+import dev.ocisquash.model.ConfigJson;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.IndexJson;
 import dev.ocisquash.model.ManifestJson;
@@ -31,7 +31,11 @@ final class OciReader {
     final List<String> shortNames = new ArrayList<>();
     @Nullable Platform platform;
     boolean present;
-    /** Why this manifest is an artifact rather than an image; null for an image (or when its blob is absent). */
+
+    /**
+     * Why this manifest is an artifact rather than an image; null for an image (or when its blob is
+     * absent).
+     */
     @Nullable String notAnImage;
 
     Candidate(Descriptor desc) {
@@ -40,9 +44,15 @@ final class OciReader {
 
     String choice() {
       String ref =
-          !fullNames.isEmpty() ? String.join(",", fullNames)
+          !fullNames.isEmpty()
+              ? String.join(",", fullNames)
               : !shortNames.isEmpty() ? String.join(",", shortNames) : "-";
-      return "ref=" + ref + " platform=" + (platform == null ? "?" : platform) + " digest=" + desc.digest;
+      return "ref="
+          + ref
+          + " platform="
+          + (platform == null ? "?" : platform)
+          + " digest="
+          + desc.digest;
     }
 
     List<String> names() {
@@ -59,7 +69,9 @@ final class OciReader {
     this.display = store.display();
   }
 
-  /** All manifests reachable from index.json that could be the wanted image (attestations left out). */
+  /**
+   * All manifests reachable from index.json that could be the wanted image (attestations left out).
+   */
   List<Candidate> candidates() throws IOException {
     JsonNode index = Descriptor.readJson(store, "index.json");
     if (!index.isObject()) {
@@ -74,21 +86,28 @@ final class OciReader {
       anyPresent |= c.present;
     }
     if (anyPresent) {
-      // containerd saves only the current platform's blobs but keeps the full index: skip the others.
+      // containerd saves only the current platform's blobs but keeps the full index: skip the
+      // others.
       all.removeIf(c -> !c.present);
     }
     return all;
   }
 
   private void walk(
-      JsonNode doc, String where, @Nullable String fullName, @Nullable String shortName, Map<Digest, Candidate> out, int depth)
+      JsonNode doc,
+      String where,
+      @Nullable String fullName,
+      @Nullable String shortName,
+      Map<Digest, Candidate> out,
+      int depth)
       throws IOException {
     if (depth > MAX_DEPTH) {
       throw Descriptor.bad(Kind.LIMIT_EXCEEDED, display, where, "image indexes nested too deeply");
     }
     JsonNode entries = new IndexJson((ObjectNode) doc).manifestsNode();
     if (entries != null && entries.isNull()) {
-      // Docker 25+ saves an untagged image with "manifests": null (a nil Go slice): the index lists nothing, and
+      // Docker 25+ saves an untagged image with "manifests": null (a nil Go slice): the index lists
+      // nothing, and
       // manifest.json beside it names the image, as docker load and skopeo read it.
       return;
     }
@@ -128,14 +147,15 @@ final class OciReader {
   }
 
   /**
-   * Picks the image the selector names and loads it. Signatures, attestations, SBOMs and other artifacts that share
-   * the layout (see {@link ArtifactRule}) are never picked by themselves; {@code --ref} still reaches them, and then
-   * the error says what they are.
+   * Picks the image the selector names and loads it. Signatures, attestations, SBOMs and other
+   * artifacts that share the layout (see {@link ArtifactRule}) are never picked by themselves;
+   * {@code --ref} still reaches them, and then the error says what they are.
    */
   ArchiveImage read(ImageSelector selector) throws IOException {
     List<Candidate> all = candidates();
     if (all.isEmpty()) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
           ImageException.where(display, null, null, "index.json lists no image manifests"));
     }
     List<Candidate> images = new ArrayList<>();
@@ -163,18 +183,26 @@ final class OciReader {
       for (Candidate c : artifacts) {
         lines.add(c.choice() + ": " + c.notAnImage);
       }
-      throw new ImageException(Kind.UNSUPPORTED_INPUT,
+      throw new ImageException(
+          Kind.UNSUPPORTED_INPUT,
           ImageException.where(
               display, null, null, "holds no image, only artifacts: " + String.join("; ", lines)));
     }
-    Candidate pick = single(display, selector, chosen, images.isEmpty() ? all : images, Candidate::choice);
+    Candidate pick =
+        single(display, selector, chosen, images.isEmpty() ? all : images, Candidate::choice);
     if (pick.notAnImage != null) {
-      throw new ImageException(Kind.UNSUPPORTED_INPUT,
+      throw new ImageException(
+          Kind.UNSUPPORTED_INPUT,
           ImageException.where(
               display,
               null,
               null,
-              "ref " + selector.ref() + " names " + pick.desc.digest + ", which is not an image: " + pick.notAnImage));
+              "ref "
+                  + selector.ref()
+                  + " names "
+                  + pick.desc.digest
+                  + ", which is not an image: "
+                  + pick.notAnImage));
     }
     ObjectNode manifest = loadManifest(pick.desc);
     return load(manifest, pick.names());
@@ -189,10 +217,11 @@ final class OciReader {
   }
 
   /**
-   * Sorts candidates into images and artifacts (see {@link ArtifactRule}), and fills in the platform of images
-   * whose index entry has none.
+   * Sorts candidates into images and artifacts (see {@link ArtifactRule}), and fills in the
+   * platform of images whose index entry has none.
    */
-  private void split(List<Candidate> all, List<Candidate> images, List<Candidate> artifacts) throws IOException {
+  private void split(List<Candidate> all, List<Candidate> images, List<Candidate> artifacts)
+      throws IOException {
     for (Candidate c : all) {
       if (c.present) {
         c.notAnImage = ArtifactRule.whyNotAnImage(c.desc.node, loadManifest(c.desc));
@@ -201,7 +230,8 @@ final class OciReader {
     }
     for (Candidate c : images) {
       if (c.platform == null && c.present) {
-        // single-image layouts often omit the platform from the index (go-containerregistry writes no
+        // single-image layouts often omit the platform from the index (go-containerregistry writes
+        // no
         // "platform" for a single image); the config has it, as containerd reads it
         c.platform = new ConfigJson(loadConfig(loadManifest(c.desc))).platform();
       }
@@ -212,13 +242,18 @@ final class OciReader {
     try {
       return Platform.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new ImageException(Kind.INVALID_ARGUMENT, ImageException.where(display, null, null, e.getMessage()));
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT, ImageException.where(display, null, null, e.getMessage()));
     }
   }
 
   /** Returns the one element of {@code chosen}, or throws listing the choices. */
   static <T> T single(
-      String display, ImageSelector sel, List<T> chosen, List<T> all, java.util.function.Function<T, String> fmt)
+      String display,
+      ImageSelector sel,
+      List<T> chosen,
+      List<T> all,
+      java.util.function.Function<T, String> fmt)
       throws ImageException {
     if (chosen.size() == 1) {
       return chosen.get(0);
@@ -237,8 +272,10 @@ final class OciReader {
     } else {
       problem = chosen.size() + " images match; choose one with --ref and/or --platform: ";
     }
-    return throwIt(new ImageException(Kind.INVALID_ARGUMENT,
-        ImageException.where(display, null, null, problem + String.join("; ", lines))));
+    return throwIt(
+        new ImageException(
+            Kind.INVALID_ARGUMENT,
+            ImageException.where(display, null, null, problem + String.join("; ", lines))));
   }
 
   private static <T> T throwIt(ImageException e) throws ImageException {
@@ -260,13 +297,16 @@ final class OciReader {
     Descriptor cfgDesc = Descriptor.parse(display, "manifest", view.configNode());
     ObjectNode config = Descriptor.readBlobJson(store, cfgDesc, "config", verified);
     List<Descriptor> layerDescs = Descriptor.list(display, "manifest", view.layersNode(), "layers");
-    List<Digest> diffIds = diffIds(display, cfgDesc.path(), new ConfigJson(config), layerDescs.size());
+    List<Digest> diffIds =
+        diffIds(display, cfgDesc.path(), new ConfigJson(config), layerDescs.size());
     List<SourceLayer> layers = new ArrayList<>();
     for (int i = 0; i < layerDescs.size(); i++) {
       Descriptor l = layerDescs.get(i);
       if (l.mediaType != null && !dev.ocisquash.model.MediaTypes.isFilesystemLayer(l.mediaType)) {
-        // An artifact (signature, SBOM, wasm module, ...) is not a tar of files: squashing it would be guesswork.
-        throw new ImageException(Kind.UNSUPPORTED_INPUT,
+        // An artifact (signature, SBOM, wasm module, ...) is not a tar of files: squashing it would
+        // be guesswork.
+        throw new ImageException(
+            Kind.UNSUPPORTED_INPUT,
             ImageException.where(
                 display,
                 "layer " + i + " (" + l.digest + ")",
@@ -281,7 +321,14 @@ final class OciReader {
       layers.add(layer);
     }
     return new ArchiveImage(
-        store, ArchiveFamily.OCI, config, cfgDesc.digest, cfgDesc.size, manifest.deepCopy(), names, layers);
+        store,
+        ArchiveFamily.OCI,
+        config,
+        cfgDesc.digest,
+        cfgDesc.size,
+        manifest.deepCopy(),
+        names,
+        layers);
   }
 
   /** rootfs.diff_ids of a config, which must have one per layer. */
@@ -293,7 +340,9 @@ final class OciReader {
     }
     if (arr.size() != layerCount) {
       throw Descriptor.bad(
-          display, where, "config lists " + arr.size() + " diff_ids but the image has " + layerCount + " layers");
+          display,
+          where,
+          "config lists " + arr.size() + " diff_ids but the image has " + layerCount + " layers");
     }
     List<Digest> out = new ArrayList<>();
     for (JsonNode n : arr) {

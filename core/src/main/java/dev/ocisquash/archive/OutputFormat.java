@@ -10,8 +10,8 @@ public enum OutputFormat {
   OCI_DIR;
 
   /**
-   * Parses a format name as the CLI and configuration files write it: {@code docker}, {@code oci} (or {@code
-   * oci-archive}), {@code oci-dir} (or {@code oci-layout}); case does not matter.
+   * Parses a format name as the CLI and configuration files write it: {@code docker}, {@code oci}
+   * (or {@code oci-archive}), {@code oci-dir} (or {@code oci-layout}); case does not matter.
    *
    * @throws IllegalArgumentException naming the accepted values
    */
@@ -26,7 +26,8 @@ public enum OutputFormat {
       case "oci-layout":
         return OCI_DIR;
       default:
-        throw new IllegalArgumentException("unknown format '" + name + "' (expected docker, oci or oci-dir)");
+        throw new IllegalArgumentException(
+            "unknown format '" + name + "' (expected docker, oci or oci-dir)");
     }
   }
 

@@ -6,8 +6,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A layer to be written: either a new blob in a file ({@link #ofFile}) or an input layer copied byte for byte
- * ({@link #copyOf}); or a layer {@link ImageWriter.PendingImage#writeLayer} wrote straight into the output.
+ * A layer to be written: either a new blob in a file ({@link #ofFile}) or an input layer copied
+ * byte for byte ({@link #copyOf}); or a layer {@link ImageWriter.PendingImage#writeLayer} wrote
+ * straight into the output.
  */
 public final class OutputLayer {
   private final @Nullable Path blobFile;
@@ -19,7 +20,12 @@ public final class OutputLayer {
   private final java.util.Map<String, String> annotations;
 
   private OutputLayer(
-      @Nullable Path blobFile, @Nullable SourceLayer source, Digest digest, Digest diffId, long size, String mediaType) {
+      @Nullable Path blobFile,
+      @Nullable SourceLayer source,
+      Digest digest,
+      Digest diffId,
+      long size,
+      String mediaType) {
     this(blobFile, source, digest, diffId, size, mediaType, java.util.Map.of());
   }
 
@@ -31,7 +37,8 @@ public final class OutputLayer {
       long size,
       String mediaType,
       java.util.Map<String, String> annotations) {
-    this.annotations = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
+    this.annotations =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(annotations));
     this.blobFile = blobFile;
     this.source = source;
     this.digest = Objects.requireNonNull(digest, "digest");
@@ -41,19 +48,28 @@ public final class OutputLayer {
   }
 
   /** A new layer whose blob bytes are in {@code blobFile}. */
-  public static OutputLayer ofFile(Path blobFile, Digest digest, Digest diffId, long size, String mediaType) {
+  public static OutputLayer ofFile(
+      Path blobFile, Digest digest, Digest diffId, long size, String mediaType) {
     return new OutputLayer(Objects.requireNonNull(blobFile), null, digest, diffId, size, mediaType);
   }
 
-  /** A new layer already written into a {@link ImageWriter.PendingImage}; it has neither file nor source. */
+  /**
+   * A new layer already written into a {@link ImageWriter.PendingImage}; it has neither file nor
+   * source.
+   */
   static OutputLayer written(
-      Digest digest, Digest diffId, long size, String mediaType, java.util.Map<String, String> annotations) {
+      Digest digest,
+      Digest diffId,
+      long size,
+      String mediaType,
+      java.util.Map<String, String> annotations) {
     return new OutputLayer(null, null, digest, diffId, size, mediaType, annotations);
   }
 
   /** An input layer copied unchanged: same bytes, digest and media type. */
   public static OutputLayer copyOf(SourceLayer source, Digest digest, long size, String mediaType) {
-    return new OutputLayer(null, Objects.requireNonNull(source), digest, source.diffId(), size, mediaType);
+    return new OutputLayer(
+        null, Objects.requireNonNull(source), digest, source.diffId(), size, mediaType);
   }
 
   /** The file holding the blob, or null for a copied layer. */

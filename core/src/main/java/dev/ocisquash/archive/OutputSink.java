@@ -15,9 +15,9 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where {@link ImageWriter} puts members: a tar with minimal, reproducible ustar headers, or a directory. Member
- * names are short ASCII ({@code blobs/sha256/<hex>}, {@code index.json}, ...), so plain ustar suffices and the
- * full tar writer is not needed here.
+ * Where {@link ImageWriter} puts members: a tar with minimal, reproducible ustar headers, or a
+ * directory. Member names are short ASCII ({@code blobs/sha256/<hex>}, {@code index.json}, ...), so
+ * plain ustar suffices and the full tar writer is not needed here.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 abstract class OutputSink implements Closeable {
@@ -27,28 +27,34 @@ abstract class OutputSink implements Closeable {
   /** Adds a file holding {@code data}. */
   abstract void file(String name, byte[] data) throws IOException;
 
-  /** Adds a file whose content is {@code size} bytes copied from {@code src} (with transferTo where possible). */
+  /**
+   * Adds a file whose content is {@code size} bytes copied from {@code src} (with transferTo where
+   * possible).
+   */
   abstract void file(String name, Path src, long size) throws IOException;
 
   /** Adds a file of exactly {@code size} bytes read from {@code in}. */
   abstract void file(String name, InputStream in, long size) throws IOException;
 
   /**
-   * Starts a file whose name and size are known only when it ends (a layer named by its digest); returns the
-   * stream its content goes to, which the caller must not close. One such file at a time; {@link #endFile} or
-   * {@link #dropFile} ends it before anything else is added.
+   * Starts a file whose name and size are known only when it ends (a layer named by its digest);
+   * returns the stream its content goes to, which the caller must not close. One such file at a
+   * time; {@link #endFile} or {@link #dropFile} ends it before anything else is added.
    */
   abstract OutputStream beginFile() throws IOException;
 
   /** Ends the file begun last: names it {@code name}; {@code size} bytes were written to it. */
   abstract void endFile(String name, long size) throws IOException;
 
-  /** Ends the file begun last by removing it (its bytes are in the output already under the same name). */
+  /**
+   * Ends the file begun last by removing it (its bytes are in the output already under the same
+   * name).
+   */
   abstract void dropFile() throws IOException;
 
   /**
-   * Makes an input layer present in the output without copying its bytes, where the output allows (a registry
-   * that has the blob, or can mount it); files never can.
+   * Makes an input layer present in the output without copying its bytes, where the output allows
+   * (a registry that has the blob, or can mount it); files never can.
    *
    * @return true when the layer needs no copy
    */
@@ -62,7 +68,8 @@ abstract class OutputSink implements Closeable {
   /** Bytes written so far. */
   abstract long bytes();
 
-  static long copyExactly(InputStream in, OutputStream out, long size, String name) throws IOException {
+  static long copyExactly(InputStream in, OutputStream out, long size, String name)
+      throws IOException {
     byte[] buf = new byte[64 * 1024];
     long done = 0;
     while (true) {
@@ -161,7 +168,8 @@ abstract class OutputSink implements Closeable {
     @Override
     void endFile(String name, long size) throws IOException {
       if (pos - headerAt - BLOCK != size) {
-        throw new IOException(name + ": " + (pos - headerAt - BLOCK) + " bytes written, expected " + size);
+        throw new IOException(
+            name + ": " + (pos - headerAt - BLOCK) + " bytes written, expected " + size);
       }
       ByteBuffer h = ByteBuffer.wrap(headerBytes(name, '0', 0644, size));
       long at = headerAt;
@@ -287,7 +295,8 @@ abstract class OutputSink implements Closeable {
     void file(String name, Path src, long size) throws IOException {
       Path f = root.resolve(name);
       try (FileChannel in = FileChannel.open(src, StandardOpenOption.READ);
-          FileChannel out = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+          FileChannel out =
+              FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         if (in.size() != size) {
           throw new IOException(src + " has " + in.size() + " bytes, expected " + size);
         }
@@ -318,9 +327,11 @@ abstract class OutputSink implements Closeable {
 
     @Override
     OutputStream beginFile() throws IOException {
-      // Not createTempFile: its mode 0600 would stay on the blob; this gets the same mode as every other file.
+      // Not createTempFile: its mode 0600 would stay on the blob; this gets the same mode as every
+      // other file.
       partial = root.resolve("blobs/.partial");
-      partialOut = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      partialOut =
+          Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       OutputStream out = partialOut;
       return new java.io.FilterOutputStream(out) {
         @Override
@@ -341,7 +352,8 @@ abstract class OutputSink implements Closeable {
       partialOut = null;
       Path f = root.resolve(name);
       if (Files.size(partial) != size) {
-        throw new IOException(name + ": " + Files.size(partial) + " bytes written, expected " + size);
+        throw new IOException(
+            name + ": " + Files.size(partial) + " bytes written, expected " + size);
       }
       Files.move(partial, f);
       partial = null;

@@ -9,11 +9,11 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads (and so decompresses and verifies) a layer on a background thread, a few MiB ahead of the consumer, so
- * that decompression runs on one core while tar parsing and spooling run on another. Memory is bounded by the
- * queue: {@link #DEPTH} chunks of {@link #CHUNK} bytes. The bytes, their order and every error are exactly those of
- * the wrapped stream; an error on the background thread surfaces at the consumer's next read or at
- * {@link #finish()}.
+ * Reads (and so decompresses and verifies) a layer on a background thread, a few MiB ahead of the
+ * consumer, so that decompression runs on one core while tar parsing and spooling run on another.
+ * Memory is bounded by the queue: {@link #DEPTH} chunks of {@link #CHUNK} bytes. The bytes, their
+ * order and every error are exactly those of the wrapped stream; an error on the background thread
+ * surfaces at the consumer's next read or at {@link #finish()}.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class PrefetchingLayerStream extends LayerStream {
@@ -92,7 +92,10 @@ public final class PrefetchingLayerStream extends LayerStream {
     }
     current = b;
     currentLen =
-        ((b[CHUNK] & 0xff) << 24) | ((b[CHUNK + 1] & 0xff) << 16) | ((b[CHUNK + 2] & 0xff) << 8) | (b[CHUNK + 3] & 0xff);
+        ((b[CHUNK] & 0xff) << 24)
+            | ((b[CHUNK + 1] & 0xff) << 16)
+            | ((b[CHUNK + 2] & 0xff) << 8)
+            | (b[CHUNK + 3] & 0xff);
     pos = 0;
     return true;
   }
@@ -157,7 +160,8 @@ public final class PrefetchingLayerStream extends LayerStream {
 
   @Override
   public void close() throws IOException {
-    // No interrupt: an interrupted read on a FileChannel closes the channel, which other layers of the same
+    // No interrupt: an interrupted read on a FileChannel closes the channel, which other layers of
+    // the same
     // archive share. Unblock the worker instead and let it see the flag.
     cancelled = true;
     try {

@@ -3,9 +3,9 @@ package dev.ocisquash.archive;
 import java.util.List;
 
 /**
- * Image name matching. Docker save writes {@code foo:bar}, skopeo writes {@code docker.io/library/foo:bar} for the
- * same image, so {@code --ref} also matches after Docker's normalisation (default registry, {@code library/},
- * {@code :latest}).
+ * Image name matching. Docker save writes {@code foo:bar}, skopeo writes {@code
+ * docker.io/library/foo:bar} for the same image, so {@code --ref} also matches after Docker's
+ * normalisation (default registry, {@code library/}, {@code :latest}).
  */
 final class RefNames {
   private RefNames() {}
@@ -43,8 +43,8 @@ final class RefNames {
   }
 
   /**
-   * True when {@code wanted} names one of {@code fullNames} (exactly or after normalisation) or equals one of
-   * {@code shortNames} (OCI ref names such as {@code latest}) exactly.
+   * True when {@code wanted} names one of {@code fullNames} (exactly or after normalisation) or
+   * equals one of {@code shortNames} (OCI ref names such as {@code latest}) exactly.
    */
   static boolean matches(String wanted, List<String> fullNames, List<String> shortNames) {
     if (fullNames.contains(wanted) || shortNames.contains(wanted)) {

@@ -3,8 +3,8 @@ package dev.ocisquash.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
-import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.ImageException.Kind;
+import dev.ocisquash.model.DescriptorJson;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.IndexJson;
 import dev.ocisquash.model.Json;
@@ -23,21 +23,25 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An image in a registry seen as an OCI layout, so that {@link OciReader} reads it as it reads a layout: {@code
- * index.json} is made up, naming the manifest (or index) the reference points to; {@code blobs/sha256/HEX} is that
- * manifest, a manifest an index lists (both fetched whole, they are small), or a blob streamed from the registry. A
- * blob listed in a fetched manifest is taken to exist without asking, as registries refuse manifests with missing
- * blobs; its size comes from the manifest. Layer bytes are never stored: each open is a new download.
+ * An image in a registry seen as an OCI layout, so that {@link OciReader} reads it as it reads a
+ * layout: {@code index.json} is made up, naming the manifest (or index) the reference points to;
+ * {@code blobs/sha256/HEX} is that manifest, a manifest an index lists (both fetched whole, they
+ * are small), or a blob streamed from the registry. A blob listed in a fetched manifest is taken to
+ * exist without asking, as registries refuse manifests with missing blobs; its size comes from the
+ * manifest. Layer bytes are never stored: each open is a new download.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class RegistryBlobStore implements BlobStore {
   private final RegistryClient client;
   private final ImageRef ref;
   private final byte[] indexJson;
+
   /** Manifests and indexes fetched, by digest. */
   private final Map<Digest, byte[]> documents = new ConcurrentHashMap<>();
+
   /** Digests an index lists: fetched from the manifests endpoint, not the blobs one. */
   private final Set<Digest> manifestDigests = ConcurrentHashMap.newKeySet();
+
   /** Sizes of blobs named by a fetched manifest. */
   private final Map<Digest, Long> blobSizes = new ConcurrentHashMap<>();
 
@@ -53,12 +57,17 @@ final class RegistryBlobStore implements BlobStore {
     RegistryClient.Manifest m = client.manifest(ref.repository(), ref.reference());
     String type = m.mediaType();
     if (!MediaTypes.isIndex(type) && !MediaTypes.isManifest(type)) {
-      throw new ImageException(Kind.UNSUPPORTED_INPUT,
-          ref + ": the registry serves a manifest of type '" + type + "'; only OCI and Docker schema 2 images"
+      throw new ImageException(
+          Kind.UNSUPPORTED_INPUT,
+          ref
+              + ": the registry serves a manifest of type '"
+              + type
+              + "'; only OCI and Docker schema 2 images"
               + " and indexes can be read (Docker schema 1 is not supported)");
     }
     IndexJson index = IndexJson.newOci();
-    ObjectNode a = DescriptorJson.add(index.manifests(), type, m.digest(), m.bytes().length).annotations();
+    ObjectNode a =
+        DescriptorJson.add(index.manifests(), type, m.digest(), m.bytes().length).annotations();
     a.put(MediaTypes.ANNOTATION_CONTAINERD_NAME, ref.name());
     if (ref.tag() != null) {
       a.put(MediaTypes.ANNOTATION_REF_NAME, ref.tag());
@@ -167,7 +176,8 @@ final class RegistryBlobStore implements BlobStore {
     if (s == null) {
       long head = client.blobSize(ref.repository(), d);
       if (head < 0) {
-        throw new ImageException(Kind.CORRUPT_INPUT, ImageException.where(display(), null, null, path + " is missing"));
+        throw new ImageException(
+            Kind.CORRUPT_INPUT, ImageException.where(display(), null, null, path + " is missing"));
       }
       s = head;
       blobSizes.put(d, s);
@@ -199,8 +209,9 @@ final class RegistryBlobStore implements BlobStore {
   }
 
   /**
-   * {@inheritDoc} Reached only for reads the squash does not make on a registry (see {@link #randomAccess()}); it
-   * streams from the start, as a registry has no cheap random access worth relying on.
+   * {@inheritDoc} Reached only for reads the squash does not make on a registry (see {@link
+   * #randomAccess()}); it streams from the start, as a registry has no cheap random access worth
+   * relying on.
    */
   @Override
   public int read(String path, long position, ByteBuffer dst) throws IOException {
@@ -226,7 +237,8 @@ final class RegistryBlobStore implements BlobStore {
       return indexJson;
     }
     if (path.equals("oci-layout")) {
-      return "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      return "{\"imageLayoutVersion\":\"1.0.0\"}"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
     return null;
   }
@@ -234,7 +246,8 @@ final class RegistryBlobStore implements BlobStore {
   private Digest require(String path) throws ImageException {
     Digest d = ArchivePaths.blobDigest(path);
     if (d == null) {
-      throw new ImageException(Kind.CORRUPT_INPUT, ImageException.where(display(), null, null, path + " is missing"));
+      throw new ImageException(
+          Kind.CORRUPT_INPUT, ImageException.where(display(), null, null, path + " is missing"));
     }
     return d;
   }

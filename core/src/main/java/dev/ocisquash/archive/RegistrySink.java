@@ -16,10 +16,12 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Pushes an image to a registry as {@link ImageWriter} writes it. A blob the repository has already ({@code HEAD})
- * is not sent; a kept layer read from the same registry is mounted from its repository; everything else is streamed
- * up as it is produced ({@link dev.ocisquash.registry.BlobUpload}). The manifest goes last, first by digest and only then under the tag, so a failed run
- * never moves the tag: at worst it leaves untagged blobs, which the registry's garbage collection removes.
+ * Pushes an image to a registry as {@link ImageWriter} writes it. A blob the repository has already
+ * ({@code HEAD}) is not sent; a kept layer read from the same registry is mounted from its
+ * repository; everything else is streamed up as it is produced ({@link
+ * dev.ocisquash.registry.BlobUpload}). The manifest goes last, first by digest and only then under
+ * the tag, so a failed run never moves the tag: at worst it leaves untagged blobs, which the
+ * registry's garbage collection removes.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class RegistrySink extends OutputSink {
@@ -27,11 +29,15 @@ final class RegistrySink extends OutputSink {
   private final ImageRef dest;
   private final String repo;
   private @Nullable BlobUpload open;
+
   /** An upload the registry started when it declined a mount, used for the copy that follows. */
   private @Nullable BlobUpload started;
+
   private long uploadedBytes;
+
   /** Bytes of the image's layers, sent or not. */
   private long layerBytes;
+
   private int uploaded;
   private int mounted;
   private int present;
@@ -40,7 +46,8 @@ final class RegistrySink extends OutputSink {
   private final TempFiles tempFiles;
 
   /**
-   * @param teeDir where uploads keep a copy of what they send, to start again if the registry drops them
+   * @param teeDir where uploads keep a copy of what they send, to start again if the registry drops
+   *     them
    * @param tempFiles registry of those copies for signal cleanup
    */
   RegistrySink(RegistryClient client, ImageRef dest, Path teeDir, TempFiles tempFiles) {
@@ -80,8 +87,8 @@ final class RegistrySink extends OutputSink {
   }
 
   /**
-   * Makes the input layer {@code l} present without sending its bytes, when possible: it is there already, or it
-   * can be mounted from the repository it was read from on the same registry.
+   * Makes the input layer {@code l} present without sending its bytes, when possible: it is there
+   * already, or it can be mounted from the repository it was read from on the same registry.
    *
    * @return true when nothing needs to be sent
    */
@@ -171,10 +178,11 @@ final class RegistrySink extends OutputSink {
   }
 
   /**
-   * Pushes the config (unless present), then the manifest by digest, then the tag (when the destination names
-   * one). Called once, after every layer.
+   * Pushes the config (unless present), then the manifest by digest, then the tag (when the
+   * destination names one). Called once, after every layer.
    */
-  void publish(byte[] config, Digest configDigest, byte[] manifest, Digest manifestDigest, String mediaType)
+  void publish(
+      byte[] config, Digest configDigest, byte[] manifest, Digest manifestDigest, String mediaType)
       throws IOException {
     file("blobs/" + configDigest.algorithm() + "/" + configDigest.hex(), config);
     client.putManifest(repo, manifestDigest.toString(), manifest, mediaType);
@@ -188,7 +196,10 @@ final class RegistrySink extends OutputSink {
     // publish() completes a push
   }
 
-  /** {@inheritDoc} For a registry: the layers' bytes, sent or not (see {@link #summary()} for what was sent). */
+  /**
+   * {@inheritDoc} For a registry: the layers' bytes, sent or not (see {@link #summary()} for what
+   * was sent).
+   */
   @Override
   long bytes() {
     return layerBytes;

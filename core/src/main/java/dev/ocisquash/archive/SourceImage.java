@@ -6,8 +6,8 @@ import java.io.Closeable;
 import java.util.List;
 
 /**
- * One image chosen from an input archive: its config, manifest and layers. Blobs are read in place; nothing is
- * extracted. Obtain one with {@link ImageArchives#open}.
+ * One image chosen from an input archive: its config, manifest and layers. Blobs are read in place;
+ * nothing is extracted. Obtain one with {@link ImageArchives#open}.
  */
 public interface SourceImage extends Closeable {
   /** The input path, as given, for messages. */

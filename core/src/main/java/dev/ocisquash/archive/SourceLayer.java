@@ -19,7 +19,10 @@ public interface SourceLayer {
   /** The diff_id declared by the image config for this layer. */
   Digest diffId();
 
-  /** The blob digest: declared by the manifest or, for legacy docker archives, the sha256 of the layer file. */
+  /**
+   * The blob digest: declared by the manifest or, for legacy docker archives, the sha256 of the
+   * layer file.
+   */
   Digest blobDigest() throws IOException;
 
   /** The blob's size in bytes. */
@@ -32,23 +35,25 @@ public interface SourceLayer {
   Compression compression() throws IOException;
 
   /**
-   * Opens the uncompressed tar stream of this layer. The blob digest and the diff_id are checked as the bytes
-   * stream past; call {@link LayerStream#finish()} after the tar end marker to drain the rest and verify.
+   * Opens the uncompressed tar stream of this layer. The blob digest and the diff_id are checked as
+   * the bytes stream past; call {@link LayerStream#finish()} after the tar end marker to drain the
+   * rest and verify.
    */
   LayerStream open() throws IOException;
 
   /**
-   * Reads raw blob bytes at {@code position} into {@code dst}, straight from where the blob is stored. For an
-   * uncompressed layer these are the tar stream's bytes, so content seen while streaming can be read again in
-   * place instead of being copied aside.
+   * Reads raw blob bytes at {@code position} into {@code dst}, straight from where the blob is
+   * stored. For an uncompressed layer these are the tar stream's bytes, so content seen while
+   * streaming can be read again in place instead of being copied aside.
    *
    * @return bytes read, or -1 when {@code position} is at or past the blob's end
    */
   int readRaw(long position, java.nio.ByteBuffer dst) throws IOException;
 
   /**
-   * Whether {@link #readRaw} is cheap enough to read an uncompressed layer's content again in place; when false
-   * (a layer in a registry) the squash copies content aside as it does for compressed layers.
+   * Whether {@link #readRaw} is cheap enough to read an uncompressed layer's content again in
+   * place; when false (a layer in a registry) the squash copies content aside as it does for
+   * compressed layers.
    */
   default boolean readsInPlace() {
     return true;

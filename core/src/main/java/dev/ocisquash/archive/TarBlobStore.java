@@ -15,12 +15,13 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A plain tar read in place. One sequential pass over the headers records where each member's data lives; blobs
- * are then read with positional reads on a shared {@link FileChannel}, so nothing is extracted and memory only
- * grows with the number of members, never with their size.
+ * A plain tar read in place. One sequential pass over the headers records where each member's data
+ * lives; blobs are then read with positional reads on a shared {@link FileChannel}, so nothing is
+ * extracted and memory only grows with the number of members, never with their size.
  *
- * <p>Symlink and hardlink members are followed within the archive, because legacy {@code docker save} stores a
- * layer that several images share once and points at it with {@code <id>/layer.tar -> ../<other>/layer.tar}.
+ * <p>Symlink and hardlink members are followed within the archive, because legacy {@code docker
+ * save} stores a layer that several images share once and points at it with {@code <id>/layer.tar
+ * -> ../<other>/layer.tar}.
  */
 final class TarBlobStore implements BlobStore {
   private static final int BLOCK = 512;
@@ -70,7 +71,11 @@ final class TarBlobStore implements BlobStore {
     if (len < BLOCK) {
       return false;
     }
-    if (head[257] == 'u' && head[258] == 's' && head[259] == 't' && head[260] == 'a' && head[261] == 'r') {
+    if (head[257] == 'u'
+        && head[258] == 's'
+        && head[259] == 't'
+        && head[260] == 'a'
+        && head[261] == 'r') {
       return true;
     }
     try {
@@ -189,9 +194,12 @@ final class TarBlobStore implements BlobStore {
         return m == null || m.type == 'd' ? null : m;
       }
       String next =
-          m.type == 'l' ? ArchivePaths.resolveSibling(key, m.target) : ArchivePaths.normalize(m.target);
+          m.type == 'l'
+              ? ArchivePaths.resolveSibling(key, m.target)
+              : ArchivePaths.normalize(m.target);
       if (next == null) {
-        throw fail("path traversal: link '" + key + "' -> '" + m.target + "' points outside the archive");
+        throw fail(
+            "path traversal: link '" + key + "' -> '" + m.target + "' points outside the archive");
       }
       key = next;
     }
@@ -267,7 +275,8 @@ final class TarBlobStore implements BlobStore {
 
   private String readString(long pos, long size) throws IOException {
     if (size > (1 << 20)) {
-      throw fail(Kind.LIMIT_EXCEEDED, "tar extension header at offset " + pos + " is unreasonably large");
+      throw fail(
+          Kind.LIMIT_EXCEEDED, "tar extension header at offset " + pos + " is unreasonably large");
     }
     byte[] b = new byte[(int) size];
     readFully(ByteBuffer.wrap(b), pos);
@@ -304,7 +313,8 @@ final class TarBlobStore implements BlobStore {
 
   private static String headerName(byte[] h) {
     String name = cString(h, 0, 100);
-    boolean ustar = h[257] == 'u' && h[258] == 's' && h[259] == 't' && h[260] == 'a' && h[261] == 'r';
+    boolean ustar =
+        h[257] == 'u' && h[258] == 's' && h[259] == 't' && h[260] == 'a' && h[261] == 'r';
     if (ustar && h[262] == 0) { // POSIX ustar has a prefix field; GNU ("ustar  ") does not
       String prefix = cString(h, 345, 155);
       if (!prefix.isEmpty()) {
@@ -344,7 +354,9 @@ final class TarBlobStore implements BlobStore {
     return sum;
   }
 
-  /** Parses an octal field, or a GNU base-256 one (high bit set) used for sizes of 8 GiB and more. */
+  /**
+   * Parses an octal field, or a GNU base-256 one (high bit set) used for sizes of 8 GiB and more.
+   */
   static long parseNumber(byte[] b, int off, int len) {
     if ((b[off] & 0x80) != 0) {
       long v = b[off] & 0x7f;
@@ -371,7 +383,10 @@ final class TarBlobStore implements BlobStore {
     return v;
   }
 
-  /** A bounded stream over a region of the file, read with positional reads so streams never interfere. */
+  /**
+   * A bounded stream over a region of the file, read with positional reads so streams never
+   * interfere.
+   */
   static final class RegionInputStream extends InputStream {
     private final FileChannel ch;
     private long pos;

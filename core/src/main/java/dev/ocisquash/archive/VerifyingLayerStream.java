@@ -11,8 +11,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Decompresses a layer blob while hashing both the raw bytes (blob digest) and the uncompressed ones (diff_id),
- * so one pass over the data both feeds the caller and proves it is what the manifest and config declare.
+ * Decompresses a layer blob while hashing both the raw bytes (blob digest) and the uncompressed
+ * ones (diff_id), so one pass over the data both feeds the caller and proves it is what the
+ * manifest and config declare.
  */
 final class VerifyingLayerStream extends LayerStream {
   private final ArchiveLayer layer;
@@ -20,21 +21,31 @@ final class VerifyingLayerStream extends LayerStream {
   private final HashingInputStream raw;
   private final InputStream decoded;
   private final MessageDigest diffHash;
-  /** An uncompressed blob is its own tar: one hash serves as blob digest and diff_id (SHA-256 is the slow part). */
+
+  /**
+   * An uncompressed blob is its own tar: one hash serves as blob digest and diff_id (SHA-256 is the
+   * slow part).
+   */
   private final boolean oneHash;
+
   private long uncompressed;
   private boolean verified;
   private boolean closed;
 
-  VerifyingLayerStream(ArchiveLayer layer, InputStream rawBlob, Compression compression) throws IOException {
+  VerifyingLayerStream(ArchiveLayer layer, InputStream rawBlob, Compression compression)
+      throws IOException {
     this.layer = layer;
     this.compression = compression;
     Digest declared = layer.declaredDigest();
-    this.raw = new HashingInputStream(rawBlob, declared == null ? "SHA-256" : declared.jdkAlgorithm());
+    this.raw =
+        new HashingInputStream(rawBlob, declared == null ? "SHA-256" : declared.jdkAlgorithm());
     this.diffHash = newDigest(layer.diffId().jdkAlgorithm());
     this.oneHash =
         compression == Compression.NONE
-            && layer.diffId().jdkAlgorithm().equals(declared == null ? "SHA-256" : declared.jdkAlgorithm());
+            && layer
+                .diffId()
+                .jdkAlgorithm()
+                .equals(declared == null ? "SHA-256" : declared.jdkAlgorithm());
     InputStream d;
     try {
       d = Codecs.decompress(raw, compression);
@@ -104,7 +115,12 @@ final class VerifyingLayerStream extends LayerStream {
     }
     long declaredSize = layer.declaredSize();
     if (declaredSize >= 0 && declaredSize != raw.count) {
-      throw fail("blob size mismatch: manifest says " + declaredSize + " bytes, blob is " + raw.count + " bytes");
+      throw fail(
+          "blob size mismatch: manifest says "
+              + declaredSize
+              + " bytes, blob is "
+              + raw.count
+              + " bytes");
     }
     Digest declared = layer.declaredDigest();
     byte[] blobHash = raw.hash.digest();
@@ -129,7 +145,8 @@ final class VerifyingLayerStream extends LayerStream {
   }
 
   private ImageException corrupt(IOException e) {
-    // A damaged blob usually breaks the decompressor first; when the manifest declares a digest, the digest
+    // A damaged blob usually breaks the decompressor first; when the manifest declares a digest,
+    // the digest
     // mismatch is the more precise report, so prefer it.
     Digest declared = layer.declaredDigest();
     if (declared != null) {
@@ -152,14 +169,19 @@ final class VerifyingLayerStream extends LayerStream {
         e instanceof EOFException
             || msg.contains("Unexpected end")
             || msg.toLowerCase(java.util.Locale.ROOT).contains("truncated");
-    String problem = truncated ? "truncated " + c + " stream" : "corrupt " + c + " stream (" + oneLine(msg) + ")";
+    String problem =
+        truncated
+            ? "truncated " + c + " stream"
+            : "corrupt " + c + " stream (" + oneLine(msg) + ")";
     return new ImageException(
         ImageException.interruption(e) ? Kind.INTERRUPTED : Kind.CORRUPT_INPUT,
-        ImageException.where(layer.display(), layer.label(), null, problem), e);
+        ImageException.where(layer.display(), layer.label(), null, problem),
+        e);
   }
 
   private ImageException fail(String problem) {
-    return new ImageException(Kind.CORRUPT_INPUT, ImageException.where(layer.display(), layer.label(), null, problem));
+    return new ImageException(
+        Kind.CORRUPT_INPUT, ImageException.where(layer.display(), layer.label(), null, problem));
   }
 
   /** Builds a digest of any supported algorithm from raw hash bytes. */

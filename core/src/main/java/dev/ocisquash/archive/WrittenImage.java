@@ -3,7 +3,10 @@ package dev.ocisquash.archive;
 import dev.ocisquash.model.Digest;
 import org.jspecify.annotations.Nullable;
 
-/** What {@link ImageWriter#write} produced: the digests that identify the image and the size of the output. */
+/**
+ * What {@link ImageWriter#write} produced: the digests that identify the image and the size of the
+ * output.
+ */
 public final class WrittenImage {
   private final Digest configDigest;
   private final Digest manifestDigest;
@@ -15,7 +18,8 @@ public final class WrittenImage {
     this(configDigest, manifestDigest, bytesWritten, null);
   }
 
-  WrittenImage(Digest configDigest, Digest manifestDigest, long bytesWritten, @Nullable PushSummary push) {
+  WrittenImage(
+      Digest configDigest, Digest manifestDigest, long bytesWritten, @Nullable PushSummary push) {
     this.configDigest = configDigest;
     this.manifestDigest = manifestDigest;
     this.bytesWritten = bytesWritten;
@@ -32,14 +36,16 @@ public final class WrittenImage {
     return configDigest;
   }
 
-  /** Digest of the manifest blob; what a registry would report after a push of this exact manifest. */
+  /**
+   * Digest of the manifest blob; what a registry would report after a push of this exact manifest.
+   */
   public Digest manifestDigest() {
     return manifestDigest;
   }
 
   /**
-   * Size of the output: the tar file, the sum of file sizes for a layout directory, or the image's blobs (config,
-   * manifest, layers) for a registry, whether they were sent or not.
+   * Size of the output: the tar file, the sum of file sizes for a layout directory, or the image's
+   * blobs (config, manifest, layers) for a registry, whether they were sent or not.
    */
   public long bytesWritten() {
     return bytesWritten;
@@ -52,6 +58,12 @@ public final class WrittenImage {
 
   @Override
   public String toString() {
-    return "WrittenImage{id=" + configDigest + ", manifest=" + manifestDigest + ", bytes=" + bytesWritten + "}";
+    return "WrittenImage{id="
+        + configDigest
+        + ", manifest="
+        + manifestDigest
+        + ", bytes="
+        + bytesWritten
+        + "}";
   }
 }

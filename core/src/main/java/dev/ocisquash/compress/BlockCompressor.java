@@ -6,23 +6,25 @@ import org.jspecify.annotations.Nullable;
  * Compresses one block of a {@link ParallelGzipOutputStream}, in one of two layouts:
  *
  * <ul>
- *   <li>chained ({@link #independentMembers()} false): raw deflate, primed with the preceding input as a preset
- *       dictionary, and ended with a sync flush (an empty stored block, so the next block starts byte-aligned) or,
- *       for the last block, finished (BFINAL set). Concatenating the results of all blocks gives one deflate
- *       stream, which the output stream wraps in one gzip header and trailer;
- *   <li>independent members ({@link #independentMembers()} true): a whole gzip member (header, deflate, CRC32 and
- *       ISIZE trailer) of the block alone, without dictionary; the output is the concatenation of the members.
+ *   <li>chained ({@link #independentMembers()} false): raw deflate, primed with the preceding input
+ *       as a preset dictionary, and ended with a sync flush (an empty stored block, so the next
+ *       block starts byte-aligned) or, for the last block, finished (BFINAL set). Concatenating the
+ *       results of all blocks gives one deflate stream, which the output stream wraps in one gzip
+ *       header and trailer;
+ *   <li>independent members ({@link #independentMembers()} true): a whole gzip member (header,
+ *       deflate, CRC32 and ISIZE trailer) of the block alone, without dictionary; the output is the
+ *       concatenation of the members.
  * </ul>
  *
- * <p>Implementations are called from several worker threads at once and keep their native state in a pool, so
- * that nothing native is allocated per block once every worker has one.
+ * <p>Implementations are called from several worker threads at once and keep their native state in
+ * a pool, so that nothing native is allocated per block once every worker has one.
  */
 interface BlockCompressor extends AutoCloseable {
   /**
    * Compresses {@code data[0, len)}.
    *
-   * @param dict the {@link ParallelGzipOutputStream#DICT_SIZE} bytes of input before this block, or null for the
-   *     first block; always null for independent members
+   * @param dict the {@link ParallelGzipOutputStream#DICT_SIZE} bytes of input before this block, or
+   *     null for the first block; always null for independent members
    * @param last whether to finish the deflate stream instead of sync-flushing (chained layout only)
    * @return the compressed bytes, exactly sized
    */

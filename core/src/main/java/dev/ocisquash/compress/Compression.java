@@ -1,13 +1,18 @@
 package dev.ocisquash.compress;
 
-/** Layer or archive compression, recognised by magic bytes rather than by media type or file name. */
+/**
+ * Layer or archive compression, recognised by magic bytes rather than by media type or file name.
+ */
 public enum Compression {
   /** Plain tar. */
   NONE("application/vnd.oci.image.layer.v1.tar", "application/vnd.docker.image.rootfs.diff.tar"),
   /** gzip (RFC 1952). */
-  GZIP("application/vnd.oci.image.layer.v1.tar+gzip", "application/vnd.docker.image.rootfs.diff.tar.gzip"),
+  GZIP(
+      "application/vnd.oci.image.layer.v1.tar+gzip",
+      "application/vnd.docker.image.rootfs.diff.tar.gzip"),
   /** zstd (RFC 8878). */
-  ZSTD("application/vnd.oci.image.layer.v1.tar+zstd", "application/vnd.oci.image.layer.v1.tar+zstd");
+  ZSTD(
+      "application/vnd.oci.image.layer.v1.tar+zstd", "application/vnd.oci.image.layer.v1.tar+zstd");
 
   private final String ociLayerMediaType;
   private final String dockerLayerMediaType;
@@ -34,7 +39,8 @@ public enum Compression {
       case "uncompressed":
         return NONE;
       default:
-        throw new IllegalArgumentException("unknown compression '" + name + "' (expected gzip, zstd or none)");
+        throw new IllegalArgumentException(
+            "unknown compression '" + name + "' (expected gzip, zstd or none)");
     }
   }
 

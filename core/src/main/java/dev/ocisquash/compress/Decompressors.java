@@ -9,14 +9,15 @@ import java.util.zip.GZIPInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Opens layer and archive blobs by their magic bytes rather than their media type, because registries and
- * {@code docker save} are not reliable about media types.
+ * Opens layer and archive blobs by their magic bytes rather than their media type, because
+ * registries and {@code docker save} are not reliable about media types.
  *
- * <p>gzip is read with Intel ISA-L ({@link IsalGzipInputStream}) when it is usable, else with the JDK's
- * {@link GZIPInputStream}; see {@link GzipDecoder}. Both read every member of a multi-member file.
+ * <p>gzip is read with Intel ISA-L ({@link IsalGzipInputStream}) when it is usable, else with the
+ * JDK's {@link GZIPInputStream}; see {@link GzipDecoder}. Both read every member of a multi-member
+ * file.
  *
- * <p>A truncated gzip or zstd stream surfaces as an {@link IOException} ({@link java.io.EOFException} for gzip);
- * callers wrap it with the blob's name.
+ * <p>A truncated gzip or zstd stream surfaces as an {@link IOException} ({@link
+ * java.io.EOFException} for gzip); callers wrap it with the blob's name.
  */
 public final class Decompressors {
   private static final int BUFFER = 64 * 1024;
@@ -24,8 +25,8 @@ public final class Decompressors {
   private Decompressors() {}
 
   /**
-   * Detects the compression from the first bytes and returns a stream of the decompressed bytes (or the raw bytes
-   * for an uncompressed stream). Closing the result closes {@code raw}.
+   * Detects the compression from the first bytes and returns a stream of the decompressed bytes (or
+   * the raw bytes for an uncompressed stream). Closing the result closes {@code raw}.
    */
   public static InputStream open(InputStream raw) throws IOException {
     PushbackInputStream pb = new PushbackInputStream(raw, 4);
@@ -45,8 +46,8 @@ public final class Decompressors {
   }
 
   /**
-   * Returns a decompressing stream for a known compression, gzip with the {@link GzipDecoder#AUTO} decoder.
-   * Closing the result closes {@code raw}.
+   * Returns a decompressing stream for a known compression, gzip with the {@link GzipDecoder#AUTO}
+   * decoder. Closing the result closes {@code raw}.
    */
   public static InputStream open(InputStream raw, Compression compression) throws IOException {
     switch (compression) {
@@ -54,7 +55,8 @@ public final class Decompressors {
         return gunzip(raw, GzipDecoder.AUTO);
       case ZSTD:
         ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(raw);
-        z.setContinuous(false); // the default, set explicitly: continuous mode would hide truncation
+        z.setContinuous(
+            false); // the default, set explicitly: continuous mode would hide truncation
         return z;
       default:
         return raw;
@@ -62,20 +64,25 @@ public final class Decompressors {
   }
 
   /**
-   * Returns a gzip-decompressing stream using {@code decoder}; the header of the first member is read here, as
-   * {@link GZIPInputStream}'s constructor does. Closing the result closes {@code raw}.
+   * Returns a gzip-decompressing stream using {@code decoder}; the header of the first member is
+   * read here, as {@link GZIPInputStream}'s constructor does. Closing the result closes {@code
+   * raw}.
    *
-   * @throws java.io.EOFException when {@code raw} ends before the end of the first header (or is empty)
+   * @throws java.io.EOFException when {@code raw} ends before the end of the first header (or is
+   *     empty)
    * @throws java.util.zip.ZipException when {@code raw} does not start with a gzip header
-   * @throws IOException also when {@code decoder} is {@link GzipDecoder#ISAL} and ISA-L cannot be loaded
+   * @throws IOException also when {@code decoder} is {@link GzipDecoder#ISAL} and ISA-L cannot be
+   *     loaded
    */
   public static InputStream gunzip(InputStream raw, GzipDecoder decoder) throws IOException {
     IsalLibrary lib = isal(decoder);
     if (lib != null) {
       return new IsalGzipInputStream(lib, raw);
     }
-    // The JDK (before 23, JDK-7036144) only looks for a further gzip member when in.available() > 0, so on a
-    // pipe or a decrypting stream it silently drops the rest of a multi-member file. Make available() honest.
+    // The JDK (before 23, JDK-7036144) only looks for a further gzip member when in.available() >
+    // 0, so on a
+    // pipe or a decrypting stream it silently drops the rest of a multi-member file. Make
+    // available() honest.
     return new GZIPInputStream(new HonestAvailable(raw), BUFFER);
   }
 
@@ -101,8 +108,9 @@ public final class Decompressors {
   }
 
   /**
-   * Whether {@value GzipEncoder#PROPERTY} is {@code zlib}, which keeps ISA-L out of the process. Read leniently:
-   * a misspelt value is the encoder's error to report (at option parsing), not a reason to fail reading a layer.
+   * Whether {@value GzipEncoder#PROPERTY} is {@code zlib}, which keeps ISA-L out of the process.
+   * Read leniently: a misspelt value is the encoder's error to report (at option parsing), not a
+   * reason to fail reading a layer.
    */
   private static boolean isalDisabled() {
     String v = System.getProperty(GzipEncoder.PROPERTY);
@@ -110,8 +118,9 @@ public final class Decompressors {
   }
 
   /**
-   * What {@link #open(InputStream, Compression)} decompresses gzip with: "ISA-L 2.30 (libisal.so.2.0.30)" or "JDK
-   * zlib Inflater". Loads ISA-L on first call unless {@value GzipEncoder#PROPERTY} is {@code zlib}.
+   * What {@link #open(InputStream, Compression)} decompresses gzip with: "ISA-L 2.30
+   * (libisal.so.2.0.30)" or "JDK zlib Inflater". Loads ISA-L on first call unless {@value
+   * GzipEncoder#PROPERTY} is {@code zlib}.
    */
   public static String gzipDecoderName() {
     IsalLibrary lib = isalDisabled() ? null : IsalLibrary.shared();
@@ -119,8 +128,8 @@ public final class Decompressors {
   }
 
   /**
-   * Makes {@link #available()} report at least one byte unless the stream is really at EOF, by reading one byte
-   * ahead when needed.
+   * Makes {@link #available()} report at least one byte unless the stream is really at EOF, by
+   * reading one byte ahead when needed.
    */
   static final class HonestAvailable extends FilterInputStream {
     private int peeked = -1;

@@ -8,45 +8,51 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Walks a raw deflate stream (RFC 1951) alongside ISA-L and applies the checks of zlib's inflate that ISA-L does
- * not make, so that {@link IsalGzipInputStream} refuses exactly what the JDK's zlib refuses, with zlib's message.
+ * Walks a raw deflate stream (RFC 1951) alongside ISA-L and applies the checks of zlib's inflate
+ * that ISA-L does not make, so that {@link IsalGzipInputStream} refuses exactly what the JDK's zlib
+ * refuses, with zlib's message.
  *
- * <p><b>What differs.</b> ISA-L's {@code setup_dynamic_header} (igzip/igzip_inflate.c, intel/isa-l 2.30.0,
- * 200705604870d9d6, and unchanged at 8b7e3b2) refuses an over-subscribed set of code lengths ({@code set_codes}:
- * {@code max > 1 << 15}) but builds tables for an incomplete one, for all three codes of a dynamic block; it
- * decodes such a block as long as the data avoids the unused codes. zlib refuses the block header:
- * {@code inflate_table} in inftrees.c (madler/zlib d201f04) returns an error for an over-subscribed set and for an
- * incomplete one "if (left > 0 && (type == CODES || max != 1))", so that:
+ * <p><b>What differs.</b> ISA-L's {@code setup_dynamic_header} (igzip/igzip_inflate.c, intel/isa-l
+ * 2.30.0, 200705604870d9d6, and unchanged at 8b7e3b2) refuses an over-subscribed set of code
+ * lengths ({@code set_codes}: {@code max > 1 << 15}) but builds tables for an incomplete one, for
+ * all three codes of a dynamic block; it decodes such a block as long as the data avoids the unused
+ * codes. zlib refuses the block header: {@code inflate_table} in inftrees.c (madler/zlib d201f04)
+ * returns an error for an over-subscribed set and for an incomplete one "if (left > 0 && (type ==
+ * CODES || max != 1))", so that:
  *
  * <ul>
- *   <li>the code-length code must be complete ("invalid code lengths set"); an empty one is let through
- *       ({@code max == 0}) and then decodes every bit as a length of 0, which ends in "invalid code -- missing
- *       end-of-block";
- *   <li>the literal/length code must be complete ("invalid literal/lengths set"), or a single code of one bit
- *       (only end-of-block: it must have a code, inflate.c checks {@code lens[256]} first);
- *   <li>the distance code must be complete ("invalid distances set"), or a single code of one bit, or empty;
- *       using a code it lacks is "invalid distance code".
+ *   <li>the code-length code must be complete ("invalid code lengths set"); an empty one is let
+ *       through ({@code max == 0}) and then decodes every bit as a length of 0, which ends in
+ *       "invalid code -- missing end-of-block";
+ *   <li>the literal/length code must be complete ("invalid literal/lengths set"), or a single code
+ *       of one bit (only end-of-block: it must have a code, inflate.c checks {@code lens[256]}
+ *       first);
+ *   <li>the distance code must be complete ("invalid distances set"), or a single code of one bit,
+ *       or empty; using a code it lacks is "invalid distance code".
  * </ul>
  *
- * Go's compress/flate ({@code huffmanDecoder.init} in src/compress/flate/inflate.go, golang/go 4733a16e) accepts
- * the same: complete codes, empty ones, and "degenerate single-code codings" ({@code code == 1 && max == 1}, "to
- * be compatible with zlib"). It also allows that exception for the code-length code, but such a header then gives every length the
- * same value, and no literal/length code of 257 to 286 equal lengths is complete, so zlib and Go refuse the same
+ * Go's compress/flate ({@code huffmanDecoder.init} in src/compress/flate/inflate.go, golang/go
+ * 4733a16e) accepts the same: complete codes, empty ones, and "degenerate single-code codings"
+ * ({@code code == 1 && max == 1}, "to be compatible with zlib"). It also allows that exception for
+ * the code-length code, but such a header then gives every length the same value, and no
+ * literal/length code of 257 to 286 equal lengths is complete, so zlib and Go refuse the same
  * headers.
  *
- * <p><b>Why a walk.</b> ISA-L has no strict mode (igzip_lib.h), and block headers can only be found by decoding
- * every symbol before them. So this class decodes the Huffman symbols, but copies no data: each table entry says
- * how many bits its symbols take (see {@link DeflateCode}). That still costs about as much CPU as ISA-L's whole
- * decode (benchmarks/README.md, section 2c, which also sketches a cheaper design). It also applies
- * zlib's other header checks (block type, stored lengths, symbol counts, repeat codes) and its invalid-code checks
- * (literal/length 286 and 287, distances 30 and 31, unused codes), with zlib's messages; it does not check
- * distances against the data so far, which ISA-L does.
+ * <p><b>Why a walk.</b> ISA-L has no strict mode (igzip_lib.h), and block headers can only be found
+ * by decoding every symbol before them. So this class decodes the Huffman symbols, but copies no
+ * data: each table entry says how many bits its symbols take (see {@link DeflateCode}). That still
+ * costs about as much CPU as ISA-L's whole decode (benchmarks/README.md, section 2c, which also
+ * sketches a cheaper design). It also applies zlib's other header checks (block type, stored
+ * lengths, symbol counts, repeat codes) and its invalid-code checks (literal/length 286 and 287,
+ * distances 30 and 31, unused codes), with zlib's messages; it does not check distances against the
+ * data so far, which ISA-L does.
  *
- * <p><b>Streaming.</b> Bytes are {@link #feed fed} before ISA-L sees them; a unit (a block header, or one symbol
- * with its extra bits) is decoded only when all its bits are there, and the rest is kept for the next feed, so
- * the walk never depends on how the input is split. Like zlib, an error is found as soon as the bits that show it
- * are there. The first error and the bit where its unit starts are kept: the stream reports it once ISA-L has gone
- * past that bit, so an earlier error of ISA-L's (a distance too far back) still comes first, as it would in zlib.
+ * <p><b>Streaming.</b> Bytes are {@link #feed fed} before ISA-L sees them; a unit (a block header,
+ * or one symbol with its extra bits) is decoded only when all its bits are there, and the rest is
+ * kept for the next feed, so the walk never depends on how the input is split. Like zlib, an error
+ * is found as soon as the bits that show it are there. The first error and the bit where its unit
+ * starts are kept: the stream reports it once ISA-L has gone past that bit, so an earlier error of
+ * ISA-L's (a distance too far back) still comes first, as it would in zlib.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class DeflateChecker {
@@ -60,7 +66,9 @@ final class DeflateChecker {
   private static final int DIST_MASK = (1 << DeflateCode.ROOT_DIST) - 1;
 
   /** The order of the code-length code lengths (RFC 1951 3.2.7). */
-  private static final int[] ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+  private static final int[] ORDER = {
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
+  };
 
   private enum Mode {
     HEADER,
@@ -82,11 +90,15 @@ final class DeflateChecker {
   private boolean lastBlock;
   private long storedLeft;
 
-  /** Fed bytes not yet walked past: {@code win[0, winLim)}; {@code cur} is the next unit's bit in it. */
+  /**
+   * Fed bytes not yet walked past: {@code win[0, winLim)}; {@code cur} is the next unit's bit in
+   * it.
+   */
   private byte[] win = new byte[64 * 1024 + PAD];
 
   private int winLim;
   private long cur;
+
   /** The member's deflate offset of {@code win[0]}, in bytes. */
   private long base;
 
@@ -120,7 +132,10 @@ final class DeflateChecker {
     return errorBit;
   }
 
-  /** The stream's bit after the final block, once it has been walked; -1 until then (or after an error). */
+  /**
+   * The stream's bit after the final block, once it has been walked; -1 until then (or after an
+   * error).
+   */
   long endBit() {
     return endBit;
   }
@@ -192,7 +207,10 @@ final class DeflateChecker {
     errorBit = (base << 3) + unitStart;
   }
 
-  /** Thrown by {@link #bits} when a unit goes past the data fed so far; the unit is retried on the next feed. */
+  /**
+   * Thrown by {@link #bits} when a unit goes past the data fed so far; the unit is retried on the
+   * next feed.
+   */
   private static final class NeedMore extends Exception {
     static final NeedMore INSTANCE = new NeedMore();
 
@@ -214,7 +232,10 @@ final class DeflateChecker {
     return (int) (v & ((1L << n) - 1));
   }
 
-  /** Parses a block header at {@link #cur}; false when its bits are not all there yet or it is invalid. */
+  /**
+   * Parses a block header at {@link #cur}; false when its bits are not all there yet or it is
+   * invalid.
+   */
   private boolean header() {
     long start = cur;
     hp = cur;
@@ -283,14 +304,16 @@ final class DeflateChecker {
     while (have < nlen + ndist) {
       int sym;
       if (emptyClCode) {
-        // zlib's table for an empty code has one-bit entries of value 0, and CODELENS takes the value as is.
+        // zlib's table for an empty code has one-bit entries of value 0, and CODELENS takes the
+        // value as is.
         bits(1);
         sym = 0;
       } else {
         long avail = ((long) winLim << 3) - hp;
         int e = clCode.decodeSymbol((long) LONG_LE.get(win, (int) (hp >>> 3)) >>> (hp & 7));
         if (e < 0 || (e >>> 8) > avail) {
-          throw NeedMore.INSTANCE; // a complete code always matches within 7 bits; these are not there yet
+          throw NeedMore
+              .INSTANCE; // a complete code always matches within 7 bits; these are not there yet
         }
         hp += e >>> 8;
         sym = e & 0xff;
@@ -338,8 +361,8 @@ final class DeflateChecker {
   }
 
   /**
-   * Walks the symbols of a Huffman-coded block from {@link #cur}: true at its end-of-block code, false when the
-   * data fed so far ends first or on an invalid code.
+   * Walks the symbols of a Huffman-coded block from {@link #cur}: true at its end-of-block code,
+   * false when the data fed so far ends first or on an invalid code.
    */
   private boolean symbols() {
     final int[] litTable = lit.table;
@@ -379,14 +402,16 @@ final class DeflateChecker {
       }
       int n = e & 0xff;
       bb >>>= n;
-      // Literals, or literals and a length code: the distance entry counts only after a length (no branch).
+      // Literals, or literals and a length code: the distance entry counts only after a length (no
+      // branch).
       int d = distTable[(int) bb & DIST_MASK] & -(e >>> 8);
       if (d >= 0x100) {
         if ((d & 0xf00) == DeflateCode.SLOW) {
           d = dist.decodeSlow(bb);
         }
         if (d >= 0x100) {
-          return stop(start, ((long) pos << 3) - bc + n + (d & 0xff), limit, "invalid distance code");
+          return stop(
+              start, ((long) pos << 3) - bc + n + (d & 0xff), limit, "invalid distance code");
         }
       }
       bb >>>= d;
@@ -399,7 +424,10 @@ final class DeflateChecker {
     }
   }
 
-  /** After an end-of-block or invalid code whose unit ends at {@code end}: waits for more data, or fails. */
+  /**
+   * After an end-of-block or invalid code whose unit ends at {@code end}: waits for more data, or
+   * fails.
+   */
   private boolean stop(long start, long end, long limit, String message) {
     if (end > limit) {
       cur = start;

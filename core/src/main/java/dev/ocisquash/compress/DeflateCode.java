@@ -3,23 +3,25 @@ package dev.ocisquash.compress;
 import java.util.Arrays;
 
 /**
- * One Huffman code of a deflate block, built from its code lengths for {@link DeflateChecker}: zlib's acceptance
- * rule ({@link #acceptable}) and a lookup table that gives, for the next {@link #ROOT_LIT} (literal/length) or
- * {@link #ROOT_DIST} (distance) bits of the stream, how many bits the next symbol takes (code and extra bits) and
- * what kind of symbol it is. The checker never needs a symbol's value, only where it ends, so runs of literals
- * whose codes fit in the root bits share one entry, ending with a length or end-of-block code when that fits too.
+ * One Huffman code of a deflate block, built from its code lengths for {@link DeflateChecker}:
+ * zlib's acceptance rule ({@link #acceptable}) and a lookup table that gives, for the next {@link
+ * #ROOT_LIT} (literal/length) or {@link #ROOT_DIST} (distance) bits of the stream, how many bits
+ * the next symbol takes (code and extra bits) and what kind of symbol it is. The checker never
+ * needs a symbol's value, only where it ends, so runs of literals whose codes fit in the root bits
+ * share one entry, ending with a length or end-of-block code when that fits too.
  *
- * <p>Codes longer than the root bits are decoded one bit at a time ({@link #decodeSlow}, zlib's puff.c way):
- * they are the rare symbols of a block.
+ * <p>Codes longer than the root bits are decoded one bit at a time ({@link #decodeSlow}, zlib's
+ * puff.c way): they are the rare symbols of a block.
  */
 final class DeflateCode {
   static final int ROOT_LIT = 10;
   static final int ROOT_DIST = 8;
 
   /**
-   * Entry kinds, in bits 8..11 of an entry; bits 0..7 are the bits the entry's symbols take. A literal/length
-   * entry below {@link #EOB} is literals (with a length code after them when {@link #LEN} is set): the walk's
-   * common case takes it without a branch on its kind. A distance entry is below 256 unless it is special.
+   * Entry kinds, in bits 8..11 of an entry; bits 0..7 are the bits the entry's symbols take. A
+   * literal/length entry below {@link #EOB} is literals (with a length code after them when {@link
+   * #LEN} is set): the walk's common case takes it without a branch on its kind. A distance entry
+   * is below 256 unless it is special.
    */
   static final int LIT = 0;
 
@@ -28,7 +30,9 @@ final class DeflateCode {
   static final int SLOW = 4 << 8;
   static final int BAD = 8 << 8;
 
-  /** Extra bits of length symbols 257..285; 286 and 287 (only in fixed blocks) are invalid codes. */
+  /**
+   * Extra bits of length symbols 257..285; 286 and 287 (only in fixed blocks) are invalid codes.
+   */
   private static final int[] LEN_EXTRA = {
     0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0
   };
@@ -58,10 +62,14 @@ final class DeflateCode {
 
   private final boolean lit;
   private final int root;
+
   /** The lookup table: 1 << root entries. */
   final int[] table;
 
-  /** Per table index, the code length of the single symbol there (packing works on these); 99 for long codes. */
+  /**
+   * Per table index, the code length of the single symbol there (packing works on these); 99 for
+   * long codes.
+   */
   private final int[] single;
 
   private final int[] singleLen;
@@ -78,12 +86,13 @@ final class DeflateCode {
   }
 
   /**
-   * zlib's check of a set of code lengths ({@code inflate_table} in inftrees.c, madler/zlib d201f04): an
-   * over-subscribed set is refused; an empty one is accepted (using it is an error later); an incomplete one is
-   * refused, except, for the literal/length and distance codes (not the code-length code), a single code of one
-   * bit.
+   * zlib's check of a set of code lengths ({@code inflate_table} in inftrees.c, madler/zlib
+   * d201f04): an over-subscribed set is refused; an empty one is accepted (using it is an error
+   * later); an incomplete one is refused, except, for the literal/length and distance codes (not
+   * the code-length code), a single code of one bit.
    *
-   * @param codeLengthCode whether this is the code-length code of a dynamic header (zlib's {@code CODES})
+   * @param codeLengthCode whether this is the code-length code of a dynamic header (zlib's {@code
+   *     CODES})
    */
   static boolean acceptable(int[] lens, int off, int n, boolean codeLengthCode) {
     int[] count = new int[16];
@@ -106,9 +115,9 @@ final class DeflateCode {
   }
 
   /**
-   * Builds the table from {@code lens[off, off + n)}, which {@link #acceptable} accepted. Where the code leaves
-   * bit patterns unused (a single one-bit code, or no code at all), those patterns are invalid codes of one bit,
-   * as in zlib's tables.
+   * Builds the table from {@code lens[off, off + n)}, which {@link #acceptable} accepted. Where the
+   * code leaves bit patterns unused (a single one-bit code, or no code at all), those patterns are
+   * invalid codes of one bit, as in zlib's tables.
    */
   void build(int[] lens, int off, int n) {
     Arrays.fill(count, 0);
@@ -170,7 +179,10 @@ final class DeflateCode {
     return s < 286 ? LEN | (len + LEN_EXTRA[s - 257]) : BAD | len;
   }
 
-  /** Joins each literal with the literals after it, and a closing length or end-of-block code, that fit. */
+  /**
+   * Joins each literal with the literals after it, and a closing length or end-of-block code, that
+   * fit.
+   */
   private void pack() {
     for (int i = 0; i < table.length; i++) {
       int e = single[i];
@@ -204,24 +216,30 @@ final class DeflateCode {
   /**
    * Decodes a code longer than the root bits from the low bits of {@code bits}, one bit at a time.
    *
-   * @return the entry of the symbol (its kind and the bits it takes), or {@code BAD | 15} when no code matches
+   * @return the entry of the symbol (its kind and the bits it takes), or {@code BAD | 15} when no
+   *     code matches
    */
   int decodeSlow(long bits) {
     int found = walk(bits);
     return found < 0 ? BAD | 15 : entry(found & 0xffff, found >>> 16);
   }
 
-  /** For the code-length code: the symbol of the next code in {@code bits}, and its length in bits 8..; -1 if none. */
+  /**
+   * For the code-length code: the symbol of the next code in {@code bits}, and its length in bits
+   * 8..; -1 if none.
+   */
   int decodeSymbol(long bits) {
     int found = walk(bits);
     return found < 0 ? -1 : (found & 0xffff) | (found >>> 16) << 8;
   }
 
   /**
-   * The canonical Huffman walk (zlib's puff.c {@code decode}): reads the code from the low bits of {@code bits},
-   * one bit at a time, against the counts per length and the symbols sorted by code length.
+   * The canonical Huffman walk (zlib's puff.c {@code decode}): reads the code from the low bits of
+   * {@code bits}, one bit at a time, against the counts per length and the symbols sorted by code
+   * length.
    *
-   * @return the symbol in bits 0..15 and its code length in bits 16..; -1 when no code of up to 15 bits matches
+   * @return the symbol in bits 0..15 and its code length in bits 16..; -1 when no code of up to 15
+   *     bits matches
    */
   private int walk(long bits) {
     int code = 0;

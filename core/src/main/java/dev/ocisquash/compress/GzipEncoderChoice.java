@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The one place that decides which deflate implementation writes a gzip stream, and builds its {@link
- * BlockCompressor}: {@link Compressors} passes the caller's {@link GzipEncoder} on, {@link ParallelGzipOutputStream}
- * compresses with what it is given here, and the {@code --version} line names what {@link #writer} says.
+ * The one place that decides which deflate implementation writes a gzip stream, and builds its
+ * {@link BlockCompressor}: {@link Compressors} passes the caller's {@link GzipEncoder} on, {@link
+ * ParallelGzipOutputStream} compresses with what it is given here, and the {@code --version} line
+ * names what {@link #writer} says.
  *
- * @param encoder the encoder as resolved: {@link GzipEncoder#LIBDEFLATE}, {@code ISAL} or {@code ZLIB}, never
- *     {@code AUTO} (at level 0 the bytes are zlib's stored blocks whatever it says; see {@link #writer})
+ * @param encoder the encoder as resolved: {@link GzipEncoder#LIBDEFLATE}, {@code ISAL} or {@code
+ *     ZLIB}, never {@code AUTO} (at level 0 the bytes are zlib's stored blocks whatever it says;
+ *     see {@link #writer})
  * @param compressor compresses the blocks; the stream closes it
  */
 record GzipEncoderChoice(GzipEncoder encoder, BlockCompressor compressor) {
@@ -30,9 +32,10 @@ record GzipEncoderChoice(GzipEncoder encoder, BlockCompressor compressor) {
   }
 
   /**
-   * The encoders {@link GzipEncoder#AUTO} tries, in order, for a gzip level (-1 = the default 6). Level 1 asks for
-   * speed, so ISA-L (about 450 MB/s per core) comes first; every other level asks for zlib-class size, so libdeflate
-   * (smaller than zlib -6) does. Measurements: benchmarks/README.md, section 2d.
+   * The encoders {@link GzipEncoder#AUTO} tries, in order, for a gzip level (-1 = the default 6).
+   * Level 1 asks for speed, so ISA-L (about 450 MB/s per core) comes first; every other level asks
+   * for zlib-class size, so libdeflate (smaller than zlib -6) does. Measurements:
+   * benchmarks/README.md, section 2d.
    */
   static List<GzipEncoder> autoOrder(int level) {
     return level == 1
@@ -41,12 +44,12 @@ record GzipEncoderChoice(GzipEncoder encoder, BlockCompressor compressor) {
   }
 
   /**
-   * Resolves {@code AUTO} as {@link GzipEncoder#AUTO} says (by level, to the first usable native library, else
-   * zlib; to zlib whenever {@value GzipEncoder#PROPERTY} is {@code zlib}).
+   * Resolves {@code AUTO} as {@link GzipEncoder#AUTO} says (by level, to the first usable native
+   * library, else zlib; to zlib whenever {@value GzipEncoder#PROPERTY} is {@code zlib}).
    *
    * @param level gzip level -1..9
-   * @throws IOException for {@code LIBDEFLATE} or {@code ISAL} without a usable library; the message names the
-   *     Debian package to install
+   * @throws IOException for {@code LIBDEFLATE} or {@code ISAL} without a usable library; the
+   *     message names the Debian package to install
    */
   static GzipEncoder resolve(GzipEncoder requested, int level) throws IOException {
     switch (requested) {
@@ -89,8 +92,9 @@ record GzipEncoderChoice(GzipEncoder encoder, BlockCompressor compressor) {
   }
 
   /**
-   * What writes the deflate bytes for {@code requested} at {@code level}, for naming it: zlib at level 0 (stored
-   * blocks) and where the requested native library cannot be used (the stream would fail to open instead).
+   * What writes the deflate bytes for {@code requested} at {@code level}, for naming it: zlib at
+   * level 0 (stored blocks) and where the requested native library cannot be used (the stream would
+   * fail to open instead).
    */
   static GzipEncoder writer(GzipEncoder requested, int level) {
     if (level == 0) {
@@ -104,7 +108,8 @@ record GzipEncoderChoice(GzipEncoder encoder, BlockCompressor compressor) {
   }
 
   private static BlockCompressor compressorFor(GzipEncoder resolved, int level) {
-    // Level 0 asks for stored blocks: zlib's stored path is a copy, and the native encoders add nothing to it.
+    // Level 0 asks for stored blocks: zlib's stored path is a copy, and the native encoders add
+    // nothing to it.
     if (level == 0) {
       return new ZlibBlockCompressor(level);
     }

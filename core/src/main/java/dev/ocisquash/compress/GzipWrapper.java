@@ -5,10 +5,11 @@ import java.util.zip.CRC32;
 import java.util.zip.ZipException;
 
 /**
- * The RFC 1952 wrapper around a gzip member's deflate data: the header before it and the CRC32/ISIZE trailer after
- * it, parsed with the checks and messages of the JDK's {@code GZIPInputStream}, so that {@link IsalGzipInputStream}
- * fails on the same inputs with the same words. Apart from the stream because it is pure syntax over a byte
- * source, while the stream is about buffering and the native decoder.
+ * The RFC 1952 wrapper around a gzip member's deflate data: the header before it and the
+ * CRC32/ISIZE trailer after it, parsed with the checks and messages of the JDK's {@code
+ * GZIPInputStream}, so that {@link IsalGzipInputStream} fails on the same inputs with the same
+ * words. Apart from the stream because it is pure syntax over a byte source, while the stream is
+ * about buffering and the native decoder.
  */
 final class GzipWrapper {
   private static final int FHCRC = 2;
@@ -16,7 +17,10 @@ final class GzipWrapper {
   private static final int FNAME = 8;
   private static final int FCOMMENT = 16;
 
-  /** Where the wrapper's bytes come from: one unsigned byte a call, or an exception at the end of the input. */
+  /**
+   * Where the wrapper's bytes come from: one unsigned byte a call, or an exception at the end of
+   * the input.
+   */
   @FunctionalInterface
   interface ByteSource {
     int readUByte() throws IOException;
@@ -63,7 +67,8 @@ final class GzipWrapper {
   }
 
   /**
-   * Checks CRC32, then ISIZE, in that order (as the JDK does: a bad CRC is reported before a short ISIZE).
+   * Checks CRC32, then ISIZE, in that order (as the JDK does: a bad CRC is reported before a short
+   * ISIZE).
    *
    * @param crc the CRC32 of the member's decoded data
    * @param memberSize how many bytes it decoded to; the trailer holds it modulo 2^32
@@ -72,12 +77,17 @@ final class GzipWrapper {
     long expectCrc = readUInt(src);
     if (expectCrc != crc) {
       throw new ZipException(
-          String.format("Corrupt GZIP trailer: CRC32 %08x, but the data's is %08x", expectCrc, crc));
+          String.format(
+              "Corrupt GZIP trailer: CRC32 %08x, but the data's is %08x", expectCrc, crc));
     }
     long expectSize = readUInt(src);
     if (expectSize != (memberSize & 0xffffffffL)) {
       throw new ZipException(
-          "Corrupt GZIP trailer: ISIZE " + expectSize + ", but the data has " + memberSize + " bytes");
+          "Corrupt GZIP trailer: ISIZE "
+              + expectSize
+              + ", but the data has "
+              + memberSize
+              + " bytes");
     }
   }
 

@@ -8,14 +8,14 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@link BlockCompressor} on Intel ISA-L's stateful {@code isal_deflate}, one fresh stream per block: init, level
- * and level buffer, {@code isal_deflate_set_dict} with the previous 32 KiB, then one {@code isal_deflate} call over
- * the whole block with {@code SYNC_FLUSH} (or {@code end_of_stream} for the last block) into an output buffer
- * larger than any block can need.
+ * {@link BlockCompressor} on Intel ISA-L's stateful {@code isal_deflate}, one fresh stream per
+ * block: init, level and level buffer, {@code isal_deflate_set_dict} with the previous 32 KiB, then
+ * one {@code isal_deflate} call over the whole block with {@code SYNC_FLUSH} (or {@code
+ * end_of_stream} for the last block) into an output buffer larger than any block can need.
  *
- * <p>{@code struct isal_zstream} is not mapped as a JNA Structure: only its leading fields are written, by offset,
- * into a native block large enough for the whole struct. The offsets are those of igzip_lib.h in ISA-L 2.30 (what
- * Debian 12 ships) on LP64, unchanged in the current header:
+ * <p>{@code struct isal_zstream} is not mapped as a JNA Structure: only its leading fields are
+ * written, by offset, into a native block large enough for the whole struct. The offsets are those
+ * of igzip_lib.h in ISA-L 2.30 (what Debian 12 ships) on LP64, unchanged in the current header:
  *
  * <pre>
  *  0 uint8_t *next_in      8 uint32_t avail_in    12 uint32_t total_in
@@ -25,11 +25,11 @@ import org.jspecify.annotations.Nullable;
  * 64 struct isal_zstate internal_state (82,320 bytes with the default 32 KiB history)
  * </pre>
  *
- * {@link IsalLibrary}'s self-test runs this class on the loaded library before it is chosen, so a library with
- * another layout is rejected rather than trusted.
+ * {@link IsalLibrary}'s self-test runs this class on the loaded library before it is chosen, so a
+ * library with another layout is rejected rather than trusted.
  *
- * <p>Native memory (stream, level buffer, input and output, about 0.9 MiB) is allocated once per worker and pooled;
- * nothing native is allocated per block after warm-up.
+ * <p>Native memory (stream, level buffer, input and output, about 0.9 MiB) is allocated once per
+ * worker and pooled; nothing native is allocated per block after warm-up.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class IsalBlockCompressor implements BlockCompressor {
@@ -51,30 +51,35 @@ final class IsalBlockCompressor implements BlockCompressor {
   private static final short SYNC_FLUSH = 1;
   private static final short IGZIP_DEFLATE = 0; // raw deflate: the gzip header and trailer are ours
 
-  /** sizeof(struct isal_zstream) is 82,384 bytes in 2.30; the slack covers builds with extra fields. */
+  /**
+   * sizeof(struct isal_zstream) is 82,384 bytes in 2.30; the slack covers builds with extra fields.
+   */
   private static final int STREAM_ALLOC = 256 * 1024;
 
   /**
-   * ISAL_DEF_LVLn_DEFAULT from igzip_lib.h (the "large" size: 64 Ki intermediate tokens), which is what the
-   * {@code igzip} tool uses. The size is part of the output's definition: it bounds how many tokens go into one
-   * deflate block, so it is fixed here rather than tuned per machine.
+   * ISAL_DEF_LVLn_DEFAULT from igzip_lib.h (the "large" size: 64 Ki intermediate tokens), which is
+   * what the {@code igzip} tool uses. The size is part of the output's definition: it bounds how
+   * many tokens go into one deflate block, so it is fixed here rather than tuned per machine.
    */
   private static final int[] LEVEL_BUF_SIZE = {
     0, // level 0 uses only the stream's own hash table
-    4 * 1024 + 2 * 8 * 1024 + 4 * 64 * 1024, // LVL1: REQ (4 KiB + 2 * 8 Ki hash) + 4 B * 64 Ki tokens
+    4 * 1024
+        + 2 * 8 * 1024
+        + 4 * 64 * 1024, // LVL1: REQ (4 KiB + 2 * 8 Ki hash) + 4 B * 64 Ki tokens
     4 * 1024 + 2 * 32 * 1024 + 4 * 64 * 1024, // LVL2: REQ (4 KiB + 2 * 32 Ki hash) + tokens
     4 * 1024 + 4 * 4 * 1024 + 2 * 32 * 1024 + 4 * 64 * 1024, // LVL3: REQ (+ 16 KiB) + tokens
   };
 
   /**
-   * ISA-L's writers stop when fewer than 8 bytes of output room remain, so a call that returns with less room
-   * than this may not have finished its block; with the buffer sized below it never happens, but it is checked.
+   * ISA-L's writers stop when fewer than 8 bytes of output room remain, so a call that returns with
+   * less room than this may not have finished its block; with the buffer sized below it never
+   * happens, but it is checked.
    */
   private static final int MIN_ROOM = 8;
 
   /**
-   * Output room for one block: ISA-L falls back to stored blocks when coding would expand, so a block never needs
-   * much more than its input; a quarter more plus 4 KiB is far above that.
+   * Output room for one block: ISA-L falls back to stored blocks when coding would expand, so a
+   * block never needs much more than its input; a quarter more plus 4 KiB is far above that.
    */
   private static final int OUT_CAPACITY =
       ParallelGzipOutputStream.BLOCK_SIZE + ParallelGzipOutputStream.BLOCK_SIZE / 4 + 4096;
@@ -97,15 +102,16 @@ final class IsalBlockCompressor implements BlockCompressor {
   }
 
   /**
-   * The ISA-L level for a gzip level: 1 → 1, 2..6 (and -1, the default 6) → 2, 7..9 → 3. Level 0 (store) is not
-   * sent here: zlib's stored path is already a copy.
+   * The ISA-L level for a gzip level: 1 → 1, 2..6 (and -1, the default 6) → 2, 7..9 → 3. Level 0
+   * (store) is not sent here: zlib's stored path is already a copy.
    *
-   * <p>Why (measurements in benchmarks/README.md, section 2b): ISA-L has four levels against zlib's nine, all far
-   * faster than zlib -6. Level 2 writes the same bytes with every x86-64 code path that has SSE4.2 (checked with
-   * AVX-512 natively and SSE4.2, AVX and AVX2 under qemu), while level 3 writes different bytes with AVX2, with
-   * AVX-512 and with the older paths, so image digests would depend on the build machine's CPU. Level 2 is also
-   * ~1.5× faster than 3, for 1.5 % more output (1.033× the size of Go's default gzip, estimated as zlib -6 + 8 %,
-   * against 1.018× for level 3). So the default is level 2; 7..9 ask for the smallest output and get level 3.
+   * <p>Why (measurements in benchmarks/README.md, section 2b): ISA-L has four levels against zlib's
+   * nine, all far faster than zlib -6. Level 2 writes the same bytes with every x86-64 code path
+   * that has SSE4.2 (checked with AVX-512 natively and SSE4.2, AVX and AVX2 under qemu), while
+   * level 3 writes different bytes with AVX2, with AVX-512 and with the older paths, so image
+   * digests would depend on the build machine's CPU. Level 2 is also ~1.5× faster than 3, for 1.5 %
+   * more output (1.033× the size of Go's default gzip, estimated as zlib -6 + 8 %, against 1.018×
+   * for level 3). So the default is level 2; 7..9 ask for the smallest output and get level 3.
    */
   static int isalLevel(int gzipLevel) {
     int l = gzipLevel < 0 ? 6 : gzipLevel;
@@ -138,7 +144,8 @@ final class IsalBlockCompressor implements BlockCompressor {
 
   private byte[] compress(Context ctx, byte[] data, int len, byte @Nullable [] dict, boolean last) {
     Memory s = ctx.stream;
-    // A fresh stream per block: the bytes must not depend on which worker (with which history) runs the block.
+    // A fresh stream per block: the bytes must not depend on which worker (with which history) runs
+    // the block.
     lib.api.isal_deflate_init(s);
     s.setInt(OFF_LEVEL, isalLevel);
     s.setInt(OFF_LEVEL_BUF_SIZE, LEVEL_BUF_SIZE[isalLevel]);
@@ -159,8 +166,10 @@ final class IsalBlockCompressor implements BlockCompressor {
 
     byte[] result = null;
     int n = 0;
-    // One call does the whole block (the output buffer is larger than any block needs). The loop is the general
-    // ISA-L contract, kept so that an unexpectedly large output is drained and resumed instead of truncated.
+    // One call does the whole block (the output buffer is larger than any block needs). The loop is
+    // the general
+    // ISA-L contract, kept so that an unexpectedly large output is drained and resumed instead of
+    // truncated.
     for (int round = 0; ; round++) {
       s.setPointer(OFF_NEXT_OUT, ctx.out);
       s.setInt(OFF_AVAIL_OUT, OUT_CAPACITY);
@@ -181,10 +190,12 @@ final class IsalBlockCompressor implements BlockCompressor {
         break;
       }
       if (round >= 64) {
-        throw new IllegalStateException("isal_deflate made no progress on a " + len + " byte block");
+        throw new IllegalStateException(
+            "isal_deflate made no progress on a " + len + " byte block");
       }
     }
-    // A sync flush ends with an empty stored block; without it the next block would not start byte-aligned and
+    // A sync flush ends with an empty stored block; without it the next block would not start
+    // byte-aligned and
     // the joined stream would be corrupt, so check rather than trust.
     if (!last
         && (n < 4
@@ -218,7 +229,8 @@ final class IsalBlockCompressor implements BlockCompressor {
     final Memory out = new Memory(OUT_CAPACITY);
 
     Context(int levelBufSize) {
-      // isal_deflate_init sets every field it reads; zeroing once keeps the rest of the struct defined.
+      // isal_deflate_init sets every field it reads; zeroing once keeps the rest of the struct
+      // defined.
       streamAlloc.clear();
       if (levelBufSize > 0) {
         levelBufAlloc = new Memory(levelBufSize + 64);

@@ -16,58 +16,71 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A gzip (RFC 1952) reader whose deflate data is decoded by Intel ISA-L's {@code isal_inflate}, about three times
- * faster per core than the JDK's zlib {@code Inflater}. It reads exactly what {@link Decompressors}' JDK path
- * ({@code GZIPInputStream} over {@code HonestAvailable}) reads, with the same outcome for damaged input:
+ * A gzip (RFC 1952) reader whose deflate data is decoded by Intel ISA-L's {@code isal_inflate},
+ * about three times faster per core than the JDK's zlib {@code Inflater}. It reads exactly what
+ * {@link Decompressors}' JDK path ({@code GZIPInputStream} over {@code HonestAvailable}) reads,
+ * with the same outcome for damaged input:
  *
  * <ul>
- *   <li>concatenated members are read until the raw stream really ends; after a member, data that does not parse
- *       as a gzip header is ignored, and so is a tail of 18 bytes or fewer (too short for a member: 10 header + 2
- *       deflate + 8 trailer bytes). The JDK skips such a short tail when it already sits in its input buffer,
- *       which is what happens unless the raw stream returns fewer bytes than asked for; this class decides by
- *       the tail's length alone, so its answer does not depend on how the raw stream splits its reads;
- *   <li>input that ends early ({@code raw} empty, cut in a header, in the deflate data or in the trailer) throws
- *       {@link EOFException}; callers report it as a truncated stream;
- *   <li>a bad magic, method or header CRC (first member), corrupt deflate data, or a CRC32 or ISIZE that does not
- *       match the data throws {@link ZipException}, with the JDK's wording where the JDK has one.
+ *   <li>concatenated members are read until the raw stream really ends; after a member, data that
+ *       does not parse as a gzip header is ignored, and so is a tail of 18 bytes or fewer (too
+ *       short for a member: 10 header + 2 deflate + 8 trailer bytes). The JDK skips such a short
+ *       tail when it already sits in its input buffer, which is what happens unless the raw stream
+ *       returns fewer bytes than asked for; this class decides by the tail's length alone, so its
+ *       answer does not depend on how the raw stream splits its reads;
+ *   <li>input that ends early ({@code raw} empty, cut in a header, in the deflate data or in the
+ *       trailer) throws {@link EOFException}; callers report it as a truncated stream;
+ *   <li>a bad magic, method or header CRC (first member), corrupt deflate data, or a CRC32 or ISIZE
+ *       that does not match the data throws {@link ZipException}, with the JDK's wording where the
+ *       JDK has one.
  * </ul>
  *
- * <p><b>Who parses the wrapper.</b> The gzip header and trailer are parsed in Java ({@link GzipWrapper}), and
- * ISA-L only sees raw deflate ({@code crc_flag = ISAL_DEFLATE}, which {@code isal_inflate_init} sets; the CRC32 is
- * {@link CRC32}, a JIT intrinsic). That keeps the native contract small: besides the stream fields at the head of
- * {@code struct inflate_state}, which have not moved since ISA-L's first release, only {@code block_state} is
- * read, and nothing past the head is written. Letting ISA-L parse the wrapper ({@code crc_flag = IGZIP_GZIP})
- * would add {@code crc_flag} as a written field deep in the struct, tie error reporting to ISA-L's codes, and still
- * leave the member-chaining and trailing-garbage rules to be written here, since they must match the JDK's.
+ * <p><b>Who parses the wrapper.</b> The gzip header and trailer are parsed in Java ({@link
+ * GzipWrapper}), and ISA-L only sees raw deflate ({@code crc_flag = ISAL_DEFLATE}, which {@code
+ * isal_inflate_init} sets; the CRC32 is {@link CRC32}, a JIT intrinsic). That keeps the native
+ * contract small: besides the stream fields at the head of {@code struct inflate_state}, which have
+ * not moved since ISA-L's first release, only {@code block_state} is read, and nothing past the
+ * head is written. Letting ISA-L parse the wrapper ({@code crc_flag = IGZIP_GZIP}) would add {@code
+ * crc_flag} as a written field deep in the struct, tie error reporting to ISA-L's codes, and still
+ * leave the member-chaining and trailing-garbage rules to be written here, since they must match
+ * the JDK's.
  *
- * <p><b>Native state.</b> The offsets into {@code struct inflate_state} and the checks that prove them on a loaded
- * library live in {@link IsalInflateState}; {@link #selfTest} (run by {@link IsalLibrary} before the library is
- * chosen) runs those checks, and decodes real gzip data whose end and trailer position must come out exactly.
+ * <p><b>Native state.</b> The offsets into {@code struct inflate_state} and the checks that prove
+ * them on a loaded library live in {@link IsalInflateState}; {@link #selfTest} (run by {@link
+ * IsalLibrary} before the library is chosen) runs those checks, and decodes real gzip data whose
+ * end and trailer position must come out exactly.
  *
- * <p><b>End of a member.</b> When {@code block_state} is {@code ISAL_BLOCK_FINISH} all output has been handed
- * out. ISA-L keeps up to 8 bytes it read past the final block in its bit buffer ({@code read_in}, {@code
- * read_in_length} bits); in raw-deflate mode it does not give them back, so they are taken from there (dropping
- * the final byte's padding bits) and read before the rest of the input: they are the start of the trailer.
+ * <p><b>End of a member.</b> When {@code block_state} is {@code ISAL_BLOCK_FINISH} all output has
+ * been handed out. ISA-L keeps up to 8 bytes it read past the final block in its bit buffer ({@code
+ * read_in}, {@code read_in_length} bits); in raw-deflate mode it does not give them back, so they
+ * are taken from there (dropping the final byte's padding bits) and read before the rest of the
+ * input: they are the start of the trailer.
  *
- * <p><b>zlib's strictness.</b> ISA-L decodes some blocks that zlib refuses (incomplete Huffman codes); a {@link
- * DeflateChecker} walks each member's deflate data alongside it and applies zlib's checks, so that this class
- * refuses what the JDK path refuses, with zlib's message. It also checks that ISA-L ends each member's deflate data
- * at the same bit.
+ * <p><b>zlib's strictness.</b> ISA-L decodes some blocks that zlib refuses (incomplete Huffman
+ * codes); a {@link DeflateChecker} walks each member's deflate data alongside it and applies zlib's
+ * checks, so that this class refuses what the JDK path refuses, with zlib's message. It also checks
+ * that ISA-L ends each member's deflate data at the same bit.
  *
- * <p>Native memory ({@link IsalInflateState}) is allocated once per stream and freed by {@link #close()}; nothing
- * native is allocated per read. {@link #close()} may race a read on another thread (a prefetching reader being
- * cancelled): native calls and freeing are serialised on a lock, so memory is never freed under {@code
- * isal_inflate}.
+ * <p>Native memory ({@link IsalInflateState}) is allocated once per stream and freed by {@link
+ * #close()}; nothing native is allocated per read. {@link #close()} may race a read on another
+ * thread (a prefetching reader being cancelled): native calls and freeing are serialised on a lock,
+ * so memory is never freed under {@code isal_inflate}.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class IsalGzipInputStream extends InputStream {
   private static final int IN_CAPACITY = IsalInflateState.IN_CAPACITY;
   private static final int OUT_CAPACITY = IsalInflateState.OUT_CAPACITY;
 
-  /** Reads at least this large are decoded straight into the caller's array instead of through {@link #out}. */
+  /**
+   * Reads at least this large are decoded straight into the caller's array instead of through
+   * {@link #out}.
+   */
   private static final int DIRECT_MIN = 32 * 1024;
 
-  /** A tail after a member this short cannot hold another one (10 header + 2 deflate + 8 trailer bytes). */
+  /**
+   * A tail after a member this short cannot hold another one (10 header + 2 deflate + 8 trailer
+   * bytes).
+   */
   private static final int MIN_MEMBER = 19;
 
   private final InputStream raw;
@@ -80,10 +93,14 @@ final class IsalGzipInputStream extends InputStream {
 
   private int inPos;
   private int inLim;
+
   /** Whether the native input buffer holds {@code in[inPos, inLim)} at the same offsets. */
   private boolean nativeInValid;
 
-  /** Bytes ISA-L had read past the end of a member's deflate data (see the class comment), read first. */
+  /**
+   * Bytes ISA-L had read past the end of a member's deflate data (see the class comment), read
+   * first.
+   */
   private final byte[] handedBack = new byte[8];
 
   private int handedBackPos;
@@ -96,9 +113,17 @@ final class IsalGzipInputStream extends InputStream {
   private int outLim;
 
   private final DeflateChecker checker = new DeflateChecker();
-  /** {@code in[0, fedTo)} has been fed to {@link #checker} (within the current member's deflate data). */
+
+  /**
+   * {@code in[0, fedTo)} has been fed to {@link #checker} (within the current member's deflate
+   * data).
+   */
   private int fedTo;
-  /** The member's deflate offset of {@code in[0]}, in bytes (negative while {@code in} starts with its header). */
+
+  /**
+   * The member's deflate offset of {@code in[0]}, in bytes (negative while {@code in} starts with
+   * its header).
+   */
   private long memberBase;
 
   private final CRC32 crc = new CRC32();
@@ -106,7 +131,11 @@ final class IsalGzipInputStream extends InputStream {
   private boolean memberDone;
   private boolean eof;
   private boolean closed;
-  /** The first failure; later reads throw it again rather than call into a native state in an unknown phase. */
+
+  /**
+   * The first failure; later reads throw it again rather than call into a native state in an
+   * unknown phase.
+   */
   private IOException failure;
 
   /**
@@ -155,7 +184,8 @@ final class IsalGzipInputStream extends InputStream {
       return -1;
     }
     if (len >= DIRECT_MIN) {
-      // Large reads skip the copy through this.out: one copy from native memory into the caller's array.
+      // Large reads skip the copy through this.out: one copy from native memory into the caller's
+      // array.
       return decode(b, off, Math.min(len, OUT_CAPACITY));
     }
     if (!refill()) {
@@ -186,8 +216,8 @@ final class IsalGzipInputStream extends InputStream {
   }
 
   /**
-   * Decoded bytes buffered here: what can be read without decoding more (0 at the end). {@code GZIPInputStream}
-   * says 1 until the end instead; nothing here relies on either.
+   * Decoded bytes buffered here: what can be read without decoding more (0 at the end). {@code
+   * GZIPInputStream} says 1 until the end instead; nothing here relies on either.
    */
   @Override
   public int available() throws IOException {
@@ -249,12 +279,14 @@ final class IsalGzipInputStream extends InputStream {
           continue;
         }
         if (handedBackPos < handedBackLim) {
-          // Only the trailer can follow the handed-back bytes, and it is 8 bytes long, so they are used up.
+          // Only the trailer can follow the handed-back bytes, and it is 8 bytes long, so they are
+          // used up.
           throw new IOException("ISA-L inflate: bytes of the previous member left over");
         }
         if (inPos == inLim && !fill()) {
           if (checker.error() != null) {
-            // zlib would have stopped at this error (ISA-L waits for the rest of a code that zlib refuses).
+            // zlib would have stopped at this error (ISA-L waits for the rest of a code that zlib
+            // refuses).
             throw new ZipException(checker.error());
           }
           throw new EOFException("Unexpected end of ZLIB input stream");
@@ -265,7 +297,8 @@ final class IsalGzipInputStream extends InputStream {
           memberSize += produced;
           return produced;
         }
-        // No output: either the member ended, or ISA-L used up the input (and wants more). Anything else would
+        // No output: either the member ended, or ISA-L used up the input (and wants more). Anything
+        // else would
         // loop forever, so it is reported.
         if (!memberDone && inPos < inLim && ++stalls > 2) {
           throw new IOException("ISA-L inflate made no progress with input and output room left");
@@ -279,7 +312,10 @@ final class IsalGzipInputStream extends InputStream {
     }
   }
 
-  /** One {@code isal_inflate} call over {@code in[inPos, inLim)} into {@code dst}; returns the bytes produced. */
+  /**
+   * One {@code isal_inflate} call over {@code in[inPos, inLim)} into {@code dst}; returns the bytes
+   * produced.
+   */
   private int inflate(byte[] dst, int off, int cap) throws IOException {
     synchronized (lock) {
       if (closed) {
@@ -313,7 +349,9 @@ final class IsalGzipInputStream extends InputStream {
       if (inflater.finished()) {
         if (checker.endBit() != at) {
           throw new ZipException(
-              "ISA-L ended the deflate data at bit " + at + ", zlib's rules "
+              "ISA-L ended the deflate data at bit "
+                  + at
+                  + ", zlib's rules "
                   + (checker.endBit() < 0 ? "do not end it there" : "at bit " + checker.endBit()));
         }
         memberDone = true;
@@ -347,7 +385,10 @@ final class IsalGzipInputStream extends InputStream {
     return true;
   }
 
-  /** The next raw byte for the header or trailer parser: the handed-back bytes first, then {@link #in}. */
+  /**
+   * The next raw byte for the header or trailer parser: the handed-back bytes first, then {@link
+   * #in}.
+   */
   private int readUByte() throws IOException {
     if (handedBackPos < handedBackLim) {
       return handedBack[handedBackPos++] & 0xff;
@@ -359,8 +400,9 @@ final class IsalGzipInputStream extends InputStream {
   }
 
   /**
-   * After a trailer: starts the next member when there is one. Like the JDK, anything after a member that does not
-   * parse as a gzip header (including a read error there) ends the stream quietly.
+   * After a trailer: starts the next member when there is one. Like the JDK, anything after a
+   * member that does not parse as a gzip header (including a read error there) ends the stream
+   * quietly.
    */
   private boolean nextMember() throws IOException {
     if (!tailCouldHoldMember()) {
@@ -375,7 +417,10 @@ final class IsalGzipInputStream extends InputStream {
     return true;
   }
 
-  /** Whether at least {@link #MIN_MEMBER} bytes follow; reads ahead (keeping what is buffered) to find out. */
+  /**
+   * Whether at least {@link #MIN_MEMBER} bytes follow; reads ahead (keeping what is buffered) to
+   * find out.
+   */
   private boolean tailCouldHoldMember() throws IOException {
     if (inLim - inPos >= MIN_MEMBER) {
       return true;
@@ -410,10 +455,11 @@ final class IsalGzipInputStream extends InputStream {
   }
 
   /**
-   * Proves the layout assumptions on a loaded library before any layer depends on them: first {@link
-   * IsalInflateState#checkLayout}; then gzip data written by the JDK (three members: dynamic blocks, an empty
-   * member, whose one block is fixed-Huffman, and stored blocks) must decode through this class to exactly its
-   * input, which only works when the end of each member and the trailer position are found where they are.
+   * Proves the layout assumptions on a loaded library before any layer depends on them: first
+   * {@link IsalInflateState#checkLayout}; then gzip data written by the JDK (three members: dynamic
+   * blocks, an empty member, whose one block is fixed-Huffman, and stored blocks) must decode
+   * through this class to exactly its input, which only works when the end of each member and the
+   * trailer position are found where they are.
    *
    * @param sample bytes to compress, a mix of text and random stretches
    * @return null when it works, otherwise what went wrong
@@ -448,8 +494,10 @@ final class IsalGzipInputStream extends InputStream {
       byte[] expected = Arrays.copyOf(sample, sample.length + 100);
       System.arraycopy(sample, 0, expected, sample.length, 100);
       byte[] got;
-      try (IsalGzipInputStream s = new IsalGzipInputStream(lib, new ByteArrayInputStream(gz.toByteArray()))) {
-        // Small reads first (through this.out, leaving output inside ISA-L between calls), then large ones.
+      try (IsalGzipInputStream s =
+          new IsalGzipInputStream(lib, new ByteArrayInputStream(gz.toByteArray()))) {
+        // Small reads first (through this.out, leaving output inside ISA-L between calls), then
+        // large ones.
         ByteArrayOutputStream back = new ByteArrayOutputStream();
         byte[] buf = new byte[1000];
         for (int i = 0; i < 20; i++) {
@@ -463,7 +511,11 @@ final class IsalGzipInputStream extends InputStream {
         got = back.toByteArray();
       }
       if (!Arrays.equals(expected, got)) {
-        return "inflate output (" + got.length + " bytes) differs from the input (" + expected.length + " bytes)";
+        return "inflate output ("
+            + got.length
+            + " bytes) differs from the input ("
+            + expected.length
+            + " bytes)";
       }
       return null;
     } catch (IOException | RuntimeException | LinkageError e) {

@@ -7,12 +7,14 @@ import java.util.zip.ZipException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The native side of {@link IsalGzipInputStream}: ISA-L's {@code struct inflate_state} and the native input and
- * output buffers, read and written at fixed offsets through JNA. Apart from the stream so that every assumption
- * about ISA-L's memory layout sits in one class, next to the check that proves it ({@link #checkLayout}).
+ * The native side of {@link IsalGzipInputStream}: ISA-L's {@code struct inflate_state} and the
+ * native input and output buffers, read and written at fixed offsets through JNA. Apart from the
+ * stream so that every assumption about ISA-L's memory layout sits in one class, next to the check
+ * that proves it ({@link #checkLayout}).
  *
- * <p><b>Struct layout</b> ({@code igzip_lib.h} of ISA-L 2.30, LP64, checked against the disassembly of Debian's
- * {@code libisal.so.2.0.30}: {@code isal_inflate_init} zeroes 0..0x27 and 0x52a8..0x52df):
+ * <p><b>Struct layout</b> ({@code igzip_lib.h} of ISA-L 2.30, LP64, checked against the disassembly
+ * of Debian's {@code libisal.so.2.0.30}: {@code isal_inflate_init} zeroes 0..0x27 and
+ * 0x52a8..0x52df):
  *
  * <pre>
  *     0 uint8_t *next_out        8 uint32_t avail_out      12 uint32_t total_out
@@ -23,14 +25,15 @@ import org.jspecify.annotations.Nullable;
  * 21216 uint8_t tmp_in_buffer[328]    21544 uint8_t tmp_out_buffer[2 * 32768 + 288]    sizeof = 87,368
  * </pre>
  *
- * The table sizes follow from {@code ISAL_DECODE_LONG_BITS} 12 and {@code ISAL_DECODE_SHORT_BITS} 10, which
- * changed in earlier releases, so {@code block_state} is the one offset that could differ in another build.
- * {@link #checkLayout} rejects a library where it does: it checks that {@code isal_inflate_init} zeroes that word
- * and not the one before it.
+ * The table sizes follow from {@code ISAL_DECODE_LONG_BITS} 12 and {@code ISAL_DECODE_SHORT_BITS}
+ * 10, which changed in earlier releases, so {@code block_state} is the one offset that could differ
+ * in another build. {@link #checkLayout} rejects a library where it does: it checks that {@code
+ * isal_inflate_init} zeroes that word and not the one before it.
  *
- * <p>Native memory (the state, {@value #IN_CAPACITY} bytes of input, {@value #OUT_CAPACITY} of output) is
- * allocated once by the constructor and freed by {@link #free()}; nothing native is allocated per call. Not
- * thread-safe: the stream serialises every call, and {@code free}, on its own lock.
+ * <p>Native memory (the state, {@value #IN_CAPACITY} bytes of input, {@value #OUT_CAPACITY} of
+ * output) is allocated once by the constructor and freed by {@link #free()}; nothing native is
+ * allocated per call. Not thread-safe: the stream serialises every call, and {@code free}, on its
+ * own lock.
  */
 final class IsalInflateState {
   /** Raw input offered per call; the stream's Java input buffer has the same size and offsets. */
@@ -45,6 +48,7 @@ final class IsalInflateState {
   private static final int OFF_READ_IN = 24;
   private static final int OFF_AVAIL_IN = 32;
   private static final int OFF_READ_IN_LENGTH = 36;
+
   /** After the two Huffman lookup tables; see the class comment. */
   private static final int OFF_BLOCK_STATE = 21160;
 
@@ -53,12 +57,16 @@ final class IsalInflateState {
 
   private static final int ISAL_BLOCK_FINISH = 5;
 
-  /** sizeof(struct inflate_state) is 87,368 bytes in 2.30; allocate far more, so a bigger build is still safe. */
+  /**
+   * sizeof(struct inflate_state) is 87,368 bytes in 2.30; allocate far more, so a bigger build is
+   * still safe.
+   */
   private static final int STATE_ALLOC = 256 * 1024;
 
   /**
-   * Slack after the native buffers: ISA-L's vector code may load or store whole words near a buffer's end. It is
-   * documented to stay inside {@code avail_in}/{@code avail_out}; the slack makes a mistake there harmless.
+   * Slack after the native buffers: ISA-L's vector code may load or store whole words near a
+   * buffer's end. It is documented to stay inside {@code avail_in}/{@code avail_out}; the slack
+   * makes a mistake there harmless.
    */
   private static final int SLACK = 4096;
 
@@ -77,7 +85,8 @@ final class IsalInflateState {
     stateAlloc = new Memory(STATE_ALLOC + 64);
     nativeIn = new Memory(IN_CAPACITY + SLACK);
     nativeOut = new Memory(OUT_CAPACITY + SLACK);
-    // The struct holds 64-bit fields and lookup tables the vector code reads: align like the deflate side does.
+    // The struct holds 64-bit fields and lookup tables the vector code reads: align like the
+    // deflate side does.
     state = (Memory) stateAlloc.align(64);
     stateAlloc.clear();
     nativeInAddress = Pointer.nativeValue(nativeIn);
@@ -86,7 +95,8 @@ final class IsalInflateState {
 
   /** Starts a new raw deflate stream. */
   void init() {
-    // init, not reset: it also clears crc_flag (ISAL_DEFLATE) and hist_bits, so nothing past the head is written.
+    // init, not reset: it also clears crc_flag (ISAL_DEFLATE) and hist_bits, so nothing past the
+    // head is written.
     lib.api.isal_inflate_init(state);
   }
 
@@ -96,8 +106,9 @@ final class IsalInflateState {
   }
 
   /**
-   * One {@code isal_inflate} call over the native input's {@code [inPos, inPos + offered)}, as loaded by {@link
-   * #loadInput}, into {@code dst}; afterwards {@link #availIn()} says how much of the input was left.
+   * One {@code isal_inflate} call over the native input's {@code [inPos, inPos + offered)}, as
+   * loaded by {@link #loadInput}, into {@code dst}; afterwards {@link #availIn()} says how much of
+   * the input was left.
    *
    * @return the bytes produced
    * @throws ZipException when ISA-L reports corrupt deflate data
@@ -112,8 +123,15 @@ final class IsalInflateState {
     int produced = cap - state.getInt(OFF_AVAIL_OUT);
     if (left < 0 || left > offered || produced < 0 || produced > cap) {
       throw new IOException(
-          "ISA-L inflate state is inconsistent (avail_in " + left + " of " + offered + ", produced " + produced
-              + " of " + cap + ")");
+          "ISA-L inflate state is inconsistent (avail_in "
+              + left
+              + " of "
+              + offered
+              + ", produced "
+              + produced
+              + " of "
+              + cap
+              + ")");
     }
     availIn = left;
     if (rc < 0) {
@@ -126,8 +144,8 @@ final class IsalInflateState {
   }
 
   /**
-   * Bits ISA-L has taken from the input but not decoded yet ({@code read_in_length}): its position in the deflate
-   * stream is that many bits before the first input byte it left.
+   * Bits ISA-L has taken from the input but not decoded yet ({@code read_in_length}): its position
+   * in the deflate stream is that many bits before the first input byte it left.
    */
   int readInLength() throws IOException {
     int bits = state.getInt(OFF_READ_IN_LENGTH);
@@ -148,9 +166,10 @@ final class IsalInflateState {
   }
 
   /**
-   * After the final block: ISA-L keeps up to 8 bytes it read past it in its bit buffer ({@code read_in}, {@code
-   * read_in_length} bits) and, in raw-deflate mode, does not give them back. Copies their whole bytes to {@code
-   * dst} (at least 8 long), dropping the final byte's padding bits.
+   * After the final block: ISA-L keeps up to 8 bytes it read past it in its bit buffer ({@code
+   * read_in}, {@code read_in_length} bits) and, in raw-deflate mode, does not give them back.
+   * Copies their whole bytes to {@code dst} (at least 8 long), dropping the final byte's padding
+   * bits.
    *
    * @return how many bytes
    */
@@ -192,8 +211,8 @@ final class IsalInflateState {
   }
 
   /**
-   * The layout half of the self-test: {@code isal_inflate_init} must zero the head fields and {@code block_state}
-   * (and not the word before it) of a block filled with a pattern.
+   * The layout half of the self-test: {@code isal_inflate_init} must zero the head fields and
+   * {@code block_state} (and not the word before it) of a block filled with a pattern.
    *
    * @return null when the layout matches, otherwise what went wrong
    */
@@ -208,7 +227,8 @@ final class IsalInflateState {
           || probe.getInt(OFF_READ_IN_LENGTH) != 0) {
         return "isal_inflate_init does not clear the stream fields where expected";
       }
-      if (probe.getInt(OFF_BLOCK_STATE) != ISAL_BLOCK_NEW_HDR || probe.getInt(OFF_BLOCK_STATE - 4) == 0) {
+      if (probe.getInt(OFF_BLOCK_STATE) != ISAL_BLOCK_NEW_HDR
+          || probe.getInt(OFF_BLOCK_STATE - 4) == 0) {
         return "block_state is not at offset " + OFF_BLOCK_STATE + " in this build of ISA-L";
       }
     } catch (RuntimeException | LinkageError e) {

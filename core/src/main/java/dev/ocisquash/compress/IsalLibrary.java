@@ -15,27 +15,35 @@ import java.util.zip.Inflater;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A loaded, self-tested Intel ISA-L ({@code libisal.so.2}, Debian package {@code libisal2}) reached through JNA:
- * the gzip encoder's deflate ({@link IsalBlockCompressor}) and the gzip decoder's inflate ({@link
- * IsalGzipInputStream}).
+ * A loaded, self-tested Intel ISA-L ({@code libisal.so.2}, Debian package {@code libisal2}) reached
+ * through JNA: the gzip encoder's deflate ({@link IsalBlockCompressor}) and the gzip decoder's
+ * inflate ({@link IsalGzipInputStream}).
  *
- * <p>Loading ({@link NativeLoader}, shared with libdeflate) is kept apart from the process-wide choice ({@link
- * #shared()}) so that tests can try bogus paths without changing which encoder the process uses. Every failure
- * (library missing, wrong architecture, JNA's own {@code libjnidispatch} missing, a symbol missing, or the
- * self-test's output not inflating back to its input) is reported as a reason string, never thrown past {@link
- * #tryLoad}: under {@link GzipEncoder#AUTO} the JDK Deflater then takes over.
+ * <p>Loading ({@link NativeLoader}, shared with libdeflate) is kept apart from the process-wide
+ * choice ({@link #shared()}) so that tests can try bogus paths without changing which encoder the
+ * process uses. Every failure (library missing, wrong architecture, JNA's own {@code
+ * libjnidispatch} missing, a symbol missing, or the self-test's output not inflating back to its
+ * input) is reported as a reason string, never thrown past {@link #tryLoad}: under {@link
+ * GzipEncoder#AUTO} the JDK Deflater then takes over.
  */
 final class IsalLibrary {
-  /** System property: file name or absolute path of the library to load instead of the default search. */
+  /**
+   * System property: file name or absolute path of the library to load instead of the default
+   * search.
+   */
   static final String LIBRARY_PROPERTY = "ocisquash.isal.library";
 
   /**
-   * Tried in order. Without the -dev package there is no unversioned {@code libisal.so}, which is what JNA looks
-   * for under the plain name "isal"; the versioned file name goes to dlopen, which searches the loader cache.
+   * Tried in order. Without the -dev package there is no unversioned {@code libisal.so}, which is
+   * what JNA looks for under the plain name "isal"; the versioned file name goes to dlopen, which
+   * searches the loader cache.
    */
   static final List<String> DEFAULT_NAMES = List.of("isal", "libisal.so.2");
 
-  /** The part of igzip_lib.h used here. Pointers are to native memory: JNA copies no Java arrays per call. */
+  /**
+   * The part of igzip_lib.h used here. Pointers are to native memory: JNA copies no Java arrays per
+   * call.
+   */
   interface Api extends Library {
     void isal_deflate_init(Pointer stream);
 
@@ -48,7 +56,8 @@ final class IsalLibrary {
     int isal_inflate(Pointer state);
   }
 
-  private static final Pattern SO_VERSION = Pattern.compile("libisal\\.so\\.(\\d+)\\.(\\d+)\\.(\\d+)$");
+  private static final Pattern SO_VERSION =
+      Pattern.compile("libisal\\.so\\.(\\d+)\\.(\\d+)\\.(\\d+)$");
 
   final Api api;
   private final String file;
@@ -62,12 +71,17 @@ final class IsalLibrary {
     this.version = m.find() ? m.group(1) + "." + m.group(3) : null;
   }
 
-  /** The loaded file, symlinks resolved (e.g. {@code /usr/lib/x86_64-linux-gnu/libisal.so.2.0.30}). */
+  /**
+   * The loaded file, symlinks resolved (e.g. {@code /usr/lib/x86_64-linux-gnu/libisal.so.2.0.30}).
+   */
   String file() {
     return file;
   }
 
-  /** For {@code --version}: "ISA-L 2.30 (libisal.so.2.0.30)", the version read off the file name when it can be. */
+  /**
+   * For {@code --version}: "ISA-L 2.30 (libisal.so.2.0.30)", the version read off the file name
+   * when it can be.
+   */
   String label() {
     String name = new File(file).getName();
     return version != null ? "ISA-L " + version + " (" + name + ")" : "ISA-L (" + name + ")";
@@ -76,7 +90,8 @@ final class IsalLibrary {
   /**
    * Loads and self-tests one candidate.
    *
-   * @param nameOrPath a JNA library name ("isal"), a file name for dlopen ("libisal.so.2") or an absolute path
+   * @param nameOrPath a JNA library name ("isal"), a file name for dlopen ("libisal.so.2") or an
+   *     absolute path
    * @return the library, or empty when it cannot be used (the reason is dropped; see {@link #load})
    */
   static Optional<IsalLibrary> tryLoad(String nameOrPath) {
@@ -93,10 +108,11 @@ final class IsalLibrary {
   }
 
   /**
-   * Compresses a small input as three blocks (dictionary, sync flush, finish) at every ISA-L level the gzip
-   * levels map to, and inflates the result with the JDK; then decompresses JDK-written gzip with ISA-L ({@link
-   * IsalGzipInputStream#selfTest}). Proves the symbols, the struct layouts and the completion checks on this
-   * library before any layer depends on them; a library failing either half is not used for either.
+   * Compresses a small input as three blocks (dictionary, sync flush, finish) at every ISA-L level
+   * the gzip levels map to, and inflates the result with the JDK; then decompresses JDK-written
+   * gzip with ISA-L ({@link IsalGzipInputStream#selfTest}). Proves the symbols, the struct layouts
+   * and the completion checks on this library before any layer depends on them; a library failing
+   * either half is not used for either.
    *
    * @return null when it works, otherwise what went wrong
    */
@@ -105,7 +121,10 @@ final class IsalLibrary {
     byte[] in = new byte[3 * blockLen];
     Random r = new Random(1);
     for (int i = 0; i < in.length; i++) {
-      in[i] = (i / 4096) % 3 == 0 ? (byte) r.nextInt() : (byte) "ocisquash isa-l self-test\n".charAt(i % 26);
+      in[i] =
+          (i / 4096) % 3 == 0
+              ? (byte) r.nextInt()
+              : (byte) "ocisquash isa-l self-test\n".charAt(i % 26);
     }
     for (int isalLevel : IsalBlockCompressor.USED_LEVELS) {
       try (IsalBlockCompressor c = new IsalBlockCompressor(this, isalLevel)) {
@@ -140,7 +159,10 @@ final class IsalLibrary {
     return IsalGzipInputStream.selfTest(this, in);
   }
 
-  /** The process-wide library, loaded on first use; null when unavailable (see {@link #unavailableReason()}). */
+  /**
+   * The process-wide library, loaded on first use; null when unavailable (see {@link
+   * #unavailableReason()}).
+   */
   static @Nullable IsalLibrary shared() {
     return Shared.SEARCH.library();
   }
@@ -150,7 +172,10 @@ final class IsalLibrary {
     return Shared.SEARCH.reason();
   }
 
-  /** Lazy holder: the search runs once, on first use, and only when an encoder that may use ISA-L is asked for. */
+  /**
+   * Lazy holder: the search runs once, on first use, and only when an encoder that may use ISA-L is
+   * asked for.
+   */
   private static final class Shared {
     static final LibrarySearch<IsalLibrary> SEARCH =
         LibrarySearch.run(LIBRARY_PROPERTY, DEFAULT_NAMES, IsalLibrary::load);

@@ -5,15 +5,19 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The optional native libraries, with what a user needs to know when one is missing: its file, the Debian package
- * that installs it, and the property that points at another copy.
+ * The optional native libraries, with what a user needs to know when one is missing: its file, the
+ * Debian package that installs it, and the property that points at another copy.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 enum NativeCodec {
   /** Intel ISA-L: gzip reading, and gzip level 1 writing. */
   ISAL("ISA-L", "libisal.so.2", "libisal2", IsalLibrary.LIBRARY_PROPERTY),
   /** libdeflate: gzip writing at every level but 1. */
-  LIBDEFLATE("libdeflate", "libdeflate.so.0", LibdeflateLibrary.DEBIAN_PACKAGE, LibdeflateLibrary.LIBRARY_PROPERTY);
+  LIBDEFLATE(
+      "libdeflate",
+      "libdeflate.so.0",
+      LibdeflateLibrary.DEBIAN_PACKAGE,
+      LibdeflateLibrary.LIBRARY_PROPERTY);
 
   private final String displayName;
   private final String soname;
@@ -70,15 +74,18 @@ enum NativeCodec {
     return lib == null ? null : lib.label();
   }
 
-  /** The full reason the library is not usable, one part per candidate tried; null when it is usable. */
+  /**
+   * The full reason the library is not usable, one part per candidate tried; null when it is
+   * usable.
+   */
   @Nullable String unavailableReason() {
     return this == ISAL ? IsalLibrary.unavailableReason() : LibdeflateLibrary.unavailableReason();
   }
 
   /**
-   * The reason in a few words for a one-line message: "libisal.so.2 not found" when no candidate file exists (the
-   * usual case: the package is not installed), else the first line of the first other failure, e.g.
-   * "libz.so.1: self-test failed: ...".
+   * The reason in a few words for a one-line message: "libisal.so.2 not found" when no candidate
+   * file exists (the usual case: the package is not installed), else the first line of the first
+   * other failure, e.g. "libz.so.1: self-test failed: ...".
    */
   @Nullable String shortReason() {
     String reason = unavailableReason();
@@ -96,18 +103,29 @@ enum NativeCodec {
 
   private static boolean isNotFound(String part) {
     String p = part.toLowerCase(Locale.ROOT);
-    return p.contains("no such file") || p.contains("cannot open shared object file") || p.contains("not found");
+    return p.contains("no such file")
+        || p.contains("cannot open shared object file")
+        || p.contains("not found");
   }
 
   /**
-   * One plain line for {@code --version} and run summaries, e.g. "libdeflate is missing (libdeflate.so.0 not
-   * found): gzip is written by ISA-L instead; install the Debian package libdeflate0".
+   * One plain line for {@code --version} and run summaries, e.g. "libdeflate is missing
+   * (libdeflate.so.0 not found): gzip is written by ISA-L instead; install the Debian package
+   * libdeflate0".
    *
    * @param consequence what runs instead, e.g. "gzip is written by ISA-L instead"
    */
   String missingLine(String consequence) {
     String why = shortReason();
-    String state = why.equals(soname + " not found") ? " is missing (" + why + ")" : " is not usable (" + why + ")";
-    return displayName + state + ": " + consequence + "; install the Debian package " + debianPackage;
+    String state =
+        why.equals(soname + " not found")
+            ? " is missing (" + why + ")"
+            : " is not usable (" + why + ")";
+    return displayName
+        + state
+        + ": "
+        + consequence
+        + "; install the Debian package "
+        + debianPackage;
   }
 }

@@ -5,14 +5,20 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.zip.Deflater;
 import org.jspecify.annotations.NullUnmarked;
 
-/** {@link BlockCompressor} on the JDK's zlib {@link Deflater}: the portable fallback and the {@code ZLIB} choice. */
+/**
+ * {@link BlockCompressor} on the JDK's zlib {@link Deflater}: the portable fallback and the {@code
+ * ZLIB} choice.
+ */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ZlibBlockCompressor implements BlockCompressor {
   private final int level;
-  // Deflaters are pooled rather than per block: creating one allocates ~256 KiB of native zlib state.
+  // Deflaters are pooled rather than per block: creating one allocates ~256 KiB of native zlib
+  // state.
   private final ConcurrentLinkedQueue<Deflater> deflaters = new ConcurrentLinkedQueue<>();
 
-  /** @param level deflate level 0..9, or -1 for zlib's default (6) */
+  /**
+   * @param level deflate level 0..9, or -1 for zlib's default (6)
+   */
   ZlibBlockCompressor(int level) {
     this.level = level;
   }
@@ -42,8 +48,10 @@ final class ZlibBlockCompressor implements BlockCompressor {
           n += d.deflate(outBuf, n, outBuf.length - n);
         }
       } else {
-        // SYNC_FLUSH ends with an empty stored block, so the next block starts byte-aligned; a full flush would
-        // also reset the window, which the dictionary makes pointless. Per the Deflater contract, a call that
+        // SYNC_FLUSH ends with an empty stored block, so the next block starts byte-aligned; a full
+        // flush would
+        // also reset the window, which the dictionary makes pointless. Per the Deflater contract, a
+        // call that
         // fills the buffer must be repeated with more room.
         while (true) {
           int room = outBuf.length - n;

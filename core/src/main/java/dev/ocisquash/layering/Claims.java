@@ -5,15 +5,19 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which group owns each path, as the package databases say. The first claim wins: databases run in a fixed order
- * (system package managers first), so a file that dpkg installed stays dpkg's even when a Python RECORD lists it
- * too. Directories are never claimed: every group's layer carries the directories it needs.
+ * Which group owns each path, as the package databases say. The first claim wins: databases run in
+ * a fixed order (system package managers first), so a file that dpkg installed stays dpkg's even
+ * when a Python RECORD lists it too. Directories are never claimed: every group's layer carries the
+ * directories it needs.
  */
 final class Claims {
   private final Map<String, Component> owners = new HashMap<>();
   private long conflicts;
 
-  /** Claims {@code path} for {@code owner} unless someone claimed it first; returns whether this claim won. */
+  /**
+   * Claims {@code path} for {@code owner} unless someone claimed it first; returns whether this
+   * claim won.
+   */
   public boolean claim(String path, Component owner) {
     Component before = owners.putIfAbsent(path, owner);
     if (before != null && !before.equals(owner)) {

@@ -4,9 +4,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A group of files that change together: a package, a big file, or one of the two catch-all groups. Identified by
- * its source and a name that stays the same across releases (a package name, never a version), so that the same
- * group lands in the same layer in the next release.
+ * A group of files that change together: a package, a big file, or one of the two catch-all groups.
+ * Identified by its source and a name that stays the same across releases (a package name, never a
+ * version), so that the same group lands in the same layer in the next release.
  *
  * @param source what claimed the files
  * @param name the package name, package directory or file path; empty for the catch-all groups
@@ -15,7 +15,10 @@ public record Component(Source source, String name) implements Comparable<Compon
   /** Files no database claims and that are not big: the application's own files, mostly. */
   public static final Component UNCLAIMED = new Component(Source.UNCLAIMED, "");
 
-  /** Files every package change rewrites (dpkg status, logs, caches, ld.so.cache): kept apart, in the top layer. */
+  /**
+   * Files every package change rewrites (dpkg status, logs, caches, ld.so.cache): kept apart, in
+   * the top layer.
+   */
   public static final Component METADATA = new Component(Source.METADATA, "");
 
   /** Where a group comes from; the prefix of its {@link #id()}. */
@@ -26,7 +29,10 @@ public record Component(Source source, String name) implements Comparable<Compon
     APK("apk"),
     /** A conda package, from {@code conda-meta/*.json}. */
     CONDA("conda"),
-    /** A Python distribution, from {@code *.dist-info/RECORD} or {@code *.egg-info/installed-files.txt}. */
+    /**
+     * A Python distribution, from {@code *.dist-info/RECORD} or {@code
+     * *.egg-info/installed-files.txt}.
+     */
     PYTHON("pypi"),
     /** An npm package directory under {@code node_modules}. */
     NPM("npm"),
@@ -60,7 +66,10 @@ public record Component(Source source, String name) implements Comparable<Compon
     return new Component(source, name);
   }
 
-  /** The stable identifier, {@code source:name} (e.g. {@code deb:libssl3}), or the source alone for catch-alls. */
+  /**
+   * The stable identifier, {@code source:name} (e.g. {@code deb:libssl3}), or the source alone for
+   * catch-alls.
+   */
   public String id() {
     return name.isEmpty() ? source.prefix() : source.prefix() + ":" + name;
   }
@@ -82,7 +91,10 @@ public record Component(Source source, String name) implements Comparable<Compon
     return source == Source.UNCLAIMED || source == Source.METADATA;
   }
 
-  /** Orders by {@link #id()}; within one source without building the ids (the grouping sorts thousands). */
+  /**
+   * Orders by {@link #id()}; within one source without building the ids (the grouping sorts
+   * thousands).
+   */
   @Override
   public int compareTo(Component o) {
     return source == o.source ? name.compareTo(o.name) : id().compareTo(o.id());

@@ -17,24 +17,24 @@ import org.jspecify.annotations.Nullable;
  * Assigns every non-directory path of a tree to a {@link Component}. Rule, in order:
  *
  * <ol>
- *   <li>the package databases claim what they list ({@link Installed#read}), first claim wins, in this order: dpkg,
- *       apk, conda, Python, npm (system package managers before language ones), each package its own records
- *       first;
- *   <li>an unclaimed bytecode file {@code d/__pycache__/m.*.pyc} joins the group of {@code d/m.py} (Debian
- *       compiles them at install time, outside the lists);
- *   <li>an unclaimed path matching a metadata rule ({@link #METADATA_RULES}: the dpkg status, logs, caches, {@code
- *       ld.so.cache}) goes to {@link Component#METADATA};
+ *   <li>the package databases claim what they list ({@link Installed#read}), first claim wins, in
+ *       this order: dpkg, apk, conda, Python, npm (system package managers before language ones),
+ *       each package its own records first;
+ *   <li>an unclaimed bytecode file {@code d/__pycache__/m.*.pyc} joins the group of {@code d/m.py}
+ *       (Debian compiles them at install time, outside the lists);
+ *   <li>an unclaimed path matching a metadata rule ({@link #METADATA_RULES}: the dpkg status, logs,
+ *       caches, {@code ld.so.cache}) goes to {@link Component#METADATA};
  *   <li>an unclaimed regular file of at least the big-file threshold becomes a group of its own;
  *   <li>everything else goes to {@link Component#UNCLAIMED};
- *   <li>finally, every name of a hardlink group joins the group of the group's first name in path order: a hardlink
- *       and its target must be written in one layer.
+ *   <li>finally, every name of a hardlink group joins the group of the group's first name in path
+ *       order: a hardlink and its target must be written in one layer.
  * </ol>
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class Grouping {
   /**
-   * Files that change whenever any package does, or on every build: kept in the small top layer. An entry ending in
-   * {@code /} covers everything below that directory; any other entry is one path.
+   * Files that change whenever any package does, or on every build: kept in the small top layer. An
+   * entry ending in {@code /} covers everything below that directory; any other entry is one path.
    */
   public static final List<String> METADATA_RULES =
       List.of(
@@ -83,7 +83,8 @@ public final class Grouping {
     Map<String, Component> owners = new HashMap<>();
     Map<Object, Component> linkGroups = new HashMap<>();
     Map<Component, Long> sizes = new TreeMap<>();
-    for (TreeNode n : tree.nodes()) { // parents before children, siblings by name: the first name of a group wins
+    for (TreeNode n :
+        tree.nodes()) { // parents before children, siblings by name: the first name of a group wins
       if (n.isDirectory()) {
         continue;
       }
@@ -115,9 +116,10 @@ public final class Grouping {
   }
 
   /**
-   * The owner of the Python source a bytecode file was compiled from: {@code d/__pycache__/m.cpython-311.pyc} (also
-   * {@code .opt-1.pyc}) belongs to whoever owns {@code d/m.py}. Debian's py3compile writes these at install time
-   * and no list names them; they change exactly when their source does.
+   * The owner of the Python source a bytecode file was compiled from: {@code
+   * d/__pycache__/m.cpython-311.pyc} (also {@code .opt-1.pyc}) belongs to whoever owns {@code
+   * d/m.py}. Debian's py3compile writes these at install time and no list names them; they change
+   * exactly when their source does.
    */
   static @Nullable Component ownerOfSource(Claims claims, String path) {
     if (!path.endsWith(".pyc")) {
@@ -133,7 +135,8 @@ public final class Grouping {
     String module = name.substring(0, dot);
     return module.isEmpty()
         ? null
-        : claims.ownerOf(dir.substring(0, dir.length() - "/__pycache__".length()) + "/" + module + ".py");
+        : claims.ownerOf(
+            dir.substring(0, dir.length() - "/__pycache__".length()) + "/" + module + ".py");
   }
 
   /** Whether an unclaimed path falls under {@link #METADATA_RULES}. */
@@ -147,17 +150,18 @@ public final class Grouping {
   }
 
   /**
-   * Whether grouping reads the content of the file at {@code path} (with a leading slash): the package databases.
-   * A partial squash keeps the content of such files from kept base layers, which it otherwise never copies.
+   * Whether grouping reads the content of the file at {@code path} (with a leading slash): the
+   * package databases. A partial squash keeps the content of such files from kept base layers,
+   * which it otherwise never copies.
    */
   public static boolean readsContentOf(String path) {
     return Installed.readsContentOf(path);
   }
 
   /**
-   * The group of a package: the dpkg info stem ({@code libssl3:amd64}), the apk name, the conda prefix and name
-   * ({@code /opt/conda:numpy}), the normalised Python project ({@code zope-interface}), the npm package directory:
-   * stable across versions.
+   * The group of a package: the dpkg info stem ({@code libssl3:amd64}), the apk name, the conda
+   * prefix and name ({@code /opt/conda:numpy}), the normalised Python project ({@code
+   * zope-interface}), the npm package directory: stable across versions.
    */
   static Component ownerOf(InstalledPackage p) {
     return switch (p.ecosystem()) {

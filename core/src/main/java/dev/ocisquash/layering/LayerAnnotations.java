@@ -12,15 +12,17 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The annotations ocisquash puts on each layer descriptor of a re-layered squash, and how a later run reads them
- * back as a {@link Prior}:
+ * The annotations ocisquash puts on each layer descriptor of a re-layered squash, and how a later
+ * run reads them back as a {@link Prior}:
  *
  * <ul>
- *   <li>{@value #SLOT}: {@code <slot>/<N>}, the layer's slot and the {@code --max-layers} of the layout;
- *   <li>{@value #GROUPS}: the ids of every group in the layer ({@link Component#id()}), sorted, comma separated,
- *       with {@code %} and {@code ,} inside an id written {@code %25} and {@code %2C}. The list is complete (a
- *       Debian image has a few hundred ids, some kilobytes; registries accept manifests of 4 MiB), so that a
- *       prior placement can be kept for every group.
+ *   <li>{@value #SLOT}: {@code <slot>/<N>}, the layer's slot and the {@code --max-layers} of the
+ *       layout;
+ *   <li>{@value #GROUPS}: the ids of every group in the layer ({@link Component#id()}), sorted,
+ *       comma separated, with {@code %} and {@code ,} inside an id written {@code %25} and {@code
+ *       %2C}. The list is complete (a Debian image has a few hundred ids, some kilobytes;
+ *       registries accept manifests of 4 MiB), so that a prior placement can be kept for every
+ *       group.
  * </ul>
  */
 public final class LayerAnnotations {
@@ -67,9 +69,10 @@ public final class LayerAnnotations {
   /**
    * The placement recorded in an image manifest's layer annotations.
    *
-   * @return the prior, or null when no layer carries our annotations (an image not re-layered by ocisquash)
-   * @throws IllegalArgumentException when the annotations are malformed or name different layouts, with a message
-   *     naming the layer
+   * @return the prior, or null when no layer carries our annotations (an image not re-layered by
+   *     ocisquash)
+   * @throws IllegalArgumentException when the annotations are malformed or name different layouts,
+   *     with a message naming the layer
    */
   public static @Nullable Prior priorOf(ObjectNode manifest) {
     Map<Component, Integer> slots = new TreeMap<>();
@@ -87,10 +90,12 @@ public final class LayerAnnotations {
           s = Integer.parseInt(v.substring(0, slash));
           max = Integer.parseInt(v.substring(slash + 1));
         } catch (RuntimeException e) {
-          throw new IllegalArgumentException("layer " + index + ": bad " + SLOT + " annotation '" + v + "'");
+          throw new IllegalArgumentException(
+              "layer " + index + ": bad " + SLOT + " annotation '" + v + "'");
         }
         if (s < 0 || s >= max) {
-          throw new IllegalArgumentException("layer " + index + ": slot " + s + " outside a layout of " + max);
+          throw new IllegalArgumentException(
+              "layer " + index + ": slot " + s + " outside a layout of " + max);
         }
         if (n != null && n != max) {
           throw new IllegalArgumentException(

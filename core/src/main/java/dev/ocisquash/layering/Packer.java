@@ -17,19 +17,21 @@ import org.jspecify.annotations.Nullable;
  * Places groups into at most N layers so that releases share layers. The rule:
  *
  * <ul>
- *   <li><b>Fixed slots.</b> N decides the slots alone: with N = 1 one slot holds everything; with N = 2, packages
- *       then unclaimed-and-metadata; with N = 3, packages, unclaimed, metadata; with N ≥ 4, S = N − 2 package slots
- *       (the top quarter of them, at least one when S ≥ 4, for heavy groups), then unclaimed, then metadata. The
- *       most stable content sits lowest; what every build rewrites sits on top.
- *   <li><b>Rendezvous hashing.</b> A group goes to the slot of its pool with the highest SHA-256 weight of (group
- *       id, slot number). The choice depends on the group's own id and size class only: adding, removing or
- *       resizing another group moves nothing else, and a change to one package changes only its own slot's layer
- *       (plus the metadata layer).
- *   <li><b>Heavy groups</b> (at least the heavy threshold) hash among the heavy slots, so that a large package
- *       does not make an unrelated small package's update a large download.
- *   <li><b>With a prior release</b> ({@code --prior}), a group keeps the slot it had when the prior used the same N
- *       and the same pool kind; a group that is new goes to an empty slot of its pool if the prior left one (free
- *       room: no existing layer changes), otherwise to its hash slot.
+ *   <li><b>Fixed slots.</b> N decides the slots alone: with N = 1 one slot holds everything; with N
+ *       = 2, packages then unclaimed-and-metadata; with N = 3, packages, unclaimed, metadata; with
+ *       N ≥ 4, S = N − 2 package slots (the top quarter of them, at least one when S ≥ 4, for heavy
+ *       groups), then unclaimed, then metadata. The most stable content sits lowest; what every
+ *       build rewrites sits on top.
+ *   <li><b>Rendezvous hashing.</b> A group goes to the slot of its pool with the highest SHA-256
+ *       weight of (group id, slot number). The choice depends on the group's own id and size class
+ *       only: adding, removing or resizing another group moves nothing else, and a change to one
+ *       package changes only its own slot's layer (plus the metadata layer).
+ *   <li><b>Heavy groups</b> (at least the heavy threshold) hash among the heavy slots, so that a
+ *       large package does not make an unrelated small package's update a large download.
+ *   <li><b>With a prior release</b> ({@code --prior}), a group keeps the slot it had when the prior
+ *       used the same N and the same pool kind; a group that is new goes to an empty slot of its
+ *       pool if the prior left one (free room: no existing layer changes), otherwise to its hash
+ *       slot.
  * </ul>
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
@@ -69,7 +71,8 @@ public final class Packer {
    * @param heavyThreshold groups of at least this many bytes use the heavy slots
    * @param prior the prior release's placement, or null
    */
-  public static Packing pack(Map<Component, Long> sizes, int maxLayers, long heavyThreshold, @Nullable Prior prior) {
+  public static Packing pack(
+      Map<Component, Long> sizes, int maxLayers, long heavyThreshold, @Nullable Prior prior) {
     List<Slot> slots = slots(maxLayers);
     boolean priorUsable = prior != null && prior.maxLayers() == maxLayers;
     Map<Component, Integer> placed = new TreeMap<>();
@@ -142,7 +145,10 @@ public final class Packer {
     return bestIndex;
   }
 
-  /** One digest per thread: {@code getInstance} looks the provider up on every call, and packing weighs thousands. */
+  /**
+   * One digest per thread: {@code getInstance} looks the provider up on every call, and packing
+   * weighs thousands.
+   */
   private static final ThreadLocal<MessageDigest> SHA256 =
       ThreadLocal.withInitial(
           () -> {

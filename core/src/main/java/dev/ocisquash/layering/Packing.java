@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The result of {@link Packer#pack}: each group's slot, and the layers that come out (slots holding at least one
- * group, bottom first).
+ * The result of {@link Packer#pack}: each group's slot, and the layers that come out (slots holding
+ * at least one group, bottom first).
  *
  * @param maxLayers the N the layout was made for
  * @param slots every slot of the layout

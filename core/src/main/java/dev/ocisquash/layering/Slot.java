@@ -1,8 +1,8 @@
 package dev.ocisquash.layering;
 
 /**
- * One place for a layer in a layout of at most N layers. Slots are fixed by N alone, so that a group's slot never
- * depends on which other groups exist.
+ * One place for a layer in a layout of at most N layers. Slots are fixed by N alone, so that a
+ * group's slot never depends on which other groups exist.
  *
  * @param index position in the layout, 0 at the bottom
  * @param pool what the slot holds
@@ -14,7 +14,10 @@ record Slot(int index, Pool pool) {
     ALL,
     /** Package and big-file groups under the heavy threshold. */
     PACKAGES,
-    /** Package and big-file groups at or over the heavy threshold, so that they share a layer only with peers. */
+    /**
+     * Package and big-file groups at or over the heavy threshold, so that they share a layer only
+     * with peers.
+     */
     HEAVY,
     /** {@link Component#UNCLAIMED}, or with only two layers, unclaimed and metadata together. */
     UNCLAIMED,

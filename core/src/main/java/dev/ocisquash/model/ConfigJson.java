@@ -1,18 +1,19 @@
 package dev.ocisquash.model;
 
-import org.jspecify.annotations.NullUnmarked;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * A typed view of an image config: {@code created}, {@code rootfs.diff_ids}, {@code history} and the platform
- * fields. The field names live here only. The view wraps the parsed node without copying it and its setters change
- * only the field they name, in place, so every other field (the runtime config, labels, unknown fields) keeps its
- * value and position and the config serialises to the same bytes apart from what was set.
+ * A typed view of an image config: {@code created}, {@code rootfs.diff_ids}, {@code history} and
+ * the platform fields. The field names live here only. The view wraps the parsed node without
+ * copying it and its setters change only the field they name, in place, so every other field (the
+ * runtime config, labels, unknown fields) keeps its value and position and the config serialises to
+ * the same bytes apart from what was set.
  *
  * @param json the config object
  */
@@ -38,14 +39,16 @@ public record ConfigJson(ObjectNode json) {
     return json.path(ROOTFS).get(DIFF_IDS);
   }
 
-  /** The platform the config declares ({@code os}, {@code architecture}, {@code variant}), or null. */
+  /**
+   * The platform the config declares ({@code os}, {@code architecture}, {@code variant}), or null.
+   */
   public Platform platform() {
     return Platform.fromJson(json);
   }
 
   /**
-   * The history entries in order; a list with no entries when {@code history} is absent or not an array. An entry
-   * that is not an object reads as an entry with no fields.
+   * The history entries in order; a list with no entries when {@code history} is absent or not an
+   * array. An entry that is not an object reads as an entry with no fields.
    */
   public List<History> history() {
     List<History> out = new ArrayList<>();
@@ -65,8 +68,8 @@ public record ConfigJson(ObjectNode json) {
   }
 
   /**
-   * Sets {@code rootfs} to a layers list of {@code diffIds}: {@code rootfs} stays where it is ({@code type} and
-   * {@code diff_ids} too) or is added last, {@code type} first.
+   * Sets {@code rootfs} to a layers list of {@code diffIds}: {@code rootfs} stays where it is
+   * ({@code type} and {@code diff_ids} too) or is added last, {@code type} first.
    */
   public void setDiffIds(List<Digest> diffIds) {
     ObjectNode rootfs = json.with(ROOTFS);
@@ -78,7 +81,9 @@ public record ConfigJson(ObjectNode json) {
     rootfs.set(DIFF_IDS, ids);
   }
 
-  /** Replaces {@code history} (where it is, or last) by {@code entries}, which are used as they are. */
+  /**
+   * Replaces {@code history} (where it is, or last) by {@code entries}, which are used as they are.
+   */
   public void setHistory(List<History> entries) {
     ArrayNode h = json.arrayNode();
     for (History e : entries) {
@@ -93,8 +98,8 @@ public record ConfigJson(ObjectNode json) {
   }
 
   /**
-   * Sets {@code created} of the last {@code n} history entries that are objects in the config itself (entries that
-   * are not objects are left alone).
+   * Sets {@code created} of the last {@code n} history entries that are objects in the config
+   * itself (entries that are not objects are left alone).
    */
   public void setHistoryCreated(String created, int n) {
     JsonNode h = json.get(HISTORY);
@@ -108,7 +113,8 @@ public record ConfigJson(ObjectNode json) {
   }
 
   /**
-   * One {@code history} entry: {@code created}, {@code created_by}, {@code comment}, {@code empty_layer}.
+   * One {@code history} entry: {@code created}, {@code created_by}, {@code comment}, {@code
+   * empty_layer}.
    *
    * @param json the entry object
    */
@@ -121,7 +127,10 @@ public record ConfigJson(ObjectNode json) {
       Objects.requireNonNull(json, "json");
     }
 
-    /** A new entry: {@code created} (left out when null), {@code created_by}, {@code comment}, in that order. */
+    /**
+     * A new entry: {@code created} (left out when null), {@code created_by}, {@code comment}, in
+     * that order.
+     */
     public static History of(String created, String createdBy, String comment) {
       ObjectNode e = Json.object();
       if (created != null) {

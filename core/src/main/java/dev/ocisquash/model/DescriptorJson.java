@@ -1,16 +1,17 @@
 package dev.ocisquash.model;
 
-import org.jspecify.annotations.NullUnmarked;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * A typed view of an OCI content descriptor ({@code mediaType}, {@code digest}, {@code size}, {@code annotations},
- * {@code platform}, {@code artifactType}), as found in a manifest's {@code config} and {@code layers} and in an
- * index's {@code manifests}. The field names live here only. The view reads the node it wraps and never copies it,
- * so a descriptor written back keeps every field, known or not, as it was.
+ * A typed view of an OCI content descriptor ({@code mediaType}, {@code digest}, {@code size},
+ * {@code annotations}, {@code platform}, {@code artifactType}), as found in a manifest's {@code
+ * config} and {@code layers} and in an index's {@code manifests}. The field names live here only.
+ * The view reads the node it wraps and never copies it, so a descriptor written back keeps every
+ * field, known or not, as it was.
  *
  * @param json the descriptor object
  */
@@ -71,7 +72,8 @@ public record DescriptorJson(ObjectNode json) {
   }
 
   /**
-   * Appends a new descriptor ({@code mediaType}, {@code digest}, {@code size}, in that order) to {@code array}.
+   * Appends a new descriptor ({@code mediaType}, {@code digest}, {@code size}, in that order) to
+   * {@code array}.
    */
   public static DescriptorJson add(ArrayNode array, String mediaType, Digest digest, long size) {
     return fill(array.addObject(), mediaType, digest, size);
@@ -85,8 +87,9 @@ public record DescriptorJson(ObjectNode json) {
   }
 
   /**
-   * A deep copy of this descriptor pointing at other content: {@code mediaType}, {@code digest} and {@code size} set
-   * where they are (or last), every other field (platform, annotations, unknown ones) kept.
+   * A deep copy of this descriptor pointing at other content: {@code mediaType}, {@code digest} and
+   * {@code size} set where they are (or last), every other field (platform, annotations, unknown
+   * ones) kept.
    */
   public DescriptorJson withTarget(String mediaType, Digest digest, long size) {
     return fill(json.deepCopy(), mediaType, digest, size);

@@ -70,7 +70,9 @@ public final class Digest implements Comparable<Digest> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Digest && ((Digest) o).algorithm.equals(algorithm) && ((Digest) o).hex.equals(hex);
+    return o instanceof Digest
+        && ((Digest) o).algorithm.equals(algorithm)
+        && ((Digest) o).hex.equals(hex);
   }
 
   @Override

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A typed view of one entry of docker's {@code manifest.json}: {@code Config}, {@code RepoTags}, {@code Layers}
- * (paths inside the archive). The field names live here only.
+ * A typed view of one entry of docker's {@code manifest.json}: {@code Config}, {@code RepoTags},
+ * {@code Layers} (paths inside the archive). The field names live here only.
  *
  * @param json the entry object
  */
@@ -22,11 +22,11 @@ public record DockerManifestJson(ObjectNode json) {
   }
 
   /**
-   * Appends a new entry to {@code manifestJson}: {@code Config}, {@code RepoTags} (null when there are none, as
-   * docker writes an untagged image), {@code Layers}, in that order.
+   * Appends a new entry to {@code manifestJson}: {@code Config}, {@code RepoTags} (null when there
+   * are none, as docker writes an untagged image), {@code Layers}, in that order.
    */
-  public static DockerManifestJson add(ArrayNode manifestJson, String config, List<String> repoTags,
-      List<String> layers) {
+  public static DockerManifestJson add(
+      ArrayNode manifestJson, String config, List<String> repoTags, List<String> layers) {
     ObjectNode e = manifestJson.addObject();
     e.put(CONFIG, config);
     if (repoTags.isEmpty()) {

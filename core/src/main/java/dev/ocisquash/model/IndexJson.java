@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
 
 /**
- * A typed view of an image index ({@code index.json} or an index blob): {@code schemaVersion}, {@code mediaType},
- * {@code manifests}. The field names live here only; fields it does not name are left as they are.
+ * A typed view of an image index ({@code index.json} or an index blob): {@code schemaVersion},
+ * {@code mediaType}, {@code manifests}. The field names live here only; fields it does not name are
+ * left as they are.
  *
  * @param json the index object
  */
@@ -21,8 +22,8 @@ public record IndexJson(ObjectNode json) {
   }
 
   /**
-   * A new OCI index with an empty {@code manifests} array: {@code schemaVersion}, {@code mediaType}, {@code
-   * manifests}, in that order.
+   * A new OCI index with an empty {@code manifests} array: {@code schemaVersion}, {@code
+   * mediaType}, {@code manifests}, in that order.
    */
   public static IndexJson newOci() {
     ObjectNode idx = Json.object();
@@ -32,7 +33,9 @@ public record IndexJson(ObjectNode json) {
     return new IndexJson(idx);
   }
 
-  /** Whether {@code doc} has the shape of an index: a {@code manifests} array and no {@code config}. */
+  /**
+   * Whether {@code doc} has the shape of an index: a {@code manifests} array and no {@code config}.
+   */
   public static boolean looksLikeIndex(JsonNode doc) {
     return doc.path(MANIFESTS).isArray() && !doc.has(ManifestJson.CONFIG);
   }

@@ -16,10 +16,10 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /**
- * The shared JSON mapper and the one serialisation used for files ocisquash writes. Manifests, configs and indexes
- * are handled as {@link ObjectNode} trees rather than POJOs so that fields we do not know survive a round trip.
- * Output is compact and keeps the insertion order of the tree, so the same tree always gives the same bytes and
- * thus the same digest.
+ * The shared JSON mapper and the one serialisation used for files ocisquash writes. Manifests,
+ * configs and indexes are handled as {@link ObjectNode} trees rather than POJOs so that fields we
+ * do not know survive a round trip. Output is compact and keeps the insertion order of the tree, so
+ * the same tree always gives the same bytes and thus the same digest.
  */
 public final class Json {
   private static final ObjectMapper MAPPER =
@@ -69,9 +69,9 @@ public final class Json {
   }
 
   /**
-   * Writes a report for people and tools, pretty-printed: every string and field name passes through {@link
-   * PathNames#display}, so a path that is not UTF-8 appears as {@code \xNN} escapes instead of making the output
-   * unencodable.
+   * Writes a report for people and tools, pretty-printed: every string and field name passes
+   * through {@link PathNames#display}, so a path that is not UTF-8 appears as {@code \xNN} escapes
+   * instead of making the output unencodable.
    *
    * @throws IOException when writing fails
    */
@@ -82,7 +82,10 @@ public final class Json {
     }
   }
 
-  /** The compact JSON text of {@code value}, with strings and field names as {@link #writeForPeople} writes them. */
+  /**
+   * The compact JSON text of {@code value}, with strings and field names as {@link #writeForPeople}
+   * writes them.
+   */
   public static String forPeople(Object value) {
     StringWriter w = new StringWriter();
     try (JsonGenerator g = displaying(MAPPER.getFactory().createGenerator(w))) {

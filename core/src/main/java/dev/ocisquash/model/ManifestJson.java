@@ -1,17 +1,18 @@
 package dev.ocisquash.model;
 
-import org.jspecify.annotations.NullUnmarked;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * A typed view of an image manifest (OCI or Docker schema 2): {@code schemaVersion}, {@code mediaType}, {@code
- * config}, {@code layers}, {@code artifactType}. The field names live here only. The view wraps the parsed node
- * without copying it, so fields it does not name survive a rewrite byte for byte.
+ * A typed view of an image manifest (OCI or Docker schema 2): {@code schemaVersion}, {@code
+ * mediaType}, {@code config}, {@code layers}, {@code artifactType}. The field names live here only.
+ * The view wraps the parsed node without copying it, so fields it does not name survive a rewrite
+ * byte for byte.
  *
  * @param json the manifest object
  */
@@ -33,8 +34,9 @@ public record ManifestJson(ObjectNode json) {
   }
 
   /**
-   * A new OCI image manifest naming its config, with an empty {@code layers} array for {@link #addLayer}: {@code
-   * schemaVersion}, {@code mediaType}, {@code config}, {@code layers}, in that order.
+   * A new OCI image manifest naming its config, with an empty {@code layers} array for {@link
+   * #addLayer}: {@code schemaVersion}, {@code mediaType}, {@code config}, {@code layers}, in that
+   * order.
    */
   public static ManifestJson newOci(Digest configDigest, long configSize) {
     ObjectNode m = Json.object();

@@ -5,8 +5,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A platform {@code os/arch[/variant]}. Used to pick one image from a multi-platform index and to recognise
- * attestation manifests, which BuildKit marks with {@code unknown/unknown}.
+ * A platform {@code os/arch[/variant]}. Used to pick one image from a multi-platform index and to
+ * recognise attestation manifests, which BuildKit marks with {@code unknown/unknown}.
  */
 public final class Platform {
   private static final String OS = "os";
@@ -43,15 +43,17 @@ public final class Platform {
     }
     for (String p : parts) {
       if (p.isEmpty()) {
-        throw new IllegalArgumentException("platform must be os/arch[/variant], got '" + text + "'");
+        throw new IllegalArgumentException(
+            "platform must be os/arch[/variant], got '" + text + "'");
       }
     }
     return of(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
   }
 
   /**
-   * Reads an OCI platform object ({@code os}, {@code architecture}, {@code variant}) or an image config, which
-   * has the same three fields at top level. Returns null when os or architecture is missing.
+   * Reads an OCI platform object ({@code os}, {@code architecture}, {@code variant}) or an image
+   * config, which has the same three fields at top level. Returns null when os or architecture is
+   * missing.
    */
   public static @Nullable Platform fromJson(JsonNode node) {
     if (node == null || !node.isObject()) {
@@ -81,16 +83,20 @@ public final class Platform {
     return variant;
   }
 
-  /** True for {@code unknown/unknown}, which BuildKit uses for attestation manifests (not runnable images). */
+  /**
+   * True for {@code unknown/unknown}, which BuildKit uses for attestation manifests (not runnable
+   * images).
+   */
   public boolean isAttestation() {
     return "unknown".equals(os) && "unknown".equals(architecture);
   }
 
   /**
-   * True when {@code other} satisfies this wanted platform: os and architecture equal, and the variant equal when
-   * this one names a variant (a wanted platform without variant accepts any variant). Both sides are compared in
-   * containerd's normal form, so {@code linux/arm64/v8} matches a config that says {@code arm64} with no variant,
-   * {@code x86_64} is {@code amd64}, and an image of {@code arm} without a variant is {@code arm/v7}.
+   * True when {@code other} satisfies this wanted platform: os and architecture equal, and the
+   * variant equal when this one names a variant (a wanted platform without variant accepts any
+   * variant). Both sides are compared in containerd's normal form, so {@code linux/arm64/v8}
+   * matches a config that says {@code arm64} with no variant, {@code x86_64} is {@code amd64}, and
+   * an image of {@code arm} without a variant is {@code arm/v7}.
    */
   public boolean matches(@Nullable Platform other) {
     if (other == null) {
@@ -103,7 +109,10 @@ public final class Platform {
         && (variant == null || want.variant == null || want.variant.equals(have.variant));
   }
 
-  /** containerd's normal form (platforms.Normalize): lower-case os, canonical architecture names and variants. */
+  /**
+   * containerd's normal form (platforms.Normalize): lower-case os, canonical architecture names and
+   * variants.
+   */
   Platform normalized() {
     String o = os.toLowerCase(java.util.Locale.ROOT);
     String a = architecture.toLowerCase(java.util.Locale.ROOT);
@@ -149,7 +158,9 @@ public final class Platform {
     return new Platform(o, a, v);
   }
 
-  /** Same as {@link #matches(Platform)} for an OCI platform JSON object; false when it is absent. */
+  /**
+   * Same as {@link #matches(Platform)} for an OCI platform JSON object; false when it is absent.
+   */
   public boolean matches(JsonNode platformObject) {
     return matches(fromJson(platformObject));
   }
@@ -165,7 +176,9 @@ public final class Platform {
       return false;
     }
     Platform p = (Platform) o;
-    return os.equals(p.os) && architecture.equals(p.architecture) && Objects.equals(variant, p.variant);
+    return os.equals(p.os)
+        && architecture.equals(p.architecture)
+        && Objects.equals(variant, p.variant);
   }
 
   @Override

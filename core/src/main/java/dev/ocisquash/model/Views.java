@@ -1,7 +1,7 @@
 package dev.ocisquash.model;
 
-import org.jspecify.annotations.NullUnmarked;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.jspecify.annotations.NullUnmarked;
 
 /** What the JSON views share: lenient reads that treat a field of the wrong type as absent. */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")

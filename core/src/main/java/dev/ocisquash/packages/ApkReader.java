@@ -1,19 +1,20 @@
 package dev.ocisquash.packages;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.TreeNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Alpine: {@code /lib/apk/db/installed} holds one stanza per package, one {@code X:value} line per field, stanzas
- * separated by blank lines: {@code P:} name, {@code V:} version, {@code D:} dependencies (space-separated, each a
- * name or {@code so:}/{@code cmd:}/{@code pc:} virtual with an optional version constraint; {@code !name} is a
- * conflict), {@code p:} provides, {@code F:} a directory relative to the root followed by {@code R:} files in it.
- * Format: https://wiki.alpinelinux.org/wiki/Apk_spec ("Installed Database V2").
+ * Alpine: {@code /lib/apk/db/installed} holds one stanza per package, one {@code X:value} line per
+ * field, stanzas separated by blank lines: {@code P:} name, {@code V:} version, {@code D:}
+ * dependencies (space-separated, each a name or {@code so:}/{@code cmd:}/{@code pc:} virtual with
+ * an optional version constraint; {@code !name} is a conflict), {@code p:} provides, {@code F:} a
+ * directory relative to the root followed by {@code R:} files in it. Format:
+ * https://wiki.alpinelinux.org/wiki/Apk_spec ("Installed Database V2").
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ApkReader {
@@ -33,7 +34,9 @@ final class ApkReader {
       for (String line = r.readLine(); ; line = r.readLine()) {
         if (line == null || line.isEmpty()) {
           if (s != null && s.name != null) {
-            out.add(s.listing.build(Ecosystem.APK, s.name, s.version, s.name, "", s.depends, s.provides, null));
+            out.add(
+                s.listing.build(
+                    Ecosystem.APK, s.name, s.version, s.name, "", s.depends, s.provides, null));
           }
           if (line == null) {
             break;
@@ -70,14 +73,17 @@ final class ApkReader {
               }
             }
           }
-          default -> { }
+          default -> {}
         }
       }
     }
     return out;
   }
 
-  /** A dependency or provide without its version constraint: {@code so:libc.musl-x86_64.so.1=1.2.4} to the name. */
+  /**
+   * A dependency or provide without its version constraint: {@code so:libc.musl-x86_64.so.1=1.2.4}
+   * to the name.
+   */
   static String name(String token) {
     return token.split("[<>=~]", 2)[0];
   }

@@ -1,6 +1,5 @@
 package dev.ocisquash.packages;
 
-import org.jspecify.annotations.NullUnmarked;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,12 +9,14 @@ import dev.ocisquash.strip.TreeNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * conda environments: {@code <prefix>/conda-meta/<name>-<version>-<build>.json} records one package: {@code name},
- * {@code version}, {@code depends} (match specs such as {@code "python >=3.11,<3.12.0a0"}) and {@code files}
- * (relative to the prefix). Read with a streaming parser: a big package lists thousands of files. A record that is
- * not valid JSON or has no name is no package: never guessed at. Format: conda's {@code PrefixRecord}
+ * conda environments: {@code <prefix>/conda-meta/<name>-<version>-<build>.json} records one
+ * package: {@code name}, {@code version}, {@code depends} (match specs such as {@code "python
+ * >=3.11,<3.12.0a0"}) and {@code files} (relative to the prefix). Read with a streaming parser: a
+ * big package lists thousands of files. A record that is not valid JSON or has no name is no
+ * package: never guessed at. Format: conda's {@code PrefixRecord}
  * (https://docs.conda.io/projects/conda/en/latest/dev-guide/deep-dives/install.html).
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
@@ -76,7 +77,16 @@ final class CondaReader {
       for (String f : files) {
         l.add(TreeFiles.resolve(prefix, f));
       }
-      out.add(l.build(Ecosystem.CONDA, name, version, prefix + ":" + name, prefix, depends, List.of(), null));
+      out.add(
+          l.build(
+              Ecosystem.CONDA,
+              name,
+              version,
+              prefix + ":" + name,
+              prefix,
+              depends,
+              List.of(),
+              null));
     }
     return out;
   }

@@ -1,6 +1,5 @@
 package dev.ocisquash.packages;
 
-import org.jspecify.annotations.NullUnmarked;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.model.Json;
@@ -15,20 +14,22 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * New content for the database files that stay when packages go: dpkg's {@code status} (and its alternatives
- * records, {@link DpkgAlternatives}) and apk's {@code installed}
- * without the packages' stanzas (every other byte as it was), apk's {@code world} without their names, and npm's
- * hidden lockfile {@code node_modules/.package-lock.json} without their {@code packages} entries (written as npm
- * writes it: two-space indent, a final newline). A file that would not change is left out. Deterministic: the
- * same tree and packages give the same bytes.
+ * New content for the database files that stay when packages go: dpkg's {@code status} (and its
+ * alternatives records, {@link DpkgAlternatives}) and apk's {@code installed} without the packages'
+ * stanzas (every other byte as it was), apk's {@code world} without their names, and npm's hidden
+ * lockfile {@code node_modules/.package-lock.json} without their {@code packages} entries (written
+ * as npm writes it: two-space indent, a final newline). A file that would not change is left out.
+ * Deterministic: the same tree and packages give the same bytes.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class DatabaseRewrites {
   private DatabaseRewrites() {}
 
-  static SortedMap<String, byte[]> of(FileTree tree, List<InstalledPackage> removed) throws IOException {
+  static SortedMap<String, byte[]> of(FileTree tree, List<InstalledPackage> removed)
+      throws IOException {
     SortedMap<String, byte[]> out = new TreeMap<>();
     List<InstalledPackage> dpkg = new ArrayList<>();
     List<String> apk = new ArrayList<>();
@@ -40,23 +41,32 @@ final class DatabaseRewrites {
         case NPM -> {
           int at = p.key().indexOf("/node_modules/");
           String root = at <= 0 ? "" : p.key().substring(0, at);
-          npmKeys.computeIfAbsent(root + "/node_modules/.package-lock.json", k -> new ArrayList<>())
+          npmKeys
+              .computeIfAbsent(root + "/node_modules/.package-lock.json", k -> new ArrayList<>())
               .add(p.key().substring(at + 1));
         }
-        default -> { }
+        default -> {}
       }
     }
     if (!dpkg.isEmpty()) {
-      rewrite(tree, DpkgReader.STATUS, out, text -> dropStanzas(text, stanza -> {
-        String name = field(stanza, "Package:");
-        String arch = field(stanza, "Architecture:");
-        for (InstalledPackage p : dpkg) {
-          if (p.name().equals(name) && (!p.key().contains(":") || p.key().equals(name + ":" + arch))) {
-            return true;
-          }
-        }
-        return false;
-      }));
+      rewrite(
+          tree,
+          DpkgReader.STATUS,
+          out,
+          text ->
+              dropStanzas(
+                  text,
+                  stanza -> {
+                    String name = field(stanza, "Package:");
+                    String arch = field(stanza, "Architecture:");
+                    for (InstalledPackage p : dpkg) {
+                      if (p.name().equals(name)
+                          && (!p.key().contains(":") || p.key().equals(name + ":" + arch))) {
+                        return true;
+                      }
+                    }
+                    return false;
+                  }));
     }
     if (!dpkg.isEmpty()) {
       java.util.Set<String> gone = new java.util.HashSet<>();
@@ -66,7 +76,11 @@ final class DatabaseRewrites {
       DpkgAlternatives.rewrites(tree, gone, out);
     }
     if (!apk.isEmpty()) {
-      rewrite(tree, ApkReader.INSTALLED, out, text -> dropStanzas(text, s -> apk.contains(field(s, "P:"))));
+      rewrite(
+          tree,
+          ApkReader.INSTALLED,
+          out,
+          text -> dropStanzas(text, s -> apk.contains(field(s, "P:"))));
       rewrite(tree, ApkReader.WORLD, out, text -> dropWorld(text, apk));
     }
     for (Map.Entry<String, List<String>> e : npmKeys.entrySet()) {
@@ -85,7 +99,8 @@ final class DatabaseRewrites {
     String apply(String text);
   }
 
-  private static void rewrite(FileTree tree, String path, Map<String, byte[]> out, Edit edit) throws IOException {
+  private static void rewrite(FileTree tree, String path, Map<String, byte[]> out, Edit edit)
+      throws IOException {
     TreeNode n = TreeFiles.regular(tree, path);
     if (n == null) {
       return;
@@ -98,8 +113,8 @@ final class DatabaseRewrites {
   }
 
   /**
-   * The text without the stanzas {@code drop} picks; a stanza takes the blank lines after it along. Everything
-   * else stays byte for byte.
+   * The text without the stanzas {@code drop} picks; a stanza takes the blank lines after it along.
+   * Everything else stays byte for byte.
    */
   static String dropStanzas(String text, Predicate<String> drop) {
     StringBuilder out = new StringBuilder(text.length());
@@ -144,7 +159,10 @@ final class DatabaseRewrites {
     return out.length() == 0 && !text.isBlank() ? "" : out.toString();
   }
 
-  /** The lockfile without the entries {@code keys} (and those below them); null when unchanged or not an object. */
+  /**
+   * The lockfile without the entries {@code keys} (and those below them); null when unchanged or
+   * not an object.
+   */
   static byte[] npmLock(byte[] bytes, List<String> keys) {
     JsonNode root;
     try {

@@ -1,6 +1,5 @@
 package dev.ocisquash.packages;
 
-import org.jspecify.annotations.NullUnmarked;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,24 +7,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Which kept packages would lose a dependency. A kept package depends on a removed one when one of its dependencies
- * is satisfied now and no longer once the removed packages are gone; every removed package that satisfied it is
- * then needed. Versions are not compared: any provider of the name counts. Names resolve within an ecosystem and
- * scope: dpkg and apk through the name or a {@code Provides}/{@code p:} entry, conda within its prefix, pip within
- * its site directory, npm as Node resolves {@code require}: {@code node_modules/NAME} in the package directory and
- * then in each directory above it.
+ * Which kept packages would lose a dependency. A kept package depends on a removed one when one of
+ * its dependencies is satisfied now and no longer once the removed packages are gone; every removed
+ * package that satisfied it is then needed. Versions are not compared: any provider of the name
+ * counts. Names resolve within an ecosystem and scope: dpkg and apk through the name or a {@code
+ * Provides}/{@code p:} entry, conda within its prefix, pip within its site directory, npm as Node
+ * resolves {@code require}: {@code node_modules/NAME} in the package directory and then in each
+ * directory above it.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class Dependents {
   private Dependents() {}
 
   /** For each removed package that kept packages need, their labels, sorted. */
-  static Map<InstalledPackage, List<String>> of(List<InstalledPackage> all, Set<InstalledPackage> removed) {
+  static Map<InstalledPackage, List<String>> of(
+      List<InstalledPackage> all, Set<InstalledPackage> removed) {
     Map<String, List<InstalledPackage>> byName = new HashMap<>();
     for (InstalledPackage p : all) {
-      byName.computeIfAbsent(index(p.ecosystem(), p.scope(), p.name()), k -> new ArrayList<>()).add(p);
+      byName
+          .computeIfAbsent(index(p.ecosystem(), p.scope(), p.name()), k -> new ArrayList<>())
+          .add(p);
       for (String v : p.provides()) {
         byName.computeIfAbsent(index(p.ecosystem(), p.scope(), v), k -> new ArrayList<>()).add(p);
       }
@@ -67,12 +71,17 @@ final class Dependents {
     return out;
   }
 
-  /** The package Node finds for {@code require(name)} from {@code dir}: the nearest {@code node_modules/name}. */
-  private static InstalledPackage npmResolve(String dir, String name, Map<String, List<InstalledPackage>> byName) {
+  /**
+   * The package Node finds for {@code require(name)} from {@code dir}: the nearest {@code
+   * node_modules/name}.
+   */
+  private static InstalledPackage npmResolve(
+      String dir, String name, Map<String, List<InstalledPackage>> byName) {
     for (String d = dir; ; d = TreeFiles.parent(d)) {
       if (!d.endsWith("/node_modules")) {
         String candidate = (d.equals("/") ? "" : d) + "/node_modules/" + name;
-        for (InstalledPackage p : byName.getOrDefault(index(Ecosystem.NPM, candidate, name), List.of())) {
+        for (InstalledPackage p :
+            byName.getOrDefault(index(Ecosystem.NPM, candidate, name), List.of())) {
           if (p.key().equals(candidate)) {
             return p;
           }

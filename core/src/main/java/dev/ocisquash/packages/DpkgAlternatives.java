@@ -11,15 +11,16 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Debian's alternatives: {@code /var/lib/dpkg/alternatives/NAME} records a link group (mode, master link, slave
- * name and link pairs, a blank line, then per choice its path, priority and one line per slave path, and a blank
- * line at the end); {@code /etc/alternatives/NAME} points at the chosen path and the master link at it. A removed
- * package's maintainer script would run {@code update-alternatives --remove}; here, a group all of whose choices go
- * loses its links and its record, and a group that keeps its current choice loses the removed choices from its
- * record. A group whose current choice goes while others stay is left alone: its links keep the choice's file (the
- * symlink safety check), and the package is then not removed whole. Format: dpkg's {@code
- * utils/update-alternatives.c} ({@code alternative_load}, {@code alternative_parse_fileset}), guillemj/dpkg at
- * cb93a53a1da27d7a1286c068b9f79d39b481e8e3.
+ * Debian's alternatives: {@code /var/lib/dpkg/alternatives/NAME} records a link group (mode, master
+ * link, slave name and link pairs, a blank line, then per choice its path, priority and one line
+ * per slave path, and a blank line at the end); {@code /etc/alternatives/NAME} points at the chosen
+ * path and the master link at it. A removed package's maintainer script would run {@code
+ * update-alternatives --remove}; here, a group all of whose choices go loses its links and its
+ * record, and a group that keeps its current choice loses the removed choices from its record. A
+ * group whose current choice goes while others stay is left alone: its links keep the choice's file
+ * (the symlink safety check), and the package is then not removed whole. Format: dpkg's {@code
+ * utils/update-alternatives.c} ({@code alternative_load}, {@code alternative_parse_fileset}),
+ * guillemj/dpkg at cb93a53a1da27d7a1286c068b9f79d39b481e8e3.
  */
 final class DpkgAlternatives {
   static final String ADMIN = "/var/lib/dpkg/alternatives";
@@ -31,7 +32,8 @@ final class DpkgAlternatives {
   private record Choice(String path, List<String> lines) {}
 
   /** One link group as recorded. */
-  private record Group(String name, String admin, List<String> header, List<String> links, List<Choice> choices) {}
+  private record Group(
+      String name, String admin, List<String> header, List<String> links, List<Choice> choices) {}
 
   private static List<Group> read(FileTree tree) throws IOException {
     List<Group> out = new ArrayList<>();
@@ -68,7 +70,8 @@ final class DpkgAlternatives {
   static Set<String> emptiedGroups(FileTree tree, Set<String> removed) throws IOException {
     Set<String> out = new TreeSet<>();
     for (Group g : read(tree)) {
-      if (g.choices().isEmpty() || !g.choices().stream().allMatch(c -> removed.contains(real(tree, c.path())))) {
+      if (g.choices().isEmpty()
+          || !g.choices().stream().allMatch(c -> removed.contains(real(tree, c.path())))) {
         continue;
       }
       out.add(g.admin());
@@ -83,7 +86,8 @@ final class DpkgAlternatives {
   }
 
   /** New records for the groups that lose some choices but keep their current one. */
-  static void rewrites(FileTree tree, Set<String> removed, Map<String, byte[]> out) throws IOException {
+  static void rewrites(FileTree tree, Set<String> removed, Map<String, byte[]> out)
+      throws IOException {
     for (Group g : read(tree)) {
       List<String> lines = new ArrayList<>(g.header());
       int gone = 0;
@@ -96,7 +100,9 @@ final class DpkgAlternatives {
       }
       TreeNode current = tree.get(LINKS + "/" + g.name());
       String chosen = current == null || !current.isSymlink() ? null : current.linkTarget();
-      if (gone == 0 || gone == g.choices().size() || (chosen != null && removed.contains(real(tree, chosen)))) {
+      if (gone == 0
+          || gone == g.choices().size()
+          || (chosen != null && removed.contains(real(tree, chosen)))) {
         continue;
       }
       lines.add("");
@@ -104,7 +110,9 @@ final class DpkgAlternatives {
     }
   }
 
-  /** The path a choice names as the tree holds it (through symlinked parents such as {@code /bin}). */
+  /**
+   * The path a choice names as the tree holds it (through symlinked parents such as {@code /bin}).
+   */
   private static String real(FileTree tree, String path) {
     TreeNode n = Listing.find(tree, path);
     return n == null ? path : n.path();

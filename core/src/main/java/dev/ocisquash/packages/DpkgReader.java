@@ -1,6 +1,5 @@
 package dev.ocisquash.packages;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.TreeNode;
 import java.io.BufferedReader;
@@ -12,15 +11,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Debian and Ubuntu: {@code /var/lib/dpkg/status} holds one deb822 stanza per package ({@code Package}, {@code
- * Status}, {@code Version}, {@code Architecture}, {@code Depends}, {@code Pre-Depends}, {@code Provides}, {@code
- * Essential}, {@code Priority}, {@code Conffiles}); {@code /var/lib/dpkg/info/<pkg>[:<arch>].list} lists each
- * package's paths and the other {@code info/<pkg>[:<arch>].*} files are its control files (md5sums, conffiles,
- * maintainer scripts, triggers, shlibs, symbols). The key is the info stem: {@code libssl3:amd64} for a
- * {@code Multi-Arch: same} package, {@code bash} otherwise. A stanza whose status is {@code not-installed} is no
- * package. Field syntax: deb-control(5), deb-status(5); dependency syntax: Debian Policy 7.1.
+ * Debian and Ubuntu: {@code /var/lib/dpkg/status} holds one deb822 stanza per package ({@code
+ * Package}, {@code Status}, {@code Version}, {@code Architecture}, {@code Depends}, {@code
+ * Pre-Depends}, {@code Provides}, {@code Essential}, {@code Priority}, {@code Conffiles}); {@code
+ * /var/lib/dpkg/info/<pkg>[:<arch>].list} lists each package's paths and the other {@code
+ * info/<pkg>[:<arch>].*} files are its control files (md5sums, conffiles, maintainer scripts,
+ * triggers, shlibs, symbols). The key is the info stem: {@code libssl3:amd64} for a {@code
+ * Multi-Arch: same} package, {@code bash} otherwise. A stanza whose status is {@code not-installed}
+ * is no package. Field syntax: deb-control(5), deb-status(5); dependency syntax: Debian Policy 7.1.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class DpkgReader {
@@ -44,7 +45,8 @@ final class DpkgReader {
       }
     }
     List<InstalledPackage> out = new ArrayList<>();
-    for (Map<String, String> s : stanzas(new String(TreeFiles.bytes(tree, status), StandardCharsets.UTF_8))) {
+    for (Map<String, String> s :
+        stanzas(new String(TreeFiles.bytes(tree, status), StandardCharsets.UTF_8))) {
       String name = s.get("package");
       if (name == null || !present(s)) {
         continue;
@@ -52,10 +54,12 @@ final class DpkgReader {
       String arch = s.getOrDefault("architecture", "");
       String key = infoFiles.containsKey(name + ":" + arch) ? name + ":" + arch : name;
       if (!infoFiles.containsKey(key)) {
-        // No Architecture field, or one the info directory does not use: the only qualified stem of the name.
+        // No Architecture field, or one the info directory does not use: the only qualified stem of
+        // the name.
         String qualified = infoFiles.ceilingKey(name + ":");
-        if (qualified != null && qualified.startsWith(name + ":") && !qualified.substring(name.length() + 1)
-            .contains(":")) {
+        if (qualified != null
+            && qualified.startsWith(name + ":")
+            && !qualified.substring(name.length() + 1).contains(":")) {
           key = qualified;
         } else {
           key = name;
@@ -86,9 +90,20 @@ final class DpkgReader {
       for (Dependency d : dependencies(s.get("provides"))) {
         provides.addAll(d.anyOf());
       }
-      String protection = "yes".equalsIgnoreCase(s.get("essential")) ? "Essential: yes"
-          : "required".equalsIgnoreCase(s.get("priority")) ? "Priority: required" : null;
-      out.add(l.build(Ecosystem.DPKG, name, s.getOrDefault("version", ""), key, "", deps, provides, protection));
+      String protection =
+          "yes".equalsIgnoreCase(s.get("essential"))
+              ? "Essential: yes"
+              : "required".equalsIgnoreCase(s.get("priority")) ? "Priority: required" : null;
+      out.add(
+          l.build(
+              Ecosystem.DPKG,
+              name,
+              s.getOrDefault("version", ""),
+              key,
+              "",
+              deps,
+              provides,
+              protection));
     }
     return out;
   }
@@ -100,8 +115,9 @@ final class DpkgReader {
   }
 
   /**
-   * The stanzas of a deb822 file: field names lower-cased, continuation lines joined with newlines (the first line
-   * of a multi-line field may be empty, as {@code Conffiles:} is). Blank lines separate stanzas.
+   * The stanzas of a deb822 file: field names lower-cased, continuation lines joined with newlines
+   * (the first line of a multi-line field may be empty, as {@code Conffiles:} is). Blank lines
+   * separate stanzas.
    */
   static List<Map<String, String>> stanzas(String text) {
     List<Map<String, String>> out = new ArrayList<>();
@@ -131,9 +147,9 @@ final class DpkgReader {
   }
 
   /**
-   * A {@code Depends}-style field: comma-separated groups of {@code |}-separated alternatives, each a name with an
-   * optional {@code :arch} qualifier, {@code (version)} and {@code [arch]} or {@code <profile>} restrictions, all
-   * dropped.
+   * A {@code Depends}-style field: comma-separated groups of {@code |}-separated alternatives, each
+   * a name with an optional {@code :arch} qualifier, {@code (version)} and {@code [arch]} or {@code
+   * <profile>} restrictions, all dropped.
    */
   static List<Dependency> dependencies(String field) {
     List<Dependency> out = new ArrayList<>();

@@ -1,9 +1,11 @@
 package dev.ocisquash.packages;
 
-import org.jspecify.annotations.NullUnmarked;
 import java.util.Locale;
+import org.jspecify.annotations.NullUnmarked;
 
-/** A package manager whose database an image may hold; {@link #prefix()} is how a selector names it. */
+/**
+ * A package manager whose database an image may hold; {@link #prefix()} is how a selector names it.
+ */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public enum Ecosystem {
   DPKG,
@@ -12,7 +14,10 @@ public enum Ecosystem {
   PIP,
   NPM;
 
-  /** The selector prefix without its colon: {@code dpkg}, {@code apk}, {@code conda}, {@code pip}, {@code npm}. */
+  /**
+   * The selector prefix without its colon: {@code dpkg}, {@code apk}, {@code conda}, {@code pip},
+   * {@code npm}.
+   */
   public String prefix() {
     return name().toLowerCase(Locale.ROOT);
   }

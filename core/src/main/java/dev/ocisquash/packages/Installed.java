@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Every package the databases of one tree record, in a fixed order: dpkg, apk, conda, pip, npm (system package
- * managers first), each in database order.
+ * Every package the databases of one tree record, in a fixed order: dpkg, apk, conda, pip, npm
+ * (system package managers first), each in database order.
  *
  * @param packages the packages
  * @param databases the ecosystems whose database the tree holds (an empty database counts)
@@ -21,8 +21,8 @@ public record Installed(List<InstalledPackage> packages, Set<Ecosystem> database
   }
 
   /**
-   * Reads every database the tree holds. Paths a database lists but the tree lacks are skipped (stripped or
-   * deleted files); malformed records are skipped, never guessed at.
+   * Reads every database the tree holds. Paths a database lists but the tree lacks are skipped
+   * (stripped or deleted files); malformed records are skipped, never guessed at.
    *
    * @throws IOException when a database file cannot be read
    */
@@ -30,13 +30,14 @@ public record Installed(List<InstalledPackage> packages, Set<Ecosystem> database
     List<InstalledPackage> all = new ArrayList<>();
     Set<Ecosystem> found = EnumSet.noneOf(Ecosystem.class);
     for (Ecosystem e : Ecosystem.values()) {
-      List<InstalledPackage> some = switch (e) {
-        case DPKG -> DpkgReader.read(tree);
-        case APK -> ApkReader.read(tree);
-        case CONDA -> CondaReader.read(tree);
-        case PIP -> PipReader.read(tree);
-        case NPM -> NpmReader.read(tree);
-      };
+      List<InstalledPackage> some =
+          switch (e) {
+            case DPKG -> DpkgReader.read(tree);
+            case APK -> ApkReader.read(tree);
+            case CONDA -> CondaReader.read(tree);
+            case PIP -> PipReader.read(tree);
+            case NPM -> NpmReader.read(tree);
+          };
       if (some != null) {
         found.add(e);
         all.addAll(some);
@@ -46,9 +47,9 @@ public record Installed(List<InstalledPackage> packages, Set<Ecosystem> database
   }
 
   /**
-   * Whether reading the databases reads the content of the file at {@code path} (with a leading slash), or a
-   * removal rewrites it. A partial squash keeps the content of such files from kept base layers, which it otherwise
-   * never copies.
+   * Whether reading the databases reads the content of the file at {@code path} (with a leading
+   * slash), or a removal rewrites it. A partial squash keeps the content of such files from kept
+   * base layers, which it otherwise never copies.
    */
   public static boolean readsContentOf(String path) {
     int slash = path.lastIndexOf('/');
@@ -60,7 +61,8 @@ public record Installed(List<InstalledPackage> packages, Set<Ecosystem> database
         || path.equals(ApkReader.WORLD)
         || (parent.endsWith("/conda-meta") && name.endsWith(".json"))
         || ((parent.endsWith(".dist-info") || parent.endsWith(".egg-info"))
-            && List.of("RECORD", "METADATA", "installed-files.txt", "PKG-INFO", "requires.txt").contains(name))
+            && List.of("RECORD", "METADATA", "installed-files.txt", "PKG-INFO", "requires.txt")
+                .contains(name))
         || name.equals("package.json")
         || name.equals(".package-lock.json");
   }

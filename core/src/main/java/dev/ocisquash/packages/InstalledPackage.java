@@ -8,19 +8,22 @@ import java.util.List;
  * @param ecosystem the database it comes from
  * @param name the name a selector matches ({@code libssl3}, {@code numpy}, {@code @scope/pkg})
  * @param version the version the database records, or "" when it records none
- * @param key what identifies it among packages of the same name: dpkg the info stem ({@code libssl3:amd64}), conda
- *     {@code prefix:name}, pip the metadata directory, npm the package directory, apk the name
- * @param scope where its dependencies resolve: the conda prefix, the pip site directory, the npm package directory;
- *     "" for dpkg and apk (one per image)
- * @param files the non-directory paths it owns that the tree holds, sorted, absolute, through symlinked parents
+ * @param key what identifies it among packages of the same name: dpkg the info stem ({@code
+ *     libssl3:amd64}), conda {@code prefix:name}, pip the metadata directory, npm the package
+ *     directory, apk the name
+ * @param scope where its dependencies resolve: the conda prefix, the pip site directory, the npm
+ *     package directory; "" for dpkg and apk (one per image)
+ * @param files the non-directory paths it owns that the tree holds, sorted, absolute, through
+ *     symlinked parents
  * @param directories the directories it lists that the tree holds, sorted
- * @param databaseFiles its own records (dpkg {@code info/<stem>.*}, the conda-meta JSON, the pip metadata directory
- *     and its files); removed only when the package goes whole
+ * @param databaseFiles its own records (dpkg {@code info/<stem>.*}, the conda-meta JSON, the pip
+ *     metadata directory and its files); removed only when the package goes whole
  * @param bytes the sizes of {@code files} and {@code databaseFiles}
  * @param depends what it needs installed
- * @param provides the virtual names it provides besides its name (dpkg {@code Provides}, apk {@code p:})
- * @param protection why it may never be removed ({@code Essential: yes}, {@code Priority: required}, an npm
- *     project root), or null
+ * @param provides the virtual names it provides besides its name (dpkg {@code Provides}, apk {@code
+ *     p:})
+ * @param protection why it may never be removed ({@code Essential: yes}, {@code Priority:
+ *     required}, an npm project root), or null
  */
 public record InstalledPackage(
     Ecosystem ecosystem,
@@ -48,10 +51,17 @@ public record InstalledPackage(
     return protection != null;
   }
 
-  /** How reports name it: {@code dpkg:libssl3:amd64}, {@code pip:numpy}, {@code npm:/app/node_modules/x}. */
+  /**
+   * How reports name it: {@code dpkg:libssl3:amd64}, {@code pip:numpy}, {@code
+   * npm:/app/node_modules/x}.
+   */
   public String label() {
     String id = ecosystem == Ecosystem.DPKG || ecosystem == Ecosystem.APK ? key : name;
-    return ecosystem.prefix() + ":" + id + (ecosystem == Ecosystem.NPM || ecosystem == Ecosystem.CONDA
-        || ecosystem == Ecosystem.PIP ? " (" + key + ")" : "");
+    return ecosystem.prefix()
+        + ":"
+        + id
+        + (ecosystem == Ecosystem.NPM || ecosystem == Ecosystem.CONDA || ecosystem == Ecosystem.PIP
+            ? " (" + key + ")"
+            : "");
   }
 }

@@ -1,16 +1,17 @@
 package dev.ocisquash.packages;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.TreeNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Collects the paths a database lists for one package, as the tree holds them: a listed path the tree lacks is
- * looked up again through the symlinks among its parents (on a merged-/usr system dpkg lists {@code /bin/bash} for
- * {@code /usr/bin/bash}); a path still missing is skipped (stripped or deleted since).
+ * Collects the paths a database lists for one package, as the tree holds them: a listed path the
+ * tree lacks is looked up again through the symlinks among its parents (on a merged-/usr system
+ * dpkg lists {@code /bin/bash} for {@code /usr/bin/bash}); a path still missing is skipped
+ * (stripped or deleted since).
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class Listing {
@@ -68,12 +69,29 @@ final class Listing {
   }
 
   InstalledPackage build(
-      Ecosystem eco, String name, String version, String key, String scope, List<Dependency> depends,
-      List<String> provides, String protection) {
+      Ecosystem eco,
+      String name,
+      String version,
+      String key,
+      String scope,
+      List<Dependency> depends,
+      List<String> provides,
+      String protection) {
     List<String> db = new ArrayList<>(database);
     List<String> f = new ArrayList<>(files);
     f.removeAll(database);
     return new InstalledPackage(
-        eco, name, version, key, scope, f, new ArrayList<>(directories), db, bytes, depends, provides, protection);
+        eco,
+        name,
+        version,
+        key,
+        scope,
+        f,
+        new ArrayList<>(directories),
+        db,
+        bytes,
+        depends,
+        provides,
+        protection);
   }
 }

@@ -1,6 +1,5 @@
 package dev.ocisquash.packages;
 
-import org.jspecify.annotations.NullUnmarked;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.strip.FileTree;
@@ -11,14 +10,16 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * npm: each {@code node_modules/<pkg>/} or {@code node_modules/@scope/<pkg>/} with a {@code package.json} is a
- * package that owns the files below it, except those of packages nested in its own {@code node_modules}: a file
- * belongs to the innermost package directory above it. Its {@code package.json} gives {@code name}, {@code version}
- * and {@code dependencies}. A directory with a {@code package.json} and a {@code node_modules} that is no package
- * itself is a project root: it owns nothing, is never removed, and its dependencies count like any other's. The key
- * is the package directory: npm's layout, not a version, decides it. Layout: npm's folders documentation
+ * npm: each {@code node_modules/<pkg>/} or {@code node_modules/@scope/<pkg>/} with a {@code
+ * package.json} is a package that owns the files below it, except those of packages nested in its
+ * own {@code node_modules}: a file belongs to the innermost package directory above it. Its {@code
+ * package.json} gives {@code name}, {@code version} and {@code dependencies}. A directory with a
+ * {@code package.json} and a {@code node_modules} that is no package itself is a project root: it
+ * owns nothing, is never removed, and its dependencies count like any other's. The key is the
+ * package directory: npm's layout, not a version, decides it. Layout: npm's folders documentation
  * (https://docs.npmjs.com/cli/configuring-npm/folders) and Node's module resolution.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
@@ -69,7 +70,10 @@ final class NpmReader {
         m = null;
       }
       boolean pkg = isPackageDir(dir);
-      String name = m != null && m.path("name").isTextual() ? m.get("name").asText() : pkg ? dirName(dir) : dir;
+      String name =
+          m != null && m.path("name").isTextual()
+              ? m.get("name").asText()
+              : pkg ? dirName(dir) : dir;
       String version = m != null && m.path("version").isTextual() ? m.get("version").asText() : "";
       List<Dependency> depends = new ArrayList<>();
       if (m != null && m.path("dependencies").isObject()) {
@@ -78,7 +82,16 @@ final class NpmReader {
         }
       }
       Listing l = pkg ? listings.get(dir) : new Listing(tree);
-      out.add(l.build(Ecosystem.NPM, name, version, dir, dir, depends, List.of(), pkg ? null : ROOT_PROTECTION));
+      out.add(
+          l.build(
+              Ecosystem.NPM,
+              name,
+              version,
+              dir,
+              dir,
+              depends,
+              List.of(),
+              pkg ? null : ROOT_PROTECTION));
     }
     return out;
   }
@@ -87,7 +100,9 @@ final class NpmReader {
   private static String dirName(String dir) {
     String parent = TreeFiles.parent(dir);
     String last = dir.substring(dir.lastIndexOf('/') + 1);
-    return parent.endsWith("/node_modules") ? last : parent.substring(parent.lastIndexOf('/') + 1) + "/" + last;
+    return parent.endsWith("/node_modules")
+        ? last
+        : parent.substring(parent.lastIndexOf('/') + 1) + "/" + last;
   }
 
   /** {@code .../node_modules/name} or {@code .../node_modules/@scope/name}. */
@@ -98,6 +113,7 @@ final class NpmReader {
           && !dir.substring(dir.lastIndexOf('/') + 1).startsWith(".");
     }
     String grand = TreeFiles.parent(parent);
-    return grand.endsWith("/node_modules") && parent.substring(parent.lastIndexOf('/') + 1).startsWith("@");
+    return grand.endsWith("/node_modules")
+        && parent.substring(parent.lastIndexOf('/') + 1).startsWith("@");
   }
 }

@@ -1,16 +1,17 @@
 package dev.ocisquash.packages;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * One {@code --remove-package} selector: {@code [dpkg:|apk:|conda:|pip:|npm:]NAME}, NAME a glob ({@code *}, {@code
- * ?}, {@code [...]}) over whole names. A dpkg selector also matches {@code name:arch}; a pip one matches the
- * normalised name (PEP 503); an npm one also matches the package directory.
+ * One {@code --remove-package} selector: {@code [dpkg:|apk:|conda:|pip:|npm:]NAME}, NAME a glob
+ * ({@code *}, {@code ?}, {@code [...]}) over whole names. A dpkg selector also matches {@code
+ * name:arch}; a pip one matches the normalised name (PEP 503); an npm one also matches the package
+ * directory.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 record PackageSelector(String text, Ecosystem ecosystem, Pattern name) {
@@ -28,7 +29,8 @@ record PackageSelector(String text, Ecosystem ecosystem, Pattern name) {
       name = text.substring(colon + 1);
     }
     if (name.isEmpty()) {
-      throw new ImageException(Kind.INVALID_ARGUMENT, "--remove-package " + text + ": no package name");
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT, "--remove-package " + text + ": no package name");
     }
     if (eco == Ecosystem.PIP) {
       name = PipReader.normalise(name);
@@ -45,7 +47,8 @@ record PackageSelector(String text, Ecosystem ecosystem, Pattern name) {
       return false; // a project root is no package to name
     }
     return name.matcher(p.name()).matches()
-        || ((p.ecosystem() == Ecosystem.DPKG || p.ecosystem() == Ecosystem.NPM) && name.matcher(p.key()).matches());
+        || ((p.ecosystem() == Ecosystem.DPKG || p.ecosystem() == Ecosystem.NPM)
+            && name.matcher(p.key()).matches());
   }
 
   private static Pattern glob(String text, String g) throws ImageException {
@@ -58,10 +61,13 @@ record PackageSelector(String text, Ecosystem ecosystem, Pattern name) {
         case '[' -> {
           int end = g.indexOf(']', i + 2);
           if (end < 0) {
-            throw new ImageException(Kind.INVALID_ARGUMENT, "--remove-package " + text + ": unclosed [ in the name");
+            throw new ImageException(
+                Kind.INVALID_ARGUMENT, "--remove-package " + text + ": unclosed [ in the name");
           }
           String set = g.substring(i + 1, end);
-          re.append('[').append(set.startsWith("!") ? "^" + quoteSet(set.substring(1)) : quoteSet(set)).append(']');
+          re.append('[')
+              .append(set.startsWith("!") ? "^" + quoteSet(set.substring(1)) : quoteSet(set))
+              .append(']');
           i = end;
         }
         default -> re.append(Pattern.quote(String.valueOf(c)));

@@ -1,6 +1,5 @@
 package dev.ocisquash.packages;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.TreeNode;
 import java.io.BufferedReader;
@@ -10,14 +9,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Python distributions: {@code <site>/<name>-<version>.dist-info/} ({@code METADATA}: {@code Name}, {@code Version},
- * {@code Requires-Dist}; {@code RECORD}: CSV of paths relative to the site directory) and the older {@code
- * <name>-<version>.egg-info/} ({@code PKG-INFO}, {@code requires.txt}, {@code installed-files.txt} relative to the
- * egg-info directory). Works for {@code site-packages} and Debian's {@code dist-packages} alike; Debian's packages
- * ship no {@code RECORD}, so such a distribution owns only its metadata and dpkg owns its files. The name is
- * normalised (PEP 503). Formats: the PyPA core metadata and recording-installed-packages specifications.
+ * Python distributions: {@code <site>/<name>-<version>.dist-info/} ({@code METADATA}: {@code Name},
+ * {@code Version}, {@code Requires-Dist}; {@code RECORD}: CSV of paths relative to the site
+ * directory) and the older {@code <name>-<version>.egg-info/} ({@code PKG-INFO}, {@code
+ * requires.txt}, {@code installed-files.txt} relative to the egg-info directory). Works for {@code
+ * site-packages} and Debian's {@code dist-packages} alike; Debian's packages ship no {@code
+ * RECORD}, so such a distribution owns only its metadata and dpkg owns its files. The name is
+ * normalised (PEP 503). Formats: the PyPA core metadata and recording-installed-packages
+ * specifications.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PipReader {
@@ -50,7 +52,8 @@ final class PipReader {
     return out;
   }
 
-  private static InstalledPackage distribution(FileTree tree, String dir, List<TreeNode> own) throws IOException {
+  private static InstalledPackage distribution(FileTree tree, String dir, List<TreeNode> own)
+      throws IOException {
     boolean dist = dir.endsWith(".dist-info");
     String site = TreeFiles.parent(dir);
     Listing l = new Listing(tree);
@@ -81,7 +84,9 @@ final class PipReader {
         }
         case "requires.txt" -> {
           try (BufferedReader r = TreeFiles.lines(tree, n)) {
-            for (String line = r.readLine(); line != null && !line.startsWith("["); line = r.readLine()) {
+            for (String line = r.readLine();
+                line != null && !line.startsWith("[");
+                line = r.readLine()) {
               String req = requirement(line);
               if (req != null) {
                 depends.add(Dependency.on(req));
@@ -100,7 +105,7 @@ final class PipReader {
             }
           }
         }
-        default -> { }
+        default -> {}
       }
     }
     String stem = dir.substring(dir.lastIndexOf('/') + 1, dir.length() - (dist ? 10 : 9));
@@ -108,7 +113,10 @@ final class PipReader {
     return l.build(Ecosystem.PIP, project, version, dir, site, depends, List.of(), null);
   }
 
-  /** The normalised project a requirement names, or null for a blank line or one that only an extra needs. */
+  /**
+   * The normalised project a requirement names, or null for a blank line or one that only an extra
+   * needs.
+   */
   static String requirement(String spec) {
     String s = spec.trim();
     int semi = s.indexOf(';');

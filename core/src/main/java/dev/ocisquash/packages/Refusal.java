@@ -3,9 +3,9 @@ package dev.ocisquash.packages;
 import java.util.List;
 
 /**
- * A package that may not go: essential ({@code dependents} empty, {@code reason} says why), or needed by kept
- * packages ({@code dependents} names them). With {@code --force} only the essential refusals stay refusals; the
- * others become {@link RemovalPlan#warnings()}.
+ * A package that may not go: essential ({@code dependents} empty, {@code reason} says why), or
+ * needed by kept packages ({@code dependents} names them). With {@code --force} only the essential
+ * refusals stay refusals; the others become {@link RemovalPlan#warnings()}.
  *
  * @param pkg the package asked for
  * @param reason one line: why
@@ -18,6 +18,9 @@ public record Refusal(InstalledPackage pkg, String reason, List<String> dependen
 
   /** One line for an error message. */
   public String message() {
-    return pkg.label() + ": " + reason + (dependents.isEmpty() ? "" : ": " + String.join(", ", dependents));
+    return pkg.label()
+        + ": "
+        + reason
+        + (dependents.isEmpty() ? "" : ": " + String.join(", ", dependents));
   }
 }

@@ -1,6 +1,5 @@
 package dev.ocisquash.packages;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.SeekableContent;
 import dev.ocisquash.strip.TreeNode;
@@ -11,11 +10,11 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.jspecify.annotations.Nullable;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Streams database files out of a {@link FileTree}, so that reading them holds one buffer, not the file; resolves
- * the paths databases list.
+ * Streams database files out of a {@link FileTree}, so that reading them holds one buffer, not the
+ * file; resolves the paths databases list.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TreeFiles {
@@ -52,9 +51,13 @@ public final class TreeFiles {
     };
   }
 
-  /** A line reader over a file's content (UTF-8; malformed bytes become U+FFFD, as names in a database are). */
+  /**
+   * A line reader over a file's content (UTF-8; malformed bytes become U+FFFD, as names in a
+   * database are).
+   */
   public static BufferedReader lines(FileTree tree, TreeNode node) throws IOException {
-    return new BufferedReader(new InputStreamReader(open(tree, node), StandardCharsets.UTF_8), 1 << 16);
+    return new BufferedReader(
+        new InputStreamReader(open(tree, node), StandardCharsets.UTF_8), 1 << 16);
   }
 
   /** The whole content of a regular file (database files: small enough to hold). */
@@ -71,8 +74,9 @@ public final class TreeFiles {
   }
 
   /**
-   * Normalises a path a database lists relative to {@code base} (RECORD lines such as {@code ../../../bin/x}):
-   * resolves {@code .} and {@code ..} lexically, never above the root. Returns null for an empty result.
+   * Normalises a path a database lists relative to {@code base} (RECORD lines such as {@code
+   * ../../../bin/x}): resolves {@code .} and {@code ..} lexically, never above the root. Returns
+   * null for an empty result.
    */
   public static String resolve(String base, String relative) {
     String joined = relative.startsWith("/") ? relative : base + "/" + relative;
@@ -91,8 +95,9 @@ public final class TreeFiles {
   }
 
   /**
-   * The path {@code path} names once the symlinks among its parent directories are followed (the last name is not
-   * followed), or null when a parent is missing or the links loop. Links resolve within the tree, never the host.
+   * The path {@code path} names once the symlinks among its parent directories are followed (the
+   * last name is not followed), or null when a parent is missing or the links loop. Links resolve
+   * within the tree, never the host.
    */
   public static String throughLinks(FileTree tree, String path) {
     String p = path;

@@ -7,11 +7,12 @@ import java.io.InputStream;
 import java.util.Map;
 
 /**
- * A blob's bytes as they arrive from {@code GET /v2/REPO/blobs/DIGEST}. When the connection breaks, or the registry
- * is cut for moving too slowly ({@link RateGuard}: a stalled or dripping download), the stream asks again from where
- * it stopped ({@code Range: bytes=N-}), a bounded number of times, so the caller sees one uninterrupted stream. The
- * body is cut at the descriptor's size: a byte more is an error. Nothing is buffered beyond the connection's; the
- * caller verifies the digest as it reads.
+ * A blob's bytes as they arrive from {@code GET /v2/REPO/blobs/DIGEST}. When the connection breaks,
+ * or the registry is cut for moving too slowly ({@link RateGuard}: a stalled or dripping download),
+ * the stream asks again from where it stopped ({@code Range: bytes=N-}), a bounded number of times,
+ * so the caller sees one uninterrupted stream. The body is cut at the descriptor's size: a byte
+ * more is an error. Nothing is buffered beyond the connection's; the caller verifies the digest as
+ * it reads.
  */
 final class BlobDownload extends InputStream {
   private final RegistryClient client;
@@ -23,7 +24,8 @@ final class BlobDownload extends InputStream {
   private long position;
   private boolean closed;
 
-  BlobDownload(RegistryClient client, String repo, Digest digest, long size, int attempts) throws ImageException {
+  BlobDownload(RegistryClient client, String repo, Digest digest, long size, int attempts)
+      throws ImageException {
     this.client = client;
     this.repo = repo;
     this.digest = digest;
@@ -39,13 +41,24 @@ final class BlobDownload extends InputStream {
   private InputStream open(long from) throws ImageException {
     Map<String, String> headers = from > 0 ? Map.of("Range", "bytes=" + from + "-") : Map.of();
     HttpReply r =
-        client.call(repo, step(), "GET", client.uri("/v2/" + repo + "/blobs/" + digest), null, headers, true);
+        client.call(
+            repo,
+            step(),
+            "GET",
+            client.uri("/v2/" + repo + "/blobs/" + digest),
+            null,
+            headers,
+            true);
     int s = r.statusCode();
     if (s == 206 && from > 0) {
       String range = r.header("Content-Range").orElse("");
       if (!range.startsWith("bytes " + from + "-")) {
         Responses.discard(r);
-        throw client.fail(repo, step(), "resumed at byte " + from + " but the registry sent '" + range + "'", null);
+        throw client.fail(
+            repo,
+            step(),
+            "resumed at byte " + from + " but the registry sent '" + range + "'",
+            null);
       }
       return r.body();
     }
@@ -65,7 +78,10 @@ final class BlobDownload extends InputStream {
       } catch (IOException e) {
         Responses.discard(r);
         throw client.fail(
-            repo, step(), "connection broke again while skipping to byte " + from + ": " + Responses.detail(e), e);
+            repo,
+            step(),
+            "connection broke again while skipping to byte " + from + ": " + Responses.detail(e),
+            e);
       }
     }
     return body;
@@ -118,8 +134,9 @@ final class BlobDownload extends InputStream {
   }
 
   /**
-   * After the descriptor's last byte the body must end: one byte more is an error naming the blob, so a hostile
-   * registry cannot feed a reader more than the descriptor's size (the bound on memory for configs).
+   * After the descriptor's last byte the body must end: one byte more is an error naming the blob,
+   * so a hostile registry cannot feed a reader more than the descriptor's size (the bound on memory
+   * for configs).
    */
   private int atEnd() throws IOException {
     int extra;
@@ -136,7 +153,8 @@ final class BlobDownload extends InputStream {
   }
 
   private ImageException tooLong() {
-    return client.fail(repo, step(), "the registry sends more than the descriptor's " + size + " bytes", null);
+    return client.fail(
+        repo, step(), "the registry sends more than the descriptor's " + size + " bytes", null);
   }
 
   @Override

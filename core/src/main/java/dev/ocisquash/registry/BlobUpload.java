@@ -18,17 +18,18 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A blob upload streamed as it is written: one {@code PATCH} whose body (chunked transfer coding) carries the bytes as
- * they come, then {@code PUT ?digest=} to commit it. The link is busy from the first byte to the last, whatever the
- * blob's size, and nothing is held in memory beyond the socket's buffers. (Fixed-size chunks, used before, left the
- * link idle while each chunk filled and sent the last one after the layer was complete: 0.3 s more for a 47 MiB
- * layer at 50 MiB/s.)
+ * A blob upload streamed as it is written: one {@code PATCH} whose body (chunked transfer coding)
+ * carries the bytes as they come, then {@code PUT ?digest=} to commit it. The link is busy from the
+ * first byte to the last, whatever the blob's size, and nothing is held in memory beyond the
+ * socket's buffers. (Fixed-size chunks, used before, left the link idle while each chunk filled and
+ * sent the last one after the layer was complete: 0.3 s more for a 47 MiB layer at 50 MiB/s.)
  *
- * <p>When the request breaks, or the registry answers it with 429, 5xx, 404 or 416, the upload asks the registry
- * how much it holds ({@code GET} on the upload, {@code Range: 0-N}) and streams the rest again from a copy kept in a
- * temporary file as the bytes were written. A registry may instead drop the upload (distribution does when a broken
- * request left part of its body behind): then the upload starts again and resends everything from that copy.
- * Failures are bounded by the retry count for the whole upload.
+ * <p>When the request breaks, or the registry answers it with 429, 5xx, 404 or 416, the upload asks
+ * the registry how much it holds ({@code GET} on the upload, {@code Range: 0-N}) and streams the
+ * rest again from a copy kept in a temporary file as the bytes were written. A registry may instead
+ * drop the upload (distribution does when a broken request left part of its body behind): then the
+ * upload starts again and resends everything from that copy. Failures are bounded by the retry
+ * count for the whole upload.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class BlobUpload extends OutputStream {
@@ -37,20 +38,25 @@ public final class BlobUpload extends OutputStream {
   private final RegistryClient client;
   private final String repo;
   private final TempFiles tempFiles;
+
   /** Where the next request goes; the registry moves it after each one. */
   private URI location;
+
   /** The PATCH being sent, or null before the first byte and after a failure. */
   private HttpTransport.@Nullable StreamedRequest stream;
+
   private long written;
   private boolean ended;
   private int failuresLeft;
+
   /** Everything written so far, for a resend; null when not kept. */
   private final @Nullable Path teePath;
+
   private final @Nullable FileChannel tee;
 
   /**
-   * @param teeDir where to keep the copy of the bytes for a resend, or null to keep none (a broken request then
-   *     fails the push)
+   * @param teeDir where to keep the copy of the bytes for a resend, or null to keep none (a broken
+   *     request then fails the push)
    */
   BlobUpload(RegistryClient client, String repo, URI location, Path teeDir, TempFiles tempFiles)
       throws ImageException {
@@ -126,8 +132,9 @@ public final class BlobUpload extends OutputStream {
   }
 
   /**
-   * After a failed request: waits, asks the registry what it holds (or starts the upload again when it dropped
-   * it), and streams the rest of what was written from the copy, until that works or the retries run out.
+   * After a failed request: waits, asks the registry what it holds (or starts the upload again when
+   * it dropped it), and streams the rest of what was written from the copy, until that works or the
+   * retries run out.
    */
   private void recover(Exception cause) throws ImageException {
     Exception last = cause;
@@ -148,7 +155,8 @@ public final class BlobUpload extends OutputStream {
         have = 0;
       }
       if (have < written && tee == null) {
-        throw client.fail(repo, step(), Responses.detail(cause) + "; no copy kept to send the rest again", cause);
+        throw client.fail(
+            repo, step(), Responses.detail(cause) + "; no copy kept to send the rest again", cause);
       }
       try {
         stream = client.streamTo(location);
@@ -173,7 +181,8 @@ public final class BlobUpload extends OutputStream {
           }
         }
       } catch (IOException e) {
-        throw client.fail(repo, "upload blob", "cannot read back " + teePath + ": " + Responses.detail(e), e);
+        throw client.fail(
+            repo, "upload blob", "cannot read back " + teePath + ": " + Responses.detail(e), e);
       }
       stream.body().write(buf, 0, n);
       at += n;
@@ -196,7 +205,8 @@ public final class BlobUpload extends OutputStream {
   /**
    * Asks the registry how many bytes it holds after a failed request.
    *
-   * @return the bytes it holds, a prefix of what was written; -1 when the upload is gone or holds something else
+   * @return the bytes it holds, a prefix of what was written; -1 when the upload is gone or holds
+   *     something else
    */
   private long resync() throws ImageException {
     HttpReply r = client.call(repo, "upload status", "GET", location, null, Map.of(), true);
@@ -238,7 +248,8 @@ public final class BlobUpload extends OutputStream {
       throw e;
     }
     String step = "commit blob " + digest;
-    URI put = URI.create(location + (location.getRawQuery() == null ? "?" : "&") + "digest=" + digest);
+    URI put =
+        URI.create(location + (location.getRawQuery() == null ? "?" : "&") + "digest=" + digest);
     try {
       HttpReply r;
       try {
@@ -263,7 +274,10 @@ public final class BlobUpload extends OutputStream {
     }
   }
 
-  /** Ends the PATCH (sending nothing when nothing was written) until the registry has accepted every byte. */
+  /**
+   * Ends the PATCH (sending nothing when nothing was written) until the registry has accepted every
+   * byte.
+   */
   private void endStream() throws ImageException {
     while (stream != null) {
       Exception failure;
@@ -290,7 +304,10 @@ public final class BlobUpload extends OutputStream {
     }
   }
 
-  /** Abandons the upload ({@code DELETE}); errors are ignored, the registry expires stale uploads anyway. */
+  /**
+   * Abandons the upload ({@code DELETE}); errors are ignored, the registry expires stale uploads
+   * anyway.
+   */
   public void abort() {
     ended = true;
     try {
@@ -298,7 +315,8 @@ public final class BlobUpload extends OutputStream {
         stream.abort();
         stream = null;
       }
-      Responses.discard(client.call(repo, "cancel upload", "DELETE", location, null, Map.of(), false));
+      Responses.discard(
+          client.call(repo, "cancel upload", "DELETE", location, null, Map.of(), false));
     } catch (ImageException | RuntimeException e) {
       // best effort
     } finally {

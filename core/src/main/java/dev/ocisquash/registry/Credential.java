@@ -4,12 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * A user name and secret for one registry, from {@code --creds}, an auth file or a credential helper.
+ * A user name and secret for one registry, from {@code --creds}, an auth file or a credential
+ * helper.
  *
  * @param username the user name
  * @param secret the password or access token, or the identity token
- * @param identityToken whether {@code secret} is a Docker identity token (an OAuth2 refresh token: {@code
- *     identitytoken} in config.json, or a helper's {@code "Username": "<token>"}), exchanged at the token realm
+ * @param identityToken whether {@code secret} is a Docker identity token (an OAuth2 refresh token:
+ *     {@code identitytoken} in config.json, or a helper's {@code "Username": "<token>"}), exchanged
+ *     at the token realm
  */
 record Credential(String username, String secret, boolean identityToken) {
   /** A user name and password. */
@@ -26,7 +28,8 @@ record Credential(String username, String secret, boolean identityToken) {
   /** The value of an {@code Authorization: Basic} header. */
   String basicHeader() {
     return "Basic "
-        + Base64.getEncoder().encodeToString((username + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        + Base64.getEncoder()
+            .encodeToString((username + ":" + secret).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Never shows the secret. */

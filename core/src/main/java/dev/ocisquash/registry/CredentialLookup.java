@@ -20,11 +20,12 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds the credentials for a registry the way skopeo and docker do: {@code --authfile}, then {@code
- * $REGISTRY_AUTH_FILE}, then {@code $XDG_RUNTIME_DIR/containers/auth.json}, then {@code $DOCKER_CONFIG/config.json}
- * or {@code ~/.docker/config.json}. In each file a {@code credHelpers} entry for the registry wins, then an {@code
- * auths} entry with a base64 {@code auth} of {@code USER:PASS}, then the {@code credsStore} helper. A helper is the
- * program {@code docker-credential-NAME}, run as {@code get} with the server on its standard input.
+ * Finds the credentials for a registry the way skopeo and docker do: {@code --authfile}, then
+ * {@code $REGISTRY_AUTH_FILE}, then {@code $XDG_RUNTIME_DIR/containers/auth.json}, then {@code
+ * $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}. In each file a {@code credHelpers}
+ * entry for the registry wins, then an {@code auths} entry with a base64 {@code auth} of {@code
+ * USER:PASS}, then the {@code credsStore} helper. A helper is the program {@code
+ * docker-credential-NAME}, run as {@code get} with the server on its standard input.
  */
 final class CredentialLookup {
   private static final long HELPER_TIMEOUT_S = 60;
@@ -36,22 +37,29 @@ final class CredentialLookup {
     this(env, home, HELPER_TIMEOUT_S);
   }
 
-  /** @param helperTimeoutSeconds how long a credential helper may take, from its start */
+  /**
+   * @param helperTimeoutSeconds how long a credential helper may take, from its start
+   */
   CredentialLookup(Map<String, String> env, Path home, long helperTimeoutSeconds) {
     this.env = env;
     this.home = home;
     this.helperTimeoutSeconds = helperTimeoutSeconds;
   }
 
-  /** The lookup for this process: its environment, and {@code $HOME} as docker reads it (else {@code user.home}). */
+  /**
+   * The lookup for this process: its environment, and {@code $HOME} as docker reads it (else {@code
+   * user.home}).
+   */
   static CredentialLookup system() {
     String home = System.getenv("HOME");
     return new CredentialLookup(
-        System.getenv(), Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")));
+        System.getenv(),
+        Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")));
   }
 
   /**
-   * The credential for {@code registry} ({@code HOST[:PORT]}), or null when none is configured (anonymous).
+   * The credential for {@code registry} ({@code HOST[:PORT]}), or null when none is configured
+   * (anonymous).
    *
    * @throws ImageException when a file is unreadable or invalid, or a configured helper fails
    */
@@ -67,7 +75,8 @@ final class CredentialLookup {
       try {
         doc = Json.parse(Files.readAllBytes(file));
       } catch (IOException e) {
-        throw new ImageException(Kind.INVALID_ARGUMENT, file + ": cannot read auth file: " + oneLine(e));
+        throw new ImageException(
+            Kind.INVALID_ARGUMENT, file + ": cannot read auth file: " + oneLine(e));
       }
       Credential c = fromFile(file, doc, registry);
       if (c != null) {
@@ -98,7 +107,8 @@ final class CredentialLookup {
     return out;
   }
 
-  private @Nullable Credential fromFile(Path file, JsonNode doc, String registry) throws ImageException {
+  private @Nullable Credential fromFile(Path file, JsonNode doc, String registry)
+      throws ImageException {
     String helper = doc.path("credHelpers").path(registry).asText(null);
     if (helper != null && !helper.isEmpty()) {
       return helper(helper, registry);
@@ -111,7 +121,8 @@ final class CredentialLookup {
       String auth = e.getValue().path("auth").asText("");
       String identity = e.getValue().path("identitytoken").asText("");
       if (!identity.isEmpty()) {
-        // docker login stores an identity token (Azure and others) beside a placeholder user; the token is the secret
+        // docker login stores an identity token (Azure and others) beside a placeholder user; the
+        // token is the secret
         return new Credential(userOf(auth), identity, true);
       }
       if (auth.isEmpty()) {
@@ -121,10 +132,12 @@ final class CredentialLookup {
       try {
         decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
       } catch (IllegalArgumentException ex) {
-        throw new ImageException(Kind.INVALID_ARGUMENT, file + ": auths." + e.getKey() + ".auth is not base64");
+        throw new ImageException(
+            Kind.INVALID_ARGUMENT, file + ": auths." + e.getKey() + ".auth is not base64");
       }
       if (decoded.indexOf(':') < 0) {
-        throw new ImageException(Kind.INVALID_ARGUMENT,
+        throw new ImageException(
+            Kind.INVALID_ARGUMENT,
             file + ": auths." + e.getKey() + ".auth is not USER:PASS in base64");
       }
       return Credential.parse(decoded);
@@ -147,7 +160,10 @@ final class CredentialLookup {
     }
   }
 
-  /** {@code https://index.docker.io/v1/} and {@code docker.io} both name Docker Hub; keys may carry a scheme. */
+  /**
+   * {@code https://index.docker.io/v1/} and {@code docker.io} both name Docker Hub; keys may carry
+   * a scheme.
+   */
   static String hostOf(String key) {
     String k = key.toLowerCase(Locale.ROOT);
     int scheme = k.indexOf("://");
@@ -167,7 +183,8 @@ final class CredentialLookup {
   /** Runs {@code docker-credential-NAME get}; null when the helper has no entry for the server. */
   private @Nullable Credential helper(String name, String registry) throws ImageException {
     if (!name.matches("[A-Za-z0-9._-]+")) {
-      throw new ImageException(Kind.INVALID_ARGUMENT,
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
           "credential helper name '" + name + "' is not a plain program name");
     }
     String program = "docker-credential-" + name;
@@ -176,11 +193,13 @@ final class CredentialLookup {
     try {
       p = new ProcessBuilder(onPath(program), "get").redirectErrorStream(false).start();
     } catch (IOException e) {
-      throw new ImageException(Kind.REGISTRY,
+      throw new ImageException(
+          Kind.REGISTRY,
           registry + ": credential helper " + program + " cannot run: " + oneLine(e));
     }
     try {
-      // The output is read on other threads, so the timeout runs from the start: a helper that hangs before or
+      // The output is read on other threads, so the timeout runs from the start: a helper that
+      // hangs before or
       // while it writes is stopped, not waited for.
       CompletableFuture<byte[]> stdout = drain(p.getInputStream());
       CompletableFuture<byte[]> stderr = drain(p.getErrorStream());
@@ -191,8 +210,14 @@ final class CredentialLookup {
       }
       if (!p.waitFor(helperTimeoutSeconds, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new ImageException(Kind.REGISTRY, registry + ": credential helper " + program + " did not finish within "
-            + helperTimeoutSeconds + " s");
+        throw new ImageException(
+            Kind.REGISTRY,
+            registry
+                + ": credential helper "
+                + program
+                + " did not finish within "
+                + helperTimeoutSeconds
+                + " s");
       }
       byte[] out = stdout.join();
       byte[] err = stderr.join();
@@ -202,8 +227,15 @@ final class CredentialLookup {
         if (why.toLowerCase(Locale.ROOT).contains("credentials not found")) {
           return null;
         }
-        throw new ImageException(Kind.REGISTRY,
-            registry + ": credential helper " + program + " failed (exit " + p.exitValue() + "): " + oneLine(why));
+        throw new ImageException(
+            Kind.REGISTRY,
+            registry
+                + ": credential helper "
+                + program
+                + " failed (exit "
+                + p.exitValue()
+                + "): "
+                + oneLine(why));
       }
       JsonNode doc = Json.parse(out);
       String user = doc.path("Username").asText("");
@@ -216,16 +248,21 @@ final class CredentialLookup {
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new ImageException(Kind.INTERRUPTED, registry + ": credential helper " + program + " interrupted");
+      throw new ImageException(
+          Kind.INTERRUPTED, registry + ": credential helper " + program + " interrupted");
     } catch (ImageException e) {
       throw e;
     } catch (IOException e) {
-      throw new ImageException(Kind.REGISTRY,
+      throw new ImageException(
+          Kind.REGISTRY,
           registry + ": credential helper " + program + " gave no usable answer: " + oneLine(e));
     }
   }
 
-  /** The program found on this lookup's {@code PATH}, as docker's exec.LookPath finds it; else the bare name. */
+  /**
+   * The program found on this lookup's {@code PATH}, as docker's exec.LookPath finds it; else the
+   * bare name.
+   */
   private String onPath(String program) {
     for (String dir : env.getOrDefault("PATH", "").split(":")) {
       if (!dir.isEmpty()) {
@@ -239,22 +276,26 @@ final class CredentialLookup {
   }
 
   private static CompletableFuture<byte[]> drain(java.io.InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (in) {
-        return in.readAllBytes();
-      } catch (IOException e) {
-        return new byte[0];
-      }
-    }, r -> {
-      Thread t = new Thread(r, "ocisquash-credential-helper");
-      t.setDaemon(true);
-      t.start();
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in) {
+            return in.readAllBytes();
+          } catch (IOException e) {
+            return new byte[0];
+          }
+        },
+        r -> {
+          Thread t = new Thread(r, "ocisquash-credential-helper");
+          t.setDaemon(true);
+          t.start();
+        });
   }
 
   private static String oneLine(Object o) {
-    String s = o instanceof Throwable t ? (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage())
-        : String.valueOf(o);
+    String s =
+        o instanceof Throwable t
+            ? (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage())
+            : String.valueOf(o);
     return s.replaceAll("\\s*[\\r\\n]+\\s*", " ");
   }
 }

@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * One HTTP response as {@link HttpTransport} received it: the status, the headers (names compared without case),
- * the URI it answers and its body, which the caller must read to the end or close (that releases the connection).
+ * One HTTP response as {@link HttpTransport} received it: the status, the headers (names compared
+ * without case), the URI it answers and its body, which the caller must read to the end or close
+ * (that releases the connection).
  */
 final class HttpReply {
   private final int status;
@@ -18,7 +19,9 @@ final class HttpReply {
   private final URI uri;
   private final InputStream body;
 
-  /** @param headers by lower-case name */
+  /**
+   * @param headers by lower-case name
+   */
   HttpReply(int status, Map<String, List<String>> headers, URI uri, InputStream body) {
     this.status = status;
     this.headers = headers;

@@ -31,35 +31,41 @@ import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.HttpResponse;
-import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.NoHttpResponseException;
-import org.apache.hc.core5.http.protocol.HttpContext;
-import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.http.config.Http1Config;
 import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.protocol.HttpContext;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * HTTP/1.1 for the registry client on Apache HttpClient 5 (classic, blocking I/O; the library choice and its
- * measurement are in core/pom.xml): requests with a byte-array body or one streamed as it is written (chunked
- * transfer coding), responses whose bodies stream to the caller. Proxies ({@link ProxyRoutes}), TLS ({@link
- * TlsStrategy}) and the pool of kept-alive connections are the library's; redirects, authentication and retries are
- * left to {@link RegistryClient}, which applies the registry's rules to them.
+ * HTTP/1.1 for the registry client on Apache HttpClient 5 (classic, blocking I/O; the library
+ * choice and its measurement are in core/pom.xml): requests with a byte-array body or one streamed
+ * as it is written (chunked transfer coding), responses whose bodies stream to the caller. Proxies
+ * ({@link ProxyRoutes}), TLS ({@link TlsStrategy}) and the pool of kept-alive connections are the
+ * library's; redirects, authentication and retries are left to {@link RegistryClient}, which
+ * applies the registry's rules to them.
  *
  * <p>Thread-safe: requests may run on several threads at once, each on its own connection.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class HttpTransport implements AutoCloseable {
-  /** The longest response line (status, header field, chunk size) read, as the socket client had it. */
+  /**
+   * The longest response line (status, header field, chunk size) read, as the socket client had it.
+   */
   static final int MAX_LINE = 64 << 10;
+
   /** The most header fields of one response. */
   static final int MAX_HEADERS = 256;
+
   private final CloseableHttpClient client;
   private final ProxyRoutes routes;
   private final RateGuard guard;
+
   /** Runs the client's side of streamed uploads: the library pulls a body, the caller pushes it. */
   private final ExecutorService uploads =
       Executors.newCachedThreadPool(
@@ -73,17 +79,24 @@ final class HttpTransport implements AutoCloseable {
    * @param tls the TLS set-up for https URIs (made on first use)
    * @param routes which proxy, if any, each request takes, and its credentials
    * @param guard the minimum transfer rate of every exchange
-   * @param readTimeoutMillis how long a read may wait for the next byte (a backstop: the guard cuts sooner)
+   * @param readTimeoutMillis how long a read may wait for the next byte (a backstop: the guard cuts
+   *     sooner)
    */
   HttpTransport(
-      TlsStrategy tls, ProxyRoutes routes, RateGuard guard, int connectTimeoutMillis, int readTimeoutMillis) {
+      TlsStrategy tls,
+      ProxyRoutes routes,
+      RateGuard guard,
+      int connectTimeoutMillis,
+      int readTimeoutMillis) {
     this.routes = routes;
     this.guard = guard;
     PoolingHttpClientConnectionManager pool =
         PoolingHttpClientConnectionManagerBuilder.create()
             .setTlsSocketStrategy(tls)
-            // The library reads lines and header fields without bound by default: a registry sending one endless
-            // header line at loopback speed would fill the heap before the rate guard's window ends.
+            // The library reads lines and header fields without bound by default: a registry
+            // sending one endless
+            // header line at loopback speed would fill the heap before the rate guard's window
+            // ends.
             .setConnectionFactory(
                 ManagedHttpClientConnectionFactory.builder()
                     .http1Config(
@@ -131,7 +144,8 @@ final class HttpTransport implements AutoCloseable {
    * @param body the request body, or null for none ({@code len} bytes at {@code off})
    * @throws IOException when the connection fails or the response is not HTTP
    */
-  HttpReply send(String method, URI uri, Map<String, String> headers, byte @Nullable [] body, int off, int len)
+  HttpReply send(
+      String method, URI uri, Map<String, String> headers, byte @Nullable [] body, int off, int len)
       throws IOException {
     HttpUriRequestBase request = request(method, uri, headers);
     if (body != null) {
@@ -141,14 +155,15 @@ final class HttpTransport implements AutoCloseable {
   }
 
   /**
-   * Starts a request whose body is sent as it is written, in chunked transfer coding: for uploads whose length is
-   * known only at their end.
+   * Starts a request whose body is sent as it is written, in chunked transfer coding: for uploads
+   * whose length is known only at their end.
    */
   StreamedRequest stream(String method, URI uri, Map<String, String> headers) throws IOException {
     return new StreamedRequest(request(method, uri, headers), uri);
   }
 
-  private HttpUriRequestBase request(String method, URI uri, Map<String, String> headers) throws IOException {
+  private HttpUriRequestBase request(String method, URI uri, Map<String, String> headers)
+      throws IOException {
     if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
       throw new IOException("unsupported scheme in " + Printable.of(uri.toString()));
     }
@@ -194,7 +209,8 @@ final class HttpTransport implements AutoCloseable {
       HttpUriRequestBase request, ClassicHttpResponse response, URI uri, RateGuard.Meter meter) {
     Map<String, List<String>> headers = new HashMap<>();
     for (Header h : response.getHeaders()) {
-      headers.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>())
+      headers
+          .computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new java.util.ArrayList<>())
           .add(h.getValue());
     }
     HttpEntity entity = response.getEntity();
@@ -223,9 +239,9 @@ final class HttpTransport implements AutoCloseable {
   }
 
   /**
-   * A response body. Read to its end, its connection goes back to the pool; closed before that (or from another
-   * thread, to cut a stalled read), the connection is dropped: the library would otherwise read the rest of the
-   * body to keep the connection.
+   * A response body. Read to its end, its connection goes back to the pool; closed before that (or
+   * from another thread, to cut a stalled read), the connection is dropped: the library would
+   * otherwise read the rest of the body to keep the connection.
    */
   private static final class Body extends InputStream {
     private final InputStream in;
@@ -235,7 +251,11 @@ final class HttpTransport implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean ended;
 
-    Body(InputStream in, HttpUriRequestBase request, ClassicHttpResponse response, RateGuard.Meter meter) {
+    Body(
+        InputStream in,
+        HttpUriRequestBase request,
+        ClassicHttpResponse response,
+        RateGuard.Meter meter) {
       this.in = in;
       this.request = request;
       this.response = response;
@@ -293,12 +313,17 @@ final class HttpTransport implements AutoCloseable {
     }
   }
 
-  /** A request being sent: {@link #body()} takes the body, {@link #finish()} ends it and reads the response. */
+  /**
+   * A request being sent: {@link #body()} takes the body, {@link #finish()} ends it and reads the
+   * response.
+   */
   final class StreamedRequest {
     private final HttpUriRequestBase request;
     private final URI uri;
+
     /** The connection's body stream, handed over by the library when it starts sending the body. */
     private final CompletableFuture<OutputStream> sink = new CompletableFuture<>();
+
     private final CountDownLatch written = new CountDownLatch(1);
     private final CompletableFuture<ClassicHttpResponse> response = new CompletableFuture<>();
     private volatile boolean aborted;
@@ -341,7 +366,8 @@ final class HttpTransport implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
               response.completeExceptionally(e);
             }
-            sink.completeExceptionally(new IOException("the request ended before its body was sent"));
+            sink.completeExceptionally(
+                new IOException("the request ended before its body was sent"));
           });
     }
 
@@ -367,7 +393,9 @@ final class HttpTransport implements AutoCloseable {
         closeQuietly(r);
         return new IOException("HTTP " + r.getCode() + " before the body was sent");
       } catch (ExecutionException e) {
-        return e.getCause() instanceof IOException io ? io : new IOException(Responses.detail(e.getCause()), e);
+        return e.getCause() instanceof IOException io
+            ? io
+            : new IOException(Responses.detail(e.getCause()), e);
       } catch (InterruptedException | CancellationException e) {
         Thread.currentThread().interrupt();
         return new java.io.InterruptedIOException("interrupted");
@@ -389,8 +417,11 @@ final class HttpTransport implements AutoCloseable {
         r = response.get();
       } catch (ExecutionException e) {
         meter.close();
-        throw cut(meter, e.getCause() instanceof IOException io
-            ? io : new IOException(Responses.detail(e.getCause()), e));
+        throw cut(
+            meter,
+            e.getCause() instanceof IOException io
+                ? io
+                : new IOException(Responses.detail(e.getCause()), e));
       } catch (InterruptedException e) {
         abort();
         Thread.currentThread().interrupt();
@@ -410,7 +441,10 @@ final class HttpTransport implements AutoCloseable {
       response.thenAccept(HttpTransport::closeQuietly);
     }
 
-    /** The body as the library sees it: it hands its stream over and waits until the caller has written all. */
+    /**
+     * The body as the library sees it: it hands its stream over and waits until the caller has
+     * written all.
+     */
     private final class PushedEntity extends AbstractHttpEntity {
       PushedEntity() {
         super((String) null, null, true);
@@ -456,13 +490,15 @@ final class HttpTransport implements AutoCloseable {
   }
 
   /**
-   * Sends a request again, once, when a connection failed before any byte of the response
-   * ({@link NoHttpResponseException}: a kept-alive connection the server had closed). Everything else, statuses
-   * included, is {@link RegistryClient}'s to retry. The library repeats only requests whose body it can send again.
+   * Sends a request again, once, when a connection failed before any byte of the response ({@link
+   * NoHttpResponseException}: a kept-alive connection the server had closed). Everything else,
+   * statuses included, is {@link RegistryClient}'s to retry. The library repeats only requests
+   * whose body it can send again.
    */
   private static final class StaleConnectionRetry implements HttpRequestRetryStrategy {
     @Override
-    public boolean retryRequest(HttpRequest request, IOException e, int execCount, HttpContext context) {
+    public boolean retryRequest(
+        HttpRequest request, IOException e, int execCount, HttpContext context) {
       return execCount <= 1 && e instanceof NoHttpResponseException;
     }
 

@@ -5,17 +5,19 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An image in a registry, written as skopeo writes it: {@code docker://HOST[:PORT]/REPO[:TAG|@DIGEST]}. As in
- * docker and skopeo, a name whose first component is not a host ({@code docker://busybox}) is on Docker Hub, and a
- * one-component Docker Hub repository is under {@code library/}; a name with neither tag nor digest means {@code
- * latest}.
+ * An image in a registry, written as skopeo writes it: {@code
+ * docker://HOST[:PORT]/REPO[:TAG|@DIGEST]}. As in docker and skopeo, a name whose first component
+ * is not a host ({@code docker://busybox}) is on Docker Hub, and a one-component Docker Hub
+ * repository is under {@code library/}; a name with neither tag nor digest means {@code latest}.
  *
- * @param registry host and optional port, as used in URLs and credential lookups, e.g. {@code 127.0.0.1:5000}
+ * @param registry host and optional port, as used in URLs and credential lookups, e.g. {@code
+ *     127.0.0.1:5000}
  * @param repository the repository path, e.g. {@code team/app}
  * @param tag the tag, or null when the reference names a digest
  * @param digest the manifest digest ({@code sha256:...}), or null when the reference names a tag
  */
-public record ImageRef(String registry, String repository, @Nullable String tag, @Nullable String digest) {
+public record ImageRef(
+    String registry, String repository, @Nullable String tag, @Nullable String digest) {
   /** The prefix that marks a registry reference on the command line. */
   public static final String SCHEME = "docker://";
 
@@ -25,7 +27,9 @@ public record ImageRef(String registry, String repository, @Nullable String tag,
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128}");
 
-  /** True when {@code text} is a registry reference ({@code docker://...}) rather than a file path. */
+  /**
+   * True when {@code text} is a registry reference ({@code docker://...}) rather than a file path.
+   */
   public static boolean isRegistryRef(String text) {
     return text != null && text.startsWith(SCHEME);
   }
@@ -37,7 +41,8 @@ public record ImageRef(String registry, String repository, @Nullable String tag,
    */
   public static ImageRef parse(String text) {
     if (!isRegistryRef(text)) {
-      throw new IllegalArgumentException("not a registry reference (docker://HOST/REPO[:TAG]): '" + text + "'");
+      throw new IllegalArgumentException(
+          "not a registry reference (docker://HOST/REPO[:TAG]): '" + text + "'");
     }
     String rest = text.substring(SCHEME.length());
     String digest = null;
@@ -74,7 +79,11 @@ public record ImageRef(String registry, String repository, @Nullable String tag,
     }
     if (registry.isEmpty() || !REPO.matcher(repo).matches()) {
       throw new IllegalArgumentException(
-          "invalid repository '" + repo + "' in '" + text + "' (lower case, digits and . _ - separators)");
+          "invalid repository '"
+              + repo
+              + "' in '"
+              + text
+              + "' (lower case, digits and . _ - separators)");
     }
     if (tag == null && digest == null) {
       tag = "latest";
@@ -82,7 +91,10 @@ public record ImageRef(String registry, String repository, @Nullable String tag,
     return new ImageRef(registry.toLowerCase(Locale.ROOT), repo, tag, digest);
   }
 
-  /** The tag, or the digest when there is no tag: what {@code GET /v2/REPO/manifests/<reference>} takes. */
+  /**
+   * The tag, or the digest when there is no tag: what {@code GET /v2/REPO/manifests/<reference>}
+   * takes.
+   */
   public @Nullable String reference() {
     return digest != null ? digest : tag;
   }
@@ -92,7 +104,10 @@ public record ImageRef(String registry, String repository, @Nullable String tag,
     return registry.equals(DOCKER_HUB) ? "registry-1.docker.io" : registry;
   }
 
-  /** The name without the scheme, as containerd names images: {@code HOST/REPO:TAG} or {@code HOST/REPO@DIGEST}. */
+  /**
+   * The name without the scheme, as containerd names images: {@code HOST/REPO:TAG} or {@code
+   * HOST/REPO@DIGEST}.
+   */
   public String name() {
     return registry + "/" + repository + (digest != null ? "@" + digest : ":" + tag);
   }

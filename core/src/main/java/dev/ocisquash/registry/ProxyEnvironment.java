@@ -17,31 +17,44 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which proxy a registry request takes: the decision alone, from a snapshot of the environment and the Java system
- * properties, so it can be tested without either.
+ * Which proxy a registry request takes: the decision alone, from a snapshot of the environment and
+ * the Java system properties, so it can be tested without either.
  *
- * <p>The environment is read as Go's {@code net/http.ProxyFromEnvironment} reads it, which docker, skopeo and crane
- * share (golang.org/x/net {@code http/httpproxy/proxy.go}, commit 094d4385b4862d82e1922eed028a3b6bf83662d3):
- * {@code HTTPS_PROXY} (then {@code https_proxy}) for https URLs, {@code HTTP_PROXY} (then {@code http_proxy}) for
- * http URLs, ignored under CGI ({@code REQUEST_METHOD} set); a value without a scheme is {@code http://}; {@code
- * localhost} and loopback addresses never take a proxy; {@code NO_PROXY} (then {@code no_proxy}) is a comma-separated
- * list of {@code *} (nothing is proxied), IPs and CIDR ranges, and host names, each optionally with a port, where
- * {@code example.com} matches that host and its subdomains and {@code .example.com} or {@code *.example.com}
- * subdomains only. Credentials come from the proxy URL's user info. {@code ALL_PROXY} is not read: docker read it
- * only through go-connections' {@code DialerFromEnvironment}, which now returns the direct dialer ({@code
- * sockets/proxy.go}, commit 013453916f040dcd373edf55d4945f4ce46b132b), and Go's ProxyFromEnvironment never did.
+ * <p>The environment is read as Go's {@code net/http.ProxyFromEnvironment} reads it, which docker,
+ * skopeo and crane share (golang.org/x/net {@code http/httpproxy/proxy.go}, commit
+ * 094d4385b4862d82e1922eed028a3b6bf83662d3): {@code HTTPS_PROXY} (then {@code https_proxy}) for
+ * https URLs, {@code HTTP_PROXY} (then {@code http_proxy}) for http URLs, ignored under CGI ({@code
+ * REQUEST_METHOD} set); a value without a scheme is {@code http://}; {@code localhost} and loopback
+ * addresses never take a proxy; {@code NO_PROXY} (then {@code no_proxy}) is a comma-separated list
+ * of {@code *} (nothing is proxied), IPs and CIDR ranges, and host names, each optionally with a
+ * port, where {@code example.com} matches that host and its subdomains and {@code .example.com} or
+ * {@code *.example.com} subdomains only. Credentials come from the proxy URL's user info. {@code
+ * ALL_PROXY} is not read: docker read it only through go-connections' {@code
+ * DialerFromEnvironment}, which now returns the direct dialer ({@code sockets/proxy.go}, commit
+ * 013453916f040dcd373edf55d4945f4ce46b132b), and Go's ProxyFromEnvironment never did.
  *
- * <p>When neither variable for the URL's scheme is set, the JDK's properties are honoured: {@code https.proxyHost}
- * / {@code https.proxyPort} for https, {@code http.proxyHost} / {@code http.proxyPort} for http, with {@code
- * http.nonProxyHosts} ({@code |}-separated, {@code *} wildcards) as the exclusions.
+ * <p>When neither variable for the URL's scheme is set, the JDK's properties are honoured: {@code
+ * https.proxyHost} / {@code https.proxyPort} for https, {@code http.proxyHost} / {@code
+ * http.proxyPort} for http, with {@code http.nonProxyHosts} ({@code |}-separated, {@code *}
+ * wildcards) as the exclusions.
  */
 final class ProxyEnvironment {
-  /** A proxy to use: where it is, its credentials (or null), and which setting named it, for messages. */
-  record Proxy(String host, int port, @Nullable String user, @Nullable String password, String source) {
+  /**
+   * A proxy to use: where it is, its credentials (or null), and which setting named it, for
+   * messages.
+   */
+  record Proxy(
+      String host, int port, @Nullable String user, @Nullable String password, String source) {
     /** {@code http://HOST:PORT} without the credentials. */
     @Override
     public String toString() {
-      return "http://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + " (" + source + ")";
+      return "http://"
+          + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+          + ":"
+          + port
+          + " ("
+          + source
+          + ")";
     }
   }
 
@@ -62,7 +75,8 @@ final class ProxyEnvironment {
     String httpsVar = any(env, "HTTPS_PROXY", "https_proxy");
     String httpVar = any(env, "HTTP_PROXY", "http_proxy");
     if (httpVar != null && env.getOrDefault("REQUEST_METHOD", "").length() > 0) {
-      httpVar = null; // golang.org/s/cgihttpproxy: under CGI a client may set HTTP_PROXY through a header
+      httpVar =
+          null; // golang.org/s/cgihttpproxy: under CGI a client may set HTTP_PROXY through a header
     }
     fromEnvironment = httpsVar != null || httpVar != null;
     if (fromEnvironment) {
@@ -90,7 +104,8 @@ final class ProxyEnvironment {
 
   /** The proxy for a request to {@code uri}, or empty to connect directly. */
   Optional<Proxy> forUri(URI uri) {
-    Proxy p = "https".equals(uri.getScheme()) ? https : "http".equals(uri.getScheme()) ? http : null;
+    Proxy p =
+        "https".equals(uri.getScheme()) ? https : "http".equals(uri.getScheme()) ? http : null;
     String host = uri.getHost();
     if (p == null || host == null) {
       return Optional.empty();
@@ -104,7 +119,9 @@ final class ProxyEnvironment {
     if (ip != null && isLoopback(ip)) {
       return Optional.empty();
     }
-    String port = String.valueOf(uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80);
+    String port =
+        String.valueOf(
+            uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80);
     if (fromEnvironment) {
       Target t = new Target(host, port, ip);
       for (Function<Target, Boolean> m : noProxy) {
@@ -136,7 +153,8 @@ final class ProxyEnvironment {
         return; // Go ignores entries it cannot parse
       }
       if (net != null && bits >= 0 && bits <= net.length * 8) {
-        noProxy.add(t -> t.ip() != null && t.ip().length == net.length && samePrefix(t.ip(), net, bits));
+        noProxy.add(
+            t -> t.ip() != null && t.ip().length == net.length && samePrefix(t.ip(), net, bits));
       }
       return;
     }
@@ -156,20 +174,25 @@ final class ProxyEnvironment {
     String wantPort = port;
     byte[] ip = literalIp(host);
     if (ip != null) {
-      noProxy.add(t -> t.ip() != null && java.util.Arrays.equals(t.ip(), ip)
-          && (wantPort.isEmpty() || wantPort.equals(t.port())));
+      noProxy.add(
+          t ->
+              t.ip() != null
+                  && java.util.Arrays.equals(t.ip(), ip)
+                  && (wantPort.isEmpty() || wantPort.equals(t.port())));
       return;
     }
     String suffix = host.startsWith("*.") ? host.substring(1) : host;
     boolean matchHost = !suffix.startsWith(".");
     String dotted = matchHost ? "." + suffix : suffix;
-    noProxy.add(t -> (t.host().endsWith(dotted) || (matchHost && t.host().equals(dotted.substring(1))))
-        && (wantPort.isEmpty() || wantPort.equals(t.port())));
+    noProxy.add(
+        t ->
+            (t.host().endsWith(dotted) || (matchHost && t.host().equals(dotted.substring(1))))
+                && (wantPort.isEmpty() || wantPort.equals(t.port())));
   }
 
   private static boolean samePrefix(byte[] a, byte[] b, int bits) {
-    BigInteger mask = BigInteger.ONE.shiftLeft(a.length * 8).subtract(BigInteger.ONE)
-        .shiftRight(bits).not();
+    BigInteger mask =
+        BigInteger.ONE.shiftLeft(a.length * 8).subtract(BigInteger.ONE).shiftRight(bits).not();
     return new BigInteger(1, a).and(mask).equals(new BigInteger(1, b).and(mask));
   }
 
@@ -217,15 +240,21 @@ final class ProxyEnvironment {
     try {
       u = new URI(v.contains("://") ? v : "http://" + v);
     } catch (URISyntaxException e) {
-      throw new ImageException(Kind.INVALID_ARGUMENT, source + ": not a proxy URL: '" + Printable.of(value) + "'");
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT, source + ": not a proxy URL: '" + Printable.of(value) + "'");
     }
     String scheme = u.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http")) {
-      throw new ImageException(Kind.INVALID_ARGUMENT, source + ": proxy scheme " + Printable.of(scheme)
-          + " is not supported (only http:// proxies; https registries go through them with CONNECT)");
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
+          source
+              + ": proxy scheme "
+              + Printable.of(scheme)
+              + " is not supported (only http:// proxies; https registries go through them with CONNECT)");
     }
     if (u.getHost() == null) {
-      throw new ImageException(Kind.INVALID_ARGUMENT,
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
           source + ": no host in proxy URL '" + Printable.of(redacted(u)) + "'");
     }
     String user = null;
@@ -242,10 +271,13 @@ final class ProxyEnvironment {
   }
 
   private static String redacted(URI u) {
-    return u.getUserInfo() == null ? u.toString() : u.toString().replace(u.getRawUserInfo() + "@", "***@");
+    return u.getUserInfo() == null
+        ? u.toString()
+        : u.toString().replace(u.getRawUserInfo() + "@", "***@");
   }
 
-  private static @Nullable Proxy property(Function<String, String> props, String scheme) throws ImageException {
+  private static @Nullable Proxy property(Function<String, String> props, String scheme)
+      throws ImageException {
     String host = props.apply(scheme + ".proxyHost");
     if (host == null || host.isBlank()) {
       return null;
@@ -256,8 +288,8 @@ final class ProxyEnvironment {
       try {
         p = Integer.parseInt(port.trim());
       } catch (NumberFormatException e) {
-        throw new ImageException(Kind.INVALID_ARGUMENT,
-            scheme + ".proxyPort: not a port: '" + Printable.of(port) + "'");
+        throw new ImageException(
+            Kind.INVALID_ARGUMENT, scheme + ".proxyPort: not a port: '" + Printable.of(port) + "'");
       }
     }
     return new Proxy(host.trim(), p, null, null, scheme + ".proxyHost");

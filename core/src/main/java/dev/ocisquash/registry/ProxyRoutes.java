@@ -16,18 +16,20 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The route of each request: direct, or through the HTTP proxy that {@link ProxyEnvironment} (or a caller's {@link
- * ProxySelector}) names for its URL, https targets through a CONNECT tunnel (the library's). A proxy's credentials
- * are sent with the first request (CONNECT or the proxied request), as Go's transport does, so a streamed upload
- * never meets a 407 it could not repeat.
+ * The route of each request: direct, or through the HTTP proxy that {@link ProxyEnvironment} (or a
+ * caller's {@link ProxySelector}) names for its URL, https targets through a CONNECT tunnel (the
+ * library's). A proxy's credentials are sent with the first request (CONNECT or the proxied
+ * request), as Go's transport does, so a streamed upload never meets a 407 it could not repeat.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ProxyRoutes extends DefaultRoutePlanner {
   private static final System.Logger LOG = System.getLogger("dev.ocisquash.registry");
   private final @Nullable ProxyEnvironment environment;
   private final ProxySelector selector;
+
   /** The route last noted for each origin, so --debug names it once. */
-  private final java.util.Map<String, String> noted = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, String> noted =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * @param selector a caller's proxy selection, or null for {@code environment}
@@ -46,7 +48,9 @@ final class ProxyRoutes extends DefaultRoutePlanner {
     }
     for (java.net.Proxy p : selector.select(uri)) {
       if (p.type() == java.net.Proxy.Type.HTTP && p.address() instanceof InetSocketAddress a) {
-        return Optional.of(new ProxyEnvironment.Proxy(a.getHostString(), a.getPort(), null, null, "proxy selector"));
+        return Optional.of(
+            new ProxyEnvironment.Proxy(
+                a.getHostString(), a.getPort(), null, null, "proxy selector"));
       }
     }
     return Optional.empty();
@@ -59,8 +63,9 @@ final class ProxyRoutes extends DefaultRoutePlanner {
   }
 
   /**
-   * A fresh context for one request to {@code uri}: with the proxy's credentials when its proxy has some. Notes at
-   * DEBUG which proxy requests to its scheme, host and port take (on the first one, and when that changes).
+   * A fresh context for one request to {@code uri}: with the proxy's credentials when its proxy has
+   * some. Notes at DEBUG which proxy requests to its scheme, host and port take (on the first one,
+   * and when that changes).
    */
   HttpClientContext context(String method, URI uri) {
     HttpClientContext context = HttpClientContext.create();
@@ -68,13 +73,22 @@ final class ProxyRoutes extends DefaultRoutePlanner {
     String origin = uri.getScheme() + "://" + uri.getRawAuthority();
     String route = proxy.map(p -> "via proxy " + p).orElse("direct (no proxy)");
     if (LOG.isLoggable(System.Logger.Level.DEBUG) && !route.equals(noted.put(origin, route))) {
-      LOG.log(System.Logger.Level.DEBUG, Printable.of(method + " " + origin + uri.getRawPath() + " " + route
-          + (noted.size() == 1 ? " (noted again only when a host's route changes)" : "")));
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          Printable.of(
+              method
+                  + " "
+                  + origin
+                  + uri.getRawPath()
+                  + " "
+                  + route
+                  + (noted.size() == 1 ? " (noted again only when a host's route changes)" : "")));
     }
     if (proxy.isPresent() && proxy.get().user() != null) {
       ProxyEnvironment.Proxy p = proxy.get();
       HttpHost host = new HttpHost("http", p.host(), p.port());
-      UsernamePasswordCredentials creds = new UsernamePasswordCredentials(p.user(), p.password().toCharArray());
+      UsernamePasswordCredentials creds =
+          new UsernamePasswordCredentials(p.user(), p.password().toCharArray());
       BasicScheme basic = new BasicScheme();
       basic.initPreemptive(creds);
       context.resetAuthExchange(host, basic);

@@ -10,12 +10,13 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The minimum transfer rate of registry exchanges: a request whose server moves fewer than {@code minRate} bytes
- * per second over a window of {@code window} seconds spent waiting on it is cut (its connection closed), whether it
- * drips its response head, its body, or takes an upload's bytes. Only time spent waiting on the server counts (a
- * response head, a read, a write), so a reader that pauses does not make the server look slow. Headers count as no
- * bytes: a response head must arrive within the window. This bounds silent and dripping servers alike, and endless
- * interim (1xx) responses, which the library reads while the head is awaited.
+ * The minimum transfer rate of registry exchanges: a request whose server moves fewer than {@code
+ * minRate} bytes per second over a window of {@code window} seconds spent waiting on it is cut (its
+ * connection closed), whether it drips its response head, its body, or takes an upload's bytes.
+ * Only time spent waiting on the server counts (a response head, a read, a write), so a reader that
+ * pauses does not make the server look slow. Headers count as no bytes: a response head must arrive
+ * within the window. This bounds silent and dripping servers alike, and endless interim (1xx)
+ * responses, which the library reads while the head is awaited.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class RateGuard implements AutoCloseable {
@@ -35,11 +36,13 @@ final class RateGuard implements AutoCloseable {
       timer = null;
       return;
     }
-    timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "ocisquash-rate-guard");
-      t.setDaemon(true);
-      return t;
-    });
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "ocisquash-rate-guard");
+              t.setDaemon(true);
+              return t;
+            });
     long period = Math.max(50, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(windowNanos) / 8));
     timer.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
   }
@@ -62,7 +65,10 @@ final class RateGuard implements AutoCloseable {
 
   /** What a cut exchange fails with. */
   private String reason() {
-    return "the registry sent less than " + minRate + " bytes/s over " + TimeUnit.NANOSECONDS.toSeconds(windowNanos)
+    return "the registry sent less than "
+        + minRate
+        + " bytes/s over "
+        + TimeUnit.NANOSECONDS.toSeconds(windowNanos)
         + " s (--min-transfer-rate, --transfer-window)";
   }
 
@@ -73,6 +79,7 @@ final class RateGuard implements AutoCloseable {
     private volatile long busyNanos;
     private volatile long busySince = -1;
     private volatile String failure;
+
     /** (time waited, bytes) samples, the guard's thread only. */
     private final ArrayDeque<long[]> samples = new ArrayDeque<>();
 

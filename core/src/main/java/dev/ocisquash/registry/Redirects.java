@@ -7,10 +7,11 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One request, its redirects followed (GET and HEAD, at most 5): a registry sends blob downloads to storage
- * elsewhere (S3, a CDN) with a signed URL, and that host must not get the registry's {@code Authorization} (S3
- * refuses a request that carries two credentials). The header goes only where {@link RegistryAuth#sendsTo} allows,
- * and once a redirect left the registry it is never sent again on that chain.
+ * One request, its redirects followed (GET and HEAD, at most 5): a registry sends blob downloads to
+ * storage elsewhere (S3, a CDN) with a signed URL, and that host must not get the registry's {@code
+ * Authorization} (S3 refuses a request that carries two credentials). The header goes only where
+ * {@link RegistryAuth#sendsTo} allows, and once a redirect left the registry it is never sent again
+ * on that chain.
  */
 final class Redirects {
   private static final int MAX_HOPS = 5;
@@ -24,8 +25,12 @@ final class Redirects {
     this.endpoints = endpoints;
   }
 
-  /** Sends the request once (no auth challenge answered, no retry), following redirects of GET and HEAD. */
-  HttpReply send(String method, URI uri, byte @Nullable [] body, int off, int len, Map<String, String> headers)
+  /**
+   * Sends the request once (no auth challenge answered, no retry), following redirects of GET and
+   * HEAD.
+   */
+  HttpReply send(
+      String method, URI uri, byte @Nullable [] body, int off, int len, Map<String, String> headers)
       throws IOException {
     URI at = uri;
     boolean authorized = auth.sendsTo(at, endpoints);
@@ -40,7 +45,10 @@ final class Redirects {
       int s = r.statusCode();
       boolean redirect = s == 301 || s == 302 || s == 303 || s == 307 || s == 308;
       String location = r.header("Location").orElse(null);
-      if (!redirect || location == null || !(method.equals("GET") || method.equals("HEAD")) || hops >= MAX_HOPS) {
+      if (!redirect
+          || location == null
+          || !(method.equals("GET") || method.equals("HEAD"))
+          || hops >= MAX_HOPS) {
         return r;
       }
       Responses.discard(r);

@@ -18,13 +18,15 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code Authorization} header for one registry. Basic challenges get the credential as is; bearer challenges
- * ({@code WWW-Authenticate: Bearer realm=...,service=...,scope=...}) get a token from the realm, asked for every
- * scope this client has needed so far, so one token serves the pulls, pushes and cross-repository mounts of a run.
+ * The {@code Authorization} header for one registry. Basic challenges get the credential as is;
+ * bearer challenges ({@code WWW-Authenticate: Bearer realm=...,service=...,scope=...}) get a token
+ * from the realm, asked for every scope this client has needed so far, so one token serves the
+ * pulls, pushes and cross-repository mounts of a run.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class RegistryAuth {
-  private static final Pattern PARAM = Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"|([A-Za-z]+)=([^,\\s]*)");
+  private static final Pattern PARAM =
+      Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"|([A-Za-z]+)=([^,\\s]*)");
 
   /** Asks the token realm; returns the status and body. */
   interface TokenFetcher {
@@ -41,9 +43,11 @@ final class RegistryAuth {
   private final @Nullable Credential credential;
   private final Set<String> scopes = new TreeSet<>();
   private volatile String header;
+
   /**
-   * Hosts other than the registry that challenged a request ({@code scheme://host[:port]}): as Docker does, they
-   * get the Authorization too; no other host does (an upload Location or a redirect elsewhere goes without it).
+   * Hosts other than the registry that challenged a request ({@code scheme://host[:port]}): as
+   * Docker does, they get the Authorization too; no other host does (an upload Location or a
+   * redirect elsewhere goes without it).
    */
   private final Set<String> challenged = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -57,8 +61,9 @@ final class RegistryAuth {
   }
 
   /**
-   * Whether a request to {@code u} carries the Authorization: to the registry itself, and to another host only once
-   * that host has challenged (Docker's rule: credentials go to the registry, its token realm, and hosts that ask).
+   * Whether a request to {@code u} carries the Authorization: to the registry itself, and to
+   * another host only once that host has challenged (Docker's rule: credentials go to the registry,
+   * its token realm, and hosts that ask).
    */
   boolean sendsTo(URI u, Endpoints endpoints) {
     return endpoints.isRegistry(u) || challenged.contains(Endpoints.origin(u));
@@ -107,7 +112,11 @@ final class RegistryAuth {
       }
     }
     if (credential != null && credential.identityToken()) {
-      header = "Bearer " + token(params.get("realm"), fetcher.post(realmUri(params.get("realm")), oauthForm(params)));
+      header =
+          "Bearer "
+              + token(
+                  params.get("realm"),
+                  fetcher.post(realmUri(params.get("realm")), oauthForm(params)));
       return true;
     }
     StringBuilder q = new StringBuilder(params.get("realm"));
@@ -120,18 +129,21 @@ final class RegistryAuth {
       q.append(sep).append("scope=").append(enc(s));
       sep = '&';
     }
-    Response r = fetcher.get(realmUri(q.toString()), credential == null ? null : credential.basicHeader());
+    Response r =
+        fetcher.get(realmUri(q.toString()), credential == null ? null : credential.basicHeader());
     header = "Bearer " + token(params.get("realm"), r);
     return true;
   }
 
   /**
    * The OAuth2 refresh-token grant Docker sends with an identity token (distribution, {@code
-   * registry/client/auth/session.go} fetchTokenWithOAuth, commit cff5d2f92f706803e035250248204626bd91ae4e).
+   * registry/client/auth/session.go} fetchTokenWithOAuth, commit
+   * cff5d2f92f706803e035250248204626bd91ae4e).
    */
   private byte[] oauthForm(Map<String, String> params) {
-    StringBuilder f = new StringBuilder("grant_type=refresh_token&client_id=ocisquash&refresh_token=")
-        .append(enc(credential.secret()));
+    StringBuilder f =
+        new StringBuilder("grant_type=refresh_token&client_id=ocisquash&refresh_token=")
+            .append(enc(credential.secret()));
     if (params.get("service") != null) {
       f.append("&service=").append(enc(params.get("service")));
     }
@@ -150,14 +162,18 @@ final class RegistryAuth {
       }
       return u;
     } catch (URISyntaxException e) {
-      throw new IOException("token realm '" + Printable.of(realm) + "' is not a URL: " + Printable.of(e.getReason()));
+      throw new IOException(
+          "token realm '" + Printable.of(realm) + "' is not a URL: " + Printable.of(e.getReason()));
     }
   }
 
   private String token(String realm, Response r) throws IOException {
     if (r.status() != 200) {
       throw new IOException(
-          "token request to " + Printable.of(realm) + " answered HTTP " + r.status()
+          "token request to "
+              + Printable.of(realm)
+              + " answered HTTP "
+              + r.status()
               + (credential == null ? " (no credentials configured)" : ""));
     }
     JsonNode doc = Json.parse(r.body());

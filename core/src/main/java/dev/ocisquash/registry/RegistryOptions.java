@@ -7,26 +7,31 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How to reach registries: credentials, TLS, proxies and retries. Immutable; start from {@link #defaults()}.
+ * How to reach registries: credentials, TLS, proxies and retries. Immutable; start from {@link
+ * #defaults()}.
  *
- * @param creds {@code USER:PASS} given on the command line, or null to look credentials up in the auth files
- * @param authFile an auth file to read first ({@code --authfile}), or null for {@code $REGISTRY_AUTH_FILE}, the
- *     containers auth file and {@code ~/.docker/config.json}
- * @param certDir a directory of {@code *.crt} CA certificates (and optional {@code *.cert}/{@code *.key} client
- *     pair) trusted besides the system's, or null for {@code /etc/containers/certs.d/HOST} and {@code
- *     /etc/docker/certs.d/HOST} when they exist
+ * @param creds {@code USER:PASS} given on the command line, or null to look credentials up in the
+ *     auth files
+ * @param authFile an auth file to read first ({@code --authfile}), or null for {@code
+ *     $REGISTRY_AUTH_FILE}, the containers auth file and {@code ~/.docker/config.json}
+ * @param certDir a directory of {@code *.crt} CA certificates (and optional {@code *.cert}/{@code
+ *     *.key} client pair) trusted besides the system's, or null for {@code
+ *     /etc/containers/certs.d/HOST} and {@code /etc/docker/certs.d/HOST} when they exist
  * @param tlsVerify false to accept any server certificate and to fall back to plain HTTP
- * @param attempts how many times one request is tried on 429, 5xx and broken connections (at least 1)
+ * @param attempts how many times one request is tried on 429, 5xx and broken connections (at least
+ *     1)
  * @param backoff the wait before the second attempt; doubled for each further one
- * @param proxySelector the caller's choice of HTTP proxy per URL (only {@link java.net.Proxy.Type#HTTP} proxies are
- *     used), or null for the environment: {@code HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY} as Docker reads
- *     them, else the JDK's {@code https.proxyHost} / {@code http.proxyHost} properties
- * @param tlsContext the caller's TLS context for https registries (it decides the trust and client keys; {@code
- *     certDir} is then not read), or null to build one from the system's CAs and {@code certDir}; the host name is
- *     checked against the certificate unless {@code tlsVerify} is false
- * @param minTransferRate bytes per second a registry must move over {@code transferWindow} of waiting on it, in a
- *     response head (which must arrive within the window), a body or an upload, or the request is cut (and retried
- *     or resumed like a broken one); 0 turns the check off
+ * @param proxySelector the caller's choice of HTTP proxy per URL (only {@link
+ *     java.net.Proxy.Type#HTTP} proxies are used), or null for the environment: {@code
+ *     HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY} as Docker reads them, else the JDK's
+ *     {@code https.proxyHost} / {@code http.proxyHost} properties
+ * @param tlsContext the caller's TLS context for https registries (it decides the trust and client
+ *     keys; {@code certDir} is then not read), or null to build one from the system's CAs and
+ *     {@code certDir}; the host name is checked against the certificate unless {@code tlsVerify} is
+ *     false
+ * @param minTransferRate bytes per second a registry must move over {@code transferWindow} of
+ *     waiting on it, in a response head (which must arrive within the window), a body or an upload,
+ *     or the request is cut (and retried or resumed like a broken one); 0 turns the check off
  * @param transferWindow the window the rate is measured over (at least one second)
  */
 public record RegistryOptions(
@@ -63,65 +68,159 @@ public record RegistryOptions(
   }
 
   /**
-   * The options without a proxy selector or TLS context of the caller's (both from the environment), with the
-   * default minimum transfer rate.
+   * The options without a proxy selector or TLS context of the caller's (both from the
+   * environment), with the default minimum transfer rate.
    */
   public RegistryOptions(
-      @Nullable String creds, @Nullable Path authFile, @Nullable Path certDir, boolean tlsVerify, int attempts, Duration backoff) {
-    this(creds, authFile, certDir, tlsVerify, attempts, backoff, null, null, DEFAULT_MIN_TRANSFER_RATE,
+      @Nullable String creds,
+      @Nullable Path authFile,
+      @Nullable Path certDir,
+      boolean tlsVerify,
+      int attempts,
+      Duration backoff) {
+    this(
+        creds,
+        authFile,
+        certDir,
+        tlsVerify,
+        attempts,
+        backoff,
+        null,
+        null,
+        DEFAULT_MIN_TRANSFER_RATE,
         DEFAULT_TRANSFER_WINDOW);
   }
 
-  /** No explicit credentials, system trust with TLS verified, 5 attempts starting at a 500 ms backoff. */
+  /**
+   * No explicit credentials, system trust with TLS verified, 5 attempts starting at a 500 ms
+   * backoff.
+   */
   public static RegistryOptions defaults() {
     return new RegistryOptions(null, null, null, true, 5, Duration.ofMillis(500));
   }
 
   /** A copy with credentials {@code USER:PASS}. */
   public RegistryOptions withCreds(String v) {
-    return new RegistryOptions(v, authFile, certDir, tlsVerify, attempts, backoff, proxySelector, tlsContext,
-        minTransferRate, transferWindow);
+    return new RegistryOptions(
+        v,
+        authFile,
+        certDir,
+        tlsVerify,
+        attempts,
+        backoff,
+        proxySelector,
+        tlsContext,
+        minTransferRate,
+        transferWindow);
   }
 
   /** A copy reading this auth file first. */
   public RegistryOptions withAuthFile(Path v) {
-    return new RegistryOptions(creds, v, certDir, tlsVerify, attempts, backoff, proxySelector, tlsContext,
-        minTransferRate, transferWindow);
+    return new RegistryOptions(
+        creds,
+        v,
+        certDir,
+        tlsVerify,
+        attempts,
+        backoff,
+        proxySelector,
+        tlsContext,
+        minTransferRate,
+        transferWindow);
   }
 
   /** A copy trusting the certificates in this directory. */
   public RegistryOptions withCertDir(Path v) {
-    return new RegistryOptions(creds, authFile, v, tlsVerify, attempts, backoff, proxySelector, tlsContext,
-        minTransferRate, transferWindow);
+    return new RegistryOptions(
+        creds,
+        authFile,
+        v,
+        tlsVerify,
+        attempts,
+        backoff,
+        proxySelector,
+        tlsContext,
+        minTransferRate,
+        transferWindow);
   }
 
   /** A copy with TLS verification on or off. */
   public RegistryOptions withTlsVerify(boolean v) {
-    return new RegistryOptions(creds, authFile, certDir, v, attempts, backoff, proxySelector, tlsContext,
-        minTransferRate, transferWindow);
+    return new RegistryOptions(
+        creds,
+        authFile,
+        certDir,
+        v,
+        attempts,
+        backoff,
+        proxySelector,
+        tlsContext,
+        minTransferRate,
+        transferWindow);
   }
 
   /** A copy with another retry policy. */
   public RegistryOptions withRetries(int attemptsV, Duration backoffV) {
-    return new RegistryOptions(creds, authFile, certDir, tlsVerify, attemptsV, backoffV, proxySelector, tlsContext,
-        minTransferRate, transferWindow);
+    return new RegistryOptions(
+        creds,
+        authFile,
+        certDir,
+        tlsVerify,
+        attemptsV,
+        backoffV,
+        proxySelector,
+        tlsContext,
+        minTransferRate,
+        transferWindow);
   }
 
-  /** A copy choosing proxies with this selector instead of the environment (null: the environment again). */
+  /**
+   * A copy choosing proxies with this selector instead of the environment (null: the environment
+   * again).
+   */
   public RegistryOptions withProxySelector(ProxySelector v) {
-    return new RegistryOptions(creds, authFile, certDir, tlsVerify, attempts, backoff, v, tlsContext,
-        minTransferRate, transferWindow);
+    return new RegistryOptions(
+        creds,
+        authFile,
+        certDir,
+        tlsVerify,
+        attempts,
+        backoff,
+        v,
+        tlsContext,
+        minTransferRate,
+        transferWindow);
   }
 
   /** A copy with another minimum transfer rate (bytes per second; 0: off) over another window. */
   public RegistryOptions withMinTransferRate(long bytesPerSecond, Duration window) {
-    return new RegistryOptions(creds, authFile, certDir, tlsVerify, attempts, backoff, proxySelector, tlsContext,
-        bytesPerSecond, window);
+    return new RegistryOptions(
+        creds,
+        authFile,
+        certDir,
+        tlsVerify,
+        attempts,
+        backoff,
+        proxySelector,
+        tlsContext,
+        bytesPerSecond,
+        window);
   }
 
-  /** A copy using this TLS context for https registries (null: the system's CAs and the cert dir). */
+  /**
+   * A copy using this TLS context for https registries (null: the system's CAs and the cert dir).
+   */
   public RegistryOptions withTlsContext(SSLContext v) {
-    return new RegistryOptions(creds, authFile, certDir, tlsVerify, attempts, backoff, proxySelector, v,
-        minTransferRate, transferWindow);
+    return new RegistryOptions(
+        creds,
+        authFile,
+        certDir,
+        tlsVerify,
+        attempts,
+        backoff,
+        proxySelector,
+        v,
+        minTransferRate,
+        transferWindow);
   }
 }

@@ -9,7 +9,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Helpers for registry responses and failures: status text with the registry's error codes, body disposal. */
+/**
+ * Helpers for registry responses and failures: status text with the registry's error codes, body
+ * disposal.
+ */
 final class Responses {
   private static final int DRAIN_LIMIT = 64 << 10;
 
@@ -20,7 +23,10 @@ final class Responses {
     return "HTTP " + r.statusCode() + errorText(r);
   }
 
-  /** The registry's error codes and messages from a JSON error body, as {@code " (CODE: message; ...)"}, or "". */
+  /**
+   * The registry's error codes and messages from a JSON error body, as {@code " (CODE: message;
+   * ...)"}, or "".
+   */
   static String errorText(HttpReply r) {
     return errors(r).text();
   }
@@ -32,7 +38,10 @@ final class Responses {
    */
   record Errors(java.util.List<String> codes, String text) {}
 
-  /** The error body of a response (read up to 16 KiB, then closed); none when it is not the spec's JSON. */
+  /**
+   * The error body of a response (read up to 16 KiB, then closed); none when it is not the spec's
+   * JSON.
+   */
   static Errors errors(HttpReply r) {
     byte[] body;
     try (InputStream in = r.body()) {
@@ -46,7 +55,9 @@ final class Responses {
       java.util.List<String> codes = new java.util.ArrayList<>();
       for (JsonNode e : errs) {
         codes.add(Printable.of(e.path("code").asText("")));
-        sb.append(sb.length() == 0 ? " (" : "; ").append(e.path("code").asText("")).append(": ")
+        sb.append(sb.length() == 0 ? " (" : "; ")
+            .append(e.path("code").asText(""))
+            .append(": ")
             .append(e.path("message").asText(""));
       }
       return new Errors(codes, sb.length() == 0 ? "" : Printable.line(sb.append(')').toString()));
@@ -56,8 +67,9 @@ final class Responses {
   }
 
   /**
-   * Reads and closes a body nobody needs. A short one (an error document, a redirect's page) is read to its end so
-   * that its connection can serve the next request; a long one is cut, with its connection.
+   * Reads and closes a body nobody needs. A short one (an error document, a redirect's page) is
+   * read to its end so that its connection can serve the next request; a long one is cut, with its
+   * connection.
    */
   static void discard(HttpReply r) {
     try (InputStream in = r.body()) {
@@ -75,7 +87,8 @@ final class Responses {
   /** The sha256 digest of some bytes. */
   static Digest sha256(byte[] bytes) {
     try {
-      return Digest.parse("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+      return Digest.parse(
+          "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

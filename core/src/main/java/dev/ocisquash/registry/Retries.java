@@ -5,9 +5,10 @@ import dev.ocisquash.ImageException.Kind;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The retry policy of registry requests: which failures are tried again (429, 5xx, a broken connection, as many
- * times as {@link RegistryOptions#attempts()}), and the exponential backoff between tries ({@link
- * RegistryOptions#backoff()}, doubled each time, at least {@code Retry-After}, at most a minute).
+ * The retry policy of registry requests: which failures are tried again (429, 5xx, a broken
+ * connection, as many times as {@link RegistryOptions#attempts()}), and the exponential backoff
+ * between tries ({@link RegistryOptions#backoff()}, doubled each time, at least {@code
+ * Retry-After}, at most a minute).
  */
 final class Retries {
   private final RegistryOptions options;
@@ -26,7 +27,9 @@ final class Retries {
     return status == 429 || status >= 500;
   }
 
-  /** Waits before attempt {@code attempt + 1}; {@code retryAfter} is the server's header, or null. */
+  /**
+   * Waits before attempt {@code attempt + 1}; {@code retryAfter} is the server's header, or null.
+   */
   void backoff(int attempt, @Nullable String retryAfter) throws ImageException {
     long ms = options.backoff().toMillis() << Math.min(attempt - 1, 10);
     if (retryAfter != null && retryAfter.matches("\\d{1,3}")) {

@@ -30,14 +30,18 @@ import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**
- * TLS set-up as skopeo does it: the system's trusted CAs plus the {@code *.crt} files of a certificate directory,
- * and a client certificate from a {@code NAME.cert} / {@code NAME.key} pair there (PEM, PKCS#8 key); or, with
- * verification off, a context that accepts any server certificate and host name.
+ * TLS set-up as skopeo does it: the system's trusted CAs plus the {@code *.crt} files of a
+ * certificate directory, and a client certificate from a {@code NAME.cert} / {@code NAME.key} pair
+ * there (PEM, PKCS#8 key); or, with verification off, a context that accepts any server certificate
+ * and host name.
  */
 final class TlsContexts {
   private TlsContexts() {}
 
-  /** The directory to use for {@code registry}: the given one, else the containers or docker default if present. */
+  /**
+   * The directory to use for {@code registry}: the given one, else the containers or docker default
+   * if present.
+   */
   static @Nullable Path certDirFor(String registry, Path given) {
     if (given != null) {
       return given;
@@ -58,7 +62,8 @@ final class TlsContexts {
         return SSLContext.getDefault();
       }
       if (!Files.isDirectory(certDir)) {
-        throw new ImageException(Kind.INVALID_ARGUMENT, certDir + ": --cert-dir is not a directory");
+        throw new ImageException(
+            Kind.INVALID_ARGUMENT, certDir + ": --cert-dir is not a directory");
       }
       CertificateFactory cf = CertificateFactory.getInstance("X.509");
       KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -80,16 +85,19 @@ final class TlsContexts {
               }
             }
           } else if (name.endsWith(".cert")) {
-            Path key = f.resolveSibling(name.substring(0, name.length() - ".cert".length()) + ".key");
+            Path key =
+                f.resolveSibling(name.substring(0, name.length() - ".cert".length()) + ".key");
             if (!Files.isRegularFile(key)) {
-              throw new ImageException(Kind.INVALID_ARGUMENT,
+              throw new ImageException(
+                  Kind.INVALID_ARGUMENT,
                   f + ": client certificate without its key " + key.getFileName());
             }
             keys = clientKeys(cf, f, key);
           }
         }
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(keys, tmf.getTrustManagers(), null);
@@ -98,13 +106,16 @@ final class TlsContexts {
       if (e instanceof ImageException ie) {
         throw ie;
       }
-      throw new ImageException(Kind.INVALID_ARGUMENT,
-          (certDir == null ? "TLS" : certDir.toString()) + ": cannot set up TLS: " + e.getMessage(), e);
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
+          (certDir == null ? "TLS" : certDir.toString()) + ": cannot set up TLS: " + e.getMessage(),
+          e);
     }
   }
 
   private static List<X509TrustManager> systemTrust() throws GeneralSecurityException {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init((KeyStore) null);
     List<X509TrustManager> out = new ArrayList<>();
     for (TrustManager t : tmf.getTrustManagers()) {
@@ -123,14 +134,17 @@ final class TlsContexts {
     }
     String pem = Files.readString(keyFile);
     if (!pem.contains("BEGIN PRIVATE KEY")) {
-      throw new ImageException(Kind.INVALID_ARGUMENT,
-          keyFile + ": client key must be PEM PKCS#8 ('BEGIN PRIVATE KEY'); convert it with"
-          + " 'openssl pkcs8 -topk8 -nocrypt'");
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
+          keyFile
+              + ": client key must be PEM PKCS#8 ('BEGIN PRIVATE KEY'); convert it with"
+              + " 'openssl pkcs8 -topk8 -nocrypt'");
     }
     String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     byte[] der = Base64.getDecoder().decode(b64);
     String algorithm = ((X509Certificate) chain.get(0)).getPublicKey().getAlgorithm();
-    PrivateKey key = KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+    PrivateKey key =
+        KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
     ks.setKeyEntry("client", key, new char[0], chain.toArray(new Certificate[0]));
@@ -140,8 +154,8 @@ final class TlsContexts {
   }
 
   /**
-   * A context that accepts every server certificate. The JDK checks the host name inside the trust manager, so
-   * this one also accepts any name: that is what {@code --tls-verify=false} asks for.
+   * A context that accepts every server certificate. The JDK checks the host name inside the trust
+   * manager, so this one also accepts any name: that is what {@code --tls-verify=false} asks for.
    */
   static SSLContext trustingAll() throws ImageException {
     try {

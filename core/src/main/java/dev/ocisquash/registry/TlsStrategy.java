@@ -10,9 +10,10 @@ import org.apache.hc.core5.http.protocol.HttpContext;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * TLS for https connections (direct or inside a proxy's CONNECT tunnel): the context is made on first use (setting
- * one up costs about 0.1 s of a cold JVM, which a plain-HTTP registry never needs), and the host name is checked by
- * the JDK's own endpoint identification rather than the library's verifier.
+ * TLS for https connections (direct or inside a proxy's CONNECT tunnel): the context is made on
+ * first use (setting one up costs about 0.1 s of a cold JVM, which a plain-HTTP registry never
+ * needs), and the host name is checked by the JDK's own endpoint identification rather than the
+ * library's verifier.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class TlsStrategy implements TlsSocketStrategy {
@@ -43,7 +44,8 @@ final class TlsStrategy implements TlsSocketStrategy {
   }
 
   @Override
-  public SSLSocket upgrade(Socket socket, String target, int port, Object attachment, HttpContext http)
+  public SSLSocket upgrade(
+      Socket socket, String target, int port, Object attachment, HttpContext http)
       throws IOException {
     SSLSocket s = (SSLSocket) context().getSocketFactory().createSocket(socket, target, port, true);
     if (verifyHostnames) {

@@ -42,7 +42,10 @@ public final class AnalyzeOptions {
     this.traces = List.copyOf(b.traces);
   }
 
-  /** Trace files ({@code ocisquash trace} JSON or raw strace logs) to report package usage from; empty for none. */
+  /**
+   * Trace files ({@code ocisquash trace} JSON or raw strace logs) to report package usage from;
+   * empty for none.
+   */
   public List<Path> traces() {
     return traces;
   }
@@ -57,7 +60,10 @@ public final class AnalyzeOptions {
     return tempDir;
   }
 
-  /** A builder with the defaults: any image, squash from layer 0, top 20, no duplicate search, no strip rules. */
+  /**
+   * A builder with the defaults: any image, squash from layer 0, top 20, no duplicate search, no
+   * strip rules.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -171,7 +177,9 @@ public final class AnalyzeOptions {
       return this;
     }
 
-    /** Sets the CPU level the simd-variants preset assumes ({@code x86-64-v1} .. {@code x86-64-v4}). */
+    /**
+     * Sets the CPU level the simd-variants preset assumes ({@code x86-64-v1} .. {@code x86-64-v4}).
+     */
     public Builder cpuLevel(String v) {
       cpuLevel = v;
       return this;
@@ -189,7 +197,10 @@ public final class AnalyzeOptions {
       return this;
     }
 
-    /** Adds a trace file: every installed package is then reported as touched or not (docs/trace.md). */
+    /**
+     * Adds a trace file: every installed package is then reported as touched or not
+     * (docs/trace.md).
+     */
     public Builder trace(Path v) {
       traces.add(java.util.Objects.requireNonNull(v, "trace"));
       return this;

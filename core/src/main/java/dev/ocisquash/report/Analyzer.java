@@ -8,8 +8,8 @@ import dev.ocisquash.archive.ImageArchives;
 import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.ConfigJson;
-import dev.ocisquash.squash.FlattenedImage;
 import dev.ocisquash.squash.AnalysisFlattener;
+import dev.ocisquash.squash.FlattenedImage;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import dev.ocisquash.tar.TarWriter;
@@ -28,8 +28,9 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Analyzes an image without writing anything: reads every layer once (plus, rarely, a second read for content a
- * hardlink needs) and reports where the bytes go. See {@link ImageAnalysis} for what is computed.
+ * Analyzes an image without writing anything: reads every layer once (plus, rarely, a second read
+ * for content a hardlink needs) and reports where the bytes go. See {@link ImageAnalysis} for what
+ * is computed.
  *
  * <pre>{@code
  * ImageAnalysis a = Analyzer.analyze(Path.of("app.tar"), AnalyzeOptions.builder().duplicates(true).build());
@@ -48,7 +49,8 @@ public final class Analyzer {
    * @throws IOException on read failures
    */
   public static ImageAnalysis analyze(Path image, AnalyzeOptions options) throws IOException {
-    try (SourceImage img = ImageArchives.open(image, options.selector(), options.limits(), TempFiles.none())) {
+    try (SourceImage img =
+        ImageArchives.open(image, options.selector(), options.limits(), TempFiles.none())) {
       return analyze(img, options);
     } catch (IOException e) {
       throw ImageException.orInterrupted(e);
@@ -56,8 +58,8 @@ public final class Analyzer {
   }
 
   /**
-   * Analyzes an image that is already open; it stays open. An interrupted thread gets an {@link ImageException} of
-   * kind {@link ImageException.Kind#INTERRUPTED}.
+   * Analyzes an image that is already open; it stays open. An interrupted thread gets an {@link
+   * ImageException} of kind {@link ImageException.Kind#INTERRUPTED}.
    */
   public static ImageAnalysis analyze(SourceImage img, AnalyzeOptions options) throws IOException {
     try {
@@ -70,15 +72,24 @@ public final class Analyzer {
   private static ImageAnalysis run(SourceImage img, AnalyzeOptions options) throws IOException {
     int nLayers = img.layers().size();
     if (options.from() >= Math.max(1, nLayers)) {
-      throw new ImageException(Kind.INVALID_ARGUMENT,
-          img.source() + ": --from " + options.from() + " is beyond the last layer (" + (nLayers - 1) + ")");
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
+          img.source()
+              + ": --from "
+              + options.from()
+              + " is beyond the last layer ("
+              + (nLayers - 1)
+              + ")");
     }
-    // ELF files and scripts are kept in a temporary file while streaming, so the strip checks never re-read a layer.
+    // ELF files and scripts are kept in a temporary file while streaming, so the strip checks never
+    // re-read a layer.
     try (FlattenedImage flat =
         AnalysisFlattener.flatten(
             img,
             options.duplicates(),
-            options.tempDir() != null ? options.tempDir() : Path.of(System.getProperty("java.io.tmpdir")),
+            options.tempDir() != null
+                ? options.tempDir()
+                : Path.of(System.getProperty("java.io.tmpdir")),
             options.limits(),
             TempFiles.none())) {
       return analyze(img, options, flat);
@@ -142,7 +153,9 @@ public final class Analyzer {
       }
     }
     Comparator<ImageAnalysis.SizedPath> bySize =
-        Comparator.comparingLong(ImageAnalysis.SizedPath::bytes).reversed().thenComparing(ImageAnalysis.SizedPath::path);
+        Comparator.comparingLong(ImageAnalysis.SizedPath::bytes)
+            .reversed()
+            .thenComparing(ImageAnalysis.SizedPath::path);
     files.sort(bySize);
     List<ImageAnalysis.SizedPath> dirs = new ArrayList<>();
     for (Map.Entry<String, long[]> d : dirSizes.entrySet()) {
@@ -153,7 +166,8 @@ public final class Analyzer {
     dirs.sort(bySize);
     int top = options.top();
 
-    // Strip plans (the rules given, and each preset not given on top of them), then the rows derived from them.
+    // Strip plans (the rules given, and each preset not given on top of them), then the rows
+    // derived from them.
     StripSupport.Result strip = StripSupport.estimate(img, flat, options);
     BulkRows.Built bulk = BulkRows.build(tree, strip);
 
@@ -163,7 +177,9 @@ public final class Analyzer {
       Map<String, List<FlattenedImage.Entry>> byHash = new HashMap<>();
       for (FlattenedImage.Entry e : tree) {
         if (e.isRegular() && e.firstOfInode() && e.size() > 0 && e.sha256() != null) {
-          byHash.computeIfAbsent(HexFormat.of().formatHex(e.sha256()), k -> new ArrayList<>()).add(e);
+          byHash
+              .computeIfAbsent(HexFormat.of().formatHex(e.sha256()), k -> new ArrayList<>())
+              .add(e);
         }
       }
       for (Map.Entry<String, List<FlattenedImage.Entry>> g : byHash.entrySet()) {
@@ -173,7 +189,9 @@ public final class Analyzer {
             paths.add(e.path());
           }
           paths.sort(null);
-          dups.add(new ImageAnalysis.DuplicateGroup(g.getKey(), g.getValue().get(0).size(), List.copyOf(paths)));
+          dups.add(
+              new ImageAnalysis.DuplicateGroup(
+                  g.getKey(), g.getValue().get(0).size(), List.copyOf(paths)));
         }
       }
       dups.sort(
@@ -204,10 +222,13 @@ public final class Analyzer {
     } else {
       CompressionSample.Result sample = CompressionSample.of(img.layers());
       ratio = sample.ratio();
-      method = sample.sampled() > 0
-          ? String.format(Locale.ROOT, "input layers are uncompressed: gzip -6 of a %s sample of them",
-              TextReport.human(sample.sampled()))
-          : "input layers are uncompressed and were not sampled (in a registry); no compression assumed";
+      method =
+          sample.sampled() > 0
+              ? String.format(
+                  Locale.ROOT,
+                  "input layers are uncompressed: gzip -6 of a %s sample of them",
+                  TextReport.human(sample.sampled()))
+              : "input layers are uncompressed and were not sampled (in a registry); no compression assumed";
     }
     ImageAnalysis.Estimates est =
         new ImageAnalysis.Estimates(
@@ -249,15 +270,18 @@ public final class Analyzer {
     dev.ocisquash.strip.FileTree tree = ImageFileTree.of(img, flat);
     String wd = img.config().path("config").path("WorkingDir").asText("");
     dev.ocisquash.trace.Trace t =
-        dev.ocisquash.trace.TraceFiles.read(options.traces(), dev.ocisquash.trace.TraceRoot.of(tree), wd);
+        dev.ocisquash.trace.TraceFiles.read(
+            options.traces(), dev.ocisquash.trace.TraceRoot.of(tree), wd);
     return dev.ocisquash.trace.PackageUsage.of(tree, t);
   }
 
   /**
-   * The squashed layer's tar size as ocisquash writes it: real headers from {@link TarWriter} (PAX records
-   * included), content padded to 512-byte blocks, the end marker. Returns {all, without the removed paths}.
+   * The squashed layer's tar size as ocisquash writes it: real headers from {@link TarWriter} (PAX
+   * records included), content padded to 512-byte blocks, the end marker. Returns {all, without the
+   * removed paths}.
    */
-  static long[] squashedTarBytes(List<FlattenedImage.Entry> tree, @Nullable Set<String> removed) throws IOException {
+  static long[] squashedTarBytes(List<FlattenedImage.Entry> tree, @Nullable Set<String> removed)
+      throws IOException {
     Counter counter = new Counter();
     TarWriter w = new TarWriter(counter);
     Map<Integer, byte[]> firstPath = new HashMap<>();
@@ -269,12 +293,21 @@ public final class Analyzer {
       if (e.isRegular()) {
         byte[] first = firstPath.putIfAbsent(e.inode(), e.pathBytes());
         if (first == null) {
-          // Measured with size 0 so no content must be fed; sizes of 8 GiB and more need a PAX size record,
-          // which adds about two blocks (exact when the entry already has a PAX header: then it adds ~1 line).
+          // Measured with size 0 so no content must be fed; sizes of 8 GiB and more need a PAX size
+          // record,
+          // which adds about two blocks (exact when the entry already has a PAX header: then it
+          // adds ~1 line).
           h = e.meta().toBuilder().path(e.pathBytes()).size(0).build();
-          content = (e.size() + BLOCK - 1) / BLOCK * BLOCK + (e.size() > 077777777777L ? 2 * BLOCK : 0);
+          content =
+              (e.size() + BLOCK - 1) / BLOCK * BLOCK + (e.size() > 077777777777L ? 2 * BLOCK : 0);
         } else {
-          h = e.meta().toBuilder().type(TarEntryType.HARDLINK).path(e.pathBytes()).linkTarget(first).size(0).build();
+          h =
+              e.meta().toBuilder()
+                  .type(TarEntryType.HARDLINK)
+                  .path(e.pathBytes())
+                  .linkTarget(first)
+                  .size(0)
+                  .build();
         }
       } else {
         h = e.meta().toBuilder().path(e.pathBytes()).build();
@@ -311,7 +344,9 @@ public final class Analyzer {
     return out;
   }
 
-  /** Shortens a created_by for display: drops the shell prefix and {@code #(nop)}, collapses blanks. */
+  /**
+   * Shortens a created_by for display: drops the shell prefix and {@code #(nop)}, collapses blanks.
+   */
   static String shortCreatedBy(String createdBy, int max) {
     String s = createdBy.replaceAll("\\s+", " ").trim();
     for (String pre : new String[] {"/bin/sh -c #(nop) ", "/bin/sh -c ", "|"}) {
@@ -340,5 +375,4 @@ public final class Analyzer {
       n += len;
     }
   }
-
 }

@@ -19,12 +19,13 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Builds the "what is eating the space" rows from the strip plans, so that they cannot drift from what the presets
- * remove: every byte a plan removes goes to one row of the rule that removed it, split by the preset glob that
- * matched. Rows of the rules given come from their plan; rows of a preset not given hold what its plan (the rules
- * given plus that preset) removes beyond the rules given. Then come the bulk a preset keeps on purpose (license
- * files, paths a safety check needs, a preset skipped because a compiler stays) and, last, known bulk that no
- * preset handles ({@link KnownBulk}). Each final file belongs to at most one row.
+ * Builds the "what is eating the space" rows from the strip plans, so that they cannot drift from
+ * what the presets remove: every byte a plan removes goes to one row of the rule that removed it,
+ * split by the preset glob that matched. Rows of the rules given come from their plan; rows of a
+ * preset not given hold what its plan (the rules given plus that preset) removes beyond the rules
+ * given. Then come the bulk a preset keeps on purpose (license files, paths a safety check needs, a
+ * preset skipped because a compiler stays) and, last, known bulk that no preset handles ({@link
+ * KnownBulk}). Each final file belongs to at most one row.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class BulkRows {
@@ -32,13 +33,15 @@ final class BulkRows {
   static final int MAX_PATHS = 5;
 
   /**
-   * The rows, largest first, with the row of each final-tree entry (-1 for none) and every preset's estimate.
+   * The rows, largest first, with the row of each final-tree entry (-1 for none) and every preset's
+   * estimate.
    *
    * @param rows the rows
    * @param rowOf for each final-tree entry, its row index, or -1
    * @param presets the estimate of every preset given and not given
    */
-  record Built(List<ImageAnalysis.BulkItem> rows, int[] rowOf, List<ImageAnalysis.PresetEstimate> presets) {}
+  record Built(
+      List<ImageAnalysis.BulkItem> rows, int[] rowOf, List<ImageAnalysis.PresetEstimate> presets) {}
 
   /** One row while it is being summed. */
   private static final class Acc {
@@ -48,15 +51,25 @@ final class BulkRows {
     final boolean selected;
     final @Nullable String why;
     final String description;
+
     /** The glob that matched, or null. */
     final @Nullable String glob;
+
     /** Whether {@link #paths} are already the places to show (not paths to roll up into roots). */
     final boolean rooted;
+
     final Map<String, long[]> paths = new HashMap<>();
     long bytes;
     long files;
 
-    Acc(int index, String action, @Nullable String preset, boolean selected, @Nullable String why, String description, @Nullable String glob,
+    Acc(
+        int index,
+        String action,
+        @Nullable String preset,
+        boolean selected,
+        @Nullable String why,
+        String description,
+        @Nullable String glob,
         boolean rooted) {
       this.index = index;
       this.action = action;
@@ -110,8 +123,14 @@ final class BulkRows {
         }
       }
       for (ImageAnalysis.RuleSaving r : strip.estimate.perRule()) {
-        presets.add(new ImageAnalysis.PresetEstimate(r.rule(), groupOf(r.rule()), true, r.bytes(), r.entries(),
-            noteOf(strip.base.report(), r.rule(), null)));
+        presets.add(
+            new ImageAnalysis.PresetEstimate(
+                r.rule(),
+                groupOf(r.rule()),
+                true,
+                r.bytes(),
+                r.entries(),
+                noteOf(strip.base.report(), r.rule(), null)));
       }
     }
     for (StripSupport.Candidate c : strip.candidates) {
@@ -143,8 +162,12 @@ final class BulkRows {
     return finish(presets);
   }
 
-  /** What a plan of the rules given plus one preset removes beyond the rules given; returns its estimates. */
-  private List<ImageAnalysis.PresetEstimate> candidate(StripSupport.Candidate c, Map<String, Long> baseBytes) {
+  /**
+   * What a plan of the rules given plus one preset removes beyond the rules given; returns its
+   * estimates.
+   */
+  private List<ImageAnalysis.PresetEstimate> candidate(
+      StripSupport.Candidate c, Map<String, Long> baseBytes) {
     Map<String, long[]> totals = new LinkedHashMap<>();
     if (c.group().equals("umbrella")) {
       for (Preset p : Presets.all()) {
@@ -174,8 +197,10 @@ final class BulkRows {
     }
     for (Map.Entry<String, Long> b : baseBytes.entrySet()) {
       if (!seen.contains(b.getKey())) {
-        // A path the rules given remove that the wider plan keeps: its bytes come back, against this preset.
-        long[] t = totals.get(c.name()) != null ? totals.get(c.name()) : totals.values().iterator().next();
+        // A path the rules given remove that the wider plan keeps: its bytes come back, against
+        // this preset.
+        long[] t =
+            totals.get(c.name()) != null ? totals.get(c.name()) : totals.values().iterator().next();
         t[0] -= b.getValue();
         t[1]--;
       }
@@ -188,21 +213,38 @@ final class BulkRows {
         bytes += t[0];
         entries += t[1];
       }
-      out.add(new ImageAnalysis.PresetEstimate(c.name(), "umbrella", false, bytes, entries, c.note()));
+      out.add(
+          new ImageAnalysis.PresetEstimate(c.name(), "umbrella", false, bytes, entries, c.note()));
       for (Map.Entry<String, long[]> t : totals.entrySet()) {
-        out.add(new ImageAnalysis.PresetEstimate(t.getKey(), groupOf(t.getKey()), false, t.getValue()[0],
-            t.getValue()[1], noteOf(c.result().report(), t.getKey(), null)));
+        out.add(
+            new ImageAnalysis.PresetEstimate(
+                t.getKey(),
+                groupOf(t.getKey()),
+                false,
+                t.getValue()[0],
+                t.getValue()[1],
+                noteOf(c.result().report(), t.getKey(), null)));
       }
     } else {
       long[] t = totals.get(c.name());
-      out.add(new ImageAnalysis.PresetEstimate(c.name(), c.group(), false, t[0], t[1],
-          noteOf(c.result().report(), c.name(), c.note())));
+      out.add(
+          new ImageAnalysis.PresetEstimate(
+              c.name(),
+              c.group(),
+              false,
+              t[0],
+              t[1],
+              noteOf(c.result().report(), c.name(), c.note())));
     }
     return out;
   }
 
-  /** The strip engine's notes about one preset ("headers: kept, ..."), after {@code first}; null when none. */
-  private static @Nullable String noteOf(StripReport report, String preset, @Nullable String first) {
+  /**
+   * The strip engine's notes about one preset ("headers: kept, ..."), after {@code first}; null
+   * when none.
+   */
+  private static @Nullable String noteOf(
+      StripReport report, String preset, @Nullable String first) {
     List<String> parts = new ArrayList<>();
     if (first != null) {
       parts.add(first);
@@ -215,7 +257,10 @@ final class BulkRows {
     return parts.isEmpty() ? null : String.join("; ", parts);
   }
 
-  /** The preset a decision of a candidate plan is shown under: a member of safe, or the preset added. */
+  /**
+   * The preset a decision of a candidate plan is shown under: a member of safe, or the preset
+   * added.
+   */
   private static String ownerOf(StripSupport.Candidate c, String rule) {
     if (c.group().equals("umbrella")) {
       Preset p = Presets.byName(rule);
@@ -238,7 +283,8 @@ final class BulkRows {
     return d.getType().equals("regular");
   }
 
-  private void removal(String preset, StripReport.Decision d, boolean selected, long bytes, long files) {
+  private void removal(
+      String preset, StripReport.Decision d, boolean selected, long bytes, long files) {
     PresetGlobs.Match m = globs.match(preset, d.getPath());
     String glob = m == null ? null : m.glob();
     String desc = glob == null ? null : KnownBulk.describeGlob(glob);
@@ -278,7 +324,10 @@ final class BulkRows {
     claim(d.getPath(), a);
   }
 
-  /** A note such as "headers: kept, a C/C++ compiler stays in the image: /usr/bin/gcc" becomes a keep row. */
+  /**
+   * A note such as "headers: kept, a C/C++ compiler stays in the image: /usr/bin/gcc" becomes a
+   * keep row.
+   */
   private void skipped(String note) {
     int k = note.indexOf(": kept");
     Preset p = k > 0 ? Presets.byName(note.substring(0, k)) : null;
@@ -303,8 +352,15 @@ final class BulkRows {
         if (b.get(0) && !b.get(1)) {
           PresetGlobs.Match g = globs.match(p.name(), path);
           String desc = g == null ? null : KnownBulk.describeGlob(g.glob());
-          Acc a = acc(ImageAnalysis.KEEP, p.name(), false, why, desc == null ? p.name() : desc,
-              g == null ? null : g.glob(), true);
+          Acc a =
+              acc(
+                  ImageAnalysis.KEEP,
+                  p.name(),
+                  false,
+                  why,
+                  desc == null ? p.name() : desc,
+                  g == null ? null : g.glob(),
+                  true);
           a.add(PresetGlobs.place(m, path, 0), e.size(), 1);
           owner[i] = a.index;
         }
@@ -322,7 +378,8 @@ final class BulkRows {
       }
       String cat = kb.categoryOf(e.path());
       if (cat != null) {
-        Acc a = acc(ImageAnalysis.NONE, null, false, "no preset", KnownBulk.describe(cat), cat, true);
+        Acc a =
+            acc(ImageAnalysis.NONE, null, false, "no preset", KnownBulk.describe(cat), cat, true);
         a.add("/" + kb.matchRoot(e.path(), cat), e.size(), 1);
         owner[i] = a.index;
       }
@@ -333,14 +390,22 @@ final class BulkRows {
     return e.isRegular() && e.firstOfInode() && e.size() > 0;
   }
 
-  private Acc acc(String action, @Nullable String preset, boolean selected, @Nullable String why, String desc, @Nullable String glob,
+  private Acc acc(
+      String action,
+      @Nullable String preset,
+      boolean selected,
+      @Nullable String why,
+      String desc,
+      @Nullable String glob,
       boolean rooted) {
     String key = action + '\0' + preset + '\0' + selected + '\0' + why + '\0' + desc + '\0' + glob;
-    return byKey.computeIfAbsent(key, k -> {
-      Acc a = new Acc(accs.size(), action, preset, selected, why, desc, glob, rooted);
-      accs.add(a);
-      return a;
-    });
+    return byKey.computeIfAbsent(
+        key,
+        k -> {
+          Acc a = new Acc(accs.size(), action, preset, selected, why, desc, glob, rooted);
+          accs.add(a);
+          return a;
+        });
   }
 
   private void claim(String path, Acc a) {
@@ -359,16 +424,27 @@ final class BulkRows {
         continue;
       }
       List<ImageAnalysis.SizedPath> places = places(a);
-      rows.add(new ImageAnalysis.BulkItem(source(a, places), a.bytes, a.files, a.description, a.action, a.preset,
-          a.selected, a.why, List.copyOf(places.subList(0, Math.min(MAX_PATHS, places.size())))));
+      rows.add(
+          new ImageAnalysis.BulkItem(
+              source(a, places),
+              a.bytes,
+              a.files,
+              a.description,
+              a.action,
+              a.preset,
+              a.selected,
+              a.why,
+              List.copyOf(places.subList(0, Math.min(MAX_PATHS, places.size())))));
       from.add(k);
     }
     Integer[] order = new Integer[rows.size()];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, Comparator.comparingLong((Integer i) -> -rows.get(i).bytes())
-        .thenComparing(i -> rows.get(i).source()));
+    java.util.Arrays.sort(
+        order,
+        Comparator.comparingLong((Integer i) -> -rows.get(i).bytes())
+            .thenComparing(i -> rows.get(i).source()));
     int[] rowOfAcc = new int[accs.size()];
     java.util.Arrays.fill(rowOfAcc, -1);
     List<ImageAnalysis.BulkItem> sorted = new ArrayList<>();
@@ -383,7 +459,10 @@ final class BulkRows {
     return new Built(sorted, rowOf, presets);
   }
 
-  /** The places of a row, largest first: its paths rolled up to the highest ancestor in the same row. */
+  /**
+   * The places of a row, largest first: its paths rolled up to the highest ancestor in the same
+   * row.
+   */
   private static List<ImageAnalysis.SizedPath> places(Acc a) {
     Map<String, long[]> roots = new HashMap<>();
     for (Map.Entry<String, long[]> p : a.paths.entrySet()) {
@@ -402,8 +481,10 @@ final class BulkRows {
       String rel = r.getKey().startsWith("/") ? r.getKey().substring(1) : r.getKey();
       out.add(new ImageAnalysis.SizedPath(rel, r.getValue()[0], r.getValue()[1], -1));
     }
-    out.sort(Comparator.comparingLong(ImageAnalysis.SizedPath::bytes).reversed()
-        .thenComparing(ImageAnalysis.SizedPath::path));
+    out.sort(
+        Comparator.comparingLong(ImageAnalysis.SizedPath::bytes)
+            .reversed()
+            .thenComparing(ImageAnalysis.SizedPath::path));
     return out;
   }
 
@@ -412,7 +493,10 @@ final class BulkRows {
     return i <= 0 ? null : abs.substring(0, i);
   }
 
-  /** One place as a path; a glob for a removal spread over places; else the common directory of the places. */
+  /**
+   * One place as a path; a glob for a removal spread over places; else the common directory of the
+   * places.
+   */
   private static String source(Acc a, List<ImageAnalysis.SizedPath> places) {
     if (places.size() == 1) {
       return "/" + places.get(0).path();
@@ -430,7 +514,8 @@ final class BulkRows {
         common = common.contains("/") ? common.substring(0, common.lastIndexOf('/')) : "";
       }
     }
-    String base = common == null || common.isEmpty() ? "/" + places.get(0).path() : "/" + common + "/…";
+    String base =
+        common == null || common.isEmpty() ? "/" + places.get(0).path() : "/" + common + "/…";
     return base + " (" + places.size() + (a.rooted ? " places)" : " files)");
   }
 }

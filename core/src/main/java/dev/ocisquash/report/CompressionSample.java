@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.zip.Deflater;
 
 /**
- * Estimates how well uncompressed layers would gzip: deflates (level 6, gzip's default) evenly spread slices of
- * each uncompressed layer that can be read again in place, up to {@link #BUDGET} bytes in all, and returns the
- * compressed to uncompressed ratio of the sample. Layers in a registry are not sampled (that would download them
- * again).
+ * Estimates how well uncompressed layers would gzip: deflates (level 6, gzip's default) evenly
+ * spread slices of each uncompressed layer that can be read again in place, up to {@link #BUDGET}
+ * bytes in all, and returns the compressed to uncompressed ratio of the sample. Layers in a
+ * registry are not sampled (that would download them again).
  */
 final class CompressionSample {
   /** Bytes sampled at most, over all layers. */

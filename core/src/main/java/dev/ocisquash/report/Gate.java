@@ -8,14 +8,14 @@ import java.util.regex.Pattern;
  * A CI gate over an {@link ImageAnalysis}, such as {@code wasted>100MB}, {@code size>1GB} or {@code
  * efficiency<0.9}. The gate "trips" when the comparison is true.
  *
- * <p>Metrics: {@code wasted} ({@link ImageAnalysis#wastedBytes()}), {@code size} (final content bytes, {@link
- * ImageAnalysis#finalContentBytes()}), {@code compressed} (sum of the input blob sizes), {@code squashed} (the
- * squashed layer's uncompressed tar bytes), {@code duplicates} (repeated bytes; turns on the duplicate search),
- * {@code efficiency} (a ratio, also accepted as a percentage such as {@code 90%}), {@code layers}. Operators:
- * {@code > >= < <=}. {@code repull} (a ratio or percentage) is the share of the image's layer bytes a node holding a
- * prior image must pull ({@link Repull}); it needs the prior and is evaluated with {@link #tripsAt}.
- * Byte units: {@code B}, decimal {@code KB MB GB TB} (also {@code K M G T}) and binary {@code
- * KiB MiB GiB TiB}.
+ * <p>Metrics: {@code wasted} ({@link ImageAnalysis#wastedBytes()}), {@code size} (final content
+ * bytes, {@link ImageAnalysis#finalContentBytes()}), {@code compressed} (sum of the input blob
+ * sizes), {@code squashed} (the squashed layer's uncompressed tar bytes), {@code duplicates}
+ * (repeated bytes; turns on the duplicate search), {@code efficiency} (a ratio, also accepted as a
+ * percentage such as {@code 90%}), {@code layers}. Operators: {@code > >= < <=}. {@code repull} (a
+ * ratio or percentage) is the share of the image's layer bytes a node holding a prior image must
+ * pull ({@link Repull}); it needs the prior and is evaluated with {@link #tripsAt}. Byte units:
+ * {@code B}, decimal {@code KB MB GB TB} (also {@code K M G T}) and binary {@code KiB MiB GiB TiB}.
  */
 public final class Gate {
   private static final Pattern SYNTAX =
@@ -42,7 +42,9 @@ public final class Gate {
     Matcher m = SYNTAX.matcher(expr);
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "malformed gate '" + expr + "' (expected METRIC OP NUMBER[UNIT], e.g. wasted>100MB, efficiency<0.9)");
+          "malformed gate '"
+              + expr
+              + "' (expected METRIC OP NUMBER[UNIT], e.g. wasted>100MB, efficiency<0.9)");
     }
     String metric = m.group(1);
     double value = Double.parseDouble(m.group(3));
@@ -59,14 +61,16 @@ public final class Gate {
         if (unit.equals("%")) {
           value /= 100;
         } else if (!unit.isEmpty()) {
-          throw new IllegalArgumentException("gate '" + expr + "': efficiency takes a ratio or a percentage");
+          throw new IllegalArgumentException(
+              "gate '" + expr + "': efficiency takes a ratio or a percentage");
         }
         break;
       case "repull":
         if (unit.equals("%")) {
           value /= 100;
         } else if (!unit.isEmpty()) {
-          throw new IllegalArgumentException("gate '" + expr + "': repull takes a ratio or a percentage");
+          throw new IllegalArgumentException(
+              "gate '" + expr + "': repull takes a ratio or a percentage");
         }
         break;
       case "layers":
@@ -76,7 +80,10 @@ public final class Gate {
         break;
       default:
         throw new IllegalArgumentException(
-            "gate '" + expr + "': unknown metric '" + metric
+            "gate '"
+                + expr
+                + "': unknown metric '"
+                + metric
                 + "' (expected wasted, size, compressed, squashed, duplicates, efficiency, layers or repull)");
     }
     return new Gate(expr.trim(), metric, m.group(2), value);
@@ -118,8 +125,8 @@ public final class Gate {
   }
 
   /**
-   * Whether this gate is on the re-pull share ({@code repull > 20%}), which needs a prior image: evaluate it with
-   * {@link #tripsAt} and {@link #reasonAt} on {@link Repull.Result#ratio()}.
+   * Whether this gate is on the re-pull share ({@code repull > 20%}), which needs a prior image:
+   * evaluate it with {@link #tripsAt} and {@link #reasonAt} on {@link Repull.Result#ratio()}.
    */
   public boolean needsPrior() {
     return metric.equals("repull");
@@ -177,17 +184,29 @@ public final class Gate {
   }
 
   /**
-   * One line for a CI log, whether it tripped or not: the gate, its metric's value and the threshold, e.g. {@code
-   * gate wasted>100MB tripped: wasted is 123.4 MiB (129394234 bytes), threshold > 95.4 MiB (100000000 bytes)}.
+   * One line for a CI log, whether it tripped or not: the gate, its metric's value and the
+   * threshold, e.g. {@code gate wasted>100MB tripped: wasted is 123.4 MiB (129394234 bytes),
+   * threshold > 95.4 MiB (100000000 bytes)}.
    */
   public String summary(ImageAnalysis a) {
     return summaryAt(value(a));
   }
 
-  /** {@link #summary} for a value of the gate's metric computed elsewhere (the re-pull share needs a prior). */
+  /**
+   * {@link #summary} for a value of the gate's metric computed elsewhere (the re-pull share needs a
+   * prior).
+   */
   public String summaryAt(double v) {
-    return "gate " + text + (tripsAt(v) ? " tripped: " : " passed: ") + metric + " is " + shown(v)
-        + ", threshold " + op + " " + shown(threshold);
+    return "gate "
+        + text
+        + (tripsAt(v) ? " tripped: " : " passed: ")
+        + metric
+        + " is "
+        + shown(v)
+        + ", threshold "
+        + op
+        + " "
+        + shown(threshold);
   }
 
   /** The one-line reason for a value of the gate's metric; the same as {@link #summaryAt}. */

@@ -3,9 +3,9 @@ package dev.ocisquash.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.model.Json;
-import dev.ocisquash.tar.PathNames;
 import dev.ocisquash.strip.Preset;
 import dev.ocisquash.strip.Presets;
+import dev.ocisquash.tar.PathNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,25 +19,35 @@ import java.util.Map;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Writes an {@link ImageAnalysis} as one self-contained HTML page: inline CSS, JavaScript and SVG, and a
- * Content-Security-Policy that forbids every network request. It holds the "what is eating the space" table, every
- * preset's estimate, the strip estimate of the rules given, a zoomable treemap of the final tree coloured by the
- * preset that would remove each file (see {@link HtmlTreemap}), a bar chart of live versus wasted bytes per layer,
- * and the report tables. When its script has run, {@code <body>} gets {@code data-ready="1"}; any script error or
- * policy violation is recorded in the {@code data-errors} attribute of {@code <html>}.
+ * Writes an {@link ImageAnalysis} as one self-contained HTML page: inline CSS, JavaScript and SVG,
+ * and a Content-Security-Policy that forbids every network request. It holds the "what is eating
+ * the space" table, every preset's estimate, the strip estimate of the rules given, a zoomable
+ * treemap of the final tree coloured by the preset that would remove each file (see {@link
+ * HtmlTreemap}), a bar chart of live versus wasted bytes per layer, and the report tables. When its
+ * script has run, {@code <body>} gets {@code data-ready="1"}; any script error or policy violation
+ * is recorded in the {@code data-errors} attribute of {@code <html>}.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class HtmlReport {
-  /** The page's Content-Security-Policy: nothing may be fetched; only the page's own inline style and script. */
-  public static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
+  /**
+   * The page's Content-Security-Policy: nothing may be fetched; only the page's own inline style
+   * and script.
+   */
+  public static final String CSP =
+      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'";
 
-  /** Colours for the presets, in {@link Presets#all()} order (repeating when there are more presets). */
+  /**
+   * Colours for the presets, in {@link Presets#all()} order (repeating when there are more
+   * presets).
+   */
   private static final List<String> PALETTE =
-      List.of("#e15759", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#ff9da7", "#9c755f", "#76b7b2", "#d37295",
-          "#8cd17d", "#b6992d", "#499894");
+      List.of(
+          "#e15759", "#f28e2b", "#59a14f", "#b07aa1", "#edc948", "#ff9da7", "#9c755f", "#76b7b2",
+          "#d37295", "#8cd17d", "#b6992d", "#499894");
 
   /** Colour keys that are not presets. */
   static final String OTHER = "other";
+
   static final String KEEP = "keep";
   static final String NO_PRESET = "no preset";
   static final String REMOVE_GLOB = "--remove";
@@ -120,8 +130,12 @@ public final class HtmlReport {
     h.append("<meta http-equiv=\"Content-Security-Policy\" content=\"").append(CSP).append("\">\n");
     h.append("<title>ocisquash analyze: ").append(esc(a.source())).append("</title>\n");
     h.append("<script>").append(ERRORS_JS).append("</script>\n");
-    h.append("<style>\n").append(resource("report.css")).append("</style></head>\n<body data-ready=\"0\">\n");
-    h.append("<h1>ocisquash analyze</h1><p class=\"src\">").append(esc(a.source())).append("</p>\n");
+    h.append("<style>\n")
+        .append(resource("report.css"))
+        .append("</style></head>\n<body data-ready=\"0\">\n");
+    h.append("<h1>ocisquash analyze</h1><p class=\"src\">")
+        .append(esc(a.source()))
+        .append("</p>\n");
     h.append("<div class=\"cards\">");
     card(h, "compressed", TextReport.human(a.compressedBytes()));
     card(h, "final content", TextReport.human(a.finalContentBytes()));
@@ -138,23 +152,28 @@ public final class HtmlReport {
     headline(h, a, colours);
     presets(h, a);
 
-    h.append("<h2>Final tree</h2><p class=\"hint\">Click or press Enter on a directory to zoom in; Escape or the "
-        + "path above zooms out. Hover or focus (Tab) a cell for its path and size.</p>");
-    h.append("<div id=\"crumbs\"></div><div id=\"legend\"></div><div id=\"info\" aria-live=\"polite\">&nbsp;</div>");
-    h.append("<svg id=\"treemap\" width=\"1200\" height=\"600\" viewBox=\"0 0 1200 600\" role=\"group\" "
-        + "aria-label=\"treemap of the final tree\"></svg><div id=\"tip\" role=\"tooltip\" hidden></div>\n");
+    h.append(
+        "<h2>Final tree</h2><p class=\"hint\">Click or press Enter on a directory to zoom in; Escape or the "
+            + "path above zooms out. Hover or focus (Tab) a cell for its path and size.</p>");
+    h.append(
+        "<div id=\"crumbs\"></div><div id=\"legend\"></div><div id=\"info\" aria-live=\"polite\">&nbsp;</div>");
+    h.append(
+        "<svg id=\"treemap\" width=\"1200\" height=\"600\" viewBox=\"0 0 1200 600\" role=\"group\" "
+            + "aria-label=\"treemap of the final tree\"></svg><div id=\"tip\" role=\"tooltip\" hidden></div>\n");
     HtmlTables.strip(h, a);
     if (a.packages() != null) {
       PackageUsageReport.html(h, a.packages());
     }
-    h.append("<h2>Layers: live vs wasted bytes</h2><svg id=\"layers\" width=\"1200\" height=\"10\"></svg>\n");
+    h.append(
+        "<h2>Layers: live vs wasted bytes</h2><svg id=\"layers\" width=\"1200\" height=\"10\"></svg>\n");
     HtmlTables.layers(h, a);
     HtmlTables.sized(h, "Largest files", a.largestFiles(Integer.MAX_VALUE));
     HtmlTables.sized(h, "Largest directories", a.largestDirectories(Integer.MAX_VALUE));
     HtmlTables.duplicates(h, a);
     h.append("<script type=\"application/json\" id=\"data\">").append(json).append("</script>\n");
     h.append("<script>\n").append(resource("report.js")).append("</script>\n</body></html>\n");
-    return PathNames.display(h.toString()); // the JSON above is already displayed; this covers the HTML text
+    return PathNames.display(
+        h.toString()); // the JSON above is already displayed; this covers the HTML text
   }
 
   private static void headline(StringBuilder h, ImageAnalysis a, Map<String, String[]> colours) {
@@ -163,15 +182,25 @@ public final class HtmlReport {
       h.append("<p>No known bulk found.</p>\n");
       return;
     }
-    h.append("<table class=\"bulk\"><tr><th>given</th><th class=\"l\">source of bulk</th><th>size</th>"
-        + "<th class=\"l\">what it is</th><th class=\"l\">preset that removes it (or keep: why)</th></tr>\n");
+    h.append(
+        "<table class=\"bulk\"><tr><th>given</th><th class=\"l\">source of bulk</th><th>size</th>"
+            + "<th class=\"l\">what it is</th><th class=\"l\">preset that removes it (or keep: why)</th></tr>\n");
     for (ImageAnalysis.BulkItem b : a.knownBulk()) {
-      h.append("<tr").append(b.selected() ? " class=\"sel\"" : "").append("><td>")
-          .append(b.selected() ? "&#10003;" : "").append("</td><td class=\"l\"><span class=\"sw\" style=\"background:")
-          .append(colours.get(colourKey(b))[0]).append("\"></span>").append(esc(b.source())).append("</td>");
+      h.append("<tr")
+          .append(b.selected() ? " class=\"sel\"" : "")
+          .append("><td>")
+          .append(b.selected() ? "&#10003;" : "")
+          .append("</td><td class=\"l\"><span class=\"sw\" style=\"background:")
+          .append(colours.get(colourKey(b))[0])
+          .append("\"></span>")
+          .append(esc(b.source()))
+          .append("</td>");
       td(h, TextReport.human(b.bytes()));
-      h.append("<td class=\"l\">").append(esc(b.description())).append("</td><td class=\"l\">")
-          .append(esc(TextReport.presetColumn(b))).append("</td></tr>\n");
+      h.append("<td class=\"l\">")
+          .append(esc(b.description()))
+          .append("</td><td class=\"l\">")
+          .append(esc(TextReport.presetColumn(b)))
+          .append("</td></tr>\n");
     }
     h.append("</table>\n");
   }
@@ -180,23 +209,34 @@ public final class HtmlReport {
     if (a.presetEstimates().isEmpty()) {
       return;
     }
-    h.append("<h2 id=\"presets\">Presets</h2><p class=\"hint\">Given presets: what each removes. Others: what "
-        + "adding it to the rules given would remove on top.</p>\n<table><tr><th class=\"l\">preset</th>"
-        + "<th class=\"l\">group</th><th>bytes</th><th>entries</th><th class=\"l\">how</th></tr>\n");
+    h.append(
+        "<h2 id=\"presets\">Presets</h2><p class=\"hint\">Given presets: what each removes. Others: what "
+            + "adding it to the rules given would remove on top.</p>\n<table><tr><th class=\"l\">preset</th>"
+            + "<th class=\"l\">group</th><th>bytes</th><th>entries</th><th class=\"l\">how</th></tr>\n");
     for (ImageAnalysis.PresetEstimate p : a.presetEstimates()) {
-      h.append("<tr").append(p.selected() ? " class=\"sel\"" : "").append("><td class=\"l\">")
-          .append(esc(p.preset())).append("</td><td class=\"l\">").append(esc(p.group())).append("</td>");
+      h.append("<tr")
+          .append(p.selected() ? " class=\"sel\"" : "")
+          .append("><td class=\"l\">")
+          .append(esc(p.preset()))
+          .append("</td><td class=\"l\">")
+          .append(esc(p.group()))
+          .append("</td>");
       td(h, (p.selected() ? "" : "+") + TextReport.human(p.bytes()));
       td(h, String.valueOf(p.entries()));
       String how = p.selected() ? "given" : "--preset " + p.preset();
-      h.append("<td class=\"l\">").append(esc(p.note() == null ? how : how + ", " + p.note())).append("</td></tr>\n");
+      h.append("<td class=\"l\">")
+          .append(esc(p.note() == null ? how : how + ", " + p.note()))
+          .append("</td></tr>\n");
     }
     h.append("</table>\n");
   }
 
   static void card(StringBuilder h, String k, String v) {
-    h.append("<div class=\"card\"><div class=\"k\">").append(esc(k)).append("</div><div class=\"v\">")
-        .append(esc(v)).append("</div></div>");
+    h.append("<div class=\"card\"><div class=\"k\">")
+        .append(esc(k))
+        .append("</div><div class=\"v\">")
+        .append(esc(v))
+        .append("</div></div>");
   }
 
   static void td(StringBuilder h, String s) {
@@ -206,7 +246,8 @@ public final class HtmlReport {
   private static String resource(String name) {
     try (InputStream in = HtmlReport.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("missing resource " + name + " beside " + HtmlReport.class.getName());
+        throw new IllegalStateException(
+            "missing resource " + name + " beside " + HtmlReport.class.getName());
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -11,15 +11,17 @@ import java.util.Map;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * The data of the HTML treemap: the final tree as nested {@code {n: name, s: bytes, c: colour key, k: children}}.
- * A node's colour key is the one holding most of its bytes ({@link HtmlReport#colourKey}: the preset that would
- * remove it, kept, known bulk without a preset, other). Children smaller than {@link #MIN_FRACTION} of the tree are
- * merged into one "(N smaller)" node, and at most {@link #MAX_NODES} nodes are written, so the page stays small.
+ * The data of the HTML treemap: the final tree as nested {@code {n: name, s: bytes, c: colour key,
+ * k: children}}. A node's colour key is the one holding most of its bytes ({@link
+ * HtmlReport#colourKey}: the preset that would remove it, kept, known bulk without a preset,
+ * other). Children smaller than {@link #MIN_FRACTION} of the tree are merged into one "(N smaller)"
+ * node, and at most {@link #MAX_NODES} nodes are written, so the page stays small.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class HtmlTreemap {
   /** At most this many tree nodes go into the page. */
   static final int MAX_NODES = 4000;
+
   /** Children smaller than this fraction of the whole tree are aggregated. */
   static final double MIN_FRACTION = 1.0 / 4000;
 
@@ -70,7 +72,8 @@ final class HtmlTreemap {
     String best = HtmlReport.OTHER;
     long bestBytes = -1;
     for (Map.Entry<String, Long> c : keys.entrySet()) {
-      if (c.getValue() > bestBytes || (c.getValue() == bestBytes && c.getKey().compareTo(best) < 0)) {
+      if (c.getValue() > bestBytes
+          || (c.getValue() == bestBytes && c.getKey().compareTo(best) < 0)) {
         best = c.getKey();
         bestBytes = c.getValue();
       }
@@ -86,7 +89,8 @@ final class HtmlTreemap {
     o.put("c", dominant(n.keys));
     if (n.children != null) {
       List<Node> kids = new ArrayList<>(n.children.values());
-      kids.sort((x, y) -> x.size != y.size ? Long.compare(y.size, x.size) : x.name.compareTo(y.name));
+      kids.sort(
+          (x, y) -> x.size != y.size ? Long.compare(y.size, x.size) : x.name.compareTo(y.name));
       ArrayNode arr = null;
       Node rest = null;
       int restCount = 0;
@@ -110,7 +114,10 @@ final class HtmlTreemap {
         if (arr == null) {
           arr = o.putArray("k");
         }
-        arr.addObject().put("n", "(" + restCount + " smaller)").put("s", rest.size).put("c", dominant(rest.keys))
+        arr.addObject()
+            .put("n", "(" + restCount + " smaller)")
+            .put("s", rest.size)
+            .put("c", dominant(rest.keys))
             .put("agg", true);
         budget[0]--;
       }

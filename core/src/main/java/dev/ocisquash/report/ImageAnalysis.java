@@ -5,8 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The result of {@link Analyzer#analyze}: a queryable, immutable model of where an image's bytes go. All byte
- * counts are exact unless the accessor says "estimate".
+ * The result of {@link Analyzer#analyze}: a queryable, immutable model of where an image's bytes
+ * go. All byte counts are exact unless the accessor says "estimate".
  *
  * <pre>{@code
  * ImageAnalysis a = Analyzer.analyze(Path.of("app.tar"), AnalyzeOptions.defaults());
@@ -83,7 +83,9 @@ public final class ImageAnalysis {
     return source;
   }
 
-  /** The squash point used for {@link #squashSavingsBytes()}: layers from this index up are merged. */
+  /**
+   * The squash point used for {@link #squashSavingsBytes()}: layers from this index up are merged.
+   */
   public int from() {
     return from;
   }
@@ -108,20 +110,26 @@ public final class ImageAnalysis {
     return layers.stream().mapToLong(Layer::contentBytes).sum();
   }
 
-  /** Tar framing in the layers: uncompressed layer bytes minus content bytes (headers, padding, end markers). */
+  /**
+   * Tar framing in the layers: uncompressed layer bytes minus content bytes (headers, padding, end
+   * markers).
+   */
   public long tarOverheadBytes() {
     return uncompressedBytes() - layerContentBytes();
   }
 
   /**
-   * Bytes present in some layer but hidden in the final image (overwritten, whiteout, opaque directory), each
-   * hidden copy counted once: {@code layerContentBytes() - finalContentBytes()}.
+   * Bytes present in some layer but hidden in the final image (overwritten, whiteout, opaque
+   * directory), each hidden copy counted once: {@code layerContentBytes() - finalContentBytes()}.
    */
   public long wastedBytes() {
     return layers.stream().mapToLong(Layer::wastedBytes).sum();
   }
 
-  /** What a plain squash from {@link #from()} saves before compression: the waste of the merged layers. */
+  /**
+   * What a plain squash from {@link #from()} saves before compression: the waste of the merged
+   * layers.
+   */
   public long squashSavingsBytes() {
     return layers.stream().filter(l -> l.index() >= from).mapToLong(Layer::wastedBytes).sum();
   }
@@ -141,34 +149,46 @@ public final class ImageAnalysis {
     return finalEntries;
   }
 
-  /** Final content bytes divided by layer content bytes; 1.0 for an image without waste (or without content). */
+  /**
+   * Final content bytes divided by layer content bytes; 1.0 for an image without waste (or without
+   * content).
+   */
   public double efficiency() {
     long all = layerContentBytes();
     return all == 0 ? 1.0 : (double) finalContentBytes / all;
   }
 
-  /** The largest final files (each inode once, under its first path), largest first; at most {@code n}. */
+  /**
+   * The largest final files (each inode once, under its first path), largest first; at most {@code
+   * n}.
+   */
   public List<SizedPath> largestFiles(int n) {
     return largestFiles.subList(0, Math.min(n, largestFiles.size()));
   }
 
-  /** The largest directories by total content below them (each inode once), largest first; at most {@code n}. */
+  /**
+   * The largest directories by total content below them (each inode once), largest first; at most
+   * {@code n}.
+   */
   public List<SizedPath> largestDirectories(int n) {
     return largestDirectories.subList(0, Math.min(n, largestDirectories.size()));
   }
 
   /**
-   * What is eating the space: one row per source of bulk, largest first. Rows a preset removes come from the strip
-   * engine itself (each removed byte under the rule and glob that removed it), so for every preset the rows that
-   * name it add up to its estimate in {@link #presetEstimates()}. Rows of presets that were not asked for say what
-   * each would add to the rules given (alternatives may claim the same bytes); {@code keep} rows are bulk a preset
-   * matches but keeps on purpose; {@code none} rows are known bulk that no preset handles.
+   * What is eating the space: one row per source of bulk, largest first. Rows a preset removes come
+   * from the strip engine itself (each removed byte under the rule and glob that removed it), so
+   * for every preset the rows that name it add up to its estimate in {@link #presetEstimates()}.
+   * Rows of presets that were not asked for say what each would add to the rules given
+   * (alternatives may claim the same bytes); {@code keep} rows are bulk a preset matches but keeps
+   * on purpose; {@code none} rows are known bulk that no preset handles.
    */
   public List<BulkItem> knownBulk() {
     return knownBulk;
   }
 
-  /** Whether content was hashed; when false {@link #duplicates()} is empty because nobody looked. */
+  /**
+   * Whether content was hashed; when false {@link #duplicates()} is empty because nobody looked.
+   */
   public boolean duplicatesSearched() {
     return duplicatesSearched;
   }
@@ -194,8 +214,8 @@ public final class ImageAnalysis {
   }
 
   /**
-   * Every preset with its estimate: the ones given with what they remove, then {@code safe} (unless given) and
-   * each opt-in preset with what it would add to the rules given.
+   * Every preset with its estimate: the ones given with what they remove, then {@code safe} (unless
+   * given) and each opt-in preset with what it would add to the rules given.
    */
   public List<PresetEstimate> presetEstimates() {
     return presets;
@@ -207,8 +227,8 @@ public final class ImageAnalysis {
   }
 
   /**
-   * The {@link #knownBulk()} row that holds the final-tree entry at {@code index} in {@link #finalTree()}, or null
-   * when it is in none; for a hardlinked file only the first path has one.
+   * The {@link #knownBulk()} row that holds the final-tree entry at {@code index} in {@link
+   * #finalTree()}, or null when it is in none; for a hardlinked file only the first path has one.
    */
   public @Nullable BulkItem bulkOf(int index) {
     int r = bulkOf[index];
@@ -260,8 +280,10 @@ public final class ImageAnalysis {
 
   /** Action value of a row some preset removes. */
   public static final String REMOVE = "remove";
+
   /** Action value of a row a preset matches but keeps on purpose. */
   public static final String KEEP = "keep";
+
   /** Action value of known bulk that no preset handles. */
   public static final String NONE = "none";
 
@@ -269,13 +291,16 @@ public final class ImageAnalysis {
    * One source of bulk: a row of the "what is eating the space" table.
    *
    * @param source where it is: a path, or a glob when it is spread over many places
-   * @param bytes content bytes (each inode once); for a preset not given, what it adds to the rules given
+   * @param bytes content bytes (each inode once); for a preset not given, what it adds to the rules
+   *     given
    * @param files regular files counted
    * @param description what it is
    * @param action {@link #REMOVE}, {@link #KEEP} or {@link #NONE}
-   * @param preset the preset (or {@code remove:GLOB} rule) that removes or keeps it; null for {@link #NONE}
+   * @param preset the preset (or {@code remove:GLOB} rule) that removes or keeps it; null for
+   *     {@link #NONE}
    * @param selected whether the strip rules given remove it
-   * @param why for {@link #KEEP}: why it stays; for {@link #NONE}: {@code "no preset"}; null otherwise
+   * @param why for {@link #KEEP}: why it stays; for {@link #NONE}: {@code "no preset"}; null
+   *     otherwise
    * @param paths the largest places it was found (at most 5), largest first
    */
   public record BulkItem(
@@ -293,13 +318,14 @@ public final class ImageAnalysis {
    * What one preset removes.
    *
    * @param preset the preset, {@code safe}, or a {@code remove:GLOB} rule
-   * @param group {@code safe} for a member of safe, {@code opt-in}, {@code umbrella} for safe itself, {@code remove}
-   *     for a glob
-   * @param selected whether it was given; then the bytes are its share of the rules given (strip.perRule),
-   *     otherwise what adding it to the rules given would remove on top
+   * @param group {@code safe} for a member of safe, {@code opt-in}, {@code umbrella} for safe
+   *     itself, {@code remove} for a glob
+   * @param selected whether it was given; then the bytes are its share of the rules given
+   *     (strip.perRule), otherwise what adding it to the rules given would remove on top
    * @param bytes content bytes
    * @param entries entries
-   * @param note how the estimate was made when that needs saying (e.g. the CPU level assumed), or null
+   * @param note how the estimate was made when that needs saying (e.g. the CPU level assumed), or
+   *     null
    */
   public record PresetEstimate(
       String preset, String group, boolean selected, long bytes, long entries, String note) {}
@@ -321,8 +347,8 @@ public final class ImageAnalysis {
   /**
    * Size estimates.
    *
-   * @param squashedTarBytes uncompressed size of the squashed layer as ocisquash writes it (exact for its headers,
-   *     computed by running them through the tar writer)
+   * @param squashedTarBytes uncompressed size of the squashed layer as ocisquash writes it (exact
+   *     for its headers, computed by running them through the tar writer)
    * @param compressionRatio compressed / uncompressed bytes assumed
    * @param compressionMethod how the ratio was obtained
    * @param squashedCompressedBytes estimate of the squashed layer blob size
@@ -343,7 +369,8 @@ public final class ImageAnalysis {
    * @param rules strip rules asked for (presets and globs), in order
    * @param removedBytes content bytes all rules together remove
    * @param removedEntries entries all rules together remove
-   * @param perRule bytes and entries per rule (a file removed by several rules counts for the first)
+   * @param perRule bytes and entries per rule (a file removed by several rules counts for the
+   *     first)
    * @param perPreset bytes each preset would remove on its own
    * @param keptByCheck paths a rule matched but a safety check kept, with the reason
    * @param notes what the strip engine says about presets it skipped or narrowed

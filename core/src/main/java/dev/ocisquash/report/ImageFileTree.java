@@ -1,8 +1,8 @@
 package dev.ocisquash.report;
 
 import dev.ocisquash.archive.SourceImage;
-import dev.ocisquash.squash.FlattenedImage;
 import dev.ocisquash.squash.AnalysisFlattener;
+import dev.ocisquash.squash.FlattenedImage;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.IndexedFileTree;
 import dev.ocisquash.strip.SeekableContent;
@@ -14,10 +14,11 @@ import java.util.List;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * A {@link FileTree} over the final tree of a {@link FlattenedImage}, for planning strip rules without writing
- * anything. Content is not kept: {@link FileTree#open} re-reads the file's layer and holds one window of at most
- * {@link #WINDOW} bytes in memory (enough for ELF headers and shebang lines); a read outside the window reads the
- * layer again. Memory stays bounded; many opens of large layers cost time, not memory.
+ * A {@link FileTree} over the final tree of a {@link FlattenedImage}, for planning strip rules
+ * without writing anything. Content is not kept: {@link FileTree#open} re-reads the file's layer
+ * and holds one window of at most {@link #WINDOW} bytes in memory (enough for ELF headers and
+ * shebang lines); a read outside the window reads the layer again. Memory stays bounded; many opens
+ * of large layers cost time, not memory.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ImageFileTree {
@@ -41,19 +42,22 @@ final class ImageFileTree {
    */
   static IndexedFileTree of(SourceImage image, FlattenedImage flat) {
     ImageFileTree reader = new ImageFileTree(image, flat);
-    IndexedFileTree.Builder<FlattenedImage.Entry> b = IndexedFileTree.builder((node, e) -> reader.open(e));
+    IndexedFileTree.Builder<FlattenedImage.Entry> b =
+        IndexedFileTree.builder((node, e) -> reader.open(e));
     for (FlattenedImage.Entry e : flat.entries()) {
       TarEntryType type = e.type();
       Object group = e.inode() >= 0 ? Integer.valueOf(e.inode()) : null;
       String target = type == TarEntryType.SYMLINK ? e.meta().linkTarget() : null;
-      b.add(new TreeNode("/" + e.path(), type, target, e.size(), e.meta().mode() & 07777, group), e);
+      b.add(
+          new TreeNode("/" + e.path(), type, target, e.size(), e.meta().mode() & 07777, group), e);
     }
     return b.build();
   }
 
   private SeekableContent open(FlattenedImage.Entry e) {
     if (flat.capturing()) {
-      // Everything the strip checks read was captured while streaming; any other file reads as empty (not ELF,
+      // Everything the strip checks read was captured while streaming; any other file reads as
+      // empty (not ELF,
       // no shebang) rather than costing a re-read of its layer.
       boolean has = flat.isCaptured(e);
       return new SeekableContent() {

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Writes an {@link ImageAnalysis} as JSON, schema version {@link ImageAnalysis#SCHEMA_VERSION}; the schema is
- * documented in {@code docs/analyze-schema.md}. All byte counts are exact integers.
+ * Writes an {@link ImageAnalysis} as JSON, schema version {@link ImageAnalysis#SCHEMA_VERSION}; the
+ * schema is documented in {@code docs/analyze-schema.md}. All byte counts are exact integers.
  */
 public final class JsonReport {
   private JsonReport() {}

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Recognises well-known kinds of bulk by path, for the rows no preset removes, and says in words what the strip
- * presets' globs match. Categories are tried in {@link #CATEGORIES} order.
+ * Recognises well-known kinds of bulk by path, for the rows no preset removes, and says in words
+ * what the strip presets' globs match. Categories are tried in {@link #CATEGORIES} order.
  */
 final class KnownBulk {
   /** Category ids, most specific first; the first that matches a file colours it. */
@@ -25,7 +25,8 @@ final class KnownBulk {
           "apt-lists",
           "docs");
 
-  private static final Pattern POLARS = Pattern.compile("_?polars[-_]runtime.*|polars[-_]lts[-_]cpu.*");
+  private static final Pattern POLARS =
+      Pattern.compile("_?polars[-_]runtime.*|polars[-_]lts[-_]cpu.*");
 
   private final Set<String> dirs = new HashSet<>();
   private final Set<String> jdkHomes = new HashSet<>();
@@ -69,7 +70,9 @@ final class KnownBulk {
     }
   }
 
-  /** What the files a preset glob matches are, in a few words; null for a glob not described here. */
+  /**
+   * What the files a preset glob matches are, in a few words; null for a glob not described here.
+   */
   static @Nullable String describeGlob(String glob) {
     if (glob.endsWith("/jmods")) {
       return "JDK jmods (read by jlink only)";
@@ -186,7 +189,8 @@ final class KnownBulk {
       case "apt-lists":
         return path.startsWith("var/lib/apt/lists/") ? "var/lib/apt/lists" : null;
       case "docs":
-        if (path.startsWith("usr/share/doc/") || path.startsWith("usr/share/man/")
+        if (path.startsWith("usr/share/doc/")
+            || path.startsWith("usr/share/man/")
             || path.startsWith("usr/share/info/")) {
           return prefix(segs, 2);
         }

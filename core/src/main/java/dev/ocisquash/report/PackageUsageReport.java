@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The package table of {@code analyze --trace}, in the three report forms: every installed package, whether the
- * traces touched it, its bytes, why it stays, and what removing the untouched ones would save.
+ * The package table of {@code analyze --trace}, in the three report forms: every installed package,
+ * whether the traces touched it, its bytes, why it stays, and what removing the untouched ones
+ * would save.
  */
 final class PackageUsageReport {
   private PackageUsageReport() {}
@@ -31,7 +32,10 @@ final class PackageUsageReport {
   /** Largest first, then by label. */
   static List<PackageUsage.Row> sorted(PackageUsage.Result u) {
     List<PackageUsage.Row> rows = new ArrayList<>(u.rows());
-    rows.sort(Comparator.comparingLong(PackageUsage.Row::bytes).reversed().thenComparing(PackageUsage.Row::label));
+    rows.sort(
+        Comparator.comparingLong(PackageUsage.Row::bytes)
+            .reversed()
+            .thenComparing(PackageUsage.Row::label));
     return rows;
   }
 
@@ -41,7 +45,11 @@ final class PackageUsageReport {
         Locale.ROOT,
         "%d of %d packages touched by the traces (%d paths); removing the %d that nothing touched and nothing kept"
             + " needs would save %s",
-        touched, u.rows().size(), u.tracedPaths(), u.removableCount(), TextReport.human(u.savedBytes()));
+        touched,
+        u.rows().size(),
+        u.tracedPaths(),
+        u.removableCount(),
+        TextReport.human(u.savedBytes()));
   }
 
   static void text(StringBuilder sb, PackageUsage.Result u) {
@@ -52,12 +60,18 @@ final class PackageUsageReport {
       return;
     }
     String f = "  %-40s %10s %-7s %-18s %s%n";
-    sb.append(String.format(Locale.ROOT, f, "PACKAGE", "SIZE", "TOUCHED", "STAYS BECAUSE", "DETAIL"));
+    sb.append(
+        String.format(Locale.ROOT, f, "PACKAGE", "SIZE", "TOUCHED", "STAYS BECAUSE", "DETAIL"));
     for (PackageUsage.Row r : sorted(u)) {
       sb.append(
           String.format(
-              Locale.ROOT, f, TextReport.cut(r.label(), 40), TextReport.human(r.bytes()), r.touched() ? "yes" : "no",
-              why(r), r.detail() == null ? "" : TextReport.cut(r.detail(), 60)));
+              Locale.ROOT,
+              f,
+              TextReport.cut(r.label(), 40),
+              TextReport.human(r.bytes()),
+              r.touched() ? "yes" : "no",
+              why(r),
+              r.detail() == null ? "" : TextReport.cut(r.detail(), 60)));
     }
   }
 
@@ -79,15 +93,20 @@ final class PackageUsageReport {
       x.put("version", r.version());
       x.put("bytes", r.bytes());
       x.put("touched", r.touched());
-      x.put("staysBecause", r.reason() == null ? null : r.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+      x.put(
+          "staysBecause",
+          r.reason() == null ? null : r.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'));
       x.put("detail", r.detail());
     }
   }
 
   static void html(StringBuilder h, PackageUsage.Result u) {
-    h.append("<h2 id=\"packages\">Packages by the traces</h2><p>").append(HtmlReport.esc(summary(u))).append("</p>\n");
-    h.append("<table><thead><tr><th>Package</th><th>Size</th><th>Touched</th><th>Stays because</th>"
-        + "<th>Detail</th></tr></thead><tbody>\n");
+    h.append("<h2 id=\"packages\">Packages by the traces</h2><p>")
+        .append(HtmlReport.esc(summary(u)))
+        .append("</p>\n");
+    h.append(
+        "<table><thead><tr><th>Package</th><th>Size</th><th>Touched</th><th>Stays because</th>"
+            + "<th>Detail</th></tr></thead><tbody>\n");
     for (PackageUsage.Row r : sorted(u)) {
       h.append("<tr>");
       HtmlReport.td(h, r.label());

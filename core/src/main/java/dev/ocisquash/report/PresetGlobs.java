@@ -13,10 +13,11 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Which glob of a preset (or of a {@code remove:GLOB} rule) matches a path, and where. The strip engine records
- * only the rule that removed a path; the report splits a preset's bytes by glob (apt archives apart from apt lists)
- * and shows where each glob matched. Templates ({@code <conda-root>/pkgs}) are expanded for the tree's conda roots
- * as the engine expands them; globs a preset only describes in words (simd-variants) match nothing here.
+ * Which glob of a preset (or of a {@code remove:GLOB} rule) matches a path, and where. The strip
+ * engine records only the rule that removed a path; the report splits a preset's bytes by glob (apt
+ * archives apart from apt lists) and shows where each glob matched. Templates ({@code
+ * <conda-root>/pkgs}) are expanded for the tree's conda roots as the engine expands them; globs a
+ * preset only describes in words (simd-variants) match nothing here.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PresetGlobs {
@@ -24,7 +25,8 @@ final class PresetGlobs {
    * A match.
    *
    * @param glob the glob as the preset spells it
-   * @param place the highest ancestor of the path (or the path) that the glob matches, e.g. {@code /usr/share/doc}
+   * @param place the highest ancestor of the path (or the path) that the glob matches, e.g. {@code
+   *     /usr/share/doc}
    */
   record Match(String glob, String place) {}
 
@@ -37,14 +39,19 @@ final class PresetGlobs {
     this.tree = tree;
   }
 
-  /** The first glob of {@code rule} that matches {@code path} (absolute) or an ancestor, or null. */
+  /**
+   * The first glob of {@code rule} that matches {@code path} (absolute) or an ancestor, or null.
+   */
   @Nullable Match match(String rule, String path) {
     if (!matchers.containsKey(rule)) {
       List<String> names = new ArrayList<>();
       List<String> globs = new ArrayList<>();
       List<Integer> tags = new ArrayList<>();
       Preset p = Presets.byName(rule);
-      List<String> all = rule.startsWith("remove:") ? List.of(rule.substring(7)) : p == null ? List.of() : p.globs();
+      List<String> all =
+          rule.startsWith("remove:")
+              ? List.of(rule.substring(7))
+              : p == null ? List.of() : p.globs();
       for (String g : all) {
         int before = globs.size();
         add(globs, tags, g, names.size());
@@ -60,7 +67,10 @@ final class PresetGlobs {
     return first < 0 ? null : new Match(spelled.get(rule).get(first), place(m, path, first));
   }
 
-  /** A matcher of a preset's globs (tag 0) and its exceptions (tag 1), or null when it has no glob to match. */
+  /**
+   * A matcher of a preset's globs (tag 0) and its exceptions (tag 1), or null when it has no glob
+   * to match.
+   */
   @Nullable RuleMatcher compile(Preset p) {
     List<String> globs = new ArrayList<>();
     List<Integer> tags = new ArrayList<>();
@@ -69,7 +79,10 @@ final class PresetGlobs {
     return globs.isEmpty() ? null : RuleMatcher.compile(globs, tags);
   }
 
-  /** The highest ancestor of {@code path} (or the path itself) that a glob tagged {@code tag} matches. */
+  /**
+   * The highest ancestor of {@code path} (or the path itself) that a glob tagged {@code tag}
+   * matches.
+   */
   static String place(@Nullable RuleMatcher m, String path, int tag) {
     RuleMatcher.State st = m.start();
     int i = 1;
@@ -106,7 +119,8 @@ final class PresetGlobs {
       try {
         RuleMatcher.compile(List.of(g));
       } catch (IllegalArgumentException e) {
-        continue; // described in words, not a glob (simd-variants): its paths fall back to the preset's own row
+        continue; // described in words, not a glob (simd-variants): its paths fall back to the
+        // preset's own row
       }
       globs.add(g);
       tags.add(tag);
@@ -120,7 +134,8 @@ final class PresetGlobs {
       for (FlattenedImage.Entry e : tree) {
         String p = e.path();
         if (e.isDirectory() && (p.equals("conda-meta") || p.endsWith("/conda-meta"))) {
-          condaRoots.add("/" + p.substring(0, p.length() - "conda-meta".length()).replaceAll("/$", ""));
+          condaRoots.add(
+              "/" + p.substring(0, p.length() - "conda-meta".length()).replaceAll("/$", ""));
         }
       }
     }

@@ -20,9 +20,10 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How many bytes a node that holds one image must pull for another, layer by layer: a layer is held when the old
- * image has a layer with the same blob digest or the same diff_id; every other layer's blob is pulled. Reads only
- * the manifests and configs (and, for a legacy docker archive, hashes its layer files).
+ * How many bytes a node that holds one image must pull for another, layer by layer: a layer is held
+ * when the old image has a layer with the same blob digest or the same diff_id; every other layer's
+ * blob is pulled. Reads only the manifests and configs (and, for a legacy docker archive, hashes
+ * its layer files).
  *
  * <pre>{@code
  * Repull.Result r = Repull.of(Path.of("release1.tar"), Path.of("release2.tar"), ImageSelector.any());
@@ -62,7 +63,9 @@ public final class Repull {
     }
   }
 
-  /** Compares with default limits; see {@link #of(Path, Path, ImageSelector, Limits, TempFiles)}. */
+  /**
+   * Compares with default limits; see {@link #of(Path, Path, ImageSelector, Limits, TempFiles)}.
+   */
   public static Result of(Path old, Path next, ImageSelector selector) throws IOException {
     return of(old, next, selector, Limits.defaults(), new TempFiles());
   }
@@ -75,7 +78,8 @@ public final class Repull {
    * @param selector which image of a multi-image archive, for both
    * @throws dev.ocisquash.ImageException for unreadable input
    */
-  public static Result of(Path old, Path next, ImageSelector selector, Limits limits, TempFiles tempFiles)
+  public static Result of(
+      Path old, Path next, ImageSelector selector, Limits limits, TempFiles tempFiles)
       throws IOException {
     try (SourceImage o = ImageArchives.open(old, selector, limits, tempFiles);
         SourceImage n = ImageArchives.open(next, selector, limits, tempFiles)) {
@@ -84,8 +88,8 @@ public final class Repull {
   }
 
   /**
-   * Compares two open images (from files or registries) by their manifests and configs alone: no layer is read.
-   * Both stay open.
+   * Compares two open images (from files or registries) by their manifests and configs alone: no
+   * layer is read. Both stay open.
    */
   public static Result of(SourceImage o, SourceImage n) throws IOException {
     Set<Digest> held = new HashSet<>();

@@ -18,12 +18,16 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The bridge between the analysis and the strip package: plans strip rules on the final tree through {@link
- * ImageFileTree} and {@link Stripper#plan}, changing nothing. Besides the rules given it plans, for every preset
- * that was not given, the rules given plus that preset, so the report can say what each would add.
+ * The bridge between the analysis and the strip package: plans strip rules on the final tree
+ * through {@link ImageFileTree} and {@link Stripper#plan}, changing nothing. Besides the rules
+ * given it plans, for every preset that was not given, the rules given plus that preset, so the
+ * report can say what each would add.
  */
 final class StripSupport {
-  /** The CPU level simd-variants is estimated at when no level is given (the one that removes the most). */
+  /**
+   * The CPU level simd-variants is estimated at when no level is given (the one that removes the
+   * most).
+   */
   static final String ASSUMED_CPU_LEVEL = "x86-64-v2";
 
   private StripSupport() {}
@@ -42,14 +46,21 @@ final class StripSupport {
   static final class Result {
     /** The estimate for the rules given, or null when none were. */
     final ImageAnalysis.@Nullable StripEstimate estimate;
+
     /** The plan of the rules given, or null when none were. */
     final @Nullable StripResult base;
+
     /** Paths (relative, no leading slash) the rules given remove, or null when none were given. */
     final @Nullable Set<String> removed;
+
     /** One plan per preset not given, in {@link Presets#all()} order, safe first. */
     final List<Candidate> candidates;
 
-    Result(ImageAnalysis.@Nullable StripEstimate estimate, @Nullable StripResult base, @Nullable Set<String> removed, List<Candidate> candidates) {
+    Result(
+        ImageAnalysis.@Nullable StripEstimate estimate,
+        @Nullable StripResult base,
+        @Nullable Set<String> removed,
+        List<Candidate> candidates) {
       this.estimate = estimate;
       this.base = base;
       this.removed = removed;
@@ -58,11 +69,13 @@ final class StripSupport {
   }
 
   /**
-   * Plans the rules given, each preset given on its own, and the rules given plus each preset not given.
+   * Plans the rules given, each preset given on its own, and the rules given plus each preset not
+   * given.
    *
    * @throws IllegalArgumentException for an unknown preset, a malformed glob or CPU level
    */
-  static Result estimate(SourceImage image, FlattenedImage flat, AnalyzeOptions o) throws IOException {
+  static Result estimate(SourceImage image, FlattenedImage flat, AnalyzeOptions o)
+      throws IOException {
     FileTree tree = ImageFileTree.of(image, flat);
     List<String> given = o.presets();
     StripRules rules = rules(o, null, o.cpuLevel());
@@ -72,7 +85,9 @@ final class StripSupport {
       allSafeGiven &= p.optIn() || given.contains(p.name());
     }
     if (!given.contains(Presets.SAFE) && !allSafeGiven) {
-      candidates.add(new Candidate(Presets.SAFE, "umbrella", plan(tree, rules(o, Presets.SAFE, o.cpuLevel())), null));
+      candidates.add(
+          new Candidate(
+              Presets.SAFE, "umbrella", plan(tree, rules(o, Presets.SAFE, o.cpuLevel())), null));
     }
     for (Preset p : Presets.all()) {
       if (!p.optIn() || given.contains(p.name())) {
@@ -84,7 +99,8 @@ final class StripSupport {
         level = ASSUMED_CPU_LEVEL;
         note = "assuming --cpu-level " + ASSUMED_CPU_LEVEL;
       }
-      candidates.add(new Candidate(p.name(), "opt-in", plan(tree, rules(o, p.name(), level)), note));
+      candidates.add(
+          new Candidate(p.name(), "opt-in", plan(tree, rules(o, p.name(), level)), note));
     }
     if (rules.isEmpty()) {
       return new Result(null, null, null, candidates);
@@ -95,7 +111,9 @@ final class StripSupport {
     o.removes().forEach(g -> ruleNames.add("remove:" + g));
     List<ImageAnalysis.RuleSaving> perRule = new ArrayList<>();
     for (Map.Entry<String, StripReport.Totals> t : rep.getRuleTotals().entrySet()) {
-      perRule.add(new ImageAnalysis.RuleSaving(t.getKey(), t.getValue().getBytes(), t.getValue().getEntries()));
+      perRule.add(
+          new ImageAnalysis.RuleSaving(
+              t.getKey(), t.getValue().getBytes(), t.getValue().getEntries()));
     }
     List<ImageAnalysis.RuleSaving> perPreset = new ArrayList<>();
     for (String p : given) {
@@ -114,7 +132,13 @@ final class StripSupport {
     }
     ImageAnalysis.StripEstimate est =
         new ImageAnalysis.StripEstimate(
-            ruleNames, rep.getBytesRemoved(), rep.getEntriesRemoved(), perRule, perPreset, kept, rep.getNotes());
+            ruleNames,
+            rep.getBytesRemoved(),
+            rep.getEntriesRemoved(),
+            perRule,
+            perPreset,
+            kept,
+            rep.getNotes());
     return new Result(est, all, relative(all.removedPaths()), candidates);
   }
 
@@ -122,7 +146,9 @@ final class StripSupport {
     return Stripper.plan(tree, rules);
   }
 
-  /** The rules given, plus {@code extra} (a preset name) when not null, at CPU level {@code level}. */
+  /**
+   * The rules given, plus {@code extra} (a preset name) when not null, at CPU level {@code level}.
+   */
   private static StripRules rules(AnalyzeOptions o, @Nullable String extra, String level) {
     StripRules.Builder b = StripRules.builder();
     o.presets().forEach(b::preset);

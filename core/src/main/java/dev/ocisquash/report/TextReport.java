@@ -1,7 +1,7 @@
 package dev.ocisquash.report;
 
-import dev.ocisquash.tar.PathNames;
 import dev.ocisquash.strip.Presets;
+import dev.ocisquash.tar.PathNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,8 +40,18 @@ public final class TextReport {
 
     sb.append("\nLAYERS\n");
     String lf = "  %3s %10s %10s %8s %6s %10s %10s  %s%n";
-    sb.append(String.format(Locale.ROOT, lf, "#", "COMPRESSED", "TAR", "ENTRIES", "WHOUTS", "CONTENT", "WASTED",
-        "CREATED BY"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            lf,
+            "#",
+            "COMPRESSED",
+            "TAR",
+            "ENTRIES",
+            "WHOUTS",
+            "CONTENT",
+            "WASTED",
+            "CREATED BY"));
     int cb = WIDTH - 2 - 3 - 11 - 11 - 9 - 7 - 11 - 11 - 2;
     for (ImageAnalysis.Layer l : a.layers()) {
       sb.append(
@@ -60,26 +70,67 @@ public final class TextReport {
 
     sb.append("\nWASTE FROM LAYERING\n");
     String kv = "  %-22s %12s  %s%n";
-    sb.append(String.format(Locale.ROOT, kv, "content in layers", human(a.layerContentBytes()), ""));
-    sb.append(String.format(Locale.ROOT, kv, "content in final tree", human(a.finalContentBytes()), ""));
-    sb.append(String.format(Locale.ROOT, kv, "wasted (hidden)", human(a.wastedBytes()),
-        "overwritten, whited out or under an opaque directory"));
-    sb.append(String.format(Locale.ROOT, kv, "squash saves", human(a.squashSavingsBytes()),
-        "squashing layers " + a.from() + ".." + (a.layers().size() - 1) + ", before compression"));
-    sb.append(String.format(Locale.ROOT, kv, "efficiency",
-        String.format(Locale.ROOT, "%.1f %%", a.efficiency() * 100), "final content / layer content"));
-    sb.append(String.format(Locale.ROOT, kv, "tar overhead", human(a.tarOverheadBytes()),
-        "headers, padding, end markers (not content)"));
+    sb.append(
+        String.format(Locale.ROOT, kv, "content in layers", human(a.layerContentBytes()), ""));
+    sb.append(
+        String.format(Locale.ROOT, kv, "content in final tree", human(a.finalContentBytes()), ""));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            kv,
+            "wasted (hidden)",
+            human(a.wastedBytes()),
+            "overwritten, whited out or under an opaque directory"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            kv,
+            "squash saves",
+            human(a.squashSavingsBytes()),
+            "squashing layers "
+                + a.from()
+                + ".."
+                + (a.layers().size() - 1)
+                + ", before compression"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            kv,
+            "efficiency",
+            String.format(Locale.ROOT, "%.1f %%", a.efficiency() * 100),
+            "final content / layer content"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            kv,
+            "tar overhead",
+            human(a.tarOverheadBytes()),
+            "headers, padding, end markers (not content)"));
 
     sb.append("\nESTIMATES\n");
     ImageAnalysis.Estimates e = a.estimates();
-    sb.append(String.format(Locale.ROOT, kv, "squashed layer", human(e.squashedTarBytes()), "uncompressed, exact"));
-    sb.append(String.format(Locale.ROOT, kv, "squashed, compressed", "~" + human(e.squashedCompressedBytes()),
-        String.format(Locale.ROOT, "estimate, compression ratio %.3f", e.compressionRatio())));
+    sb.append(
+        String.format(
+            Locale.ROOT, kv, "squashed layer", human(e.squashedTarBytes()), "uncompressed, exact"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            kv,
+            "squashed, compressed",
+            "~" + human(e.squashedCompressedBytes()),
+            String.format(Locale.ROOT, "estimate, compression ratio %.3f", e.compressionRatio())));
     sb.append("    ratio: ").append(cut(e.compressionMethod(), WIDTH - 11)).append('\n');
     if (e.strippedTarBytes() >= 0) {
-      sb.append(String.format(Locale.ROOT, kv, "squashed + stripped", human(e.strippedTarBytes()), "uncompressed"));
-      sb.append(String.format(Locale.ROOT, kv, "stripped, compressed", "~" + human(e.strippedCompressedBytes()), ""));
+      sb.append(
+          String.format(
+              Locale.ROOT, kv, "squashed + stripped", human(e.strippedTarBytes()), "uncompressed"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              kv,
+              "stripped, compressed",
+              "~" + human(e.strippedCompressedBytes()),
+              ""));
     }
 
     sb.append("\nSTRIP\n");
@@ -89,19 +140,36 @@ public final class TextReport {
     } else {
       sb.append(String.format(Locale.ROOT, "  %-40s %12s %10s%n", "RULE", "BYTES", "ENTRIES"));
       for (ImageAnalysis.RuleSaving r : s.perRule()) {
-        sb.append(String.format(Locale.ROOT, "  %-40s %12s %10d%n", cut(r.rule(), 40), human(r.bytes()),
-            r.entries()));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "  %-40s %12s %10d%n",
+                cut(r.rule(), 40),
+                human(r.bytes()),
+                r.entries()));
       }
       for (ImageAnalysis.RuleSaving r : s.perPreset()) {
-        sb.append(String.format(Locale.ROOT, "  %-40s %12s %10d%n", cut("preset " + r.rule(), 40),
-            human(r.bytes()), r.entries()));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "  %-40s %12s %10d%n",
+                cut("preset " + r.rule(), 40),
+                human(r.bytes()),
+                r.entries()));
       }
-      sb.append(String.format(Locale.ROOT, "  %-40s %12s %10d%n", "all rules together", human(s.removedBytes()),
-          s.removedEntries()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-40s %12s %10d%n",
+              "all rules together",
+              human(s.removedBytes()),
+              s.removedEntries()));
       if (!s.keptByCheck().isEmpty()) {
         sb.append("  kept by safety checks:\n");
-        for (ImageAnalysis.KeptPath k : s.keptByCheck().subList(0, Math.min(top, s.keptByCheck().size()))) {
-          // The reason names a path too: never cut it; when both do not fit, it goes on a line of its own.
+        for (ImageAnalysis.KeptPath k :
+            s.keptByCheck().subList(0, Math.min(top, s.keptByCheck().size()))) {
+          // The reason names a path too: never cut it; when both do not fit, it goes on a line of
+          // its own.
           String path = cutPath(k.path(), 60);
           String sep = 4 + path.length() + 2 + k.reason().length() <= WIDTH ? "  " : "\n      ";
           sb.append("    ").append(path).append(sep).append(k.reason()).append('\n');
@@ -132,10 +200,18 @@ public final class TextReport {
                 g.size(),
                 g.size() == 1 ? "group repeats" : "groups repeat",
                 human(a.duplicateBytes())));
-        sb.append(String.format(Locale.ROOT, "  %10s %6s %10s  %s%n", "REPEATED", "COPIES", "SIZE", "PATHS"));
+        sb.append(
+            String.format(
+                Locale.ROOT, "  %10s %6s %10s  %s%n", "REPEATED", "COPIES", "SIZE", "PATHS"));
         for (ImageAnalysis.DuplicateGroup d : g.subList(0, Math.min(top, g.size()))) {
-          sb.append(String.format(Locale.ROOT, "  %10s %6d %10s  %s%n", human(d.repeatedBytes()), d.paths().size(),
-              human(d.size()), cutPath("/" + d.paths().get(0), 68)));
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "  %10s %6d %10s  %s%n",
+                  human(d.repeatedBytes()),
+                  d.paths().size(),
+                  human(d.size()),
+                  cutPath("/" + d.paths().get(0), 68)));
           for (String p : d.paths().subList(1, Math.min(4, d.paths().size()))) {
             sb.append(String.format(Locale.ROOT, "  %30s%s%n", "", cutPath("/" + p, 68)));
           }
@@ -148,24 +224,32 @@ public final class TextReport {
     return PathNames.display(sb.toString());
   }
 
-  private static void sizedTable(StringBuilder sb, String title, List<ImageAnalysis.SizedPath> rows, boolean files) {
+  private static void sizedTable(
+      StringBuilder sb, String title, List<ImageAnalysis.SizedPath> rows, boolean files) {
     sb.append('\n').append(title).append('\n');
     if (rows.isEmpty()) {
       sb.append("  none\n");
       return;
     }
-    sb.append(String.format(Locale.ROOT, "  %10s %8s  %s%n", "SIZE", files ? "LAYER" : "FILES", "PATH"));
+    sb.append(
+        String.format(Locale.ROOT, "  %10s %8s  %s%n", "SIZE", files ? "LAYER" : "FILES", "PATH"));
     List<String> paths = cutPaths(rows.stream().map(p -> "/" + p.path()).toList(), WIDTH - 24);
     for (int i = 0; i < rows.size(); i++) {
       ImageAnalysis.SizedPath p = rows.get(i);
-      sb.append(String.format(Locale.ROOT, "  %10s %8d  %s%n", human(p.bytes()), files ? p.layer() : p.files(),
-          paths.get(i)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %10s %8d  %s%n",
+              human(p.bytes()),
+              files ? p.layer() : p.files(),
+              paths.get(i)));
     }
   }
 
   /**
-   * The headline: what is eating the space, one row per source of bulk, largest first, as image-slimming pull
-   * requests show it. Columns are as wide as their content, within {@link #WIDTH}.
+   * The headline: what is eating the space, one row per source of bulk, largest first, as
+   * image-slimming pull requests show it. Columns are as wide as their content, within {@link
+   * #WIDTH}.
    */
   private static void headline(StringBuilder sb, ImageAnalysis a) {
     sb.append("\nWHAT'S EATING THE SPACE");
@@ -174,8 +258,10 @@ public final class TextReport {
       sb.append("\n  no known bulk found\n");
       return;
     }
-    sb.append(a.strip() == null ? "  (no strip rules given: presets show what each would remove)\n"
-        : "  (* = removed by the rules given)\n");
+    sb.append(
+        a.strip() == null
+            ? "  (no strip rules given: presets show what each would remove)\n"
+            : "  (* = removed by the rules given)\n");
     int src = 6;
     int what = 10;
     for (ImageAnalysis.BulkItem b : rows) {
@@ -186,24 +272,38 @@ public final class TextReport {
     what = Math.min(what, 26);
     int by = WIDTH - 2 - src - 1 - 10 - 2 - what - 2;
     String f = "%s %-" + src + "s %10s  %-" + what + "s  %s";
-    sb.append(String.format(Locale.ROOT, f, " ", "SOURCE", "SIZE", "WHAT IT IS", "PRESET (OR KEEP: WHY)"))
+    sb.append(
+            String.format(
+                Locale.ROOT, f, " ", "SOURCE", "SIZE", "WHAT IT IS", "PRESET (OR KEEP: WHY)"))
         .append('\n');
     for (ImageAnalysis.BulkItem b : rows) {
-      // Words wrap within their column rather than being cut, so a reason is always readable in full.
+      // Words wrap within their column rather than being cut, so a reason is always readable in
+      // full.
       List<String> whatLines = wrap(b.description(), what);
       List<String> byLines = wrap(presetColumn(b), by);
       for (int i = 0; i < Math.max(whatLines.size(), byLines.size()); i++) {
         boolean first = i == 0;
-        sb.append(String.format(Locale.ROOT, f, first && b.selected() ? "*" : " ",
-            first ? cutPath(b.source(), src) : "", first ? human(b.bytes()) : "",
-            i < whatLines.size() ? whatLines.get(i) : "", i < byLines.size() ? byLines.get(i) : "").stripTrailing())
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        f,
+                        first && b.selected() ? "*" : " ",
+                        first ? cutPath(b.source(), src) : "",
+                        first ? human(b.bytes()) : "",
+                        i < whatLines.size() ? whatLines.get(i) : "",
+                        i < byLines.size() ? byLines.get(i) : "")
+                    .stripTrailing())
             .append('\n');
       }
     }
     if (a.strip() != null) {
-      sb.append(String.format(Locale.ROOT, "  the rules given remove %s; squashed + stripped %s, ~%s compressed%n",
-          human(a.strip().removedBytes()), human(a.estimates().strippedTarBytes()),
-          human(a.estimates().strippedCompressedBytes())));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  the rules given remove %s; squashed + stripped %s, ~%s compressed%n",
+              human(a.strip().removedBytes()),
+              human(a.estimates().strippedTarBytes()),
+              human(a.estimates().strippedCompressedBytes())));
     }
   }
 
@@ -240,18 +340,25 @@ public final class TextReport {
     if (a.presetEstimates().isEmpty()) {
       return;
     }
-    sb.append("\nPRESETS  (given: what each removes; others: what adding it to the rules given removes)\n");
+    sb.append(
+        "\nPRESETS  (given: what each removes; others: what adding it to the rules given removes)\n");
     String f = "  %-26s %-8s %12s %9s  %s";
-    sb.append(String.format(Locale.ROOT, f, "PRESET", "GROUP", "BYTES", "ENTRIES", "").stripTrailing()).append('\n');
+    sb.append(
+            String.format(Locale.ROOT, f, "PRESET", "GROUP", "BYTES", "ENTRIES", "")
+                .stripTrailing())
+        .append('\n');
     for (ImageAnalysis.PresetEstimate p : a.presetEstimates()) {
-      String name = p.group().equals(Presets.SAFE) && !p.selected() ? "  " + p.preset() : p.preset();
+      String name =
+          p.group().equals(Presets.SAFE) && !p.selected() ? "  " + p.preset() : p.preset();
       String size = (p.selected() ? "" : "+") + human(p.bytes());
       String note = p.selected() ? "given" : "--preset " + p.preset();
       if (p.note() != null) {
         note += ", " + p.note();
       }
       List<String> lines = wrap(note, 38);
-      sb.append(String.format(Locale.ROOT, f, cut(name, 26), p.group(), size, p.entries(), lines.get(0)))
+      sb.append(
+              String.format(
+                  Locale.ROOT, f, cut(name, 26), p.group(), size, p.entries(), lines.get(0)))
           .append('\n');
       for (String l : lines.subList(1, lines.size())) {
         sb.append(String.format(Locale.ROOT, f, "", "", "", "", l)).append('\n');
@@ -268,8 +375,8 @@ public final class TextReport {
   }
 
   /**
-   * Shortens a path to {@code max} characters by cutting its middle, so the top directories and the file name
-   * both stay.
+   * Shortens a path to {@code max} characters by cutting its middle, so the top directories and the
+   * file name both stay.
    */
   static String cutPath(String s, int max) {
     if (s.length() <= max) {
@@ -281,8 +388,8 @@ public final class TextReport {
   }
 
   /**
-   * {@link #cutPath} for a column of paths: a path whose shortened form would collide with another's is shown in
-   * full, so distinct paths always read as distinct.
+   * {@link #cutPath} for a column of paths: a path whose shortened form would collide with
+   * another's is shown in full, so distinct paths always read as distinct.
    */
   static List<String> cutPaths(List<String> paths, int max) {
     Map<String, Integer> seen = new HashMap<>();

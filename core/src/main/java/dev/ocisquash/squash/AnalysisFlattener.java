@@ -26,8 +26,9 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Streams every layer of an image once, newest first, through the same decision core as {@link Squasher}, and
- * returns what a squash of the whole image would contain, without writing anything. Used by the analysis report.
+ * Streams every layer of an image once, newest first, through the same decision core as {@link
+ * Squasher}, and returns what a squash of the whole image would contain, without writing anything.
+ * Used by the analysis report.
  *
  * <pre>{@code
  * try (SourceImage img = ImageArchives.open(path, ImageSelector.any())) {
@@ -36,8 +37,8 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Memory grows with the number of paths, never with content sizes: content is only hashed as it streams past
- * (when asked), never kept.
+ * <p>Memory grows with the number of paths, never with content sizes: content is only hashed as it
+ * streams past (when asked), never kept.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class AnalysisFlattener {
@@ -49,7 +50,8 @@ public final class AnalysisFlattener {
    * Flattens an image.
    *
    * @param image the opened image
-   * @param hashContent whether to compute the sha256 of every regular file that ends up in the final tree
+   * @param hashContent whether to compute the sha256 of every regular file that ends up in the
+   *     final tree
    * @return per-layer statistics and the final tree
    * @throws ImageException for bad input (corrupt layers, dangling hardlinks...)
    * @throws IOException on read failures
@@ -59,22 +61,28 @@ public final class AnalysisFlattener {
   }
 
   /**
-   * Flattens an image and, with a {@code captureDir}, keeps the content of the files the strip safety checks read
-   * (ELF files, {@code #!} scripts, {@code etc/ld.so.conf*}) in a temporary file there, so planning strip rules
-   * needs no second read of the layers. Close the result to delete it.
+   * Flattens an image and, with a {@code captureDir}, keeps the content of the files the strip
+   * safety checks read (ELF files, {@code #!} scripts, {@code etc/ld.so.conf*}) in a temporary file
+   * there, so planning strip rules needs no second read of the layers. Close the result to delete
+   * it.
    */
-  public static FlattenedImage flatten(SourceImage image, boolean hashContent, @Nullable Path captureDir)
-      throws IOException {
+  public static FlattenedImage flatten(
+      SourceImage image, boolean hashContent, @Nullable Path captureDir) throws IOException {
     return flatten(image, hashContent, captureDir, Limits.defaults(), TempFiles.none());
   }
 
   /**
-   * Flattens an image as {@link #flatten(SourceImage, boolean, Path)} does, counting every decompressed byte and
-   * entry against {@code limits} (hostile input stops at the limit, as a squash does) and registering the capture
-   * file with {@code tempFiles} for deletion on interruption.
+   * Flattens an image as {@link #flatten(SourceImage, boolean, Path)} does, counting every
+   * decompressed byte and entry against {@code limits} (hostile input stops at the limit, as a
+   * squash does) and registering the capture file with {@code tempFiles} for deletion on
+   * interruption.
    */
   public static FlattenedImage flatten(
-      SourceImage image, boolean hashContent, @Nullable Path captureDir, Limits limits, TempFiles tempFiles)
+      SourceImage image,
+      boolean hashContent,
+      @Nullable Path captureDir,
+      Limits limits,
+      TempFiles tempFiles)
       throws IOException {
     Spool spool = captureDir == null ? null : new Spool(captureDir, tempFiles, image.source());
     try {
@@ -87,12 +95,14 @@ public final class AnalysisFlattener {
     }
   }
 
-  private static FlattenedImage flattenInto(SourceImage image, boolean hashContent, @Nullable Spool spool, Limits.Meter meter)
+  private static FlattenedImage flattenInto(
+      SourceImage image, boolean hashContent, @Nullable Spool spool, Limits.Meter meter)
       throws IOException {
     Map<Long, Long> captured = new HashMap<>();
     List<SourceLayer> layers = image.layers();
     if (layers.isEmpty()) {
-      throw new ImageException(Kind.UNSUPPORTED_INPUT,
+      throw new ImageException(
+          Kind.UNSUPPORTED_INPUT,
           ImageException.where(image.source(), null, null, "the image has no layers"));
     }
     SquashPlanner planner = new SquashPlanner();
@@ -164,18 +174,23 @@ public final class AnalysisFlattener {
     planner.checkLinks();
 
     List<SquashPlanner.PlannedPath> live = planner.liveRecordsSorted();
-    // Objects whose content was never captured (a hardlink to a version shadowed in its own layer) carry a
+    // Objects whose content was never captured (a hardlink to a version shadowed in its own layer)
+    // carry a
     // deferred position; hash those with one more read of their layer.
     Map<FileObject, Integer> inodes = new IdentityHashMap<>();
     List<FlattenedImage.Entry> out = new ArrayList<>(live.size());
     Map<Integer, TreeMap<Long, List<FileObject>>> deferred = new HashMap<>();
     for (SquashPlanner.PlannedPath r : live) {
       FileObject owner = r.file == null ? null : r.file.resolve();
-      if (owner != null && owner.entry.type() == TarEntryType.REGULAR && !origins.containsKey(owner)) {
+      if (owner != null
+          && owner.entry.type() == TarEntryType.REGULAR
+          && !origins.containsKey(owner)) {
         FileObject c = owner;
         if (!c.hasContent() || c.isSpooled()) {
-          throw new ImageException(Kind.INTERNAL,
-              ImageException.where(image.source(), null, r.entry.path(), "internal error: no origin for content"));
+          throw new ImageException(
+              Kind.INTERNAL,
+              ImageException.where(
+                  image.source(), null, r.entry.path(), "internal error: no origin for content"));
         }
         origins.put(owner, new Origin(c.deferredLayer(), c.deferredOrdinal(), null));
         if (hashContent) {
@@ -207,16 +222,32 @@ public final class AnalysisFlattener {
       }
       out.add(
           new FlattenedImage.Entry(
-              r.entry.path(), r.entry.pathBytes(), owner.entry, r.layer, o.layer, o.ordinal, inode, first, o.hash));
+              r.entry.path(),
+              r.entry.pathBytes(),
+              owner.entry,
+              r.layer,
+              o.layer,
+              o.ordinal,
+              inode,
+              first,
+              o.hash));
     }
-    return new FlattenedImage(image.source(), List.of(stats), out, planner.shadowedEntries(), spool, captured);
+    return new FlattenedImage(
+        image.source(), List.of(stats), out, planner.shadowedEntries(), spool, captured);
   }
 
   /**
-   * Spools the content when it is what the strip checks read; returns a stream over the same bytes for hashing.
+   * Spools the content when it is what the strip checks read; returns a stream over the same bytes
+   * for hashing.
    */
   private static InputStream captureIfRead(
-      TarEntry e, InputStream in, Spool spool, int layer, long ordinal, Map<Long, Long> captured, byte[] buf)
+      TarEntry e,
+      InputStream in,
+      Spool spool,
+      int layer,
+      long ordinal,
+      Map<Long, Long> captured,
+      byte[] buf)
       throws IOException {
     byte[] head = in.readNBytes(ContentKind.HEAD);
     InputStream whole = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(head), in);
@@ -252,16 +283,17 @@ public final class AnalysisFlattener {
   }
 
   /**
-   * Reads the content of some final-tree files again, streaming each layer involved once. The visitor gets each
-   * wanted entry's bytes (exactly its size) in layer order; of several entries sharing one content (hardlinks) only
-   * the first is visited.
+   * Reads the content of some final-tree files again, streaming each layer involved once. The
+   * visitor gets each wanted entry's bytes (exactly its size) in layer order; of several entries
+   * sharing one content (hardlinks) only the first is visited.
    *
    * @param image the same image the entries were flattened from
    * @param wanted regular-file entries of the final tree
    * @param visitor called with each entry and a stream of its content, valid only during the call
    */
   public static void readContents(
-      SourceImage image, Collection<FlattenedImage.Entry> wanted, ContentVisitor visitor) throws IOException {
+      SourceImage image, Collection<FlattenedImage.Entry> wanted, ContentVisitor visitor)
+      throws IOException {
     Map<Integer, TreeMap<Long, List<FlattenedImage.Entry>>> byLayer = new TreeMap<>();
     for (FlattenedImage.Entry e : wanted) {
       if (e.contentOrdinal() < 0) {
@@ -307,7 +339,8 @@ public final class AnalysisFlattener {
         });
   }
 
-  private static byte[] digest(@Nullable MessageDigest sha, InputStream in, byte[] buf) throws IOException {
+  private static byte[] digest(@Nullable MessageDigest sha, InputStream in, byte[] buf)
+      throws IOException {
     sha.reset();
     for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
       sha.update(buf, 0, n);

@@ -20,19 +20,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Writes the new layers of a re-layering several at a time, each into a temporary blob file, and hands them back in
- * layout order as they complete.
+ * Writes the new layers of a re-layering several at a time, each into a temporary blob file, and
+ * hands them back in layout order as they complete.
  *
- * <p>Why: written one after another straight into the output, each layer ends by waiting for its last gzip blocks
- * and starts with the compression threads idle until its first block is full. With the 20 to 30 small layers of a
- * re-layering those two bubbles per layer added 0.6 s to the 1.4 s a single layer of the same bytes takes (the
- * Debian release pair, 2 threads). Here up to {@code threads} layers are framed at once and their gzip blocks share
- * one pool, so the compression threads stay busy across layer boundaries. Each layer's bytes are what {@link
- * LayerWriter} writes alone: the block layout never depends on threads or pools.
+ * <p>Why: written one after another straight into the output, each layer ends by waiting for its
+ * last gzip blocks and starts with the compression threads idle until its first block is full. With
+ * the 20 to 30 small layers of a re-layering those two bubbles per layer added 0.6 s to the 1.4 s a
+ * single layer of the same bytes takes (the Debian release pair, 2 threads). Here up to {@code
+ * threads} layers are framed at once and their gzip blocks share one pool, so the compression
+ * threads stay busy across layer boundaries. Each layer's bytes are what {@link LayerWriter} writes
+ * alone: the block layout never depends on threads or pools.
  *
- * <p>Costs: the compressed bytes are written twice (to the temporary file, then into the output), and the temporary
- * files of layers that finished before an earlier, slower one wait on disk; at worst the new layers' compressed
- * size. Files are registered with the run's {@link TempFiles} and deleted once copied, or when the run fails.
+ * <p>Costs: the compressed bytes are written twice (to the temporary file, then into the output),
+ * and the temporary files of layers that finished before an earlier, slower one wait on disk; at
+ * worst the new layers' compressed size. Files are registered with the run's {@link TempFiles} and
+ * deleted once copied, or when the run fails.
  */
 final class ConcurrentLayerWriter implements AutoCloseable {
   private static final int BUFFER = 64 << 10;
@@ -54,8 +56,10 @@ final class ConcurrentLayerWriter implements AutoCloseable {
    *
    * @param requests the layers, in layout order; their progress and block pool are replaced
    * @param threads how many layers are framed at once, and the size of the shared gzip block pool
-   * @param progress told the content bytes written, from several threads (calls are serialised here)
-   * @param target the output as the user named it, for the message when a temporary file cannot be written
+   * @param progress told the content bytes written, from several threads (calls are serialised
+   *     here)
+   * @param target the output as the user named it, for the message when a temporary file cannot be
+   *     written
    */
   ConcurrentLayerWriter(
       List<LayerWriter.Request> requests,
@@ -72,7 +76,8 @@ final class ConcurrentLayerWriter implements AutoCloseable {
     Progress shared = new SerialisedAdvance(progress);
     for (LayerWriter.Request r : requests) {
       LayerWriter.Request own =
-          new LayerWriter.Request(r.plan(), r.contents(), r.encoding(), r.sourceDateEpoch(), shared, blockPool);
+          new LayerWriter.Request(
+              r.plan(), r.contents(), r.encoding(), r.sourceDateEpoch(), shared, blockPool);
       pending.add(framers.submit(() -> writeToFile(own)));
     }
   }
@@ -87,8 +92,8 @@ final class ConcurrentLayerWriter implements AutoCloseable {
   }
 
   /**
-   * Copies a written layer's blob to {@code out} and deletes its file. In 1 MiB writes: the output sinks write
-   * through unbuffered, and {@code Files.copy} would make one system call per 8 KiB.
+   * Copies a written layer's blob to {@code out} and deletes its file. In 1 MiB writes: the output
+   * sinks write through unbuffered, and {@code Files.copy} would make one system call per 8 KiB.
    */
   void transfer(Blob blob, OutputStream out) throws IOException {
     byte[] buf = ByteBlocks.take();
@@ -106,7 +111,8 @@ final class ConcurrentLayerWriter implements AutoCloseable {
     Path file = Files.createTempFile(tempDir, ".ocisquash-layer-", ".tmp");
     files.add(file);
     tempFiles.register(file);
-    OutputStream named = new WriteFailures(Files.newOutputStream(file), target, "temporary file " + file);
+    OutputStream named =
+        new WriteFailures(Files.newOutputStream(file), target, "temporary file " + file);
     try (OutputStream out = new BufferedOutputStream(named, BUFFER)) {
       return new Blob(file, LayerWriter.write(request, out));
     }
@@ -119,8 +125,8 @@ final class ConcurrentLayerWriter implements AutoCloseable {
   }
 
   /**
-   * Stops the layers not yet started, waits for those running (interrupting a layer's file reads would close the
-   * input's shared channels), and deletes every temporary file left.
+   * Stops the layers not yet started, waits for those running (interrupting a layer's file reads
+   * would close the input's shared channels), and deletes every temporary file left.
    */
   @Override
   public void close() throws IOException {
@@ -152,8 +158,8 @@ final class ConcurrentLayerWriter implements AutoCloseable {
   }
 
   /**
-   * The progress of all layers as one stage: the writers' own stage and done calls are dropped, their advances
-   * passed on one at a time.
+   * The progress of all layers as one stage: the writers' own stage and done calls are dropped,
+   * their advances passed on one at a time.
    */
   private static final class SerialisedAdvance implements Progress {
     private final Progress target;

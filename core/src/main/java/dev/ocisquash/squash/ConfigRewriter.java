@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Pure edits of an image config for a squash. Every field it does not name (env, entrypoint, labels, unknown
- * fields) is left as it was.
+ * Pure edits of an image config for a squash. Every field it does not name (env, entrypoint,
+ * labels, unknown fields) is left as it was.
  */
 final class ConfigRewriter {
   private ConfigRewriter() {}
@@ -17,19 +17,26 @@ final class ConfigRewriter {
    * Replaces the layers from {@code firstSquashed} upwards by one new layer.
    *
    * <p>History: entries of kept layers stay unchanged; entries of squashed layers stay, with their
-   * {@code created_by} and {@code comment}, but become {@code empty_layer} entries so {@code docker history} still
-   * shows how the image was built; one entry for the new layer is appended. Its {@code created} is taken from the
-   * input's last history entry (or the config's {@code created}), never from the clock, so output is reproducible.
+   * {@code created_by} and {@code comment}, but become {@code empty_layer} entries so {@code docker
+   * history} still shows how the image was built; one entry for the new layer is appended. Its
+   * {@code created} is taken from the input's last history entry (or the config's {@code created}),
+   * never from the clock, so output is reproducible.
    */
   static ObjectNode squash(
-      ObjectNode config, List<Digest> keptDiffIds, int firstSquashed, Digest newDiffId, String createdBy, String comment) {
-    return squash(config, keptDiffIds, firstSquashed, List.of(newDiffId), createdBy, List.of(comment));
+      ObjectNode config,
+      List<Digest> keptDiffIds,
+      int firstSquashed,
+      Digest newDiffId,
+      String createdBy,
+      String comment) {
+    return squash(
+        config, keptDiffIds, firstSquashed, List.of(newDiffId), createdBy, List.of(comment));
   }
 
   /**
-   * Replaces the layers from {@code firstSquashed} upwards by several new layers, bottom first: as {@link
-   * #squash(ObjectNode, List, int, Digest, String, String)}, with one history entry per new layer, each with its
-   * own comment.
+   * Replaces the layers from {@code firstSquashed} upwards by several new layers, bottom first: as
+   * {@link #squash(ObjectNode, List, int, Digest, String, String)}, with one history entry per new
+   * layer, each with its own comment.
    */
   static ObjectNode squash(
       ObjectNode config,
@@ -69,12 +76,18 @@ final class ConfigRewriter {
     return out.json();
   }
 
-  /** Sets {@code created} of the config and of the last history entry (the one describing the new layer). */
+  /**
+   * Sets {@code created} of the config and of the last history entry (the one describing the new
+   * layer).
+   */
   static void setCreated(ObjectNode config, String created) {
     setCreated(config, created, 1);
   }
 
-  /** Sets {@code created} of the config and of the last {@code newLayers} history entries (the new layers'). */
+  /**
+   * Sets {@code created} of the config and of the last {@code newLayers} history entries (the new
+   * layers').
+   */
   static void setCreated(ObjectNode config, String created, int newLayers) {
     ConfigJson view = new ConfigJson(config);
     view.setCreated(created);

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
- * The config stage of a squash: the input's config with the new diff_ids and history ({@link ConfigRewriter}),
- * and with {@code SOURCE_DATE_EPOCH} as the new layers' creation time when given.
+ * The config stage of a squash: the input's config with the new diff_ids and history ({@link
+ * ConfigRewriter}), and with {@code SOURCE_DATE_EPOCH} as the new layers' creation time when given.
  */
 final class ConfigStep implements SquashStep<ObjectNode> {
   private final OpenStep.Selection sel;
@@ -31,7 +31,9 @@ final class ConfigStep implements SquashStep<ObjectNode> {
             layers.comments());
     if (options.sourceDateEpoch() != null) {
       ConfigRewriter.setCreated(
-          config, Instant.ofEpochSecond(options.sourceDateEpoch()).toString(), layers.newDiffIds().size());
+          config,
+          Instant.ofEpochSecond(options.sourceDateEpoch()).toString(),
+          layers.newDiffIds().size());
     }
     return config;
   }

@@ -10,10 +10,10 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads kept content back where its {@link FileObject} says: from the spool, or in place from an uncompressed
- * layer blob.
- * Reading in place saves copying every surviving byte of an uncompressed input aside and back; those bytes were
- * verified against the layer's digests while streaming, so the input must not change while a squash runs.
+ * Reads kept content back where its {@link FileObject} says: from the spool, or in place from an
+ * uncompressed layer blob. Reading in place saves copying every surviving byte of an uncompressed
+ * input aside and back; those bytes were verified against the layer's digests while streaming, so
+ * the input must not change while a squash runs.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ContentStore {
@@ -32,7 +32,8 @@ final class ContentStore {
         if (ref.isSpooled()) {
           throw new EOFException("spool ends early");
         }
-        throw new ImageException(Kind.CORRUPT_INPUT,
+        throw new ImageException(
+            Kind.CORRUPT_INPUT,
             ImageException.where(
                 ref.contentBlob().location(),
                 ref.contentBlob().label(),
@@ -45,7 +46,8 @@ final class ContentStore {
   }
 
   /** Reads up to {@code len} bytes at {@code position} within the content at {@code ref}. */
-  int read(@Nullable FileObject ref, long position, byte[] buf, int off, int len) throws IOException {
+  int read(@Nullable FileObject ref, long position, byte[] buf, int off, int len)
+      throws IOException {
     if (ref.isSpooled()) {
       return spool.read(ref.spoolOffset() + position, buf, off, len);
     }

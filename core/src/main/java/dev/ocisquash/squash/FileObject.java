@@ -6,15 +6,15 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One non-directory object as a runtime would see it: an inode. Several output paths may share one (hardlinks).
- * A hardlink entry gets a FileObject that forwards to the object its target named at the time the link was
- * applied; the chain is resolved with {@link #resolve()}.
+ * One non-directory object as a runtime would see it: an inode. Several output paths may share one
+ * (hardlinks). A hardlink entry gets a FileObject that forwards to the object its target named at
+ * the time the link was applied; the chain is resolved with {@link #resolve()}.
  *
- * <p>It also says where its content can be found after the planning pass ({@link Where}): copied into the spool,
- * readable in place in an uncompressed layer blob, or at an entry of a layer that must be read again (rare: a
- * hardlink whose target was shadowed earlier in the same layer). One object exists per kept file, so the location
- * is a kind and two fields here rather than an object of its own (25 MB less at a million files), and the object
- * stays at 40 bytes.
+ * <p>It also says where its content can be found after the planning pass ({@link Where}): copied
+ * into the spool, readable in place in an uncompressed layer blob, or at an entry of a layer that
+ * must be read again (rare: a hardlink whose target was shadowed earlier in the same layer). One
+ * object exists per kept file, so the location is a kind and two fields here rather than an object
+ * of its own (25 MB less at a million files), and the object stays at 40 bytes.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class FileObject {
@@ -30,24 +30,36 @@ final class FileObject {
     DEFERRED
   }
 
-  /** Bits of {@link #contentPosition} that hold a deferred entry's ordinal; the layer index sits above them. */
+  /**
+   * Bits of {@link #contentPosition} that hold a deferred entry's ordinal; the layer index sits
+   * above them.
+   */
   private static final int ORDINAL_BITS = 40;
 
   private static final long ORDINAL_MASK = (1L << ORDINAL_BITS) - 1;
 
-  /** The header of the version that owns the content and metadata; null while this is an unresolved link. */
-  @Nullable TarEntry entry;
   /**
-   * By {@link #where}: the spool offset, the offset in {@link #contentBlob}, or the deferred layer and entry ordinal
-   * in one long (the layer in the top bits), which keeps the object within 40 bytes.
+   * The header of the version that owns the content and metadata; null while this is an unresolved
+   * link.
+   */
+  @Nullable TarEntry entry;
+
+  /**
+   * By {@link #where}: the spool offset, the offset in {@link #contentBlob}, or the deferred layer
+   * and entry ordinal in one long (the layer in the top bits), which keeps the object within 40
+   * bytes.
    */
   private long contentPosition;
+
   /** The uncompressed layer whose blob holds the content, for {@link Where#BLOB}; else null. */
   private @Nullable SourceLayer contentBlob;
+
   /** Where the content is. */
   private Where where = Where.NONE;
+
   /** For hardlinks: the object the link points at. */
   @Nullable FileObject forward;
+
   /** Set while writing: the first output path this object was written under. */
   byte[] writtenPath;
 
@@ -64,12 +76,18 @@ final class FileObject {
     setContent(Where.SPOOL, offset, null);
   }
 
-  /** The content is stored uncompressed at {@code offset} of {@code layer}'s blob and is read there in place. */
+  /**
+   * The content is stored uncompressed at {@code offset} of {@code layer}'s blob and is read there
+   * in place.
+   */
   void contentInBlob(SourceLayer layer, long offset) {
     setContent(Where.BLOB, offset, layer);
   }
 
-  /** The content is that of entry {@code ordinal} (filesystem entries, from 0) of layer {@code layer}. */
+  /**
+   * The content is that of entry {@code ordinal} (filesystem entries, from 0) of layer {@code
+   * layer}.
+   */
   void contentDeferred(int layer, long ordinal) {
     // A tar entry takes at least 512 bytes, so 2^40 entries would be a 512 TiB layer.
     if (layer < 0 || layer >= 1 << (63 - ORDINAL_BITS) || ordinal < 0 || ordinal > ORDINAL_MASK) {
@@ -124,7 +142,9 @@ final class FileObject {
     return where == Where.DEFERRED ? (int) (contentPosition >>> ORDINAL_BITS) : -1;
   }
 
-  /** Ordinal of the entry within {@link #deferredLayer()}'s tar stream; only for deferred content. */
+  /**
+   * Ordinal of the entry within {@link #deferredLayer()}'s tar stream; only for deferred content.
+   */
   long deferredOrdinal() {
     return where == Where.DEFERRED ? contentPosition & ORDINAL_MASK : -1;
   }

@@ -22,9 +22,10 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The planning stage of a squash: the one read of every layer, newest first ({@link LayerScan}), that decides with
- * {@link SquashPlanner} what survives and keeps the surviving content where the writer will find it (copied to
- * the spool, or read in place when the layer is stored uncompressed).
+ * The planning stage of a squash: the one read of every layer, newest first ({@link LayerScan}),
+ * that decides with {@link SquashPlanner} what survives and keeps the surviving content where the
+ * writer will find it (copied to the spool, or read in place when the layer is stored
+ * uncompressed).
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
@@ -38,11 +39,13 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
 
   /**
    * @param spool where content that cannot be read in place is copied
-   * @param limits what each read counts against (afresh for a read of every layer after a declined one)
+   * @param limits what each read counts against (afresh for a read of every layer after a declined
+   *     one)
    * @param progress told the stages; the {@code plan} stage is left open for the steps that follow
    * @param skipKept whether a partial squash may leave the kept layers unread (see {@link #run})
    */
-  FlattenStep(OpenStep.Selection sel, Spool spool, Limits limits, Progress progress, boolean skipKept) {
+  FlattenStep(
+      OpenStep.Selection sel, Spool spool, Limits limits, Progress progress, boolean skipKept) {
     this.sel = sel;
     this.spool = spool;
     this.limits = limits;
@@ -54,13 +57,13 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
    * The flattened tree.
    *
    * @param planner what the whole image unpacks to
-   * @param basePlanner for a partial squash, what the kept layers alone unpack to (for the whiteouts the new layer
-   *     must carry); null for a full squash
+   * @param basePlanner for a partial squash, what the kept layers alone unpack to (for the
+   *     whiteouts the new layer must carry); null for a full squash
    * @param sorted the surviving records in output order
    * @param contents where the surviving content is read back
    * @param entriesRead entries read from the squashed layers (kept layers are only scanned)
-   * @param markersOverUnreadBase when the kept layers were not read, the new layer's whiteout and opaque markers
-   *     ({@link SquashPlanner#markersOverUnreadLayers}); else null
+   * @param markersOverUnreadBase when the kept layers were not read, the new layer's whiteout and
+   *     opaque markers ({@link SquashPlanner#markersOverUnreadLayers}); else null
    */
   record Flattened(
       SquashPlanner planner,
@@ -78,12 +81,13 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
   /**
    * Reads the layers of the selection and plans the flattened tree.
    *
-   * <p>With {@code skipKept}, a partial squash first reads only the squashed layers: the kept ones stay unread
-   * (in a registry, never downloaded), and the new layer hides again whatever the squashed layers hid, without
-   * knowing whether the kept layers have it. That needs nothing from the kept tree unless a surviving hardlink
-   * targets a kept file, or a path became a directory only through entries that did not survive; then every layer
-   * is read after all. The caller asks for it only when nothing else needs the kept tree (no strip rules, which
-   * may white out kept paths and check kept executables; no re-layering, which groups the whole tree).
+   * <p>With {@code skipKept}, a partial squash first reads only the squashed layers: the kept ones
+   * stay unread (in a registry, never downloaded), and the new layer hides again whatever the
+   * squashed layers hid, without knowing whether the kept layers have it. That needs nothing from
+   * the kept tree unless a surviving hardlink targets a kept file, or a path became a directory
+   * only through entries that did not survive; then every layer is read after all. The caller asks
+   * for it only when nothing else needs the kept tree (no strip rules, which may white out kept
+   * paths and check kept executables; no re-layering, which groups the whole tree).
    */
   @Override
   public Flattened run() throws IOException {
@@ -91,7 +95,8 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
     byte[] scratch = new byte[BUFFER];
     if (skipKept && first > 0) {
       SquashPlanner planner = new SquashPlanner();
-      PlanningVisitor reading = new PlanningVisitor(planner, null, first, false, false, spool, scratch);
+      PlanningVisitor reading =
+          new PlanningVisitor(planner, null, first, false, false, spool, scratch);
       LayerScan.run(sel.image(), first, first, limits.newMeter(), progress, reading);
       progress.stage("plan", -1);
       List<byte[]> markers = planner.markersOverUnreadLayers(first);
@@ -103,7 +108,8 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
     SquashPlanner planner = new SquashPlanner();
     SquashPlanner basePlanner = first > 0 ? new SquashPlanner() : null;
     PlanningVisitor reading =
-        new PlanningVisitor(planner, basePlanner, first, sel.stripping(), sel.relayering(), spool, scratch);
+        new PlanningVisitor(
+            planner, basePlanner, first, sel.stripping(), sel.relayering(), spool, scratch);
     LayerScan.run(sel.image(), first, limits.newMeter(), progress, reading);
     progress.stage("plan", -1);
     return planned(sel, planner, basePlanner, reading, spool, scratch, null);
@@ -126,8 +132,9 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
   }
 
   /**
-   * Feeds each entry of the scan to the planners: the full one, and for a partial squash the base-only one that
-   * sees the kept layers. Keeps the content of surviving files where the writer will find it.
+   * Feeds each entry of the scan to the planners: the full one, and for a partial squash the
+   * base-only one that sees the kept layers. Keeps the content of surviving files where the writer
+   * will find it.
    */
   private static final class PlanningVisitor implements LayerScan.Visitor {
     private final SquashPlanner planner;
@@ -140,6 +147,7 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
     private boolean kept;
     private boolean inPlace;
     private SourceLayer layer;
+
     /** Entries read from the squashed layers (kept layers are only scanned). */
     long entriesRead;
 
@@ -181,7 +189,8 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
         basePlanner.offer(e, ordinal);
       }
       if (offer.capture() != null) {
-        // Uncompressed blobs are read again in place when the layer is written; the rest is copied aside.
+        // Uncompressed blobs are read again in place when the layer is written; the rest is copied
+        // aside.
         if (inPlace) {
           offer.capture().contentInBlob(layer, reader.position());
         } else {
@@ -193,8 +202,9 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
     }
 
     /**
-     * In a kept layer, spools the content the strip safety checks read (ELF files, scripts, loader configuration)
-     * and the package databases that grouping and package removal read; other kept content is never copied.
+     * In a kept layer, spools the content the strip safety checks read (ELF files, scripts, loader
+     * configuration) and the package databases that grouping and package removal read; other kept
+     * content is never copied.
      */
     private void spoolIfRead(TarReader reader, TarEntry e, FileObject file) throws IOException {
       InputStream in = reader.content();
@@ -207,14 +217,20 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
     }
   }
 
-  /** Reads again, once per layer, the few contents that were deferred (same-layer hardlinks to shadowed files). */
+  /**
+   * Reads again, once per layer, the few contents that were deferred (same-layer hardlinks to
+   * shadowed files).
+   */
   private static void captureDeferred(
-      SourceImage image, List<SquashPlanner.PlannedPath> records, Spool spool, byte[] scratch) throws IOException {
+      SourceImage image, List<SquashPlanner.PlannedPath> records, Spool spool, byte[] scratch)
+      throws IOException {
     Map<Integer, TreeMap<Long, List<FileObject>>> byLayer = new HashMap<>();
     Map<FileObject, Boolean> seen = new IdentityHashMap<>();
     for (SquashPlanner.PlannedPath r : records) {
       FileObject f = r.file == null ? null : r.file.resolve();
-      if (f != null && f.where() == FileObject.Where.DEFERRED && seen.put(f, Boolean.TRUE) == null) {
+      if (f != null
+          && f.where() == FileObject.Where.DEFERRED
+          && seen.put(f, Boolean.TRUE) == null) {
         byLayer
             .computeIfAbsent(f.deferredLayer(), k -> new TreeMap<>())
             .computeIfAbsent(f.deferredOrdinal(), k -> new ArrayList<>())

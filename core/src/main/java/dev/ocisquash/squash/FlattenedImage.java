@@ -1,5 +1,6 @@
 package dev.ocisquash.squash;
 
+import dev.ocisquash.archive.SourceImage;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.tar.TarEntry;
@@ -7,15 +8,14 @@ import dev.ocisquash.tar.TarEntryType;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
-import dev.ocisquash.archive.SourceImage;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The result of {@link AnalysisFlattener#flatten}: what each layer holds and the final tree a squash of the whole image
- * would write. Immutable.
+ * The result of {@link AnalysisFlattener#flatten}: what each layer holds and the final tree a
+ * squash of the whole image would write. Immutable.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class FlattenedImage implements Closeable {
@@ -46,18 +46,19 @@ public final class FlattenedImage implements Closeable {
   }
 
   /**
-   * Whether the content of this regular file was kept while streaming (ELF files, scripts and the dynamic
-   * loader's configuration, when {@link AnalysisFlattener#flatten(SourceImage, boolean, Path)} was asked to), so that
-   * {@link #readCaptured} serves it without reading the layer again.
+   * Whether the content of this regular file was kept while streaming (ELF files, scripts and the
+   * dynamic loader's configuration, when {@link AnalysisFlattener#flatten(SourceImage, boolean,
+   * Path)} was asked to), so that {@link #readCaptured} serves it without reading the layer again.
    */
   public boolean isCaptured(Entry e) {
-    return captured != null && e.contentOrdinal() >= 0
+    return captured != null
+        && e.contentOrdinal() >= 0
         && capturedOffsets.containsKey(originKey(e.contentLayer(), e.contentOrdinal()));
   }
 
   /**
-   * Whether content was captured while streaming; then a regular file that {@link #isCaptured} denies is known to
-   * be neither ELF nor a script nor loader configuration.
+   * Whether content was captured while streaming; then a regular file that {@link #isCaptured}
+   * denies is known to be neither ELF nor a script nor loader configuration.
    */
   public boolean capturing() {
     return captured != null;
@@ -93,7 +94,9 @@ public final class FlattenedImage implements Closeable {
     return layers;
   }
 
-  /** The final tree in output order (parents before children); the root directory may be among them. */
+  /**
+   * The final tree in output order (parents before children); the root directory may be among them.
+   */
   public List<Entry> entries() {
     return entries;
   }
@@ -103,7 +106,9 @@ public final class FlattenedImage implements Closeable {
     return shadowedEntries;
   }
 
-  /** Content bytes of the final tree: the size of every distinct regular file (inode) counted once. */
+  /**
+   * Content bytes of the final tree: the size of every distinct regular file (inode) counted once.
+   */
   public long finalContentBytes() {
     long sum = 0;
     for (Entry e : entries) {
@@ -253,14 +258,17 @@ public final class FlattenedImage implements Closeable {
     }
 
     /**
-     * The metadata in effect: for regular files and hardlinks the header of the version that owns the content
-     * (its path may differ from {@link #path()}), otherwise the entry itself.
+     * The metadata in effect: for regular files and hardlinks the header of the version that owns
+     * the content (its path may differ from {@link #path()}), otherwise the entry itself.
      */
     public @Nullable TarEntry meta() {
       return meta;
     }
 
-    /** Type as it would be in the squashed layer: hardlinks to regular files report {@link TarEntryType#REGULAR}. */
+    /**
+     * Type as it would be in the squashed layer: hardlinks to regular files report {@link
+     * TarEntryType#REGULAR}.
+     */
     public TarEntryType type() {
       return meta.type();
     }
@@ -285,12 +293,17 @@ public final class FlattenedImage implements Closeable {
       return layer;
     }
 
-    /** The layer whose entry holds the content (differs from {@link #layer()} for hardlinks to lower files). */
+    /**
+     * The layer whose entry holds the content (differs from {@link #layer()} for hardlinks to lower
+     * files).
+     */
     public int contentLayer() {
       return contentLayer;
     }
 
-    /** Position of the content's entry within its layer, for a re-read; -1 for non-regular entries. */
+    /**
+     * Position of the content's entry within its layer, for a re-read; -1 for non-regular entries.
+     */
     long contentOrdinal() {
       return contentOrdinal;
     }
@@ -300,7 +313,10 @@ public final class FlattenedImage implements Closeable {
       return inode;
     }
 
-    /** Whether this is the first path (in output order) of its inode; always true for non-regular entries. */
+    /**
+     * Whether this is the first path (in output order) of its inode; always true for non-regular
+     * entries.
+     */
     public boolean firstOfInode() {
       return firstOfInode;
     }

@@ -8,7 +8,9 @@ import java.util.concurrent.Future;
 import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
-/** Waiting for work a squash runs on other threads, with its failure rethrown as the failure itself. */
+/**
+ * Waiting for work a squash runs on other threads, with its failure rethrown as the failure itself.
+ */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class Futures {
   private Futures() {}
@@ -16,9 +18,10 @@ final class Futures {
   /**
    * The result of {@code f}, waiting for it.
    *
-   * @param doing what is waited for, for the message when the wait is interrupted ("writing layers")
-   * @throws IOException (an {@link dev.ocisquash.ImageException} included) or an unchecked exception as the work
-   *     threw it
+   * @param doing what is waited for, for the message when the wait is interrupted ("writing
+   *     layers")
+   * @throws IOException (an {@link dev.ocisquash.ImageException} included) or an unchecked
+   *     exception as the work threw it
    */
   static <T> T get(@Nullable Future<T> f, String doing) throws IOException {
     try {

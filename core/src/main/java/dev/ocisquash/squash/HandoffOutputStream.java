@@ -10,14 +10,15 @@ import java.util.concurrent.BlockingQueue;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Moves everything downstream of the tar writer (hashing the diff_id, feeding the compressor, hashing the blob,
- * writing the file) onto one background thread, so that the writing thread only reads content and frames tar
- * entries. Bytes are copied into chunks of {@link #CHUNK} bytes and handed over in order; memory is bounded by
- * {@link #DEPTH} chunks. The wrapped stream sees exactly the bytes written, in order, from a single thread.
+ * Moves everything downstream of the tar writer (hashing the diff_id, feeding the compressor,
+ * hashing the blob, writing the file) onto one background thread, so that the writing thread only
+ * reads content and frames tar entries. Bytes are copied into chunks of {@link #CHUNK} bytes and
+ * handed over in order; memory is bounded by {@link #DEPTH} chunks. The wrapped stream sees exactly
+ * the bytes written, in order, from a single thread.
  *
- * <p>A failure downstream (disk full, a compressor error) is rethrown, as the same exception when it is an {@link
- * IOException}, by the next {@code write} or by {@link #close()}. {@code close()} waits until every byte has
- * reached the wrapped stream, which it does not close.
+ * <p>A failure downstream (disk full, a compressor error) is rethrown, as the same exception when
+ * it is an {@link IOException}, by the next {@code write} or by {@link #close()}. {@code close()}
+ * waits until every byte has reached the wrapped stream, which it does not close.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class HandoffOutputStream extends OutputStream {
@@ -74,7 +75,8 @@ final class HandoffOutputStream extends OutputStream {
       }
     } catch (Throwable t) {
       failure = t;
-      // Keep the writer from blocking forever on an empty free queue: give back one chunk it can fill and drop.
+      // Keep the writer from blocking forever on an empty free queue: give back one chunk it can
+      // fill and drop.
       free.offer(new Chunk());
       // Drain what is still queued so the writer's next put never blocks; END ends the loop.
       try {
@@ -121,11 +123,16 @@ final class HandoffOutputStream extends OutputStream {
     rethrow();
   }
 
-  /** Does nothing: bytes move on when a chunk fills or at {@link #close()}; flushing early would only cost. */
+  /**
+   * Does nothing: bytes move on when a chunk fills or at {@link #close()}; flushing early would
+   * only cost.
+   */
   @Override
   public void flush() {}
 
-  /** Hands over the last bytes, waits until they are written downstream, and rethrows any failure. */
+  /**
+   * Hands over the last bytes, waits until they are written downstream, and rethrows any failure.
+   */
   @Override
   public void close() throws IOException {
     if (closed) {
@@ -143,7 +150,8 @@ final class HandoffOutputStream extends OutputStream {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while writing the layer");
     }
-    // The worker has ended: every chunk handed over is back in the free queue, the last one too when it was.
+    // The worker has ended: every chunk handed over is back in the free queue, the last one too
+    // when it was.
     for (Chunk c = free.poll(); c != null; c = free.poll()) {
       ByteBlocks.give(c.data);
     }
@@ -154,8 +162,8 @@ final class HandoffOutputStream extends OutputStream {
   }
 
   /**
-   * After a failure on the writing side: stops the background thread without writing what is still queued and
-   * without waiting for it. Never throws.
+   * After a failure on the writing side: stops the background thread without writing what is still
+   * queued and without waiting for it. Never throws.
    */
   void abandon() {
     if (closed) {

@@ -21,35 +21,41 @@ import java.util.Map;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Squashes every image of a multi-platform index in a registry ({@code --all-platforms}) and pushes a new index:
- * each image is squashed with the same options and pushed by digest only; then the index, which keeps the original's
- * fields, annotations and platforms but lists the squashed manifests, is pushed by digest and tagged. Entries that
- * are not images (attestations, signatures) are left out, as they describe the old manifests. The tag moves only
- * after everything is in the registry.
+ * Squashes every image of a multi-platform index in a registry ({@code --all-platforms}) and pushes
+ * a new index: each image is squashed with the same options and pushed by digest only; then the
+ * index, which keeps the original's fields, annotations and platforms but lists the squashed
+ * manifests, is pushed by digest and tagged. Entries that are not images (attestations, signatures)
+ * are left out, as they describe the old manifests. The tag moves only after everything is in the
+ * registry.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class IndexSquasher {
   private IndexSquasher() {}
 
-  /** What an index squash did: one result per platform, in index order, and the new index's digest. */
+  /**
+   * What an index squash did: one result per platform, in index order, and the new index's digest.
+   */
   public record Result(Map<String, SquashResult> byPlatform, Digest indexDigest) {}
 
   /**
-   * Runs the squash for every image of the index {@code options.inputRef()} names, pushing to {@code
-   * options.outputRef()}.
+   * Runs the squash for every image of the index {@code options.inputRef()} names, pushing to
+   * {@code options.outputRef()}.
    *
-   * @throws ImageException when input or output is not a registry, the input is not an index, or any squash fails
+   * @throws ImageException when input or output is not a registry, the input is not an index, or
+   *     any squash fails
    */
   public static Result squashAll(SquashOptions options) throws IOException {
     ImageRef in = options.inputRef();
     ImageRef out = options.outputRef();
     if (in == null || out == null) {
-      throw new ImageException(Kind.INVALID_ARGUMENT,
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
           "--all-platforms reads an index from a registry and pushes one: IN and -o must both"
-          + " be docker:// references");
+              + " be docker:// references");
     }
     if (out.tag() == null) {
-      throw new ImageException(Kind.INVALID_ARGUMENT,
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
           out + ": the squashed index gets a new digest; name the output with a tag");
     }
     Map<String, SquashResult> results = new LinkedHashMap<>();
@@ -58,18 +64,22 @@ public final class IndexSquasher {
     try (RegistryClient src = RegistryClient.connect(in, options.registry())) {
       RegistryClient.Manifest top = src.manifest(in.repository(), in.reference());
       if (!MediaTypes.isIndex(top.mediaType())) {
-        throw new ImageException(Kind.INVALID_ARGUMENT,
+        throw new ImageException(
+            Kind.INVALID_ARGUMENT,
             in + ": --all-platforms needs an index (a multi-platform image); this is one image");
       }
       ImageRef untagged = new ImageRef(out.registry(), out.repository(), null, null);
       for (ImageArchives.IndexImage image : images) {
-        ImageRef one = new ImageRef(in.registry(), in.repository(), null, image.digest().toString());
-        SquashOptions each = options.toBuilder().input(one).output(untagged).selector(ImageSelector.any()).build();
+        ImageRef one =
+            new ImageRef(in.registry(), in.repository(), null, image.digest().toString());
+        SquashOptions each =
+            options.toBuilder().input(one).output(untagged).selector(ImageSelector.any()).build();
         SquashResult r;
         try {
           r = Squasher.squash(each);
         } catch (ImageException e) {
-          throw new ImageException(e.kind(), "platform " + image.platform() + ": " + e.getMessage(), e);
+          throw new ImageException(
+              e.kind(), "platform " + image.platform() + ": " + e.getMessage(), e);
         }
         results.put(image.platform() == null ? image.digest().toString() : image.platform(), r);
         squashed.put(image.digest(), r.manifestDigest());
@@ -82,12 +92,16 @@ public final class IndexSquasher {
         JsonNode listed = index.manifestsNode();
         for (JsonNode e : listed == null ? Json.array() : listed) {
           DescriptorJson entry = DescriptorJson.of(e);
-          Digest old = Digest.parse(entry == null || entry.digestText() == null ? "" : entry.digestText());
+          Digest old =
+              Digest.parse(entry == null || entry.digestText() == null ? "" : entry.digestText());
           Digest now = squashed.get(old);
           if (now == null) {
             continue;
           }
-          entries.add(entry.withTarget(MediaTypes.OCI_MANIFEST, now, dst.manifestSize(out.repository(), now)).json());
+          entries.add(
+              entry
+                  .withTarget(MediaTypes.OCI_MANIFEST, now, dst.manifestSize(out.repository(), now))
+                  .json());
         }
         index.setManifests(entries);
         byte[] bytes = Json.canonicalBytes(index.json());

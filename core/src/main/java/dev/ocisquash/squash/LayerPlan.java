@@ -1,34 +1,41 @@
 package dev.ocisquash.squash;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import dev.ocisquash.tar.Whiteouts;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.NoSuchElementException;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.function.Predicate;
+import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the new layer holds, in output order: the surviving entries of the squashed layers and, when layers below
- * the squash point are kept, the whiteout and opaque markers that still hide something in them. Pure: built from
- * the planners' state without I/O.
+ * What the new layer holds, in output order: the surviving entries of the squashed layers and, when
+ * layers below the squash point are kept, the whiteout and opaque markers that still hide something
+ * in them. Pure: built from the planners' state without I/O.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayerPlan {
   /** One entry of the new layer. */
   static final class Item {
     final byte[] path;
+
     /** Directory or marker entry as written; for non-directories, the header as read. */
     final TarEntry entry;
-    /** The object behind a non-directory (resolved through hardlinks); null for directories and markers. */
+
+    /**
+     * The object behind a non-directory (resolved through hardlinks); null for directories and
+     * markers.
+     */
     final @Nullable FileObject file;
+
     /** Whether this item is a whiteout or opaque marker. */
     final boolean marker;
+
     /** Whether the entry was a hardlink in the input (for the promoted-links count). */
     final boolean wasLink;
 
@@ -41,28 +48,36 @@ final class LayerPlan {
     }
   }
 
-  // Surviving records and markers, each sorted in output order; items() merges them. Records are not copied into
+  // Surviving records and markers, each sorted in output order; items() merges them. Records are
+  // not copied into
   // items up front: at a million paths that would be 32 MB more held through the whole write.
   private final List<SquashPlanner.PlannedPath> records;
   private final List<Item> markers;
+
   /** Objects that the kept layers already provide at a path: links in the new layer point there. */
   final Map<FileObject, byte[]> inKeptLayers;
 
-  private LayerPlan(List<SquashPlanner.PlannedPath> records, List<Item> markers, Map<FileObject, byte[]> inKeptLayers) {
+  private LayerPlan(
+      List<SquashPlanner.PlannedPath> records,
+      List<Item> markers,
+      Map<FileObject, byte[]> inKeptLayers) {
     this.records = records;
     this.markers = markers;
     this.inKeptLayers = inKeptLayers;
   }
 
   /**
-   * A plan of ready-made items, already in output order ({@link LayerSplitter}'s layers): each layer of a split
-   * squash is one such plan, sharing the links into kept layers.
+   * A plan of ready-made items, already in output order ({@link LayerSplitter}'s layers): each
+   * layer of a split squash is one such plan, sharing the links into kept layers.
    */
   static LayerPlan ofItems(List<Item> items, Map<FileObject, byte[]> inKeptLayers) {
     return new LayerPlan(List.of(), items, inKeptLayers);
   }
 
-  /** The entries of the new layer in output order; each call iterates afresh, making items as it goes. */
+  /**
+   * The entries of the new layer in output order; each call iterates afresh, making items as it
+   * goes.
+   */
   Iterable<Item> items() {
     return () ->
         new Iterator<>() {
@@ -80,12 +95,14 @@ final class LayerPlan {
               throw new NoSuchElementException();
             }
             if (m < markers.size()
-                && (r == records.size() || PathOrder.compare(markers.get(m).path, records.get(r).path) < 0)) {
+                && (r == records.size()
+                    || PathOrder.compare(markers.get(m).path, records.get(r).path) < 0)) {
               return markers.get(m++);
             }
             SquashPlanner.PlannedPath rec = records.get(r++);
             FileObject f = rec.file == null ? null : rec.file.resolve();
-            return new Item(rec.path, rec.entry, f, false, rec.entry.type() == TarEntryType.HARDLINK);
+            return new Item(
+                rec.path, rec.entry, f, false, rec.entry.type() == TarEntryType.HARDLINK);
           }
         };
   }
@@ -98,16 +115,18 @@ final class LayerPlan {
    * @param first index of the first squashed layer
    */
   static LayerPlan build(SquashPlanner planner, SquashPlanner base, int first) {
-    return build(planner, base, first, planner.liveRecordsSorted(), path -> false, path -> false, null);
+    return build(
+        planner, base, first, planner.liveRecordsSorted(), path -> false, path -> false, null);
   }
 
   /**
    * Builds the plan, leaving out stripped paths.
    *
    * @param sorted {@code planner.liveRecordsSorted()}, passed in so it is computed once
-   * @param stripped whether a path (normalised, no leading slash) is removed by the strip rules; a stripped path
-   *     that lives in a kept layer becomes a whiteout
-   * @param rewritten whether a path of a kept layer is written again in the new layer (its content was rewritten)
+   * @param stripped whether a path (normalised, no leading slash) is removed by the strip rules; a
+   *     stripped path that lives in a kept layer becomes a whiteout
+   * @param rewritten whether a path of a kept layer is written again in the new layer (its content
+   *     was rewritten)
    * @param overUnreadBase when the kept layers were not read, the markers from {@link
    *     SquashPlanner#markersOverUnreadLayers} (then {@code base} is null); else null
    */
@@ -148,10 +167,11 @@ final class LayerPlan {
   }
 
   /**
-   * The markers that make (kept layers + new layer) unpack to the fully squashed tree: a whiteout for each path
-   * of the kept tree that the squash removed, collapsed to the highest such ancestor; an opaque marker for each
-   * directory that the squashed range emptied of lower content while the kept tree has children in it. Nothing
-   * below a path the new layer replaces with a non-directory needs a marker.
+   * The markers that make (kept layers + new layer) unpack to the fully squashed tree: a whiteout
+   * for each path of the kept tree that the squash removed, collapsed to the highest such ancestor;
+   * an opaque marker for each directory that the squashed range emptied of lower content while the
+   * kept tree has children in it. Nothing below a path the new layer replaces with a non-directory
+   * needs a marker.
    */
   static List<Item> markers(
       SquashPlanner planner, SquashPlanner base, int first, Predicate<byte[]> stripped) {

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Reads the content of chosen entries again, streaming each layer involved once and stopping as soon as the last
- * wanted entry of that layer is passed. Entries are named by layer index and ordinal (their position among the
- * layer's filesystem entries), as the planner records them.
+ * Reads the content of chosen entries again, streaming each layer involved once and stopping as
+ * soon as the last wanted entry of that layer is passed. Entries are named by layer index and
+ * ordinal (their position among the layer's filesystem entries), as the planner records them.
  */
 final class LayerRereader {
   /** Receives the content of one wanted entry; the stream is valid only during the call. */
@@ -30,9 +30,11 @@ final class LayerRereader {
   /**
    * Visits every wanted entry. The map is consumed.
    *
-   * @throws ImageException when a wanted entry is not there any more (the input changed while being read)
+   * @throws ImageException when a wanted entry is not there any more (the input changed while being
+   *     read)
    */
-  static <T> void visit(SourceImage image, Map<Integer, TreeMap<Long, List<T>>> byLayer, Visitor<T> visitor)
+  static <T> void visit(
+      SourceImage image, Map<Integer, TreeMap<Long, List<T>>> byLayer, Visitor<T> visitor)
       throws IOException {
     for (Map.Entry<Integer, TreeMap<Long, List<T>>> le : byLayer.entrySet()) {
       SourceLayer layer = image.layers().get(le.getKey());
@@ -41,7 +43,9 @@ final class LayerRereader {
       try (LayerStream in = layer.open()) {
         TarReader reader = new TarReader(in, context);
         long ordinal = 0;
-        for (TarEntry e = reader.next(); e != null && !left.isEmpty(); e = reader.next(), ordinal++) {
+        for (TarEntry e = reader.next();
+            e != null && !left.isEmpty();
+            e = reader.next(), ordinal++) {
           List<T> wanted = left.remove(ordinal);
           if (wanted != null) {
             visitor.visit(wanted, e, reader.content());
@@ -49,7 +53,8 @@ final class LayerRereader {
         }
       }
       if (!left.isEmpty()) {
-        throw new ImageException(Kind.CORRUPT_INPUT,
+        throw new ImageException(
+            Kind.CORRUPT_INPUT,
             context + ": layer changed while being read (entry missing on re-read)");
       }
     }

@@ -13,10 +13,11 @@ import java.util.List;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * The one read of an image's layers, newest first, that squash and analyze share. Each layer is decompressed and
- * verified (blob digest, diff_id) on a background thread, the next one starting while the current one is parsed;
- * every decompressed byte and every entry is counted against the {@link Limits}, so hostile input stops at the
- * limit with a one-line error whichever command reads it. What to do with each entry is the {@link Visitor}'s.
+ * The one read of an image's layers, newest first, that squash and analyze share. Each layer is
+ * decompressed and verified (blob digest, diff_id) on a background thread, the next one starting
+ * while the current one is parsed; every decompressed byte and every entry is counted against the
+ * {@link Limits}, so hostile input stops at the limit with a one-line error whichever command reads
+ * it. What to do with each entry is the {@link Visitor}'s.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayerScan {
@@ -33,20 +34,23 @@ final class LayerScan {
     void beginLayer(int index, SourceLayer layer, String context) throws IOException;
 
     /**
-     * One entry of the current layer; its content can be read from {@code reader.content()} during the call.
+     * One entry of the current layer; its content can be read from {@code reader.content()} during
+     * the call.
      *
      * @param ordinal the entry's position in its layer, for a later re-read
      */
     void entry(TarEntry e, long ordinal, TarReader reader) throws IOException;
 
     /** Called once the layer was read to its end and verified. */
-    default void endLayer(int index, SourceLayer layer, long uncompressedBytes) throws IOException {}
+    default void endLayer(int index, SourceLayer layer, long uncompressedBytes)
+        throws IOException {}
   }
 
   /**
    * Scans every layer of {@code image}, top to bottom.
    *
-   * @param firstSquashed layers below this index are scanned as kept layers (only the progress label differs)
+   * @param firstSquashed layers below this index are scanned as kept layers (only the progress
+   *     label differs)
    * @param meter counts bytes and entries against the limits
    * @param progress told each layer's stage and bytes
    */
@@ -56,12 +60,21 @@ final class LayerScan {
     run(image, firstSquashed, 0, meter, progress, visitor);
   }
 
-  /** As {@link #run(SourceImage, int, Limits.Meter, Progress, Visitor)}, reading only layers {@code lowest} and up. */
+  /**
+   * As {@link #run(SourceImage, int, Limits.Meter, Progress, Visitor)}, reading only layers {@code
+   * lowest} and up.
+   */
   static void run(
-      SourceImage image, int firstSquashed, int lowest, Limits.Meter meter, Progress progress, Visitor visitor)
+      SourceImage image,
+      int firstSquashed,
+      int lowest,
+      Limits.Meter meter,
+      Progress progress,
+      Visitor visitor)
       throws IOException {
     List<SourceLayer> layers = image.layers();
-    LayerStream next = layers.size() <= lowest ? null : openAhead(image, layers.get(layers.size() - 1), meter);
+    LayerStream next =
+        layers.size() <= lowest ? null : openAhead(image, layers.get(layers.size() - 1), meter);
     try {
       for (int i = layers.size() - 1; i >= lowest; i--) {
         SourceLayer layer = layers.get(i);
@@ -73,7 +86,8 @@ final class LayerScan {
         LayerStream current = next;
         next = null;
         try (LayerStream in = current) {
-          // Decompression of the layer below starts now, on its own thread, and overlaps this layer's processing.
+          // Decompression of the layer below starts now, on its own thread, and overlaps this
+          // layer's processing.
           next = i > lowest ? openAhead(image, layers.get(i - 1), meter) : null;
           TarReader reader = new TarReader(in, context);
           long ordinal = 0;
@@ -98,8 +112,13 @@ final class LayerScan {
     }
   }
 
-  /** Opens a layer for reading with its decompression and verification already running on a background thread. */
-  private static LayerStream openAhead(SourceImage image, SourceLayer layer, Limits.Meter meter) throws IOException {
-    return new PrefetchingLayerStream(meter.guard(layer.open(), image.source(), layer.label()), layer.label());
+  /**
+   * Opens a layer for reading with its decompression and verification already running on a
+   * background thread.
+   */
+  private static LayerStream openAhead(SourceImage image, SourceLayer layer, Limits.Meter meter)
+      throws IOException {
+    return new PrefetchingLayerStream(
+        meter.guard(layer.open(), image.source(), layer.label()), layer.label());
   }
 }

@@ -18,19 +18,21 @@ import java.util.function.Function;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Splits the plan of one squashed layer into one plan per non-empty slot of a {@link Packing}, bottom first, so
- * that the layers unpacked in order give exactly the tree of the single layer. The rules:
+ * Splits the plan of one squashed layer into one plan per non-empty slot of a {@link Packing},
+ * bottom first, so that the layers unpacked in order give exactly the tree of the single layer. The
+ * rules:
  *
  * <ul>
- *   <li>every non-directory (files, links, symlinks, devices, fifos) goes to the slot of its path's group; the
- *       names of a hardlink group share one group, so a link and its target are always written in one layer;
- *   <li>the top layer carries every directory of the plan with its real metadata, so the last layer decides the
- *       directories' final mode, owner, mtime and xattrs;
- *   <li>a lower layer carries only the directories its own entries sit in, with normalised metadata (mode 0755,
- *       uid/gid 0, no names or xattrs, mtime 0 or SOURCE_DATE_EPOCH): a package's layer then has the same bytes
- *       in every rebuild, whatever the directories' real mtimes;
- *   <li>whiteout and opaque markers (for paths in kept base layers) go into the lowest new layer: a whiteout in a
- *       higher layer would also hide what a lower new layer re-created;
+ *   <li>every non-directory (files, links, symlinks, devices, fifos) goes to the slot of its path's
+ *       group; the names of a hardlink group share one group, so a link and its target are always
+ *       written in one layer;
+ *   <li>the top layer carries every directory of the plan with its real metadata, so the last layer
+ *       decides the directories' final mode, owner, mtime and xattrs;
+ *   <li>a lower layer carries only the directories its own entries sit in, with normalised metadata
+ *       (mode 0755, uid/gid 0, no names or xattrs, mtime 0 or SOURCE_DATE_EPOCH): a package's layer
+ *       then has the same bytes in every rebuild, whatever the directories' real mtimes;
+ *   <li>whiteout and opaque markers (for paths in kept base layers) go into the lowest new layer: a
+ *       whiteout in a higher layer would also hide what a lower new layer re-created;
  *   <li>a slot that receives nothing gives no layer.
  * </ul>
  *
@@ -44,9 +46,13 @@ final class LayerSplitter {
   static final class Part {
     /** The slot of the layout this layer fills. */
     final int slot;
+
     /** Its entries, in output order. */
     final LayerPlan plan;
-    /** The groups it holds, with the content bytes of each (a hardlinked file counted once), by id. */
+
+    /**
+     * The groups it holds, with the content bytes of each (a hardlinked file counted once), by id.
+     */
     final Map<Component, Long> groups;
 
     Part(int slot, LayerPlan plan, Map<Component, Long> groups) {
@@ -59,10 +65,12 @@ final class LayerSplitter {
   /**
    * Splits {@code plan}.
    *
-   * @param ownerOf the group of a non-directory, by path with a leading slash ({@code /etc/passwd}); a path with
-   *     no group or a group the packing does not place goes to the top layer
+   * @param ownerOf the group of a non-directory, by path with a leading slash ({@code
+   *     /etc/passwd}); a path with no group or a group the packing does not place goes to the top
+   *     layer
    * @param sourceDateEpoch the mtime of normalised directories, or null for 0
-   * @return the layers, bottom first; one layer (the top slot) when the plan has no non-directory at all
+   * @return the layers, bottom first; one layer (the top slot) when the plan has no non-directory
+   *     at all
    */
   static List<Part> split(
       LayerPlan plan, Function<String, Component> ownerOf, Packing packing, Long sourceDateEpoch) {
@@ -131,7 +139,10 @@ final class LayerSplitter {
     return s == null ? topSlot : s;
   }
 
-  /** Adds an entry to a layer, preceded by the normalised directories it sits in that the layer lacks so far. */
+  /**
+   * Adds an entry to a layer, preceded by the normalised directories it sits in that the layer
+   * lacks so far.
+   */
   private static void add(
       Map<Integer, List<LayerPlan.Item>> items,
       Map<Integer, Set<String>> dirsIn,
@@ -142,7 +153,8 @@ final class LayerSplitter {
       long mtime) {
     List<LayerPlan.Item> layer = items.computeIfAbsent(slot, k -> new ArrayList<>());
     if (slot != top) {
-      // Items come in tree order, so a missing ancestor sorts after everything the layer holds so far.
+      // Items come in tree order, so a missing ancestor sorts after everything the layer holds so
+      // far.
       Set<String> have = dirsIn.computeIfAbsent(slot, k -> new HashSet<>());
       byte[] p = it.path;
       for (int i = 0; i < p.length; i++) {
@@ -161,7 +173,13 @@ final class LayerSplitter {
 
   /** A directory entry whose bytes depend on its path alone (and the epoch). */
   static LayerPlan.Item normalisedDirectory(byte[] path, long mtime) {
-    TarEntry e = TarEntry.builder(TarEntryType.DIRECTORY, path).mode(0755).uid(0).gid(0).mtime(mtime, 0).build();
+    TarEntry e =
+        TarEntry.builder(TarEntryType.DIRECTORY, path)
+            .mode(0755)
+            .uid(0)
+            .gid(0)
+            .mtime(mtime, 0)
+            .build();
     return new LayerPlan.Item(path, e, null, false, false);
   }
 

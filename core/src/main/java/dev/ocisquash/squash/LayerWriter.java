@@ -23,17 +23,18 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes a {@link LayerPlan} as one tar layer, compressed, hashing the uncompressed bytes (diff_id) and the
- * compressed bytes (blob digest) in the same pass. Hardlink groups are written with the first path in output
- * order as the file and the others as links to it, so a link never precedes its target.
+ * Writes a {@link LayerPlan} as one tar layer, compressed, hashing the uncompressed bytes (diff_id)
+ * and the compressed bytes (blob digest) in the same pass. Hardlink groups are written with the
+ * first path in output order as the file and the others as links to it, so a link never precedes
+ * its target.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayerWriter {
   private LayerWriter() {}
 
   /**
-   * How a new layer is compressed. The same values give the same bytes; of them, the thread count changes only the
-   * speed.
+   * How a new layer is compressed. The same values give the same bytes; of them, the thread count
+   * changes only the speed.
    *
    * @param compression the layer compression
    * @param gzipLevel gzip level, for gzip
@@ -41,17 +42,23 @@ final class LayerWriter {
    * @param zstdLevel zstd level, for zstd
    * @param threads compression threads
    */
-  record Encoding(Compression compression, int gzipLevel, GzipEncoder gzipEncoder, int zstdLevel, int threads) {
+  record Encoding(
+      Compression compression, int gzipLevel, GzipEncoder gzipEncoder, int zstdLevel, int threads) {
     /** The encoding a squash's options ask for, with the compression already resolved. */
     static Encoding of(SquashOptions options, Compression compression) {
       return new Encoding(
-          compression, options.gzipLevel(), options.gzipEncoder(), options.zstdLevel(), options.threads());
+          compression,
+          options.gzipLevel(),
+          options.gzipEncoder(),
+          options.zstdLevel(),
+          options.threads());
     }
 
     /**
      * A compressing stream into {@code out}, or null when the layer is not compressed.
      *
-     * @param blockPool where gzip blocks are compressed, shared by layers written at once; null for the stream's own
+     * @param blockPool where gzip blocks are compressed, shared by layers written at once; null for
+     *     the stream's own
      */
     @Nullable OutputStream open(OutputStream out, ExecutorService blockPool) throws IOException {
       switch (compression) {
@@ -59,7 +66,8 @@ final class LayerWriter {
           // pigz-style blocks: same bytes whatever the thread count or pool.
           return Compressors.gzip(out, gzipLevel, threads, gzipEncoder, blockPool);
         case ZSTD:
-          // Any worker count >= 1 gives the same frames; 0 (single-threaded mode) would not, so never use 0.
+          // Any worker count >= 1 gives the same frames; 0 (single-threaded mode) would not, so
+          // never use 0.
           return ZstdCompressingStream.open(out, zstdLevel, Math.max(1, threads));
         default:
           return null;
@@ -75,8 +83,8 @@ final class LayerWriter {
    * @param encoding how the tar is compressed
    * @param sourceDateEpoch when non-null, later mtimes are clamped to it
    * @param progress told the bytes written
-   * @param blockPool where gzip blocks are compressed when several layers are written at once; null for the
-   *     compressing stream's own pool
+   * @param blockPool where gzip blocks are compressed when several layers are written at once; null
+   *     for the compressing stream's own pool
    */
   record Request(
       LayerPlan plan,
@@ -86,7 +94,12 @@ final class LayerWriter {
       Progress progress,
       @Nullable ExecutorService blockPool) {
     /** A request for a layer written alone, with its own compression threads. */
-    Request(LayerPlan plan, ContentStore contents, Encoding encoding, Long sourceDateEpoch, Progress progress) {
+    Request(
+        LayerPlan plan,
+        ContentStore contents,
+        Encoding encoding,
+        Long sourceDateEpoch,
+        Progress progress) {
       this(plan, contents, encoding, sourceDateEpoch, progress, null);
     }
   }
@@ -102,7 +115,12 @@ final class LayerWriter {
    * @param promoted hardlinks written as regular files
    */
   record Written(
-      Digest diffId, Digest digest, long compressedSize, long uncompressedSize, long entries, long promoted) {}
+      Digest diffId,
+      Digest digest,
+      long compressedSize,
+      long uncompressedSize,
+      long entries,
+      long promoted) {}
 
   /** Entries counted while writing. */
   private record Counts(long entries, long promoted) {}
@@ -114,7 +132,8 @@ final class LayerWriter {
     HashingStream compressed = new HashingStream(file);
     OutputStream compressor = request.encoding().open(compressed, request.blockPool());
     HashingStream uncompressed = compressor == null ? compressed : new HashingStream(compressor);
-    // Hashing, compressing and writing run on their own thread; this one reads content and frames entries.
+    // Hashing, compressing and writing run on their own thread; this one reads content and frames
+    // entries.
     HandoffOutputStream handoff = new HandoffOutputStream(uncompressed, "ocisquash-layer-output");
     Counts counts;
     boolean done = false;
@@ -166,7 +185,9 @@ final class LayerWriter {
     long entries = 0;
     long promoted = 0;
     OutputStream content = tar.contentStream();
-    progress.stage("write layer (" + compression.name().toLowerCase(java.util.Locale.ROOT) + ")", contentBytes(plan));
+    progress.stage(
+        "write layer (" + compression.name().toLowerCase(java.util.Locale.ROOT) + ")",
+        contentBytes(plan));
     for (LayerPlan.Item it : plan.items()) {
       entries++;
       if (it.file == null) {
@@ -188,8 +209,10 @@ final class LayerWriter {
         tar.putEntry(clamp(e, sourceDateEpoch));
         if (e.size() > 0) {
           if (!f.isReadable()) {
-            throw new ImageException(Kind.INTERNAL,
-                ImageException.where(null, null, e.path(), "internal error: content was not captured"));
+            throw new ImageException(
+                Kind.INTERNAL,
+                ImageException.where(
+                    null, null, e.path(), "internal error: content was not captured"));
           }
           contents.copyTo(f, e.size(), content, scratch);
           progress.advance(e.size());
@@ -207,7 +230,8 @@ final class LayerWriter {
   /** The content bytes {@code plan} writes: each regular file once, however many names it has. */
   static long contentBytes(LayerPlan plan) {
     long total = 0;
-    java.util.Set<FileObject> counted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.Set<FileObject> counted =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (LayerPlan.Item it : plan.items()) {
       if (it.file != null && it.file.entry.type() == TarEntryType.REGULAR && counted.add(it.file)) {
         total += it.file.entry.size();
@@ -217,7 +241,9 @@ final class LayerWriter {
   }
 
   private static TarEntry clamp(TarEntry e, Long epoch) {
-    if (epoch == null || e.mtimeSeconds() < epoch || (e.mtimeSeconds() == epoch && e.mtimeNanos() == 0)) {
+    if (epoch == null
+        || e.mtimeSeconds() < epoch
+        || (e.mtimeSeconds() == epoch && e.mtimeNanos() == 0)) {
       return e;
     }
     return e.toBuilder().mtime(epoch, 0).build();
@@ -234,7 +260,10 @@ final class LayerWriter {
     return b.build();
   }
 
-  /** A link entry carrying the object's metadata, xattrs included, so any extractor sets the same inode state. */
+  /**
+   * A link entry carrying the object's metadata, xattrs included, so any extractor sets the same
+   * inode state.
+   */
   private static TarEntry hardlink(@Nullable TarEntry owner, byte[] path, byte[] target) {
     TarEntry.Builder b =
         TarEntry.builder(TarEntryType.HARDLINK, path)

@@ -1,20 +1,17 @@
 package dev.ocisquash.squash;
 
-import dev.ocisquash.ImageException;
-import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.layering.Grouping;
 import dev.ocisquash.layering.Prior;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The layout stage of a squash: turns the flattened, stripped tree into the new layers' plans, one layer or, with
- * {@code --max-layers}, the re-layering split ({@link Relayering}).
+ * The layout stage of a squash: turns the flattened, stripped tree into the new layers' plans, one
+ * layer or, with {@code --max-layers}, the re-layering split ({@link Relayering}).
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayoutStep implements SquashStep<LayoutStep.Layout> {
@@ -61,15 +58,22 @@ final class LayoutStep implements SquashStep<LayoutStep.Layout> {
   /** Plans the new layers. */
   @Override
   public Layout run() throws IOException {
-    LayerPlan plan = LayerPlan.build(
-        flat.planner(), flat.basePlanner(), first, flat.sorted(), stripped.removed(), stripped.rewrittenInKept(),
-        flat.markersOverUnreadBase());
+    LayerPlan plan =
+        LayerPlan.build(
+            flat.planner(),
+            flat.basePlanner(),
+            first,
+            flat.sorted(),
+            stripped.removed(),
+            stripped.rewrittenInKept(),
+            flat.markersOverUnreadBase());
     int maxLayers = options.maxLayers();
     if (maxLayers <= 1) {
       return new Layout(List.of(new LayerSplitter.Part(0, plan, Map.of())), maxLayers);
     }
     Grouping groups = Futures.get(grouping, "grouping files by owner");
-    List<LayerSplitter.Part> parts = Relayering.split(groups, plan, maxLayers, prior, options.sourceDateEpoch());
+    List<LayerSplitter.Part> parts =
+        Relayering.split(groups, plan, maxLayers, prior, options.sourceDateEpoch());
     return new Layout(parts, maxLayers);
   }
 }

@@ -3,7 +3,6 @@ package dev.ocisquash.squash;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
-import dev.ocisquash.TempFiles;
 import dev.ocisquash.archive.ImageArchives;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.archive.SourceImage;
@@ -12,13 +11,11 @@ import dev.ocisquash.compress.Compression;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
-import java.util.Locale;
-import org.jspecify.annotations.NullUnmarked;
-import org.jspecify.annotations.Nullable;
 
 /**
- * The first step of a squash: opens the input (a file or a registry reference) and selects what to squash (the
- * squash point, the output format and compression). The output was checked before ({@link Workspace#check}).
+ * The first step of a squash: opens the input (a file or a registry reference) and selects what to
+ * squash (the squash point, the output format and compression). The output was checked before
+ * ({@link Workspace#check}).
  */
 final class OpenStep implements SquashStep<OpenStep.Selection> {
   private final SquashOptions options;
@@ -35,7 +32,8 @@ final class OpenStep implements SquashStep<OpenStep.Selection> {
    * @param image the open input
    * @param layers its layers, bottom first
    * @param config its config
-   * @param firstSquashed index of the first squashed layer; the layers below it are kept byte for byte
+   * @param firstSquashed index of the first squashed layer; the layers below it are kept byte for
+   *     byte
    * @param format the output format
    * @param compression the compression of the new layers
    * @param stripping whether strip rules were given
@@ -59,22 +57,29 @@ final class OpenStep implements SquashStep<OpenStep.Selection> {
 
     /** {@code "squashed N layers (first..last)"}, the start of each new layer's history comment. */
     String squashedLayers() {
-      return "squashed " + (layers.size() - firstSquashed) + " layers (" + firstSquashed + ".."
-          + (layers.size() - 1) + ")";
+      return "squashed "
+          + (layers.size() - firstSquashed)
+          + " layers ("
+          + firstSquashed
+          + ".."
+          + (layers.size() - 1)
+          + ")";
     }
   }
 
   /**
-   * Opens the input and selects what of it is squashed; the caller closes the selection, which closes the input.
+   * Opens the input and selects what of it is squashed; the caller closes the selection, which
+   * closes the input.
    *
-   * @throws ImageException when the image has no layers, or a named squash point leaves one layer and nothing
-   *     else (strip rules, {@code --allow-noop}) asks for a rewrite
+   * @throws ImageException when the image has no layers, or a named squash point leaves one layer
+   *     and nothing else (strip rules, {@code --allow-noop}) asks for a rewrite
    */
   @Override
   public Selection run() throws IOException {
     SourceImage image =
         options.input() != null
-            ? ImageArchives.open(options.input(), options.selector(), options.limits(), ws.tempFiles())
+            ? ImageArchives.open(
+                options.input(), options.selector(), options.limits(), ws.tempFiles())
             : ImageArchives.open(options.inputRef(), options.selector(), options.registry());
     try {
       return select(image);
@@ -92,14 +97,19 @@ final class OpenStep implements SquashStep<OpenStep.Selection> {
   private Selection select(SourceImage image) throws IOException {
     List<SourceLayer> layers = image.layers();
     if (layers.isEmpty()) {
-      throw new ImageException(Kind.UNSUPPORTED_INPUT,
+      throw new ImageException(
+          Kind.UNSUPPORTED_INPUT,
           ImageException.where(image.source(), null, null, "the image has no layers"));
     }
     ObjectNode config = image.config();
     int first = options.squashPoint().resolve(image.source(), layers, config);
     boolean stripping = options.strip() != null && !options.strip().isEmpty();
-    if (layers.size() - first < 2 && options.squashPoint().namesLayer() && !stripping && !options.allowNoop()) {
-      throw new ImageException(Kind.INVALID_ARGUMENT,
+    if (layers.size() - first < 2
+        && options.squashPoint().namesLayer()
+        && !stripping
+        && !options.allowNoop()) {
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
           image.source()
               + ": "
               + options.squashPoint()
@@ -111,7 +121,8 @@ final class OpenStep implements SquashStep<OpenStep.Selection> {
     }
     // A registry takes an OCI manifest whatever the input was; --format applies to files only.
     OutputFormat format =
-        ws.output() == null ? OutputFormat.OCI
+        ws.output() == null
+            ? OutputFormat.OCI
             : options.format() != null ? options.format() : OutputFormat.defaultFor(image.family());
     Compression compression =
         options.compression() != null ? options.compression() : image.predominantCompression();

@@ -3,9 +3,10 @@ package dev.ocisquash.squash;
 import dev.ocisquash.tar.Whiteouts;
 
 /**
- * The order entries are written in: path components compared one by one as unsigned bytes, a parent before its
- * children, and within one directory whiteout markers before their siblings, as image-spec layer.md asks. The
- * order depends only on the paths, so output is the same whatever order the layers were read in.
+ * The order entries are written in: path components compared one by one as unsigned bytes, a parent
+ * before its children, and within one directory whiteout markers before their siblings, as
+ * image-spec layer.md asks. The order depends only on the paths, so output is the same whatever
+ * order the layers were read in.
  */
 final class PathOrder {
   private PathOrder() {}

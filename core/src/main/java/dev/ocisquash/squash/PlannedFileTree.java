@@ -10,10 +10,10 @@ import java.util.List;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * The flattened tree as the strip rules see it: every live path, hardlinks resolved to the object they share, and
- * content served from the spool or in place from uncompressed layers. Files whose content was not kept (in kept base
- * layers, only ELF files and scripts and loader configuration are spooled) read as empty, which the safety checks
- * treat as "not ELF, no shebang".
+ * The flattened tree as the strip rules see it: every live path, hardlinks resolved to the object
+ * they share, and content served from the spool or in place from uncompressed layers. Files whose
+ * content was not kept (in kept base layers, only ELF files and scripts and loader configuration
+ * are spooled) read as empty, which the safety checks treat as "not ELF, no shebang".
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PlannedFileTree {

@@ -8,29 +8,44 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One path of the {@link SquashPlanner}'s tree: what the layers seen so far hid at and below it, the live record
- * there, and the hardlinks waiting for a lower version of it. There is one per path ever named, so the fields are
- * few and primitive where they can be.
+ * One path of the {@link SquashPlanner}'s tree: what the layers seen so far hid at and below it,
+ * the live record there, and the hardlinks waiting for a lower version of it. There is one per path
+ * ever named, so the fields are few and primitive where they can be.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PlannerNode {
-  // No name field: the key in the parent's children map is the name, and a million nodes make 8 bytes count.
+  // No name field: the key in the parent's children map is the name, and a million nodes make 8
+  // bytes count.
   final @Nullable PlannerNode parent;
   Map<String, PlannerNode> children;
+
   /** Layers below this one cannot contribute this path or anything under it. */
   int hideAll = -1;
+
   /** Layers below this one cannot contribute anything under this path. */
   int hideChildren = -1;
-  /** The most recent layer that set a hide on this node (the lowest so far, as layers go downwards). */
+
+  /**
+   * The most recent layer that set a hide on this node (the lowest so far, as layers go downwards).
+   */
   int lastHideAllLayer = -1;
+
   int lastHideChildrenLayer = -1;
+
   /** The highest layer that emitted a live record strictly below this node. */
   int maxDescendantLayer = -1;
+
   /** The live record at this path, if any. */
   SquashPlanner.PlannedPath record;
-  /** The latest entry version seen at this path in layer {@link #curLayer}, for same-layer hardlinks. */
+
+  /**
+   * The latest entry version seen at this path in layer {@link #curLayer}, for same-layer
+   * hardlinks.
+   */
   @Nullable FileObject curFile;
+
   int curLayer = Integer.MIN_VALUE;
+
   /** Links from upper layers waiting for a lower version of this path. */
   List<PendingLink> pending;
 
@@ -46,7 +61,10 @@ final class PlannerNode {
     return children.computeIfAbsent(key, k -> new PlannerNode(this));
   }
 
-  /** The node of {@code path} below this one (a tar path, {@code /}-separated), created with its ancestors. */
+  /**
+   * The node of {@code path} below this one (a tar path, {@code /}-separated), created with its
+   * ancestors.
+   */
   PlannerNode descend(byte[] path) {
     PlannerNode n = this;
     int start = 0;
@@ -82,9 +100,17 @@ final class PlannerNode {
     final FileObject link;
     final int fromLayer;
     final String where;
-    /** Lowest layer whose entry may still satisfy the link; lower ones were hidden before the link was applied. */
+
+    /**
+     * Lowest layer whose entry may still satisfy the link; lower ones were hidden before the link
+     * was applied.
+     */
     int limit;
-    /** The layer whose entry the link is bound to, or -1; a later entry of that same layer re-binds it. */
+
+    /**
+     * The layer whose entry the link is bound to, or -1; a later entry of that same layer re-binds
+     * it.
+     */
     int boundLayer = -1;
 
     PendingLink(FileObject link, int fromLayer, String where) {

@@ -1,8 +1,8 @@
 package dev.ocisquash.squash;
 
 /**
- * Receives progress of a squash, stage by stage, so a front end can show bars. Calls come from the squashing
- * thread; implementations must be cheap (they are called per entry).
+ * Receives progress of a squash, stage by stage, so a front end can show bars. Calls come from the
+ * squashing thread; implementations must be cheap (they are called per entry).
  */
 public interface Progress {
   /** Ignores everything. */

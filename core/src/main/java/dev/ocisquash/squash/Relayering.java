@@ -20,9 +20,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code --max-layers} and {@code --prior} for a squash: reads the prior release's placement, groups the planned
- * tree by owner ({@link Grouping}), packs the groups into slots ({@link Packer}) and splits the layer plan
- * ({@link LayerSplitter}).
+ * {@code --max-layers} and {@code --prior} for a squash: reads the prior release's placement,
+ * groups the planned tree by owner ({@link Grouping}), packs the groups into slots ({@link Packer})
+ * and splits the layer plan ({@link LayerSplitter}).
  */
 final class Relayering {
   private Relayering() {}
@@ -31,36 +31,45 @@ final class Relayering {
    * Reads the placement a previous release recorded in its layer annotations.
    *
    * @param maxLayers the N of this run, which the prior must share
-   * @throws ImageException when the image cannot be read, carries no (or malformed) ocisquash annotations, or was
-   *     laid out for another N
+   * @throws ImageException when the image cannot be read, carries no (or malformed) ocisquash
+   *     annotations, or was laid out for another N
    */
-  static Prior readPrior(Path prior, int maxLayers, Limits limits, TempFiles tempFiles) throws IOException {
+  static Prior readPrior(Path prior, int maxLayers, Limits limits, TempFiles tempFiles)
+      throws IOException {
     try (SourceImage image = ImageArchives.open(prior, ImageSelector.any(), limits, tempFiles)) {
       Prior p;
       try {
         p = LayerAnnotations.priorOf(image.manifest());
       } catch (IllegalArgumentException e) {
-        throw new ImageException(Kind.CORRUPT_INPUT,
+        throw new ImageException(
+            Kind.CORRUPT_INPUT,
             ImageException.where(image.source(), null, null, "--prior: " + e.getMessage()));
       }
       if (p == null) {
-        throw new ImageException(Kind.INVALID_ARGUMENT,
+        throw new ImageException(
+            Kind.INVALID_ARGUMENT,
             ImageException.where(
                 image.source(),
                 null,
                 null,
-                "--prior: no layer carries the " + LayerAnnotations.SLOT
+                "--prior: no layer carries the "
+                    + LayerAnnotations.SLOT
                     + " annotation; give an image squashed by ocisquash with --max-layers"));
       }
       if (p.maxLayers() != maxLayers) {
-        // Slots are fixed by N: under another N the prior's placement means nothing, and ignoring it silently
+        // Slots are fixed by N: under another N the prior's placement means nothing, and ignoring
+        // it silently
         // would give a full re-pull the user did not ask for.
-        throw new ImageException(Kind.INVALID_ARGUMENT,
+        throw new ImageException(
+            Kind.INVALID_ARGUMENT,
             ImageException.where(
                 image.source(),
                 null,
                 null,
-                "--prior was laid out for --max-layers " + p.maxLayers() + ", this run asks for " + maxLayers
+                "--prior was laid out for --max-layers "
+                    + p.maxLayers()
+                    + ", this run asks for "
+                    + maxLayers
                     + "; give the same N, or leave out --prior to lay out afresh"));
       }
       return p;
@@ -75,9 +84,14 @@ final class Relayering {
    * @return the layers, bottom first, at most {@code maxLayers}
    */
   static List<LayerSplitter.Part> split(
-      Grouping grouping, LayerPlan plan, int maxLayers, @Nullable Prior prior, Long sourceDateEpoch) {
+      Grouping grouping,
+      LayerPlan plan,
+      int maxLayers,
+      @Nullable Prior prior,
+      Long sourceDateEpoch) {
     Packing packing = Packer.pack(grouping.sizes(), maxLayers, Packer.DEFAULT_HEAVY, prior);
-    List<LayerSplitter.Part> parts = LayerSplitter.split(plan, grouping::ownerOf, packing, sourceDateEpoch);
+    List<LayerSplitter.Part> parts =
+        LayerSplitter.split(plan, grouping::ownerOf, packing, sourceDateEpoch);
     if (parts.size() > maxLayers) {
       throw new IllegalStateException(parts.size() + " layers for --max-layers " + maxLayers);
     }

@@ -1,6 +1,5 @@
 package dev.ocisquash.squash;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.tar.PathNames;
@@ -12,12 +11,14 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Writes the database files that {@code --remove-package} rewrote: the strip decided "new bytes for path P"; here
- * the bytes go to the spool and P's object takes them, with its size changed and every other header field (mode,
- * owner, mtime) as it was, so that the output stays reproducible. A rewritten file that lives in a kept base layer
- * is written again in the new layer, over it. Runs after grouping has read the tree: the tree's content changes.
+ * Writes the database files that {@code --remove-package} rewrote: the strip decided "new bytes for
+ * path P"; here the bytes go to the spool and P's object takes them, with its size changed and
+ * every other header field (mode, owner, mtime) as it was, so that the output stays reproducible. A
+ * rewritten file that lives in a kept base layer is written again in the new layer, over it. Runs
+ * after grouping has read the tree: the tree's content changes.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class RewriteStep implements SquashStep<StripStep.Stripped> {
@@ -40,11 +41,13 @@ final class RewriteStep implements SquashStep<StripStep.Stripped> {
   /**
    * Applies the rewrites of {@code stripped}; returns it with the paths written over kept layers.
    *
-   * @throws ImageException when a rewritten file is a hardlink or not a regular file (a database file never is)
+   * @throws ImageException when a rewritten file is a hardlink or not a regular file (a database
+   *     file never is)
    */
   @Override
   public StripStep.Stripped run() throws IOException {
-    SortedMap<String, byte[]> rewrites = stripped.result() == null ? null : stripped.result().rewrites();
+    SortedMap<String, byte[]> rewrites =
+        stripped.result() == null ? null : stripped.result().rewrites();
     if (rewrites == null || rewrites.isEmpty()) {
       return stripped;
     }
@@ -65,8 +68,10 @@ final class RewriteStep implements SquashStep<StripStep.Stripped> {
       }
       FileObject f = r.file == null ? null : r.file.resolve();
       if (f == null || f.entry.type() != TarEntryType.REGULAR || r.file != f || names.get(f) != 1) {
-        throw new ImageException(Kind.UNSUPPORTED_INPUT,
-            ImageException.where(null, null, path, "cannot rewrite a package database that is not a plain file"));
+        throw new ImageException(
+            Kind.UNSUPPORTED_INPUT,
+            ImageException.where(
+                null, null, path, "cannot rewrite a package database that is not a plain file"));
       }
       f.entry = f.entry.toBuilder().size(bytes.length).build();
       f.contentSpooled(spool.append(new ByteArrayInputStream(bytes), bytes.length, scratch));

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An append-only temporary file holding the content of the file versions a squash keeps, so that the output can
- * be written in sorted order after all layers were read once. Deleted on close.
+ * An append-only temporary file holding the content of the file versions a squash keeps, so that
+ * the output can be written in sorted order after all layers were read once. Deleted on close.
  */
 final class Spool implements Closeable {
   private final Path file;
@@ -24,8 +24,8 @@ final class Spool implements Closeable {
   private long size;
 
   /**
-   * Creates the spool file in {@code dir} and registers it with {@code tempFiles}, so a signal handler can delete
-   * it; {@code target} (the output) names write failures.
+   * Creates the spool file in {@code dir} and registers it with {@code tempFiles}, so a signal
+   * handler can delete it; {@code target} (the output) names write failures.
    */
   Spool(Path dir, TempFiles tempFiles, String target) throws IOException {
     this.tempFiles = tempFiles;
@@ -40,7 +40,10 @@ final class Spool implements Closeable {
       tempFiles.register(file);
       this.channel =
           FileChannel.open(
-              file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+              file,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING);
       ok = true;
     } finally {
       if (!ok) {
@@ -76,7 +79,10 @@ final class Spool implements Closeable {
     }
   }
 
-  /** Reads up to {@code len} bytes at {@code offset}; returns how many were read, or -1 past the end. */
+  /**
+   * Reads up to {@code len} bytes at {@code offset}; returns how many were read, or -1 past the
+   * end.
+   */
   int read(long offset, byte[] buf, int off, int len) throws IOException {
     return channel.read(ByteBuffer.wrap(buf, off, len), offset);
   }

@@ -6,9 +6,9 @@ import dev.ocisquash.archive.Limits;
 import dev.ocisquash.archive.OutputFormat;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.compress.GzipEncoder;
-import dev.ocisquash.strip.StripRules;
 import dev.ocisquash.registry.ImageRef;
 import dev.ocisquash.registry.RegistryOptions;
+import dev.ocisquash.strip.StripRules;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.jspecify.annotations.NullUnmarked;
@@ -77,22 +77,26 @@ public final class SquashOptions {
     this.bigFile = b.bigFile;
   }
 
-  /** With {@link #maxLayers()} above 1: unclaimed regular files of at least this many bytes are their own groups. */
+  /**
+   * With {@link #maxLayers()} above 1: unclaimed regular files of at least this many bytes are
+   * their own groups.
+   */
   public long bigFile() {
     return bigFile;
   }
 
   /**
-   * The most layers the squashed range is written as (1 by default: one layer). With more, the tree is grouped by
-   * owner and packed into fixed slots (docs/relayering.md) so that releases share layers.
+   * The most layers the squashed range is written as (1 by default: one layer). With more, the tree
+   * is grouped by owner and packed into fixed slots (docs/relayering.md) so that releases share
+   * layers.
    */
   public int maxLayers() {
     return maxLayers;
   }
 
   /**
-   * A previous release squashed by ocisquash with several layers, or null: its groups keep their slots, so that
-   * unchanged groups give the same layers.
+   * A previous release squashed by ocisquash with several layers, or null: its groups keep their
+   * slots, so that unchanged groups give the same layers.
    */
   public Path prior() {
     return prior;
@@ -129,7 +133,8 @@ public final class SquashOptions {
     Objects.requireNonNull(output, "output");
     ImageRef in = ImageRef.isRegistryRef(input) ? ImageRef.parse(input) : null;
     ImageRef out = ImageRef.isRegistryRef(output) ? ImageRef.parse(output) : null;
-    return new Builder(in == null ? Path.of(input) : null, out == null ? Path.of(output) : null, in, out);
+    return new Builder(
+        in == null ? Path.of(input) : null, out == null ? Path.of(output) : null, in, out);
   }
 
   /** The input image in a registry, or null when {@link #input()} is a file or directory. */
@@ -137,7 +142,9 @@ public final class SquashOptions {
     return inputRef;
   }
 
-  /** The registry the output is pushed to, or null when {@link #output()} is a file or directory. */
+  /**
+   * The registry the output is pushed to, or null when {@link #output()} is a file or directory.
+   */
   public @Nullable ImageRef outputRef() {
     return outputRef;
   }
@@ -182,7 +189,10 @@ public final class SquashOptions {
     return outputRef != null ? outputRef.toString() : output.toString();
   }
 
-  /** The input archive or OCI layout directory; null when the input is in a registry ({@link #inputRef()}). */
+  /**
+   * The input archive or OCI layout directory; null when the input is in a registry ({@link
+   * #inputRef()}).
+   */
   public @Nullable Path input() {
     return input;
   }
@@ -232,27 +242,32 @@ public final class SquashOptions {
     return squashPoint;
   }
 
-  /** Whether a squash point that leaves a single layer to squash is accepted (the layer is rewritten anyway). */
+  /**
+   * Whether a squash point that leaves a single layer to squash is accepted (the layer is rewritten
+   * anyway).
+   */
   public boolean allowNoop() {
     return allowNoop;
   }
 
   /**
-   * The SOURCE_DATE_EPOCH in seconds, or null: entry mtimes later than it are clamped to it, and it becomes the
-   * {@code created} time of the config and of the new history entry.
+   * The SOURCE_DATE_EPOCH in seconds, or null: entry mtimes later than it are clamped to it, and it
+   * becomes the {@code created} time of the config and of the new history entry.
    */
   public Long sourceDateEpoch() {
     return sourceDateEpoch;
   }
 
-  /** The limits against decompression bombs and absurd inputs; {@link Limits#defaults()} unless set. */
+  /**
+   * The limits against decompression bombs and absurd inputs; {@link Limits#defaults()} unless set.
+   */
   public Limits limits() {
     return limits;
   }
 
   /**
-   * Where the run registers its temporary files, so that a signal handler can delete them; null means the run
-   * uses a private registry of its own.
+   * Where the run registers its temporary files, so that a signal handler can delete them; null
+   * means the run uses a private registry of its own.
    */
   public TempFiles tempFiles() {
     return tempFiles;
@@ -285,10 +300,18 @@ public final class SquashOptions {
     private long bigFile = dev.ocisquash.layering.Grouping.DEFAULT_BIG_FILE;
 
     private Builder(Path input, Path output) {
-      this(Objects.requireNonNull(input, "input"), Objects.requireNonNull(output, "output"), null, null);
+      this(
+          Objects.requireNonNull(input, "input"),
+          Objects.requireNonNull(output, "output"),
+          null,
+          null);
     }
 
-    private Builder(@Nullable Path input, @Nullable Path output, @Nullable ImageRef inputRef, @Nullable ImageRef outputRef) {
+    private Builder(
+        @Nullable Path input,
+        @Nullable Path output,
+        @Nullable ImageRef inputRef,
+        @Nullable ImageRef outputRef) {
       this.input = input;
       this.output = output;
       this.inputRef = inputRef;
@@ -303,8 +326,9 @@ public final class SquashOptions {
     }
 
     /**
-     * Pushes the output to a registry instead of writing a file. A reference with neither tag nor digest ({@code
-     * new ImageRef(registry, repository, null, null)}) pushes the image by digest only and tags nothing.
+     * Pushes the output to a registry instead of writing a file. A reference with neither tag nor
+     * digest ({@code new ImageRef(registry, repository, null, null)}) pushes the image by digest
+     * only and tags nothing.
      */
     public Builder output(ImageRef v) {
       outputRef = Objects.requireNonNull(v);
@@ -346,10 +370,10 @@ public final class SquashOptions {
     }
 
     /**
-     * Sets the gzip encoder: libdeflate (zlib -6-class size at 3.5 times its speed; bytes depend on the library
-     * version), ISA-L (fastest; bytes depend on the library and, at levels 7..9, the CPU), zlib (slow; the same
-     * bytes everywhere for a zlib version) or AUTO (libdeflate, at level 1 ISA-L, when it loads; see {@link
-     * GzipEncoder#AUTO}). Defaults to the system property
+     * Sets the gzip encoder: libdeflate (zlib -6-class size at 3.5 times its speed; bytes depend on
+     * the library version), ISA-L (fastest; bytes depend on the library and, at levels 7..9, the
+     * CPU), zlib (slow; the same bytes everywhere for a zlib version) or AUTO (libdeflate, at level
+     * 1 ISA-L, when it loads; see {@link GzipEncoder#AUTO}). Defaults to the system property
      * {@value GzipEncoder#PROPERTY}, else AUTO.
      */
     public Builder gzipEncoder(GzipEncoder v) {
@@ -412,8 +436,8 @@ public final class SquashOptions {
     }
 
     /**
-     * Sets the registry the run records its temporary files in (default: a private one). Give each concurrent run
-     * its own registry; the CLI passes the one its shutdown hook empties.
+     * Sets the registry the run records its temporary files in (default: a private one). Give each
+     * concurrent run its own registry; the CLI passes the one its shutdown hook empties.
      */
     public Builder tempFiles(TempFiles v) {
       tempFiles = v;

@@ -16,26 +16,31 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The pure decision core of a squash: it is fed the entries of the layers, newest layer first and each layer in
- * stream order, and decides which entries survive in the flattened tree. It does no I/O; the caller streams the
- * layers, asks {@link #offer} about each entry and copies content only when told to.
+ * The pure decision core of a squash: it is fed the entries of the layers, newest layer first and
+ * each layer in stream order, and decides which entries survive in the flattened tree. It does no
+ * I/O; the caller streams the layers, asks {@link #offer} about each entry and copies content only
+ * when told to.
  *
- * <p>The result equals applying the layers oldest first, as image-spec layer.md and {@code umoci unpack} do:
+ * <p>The result equals applying the layers oldest first, as image-spec layer.md and {@code umoci
+ * unpack} do:
  *
  * <ul>
- *   <li>{@code .wh.NAME} hides NAME and its subtree in lower layers only; entries of the same layer stay.
- *   <li>{@code .wh..wh..opq} hides the lower layers' children of its directory, wherever it stands in the layer.
- *   <li>An upper path hides the same path below; an upper non-directory hides a lower directory's subtree; an upper
- *       directory merges with a lower one and its metadata wins.
- *   <li>Within a layer a later entry for a path replaces an earlier one; if a directory is replaced by a
- *       non-directory, the children the layer put in it earlier go too.
- *   <li>Whiteouts are matched lexically; symlinks are never resolved. A whiteout below a non-directory hides
- *       nothing that was not already hidden.
- *   <li>An entry below a path that the same layer made a non-directory is dropped (tools disagree; nothing sane
- *       can be built from it).
- *   <li>A hardlink gets the object its target named when the link was applied: the target's earlier entry in the
- *       same layer, else the topmost visible version in lower layers. If that version is later overwritten or
- *       deleted, the link keeps the old content; the writer promotes one survivor to a regular file.
+ *   <li>{@code .wh.NAME} hides NAME and its subtree in lower layers only; entries of the same layer
+ *       stay.
+ *   <li>{@code .wh..wh..opq} hides the lower layers' children of its directory, wherever it stands
+ *       in the layer.
+ *   <li>An upper path hides the same path below; an upper non-directory hides a lower directory's
+ *       subtree; an upper directory merges with a lower one and its metadata wins.
+ *   <li>Within a layer a later entry for a path replaces an earlier one; if a directory is replaced
+ *       by a non-directory, the children the layer put in it earlier go too.
+ *   <li>Whiteouts are matched lexically; symlinks are never resolved. A whiteout below a
+ *       non-directory hides nothing that was not already hidden.
+ *   <li>An entry below a path that the same layer made a non-directory is dropped (tools disagree;
+ *       nothing sane can be built from it).
+ *   <li>A hardlink gets the object its target named when the link was applied: the target's earlier
+ *       entry in the same layer, else the topmost visible version in lower layers. If that version
+ *       is later overwritten or deleted, the link keeps the old content; the writer promotes one
+ *       survivor to a regular file.
  * </ul>
  *
  * <p>State is kept per path, never per byte: memory grows with the number of paths only.
@@ -44,12 +49,12 @@ import org.jspecify.annotations.Nullable;
 public final class SquashPlanner {
 
   /**
-   * What the caller must do with one offered entry: a record of two references, both null for an entry that left
-   * nothing to do (hidden, a directory, a marker).
+   * What the caller must do with one offered entry: a record of two references, both null for an
+   * entry that left nothing to do (hidden, a directory, a marker).
    *
    * @param capture when non-null, copy the entry's content now and record its location here
-   * @param file the object behind an emitted non-directory, so a caller may capture content anyway (the strip
-   *     checks read kept layers' executables)
+   * @param file the object behind an emitted non-directory, so a caller may capture content anyway
+   *     (the strip checks read kept layers' executables)
    */
   public record Offer(@Nullable FileObject capture, @Nullable FileObject file) {
     static final Offer SKIP = new Offer(null, null);
@@ -58,9 +63,12 @@ public final class SquashPlanner {
   /** A path in the output tree and what is there. */
   static final class PlannedPath {
     final byte[] path;
+
     /** The entry as read; for non-directories the metadata written comes from {@link #file}. */
     final TarEntry entry;
+
     final int layer;
+
     /** The object for non-directories (a forwarding object for hardlinks); null for directories. */
     final @Nullable FileObject file;
 
@@ -97,9 +105,10 @@ public final class SquashPlanner {
   }
 
   /**
-   * Starts the next layer down. In a {@code kept} layer (one below the squash point, copied unchanged to the
-   * output) records are still made, so the planner knows what the final tree takes from the kept layers, but
-   * content is asked for only when a hardlink of the squashed part needs an old version.
+   * Starts the next layer down. In a {@code kept} layer (one below the squash point, copied
+   * unchanged to the output) records are still made, so the planner knows what the final tree takes
+   * from the kept layers, but content is asked for only when a hardlink of the squashed part needs
+   * an old version.
    */
   void beginLayer(int index, String label, boolean kept) {
     if (index >= layer) {
@@ -110,7 +119,8 @@ public final class SquashPlanner {
     keptLayer = kept;
   }
 
-  // Only the squashed layers count: the summary reports on what was read to be merged, not on kept layers.
+  // Only the squashed layers count: the summary reports on what was read to be merged, not on kept
+  // layers.
   private void countShadowed() {
     if (!keptLayer) {
       shadowedEntries++;
@@ -124,8 +134,8 @@ public final class SquashPlanner {
   }
 
   /**
-   * Entries of the squashed layers read so far that did not make it into the output because something above hid
-   * them.
+   * Entries of the squashed layers read so far that did not make it into the output because
+   * something above hid them.
    */
   public long shadowedEntries() {
     return shadowedEntries;
@@ -165,11 +175,13 @@ public final class SquashPlanner {
           try {
             target = Whiteouts.whiteoutTarget(path);
           } catch (IllegalArgumentException ex) {
-            throw new ImageException(Kind.CORRUPT_INPUT,
+            throw new ImageException(
+                Kind.CORRUPT_INPUT,
                 ImageException.where(null, layerLabel, e.path(), ex.getMessage()));
           }
           if (target.length == 0) {
-            throw new ImageException(Kind.CORRUPT_INPUT,
+            throw new ImageException(
+                Kind.CORRUPT_INPUT,
                 ImageException.where(null, layerLabel, e.path(), "whiteout of the root directory"));
           }
           PlannerNode n = node(target);
@@ -183,12 +195,15 @@ public final class SquashPlanner {
         break;
     }
     if (path.length == 0 && !e.isDirectory()) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
-          ImageException.where(null, layerLabel, "/", "the root must be a directory, found " + e.type()));
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
+          ImageException.where(
+              null, layerLabel, "/", "the root must be a directory, found " + e.type()));
     }
     PlannerNode n = node(path);
     if (belowSameLayerNonDirectory(n)) {
-      // Below a path this same layer made a non-directory: dropped without any effect (tools disagree here;
+      // Below a path this same layer made a non-directory: dropped without any effect (tools
+      // disagree here;
       // nothing sane can be built from it).
       countShadowed();
       return Offer.SKIP;
@@ -202,7 +217,8 @@ public final class SquashPlanner {
     // Links from upper layers waiting for this path take this version.
     boolean neededByLink = resolvePending(n, e, file);
     if (!e.isDirectory()) {
-      // A non-directory here removes whatever lower layers had at and below this path, even when this entry is
+      // A non-directory here removes whatever lower layers had at and below this path, even when
+      // this entry is
       // itself hidden from the final tree (a directory above it recreates the path empty).
       n.hideAll = Math.max(n.hideAll, layer);
       n.lastHideAllLayer = layer;
@@ -217,7 +233,8 @@ public final class SquashPlanner {
     n.curFile = file;
     n.curLayer = layer;
 
-    // Any entry below a path, even one hidden later, means that path was a directory when this layer was
+    // Any entry below a path, even one hidden later, means that path was a directory when this
+    // layer was
     // applied; a lower non-directory there cannot survive.
     for (PlannerNode a = n.parent; a != null && a.maxDescendantLayer < layer; a = a.parent) {
       a.maxDescendantLayer = layer;
@@ -229,7 +246,8 @@ public final class SquashPlanner {
         if (neededByLink) {
           return new Offer(file, null);
         }
-        // A later hardlink in this same layer may still name this version; remember where to find it.
+        // A later hardlink in this same layer may still name this version; remember where to find
+        // it.
         file.contentDeferred(layer, ordinal);
       }
       return Offer.SKIP;
@@ -237,7 +255,8 @@ public final class SquashPlanner {
 
     PlannedPath old = n.record;
     if (old != null) {
-      // Same layer, earlier directory entry for the same path: this one's metadata wins, children stay.
+      // Same layer, earlier directory entry for the same path: this one's metadata wins, children
+      // stay.
       old.live = false;
       n.record = null;
     }
@@ -253,7 +272,8 @@ public final class SquashPlanner {
       return false;
     }
     if (n.record != null && n.record.layer > layer) {
-      return false; // an upper version of the same path wins (for directories: merge, upper metadata)
+      return false; // an upper version of the same path wins (for directories: merge, upper
+      // metadata)
     }
     if (!e.isDirectory() && n.maxDescendantLayer > layer) {
       return false; // upper layers put children here, so this path is a directory in the final tree
@@ -266,7 +286,10 @@ public final class SquashPlanner {
     return true;
   }
 
-  /** Whether an ancestor was made a non-directory earlier in the current layer (such entries are dropped). */
+  /**
+   * Whether an ancestor was made a non-directory earlier in the current layer (such entries are
+   * dropped).
+   */
   private boolean belowSameLayerNonDirectory(PlannerNode n) {
     for (PlannerNode a = n.parent; a != null; a = a.parent) {
       if (a.curLayer == layer && a.curFile != null) {
@@ -279,8 +302,10 @@ public final class SquashPlanner {
   private FileObject linkObject(TarEntry e, PlannerNode n) throws ImageException {
     byte[] target = e.linkTargetBytes();
     if (target.length == 0 || Arrays.equals(target, e.pathBytes())) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
-          ImageException.where(null, layerLabel, e.path(), "hardlink with an empty or self target"));
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
+          ImageException.where(
+              null, layerLabel, e.path(), "hardlink with an empty or self target"));
     }
     PlannerNode t = node(target);
     FileObject link = FileObject.link();
@@ -288,7 +313,8 @@ public final class SquashPlanner {
       link.forward = t.curFile;
       return link;
     }
-    PendingLink p = new PendingLink(link, layer, ImageException.where(null, layerLabel, e.path(), ""));
+    PendingLink p =
+        new PendingLink(link, layer, ImageException.where(null, layerLabel, e.path(), ""));
     // A whiteout or non-directory applied in this very layer hides the lower target from the link.
     for (PlannerNode a = t; a != null; a = a.parent) {
       boolean self = a == t;
@@ -320,9 +346,11 @@ public final class SquashPlanner {
       if (p.fromLayer <= layer || p.limit > layer) {
         continue;
       }
-      // A directory target binds to nothing (a dangling link, reported if it survives) unless a later entry of
+      // A directory target binds to nothing (a dangling link, reported if it survives) unless a
+      // later entry of
       // this layer replaces it.
-      // The link sees the state after the whole of this layer: a later entry of the same layer re-binds it.
+      // The link sees the state after the whole of this layer: a later entry of the same layer
+      // re-binds it.
       p.link.forward = file;
       p.boundLayer = layer;
       resolved = true;
@@ -331,8 +359,9 @@ public final class SquashPlanner {
   }
 
   /**
-   * Applies a hide made in {@code hideLayer} to links waiting at {@code n}. With {@code replacesSameLayer} (a
-   * non-directory above the path) a binding made earlier in the same layer is undone too.
+   * Applies a hide made in {@code hideLayer} to links waiting at {@code n}. With {@code
+   * replacesSameLayer} (a non-directory above the path) a binding made earlier in the same layer is
+   * undone too.
    */
   private void cutPendingAt(PlannerNode n, int hideLayer, boolean replacesSameLayer) {
     if (n.pending != null) {
@@ -399,8 +428,10 @@ public final class SquashPlanner {
   void checkLinks() throws ImageException {
     PendingLink p = firstDanglingLiveLink();
     if (p != null) {
-      throw new ImageException(Kind.CORRUPT_INPUT,
-          p.where + "hardlink target does not exist in this or any lower layer (or was deleted first)");
+      throw new ImageException(
+          Kind.CORRUPT_INPUT,
+          p.where
+              + "hardlink target does not exist in this or any lower layer (or was deleted first)");
     }
   }
 
@@ -414,18 +445,20 @@ public final class SquashPlanner {
   }
 
   /**
-   * The markers a new layer needs on top of kept layers that were never read, when this planner was fed only the
-   * squashed layers: whatever those layers hid from the layers below is hidden again, whether or not a kept layer
-   * has it. A whiteout stands for each path they deleted and did not recreate, an opaque marker for each directory
-   * whose lower children they cut (by a whiteout, a non-directory that stood there, or an opaque marker), each
-   * collapsed to the highest such path, as {@link LayerPlan#markers} does with the kept tree in view. Such a
-   * marker may name a path no kept layer has: it then hides nothing.
+   * The markers a new layer needs on top of kept layers that were never read, when this planner was
+   * fed only the squashed layers: whatever those layers hid from the layers below is hidden again,
+   * whether or not a kept layer has it. A whiteout stands for each path they deleted and did not
+   * recreate, an opaque marker for each directory whose lower children they cut (by a whiteout, a
+   * non-directory that stood there, or an opaque marker), each collapsed to the highest such path,
+   * as {@link LayerPlan#markers} does with the kept tree in view. Such a marker may name a path no
+   * kept layer has: it then hides nothing.
    *
    * @param first index of the lowest layer fed
-   * @return the marker paths in no particular order, or null when the squashed layers alone cannot decide the
-   *     tree: a surviving hardlink whose target lies in a kept layer (the new layer must link to that file, or
-   *     carry its old content), or a path that those layers made a directory only by putting entries below it,
-   *     none of which survive (whether it exists then depends on what the kept layers have there)
+   * @return the marker paths in no particular order, or null when the squashed layers alone cannot
+   *     decide the tree: a surviving hardlink whose target lies in a kept layer (the new layer must
+   *     link to that file, or carry its old content), or a path that those layers made a directory
+   *     only by putting entries below it, none of which survive (whether it exists then depends on
+   *     what the kept layers have there)
    */
   @Nullable List<byte[]> markersOverUnreadLayers(int first) {
     if (firstDanglingLiveLink() != null) {
@@ -460,7 +493,8 @@ public final class SquashPlanner {
     return out;
   }
 
-  private static void pushChildren(PlannerNode n, byte[] path, List<PlannerNode> nodes, List<byte[]> paths) {
+  private static void pushChildren(
+      PlannerNode n, byte[] path, List<PlannerNode> nodes, List<byte[]> paths) {
     if (n.children == null) {
       return;
     }
@@ -513,8 +547,8 @@ public final class SquashPlanner {
   }
 
   /**
-   * Whether layers at or above {@code fromLayer} cut off what lower layers had below {@code path} (a whiteout, an
-   * opaque marker, or a non-directory that stood there for a while).
+   * Whether layers at or above {@code fromLayer} cut off what lower layers had below {@code path}
+   * (a whiteout, an opaque marker, or a non-directory that stood there for a while).
    */
   boolean lowerChildrenCut(byte[] path, int fromLayer) {
     PlannerNode n = find(path);

@@ -13,8 +13,8 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where squashing starts: layers below the point are kept byte for byte, the point and everything above become
- * one layer. Layer 0 is the bottom layer.
+ * Where squashing starts: layers below the point are kept byte for byte, the point and everything
+ * above become one layer. Layer 0 is the bottom layer.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class SquashPoint {
@@ -56,9 +56,10 @@ public final class SquashPoint {
   }
 
   /**
-   * Whether the user named the first squashed layer ({@code --from N} or {@code --from-digest}). Only such a point
-   * is refused when it leaves a single layer without strip rules: the user asked for a merge that cannot happen.
-   * A full squash or {@code --keep-base} on an image that is already one layer is a normal CI case, not a mistake.
+   * Whether the user named the first squashed layer ({@code --from N} or {@code --from-digest}).
+   * Only such a point is refused when it leaves a single layer without strip rules: the user asked
+   * for a merge that cannot happen. A full squash or {@code --keep-base} on an image that is
+   * already one layer is a normal CI case, not a mistake.
    */
   boolean namesLayer() {
     return kind == Kind.INDEX || kind == Kind.DIGEST;
@@ -76,9 +77,16 @@ public final class SquashPoint {
         return 0;
       case INDEX:
         if (index < 0 || index >= layers.size()) {
-          throw new ImageException(ImageException.Kind.INVALID_ARGUMENT,
-              source + ": --from " + index + " is out of range: the image has " + layers.size()
-                  + " layers (0.." + (layers.size() - 1) + ")");
+          throw new ImageException(
+              ImageException.Kind.INVALID_ARGUMENT,
+              source
+                  + ": --from "
+                  + index
+                  + " is out of range: the image has "
+                  + layers.size()
+                  + " layers (0.."
+                  + (layers.size() - 1)
+                  + ")");
         }
         return index;
       case DIGEST:
@@ -86,12 +94,15 @@ public final class SquashPoint {
           String d = digest.toLowerCase(Locale.ROOT);
           if (l.diffId().toString().equals(d)
               || l.blobDigest().toString().equals(d)
-              || (d.length() >= 12 && (l.diffId().toString().startsWith(d) || l.blobDigest().toString().startsWith(d)))) {
+              || (d.length() >= 12
+                  && (l.diffId().toString().startsWith(d)
+                      || l.blobDigest().toString().startsWith(d)))) {
             return l.index();
           }
         }
         throw new ImageException(
-            ImageException.Kind.INVALID_ARGUMENT, source + ": no layer has diff_id or blob digest " + digest);
+            ImageException.Kind.INVALID_ARGUMENT,
+            source + ": no layer has diff_id or blob digest " + digest);
       case KEEP_BASE:
         return baseLayerCount(config);
       default:
@@ -102,10 +113,11 @@ public final class SquashPoint {
   /**
    * The number of layers that belong to the base image, read from the history.
    *
-   * <p>Rule: a {@code FROM} image's history ends with its {@code CMD} or {@code ENTRYPOINT} (an empty-layer entry
-   * whose {@code created_by} contains {@code #(nop)  CMD}, {@code #(nop)  ENTRYPOINT}, or starts with {@code CMD}
-   * / {@code ENTRYPOINT} as BuildKit writes it). The base is every layer up to the last such entry that has layer
-   * entries after it. Without such a marker there is no base to keep and the result is 0.
+   * <p>Rule: a {@code FROM} image's history ends with its {@code CMD} or {@code ENTRYPOINT} (an
+   * empty-layer entry whose {@code created_by} contains {@code #(nop) CMD}, {@code #(nop)
+   * ENTRYPOINT}, or starts with {@code CMD} / {@code ENTRYPOINT} as BuildKit writes it). The base
+   * is every layer up to the last such entry that has layer entries after it. Without such a marker
+   * there is no base to keep and the result is 0.
    */
   static int baseLayerCount(JsonNode config) {
     int layersSoFar = 0;

@@ -57,8 +57,8 @@ public final class SquashResult {
   }
 
   /**
-   * Collects a result's values by name: a squash learns them stage by stage, and eighteen adjacent positional
-   * arguments (many of them longs) are too easy to swap.
+   * Collects a result's values by name: a squash learns them stage by stage, and eighteen adjacent
+   * positional arguments (many of them longs) are too easy to swap.
    */
   static final class Builder {
     private long inputBytes;
@@ -182,14 +182,17 @@ public final class SquashResult {
     return push;
   }
 
-  /** The new layers, bottom first: one for a single-layer squash, up to {@code --max-layers} otherwise. */
+  /**
+   * The new layers, bottom first: one for a single-layer squash, up to {@code --max-layers}
+   * otherwise.
+   */
   public java.util.List<SquashedLayer> newLayers() {
     return newLayers;
   }
 
   /**
-   * Bytes of stripped files that live in kept base layers: they are hidden by whiteouts, but the base layers still
-   * carry them, so they save nothing in the image.
+   * Bytes of stripped files that live in kept base layers: they are hidden by whiteouts, but the
+   * base layers still carry them, so they save nothing in the image.
    */
   public long strippedFromKeptLayersBytes() {
     return strippedFromKeptLayersBytes;
@@ -200,7 +203,10 @@ public final class SquashResult {
     return stripReport;
   }
 
-  /** Index of the first squashed layer (0 for a full squash); the layers below it were kept byte for byte. */
+  /**
+   * Index of the first squashed layer (0 for a full squash); the layers below it were kept byte for
+   * byte.
+   */
   public int firstSquashedLayer() {
     return firstSquashedLayer;
   }

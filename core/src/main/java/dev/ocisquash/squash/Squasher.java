@@ -17,23 +17,25 @@ import java.util.concurrent.FutureTask;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Squashes an image: reads every layer once, newest first, decides with {@link SquashPlanner} what survives,
- * keeps the surviving content (copied to a spool, or read in place when the layer is stored uncompressed), then
- * writes one sorted, reproducible layer (or, with {@code --max-layers}, a few) and the new image around it. Layers
- * below the squash point are copied byte for byte.
+ * Squashes an image: reads every layer once, newest first, decides with {@link SquashPlanner} what
+ * survives, keeps the surviving content (copied to a spool, or read in place when the layer is
+ * stored uncompressed), then writes one sorted, reproducible layer (or, with {@code --max-layers},
+ * a few) and the new image around it. Layers below the squash point are copied byte for byte.
  *
  * <pre>{@code
  * SquashResult r = Squasher.squash(SquashOptions.builder(Path.of("in.tar"), Path.of("out.tar")).build());
  * System.out.println(r.layersIn() + " layers -> " + r.layersOut());
  * }</pre>
  *
- * <p>Nothing is written at the output path until the image is complete; a failure leaves nothing behind.
+ * <p>Nothing is written at the output path until the image is complete; a failure leaves nothing
+ * behind.
  *
- * <p>The squash runs as named steps ({@link SquashStep}), each an object constructed with its inputs whose {@code
- * run()} hands on a record: {@link OpenStep} (open, select), {@link FlattenStep} (the layer scan and the plan),
- * {@link ReadPriorStep}, {@link GroupingStep} (on a thread of its own, beside {@link StripStep}), {@link
- * LayoutStep} (one layer or the re-layering split), {@link WriteLayersStep}, {@link ConfigStep} and {@link
- * WriteImageStep}. The output is checked, and later begun, by {@link Workspace}.
+ * <p>The squash runs as named steps ({@link SquashStep}), each an object constructed with its
+ * inputs whose {@code run()} hands on a record: {@link OpenStep} (open, select), {@link
+ * FlattenStep} (the layer scan and the plan), {@link ReadPriorStep}, {@link GroupingStep} (on a
+ * thread of its own, beside {@link StripStep}), {@link LayoutStep} (one layer or the re-layering
+ * split), {@link WriteLayersStep}, {@link ConfigStep} and {@link WriteImageStep}. The output is
+ * checked, and later begun, by {@link Workspace}.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class Squasher {
@@ -42,8 +44,9 @@ public final class Squasher {
   /**
    * Runs a squash.
    *
-   * @throws ImageException for bad input, with a one-line message naming the file, layer and entry, and its
-   *     {@link ImageException#kind() kind}; {@link ImageException.Kind#INTERRUPTED} when the thread was interrupted
+   * @throws ImageException for bad input, with a one-line message naming the file, layer and entry,
+   *     and its {@link ImageException#kind() kind}; {@link ImageException.Kind#INTERRUPTED} when
+   *     the thread was interrupted
    * @throws IOException for other I/O failures while reading or writing
    */
   public static SquashResult squash(SquashOptions options) throws IOException {
@@ -61,15 +64,23 @@ public final class Squasher {
       try (Spool spool = new Spool(ws.tempDir(), ws.tempFiles(), options.outputName())) {
         // Kept layers in a registry are left undownloaded when nothing needs their tree.
         boolean skipKept = options.inputRef() != null && !sel.stripping() && !sel.relayering();
-        FlattenStep.Flattened flat = new FlattenStep(sel, spool, options.limits(), progress, skipKept).run();
+        FlattenStep.Flattened flat =
+            new FlattenStep(sel, spool, options.limits(), progress, skipKept).run();
         Prior prior = new ReadPriorStep(options, ws).run();
-        // The tree is only the strip rules' and the grouping's view: dropped before the layers are written.
+        // The tree is only the strip rules' and the grouping's view: dropped before the layers are
+        // written.
         FileTree tree = sel.stripping() || sel.relayering() ? flat.tree() : null;
         Future<Grouping> grouping =
-            options.maxLayers() > 1 ? inBackground(new GroupingStep(tree, options), "ocisquash-grouping") : null;
-        StripStep.Stripped stripped = new StripStep(flat, tree, options.strip(), sel.firstSquashed()).run();
-        if (grouping != null && stripped.result() != null && !stripped.result().rewrites().isEmpty()) {
-          Futures.get(grouping, "grouping files by owner"); // it reads the content the rewrite replaces
+            options.maxLayers() > 1
+                ? inBackground(new GroupingStep(tree, options), "ocisquash-grouping")
+                : null;
+        StripStep.Stripped stripped =
+            new StripStep(flat, tree, options.strip(), sel.firstSquashed()).run();
+        if (grouping != null
+            && stripped.result() != null
+            && !stripped.result().rewrites().isEmpty()) {
+          Futures.get(
+              grouping, "grouping files by owner"); // it reads the content the rewrite replaces
         }
         stripped = new RewriteStep(flat, stripped, spool, sel.firstSquashed()).run();
         LayoutStep.Layout layout =
@@ -88,7 +99,9 @@ public final class Squasher {
     }
   }
 
-  /** Starts {@code step} on a daemon thread of its own; the future gives its result or its failure. */
+  /**
+   * Starts {@code step} on a daemon thread of its own; the future gives its result or its failure.
+   */
   private static <T> Future<T> inBackground(SquashStep<T> step, String threadName) {
     FutureTask<T> task = new FutureTask<>(step::run);
     Thread t = new Thread(task, threadName);

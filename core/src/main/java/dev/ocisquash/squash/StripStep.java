@@ -1,6 +1,5 @@
 package dev.ocisquash.squash;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.StripResult;
 import dev.ocisquash.strip.StripRules;
@@ -9,9 +8,12 @@ import dev.ocisquash.tar.PathNames;
 import dev.ocisquash.tar.TarEntryType;
 import java.io.IOException;
 import java.util.function.Predicate;
-import org.jspecify.annotations.Nullable;
+import org.jspecify.annotations.NullUnmarked;
 
-/** The strip stage of a squash: applies the strip rules to the flattened tree and says which paths go. */
+/**
+ * The strip stage of a squash: applies the strip rules to the flattened tree and says which paths
+ * go.
+ */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class StripStep implements SquashStep<StripStep.Stripped> {
   private final FlattenStep.Flattened flat;
@@ -24,13 +26,16 @@ final class StripStep implements SquashStep<StripStep.Stripped> {
    *
    * @param result every strip decision, or null when no strip rules were given
    * @param removed whether a path (tar form, no leading slash) is removed
-   * @param fromKeptBytes bytes of removed files that live in kept layers: hidden by whiteouts, but still carried
-   *     by the layers below, so they save nothing
-   * @param rewrittenInKept whether a path (tar form) lives in a kept layer and is written again in the new layer
-   *     with rewritten content ({@link RewriteStep})
+   * @param fromKeptBytes bytes of removed files that live in kept layers: hidden by whiteouts, but
+   *     still carried by the layers below, so they save nothing
+   * @param rewrittenInKept whether a path (tar form) lives in a kept layer and is written again in
+   *     the new layer with rewritten content ({@link RewriteStep})
    */
   record Stripped(
-      StripResult result, Predicate<byte[]> removed, long fromKeptBytes, Predicate<byte[]> rewrittenInKept) {
+      StripResult result,
+      Predicate<byte[]> removed,
+      long fromKeptBytes,
+      Predicate<byte[]> rewrittenInKept) {
     /** Nothing stripped. */
     static final Stripped NONE = new Stripped(null, path -> false, 0, path -> false);
 
@@ -63,7 +68,10 @@ final class StripStep implements SquashStep<StripStep.Stripped> {
     long fromKept = 0;
     if (first > 0) {
       for (SquashPlanner.PlannedPath r : flat.sorted()) {
-        if (r.layer < first && r.file != null && removed.test(r.path) && r.entry.type() != TarEntryType.HARDLINK) {
+        if (r.layer < first
+            && r.file != null
+            && removed.test(r.path)
+            && r.entry.type() != TarEntryType.HARDLINK) {
           fromKept += r.entry.size();
         }
       }

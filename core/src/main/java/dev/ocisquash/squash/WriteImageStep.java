@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.archive.ImageWriter;
 import dev.ocisquash.archive.WrittenImage;
 import java.io.IOException;
-import org.jspecify.annotations.NullUnmarked;
 
 /**
- * The last step of a squash: writes the config, the manifest and the names around the layers already written, and
- * makes the image appear (a file renamed into place, or a registry push). The output was begun before the layers
- * were written ({@link Workspace#beginImage}); nothing appears at the output path until this step finishes it.
+ * The last step of a squash: writes the config, the manifest and the names around the layers
+ * already written, and makes the image appear (a file renamed into place, or a registry push). The
+ * output was begun before the layers were written ({@link Workspace#beginImage}); nothing appears
+ * at the output path until this step finishes it.
  */
 final class WriteImageStep implements SquashStep<WrittenImage> {
   private final ImageWriter.PendingImage out;
@@ -17,7 +17,8 @@ final class WriteImageStep implements SquashStep<WrittenImage> {
   private final OpenStep.Selection sel;
   private final Progress progress;
 
-  WriteImageStep(ImageWriter.PendingImage out, ObjectNode config, OpenStep.Selection sel, Progress progress) {
+  WriteImageStep(
+      ImageWriter.PendingImage out, ObjectNode config, OpenStep.Selection sel, Progress progress) {
     this.out = out;
     this.config = config;
     this.sel = sel;

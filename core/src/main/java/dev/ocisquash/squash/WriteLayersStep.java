@@ -15,10 +15,10 @@ import java.util.Map;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * The layer stage of a squash: copies the kept layers byte for byte, then writes the new layers: one layer (or any
- * layout on one thread) straight into the output, with no temporary copy; the several layers of a re-layering
- * several at once through temporary blobs ({@link ConcurrentLayerWriter}), which keeps the compression threads busy
- * across layer boundaries.
+ * The layer stage of a squash: copies the kept layers byte for byte, then writes the new layers:
+ * one layer (or any layout on one thread) straight into the output, with no temporary copy; the
+ * several layers of a re-layering several at once through temporary blobs ({@link
+ * ConcurrentLayerWriter}), which keeps the compression threads busy across layer boundaries.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers> {
@@ -31,7 +31,9 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
   private final SquashOptions options;
   private final Workspace ws;
 
-  /** @param out the output begun by {@link Workspace#beginImage}, which the layers are added to */
+  /**
+   * @param out the output begun by {@link Workspace#beginImage}, which the layers are added to
+   */
   WriteLayersStep(
       ImageWriter.PendingImage out,
       OpenStep.Selection sel,
@@ -84,7 +86,9 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
     long promoted = 0;
     List<LayerWriter.Request> requests = new ArrayList<>();
     for (LayerSplitter.Part part : layout.parts()) {
-      requests.add(new LayerWriter.Request(part.plan, contents, encoding, options.sourceDateEpoch(), progress));
+      requests.add(
+          new LayerWriter.Request(
+              part.plan, contents, encoding, options.sourceDateEpoch(), progress));
     }
     List<LayerWriter.Written> written = new ArrayList<>();
     List<OutputLayer> blobs = new ArrayList<>();
@@ -105,8 +109,14 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
       newDiffIds.add(w.diffId());
       comments.add(
           layout.relayering()
-              ? sel.squashedLayers() + ": slot " + part.slot + " of " + layout.maxLayers() + " ("
-                  + part.groups.size() + " groups)"
+              ? sel.squashedLayers()
+                  + ": slot "
+                  + part.slot
+                  + " of "
+                  + layout.maxLayers()
+                  + " ("
+                  + part.groups.size()
+                  + " groups)"
               : sel.squashedLayers() + " into 1");
       newLayers.add(
           new SquashedLayer(
@@ -122,8 +132,8 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
   }
 
   /**
-   * Writes several new layers at once into temporary files ({@link ConcurrentLayerWriter}) and adds them to the
-   * output in layout order, as one progress stage.
+   * Writes several new layers at once into temporary files ({@link ConcurrentLayerWriter}) and adds
+   * them to the output in layout order, as one progress stage.
    */
   private static void writeConcurrently(
       ImageWriter.PendingImage out,
@@ -140,11 +150,17 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
     for (LayerWriter.Request r : requests) {
       total += LayerWriter.contentBytes(r.plan());
     }
-    String compression = requests.get(0).encoding().compression().name().toLowerCase(java.util.Locale.ROOT);
+    String compression =
+        requests.get(0).encoding().compression().name().toLowerCase(java.util.Locale.ROOT);
     progress.stage("write " + requests.size() + " layers (" + compression + ")", total);
     try (ConcurrentLayerWriter layers =
         new ConcurrentLayerWriter(
-            requests, options.threads(), ws.tempDir(), ws.tempFiles(), progress, options.outputName())) {
+            requests,
+            options.threads(),
+            ws.tempDir(),
+            ws.tempFiles(),
+            progress,
+            options.outputName())) {
       for (int i = 0; i < requests.size(); i++) {
         ConcurrentLayerWriter.Blob blob = layers.next();
         LayerWriter.Written w = blob.written();
@@ -163,12 +179,14 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
   }
 
   private static Map<String, String> annotations(LayoutStep.Layout layout, int part) {
-    return layout.relayering() ? Relayering.annotations(layout.parts().get(part), layout.maxLayers()) : Map.of();
+    return layout.relayering()
+        ? Relayering.annotations(layout.parts().get(part), layout.maxLayers())
+        : Map.of();
   }
 
   /** Copies the layers below the squash point unchanged and returns their diff_ids. */
-  private static List<Digest> copyKept(ImageWriter.PendingImage out, OpenStep.Selection sel, Progress progress)
-      throws IOException {
+  private static List<Digest> copyKept(
+      ImageWriter.PendingImage out, OpenStep.Selection sel, Progress progress) throws IOException {
     List<Digest> diffIds = new ArrayList<>();
     if (sel.firstSquashed() == 0) {
       return diffIds;
@@ -176,7 +194,8 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
     progress.stage("copy kept layers", -1);
     for (int i = 0; i < sel.firstSquashed(); i++) {
       SourceLayer l = sel.layers().get(i);
-      out.addLayer(OutputLayer.copyOf(l, l.blobDigest(), l.blobSize(), keptMediaType(l, sel.format())));
+      out.addLayer(
+          OutputLayer.copyOf(l, l.blobDigest(), l.blobSize(), keptMediaType(l, sel.format())));
       diffIds.add(l.diffId());
       progress.advance(l.blobSize());
     }
@@ -185,8 +204,8 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
   }
 
   /**
-   * One new layer as the image writer's blob body. The writer hands it the stream and keeps only the blob's
-   * digests and size; the entry counts are kept here for {@link #written()}.
+   * One new layer as the image writer's blob body. The writer hands it the stream and keeps only
+   * the blob's digests and size; the entry counts are kept here for {@link #written()}.
    */
   private static final class NewLayer implements ImageWriter.BlobBody {
     private final LayerWriter.Request request;
@@ -213,14 +232,20 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
     }
   }
 
-  /** The layer media type of the output's family; zstd has no Docker type, so it always gets the OCI one. */
+  /**
+   * The layer media type of the output's family; zstd has no Docker type, so it always gets the OCI
+   * one.
+   */
   static String layerMediaType(OutputFormat format, Compression c) {
-    return format == OutputFormat.DOCKER && c != Compression.ZSTD ? c.dockerLayerMediaType() : c.ociLayerMediaType();
+    return format == OutputFormat.DOCKER && c != Compression.ZSTD
+        ? c.dockerLayerMediaType()
+        : c.ociLayerMediaType();
   }
 
   /**
-   * A kept layer keeps its declared media type when it is truthful and of the output's family; otherwise it gets
-   * the family's type for the compression its bytes really have. The bytes never change.
+   * A kept layer keeps its declared media type when it is truthful and of the output's family;
+   * otherwise it gets the family's type for the compression its bytes really have. The bytes never
+   * change.
    */
   private static String keptMediaType(SourceLayer l, OutputFormat format) throws IOException {
     Compression actual = l.compression();
@@ -229,9 +254,12 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
     if (declared == null) {
       return familyType;
     }
-    boolean sameFamily = declared.startsWith("application/vnd.docker.") == (format == OutputFormat.DOCKER);
+    boolean sameFamily =
+        declared.startsWith("application/vnd.docker.") == (format == OutputFormat.DOCKER);
     Compression claimed =
-        declared.contains("gzip") ? Compression.GZIP : declared.contains("zstd") ? Compression.ZSTD : Compression.NONE;
+        declared.contains("gzip")
+            ? Compression.GZIP
+            : declared.contains("zstd") ? Compression.ZSTD : Compression.NONE;
     return sameFamily && claimed == actual ? declared : familyType;
   }
 }

@@ -5,8 +5,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A glob for one path component: literal characters, {@code ?}, {@code *} and classes {@code [a-z]},
- * {@code [!x]} (also {@code [^x]}). Matching never crosses a {@code /} because components contain none.
+ * A glob for one path component: literal characters, {@code ?}, {@code *} and classes {@code
+ * [a-z]}, {@code [!x]} (also {@code [^x]}). Matching never crosses a {@code /} because components
+ * contain none.
  */
 final class ComponentPattern {
   private static final int LIT = 0;
@@ -111,7 +112,8 @@ final class ComponentPattern {
             j += 2;
           }
           if (b < a) {
-            throw new IllegalArgumentException("glob '" + glob + "' has a reversed range " + a + "-" + b);
+            throw new IllegalArgumentException(
+                "glob '" + glob + "' has a reversed range " + a + "-" + b);
           }
           ranges.append(a).append(b);
           j++;

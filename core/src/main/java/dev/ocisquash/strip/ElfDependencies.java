@@ -3,12 +3,11 @@ package dev.ocisquash.strip;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Shared libraries: a kept ELF file keeps its program interpreter and, for each {@code DT_NEEDED} soname, the
- * library the dynamic loader would load, unless a copy found earlier or later on the search path stays anyway.
- * Where the loader looks is {@link LibraryResolver}'s business.
+ * Shared libraries: a kept ELF file keeps its program interpreter and, for each {@code DT_NEEDED}
+ * soname, the library the dynamic loader would load, unless a copy found earlier or later on the
+ * search path stays anyway. Where the loader looks is {@link LibraryResolver}'s business.
  */
 final class ElfDependencies {
   private final LibraryResolver libraries;
@@ -38,7 +37,8 @@ final class ElfDependencies {
     for (String soname : info.needed()) {
       ImageIndex.Walk firstRemoved = null;
       boolean ok = false;
-      for (Iterator<ImageIndex.Walk> it = libraries.locate(soname, dirs).iterator(); it.hasNext(); ) {
+      for (Iterator<ImageIndex.Walk> it = libraries.locate(soname, dirs).iterator();
+          it.hasNext(); ) {
         ImageIndex.Walk w = it.next();
         if (d.survives(w)) {
           ok = true;

@@ -9,11 +9,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The dynamic-linking facts of one ELF file, read with a minimal reader of our own: 32 and 64 bit, both byte
- * orders. It reads the ELF header, the program headers (PT_INTERP, PT_DYNAMIC, PT_LOAD), the dynamic section, and
- * the strings that DT_NEEDED, DT_RUNPATH and DT_RPATH point at. DT_STRTAB is a virtual address: it is mapped to a
- * file offset through the PT_LOAD segments, or, when that fails, through the section headers (the SHT_DYNAMIC
- * section's sh_link). Nothing else of the file is read.
+ * The dynamic-linking facts of one ELF file, read with a minimal reader of our own: 32 and 64 bit,
+ * both byte orders. It reads the ELF header, the program headers (PT_INTERP, PT_DYNAMIC, PT_LOAD),
+ * the dynamic section, and the strings that DT_NEEDED, DT_RUNPATH and DT_RPATH point at. DT_STRTAB
+ * is a virtual address: it is mapped to a file offset through the PT_LOAD segments, or, when that
+ * fails, through the section headers (the SHT_DYNAMIC section's sh_link). Nothing else of the file
+ * is read.
  */
 public final class ElfInfo {
   private static final int PT_LOAD = 1;
@@ -34,7 +35,12 @@ public final class ElfInfo {
   private final @Nullable String rpath;
 
   private ElfInfo(
-      boolean is64, boolean bigEndian, @Nullable String interpreter, List<String> needed, @Nullable String runpath, @Nullable String rpath) {
+      boolean is64,
+      boolean bigEndian,
+      @Nullable String interpreter,
+      List<String> needed,
+      @Nullable String runpath,
+      @Nullable String rpath) {
     this.is64 = is64;
     this.bigEndian = bigEndian;
     this.interpreter = interpreter;

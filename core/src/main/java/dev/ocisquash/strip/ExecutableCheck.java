@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * The checks that read what a kept file runs: an ELF file's libraries and program interpreter
- * ({@link ElfDependencies}), a script's interpreter ({@link ShebangDependencies}). One pass over the kept files
- * reads each head once, caches it for later rounds and hands it to the check for its kind, in tree order, so the
- * first keeper of a path (whose reason the report shows) is the same whichever kind of file it was.
+ * ({@link ElfDependencies}), a script's interpreter ({@link ShebangDependencies}). One pass over
+ * the kept files reads each head once, caches it for later rounds and hands it to the check for its
+ * kind, in tree order, so the first keeper of a path (whose reason the report shows) is the same
+ * whichever kind of file it was.
  */
 final class ExecutableCheck implements SafetyCheck {
   /** Cached head of a file that is neither ELF nor a script. */
@@ -42,7 +43,9 @@ final class ExecutableCheck implements SafetyCheck {
     boolean changed = false;
     for (int i = 0; i < d.size(); i++) {
       TreeNode n = d.node(i);
-      if (d.isRemoved(i) || !n.isRegular() || ((n.mode() & 0111) == 0 && !n.name().contains(".so"))) {
+      if (d.isRemoved(i)
+          || !n.isRegular()
+          || ((n.mode() & 0111) == 0 && !n.name().contains(".so"))) {
         continue;
       }
       Object head = head(i);

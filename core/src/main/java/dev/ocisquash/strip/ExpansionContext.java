@@ -3,8 +3,8 @@ package dev.ocisquash.strip;
 import java.util.List;
 
 /**
- * What a preset expands against: the tree, its facts, the CPU level asked for, and the notes of the report, where a
- * preset says what it left alone and why.
+ * What a preset expands against: the tree, its facts, the CPU level asked for, and the notes of the
+ * report, where a preset says what it left alone and why.
  *
  * @param index the tree
  * @param facts conda roots, compilers and polars runtimes found in it
@@ -12,7 +12,10 @@ import java.util.List;
  * @param notes the report's notes, appended to in preset order
  */
 record ExpansionContext(ImageIndex index, ImageFacts facts, int cpuLevel, List<String> notes) {
-  /** Adds a glob to {@code into}; a {@code <conda-root>} template once for each conda root, else as it is. */
+  /**
+   * Adds a glob to {@code into}; a {@code <conda-root>} template once for each conda root, else as
+   * it is.
+   */
   void expandTemplate(String glob, List<String> into) {
     if (glob.startsWith(Presets.CONDA_ROOT)) {
       for (String r : facts.condaRoots()) {

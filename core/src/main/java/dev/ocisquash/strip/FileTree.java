@@ -3,8 +3,9 @@ package dev.ocisquash.strip;
 import java.io.IOException;
 
 /**
- * Read-only view of a flattened image tree, as the squasher sees it after applying all layers. Paths are absolute
- * strings starting with {@code "/"} and without a trailing slash; the root is {@code "/"}.
+ * Read-only view of a flattened image tree, as the squasher sees it after applying all layers.
+ * Paths are absolute strings starting with {@code "/"} and without a trailing slash; the root is
+ * {@code "/"}.
  */
 public interface FileTree {
   /** All entries, parents before children (sorted by path components). */
@@ -14,7 +15,8 @@ public interface FileTree {
   TreeNode get(String path);
 
   /**
-   * Opens the content of a regular file for random access (used to read ELF headers and shebang lines).
+   * Opens the content of a regular file for random access (used to read ELF headers and shebang
+   * lines).
    *
    * @throws IOException when the content cannot be read
    */

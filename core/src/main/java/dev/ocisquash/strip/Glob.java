@@ -6,9 +6,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A parsed path glob: absolute, split into components. {@code *} and {@code ?} stay within one component,
- * {@code **} (a whole component) matches zero or more components, {@code [a-z]} and {@code [!x]} are character
- * classes, {@code \x} escapes, and {@code {a,b}} alternatives are expanded before parsing.
+ * A parsed path glob: absolute, split into components. {@code *} and {@code ?} stay within one
+ * component, {@code **} (a whole component) matches zero or more components, {@code [a-z]} and
+ * {@code [!x]} are character classes, {@code \x} escapes, and {@code {a,b}} alternatives are
+ * expanded before parsing.
  */
 final class Glob {
   /** One component of a glob. */
@@ -21,8 +22,10 @@ final class Glob {
     }
 
     final Kind kind;
+
     /** For LITERAL: the name. */
     final @Nullable String literal;
+
     /** For PATTERN: the compiled component pattern. */
     final @Nullable ComponentPattern pattern;
 

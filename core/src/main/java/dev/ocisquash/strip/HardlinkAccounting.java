@@ -6,17 +6,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Hardlinks, for the accounting only: removing one name of a hardlink group frees nothing while another name
- * stays, and a group removed whole frees its content once. Decides nothing; it works out what each removed node
- * frees and why it frees less than its size.
+ * Hardlinks, for the accounting only: removing one name of a hardlink group frees nothing while
+ * another name stays, and a group removed whole frees its content once. Decides nothing; it works
+ * out what each removed node frees and why it frees less than its size.
  */
 final class HardlinkAccounting {
   private final long[] freed;
   private final String[] notes;
 
   /**
-   * Accounts the removed nodes of {@code d}; bytes that stay through a kept partner are added to the
-   * {@code hardlink} entry of {@code checkTotals}.
+   * Accounts the removed nodes of {@code d}; bytes that stay through a kept partner are added to
+   * the {@code hardlink} entry of {@code checkTotals}.
    */
   HardlinkAccounting(StripDecisions d, Map<String, StripReport.Totals> checkTotals) {
     int size = d.size();

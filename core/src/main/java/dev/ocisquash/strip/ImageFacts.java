@@ -9,16 +9,20 @@ import java.util.TreeMap;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * What the presets need to know about a tree before they expand: its conda roots, the C/C++ compilers it holds and
- * the polars runtimes beside each other.
+ * What the presets need to know about a tree before they expand: its conda roots, the C/C++
+ * compilers it holds and the polars runtimes beside each other.
  *
  * @param condaRoots directories holding {@code conda-meta/}, in tree order
  * @param compilers paths of compilers on the default PATH or in a conda root's {@code bin/}
  * @param polars for each directory holding {@code _polars_runtime_*} directories, their names
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
-record ImageFacts(List<String> condaRoots, List<String> compilers, Map<String, Set<String>> polars) {
-  /** Directories searched for interpreters named through {@code /usr/bin/env} (conda roots' bin/ are added). */
+record ImageFacts(
+    List<String> condaRoots, List<String> compilers, Map<String, Set<String>> polars) {
+  /**
+   * Directories searched for interpreters named through {@code /usr/bin/env} (conda roots' bin/ are
+   * added).
+   */
   static final List<String> PATH_DIRS =
       List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin");
 
@@ -38,7 +42,9 @@ record ImageFacts(List<String> condaRoots, List<String> compilers, Map<String, S
         if (name.equals("conda-meta")) {
           condaRoots.add(TreePaths.parentOf(n.path()));
         } else if (name.startsWith("_polars_runtime_")) {
-          polars.computeIfAbsent(TreePaths.parentOf(n.path()), k -> new LinkedHashSet<>()).add(name);
+          polars
+              .computeIfAbsent(TreePaths.parentOf(n.path()), k -> new LinkedHashSet<>())
+              .add(name);
         }
       }
     }
@@ -57,7 +63,9 @@ record ImageFacts(List<String> condaRoots, List<String> compilers, Map<String, S
     for (String r : condaRoots) {
       String bin = TreePaths.join(r, "bin") + "/";
       for (TreeNode n : index.nodes()) {
-        if (n.path().startsWith(bin) && n.path().indexOf('/', bin.length()) < 0 && isCondaCompiler(n.name())) {
+        if (n.path().startsWith(bin)
+            && n.path().indexOf('/', bin.length()) < 0
+            && isCondaCompiler(n.name())) {
           compilers.add(n.path());
         }
       }
@@ -65,7 +73,10 @@ record ImageFacts(List<String> condaRoots, List<String> compilers, Map<String, S
     return new ImageFacts(condaRoots, compilers, polars);
   }
 
-  /** Whether a conda root's {@code bin/} holds a conda compiler ({@code x86_64-conda-linux-gnu-gcc}). */
+  /**
+   * Whether a conda root's {@code bin/} holds a conda compiler ({@code
+   * x86_64-conda-linux-gnu-gcc}).
+   */
   boolean condaRootHasCompiler(String root) {
     String bin = TreePaths.join(root, "bin") + "/";
     for (String c : compilers) {

@@ -12,9 +12,9 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The nodes of a {@link FileTree} in its parent-first order, numbered, with a lookup by path and the lexical
- * resolution of paths inside the image. Every per-node table of the stripper is indexed by these numbers; a
- * directory's descendants follow it contiguously.
+ * The nodes of a {@link FileTree} in its parent-first order, numbered, with a lookup by path and
+ * the lexical resolution of paths inside the image. Every per-node table of the stripper is indexed
+ * by these numbers; a directory's descendants follow it contiguously.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ImageIndex {

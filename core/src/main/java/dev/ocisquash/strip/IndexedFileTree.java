@@ -12,21 +12,28 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one {@link FileTree} built from an image: the squash's planned tree and the analysis's flattened tree both
- * map their entries to {@link TreeNode}s plus an opaque handle each, and this class does the rest: the root
- * directory when the entries lack one, the hardlink group keys, the tree order, the path index and {@link #open}.
+ * The one {@link FileTree} built from an image: the squash's planned tree and the analysis's
+ * flattened tree both map their entries to {@link TreeNode}s plus an opaque handle each, and this
+ * class does the rest: the root directory when the entries lack one, the hardlink group keys, the
+ * tree order, the path index and {@link #open}.
  *
- * <p>It is sized for trees of millions of paths: the nodes and their handles are two parallel arrays, and the path
- * index is one {@code int} array (open addressing), so a node costs no map entry and no object besides itself.
- * Content is opened through one {@link ContentSource} shared by all nodes, given the node's handle.
+ * <p>It is sized for trees of millions of paths: the nodes and their handles are two parallel
+ * arrays, and the path index is one {@code int} array (open addressing), so a node costs no map
+ * entry and no object besides itself. Content is opened through one {@link ContentSource} shared by
+ * all nodes, given the node's handle.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class IndexedFileTree implements FileTree {
   private final TreeNode[] nodes;
   private final Object[] handles;
   private final List<TreeNode> view;
-  /** For each slot, 1 + the index of the node whose path hashes there (after probing), or 0 when free. */
+
+  /**
+   * For each slot, 1 + the index of the node whose path hashes there (after probing), or 0 when
+   * free.
+   */
   private final int[] slots;
+
   private final ContentSource<Object> source;
 
   private IndexedFileTree(TreeNode[] nodes, Object[] handles, ContentSource<Object> source) {
@@ -73,8 +80,8 @@ public final class IndexedFileTree implements FileTree {
   /**
    * Opens a regular file through the tree's {@link ContentSource}.
    *
-   * @throws IOException naming the path when {@code node} is not a regular file of this tree, or when the source
-   *     fails
+   * @throws IOException naming the path when {@code node} is not a regular file of this tree, or
+   *     when the source fails
    */
   @Override
   public SeekableContent open(TreeNode node) throws IOException {
@@ -135,9 +142,9 @@ public final class IndexedFileTree implements FileTree {
     }
 
     /**
-     * Adds a node. Its {@link TreeNode#groupKey()} names the content object behind it (every name of one object
-     * gives the same key, by {@code equals}); {@link #build} keeps the key only where the object has more than one
-     * name, so that callers need not count names themselves.
+     * Adds a node. Its {@link TreeNode#groupKey()} names the content object behind it (every name
+     * of one object gives the same key, by {@code equals}); {@link #build} keeps the key only where
+     * the object has more than one name, so that callers need not count names themselves.
      *
      * @param node the node; its path must differ from every other node's
      * @param handle what {@link ContentSource#open} is given for this node; may be null
@@ -151,10 +158,11 @@ public final class IndexedFileTree implements FileTree {
     }
 
     /**
-     * Keeps the nodes in the order added instead of sorting them with {@link TreePaths#comparePaths}. For a caller
-     * whose entries already come parents first in the order its output is written in: the layer grouping takes
-     * the first name of a hardlink group in tree order, so that order must stay the writer's (byte order, which
-     * differs from string order for some non-UTF-8 and non-BMP names).
+     * Keeps the nodes in the order added instead of sorting them with {@link
+     * TreePaths#comparePaths}. For a caller whose entries already come parents first in the order
+     * its output is written in: the layer grouping takes the first name of a hardlink group in tree
+     * order, so that order must stay the writer's (byte order, which differs from string order for
+     * some non-UTF-8 and non-BMP names).
      *
      * @return this builder
      */
@@ -164,8 +172,8 @@ public final class IndexedFileTree implements FileTree {
     }
 
     /**
-     * The tree: a root directory (mode 0755) first when none was added, group keys cleared where only one node
-     * has them, nodes sorted unless {@link #keepOrder} was asked for.
+     * The tree: a root directory (mode 0755) first when none was added, group keys cleared where
+     * only one node has them, nodes sorted unless {@link #keepOrder} was asked for.
      *
      * @return the tree
      * @throws IllegalArgumentException when two nodes have the same path

@@ -11,12 +11,13 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where the dynamic loader finds a {@code DT_NEEDED} library inside the image: {@code DT_RPATH} (only without
- * {@code DT_RUNPATH}), {@code DT_RUNPATH}, the directories of {@code /etc/ld.so.conf} and its includes and of
- * {@code /etc/ld.so.conf.d/*.conf}, then the default directories of glibc and musl; in each directory the
- * {@code glibc-hwcaps} subdirectories first. {@code $ORIGIN}, {@code $LIB} and {@code $PLATFORM} are substituted.
- * Paths resolve inside the image ({@link ImageIndex#resolve}); the host is never read. The result is a superset of
- * what one loader searches (glibc and musl differ, hwcaps depend on the CPU), which errs on the side of keeping.
+ * Where the dynamic loader finds a {@code DT_NEEDED} library inside the image: {@code DT_RPATH}
+ * (only without {@code DT_RUNPATH}), {@code DT_RUNPATH}, the directories of {@code /etc/ld.so.conf}
+ * and its includes and of {@code /etc/ld.so.conf.d/*.conf}, then the default directories of glibc
+ * and musl; in each directory the {@code glibc-hwcaps} subdirectories first. {@code $ORIGIN},
+ * {@code $LIB} and {@code $PLATFORM} are substituted. Paths resolve inside the image ({@link
+ * ImageIndex#resolve}); the host is never read. The result is a superset of what one loader
+ * searches (glibc and musl differ, hwcaps depend on the CPU), which errs on the side of keeping.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LibraryResolver {
@@ -60,7 +61,8 @@ final class LibraryResolver {
    * @param is64 whether it is 64-bit ({@code $LIB})
    * @throws IOException when an ld.so.conf file cannot be read
    */
-  List<String> searchDirs(String elfPath, String rpath, String runpath, boolean is64) throws IOException {
+  List<String> searchDirs(String elfPath, String rpath, String runpath, boolean is64)
+      throws IOException {
     String origin = TreePaths.parentOf(elfPath);
     List<String> dirs = new ArrayList<>();
     if (runpath == null && rpath != null) {
@@ -75,8 +77,8 @@ final class LibraryResolver {
   }
 
   /**
-   * The paths tried for a soname, in order: in each directory the hwcaps subdirectories, then the directory. A
-   * soname with a slash is a path: only an absolute one is tried.
+   * The paths tried for a soname, in order: in each directory the hwcaps subdirectories, then the
+   * directory. A soname with a slash is a path: only an absolute one is tried.
    */
   static List<String> candidates(String soname, List<String> dirs) {
     List<String> candidates = new ArrayList<>();
@@ -96,8 +98,9 @@ final class LibraryResolver {
   }
 
   /**
-   * The files a soname resolves to, in search order, each as the walk that reaches it (symlinks included);
-   * directories are skipped. Lazy: a caller that stops at the first match resolves no further candidate.
+   * The files a soname resolves to, in search order, each as the walk that reaches it (symlinks
+   * included); directories are skipped. Lazy: a caller that stops at the first match resolves no
+   * further candidate.
    */
   Stream<ImageIndex.Walk> locate(String soname, List<String> dirs) {
     return candidates(soname, dirs).stream()
@@ -106,8 +109,8 @@ final class LibraryResolver {
   }
 
   /**
-   * The directories named by {@code /etc/ld.so.conf} (following {@code include}) and by
-   * {@code /etc/ld.so.conf.d/*.conf}, in reading order; read once per tree.
+   * The directories named by {@code /etc/ld.so.conf} (following {@code include}) and by {@code
+   * /etc/ld.so.conf.d/*.conf}, in reading order; read once per tree.
    */
   List<String> ldConfDirs() throws IOException {
     if (ldConfDirs != null) {
@@ -117,7 +120,8 @@ final class LibraryResolver {
     Set<String> seen = new LinkedHashSet<>();
     readLdConf(LD_SO_CONF, out, seen, 0);
     for (TreeNode n : index.nodes()) {
-      if (n.path().startsWith(LD_SO_CONF_D) && n.name().endsWith(".conf")
+      if (n.path().startsWith(LD_SO_CONF_D)
+          && n.name().endsWith(".conf")
           && n.path().indexOf('/', LD_SO_CONF_D.length()) < 0) {
         readLdConf(n.path(), out, seen, 0);
       }
@@ -126,7 +130,8 @@ final class LibraryResolver {
     return out;
   }
 
-  private static void addPathList(List<String> out, String list, @Nullable String origin, boolean is64) {
+  private static void addPathList(
+      List<String> out, String list, @Nullable String origin, boolean is64) {
     for (String d : list.split(":")) {
       if (d.isEmpty()) {
         continue;
@@ -140,7 +145,8 @@ final class LibraryResolver {
     }
   }
 
-  private void readLdConf(String path, List<String> out, Set<String> seen, int depth) throws IOException {
+  private void readLdConf(String path, List<String> out, Set<String> seen, int depth)
+      throws IOException {
     if (depth > MAX_INCLUDE_DEPTH || !seen.add(path)) {
       return;
     }

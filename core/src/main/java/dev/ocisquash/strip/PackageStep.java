@@ -1,8 +1,7 @@
 package dev.ocisquash.strip;
 
-import org.jspecify.annotations.NullUnmarked;
-import dev.ocisquash.packages.InstalledPackage;
 import dev.ocisquash.packages.Installed;
+import dev.ocisquash.packages.InstalledPackage;
 import dev.ocisquash.packages.PackageRemoval;
 import dev.ocisquash.packages.RemovalPlan;
 import dev.ocisquash.packages.RemovalRequest;
@@ -11,13 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * {@code --remove-package} inside a strip: the packages' paths become decisions of one rule per package ({@code
- * package:dpkg:gcc-12}), after the globs and before the safety checks, so that a library a kept binary needs stays.
- * {@code --keep} globs win as they do over any rule; the license keeps do not apply (a removed package's license
- * describes nothing that ships). After the checks, a package whose paths all went loses its database records too;
- * one a check kept in part keeps them and its database entry ({@link PackageRemoval#settle}).
+ * {@code --remove-package} inside a strip: the packages' paths become decisions of one rule per
+ * package ({@code package:dpkg:gcc-12}), after the globs and before the safety checks, so that a
+ * library a kept binary needs stays. {@code --keep} globs win as they do over any rule; the license
+ * keeps do not apply (a removed package's license describes nothing that ships). After the checks,
+ * a package whose paths all went loses its database records too; one a check kept in part keeps
+ * them and its database entry ({@link PackageRemoval#settle}).
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PackageStep {
@@ -43,13 +44,16 @@ final class PackageStep {
     if (rules.removePackages().isEmpty()) {
       return null;
     }
-    RemovalPlan p = PackageRemoval.plan(
-        tree, Installed.read(tree), new RemovalRequest(rules.removePackages(), rules.force()));
+    RemovalPlan p =
+        PackageRemoval.plan(
+            tree, Installed.read(tree), new RemovalRequest(rules.removePackages(), rules.force()));
     p.check();
     return new PackageStep(p, firstRule, RuleMatcher.compile(rules.keeps()));
   }
 
-  /** The rule names, one per removed package, in its order, then one for the links no package lists. */
+  /**
+   * The rule names, one per removed package, in its order, then one for the links no package lists.
+   */
   List<String> ruleNames() {
     List<String> out = new ArrayList<>();
     for (InstalledPackage p : plan.removed()) {
@@ -89,16 +93,23 @@ final class PackageStep {
     keepHolders(d);
   }
 
-  /** After the safety checks: the settled plan, with the records of the packages removed whole marked removed. */
+  /**
+   * After the safety checks: the settled plan, with the records of the packages removed whole
+   * marked removed.
+   */
   RemovalPlan settle(StripDecisions d) throws IOException {
     ImageIndex index = d.index();
-    RemovalPlan settled = PackageRemoval.settle(index.tree(), plan, path -> {
-      Integer i = index.indexOf(path);
-      if (i == null || d.isRemoved(i)) {
-        return null;
-      }
-      return d.keptCheck(i) == null ? "kept" : d.keptCheck(i) + ": " + d.keptReason(i);
-    });
+    RemovalPlan settled =
+        PackageRemoval.settle(
+            index.tree(),
+            plan,
+            path -> {
+              Integer i = index.indexOf(path);
+              if (i == null || d.isRemoved(i)) {
+                return null;
+              }
+              return d.keptCheck(i) == null ? "kept" : d.keptCheck(i) + ": " + d.keptReason(i);
+            });
     for (int r = 0; r < settled.removed().size(); r++) {
       for (String path : settled.removed().get(r).databaseFiles()) {
         if (settled.databasePaths().contains(path)) {

@@ -4,11 +4,11 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A named group of removal globs with the reason it is safe and the case where it is not. Globs that name
- * {@code <conda-root>} or {@code <site-packages>} are templates: they are expanded for each such directory found in
- * the tree. {@link #exceptions()} exempt paths from this preset only; {@code --keep} globs exempt them from all
- * rules. A preset expands itself against a tree when the stripper plans: most expand their templates, some first
- * look at what the image holds.
+ * A named group of removal globs with the reason it is safe and the case where it is not. Globs
+ * that name {@code <conda-root>} or {@code <site-packages>} are templates: they are expanded for
+ * each such directory found in the tree. {@link #exceptions()} exempt paths from this preset only;
+ * {@code --keep} globs exempt them from all rules. A preset expands itself against a tree when the
+ * stripper plans: most expand their templates, some first look at what the image holds.
  */
 public final class Preset {
   private final String name;

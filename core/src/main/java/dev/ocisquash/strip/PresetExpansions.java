@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.NullUnmarked;
 
-/** The expansions of the built-in presets: the plain template expansion and the presets that look at the tree. */
+/**
+ * The expansions of the built-in presets: the plain template expansion and the presets that look at
+ * the tree.
+ */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PresetExpansions {
   private PresetExpansions() {}
@@ -19,18 +22,29 @@ final class PresetExpansions {
       (p, c, s) -> {
         List<String> compilers = c.facts().compilers();
         if (!compilers.isEmpty()) {
-          c.notes().add("headers: kept, a C/C++ compiler stays in the image: " + String.join(", ", compilers));
+          c.notes()
+              .add(
+                  "headers: kept, a C/C++ compiler stays in the image: "
+                      + String.join(", ", compilers));
           return;
         }
         c.expandTemplates(p, s);
       };
 
-  /** A conda root's sysroots go unless the root's {@code bin/} holds a conda compiler that uses them. */
+  /**
+   * A conda root's sysroots go unless the root's {@code bin/} holds a conda compiler that uses
+   * them.
+   */
   static final PresetExpansion CROSS_TOOLCHAINS =
       (p, c, s) -> {
         for (String r : c.facts().condaRoots()) {
           if (c.facts().condaRootHasCompiler(r)) {
-            c.notes().add("cross-toolchains: kept under " + r + ", a conda compiler is in " + TreePaths.join(r, "bin"));
+            c.notes()
+                .add(
+                    "cross-toolchains: kept under "
+                        + r
+                        + ", a conda compiler is in "
+                        + TreePaths.join(r, "bin"));
           } else {
             for (String g : p.globs()) {
               s.removes().add(TreePaths.escape(r) + g.substring(Presets.CONDA_ROOT.length()));
@@ -40,10 +54,11 @@ final class PresetExpansions {
       };
 
   /**
-   * With a compiler in the image, {@code -lX} must keep linking: the linker takes {@code libX.so} when it is in the
-   * same directory, so only such an archive is dead weight (read for {@code -static} alone). An archive without
-   * that twin is what {@code -lX} links: glibc's empty {@code libdl.a}, {@code librt.a}, and
-   * {@code libc_nonshared.a}, which the {@code libc.so} linker script names for every program.
+   * With a compiler in the image, {@code -lX} must keep linking: the linker takes {@code libX.so}
+   * when it is in the same directory, so only such an archive is dead weight (read for {@code
+   * -static} alone). An archive without that twin is what {@code -lX} links: glibc's empty {@code
+   * libdl.a}, {@code librt.a}, and {@code libc_nonshared.a}, which the {@code libc.so} linker
+   * script names for every program.
    */
   static final PresetExpansion STATIC_LIBS =
       (p, c, s) -> {
@@ -53,15 +68,20 @@ final class PresetExpansions {
         c.expandTemplates(p, s);
       };
 
-  /** The variants above the CPU level; the preset's globs only describe them, they are built here. */
+  /**
+   * The variants above the CPU level; the preset's globs only describe them, they are built here.
+   */
   static final PresetExpansion SIMD_VARIANTS = PresetExpansions::simdVariants;
 
-  private static void keepArchivesWithoutSharedTwin(RuleSpec s, ExpansionContext c, RuleMatcher alreadyExcepted) {
+  private static void keepArchivesWithoutSharedTwin(
+      RuleSpec s, ExpansionContext c, RuleMatcher alreadyExcepted) {
     List<String> kept = new ArrayList<>();
     for (TreeNode n : c.index().nodes()) {
       String name = n.name();
       if (n.isRegular() && name.endsWith(".a") && alreadyExcepted.matchAll(n.path()).isEmpty()) {
-        String twin = TreePaths.join(TreePaths.parentOf(n.path()), name.substring(0, name.length() - 2) + ".so");
+        String twin =
+            TreePaths.join(
+                TreePaths.parentOf(n.path()), name.substring(0, name.length() - 2) + ".so");
         if (c.index().tree().get(twin) == null) {
           s.exceptions().add(TreePaths.escape(n.path()));
           kept.add(name);
@@ -69,10 +89,14 @@ final class PresetExpansions {
       }
     }
     if (!kept.isEmpty()) {
-      c.notes().add(
-          "static-libs: kept " + kept.size() + " archives with no .so beside them, -lX links them and a compiler"
-              + " stays in the image: " + String.join(", ", kept.subList(0, Math.min(8, kept.size())))
-              + (kept.size() > 8 ? ", ..." : ""));
+      c.notes()
+          .add(
+              "static-libs: kept "
+                  + kept.size()
+                  + " archives with no .so beside them, -lX links them and a compiler"
+                  + " stays in the image: "
+                  + String.join(", ", kept.subList(0, Math.min(8, kept.size())))
+                  + (kept.size() > 8 ? ", ..." : ""));
     }
   }
 
@@ -102,18 +126,25 @@ final class PresetExpansions {
       if (level >= 3 && compat && fast) {
         s.removes().add(sp + "/_polars_runtime_compat");
         s.removes().add(sp + "/polars_runtime_compat-*.dist-info");
-        c.notes().add(
-            "simd-variants: " + e.getKey() + "/_polars_runtime_compat removed, the faster runtime loads at v"
-                + level);
+        c.notes()
+            .add(
+                "simd-variants: "
+                    + e.getKey()
+                    + "/_polars_runtime_compat removed, the faster runtime loads at v"
+                    + level);
       } else if (level == 2 && compat && fast) {
         for (String v : List.of("64", "32")) {
           s.removes().add(sp + "/_polars_runtime_" + v);
           s.removes().add(sp + "/polars_runtime_" + v + "-*.dist-info");
         }
-        c.notes().add(
-            "simd-variants: " + e.getKey() + " keeps _polars_runtime_compat (needs v2), drops the v3 runtimes");
+        c.notes()
+            .add(
+                "simd-variants: "
+                    + e.getKey()
+                    + " keeps _polars_runtime_compat (needs v2), drops the v3 runtimes");
       } else if (compat || fast) {
-        c.notes().add("simd-variants: polars runtimes in " + e.getKey() + " left alone at v" + level);
+        c.notes()
+            .add("simd-variants: polars runtimes in " + e.getKey() + " left alone at v" + level);
       }
     }
   }

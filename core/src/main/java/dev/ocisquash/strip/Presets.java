@@ -5,10 +5,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The built-in presets. {@code safe} turns on package-manager-caches, docs, headers, cross-toolchains and jdk-src;
- * pycache, tests, jdk-jmods, static-libs, locale and simd-variants must be named. The order of {@link #all()} is the
- * priority used to attribute a removed path to one rule: the first preset that matches it, then the {@code --remove}
- * globs in the order given.
+ * The built-in presets. {@code safe} turns on package-manager-caches, docs, headers,
+ * cross-toolchains and jdk-src; pycache, tests, jdk-jmods, static-libs, locale and simd-variants
+ * must be named. The order of {@link #all()} is the priority used to attribute a removed path to
+ * one rule: the first preset that matches it, then the {@code --remove} globs in the order given.
  */
 public final class Presets {
   /** Name of the umbrella preset. */
@@ -17,7 +17,10 @@ public final class Presets {
   /** Placeholder, in templates, for each conda root (a directory holding {@code conda-meta/}). */
   public static final String CONDA_ROOT = "<conda-root>";
 
-  /** License files kept wherever they are, unless {@link StripRules.Builder#keepLicenses(boolean)} is false. */
+  /**
+   * License files kept wherever they are, unless {@link StripRules.Builder#keepLicenses(boolean)}
+   * is false.
+   */
   public static final List<String> LICENSE_KEEPS =
       List.of(
           "**/copyright",
@@ -109,9 +112,7 @@ public final class Presets {
             "test suites shipped inside packages are not imported by the packages themselves; a tests directory"
                 + " that a kept package __init__.py imports stays (astropy runs its test runner from there)",
             "a module other than a package's __init__.py imports a tests module at run time (keep it with --keep)",
-            List.of(
-                "**/{site,dist}-packages/*/**/tests",
-                "**/{site,dist}-packages/*/**/test"),
+            List.of("**/{site,dist}-packages/*/**/tests", "**/{site,dist}-packages/*/**/test"),
             // Django's test framework (TestCase, Client) is an API named "test", not a test suite.
             List.of("**/{site,dist}-packages/django/test")));
     l.add(
@@ -181,7 +182,10 @@ public final class Presets {
     return ALL;
   }
 
-  /** The preset with this name, or null ({@code safe} is not a preset of its own; see {@link #SAFE}). */
+  /**
+   * The preset with this name, or null ({@code safe} is not a preset of its own; see {@link
+   * #SAFE}).
+   */
   public static @Nullable Preset byName(String name) {
     for (Preset p : ALL) {
       if (p.name().equals(name)) {
@@ -212,7 +216,9 @@ public final class Presets {
       }
     }
     sb.append(String.join(" + ", safe)).append('\n');
-    sb.append("License files are always kept: ").append(String.join(" ", LICENSE_KEEPS)).append("\n\n");
+    sb.append("License files are always kept: ")
+        .append(String.join(" ", LICENSE_KEEPS))
+        .append("\n\n");
     for (Preset p : ALL) {
       sb.append(p.name()).append(p.optIn() ? " (opt-in)" : " (in safe)").append('\n');
       sb.append("  why safe:    ").append(p.reason()).append('\n');
@@ -222,7 +228,8 @@ public final class Presets {
         sb.append("  except:      ").append(String.join(" ", p.exceptions())).append('\n');
       }
     }
-    sb.append(CONDA_ROOT).append(" = any directory that holds conda-meta/ (e.g. /opt/conda, /opt/conda/envs/x)\n");
+    sb.append(CONDA_ROOT)
+        .append(" = any directory that holds conda-meta/ (e.g. /opt/conda, /opt/conda/envs/x)\n");
     return sb.toString();
   }
 }

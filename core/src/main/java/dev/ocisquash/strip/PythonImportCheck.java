@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Python imports: keeps a tests directory (whole) that a kept package {@code __init__.py} imports, the code that
- * runs on {@code import pkg}. Only the {@code tests} preset removes such directories, so without it the check does
- * nothing. Other modules are not read; their imports of test helpers need {@code --keep}.
+ * Python imports: keeps a tests directory (whole) that a kept package {@code __init__.py} imports,
+ * the code that runs on {@code import pkg}. Only the {@code tests} preset removes such directories,
+ * so without it the check does nothing. Other modules are not read; their imports of test helpers
+ * need {@code --keep}.
  */
 final class PythonImportCheck implements SafetyCheck {
   /** Bytes of a package {@code __init__.py} read. */
@@ -35,7 +36,9 @@ final class PythonImportCheck implements SafetyCheck {
     Map<String, Integer> removedModules = new HashMap<>();
     for (int i = 0; i < d.size(); i++) {
       TreeNode n = d.node(i);
-      if (d.rule(i) == tests && n.isDirectory() && (n.name().equals("tests") || n.name().equals("test"))) {
+      if (d.rule(i) == tests
+          && n.isDirectory()
+          && (n.name().equals("tests") || n.name().equals("test"))) {
         String m = PythonImports.moduleOf(n.path());
         if (m != null) {
           removedModules.put(m, i);
@@ -45,7 +48,9 @@ final class PythonImportCheck implements SafetyCheck {
     boolean changed = false;
     for (int i = 0; i < d.size() && !removedModules.isEmpty(); i++) {
       TreeNode n = d.node(i);
-      if (d.isRemoved(i) || !n.isRegular() || !n.name().equals("__init__.py")
+      if (d.isRemoved(i)
+          || !n.isRegular()
+          || !n.name().equals("__init__.py")
           || PythonImports.moduleOf(n.path()) == null) {
         continue;
       }

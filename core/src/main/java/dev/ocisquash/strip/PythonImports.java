@@ -8,14 +8,18 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds which Python modules a source file may import, for the tests preset's import check: a {@code tests}
- * directory that a kept package imports must stay. Reads text, not syntax: after comments and triple-quoted strings
- * (docstrings) are blanked, every dotted name left counts (imports, and {@code importlib.import_module("a.b")}
- * strings), and relative imports are resolved against the file's package. A dotted name in code that is not an
- * import keeps a directory that could have gone; that errs on the side of a working image.
+ * Finds which Python modules a source file may import, for the tests preset's import check: a
+ * {@code tests} directory that a kept package imports must stay. Reads text, not syntax: after
+ * comments and triple-quoted strings (docstrings) are blanked, every dotted name left counts
+ * (imports, and {@code importlib.import_module("a.b")} strings), and relative imports are resolved
+ * against the file's package. A dotted name in code that is not an import keeps a directory that
+ * could have gone; that errs on the side of a working image.
  */
 final class PythonImports {
-  /** Directories that hold installed packages; the path below the last one is the dotted module name. */
+  /**
+   * Directories that hold installed packages; the path below the last one is the dotted module
+   * name.
+   */
   static final List<String> PACKAGE_ROOTS = List.of("site-packages", "dist-packages");
 
   private static final Pattern DOTTED =
@@ -29,9 +33,9 @@ final class PythonImports {
   private PythonImports() {}
 
   /**
-   * The dotted module name of a path below {@code site-packages} or {@code dist-packages} (the last such component),
-   * or null when the path is not below one. {@code /usr/lib/python3/dist-packages/numpy/core/tests} gives
-   * {@code numpy.core.tests}.
+   * The dotted module name of a path below {@code site-packages} or {@code dist-packages} (the last
+   * such component), or null when the path is not below one. {@code
+   * /usr/lib/python3/dist-packages/numpy/core/tests} gives {@code numpy.core.tests}.
    */
   static @Nullable String moduleOf(String path) {
     String[] parts = path.split("/");
@@ -48,12 +52,13 @@ final class PythonImports {
   }
 
   /**
-   * Every module name (with two or more components) that a file may import: each dotted name in its text and each
-   * of its prefixes, and the absolute names of its relative imports and of the names they import.
+   * Every module name (with two or more components) that a file may import: each dotted name in its
+   * text and each of its prefixes, and the absolute names of its relative imports and of the names
+   * they import.
    *
    * @param source the file's text
-   * @param filePath the file's absolute path in the image (its directory is the package relative imports start
-   *     from)
+   * @param filePath the file's absolute path in the image (its directory is the package relative
+   *     imports start from)
    */
   static Set<String> references(String text, String filePath) {
     String source = blankCommentsAndDocstrings(text);
@@ -80,7 +85,9 @@ final class PythonImports {
         if (keep <= 0) {
           continue;
         }
-        base = String.join(".", java.util.Arrays.copyOfRange(p, 0, keep)) + (mod.isEmpty() ? "" : "." + mod);
+        base =
+            String.join(".", java.util.Arrays.copyOfRange(p, 0, keep))
+                + (mod.isEmpty() ? "" : "." + mod);
       }
       if (base.isEmpty()) {
         continue;
@@ -97,8 +104,9 @@ final class PythonImports {
   }
 
   /**
-   * The text with {@code #} comments and triple-quoted strings replaced by spaces (newlines kept, so statements
-   * stay on their lines); one-line string literals are kept, they may name a module to import.
+   * The text with {@code #} comments and triple-quoted strings replaced by spaces (newlines kept,
+   * so statements stay on their lines); one-line string literals are kept, they may name a module
+   * to import.
    */
   static String blankCommentsAndDocstrings(String s) {
     StringBuilder b = new StringBuilder(s);
@@ -118,7 +126,8 @@ final class PythonImports {
           char d = s.charAt(j);
           if (d == '\\') {
             j += 2;
-          } else if (d == c && (!triple || (j + 2 < n && s.charAt(j + 1) == c && s.charAt(j + 2) == c))) {
+          } else if (d == c
+              && (!triple || (j + 2 < n && s.charAt(j + 1) == c && s.charAt(j + 2) == c))) {
             j += triple ? 3 : 1;
             break;
           } else if (d == '\n' && !triple) {

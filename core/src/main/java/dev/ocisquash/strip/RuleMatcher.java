@@ -12,18 +12,20 @@ import org.jspecify.annotations.NullUnmarked;
 /**
  * All globs of a strip run compiled once into one automaton over path components.
  *
- * <p><b>Approach.</b> Each glob is a chain of NFA states, one per component ({@code **} is a state with a self
- * loop and an epsilon edge to the next). The NFA is determinised lazily: a DFA state is the epsilon-closed set of
- * NFA states, interned, so a path is matched by one transition per component. Within a DFA state the outgoing
- * edges are indexed by shape: literal components in one hash map, {@code abc*} by prefix and {@code *abc} by suffix
- * in maps keyed per distinct fixed length, {@code *} and {@code **} as unconditional edges, and only patterns with
- * {@code ?}, classes or several stars are tried one by one. So a transition costs one hash lookup per distinct
- * prefix/suffix length plus the few general patterns, not one test per rule; transitions already taken are cached
- * per state (up to {@value #CACHE_LIMIT} component names each). Per path the cost is O(path length).
+ * <p><b>Approach.</b> Each glob is a chain of NFA states, one per component ({@code **} is a state
+ * with a self loop and an epsilon edge to the next). The NFA is determinised lazily: a DFA state is
+ * the epsilon-closed set of NFA states, interned, so a path is matched by one transition per
+ * component. Within a DFA state the outgoing edges are indexed by shape: literal components in one
+ * hash map, {@code abc*} by prefix and {@code *abc} by suffix in maps keyed per distinct fixed
+ * length, {@code *} and {@code **} as unconditional edges, and only patterns with {@code ?},
+ * classes or several stars are tried one by one. So a transition costs one hash lookup per distinct
+ * prefix/suffix length plus the few general patterns, not one test per rule; transitions already
+ * taken are cached per state (up to {@value #CACHE_LIMIT} component names each). Per path the cost
+ * is O(path length).
  *
- * <p>Each glob carries an int tag; {@link #accepts} gives the tags of the globs that match exactly at a state.
- * Whether a path matches "itself or through an ancestor" (subtree semantics) is up to the caller, who ORs the tags
- * along the path; {@link #matchAll} does that for one path.
+ * <p>Each glob carries an int tag; {@link #accepts} gives the tags of the globs that match exactly
+ * at a state. Whether a path matches "itself or through an ancestor" (subtree semantics) is up to
+ * the caller, who ORs the tags along the path; {@link #matchAll} does that for one path.
  *
  * <p>Not thread-safe: the lazy DFA is built while matching.
  */
@@ -32,10 +34,13 @@ public final class RuleMatcher {
   static final int CACHE_LIMIT = 4096;
 
   private final List<Glob.Segment> seg = new ArrayList<>();
+
   /** For each NFA state: its glob's tag, or -1 when it is not accepting. */
   private final List<Integer> acceptTag = new ArrayList<>();
+
   /** For each NFA state: the epsilon closure (sorted). */
   private int[][] closure;
+
   private final Map<Key, State> interned = new HashMap<>();
   private final State start;
   private final State dead;
@@ -150,7 +155,9 @@ public final class RuleMatcher {
     return globCount;
   }
 
-  /** The tags of the globs that match exactly the path that led to this state (sorted, distinct). */
+  /**
+   * The tags of the globs that match exactly the path that led to this state (sorted, distinct).
+   */
   public int[] accepts(State s) {
     return s.accepts;
   }
@@ -348,7 +355,8 @@ public final class RuleMatcher {
     s.generalTarget = gt;
   }
 
-  private static TreeMap<Integer, Map<String, int[]>> freeze(TreeMap<Integer, Map<String, List<Integer>>> m) {
+  private static TreeMap<Integer, Map<String, int[]>> freeze(
+      TreeMap<Integer, Map<String, List<Integer>>> m) {
     TreeMap<Integer, Map<String, int[]>> out = new TreeMap<>();
     m.forEach(
         (k, v) -> {

@@ -9,12 +9,13 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The one walk over the tree, parents first, that decides each path from the globs alone. Every glob of every rule,
- * the {@code --keep} globs and the license globs are compiled into one {@link RuleMatcher}, each tagged: rule
- * {@code r}'s removals with {@code 2r}, its exceptions with {@code 2r + 1}, then one tag for keeps and one for
- * licenses. A path inherits its parent's tags, so matching a path or any ancestor counts. The first rule (priority
- * order) whose removal matches and whose own exception does not removes the path, unless a keep or license glob
- * matches; a removed directory that holds a kept path stays.
+ * The one walk over the tree, parents first, that decides each path from the globs alone. Every
+ * glob of every rule, the {@code --keep} globs and the license globs are compiled into one {@link
+ * RuleMatcher}, each tagged: rule {@code r}'s removals with {@code 2r}, its exceptions with {@code
+ * 2r + 1}, then one tag for keeps and one for licenses. A path inherits its parent's tags, so
+ * matching a path or any ancestor counts. The first rule (priority order) whose removal matches and
+ * whose own exception does not removes the path, unless a keep or license glob matches; a removed
+ * directory that holds a kept path stays.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class RuleWalk {
@@ -58,7 +59,8 @@ final class RuleWalk {
     }
   }
 
-  private static void walk(StripDecisions d, RuleMatcher m, int ruleCount, int keepTag, int licenseTag) {
+  private static void walk(
+      StripDecisions d, RuleMatcher m, int ruleCount, int keepTag, int licenseTag) {
     Map<String, DirInfo> dirs = new HashMap<>();
     for (int i = 0; i < d.size(); i++) {
       TreeNode n = d.node(i);
@@ -111,7 +113,9 @@ final class RuleWalk {
     }
   }
 
-  /** The matcher state of a directory not seen on the walk (its parent was missing from the tree). */
+  /**
+   * The matcher state of a directory not seen on the walk (its parent was missing from the tree).
+   */
   private static DirInfo fresh(RuleMatcher m, @Nullable String path) {
     RuleMatcher.State s = m.start();
     BitSet b = new BitSet();

@@ -3,12 +3,15 @@ package dev.ocisquash.strip;
 import java.io.IOException;
 
 /**
- * One safety check: a pass over the decisions that keeps removed paths something kept still needs. Checks only
- * ever turn removed nodes into kept ones, so running them in turn until none changes anything terminates; see
- * {@link SafetyChecks}.
+ * One safety check: a pass over the decisions that keeps removed paths something kept still needs.
+ * Checks only ever turn removed nodes into kept ones, so running them in turn until none changes
+ * anything terminates; see {@link SafetyChecks}.
  */
 interface SafetyCheck {
-  /** The check's name, as the report names what it keeps ({@code symlink}, {@code shared-library}, ...). */
+  /**
+   * The check's name, as the report names what it keeps ({@code symlink}, {@code shared-library},
+   * ...).
+   */
   String name();
 
   /**

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * Script interpreters: a kept script keeps the interpreter its {@code #!} line names and, through
- * {@code /usr/bin/env prog}, the first {@code prog} on the PATH (conda roots' {@code bin/} first) unless a copy of
- * it stays anyway.
+ * {@code /usr/bin/env prog}, the first {@code prog} on the PATH (conda roots' {@code bin/} first)
+ * unless a copy of it stays anyway.
  */
 final class ShebangDependencies {
   private final ImageFacts facts;

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * What the stripper has decided for every node of one tree, in one place: the rule removing it, or, for a node a
- * rule matched but something kept, that rule and the check and reason that kept it. The rule walk fills it; the
- * safety checks only ever turn removed nodes into kept ones, which is why their fixpoint is reached within one
- * round per node.
+ * What the stripper has decided for every node of one tree, in one place: the rule removing it, or,
+ * for a node a rule matched but something kept, that rule and the check and reason that kept it.
+ * The rule walk fills it; the safety checks only ever turn removed nodes into kept ones, which is
+ * why their fixpoint is reached within one round per node.
  */
 final class StripDecisions {
   private final ImageIndex index;
@@ -111,7 +111,9 @@ final class StripDecisions {
     return false;
   }
 
-  /** Un-removes node i (recording why) and every removed ancestor. Returns whether anything changed. */
+  /**
+   * Un-removes node i (recording why) and every removed ancestor. Returns whether anything changed.
+   */
   boolean keep(int i, String check, String reason) {
     if (rule[i] < 0) {
       return false;

@@ -9,13 +9,20 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every decision of a strip run and the totals, serialisable with Jackson ({@code --report-json}). Bytes removed
- * are content bytes that leave the image: a removed name of a hardlink group counts 0 when another name of the
- * group stays, and the group's content counts once when all names go. Each removed path is counted once, under the
- * first matching rule in {@link Presets#all()} order, then the {@code --remove} globs in order.
+ * Every decision of a strip run and the totals, serialisable with Jackson ({@code --report-json}).
+ * Bytes removed are content bytes that leave the image: a removed name of a hardlink group counts 0
+ * when another name of the group stays, and the group's content counts once when all names go. Each
+ * removed path is counted once, under the first matching rule in {@link Presets#all()} order, then
+ * the {@code --remove} globs in order.
  */
 @JsonPropertyOrder({
-  "bytesRemoved", "entriesRemoved", "ruleTotals", "checkTotals", "notes", "packagesRemoved", "databaseRewrites",
+  "bytesRemoved",
+  "entriesRemoved",
+  "ruleTotals",
+  "checkTotals",
+  "notes",
+  "packagesRemoved",
+  "databaseRewrites",
   "decisions"
 })
 public final class StripReport {
@@ -31,7 +38,14 @@ public final class StripReport {
     private final @Nullable String check;
     private final String reason;
 
-    Decision(String path, String action, String type, long sizeBytes, String rule, @Nullable String check, String reason) {
+    Decision(
+        String path,
+        String action,
+        String type,
+        long sizeBytes,
+        String rule,
+        @Nullable String check,
+        String reason) {
       this.path = path;
       this.action = action;
       this.type = type;
@@ -78,7 +92,11 @@ public final class StripReport {
 
     @Override
     public String toString() {
-      return action + " " + path + (rule != null ? " [" + rule + "]" : "") + (check != null ? " by " + check : "")
+      return action
+          + " "
+          + path
+          + (rule != null ? " [" + rule + "]" : "")
+          + (check != null ? " by " + check : "")
           + (reason != null ? ": " + reason : "");
     }
   }
@@ -139,7 +157,9 @@ public final class StripReport {
     this.entriesRemoved = e;
   }
 
-  /** Every decision: each removed entry, and each entry a rule matched but a keep or a check kept. */
+  /**
+   * Every decision: each removed entry, and each entry a rule matched but a keep or a check kept.
+   */
   public List<Decision> getDecisions() {
     return decisions;
   }
@@ -154,7 +174,10 @@ public final class StripReport {
     return checkTotals;
   }
 
-  /** Notes about presets that were skipped or narrowed (e.g. headers kept because a compiler is present). */
+  /**
+   * Notes about presets that were skipped or narrowed (e.g. headers kept because a compiler is
+   * present).
+   */
   public List<String> getNotes() {
     return notes;
   }

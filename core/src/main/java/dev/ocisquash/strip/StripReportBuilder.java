@@ -11,8 +11,9 @@ import java.util.Set;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Turns the final decisions into a {@link StripResult}: the removed paths, the removed roots (a removed path whose
- * parent stays), and the report with one decision per matched path, totals per rule and per check, and the notes.
+ * Turns the final decisions into a {@link StripResult}: the removed paths, the removed roots (a
+ * removed path whose parent stays), and the report with one decision per matched path, totals per
+ * rule and per check, and the notes.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class StripReportBuilder {
@@ -37,7 +38,8 @@ final class StripReportBuilder {
         String rule = d.ruleNames().get(d.rule(i));
         String reason = d.removeReason(i) != null ? d.removeReason(i) : hardlinks.note(i);
         long bytes = hardlinks.freed(i);
-        decisions.add(new StripReport.Decision(n.path(), "removed", type, bytes, rule, null, reason));
+        decisions.add(
+            new StripReport.Decision(n.path(), "removed", type, bytes, rule, null, reason));
         ruleTotals.get(rule).add(bytes);
         removed.add(n.path());
         String parent = TreePaths.parentOf(n.path());
@@ -49,8 +51,16 @@ final class StripReportBuilder {
         String check = d.keptCheck(i);
         decisions.add(
             new StripReport.Decision(
-                n.path(), "kept", type, n.size(), d.ruleNames().get(d.matchedRule(i)), check, d.keptReason(i)));
-        checkTotals.computeIfAbsent(check, k -> new StripReport.Totals()).add(n.isRegular() ? n.size() : 0);
+                n.path(),
+                "kept",
+                type,
+                n.size(),
+                d.ruleNames().get(d.matchedRule(i)),
+                check,
+                d.keptReason(i)));
+        checkTotals
+            .computeIfAbsent(check, k -> new StripReport.Totals())
+            .add(n.isRegular() ? n.size() : 0);
       }
     }
     List<String> packagesRemoved = new ArrayList<>();
@@ -61,8 +71,14 @@ final class StripReportBuilder {
         }
       }
     }
-    StripReport report = new StripReport(decisions, ruleTotals, checkTotals, new ArrayList<>(notes),
-        packagesRemoved, packages == null ? List.of() : new ArrayList<>(packages.rewrites().keySet()));
+    StripReport report =
+        new StripReport(
+            decisions,
+            ruleTotals,
+            checkTotals,
+            new ArrayList<>(notes),
+            packagesRemoved,
+            packages == null ? List.of() : new ArrayList<>(packages.rewrites().keySet()));
     return new StripResult(removed, roots, report, packages);
   }
 }

@@ -6,9 +6,9 @@ import java.util.Set;
 import java.util.SortedMap;
 
 /**
- * The outcome of {@link Stripper#plan}: which paths go, and the report. For a partial squash the caller checks
- * each of {@link #removedRoots()}: a path that lives in a kept base layer must be written as a whiteout and saves
- * no bytes in the image.
+ * The outcome of {@link Stripper#plan}: which paths go, and the report. For a partial squash the
+ * caller checks each of {@link #removedRoots()}: a path that lives in a kept base layer must be
+ * written as a whiteout and saves no bytes in the image.
  */
 public final class StripResult {
   private final Set<String> removed;
@@ -29,8 +29,8 @@ public final class StripResult {
   }
 
   /**
-   * New content for database files that stay (path with a leading slash to bytes): what the squash writes instead
-   * of their content. Empty when no package was removed whole.
+   * New content for database files that stay (path with a leading slash to bytes): what the squash
+   * writes instead of their content. Empty when no package was removed whole.
    */
   public SortedMap<String, byte[]> rewrites() {
     return packages == null ? Collections.emptySortedMap() : packages.rewrites();
@@ -46,7 +46,10 @@ public final class StripResult {
     return removed;
   }
 
-  /** The removed paths whose parent stays: removing these (with their subtrees) removes exactly what was decided. */
+  /**
+   * The removed paths whose parent stays: removing these (with their subtrees) removes exactly what
+   * was decided.
+   */
   Set<String> removedRoots() {
     return roots;
   }

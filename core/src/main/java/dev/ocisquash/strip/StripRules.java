@@ -14,8 +14,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What to strip: presets, {@code --remove} and {@code --keep} globs, the CPU level for simd-variants, and whether
- * the safety checks run. Immutable; build with {@link #builder()} or read with {@link #fromJson(Path)}.
+ * What to strip: presets, {@code --remove} and {@code --keep} globs, the CPU level for
+ * simd-variants, and whether the safety checks run. Immutable; build with {@link #builder()} or
+ * read with {@link #fromJson(Path)}.
  */
 public final class StripRules {
   private final List<String> presets;
@@ -43,18 +44,19 @@ public final class StripRules {
 
   /**
    * Reads rules for CI from a JSON file: {@code {"presets": [..], "removes": [..], "keeps": [..],
-   * "removePackages": [..], "cpuLevel": "x86-64-v3", "force": false, "keepLicenses": true}}; every field is
-   * optional, unknown fields are refused.
+   * "removePackages": [..], "cpuLevel": "x86-64-v3", "force": false, "keepLicenses": true}}; every
+   * field is optional, unknown fields are refused.
    *
-   * @throws ImageException with a one-line message when the file cannot be read, is not valid JSON, or names an
-   *     unknown preset, field or CPU level, or holds a malformed glob
+   * @throws ImageException with a one-line message when the file cannot be read, is not valid JSON,
+   *     or names an unknown preset, field or CPU level, or holds a malformed glob
    */
   public static StripRules fromJson(Path file) throws ImageException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new ImageException(Kind.INVALID_ARGUMENT, file + ": cannot read rules file: " + e.getMessage(), e);
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT, file + ": cannot read rules file: " + e.getMessage(), e);
     }
     JsonNode root;
     try {
@@ -95,7 +97,8 @@ public final class StripRules {
             break;
           case "cpuLevel":
             if (!v.isTextual()) {
-              throw new IllegalArgumentException("'cpuLevel' must be a string such as \"x86-64-v3\"");
+              throw new IllegalArgumentException(
+                  "'cpuLevel' must be a string such as \"x86-64-v3\"");
             }
             b.cpuLevel(v.asText());
             break;
@@ -112,7 +115,9 @@ public final class StripRules {
             break;
           default:
             throw new IllegalArgumentException(
-                "unknown field '" + f + "' (known: presets, removes, keeps, removePackages, cpuLevel, force, "
+                "unknown field '"
+                    + f
+                    + "' (known: presets, removes, keeps, removePackages, cpuLevel, force, "
                     + "keepLicenses)");
         }
       }
@@ -129,7 +134,8 @@ public final class StripRules {
     List<String> out = new ArrayList<>();
     for (JsonNode e : v) {
       if (!e.isTextual()) {
-        throw new IllegalArgumentException("'" + field + "' must be an array of strings, found " + e);
+        throw new IllegalArgumentException(
+            "'" + field + "' must be an array of strings, found " + e);
       }
       out.add(e.asText());
     }
@@ -146,7 +152,8 @@ public final class StripRules {
     Set<String> want = new LinkedHashSet<>(presets);
     List<Preset> out = new ArrayList<>();
     for (Preset p : Presets.all()) {
-      if (want.contains(p.name()) || (Presets.SAFE.equals(p.group()) && want.contains(Presets.SAFE))) {
+      if (want.contains(p.name())
+          || (Presets.SAFE.equals(p.group()) && want.contains(Presets.SAFE))) {
         out.add(p);
       }
     }
@@ -164,8 +171,9 @@ public final class StripRules {
   }
 
   /**
-   * {@code --remove-package} selectors in the order given: {@code [dpkg:|apk:|conda:|pip:|npm:]NAME}, NAME a glob
-   * (see {@link dev.ocisquash.packages.RemovalRequest}).
+   * {@code --remove-package} selectors in the order given: {@code
+   * [dpkg:|apk:|conda:|pip:|npm:]NAME}, NAME a glob (see {@link
+   * dev.ocisquash.packages.RemovalRequest}).
    */
   public List<String> removePackages() {
     return removePackages;
@@ -191,7 +199,9 @@ public final class StripRules {
     return presets.isEmpty() && removes.isEmpty() && removePackages.isEmpty();
   }
 
-  /** Builder for {@link StripRules}. Methods throw {@link IllegalArgumentException} on bad input. */
+  /**
+   * Builder for {@link StripRules}. Methods throw {@link IllegalArgumentException} on bad input.
+   */
   public static final class Builder {
     private final List<String> presets = new ArrayList<>();
     private final List<String> removes = new ArrayList<>();
@@ -229,7 +239,10 @@ public final class StripRules {
       return this;
     }
 
-    /** Adds a package selector ({@code --remove-package}); the name after the optional prefix must not be empty. */
+    /**
+     * Adds a package selector ({@code --remove-package}); the name after the optional prefix must
+     * not be empty.
+     */
     public Builder removePackage(String selector) {
       String name = selector == null ? "" : selector.substring(selector.indexOf(':') + 1);
       if (name.isEmpty()) {
@@ -239,7 +252,10 @@ public final class StripRules {
       return this;
     }
 
-    /** Sets the CPU level for simd-variants: {@code x86-64-v1} .. {@code x86-64-v4} (or {@code v1} .. {@code v4}). */
+    /**
+     * Sets the CPU level for simd-variants: {@code x86-64-v1} .. {@code x86-64-v4} (or {@code v1}
+     * .. {@code v4}).
+     */
     public Builder cpuLevel(String level) {
       String l = level == null ? "" : level.trim();
       if (l.startsWith("x86-64-")) {
@@ -247,7 +263,9 @@ public final class StripRules {
       }
       if (l.length() != 2 || l.charAt(0) != 'v' || l.charAt(1) < '1' || l.charAt(1) > '4') {
         throw new IllegalArgumentException(
-            "unknown CPU level '" + level + "' (known: x86-64-v1, x86-64-v2, x86-64-v3, x86-64-v4)");
+            "unknown CPU level '"
+                + level
+                + "' (known: x86-64-v1, x86-64-v2, x86-64-v3, x86-64-v4)");
       }
       cpuLevel = l.charAt(1) - '0';
       return this;
@@ -272,7 +290,8 @@ public final class StripRules {
      */
     public StripRules build() {
       if (presets.contains("simd-variants") && cpuLevel == 0) {
-        throw new IllegalArgumentException("preset 'simd-variants' needs a CPU level (--cpu-level x86-64-vN)");
+        throw new IllegalArgumentException(
+            "preset 'simd-variants' needs a CPU level (--cpu-level x86-64-vN)");
       }
       return new StripRules(this);
     }

@@ -1,26 +1,29 @@
 package dev.ocisquash.strip;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.packages.RemovalPlan;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Decides which paths of a flattened image tree to strip. Pure logic over a {@link FileTree}: it reads content only
- * through {@link FileTree#open} (ELF headers, shebang lines, {@code /etc/ld.so.conf}, package
- * {@code __init__.py}). This class only orders the steps; each lives in a class of its own.
+ * Decides which paths of a flattened image tree to strip. Pure logic over a {@link FileTree}: it
+ * reads content only through {@link FileTree#open} (ELF headers, shebang lines, {@code
+ * /etc/ld.so.conf}, package {@code __init__.py}). This class only orders the steps; each lives in a
+ * class of its own.
  *
- * <p>Order of work: (1) each active preset expands itself against the tree ({@link Preset}; conda roots,
- * compilers, polars runtimes), then each {@code --remove} glob becomes a rule; (2) one walk over the tree, parents
- * first, decides each path from the globs ({@code RuleWalk}); (3) a removed symlink takes along the symlinks of its
- * chain whose final target the same rule removed ({@code SymlinkCheck.followChains}); (4) unless forced, the
- * safety checks run to a fixpoint over one table of decisions ({@code SafetyChecks}): dangling symlinks, shared
- * libraries and interpreters, Python tests directories a package imports; a fixpoint not reached within one round
- * per path is an error, never a silent stop; {@code --remove-package} adds one rule per package before the checks
- * and settles after them ({@code PackageStep}); (5) the report accounts hardlink groups so that a removed name whose
- * partner stays frees no bytes ({@code StripReportBuilder}, {@code HardlinkAccounting}).
+ * <p>Order of work: (1) each active preset expands itself against the tree ({@link Preset}; conda
+ * roots, compilers, polars runtimes), then each {@code --remove} glob becomes a rule; (2) one walk
+ * over the tree, parents first, decides each path from the globs ({@code RuleWalk}); (3) a removed
+ * symlink takes along the symlinks of its chain whose final target the same rule removed ({@code
+ * SymlinkCheck.followChains}); (4) unless forced, the safety checks run to a fixpoint over one
+ * table of decisions ({@code SafetyChecks}): dangling symlinks, shared libraries and interpreters,
+ * Python tests directories a package imports; a fixpoint not reached within one round per path is
+ * an error, never a silent stop; {@code --remove-package} adds one rule per package before the
+ * checks and settles after them ({@code PackageStep}); (5) the report accounts hardlink groups so
+ * that a removed name whose partner stays frees no bytes ({@code StripReportBuilder}, {@code
+ * HardlinkAccounting}).
  *
  * <p>Symlinks are resolved lexically inside the image, never on the host, with at most 40 hops.
  */
@@ -32,8 +35,8 @@ public final class Stripper {
    * Plans the strip of a tree.
    *
    * @throws IOException when content needed by a check cannot be read
-   * @throws dev.ocisquash.ImageException one line when a {@code --remove-package} selector matches nothing or a
-   *     package is refused
+   * @throws dev.ocisquash.ImageException one line when a {@code --remove-package} selector matches
+   *     nothing or a package is refused
    * @throws IllegalArgumentException when a preset needs something the rules lack
    * @throws IllegalStateException when the safety checks reach no fixpoint (a bug: they must)
    */
@@ -41,7 +44,8 @@ public final class Stripper {
     ImageIndex index = new ImageIndex(tree);
     ImageFacts facts = ImageFacts.scan(index);
     List<String> notes = new ArrayList<>();
-    List<RuleSpec> specs = ruleSpecs(rules, new ExpansionContext(index, facts, rules.cpuLevel(), notes));
+    List<RuleSpec> specs =
+        ruleSpecs(rules, new ExpansionContext(index, facts, rules.cpuLevel(), notes));
     List<String> ruleNames = new ArrayList<>();
     for (RuleSpec s : specs) {
       ruleNames.add(s.name());

@@ -1,9 +1,10 @@
 package dev.ocisquash.strip;
 
 /**
- * Symlinks: a kept symlink keeps its chain and its target (a directory target whole), so no kept link dangles. The
- * opposite direction is {@link #followChains}: a removed symlink takes along the links of its chain when the same
- * rule removed the final target (the Debian JDK {@code src.zip} chain goes as a whole).
+ * Symlinks: a kept symlink keeps its chain and its target (a directory target whole), so no kept
+ * link dangles. The opposite direction is {@link #followChains}: a removed symlink takes along the
+ * links of its chain when the same rule removed the final target (the Debian JDK {@code src.zip}
+ * chain goes as a whole).
  */
 final class SymlinkCheck implements SafetyCheck {
   @Override
@@ -29,8 +30,9 @@ final class SymlinkCheck implements SafetyCheck {
   }
 
   /**
-   * Removes, with a removed symlink, the intermediate links of its chain that nothing decided about, when the rule
-   * that removed the link also removed the chain's final target. Runs once, after the rule walk.
+   * Removes, with a removed symlink, the intermediate links of its chain that nothing decided
+   * about, when the rule that removed the link also removed the chain's final target. Runs once,
+   * after the rule walk.
    */
   static void followChains(StripDecisions d) {
     ImageIndex index = d.index();

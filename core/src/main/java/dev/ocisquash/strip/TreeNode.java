@@ -5,8 +5,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One entry of a flattened image tree. Hardlinks are already resolved: every name of a hardlink group has the type
- * of the object (usually {@link TarEntryType#REGULAR}) and the same {@link #groupKey()}.
+ * One entry of a flattened image tree. Hardlinks are already resolved: every name of a hardlink
+ * group has the type of the object (usually {@link TarEntryType#REGULAR}) and the same {@link
+ * #groupKey()}.
  */
 public final class TreeNode {
   private final String path;
@@ -26,7 +27,13 @@ public final class TreeNode {
    * @param mode permission bits (07777)
    * @param groupKey the same object for every name of one hardlink group, else null
    */
-  public TreeNode(String path, TarEntryType type, @Nullable String linkTarget, long size, int mode, @Nullable Object groupKey) {
+  public TreeNode(
+      String path,
+      TarEntryType type,
+      @Nullable String linkTarget,
+      long size,
+      int mode,
+      @Nullable Object groupKey) {
     this.path = Objects.requireNonNull(path, "path");
     this.type = Objects.requireNonNull(type, "type");
     if (!path.startsWith("/") || (path.length() > 1 && path.endsWith("/"))) {

@@ -7,16 +7,17 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * String helpers for the absolute, normalised paths of a {@link FileTree}: the one parent-first order every tree
- * is sorted in, parents, joins, glob escaping and lexical normalisation. Shared by the stripper, the trees built
- * from images and the in-memory trees of tests, so that all of them agree on one order.
+ * String helpers for the absolute, normalised paths of a {@link FileTree}: the one parent-first
+ * order every tree is sorted in, parents, joins, glob escaping and lexical normalisation. Shared by
+ * the stripper, the trees built from images and the in-memory trees of tests, so that all of them
+ * agree on one order.
  */
 public final class TreePaths {
   private TreePaths() {}
 
   /**
-   * Orders paths so that a parent sorts before its children and siblings sort by name: {@code '/'} compares lower
-   * than every other character.
+   * Orders paths so that a parent sorts before its children and siblings sort by name: {@code '/'}
+   * compares lower than every other character.
    *
    * @param a one absolute path
    * @param b another absolute path
@@ -82,7 +83,10 @@ public final class TreePaths {
     return out;
   }
 
-  /** Lexical normalisation of an absolute path ({@code .} and {@code ..} removed, no symlinks followed). */
+  /**
+   * Lexical normalisation of an absolute path ({@code .} and {@code ..} removed, no symlinks
+   * followed).
+   */
   static String normalise(String p) {
     Deque<String> st = new ArrayDeque<>();
     for (String c : split(p)) {

@@ -9,28 +9,33 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The records that come before an entry's own header and override it: PAX ({@code x} and {@code g}) records with
- * their values, GNU long names and links ({@code L}/{@code K}), and PAX sparse format 1.0, which PAX records
- * announce. Apart from {@link TarReader} because their syntax has nothing to do with framing; the reader decides
- * which record applies to which entry and merges them.
+ * The records that come before an entry's own header and override it: PAX ({@code x} and {@code g})
+ * records with their values, GNU long names and links ({@code L}/{@code K}), and PAX sparse format
+ * 1.0, which PAX records announce. Apart from {@link TarReader} because their syntax has nothing to
+ * do with framing; the reader decides which record applies to which entry and merges them.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ExtendedHeaders {
   private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
 
-  /** A PAX time: whole seconds (floored, so negative times have positive nanos) and 0..999,999,999 nanos. */
+  /**
+   * A PAX time: whole seconds (floored, so negative times have positive nanos) and 0..999,999,999
+   * nanos.
+   */
   record PaxTime(long seconds, int nanos) {}
 
   private final TarHeader header;
 
-  /** @param header the reader's header block, whose name field locates errors in PAX record syntax */
+  /**
+   * @param header the reader's header block, whose name field locates errors in PAX record syntax
+   */
   ExtendedHeaders(TarHeader header) {
     this.header = header;
   }
 
   /**
-   * Applies PAX records with POSIX semantics: an empty value deletes the key. Extended attributes are the
-   * exception because an empty xattr value is legitimate.
+   * Applies PAX records with POSIX semantics: an empty value deletes the key. Extended attributes
+   * are the exception because an empty xattr value is legitimate.
    */
   static void mergeInto(TreeMap<String, byte[]> target, TreeMap<String, byte[]> records) {
     for (Map.Entry<String, byte[]> e : records.entrySet()) {
@@ -44,7 +49,10 @@ final class ExtendedHeaders {
     }
   }
 
-  /** A GNU long name or link record's data up to its first NUL (GNU tar writes one; others pad with more). */
+  /**
+   * A GNU long name or link record's data up to its first NUL (GNU tar writes one; others pad with
+   * more).
+   */
   static byte[] trimNul(byte[] b) {
     for (int i = 0; i < b.length; i++) {
       if (b[i] == 0) {
@@ -57,10 +65,11 @@ final class ExtendedHeaders {
   }
 
   /**
-   * Parses {@code "LEN KEY=VALUE\n"} records byte-exactly: the length prefix decides where a value ends, so values
-   * may contain newlines, NULs and invalid UTF-8. libarchive's {@code LIBARCHIVE.xattr.NAME=BASE64} records are
-   * converted to the {@code SCHILY.xattr.} form everything else uses, unless a SCHILY record for the same name is
-   * also present (libarchive writes both and the SCHILY one is raw already).
+   * Parses {@code "LEN KEY=VALUE\n"} records byte-exactly: the length prefix decides where a value
+   * ends, so values may contain newlines, NULs and invalid UTF-8. libarchive's {@code
+   * LIBARCHIVE.xattr.NAME=BASE64} records are converted to the {@code SCHILY.xattr.} form
+   * everything else uses, unless a SCHILY record for the same name is also present (libarchive
+   * writes both and the SCHILY one is raw already).
    */
   void parsePax(byte[] d, TreeMap<String, byte[]> out) throws ImageException {
     TreeMap<String, byte[]> libarchive = null;
@@ -114,7 +123,8 @@ final class ExtendedHeaders {
           try {
             out.put(schily, Base64.getDecoder().decode(e.getValue()));
           } catch (IllegalArgumentException ex) {
-            throw header.error(header.name(), "malformed PAX record (bad base64 in " + e.getKey() + ")");
+            throw header.error(
+                header.name(), "malformed PAX record (bad base64 in " + e.getKey() + ")");
           }
         }
       }
@@ -162,7 +172,10 @@ final class ExtendedHeaders {
     return x;
   }
 
-  /** Parses {@code [-]SEC[.FRAC]}; {@code -1.5} is 1.5 s before the epoch, i.e. seconds -2 plus 0.5 s. */
+  /**
+   * Parses {@code [-]SEC[.FRAC]}; {@code -1.5} is 1.5 s before the epoch, i.e. seconds -2 plus 0.5
+   * s.
+   */
   PaxTime parsePaxTime(byte[] v, String entry) throws ImageException {
     int i = 0;
     boolean neg = false;
@@ -212,10 +225,11 @@ final class ExtendedHeaders {
   }
 
   /**
-   * The real name of a PAX sparse 1.0 entry, whose header name is a placeholder. Only 1.0 is accepted: its map
-   * travels at the start of the content, so the entry passes through as stored.
+   * The real name of a PAX sparse 1.0 entry, whose header name is a placeholder. Only 1.0 is
+   * accepted: its map travels at the start of the content, so the entry passes through as stored.
    *
-   * @param extras the entry's PAX records other than the standard ones, holding at least one {@code GNU.sparse.*}
+   * @param extras the entry's PAX records other than the standard ones, holding at least one {@code
+   *     GNU.sparse.*}
    */
   byte[] sparseName(@Nullable TreeMap<String, byte[]> extras, String entry) throws ImageException {
     byte[] major = extras.get("GNU.sparse.major");
@@ -223,7 +237,9 @@ final class ExtendedHeaders {
     byte[] realName = extras.get("GNU.sparse.name");
     if (!isAscii(major, "1") || !isAscii(minor, "0") || realName == null) {
       throw header.error(
-          ImageException.Kind.UNSUPPORTED_INPUT, entry, "GNU sparse format 0.x/old is not supported");
+          ImageException.Kind.UNSUPPORTED_INPUT,
+          entry,
+          "GNU sparse format 0.x/old is not supported");
     }
     return realName;
   }

@@ -5,13 +5,14 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The one mapping between a tar name's bytes and the {@link String} that strip rules, the planned tree and the
- * reports use. Names in a layer are bytes and need not be UTF-8; a lenient decode would turn every invalid byte into
- * U+FFFD, so two different names could become one string and share one strip decision. Here valid UTF-8 decodes as
- * usual and each byte that is not part of a valid sequence becomes the lone surrogate {@code U+DC00 + byte} (the
- * "surrogateescape" rule of PEP 383). Valid UTF-8 never decodes to a lone surrogate, so the mapping is one to one
- * and {@link #encode} gives the exact bytes back. {@link #display} turns the escapes into {@code \xNN} for people and
- * for JSON, HTML and text output, where a lone surrogate cannot be encoded.
+ * The one mapping between a tar name's bytes and the {@link String} that strip rules, the planned
+ * tree and the reports use. Names in a layer are bytes and need not be UTF-8; a lenient decode
+ * would turn every invalid byte into U+FFFD, so two different names could become one string and
+ * share one strip decision. Here valid UTF-8 decodes as usual and each byte that is not part of a
+ * valid sequence becomes the lone surrogate {@code U+DC00 + byte} (the "surrogateescape" rule of
+ * PEP 383). Valid UTF-8 never decodes to a lone surrogate, so the mapping is one to one and {@link
+ * #encode} gives the exact bytes back. {@link #display} turns the escapes into {@code \xNN} for
+ * people and for JSON, HTML and text output, where a lone surrogate cannot be encoded.
  */
 public final class PathNames {
   private static final char ESCAPE_BASE = '\uDC00';
@@ -31,7 +32,8 @@ public final class PathNames {
       i++;
     }
     if (i == end) {
-      return new String(b, off, len, StandardCharsets.ISO_8859_1); // ASCII: the common case, and the fastest
+      return new String(
+          b, off, len, StandardCharsets.ISO_8859_1); // ASCII: the common case, and the fastest
     }
     StringBuilder sb = new StringBuilder(len);
     for (int k = off; k < i; k++) {
@@ -50,7 +52,10 @@ public final class PathNames {
     return sb.toString();
   }
 
-  /** The exact bytes {@link #decode} read {@code name} from; characters not from a decode are UTF-8 encoded. */
+  /**
+   * The exact bytes {@link #decode} read {@code name} from; characters not from a decode are UTF-8
+   * encoded.
+   */
   public static byte[] encode(String name) {
     int n = name.length();
     boolean plain = true;
@@ -74,8 +79,9 @@ public final class PathNames {
   }
 
   /**
-   * The name for people and for text formats: each escaped byte is written as {@code \xNN}; everything else,
-   * surrogate pairs included, is unchanged. Applied to a whole document, it changes only the escapes.
+   * The name for people and for text formats: each escaped byte is written as {@code \xNN};
+   * everything else, surrogate pairs included, is unchanged. Applied to a whole document, it
+   * changes only the escapes.
    */
   public static String display(String s) {
     return EscapedNames.display(s);
@@ -86,7 +92,10 @@ public final class PathNames {
     return EscapedNames.isEscape(s, i);
   }
 
-  /** The length of the valid UTF-8 sequence starting at {@code i}, or 0 when the byte there does not start one. */
+  /**
+   * The length of the valid UTF-8 sequence starting at {@code i}, or 0 when the byte there does not
+   * start one.
+   */
   private static int sequenceLength(byte[] b, int i, int end) {
     int c = b[i] & 0xFF;
     if (c < 0x80) {

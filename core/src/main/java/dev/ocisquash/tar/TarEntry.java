@@ -9,14 +9,17 @@ import java.util.TreeMap;
 import org.jspecify.annotations.NullUnmarked;
 
 /**
- * One filesystem object read from, or to be written to, a tar stream: the header only, never the content.
+ * One filesystem object read from, or to be written to, a tar stream: the header only, never the
+ * content.
  *
- * <p>Names are kept as raw bytes so that names that are not UTF-8 pass through unchanged. {@link #path()} is the
- * normalised name: no leading {@code ./} or {@code /}, no trailing slash, and {@code ""} for the root directory.
+ * <p>Names are kept as raw bytes so that names that are not UTF-8 pass through unchanged. {@link
+ * #path()} is the normalised name: no leading {@code ./} or {@code /}, no trailing slash, and
+ * {@code ""} for the root directory.
  *
- * <p>PAX records that ocisquash does not interpret (including {@code SCHILY.xattr.*} with binary values and
- * {@code GNU.sparse.*}) are kept verbatim in {@link #paxExtras()}, sorted by key, so a rewrite loses nothing. The
- * atime and ctime are dropped on purpose: they make output irreproducible and no runtime reads them.
+ * <p>PAX records that ocisquash does not interpret (including {@code SCHILY.xattr.*} with binary
+ * values and {@code GNU.sparse.*}) are kept verbatim in {@link #paxExtras()}, sorted by key, so a
+ * rewrite loses nothing. The atime and ctime are dropped on purpose: they make output
+ * irreproducible and no runtime reads them.
  *
  * <p>Instances are immutable; use {@link #toBuilder()} to derive a changed copy.
  */
@@ -62,7 +65,10 @@ public final class TarEntry {
     return new Builder().type(type).path(path);
   }
 
-  /** A new builder for an entry of the given type and normalised path, encoded as {@link PathNames#encode}. */
+  /**
+   * A new builder for an entry of the given type and normalised path, encoded as {@link
+   * PathNames#encode}.
+   */
   public static Builder builder(TarEntryType type, String path) {
     return builder(type, PathNames.encode(path));
   }
@@ -98,14 +104,17 @@ public final class TarEntry {
   }
 
   /**
-   * The normalised path as a name for matching and trees: {@link PathNames#decode}, so distinct byte names stay
-   * distinct. Pass it through {@link PathNames#display} before showing it.
+   * The normalised path as a name for matching and trees: {@link PathNames#decode}, so distinct
+   * byte names stay distinct. Pass it through {@link PathNames#display} before showing it.
    */
   public String path() {
     return PathNames.decode(path);
   }
 
-  /** The link target (symlink or hardlink) as raw bytes; empty for other types. Shared; do not modify. */
+  /**
+   * The link target (symlink or hardlink) as raw bytes; empty for other types. Shared; do not
+   * modify.
+   */
   public byte[] linkTargetBytes() {
     return linkTarget;
   }
@@ -115,7 +124,9 @@ public final class TarEntry {
     return PathNames.decode(linkTarget);
   }
 
-  /** Permission bits including setuid (04000), setgid (02000) and sticky (01000); no file-type bits. */
+  /**
+   * Permission bits including setuid (04000), setgid (02000) and sticky (01000); no file-type bits.
+   */
   public int mode() {
     return mode;
   }
@@ -166,8 +177,9 @@ public final class TarEntry {
   }
 
   /**
-   * PAX records kept verbatim, sorted by key: xattrs ({@code SCHILY.xattr.NAME}), sparse-file records and any
-   * unknown key. Never holds path, linkpath, size, uid, gid, uname, gname, mtime, atime or ctime.
+   * PAX records kept verbatim, sorted by key: xattrs ({@code SCHILY.xattr.NAME}), sparse-file
+   * records and any unknown key. Never holds path, linkpath, size, uid, gid, uname, gname, mtime,
+   * atime or ctime.
    */
   public SortedMap<String, byte[]> paxExtras() {
     return paxExtras;
@@ -231,7 +243,12 @@ public final class TarEntry {
 
   @Override
   public String toString() {
-    return type + " " + path() + (linkTarget.length > 0 ? " -> " + linkTarget() : "") + " size=" + size;
+    return type
+        + " "
+        + path()
+        + (linkTarget.length > 0 ? " -> " + linkTarget() : "")
+        + " size="
+        + size;
   }
 
   /** Mutable builder for {@link TarEntry}. */

@@ -38,7 +38,8 @@ public enum TarEntryType {
   /**
    * Maps a typeflag byte read from a header to a type.
    *
-   * @return the type, or {@code null} for flags that are not filesystem objects (PAX, GNU long names...)
+   * @return the type, or {@code null} for flags that are not filesystem objects (PAX, GNU long
+   *     names...)
    */
   public static @Nullable TarEntryType fromFlag(byte flag) {
     switch (flag) {

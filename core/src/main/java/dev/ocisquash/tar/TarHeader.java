@@ -1,15 +1,16 @@
 package dev.ocisquash.tar;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
+import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One 512-byte tar header block and its fields: checksum, octal and GNU base-256 numbers, NUL-terminated strings
- * and the ustar name/prefix split. Apart from {@link TarReader} so that the reader is about framing and entry
- * assembly, and the field layout lives in one place. The block is reused for every header of a stream, so nothing
- * here allocates unless a field's bytes are asked for.
+ * One 512-byte tar header block and its fields: checksum, octal and GNU base-256 numbers,
+ * NUL-terminated strings and the ustar name/prefix split. Apart from {@link TarReader} so that the
+ * reader is about framing and entry assembly, and the field layout lives in one place. The block is
+ * reused for every header of a stream, so nothing here allocates unless a field's bytes are asked
+ * for.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class TarHeader {
@@ -23,7 +24,9 @@ final class TarHeader {
 
   private final String context;
 
-  /** @param context prefix for error messages, as given to {@link TarReader}; may be null */
+  /**
+   * @param context prefix for error messages, as given to {@link TarReader}; may be null
+   */
   TarHeader(String context) {
     this.context = context;
   }
@@ -33,12 +36,22 @@ final class TarHeader {
     return block[156];
   }
 
-  /** Whether the magic says ustar (POSIX {@code "ustar\0"} or GNU {@code "ustar "}); v7 headers have neither. */
+  /**
+   * Whether the magic says ustar (POSIX {@code "ustar\0"} or GNU {@code "ustar "}); v7 headers have
+   * neither.
+   */
   boolean ustar() {
-    return block[257] == 'u' && block[258] == 's' && block[259] == 't' && block[260] == 'a' && block[261] == 'r';
+    return block[257] == 'u'
+        && block[258] == 's'
+        && block[259] == 't'
+        && block[260] == 'a'
+        && block[261] == 'r';
   }
 
-  /** Whether the magic is POSIX ustar, whose prefix field extends the name; GNU uses those bytes otherwise. */
+  /**
+   * Whether the magic is POSIX ustar, whose prefix field extends the name; GNU uses those bytes
+   * otherwise.
+   */
   boolean posix() {
     return ustar() && block[262] == 0;
   }
@@ -73,7 +86,10 @@ final class TarHeader {
     }
   }
 
-  /** Octal (NUL/space terminated, leading spaces allowed) or GNU base-256 (first byte's high bit set). */
+  /**
+   * Octal (NUL/space terminated, leading spaces allowed) or GNU base-256 (first byte's high bit
+   * set).
+   */
   long number(int off, int len, String field) throws ImageException {
     if ((block[off] & 0x80) != 0) {
       // base-256, two's complement; 0xff prefix means negative
@@ -141,7 +157,10 @@ final class TarHeader {
     return out;
   }
 
-  /** Name from the header fields, joining the ustar prefix (131 bytes in star's variant, 155 otherwise). */
+  /**
+   * Name from the header fields, joining the ustar prefix (131 bytes in star's variant, 155
+   * otherwise).
+   */
   byte[] path(boolean posix) {
     int nlen = fieldLength(0, 100);
     int plen = 0;

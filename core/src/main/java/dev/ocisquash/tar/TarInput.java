@@ -7,10 +7,10 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The buffered byte source under {@link TarReader}: one 64 KiB buffer, reads that bypass it when they are large,
- * and skips that use {@link InputStream#skip} where the stream allows it. Apart from the reader so that the tar
- * logic sees only "read", "skip" and "how far", and so that the offset bookkeeping for diagnostics sits with the
- * buffer it depends on.
+ * The buffered byte source under {@link TarReader}: one 64 KiB buffer, reads that bypass it when
+ * they are large, and skips that use {@link InputStream#skip} where the stream allows it. Apart
+ * from the reader so that the tar logic sees only "read", "skip" and "how far", and so that the
+ * offset bookkeeping for diagnostics sits with the buffer it depends on.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class TarInput {
@@ -21,12 +21,17 @@ final class TarInput {
   private long offset; // stream offset of the byte after the buffer's end, for diagnostics
   private boolean skipUnsupported;
 
-  /** @param in the stream to read; never closed here */
+  /**
+   * @param in the stream to read; never closed here
+   */
   TarInput(@Nullable InputStream in) {
     this.in = in;
   }
 
-  /** Bytes of the stream consumed so far by the reader (not counting what sits unread in the buffer). */
+  /**
+   * Bytes of the stream consumed so far by the reader (not counting what sits unread in the
+   * buffer).
+   */
   long position() {
     return offset - (lim - pos);
   }
@@ -49,7 +54,10 @@ final class TarInput {
     return got;
   }
 
-  /** Like {@link InputStream#read(byte[], int, int)} with {@code len > 0}: at least one byte, or -1 at EOF. */
+  /**
+   * Like {@link InputStream#read(byte[], int, int)} with {@code len > 0}: at least one byte, or -1
+   * at EOF.
+   */
   int read(byte[] dst, int off, int len) throws IOException {
     int avail = lim - pos;
     if (avail > 0) {
@@ -91,8 +99,8 @@ final class TarInput {
   }
 
   /**
-   * Skips {@code n} bytes. Large skips use {@link InputStream#skip}, which on files may go past EOF without
-   * complaint, so the last byte is always read to prove the stream really is that long.
+   * Skips {@code n} bytes. Large skips use {@link InputStream#skip}, which on files may go past EOF
+   * without complaint, so the last byte is always read to prove the stream really is that long.
    *
    * @return false when the stream ended before {@code n} bytes
    */

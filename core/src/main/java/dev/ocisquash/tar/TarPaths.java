@@ -1,9 +1,9 @@
 package dev.ocisquash.tar;
 
-
 /**
- * Byte-level path normalisation shared by the reader and the writer. Names stay raw bytes throughout because
- * layers may hold names that are not valid UTF-8 and a decode/encode round trip would change them.
+ * Byte-level path normalisation shared by the reader and the writer. Names stay raw bytes
+ * throughout because layers may hold names that are not valid UTF-8 and a decode/encode round trip
+ * would change them.
  */
 final class TarPaths {
   /** Returned by {@link #normalise} when a {@code ..} component is present. */
@@ -12,11 +12,12 @@ final class TarPaths {
   private TarPaths() {}
 
   /**
-   * Normalises {@code name[0..len)}: drops empty and {@code .} components (which removes leading {@code ./} and
-   * {@code /}, doubled and trailing slashes) and joins the rest with single slashes.
+   * Normalises {@code name[0..len)}: drops empty and {@code .} components (which removes leading
+   * {@code ./} and {@code /}, doubled and trailing slashes) and joins the rest with single slashes.
    *
-   * @return a new array with the normalised path ({@code ""} for the root), or {@link #TRAVERSAL} (compare by
-   *     identity) when a component is {@code ..}, which could escape the extraction root
+   * @return a new array with the normalised path ({@code ""} for the root), or {@link #TRAVERSAL}
+   *     (compare by identity) when a component is {@code ..}, which could escape the extraction
+   *     root
    */
   static byte[] normalise(byte[] name, int off, int len) {
     if (isClean(name, off, len)) {

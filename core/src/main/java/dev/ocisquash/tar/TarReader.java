@@ -11,20 +11,23 @@ import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Streaming tar parser for layer contents. It is our own rather than commons-compress so that names and PAX values
- * stay raw bytes end to end (binary xattrs, non-UTF-8 names written by Go), so that every malformed input is an
- * {@link ImageException} naming the file, layer and entry, and so that the hot path does no per-byte virtual calls
- * and almost no allocation.
+ * Streaming tar parser for layer contents. It is our own rather than commons-compress so that names
+ * and PAX values stay raw bytes end to end (binary xattrs, non-UTF-8 names written by Go), so that
+ * every malformed input is an {@link ImageException} naming the file, layer and entry, and so that
+ * the hot path does no per-byte virtual calls and almost no allocation.
  *
- * <p>Understands ustar, GNU and v7 headers, GNU long names/links ({@code L}/{@code K}), PAX per-entry ({@code x})
- * and global ({@code g}) headers, GNU base-256 numbers and PAX sparse format 1.0 (passed through as stored).
- * Paths are normalised (see {@link TarEntry#path()}); a {@code ..} component is rejected as path traversal.
+ * <p>Understands ustar, GNU and v7 headers, GNU long names/links ({@code L}/{@code K}), PAX
+ * per-entry ({@code x}) and global ({@code g}) headers, GNU base-256 numbers and PAX sparse format
+ * 1.0 (passed through as stored). Paths are normalised (see {@link TarEntry#path()}); a {@code ..}
+ * component is rejected as path traversal.
  *
  * <p>Not thread-safe. The stream given to the constructor is never closed by this class.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TarReader {
-  /** Largest PAX or GNU long-name record accepted; real ones are a few KiB, bigger ones are abuse. */
+  /**
+   * Largest PAX or GNU long-name record accepted; real ones are a few KiB, bigger ones are abuse.
+   */
   static final int MAX_META = 1 << 20;
 
   private static final int BLOCK = TarHeader.BLOCK;
@@ -46,8 +49,10 @@ public final class TarReader {
   /**
    * Creates a reader.
    *
-   * @param in the uncompressed tar bytes; read with our own buffering, so no need to buffer it first
-   * @param context prefix for error messages, e.g. {@code "img.tar: layer 2 (sha256:abcd)"}; may be null
+   * @param in the uncompressed tar bytes; read with our own buffering, so no need to buffer it
+   *     first
+   * @param context prefix for error messages, e.g. {@code "img.tar: layer 2 (sha256:abcd)"}; may be
+   *     null
    */
   public TarReader(@Nullable InputStream in, String context) {
     this.input = new TarInput(in);
@@ -55,7 +60,10 @@ public final class TarReader {
     this.extended = new ExtendedHeaders(header);
   }
 
-  /** How many filesystem entries {@link #next()} has returned so far (metadata headers are not counted). */
+  /**
+   * How many filesystem entries {@link #next()} has returned so far (metadata headers are not
+   * counted).
+   */
   public long entryCount() {
     return entryCount;
   }
@@ -66,11 +74,14 @@ public final class TarReader {
   }
 
   /**
-   * Advances to the next filesystem entry, first skipping whatever content of the previous entry was not read.
+   * Advances to the next filesystem entry, first skipping whatever content of the previous entry
+   * was not read.
    *
-   * @return the entry, or null at the end of the archive (two zero blocks, one zero block followed by EOF, or EOF
-   *     exactly at a block boundary: writers that omit the end marker are common enough to accept)
-   * @throws ImageException on malformed or truncated input, path traversal or unsupported entry types
+   * @return the entry, or null at the end of the archive (two zero blocks, one zero block followed
+   *     by EOF, or EOF exactly at a block boundary: writers that omit the end marker are common
+   *     enough to accept)
+   * @throws ImageException on malformed or truncated input, path traversal or unsupported entry
+   *     types
    */
   public @Nullable TarEntry next() throws IOException {
     if (ended) {
@@ -102,7 +113,8 @@ public final class TarReader {
         if (longName != null || longLink != null || local != null) {
           throw err(null, "malformed tar stream: extended header not followed by an entry");
         }
-        // The second zero block is optional in practice; read it if it is there and stop either way.
+        // The second zero block is optional in practice; read it if it is there and stop either
+        // way.
         input.readBlock(header.block);
         ended = true;
         return null;
@@ -143,23 +155,29 @@ public final class TarReader {
           longLink = ExtendedHeaders.trimNul(readMeta(size, "GNU long link record too large"));
           continue;
         case 'S':
-          throw err(Kind.UNSUPPORTED_INPUT, header.name(), "GNU sparse format 0.x/old is not supported");
+          throw err(
+              Kind.UNSUPPORTED_INPUT, header.name(), "GNU sparse format 0.x/old is not supported");
         default:
           break;
       }
       TarEntryType type = TarEntryType.fromFlag(flag);
       if (type == null) {
-        String shown = flag >= 0x21 && flag < 0x7f ? String.valueOf((char) flag) : String.format("\\x%02x", flag);
-        throw err(Kind.UNSUPPORTED_INPUT, header.name(), "unsupported tar entry type '" + shown + "'");
+        String shown =
+            flag >= 0x21 && flag < 0x7f
+                ? String.valueOf((char) flag)
+                : String.format("\\x%02x", flag);
+        throw err(
+            Kind.UNSUPPORTED_INPUT, header.name(), "unsupported tar entry type '" + shown + "'");
       }
       return buildEntry(type, flag, size, longName, longLink, local);
     }
   }
 
   /**
-   * The content of the entry last returned by {@link #next()}: exactly {@code size} bytes, then EOF. The same
-   * object is reused for every entry, so it is only valid until the next call to {@code next()}; closing it does
-   * nothing. A stream that ends before the declared size raises {@link ImageException} (truncated tar stream).
+   * The content of the entry last returned by {@link #next()}: exactly {@code size} bytes, then
+   * EOF. The same object is reused for every entry, so it is only valid until the next call to
+   * {@code next()}; closing it does nothing. A stream that ends before the declared size raises
+   * {@link ImageException} (truncated tar stream).
    */
   public InputStream content() {
     return contentStream;
@@ -267,7 +285,9 @@ public final class TarReader {
     currentName = TarPaths.display(rawName, 0, rawName.length);
     boolean regularFlag = flag == 0 || flag == '0' || flag == '7';
     if (type == TarEntryType.REGULAR && rawName.length > 0 && rawName[rawName.length - 1] == '/') {
-      type = TarEntryType.DIRECTORY; // pre-POSIX archivers marked directories only by the trailing slash
+      type =
+          TarEntryType
+              .DIRECTORY; // pre-POSIX archivers marked directories only by the trailing slash
     }
     byte[] path = TarPaths.normalise(rawName, 0, rawName.length);
     if (path == TarPaths.TRAVERSAL) {
@@ -291,7 +311,8 @@ public final class TarReader {
     }
     int mode = (int) (header.number(100, 8, "mode") & 07777);
 
-    // Like Go and GNU tar, only regular-file typeflags are followed by data; the size of others is ignored.
+    // Like Go and GNU tar, only regular-file typeflags are followed by data; the size of others is
+    // ignored.
     long dataSize = regularFlag ? size : 0;
     TarEntry.Builder b =
         TarEntry.builder(type, path)
@@ -410,7 +431,10 @@ public final class TarReader {
     }
   }
 
-  /** Reuses the String for a user/group name that repeats from entry to entry (nearly always "root"). */
+  /**
+   * Reuses the String for a user/group name that repeats from entry to entry (nearly always
+   * "root").
+   */
   private static final class NameCache {
     private final byte[] bytes = new byte[32];
     private int len = -1;

@@ -9,17 +9,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Deterministic tar writer: the same entries and content always give the same bytes, so a squashed layer gets
- * the same diff_id on every run and machine.
+ * Deterministic tar writer: the same entries and content always give the same bytes, so a squashed
+ * layer gets the same diff_id on every run and machine.
  *
- * <p>Headers are ustar ({@code "ustar\0"}, version {@code "00"}); whatever ustar cannot hold (long or unsplittable
- * names, big ids, sizes or times, sub-second or pre-1970 mtimes, long user names, xattrs and other PAX extras)
- * goes into one PAX {@code x} header per entry with all records sorted by key bytes. No atime or ctime is ever
- * written, and the PAX header's own fields are fixed.
+ * <p>Headers are ustar ({@code "ustar\0"}, version {@code "00"}); whatever ustar cannot hold (long
+ * or unsplittable names, big ids, sizes or times, sub-second or pre-1970 mtimes, long user names,
+ * xattrs and other PAX extras) goes into one PAX {@code x} header per entry with all records sorted
+ * by key bytes. No atime or ctime is ever written, and the PAX header's own fields are fixed.
  *
- * <p>Usage: {@link #putEntry}, then exactly {@code size} content bytes via {@link #write} or
- * {@link #contentStream()}, then {@link #closeEntry()} (called implicitly by the next {@code putEntry} or
- * {@link #finish()}), and finally {@link #finish()}. Not thread-safe; never closes the target stream.
+ * <p>Usage: {@link #putEntry}, then exactly {@code size} content bytes via {@link #write} or {@link
+ * #contentStream()}, then {@link #closeEntry()} (called implicitly by the next {@code putEntry} or
+ * {@link #finish()}), and finally {@link #finish()}. Not thread-safe; never closes the target
+ * stream.
  */
 public final class TarWriter {
   private static final int BLOCK = 512;
@@ -41,7 +42,8 @@ public final class TarWriter {
   private final List<byte[][]> records = new ArrayList<>();
 
   /**
-   * Creates a writer. Output is buffered internally (64 KiB), so {@code out} needs no buffering of its own.
+   * Creates a writer. Output is buffered internally (64 KiB), so {@code out} needs no buffering of
+   * its own.
    *
    * @param out receives the tar bytes; flushed by {@link #finish()}, never closed
    */
@@ -50,11 +52,12 @@ public final class TarWriter {
   }
 
   /**
-   * Writes the header (and a PAX header before it when needed) for {@code e}. If the previous entry is still
-   * open it is closed first, which fails if its content is incomplete.
+   * Writes the header (and a PAX header before it when needed) for {@code e}. If the previous entry
+   * is still open it is closed first, which fails if its content is incomplete.
    *
    * @throws IllegalArgumentException for values no tar format can carry (negative ids or size)
-   * @throws IllegalStateException after {@link #finish()} or when the previous entry's content is incomplete
+   * @throws IllegalStateException after {@link #finish()} or when the previous entry's content is
+   *     incomplete
    */
   public void putEntry(TarEntry e) throws IOException {
     if (finished) {
@@ -172,15 +175,21 @@ public final class TarWriter {
     }
     if (len > expected - written) {
       throw new IllegalStateException(
-          "tar entry content exceeds declared size " + expected + " (already " + written + ", +" + len + ")");
+          "tar entry content exceeds declared size "
+              + expected
+              + " (already "
+              + written
+              + ", +"
+              + len
+              + ")");
     }
     emit(b, off, len);
     written += len;
   }
 
   /**
-   * A stream view of {@link #write}; one instance per writer, so callers can hand it to a copy routine. Closing
-   * it does nothing.
+   * A stream view of {@link #write}; one instance per writer, so callers can hand it to a copy
+   * routine. Closing it does nothing.
    */
   public OutputStream contentStream() {
     return contentStream;
@@ -189,7 +198,8 @@ public final class TarWriter {
   /**
    * Ends the current entry, padding its content to a block boundary.
    *
-   * @throws IllegalStateException if fewer bytes were written than the declared size, or no entry is open
+   * @throws IllegalStateException if fewer bytes were written than the declared size, or no entry
+   *     is open
    */
   public void closeEntry() throws IOException {
     if (!open) {
@@ -208,8 +218,9 @@ public final class TarWriter {
   }
 
   /**
-   * Closes the open entry if any, writes the end-of-archive marker (two zero blocks) and flushes the target
-   * stream, which stays open because it is usually a compressor the caller still has to finish.
+   * Closes the open entry if any, writes the end-of-archive marker (two zero blocks) and flushes
+   * the target stream, which stays open because it is usually a compressor the caller still has to
+   * finish.
    */
   public void finish() throws IOException {
     if (finished) {
@@ -251,7 +262,10 @@ public final class TarWriter {
     }
   }
 
-  /** Finds the slash that splits {@code name} into a prefix of at most 155 bytes and a non-empty name of 100. */
+  /**
+   * Finds the slash that splits {@code name} into a prefix of at most 155 bytes and a non-empty
+   * name of 100.
+   */
   private static int ustarSplit(byte[] name) {
     if (name.length > 155 + 1 + 100) {
       return -1;
@@ -282,7 +296,8 @@ public final class TarWriter {
       lens[i] = recordLength(r[0].length + r[1].length);
       total += lens[i];
     }
-    // Header name: PaxHeaders/<basename>, cut to fit; a pure function of the path so output is reproducible.
+    // Header name: PaxHeaders/<basename>, cut to fit; a pure function of the path so output is
+    // reproducible.
     int base = path.length;
     while (base > 0 && path[base - 1] != '/') {
       base--;
@@ -293,7 +308,8 @@ public final class TarWriter {
     if (baseLen == 0) {
       header[PAX_PREFIX.length] = '.';
     } else {
-      System.arraycopy(path, base, header, PAX_PREFIX.length, Math.min(baseLen, 100 - PAX_PREFIX.length));
+      System.arraycopy(
+          path, base, header, PAX_PREFIX.length, Math.min(baseLen, 100 - PAX_PREFIX.length));
     }
     putOctal(0644, 100, 8);
     putOctal(0, 108, 8);
@@ -332,8 +348,8 @@ public final class TarWriter {
   }
 
   /**
-   * Formats {@code sec.nnnnnnnnn} with trailing zeros trimmed. Seconds are floored, so a time before the epoch
-   * with a fraction prints as e.g. {@code -1.5} for seconds -2 plus 500000000 ns.
+   * Formats {@code sec.nnnnnnnnn} with trailing zeros trimmed. Seconds are floored, so a time
+   * before the epoch with a fraction prints as e.g. {@code -1.5} for seconds -2 plus 500000000 ns.
    */
   static String formatPaxTime(long seconds, int nanos) {
     if (nanos == 0) {
@@ -373,7 +389,10 @@ public final class TarWriter {
     header[off + digits] = 0;
   }
 
-  /** Octal when it fits, else GNU base-256 (only device numbers can get here; PAX has no key for them). */
+  /**
+   * Octal when it fits, else GNU base-256 (only device numbers can get here; PAX has no key for
+   * them).
+   */
   private void putNumber(long v, int off, int len) {
     if (v >= 0 && v < (1L << (3 * (len - 1)))) {
       putOctal(v, off, len);

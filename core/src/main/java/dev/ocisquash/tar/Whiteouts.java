@@ -3,11 +3,12 @@ package dev.ocisquash.tar;
 import java.util.Arrays;
 
 /**
- * The whiteout naming rules of the OCI image-spec (layer.md), on raw path bytes so that non-UTF-8 names are
- * classified exactly. Pure functions, no I/O.
+ * The whiteout naming rules of the OCI image-spec (layer.md), on raw path bytes so that non-UTF-8
+ * names are classified exactly. Pure functions, no I/O.
  *
- * <p>Matching is by basename prefix only: {@code foo.wh.bar} and {@code a.wh..wh..opq} are ordinary files.
- * Paths are normalised tar paths (see {@link TarEntry#pathBytes()}): no leading or trailing slash.
+ * <p>Matching is by basename prefix only: {@code foo.wh.bar} and {@code a.wh..wh..opq} are ordinary
+ * files. Paths are normalised tar paths (see {@link TarEntry#pathBytes()}): no leading or trailing
+ * slash.
  */
 public final class Whiteouts {
   /** Prefix of a whiteout basename: {@code .wh.NAME} hides {@code NAME} in lower layers. */
@@ -16,11 +17,16 @@ public final class Whiteouts {
   /** Basename of the opaque marker: hides every lower-layer entry of its directory. */
   public static final String OPAQUE = ".wh..wh..opq";
 
-  /** Prefix of AUFS metadata ({@code .wh..wh.plnk}, {@code .wh..wh.aufs}), which must never reach an image. */
+  /**
+   * Prefix of AUFS metadata ({@code .wh..wh.plnk}, {@code .wh..wh.aufs}), which must never reach an
+   * image.
+   */
   public static final String AUFS_META_PREFIX = ".wh..wh.";
 
   private static final byte[] PREFIX_B = {'.', 'w', 'h', '.'};
-  private static final byte[] OPAQUE_B = {'.', 'w', 'h', '.', '.', 'w', 'h', '.', '.', 'o', 'p', 'q'};
+  private static final byte[] OPAQUE_B = {
+    '.', 'w', 'h', '.', '.', 'w', 'h', '.', '.', 'o', 'p', 'q'
+  };
   private static final byte[] AUFS_B = {'.', 'w', 'h', '.', '.', 'w', 'h', '.'};
 
   private Whiteouts() {}
@@ -38,9 +44,9 @@ public final class Whiteouts {
   }
 
   /**
-   * Classifies a normalised path. The opaque marker is checked first because it also starts with the AUFS
-   * prefix; then AUFS metadata, including entries inside an AUFS directory such as {@code .wh..wh.plnk/123.456};
-   * then ordinary whiteouts.
+   * Classifies a normalised path. The opaque marker is checked first because it also starts with
+   * the AUFS prefix; then AUFS metadata, including entries inside an AUFS directory such as {@code
+   * .wh..wh.plnk/123.456}; then ordinary whiteouts.
    */
   public static Kind classify(byte[] path) {
     int base = basenameStart(path);
@@ -67,14 +73,15 @@ public final class Whiteouts {
   /**
    * The path a whiteout hides: its directory plus its basename without {@code .wh.}.
    *
-   * @throws IllegalArgumentException if the basename is not a whiteout, or is the bare {@code .wh.}, which names
-   *     nothing
+   * @throws IllegalArgumentException if the basename is not a whiteout, or is the bare {@code
+   *     .wh.}, which names nothing
    */
   public static byte[] whiteoutTarget(byte[] path) {
     int base = basenameStart(path);
     int blen = path.length - base;
     if (blen < PREFIX_B.length || !regionEquals(path, base, PREFIX_B)) {
-      throw new IllegalArgumentException("not a whiteout: '" + TarPaths.display(path, 0, path.length) + "'");
+      throw new IllegalArgumentException(
+          "not a whiteout: '" + TarPaths.display(path, 0, path.length) + "'");
     }
     if (blen == PREFIX_B.length) {
       throw new IllegalArgumentException("bare whiteout '.wh.'");

@@ -1,6 +1,5 @@
 package dev.ocisquash.trace;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.strip.SeekableContent;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,17 +10,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * A {@link TraceRoot} over a directory on disk holding an unpacked image. Paths are looked up one component at a
- * time by {@link PathResolver} and never followed here ({@code NOFOLLOW_LINKS}), so a symlink in the image cannot
- * lead to a host file.
+ * A {@link TraceRoot} over a directory on disk holding an unpacked image. Paths are looked up one
+ * component at a time by {@link PathResolver} and never followed here ({@code NOFOLLOW_LINKS}), so
+ * a symlink in the image cannot lead to a host file.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class DirectoryRoot implements TraceRoot {
   private final Path root;
 
-  /** @param root the directory that is "/" of the image */
+  /**
+   * @param root the directory that is "/" of the image
+   */
   public DirectoryRoot(Path root) {
     this.root = root;
   }
@@ -41,7 +43,8 @@ public final class DirectoryRoot implements TraceRoot {
     } catch (java.nio.file.FileSystemException e) {
       return null; // ENOTDIR and the like: nothing there
     }
-    return new Node(a.isDirectory(), a.isSymbolicLink() ? Files.readSymbolicLink(p).toString() : null);
+    return new Node(
+        a.isDirectory(), a.isSymbolicLink() ? Files.readSymbolicLink(p).toString() : null);
   }
 
   @Override

@@ -11,14 +11,16 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The links {@code update-alternatives} made for removed packages. Its links belong to no package in dpkg's
- * database, yet a package's {@code prerm} removes them when the last alternative for a name goes. Without that,
- * {@code /usr/bin/cc -> /etc/alternatives/cc -> /usr/bin/gcc} would dangle, and the strip's symlink check would keep
- * gcc. For each name in {@code /var/lib/dpkg/alternatives} all of whose alternatives are removed, this names the
- * master and slave links, their {@code /etc/alternatives} entries and the administrative file, as {@code
- * update-alternatives --remove} would delete them (dpkg utils/update-alternatives.c at guillemj/dpkg cb93a53a; the administrative
- * file format: mode, master link, slave name/link pairs, a blank line, then per alternative its path, priority and
- * one line per slave). Pure over a {@link FileTree}.
+ * The links {@code update-alternatives} made for removed packages. Its links belong to no package
+ * in dpkg's database, yet a package's {@code prerm} removes them when the last alternative for a
+ * name goes. Without that, {@code /usr/bin/cc -> /etc/alternatives/cc -> /usr/bin/gcc} would
+ * dangle, and the strip's symlink check would keep gcc. For each name in {@code
+ * /var/lib/dpkg/alternatives} all of whose alternatives are removed, this names the master and
+ * slave links, their {@code /etc/alternatives} entries and the administrative file, as {@code
+ * update-alternatives --remove} would delete them (dpkg utils/update-alternatives.c at
+ * guillemj/dpkg cb93a53a; the administrative file format: mode, master link, slave name/link pairs,
+ * a blank line, then per alternative its path, priority and one line per slave). Pure over a {@link
+ * FileTree}.
  */
 public final class DpkgAlternatives {
   /** The administrative directory. */
@@ -37,7 +39,9 @@ public final class DpkgAlternatives {
     Set<String> out = new TreeSet<>();
     PathResolver resolver = new PathResolver(TraceRoot.of(tree));
     for (TreeNode n : tree.nodes()) {
-      if (!n.isRegular() || !n.path().startsWith(ADMIN + "/") || n.path().indexOf('/', ADMIN.length() + 1) >= 0) {
+      if (!n.isRegular()
+          || !n.path().startsWith(ADMIN + "/")
+          || n.path().indexOf('/', ADMIN.length() + 1) >= 0) {
         continue;
       }
       List<String> lines = read(tree, n);
@@ -74,8 +78,12 @@ public final class DpkgAlternatives {
     return out;
   }
 
-  /** Adds the generic link when it points at its /etc/alternatives entry, and the entry when it is a symlink. */
-  private static void link(FileTree tree, PathResolver resolver, String link, String entry, Set<String> out)
+  /**
+   * Adds the generic link when it points at its /etc/alternatives entry, and the entry when it is a
+   * symlink.
+   */
+  private static void link(
+      FileTree tree, PathResolver resolver, String link, String entry, Set<String> out)
       throws IOException {
     TreeNode e = tree.get(entry);
     if (e != null && e.isSymlink()) {
@@ -83,7 +91,8 @@ public final class DpkgAlternatives {
     }
     // the link as the tree holds it: /lib/cpp is /usr/lib/cpp once /lib is a symlink to usr/lib
     int slash = link.lastIndexOf('/');
-    String dir = slash <= 0 ? "/" : resolver.resolve(link.substring(0, slash), new java.util.HashSet<>());
+    String dir =
+        slash <= 0 ? "/" : resolver.resolve(link.substring(0, slash), new java.util.HashSet<>());
     if (dir == null) {
       return;
     }

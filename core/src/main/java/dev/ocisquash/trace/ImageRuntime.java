@@ -1,16 +1,16 @@
 package dev.ocisquash.trace;
 
-import org.jspecify.annotations.NullUnmarked;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * How the image says its processes run: the config's {@code Env}, {@code WorkingDir} and {@code User}, the user
- * resolved to numbers against the image's own {@code /etc/passwd} and {@code /etc/group} as a container runtime
- * does (a number needs no entry; a name must have one). Pure.
+ * How the image says its processes run: the config's {@code Env}, {@code WorkingDir} and {@code
+ * User}, the user resolved to numbers against the image's own {@code /etc/passwd} and {@code
+ * /etc/group} as a container runtime does (a number needs no entry; a name must have one). Pure.
  *
  * @param env {@code KEY=VALUE} entries, in the config's order
  * @param workingDir the absolute working directory ("/" when the config names none)
@@ -31,7 +31,8 @@ public record ImageRuntime(List<String> env, String workingDir, int uid, int gid
    * @param group the image's /etc/group, or ""
    * @throws ImageException when the user or group names no entry
    */
-  public static ImageRuntime of(JsonNode config, String passwd, String group) throws ImageException {
+  public static ImageRuntime of(JsonNode config, String passwd, String group)
+      throws ImageException {
     JsonNode c = config.path("config");
     List<String> env = new ArrayList<>();
     c.path("Env").forEach(e -> env.add(e.asText()));
@@ -40,7 +41,8 @@ public record ImageRuntime(List<String> env, String workingDir, int uid, int gid
       wd = "/";
     }
     if (!wd.startsWith("/")) {
-      throw new ImageException(Kind.UNSUPPORTED_INPUT, "image config: WorkingDir '" + wd + "' is not an absolute path");
+      throw new ImageException(
+          Kind.UNSUPPORTED_INPUT, "image config: WorkingDir '" + wd + "' is not an absolute path");
     }
     String user = c.path("User").asText("");
     if (user.isEmpty()) {
@@ -59,7 +61,9 @@ public record ImageRuntime(List<String> env, String workingDir, int uid, int gid
       uid = Integer.parseInt(pw[2]);
       gid = Integer.parseInt(pw[3]);
     } else {
-      throw new ImageException(Kind.UNSUPPORTED_INPUT, "image config: User '" + user + "': no user '" + u + "' in the image's /etc/passwd");
+      throw new ImageException(
+          Kind.UNSUPPORTED_INPUT,
+          "image config: User '" + user + "': no user '" + u + "' in the image's /etc/passwd");
     }
     if (g != null) {
       if (isNumber(g)) {
@@ -67,7 +71,8 @@ public record ImageRuntime(List<String> env, String workingDir, int uid, int gid
       } else {
         String[] gr = entry(group, g, 2);
         if (gr == null || !isNumber(gr[2])) {
-          throw new ImageException(Kind.UNSUPPORTED_INPUT, 
+          throw new ImageException(
+              Kind.UNSUPPORTED_INPUT,
               "image config: User '" + user + "': no group '" + g + "' in the image's /etc/group");
         }
         gid = Integer.parseInt(gr[2]);
@@ -76,7 +81,10 @@ public record ImageRuntime(List<String> env, String workingDir, int uid, int gid
     return new ImageRuntime(env, wd, uid, gid);
   }
 
-  /** The line of a passwd/group file whose name (or, for a number, id field {@code idField}) matches. */
+  /**
+   * The line of a passwd/group file whose name (or, for a number, id field {@code idField})
+   * matches.
+   */
   private static String[] entry(String file, String key, int idField) {
     for (String line : file.split("\n")) {
       String[] f = line.split(":", -1);

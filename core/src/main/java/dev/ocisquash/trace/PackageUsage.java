@@ -1,6 +1,5 @@
 package dev.ocisquash.trace;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.packages.Ecosystem;
 import dev.ocisquash.packages.Installed;
 import dev.ocisquash.packages.InstalledPackage;
@@ -23,17 +22,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Which installed packages a trace touched, and which of the others could go. Pure over a {@link FileTree}.
+ * Which installed packages a trace touched, and which of the others could go. Pure over a {@link
+ * FileTree}.
  *
- * <p>A package is <em>touched</em> when the trace holds one of its files (a file it owns, or where that path leads
- * through symlinks; directories are shared and never count). The untouched ones are then planned for removal by
- * the package rules ({@link PackageRemoval#plan}), repeatedly: every refusal (an essential package, one whose
- * records a kept package owns, one that a kept package depends on) keeps that package, and the plan is made again
- * without it until nothing is refused. So a package stays when it is touched, needed through dependencies by a
- * kept package, or protected; finally the strip's safety checks run on the paths that would go, and a package
- * some of whose files a check keeps (a shared library a kept binary loads) is kept by a safety check.
+ * <p>A package is <em>touched</em> when the trace holds one of its files (a file it owns, or where
+ * that path leads through symlinks; directories are shared and never count). The untouched ones are
+ * then planned for removal by the package rules ({@link PackageRemoval#plan}), repeatedly: every
+ * refusal (an essential package, one whose records a kept package owns, one that a kept package
+ * depends on) keeps that package, and the plan is made again without it until nothing is refused.
+ * So a package stays when it is touched, needed through dependencies by a kept package, or
+ * protected; finally the strip's safety checks run on the paths that would go, and a package some
+ * of whose files a check keeps (a shared library a kept binary loads) is kept by a safety check.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class PackageUsage {
@@ -58,21 +60,32 @@ public final class PackageUsage {
    * @param detail one line: the touched file, the dependents, the check
    */
   public record Row(
-      String label, String ecosystem, String name, String version, long bytes, boolean touched, Reason reason,
+      String label,
+      String ecosystem,
+      String name,
+      String version,
+      long bytes,
+      boolean touched,
+      Reason reason,
       String detail) {}
 
   /**
    * The outcome.
    *
    * @param rows every package, in database order
-   * @param removable selectors naming exactly the packages that would go, for {@code --remove-package}
+   * @param removable selectors naming exactly the packages that would go, for {@code
+   *     --remove-package}
    * @param alternatives the {@code update-alternatives} links and records that go with them ({@link
    *     DpkgAlternatives})
    * @param savedBytes the bytes of the paths removing them would remove
    * @param tracedPaths the paths the trace held
    */
   public record Result(
-      List<Row> rows, List<String> removable, List<String> alternatives, long savedBytes, int tracedPaths) {
+      List<Row> rows,
+      List<String> removable,
+      List<String> alternatives,
+      long savedBytes,
+      int tracedPaths) {
     /** The packages that would go. */
     public long removableCount() {
       return rows.stream().filter(r -> r.reason() == null).count();
@@ -99,10 +112,11 @@ public final class PackageUsage {
     }
     Map<InstalledPackage, Reason> reason = new HashMap<>();
     Map<InstalledPackage, String> detail = new HashMap<>();
-    touched.forEach((p, f) -> {
-      reason.put(p, Reason.TOUCHED);
-      detail.put(p, f);
-    });
+    touched.forEach(
+        (p, f) -> {
+          reason.put(p, Reason.TOUCHED);
+          detail.put(p, f);
+        });
     List<InstalledPackage> candidates = new ArrayList<>();
     for (InstalledPackage p : installed.packages()) {
       if (!touched.containsKey(p)) {
@@ -118,12 +132,14 @@ public final class PackageUsage {
       Set<InstalledPackage> keep = new HashSet<>();
       for (InstalledPackage r : plan.removed()) {
         if (!candidates.contains(r)) {
-          // a selector also picked a kept package of the same name: keep every candidate of that name
+          // a selector also picked a kept package of the same name: keep every candidate of that
+          // name
           for (InstalledPackage c : candidates) {
             if (c.ecosystem() == r.ecosystem() && c.name().equals(r.name())) {
               keep.add(c);
               reason.put(c, Reason.PROTECTED);
-              detail.put(c, "another " + r.ecosystem().prefix() + " package of the same name is kept");
+              detail.put(
+                  c, "another " + r.ecosystem().prefix() + " package of the same name is kept");
             }
           }
         }
@@ -135,7 +151,8 @@ public final class PackageUsage {
         detail.put(f.pkg(), needed ? "needed by " + String.join(", ", f.dependents()) : f.reason());
       }
       if (keep.isEmpty()) {
-        // Nothing refused: the strip's safety checks have the last word; a package they keep in part stays.
+        // Nothing refused: the strip's safety checks have the last word; a package they keep in
+        // part stays.
         alternatives = DpkgAlternatives.cleanup(tree, plan.paths());
         keptBy = safetyChecks(tree, plan, selectors(candidates), alternatives);
         for (InstalledPackage p : plan.removed()) {
@@ -181,19 +198,30 @@ public final class PackageUsage {
       }
       rows.add(
           new Row(
-              p.label(), p.ecosystem().prefix(), p.name(), p.version(), p.bytes(), touched.containsKey(p), r,
+              p.label(),
+              p.ecosystem().prefix(),
+              p.name(),
+              p.version(),
+              p.bytes(),
+              touched.containsKey(p),
+              r,
               detail.get(p)));
     }
-    return new Result(rows, selectors(removable), List.copyOf(alternatives), saved, trace.paths().size());
+    return new Result(
+        rows, selectors(removable), List.copyOf(alternatives), saved, trace.paths().size());
   }
 
   /**
-   * A file of {@code p} the trace holds (as listed, or where it leads), or null. A symlink to a directory counts
-   * only when this package alone lists it: {@code /bin -> usr/bin} and its like are listed by dozens of packages
-   * and passed through by every lookup.
+   * A file of {@code p} the trace holds (as listed, or where it leads), or null. A symlink to a
+   * directory counts only when this package alone lists it: {@code /bin -> usr/bin} and its like
+   * are listed by dozens of packages and passed through by every lookup.
    */
   private static String touchedFile(
-      InstalledPackage p, Set<String> traced, PathResolver resolver, FileTree tree, Map<String, Integer> listedBy,
+      InstalledPackage p,
+      Set<String> traced,
+      PathResolver resolver,
+      FileTree tree,
+      Map<String, Integer> listedBy,
       Map<String, String> dirs)
       throws IOException {
     for (String f : p.files()) {
@@ -213,7 +241,8 @@ public final class PackageUsage {
         continue;
       }
       if (n.isSymlink()) {
-        // a symlink counts when a lookup went through it (the trace records those), not because its target was
+        // a symlink counts when a lookup went through it (the trace records those), not because its
+        // target was
         // used; one to a directory only when this package alone lists it
         String target = resolver.resolve(real, new HashSet<>());
         TreeNode t = target == null ? null : tree.get(target);
@@ -226,7 +255,10 @@ public final class PackageUsage {
     return null;
   }
 
-  /** Selectors naming exactly these packages: {@code dpkg:KEY} (name:arch), else {@code ECOSYSTEM:NAME}. */
+  /**
+   * Selectors naming exactly these packages: {@code dpkg:KEY} (name:arch), else {@code
+   * ECOSYSTEM:NAME}.
+   */
   static List<String> selectors(List<InstalledPackage> packages) {
     Set<String> out = new java.util.LinkedHashSet<>();
     for (InstalledPackage p : packages) {
@@ -251,7 +283,8 @@ public final class PackageUsage {
 
   /** For each planned path a strip safety check keeps: the check's reason. */
   private static Map<String, String> safetyChecks(
-      FileTree tree, RemovalPlan plan, List<String> selectors, Set<String> alternatives) throws IOException {
+      FileTree tree, RemovalPlan plan, List<String> selectors, Set<String> alternatives)
+      throws IOException {
     // the same rules squash --remove-untouched-packages gives the strip
     StripRules.Builder rules = StripRules.builder();
     selectors.forEach(rules::removePackage);
@@ -261,15 +294,20 @@ public final class PackageUsage {
     StripResult r = Stripper.plan(tree, rules.build());
     Map<String, String> kept = new LinkedHashMap<>();
     for (StripReport.Decision d : r.report().getDecisions()) {
-      // the license keeps do not apply to a removed package: its license describes nothing that ships
-      if ("kept".equals(d.getAction()) && !"license".equals(d.getCheck()) && plan.paths().contains(d.getPath())) {
+      // the license keeps do not apply to a removed package: its license describes nothing that
+      // ships
+      if ("kept".equals(d.getAction())
+          && !"license".equals(d.getCheck())
+          && plan.paths().contains(d.getPath())) {
         kept.put(d.getPath(), d.getCheck() + ": " + d.getReason());
       }
     }
     return kept;
   }
 
-  /** A strip glob that matches exactly {@code path}: every glob character escaped with a backslash. */
+  /**
+   * A strip glob that matches exactly {@code path}: every glob character escaped with a backslash.
+   */
   public static String globLiteral(String path) {
     StringBuilder b = new StringBuilder();
     for (char c : path.toCharArray()) {

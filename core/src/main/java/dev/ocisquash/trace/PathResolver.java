@@ -1,6 +1,5 @@
 package dev.ocisquash.trace;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.strip.ElfInfo;
 import dev.ocisquash.strip.SeekableContent;
 import java.io.IOException;
@@ -10,17 +9,20 @@ import java.util.Deque;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Turns the paths a log names into the paths of the image they touched: each path is walked one component at a
- * time against a {@link TraceRoot}, as the kernel would inside the container: {@code ..} and {@code .} are applied
- * in order, every symlink on the way is recorded and followed (at most 40, like the kernel's ELOOP limit), and the
- * path it ends at is recorded when it exists. A final symlink is always followed, even for {@code lstat} or
- * {@code readlink}: that keeps more, never less. A path that does not exist records only the symlinks it passed.
+ * Turns the paths a log names into the paths of the image they touched: each path is walked one
+ * component at a time against a {@link TraceRoot}, as the kernel would inside the container: {@code
+ * ..} and {@code .} are applied in order, every symlink on the way is recorded and followed (at
+ * most 40, like the kernel's ELOOP limit), and the path it ends at is recorded when it exists. A
+ * final symlink is always followed, even for {@code lstat} or {@code readlink}: that keeps more,
+ * never less. A path that does not exist records only the symlinks it passed.
  *
- * <p>An executed file also touches what the kernel opens for it without a system call that strace could show:
- * the ELF program interpreter ({@code PT_INTERP}, e.g. {@code /lib64/ld-linux-x86-64.so.2}) and a script's
- * {@code #!} interpreter; both are added and resolved the same way.
+ * <p>An executed file also touches what the kernel opens for it without a system call that strace
+ * could show: the ELF program interpreter ({@code PT_INTERP}, e.g. {@code
+ * /lib64/ld-linux-x86-64.so.2}) and a script's {@code #!} interpreter; both are added and resolved
+ * the same way.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class PathResolver {
@@ -29,7 +31,9 @@ public final class PathResolver {
 
   private final TraceRoot root;
 
-  /** @param root the image tree to resolve against */
+  /**
+   * @param root the image tree to resolve against
+   */
   public PathResolver(TraceRoot root) {
     this.root = root;
   }
@@ -113,7 +117,10 @@ public final class PathResolver {
     return slash <= 0 ? "/" : p.substring(0, slash);
   }
 
-  /** The interpreter the kernel loads for an executed file: {@code #!} line or ELF PT_INTERP; null if none. */
+  /**
+   * The interpreter the kernel loads for an executed file: {@code #!} line or ELF PT_INTERP; null
+   * if none.
+   */
   String interpreter(String file) throws IOException {
     try (SeekableContent in = root.open(file)) {
       if (in == null) {

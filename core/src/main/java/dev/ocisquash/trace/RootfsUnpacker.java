@@ -1,5 +1,6 @@
 package dev.ocisquash.trace;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.archive.ImageArchives;
@@ -13,7 +14,6 @@ import dev.ocisquash.squash.Squasher;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import dev.ocisquash.tar.TarReader;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,11 +26,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Unpacks an image's flattened tree into a directory, so a command can run in it: the image is squashed (the
- * library's own flattening, whiteouts and all) into an uncompressed single-layer OCI layout next to the directory,
- * and that layer is written out. Modes (setuid included), symlinks and hard links are kept; owners too when running
- * as root. Devices and FIFOs are skipped (the runner mounts its own {@code /dev}); xattrs are not set. An entry
- * is never written through a symlink: every parent must be a directory this unpacker made.
+ * Unpacks an image's flattened tree into a directory, so a command can run in it: the image is
+ * squashed (the library's own flattening, whiteouts and all) into an uncompressed single-layer OCI
+ * layout next to the directory, and that layer is written out. Modes (setuid included), symlinks
+ * and hard links are kept; owners too when running as root. Devices and FIFOs are skipped (the
+ * runner mounts its own {@code /dev}); xattrs are not set. An entry is never written through a
+ * symlink: every parent must be a directory this unpacker made.
  */
 public final class RootfsUnpacker {
   private RootfsUnpacker() {}
@@ -41,11 +42,16 @@ public final class RootfsUnpacker {
    * @param input the image, as {@link SquashOptions#builder(String, String)} takes it
    * @param selector which image of the input
    * @param registry how to reach a registry input, or null
-   * @param work an empty directory for the layout ({@code work/layout}) and the tree ({@code work/rootfs})
+   * @param work an empty directory for the layout ({@code work/layout}) and the tree ({@code
+   *     work/rootfs})
    * @return the image config
    */
   public static ObjectNode unpack(
-      String input, ImageSelector selector, dev.ocisquash.registry.RegistryOptions registry, Path work, boolean chown)
+      String input,
+      ImageSelector selector,
+      dev.ocisquash.registry.RegistryOptions registry,
+      Path work,
+      boolean chown)
       throws IOException {
     Path layout = work.resolve("layout");
     Path rootfs = work.resolve("rootfs");
@@ -62,7 +68,9 @@ public final class RootfsUnpacker {
     Files.createDirectory(rootfs);
     try (SourceImage img = ImageArchives.open(layout, ImageSelector.any())) {
       if (img.layers().size() != 1) {
-        throw new ImageException(Kind.INTERNAL, layout + ": the squash left " + img.layers().size() + " layers, not one");
+        throw new ImageException(
+            Kind.INTERNAL,
+            layout + ": the squash left " + img.layers().size() + " layers, not one");
       }
       try (LayerStream in = img.layers().get(0).open()) {
         write(new TarReader(in, img.layers().get(0).label()), rootfs, chown);
@@ -89,7 +97,8 @@ public final class RootfsUnpacker {
       int slash = name.lastIndexOf('/');
       String parent = slash < 0 ? "" : name.substring(0, slash);
       if (!dirs.contains(parent)) {
-        throw new ImageException(Kind.CORRUPT_INPUT, e.path() + ": its parent is not a directory of the image");
+        throw new ImageException(
+            Kind.CORRUPT_INPUT, e.path() + ": its parent is not a directory of the image");
       }
       Path p = root.resolve(name);
       TarEntryType t = e.type();
@@ -132,7 +141,8 @@ public final class RootfsUnpacker {
     }
   }
 
-  private static void attributes(Path p, int mode, long uid, long gid, boolean chown) throws IOException {
+  private static void attributes(Path p, int mode, long uid, long gid, boolean chown)
+      throws IOException {
     if (chown) {
       Files.setAttribute(p, "unix:uid", (int) uid, LinkOption.NOFOLLOW_LINKS);
       Files.setAttribute(p, "unix:gid", (int) gid, LinkOption.NOFOLLOW_LINKS);
@@ -141,7 +151,10 @@ public final class RootfsUnpacker {
     Files.setAttribute(p, "unix:mode", mode & 07777, LinkOption.NOFOLLOW_LINKS);
   }
 
-  /** The entry name relative to the root: no leading {@code ./} or {@code /}, no trailing slash, no {@code ..}. */
+  /**
+   * The entry name relative to the root: no leading {@code ./} or {@code /}, no trailing slash, no
+   * {@code ..}.
+   */
   static String clean(String name) throws ImageException {
     String n = name;
     while (n.startsWith("./") || n.startsWith("/")) {

@@ -1,26 +1,31 @@
 package dev.ocisquash.trace;
 
-import org.jspecify.annotations.NullUnmarked;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * One complete system call from an {@code strace} log, split into its parts: the name, the top-level arguments as
- * written, and the result. Arguments keep strace's notation ({@code "quoted"}, {@code AT_FDCWD}, {@code 3</path>}
- * with {@code -y}); {@link #string} and {@link #fdPath} decode them.
+ * One complete system call from an {@code strace} log, split into its parts: the name, the
+ * top-level arguments as written, and the result. Arguments keep strace's notation ({@code
+ * "quoted"}, {@code AT_FDCWD}, {@code 3</path>} with {@code -y}); {@link #string} and {@link
+ * #fdPath} decode them.
  *
  * @param pid the process id, or 0 when the log has no pid column (a trace without {@code -f})
  * @param name the system call's name
  * @param args the top-level arguments, verbatim
- * @param result what follows {@code =}: {@code 0}, {@code 3</etc/passwd>}, {@code -1 ENOENT (...)}, {@code ?}
+ * @param result what follows {@code =}: {@code 0}, {@code 3</etc/passwd>}, {@code -1 ENOENT (...)},
+ *     {@code ?}
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 record StraceCall(int pid, String name, List<String> args, String result) {
-  /** The integer the call returned, or null when it is not a plain number (for example {@code ?}). */
+  /**
+   * The integer the call returned, or null when it is not a plain number (for example {@code ?}).
+   */
   Long returnValue() {
     String r = result.strip();
     int end = 0;
-    while (end < r.length() && (Character.isDigit(r.charAt(end)) || (end == 0 && r.charAt(0) == '-'))) {
+    while (end < r.length()
+        && (Character.isDigit(r.charAt(end)) || (end == 0 && r.charAt(0) == '-'))) {
       end++;
     }
     if (end == 0 || (end == 1 && r.charAt(0) == '-')) {
@@ -45,8 +50,8 @@ record StraceCall(int pid, String name, List<String> args, String result) {
   }
 
   /**
-   * Splits an argument list at top-level commas: commas inside quotes, brackets, braces, parentheses and {@code
-   * <...>} fd annotations do not split.
+   * Splits an argument list at top-level commas: commas inside quotes, brackets, braces,
+   * parentheses and {@code <...>} fd annotations do not split.
    *
    * @return the arguments, or null when quotes or brackets are unbalanced
    */
@@ -72,7 +77,9 @@ record StraceCall(int pid, String name, List<String> args, String result) {
         if (depth < 0) {
           return null;
         }
-      } else if (c == '<' && i > 0 && (Character.isDigit(text.charAt(i - 1)) || text.startsWith("AT_FDCWD<", i - 8))) {
+      } else if (c == '<'
+          && i > 0
+          && (Character.isDigit(text.charAt(i - 1)) || text.startsWith("AT_FDCWD<", i - 8))) {
         int close = annotationEnd(text, i);
         if (close < 0) {
           return null;
@@ -93,7 +100,10 @@ record StraceCall(int pid, String name, List<String> args, String result) {
     return out;
   }
 
-  /** The index of the {@code >} closing an fd annotation opened at {@code open}, skipping escapes; -1 if none. */
+  /**
+   * The index of the {@code >} closing an fd annotation opened at {@code open}, skipping escapes;
+   * -1 if none.
+   */
   private static int annotationEnd(String text, int open) {
     for (int i = open + 1; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -107,21 +117,27 @@ record StraceCall(int pid, String name, List<String> args, String result) {
   }
 
   /**
-   * Decodes a quoted C string as strace prints it ({@code \n}, {@code \t}, {@code \"}, {@code \\}, {@code \xNN},
-   * octal). A string strace cut short ({@code "abc"...}) is returned as null: it is not a whole path.
+   * Decodes a quoted C string as strace prints it ({@code \n}, {@code \t}, {@code \"}, {@code \\},
+   * {@code \xNN}, octal). A string strace cut short ({@code "abc"...}) is returned as null: it is
+   * not a whole path.
    *
-   * @return the decoded string (bytes read as UTF-8), or null when the argument is not a complete quoted string
+   * @return the decoded string (bytes read as UTF-8), or null when the argument is not a complete
+   *     quoted string
    */
   static String string(String arg) {
-    if (arg.length() < 2 || arg.charAt(0) != '"' || arg.endsWith("...") || arg.charAt(arg.length() - 1) != '"') {
+    if (arg.length() < 2
+        || arg.charAt(0) != '"'
+        || arg.endsWith("...")
+        || arg.charAt(arg.length() - 1) != '"') {
       return null;
     }
     return unescape(arg, 1, arg.length() - 1);
   }
 
   /**
-   * The path in an fd argument or result annotated by {@code -y}: {@code 3</usr/lib>} or {@code AT_FDCWD</tmp>};
-   * null for a plain number, a socket or pipe ({@code 3<socket:[1]>}) or anything else.
+   * The path in an fd argument or result annotated by {@code -y}: {@code 3</usr/lib>} or {@code
+   * AT_FDCWD</tmp>}; null for a plain number, a socket or pipe ({@code 3<socket:[1]>}) or anything
+   * else.
    */
   static String fdPath(String arg) {
     int lt = arg.indexOf('<');
@@ -139,7 +155,10 @@ record StraceCall(int pid, String name, List<String> args, String result) {
     return p;
   }
 
-  /** The fd number of an argument ({@code 3}, {@code 3</x>}), {@code -100} for {@code AT_FDCWD}, or null. */
+  /**
+   * The fd number of an argument ({@code 3}, {@code 3</x>}), {@code -100} for {@code AT_FDCWD}, or
+   * null.
+   */
   static Integer fd(String arg) {
     if (arg.startsWith("AT_FDCWD")) {
       return -100;

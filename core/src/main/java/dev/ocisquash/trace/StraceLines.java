@@ -1,19 +1,20 @@
 package dev.ocisquash.trace;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Reads the lines of an {@code strace} log into complete {@link StraceCall}s. Understands what {@code strace -f -o
- * LOG} writes, with or without {@code -y}, {@code -t}/{@code -tt}/{@code -ttt}, {@code -T} and {@code -qq}: a pid
- * column ({@code 123 } or {@code [pid 123] }), {@code <unfinished ...>} lines joined with their {@code <... name
- * resumed>} halves, signal ({@code --- SIG... ---}) and exit ({@code +++ ... +++}) lines, which carry no path and
- * are skipped. Any other line is an error naming the file and line. Pure: no I/O.
+ * Reads the lines of an {@code strace} log into complete {@link StraceCall}s. Understands what
+ * {@code strace -f -o LOG} writes, with or without {@code -y}, {@code -t}/{@code -tt}/{@code -ttt},
+ * {@code -T} and {@code -qq}: a pid column ({@code 123 } or {@code [pid 123] }), {@code <unfinished
+ * ...>} lines joined with their {@code <... name resumed>} halves, signal ({@code --- SIG... ---})
+ * and exit ({@code +++ ... +++}) lines, which carry no path and are skipped. Any other line is an
+ * error naming the file and line. Pure: no I/O.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class StraceLines {
@@ -36,12 +37,18 @@ final class StraceLines {
     this.seen = seen;
   }
 
-  /** Told of each line's pid before the line is handled, with the call it starts when it is unfinished. */
+  /**
+   * Told of each line's pid before the line is handled, with the call it starts when it is
+   * unfinished.
+   */
   interface Seen {
     void line(int pid, String startedCall);
   }
 
-  /** The names of calls a process started and has not finished yet (a fork whose child already runs). */
+  /**
+   * The names of calls a process started and has not finished yet (a fork whose child already
+   * runs).
+   */
   Map<Integer, String> unfinishedNames() {
     return unfinishedNames;
   }
@@ -165,7 +172,9 @@ final class StraceLines {
   }
 
   private ImageException bad(String what) {
-    return new ImageException(Kind.INVALID_ARGUMENT, source + " line " + lineNo + ": cannot parse this strace line: " + what);
+    return new ImageException(
+        Kind.INVALID_ARGUMENT,
+        source + " line " + lineNo + ": cannot parse this strace line: " + what);
   }
 
   private static int firstSpace(String s) {
@@ -188,7 +197,10 @@ final class StraceLines {
     return Integer.parseInt(s);
   }
 
-  /** {@code 12:34:56}, {@code 12:34:56.123456} or {@code 1700000000.123456} (strace -t, -tt, -ttt, -r). */
+  /**
+   * {@code 12:34:56}, {@code 12:34:56.123456} or {@code 1700000000.123456} (strace -t, -tt, -ttt,
+   * -r).
+   */
   private static boolean isTimestamp(String s) {
     return !s.isEmpty()
         && s.chars().allMatch(c -> (c >= '0' && c <= '9') || c == ':' || c == '.')

@@ -1,6 +1,5 @@
 package dev.ocisquash.trace;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.ImageException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,21 +7,23 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * The paths an {@code strace -f} log shows a process tree naming, as absolute paths in the image (not yet resolved
- * through symlinks: see {@link PathResolver}). Pure: no I/O.
+ * The paths an {@code strace -f} log shows a process tree naming, as absolute paths in the image
+ * (not yet resolved through symlinks: see {@link PathResolver}). Pure: no I/O.
  *
- * <p>What counts: every path argument of the file system calls ({@code strace -e trace=%file}: open, stat, access,
- * readlink, exec, chdir, ...), <em>whether the call succeeded or failed</em>. A failed lookup still walked the
- * symlinks on its way, and {@link TraceRoot} later keeps only paths that exist in the image. Relative paths are
- * resolved against the process's working directory, which is followed through {@code chdir}, {@code fchdir} and
- * forks (a child inherits its parent's), and against directory fds returned by earlier opens; with {@code -y}
- * strace prints those paths itself and they are used instead. A path relative to a directory fd the log never
+ * <p>What counts: every path argument of the file system calls ({@code strace -e trace=%file}:
+ * open, stat, access, readlink, exec, chdir, ...), <em>whether the call succeeded or failed</em>. A
+ * failed lookup still walked the symlinks on its way, and {@link TraceRoot} later keeps only paths
+ * that exist in the image. Relative paths are resolved against the process's working directory,
+ * which is followed through {@code chdir}, {@code fchdir} and forks (a child inherits its
+ * parent's), and against directory fds returned by earlier opens; with {@code -y} strace prints
+ * those paths itself and they are used instead. A path relative to a directory fd the log never
  * showed opening is skipped and counted in {@link Result#unresolved}.
  *
- * <p>With {@link Options#hostRoot} set (a trace this tool ran), only processes that called {@code chroot} into it,
- * and their children, count: the launcher's own host files do not.
+ * <p>With {@link Options#hostRoot} set (a trace this tool ran), only processes that called {@code
+ * chroot} into it, and their children, count: the launcher's own host files do not.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class StraceLog {
@@ -30,8 +31,8 @@ public final class StraceLog {
    * How to read a log.
    *
    * @param initialCwd the working directory of the first process (the image's WorkingDir, or "/")
-   * @param hostRoot the host directory the traced command was chrooted into, or null for a log taken inside the
-   *     container (then every process counts)
+   * @param hostRoot the host directory the traced command was chrooted into, or null for a log
+   *     taken inside the container (then every process counts)
    */
   public record Options(String initialCwd, String hostRoot) {}
 
@@ -53,11 +54,47 @@ public final class StraceLog {
   static {
     for (String n :
         List.of(
-            "open", "creat", "access", "stat", "lstat", "stat64", "lstat64", "oldstat", "oldlstat", "readlink",
-            "execve", "chdir", "truncate", "truncate64", "mkdir", "unlink", "rmdir", "chmod", "chown", "lchown",
-            "chown32", "lchown32", "utime", "utimes", "getxattr", "lgetxattr", "setxattr", "lsetxattr", "listxattr",
-            "llistxattr", "removexattr", "lremovexattr", "statfs", "statfs64", "mknod", "umount", "umount2", "uselib",
-            "swapon", "swapoff", "acct")) {
+            "open",
+            "creat",
+            "access",
+            "stat",
+            "lstat",
+            "stat64",
+            "lstat64",
+            "oldstat",
+            "oldlstat",
+            "readlink",
+            "execve",
+            "chdir",
+            "truncate",
+            "truncate64",
+            "mkdir",
+            "unlink",
+            "rmdir",
+            "chmod",
+            "chown",
+            "lchown",
+            "chown32",
+            "lchown32",
+            "utime",
+            "utimes",
+            "getxattr",
+            "lgetxattr",
+            "setxattr",
+            "lsetxattr",
+            "listxattr",
+            "llistxattr",
+            "removexattr",
+            "lremovexattr",
+            "statfs",
+            "statfs64",
+            "mknod",
+            "umount",
+            "umount2",
+            "uselib",
+            "swapon",
+            "swapoff",
+            "acct")) {
       PATH_ARGS.put(n, new int[] {-1, 0});
     }
     for (String n : List.of("rename", "link", "pivot_root")) {
@@ -69,9 +106,26 @@ public final class StraceLog {
     PATH_ARGS.put("quotactl", new int[] {-1, 1});
     for (String n :
         List.of(
-            "openat", "openat2", "faccessat", "faccessat2", "newfstatat", "fstatat64", "statx", "readlinkat",
-            "execveat", "mkdirat", "mknodat", "unlinkat", "fchmodat", "fchmodat2", "fchownat", "utimensat",
-            "futimesat", "name_to_handle_at", "open_tree", "mount_setattr")) {
+            "openat",
+            "openat2",
+            "faccessat",
+            "faccessat2",
+            "newfstatat",
+            "fstatat64",
+            "statx",
+            "readlinkat",
+            "execveat",
+            "mkdirat",
+            "mknodat",
+            "unlinkat",
+            "fchmodat",
+            "fchmodat2",
+            "fchownat",
+            "utimensat",
+            "futimesat",
+            "name_to_handle_at",
+            "open_tree",
+            "mount_setattr")) {
       PATH_ARGS.put(n, new int[] {0, 1});
     }
     for (String n : List.of("renameat", "renameat2", "linkat", "move_mount")) {
@@ -115,7 +169,8 @@ public final class StraceLog {
    * @param text its lines
    * @throws ImageException naming the file and line of the first line that is not strace output
    */
-  public static Result read(String source, List<String> text, Options options) throws ImageException {
+  public static Result read(String source, List<String> text, Options options)
+      throws ImageException {
     StraceLog log = new StraceLog(options);
     log.lines = new StraceLines(source, log::call, log::seen);
     for (String l : text) {
@@ -124,7 +179,10 @@ public final class StraceLog {
     return new Result(log.paths, log.executed, log.calls, log.unresolved);
   }
 
-  /** Called for every line: a process gets its state when it first appears, even in an unfinished call. */
+  /**
+   * Called for every line: a process gets its state when it first appears, even in an unfinished
+   * call.
+   */
   private void seen(int pid, String startedCall) {
     proc(pid);
     if (startedCall != null && isFork(startedCall)) {
@@ -137,8 +195,10 @@ public final class StraceLog {
     if (p != null) {
       return p;
     }
-    // A child's first call can come before its parent's fork returns: inherit from a process still forking.
-    // Failing that, from the process that forked last: a child's pid in strace's column can differ from what
+    // A child's first call can come before its parent's fork returns: inherit from a process still
+    // forking.
+    // Failing that, from the process that forked last: a child's pid in strace's column can differ
+    // from what
     // fork returned when strace runs outside the child's PID namespace.
     Proc parent = null;
     for (Map.Entry<Integer, String> u : lines.unfinishedNames().entrySet()) {
@@ -161,7 +221,10 @@ public final class StraceLog {
   }
 
   private static boolean isFork(String name) {
-    return name.equals("clone") || name.equals("clone3") || name.equals("fork") || name.equals("vfork");
+    return name.equals("clone")
+        || name.equals("clone3")
+        || name.equals("fork")
+        || name.equals("vfork");
   }
 
   private void call(StraceCall c) {
@@ -208,7 +271,10 @@ public final class StraceLog {
       if (rel == null || rel.isEmpty()) {
         continue; // not a path (a pointer strace did not read) or AT_EMPTY_PATH on the fd itself
       }
-      String base = rel.startsWith("/") ? "/" : spec[i] < 0 ? cwdOf(p, null) : dirOf(p, c.args().get(spec[i]));
+      String base =
+          rel.startsWith("/")
+              ? "/"
+              : spec[i] < 0 ? cwdOf(p, null) : dirOf(p, c.args().get(spec[i]));
       if (base == null) {
         unresolved++;
         continue;
@@ -231,7 +297,10 @@ public final class StraceLog {
     }
   }
 
-  /** The directory an fd argument names: its {@code -y} annotation, the cwd for AT_FDCWD, or an earlier open. */
+  /**
+   * The directory an fd argument names: its {@code -y} annotation, the cwd for AT_FDCWD, or an
+   * earlier open.
+   */
   private String dirOf(Proc p, String arg) {
     Integer fd = StraceCall.fd(arg);
     if (fd == null) {
@@ -248,7 +317,10 @@ public final class StraceLog {
     return p.cwd == null ? fallback : p.cwd;
   }
 
-  /** Maps a host path strace printed with {@code -y} into the image, or null when it lies outside the root. */
+  /**
+   * Maps a host path strace printed with {@code -y} into the image, or null when it lies outside
+   * the root.
+   */
   private String fromHost(String path) {
     if (options.hostRoot() == null) {
       return path;

@@ -1,6 +1,5 @@
 package dev.ocisquash.trace;
 
-import org.jspecify.annotations.NullUnmarked;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,12 +13,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * What one or more traced runs touched: the image paths, sorted, and the commands that were traced. Merging is the
- * union. Its file format (docs/trace.md):
+ * What one or more traced runs touched: the image paths, sorted, and the commands that were traced.
+ * Merging is the union. Its file format (docs/trace.md):
  *
- * <pre>{"format": "ocisquash-trace", "version": 1, "commands": [["python3", "-c", "..."]], "paths": ["/etc/ld.so.cache", ...]}</pre>
+ * <pre>
+ * {"format": "ocisquash-trace", "version": 1, "commands": [["python3", "-c", "..."]], "paths": ["/etc/ld.so.cache", ...]}
+ * </pre>
  *
  * @param commands the argument vectors traced, in order
  * @param paths absolute image paths touched (symlinks on the way and their targets), sorted
@@ -74,15 +76,24 @@ public record Trace(List<List<String>> commands, SortedSet<String> paths) {
     try {
       root = Json.parse(bytes);
     } catch (IOException e) {
-      throw new ImageException(Kind.INVALID_ARGUMENT, source + ": not a trace file: invalid JSON (" + firstLine(e.getMessage()) + ")");
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
+          source + ": not a trace file: invalid JSON (" + firstLine(e.getMessage()) + ")");
     }
     if (!root.isObject() || !FORMAT.equals(root.path("format").asText())) {
-      throw new ImageException(Kind.INVALID_ARGUMENT, source + ": not a trace file: \"format\" is not \"" + FORMAT + "\"");
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
+          source + ": not a trace file: \"format\" is not \"" + FORMAT + "\"");
     }
     if (root.path("version").asInt(-1) != VERSION) {
-      throw new ImageException(Kind.INVALID_ARGUMENT, 
-          source + ": trace format version " + root.path("version") + " is not supported (this tool reads "
-              + VERSION + ")");
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
+          source
+              + ": trace format version "
+              + root.path("version")
+              + " is not supported (this tool reads "
+              + VERSION
+              + ")");
     }
     List<List<String>> cmds = new ArrayList<>();
     for (JsonNode c : root.path("commands")) {
@@ -93,12 +104,14 @@ public record Trace(List<List<String>> commands, SortedSet<String> paths) {
     SortedSet<String> paths = new TreeSet<>();
     JsonNode ps = root.path("paths");
     if (!ps.isArray()) {
-      throw new ImageException(Kind.INVALID_ARGUMENT, source + ": not a trace file: \"paths\" is not an array");
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT, source + ": not a trace file: \"paths\" is not an array");
     }
     int i = 0;
     for (JsonNode p : ps) {
       if (!p.isTextual() || !p.asText().startsWith("/")) {
-        throw new ImageException(Kind.INVALID_ARGUMENT, source + ": paths[" + i + "] is not an absolute path: " + p);
+        throw new ImageException(
+            Kind.INVALID_ARGUMENT, source + ": paths[" + i + "] is not an absolute path: " + p);
       }
       paths.add(p.asText());
       i++;

@@ -1,6 +1,5 @@
 package dev.ocisquash.trace;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import java.io.IOException;
@@ -10,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
  * Reads the files given to {@code --trace}: a trace written by {@code ocisquash trace} (JSON), or a raw {@code
@@ -25,7 +25,8 @@ public final class TraceFiles {
    *
    * @param files the files, in the order given
    * @param root the image tree raw logs are resolved against
-   * @param workingDir the directory a raw log's first process started in (the image's WorkingDir, or "/")
+   * @param workingDir the directory a raw log's first process started in (the image's WorkingDir,
+   *     or "/")
    * @throws ImageException naming the file (and line, for a log) that cannot be read
    */
   public static Trace read(List<Path> files, TraceRoot root, String workingDir) throws IOException {
@@ -44,16 +45,19 @@ public final class TraceFiles {
     } catch (NoSuchFileException e) {
       throw new ImageException(Kind.INVALID_ARGUMENT, file + ": no such trace file");
     } catch (IOException e) {
-      throw new ImageException(Kind.INVALID_ARGUMENT, file + ": cannot read the trace file: " + e.getMessage(), e);
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT, file + ": cannot read the trace file: " + e.getMessage(), e);
     }
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (text.stripLeading().startsWith("{")) {
       return Trace.fromJson(file.toString(), bytes);
     }
     String cwd = workingDir == null || workingDir.isEmpty() ? "/" : workingDir;
-    StraceLog.Result log = StraceLog.read(file.toString(), text.lines().toList(), new StraceLog.Options(cwd, null));
+    StraceLog.Result log =
+        StraceLog.read(file.toString(), text.lines().toList(), new StraceLog.Options(cwd, null));
     if (log.calls() == 0) {
-      throw new ImageException(Kind.INVALID_ARGUMENT, file + ": not a trace file: no strace lines in it");
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT, file + ": not a trace file: no strace lines in it");
     }
     return new Trace(List.of(), new PathResolver(root).touched(log));
   }

@@ -1,14 +1,15 @@
 package dev.ocisquash.trace;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.strip.FileTree;
 import dev.ocisquash.strip.SeekableContent;
 import dev.ocisquash.strip.TreeNode;
 import java.io.IOException;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * The image tree a trace is resolved against: the flattened image ({@link #of(FileTree)}) or the root directory
- * the command ran in ({@link DirectoryRoot}). Symlinks are resolved against it, never against the host.
+ * The image tree a trace is resolved against: the flattened image ({@link #of(FileTree)}) or the
+ * root directory the command ran in ({@link DirectoryRoot}). Symlinks are resolved against it,
+ * never against the host.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public interface TraceRoot {
@@ -20,10 +21,16 @@ public interface TraceRoot {
    */
   record Node(boolean directory, String linkTarget) {}
 
-  /** The node at a normalised absolute path, without following a final symlink; null when there is none. */
+  /**
+   * The node at a normalised absolute path, without following a final symlink; null when there is
+   * none.
+   */
   Node lookup(String path) throws IOException;
 
-  /** Opens a regular file's content (to read a shebang line or an ELF header), or null when it is not one. */
+  /**
+   * Opens a regular file's content (to read a shebang line or an ELF header), or null when it is
+   * not one.
+   */
   SeekableContent open(String path) throws IOException;
 
   /** A view of a flattened image tree. */

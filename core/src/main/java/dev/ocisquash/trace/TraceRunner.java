@@ -1,6 +1,5 @@
 package dev.ocisquash.trace;
 
-import org.jspecify.annotations.NullUnmarked;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import java.io.IOException;
@@ -10,18 +9,23 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.NullUnmarked;
 
 /**
- * Runs a command inside an unpacked image root under {@code strace -f} and reads what it touched. The process
- * tree: {@code unshare} makes a new mount and PID namespace (and network namespace unless the host network is
- * asked for; and a user namespace when not root); a host shell there mounts {@code /proc}, a private {@code /dev}
- * holding only null, zero, full, random, urandom and tty bound from the host; then {@code strace} starts
- * {@code unshare --root=ROOT --wd=DIR}, which chroots and runs the command with the image's environment. strace
- * runs outside the chroot, so only the processes that chrooted into ROOT count (see {@link StraceLog}).
+ * Runs a command inside an unpacked image root under {@code strace -f} and reads what it touched.
+ * The process tree: {@code unshare} makes a new mount and PID namespace (and network namespace
+ * unless the host network is asked for; and a user namespace when not root); a host shell there
+ * mounts {@code /proc}, a private {@code /dev} holding only null, zero, full, random, urandom and
+ * tty bound from the host; then {@code strace} starts {@code unshare --root=ROOT --wd=DIR}, which
+ * chroots and runs the command with the image's environment. strace runs outside the chroot, so
+ * only the processes that chrooted into ROOT count (see {@link StraceLog}).
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TraceRunner {
-  /** The system calls traced: all that take a path, process creation, and fchdir (to follow the cwd). */
+  /**
+   * The system calls traced: all that take a path, process creation, and fchdir (to follow the
+   * cwd).
+   */
   public static final String TRACE_SET = "trace=%file,%process,fchdir";
 
   private static final String SETUP =
@@ -35,7 +39,9 @@ public final class TraceRunner {
           + "mkdir \"$root/dev/shm\" \"$root/dev/pts\"\n"
           + "ln -s /proc/self/fd \"$root/dev/fd\"; ln -s /proc/self/fd/0 \"$root/dev/stdin\"\n"
           + "ln -s /proc/self/fd/1 \"$root/dev/stdout\"; ln -s /proc/self/fd/2 \"$root/dev/stderr\"\n"
-          + "set --  \"$strace\" -f -qq -y -e " + TRACE_SET + " -o \"$log\" -- \"$unshare\" --root=\"$root\" --wd=\"$wd\" \"$@\"\n"
+          + "set --  \"$strace\" -f -qq -y -e "
+          + TRACE_SET
+          + " -o \"$log\" -- \"$unshare\" --root=\"$root\" --wd=\"$wd\" \"$@\"\n"
           + "if [ -n \"$had_path\" ]; then PATH=$image_path; else unset PATH; fi\n"
           + "exec \"$@\"\n";
 
@@ -51,14 +57,21 @@ public final class TraceRunner {
   private TraceRunner() {}
 
   /**
-   * The command line that runs {@code argv} in {@code rootfs} (pure; paths of the host tools are given).
+   * The command line that runs {@code argv} in {@code rootfs} (pure; paths of the host tools are
+   * given).
    *
    * @param isolation how
    * @param hostNetwork whether the command shares the host's network
    */
   public static List<String> command(
-      Isolation isolation, String unshare, String strace, Path rootfs, Path log, ImageRuntime rt,
-      boolean hostNetwork, List<String> argv) {
+      Isolation isolation,
+      String unshare,
+      String strace,
+      Path rootfs,
+      Path log,
+      ImageRuntime rt,
+      boolean hostNetwork,
+      List<String> argv) {
     List<String> c = new ArrayList<>(List.of(unshare));
     if (isolation == Isolation.USER_NAMESPACE) {
       c.addAll(List.of("--user", "--map-root-user"));
@@ -85,23 +98,30 @@ public final class TraceRunner {
    * @param rootfs the unpacked image root (its /proc and /dev are mounted over, privately)
    * @param work a directory outside the root for the strace log
    */
-  public static Run run(Path rootfs, ImageRuntime rt, List<String> argv, boolean hostNetwork, Path work)
+  public static Run run(
+      Path rootfs, ImageRuntime rt, List<String> argv, boolean hostNetwork, Path work)
       throws IOException, InterruptedException {
     String strace = which("strace");
     String unshare = which("unshare");
     boolean root = uid() == 0;
-    Isolation iso = Isolation.choose(root, !root && unshare != null && userNamespacesWork(unshare), strace, unshare);
+    Isolation iso =
+        Isolation.choose(
+            root, !root && unshare != null && userNamespacesWork(unshare), strace, unshare);
     Path abs = rootfs.toAbsolutePath().normalize();
     for (String d : List.of("proc", "dev")) {
       Path p = abs.resolve(d);
-      if (Files.isSymbolicLink(p) || (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p))) {
-        throw new ImageException(Kind.UNSUPPORTED_INPUT, "/" + d + " in the image is not a directory; cannot run a command in it");
+      if (Files.isSymbolicLink(p)
+          || (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(p))) {
+        throw new ImageException(
+            Kind.UNSUPPORTED_INPUT,
+            "/" + d + " in the image is not a directory; cannot run a command in it");
       }
       Files.createDirectories(p);
     }
     makeWorkingDir(abs, rt.workingDir());
     Path log = work.toAbsolutePath().resolve("strace.log");
-    ProcessBuilder pb = new ProcessBuilder(command(iso, unshare, strace, abs, log, rt, hostNetwork, argv));
+    ProcessBuilder pb =
+        new ProcessBuilder(command(iso, unshare, strace, abs, log, rt, hostNetwork, argv));
     pb.environment().clear();
     for (String e : rt.env()) {
       int eq = e.indexOf('=');
@@ -120,15 +140,22 @@ public final class TraceRunner {
       throw e;
     }
     if (!Files.exists(log)) {
-      throw new ImageException(Kind.INVALID_ARGUMENT, "the traced command did not start (exit status " + rc + "); strace wrote no log");
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
+          "the traced command did not start (exit status " + rc + "); strace wrote no log");
     }
     List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-    StraceLog.Result r = StraceLog.read(log.toString(), lines, new StraceLog.Options(rt.workingDir(), abs.toString()));
+    StraceLog.Result r =
+        StraceLog.read(
+            log.toString(), lines, new StraceLog.Options(rt.workingDir(), abs.toString()));
     Trace t = new Trace(List.of(argv), new PathResolver(new DirectoryRoot(abs)).touched(r));
     return new Run(rc, t, r.calls());
   }
 
-  /** Creates the working directory as a runtime does, but only below real directories (never through a link). */
+  /**
+   * Creates the working directory as a runtime does, but only below real directories (never through
+   * a link).
+   */
   private static void makeWorkingDir(Path root, String wd) throws IOException {
     Path at = root;
     for (String part : wd.split("/")) {
@@ -159,7 +186,8 @@ public final class TraceRunner {
   private static boolean userNamespacesWork(String unshare) {
     try {
       Process p =
-          new ProcessBuilder(unshare, "--user", "--map-root-user", "--mount", "--pid", "--fork", "true")
+          new ProcessBuilder(
+                  unshare, "--user", "--map-root-user", "--mount", "--pid", "--fork", "true")
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();

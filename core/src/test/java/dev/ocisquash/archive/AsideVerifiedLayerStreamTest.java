@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.testing.RawTar;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,21 +19,36 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.RawTar;
 
-/** Uncompressed layers: bytes straight from the blob, verification on a second read beside the caller. */
+/**
+ * Uncompressed layers: bytes straight from the blob, verification on a second read beside the
+ * caller.
+ */
 class AsideVerifiedLayerStreamTest {
   @TempDir Path dir;
 
-  /** Writes an OCI layout whose one uncompressed layer holds {@code layerTar}, declaring {@code diffId}. */
+  /**
+   * Writes an OCI layout whose one uncompressed layer holds {@code layerTar}, declaring {@code
+   * diffId}.
+   */
   private Path image(byte[] layerTar, Digest diffId) throws Exception {
     Path blob = dir.resolve("layer.blob");
     Files.write(blob, layerTar);
     OutputLayer l =
         OutputLayer.ofFile(
-            blob, Digest.parse(Fixtures.sha256(layerTar)), diffId, layerTar.length, Compression.NONE.ociLayerMediaType());
+            blob,
+            Digest.parse(Fixtures.sha256(layerTar)),
+            diffId,
+            layerTar.length,
+            Compression.NONE.ociLayerMediaType());
     Path out = dir.resolve("img");
-    ImageWriter.write(out, OutputFormat.OCI_DIR, ImageWriterTest.config(diffId), null, List.of(l), List.of("x:1"));
+    ImageWriter.write(
+        out,
+        OutputFormat.OCI_DIR,
+        ImageWriterTest.config(diffId),
+        null,
+        List.of(l),
+        List.of("x:1"));
     return out;
   }
 

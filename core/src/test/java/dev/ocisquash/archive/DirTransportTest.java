@@ -8,18 +8,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.model.MediaTypes;
+import dev.ocisquash.testing.RawTar;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.RawTar;
 
 /**
- * The {@code dir:} transport of containers/image ({@code skopeo copy ... dir:}, {@code podman save --format
- * docker-dir}), written file by file as containers/image v5.23 writes it: {@code version}, {@code manifest.json},
- * and every blob named by its hex digest alone. The integration tier reads the ones skopeo and podman write.
+ * The {@code dir:} transport of containers/image ({@code skopeo copy ... dir:}, {@code podman save
+ * --format docker-dir}), written file by file as containers/image v5.23 writes it: {@code version},
+ * {@code manifest.json}, and every blob named by its hex digest alone. The integration tier reads
+ * the ones skopeo and podman write.
  */
 class DirTransportTest {
   @TempDir Path tmp;
@@ -36,19 +37,30 @@ class DirTransportTest {
   }
 
   /**
-   * A one-layer image in {@code dir}: config, layer and manifest ({@code manifestName}, or {@code manifest.json});
-   * the manifest has no mediaType when {@code docker} is false, as skopeo writes OCI manifests there.
+   * A one-layer image in {@code dir}: config, layer and manifest ({@code manifestName}, or {@code
+   * manifest.json}); the manifest has no mediaType when {@code docker} is false, as skopeo writes
+   * OCI manifests there.
    */
-  static ObjectNode image(Path dir, boolean docker, String arch, String manifestName) throws Exception {
+  static ObjectNode image(Path dir, boolean docker, String arch, String manifestName)
+      throws Exception {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("version"), "Directory Transport Version: 1.1\n");
     byte[] layer = RawTar.files(Map.of("etc/" + arch, arch + "\n", "bin/tool", "tool\n"));
-    ObjectNode layerDesc = blob(dir, null, docker ? MediaTypes.DOCKER_LAYER : MediaTypes.OCI_LAYER, layer);
+    ObjectNode layerDesc =
+        blob(dir, null, docker ? MediaTypes.DOCKER_LAYER : MediaTypes.OCI_LAYER, layer);
     String cfg =
-        "{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/tool\"]},\"rootfs\":"
-            + "{\"type\":\"layers\",\"diff_ids\":[\"" + layerDesc.get("digest").asText() + "\"]}}";
+        "{\"architecture\":\""
+            + arch
+            + "\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/tool\"]},\"rootfs\":"
+            + "{\"type\":\"layers\",\"diff_ids\":[\""
+            + layerDesc.get("digest").asText()
+            + "\"]}}";
     ObjectNode cfgDesc =
-        blob(dir, null, docker ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG, cfg.getBytes(StandardCharsets.UTF_8));
+        blob(
+            dir,
+            null,
+            docker ? MediaTypes.DOCKER_CONFIG : MediaTypes.OCI_CONFIG,
+            cfg.getBytes(StandardCharsets.UTF_8));
     ObjectNode m = Json.object();
     m.put("schemaVersion", 2);
     if (docker) {
@@ -56,7 +68,11 @@ class DirTransportTest {
     }
     m.set("config", cfgDesc);
     m.putArray("layers").add(layerDesc);
-    return blob(dir, manifestName, docker ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST, Json.canonicalBytes(m));
+    return blob(
+        dir,
+        manifestName,
+        docker ? MediaTypes.DOCKER_MANIFEST : MediaTypes.OCI_MANIFEST,
+        Json.canonicalBytes(m));
   }
 
   @Test
@@ -73,7 +89,10 @@ class DirTransportTest {
     }
   }
 
-  /** {@code skopeo copy --all ... dir:}: manifest.json is the index, each image's manifest is HEX.manifest.json. */
+  /**
+   * {@code skopeo copy --all ... dir:}: manifest.json is the index, each image's manifest is
+   * HEX.manifest.json.
+   */
   @Test
   void anIndexPicksItsImagesFromHexManifestFiles() throws Exception {
     Path dir = tmp.resolve("all");
@@ -81,7 +100,8 @@ class DirTransportTest {
     ObjectNode arm = image(dir, false, "arm64", "arm.tmp");
     for (ObjectNode d : new ObjectNode[] {amd, arm}) {
       String hex = d.get("digest").asText().substring(7);
-      Files.move(dir.resolve(d == amd ? "amd.tmp" : "arm.tmp"), dir.resolve(hex + ".manifest.json"));
+      Files.move(
+          dir.resolve(d == amd ? "amd.tmp" : "arm.tmp"), dir.resolve(hex + ".manifest.json"));
     }
     amd.putObject("platform").put("os", "linux").put("architecture", "amd64");
     arm.putObject("platform").put("os", "linux").put("architecture", "arm64");
@@ -93,7 +113,8 @@ class DirTransportTest {
       assertEquals("arm64", img.config().path("architecture").asText());
       ImageArchivesTest.readAll(img);
     }
-    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(dir, ImageSelector.any()));
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(dir, ImageSelector.any()));
     assertTrue(e.getMessage().contains("2 images match"), e.getMessage());
   }
 
@@ -102,17 +123,22 @@ class DirTransportTest {
     Path old = tmp.resolve("old");
     image(old, false, "amd64", "manifest.json");
     Files.writeString(old.resolve("version"), "Directory Transport Version: 1.0\n");
-    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(old, ImageSelector.any()));
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(old, ImageSelector.any()));
     assertEquals(
-        old + ": version: dir: transport 'Directory Transport Version: 1.0' is not supported, only 'Directory"
+        old
+            + ": version: dir: transport 'Directory Transport Version: 1.0' is not supported, only 'Directory"
             + " Transport Version: 1.1' (containers/image since 2018)",
         e.getMessage());
     Path schema1 = tmp.resolve("schema1");
     Files.createDirectories(schema1);
     Files.writeString(schema1.resolve("version"), "Directory Transport Version: 1.1\n");
-    Files.writeString(schema1.resolve("manifest.json"), "{\"schemaVersion\":1,\"name\":\"x\",\"fsLayers\":[]}");
+    Files.writeString(
+        schema1.resolve("manifest.json"), "{\"schemaVersion\":1,\"name\":\"x\",\"fsLayers\":[]}");
     e = assertThrows(ImageException.class, () -> ImageArchives.open(schema1, ImageSelector.any()));
-    assertTrue(e.getMessage().contains("manifest.json: schemaVersion 1;") && !e.getMessage().contains("\n"),
+    assertTrue(
+        e.getMessage().contains("manifest.json: schemaVersion 1;")
+            && !e.getMessage().contains("\n"),
         e.getMessage());
     Files.delete(schema1.resolve("manifest.json"));
     e = assertThrows(ImageException.class, () -> ImageArchives.open(schema1, ImageSelector.any()));
@@ -127,7 +153,8 @@ class DirTransportTest {
     ObjectNode manifest = (ObjectNode) Json.parse(Files.readAllBytes(dir.resolve("manifest.json")));
     String layerHex = manifest.get("layers").get(0).get("digest").asText().substring(7);
     Files.delete(dir.resolve(layerHex));
-    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(dir, ImageSelector.any()));
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(dir, ImageSelector.any()));
     assertTrue(e.getMessage().contains(layerHex), e.getMessage());
   }
 }

@@ -1,6 +1,5 @@
 package dev.ocisquash.archive;
 
-import dev.ocisquash.testing.RawTar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.model.MediaTypes;
+import dev.ocisquash.testing.RawTar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -17,20 +17,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A field of an image document with the wrong type is refused in one line naming the layout, the document and the
- * field, through the typed views the readers use.
+ * A field of an image document with the wrong type is refused in one line naming the layout, the
+ * document and the field, through the typed views the readers use.
  */
 class DocumentFieldTypesTest {
   @TempDir Path tmp;
 
-  /** A one-layer OCI layout whose layer descriptor {@code edit} changes before the manifest is stored. */
+  /**
+   * A one-layer OCI layout whose layer descriptor {@code edit} changes before the manifest is
+   * stored.
+   */
   private Path layout(String name, Consumer<ObjectNode> editLayer, String config) throws Exception {
     LayoutDir l = new LayoutDir(tmp.resolve(name));
     ObjectNode layerDesc = l.blob(MediaTypes.OCI_LAYER, RawTar.files(Map.of("f", "x\n")));
     String cfg =
-        config != null ? config
+        config != null
+            ? config
             : "{\"os\":\"linux\",\"architecture\":\"amd64\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
-                + layerDesc.get("digest").asText() + "\"]}}";
+                + layerDesc.get("digest").asText()
+                + "\"]}}";
     ObjectNode cfgDesc = l.blob(MediaTypes.OCI_CONFIG, cfg);
     editLayer.accept(layerDesc);
     l.list(l.manifest(cfgDesc, layerDesc), "v1");
@@ -38,7 +43,8 @@ class DocumentFieldTypesTest {
   }
 
   private static String refusal(Path dir) {
-    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(dir, ImageSelector.any()));
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(dir, ImageSelector.any()));
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
     assertTrue(e.getMessage().startsWith(dir.toString()), e.getMessage());
     return e.getMessage();
@@ -55,7 +61,10 @@ class DocumentFieldTypesTest {
   @Test
   void aMediaTypeThatIsNotAStringIsRefused() throws Exception {
     String m = refusal(layout("mt", d -> d.put("mediaType", 5), null));
-    assertTrue(m.contains(": manifest: descriptor sha256:") && m.endsWith("has a mediaType that is not a string"), m);
+    assertTrue(
+        m.contains(": manifest: descriptor sha256:")
+            && m.endsWith("has a mediaType that is not a string"),
+        m);
   }
 
   @Test
@@ -80,7 +89,12 @@ class DocumentFieldTypesTest {
 
   @Test
   void diffIdsThatAreNotAnArrayAreRefused() throws Exception {
-    String m = refusal(layout("diffids", d -> {}, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":\"sha256:x\"}}"));
+    String m =
+        refusal(
+            layout(
+                "diffids",
+                d -> {},
+                "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":\"sha256:x\"}}"));
     assertTrue(m.endsWith(": config has no rootfs.diff_ids"), m);
   }
 

@@ -1,6 +1,5 @@
 package dev.ocisquash.archive;
 
-import dev.ocisquash.testing.RawTar;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -20,7 +19,7 @@ import dev.ocisquash.report.Analyzer;
 import dev.ocisquash.squash.SquashOptions;
 import dev.ocisquash.squash.SquashPoint;
 import dev.ocisquash.squash.Squasher;
-import java.io.IOException;
+import dev.ocisquash.testing.RawTar;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -34,9 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each {@link ImageException.Kind} from a real failure through the public API ({@link Squasher}, {@link Analyzer}),
- * with the message it has always had. {@link Kind#INTERNAL} has no test: it marks states the code's own checks say
- * cannot happen.
+ * Each {@link ImageException.Kind} from a real failure through the public API ({@link Squasher},
+ * {@link Analyzer}), with the message it has always had. {@link Kind#INTERNAL} has no test: it
+ * marks states the code's own checks say cannot happen.
  */
 class ErrorKindsTest {
   @TempDir Path dir;
@@ -48,11 +47,15 @@ class ErrorKindsTest {
     return layout(layerMediaType, Integer.MAX_VALUE);
   }
 
-  /** The same, with the top layer cut to {@code keep} bytes before it is stored (its digests are the cut bytes'). */
+  /**
+   * The same, with the top layer cut to {@code keep} bytes before it is stored (its digests are the
+   * cut bytes').
+   */
   private Path layout(String layerMediaType, int keep) throws Exception {
     LayoutDir l = new LayoutDir(dir.resolve("in"));
     Map<String, String> lower = new TreeMap<>(Map.of("a.txt", "lower layer content\n"));
-    Map<String, String> upper = new TreeMap<>(Map.of("b.txt", "upper layer content, long enough to damage\n"));
+    Map<String, String> upper =
+        new TreeMap<>(Map.of("b.txt", "upper layer content, long enough to damage\n"));
     byte[] lowerTar = RawTar.files(lower);
     byte[] upperTar = RawTar.files(upper);
     upperTar = java.util.Arrays.copyOf(upperTar, Math.min(keep, upperTar.length));
@@ -90,8 +93,15 @@ class ErrorKindsTest {
     ImageException e = squashFails(squash());
     assertEquals(Kind.CORRUPT_INPUT, e.kind());
     String declared = "sha256:" + blob.getFileName();
-    assertEquals(dir.resolve("in") + ": " + label(1, blob) + ": blob digest mismatch: manifest says " + declared
-        + ", content is " + Fixtures.sha256(blob), e.getMessage());
+    assertEquals(
+        dir.resolve("in")
+            + ": "
+            + label(1, blob)
+            + ": blob digest mismatch: manifest says "
+            + declared
+            + ", content is "
+            + Fixtures.sha256(blob),
+        e.getMessage());
     assertFalse(Files.exists(dir.resolve("out.tar")));
   }
 
@@ -103,17 +113,28 @@ class ErrorKindsTest {
     }
     ImageException e = squashFails(squash());
     assertEquals(Kind.CORRUPT_INPUT, e.kind());
-    assertEquals(dir.resolve("in") + ": " + label(1, blob) + ": blob size mismatch: manifest says 2048 bytes, blob is"
-        + " 700 bytes", e.getMessage());
+    assertEquals(
+        dir.resolve("in")
+            + ": "
+            + label(1, blob)
+            + ": blob size mismatch: manifest says 2048 bytes, blob is"
+            + " 700 bytes",
+        e.getMessage());
   }
 
   @Test
   void aLayerCutBeforeItWasStoredIsCorruptInput() throws Exception {
-    Path blob = layout(MediaTypes.OCI_LAYER, 520); // digests and size match: the tar reader finds the cut
+    Path blob =
+        layout(MediaTypes.OCI_LAYER, 520); // digests and size match: the tar reader finds the cut
     ImageException e = squashFails(squash());
     assertEquals(Kind.CORRUPT_INPUT, e.kind());
-    assertEquals(dir.resolve("in") + ": " + label(1, blob) + ": entry 'b.txt': truncated tar stream (entry content ends"
-        + " early)", e.getMessage());
+    assertEquals(
+        dir.resolve("in")
+            + ": "
+            + label(1, blob)
+            + ": entry 'b.txt': truncated tar stream (entry content ends"
+            + " early)",
+        e.getMessage());
   }
 
   @Test
@@ -121,8 +142,13 @@ class ErrorKindsTest {
     layout(MediaTypes.OCI_LAYER);
     ImageException e = squashFails(squash().limits(Limits.defaults().withMaxEntries(1)));
     assertEquals(Kind.LIMIT_EXCEEDED, e.kind());
-    assertEquals(dir.resolve("in") + ": " + label(0, lowerBlob) + ": entry 'a.txt': more than 1 entries in the image"
-        + " (limit; raise it with --max-entries)", e.getMessage());
+    assertEquals(
+        dir.resolve("in")
+            + ": "
+            + label(0, lowerBlob)
+            + ": entry 'a.txt': more than 1 entries in the image"
+            + " (limit; raise it with --max-entries)",
+        e.getMessage());
   }
 
   @Test
@@ -131,9 +157,14 @@ class ErrorKindsTest {
     ImageException e = squashFails(squash());
     assertEquals(Kind.UNSUPPORTED_INPUT, e.kind());
     assertTrue(
-        e.getMessage().startsWith(dir.resolve("in") + ": holds no image, only artifacts: ref=t"), e.getMessage());
-    assertTrue(e.getMessage().endsWith(": a WASM module (layer media type application/vnd.wasm.content.layer.v1+wasm"
-        + " is not a filesystem layer)"), e.getMessage());
+        e.getMessage().startsWith(dir.resolve("in") + ": holds no image, only artifacts: ref=t"),
+        e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .endsWith(
+                ": a WASM module (layer media type application/vnd.wasm.content.layer.v1+wasm"
+                    + " is not a filesystem layer)"),
+        e.getMessage());
   }
 
   @Test
@@ -142,9 +173,12 @@ class ErrorKindsTest {
     ImageException e = squashFails(squash().squashPoint(SquashPoint.fromIndex(5)));
     assertEquals(Kind.INVALID_ARGUMENT, e.kind());
     assertEquals(
-        dir.resolve("in") + ": --from 5 is out of range: the image has 2 layers (0..1)", e.getMessage());
-    ImageException a = assertThrows(ImageException.class,
-        () -> Analyzer.analyze(dir.resolve("in"), AnalyzeOptions.builder().from(2).build()));
+        dir.resolve("in") + ": --from 5 is out of range: the image has 2 layers (0..1)",
+        e.getMessage());
+    ImageException a =
+        assertThrows(
+            ImageException.class,
+            () -> Analyzer.analyze(dir.resolve("in"), AnalyzeOptions.builder().from(2).build()));
     assertEquals(Kind.INVALID_ARGUMENT, a.kind());
   }
 
@@ -154,7 +188,8 @@ class ErrorKindsTest {
     Path out = dir.resolve("no-such-dir/out.tar");
     ImageException e = squashFails(SquashOptions.builder(dir.resolve("in"), out));
     assertEquals(Kind.OUTPUT_FAILED, e.kind());
-    assertEquals(out + ": cannot write: directory " + out.getParent() + " does not exist", e.getMessage());
+    assertEquals(
+        out + ": cannot write: directory " + out.getParent() + " does not exist", e.getMessage());
   }
 
   @Test
@@ -170,26 +205,37 @@ class ErrorKindsTest {
     assertEquals(Kind.INTERRUPTED, e.kind(), e.getMessage());
     assertFalse(Files.exists(dir.resolve("out.tar")));
     try (var s = Files.list(dir)) {
-      assertEquals(java.util.List.of(dir.resolve("in")), s.toList(), "nothing left beside the output");
+      assertEquals(
+          java.util.List.of(dir.resolve("in")), s.toList(), "nothing left beside the output");
     }
   }
 
   @Test
   void aRegistryThatAnswersWithAnErrorIsRegistry() throws Exception {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", x -> {
-      byte[] body = ("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}")
-          .getBytes(StandardCharsets.UTF_8);
-      x.getResponseHeaders().add("Content-Type", "application/json");
-      x.sendResponseHeaders(x.getRequestURI().getPath().equals("/v2/") ? 200 : 404, body.length);
-      x.getResponseBody().write(body);
-      x.close();
-    });
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        x -> {
+          byte[] body =
+              ("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}")
+                  .getBytes(StandardCharsets.UTF_8);
+          x.getResponseHeaders().add("Content-Type", "application/json");
+          x.sendResponseHeaders(
+              x.getRequestURI().getPath().equals("/v2/") ? 200 : 404, body.length);
+          x.getResponseBody().write(body);
+          x.close();
+        });
     server.start();
     try {
       String ref = "docker://127.0.0.1:" + server.getAddress().getPort() + "/app:1";
-      ImageException e = squashFails(SquashOptions.builder(ref, dir.resolve("out.tar").toString())
-          .registry(RegistryOptions.defaults().withTlsVerify(false).withRetries(1, Duration.ofMillis(1))));
+      ImageException e =
+          squashFails(
+              SquashOptions.builder(ref, dir.resolve("out.tar").toString())
+                  .registry(
+                      RegistryOptions.defaults()
+                          .withTlsVerify(false)
+                          .withRetries(1, Duration.ofMillis(1))));
       assertEquals(Kind.REGISTRY, e.kind(), e.getMessage());
       RegistryException r = assertInstanceOf(RegistryException.class, e);
       assertEquals(404, r.status());

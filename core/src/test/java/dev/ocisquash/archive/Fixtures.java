@@ -7,7 +7,10 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** Small fixtures of the archive tests: digests, copies, a damaged byte. Tars are {@link dev.ocisquash.testing.RawTar}'s. */
+/**
+ * Small fixtures of the archive tests: digests, copies, a damaged byte. Tars are {@link
+ * dev.ocisquash.testing.RawTar}'s.
+ */
 final class Fixtures {
   private Fixtures() {}
 

@@ -14,7 +14,8 @@ class FormatNamesTest {
     assertEquals(OutputFormat.DOCKER, OutputFormat.parse("Docker"));
     assertEquals(OutputFormat.OCI, OutputFormat.parse("oci-archive"));
     assertEquals(OutputFormat.OCI_DIR, OutputFormat.parse("oci-layout"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OutputFormat.parse("tar"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> OutputFormat.parse("tar"));
     assertTrue(e.getMessage().contains("expected docker, oci or oci-dir"), e.getMessage());
   }
 
@@ -23,7 +24,8 @@ class FormatNamesTest {
     assertEquals(Compression.GZIP, Compression.parse("gz"));
     assertEquals(Compression.ZSTD, Compression.parse("ZSTD"));
     assertEquals(Compression.NONE, Compression.parse("uncompressed"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Compression.parse("lz4"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Compression.parse("lz4"));
     assertTrue(e.getMessage().contains("expected gzip, zstd or none"), e.getMessage());
   }
 }

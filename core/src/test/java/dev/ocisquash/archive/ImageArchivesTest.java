@@ -13,6 +13,8 @@ import com.github.luben.zstd.ZstdOutputStream;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Json;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.RawTar;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,12 +25,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.RawTar;
 
 /** Reads images that real tools (umoci, skopeo) produced, and damaged variants of them. */
 @Tag("integration") // fixtures from umoci and skopeo
@@ -59,7 +59,9 @@ class ImageArchivesTest {
     Proc.of("umoci", "repack", "--image", "L:t", "B").dir(fx).check();
     Proc.of("skopeo", "copy", "-q", "oci:L:t", "docker-archive:X.tar:foo:bar").dir(fx).check();
     Proc.of("skopeo", "copy", "-q", "oci:L:t", "oci-archive:Y.tar").dir(fx).check();
-    Proc.of("skopeo", "copy", "-q", "--dest-compress-format", "zstd", "oci:L:t", "oci:Z:t").dir(fx).check();
+    Proc.of("skopeo", "copy", "-q", "--dest-compress-format", "zstd", "oci:L:t", "oci:Z:t")
+        .dir(fx)
+        .check();
     dockerTar = fx.resolve("X.tar");
     ociTar = fx.resolve("Y.tar");
     zstdLayout = fx.resolve("Z");
@@ -101,11 +103,14 @@ class ImageArchivesTest {
       assertTrue(l0.label().startsWith("layer 0 (sha256:"), l0.label());
     }
     // selection by the short docker name and by full name
-    try (SourceImage img = ImageArchives.open(dockerTar, ImageSelector.of("foo:bar", "linux/amd64"))) {
+    try (SourceImage img =
+        ImageArchives.open(dockerTar, ImageSelector.of("foo:bar", "linux/amd64"))) {
       assertEquals(3, img.layers().size());
     }
     ImageException e =
-        assertThrows(ImageException.class, () -> ImageArchives.open(dockerTar, ImageSelector.of("foo:nope", null)));
+        assertThrows(
+            ImageException.class,
+            () -> ImageArchives.open(dockerTar, ImageSelector.of("foo:nope", null)));
     assertTrue(e.getMessage().contains("no image matches ref=foo:nope"), e.getMessage());
     assertTrue(e.getMessage().contains("ref=docker.io/library/foo:bar"), e.getMessage());
   }
@@ -163,7 +168,8 @@ class ImageArchivesTest {
     byte[] all = Files.readAllBytes(gz);
     Path cut = fx.resolve("cut.gz");
     Files.write(cut, java.util.Arrays.copyOf(all, all.length / 2));
-    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(cut, ImageSelector.any()));
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(cut, ImageSelector.any()));
     assertTrue(e.getMessage().contains("truncated gzip archive"), e.getMessage());
     assertEquals(tempsBefore, countTemps());
   }
@@ -193,7 +199,8 @@ class ImageArchivesTest {
     try (SourceImage img = ImageArchives.open(copy, ImageSelector.any())) {
       ImageException e = assertThrows(ImageException.class, () -> readAll(img));
       assertTrue(e.getMessage().contains("layer 1 (sha256:"), e.getMessage());
-      assertTrue(e.getMessage().contains("blob digest mismatch: manifest says sha256:"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("blob digest mismatch: manifest says sha256:"), e.getMessage());
       assertFalse(e.getMessage().contains("\n"));
     }
   }
@@ -237,20 +244,24 @@ class ImageArchivesTest {
     Fixtures.copyTree(layout, copy);
     String blob = firstLayerBlob(copy, 2);
     Files.delete(copy.resolve(blob));
-    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(copy, ImageSelector.any()));
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(copy, ImageSelector.any()));
     assertEquals(copy + ": blob " + blob + " (layer 2) is missing", e.getMessage());
   }
 
   @Test
   void invalidManifestJson() throws Exception {
     Path bad = fx.resolve("badjson.tar");
-    RawTar.rewrite(dockerTar, bad, Map.of("manifest.json", "[{\"Config\": ".getBytes(StandardCharsets.UTF_8)));
-    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(bad, ImageSelector.any()));
+    RawTar.rewrite(
+        dockerTar, bad, Map.of("manifest.json", "[{\"Config\": ".getBytes(StandardCharsets.UTF_8)));
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(bad, ImageSelector.any()));
     assertTrue(e.getMessage().startsWith(bad + ": manifest.json: invalid JSON"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
 
     Path noLayers = fx.resolve("nolayers.tar");
-    RawTar.rewrite(dockerTar, noLayers, Map.of("manifest.json", "[{\"Config\":\"x.json\"}]".getBytes()));
+    RawTar.rewrite(
+        dockerTar, noLayers, Map.of("manifest.json", "[{\"Config\":\"x.json\"}]".getBytes()));
     e = assertThrows(ImageException.class, () -> ImageArchives.open(noLayers, ImageSelector.any()));
     assertTrue(e.getMessage().contains("manifest.json[0]: missing 'Layers'"), e.getMessage());
   }
@@ -267,16 +278,20 @@ class ImageArchivesTest {
     m.add(second);
     Path two = fx.resolve("two.tar");
     RawTar.rewrite(dockerTar, two, Map.of("manifest.json", Json.canonicalBytes(m)));
-    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(two, ImageSelector.any()));
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(two, ImageSelector.any()));
     String msg = e.getMessage();
     assertTrue(msg.contains("2 images match"), msg);
-    assertTrue(msg.contains("ref=docker.io/library/foo:bar platform=linux/amd64 digest=sha256:"), msg);
+    assertTrue(
+        msg.contains("ref=docker.io/library/foo:bar platform=linux/amd64 digest=sha256:"), msg);
     assertTrue(msg.contains("ref=example.com/other:v2 platform=linux/amd64 digest=sha256:"), msg);
     assertFalse(msg.contains("\n"));
-    try (SourceImage img = ImageArchives.open(two, ImageSelector.of("example.com/other:v2", null))) {
+    try (SourceImage img =
+        ImageArchives.open(two, ImageSelector.of("example.com/other:v2", null))) {
       assertEquals(List.of("example.com/other:v2"), img.names());
     }
-    try (SourceImage img = ImageArchives.open(two, ImageSelector.of("docker.io/library/foo:bar", null))) {
+    try (SourceImage img =
+        ImageArchives.open(two, ImageSelector.of("docker.io/library/foo:bar", null))) {
       assertEquals(List.of("docker.io/library/foo:bar"), img.names());
     }
   }
@@ -292,7 +307,8 @@ class ImageArchivesTest {
     }
     // a second, different image
     Proc.of("umoci", "new", "--image", "twotags:empty").dir(fx).check();
-    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(copy, ImageSelector.any()));
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(copy, ImageSelector.any()));
     assertTrue(e.getMessage().contains("ref=t,u platform=linux/"), e.getMessage());
     assertTrue(e.getMessage().contains("ref=empty platform="), e.getMessage());
     try (SourceImage img = ImageArchives.open(copy, ImageSelector.of("empty", null))) {
@@ -303,16 +319,19 @@ class ImageArchivesTest {
   @Test
   void pathTraversalInManifestLayers() throws Exception {
     ArrayNode m = dockerManifest();
-    ((ArrayNode) m.get(0).get("Layers")).set(0, Json.mapper().getNodeFactory().textNode("../../etc/passwd"));
+    ((ArrayNode) m.get(0).get("Layers"))
+        .set(0, Json.mapper().getNodeFactory().textNode("../../etc/passwd"));
     Path bad = fx.resolve("traversal.tar");
     RawTar.rewrite(dockerTar, bad, Map.of("manifest.json", Json.canonicalBytes(m)));
-    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(bad, ImageSelector.any()));
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(bad, ImageSelector.any()));
     assertTrue(e.getMessage().contains("path traversal: '../../etc/passwd'"), e.getMessage());
   }
 
   @Test
   void legacyLayerSymlinksAreFollowedWithinTheArchive() throws Exception {
-    // skopeo writes <id>/layer.tar -> ../<diffid>.tar symlinks; point manifest.json at them like old docker did
+    // skopeo writes <id>/layer.tar -> ../<diffid>.tar symlinks; point manifest.json at them like
+    // old docker did
     ArrayNode m = dockerManifest();
     ArrayNode layers = (ArrayNode) m.get(0).get("Layers");
     Map<String, String> linkFor = new HashMap<>();
@@ -343,7 +362,8 @@ class ImageArchivesTest {
     Proc.of("ln", "-sfn", "../../etc/passwd", first).dir(x).check();
     Path escaping = fx.resolve("escaping.tar");
     Proc.of("tar", "cf", escaping.toString(), ".").dir(x).check();
-    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(escaping, ImageSelector.any()));
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(escaping, ImageSelector.any()));
     assertTrue(e.getMessage().contains("path traversal: link"), e.getMessage());
   }
 
@@ -351,9 +371,13 @@ class ImageArchivesTest {
   void notAnArchive() throws Exception {
     Path junk = fx.resolve("junk.tar");
     Files.writeString(junk, "hello");
-    ImageException e = assertThrows(ImageException.class, () -> ImageArchives.open(junk, ImageSelector.any()));
+    ImageException e =
+        assertThrows(ImageException.class, () -> ImageArchives.open(junk, ImageSelector.any()));
     assertTrue(e.getMessage().contains("not an image archive"), e.getMessage());
-    e = assertThrows(ImageException.class, () -> ImageArchives.open(fx.resolve("nope"), ImageSelector.any()));
+    e =
+        assertThrows(
+            ImageException.class,
+            () -> ImageArchives.open(fx.resolve("nope"), ImageSelector.any()));
     assertTrue(e.getMessage().contains("no such file"), e.getMessage());
   }
 

@@ -13,6 +13,8 @@ import dev.ocisquash.ImageException;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.model.Json;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.RawTar;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -26,8 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.RawTar;
 
 /** Writes images in every format and checks them with skopeo and podman. */
 class ImageWriterTest {
@@ -45,7 +45,9 @@ class ImageWriterTest {
   static byte[] compress(byte[] data, Compression c) throws Exception {
     ByteArrayOutputStream bos = new ByteArrayOutputStream();
     try (OutputStream o =
-        c == Compression.GZIP ? new GZIPOutputStream(bos) : c == Compression.ZSTD ? new ZstdOutputStream(bos) : bos) {
+        c == Compression.GZIP
+            ? new GZIPOutputStream(bos)
+            : c == Compression.ZSTD ? new ZstdOutputStream(bos) : bos) {
       o.write(data);
     }
     return bos.toByteArray();
@@ -78,23 +80,31 @@ class ImageWriterTest {
     OutputLayer l = layer(c, out.getFileName() + ".blob");
     ObjectNode template = Json.object();
     template.putObject("annotations").put("org.example.keep", "yes");
-    return ImageWriter.write(out, fmt, config(l.diffId()), template, List.of(l), List.of("example.com/sq:v1"));
+    return ImageWriter.write(
+        out, fmt, config(l.diffId()), template, List.of(l), List.of("example.com/sq:v1"));
   }
 
   static String transport(OutputFormat f) {
-    return f == OutputFormat.DOCKER ? "docker-archive:" : f == OutputFormat.OCI ? "oci-archive:" : "oci:";
+    return f == OutputFormat.DOCKER
+        ? "docker-archive:"
+        : f == OutputFormat.OCI ? "oci-archive:" : "oci:";
   }
 
-  /** A new layer streamed into the output with {@link ImageWriter#begin}: the same bytes as writing it from a file. */
+  /**
+   * A new layer streamed into the output with {@link ImageWriter#begin}: the same bytes as writing
+   * it from a file.
+   */
   @Test
   void pendingImageWritesTheSameBytesAsAFileLayer() throws Exception {
     for (OutputFormat fmt : OutputFormat.values()) {
       OutputLayer fromFile = layer(Compression.GZIP, "pending-" + fmt + ".blob");
       byte[] blob = Files.readAllBytes(fromFile.blobFile());
       Path viaFile = dir.resolve("via-file-" + fmt);
-      ImageWriter.write(viaFile, fmt, config(fromFile.diffId()), null, List.of(fromFile), List.of("x:1"));
+      ImageWriter.write(
+          viaFile, fmt, config(fromFile.diffId()), null, List.of(fromFile), List.of("x:1"));
       Path streamed = dir.resolve("streamed-" + fmt);
-      try (ImageWriter.PendingImage img = ImageWriter.begin(streamed, fmt, 0L, dev.ocisquash.TempFiles.none())) {
+      try (ImageWriter.PendingImage img =
+          ImageWriter.begin(streamed, fmt, 0L, dev.ocisquash.TempFiles.none())) {
         img.writeLayer(
             fromFile.mediaType(),
             out -> {
@@ -121,14 +131,18 @@ class ImageWriterTest {
     return sb.toString();
   }
 
-  /** The new layer equals a kept one: the second copy is dropped, the manifest lists both, skopeo accepts it. */
+  /**
+   * The new layer equals a kept one: the second copy is dropped, the manifest lists both, skopeo
+   * accepts it.
+   */
   @Test
   @Tag("integration") // skopeo, podman
   void pendingImageDropsADuplicateBlob() throws Exception {
     OutputLayer kept = layer(Compression.NONE, "dup.blob");
     byte[] blob = Files.readAllBytes(kept.blobFile());
     Path out = dir.resolve("dup.tar");
-    try (ImageWriter.PendingImage img = ImageWriter.begin(out, OutputFormat.OCI, 0L, dev.ocisquash.TempFiles.none())) {
+    try (ImageWriter.PendingImage img =
+        ImageWriter.begin(out, OutputFormat.OCI, 0L, dev.ocisquash.TempFiles.none())) {
       img.addLayer(kept);
       img.writeLayer(
           kept.mediaType(),
@@ -137,11 +151,13 @@ class ImageWriterTest {
             return new ImageWriter.NewBlob(kept.digest(), kept.diffId(), blob.length);
           });
       ObjectNode cfg = config(kept.diffId());
-      ((com.fasterxml.jackson.databind.node.ArrayNode) cfg.get("rootfs").get("diff_ids")).add(kept.diffId().toString());
+      ((com.fasterxml.jackson.databind.node.ArrayNode) cfg.get("rootfs").get("diff_ids"))
+          .add(kept.diffId().toString());
       img.finish(cfg, null, List.of("x:1"));
     }
     List<String> names = RawTar.names(out);
-    assertEquals(1, names.stream().filter(n -> n.endsWith(kept.digest().hex())).count(), names.toString());
+    assertEquals(
+        1, names.stream().filter(n -> n.endsWith(kept.digest().hex())).count(), names.toString());
     Proc.of("skopeo", "inspect", "oci-archive:" + out).dir(dir).check();
     try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
       assertEquals(2, img.layers().size());
@@ -154,7 +170,8 @@ class ImageWriterTest {
     Path sub = Files.createDirectories(dir.resolve("failing"));
     for (OutputFormat fmt : OutputFormat.values()) {
       Path out = sub.resolve("o-" + fmt);
-      try (ImageWriter.PendingImage img = ImageWriter.begin(out, fmt, 0L, dev.ocisquash.TempFiles.none())) {
+      try (ImageWriter.PendingImage img =
+          ImageWriter.begin(out, fmt, 0L, dev.ocisquash.TempFiles.none())) {
         assertThrows(
             java.io.IOException.class,
             () ->
@@ -179,9 +196,17 @@ class ImageWriterTest {
         String name = fmt + "-" + c + (fmt == OutputFormat.OCI_DIR ? "" : ".tar");
         Path out = dir.resolve(name);
         WrittenImage w = write(out, fmt, c);
-        String inspect = Proc.of("skopeo", "inspect", "--raw", transport(fmt) + out).dir(dir).check();
+        String inspect =
+            Proc.of("skopeo", "inspect", "--raw", transport(fmt) + out).dir(dir).check();
         assertTrue(inspect.contains("\"schemaVersion\""), inspect);
-        Proc.of("skopeo", "copy", "-q", transport(fmt) + out, "dir:" + dir.resolve(name + ".copied")).dir(dir).check();
+        Proc.of(
+                "skopeo",
+                "copy",
+                "-q",
+                transport(fmt) + out,
+                "dir:" + dir.resolve(name + ".copied"))
+            .dir(dir)
+            .check();
         // our own reader verifies everything too
         try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
           assertEquals(List.of("example.com/sq:v1"), img.names());
@@ -196,16 +221,19 @@ class ImageWriterTest {
           // podman limits the runroot path length, so use a short directory of our own
           Path root = Files.createTempDirectory(Path.of("/tmp"), "pd");
           String loaded =
-              Proc.of("podman",
-                  "--root",
-                  root.resolve("r").toString(),
-                  "--runroot",
-                  root.resolve("rr").toString(),
-                  "--storage-driver",
-                  "vfs",
-                  "load",
-                  "-i",
-                  out.toString()).dir(dir).check();
+              Proc.of(
+                      "podman",
+                      "--root",
+                      root.resolve("r").toString(),
+                      "--runroot",
+                      root.resolve("rr").toString(),
+                      "--storage-driver",
+                      "vfs",
+                      "load",
+                      "-i",
+                      out.toString())
+                  .dir(dir)
+                  .check();
           assertTrue(loaded.contains("Loaded image"), loaded);
           Proc.of("rm", "-rf", root.toString()).dir(dir).check();
         }
@@ -223,7 +251,9 @@ class ImageWriterTest {
     List<String> names = RawTar.names(out);
     assertEquals("blobs/", names.get(0));
     assertEquals("blobs/sha256/", names.get(1));
-    assertTrue(names.containsAll(List.of("index.json", "manifest.json", "oci-layout", "repositories")), names.toString());
+    assertTrue(
+        names.containsAll(List.of("index.json", "manifest.json", "oci-layout", "repositories")),
+        names.toString());
     Proc.of("skopeo", "inspect", "--raw", "oci-archive:" + out).dir(dir).check();
     JsonNode m = Json.parse(ImageArchivesTest.readMember(out, "manifest.json"));
     assertEquals("blobs/sha256/" + w.configDigest().hex(), m.get(0).get("Config").asText());
@@ -260,7 +290,9 @@ class ImageWriterTest {
       }
       ImageWriter.write(out, OutputFormat.DOCKER, img.config(), img.manifest(), ls, img.names());
     }
-    Proc.of("skopeo", "copy", "-q", "docker-archive:" + out, "dir:" + dir.resolve("copy.copied")).dir(dir).check();
+    Proc.of("skopeo", "copy", "-q", "docker-archive:" + out, "dir:" + dir.resolve("copy.copied"))
+        .dir(dir)
+        .check();
     try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
       img.layers().get(0).open().finish();
     }
@@ -271,7 +303,8 @@ class ImageWriterTest {
     Path blob = dir.resolve("short.blob");
     Files.write(blob, layerTar);
     Digest d = Digest.parse(Fixtures.sha256(layerTar));
-    OutputLayer wrongSize = OutputLayer.ofFile(blob, d, d, layerTar.length + 1, Compression.NONE.ociLayerMediaType());
+    OutputLayer wrongSize =
+        OutputLayer.ofFile(blob, d, d, layerTar.length + 1, Compression.NONE.ociLayerMediaType());
     Path fdir = Files.createDirectory(dir.resolve("fail"));
     for (OutputFormat fmt : OutputFormat.values()) {
       Path out = fdir.resolve("out-" + fmt);
@@ -288,11 +321,13 @@ class ImageWriterTest {
   void ociDirDestinationMustNotExistAndSameFileIsRefused() throws Exception {
     Path existing = Files.createDirectory(dir.resolve("exists"));
     ImageException e =
-        assertThrows(ImageException.class, () -> write(existing, OutputFormat.OCI_DIR, Compression.NONE));
+        assertThrows(
+            ImageException.class, () -> write(existing, OutputFormat.OCI_DIR, Compression.NONE));
     assertTrue(e.getMessage().contains("already exists"), e.getMessage());
     Path f = dir.resolve("same.tar");
     write(f, OutputFormat.OCI, Compression.NONE);
-    assertThrows(ImageException.class, () -> ImageWriter.checkNotSameFile(f, dir.resolve("./same.tar")));
+    assertThrows(
+        ImageException.class, () -> ImageWriter.checkNotSameFile(f, dir.resolve("./same.tar")));
     ImageWriter.checkNotSameFile(f, dir.resolve("other.tar"));
   }
 
@@ -317,7 +352,8 @@ class ImageWriterTest {
     Path out = dir.resolve("cut-layout" + c);
     ImageWriter.write(out, OutputFormat.OCI_DIR, config(l.diffId()), null, List.of(l), List.of());
     try (SourceImage img = ImageArchives.open(out, ImageSelector.any())) {
-      ImageException e = assertThrows(ImageException.class, () -> img.layers().get(0).open().finish());
+      ImageException e =
+          assertThrows(ImageException.class, () -> img.layers().get(0).open().finish());
       assertTrue(e.getMessage().contains("layer 0 (sha256:"), e.getMessage());
       String comp = c.name().toLowerCase(java.util.Locale.ROOT);
       assertTrue(e.getMessage().endsWith("truncated " + comp + " stream"), e.getMessage());

@@ -4,16 +4,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.model.MediaTypes;
+import dev.ocisquash.testing.RawTar;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import dev.ocisquash.testing.RawTar;
 
 /**
- * Writes OCI image layouts (and the blob side of Docker 25+ saves) file by file in tests, without external tools,
- * so that shapes real tools write (cosign artifacts, index entries without platform) can be reproduced exactly.
+ * Writes OCI image layouts (and the blob side of Docker 25+ saves) file by file in tests, without
+ * external tools, so that shapes real tools write (cosign artifacts, index entries without
+ * platform) can be reproduced exactly.
  */
 final class LayoutDir {
   final Path dir;
@@ -45,7 +46,10 @@ final class LayoutDir {
     return blob(mediaType, content.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** A one-layer image for {@code os/arch}; returns its manifest descriptor (not yet listed in the index). */
+  /**
+   * A one-layer image for {@code os/arch}; returns its manifest descriptor (not yet listed in the
+   * index).
+   */
   ObjectNode image(String os, String arch, Map<String, String> files) throws Exception {
     byte[] layer = RawTar.files(files);
     ObjectNode layerDesc = blob(MediaTypes.OCI_LAYER, layer);
@@ -60,7 +64,9 @@ final class LayoutDir {
     return manifest(cfgDesc, layerDesc);
   }
 
-  /** An OCI manifest with the given config and layer descriptors, stored; returns its descriptor. */
+  /**
+   * An OCI manifest with the given config and layer descriptors, stored; returns its descriptor.
+   */
   ObjectNode manifest(ObjectNode config, ObjectNode... layers) throws Exception {
     ObjectNode m = Json.object();
     m.put("schemaVersion", 2);

@@ -36,7 +36,8 @@ class PrefetchingLayerStreamTest {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       if (failAfter >= 0 && read >= failAfter) {
-        throw new ImageException(ImageException.Kind.CORRUPT_INPUT, "x.tar: layer 1: truncated gzip stream");
+        throw new ImageException(
+            ImageException.Kind.CORRUPT_INPUT, "x.tar: layer 1: truncated gzip stream");
       }
       int n = in.read(b, off, len);
       if (n > 0) {
@@ -48,7 +49,8 @@ class PrefetchingLayerStreamTest {
     @Override
     public void finish() throws IOException {
       if (failFinish) {
-        throw new ImageException(ImageException.Kind.CORRUPT_INPUT, "x.tar: layer 1: blob digest mismatch");
+        throw new ImageException(
+            ImageException.Kind.CORRUPT_INPUT, "x.tar: layer 1: blob digest mismatch");
       }
     }
 
@@ -71,8 +73,14 @@ class PrefetchingLayerStreamTest {
 
   @Test
   void passesEveryByteInOrderWhateverTheReadSizes() throws Exception {
-    for (int size : new int[] {0, 1, PrefetchingLayerStream.CHUNK - 1, PrefetchingLayerStream.CHUNK,
-        PrefetchingLayerStream.CHUNK * 5 + 17}) {
+    for (int size :
+        new int[] {
+          0,
+          1,
+          PrefetchingLayerStream.CHUNK - 1,
+          PrefetchingLayerStream.CHUNK,
+          PrefetchingLayerStream.CHUNK * 5 + 17
+        }) {
       byte[] d = data(size);
       FakeLayer inner = new FakeLayer(d, false, -1);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -102,7 +110,8 @@ class PrefetchingLayerStreamTest {
 
   @Test
   void readErrorSurfacesAtTheConsumer() throws Exception {
-    FakeLayer inner = new FakeLayer(data(4 * PrefetchingLayerStream.CHUNK), false, PrefetchingLayerStream.CHUNK);
+    FakeLayer inner =
+        new FakeLayer(data(4 * PrefetchingLayerStream.CHUNK), false, PrefetchingLayerStream.CHUNK);
     try (PrefetchingLayerStream p = new PrefetchingLayerStream(inner, "t")) {
       ImageException e = assertThrows(ImageException.class, () -> p.readAllBytes());
       assertTrue(e.getMessage().contains("truncated"));

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared block pool: an array given back twice would be handed to two writers at once and mix their bytes, so
- * every user's give-backs are checked by draining the pool and counting distinct arrays.
+ * The shared block pool: an array given back twice would be handed to two writers at once and mix
+ * their bytes, so every user's give-backs are checked by draining the pool and counting distinct
+ * arrays.
  */
 class ByteBlocksTest {
   /** Empties the pool and returns whether any array came out twice (it was given back twice). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ocisquash.testing.Proc;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -19,10 +20,12 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
 
 class CompressTest {
-  /** Gzips {@code in} with a single-stream {@link DeterministicGzipOutputStream} in writes of {@code chunk} bytes. */
+  /**
+   * Gzips {@code in} with a single-stream {@link DeterministicGzipOutputStream} in writes of {@code
+   * chunk} bytes.
+   */
   private static byte[] gzip(byte[] in, int level, int chunk) throws IOException {
     return compress(in, chunk, sink -> new DeterministicGzipOutputStream(sink, level));
   }
@@ -33,8 +36,8 @@ class CompressTest {
   }
 
   /**
-   * Like {@link #stingy(InputStream)}, and no read crosses {@code boundary}: with a gzip member boundary there,
-   * the JDK's GZIPInputStream (before 23) stops after the first member.
+   * Like {@link #stingy(InputStream)}, and no read crosses {@code boundary}: with a gzip member
+   * boundary there, the JDK's GZIPInputStream (before 23) stops after the first member.
    */
   private static InputStream stingy(InputStream in, long boundary) {
     return new FilterInputStream(in) {
@@ -86,7 +89,8 @@ class CompressTest {
     byte[] in = letters(70_000);
     assertArrayEquals(gzip(in, 6, 1 << 20), gzip(in, 6, 1));
     byte[] empty = gzip(new byte[0], 6, 1);
-    assertArrayEquals(new byte[0], Decompressors.open(new ByteArrayInputStream(empty)).readAllBytes());
+    assertArrayEquals(
+        new byte[0], Decompressors.open(new ByteArrayInputStream(empty)).readAllBytes());
   }
 
   @Test
@@ -102,17 +106,25 @@ class CompressTest {
     byte[] expected = new byte[one.length + two.length];
     System.arraycopy(one, 0, expected, 0, one.length);
     System.arraycopy(two, 0, expected, one.length, two.length);
-    assertArrayEquals(expected, Decompressors.open(new ByteArrayInputStream(both.toByteArray())).readAllBytes());
-    assertArrayEquals(expected, Decompressors.open(stingy(new ByteArrayInputStream(both.toByteArray())))
-        .readAllBytes());
+    assertArrayEquals(
+        expected, Decompressors.open(new ByteArrayInputStream(both.toByteArray())).readAllBytes());
+    assertArrayEquals(
+        expected,
+        Decompressors.open(stingy(new ByteArrayInputStream(both.toByteArray()))).readAllBytes());
     // The case the JDK gets wrong on its own: a read ends exactly at the member boundary.
-    InputStream plain = new java.util.zip.GZIPInputStream(stingy(new ByteArrayInputStream(both.toByteArray()),
-        boundary));
+    InputStream plain =
+        new java.util.zip.GZIPInputStream(
+            stingy(new ByteArrayInputStream(both.toByteArray()), boundary));
     if (Runtime.version().feature() < 23) {
-      assertEquals(one.length, plain.readAllBytes().length, "JDK-7036144 not reproduced; is the workaround moot?");
+      assertEquals(
+          one.length,
+          plain.readAllBytes().length,
+          "JDK-7036144 not reproduced; is the workaround moot?");
     }
-    assertArrayEquals(expected, Decompressors.open(stingy(new ByteArrayInputStream(both.toByteArray()), boundary))
-        .readAllBytes());
+    assertArrayEquals(
+        expected,
+        Decompressors.open(stingy(new ByteArrayInputStream(both.toByteArray()), boundary))
+            .readAllBytes());
   }
 
   @Test
@@ -120,7 +132,8 @@ class CompressTest {
     byte[] gz = gzip(letters(500_000), 6, 1 << 20);
     for (int cut : new int[] {gz.length / 2, gz.length - 4, 12}) {
       byte[] t = Arrays.copyOf(gz, cut);
-      assertThrows(IOException.class, () -> Decompressors.open(new ByteArrayInputStream(t)).readAllBytes());
+      assertThrows(
+          IOException.class, () -> Decompressors.open(new ByteArrayInputStream(t)).readAllBytes());
     }
   }
 
@@ -144,9 +157,11 @@ class CompressTest {
     assertArrayEquals(in, Decompressors.open(stingy(new ByteArrayInputStream(w1))).readAllBytes());
 
     byte[] t = Arrays.copyOf(single, single.length - 10);
-    assertThrows(IOException.class, () -> Decompressors.open(new ByteArrayInputStream(t)).readAllBytes());
+    assertThrows(
+        IOException.class, () -> Decompressors.open(new ByteArrayInputStream(t)).readAllBytes());
     byte[] t2 = Arrays.copyOf(single, single.length / 2);
-    assertThrows(IOException.class, () -> Decompressors.open(new ByteArrayInputStream(t2)).readAllBytes());
+    assertThrows(
+        IOException.class, () -> Decompressors.open(new ByteArrayInputStream(t2)).readAllBytes());
   }
 
   /** The zstd command decodes what the multi-threaded encoder writes. */
@@ -161,7 +176,8 @@ class CompressTest {
 
   @Test
   void plainAndTinyStreamsPassThrough() throws Exception {
-    for (byte[] in : new byte[][] {new byte[0], {1}, {0x1f}, {0x28, (byte) 0xb5, 0x2f}, letters(1000)}) {
+    for (byte[] in :
+        new byte[][] {new byte[0], {1}, {0x1f}, {0x28, (byte) 0xb5, 0x2f}, letters(1000)}) {
       assertArrayEquals(in, Decompressors.open(new ByteArrayInputStream(in)).readAllBytes());
     }
   }

@@ -7,11 +7,12 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * A gzip writer whose output depends only on the input and the level: the header has MTIME 0, no file name and
- * OS 255 (unknown), unlike {@link java.util.zip.GZIPOutputStream} whose OS byte and flushing behaviour are not
- * ours to fix. No layer is written with it: it is the single-stream zlib reference that the tests hold {@link
- * ParallelGzipOutputStream}'s ratio against, and the baseline of benchmarks/encoders/GzipEncoders.java, which puts
- * core's test classes on its class path for it.
+ * A gzip writer whose output depends only on the input and the level: the header has MTIME 0, no
+ * file name and OS 255 (unknown), unlike {@link java.util.zip.GZIPOutputStream} whose OS byte and
+ * flushing behaviour are not ours to fix. No layer is written with it: it is the single-stream zlib
+ * reference that the tests hold {@link ParallelGzipOutputStream}'s ratio against, and the baseline
+ * of benchmarks/encoders/GzipEncoders.java, which puts core's test classes on its class path for
+ * it.
  *
  * <p>Small writes are gathered in a 64 KiB buffer before they reach the deflater, because every
  * {@code setInput}/{@code deflate} round trip crosses into native code.
@@ -69,7 +70,10 @@ public class DeterministicGzipOutputStream extends FilterOutputStream {
     inCount += len;
   }
 
-  /** Writes the remaining compressed data and the CRC32/ISIZE trailer; the target stays open. Idempotent. */
+  /**
+   * Writes the remaining compressed data and the CRC32/ISIZE trailer; the target stays open.
+   * Idempotent.
+   */
   public void finish() throws IOException {
     if (finished) {
       return;
@@ -91,7 +95,9 @@ public class DeterministicGzipOutputStream extends FilterOutputStream {
     finished = true;
   }
 
-  /** Flushes the target only: a deflate sync flush would make output depend on when callers flush. */
+  /**
+   * Flushes the target only: a deflate sync flush would make output depend on when callers flush.
+   */
   @Override
   public void flush() throws IOException {
     out.flush();

@@ -3,6 +3,7 @@ package dev.ocisquash.compress;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ocisquash.testing.Proc;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,12 +19,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 import java.util.zip.GZIPInputStream;
-import dev.ocisquash.testing.Proc;
 
 /**
- * Test data and gzip helpers shared by the tests of this package's compressors and decompressors: seeded data
- * makers (the same seed gives the same bytes, which pinned digests rely on), compressing through a stream in
- * writes of a given size, gunzipping with a named decoder, and SHA-256 digests.
+ * Test data and gzip helpers shared by the tests of this package's compressors and decompressors:
+ * seeded data makers (the same seed gives the same bytes, which pinned digests rely on),
+ * compressing through a stream in writes of a given size, gunzipping with a named decoder, and
+ * SHA-256 digests.
  */
 final class GzipTestData {
   private GzipTestData() {}
@@ -38,15 +39,22 @@ final class GzipTestData {
   /** Line-oriented text with varying numbers, compressible like configuration files and scripts. */
   static byte[] text(int n, long seed) {
     Random r = new Random(seed);
-    String[] words = {"layer", "image", "manifest", "digest", "sha256", "config", "/usr/lib/", "export ", "if [ -f"};
+    String[] words = {
+      "layer", "image", "manifest", "digest", "sha256", "config", "/usr/lib/", "export ", "if [ -f"
+    };
     StringBuilder sb = new StringBuilder(n + 100);
     while (sb.length() < n) {
-      sb.append(words[r.nextInt(words.length)]).append(r.nextInt(1000)).append(r.nextInt(3) == 0 ? '\n' : ' ');
+      sb.append(words[r.nextInt(words.length)])
+          .append(r.nextInt(1000))
+          .append(r.nextInt(3) == 0 ? '\n' : ' ');
     }
     return Arrays.copyOf(sb.toString().getBytes(StandardCharsets.US_ASCII), n);
   }
 
-  /** Alternating text and random stretches of random length, so blocks differ and some use the dictionary. */
+  /**
+   * Alternating text and random stretches of random length, so blocks differ and some use the
+   * dictionary.
+   */
   static byte[] mixed(int n, long seed) {
     byte[] b = new byte[n];
     Random r = new Random(seed);
@@ -73,8 +81,9 @@ final class GzipTestData {
   }
 
   /**
-   * Compressible but not trivial input: letters a to h drawn from {@code new Random(7)}, each 1000th one shifted by
-   * up to 49. Always seed 7, so equal lengths give equal bytes and a shorter one is a prefix of a longer one.
+   * Compressible but not trivial input: letters a to h drawn from {@code new Random(7)}, each
+   * 1000th one shifted by up to 49. Always seed 7, so equal lengths give equal bytes and a shorter
+   * one is a prefix of a longer one.
    */
   static byte[] letters(int n) {
     byte[] b = new byte[n];
@@ -86,8 +95,8 @@ final class GzipTestData {
   }
 
   /**
-   * Mixed input of another make than {@link #mixed}: runs of a pangram with, one run in four, random stretches, so
-   * blocks differ and some reference the window.
+   * Mixed input of another make than {@link #mixed}: runs of a pangram with, one run in four,
+   * random stretches, so blocks differ and some reference the window.
    */
   static byte[] pangramMixed(int n, long seed) {
     byte[] b = new byte[n];
@@ -101,7 +110,8 @@ final class GzipTestData {
         System.arraycopy(rnd, 0, b, i, run);
       } else {
         for (int k = 0; k < run; k++) {
-          b[i + k] = (byte) "the quick brown fox jumps over the lazy dog\n".charAt((k + i / 7) % 44);
+          b[i + k] =
+              (byte) "the quick brown fox jumps over the lazy dog\n".charAt((k + i / 7) % 44);
         }
       }
       i += run;
@@ -117,9 +127,9 @@ final class GzipTestData {
   }
 
   /**
-   * Compresses {@code in} through the stream that {@code opener} opens, in writes of {@code chunk} bytes (the last
-   * one shorter; {@code chunk == 1} writes each byte with {@code write(int)}), and returns the compressed bytes.
-   * Empty input makes no write call at all.
+   * Compresses {@code in} through the stream that {@code opener} opens, in writes of {@code chunk}
+   * bytes (the last one shorter; {@code chunk == 1} writes each byte with {@code write(int)}), and
+   * returns the compressed bytes. Empty input makes no write call at all.
    */
   static byte[] compress(byte[] in, int chunk, Opener opener) throws IOException {
     ByteArrayOutputStream bos = new ByteArrayOutputStream();
@@ -136,14 +146,20 @@ final class GzipTestData {
   }
 
   /**
-   * Gzips {@code in} with {@code new ParallelGzipOutputStream(sink, level, threads, null, encoder)} (its own
-   * threads, the given encoder) in writes of {@code chunk} bytes, as {@link #compress} writes.
+   * Gzips {@code in} with {@code new ParallelGzipOutputStream(sink, level, threads, null, encoder)}
+   * (its own threads, the given encoder) in writes of {@code chunk} bytes, as {@link #compress}
+   * writes.
    */
-  static byte[] gzip(byte[] in, int level, int threads, int chunk, GzipEncoder encoder) throws IOException {
-    return compress(in, chunk, sink -> new ParallelGzipOutputStream(sink, level, threads, null, encoder));
+  static byte[] gzip(byte[] in, int level, int threads, int chunk, GzipEncoder encoder)
+      throws IOException {
+    return compress(
+        in, chunk, sink -> new ParallelGzipOutputStream(sink, level, threads, null, encoder));
   }
 
-  /** Gunzips every member with the JDK's {@link GZIPInputStream} directly, not through {@link Decompressors}. */
+  /**
+   * Gunzips every member with the JDK's {@link GZIPInputStream} directly, not through {@link
+   * Decompressors}.
+   */
   static byte[] gunzipJdk(byte[] gz) throws IOException {
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
       return in.readAllBytes();
@@ -158,8 +174,8 @@ final class GzipTestData {
   }
 
   /**
-   * Gunzips every member through {@link Decompressors#gunzip} with both the JDK and the ISA-L decoder, asserts that
-   * they agree, and returns the JDK's bytes.
+   * Gunzips every member through {@link Decompressors#gunzip} with both the JDK and the ISA-L
+   * decoder, asserts that they agree, and returns the JDK's bytes.
    */
   static byte[] gunzipJdkAndIsal(byte[] gz) throws IOException {
     byte[] viaJdk = gunzip(gz, GzipDecoder.JDK);
@@ -173,8 +189,9 @@ final class GzipTestData {
   }
 
   /**
-   * Asserts, level by level in the order given, that {@link #gzip} of {@code in} at each pinned level (with the given
-   * threads, write size and encoder) has the pinned SHA-256; {@code message} gives the failure message for a level.
+   * Asserts, level by level in the order given, that {@link #gzip} of {@code in} at each pinned
+   * level (with the given threads, write size and encoder) has the pinned SHA-256; {@code message}
+   * gives the failure message for a level.
    */
   @SafeVarargs
   static void assertPinnedSha256(
@@ -187,13 +204,14 @@ final class GzipTestData {
       throws Exception {
     for (Map.Entry<Integer, String> pin : levelAndSha256) {
       int level = pin.getKey();
-      assertEquals(pin.getValue(), sha256(gzip(in, level, threads, chunk, encoder)), message.apply(level));
+      assertEquals(
+          pin.getValue(), sha256(gzip(in, level, threads, chunk, encoder)), message.apply(level));
     }
   }
 
   /**
-   * Asserts that the gzip tool accepts the file {@code gz} ({@code gzip -t}) and decompresses it ({@code gzip -dc})
-   * to bytes with the SHA-256 of {@code in}.
+   * Asserts that the gzip tool accepts the file {@code gz} ({@code gzip -t}) and decompresses it
+   * ({@code gzip -dc}) to bytes with the SHA-256 of {@code in}.
    */
   static void assertGzipToolAccepts(Path gz, byte[] in) throws Exception {
     Proc.of("gzip", "-t", gz.toString()).timeout(60).check();

@@ -4,12 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.util.zip.CRC32;
 
 /**
- * Writes deflate blocks by hand, with whatever code lengths a test asks for, complete or not: what no encoder
- * writes. Dynamic headers send every code length as its own code-length symbol (no repeat codes), with a
- * code-length code of 4-bit codes for the symbols 0..15 unless a test gives its own.
+ * Writes deflate blocks by hand, with whatever code lengths a test asks for, complete or not: what
+ * no encoder writes. Dynamic headers send every code length as its own code-length symbol (no
+ * repeat codes), with a code-length code of 4-bit codes for the symbols 0..15 unless a test gives
+ * its own.
  */
 final class HandmadeDeflate {
-  private static final int[] ORDER = {16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15};
+  private static final int[] ORDER = {
+    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15
+  };
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private long bitBuf;
@@ -55,7 +58,10 @@ final class HandmadeDeflate {
     return dynamic(last, lit, dist, cl);
   }
 
-  /** Starts a dynamic block with the given code-length code, which must give a code to every length used. */
+  /**
+   * Starts a dynamic block with the given code-length code, which must give a code to every length
+   * used.
+   */
   HandmadeDeflate dynamic(boolean last, int[] lit, int[] dist, int[] cl) {
     bits(last ? 1 : 0, 1).bits(2, 2);
     bits(lit.length - 257, 5).bits(dist.length - 1, 5).bits(19 - 4, 4);
@@ -78,7 +84,10 @@ final class HandmadeDeflate {
     return this;
   }
 
-  /** Writes literal/length symbol {@code s} (no extra bits are written: use lengths 3..10, symbols 257..264). */
+  /**
+   * Writes literal/length symbol {@code s} (no extra bits are written: use lengths 3..10, symbols
+   * 257..264).
+   */
   HandmadeDeflate lit(int s) {
     if (litLens[s] == 0) {
       throw new IllegalArgumentException("no code for literal/length " + s);
@@ -143,7 +152,10 @@ final class HandmadeDeflate {
     return codes;
   }
 
-  /** Code lengths: {@code n} entries, zero except {@code len} at each symbol of {@code symbolsAndLens} pairs. */
+  /**
+   * Code lengths: {@code n} entries, zero except {@code len} at each symbol of {@code
+   * symbolsAndLens} pairs.
+   */
   static int[] lens(int n, int... symbolsAndLens) {
     int[] l = new int[n];
     for (int i = 0; i < symbolsAndLens.length; i += 2) {

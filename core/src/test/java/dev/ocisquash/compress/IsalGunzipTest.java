@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.testing.Proc;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -37,13 +38,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
 
 /**
- * The ISA-L gzip decoder ({@link IsalGzipInputStream}) against the JDK path of {@link Decompressors}: for every
- * input, valid or damaged, both must return the same bytes or both must fail, and truncation must be an {@link
- * EOFException} for both. CI installs libisal2 (.ci/install-deps), so a library that does not load fails these
- * tests instead of skipping them.
+ * The ISA-L gzip decoder ({@link IsalGzipInputStream}) against the JDK path of {@link
+ * Decompressors}: for every input, valid or damaged, both must return the same bytes or both must
+ * fail, and truncation must be an {@link EOFException} for both. CI installs libisal2
+ * (.ci/install-deps), so a library that does not load fails these tests instead of skipping them.
  */
 @Tag("integration") // libisal2 (JNA), pigz, igzip
 class IsalGunzipTest {
@@ -120,7 +120,10 @@ class IsalGunzipTest {
     }
   }
 
-  /** Asserts that ISA-L and the JDK agree on {@code gz} read through {@code f}, and returns the outcome. */
+  /**
+   * Asserts that ISA-L and the JDK agree on {@code gz} read through {@code f}, and returns the
+   * outcome.
+   */
   private static Outcome same(byte[] gz, Feed f, String what) {
     Outcome jdk = decode(gz, GzipDecoder.JDK, f);
     Outcome isal = decode(gz, GzipDecoder.ISAL, f);
@@ -173,7 +176,8 @@ class IsalGunzipTest {
         byte[] gz = jdkGzip(in);
         assertArrayEquals(in, isalGunzip(gz, Feed.WHOLE), "size=" + size + " kind=" + k);
         if (size <= 128 * 1024) {
-          assertArrayEquals(in, isalGunzip(gz, Feed.ODD_CHUNKS), "odd chunks, size=" + size + " kind=" + k);
+          assertArrayEquals(
+              in, isalGunzip(gz, Feed.ODD_CHUNKS), "odd chunks, size=" + size + " kind=" + k);
         }
       }
     }
@@ -184,7 +188,10 @@ class IsalGunzipTest {
   @Test
   void everyReadPatternGivesTheSameBytes() throws IOException {
     byte[] in = mixed(1_500_000, 4);
-    byte[] gz = concat(jdkGzip(Arrays.copyOf(in, 700_000)), jdkGzip(Arrays.copyOfRange(in, 700_000, in.length)));
+    byte[] gz =
+        concat(
+            jdkGzip(Arrays.copyOf(in, 700_000)),
+            jdkGzip(Arrays.copyOfRange(in, 700_000, in.length)));
     // read(): through the internal buffer only.
     try (InputStream s = Decompressors.gunzip(new ByteArrayInputStream(gz), GzipDecoder.ISAL)) {
       ByteArrayOutputStream back = new ByteArrayOutputStream();
@@ -253,7 +260,8 @@ class IsalGunzipTest {
     Decompressors.gunzip(raw, GzipDecoder.ISAL).close();
     assertTrue(closed[0]);
 
-    // A prefetching reader may close a stream that its worker thread is still reading: no crash, no hang.
+    // A prefetching reader may close a stream that its worker thread is still reading: no crash, no
+    // hang.
     byte[] gz = jdkGzip(mixed(20_000_000, 6));
     for (int round = 0; round < 5; round++) {
       InputStream s = Decompressors.gunzip(new ByteArrayInputStream(gz), GzipDecoder.ISAL);
@@ -294,8 +302,13 @@ class IsalGunzipTest {
   void readsWhatTheUsualToolsWrite(@TempDir Path dir) throws Exception {
     byte[] in = mixed(2_000_000, 7);
     String[][] tools = {
-      {"gzip", "-6", "-n"}, {"gzip", "-1"}, {"pigz", "-6", "-p", "2"}, {"pigz", "-1", "-p", "2", "-i"},
-      {"igzip", "-1"}, {"igzip", "-3"}, {"igzip", "-0"}
+      {"gzip", "-6", "-n"},
+      {"gzip", "-1"},
+      {"pigz", "-6", "-p", "2"},
+      {"pigz", "-1", "-p", "2", "-i"},
+      {"igzip", "-1"},
+      {"igzip", "-3"},
+      {"igzip", "-0"}
     };
     for (String[] t : tools) {
       byte[] gz = tool(dir, in, t);
@@ -318,7 +331,10 @@ class IsalGunzipTest {
     }
   }
 
-  /** A member with a hand-built header: {@code flags} FEXTRA/FNAME/FCOMMENT/FHCRC as given, zlib deflate data. */
+  /**
+   * A member with a hand-built header: {@code flags} FEXTRA/FNAME/FCOMMENT/FHCRC as given, zlib
+   * deflate data.
+   */
   private static byte[] member(byte[] data, int flags, boolean goodHcrc) throws IOException {
     ByteArrayOutputStream h = new ByteArrayOutputStream();
     h.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, (byte) flags, 0x12, 0x34, 0x56, 0x78, 2, 3});
@@ -383,9 +399,11 @@ class IsalGunzipTest {
     for (Feed f : Feed.values()) {
       Outcome empty = same(new byte[0], f, "empty");
       assertInstanceOf(EOFException.class, empty.error());
-      Outcome notGzip = same("hello, world, this is text".getBytes(StandardCharsets.US_ASCII), f, "text");
+      Outcome notGzip =
+          same("hello, world, this is text".getBytes(StandardCharsets.US_ASCII), f, "text");
       assertEquals("Not in GZIP format", notGzip.error().getMessage());
-      Outcome method = same(new byte[] {0x1f, (byte) 0x8b, 7, 0, 0, 0, 0, 0, 0, 3, 3, 0}, f, "method 7");
+      Outcome method =
+          same(new byte[] {0x1f, (byte) 0x8b, 7, 0, 0, 0, 0, 0, 0, 3, 3, 0}, f, "method 7");
       assertEquals("Unsupported compression method", method.error().getMessage());
     }
   }
@@ -402,13 +420,16 @@ class IsalGunzipTest {
       concat(empty, empty),
       concat(jdkGzip(new byte[] {1}), empty, jdkGzip(new byte[] {2, 3})),
     };
-    byte[][] expected = {concat(a, b), concat(a, b), concat(a, b), new byte[0], new byte[] {1, 2, 3}};
+    byte[][] expected = {
+      concat(a, b), concat(a, b), concat(a, b), new byte[0], new byte[] {1, 2, 3}
+    };
     for (int i = 0; i < files.length; i++) {
       for (Feed f : Feed.values()) {
         if (f == Feed.ONE_BYTE && files[i].length > 200_000) {
           continue; // about one native call per byte; the small files cover this feed
         }
-        assertArrayEquals(expected[i], same(files[i], f, "file " + i).data(), "file " + i + " " + f);
+        assertArrayEquals(
+            expected[i], same(files[i], f, "file " + i).data(), "file " + i + " " + f);
       }
     }
   }
@@ -435,17 +456,20 @@ class IsalGunzipTest {
         assertInstanceOf(EOFException.class, o.error(), "cut at " + cut + " " + f);
       }
     }
-    // Byte by byte around the member end, where ISA-L keeps the last bytes in its bit buffer (a small member: one
+    // Byte by byte around the member end, where ISA-L keeps the last bytes in its bit buffer (a
+    // small member: one
     // native call per input byte).
     byte[] small = member(mixed(6_000, 22), 0, true);
     for (int cut = small.length - 30; cut < small.length; cut++) {
-      assertInstanceOf(EOFException.class, same(Arrays.copyOf(small, cut), Feed.ONE_BYTE, "cut " + cut).error());
+      assertInstanceOf(
+          EOFException.class, same(Arrays.copyOf(small, cut), Feed.ONE_BYTE, "cut " + cut).error());
     }
   }
 
   @Test
   void truncatedSecondMember() throws IOException {
-    // Small enough that the JDK holds the whole file in its 64 KiB buffer, where its rule for short tails applies.
+    // Small enough that the JDK holds the whole file in its 64 KiB buffer, where its rule for short
+    // tails applies.
     byte[] first = jdkGzip(text(20_000, 14));
     byte[] second = member(text(30_000, 15), 8, true);
     int secondHeader = 10 + "layer.tar\0".length();
@@ -454,15 +478,18 @@ class IsalGunzipTest {
       int tail = cut - first.length;
       Outcome o = same(Arrays.copyOf(both, cut), Feed.WHOLE, "cut at " + cut);
       if (tail < secondHeader) {
-        // Up to 18 bytes are not looked at; an incomplete header is malformed data after a member: ignored.
+        // Up to 18 bytes are not looked at; an incomplete header is malformed data after a member:
+        // ignored.
         assertNull(o.error(), "a tail of " + tail + " bytes is ignored");
         assertEquals(20_000, o.data().length);
       } else {
         assertInstanceOf(EOFException.class, o.error(), "cut at " + cut);
       }
     }
-    // A plain 10-byte header: a tail of 10..18 bytes holds a whole header, yet the JDK does not look at it (it
-    // only tries another member with more than 18 bytes left in its buffer), and neither does ISA-L's reader.
+    // A plain 10-byte header: a tail of 10..18 bytes holds a whole header, yet the JDK does not
+    // look at it (it
+    // only tries another member with more than 18 bytes left in its buffer), and neither does
+    // ISA-L's reader.
     byte[] plain = concat(first, member(text(30_000, 15), 0, true));
     for (int cut = first.length; cut < first.length + 40; cut++) {
       int tail = cut - first.length;
@@ -493,7 +520,8 @@ class IsalGunzipTest {
       concat(header, "not deflate data, but long".getBytes(StandardCharsets.US_ASCII)),
       concat(header, new byte[] {3, 0}, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}),
     };
-    // None of these tails is a complete header of 18 bytes or fewer, where the JDK's answer would depend on its
+    // None of these tails is a complete header of 18 bytes or fewer, where the JDK's answer would
+    // depend on its
     // buffering (see IsalGzipInputStream), so both must agree through every feed.
     for (int i = 0; i < tails.length; i++) {
       byte[] file = concat(gz, tails[i]);
@@ -517,9 +545,11 @@ class IsalGunzipTest {
       for (Feed f : new Feed[] {Feed.WHOLE, Feed.ODD_CHUNKS}) {
         Outcome o = same(bad, f, "trailer byte " + pos);
         assertInstanceOf(ZipException.class, o.error());
-        assertTrue(o.error().getMessage().startsWith("Corrupt GZIP trailer"), o.error().getMessage());
         assertTrue(
-            o.error().getMessage().contains(pos < gz.length - 4 ? "CRC32" : "ISIZE"), o.error().getMessage());
+            o.error().getMessage().startsWith("Corrupt GZIP trailer"), o.error().getMessage());
+        assertTrue(
+            o.error().getMessage().contains(pos < gz.length - 4 ? "CRC32" : "ISIZE"),
+            o.error().getMessage());
       }
     }
     // The same checks on the second member of two.
@@ -543,7 +573,8 @@ class IsalGunzipTest {
           errors++;
         } else if (pos >= 20) {
           // After the header (MTIME, XFL, OS, name may change freely) any change must be caught.
-          assertArrayEquals(data, o.data(), "byte " + pos + " ^ " + mask + " decoded to other data");
+          assertArrayEquals(
+              data, o.data(), "byte " + pos + " ^ " + mask + " decoded to other data");
         }
       }
     }
@@ -551,9 +582,10 @@ class IsalGunzipTest {
   }
 
   /**
-   * A member of more than 4 GiB: ISA-L's total_out is 32 bits wide and ISIZE is the size modulo 2^32. Built
-   * cheaply from zeros: one sync-flushed deflate block of 1 MiB of zeros, after which the next block (coded with
-   * zeros as history) can be repeated as often as wanted, then an empty final block.
+   * A member of more than 4 GiB: ISA-L's total_out is 32 bits wide and ISIZE is the size modulo
+   * 2^32. Built cheaply from zeros: one sync-flushed deflate block of 1 MiB of zeros, after which
+   * the next block (coded with zeros as history) can be repeated as often as wanted, then an empty
+   * final block.
    */
   @Test
   void memberOver4GiB() throws IOException {
@@ -619,7 +651,8 @@ class IsalGunzipTest {
     try (InputStream in = Decompressors.gunzip(new ByteArrayInputStream(gz), GzipDecoder.JDK)) {
       assertInstanceOf(GZIPInputStream.class, in);
     }
-    assertTrue(Decompressors.gzipDecoderName().startsWith("ISA-L"), Decompressors.gzipDecoderName());
+    assertTrue(
+        Decompressors.gzipDecoderName().startsWith("ISA-L"), Decompressors.gzipDecoderName());
     assertTrue(Compressors.describe().contains("; gunzip: ISA-L"), Compressors.describe());
   }
 
@@ -634,7 +667,8 @@ class IsalGunzipTest {
     assertTrue(out.contains("auto=GZIPInputStream"), out);
     assertTrue(out.contains("roundtrip=true"), out);
     assertTrue(out.contains("gunzip: JDK zlib Inflater"), out);
-    assertTrue(out.contains("isal=IsalGzipInputStream"), out); // an explicit ISAL request still gets ISA-L
+    assertTrue(
+        out.contains("isal=IsalGzipInputStream"), out); // an explicit ISAL request still gets ISA-L
   }
 
   @Test

@@ -15,23 +15,23 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.testing.Proc;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
-import java.util.List;
 
 /**
- * The ISA-L encoder of {@link ParallelGzipOutputStream}. CI installs libisal2 (.ci/install-deps), so a library that
- * does not load fails these tests instead of skipping them.
+ * The ISA-L encoder of {@link ParallelGzipOutputStream}. CI installs libisal2 (.ci/install-deps),
+ * so a library that does not load fails these tests instead of skipping them.
  */
 @Tag("integration") // libisal2 (JNA)
 class IsalGzipTest {
@@ -56,7 +56,8 @@ class IsalGzipTest {
     }
     try (ParallelGzipOutputStream g =
         new ParallelGzipOutputStream(new ByteArrayOutputStream(), 1, 1, null, GzipEncoder.AUTO)) {
-      assertEquals(GzipEncoder.ISAL, g.encoder(), "AUTO must pick ISA-L for the speed level where it loads");
+      assertEquals(
+          GzipEncoder.ISAL, g.encoder(), "AUTO must pick ISA-L for the speed level where it loads");
     }
     // ISA-L output differs from zlib's: proves the blocks did not silently go through the Deflater.
     byte[] in = mixed(3 * B, 1);
@@ -79,7 +80,8 @@ class IsalGzipTest {
   void emptyInputIsAValidGzipMember() throws IOException {
     byte[] gz = isal(new byte[0], 1, 1);
     assertArrayEquals(new byte[0], gunzipJdk(gz));
-    assertArrayEquals(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff}, Arrays.copyOf(gz, 10));
+    assertArrayEquals(
+        new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff}, Arrays.copyOf(gz, 10));
   }
 
   @Test
@@ -99,7 +101,8 @@ class IsalGzipTest {
 
   @Test
   void workerHistoryDoesNotLeakIntoOutput() throws IOException {
-    // Pooled native streams are reused by whichever block comes next; compressing other data first in the same
+    // Pooled native streams are reused by whichever block comes next; compressing other data first
+    // in the same
     // process (and on the same pooled contexts of a new stream) must not change the bytes.
     byte[] in = mixed(4 * B + 5, 3);
     byte[] first = isal(in, 4, B);
@@ -111,7 +114,8 @@ class IsalGzipTest {
   void everyLevelRoundTrips() throws IOException {
     byte[] in = mixed(2 * B + 99, 4);
     for (int level = -1; level <= 9; level++) {
-      assertArrayEquals(in, gunzipJdk(gzip(in, level, 2, 100_000, GzipEncoder.ISAL)), "level=" + level);
+      assertArrayEquals(
+          in, gunzipJdk(gzip(in, level, 2, 100_000, GzipEncoder.ISAL)), "level=" + level);
     }
     // Level 0 is stored by zlib for both encoders.
     assertArrayEquals(gzip(in, 0, 1, B, GzipEncoder.ZLIB), gzip(in, 0, 2, B, GzipEncoder.ISAL));
@@ -129,22 +133,30 @@ class IsalGzipTest {
   }
 
   /**
-   * Pins the bytes of gzip levels 1 and 6 (ISA-L 1 and 2) for one input. The docs claim these levels give the
-   * same bytes on every x86-64 CPU with SSE4.2 (AVX-512 here; SSE4.2, AVX and AVX2 were checked under qemu), so CI
-   * on another CPU generation must see the same hashes; a new libisal or struct layout that changes them shows up
-   * here. Level 7..9 (ISA-L 3) is deliberately not pinned: it differs between AVX2 and AVX-512.
+   * Pins the bytes of gzip levels 1 and 6 (ISA-L 1 and 2) for one input. The docs claim these
+   * levels give the same bytes on every x86-64 CPU with SSE4.2 (AVX-512 here; SSE4.2, AVX and AVX2
+   * were checked under qemu), so CI on another CPU generation must see the same hashes; a new
+   * libisal or struct layout that changes them shows up here. Level 7..9 (ISA-L 3) is deliberately
+   * not pinned: it differs between AVX2 and AVX-512.
    */
   @Test
   void defaultLevelBytesArePinned() throws Exception {
     byte[] in = mixed(6 * B + 11, 42);
     String lib = IsalLibrary.shared().file();
     assertPinnedSha256(
-        in, 2, B, GzipEncoder.ISAL, level -> "gzip level " + level + " via " + lib,
-        Map.entry(1, GOLDEN_LEVEL1), Map.entry(6, GOLDEN_LEVEL6));
+        in,
+        2,
+        B,
+        GzipEncoder.ISAL,
+        level -> "gzip level " + level + " via " + lib,
+        Map.entry(1, GOLDEN_LEVEL1),
+        Map.entry(6, GOLDEN_LEVEL6));
   }
 
-  private static final String GOLDEN_LEVEL1 = "ad613ef4cf99db62a900853c63e2f63ce1d71308fbcc7097fcea3b2c55137b5f";
-  private static final String GOLDEN_LEVEL6 = "599ccbb1a57593cdcd9a28c20d1fb1a7594a20f5108a37be692cb661f558bd73";
+  private static final String GOLDEN_LEVEL1 =
+      "ad613ef4cf99db62a900853c63e2f63ce1d71308fbcc7097fcea3b2c55137b5f";
+  private static final String GOLDEN_LEVEL6 =
+      "599ccbb1a57593cdcd9a28c20d1fb1a7594a20f5108a37be692cb661f558bd73";
 
   @Test
   void compressibleTextCompressesWell() throws IOException {
@@ -197,17 +209,22 @@ class IsalGzipTest {
 
   @Test
   void describeNamesIsal() {
-    assertTrue(Compressors.describe().contains("; level 1: ISA-L 2.30 (libisal.so.2.0.30) at ISA-L level 1,"),
+    assertTrue(
+        Compressors.describe()
+            .contains("; level 1: ISA-L 2.30 (libisal.so.2.0.30) at ISA-L level 1,"),
         Compressors.describe());
     assertTrue(Compressors.describe().contains("; gunzip: ISA-L"), Compressors.describe());
     assertTrue(
         Compressors.gzipEncoderName(GzipEncoder.AUTO, 1).startsWith("ISA-L"),
         Compressors.gzipEncoderName(GzipEncoder.AUTO, 1));
     assertTrue(
-        Compressors.gzipEncoderName(GzipEncoder.ISAL).startsWith("ISA-L"), Compressors.gzipEncoderName(GzipEncoder.ISAL));
+        Compressors.gzipEncoderName(GzipEncoder.ISAL).startsWith("ISA-L"),
+        Compressors.gzipEncoderName(GzipEncoder.ISAL));
   }
 
-  /** Runs {@link FallbackProbe} in a fresh JVM, where the process-wide library search happens anew. */
+  /**
+   * Runs {@link FallbackProbe} in a fresh JVM, where the process-wide library search happens anew.
+   */
   private static String probe(String... props) throws Exception {
     return Proc.java(List.of(props), FallbackProbe.class).timeout(60).check();
   }
@@ -250,13 +267,16 @@ class IsalGzipTest {
 
   /** Entry point of the child JVM: prints what the process-wide choice resolved to. */
   static final class FallbackProbe {
-    /** Prints describe(), the AUTO and default encoders, a round trip, and what forcing ISAL does. */
+    /**
+     * Prints describe(), the AUTO and default encoders, a round trip, and what forcing ISAL does.
+     */
     public static void main(String[] args) throws Exception {
       System.out.println(Compressors.describe());
       Compressors.missingNativeCodecs().forEach(System.out::println);
       byte[] in = mixed(2 * B + 17, 8);
       ByteArrayOutputStream bos = new ByteArrayOutputStream();
-      try (ParallelGzipOutputStream g = new ParallelGzipOutputStream(bos, 6, 2, null, GzipEncoder.AUTO)) {
+      try (ParallelGzipOutputStream g =
+          new ParallelGzipOutputStream(bos, 6, 2, null, GzipEncoder.AUTO)) {
         System.out.println("auto=" + g.encoder());
         g.write(in);
       }

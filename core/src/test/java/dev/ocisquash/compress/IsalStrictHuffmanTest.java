@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * ISA-L decodes dynamic blocks whose Huffman codes zlib refuses as incomplete; {@link IsalGzipInputStream} must
- * refuse them as the JDK (zlib) does, with zlib's message ({@link DeflateChecker}). Each stream is handmade
- * ({@link HandmadeDeflate}); where ISA-L is lenient, the test also shows that ISA-L alone decodes it, so the case
- * really exercises the check.
+ * ISA-L decodes dynamic blocks whose Huffman codes zlib refuses as incomplete; {@link
+ * IsalGzipInputStream} must refuse them as the JDK (zlib) does, with zlib's message ({@link
+ * DeflateChecker}). Each stream is handmade ({@link HandmadeDeflate}); where ISA-L is lenient, the
+ * test also shows that ISA-L alone decodes it, so the case really exercises the check.
  */
 @Tag("integration") // libisal2 (JNA): the unit tier runs without the native codecs
 class IsalStrictHuffmanTest {
@@ -40,8 +40,13 @@ class IsalStrictHuffmanTest {
   @Test
   void incompleteLiteralLengthCode() throws IOException {
     // Three codes of two bits: a quarter of the code space is unused.
-    byte[] d = new HandmadeDeflate().dynamic(true, lens(257, 'a', 2, 'b', 2, 256, 2), lens(2, 0, 1, 1, 1))
-        .lit('a').lit('b').lit(256).bytes();
+    byte[] d =
+        new HandmadeDeflate()
+            .dynamic(true, lens(257, 'a', 2, 'b', 2, 256, 2), lens(2, 0, 1, 1, 1))
+            .lit('a')
+            .lit('b')
+            .lit(256)
+            .bytes();
     assertArrayEquals(AB, isalAlone(d), "ISA-L alone accepts it");
     assertBothRefuse(HandmadeDeflate.gzip(d, AB), "invalid literal/lengths set");
   }
@@ -57,28 +62,47 @@ class IsalStrictHuffmanTest {
 
   @Test
   void incompleteDistanceCodeWithTwoCodes() throws IOException {
-    byte[] d = new HandmadeDeflate().dynamic(true, LIT4, lens(2, 0, 2, 1, 2))
-        .lit('a').lit('b').lit(256).bytes();
+    byte[] d =
+        new HandmadeDeflate()
+            .dynamic(true, LIT4, lens(2, 0, 2, 1, 2))
+            .lit('a')
+            .lit('b')
+            .lit(256)
+            .bytes();
     assertArrayEquals(AB, isalAlone(d), "ISA-L alone accepts it");
     assertBothRefuse(HandmadeDeflate.gzip(d, AB), "invalid distances set");
   }
 
   @Test
   void incompleteCodeLengthCode() throws IOException {
-    // 4-bit codes for the lengths 0..14 only: one sixteenth of the code-length code space is unused.
+    // 4-bit codes for the lengths 0..14 only: one sixteenth of the code-length code space is
+    // unused.
     int[] cl = new int[19];
     Arrays.fill(cl, 0, 15, 4);
-    byte[] d = new HandmadeDeflate().dynamic(true, LIT4, lens(2, 0, 1, 1, 1), cl)
-        .lit('a').lit('b').lit(256).bytes();
+    byte[] d =
+        new HandmadeDeflate()
+            .dynamic(true, LIT4, lens(2, 0, 1, 1, 1), cl)
+            .lit('a')
+            .lit('b')
+            .lit(256)
+            .bytes();
     assertArrayEquals(AB, isalAlone(d), "ISA-L alone accepts it");
     assertBothRefuse(HandmadeDeflate.gzip(d, AB), "invalid code lengths set");
   }
 
   @Test
   void singleOneBitDistanceCodeIsAcceptedByBoth() throws IOException {
-    // zlib and Go accept a distance code of one one-bit code; "ab" then a copy of 3 bytes at distance 1.
-    byte[] d = new HandmadeDeflate().dynamic(true, LIT4, lens(1, 0, 1))
-        .lit('a').lit('b').lit(257).dist(0).lit(256).bytes();
+    // zlib and Go accept a distance code of one one-bit code; "ab" then a copy of 3 bytes at
+    // distance 1.
+    byte[] d =
+        new HandmadeDeflate()
+            .dynamic(true, LIT4, lens(1, 0, 1))
+            .lit('a')
+            .lit('b')
+            .lit(257)
+            .dist(0)
+            .lit(256)
+            .bytes();
     byte[] plain = "abbbb".getBytes(StandardCharsets.US_ASCII);
     byte[] gz = HandmadeDeflate.gzip(d, plain);
     assertArrayEquals(plain, GzipTestData.gunzip(gz, GzipDecoder.JDK));
@@ -87,7 +111,8 @@ class IsalStrictHuffmanTest {
 
   @Test
   void singleOneBitLiteralLengthCodeAndEmptyDistanceCodeAreAcceptedByBoth() throws IOException {
-    // The literal/length code has only end-of-block (one bit), the distance code nothing: an empty block.
+    // The literal/length code has only end-of-block (one bit), the distance code nothing: an empty
+    // block.
     byte[] d = new HandmadeDeflate().dynamic(true, lens(257, 256, 1), lens(1)).lit(256).bytes();
     byte[] gz = HandmadeDeflate.gzip(d, new byte[0]);
     assertArrayEquals(new byte[0], GzipTestData.gunzip(gz, GzipDecoder.JDK));
@@ -97,7 +122,8 @@ class IsalStrictHuffmanTest {
   @Test
   void singleTwoBitDistanceCodeIsRefused() throws IOException {
     // The exception is for one code of one bit only.
-    byte[] d = new HandmadeDeflate().dynamic(true, LIT4, lens(1, 0, 2)).lit('a').lit('b').lit(256).bytes();
+    byte[] d =
+        new HandmadeDeflate().dynamic(true, LIT4, lens(1, 0, 2)).lit('a').lit('b').lit(256).bytes();
     assertArrayEquals(AB, isalAlone(d), "ISA-L alone accepts it");
     assertBothRefuse(HandmadeDeflate.gzip(d, AB), "invalid distances set");
   }
@@ -105,32 +131,52 @@ class IsalStrictHuffmanTest {
   @Test
   void theUnusedCodeOfASingleCodeIsInvalid() throws IOException {
     // With one one-bit distance code, the bit 1 is no code: zlib's "invalid distance code".
-    byte[] d = new HandmadeDeflate().dynamic(true, LIT4, lens(1, 0, 1))
-        .lit('a').lit('b').lit(257).bits(1, 1).lit(256).bytes();
+    byte[] d =
+        new HandmadeDeflate()
+            .dynamic(true, LIT4, lens(1, 0, 1))
+            .lit('a')
+            .lit('b')
+            .lit(257)
+            .bits(1, 1)
+            .lit(256)
+            .bytes();
     assertBothRefuse(HandmadeDeflate.gzip(d, AB), "invalid distance code");
   }
 
   @Test
   void fixedBlockCodesWithoutASymbolAreInvalid() throws IOException {
-    // Fixed codes (RFC 1951 3.2.6): 'a' is 00110000 + 'a' (8 bits), 286 is 11000110, 257 is 0000001, distance 30
+    // Fixed codes (RFC 1951 3.2.6): 'a' is 00110000 + 'a' (8 bits), 286 is 11000110, 257 is
+    // 0000001, distance 30
     // is 11110. zlib's fixed tables mark 286, 287, 30 and 31 as invalid codes.
-    byte[] len286 = new HandmadeDeflate().bits(1, 1).bits(1, 2).code(0x30 + 'a', 8).code(0xc6, 8).bytes();
+    byte[] len286 =
+        new HandmadeDeflate().bits(1, 1).bits(1, 2).code(0x30 + 'a', 8).code(0xc6, 8).bytes();
     assertBothRefuse(HandmadeDeflate.gzip(len286, AB), "invalid literal/length code");
-    byte[] dist30 = new HandmadeDeflate().bits(1, 1).bits(1, 2).code(0x30 + 'a', 8).code(1, 7).code(30, 5)
-        .code(0, 7).bytes();
+    byte[] dist30 =
+        new HandmadeDeflate()
+            .bits(1, 1)
+            .bits(1, 2)
+            .code(0x30 + 'a', 8)
+            .code(1, 7)
+            .code(30, 5)
+            .code(0, 7)
+            .bytes();
     assertBothRefuse(HandmadeDeflate.gzip(dist30, AB), "invalid distance code");
   }
 
   @Test
   void refusalInALaterBlockAfterGoodData() throws IOException {
-    // A good stored block of 60,000 bytes, then the incomplete code: the data before it is no excuse.
+    // A good stored block of 60,000 bytes, then the incomplete code: the data before it is no
+    // excuse.
     byte[] first = GzipTestData.mixed(60_000, 7);
     HandmadeDeflate w = new HandmadeDeflate().bits(0, 1).bits(0, 2).bits(0, 5);
     w.bits(first.length, 16).bits(~first.length & 0xffff, 16);
     for (byte b : first) {
       w.bits(b & 0xff, 8);
     }
-    w.dynamic(true, lens(257, 'a', 2, 'b', 2, 256, 2), lens(2, 0, 1, 1, 1)).lit('a').lit('b').lit(256);
+    w.dynamic(true, lens(257, 'a', 2, 'b', 2, 256, 2), lens(2, 0, 1, 1, 1))
+        .lit('a')
+        .lit('b')
+        .lit(256);
     byte[] plain = Arrays.copyOf(first, first.length + 2);
     plain[first.length] = 'a';
     plain[first.length + 1] = 'b';
@@ -139,11 +185,14 @@ class IsalStrictHuffmanTest {
 
   @Test
   void theFuzzFindingIsRefusedByBoth() throws IOException {
-    // crash-f9d0... (GunzipFuzzTest's corpus, which the fuzz target replays too): a dynamic block whose
+    // crash-f9d0... (GunzipFuzzTest's corpus, which the fuzz target replays too): a dynamic block
+    // whose
     // code-length code is incomplete. Its bytes as the deflate data of a member:
     byte[] d;
-    try (InputStream in = getClass().getResourceAsStream(
-        "/dev/ocisquash/fuzz/GunzipFuzzTestInputs/isalMatchesJdk/crash-f9d02f615da37994265b9b9f26647cd223678618")) {
+    try (InputStream in =
+        getClass()
+            .getResourceAsStream(
+                "/dev/ocisquash/fuzz/GunzipFuzzTestInputs/isalMatchesJdk/crash-f9d02f615da37994265b9b9f26647cd223678618")) {
       d = in.readAllBytes();
     }
     assertBothRefuse(HandmadeDeflate.gzip(d, new byte[0]), "invalid code lengths set");
@@ -174,19 +223,25 @@ class IsalStrictHuffmanTest {
         assertNull(c.error(), "level " + level + " split " + split);
         assertEquals(d.length, (c.endBit() + 7) >>> 3, "level " + level + " split " + split);
       }
-      assertArrayEquals(plain, GzipTestData.gunzip(HandmadeDeflate.gzip(d, plain), GzipDecoder.ISAL));
+      assertArrayEquals(
+          plain, GzipTestData.gunzip(HandmadeDeflate.gzip(d, plain), GzipDecoder.ISAL));
     }
   }
 
   /** The JDK and the ISA-L decoder both throw a ZipException with zlib's {@code message}. */
   private static void assertBothRefuse(byte[] gz, String message) {
-    ZipException jdk = assertThrows(ZipException.class, () -> GzipTestData.gunzip(gz, GzipDecoder.JDK));
+    ZipException jdk =
+        assertThrows(ZipException.class, () -> GzipTestData.gunzip(gz, GzipDecoder.JDK));
     assertEquals(message, jdk.getMessage(), "the JDK's message");
-    ZipException isal = assertThrows(ZipException.class, () -> GzipTestData.gunzip(gz, GzipDecoder.ISAL));
+    ZipException isal =
+        assertThrows(ZipException.class, () -> GzipTestData.gunzip(gz, GzipDecoder.ISAL));
     assertEquals(message, isal.getMessage(), "the ISA-L decoder's message");
   }
 
-  /** Raw deflate through ISA-L's {@code isal_inflate} without the checker: what ISA-L alone makes of it. */
+  /**
+   * Raw deflate through ISA-L's {@code isal_inflate} without the checker: what ISA-L alone makes of
+   * it.
+   */
   private static byte[] isalAlone(byte[] deflate) throws IOException {
     IsalInflateState s = new IsalInflateState(IsalLibrary.shared());
     try {

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.testing.Proc;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,11 +32,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
 
 /**
- * The libdeflate encoder of {@link ParallelGzipOutputStream} (independent gzip members). CI installs libdeflate0
- * and libisal2 (.ci/install-deps), so a library that does not load fails these tests instead of skipping them.
+ * The libdeflate encoder of {@link ParallelGzipOutputStream} (independent gzip members). CI
+ * installs libdeflate0 and libisal2 (.ci/install-deps), so a library that does not load fails these
+ * tests instead of skipping them.
  */
 @Tag("integration") // libdeflate0, libisal2 (JNA)
 class LibdeflateGzipTest {
@@ -45,20 +46,25 @@ class LibdeflateGzipTest {
   static void libdeflateIsInstalled() {
     assertNotNull(
         LibdeflateLibrary.shared(),
-        "libdeflate must load here (apt-get install libdeflate0): " + LibdeflateLibrary.unavailableReason());
+        "libdeflate must load here (apt-get install libdeflate0): "
+            + LibdeflateLibrary.unavailableReason());
   }
 
   private static byte[] ld(byte[] in, int threads, int chunk) throws IOException {
     return gzip(in, 6, threads, chunk, GzipEncoder.LIBDEFLATE);
   }
 
-  /** Splits a multi-member gzip file into the uncompressed contents of its members, checking each trailer. */
+  /**
+   * Splits a multi-member gzip file into the uncompressed contents of its members, checking each
+   * trailer.
+   */
   private static List<byte[]> members(byte[] gz) throws DataFormatException {
     List<byte[]> out = new ArrayList<>();
     int pos = 0;
     while (pos < gz.length) {
       byte[] header = Arrays.copyOfRange(gz, pos, pos + 10);
-      assertArrayEquals(ParallelGzipOutputStream.header(header[8]), header, "member header at " + pos);
+      assertArrayEquals(
+          ParallelGzipOutputStream.header(header[8]), header, "member header at " + pos);
       Inflater inf = new Inflater(true);
       try {
         inf.setInput(gz, pos + 10, gz.length - pos - 10);
@@ -85,22 +91,28 @@ class LibdeflateGzipTest {
   }
 
   private static int le32(byte[] b, int i) {
-    return (b[i] & 0xff) | (b[i + 1] & 0xff) << 8 | (b[i + 2] & 0xff) << 16 | (b[i + 3] & 0xff) << 24;
+    return (b[i] & 0xff)
+        | (b[i + 1] & 0xff) << 8
+        | (b[i + 2] & 0xff) << 16
+        | (b[i + 3] & 0xff) << 24;
   }
 
   @Test
   void autoPicksLibdeflateExceptAtTheSpeedLevel() throws IOException {
     for (int level : new int[] {-1, 2, 6, 9}) {
       try (ParallelGzipOutputStream g =
-          new ParallelGzipOutputStream(new ByteArrayOutputStream(), level, 1, null, GzipEncoder.AUTO)) {
+          new ParallelGzipOutputStream(
+              new ByteArrayOutputStream(), level, 1, null, GzipEncoder.AUTO)) {
         assertEquals(GzipEncoder.LIBDEFLATE, g.encoder(), "level " + level);
       }
     }
     try (ParallelGzipOutputStream g =
         new ParallelGzipOutputStream(new ByteArrayOutputStream(), 1, 1, null, GzipEncoder.AUTO)) {
-      assertEquals(GzipEncoder.ISAL, g.encoder(), "level 1 is the speed choice: ISA-L where it loads");
+      assertEquals(
+          GzipEncoder.ISAL, g.encoder(), "level 1 is the speed choice: ISA-L where it loads");
     }
-    // libdeflate's output differs from zlib's and ISA-L's: proves the blocks did not silently go elsewhere.
+    // libdeflate's output differs from zlib's and ISA-L's: proves the blocks did not silently go
+    // elsewhere.
     byte[] in = mixed(3 * M / 2, 1);
     assertFalse(Arrays.equals(ld(in, 1, M), gzip(in, 6, 1, M, GzipEncoder.ZLIB)));
     assertFalse(Arrays.equals(ld(in, 1, M), gzip(in, 6, 1, M, GzipEncoder.ISAL)));
@@ -116,7 +128,9 @@ class LibdeflateGzipTest {
       assertEquals(Math.max(1, (size + M - 1) / M), parts.size(), "members for " + size + " bytes");
       for (int i = 0; i < parts.size(); i++) {
         assertArrayEquals(
-            Arrays.copyOfRange(in, i * M, Math.min(size, (i + 1) * M)), parts.get(i), "member " + i + " of " + size);
+            Arrays.copyOfRange(in, i * M, Math.min(size, (i + 1) * M)),
+            parts.get(i),
+            "member " + i + " of " + size);
       }
       assertArrayEquals(in, gunzipJdkAndIsal(gz), "size=" + size);
     }
@@ -154,9 +168,13 @@ class LibdeflateGzipTest {
   void everyLevelRoundTripsAndLevelZeroIsStored() throws IOException {
     byte[] in = mixed(M + 99, 4);
     for (int level = -1; level <= 9; level++) {
-      assertArrayEquals(in, gunzipJdkAndIsal(gzip(in, level, 2, 100_000, GzipEncoder.LIBDEFLATE)), "level=" + level);
+      assertArrayEquals(
+          in,
+          gunzipJdkAndIsal(gzip(in, level, 2, 100_000, GzipEncoder.LIBDEFLATE)),
+          "level=" + level);
     }
-    assertArrayEquals(gzip(in, 0, 1, M, GzipEncoder.ZLIB), gzip(in, 0, 2, M, GzipEncoder.LIBDEFLATE));
+    assertArrayEquals(
+        gzip(in, 0, 1, M, GzipEncoder.ZLIB), gzip(in, 0, 2, M, GzipEncoder.LIBDEFLATE));
     // XFL says fastest / slowest as zlib's gzip does.
     assertEquals(4, gzip(in, 1, 1, M, GzipEncoder.LIBDEFLATE)[8]);
     assertEquals(2, gzip(in, 9, 1, M, GzipEncoder.LIBDEFLATE)[8]);
@@ -174,27 +192,39 @@ class LibdeflateGzipTest {
   }
 
   /**
-   * Pins libdeflate's bytes at gzip levels 1, 6 and 9 (libdeflate 1, 4 and 9) for libdeflate 1.14 (Debian 12's
-   * libdeflate0), so that CI on another CPU confirms that the output does not depend on the CPU, and a libdeflate release that changes the
-   * output (which would change image digests) is noticed rather than shipped silently.
+   * Pins libdeflate's bytes at gzip levels 1, 6 and 9 (libdeflate 1, 4 and 9) for libdeflate 1.14
+   * (Debian 12's libdeflate0), so that CI on another CPU confirms that the output does not depend
+   * on the CPU, and a libdeflate release that changes the output (which would change image digests)
+   * is noticed rather than shipped silently.
    */
   @Test
   void bytesArePinned() throws Exception {
     byte[] in = mixed(2 * M + 11, 42);
     String lib = LibdeflateLibrary.shared().file();
     assertPinnedSha256(
-        in, 2, M, GzipEncoder.LIBDEFLATE, level -> "level " + level + " via " + lib,
-        Map.entry(1, GOLDEN_LEVEL1), Map.entry(6, GOLDEN_LEVEL6), Map.entry(9, GOLDEN_LEVEL9));
+        in,
+        2,
+        M,
+        GzipEncoder.LIBDEFLATE,
+        level -> "level " + level + " via " + lib,
+        Map.entry(1, GOLDEN_LEVEL1),
+        Map.entry(6, GOLDEN_LEVEL6),
+        Map.entry(9, GOLDEN_LEVEL9));
   }
 
-  private static final String GOLDEN_LEVEL1 = "911209cc374cbd7bb84116d4baec1dbc8789e34b5757adebd60760d27b642cc4";
-  private static final String GOLDEN_LEVEL6 = "1b515c14c935bc243061bf4c956f52fc850d95b80b13b77e5fb3cd3eb2b40f96";
-  private static final String GOLDEN_LEVEL9 = "28d95d808dcc5cc18edc3647306731746771420db8e2a5e28d62bdb041617be2";
+  private static final String GOLDEN_LEVEL1 =
+      "911209cc374cbd7bb84116d4baec1dbc8789e34b5757adebd60760d27b642cc4";
+  private static final String GOLDEN_LEVEL6 =
+      "1b515c14c935bc243061bf4c956f52fc850d95b80b13b77e5fb3cd3eb2b40f96";
+  private static final String GOLDEN_LEVEL9 =
+      "28d95d808dcc5cc18edc3647306731746771420db8e2a5e28d62bdb041617be2";
 
   @Test
   void zlibClassSizeAtTheDefaultLevel() throws IOException {
-    // Text-like data, as much of a layer is: libdeflate level 4 in 1 MiB members stays within 2 % of chained
-    // zlib -6 and below ISA-L, the members' lost history included. (On real layers it is smaller than Go's
+    // Text-like data, as much of a layer is: libdeflate level 4 in 1 MiB members stays within 2 %
+    // of chained
+    // zlib -6 and below ISA-L, the members' lost history included. (On real layers it is smaller
+    // than Go's
     // gzip, which buildah and docker write; benchmarks/README.md, section 2d.)
     byte[] in = text(4 * M, 5);
     long ld = ld(in, 2, M).length;
@@ -215,7 +245,9 @@ class LibdeflateGzipTest {
     int stored = 10 + LibdeflateMemberCompressor.storedSize(M) + 8;
     assertEquals(0, gz[10], "first block of member 0: not final, stored");
     assertEquals(0, gz[stored + 10], "first block of member 1: not final, stored");
-    assertTrue(gz.length - 2 * stored < M / 2, "the text members are compressed: " + (gz.length - 2 * stored));
+    assertTrue(
+        gz.length - 2 * stored < M / 2,
+        "the text members are compressed: " + (gz.length - 2 * stored));
     List<byte[]> parts = members(gz);
     assertEquals(4, parts.size());
     assertArrayEquals(in, gunzipJdkAndIsal(gz));
@@ -224,7 +256,8 @@ class LibdeflateGzipTest {
   @Test
   void incompressibleIsJudgedByTheByteSpreadOfTheWholeMember() {
     assertTrue(LibdeflateMemberCompressor.looksIncompressible(random(M, 1), M));
-    assertFalse(LibdeflateMemberCompressor.looksIncompressible(random(M, 1), 60_000), "too short to judge");
+    assertFalse(
+        LibdeflateMemberCompressor.looksIncompressible(random(M, 1), 60_000), "too short to judge");
     assertFalse(LibdeflateMemberCompressor.looksIncompressible(text(M, 2), M));
     assertFalse(LibdeflateMemberCompressor.looksIncompressible(mixed(M, 3), M));
     // Records with one constant byte in four: a sample stride of 4 would see only the random lanes.
@@ -253,19 +286,25 @@ class LibdeflateGzipTest {
   void loaderRejectsMissingAndForeignLibraries() {
     assertTrue(LibdeflateLibrary.tryLoad("/nonexistent/ocisquash/libdeflate.so.0").isEmpty());
     assertTrue(LibdeflateLibrary.tryLoad("ocisquash-no-such-library").isEmpty());
-    // A real library without the libdeflate symbols: the self-test must catch the missing functions.
+    // A real library without the libdeflate symbols: the self-test must catch the missing
+    // functions.
     IOException e = assertThrows(IOException.class, () -> LibdeflateLibrary.load("libz.so.1"));
-    assertTrue(e.getMessage().contains("libz.so.1") && e.getMessage().contains("self-test"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("libz.so.1") && e.getMessage().contains("self-test"),
+        e.getMessage());
     assertNotNull(LibdeflateLibrary.shared());
   }
 
   @Test
   void describeNamesLibdeflateAndNothingIsMissing() {
     String d = Compressors.describe();
-    assertTrue(d.startsWith(
-            "gzip: libdeflate (libdeflate.so.0) level 6 at libdeflate level 4, independent gzip members of 1 MiB"), d);
+    assertTrue(
+        d.startsWith(
+            "gzip: libdeflate (libdeflate.so.0) level 6 at libdeflate level 4, independent gzip members of 1 MiB"),
+        d);
     assertTrue(d.contains("; level 1: ISA-L"), d);
-    assertTrue(Compressors.gzipEncoderName().startsWith("libdeflate"), Compressors.gzipEncoderName());
+    assertTrue(
+        Compressors.gzipEncoderName().startsWith("libdeflate"), Compressors.gzipEncoderName());
     assertEquals(List.of(), Compressors.missingNativeCodecs());
   }
 
@@ -313,7 +352,8 @@ class LibdeflateGzipTest {
     String out = probe("-D" + LibdeflateLibrary.LIBRARY_PROPERTY + "=libz.so.1");
     List<String> missing = missingLines(out);
     assertEquals(1, missing.size(), out);
-    assertTrue(missing.get(0).startsWith("libdeflate is not usable (libz.so.1: self-test failed"), out);
+    assertTrue(
+        missing.get(0).startsWith("libdeflate is not usable (libz.so.1: self-test failed"), out);
     assertTrue(missing.get(0).endsWith("install the Debian package libdeflate0"), out);
   }
 
@@ -339,7 +379,10 @@ class LibdeflateGzipTest {
 
   /** Entry point of the child JVM: prints what the process-wide choices resolved to. */
   static final class MissingProbe {
-    /** Prints describe(), each missing-codec line, the AUTO encoders, a round trip and what forcing does. */
+    /**
+     * Prints describe(), each missing-codec line, the AUTO encoders, a round trip and what forcing
+     * does.
+     */
     public static void main(String[] args) throws Exception {
       System.out.println(Compressors.describe());
       for (String line : Compressors.missingNativeCodecs()) {
@@ -347,7 +390,8 @@ class LibdeflateGzipTest {
       }
       byte[] in = mixed(M + 17, 8);
       ByteArrayOutputStream bos = new ByteArrayOutputStream();
-      try (ParallelGzipOutputStream g = new ParallelGzipOutputStream(bos, 6, 2, null, GzipEncoder.AUTO)) {
+      try (ParallelGzipOutputStream g =
+          new ParallelGzipOutputStream(bos, 6, 2, null, GzipEncoder.AUTO)) {
         System.out.println("auto6=" + g.encoder());
         g.write(in);
       }
@@ -357,7 +401,8 @@ class LibdeflateGzipTest {
       }
       byte[] back = gunzip(bos.toByteArray(), GzipDecoder.AUTO);
       System.out.println("roundtrip=" + Arrays.equals(in, back));
-      try (OutputStream g = Compressors.gzip(new ByteArrayOutputStream(), 6, 1, GzipEncoder.LIBDEFLATE)) {
+      try (OutputStream g =
+          Compressors.gzip(new ByteArrayOutputStream(), 6, 1, GzipEncoder.LIBDEFLATE)) {
         System.out.println("libdeflate=opened");
       } catch (IOException e) {
         System.out.println("libdeflate=IOException " + e.getMessage());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.testing.Proc;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -20,12 +21,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
 
 class ParallelGzipOutputStreamTest {
   private static final int B = ParallelGzipOutputStream.BLOCK_SIZE;
 
-  /** Gzips {@code in} with the old constructor {@code ParallelGzipOutputStream(sink, level, threads)}. */
+  /**
+   * Gzips {@code in} with the old constructor {@code ParallelGzipOutputStream(sink, level,
+   * threads)}.
+   */
   private static byte[] gzip(byte[] in, int level, int threads, int chunk) throws IOException {
     return compress(in, chunk, sink -> new ParallelGzipOutputStream(sink, level, threads));
   }
@@ -53,7 +56,8 @@ class ParallelGzipOutputStreamTest {
         if (chunk == 1 && threads != 2) {
           continue; // byte-at-a-time is slow; one thread count is enough to cover write(int)
         }
-        assertArrayEquals(ref, gzip(in, 6, threads, chunk), "threads=" + threads + " chunk=" + chunk);
+        assertArrayEquals(
+            ref, gzip(in, 6, threads, chunk), "threads=" + threads + " chunk=" + chunk);
       }
     }
     assertArrayEquals(in, gunzipJdk(ref));
@@ -63,15 +67,22 @@ class ParallelGzipOutputStreamTest {
   void headerIsDeterministicAndTrailerCoversWholeInput() throws IOException {
     byte[] in = pangramMixed(3 * B, 2);
     byte[] gz = gzip(in, 6, 2, 8192);
-    assertArrayEquals(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff}, Arrays.copyOf(gz, 10));
+    assertArrayEquals(
+        new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff}, Arrays.copyOf(gz, 10));
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
     crc.update(in);
     long c = crc.getValue();
     int n = gz.length;
     long trailerCrc =
-        (gz[n - 8] & 0xffL) | (gz[n - 7] & 0xffL) << 8 | (gz[n - 6] & 0xffL) << 16 | (gz[n - 5] & 0xffL) << 24;
+        (gz[n - 8] & 0xffL)
+            | (gz[n - 7] & 0xffL) << 8
+            | (gz[n - 6] & 0xffL) << 16
+            | (gz[n - 5] & 0xffL) << 24;
     long trailerSize =
-        (gz[n - 4] & 0xffL) | (gz[n - 3] & 0xffL) << 8 | (gz[n - 2] & 0xffL) << 16 | (gz[n - 1] & 0xffL) << 24;
+        (gz[n - 4] & 0xffL)
+            | (gz[n - 3] & 0xffL) << 8
+            | (gz[n - 2] & 0xffL) << 16
+            | (gz[n - 1] & 0xffL) << 24;
     assertEquals(c, trailerCrc);
     assertEquals(in.length, trailerSize);
   }
@@ -111,7 +122,8 @@ class ParallelGzipOutputStreamTest {
       g.write(in);
     }
     int parallel = gzip(in, 6, 2, 65536).length;
-    // The dictionary keeps matches across block boundaries; only the sync markers and per-block Huffman
+    // The dictionary keeps matches across block boundaries; only the sync markers and per-block
+    // Huffman
     // tables cost extra.
     assertTrue(parallel < single.size() * 1.01 + 64, parallel + " vs " + single.size());
   }
@@ -164,25 +176,30 @@ class ParallelGzipOutputStreamTest {
 
   @Test
   void workerFailurePropagates() throws Exception {
-    // An executor that is already shut down rejects the job: the rejection must surface as an IOException
+    // An executor that is already shut down rejects the job: the rejection must surface as an
+    // IOException
     // from write, not be lost.
     ExecutorService ex = Executors.newSingleThreadExecutor();
     ex.shutdown();
-    ParallelGzipOutputStream g = new ParallelGzipOutputStream(new ByteArrayOutputStream(), 6, 2, ex);
+    ParallelGzipOutputStream g =
+        new ParallelGzipOutputStream(new ByteArrayOutputStream(), 6, 2, ex);
     IOException e = assertThrows(IOException.class, () -> g.write(new byte[3 * B]));
     assertThrows(IOException.class, () -> g.write(1));
     assertThrows(IOException.class, g::close);
-    assertTrue(e.getCause() instanceof java.util.concurrent.RejectedExecutionException, e.toString());
+    assertTrue(
+        e.getCause() instanceof java.util.concurrent.RejectedExecutionException, e.toString());
   }
 
   @Test
   void exceptionInWorkerPropagates() throws Exception {
-    // Replaces each job with one that fails the way a worker could, and checks the cause reaches the writer.
+    // Replaces each job with one that fails the way a worker could, and checks the cause reaches
+    // the writer.
     ExecutorService base = Executors.newFixedThreadPool(2);
     ExecutorService ex =
         new java.util.concurrent.AbstractExecutorService() {
           @Override
-          protected <T> java.util.concurrent.RunnableFuture<T> newTaskFor(java.util.concurrent.Callable<T> c) {
+          protected <T> java.util.concurrent.RunnableFuture<T> newTaskFor(
+              java.util.concurrent.Callable<T> c) {
             return new java.util.concurrent.FutureTask<>(
                 () -> {
                   throw new IllegalStateException("boom");

@@ -7,9 +7,10 @@ import dev.ocisquash.report.Analyzer;
 import java.io.IOException;
 
 /**
- * Fuzzes {@code analyze} with arbitrary files, with and without strip rules: whatever the bytes, the analysis ends
- * with a result or an {@link IOException} (normally {@link dev.ocisquash.ImageException}), never another exception
- * or a hang. It reads layers through the same scan as squash, so the same tight limits stop a bomb.
+ * Fuzzes {@code analyze} with arbitrary files, with and without strip rules: whatever the bytes,
+ * the analysis ends with a result or an {@link IOException} (normally {@link
+ * dev.ocisquash.ImageException}), never another exception or a hang. It reads layers through the
+ * same scan as squash, so the same tight limits stop a bomb.
  */
 class AnalyzeFuzzTest {
   @FuzzTest(maxDuration = "60s")
@@ -22,7 +23,10 @@ class AnalyzeFuzzTest {
         compress,
         (dir, in) -> {
           AnalyzeOptions.Builder b =
-              AnalyzeOptions.builder().limits(FuzzSupport.LIMITS).tempDir(dir).duplicates(duplicates);
+              AnalyzeOptions.builder()
+                  .limits(FuzzSupport.LIMITS)
+                  .tempDir(dir)
+                  .duplicates(duplicates);
           if (strip) {
             b.preset("safe");
           }

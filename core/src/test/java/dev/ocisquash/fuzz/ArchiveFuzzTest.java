@@ -7,9 +7,10 @@ import dev.ocisquash.squash.Squasher;
 import java.io.IOException;
 
 /**
- * Fuzzes format detection, opening and the whole squash path with arbitrary files: whatever the bytes, the run
- * ends with a result or an {@link IOException} (normally {@link dev.ocisquash.ImageException}), never another
- * exception or a hang. Limits are tight so a bomb found by the fuzzer stops quickly.
+ * Fuzzes format detection, opening and the whole squash path with arbitrary files: whatever the
+ * bytes, the run ends with a result or an {@link IOException} (normally {@link
+ * dev.ocisquash.ImageException}), never another exception or a hang. Limits are tight so a bomb
+ * found by the fuzzer stops quickly.
  */
 class ArchiveFuzzTest {
   @FuzzTest(maxDuration = "60s")
@@ -19,6 +20,9 @@ class ArchiveFuzzTest {
         data.consumeRemainingAsBytes(),
         compress,
         (dir, in) ->
-            Squasher.squash(SquashOptions.builder(in, dir.resolve("out.tar")).limits(FuzzSupport.LIMITS).build()));
+            Squasher.squash(
+                SquashOptions.builder(in, dir.resolve("out.tar"))
+                    .limits(FuzzSupport.LIMITS)
+                    .build()));
   }
 }

@@ -17,16 +17,21 @@ final class FuzzSupport {
   private FuzzSupport() {}
 
   /** Tight input limits, so that a bomb the fuzzer finds stops quickly. */
-  static final Limits LIMITS = Limits.defaults().withMaxUncompressedBytes(64L << 20).withMaxEntries(100_000);
+  static final Limits LIMITS =
+      Limits.defaults().withMaxUncompressedBytes(64L << 20).withMaxEntries(100_000);
 
-  /** What a whole-file target does with one input file; an {@link IOException} is a clean, reported failure. */
+  /**
+   * What a whole-file target does with one input file; an {@link IOException} is a clean, reported
+   * failure.
+   */
   interface FileTarget {
     void run(Path dir, Path in) throws IOException;
   }
 
   /**
-   * Writes {@code bytes} (gzipped when asked) to {@code in.tar} in a fresh temporary directory, runs {@code target}
-   * on it, accepts an {@link IOException} as a clean failure and deletes the directory.
+   * Writes {@code bytes} (gzipped when asked) to {@code in.tar} in a fresh temporary directory,
+   * runs {@code target} on it, accepts an {@link IOException} as a clean failure and deletes the
+   * directory.
    */
   static void onFile(byte[] bytes, boolean gzip, FileTarget target) throws IOException {
     Path dir = Files.createTempDirectory("ocisquash-fuzz-");
@@ -56,7 +61,11 @@ final class FuzzSupport {
     ByteArrayOutputStream bos = new ByteArrayOutputStream();
     TarWriter w = new TarWriter(bos);
     for (Map.Entry<String, byte[]> e : files.entrySet()) {
-      w.putEntry(TarEntry.builder(TarEntryType.REGULAR, e.getKey()).mode(0644).size(e.getValue().length).build());
+      w.putEntry(
+          TarEntry.builder(TarEntryType.REGULAR, e.getKey())
+              .mode(0644)
+              .size(e.getValue().length)
+              .build());
       w.write(e.getValue(), 0, e.getValue().length);
       w.closeEntry();
     }

@@ -16,19 +16,20 @@ import java.util.zip.Inflater;
 import org.junit.jupiter.api.Tag;
 
 /**
- * Fuzzes the ISA-L gzip decoder against the JDK's on arbitrary deflate data: both must return the same bytes or
- * both must fail, a valid member cut short must be an {@link EOFException} for both, and neither may throw anything
- * but an {@link IOException} (nor crash the JVM in native code). Random bytes rarely make a valid stream, so the
- * data is wrapped: a gzip header, the fuzzed deflate bytes, and, when the JDK can inflate a prefix of them, a
- * correct trailer after that prefix followed by the rest as trailing bytes; the choice of cut and wrapping is
- * fuzzed too.
+ * Fuzzes the ISA-L gzip decoder against the JDK's on arbitrary deflate data: both must return the
+ * same bytes or both must fail, a valid member cut short must be an {@link EOFException} for both,
+ * and neither may throw anything but an {@link IOException} (nor crash the JVM in native code).
+ * Random bytes rarely make a valid stream, so the data is wrapped: a gzip header, the fuzzed
+ * deflate bytes, and, when the JDK can inflate a prefix of them, a correct trailer after that
+ * prefix followed by the rest as trailing bytes; the choice of cut and wrapping is fuzzed too.
  *
- * <p>Data that is corrupt and also cut short may fail differently: zlib asks for more input before it checks a
- * dynamic block header (EOF), ISA-L checks what it has first (invalid block); see the seed {@code crash-bf7f...}.
+ * <p>Data that is corrupt and also cut short may fail differently: zlib asks for more input before
+ * it checks a dynamic block header (EOF), ISA-L checks what it has first (invalid block); see the
+ * seed {@code crash-bf7f...}.
  *
- * <p>Any other difference fails. The seed {@code crash-f9d0...} is a dynamic block with an incomplete code-length
- * code, which ISA-L alone decodes and zlib refuses ("invalid code lengths set"): the ISA-L decoder must refuse it
- * too ({@code DeflateChecker}).
+ * <p>Any other difference fails. The seed {@code crash-f9d0...} is a dynamic block with an
+ * incomplete code-length code, which ISA-L alone decodes and zlib refuses ("invalid code lengths
+ * set"): the ISA-L decoder must refuse it too ({@code DeflateChecker}).
  */
 @Tag("integration") // libisal2 (JNA); .ci/fuzz.sh fuzzes it all the same
 class GunzipFuzzTest {
@@ -68,20 +69,24 @@ class GunzipFuzzTest {
       isalError = e;
     }
     if ((jdkError == null) != (isalError == null)) {
-      throw new AssertionError("JDK " + (jdkError == null ? jdk.length + " bytes" : jdkError) + ", ISA-L "
-          + (isalError == null ? isal.length + " bytes" : isalError));
+      throw new AssertionError(
+          "JDK "
+              + (jdkError == null ? jdk.length + " bytes" : jdkError)
+              + ", ISA-L "
+              + (isalError == null ? isal.length + " bytes" : isalError));
     }
     if (jdkError == null && !Arrays.equals(jdk, isal)) {
       throw new AssertionError("different bytes: JDK " + jdk.length + ", ISA-L " + isal.length);
     }
-    if (truncatedValid && !(jdkError instanceof EOFException && isalError instanceof EOFException)) {
+    if (truncatedValid
+        && !(jdkError instanceof EOFException && isalError instanceof EOFException)) {
       throw new AssertionError("JDK " + jdkError + ", ISA-L " + isalError);
     }
   }
 
   /**
-   * When the JDK inflates a prefix of {@code deflate} to its end, writes that prefix and a matching trailer to
-   * {@code gz} and returns the prefix length; otherwise returns -1 and writes nothing.
+   * When the JDK inflates a prefix of {@code deflate} to its end, writes that prefix and a matching
+   * trailer to {@code gz} and returns the prefix length; otherwise returns -1 and writes nothing.
    */
   private static int wrapValid(byte[] deflate, ByteArrayOutputStream gz) {
     Inflater inf = new Inflater(true);

@@ -14,13 +14,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Fuzzes the JSON documents: a docker {@code manifest.json}, an OCI {@code index.json} or an image config, each
- * placed in an otherwise valid layout directory. Any document must be accepted or refused with an {@link
- * IOException}; never a NullPointerException, ClassCastException or NumberFormatException from a missing or
- * mistyped field.
+ * Fuzzes the JSON documents: a docker {@code manifest.json}, an OCI {@code index.json} or an image
+ * config, each placed in an otherwise valid layout directory. Any document must be accepted or
+ * refused with an {@link IOException}; never a NullPointerException, ClassCastException or
+ * NumberFormatException from a missing or mistyped field.
  */
 class JsonDocumentsFuzzTest {
-  private static final byte[] LAYOUT = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] LAYOUT =
+      "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
 
   @FuzzTest(maxDuration = "60s")
   void parseDocuments(FuzzedDataProvider data) throws Exception {
@@ -32,7 +33,10 @@ class JsonDocumentsFuzzTest {
       switch (kind) {
         case 0:
           files.put("manifest.json", doc);
-          files.put("config.json", "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}".getBytes(StandardCharsets.UTF_8));
+          files.put(
+              "config.json",
+              "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+                  .getBytes(StandardCharsets.UTF_8));
           break;
         case 1:
           files.put("oci-layout", LAYOUT);
@@ -42,7 +46,8 @@ class JsonDocumentsFuzzTest {
           byte[] layer = FuzzSupport.tar(Map.of("a", new byte[] {1}));
           files.put(
               "manifest.json",
-              "[{\"Config\":\"config.json\",\"Layers\":[\"l.tar\"]}]".getBytes(StandardCharsets.UTF_8));
+              "[{\"Config\":\"config.json\",\"Layers\":[\"l.tar\"]}]"
+                  .getBytes(StandardCharsets.UTF_8));
           files.put("config.json", doc);
           files.put("l.tar", layer);
           break;

@@ -9,8 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Fuzzes tar header parsing (ustar/GNU/PAX, numbers, long names): every input is either read to the end or
- * rejected with {@link ImageException}; never another exception, and never more content than the input holds.
+ * Fuzzes tar header parsing (ustar/GNU/PAX, numbers, long names): every input is either read to the
+ * end or rejected with {@link ImageException}; never another exception, and never more content than
+ * the input holds.
  */
 class TarReaderFuzzTest {
   @FuzzTest(maxDuration = "60s")
@@ -27,7 +28,8 @@ class TarReaderFuzzTest {
           total += n;
         }
         if (total > input.length) {
-          throw new AssertionError("read " + total + " content bytes from a " + input.length + " byte input");
+          throw new AssertionError(
+              "read " + total + " content bytes from a " + input.length + " byte input");
         }
       }
     } catch (ImageException expected) {

@@ -1,10 +1,10 @@
 package dev.ocisquash.layering;
 
-import dev.ocisquash.packages.TreeFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.ocisquash.layering.Component.Source;
+import dev.ocisquash.packages.TreeFiles;
 import dev.ocisquash.strip.MapFileTree;
 import org.junit.jupiter.api.Test;
 
@@ -22,10 +22,14 @@ class GroupingTest {
                 + "Package: bash\nStatus: install ok installed\nConffiles:\n /etc/bash.bashrc 89269e1298235f1b12b4c16e4065ad0d\n"
                 + " /etc/skel/.bashrc aaa obsolete\nVersion: 5.2\n\n"
                 + "Package: gone\nStatus: deinstall ok not-installed\n\n")
-        .text("/var/lib/dpkg/info/libssl3:amd64.list", "/.\n/usr\n/usr/lib\n/usr/lib/x86_64-linux-gnu/libssl.so.3\n/usr/lib/missing.so\n")
-        .text("/var/lib/dpkg/info/libssl3:amd64.md5sums", "x  usr/lib/x86_64-linux-gnu/libssl.so.3\n")
+        .text(
+            "/var/lib/dpkg/info/libssl3:amd64.list",
+            "/.\n/usr\n/usr/lib\n/usr/lib/x86_64-linux-gnu/libssl.so.3\n/usr/lib/missing.so\n")
+        .text(
+            "/var/lib/dpkg/info/libssl3:amd64.md5sums", "x  usr/lib/x86_64-linux-gnu/libssl.so.3\n")
         .text("/var/lib/dpkg/info/libssl3:amd64.triggers", "activate-noawait ldconfig\n")
-        .text("/var/lib/dpkg/info/bash.list", "/.\n/bin\n/bin/bash\n/usr/share/doc/bash/copyright\n")
+        .text(
+            "/var/lib/dpkg/info/bash.list", "/.\n/bin\n/bin/bash\n/usr/share/doc/bash/copyright\n")
         .text("/var/lib/dpkg/info/gone.list", "/usr/bin/gone\n")
         .file("/usr/lib/x86_64-linux-gnu/libssl.so.3", 700_000)
         .file("/bin/bash", 1_200_000)
@@ -46,30 +50,40 @@ class GroupingTest {
     assertEquals(deb("libssl3:amd64"), g.ownerOf("/usr/lib/x86_64-linux-gnu/libssl.so.3"));
     assertEquals(deb("libssl3:amd64"), g.ownerOf("/var/lib/dpkg/info/libssl3:amd64.md5sums"));
     assertEquals(deb("libssl3:amd64"), g.ownerOf("/var/lib/dpkg/info/libssl3:amd64.triggers"));
-    assertEquals(deb("bash"), g.ownerOf("/bin/bash"), "over the big-file threshold, still the package's");
+    assertEquals(
+        deb("bash"), g.ownerOf("/bin/bash"), "over the big-file threshold, still the package's");
     assertEquals(deb("bash"), g.ownerOf("/etc/bash.bashrc"));
-    assertEquals(deb("bash"), g.ownerOf("/etc/skel/.bashrc"), "a conffile in status but not in the list");
+    assertEquals(
+        deb("bash"), g.ownerOf("/etc/skel/.bashrc"), "a conffile in status but not in the list");
     assertEquals(deb("bash"), g.ownerOf("/var/lib/dpkg/info/bash.list"));
-    assertEquals(Component.UNCLAIMED, g.ownerOf("/usr/bin/gone"), "a not-installed package claims nothing");
+    assertEquals(
+        Component.UNCLAIMED, g.ownerOf("/usr/bin/gone"), "a not-installed package claims nothing");
     assertEquals(Component.METADATA, g.ownerOf("/var/lib/dpkg/info/gone.list"));
     assertEquals(Component.METADATA, g.ownerOf("/var/lib/dpkg/status"));
     assertEquals(Component.METADATA, g.ownerOf("/var/log/dpkg.log"));
     assertEquals(Component.METADATA, g.ownerOf("/etc/ld.so.cache"));
     assertEquals(Component.METADATA, g.ownerOf("/var/cache/debconf/config.dat"));
-    assertEquals(Component.of(Source.BIG_FILE, "/app/data/model.bin"), g.ownerOf("/app/data/model.bin"));
+    assertEquals(
+        Component.of(Source.BIG_FILE, "/app/data/model.bin"), g.ownerOf("/app/data/model.bin"));
     assertEquals(Component.UNCLAIMED, g.ownerOf("/app/main.py"));
     assertNull(g.ownerOf("/usr/lib"), "directories belong to no group");
-    assertEquals(1_200_000L + 5 + 7 + 4 + "/.\n/bin\n/bin/bash\n/usr/share/doc/bash/copyright\n".length(), g.sizes().get(deb("bash")));
+    assertEquals(
+        1_200_000L + 5 + 7 + 4 + "/.\n/bin\n/bin/bash\n/usr/share/doc/bash/copyright\n".length(),
+        g.sizes().get(deb("bash")));
   }
 
   @Test
   void onAMergedUsrSystemListedPathsAreFoundThroughTheTopLevelLinks() throws Exception {
     MapFileTree t =
         new MapFileTree()
-            .text("/var/lib/dpkg/status", "Package: bash\nStatus: install ok installed\n\n"
-                + "Package: libc6\nStatus: install ok installed\n\n")
+            .text(
+                "/var/lib/dpkg/status",
+                "Package: bash\nStatus: install ok installed\n\n"
+                    + "Package: libc6\nStatus: install ok installed\n\n")
             .text("/var/lib/dpkg/info/bash.list", "/.\n/bin\n/bin/bash\n/bin/rbash\n")
-            .text("/var/lib/dpkg/info/libc6:amd64.list", "/lib/x86_64-linux-gnu/libc.so.6\n/lib64/ld.so\n")
+            .text(
+                "/var/lib/dpkg/info/libc6:amd64.list",
+                "/lib/x86_64-linux-gnu/libc.so.6\n/lib64/ld.so\n")
             .symlink("/bin", "usr/bin")
             .symlink("/lib", "/usr/lib")
             .symlink("/lib64", "lib")
@@ -80,9 +94,13 @@ class GroupingTest {
             .symlink("/loop", "loop");
     Grouping g = Grouping.of(t, Grouping.DEFAULT_BIG_FILE);
     assertEquals(deb("bash"), g.ownerOf("/usr/bin/bash"));
-    assertEquals(deb("bash"), g.ownerOf("/usr/bin/rbash"), "the last name, a symlink itself, is not followed");
+    assertEquals(
+        deb("bash"),
+        g.ownerOf("/usr/bin/rbash"),
+        "the last name, a symlink itself, is not followed");
     assertEquals(deb("libc6:amd64"), g.ownerOf("/usr/lib/x86_64-linux-gnu/libc.so.6"));
-    assertEquals(deb("libc6:amd64"), g.ownerOf("/usr/lib/ld.so"), "a relative link to an absolute link");
+    assertEquals(
+        deb("libc6:amd64"), g.ownerOf("/usr/lib/ld.so"), "a relative link to an absolute link");
     assertNull(TreeFiles.throughLinks(t, "/loop/x"), "a loop resolves to nothing");
   }
 
@@ -101,7 +119,8 @@ class GroupingTest {
     Component py = deb("python3.11");
     assertEquals(py, g.ownerOf("/usr/lib/python3.11/__pycache__/os.cpython-311.pyc"));
     assertEquals(py, g.ownerOf("/usr/lib/python3.11/__pycache__/os.cpython-311.opt-1.pyc"));
-    assertEquals(Component.UNCLAIMED, g.ownerOf("/usr/lib/python3.11/__pycache__/mine.cpython-311.pyc"));
+    assertEquals(
+        Component.UNCLAIMED, g.ownerOf("/usr/lib/python3.11/__pycache__/mine.cpython-311.pyc"));
     assertEquals(Component.UNCLAIMED, g.ownerOf("/usr/lib/python3.11/os.pyc"));
   }
 
@@ -130,13 +149,16 @@ class GroupingTest {
     String site = "/usr/local/lib/python3.11/site-packages";
     MapFileTree t =
         new MapFileTree()
-            .text(site + "/Foo_Bar-1.2.dist-info/RECORD",
+            .text(
+                site + "/Foo_Bar-1.2.dist-info/RECORD",
                 "foo_bar/__init__.py,sha256=x,10\n\"foo_bar/odd,name.py\",sha256=y,3\n../../../bin/foo,,\n"
                     + "Foo_Bar-1.2.dist-info/RECORD,,\n")
             .text(site + "/foo_bar/__init__.py", "x")
             .text(site + "/foo_bar/odd,name.py", "y")
             .script("/usr/local/bin/foo", "#!/usr/bin/python3\n")
-            .text("/usr/lib/python3/dist-packages/old-0.1.egg-info/installed-files.txt", "../old/__init__.py\nPKG-INFO\n")
+            .text(
+                "/usr/lib/python3/dist-packages/old-0.1.egg-info/installed-files.txt",
+                "../old/__init__.py\nPKG-INFO\n")
             .text("/usr/lib/python3/dist-packages/old-0.1.egg-info/PKG-INFO", "Name: old\n")
             .text("/usr/lib/python3/dist-packages/old/__init__.py", "");
     Grouping g = Grouping.of(t, Grouping.DEFAULT_BIG_FILE);
@@ -148,14 +170,16 @@ class GroupingTest {
     Component old = Component.of(Source.PYTHON, "old");
     assertEquals(old, g.ownerOf("/usr/lib/python3/dist-packages/old/__init__.py"));
     assertEquals(old, g.ownerOf("/usr/lib/python3/dist-packages/old-0.1.egg-info/PKG-INFO"));
-    assertEquals(old, g.ownerOf("/usr/lib/python3/dist-packages/old-0.1.egg-info/installed-files.txt"));
+    assertEquals(
+        old, g.ownerOf("/usr/lib/python3/dist-packages/old-0.1.egg-info/installed-files.txt"));
   }
 
   @Test
   void condaRecordsAreReadPerEnvironment() throws Exception {
     MapFileTree t =
         new MapFileTree()
-            .text("/opt/conda/conda-meta/numpy-1.26.4-py311h.json",
+            .text(
+                "/opt/conda/conda-meta/numpy-1.26.4-py311h.json",
                 "{\"build\":\"py311h\",\"files\":[\"lib/python3.11/site-packages/numpy/__init__.py\",\"bin/f2py\"],"
                     + "\"name\":\"numpy\",\"depends\":[\"python\"]}")
             .text("/opt/conda/conda-meta/history", "==> 2024 <==\n")
@@ -167,7 +191,10 @@ class GroupingTest {
     assertEquals(numpy, g.ownerOf("/opt/conda/lib/python3.11/site-packages/numpy/__init__.py"));
     assertEquals(numpy, g.ownerOf("/opt/conda/bin/f2py"));
     assertEquals(numpy, g.ownerOf("/opt/conda/conda-meta/numpy-1.26.4-py311h.json"));
-    assertEquals(Component.UNCLAIMED, g.ownerOf("/opt/conda/conda-meta/broken-1.json"), "malformed: no guess");
+    assertEquals(
+        Component.UNCLAIMED,
+        g.ownerOf("/opt/conda/conda-meta/broken-1.json"),
+        "malformed: no guess");
   }
 
   @Test
@@ -185,11 +212,19 @@ class GroupingTest {
             .text("/app/node_modules/a/a.js", "x")
             .text("/app/node_modules/.package-lock.json", "{}");
     Grouping g = Grouping.of(t, Grouping.DEFAULT_BIG_FILE);
-    assertEquals(Component.of(Source.NPM, "/app/node_modules/lodash"), g.ownerOf("/app/node_modules/lodash/lodash.js"));
-    assertEquals(Component.of(Source.NPM, "/app/node_modules/@types/node"), g.ownerOf("/app/node_modules/@types/node/index.d.ts"));
-    assertEquals(Component.of(Source.NPM, "/app/node_modules/a"), g.ownerOf("/app/node_modules/a/a.js"));
-    assertEquals(Component.of(Source.NPM, "/app/node_modules/a/node_modules/b"), g.ownerOf("/app/node_modules/a/node_modules/b/b.js"));
-    assertEquals(Component.UNCLAIMED, g.ownerOf("/app/package.json"), "the app itself is not a dependency");
+    assertEquals(
+        Component.of(Source.NPM, "/app/node_modules/lodash"),
+        g.ownerOf("/app/node_modules/lodash/lodash.js"));
+    assertEquals(
+        Component.of(Source.NPM, "/app/node_modules/@types/node"),
+        g.ownerOf("/app/node_modules/@types/node/index.d.ts"));
+    assertEquals(
+        Component.of(Source.NPM, "/app/node_modules/a"), g.ownerOf("/app/node_modules/a/a.js"));
+    assertEquals(
+        Component.of(Source.NPM, "/app/node_modules/a/node_modules/b"),
+        g.ownerOf("/app/node_modules/a/node_modules/b/b.js"));
+    assertEquals(
+        Component.UNCLAIMED, g.ownerOf("/app/package.json"), "the app itself is not a dependency");
     assertEquals(Component.UNCLAIMED, g.ownerOf("/app/node_modules/.package-lock.json"));
   }
 
@@ -206,8 +241,11 @@ class GroupingTest {
             .text("/zz/x", "x")
             .hardlink("/aa/x-link", "/zz/x");
     Grouping g = Grouping.of(t, Grouping.DEFAULT_BIG_FILE);
-    assertEquals(Component.of(Source.DEB, "python3-six"), g.ownerOf("/usr/lib/python3/dist-packages/six.py"));
-    // the group's first name in tree order decides: /a/first-name is big and unclaimed, so its own group
+    assertEquals(
+        Component.of(Source.DEB, "python3-six"),
+        g.ownerOf("/usr/lib/python3/dist-packages/six.py"));
+    // the group's first name in tree order decides: /a/first-name is big and unclaimed, so its own
+    // group
     Component big = Component.of(Source.BIG_FILE, "/a/first-name");
     assertEquals(big, g.ownerOf("/a/first-name"));
     assertEquals(big, g.ownerOf("/opt/big"));
@@ -217,7 +255,9 @@ class GroupingTest {
 
   @Test
   void recordPathsResolveLexically() {
-    assertEquals("/usr/local/bin/foo", TreeFiles.resolve("/usr/local/lib/python3.11/site-packages", "../../../bin/foo"));
+    assertEquals(
+        "/usr/local/bin/foo",
+        TreeFiles.resolve("/usr/local/lib/python3.11/site-packages", "../../../bin/foo"));
     assertEquals("/x", TreeFiles.resolve("/", "../../x"));
     assertNull(TreeFiles.resolve("/", ".."));
     assertEquals("/etc/a", TreeFiles.resolve("/srv", "/etc/./a"));

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Layer annotations written by a re-layered squash, and the prior placement read back from them. */
+/**
+ * Layer annotations written by a re-layered squash, and the prior placement read back from them.
+ */
 class LayerAnnotationsTest {
   private static final ObjectMapper M = new ObjectMapper();
 
@@ -53,7 +55,8 @@ class LayerAnnotationsTest {
     IllegalArgumentException bad =
         assertThrows(
             IllegalArgumentException.class,
-            () -> LayerAnnotations.priorOf(manifest(List.of(Map.of(LayerAnnotations.SLOT, "x/4")))));
+            () ->
+                LayerAnnotations.priorOf(manifest(List.of(Map.of(LayerAnnotations.SLOT, "x/4")))));
     assertEquals("layer 0: bad dev.ocisquash.layer.slot annotation 'x/4'", bad.getMessage());
     assertThrows(
         IllegalArgumentException.class,
@@ -65,7 +68,8 @@ class LayerAnnotationsTest {
                 LayerAnnotations.priorOf(
                     manifest(
                         List.of(
-                            Map.of(LayerAnnotations.SLOT, "0/4"), Map.of(LayerAnnotations.SLOT, "1/8")))));
+                            Map.of(LayerAnnotations.SLOT, "0/4"),
+                            Map.of(LayerAnnotations.SLOT, "1/8")))));
     assertEquals("layer 1: laid out for 8 layers, an earlier layer for 4", mixed.getMessage());
   }
 }

@@ -37,7 +37,8 @@ class PackerTest {
     assertEquals(List.of(new Slot(0, Pool.ALL)), Packer.slots(1));
     assertEquals(List.of(new Slot(0, Pool.PACKAGES), new Slot(1, Pool.UNCLAIMED)), Packer.slots(2));
     assertEquals(
-        List.of(new Slot(0, Pool.PACKAGES), new Slot(1, Pool.UNCLAIMED), new Slot(2, Pool.METADATA)),
+        List.of(
+            new Slot(0, Pool.PACKAGES), new Slot(1, Pool.UNCLAIMED), new Slot(2, Pool.METADATA)),
         Packer.slots(3));
     List<Slot> s32 = Packer.slots(32);
     assertEquals(32, s32.size());
@@ -67,7 +68,8 @@ class PackerTest {
     Map<Component, Long> changed = new HashMap<>(base);
     changed.put(Component.of(Source.DEB, "newcomer"), 5 * MIB);
     changed.remove(Component.of(Source.DEB, "pkg7"));
-    changed.put(Component.of(Source.DEB, "pkg8"), base.get(Component.of(Source.DEB, "pkg8")) * 3 + 1);
+    changed.put(
+        Component.of(Source.DEB, "pkg8"), base.get(Component.of(Source.DEB, "pkg8")) * 3 + 1);
     changed.put(Component.of(Source.DEB, "pkg9"), 1L); // shrinks a lot, stays in its size class
     Packing after = Packer.pack(changed, 32, Packer.DEFAULT_HEAVY, null);
     for (Component c : base.keySet()) {
@@ -106,7 +108,9 @@ class PackerTest {
     Prior prior = new Prior(32, first.slotOf());
     Map<Component, Long> next = new TreeMap<>(base);
     Component grown = Component.of(Source.DEB, "p3");
-    next.put(grown, 64 * MIB); // crosses the heavy threshold: without a prior it would move to a heavy slot
+    next.put(
+        grown,
+        64 * MIB); // crosses the heavy threshold: without a prior it would move to a heavy slot
     Component fresh = Component.of(Source.DEB, "brand-new");
     next.put(fresh, MIB);
     Packing withPrior = Packer.pack(next, 32, Packer.DEFAULT_HEAVY, prior);
@@ -116,16 +120,23 @@ class PackerTest {
       }
     }
     assertTrue(
-        !prior.occupiedSlots().contains(withPrior.slot(fresh)), "a new group goes to an empty slot: no layer changes");
-    assertNotEquals(first.slot(grown), withPrior.slot(grown), "a group that changed pool is placed anew");
+        !prior.occupiedSlots().contains(withPrior.slot(fresh)),
+        "a new group goes to an empty slot: no layer changes");
+    assertNotEquals(
+        first.slot(grown), withPrior.slot(grown), "a group that changed pool is placed anew");
     // a prior made for another N is ignored
-    assertEquals(Packer.pack(next, 16, Packer.DEFAULT_HEAVY, null), Packer.pack(next, 16, Packer.DEFAULT_HEAVY, prior));
+    assertEquals(
+        Packer.pack(next, 16, Packer.DEFAULT_HEAVY, null),
+        Packer.pack(next, 16, Packer.DEFAULT_HEAVY, prior));
   }
 
   @Test
   void componentIdsRoundTrip() {
     for (Component c :
-        List.of(Component.UNCLAIMED, Component.METADATA, Component.of(Source.CONDA, "/opt/conda:numpy"),
+        List.of(
+            Component.UNCLAIMED,
+            Component.METADATA,
+            Component.of(Source.CONDA, "/opt/conda:numpy"),
             Component.of(Source.DEB, "libc6:amd64"))) {
       assertEquals(c, Component.parse(c.id()));
     }

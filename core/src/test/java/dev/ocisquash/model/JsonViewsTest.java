@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The typed JSON views: what they read, what they write, and that everything else stays byte for byte. */
+/**
+ * The typed JSON views: what they read, what they write, and that everything else stays byte for
+ * byte.
+ */
 class JsonViewsTest {
   static final String A = "sha256:" + "a".repeat(64);
   static final String B = "sha256:" + "b".repeat(64);
@@ -22,7 +25,11 @@ class JsonViewsTest {
   /** A config in no particular field order, with unknown fields at every level. */
   static final String CONFIG =
       "{\"x-first\":[1,2.5,null,true,\"\\u00e9\"],\"os\":\"linux\",\"config\":{\"Env\":[\"A=1\"],\"X-Runtime\":{}},"
-          + "\"rootfs\":{\"x-before\":0,\"type\":\"layers\",\"diff_ids\":[\"" + A + "\",\"" + B + "\"],\"x-after\":1},"
+          + "\"rootfs\":{\"x-before\":0,\"type\":\"layers\",\"diff_ids\":[\""
+          + A
+          + "\",\""
+          + B
+          + "\"],\"x-after\":1},"
           + "\"created\":\"2020-01-01T00:00:00Z\",\"architecture\":\"arm64\",\"variant\":\"v8\","
           + "\"history\":[{\"x-h\":{\"k\":[]},\"created\":\"2020-01-01T00:00:00Z\",\"created_by\":\"ADD base\"},"
           + "{\"created_by\":\"CMD [\\\"sh\\\"]\",\"empty_layer\":true,\"comment\":\"c\"},{\"created_by\":\"RUN x\"}],"
@@ -76,11 +83,14 @@ class JsonViewsTest {
     String expected =
         before
             .replace("\"diff_ids\":[\"" + A + "\",\"" + B + "\"]", "\"diff_ids\":[\"" + C + "\"]")
-            .replace("\"created\":\"2020-01-01T00:00:00Z\",\"architecture\"",
+            .replace(
+                "\"created\":\"2020-01-01T00:00:00Z\",\"architecture\"",
                 "\"created\":\"2030-01-01T00:00:00Z\",\"architecture\"")
-            .replace("\"empty_layer\":true,\"comment\":\"c\"}",
+            .replace(
+                "\"empty_layer\":true,\"comment\":\"c\"}",
                 "\"empty_layer\":true,\"comment\":\"c\",\"created\":\"2030-01-01T00:00:00Z\"}")
-            .replace("{\"created_by\":\"RUN x\"}",
+            .replace(
+                "{\"created_by\":\"RUN x\"}",
                 "{\"created_by\":\"RUN x\",\"created\":\"2030-01-01T00:00:00Z\",\"empty_layer\":true}");
     assertEquals(expected, bytes(json));
   }
@@ -93,9 +103,11 @@ class JsonViewsTest {
     assertFalse(c.hasHistory());
     assertNull(c.diffIdsNode());
     assertNull(c.platform());
-    ConfigJson odd = new ConfigJson(parse("{\"history\":[7,{\"empty_layer\":\"yes\",\"created_by\":3}]}"));
+    ConfigJson odd =
+        new ConfigJson(parse("{\"history\":[7,{\"empty_layer\":\"yes\",\"created_by\":3}]}"));
     assertEquals(2, odd.history().size());
-    assertEquals("", odd.history().get(0).createdBy(), "an entry that is not an object has no fields");
+    assertEquals(
+        "", odd.history().get(0).createdBy(), "an entry that is not an object has no fields");
     assertFalse(odd.history().get(1).emptyLayer(), "only JSON true marks an empty layer");
   }
 
@@ -106,7 +118,9 @@ class JsonViewsTest {
     c.setDiffIds(List.of(Digest.parse(A)));
     c.setHistory(List.of(ConfigJson.History.of(null, "by", "note")));
     assertEquals(
-        "{\"os\":\"linux\",\"x\":1,\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + A + "\"]},"
+        "{\"os\":\"linux\",\"x\":1,\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+            + A
+            + "\"]},"
             + "\"history\":[{\"created_by\":\"by\",\"comment\":\"note\"}]}",
         bytes(json));
   }
@@ -116,15 +130,28 @@ class JsonViewsTest {
     ManifestJson m = ManifestJson.newOci(Digest.parse(A), 10);
     m.addLayer(MediaTypes.OCI_LAYER_GZIP, Digest.parse(B), 20).annotations().put("k", "v");
     assertEquals(
-        "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{\"mediaType\":\""
-            + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + A + "\",\"size\":10},\"layers\":[{\"mediaType\":\""
-            + MediaTypes.OCI_LAYER_GZIP + "\",\"digest\":\"" + B + "\",\"size\":20,\"annotations\":{\"k\":\"v\"}}]}",
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_MANIFEST
+            + "\",\"config\":{\"mediaType\":\""
+            + MediaTypes.OCI_CONFIG
+            + "\",\"digest\":\""
+            + A
+            + "\",\"size\":10},\"layers\":[{\"mediaType\":\""
+            + MediaTypes.OCI_LAYER_GZIP
+            + "\",\"digest\":\""
+            + B
+            + "\",\"size\":20,\"annotations\":{\"k\":\"v\"}}]}",
         bytes(m.json()));
     IndexJson idx = IndexJson.newOci();
     DescriptorJson.add(idx.manifests(), MediaTypes.OCI_MANIFEST, Digest.parse(C), 30);
     assertEquals(
-        "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[{\"mediaType\":\""
-            + MediaTypes.OCI_MANIFEST + "\",\"digest\":\"" + C + "\",\"size\":30}]}",
+        "{\"schemaVersion\":2,\"mediaType\":\""
+            + MediaTypes.OCI_INDEX
+            + "\",\"manifests\":[{\"mediaType\":\""
+            + MediaTypes.OCI_MANIFEST
+            + "\",\"digest\":\""
+            + C
+            + "\",\"size\":30}]}",
         bytes(idx.json()));
     assertTrue(IndexJson.looksLikeIndex(idx.json()));
     assertFalse(IndexJson.looksLikeIndex(m.json()));
@@ -133,8 +160,12 @@ class JsonViewsTest {
   @Test
   void manifestReadsItsDescriptorsAndLeavesUnknownFieldsAlone() throws Exception {
     String text =
-        "{\"x\":1,\"schemaVersion\":2,\"config\":{\"digest\":\"" + A + "\",\"size\":3,\"x-d\":[]},"
-            + "\"layers\":[{\"mediaType\":\"m\",\"digest\":\"" + B + "\",\"size\":4,"
+        "{\"x\":1,\"schemaVersion\":2,\"config\":{\"digest\":\""
+            + A
+            + "\",\"size\":3,\"x-d\":[]},"
+            + "\"layers\":[{\"mediaType\":\"m\",\"digest\":\""
+            + B
+            + "\",\"size\":4,"
             + "\"annotations\":{\"a\":\"1\",\"n\":2}},\"not an object\"],\"artifactType\":\"t\"}";
     ObjectNode json = parse(text);
     ManifestJson m = ManifestJson.of(json);
@@ -158,14 +189,19 @@ class JsonViewsTest {
   @Test
   void descriptorRetargetKeepsEveryOtherFieldWhereItWas() throws Exception {
     ObjectNode entry =
-        parse("{\"x\":0,\"mediaType\":\"old\",\"digest\":\"" + A + "\",\"size\":1,"
-            + "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\",\"os.features\":[\"f\"]},"
-            + "\"annotations\":{\"k\":\"v\"}}");
+        parse(
+            "{\"x\":0,\"mediaType\":\"old\",\"digest\":\""
+                + A
+                + "\",\"size\":1,"
+                + "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\",\"os.features\":[\"f\"]},"
+                + "\"annotations\":{\"k\":\"v\"}}");
     DescriptorJson d = DescriptorJson.of(entry);
     assertEquals(Platform.of("linux", "amd64", null), d.platform());
     DescriptorJson moved = d.withTarget("new", Digest.parse(B), 2);
     assertEquals(
-        "{\"x\":0,\"mediaType\":\"new\",\"digest\":\"" + B + "\",\"size\":2,"
+        "{\"x\":0,\"mediaType\":\"new\",\"digest\":\""
+            + B
+            + "\",\"size\":2,"
             + "\"platform\":{\"architecture\":\"amd64\",\"os\":\"linux\",\"os.features\":[\"f\"]},"
             + "\"annotations\":{\"k\":\"v\"}}",
         bytes(moved.json()));
@@ -174,14 +210,16 @@ class JsonViewsTest {
 
   @Test
   void descriptorFieldsOfTheWrongTypeReadAsAbsent() throws Exception {
-    DescriptorJson d = DescriptorJson.of(parse("{\"mediaType\":5,\"digest\":7,\"size\":-1,\"annotations\":[]}"));
+    DescriptorJson d =
+        DescriptorJson.of(parse("{\"mediaType\":5,\"digest\":7,\"size\":-1,\"annotations\":[]}"));
     assertNull(d.mediaType());
     assertTrue(d.mediaTypeMalformed());
     assertNull(d.digestText());
     assertEquals(-1, d.size());
     assertEquals(-1, DescriptorJson.of(parse("{\"size\":\"12\"}")).size());
     assertNull(d.annotation("k"));
-    assertFalse(DescriptorJson.of(parse("{\"mediaType\":null}")).mediaTypeMalformed(), "null is absent");
+    assertFalse(
+        DescriptorJson.of(parse("{\"mediaType\":null}")).mediaTypeMalformed(), "null is absent");
     assertNull(DescriptorJson.of(null));
     assertNull(DescriptorJson.of(Json.array()));
   }

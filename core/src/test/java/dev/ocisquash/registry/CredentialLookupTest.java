@@ -35,25 +35,34 @@ class CredentialLookupTest {
     CredentialLookup onlyHome = new CredentialLookup(Map.of(), home);
     assertEquals(new Credential("docker", "d"), onlyHome.find("reg:5000", o));
     assertNull(onlyHome.find("other:5000", o));
-    CredentialLookup withRaf = new CredentialLookup(Map.of("REGISTRY_AUTH_FILE", raf.toString()), home);
+    CredentialLookup withRaf =
+        new CredentialLookup(Map.of("REGISTRY_AUTH_FILE", raf.toString()), home);
     assertEquals(new Credential("raf", "r"), withRaf.find("reg:5000", o));
-    assertEquals(new Credential("given", "g:with:colons"), withRaf.find("reg:5000", o.withAuthFile(given)));
+    assertEquals(
+        new Credential("given", "g:with:colons"), withRaf.find("reg:5000", o.withAuthFile(given)));
     assertEquals(new Credential("u", "p:q"), withRaf.find("reg:5000", o.withCreds("u:p:q")));
   }
 
   @Test
   void dockerHubKeysNameDockerIo() throws Exception {
     Files.createDirectories(dir.resolve(".docker"));
-    Files.writeString(dir.resolve(".docker/config.json"), auths("https://index.docker.io/v1/", "hub:h"));
-    assertEquals(new Credential("hub", "h"), new CredentialLookup(Map.of(), dir).find("docker.io", RegistryOptions.defaults()));
+    Files.writeString(
+        dir.resolve(".docker/config.json"), auths("https://index.docker.io/v1/", "hub:h"));
+    assertEquals(
+        new Credential("hub", "h"),
+        new CredentialLookup(Map.of(), dir).find("docker.io", RegistryOptions.defaults()));
   }
 
   @Test
   void aBrokenAuthEntryIsAnErrorNamingTheFile() throws Exception {
     Path f = dir.resolve("bad.json");
     Files.writeString(f, "{\"auths\":{\"reg\":{\"auth\":\"%%%\"}}}");
-    ImageException e = assertThrows(ImageException.class,
-        () -> new CredentialLookup(Map.of(), dir).find("reg", RegistryOptions.defaults().withAuthFile(f)));
+    ImageException e =
+        assertThrows(
+            ImageException.class,
+            () ->
+                new CredentialLookup(Map.of(), dir)
+                    .find("reg", RegistryOptions.defaults().withAuthFile(f)));
     assertTrue(e.getMessage().startsWith(f + ": auths.reg.auth is not base64"), e.getMessage());
   }
 
@@ -61,15 +70,22 @@ class CredentialLookupTest {
   void aMissingHelperIsAnErrorNamingIt() throws Exception {
     Path f = dir.resolve("helper.json");
     Files.writeString(f, "{\"credHelpers\":{\"reg\":\"ocisquash-no-such-helper\"}}");
-    ImageException e = assertThrows(ImageException.class,
-        () -> new CredentialLookup(Map.of(), dir).find("reg", RegistryOptions.defaults().withAuthFile(f)));
-    assertTrue(e.getMessage().contains("docker-credential-ocisquash-no-such-helper cannot run"), e.getMessage());
+    ImageException e =
+        assertThrows(
+            ImageException.class,
+            () ->
+                new CredentialLookup(Map.of(), dir)
+                    .find("reg", RegistryOptions.defaults().withAuthFile(f)));
+    assertTrue(
+        e.getMessage().contains("docker-credential-ocisquash-no-such-helper cannot run"),
+        e.getMessage());
   }
 
   @Test
   void challengesAreParsed() {
-    Map<String, String> p = RegistryAuth.params(
-        "Bearer realm=\"https://auth.example/token\",service=\"registry.example\",scope=\"repository:a/b:pull,push\"");
+    Map<String, String> p =
+        RegistryAuth.params(
+            "Bearer realm=\"https://auth.example/token\",service=\"registry.example\",scope=\"repository:a/b:pull,push\"");
     assertEquals("https://auth.example/token", p.get("realm"));
     assertEquals("registry.example", p.get("service"));
     assertEquals("repository:a/b:pull,push", p.get("scope"));
@@ -86,9 +102,13 @@ class CredentialLookupTest {
       Path f = dir.resolve("config.json");
       Files.writeString(f, "{\"credHelpers\":{\"reg\":\"hangs\"}}");
       CredentialLookup lookup = new CredentialLookup(Map.of("PATH", dir.toString()), dir, 1);
-      ImageException e = assertThrows(ImageException.class,
-          () -> lookup.find("reg", RegistryOptions.defaults().withAuthFile(f)));
-      assertEquals("reg: credential helper docker-credential-hangs did not finish within 1 s", e.getMessage());
+      ImageException e =
+          assertThrows(
+              ImageException.class,
+              () -> lookup.find("reg", RegistryOptions.defaults().withAuthFile(f)));
+      assertEquals(
+          "reg: credential helper docker-credential-hangs did not finish within 1 s",
+          e.getMessage());
     } finally {
       try (var all = Files.walk(dir)) {
         all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

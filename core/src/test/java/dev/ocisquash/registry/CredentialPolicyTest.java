@@ -14,13 +14,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Docker's credential rule: the registry's Authorization goes to the registry and to hosts that challenge, never to
- * an upload Location on another host (here 127.0.0.2, which records what it receives).
+ * Docker's credential rule: the registry's Authorization goes to the registry and to hosts that
+ * challenge, never to an upload Location on another host (here 127.0.0.2, which records what it
+ * receives).
  */
 class CredentialPolicyTest {
   private static final byte[] BLOB = "blob bytes".getBytes(StandardCharsets.UTF_8);
   private HttpServer registry;
   private HttpServer storage;
+
   /** {@code METHOD Authorization} as the other host received them. */
   private final List<String> seen = new CopyOnWriteArrayList<>();
 
@@ -34,41 +36,51 @@ class CredentialPolicyTest {
     }
   }
 
-  /** Registry on 127.0.0.1 (basic auth), uploads on 127.0.0.2, which challenges the commit when asked to. */
+  /**
+   * Registry on 127.0.0.1 (basic auth), uploads on 127.0.0.2, which challenges the commit when
+   * asked to.
+   */
   private RegistryClient start(boolean storageChallenges) throws Exception {
     String expected = new Credential("u", "p").basicHeader();
     storage = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 4);
     String where = "http://127.0.0.2:" + storage.getAddress().getPort() + "/upload/1";
-    storage.createContext("/upload/", ex -> {
-      String a = ex.getRequestHeaders().getFirst("Authorization");
-      seen.add(ex.getRequestMethod() + " " + a);
-      ex.getRequestBody().readAllBytes();
-      if (ex.getRequestMethod().equals("PUT") && storageChallenges && !expected.equals(a)) {
-        ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"storage\"");
-        RegistryRedirectTest.answer(ex, 401, new byte[0]);
-        return;
-      }
-      ex.getResponseHeaders().add("Location", where);
-      RegistryRedirectTest.answer(ex, ex.getRequestMethod().equals("PUT") ? 201 : 202, new byte[0]);
-    });
+    storage.createContext(
+        "/upload/",
+        ex -> {
+          String a = ex.getRequestHeaders().getFirst("Authorization");
+          seen.add(ex.getRequestMethod() + " " + a);
+          ex.getRequestBody().readAllBytes();
+          if (ex.getRequestMethod().equals("PUT") && storageChallenges && !expected.equals(a)) {
+            ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"storage\"");
+            RegistryRedirectTest.answer(ex, 401, new byte[0]);
+            return;
+          }
+          ex.getResponseHeaders().add("Location", where);
+          RegistryRedirectTest.answer(
+              ex, ex.getRequestMethod().equals("PUT") ? 201 : 202, new byte[0]);
+        });
     registry = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 4);
-    registry.createContext("/v2/", ex -> {
-      if (!expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-        ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test\"");
-        RegistryRedirectTest.answer(ex, 401, new byte[0]);
-        return;
-      }
-      if (ex.getRequestURI().getPath().equals("/v2/app/blobs/uploads/")) {
-        ex.getResponseHeaders().add("Location", where);
-        RegistryRedirectTest.answer(ex, 202, new byte[0]);
-        return;
-      }
-      RegistryRedirectTest.answer(ex, 200, "{}".getBytes(StandardCharsets.UTF_8));
-    });
+    registry.createContext(
+        "/v2/",
+        ex -> {
+          if (!expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test\"");
+            RegistryRedirectTest.answer(ex, 401, new byte[0]);
+            return;
+          }
+          if (ex.getRequestURI().getPath().equals("/v2/app/blobs/uploads/")) {
+            ex.getResponseHeaders().add("Location", where);
+            RegistryRedirectTest.answer(ex, 202, new byte[0]);
+            return;
+          }
+          RegistryRedirectTest.answer(ex, 200, "{}".getBytes(StandardCharsets.UTF_8));
+        });
     storage.start();
     registry.start();
-    ImageRef ref = ImageRef.parse("docker://127.0.0.1:" + registry.getAddress().getPort() + "/app:1");
-    return RegistryClient.connect(ref, RegistryOptions.defaults().withTlsVerify(false).withCreds("u:p"));
+    ImageRef ref =
+        ImageRef.parse("docker://127.0.0.1:" + registry.getAddress().getPort() + "/app:1");
+    return RegistryClient.connect(
+        ref, RegistryOptions.defaults().withTlsVerify(false).withCreds("u:p"));
   }
 
   private static void upload(RegistryClient c) throws Exception {

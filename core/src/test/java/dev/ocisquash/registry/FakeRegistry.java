@@ -26,45 +26,61 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An in-memory registry (distribution spec v2) on the JDK's HTTP server at 127.0.0.1, as go-containerregistry tests
- * its transport against {@code httptest} servers: manifests, blobs with ranges, chunked uploads with their status
- * ({@code Range: 0-N}), mounts, and optionally bearer tokens from its own realm ({@code /token}), checked per repository
- * and action as distribution's token auth does. Faults replace the answer to the first requests that match.
+ * An in-memory registry (distribution spec v2) on the JDK's HTTP server at 127.0.0.1, as
+ * go-containerregistry tests its transport against {@code httptest} servers: manifests, blobs with
+ * ranges, chunked uploads with their status ({@code Range: 0-N}), mounts, and optionally bearer
+ * tokens from its own realm ({@code /token}), checked per repository and action as distribution's
+ * token auth does. Faults replace the answer to the first requests that match.
  */
 final class FakeRegistry implements AutoCloseable {
   private static final Pattern PATH =
       Pattern.compile("/v2/(.+)/(manifests|blobs)/(uploads/)?([^/]*)");
 
-  /** Answers one request instead of the registry; {@code nth} counts this fault's requests from 1. */
+  /**
+   * Answers one request instead of the registry; {@code nth} counts this fault's requests from 1.
+   */
   interface Fault {
     void answer(HttpExchange ex, int nth) throws IOException;
   }
 
-  private record Rule(String method, String pathPrefix, int times, Fault fault, AtomicInteger seen) {}
+  private record Rule(
+      String method, String pathPrefix, int times, Fault fault, AtomicInteger seen) {}
 
   /** {@code METHOD PATH[?QUERY]} of every request to the registry (not to the realm), in order. */
   final List<String> requests = new CopyOnWriteArrayList<>();
+
   /** Each request's {@code Range} header, or "", in the order of {@link #requests}. */
   final List<String> ranges = new CopyOnWriteArrayList<>();
+
   /** The byte counts of the PATCH bodies the registry took, in order. */
   final List<Integer> patches = new CopyOnWriteArrayList<>();
+
   /** Token requests: their query, then {@code | Authorization} (or {@code | none}). */
   final List<String> tokenRequests = new CopyOnWriteArrayList<>();
+
   final Map<String, byte[]> blobs = new ConcurrentHashMap<>();
   final Map<String, byte[]> manifests = new ConcurrentHashMap<>();
   private final Map<String, ByteArrayOutputStream> uploads = new ConcurrentHashMap<>();
+
   /** Token to the scopes it grants ({@code repository:NAME:ACTION}, one action each). */
   private final Map<String, Set<String>> tokens = new ConcurrentHashMap<>();
+
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final AtomicInteger ids = new AtomicInteger();
   private final CountDownLatch closing = new CountDownLatch(1);
   private final HttpServer server;
-  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fake-registry");
-    t.setDaemon(true);
-    return t;
-  });
-  /** Bearer mode: {@code USER:PASS} the realm accepts ("" for anonymous tokens only), or null for no auth. */
+  private final ExecutorService pool =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "fake-registry");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * Bearer mode: {@code USER:PASS} the realm accepts ("" for anonymous tokens only), or null for no
+   * auth.
+   */
   private final String tokenCreds;
 
   /** A registry without auth. */
@@ -73,8 +89,8 @@ final class FakeRegistry implements AutoCloseable {
   }
 
   /**
-   * @param tokenCreds null: no auth; otherwise bearer tokens, given to clients with these basic credentials
-   *     ({@code USER:PASS}) or, when "", to anyone
+   * @param tokenCreds null: no auth; otherwise bearer tokens, given to clients with these basic
+   *     credentials ({@code USER:PASS}) or, when "", to anyone
    */
   FakeRegistry(String tokenCreds) throws IOException {
     this.tokenCreds = tokenCreds;
@@ -98,12 +114,18 @@ final class FakeRegistry implements AutoCloseable {
     return "http://127.0.0.1:" + port() + "/token";
   }
 
-  /** The first {@code times} requests of {@code method} on a path starting with {@code pathPrefix} get the fault. */
+  /**
+   * The first {@code times} requests of {@code method} on a path starting with {@code pathPrefix}
+   * get the fault.
+   */
   void fault(String method, String pathPrefix, int times, Fault fault) {
     rules.add(new Rule(method, pathPrefix, times, fault, new AtomicInteger()));
   }
 
-  /** Blocks a fault's handler until the registry closes (a stalled server; the client must give up first). */
+  /**
+   * Blocks a fault's handler until the registry closes (a stalled server; the client must give up
+   * first).
+   */
   void stall() throws IOException {
     try {
       closing.await(60, TimeUnit.SECONDS);
@@ -122,7 +144,11 @@ final class FakeRegistry implements AutoCloseable {
 
   private static void error(HttpExchange ex, int status, String code) throws IOException {
     ex.getResponseHeaders().set("Content-Type", "application/json");
-    send(ex, status, ("{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"\"}]}").getBytes(StandardCharsets.UTF_8));
+    send(
+        ex,
+        status,
+        ("{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"\"}]}")
+            .getBytes(StandardCharsets.UTF_8));
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -141,8 +167,11 @@ final class FakeRegistry implements AutoCloseable {
       }
       Matcher m = PATH.matcher(path);
       String repo = m.matches() ? m.group(1) : "";
-      if (!authorized(ex, path.equals("/v2/") ? null : repo, method.equals("GET") || method.equals("HEAD")
-          ? "pull" : "push", query)) {
+      if (!authorized(
+          ex,
+          path.equals("/v2/") ? null : repo,
+          method.equals("GET") || method.equals("HEAD") ? "pull" : "push",
+          query)) {
         return;
       }
       if (path.equals("/v2/")) {
@@ -159,8 +188,12 @@ final class FakeRegistry implements AutoCloseable {
     }
   }
 
-  /** Checks the bearer token for {@code repo} and {@code action}; answers the challenge when it falls short. */
-  private boolean authorized(HttpExchange ex, String repo, String action, String query) throws IOException {
+  /**
+   * Checks the bearer token for {@code repo} and {@code action}; answers the challenge when it
+   * falls short.
+   */
+  private boolean authorized(HttpExchange ex, String repo, String action, String query)
+      throws IOException {
     if (tokenCreds == null) {
       return true;
     }
@@ -180,9 +213,16 @@ final class FakeRegistry implements AutoCloseable {
     if (granted != null && granted.containsAll(wanted)) {
       return true;
     }
-    String scope = repo == null ? "" : ",scope=\"repository:" + repo + ":" + (action.equals("push") ? "pull,push"
-        : "pull") + "\"";
-    ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"" + realm() + "\",service=\"fake\"" + scope);
+    String scope =
+        repo == null
+            ? ""
+            : ",scope=\"repository:"
+                + repo
+                + ":"
+                + (action.equals("push") ? "pull,push" : "pull")
+                + "\"";
+    ex.getResponseHeaders()
+        .set("WWW-Authenticate", "Bearer realm=\"" + realm() + "\",service=\"fake\"" + scope);
     error(ex, 401, "UNAUTHORIZED");
     return false;
   }
@@ -192,8 +232,13 @@ final class FakeRegistry implements AutoCloseable {
       String query = ex.getRequestURI().getRawQuery();
       String a = ex.getRequestHeaders().getFirst("Authorization");
       tokenRequests.add(query + " | " + (a == null ? "none" : a));
-      boolean ok = tokenCreds.isEmpty() ? a == null
-          : ("Basic " + Base64.getEncoder().encodeToString(tokenCreds.getBytes(StandardCharsets.UTF_8))).equals(a);
+      boolean ok =
+          tokenCreds.isEmpty()
+              ? a == null
+              : ("Basic "
+                      + Base64.getEncoder()
+                          .encodeToString(tokenCreds.getBytes(StandardCharsets.UTF_8)))
+                  .equals(a);
       if (!ok || !"fake".equals(param(query, "service"))) {
         send(ex, 401, new byte[0]);
         return;
@@ -266,7 +311,8 @@ final class FakeRegistry implements AutoCloseable {
     String range = ex.getRequestHeaders().getFirst("Range");
     if (range != null && range.matches("bytes=\\d+-")) {
       int from = Integer.parseInt(range.substring(6, range.length() - 1));
-      ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (b.length - 1) + "/" + b.length);
+      ex.getResponseHeaders()
+          .set("Content-Range", "bytes " + from + "-" + (b.length - 1) + "/" + b.length);
       send(ex, 206, java.util.Arrays.copyOfRange(b, from, b.length));
       return;
     }
@@ -337,7 +383,10 @@ final class FakeRegistry implements AutoCloseable {
     }
   }
 
-  /** Takes {@code n} bytes of an upload's PATCH into the upload (as a registry that keeps a partial body does). */
+  /**
+   * Takes {@code n} bytes of an upload's PATCH into the upload (as a registry that keeps a partial
+   * body does).
+   */
   void keepPart(HttpExchange ex, int n) throws IOException {
     Matcher m = PATH.matcher(ex.getRequestURI().getRawPath());
     if (!m.matches()) {
@@ -352,7 +401,9 @@ final class FakeRegistry implements AutoCloseable {
     }
   }
 
-  /** Forgets an upload (as distribution does when a broken request left part of its body behind). */
+  /**
+   * Forgets an upload (as distribution does when a broken request left part of its body behind).
+   */
   void dropUpload(HttpExchange ex) {
     Matcher m = PATH.matcher(ex.getRequestURI().getRawPath());
     if (m.matches()) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocisquash.ImageException;
 import dev.ocisquash.model.Digest;
+import dev.ocisquash.testing.ScriptedServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,14 +16,15 @@ import java.time.Duration;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import dev.ocisquash.testing.ScriptedServer;
 
 /**
- * A misbehaving registry scripted byte for byte on 127.0.0.1: whatever it sends, a read ends within the bounds the
- * descriptors and options set, with one line naming the registry, repository, step and blob.
+ * A misbehaving registry scripted byte for byte on 127.0.0.1: whatever it sends, a read ends within
+ * the bounds the descriptors and options set, with one line naming the registry, repository, step
+ * and blob.
  */
 class HostileRegistryTest {
-  private static final byte[] BLOB = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] BLOB =
+      "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
   private static final Digest DIGEST = Responses.sha256(BLOB);
   private ScriptedServer server;
 
@@ -46,26 +48,40 @@ class HostileRegistryTest {
   }
 
   /** A registry answering /v2/ with 200 and blob requests with the script. */
-  private RegistryClient registry(Function<ScriptedServer.Request, byte[]> blob, boolean closeAfterEach)
-      throws IOException {
+  private RegistryClient registry(
+      Function<ScriptedServer.Request, byte[]> blob, boolean closeAfterEach) throws IOException {
     return registry((r, out) -> out.write(blob.apply(r)), closeAfterEach);
   }
 
-  /** A registry answering /v2/ with 200 and writing the answer to blob requests itself; 1000 bytes/s over 1 s. */
-  private RegistryClient registry(ScriptedServer.Writer blob, boolean closeAfterEach) throws IOException {
-    server = new ScriptedServer((r, out) -> {
-      if (r.path().equals("/v2/")) {
-        out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"));
-      } else {
-        blob.answer(r, out);
-      }
-    }, closeAfterEach);
+  /**
+   * A registry answering /v2/ with 200 and writing the answer to blob requests itself; 1000 bytes/s
+   * over 1 s.
+   */
+  private RegistryClient registry(ScriptedServer.Writer blob, boolean closeAfterEach)
+      throws IOException {
+    server =
+        new ScriptedServer(
+            (r, out) -> {
+              if (r.path().equals("/v2/")) {
+                out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"));
+              } else {
+                blob.answer(r, out);
+              }
+            },
+            closeAfterEach);
     ImageRef ref = ImageRef.parse("docker://127.0.0.1:" + server.port() + "/app:1");
-    return RegistryClient.connect(ref, RegistryOptions.defaults().withTlsVerify(false)
-        .withRetries(2, Duration.ofMillis(10)).withMinTransferRate(1000, Duration.ofSeconds(1)));
+    return RegistryClient.connect(
+        ref,
+        RegistryOptions.defaults()
+            .withTlsVerify(false)
+            .withRetries(2, Duration.ofMillis(10))
+            .withMinTransferRate(1000, Duration.ofSeconds(1)));
   }
 
-  /** Writes {@code head}, then {@code drip} one byte every 50 ms for at most 60 s (a test must end before). */
+  /**
+   * Writes {@code head}, then {@code drip} one byte every 50 ms for at most 60 s (a test must end
+   * before).
+   */
   private static ScriptedServer.Writer dripping(String head, String drip) {
     return (r, out) -> {
       out.write(ascii(head));
@@ -83,15 +99,25 @@ class HostileRegistryTest {
     };
   }
 
-  private static final String CUT = "the registry sent less than 1000 bytes/s over 1 s"
-      + " (--min-transfer-rate, --transfer-window)";
+  private static final String CUT =
+      "the registry sent less than 1000 bytes/s over 1 s"
+          + " (--min-transfer-rate, --transfer-window)";
 
-  /** Reads the blob through a dripping server: it fails, naming the limit (no timed assertion: the message says which bound cut it). */
+  /**
+   * Reads the blob through a dripping server: it fails, naming the limit (no timed assertion: the
+   * message says which bound cut it).
+   */
   private void cutWithin(ScriptedServer.Writer w) throws IOException {
     try (RegistryClient c = registry(w, true)) {
       String m = blobError(c);
-      assertTrue(m.startsWith("registry 127.0.0.1:" + server.port() + ", repository app: download blob " + DIGEST
-          + ": "), m);
+      assertTrue(
+          m.startsWith(
+              "registry 127.0.0.1:"
+                  + server.port()
+                  + ", repository app: download blob "
+                  + DIGEST
+                  + ": "),
+          m);
       assertTrue(m.contains(CUT), m);
     }
   }
@@ -112,17 +138,25 @@ class HostileRegistryTest {
   }
 
   private String blobError(RegistryClient c) {
-    return assertThrows(ImageException.class, () -> {
-      try (InputStream in = c.openBlob("app", DIGEST, BLOB.length)) {
-        in.readAllBytes();
-      }
-    }).getMessage();
+    return assertThrows(
+            ImageException.class,
+            () -> {
+              try (InputStream in = c.openBlob("app", DIGEST, BLOB.length)) {
+                in.readAllBytes();
+              }
+            })
+        .getMessage();
   }
 
   @Test
   void aBlobOfItsDescriptorsSizeIsRead() throws IOException {
-    try (RegistryClient c = registry(
-        req -> concat(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + BLOB.length + "\r\n\r\n"), BLOB), false);
+    try (RegistryClient c =
+            registry(
+                req ->
+                    concat(
+                        ascii("HTTP/1.1 200 OK\r\nContent-Length: " + BLOB.length + "\r\n\r\n"),
+                        BLOB),
+                false);
         InputStream in = c.openBlob("app", DIGEST, BLOB.length)) {
       assertArrayEquals(BLOB, in.readAllBytes());
     }
@@ -130,48 +164,92 @@ class HostileRegistryTest {
 
   @Test
   void aLongerContentLengthIsRefusedBeforeAnyByte() throws IOException {
-    try (RegistryClient c = registry(
-        req -> concat(ascii("HTTP/1.1 200 OK\r\nContent-Length: 692000000\r\n\r\n"), BLOB), false)) {
-      assertEquals("registry 127.0.0.1:" + server.port() + ", repository app: download blob " + DIGEST
-          + ": the registry sends more than the descriptor's " + BLOB.length + " bytes", blobError(c));
+    try (RegistryClient c =
+        registry(
+            req -> concat(ascii("HTTP/1.1 200 OK\r\nContent-Length: 692000000\r\n\r\n"), BLOB),
+            false)) {
+      assertEquals(
+          "registry 127.0.0.1:"
+              + server.port()
+              + ", repository app: download blob "
+              + DIGEST
+              + ": the registry sends more than the descriptor's "
+              + BLOB.length
+              + " bytes",
+          blobError(c));
     }
   }
 
   @Test
   void bytesAfterTheDescriptorsSizeAreAnErrorNamingTheBlob() throws IOException {
     // No length: the body runs until the connection ends, 8 MiB past the descriptor's size.
-    try (RegistryClient c = registry(
-        req -> concat(ascii("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"), BLOB, new byte[8 << 20]), true)) {
+    try (RegistryClient c =
+        registry(
+            req ->
+                concat(
+                    ascii("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n"), BLOB, new byte[8 << 20]),
+            true)) {
       String m = blobError(c);
-      assertEquals("registry 127.0.0.1:" + server.port() + ", repository app: download blob " + DIGEST
-          + ": the registry sends more than the descriptor's " + BLOB.length + " bytes", m);
+      assertEquals(
+          "registry 127.0.0.1:"
+              + server.port()
+              + ", repository app: download blob "
+              + DIGEST
+              + ": the registry sends more than the descriptor's "
+              + BLOB.length
+              + " bytes",
+          m);
     }
   }
 
   @Test
   void aRefusalIsATypedExceptionWithStatusCodesAndOneCleanLine() throws IOException {
-    String body = "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"no\\u001b[31m such\\nmanifest\"}]}";
-    try (RegistryClient c = registry(req -> ascii("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
-        + "Content-Length: " + body.length() + "\r\n\r\n" + body), false)) {
+    String body =
+        "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"no\\u001b[31m such\\nmanifest\"}]}";
+    try (RegistryClient c =
+        registry(
+            req ->
+                ascii(
+                    "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: "
+                        + body.length()
+                        + "\r\n\r\n"
+                        + body),
+            false)) {
       RegistryException e = assertThrows(RegistryException.class, () -> c.manifest("app", "1"));
       assertEquals(404, e.status());
       assertEquals(java.util.List.of("MANIFEST_UNKNOWN"), e.errorCodes());
       assertEquals("app", e.repository());
       assertEquals("get manifest 1", e.step());
-      assertEquals("registry 127.0.0.1:" + server.port() + ", repository app: get manifest 1: HTTP 404"
-          + " (MANIFEST_UNKNOWN: no?[31m such manifest)", e.getMessage());
+      assertEquals(
+          "registry 127.0.0.1:"
+              + server.port()
+              + ", repository app: get manifest 1: HTTP 404"
+              + " (MANIFEST_UNKNOWN: no?[31m such manifest)",
+          e.getMessage());
     }
   }
 
   @Test
   void aMalformedLocationIsOneLineNamingTheStep() throws IOException {
-    try (RegistryClient c = registry(req -> ascii("HTTP/1.1 202 Accepted\r\nLocation: http://bad host/\u0007x\r\n"
-        + "Content-Length: 0\r\n\r\n"), false)) {
-      RegistryException e = assertThrows(RegistryException.class,
-          () -> c.startUpload("app", null, new dev.ocisquash.TempFiles()));
+    try (RegistryClient c =
+        registry(
+            req ->
+                ascii(
+                    "HTTP/1.1 202 Accepted\r\nLocation: http://bad host/\u0007x\r\n"
+                        + "Content-Length: 0\r\n\r\n"),
+            false)) {
+      RegistryException e =
+          assertThrows(
+              RegistryException.class,
+              () -> c.startUpload("app", null, new dev.ocisquash.TempFiles()));
       assertEquals(-1, e.status());
-      assertEquals("registry 127.0.0.1:" + server.port() + ", repository app: start blob upload: Location"
-          + " 'http://bad host/?x' is not a URL", e.getMessage());
+      assertEquals(
+          "registry 127.0.0.1:"
+              + server.port()
+              + ", repository app: start blob upload: Location"
+              + " 'http://bad host/?x' is not a URL",
+          e.getMessage());
     }
   }
 }

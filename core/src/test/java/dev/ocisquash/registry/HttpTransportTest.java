@@ -5,32 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.testing.ScriptedServer;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import dev.ocisquash.testing.ScriptedServer;
 
 /**
- * The HTTP/1.1 transport (Apache HttpClient underneath) against a scripted server on a raw socket, so each test
- * decides the exact bytes of a response: the framings (length, chunked, until close), keep-alive reuse, a stale
- * kept-alive connection, streamed uploads, bodies closed early, and malformed or truncated responses, which must fail
- * with an IOException.
+ * The HTTP/1.1 transport (Apache HttpClient underneath) against a scripted server on a raw socket,
+ * so each test decides the exact bytes of a response: the framings (length, chunked, until close),
+ * keep-alive reuse, a stale kept-alive connection, streamed uploads, bodies closed early, and
+ * malformed or truncated responses, which must fail with an IOException.
  */
 class HttpTransportTest {
   private ScriptedServer server;
@@ -39,7 +28,11 @@ class HttpTransportTest {
   static HttpTransport transport() {
     try {
       return new HttpTransport(
-          new TlsStrategy(() -> { throw new IOException("no TLS in these tests"); }, true),
+          new TlsStrategy(
+              () -> {
+                throw new IOException("no TLS in these tests");
+              },
+              true),
           new ProxyRoutes(null, new ProxyEnvironment(Map.of(), k -> null)),
           new RateGuard(0, 1),
           5_000,
@@ -67,10 +60,15 @@ class HttpTransportTest {
 
   @Test
   void lengthAndChunkedBodiesShareOneKeptAliveConnection() throws IOException {
-    server = new ScriptedServer(req -> req.path().equals("/a")
-        ? ascii("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Two: one\r\nx-two: two\r\n\r\nhello")
-        : ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + "3;ext=1\r\nabc\r\n4\r\ndefg\r\n0\r\nTrailer: t\r\n\r\n"));
+    server =
+        new ScriptedServer(
+            req ->
+                req.path().equals("/a")
+                    ? ascii(
+                        "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Two: one\r\nx-two: two\r\n\r\nhello")
+                    : ascii(
+                        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + "3;ext=1\r\nabc\r\n4\r\ndefg\r\n0\r\nTrailer: t\r\n\r\n"));
     HttpReply a = get("/a");
     assertEquals(200, a.statusCode());
     assertEquals("one", a.header("x-TWO").orElseThrow());
@@ -87,7 +85,8 @@ class HttpTransportTest {
     byte[] body = ascii("xxpayloadyy");
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Content-Range", "0-6");
-    HttpReply r = http.send("PATCH", server.uri("/v2/r/blobs/uploads/u?_state=s%2B"), headers, body, 2, 7);
+    HttpReply r =
+        http.send("PATCH", server.uri("/v2/r/blobs/uploads/u?_state=s%2B"), headers, body, 2, 7);
     assertEquals(202, r.statusCode());
     assertEquals(-1, r.body().read());
     ScriptedServer.Request seen = server.requests.get(0);
@@ -99,8 +98,11 @@ class HttpTransportTest {
 
   @Test
   void aStreamedBodyGoesOutInChunksAndTheResponseFollows() throws IOException {
-    server = new ScriptedServer(req -> ascii("HTTP/1.1 202 Accepted\r\nLocation: /next\r\nContent-Length: 0\r\n\r\n"));
-    HttpTransport.StreamedRequest s = http.stream("PATCH", server.uri("/up"), Map.of("Content-Type", "x/y"));
+    server =
+        new ScriptedServer(
+            req -> ascii("HTTP/1.1 202 Accepted\r\nLocation: /next\r\nContent-Length: 0\r\n\r\n"));
+    HttpTransport.StreamedRequest s =
+        http.stream("PATCH", server.uri("/up"), Map.of("Content-Type", "x/y"));
     byte[] big = new byte[200_000];
     new Random(3).nextBytes(big);
     s.body().write(ascii("first "));
@@ -122,7 +124,9 @@ class HttpTransportTest {
 
   @Test
   void bodyUntilCloseAndInterimResponses() throws IOException {
-    server = new ScriptedServer(req -> ascii("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\nto the end"), true);
+    server =
+        new ScriptedServer(
+            req -> ascii("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\n\r\nto the end"), true);
     assertArrayEquals(ascii("to the end"), get("/x").body().readAllBytes());
     assertArrayEquals(ascii("to the end"), get("/x").body().readAllBytes());
     assertEquals(2, server.connections.get());
@@ -130,9 +134,12 @@ class HttpTransportTest {
 
   @Test
   void headHas204AndConnectionCloseAreHonoured() throws IOException {
-    server = new ScriptedServer(req -> req.line().startsWith("HEAD")
-        ? ascii("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n")
-        : ascii("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"));
+    server =
+        new ScriptedServer(
+            req ->
+                req.line().startsWith("HEAD")
+                    ? ascii("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n")
+                    : ascii("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"));
     HttpReply h = http.send("HEAD", server.uri("/b"), Map.of(), null, 0, 0);
     assertEquals(1234, h.headerLong("Content-Length").orElseThrow());
     assertEquals(-1, h.body().read());
@@ -144,8 +151,10 @@ class HttpTransportTest {
 
   @Test
   void aKeptAliveConnectionTheServerClosedIsReplacedTransparently() throws IOException {
-    // The server answers one request per connection without saying so: the pooled one is dead at the next request.
-    server = new ScriptedServer(req -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), true);
+    // The server answers one request per connection without saying so: the pooled one is dead at
+    // the next request.
+    server =
+        new ScriptedServer(req -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), true);
     assertArrayEquals(ascii("ok"), get("/1").body().readAllBytes());
     assertArrayEquals(ascii("ok"), get("/2").body().readAllBytes());
     assertEquals(2, server.connections.get());
@@ -153,7 +162,8 @@ class HttpTransportTest {
 
   @Test
   void aBodyClosedEarlyCutsItsConnection() throws IOException {
-    server = new ScriptedServer(req -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"));
+    server =
+        new ScriptedServer(req -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789"));
     HttpReply r = get("/a");
     assertEquals('0', r.body().read());
     r.body().close();
@@ -164,17 +174,27 @@ class HttpTransportTest {
 
   @Test
   void truncatedAndMalformedResponsesFailWithWhatWasWrong() throws IOException {
-    server = new ScriptedServer(req -> switch (req.path()) {
-      case "/short" -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234");
-      case "/chunk" -> ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
-      case "/chunkend" -> ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab");
-      case "/chunkline" -> ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5");
-      case "/length" -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
-      case "/header" -> ascii("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n");
-      case "/headers" -> ascii("HTTP/1.1 200 OK\r\nContent-Le");
-      default -> ascii("SSH-2.0-OpenSSH_9.2\r\n\r\n");
-    }, true);
-    assertTrue(message(() -> get("/short").body().readAllBytes()).contains("expected: 10; received: 5"));
+    server =
+        new ScriptedServer(
+            req ->
+                switch (req.path()) {
+                  case "/short" -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234");
+                  case "/chunk" ->
+                      ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+                  case "/chunkend" ->
+                      ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab");
+                  case "/chunkline" ->
+                      ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5");
+                  case "/length" ->
+                      ascii(
+                          "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
+                  case "/header" -> ascii("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n");
+                  case "/headers" -> ascii("HTTP/1.1 200 OK\r\nContent-Le");
+                  default -> ascii("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+                },
+            true);
+    assertTrue(
+        message(() -> get("/short").body().readAllBytes()).contains("expected: 10; received: 5"));
     assertTrue(message(() -> get("/chunk").body().readAllBytes()).contains("Bad chunk header: zz"));
     assertTrue(message(() -> get("/chunkend").body().readAllBytes()).contains("Truncated chunk"));
     assertTrue(message(() -> get("/chunkline").body().readAllBytes()).contains("Truncated chunk"));
@@ -191,9 +211,14 @@ class HttpTransportTest {
     for (int i = 0; i <= HttpTransport.MAX_HEADERS; i++) {
       many.append("X-").append(i).append(": v\r\n");
     }
-    server = new ScriptedServer(req -> req.path().equals("/line")
-        ? ascii("HTTP/1.1 200 OK\r\nX-Long: " + longLine + "\r\nContent-Length: 0\r\n\r\n")
-        : ascii("HTTP/1.1 200 OK\r\n" + many + "Content-Length: 0\r\n\r\n"), true);
+    server =
+        new ScriptedServer(
+            req ->
+                req.path().equals("/line")
+                    ? ascii(
+                        "HTTP/1.1 200 OK\r\nX-Long: " + longLine + "\r\nContent-Length: 0\r\n\r\n")
+                    : ascii("HTTP/1.1 200 OK\r\n" + many + "Content-Length: 0\r\n\r\n"),
+            true);
     assertTrue(message(() -> get("/line")).contains("Maximum line length limit exceeded"));
     assertTrue(message(() -> get("/fields")).contains("Maximum header count exceeded"));
   }
@@ -201,8 +226,17 @@ class HttpTransportTest {
   @Test
   void headerValuesCannotSmuggleHeaders() throws IOException {
     server = new ScriptedServer(req -> ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"));
-    IOException e = assertThrows(IOException.class,
-        () -> http.send("GET", server.uri("/"), Map.of("Authorization", "Bearer x\r\nX-Evil: 1"), null, 0, 0));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                http.send(
+                    "GET",
+                    server.uri("/"),
+                    Map.of("Authorization", "Bearer x\r\nX-Evil: 1"),
+                    null,
+                    0,
+                    0));
     assertEquals("header Authorization has a line break in its value", e.getMessage());
     assertTrue(server.requests.isEmpty());
   }

@@ -38,18 +38,26 @@ class ImageRefTest {
     assertEquals("library/busybox", r.repository());
     assertEquals("registry-1.docker.io", r.endpointHost());
     assertEquals("team/app", ImageRef.parse("docker://team/app:1").repository());
-    assertEquals("docker.io", ImageRef.parse("docker://index.docker.io/library/busybox").registry());
+    assertEquals(
+        "docker.io", ImageRef.parse("docker://index.docker.io/library/busybox").registry());
   }
 
   @Test
   void badReferencesSayWhatIsWrong() {
     assertFalse(ImageRef.isRegistryRef("/tmp/docker://x"));
     assertTrue(ImageRef.isRegistryRef("docker://x"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ImageRef.parse("docker://h:5000/App:1"))
-        .getMessage().contains("invalid repository 'App'"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ImageRef.parse("docker://h/app@sha256:12"))
-        .getMessage().contains("invalid digest"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> ImageRef.parse("docker://h/app:b@d!"))
-        .getMessage().contains("invalid"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> ImageRef.parse("docker://h:5000/App:1"))
+            .getMessage()
+            .contains("invalid repository 'App'"));
+    assertTrue(
+        assertThrows(
+                IllegalArgumentException.class, () -> ImageRef.parse("docker://h/app@sha256:12"))
+            .getMessage()
+            .contains("invalid digest"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> ImageRef.parse("docker://h/app:b@d!"))
+            .getMessage()
+            .contains("invalid"));
   }
 }

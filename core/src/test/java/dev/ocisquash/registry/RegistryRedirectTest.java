@@ -17,9 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * Registries send blob downloads elsewhere (S3, a CDN) with a redirect to a signed URL: the client follows it without
- * the registry's Authorization header, which such storage refuses. Two servers on 127.0.0.1 play the registry (basic
- * auth) and the storage.
+ * Registries send blob downloads elsewhere (S3, a CDN) with a redirect to a signed URL: the client
+ * follows it without the registry's Authorization header, which such storage refuses. Two servers
+ * on 127.0.0.1 play the registry (basic auth) and the storage.
  */
 class RegistryRedirectTest {
   static void answer(HttpExchange ex, int status, byte[] body) throws IOException {
@@ -34,32 +34,46 @@ class RegistryRedirectTest {
     byte[] blob = "layer bytes from the storage host".getBytes(StandardCharsets.UTF_8);
     Digest digest = Responses.sha256(blob);
     List<String> storageAuth = new CopyOnWriteArrayList<>();
-    HttpServer storage = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 4);
-    storage.createContext("/signed", ex -> {
-      String a = ex.getRequestHeaders().getFirst("Authorization");
-      storageAuth.add(String.valueOf(a));
-      answer(ex, a == null ? 200 : 400, a == null ? blob : "two credentials".getBytes(StandardCharsets.UTF_8));
-    });
-    HttpServer registry = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 4);
+    HttpServer storage =
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 4);
+    storage.createContext(
+        "/signed",
+        ex -> {
+          String a = ex.getRequestHeaders().getFirst("Authorization");
+          storageAuth.add(String.valueOf(a));
+          answer(
+              ex,
+              a == null ? 200 : 400,
+              a == null ? blob : "two credentials".getBytes(StandardCharsets.UTF_8));
+        });
+    HttpServer registry =
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 4);
     String expected = new Credential("u", "p").basicHeader();
-    registry.createContext("/v2/", ex -> {
-      if (!expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-        ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test\"");
-        answer(ex, 401, new byte[0]);
-        return;
-      }
-      if (ex.getRequestURI().getPath().equals("/v2/app/blobs/" + digest)) {
-        ex.getResponseHeaders().add(
-            "Location", "http://localhost:" + storage.getAddress().getPort() + "/signed?X-Amz-Signature=abc");
-        answer(ex, 307, new byte[0]);
-        return;
-      }
-      answer(ex, 200, "{}".getBytes(StandardCharsets.UTF_8));
-    });
+    registry.createContext(
+        "/v2/",
+        ex -> {
+          if (!expected.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            ex.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"test\"");
+            answer(ex, 401, new byte[0]);
+            return;
+          }
+          if (ex.getRequestURI().getPath().equals("/v2/app/blobs/" + digest)) {
+            ex.getResponseHeaders()
+                .add(
+                    "Location",
+                    "http://localhost:"
+                        + storage.getAddress().getPort()
+                        + "/signed?X-Amz-Signature=abc");
+            answer(ex, 307, new byte[0]);
+            return;
+          }
+          answer(ex, 200, "{}".getBytes(StandardCharsets.UTF_8));
+        });
     storage.start();
     registry.start();
     try {
-      ImageRef ref = ImageRef.parse("docker://127.0.0.1:" + registry.getAddress().getPort() + "/app:1");
+      ImageRef ref =
+          ImageRef.parse("docker://127.0.0.1:" + registry.getAddress().getPort() + "/app:1");
       RegistryOptions o = RegistryOptions.defaults().withTlsVerify(false).withCreds("u:p");
       try (RegistryClient c = RegistryClient.connect(ref, o);
           InputStream in = c.openBlob("app", digest, blob.length)) {

@@ -21,14 +21,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Broken and stalled transfers against {@link FakeRegistry}: an upload whose PATCH breaks asks the registry what it
- * holds ({@code Range: 0-N}) and sends the rest from its kept copy, or starts again when the registry dropped the
- * upload; a transfer slower than the minimum rate (1000 bytes/s over 1 s here) is cut and resumed like a broken one.
- * No timing is asserted: the outcome and the message say which bound acted.
+ * Broken and stalled transfers against {@link FakeRegistry}: an upload whose PATCH breaks asks the
+ * registry what it holds ({@code Range: 0-N}) and sends the rest from its kept copy, or starts
+ * again when the registry dropped the upload; a transfer slower than the minimum rate (1000 bytes/s
+ * over 1 s here) is cut and resumed like a broken one. No timing is asserted: the outcome and the
+ * message say which bound acted.
  */
 class RegistryResumeTest {
-  private static final String CUT = "the registry sent less than 1000 bytes/s over 1 s"
-      + " (--min-transfer-rate, --transfer-window)";
+  private static final String CUT =
+      "the registry sent less than 1000 bytes/s over 1 s"
+          + " (--min-transfer-rate, --transfer-window)";
   private static final byte[] BLOB = new byte[1 << 20];
   private static final Digest DIGEST;
 
@@ -53,9 +55,13 @@ class RegistryResumeTest {
 
   private RegistryClient client(int attempts) throws IOException {
     Path auth = Files.writeString(dir.resolve("auth.json"), "{}");
-    return RegistryClient.connect(reg.ref("app:1"), RegistryOptions.defaults().withTlsVerify(false)
-        .withAuthFile(auth).withRetries(attempts, Duration.ofMillis(10))
-        .withMinTransferRate(1000, Duration.ofSeconds(1)));
+    return RegistryClient.connect(
+        reg.ref("app:1"),
+        RegistryOptions.defaults()
+            .withTlsVerify(false)
+            .withAuthFile(auth)
+            .withRetries(attempts, Duration.ofMillis(10))
+            .withMinTransferRate(1000, Duration.ofSeconds(1)));
   }
 
   private void push(RegistryClient c) throws IOException {
@@ -81,16 +87,21 @@ class RegistryResumeTest {
     assertArrayEquals(BLOB, reg.blobs.get("app@" + DIGEST));
     assertEquals(List.of(300_000, BLOB.length - 300_000), reg.patches);
     assertEquals(1, reg.count("GET /v2/app/blobs/uploads/"), "one status request: " + reg.requests);
-    assertEquals(1, reg.count("POST /v2/app/blobs/uploads/"), "the same upload went on: " + reg.requests);
+    assertEquals(
+        1, reg.count("POST /v2/app/blobs/uploads/"), "the same upload went on: " + reg.requests);
     noCopyLeft();
   }
 
   @Test
   void anUploadTheRegistryDroppedStartsAgainFromTheKeptCopy() throws Exception {
-    reg.fault("PATCH", "/v2/app/blobs/uploads/", 1, (ex, nth) -> {
-      reg.keepPart(ex, 300_000);
-      reg.dropUpload(ex);
-    });
+    reg.fault(
+        "PATCH",
+        "/v2/app/blobs/uploads/",
+        1,
+        (ex, nth) -> {
+          reg.keepPart(ex, 300_000);
+          reg.dropUpload(ex);
+        });
     try (RegistryClient c = client(3)) {
       push(c);
     }
@@ -106,7 +117,8 @@ class RegistryResumeTest {
     try (RegistryClient c = client(2)) {
       RegistryException e = assertThrows(RegistryException.class, () -> push(c));
       String m = e.getMessage();
-      assertTrue(m.startsWith("registry 127.0.0.1:" + reg.port() + ", repository app: upload blob ("), m);
+      assertTrue(
+          m.startsWith("registry 127.0.0.1:" + reg.port() + ", repository app: upload blob ("), m);
       assertTrue(m.endsWith(" (no retries left)"), m);
       assertEquals(1, m.lines().count(), m);
     }
@@ -118,12 +130,16 @@ class RegistryResumeTest {
   @Test
   void aStalledDownloadIsCutAndResumedWhereItStopped() throws Exception {
     reg.blobs.put("app@" + DIGEST, BLOB);
-    reg.fault("GET", "/v2/app/blobs/", 1, (ex, nth) -> {
-      ex.sendResponseHeaders(200, BLOB.length);
-      ex.getResponseBody().write(BLOB, 0, 100_000);
-      ex.getResponseBody().flush();
-      reg.stall();
-    });
+    reg.fault(
+        "GET",
+        "/v2/app/blobs/",
+        1,
+        (ex, nth) -> {
+          ex.sendResponseHeaders(200, BLOB.length);
+          ex.getResponseBody().write(BLOB, 0, 100_000);
+          ex.getResponseBody().flush();
+          reg.stall();
+        });
     try (RegistryClient c = client(3);
         InputStream in = c.openBlob("app", DIGEST, BLOB.length)) {
       assertArrayEquals(BLOB, in.readAllBytes());
@@ -137,10 +153,14 @@ class RegistryResumeTest {
 
   @Test
   void anUploadTheRegistryStopsReadingIsCutAndResumed() throws Exception {
-    reg.fault("PATCH", "/v2/app/blobs/uploads/", 1, (ex, nth) -> {
-      reg.keepPart(ex, 100_000);
-      reg.stall();
-    });
+    reg.fault(
+        "PATCH",
+        "/v2/app/blobs/uploads/",
+        1,
+        (ex, nth) -> {
+          reg.keepPart(ex, 100_000);
+          reg.stall();
+        });
     try (RegistryClient c = client(3)) {
       push(c);
     }
@@ -157,7 +177,8 @@ class RegistryResumeTest {
     try (RegistryClient c = client(2)) {
       RegistryException e = assertThrows(RegistryException.class, () -> push(c));
       String m = e.getMessage();
-      assertTrue(m.startsWith("registry 127.0.0.1:" + reg.port() + ", repository app: upload blob ("), m);
+      assertTrue(
+          m.startsWith("registry 127.0.0.1:" + reg.port() + ", repository app: upload blob ("), m);
       assertTrue(m.contains(CUT), m);
     }
     assertTrue(reg.blobs.isEmpty());

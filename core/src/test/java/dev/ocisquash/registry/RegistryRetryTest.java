@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The retry policy against {@link FakeRegistry}: 429 and 5xx answers and broken connections are tried again with
- * backoff ({@code Retry-After} honoured), up to the number of attempts; then the step fails with one line. Other
- * answers are not retried.
+ * The retry policy against {@link FakeRegistry}: 429 and 5xx answers and broken connections are
+ * tried again with backoff ({@code Retry-After} honoured), up to the number of attempts; then the
+ * step fails with one line. Other answers are not retried.
  */
 class RegistryRetryTest {
-  private static final byte[] MANIFEST = "{\"schemaVersion\":2,\"config\":{}}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] MANIFEST =
+      "{\"schemaVersion\":2,\"config\":{}}".getBytes(StandardCharsets.UTF_8);
   @TempDir Path dir;
   private FakeRegistry reg;
 
@@ -38,8 +39,12 @@ class RegistryRetryTest {
 
   private RegistryClient client(int attempts) throws IOException {
     Path auth = Files.writeString(dir.resolve("auth.json"), "{}");
-    return RegistryClient.connect(reg.ref("app:1"), RegistryOptions.defaults().withTlsVerify(false)
-        .withAuthFile(auth).withRetries(attempts, Duration.ofMillis(10)));
+    return RegistryClient.connect(
+        reg.ref("app:1"),
+        RegistryOptions.defaults()
+            .withTlsVerify(false)
+            .withAuthFile(auth)
+            .withRetries(attempts, Duration.ofMillis(10)));
   }
 
   private static FakeRegistry.Fault status(int code, String retryAfter) {
@@ -48,16 +53,19 @@ class RegistryRetryTest {
         ex.getResponseHeaders().set("Retry-After", retryAfter);
       }
       ex.getResponseHeaders().set("Content-Type", "application/json");
-      FakeRegistry.send(ex, code, ("{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"try " + nth + "\"}]}")
-          .getBytes(StandardCharsets.UTF_8));
+      FakeRegistry.send(
+          ex,
+          code,
+          ("{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"try " + nth + "\"}]}")
+              .getBytes(StandardCharsets.UTF_8));
     };
   }
 
   /**
-   * Closes the connection without an answer. The transport sends such a request once more by itself (a kept-alive
-   * connection the server closed looks the same), so each attempt is two requests.
+   * Closes the connection without an answer. The transport sends such a request once more by itself
+   * (a kept-alive connection the server closed looks the same), so each attempt is two requests.
    */
-  private static final FakeRegistry.Fault BREAK = (ex, nth) -> { };
+  private static final FakeRegistry.Fault BREAK = (ex, nth) -> {};
 
   @Test
   void a503AndA429WithRetryAfterAreRetriedUntilTheAnswerComes() throws Exception {
@@ -71,7 +79,11 @@ class RegistryRetryTest {
 
   @Test
   void aBrokenConnectionIsRetried() throws Exception {
-    reg.fault("GET", "/v2/app/manifests/", 2, BREAK); // the first attempt and the transport's resend of it
+    reg.fault(
+        "GET",
+        "/v2/app/manifests/",
+        2,
+        BREAK); // the first attempt and the transport's resend of it
     try (RegistryClient c = client(2)) {
       assertArrayEquals(MANIFEST, c.manifest("app", "1").bytes());
     }
@@ -83,8 +95,12 @@ class RegistryRetryTest {
     reg.fault("GET", "/v2/app/manifests/", 100, status(503, null));
     try (RegistryClient c = client(3)) {
       RegistryException e = assertThrows(RegistryException.class, () -> c.manifest("app", "1"));
-      assertEquals("registry 127.0.0.1:" + reg.port() + ", repository app: get manifest 1: HTTP 503"
-          + " (UNAVAILABLE: try 3)", e.getMessage());
+      assertEquals(
+          "registry 127.0.0.1:"
+              + reg.port()
+              + ", repository app: get manifest 1: HTTP 503"
+              + " (UNAVAILABLE: try 3)",
+          e.getMessage());
       assertEquals(503, e.status());
     }
     assertEquals(3, reg.count("GET /v2/app/manifests/1"));
@@ -96,7 +112,9 @@ class RegistryRetryTest {
     try (RegistryClient c = client(2)) {
       RegistryException e = assertThrows(RegistryException.class, () -> c.manifest("app", "1"));
       String m = e.getMessage();
-      assertTrue(m.startsWith("registry 127.0.0.1:" + reg.port() + ", repository app: get manifest 1: "), m);
+      assertTrue(
+          m.startsWith("registry 127.0.0.1:" + reg.port() + ", repository app: get manifest 1: "),
+          m);
       assertTrue(m.endsWith(" (after 2 attempts)"), m);
       assertEquals(1, m.lines().count(), m);
     }

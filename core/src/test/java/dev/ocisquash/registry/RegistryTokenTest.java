@@ -21,12 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bearer token auth against {@link FakeRegistry}: a 401 with {@code WWW-Authenticate: Bearer realm,service,scope}
- * sends the client to the realm, with the basic credential when it has one, for every scope the run has needed; the
- * request is then retried with the token. One token covers a pull, a push and a mount's source.
+ * Bearer token auth against {@link FakeRegistry}: a 401 with {@code WWW-Authenticate: Bearer
+ * realm,service,scope} sends the client to the realm, with the basic credential when it has one,
+ * for every scope the run has needed; the request is then retried with the token. One token covers
+ * a pull, a push and a mount's source.
  */
 class RegistryTokenTest {
-  private static final byte[] MANIFEST = "{\"schemaVersion\":2,\"config\":{}}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] MANIFEST =
+      "{\"schemaVersion\":2,\"config\":{}}".getBytes(StandardCharsets.UTF_8);
   private static final byte[] BLOB = "layer bytes".getBytes(StandardCharsets.UTF_8);
   private static final Digest DIGEST = Responses.sha256(BLOB);
   @TempDir Path dir;
@@ -39,11 +41,17 @@ class RegistryTokenTest {
     }
   }
 
-  /** Options with {@code creds} (or none) and an empty auth file, so nothing of this machine's is used. */
+  /**
+   * Options with {@code creds} (or none) and an empty auth file, so nothing of this machine's is
+   * used.
+   */
   private RegistryOptions options(String creds) throws IOException {
     Path auth = Files.writeString(dir.resolve("auth.json"), "{}");
-    RegistryOptions o = RegistryOptions.defaults().withTlsVerify(false).withAuthFile(auth)
-        .withRetries(2, Duration.ofMillis(10));
+    RegistryOptions o =
+        RegistryOptions.defaults()
+            .withTlsVerify(false)
+            .withAuthFile(auth)
+            .withRetries(2, Duration.ofMillis(10));
     return creds == null ? o : o.withCreds(creds);
   }
 
@@ -67,10 +75,17 @@ class RegistryTokenTest {
         assertArrayEquals(BLOB, in.readAllBytes());
       }
     }
-    // One token for the repository, asked without credentials; the blob went out with it, unchallenged.
-    assertEquals(List.of("service=fake&scope=repository%3Asrc%2Fapp%3Apull | none"), reg.tokenRequests);
-    assertEquals(List.of("GET /v2/", "GET /v2/src/app/manifests/1", "GET /v2/src/app/manifests/1",
-        "GET /v2/src/app/blobs/" + DIGEST), reg.requests);
+    // One token for the repository, asked without credentials; the blob went out with it,
+    // unchallenged.
+    assertEquals(
+        List.of("service=fake&scope=repository%3Asrc%2Fapp%3Apull | none"), reg.tokenRequests);
+    assertEquals(
+        List.of(
+            "GET /v2/",
+            "GET /v2/src/app/manifests/1",
+            "GET /v2/src/app/manifests/1",
+            "GET /v2/src/app/blobs/" + DIGEST),
+        reg.requests);
   }
 
   @Test
@@ -79,7 +94,8 @@ class RegistryTokenTest {
     try (RegistryClient c = RegistryClient.connect(reg.ref("src/app:1"), options("bob:pw"))) {
       assertArrayEquals(MANIFEST, c.manifest("src/app", "1").bytes());
     }
-    assertEquals(List.of("service=fake&scope=repository%3Asrc%2Fapp%3Apull | " + basic("bob:pw")),
+    assertEquals(
+        List.of("service=fake&scope=repository%3Asrc%2Fapp%3Apull | " + basic("bob:pw")),
         reg.tokenRequests);
   }
 
@@ -88,12 +104,19 @@ class RegistryTokenTest {
     seeded("bob:pw");
     try (RegistryClient c = RegistryClient.connect(reg.ref("src/app:1"), options("bob:wrong"))) {
       RegistryException e = assertThrows(RegistryException.class, () -> c.manifest("src/app", "1"));
-      assertEquals("registry 127.0.0.1:" + reg.port() + ", repository src/app: get manifest 1: authentication"
-          + " failed: token request to " + reg.realm() + " answered HTTP 401", e.getMessage());
+      assertEquals(
+          "registry 127.0.0.1:"
+              + reg.port()
+              + ", repository src/app: get manifest 1: authentication"
+              + " failed: token request to "
+              + reg.realm()
+              + " answered HTTP 401",
+          e.getMessage());
     }
     try (RegistryClient c = RegistryClient.connect(reg.ref("src/app:1"), options(null))) {
       RegistryException e = assertThrows(RegistryException.class, () -> c.manifest("src/app", "1"));
-      assertTrue(e.getMessage().endsWith("answered HTTP 401 (no credentials configured)"), e.getMessage());
+      assertTrue(
+          e.getMessage().endsWith("answered HTTP 401 (no credentials configured)"), e.getMessage());
     }
   }
 
@@ -107,8 +130,10 @@ class RegistryTokenTest {
       c.putManifest("dst/app", "1", MANIFEST, "application/vnd.oci.image.manifest.v1+json");
     }
     assertEquals(1, reg.tokenRequests.size(), reg.tokenRequests.toString());
-    assertEquals("service=fake&scope=repository%3Adst%2Fapp%3Apull%2Cpush&scope=repository%3Asrc%2Fapp%3Apull | "
-        + basic("bob:pw"), reg.tokenRequests.get(0));
+    assertEquals(
+        "service=fake&scope=repository%3Adst%2Fapp%3Apull%2Cpush&scope=repository%3Asrc%2Fapp%3Apull | "
+            + basic("bob:pw"),
+        reg.tokenRequests.get(0));
     assertArrayEquals(BLOB, reg.blobs.get("dst/app@" + DIGEST));
     assertArrayEquals(MANIFEST, reg.manifests.get("dst/app:1"));
   }
@@ -118,7 +143,8 @@ class RegistryTokenTest {
     seeded("bob:pw");
     try (RegistryClient c = RegistryClient.connect(reg.ref("src/app:1"), options("bob:pw"))) {
       assertArrayEquals(MANIFEST, c.manifest("src/app", "1").bytes());
-      // The push was not announced with need(): its challenge names the scope, and the new token keeps the pull.
+      // The push was not announced with need(): its challenge names the scope, and the new token
+      // keeps the pull.
       try (BlobUpload u = c.startUpload("dst/app", dir, new TempFiles())) {
         u.write(BLOB);
         u.complete(DIGEST);
@@ -128,8 +154,11 @@ class RegistryTokenTest {
       }
     }
     assertEquals(2, reg.tokenRequests.size(), reg.tokenRequests.toString());
-    assertTrue(reg.tokenRequests.get(1).startsWith(
-        "service=fake&scope=repository%3Adst%2Fapp%3Apull%2Cpush&scope=repository%3Asrc%2Fapp%3Apull | "),
+    assertTrue(
+        reg.tokenRequests
+            .get(1)
+            .startsWith(
+                "service=fake&scope=repository%3Adst%2Fapp%3Apull%2Cpush&scope=repository%3Asrc%2Fapp%3Apull | "),
         reg.tokenRequests.get(1));
     assertArrayEquals(BLOB, reg.blobs.get("dst/app@" + DIGEST));
   }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.archive.ImageSelector;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.strip.FileTree;
+import dev.ocisquash.testing.Proc;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,17 +20,17 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import dev.ocisquash.testing.Proc;
 
 /**
- * Checks the analysis against reality: images built by umoci (testdata/fixtures/build-fixtures.sh), final trees
- * unpacked by {@code umoci unpack}, layer contents read by commons-compress. The tools are required.
+ * Checks the analysis against reality: images built by umoci (testdata/fixtures/build-fixtures.sh),
+ * final trees unpacked by {@code umoci unpack}, layer contents read by commons-compress. The tools
+ * are required.
  */
 @Tag("integration") // fixtures from umoci
 class AnalyzerTest {
@@ -39,27 +40,41 @@ class AnalyzerTest {
   @BeforeAll
   static void build() throws Exception {
     Path script = testdata().resolve("fixtures/build-fixtures.sh");
-    Proc.of("bash", script.toString(), fx.toString(), "opaque", "recreate", "hardlinks").dir(fx).check();
+    Proc.of("bash", script.toString(), fx.toString(), "opaque", "recreate", "hardlinks")
+        .dir(fx)
+        .check();
     layout = fx.resolve("layout");
     // The busybox sample as a layout too, so umoci can unpack it.
-    Proc.of("skopeo", "copy", "-q", "docker-archive:" + testdata().resolve("sample/busybox-sample.tar"),
-        "oci:" + layout + ":busybox").dir(fx).check();
+    Proc.of(
+            "skopeo",
+            "copy",
+            "-q",
+            "docker-archive:" + testdata().resolve("sample/busybox-sample.tar"),
+            "oci:" + layout + ":busybox")
+        .dir(fx)
+        .check();
   }
 
   static Path testdata() {
     return dev.ocisquash.testing.TestData.dir();
   }
 
-  /** Content bytes of the unpacked final tree: regular files, each inode once (the analysis counts the same way). */
+  /**
+   * Content bytes of the unpacked final tree: regular files, each inode once (the analysis counts
+   * the same way).
+   */
   static long unpackedContentBytes(String tag) throws Exception {
     Path bundle = fx.resolve("bundle-" + tag);
-    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":" + tag, bundle.toString()).dir(fx).check();
+    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":" + tag, bundle.toString())
+        .dir(fx)
+        .check();
     Set<Object> inodes = new HashSet<>();
     long sum = 0;
     try (Stream<Path> s = Files.walk(bundle.resolve("rootfs"))) {
       for (Path f : (Iterable<Path>) s::iterator) {
         if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-            && inodes.add(Files.getAttribute(f, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
+            && inodes.add(
+                Files.getAttribute(f, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS))) {
           sum += Files.size(f);
         }
       }
@@ -67,7 +82,10 @@ class AnalyzerTest {
     return sum;
   }
 
-  /** Σ content sizes of the regular-file entries of every layer, read independently with commons-compress. */
+  /**
+   * Σ content sizes of the regular-file entries of every layer, read independently with
+   * commons-compress.
+   */
   static long[] layerContentBytes(String tag) throws Exception {
     JsonNode index = Json.parse(Files.readAllBytes(layout.resolve("index.json")));
     String manifestDigest = null;
@@ -105,12 +123,14 @@ class AnalyzerTest {
   @ValueSource(strings = {"opaque", "recreate", "hardlinks", "busybox"})
   void wasteAgreesWithUmociUnpack(String tag) throws Exception {
     ImageAnalysis a =
-        Analyzer.analyze(layout, AnalyzeOptions.builder().selector(ImageSelector.of(tag, null)).build());
+        Analyzer.analyze(
+            layout, AnalyzeOptions.builder().selector(ImageSelector.of(tag, null)).build());
     long unpacked = unpackedContentBytes(tag);
     long[] perLayer = layerContentBytes(tag);
     long all = 0;
     for (int i = 0; i < perLayer.length; i++) {
-      assertEquals(perLayer[i], a.layers().get(i).contentBytes(), tag + " layer " + i + " content bytes");
+      assertEquals(
+          perLayer[i], a.layers().get(i).contentBytes(), tag + " layer " + i + " content bytes");
       all += perLayer[i];
     }
     assertEquals(unpacked, a.finalContentBytes(), tag + ": final content vs umoci unpack");
@@ -121,7 +141,8 @@ class AnalyzerTest {
     }
     // Each layer's waste is between 0 and its content.
     for (ImageAnalysis.Layer l : a.layers()) {
-      assertTrue(l.wastedBytes() >= 0 && l.wastedBytes() <= l.contentBytes(), tag + " layer " + l.index());
+      assertTrue(
+          l.wastedBytes() >= 0 && l.wastedBytes() <= l.contentBytes(), tag + " layer " + l.index());
     }
     assertEquals(a.uncompressedBytes() - a.layerContentBytes(), a.tarOverheadBytes());
   }
@@ -130,8 +151,10 @@ class AnalyzerTest {
   void dockerArchiveGivesTheSameAnswerAsTheLayout() throws Exception {
     for (String tag : List.of("opaque", "recreate", "hardlinks")) {
       ImageAnalysis fromLayout =
-          Analyzer.analyze(layout, AnalyzeOptions.builder().selector(ImageSelector.of(tag, null)).build());
-      ImageAnalysis fromTar = Analyzer.analyze(fx.resolve(tag + ".docker.tar"), AnalyzeOptions.defaults());
+          Analyzer.analyze(
+              layout, AnalyzeOptions.builder().selector(ImageSelector.of(tag, null)).build());
+      ImageAnalysis fromTar =
+          Analyzer.analyze(fx.resolve(tag + ".docker.tar"), AnalyzeOptions.defaults());
       assertEquals(fromLayout.wastedBytes(), fromTar.wastedBytes(), tag);
       assertEquals(fromLayout.finalContentBytes(), fromTar.finalContentBytes(), tag);
     }
@@ -140,13 +163,15 @@ class AnalyzerTest {
   @Test
   void busyboxSampleReport() throws Exception {
     Path sample = testdata().resolve("sample/busybox-sample.tar");
-    ImageAnalysis a = Analyzer.analyze(sample, AnalyzeOptions.builder().duplicates(true).top(5).build());
+    ImageAnalysis a =
+        Analyzer.analyze(sample, AnalyzeOptions.builder().duplicates(true).top(5).build());
     assertEquals(3, a.layers().size());
     assertEquals("bin/busybox", a.largestFiles(1).get(0).path());
     assertTrue(a.largestFiles(100).size() <= 5);
     // No preset given: safe's docs member still shows what it would remove.
-    assertTrue(a.knownBulk().stream().anyMatch(b -> "docs".equals(b.preset()) && !b.selected()), a.knownBulk()
-        .toString());
+    assertTrue(
+        a.knownBulk().stream().anyMatch(b -> "docs".equals(b.preset()) && !b.selected()),
+        a.knownBulk().toString());
     assertTrue(a.layers().get(0).createdBy().contains("busybox"), a.layers().get(0).createdBy());
     // The squashed layer, as the squasher really writes it, matches the computed tar size.
     Path out = fx.resolve("busybox-squashed.tar");
@@ -166,7 +191,8 @@ class AnalyzerTest {
     JsonNode j = JsonReport.toJson(a);
     assertEquals(2, j.path("schemaVersion").asInt());
     assertEquals(a.wastedBytes(), j.path("totals").path("wastedBytes").asLong());
-    assertFalse(TextReport.render(a, 5).lines().anyMatch(l -> l.length() > 100), TextReport.render(a, 5));
+    assertFalse(
+        TextReport.render(a, 5).lines().anyMatch(l -> l.length() > 100), TextReport.render(a, 5));
   }
 
   @Test
@@ -174,7 +200,8 @@ class AnalyzerTest {
     try (dev.ocisquash.archive.SourceImage img =
         dev.ocisquash.archive.ImageArchives.open(
             testdata().resolve("sample/busybox-sample.tar"), ImageSelector.any())) {
-      dev.ocisquash.squash.FlattenedImage flat = dev.ocisquash.squash.AnalysisFlattener.flatten(img, false);
+      dev.ocisquash.squash.FlattenedImage flat =
+          dev.ocisquash.squash.AnalysisFlattener.flatten(img, false);
       FileTree tree = ImageFileTree.of(img, flat);
       assertEquals("/", tree.nodes().iterator().next().path());
       dev.ocisquash.strip.TreeNode bb = tree.get("/bin/busybox");
@@ -192,7 +219,8 @@ class AnalyzerTest {
     // Hardlinks share a group key.
     try (dev.ocisquash.archive.SourceImage img =
         dev.ocisquash.archive.ImageArchives.open(layout, ImageSelector.of("hardlinks", null))) {
-      FileTree tree = ImageFileTree.of(img, dev.ocisquash.squash.AnalysisFlattener.flatten(img, false));
+      FileTree tree =
+          ImageFileTree.of(img, dev.ocisquash.squash.AnalysisFlattener.flatten(img, false));
       long grouped = 0;
       for (dev.ocisquash.strip.TreeNode n : tree.nodes()) {
         if (n.groupKey() != null) {
@@ -207,14 +235,18 @@ class AnalyzerTest {
   void stripEstimatesUseTheStripPackage() throws Exception {
     ImageAnalysis a =
         Analyzer.analyze(
-            testdata().resolve("sample/busybox-sample.tar"), AnalyzeOptions.builder().preset("docs").build());
+            testdata().resolve("sample/busybox-sample.tar"),
+            AnalyzeOptions.builder().preset("docs").build());
     assertTrue(a.strip() != null && a.strip().removedBytes() > 0);
-    assertTrue(a.estimates().strippedTarBytes() > 0
-        && a.estimates().strippedTarBytes() < a.estimates().squashedTarBytes());
+    assertTrue(
+        a.estimates().strippedTarBytes() > 0
+            && a.estimates().strippedTarBytes() < a.estimates().squashedTarBytes());
     ImageAnalysis.BulkItem docs =
         a.knownBulk().stream().filter(b -> "docs".equals(b.preset())).findFirst().orElseThrow();
     assertTrue(docs.selected() && docs.action().equals(ImageAnalysis.REMOVE), docs.toString());
-    ImageAnalysis none = Analyzer.analyze(testdata().resolve("sample/busybox-sample.tar"), AnalyzeOptions.defaults());
+    ImageAnalysis none =
+        Analyzer.analyze(
+            testdata().resolve("sample/busybox-sample.tar"), AnalyzeOptions.defaults());
     assertEquals(null, none.strip());
     assertEquals(-1, none.estimates().strippedTarBytes());
   }
@@ -222,15 +254,18 @@ class AnalyzerTest {
   @Test
   void gates() throws Exception {
     ImageAnalysis a =
-        Analyzer.analyze(testdata().resolve("sample/busybox-sample.tar"), AnalyzeOptions.defaults());
+        Analyzer.analyze(
+            testdata().resolve("sample/busybox-sample.tar"), AnalyzeOptions.defaults());
     assertTrue(Gate.parse("wasted>100KB").trips(a));
     assertFalse(Gate.parse("wasted>100MB").trips(a));
     assertTrue(Gate.parse("efficiency<0.9").trips(a));
     assertTrue(Gate.parse("efficiency < 90%").trips(a));
     assertFalse(Gate.parse("size>1GB").trips(a));
     assertTrue(Gate.parse("size>=1MiB").trips(a));
-    assertTrue(Gate.parse("wasted>100KB").reason(a).startsWith("gate wasted>100KB tripped: wasted is "));
-    for (String bad : List.of("wasted", "wasted>>1", "speed>1", "wasted>1XB", "efficiency<1MB", "")) {
+    assertTrue(
+        Gate.parse("wasted>100KB").reason(a).startsWith("gate wasted>100KB tripped: wasted is "));
+    for (String bad :
+        List.of("wasted", "wasted>>1", "speed>1", "wasted>1XB", "efficiency<1MB", "")) {
       try {
         Gate.parse(bad);
         fail("accepted " + bad);

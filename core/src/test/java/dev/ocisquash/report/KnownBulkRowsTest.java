@@ -9,23 +9,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ocisquash.archive.ImageSelector;
 import dev.ocisquash.strip.Presets;
+import dev.ocisquash.testing.Proc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
 
 /**
- * The "what is eating the space" rows on a small image made by umoci from a real filesystem: an uncleaned apt
- * cache, pip and npm caches, docs with license files and hardlinks, locales, static libraries, headers beside a
- * compiler, python byte-code and a JDK. Every row a preset removes must add up, per preset, to that preset's
- * estimate, to the byte; what an opt-in preset "adds" must equal what the analysis with it given removes more.
+ * The "what is eating the space" rows on a small image made by umoci from a real filesystem: an
+ * uncleaned apt cache, pip and npm caches, docs with license files and hardlinks, locales, static
+ * libraries, headers beside a compiler, python byte-code and a JDK. Every row a preset removes must
+ * add up, per preset, to that preset's estimate, to the byte; what an opt-in preset "adds" must
+ * equal what the analysis with it given removes more.
  */
 @Tag("integration") // a fixture built with umoci
 class KnownBulkRowsTest {
@@ -48,7 +49,9 @@ class KnownBulkRowsTest {
     Proc.of("umoci", "--log=error", "init", "--layout", layout.toString()).dir(dir).check();
     Proc.of("umoci", "--log=error", "new", "--image", layout + ":t").dir(dir).check();
     Path bundle = dir.resolve("bundle");
-    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":t", bundle.toString()).dir(dir).check();
+    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":t", bundle.toString())
+        .dir(dir)
+        .check();
     Path r = bundle.resolve("rootfs");
     file(r, "usr/bin/gcc", 3000);
     file(r, "usr/include/stdio.h", 7000);
@@ -59,24 +62,45 @@ class KnownBulkRowsTest {
     file(r, "usr/share/locale/de/LC_MESSAGES/x.mo", 6_000);
     file(r, "usr/share/locale/en_GB/LC_MESSAGES/x.mo", 1_000);
     file(r, "usr/lib/x86_64-linux-gnu/libfoo.a", 9_000);
-    // With a compiler in the image, static-libs removes an archive only where a shared library stands beside it.
+    // With a compiler in the image, static-libs removes an archive only where a shared library
+    // stands beside it.
     file(r, "usr/lib/x86_64-linux-gnu/libfoo.so", 500);
     file(r, "usr/lib/python3/site-packages/pkg/__pycache__/m.cpython-311.pyc", 2_500);
     file(r, "usr/lib/python3/site-packages/pkg/m.py", 1_500);
     file(r, "opt/jdk/lib/modules", 50_000);
     file(r, "opt/jdk/lib/src.zip", 30_000);
-    // Hardlinks: both names in the docs (content goes once), and one name kept outside the docs (content stays).
-    Files.createLink(r.resolve("usr/share/doc/pkg/README.link"), r.resolve("usr/share/doc/pkg/README"));
+    // Hardlinks: both names in the docs (content goes once), and one name kept outside the docs
+    // (content stays).
+    Files.createLink(
+        r.resolve("usr/share/doc/pkg/README.link"), r.resolve("usr/share/doc/pkg/README"));
     Files.createDirectories(r.resolve("usr/lib/foo"));
     Files.createLink(r.resolve("usr/lib/foo/NEWS"), r.resolve("usr/share/doc/pkg/NEWS"));
-    Proc.of("umoci", "--log=error", "repack", "--refresh-bundle", "--image", layout + ":t", bundle.toString()).dir(dir).check();
+    Proc.of(
+            "umoci",
+            "--log=error",
+            "repack",
+            "--refresh-bundle",
+            "--image",
+            layout + ":t",
+            bundle.toString())
+        .dir(dir)
+        .check();
     file(r, "var/cache/apt/archives/a.deb", 100_000);
     file(r, "var/cache/apt/archives/b.deb", 50_000);
     file(r, "var/lib/apt/lists/deb_Packages", 40_000);
     file(r, "root/.cache/pip/http/ab/cd", 12_000);
     file(r, "root/.npm/_cacache/content-v2/x", 11_000);
     Files.delete(r.resolve("usr/share/man/man1/x.1.gz"));
-    Proc.of("umoci", "--log=error", "repack", "--refresh-bundle", "--image", layout + ":t", bundle.toString()).dir(dir).check();
+    Proc.of(
+            "umoci",
+            "--log=error",
+            "repack",
+            "--refresh-bundle",
+            "--image",
+            layout + ":t",
+            bundle.toString())
+        .dir(dir)
+        .check();
   }
 
   static ImageAnalysis analyze(String... presets) throws Exception {
@@ -88,7 +112,9 @@ class KnownBulkRowsTest {
   }
 
   static ImageAnalysis.BulkItem row(ImageAnalysis a, String source) {
-    return a.knownBulk().stream().filter(b -> b.source().equals(source)).findFirst()
+    return a.knownBulk().stream()
+        .filter(b -> b.source().equals(source))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no row " + source + " in " + a.knownBulk()));
   }
 
@@ -133,7 +159,8 @@ class KnownBulkRowsTest {
     assertEquals(50_000, jdk.bytes());
     assertEquals("no preset", jdk.why());
 
-    // Per preset given: rows == the strip engine's per-rule total, to the byte; together == all removed bytes.
+    // Per preset given: rows == the strip engine's per-rule total, to the byte; together == all
+    // removed bytes.
     Map<String, Long> rows = rowsPerPreset(a);
     long selected = 0;
     for (ImageAnalysis.RuleSaving r : a.strip().perRule()) {
@@ -154,7 +181,8 @@ class KnownBulkRowsTest {
   void everyOptInPresetShowsWhatItAddsAndThatIsWhatItRemoves() throws Exception {
     ImageAnalysis safe = analyze("safe");
     Map<String, ImageAnalysis.PresetEstimate> est =
-        safe.presetEstimates().stream().collect(Collectors.toMap(ImageAnalysis.PresetEstimate::preset, p -> p));
+        safe.presetEstimates().stream()
+            .collect(Collectors.toMap(ImageAnalysis.PresetEstimate::preset, p -> p));
     Map<String, Long> rows = rowsPerPreset(safe);
     for (dev.ocisquash.strip.Preset p : Presets.all()) {
       ImageAnalysis.PresetEstimate e = est.get(p.name());
@@ -162,13 +190,21 @@ class KnownBulkRowsTest {
       assertEquals(p.optIn(), !e.selected(), p.name());
       assertEquals(e.bytes(), (long) rows.getOrDefault(p.name(), 0L), "rows of " + p.name());
       if (p.optIn()) {
-        // Independently: analyze with the preset given too; what it removes more is what was promised.
+        // Independently: analyze with the preset given too; what it removes more is what was
+        // promised.
         ImageAnalysis with =
             p.name().equals("simd-variants")
-                ? Analyzer.analyze(layout, AnalyzeOptions.builder().selector(ImageSelector.of("t", null))
-                    .preset("safe").preset(p.name()).cpuLevel(StripSupport.ASSUMED_CPU_LEVEL).build())
+                ? Analyzer.analyze(
+                    layout,
+                    AnalyzeOptions.builder()
+                        .selector(ImageSelector.of("t", null))
+                        .preset("safe")
+                        .preset(p.name())
+                        .cpuLevel(StripSupport.ASSUMED_CPU_LEVEL)
+                        .build())
                 : analyze("safe", p.name());
-        assertEquals(with.strip().removedBytes() - safe.strip().removedBytes(), e.bytes(), p.name());
+        assertEquals(
+            with.strip().removedBytes() - safe.strip().removedBytes(), e.bytes(), p.name());
       }
     }
     assertEquals(6_000, est.get("locale").bytes(), "only the German catalogue goes");
@@ -181,7 +217,8 @@ class KnownBulkRowsTest {
     // With locale given it is a selected row and no longer an estimate of its own.
     ImageAnalysis both = analyze("safe", "locale");
     assertTrue(row(both, "/usr/share/locale/de").selected());
-    assertTrue(both.presetEstimates().stream().anyMatch(p -> p.preset().equals("locale") && p.selected()));
+    assertTrue(
+        both.presetEstimates().stream().anyMatch(p -> p.preset().equals("locale") && p.selected()));
   }
 
   @Test
@@ -189,14 +226,22 @@ class KnownBulkRowsTest {
     ImageAnalysis none = analyze();
     ImageAnalysis safe = analyze("safe");
     assertEquals(null, none.strip());
-    ImageAnalysis.PresetEstimate umbrella = none.presetEstimates().stream()
-        .filter(p -> p.preset().equals(Presets.SAFE)).findFirst().orElseThrow();
+    ImageAnalysis.PresetEstimate umbrella =
+        none.presetEstimates().stream()
+            .filter(p -> p.preset().equals(Presets.SAFE))
+            .findFirst()
+            .orElseThrow();
     assertEquals(safe.strip().removedBytes(), umbrella.bytes());
     assertEquals(150_000, row(none, "/var/cache/apt/archives/*.deb").bytes());
     assertFalse(row(none, "/var/cache/apt/archives/*.deb").selected());
-    long safeRows = none.knownBulk().stream()
-        .filter(b -> b.action().equals(ImageAnalysis.REMOVE) && BulkRows.groupOf(b.preset()).equals(Presets.SAFE))
-        .mapToLong(ImageAnalysis.BulkItem::bytes).sum();
+    long safeRows =
+        none.knownBulk().stream()
+            .filter(
+                b ->
+                    b.action().equals(ImageAnalysis.REMOVE)
+                        && BulkRows.groupOf(b.preset()).equals(Presets.SAFE))
+            .mapToLong(ImageAnalysis.BulkItem::bytes)
+            .sum();
     assertEquals(umbrella.bytes(), safeRows);
   }
 
@@ -233,12 +278,19 @@ class KnownBulkRowsTest {
 
   @Test
   void pathsAreCutInTheMiddleAndStayDistinct() {
-    String a = "/usr/lib/python3/dist-packages/numpy/core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so";
-    String b = "/usr/lib/python3/dist-packages/numpy/linalg/_umath_linalg.cpython-311-x86_64-linux-gnu.so";
-    String c = "/usr/lib/python3/dist-packages/numpy/aaaa/_multiarray_umath.cpython-311-x86_64-linux-gnu.so";
+    String a =
+        "/usr/lib/python3/dist-packages/numpy/core/_multiarray_umath.cpython-311-x86_64-linux-gnu.so";
+    String b =
+        "/usr/lib/python3/dist-packages/numpy/linalg/_umath_linalg.cpython-311-x86_64-linux-gnu.so";
+    String c =
+        "/usr/lib/python3/dist-packages/numpy/aaaa/_multiarray_umath.cpython-311-x86_64-linux-gnu.so";
     String ca = TextReport.cutPath(a, 60);
     assertEquals(60, ca.length());
-    assertTrue(ca.startsWith("/usr/lib/python3/") && ca.endsWith("x86_64-linux-gnu.so") && ca.contains("…"), ca);
+    assertTrue(
+        ca.startsWith("/usr/lib/python3/")
+            && ca.endsWith("x86_64-linux-gnu.so")
+            && ca.contains("…"),
+        ca);
     List<String> cut = TextReport.cutPaths(List.of(a, b, c), 60);
     assertEquals(3, cut.stream().distinct().count(), cut.toString());
     // a and c only differ inside the part that the cut drops: shown whole rather than alike.
@@ -253,6 +305,9 @@ class KnownBulkRowsTest {
     String line = Gate.parse("size>100KB").summary(a);
     assertTrue(line.startsWith("gate size>100KB tripped: size is "), line);
     assertTrue(line.contains("threshold > 97.7 KiB (100000 bytes)"), line);
-    assertTrue(Gate.parse("layers>5").summary(a).startsWith("gate layers>5 passed: layers is 2, threshold > 5"));
+    assertTrue(
+        Gate.parse("layers>5")
+            .summary(a)
+            .startsWith("gate layers>5 passed: layers is 2, threshold > 5"));
   }
 }

@@ -16,7 +16,10 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
-/** Digests, compression and Go-style JSON (encoding/json field order, HTML escaping, MarshalIndent) for the writers. */
+/**
+ * Digests, compression and Go-style JSON (encoding/json field order, HTML escaping, MarshalIndent)
+ * for the writers.
+ */
 public final class Blobs {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -64,7 +67,10 @@ public final class Blobs {
     }
   }
 
-  /** A descriptor in Go's field order: mediaType, (digest, size) or (size, digest) as the writer's struct has it. */
+  /**
+   * A descriptor in Go's field order: mediaType, (digest, size) or (size, digest) as the writer's
+   * struct has it.
+   */
   static ObjectNode desc(String mediaType, byte[] content, boolean sizeFirst) {
     ObjectNode d = object();
     d.put("mediaType", mediaType);

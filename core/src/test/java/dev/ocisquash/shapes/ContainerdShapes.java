@@ -8,27 +8,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code ctr images export} / {@code nerdctl save} of a multi-platform image pulled for the current platform only
- * (containerd's default: other platforms' blobs are not in the content store, and export is limited to the current
- * platform).
+ * {@code ctr images export} / {@code nerdctl save} of a multi-platform image pulled for the current
+ * platform only (containerd's default: other platforms' blobs are not in the content store, and
+ * export is limited to the current platform).
  *
  * <p>Followed: containerd/containerd at commit 301026e58c619e63d09c0ec411012e54c0124b03,
- * core/images/archive/exporter.go:
- * {@code Export} lists the index as given, with {@code addNameAnnotation} ({@code io.containerd.image.name} = the full
- * name, {@code org.opencontainers.image.ref.name} = {@code ociReferenceName}, the tag) and {@code copySourceLabels}
- * ({@code containerd.io/distribution.source.<host>}); for an index it writes the index blob and, with a platform
- * matcher, only the matching children ({@code continue} skips the others' records), so the index lists manifests whose
- * blobs are absent; {@code manifestsRecord} writes manifest.json (Config, RepoTags familiarized, Layers) for the chosen
- * platform unless {@code --skip-manifest-json}; {@code blobRecord} mode 0444, {@code ociLayoutFile} mode 0444,
- * index.json and manifest.json 0644; {@code directoryRecord} for blobs/ and blobs/sha256/; {@code writeTar} sorts every
- * record by name.
+ * core/images/archive/exporter.go: {@code Export} lists the index as given, with {@code
+ * addNameAnnotation} ({@code io.containerd.image.name} = the full name, {@code
+ * org.opencontainers.image.ref.name} = {@code ociReferenceName}, the tag) and {@code
+ * copySourceLabels} ({@code containerd.io/distribution.source.<host>}); for an index it writes the
+ * index blob and, with a platform matcher, only the matching children ({@code continue} skips the
+ * others' records), so the index lists manifests whose blobs are absent; {@code manifestsRecord}
+ * writes manifest.json (Config, RepoTags familiarized, Layers) for the chosen platform unless
+ * {@code --skip-manifest-json}; {@code blobRecord} mode 0444, {@code ociLayoutFile} mode 0444,
+ * index.json and manifest.json 0644; {@code directoryRecord} for blobs/ and blobs/sha256/; {@code
+ * writeTar} sorts every record by name.
  */
 public final class ContainerdShapes {
   static final String COMMIT = "containerd/containerd@301026e58c619e63d09c0ec411012e54c0124b03";
 
   private ContainerdShapes() {}
 
-  public static Shape export(SampleImage img, Path out, boolean skipManifestJson) throws IOException {
+  public static Shape export(SampleImage img, Path out, boolean skipManifestJson)
+      throws IOException {
     Entries e = new Entries();
     ObjectNode child = Blobs.object();
     child.put("schemaVersion", 2);
@@ -87,7 +89,9 @@ public final class ContainerdShapes {
     String name = skipManifestJson ? "ctr-export-skip-manifest-json" : "ctr-export";
     Path tar = e.sorted().writeTar(out.resolve(name + ".tar"));
     return new Shape(
-        skipManifestJson ? "ctr export --skip-manifest-json (containerd)" : "ctr export / nerdctl save (containerd)",
+        skipManifestJson
+            ? "ctr export --skip-manifest-json (containerd)"
+            : "ctr export / nerdctl save (containerd)",
         name,
         tar,
         List.of(),

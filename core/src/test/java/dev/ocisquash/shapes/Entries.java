@@ -1,14 +1,17 @@
 package dev.ocisquash.shapes;
 
+import dev.ocisquash.testing.RawTar;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import dev.ocisquash.testing.RawTar;
 
-/** The files of a shape in the order its tool writes them, written as a directory or as a tar with that order. */
+/**
+ * The files of a shape in the order its tool writes them, written as a directory or as a tar with
+ * that order.
+ */
 final class Entries {
   record Entry(String name, byte[] data, int mode, long mtime) {
     boolean dir() {

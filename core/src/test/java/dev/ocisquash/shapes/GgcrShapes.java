@@ -9,34 +9,39 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What go-containerregistry writes: OCI layouts ({@code crane pull --format oci}, ko, any tool on pkg/v1/layout) and
- * docker-save tarballs ({@code crane pull}, {@code crane export}-free saves, Kaniko {@code --tar-path}).
+ * What go-containerregistry writes: OCI layouts ({@code crane pull --format oci}, ko, any tool on
+ * pkg/v1/layout) and docker-save tarballs ({@code crane pull}, {@code crane export}-free saves,
+ * Kaniko {@code --tar-path}).
  *
  * <p>Followed: google/go-containerregistry at commit 3f4ff3ca60f51c876ac4bd89e9a787157aaa4f15:
  *
  * <ul>
- *   <li>pkg/v1/layout/write.go: {@code layoutFile} (the oci-layout text, 4-space indented), {@code Write} (writes
- *       {@code empty.Index} compact), {@code AppendImage}/{@code AppendIndex} → {@code AppendDescriptor}, which
- *       rewrites index.json with {@code json.MarshalIndent(index, "", "   ")}; {@code WriteIndex} writes every child
- *       of a pulled index (all platforms) under blobs/;
- *   <li>pkg/v1/partial/with.go {@code Descriptor}: size, digest, media type, and for an image {@code artifactType} =
- *       the config's media type; pkg/v1/manifest.go {@code Descriptor} field order (mediaType, size, digest, data,
- *       urls, annotations, platform, artifactType);
+ *   <li>pkg/v1/layout/write.go: {@code layoutFile} (the oci-layout text, 4-space indented), {@code
+ *       Write} (writes {@code empty.Index} compact), {@code AppendImage}/{@code AppendIndex} →
+ *       {@code AppendDescriptor}, which rewrites index.json with {@code json.MarshalIndent(index,
+ *       "", " ")}; {@code WriteIndex} writes every child of a pulled index (all platforms) under
+ *       blobs/;
+ *   <li>pkg/v1/partial/with.go {@code Descriptor}: size, digest, media type, and for an image
+ *       {@code artifactType} = the config's media type; pkg/v1/manifest.go {@code Descriptor} field
+ *       order (mediaType, size, digest, data, urls, annotations, platform, artifactType);
  *   <li>cmd/crane/cmd/pull.go: no ref.name unless {@code --annotate-ref}, then {@code
- *       org.opencontainers.image.ref.name} = the full reference; a multi-platform index is appended whole when no
- *       {@code --platform} is given;
- *   <li>pkg/v1/tarball/write.go {@code writeImagesToTar}: per image the config as {@code sha256:<hex>} (the colon
- *       kept: {@code cfgName.String()}), then each layer once as {@code <compressed hex>} + {@code layerExtension}
- *       ({@code .tar.gz}, {@code .tar.zst}, {@code .tar}), then manifest.json last; {@code writeTarEntry}: mode 0644,
- *       no directories; {@code calculateManifest}: Config, RepoTags, Layers (LayerSources omitted when empty).
+ *       org.opencontainers.image.ref.name} = the full reference; a multi-platform index is appended
+ *       whole when no {@code --platform} is given;
+ *   <li>pkg/v1/tarball/write.go {@code writeImagesToTar}: per image the config as {@code
+ *       sha256:<hex>} (the colon kept: {@code cfgName.String()}), then each layer once as {@code
+ *       <compressed hex>} + {@code layerExtension} ({@code .tar.gz}, {@code .tar.zst}, {@code
+ *       .tar}), then manifest.json last; {@code writeTarEntry}: mode 0644, no directories; {@code
+ *       calculateManifest}: Config, RepoTags, Layers (LayerSources omitted when empty).
  * </ul>
  *
- * Kaniko {@code --tar-path} (GoogleContainerTools/kaniko at 236ba5690eda9170d0157aa8137ebbeb09d38685,
- * pkg/executor/push.go line 252) calls {@code tarball.MultiWriteToFile}, the same writer; with {@code
- * --compression=zstd} its layers are {@code tarball.WithMediaType(types.OCILayerZStd)} and so named {@code .tar.zst}.
+ * Kaniko {@code --tar-path} (GoogleContainerTools/kaniko at
+ * 236ba5690eda9170d0157aa8137ebbeb09d38685, pkg/executor/push.go line 252) calls {@code
+ * tarball.MultiWriteToFile}, the same writer; with {@code --compression=zstd} its layers are {@code
+ * tarball.WithMediaType(types.OCILayerZStd)} and so named {@code .tar.zst}.
  */
 public final class GgcrShapes {
-  static final String COMMIT = "google/go-containerregistry@3f4ff3ca60f51c876ac4bd89e9a787157aaa4f15";
+  static final String COMMIT =
+      "google/go-containerregistry@3f4ff3ca60f51c876ac4bd89e9a787157aaa4f15";
   static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
   static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
   static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
@@ -49,7 +54,10 @@ public final class GgcrShapes {
 
   private GgcrShapes() {}
 
-  /** A Docker schema 2 image as a registry serves it (Docker Hub), its manifest bytes; blobs added to {@code e}. */
+  /**
+   * A Docker schema 2 image as a registry serves it (Docker Hub), its manifest bytes; blobs added
+   * to {@code e}.
+   */
   static byte[] dockerImage(Entries e, SampleImage img, byte[] config) {
     ObjectNode m = Blobs.object();
     m.put("schemaVersion", 2);
@@ -83,7 +91,8 @@ public final class GgcrShapes {
   }
 
   /** {@code partial.Descriptor} of an image, with {@code layout.WithAnnotations} when given. */
-  static ObjectNode imageDescriptor(byte[] manifest, String mediaType, String configType, Map<String, String> ann) {
+  static ObjectNode imageDescriptor(
+      byte[] manifest, String mediaType, String configType, Map<String, String> ann) {
     ObjectNode d = Blobs.desc(mediaType, manifest, true);
     if (!ann.isEmpty()) {
       ObjectNode a = d.putObject("annotations");
@@ -99,12 +108,16 @@ public final class GgcrShapes {
     e.put("index.json", Blobs.goIndent(index, "   "));
   }
 
-  /** {@code crane pull IMAGE --format oci DIR}, with {@code --annotate-ref} when {@code ref} is not null. */
+  /**
+   * {@code crane pull IMAGE --format oci DIR}, with {@code --annotate-ref} when {@code ref} is not
+   * null.
+   */
   public static Shape cranePullOci(SampleImage img, Path out, String ref) throws IOException {
     Entries e = emptyLayout();
     byte[] manifest = dockerImage(e, img, img.config());
     ObjectNode index = index();
-    Map<String, String> ann = ref == null ? Map.of() : Map.of("org.opencontainers.image.ref.name", ref);
+    Map<String, String> ann =
+        ref == null ? Map.of() : Map.of("org.opencontainers.image.ref.name", ref);
     append(e, index, imageDescriptor(manifest, DOCKER_MANIFEST, DOCKER_CONFIG, ann));
     String name = ref == null ? "crane-pull-oci" : "crane-pull-oci-annotate-ref";
     Path dir = e.writeDir(out.resolve(name));
@@ -115,16 +128,19 @@ public final class GgcrShapes {
         List.of(),
         true,
         Map.of(),
-        // skopeo 1.9 reads neither: without a ref.name oci: needs a name, and with one it skips every index entry
-        // whose mediaType is not the OCI manifest type (containers/image oci/layout/oci_transport.go,
+        // skopeo 1.9 reads neither: without a ref.name oci: needs a name, and with one it skips
+        // every index entry
+        // whose mediaType is not the OCI manifest type (containers/image
+        // oci/layout/oci_transport.go,
         // getManifestDescriptor), and a Docker Hub pull keeps Docker media types
         null,
         COMMIT + " pkg/v1/layout/write.go, pkg/v1/partial/with.go, cmd/crane/cmd/pull.go");
   }
 
   /**
-   * {@code crane pull} of a two-platform index without {@code --platform}: index.json lists the index (no
-   * artifactType: {@code IsImage()} is false for an index), and every platform's blobs are written.
+   * {@code crane pull} of a two-platform index without {@code --platform}: index.json lists the
+   * index (no artifactType: {@code IsImage()} is false for an index), and every platform's blobs
+   * are written.
    */
   public static Shape cranePullIndex(SampleImage img, Path out) throws IOException {
     Entries e = emptyLayout();
@@ -157,7 +173,10 @@ public final class GgcrShapes {
         COMMIT + " pkg/v1/layout/write.go (AppendIndex, writeIndexToFile), cmd/crane/cmd/pull.go");
   }
 
-  /** {@code tarball.Write}: {@code crane pull IMAGE out.tar}, and Kaniko {@code --tar-path} (zstd: Kaniko's option). */
+  /**
+   * {@code tarball.Write}: {@code crane pull IMAGE out.tar}, and Kaniko {@code --tar-path} (zstd:
+   * Kaniko's option).
+   */
   public static Shape tarball(SampleImage img, Path out, boolean kanikoZstd) throws IOException {
     Entries e = new Entries();
     byte[] config = img.config();
@@ -186,7 +205,8 @@ public final class GgcrShapes {
         "docker-archive:" + tar,
         kanikoZstd
             ? "GoogleContainerTools/kaniko@236ba5690eda9170d0157aa8137ebbeb09d38685 pkg/executor/push.go; "
-                + COMMIT + " pkg/v1/tarball/write.go"
+                + COMMIT
+                + " pkg/v1/tarball/write.go"
             : COMMIT + " pkg/v1/tarball/write.go");
   }
 }

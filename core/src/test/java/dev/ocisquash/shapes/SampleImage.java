@@ -2,6 +2,7 @@ package dev.ocisquash.shapes;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocisquash.testing.RawTar;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -9,15 +10,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import dev.ocisquash.testing.RawTar;
 
 /**
- * The real image every shape carries: testdata/sample/busybox-sample.tar (three layers, a whiteout in the third, a
- * Docker image config), read once. Each writer stores these same layers and config in its own way, so every shape
- * must read back to the same diff_ids and config, and squash to the same tree.
+ * The real image every shape carries: testdata/sample/busybox-sample.tar (three layers, a whiteout
+ * in the third, a Docker image config), read once. Each writer stores these same layers and config
+ * in its own way, so every shape must read back to the same diff_ids and config, and squash to the
+ * same tree.
  */
-public record SampleImage(byte[] config, List<byte[]> layers, List<byte[]> gzipLayers, List<String> diffIds) {
-  /** The sample in {@code testdata}; {@code testdata} is {@code ../testdata} from a module, or {@code testdata}. */
+public record SampleImage(
+    byte[] config, List<byte[]> layers, List<byte[]> gzipLayers, List<String> diffIds) {
+  /**
+   * The sample in {@code testdata}; {@code testdata} is {@code ../testdata} from a module, or
+   * {@code testdata}.
+   */
   public static Path path() {
     return dev.ocisquash.testing.TestData.sample();
   }

@@ -34,7 +34,8 @@ class ConfigRewriterTest {
 
   @Test
   void fullSquashKeepsHistoryAsEmptyLayersAndEveryOtherField() throws Exception {
-    ObjectNode out = ConfigRewriter.squash(input(), List.of(), 0, NEW, "ocisquash squash", "squashed 2 layers");
+    ObjectNode out =
+        ConfigRewriter.squash(input(), List.of(), 0, NEW, "ocisquash squash", "squashed 2 layers");
     assertEquals("[\"" + NEW + "\"]", out.get("rootfs").get("diff_ids").toString());
     JsonNode h = out.get("history");
     assertEquals(4, h.size());
@@ -43,7 +44,8 @@ class ConfigRewriterTest {
     assertTrue(h.get(2).get("empty_layer").asBoolean());
     assertEquals("c", h.get(2).get("comment").asText());
     assertFalse(h.get(3).path("empty_layer").asBoolean(false));
-    assertEquals("2021-05-05T00:00:00Z", h.get(3).get("created").asText(), "created comes from the input");
+    assertEquals(
+        "2021-05-05T00:00:00Z", h.get(3).get("created").asText(), "created comes from the input");
     assertEquals("{\"keep\":[1,2]}", out.get("x-unknown").toString());
     assertEquals("1000", out.get("config").get("User").asText());
     assertEquals("2020-01-01T00:00:00Z", out.get("created").asText());

@@ -24,7 +24,8 @@ class HandoffOutputStreamTest {
           @Override
           public synchronized void write(byte[] b, int off, int len) {
             Thread t = writer.getAndSet(Thread.currentThread());
-            assertTrue(t == null || t == Thread.currentThread(), "downstream written from two threads");
+            assertTrue(
+                t == null || t == Thread.currentThread(), "downstream written from two threads");
             super.write(b, off, len);
           }
         };
@@ -32,7 +33,10 @@ class HandoffOutputStreamTest {
     Random r = new Random(1);
     int pos = 0;
     while (pos < data.length) {
-      int n = Math.min(data.length - pos, r.nextInt(3) == 0 ? 1 : r.nextInt(3 * HandoffOutputStream.CHUNK / 2));
+      int n =
+          Math.min(
+              data.length - pos,
+              r.nextInt(3) == 0 ? 1 : r.nextInt(3 * HandoffOutputStream.CHUNK / 2));
       if (n == 1) {
         h.write(data[pos]);
       } else {
@@ -92,18 +96,23 @@ class HandoffOutputStreamTest {
 
   @Test
   void givesEachChunkBackToTheSharedPoolOnce() throws Exception {
-    for (int len : new int[] {0, 10, HandoffOutputStream.CHUNK, 3 * HandoffOutputStream.CHUNK + 1}) {
+    for (int len :
+        new int[] {0, 10, HandoffOutputStream.CHUNK, 3 * HandoffOutputStream.CHUNK + 1}) {
       HandoffOutputStream h = new HandoffOutputStream(OutputStream.nullOutputStream(), "test");
       h.write(new byte[len]);
       h.close();
-      java.util.Set<byte[]> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      java.util.Set<byte[]> seen =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       for (int i = 0; i < 64; i++) {
-        assertTrue(seen.add(dev.ocisquash.compress.ByteBlocks.take()), "a chunk was given back twice, len " + len);
+        assertTrue(
+            seen.add(dev.ocisquash.compress.ByteBlocks.take()),
+            "a chunk was given back twice, len " + len);
       }
     }
   }
 
   private static boolean threadAlive(String name) {
-    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().equals(name) && t.isAlive());
   }
 }

@@ -24,7 +24,10 @@ class LayerPlanTest {
     return file((dir.isEmpty() ? "" : dir + "/") + ".wh." + name);
   }
 
-  /** Plans layers (bottom first) with the first {@code first} kept; returns the new layer's paths in order. */
+  /**
+   * Plans layers (bottom first) with the first {@code first} kept; returns the new layer's paths in
+   * order.
+   */
   private static List<String> plan(int first, List<List<TarEntry>> layers) throws Exception {
     SquashPlanner planner = new SquashPlanner();
     SquashPlanner base = new SquashPlanner();
@@ -53,19 +56,15 @@ class LayerPlanTest {
   @Test
   void whiteoutOfABaseFileIsKept() throws Exception {
     List<String> out =
-        plan(1, List.of(List.of(dir("etc"), file("etc/a"), file("etc/b")), List.of(wh("etc", "a"))));
+        plan(
+            1, List.of(List.of(dir("etc"), file("etc/a"), file("etc/b")), List.of(wh("etc", "a"))));
     assertEquals(List.of("etc/.wh.a (marker)"), out);
   }
 
   @Test
   void whiteoutOfAPathNotInTheBaseIsDropped() throws Exception {
     List<String> out =
-        plan(
-            1,
-            List.of(
-                List.of(dir("etc")),
-                List.of(file("etc/tmp")),
-                List.of(wh("etc", "tmp"))));
+        plan(1, List.of(List.of(dir("etc")), List.of(file("etc/tmp")), List.of(wh("etc", "tmp"))));
     assertEquals(List.of(), out);
   }
 
@@ -109,7 +108,12 @@ class LayerPlanTest {
   @Test
   void nonDirectoryReplacingABaseDirNeedsNoMarkersBelow() throws Exception {
     List<String> out =
-        plan(1, List.of(List.of(dir("d"), file("d/x"), file("d/y")), List.of(wh("", "d")), List.of(file("d"))));
+        plan(
+            1,
+            List.of(
+                List.of(dir("d"), file("d/x"), file("d/y")),
+                List.of(wh("", "d")),
+                List.of(file("d"))));
     assertEquals(List.of("d"), out);
   }
 

@@ -71,7 +71,13 @@ class LayerSplitterTest {
     for (LayerPlan.Item it : p.plan.items()) {
       String s = new String(it.path, StandardCharsets.UTF_8);
       if (it.entry.isDirectory()) {
-        s += "/ " + Integer.toOctalString(it.entry.mode()) + " uid=" + it.entry.uid() + " t=" + it.entry.mtimeSeconds();
+        s +=
+            "/ "
+                + Integer.toOctalString(it.entry.mode())
+                + " uid="
+                + it.entry.uid()
+                + " t="
+                + it.entry.mtimeSeconds();
       } else if (it.marker) {
         s += " (marker)";
       }
@@ -104,14 +110,21 @@ class LayerSplitterTest {
           file("var/lib/dpkg/status", 4));
 
   @Test
-  void eachGroupGoesToItsSlotWithNormalisedParentsAndTheTopCarriesEveryRealDirectory() throws Exception {
+  void eachGroupGoesToItsSlotWithNormalisedParentsAndTheTopCarriesEveryRealDirectory()
+      throws Exception {
     LayerPlan plan = plan(0, List.of(TREE));
     // N = 5: slots 0..2 packages, 3 unclaimed, 4 metadata.
-    Packing p = packing(5, Map.of(LIBSSL, 0, BASH, 2, Component.UNCLAIMED, 3, Component.METADATA, 4));
+    Packing p =
+        packing(5, Map.of(LIBSSL, 0, BASH, 2, Component.UNCLAIMED, 3, Component.METADATA, 4));
     List<LayerSplitter.Part> parts = LayerSplitter.split(plan, OWNERS::get, p, 1000L);
-    assertEquals(List.of(0, 2, 3, 4), parts.stream().map(x -> x.slot).toList(), "slot 1 is empty: no layer");
     assertEquals(
-        List.of("usr/ 755 uid=0 t=1000", "usr/lib/ 755 uid=0 t=1000", "usr/lib/libssl.so", "usr/lib/libssl.so.3"),
+        List.of(0, 2, 3, 4), parts.stream().map(x -> x.slot).toList(), "slot 1 is empty: no layer");
+    assertEquals(
+        List.of(
+            "usr/ 755 uid=0 t=1000",
+            "usr/lib/ 755 uid=0 t=1000",
+            "usr/lib/libssl.so",
+            "usr/lib/libssl.so.3"),
         listing(parts.get(0)),
         "the hardlink stays with its target; parents are normalised");
     assertEquals(List.of("bin/ 755 uid=0 t=1000", "bin/bash"), listing(parts.get(1)));
@@ -135,7 +148,8 @@ class LayerSplitterTest {
   @Test
   void applyingTheLayersInOrderGivesTheSingleLayerTree() throws Exception {
     LayerPlan plan = plan(0, List.of(TREE));
-    Packing p = packing(5, Map.of(LIBSSL, 1, BASH, 2, Component.UNCLAIMED, 3, Component.METADATA, 3));
+    Packing p =
+        packing(5, Map.of(LIBSSL, 1, BASH, 2, Component.UNCLAIMED, 3, Component.METADATA, 3));
     Map<String, TarEntry> single = new TreeMap<>();
     for (LayerPlan.Item it : plan.items()) {
       single.put(new String(it.path, StandardCharsets.UTF_8), it.entry);
@@ -150,7 +164,8 @@ class LayerSplitterTest {
         order.add(it.path);
       }
       for (int i = 1; i < order.size(); i++) {
-        assertTrue(PathOrder.compare(order.get(i - 1), order.get(i)) < 0, "each layer is in output order");
+        assertTrue(
+            PathOrder.compare(order.get(i - 1), order.get(i)) < 0, "each layer is in output order");
       }
     }
     assertEquals(single, applied);
@@ -160,7 +175,11 @@ class LayerSplitterTest {
   void markersGoToTheLowestNewLayer() throws Exception {
     List<TarEntry> kept = List.of(dir("etc", 0755, 0), file("etc/old", 1), file("etc/gone", 1));
     List<TarEntry> top =
-        List.of(dir("etc", 0755, 9), wh("etc/.wh.gone"), file("etc/app.conf", 3), dir("bin", 0755, 0),
+        List.of(
+            dir("etc", 0755, 9),
+            wh("etc/.wh.gone"),
+            file("etc/app.conf", 3),
+            dir("bin", 0755, 0),
             file("bin/bash", 10));
     LayerPlan plan = plan(1, List.of(kept, top));
     Packing p = packing(4, Map.of(BASH, 1, Component.UNCLAIMED, 2));
@@ -169,13 +188,15 @@ class LayerSplitterTest {
     assertEquals(
         List.of("bin/ 755 uid=0 t=0", "bin/bash", "etc/ 755 uid=0 t=0", "etc/.wh.gone (marker)"),
         listing(parts.get(0)));
-    assertEquals(List.of("bin/ 755 uid=7 t=0", "etc/ 755 uid=7 t=9", "etc/app.conf"), listing(parts.get(1)));
+    assertEquals(
+        List.of("bin/ 755 uid=7 t=0", "etc/ 755 uid=7 t=9", "etc/app.conf"), listing(parts.get(1)));
   }
 
   @Test
   void aTreeOfDirectoriesOnlyGivesOneLayer() throws Exception {
     LayerPlan plan = plan(0, List.of(List.of(dir("a", 0755, 0), dir("a/b", 0700, 0))));
-    List<LayerSplitter.Part> parts = LayerSplitter.split(plan, OWNERS::get, packing(8, Map.of()), null);
+    List<LayerSplitter.Part> parts =
+        LayerSplitter.split(plan, OWNERS::get, packing(8, Map.of()), null);
     assertEquals(1, parts.size());
     assertEquals(7, parts.get(0).slot);
     assertEquals(List.of("a/ 755 uid=7 t=0", "a/b/ 700 uid=7 t=0"), listing(parts.get(0)));
@@ -189,9 +210,11 @@ class LayerSplitterTest {
     Map<Component, Integer> slots = new LinkedHashMap<>();
     slots.put(LIBSSL, 0);
     slots.put(Component.UNCLAIMED, 1);
-    List<LayerSplitter.Part> parts = LayerSplitter.split(plan, owners::get, packing(3, slots), null);
+    List<LayerSplitter.Part> parts =
+        LayerSplitter.split(plan, owners::get, packing(3, slots), null);
     assertEquals(List.of(0, 1, 2), parts.stream().map(x -> x.slot).toList());
     assertTrue(listing(parts.get(2)).contains("bin/bash"));
-    assertTrue(listing(parts.get(2)).contains("var/lib/dpkg/status"), "METADATA is not placed: top");
+    assertTrue(
+        listing(parts.get(2)).contains("var/lib/dpkg/status"), "METADATA is not placed: top");
   }
 }

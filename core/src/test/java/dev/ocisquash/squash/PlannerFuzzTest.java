@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Coverage-guided version of {@link SquashPlannerPropertyTest}: the fuzzer drives the same random stack generator
- * (through a {@link Random} whose bits come from the fuzz input), and the planner must agree with the naive
- * {@link ReferenceApplier} on every stack the reference accepts.
+ * Coverage-guided version of {@link SquashPlannerPropertyTest}: the fuzzer drives the same random
+ * stack generator (through a {@link Random} whose bits come from the fuzz input), and the planner
+ * must agree with the naive {@link ReferenceApplier} on every stack the reference accepts.
  */
 class PlannerFuzzTest {
   @FuzzTest(maxDuration = "60s")
@@ -33,7 +33,8 @@ class PlannerFuzzTest {
         ref.apply(i, layers.get(i));
       }
     } catch (IllegalStateException invalidStack) {
-      return; // a link to a missing target: the reference refuses, the planner's refusal is tested elsewhere
+      return; // a link to a missing target: the reference refuses, the planner's refusal is tested
+      // elsewhere
     }
     assertEquals(
         SquashPlannerPropertyTest.describeReference(ref),

@@ -7,14 +7,16 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * A deliberately naive model of applying layers oldest first to a filesystem, written independently of
- * {@link SquashPlanner} so the two can be compared. The filesystem is a sorted map of path to (entry, inode).
+ * A deliberately naive model of applying layers oldest first to a filesystem, written independently
+ * of {@link SquashPlanner} so the two can be compared. The filesystem is a sorted map of path to
+ * (entry, inode).
  *
- * <p>Rules, as documented for ocisquash: a layer's whiteouts and opaque markers act on lower content only, so they
- * are applied before the layer's entries; entries then apply in stream order, a later entry replacing an earlier
- * one (a non-directory replacing a directory removes its subtree); a hardlink shares the inode of the object at
- * its target at that moment; an entry below a non-directory that the same layer created is dropped; a
- * non-directory from a lower layer on the way to an entry is replaced by an implied directory.
+ * <p>Rules, as documented for ocisquash: a layer's whiteouts and opaque markers act on lower
+ * content only, so they are applied before the layer's entries; entries then apply in stream order,
+ * a later entry replacing an earlier one (a non-directory replacing a directory removes its
+ * subtree); a hardlink shares the inode of the object at its target at that moment; an entry below
+ * a non-directory that the same layer created is dropped; a non-directory from a lower layer on the
+ * way to an entry is replaced by an implied directory.
  */
 final class ReferenceApplier {
   static final class Inode {
@@ -48,7 +50,9 @@ final class ReferenceApplier {
       String dir = p.contains("/") ? p.substring(0, p.lastIndexOf('/')) : "";
       if (base.equals(".wh..wh..opq")) {
         removeChildren(dir);
-      } else if (base.startsWith(".wh..wh.") || p.contains("/.wh..wh.") || p.startsWith(".wh..wh.")) {
+      } else if (base.startsWith(".wh..wh.")
+          || p.contains("/.wh..wh.")
+          || p.startsWith(".wh..wh.")) {
         // AUFS metadata: ignored
       } else if (base.startsWith(".wh.")) {
         String target = (dir.isEmpty() ? "" : dir + "/") + base.substring(4);

@@ -12,8 +12,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Feeds random layer stacks to the planner and to the naive {@link ReferenceApplier}, and checks that both give
- * the same tree: the same paths, the same entry behind each path, and the same hardlink groups.
+ * Feeds random layer stacks to the planner and to the naive {@link ReferenceApplier}, and checks
+ * that both give the same tree: the same paths, the same entry behind each path, and the same
+ * hardlink groups.
  */
 class SquashPlannerPropertyTest {
   private static final String[] NAMES = {"a", "b", "c"};
@@ -46,7 +47,8 @@ class SquashPlannerPropertyTest {
       assertEquals(expected, actual, "stack:\n" + dump(layers));
       checked++;
     }
-    org.junit.jupiter.api.Assertions.assertTrue(checked > 10000, "too few valid stacks: " + checked);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        checked > 10000, "too few valid stacks: " + checked);
   }
 
   static String describePlanner(List<List<TarEntry>> layers) throws Exception {
@@ -137,14 +139,21 @@ class SquashPlannerPropertyTest {
               if (target.equals(p)) {
                 continue;
               }
-              e = TarEntry.builder(TarEntryType.HARDLINK, p).linkTarget(target).mtime(id++, 0).build();
+              e =
+                  TarEntry.builder(TarEntryType.HARDLINK, p)
+                      .linkTarget(target)
+                      .mtime(id++, 0)
+                      .build();
               break;
             }
           case 7:
           case 8:
             {
               int slash = p.lastIndexOf('/');
-              String wh = slash < 0 ? ".wh." + p : p.substring(0, slash + 1) + ".wh." + p.substring(slash + 1);
+              String wh =
+                  slash < 0
+                      ? ".wh." + p
+                      : p.substring(0, slash + 1) + ".wh." + p.substring(slash + 1);
               e = TarEntry.builder(TarEntryType.REGULAR, wh).mtime(id++, 0).build();
               break;
             }
@@ -188,5 +197,4 @@ class SquashPlannerPropertyTest {
     }
     return sb.toString();
   }
-
 }

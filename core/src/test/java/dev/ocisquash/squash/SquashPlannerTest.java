@@ -10,7 +10,10 @@ import dev.ocisquash.tar.TarEntryType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One test per flatten rule; each layer list is bottom first. Output lines: path, type, version id, group. */
+/**
+ * One test per flatten rule; each layer list is bottom first. Output lines: path, type, version id,
+ * group.
+ */
 class SquashPlannerTest {
   private static long id;
 
@@ -77,7 +80,10 @@ class SquashPlannerTest {
 
   @Test
   void aufsInternalsAreDropped() throws Exception {
-    String out = flatten(List.of(dir(".wh..wh.plnk"), file(".wh..wh.plnk/123.4"), file(".wh..wh.aufs"), file("x")));
+    String out =
+        flatten(
+            List.of(
+                dir(".wh..wh.plnk"), file(".wh..wh.plnk/123.4"), file(".wh..wh.aufs"), file("x")));
     assertEquals("x", paths(out));
   }
 
@@ -99,7 +105,11 @@ class SquashPlannerTest {
 
   @Test
   void deletedAndRecreatedDirDoesNotGetOldChildrenBack() throws Exception {
-    String out = flatten(List.of(dir("r"), file("r/old")), List.of(file(".wh.r")), List.of(dir("r"), file("r/new")));
+    String out =
+        flatten(
+            List.of(dir("r"), file("r/old")),
+            List.of(file(".wh.r")),
+            List.of(dir("r"), file("r/new")));
     assertEquals("r r/new", paths(out));
   }
 
@@ -149,8 +159,11 @@ class SquashPlannerTest {
 
   @Test
   void linkToAMissingTargetIsAnError() {
-    ImageException e = assertThrows(ImageException.class, () -> flatten(List.of(link("l", "nowhere"))));
-    assertTrue(e.getMessage().contains("entry 'l'") && e.getMessage().contains("hardlink"), e.getMessage());
+    ImageException e =
+        assertThrows(ImageException.class, () -> flatten(List.of(link("l", "nowhere"))));
+    assertTrue(
+        e.getMessage().contains("entry 'l'") && e.getMessage().contains("hardlink"),
+        e.getMessage());
   }
 
   @Test
@@ -175,7 +188,10 @@ class SquashPlannerTest {
     assertEquals("dir", out.lines().findFirst().orElse("").strip().split(" ")[0]);
   }
 
-  /** The summary counts what the squashed layers lost; a kept layer's shadowed entries are not part of that. */
+  /**
+   * The summary counts what the squashed layers lost; a kept layer's shadowed entries are not part
+   * of that.
+   */
   @Test
   void countsCoverTheSquashedLayersOnly() throws Exception {
     SquashPlanner p = new SquashPlanner();

@@ -32,7 +32,8 @@ class SquashPointTest {
 
   @Test
   void noMarkerMeansNoBase() throws Exception {
-    assertEquals(0, SquashPoint.baseLayerCount(config("[{\"created_by\":\"a\"},{\"created_by\":\"b\"}]")));
+    assertEquals(
+        0, SquashPoint.baseLayerCount(config("[{\"created_by\":\"a\"},{\"created_by\":\"b\"}]")));
     assertEquals(0, SquashPoint.baseLayerCount(config("[]")));
   }
 
@@ -48,7 +49,8 @@ class SquashPointTest {
   @Test
   void recognisesClassicAndBuildKitMarkers() {
     assertTrue(SquashPoint.isCmdMarker("/bin/sh -c #(nop)  CMD [\"bash\"]"));
-    assertTrue(SquashPoint.isCmdMarker("/bin/sh -c #(nop)  ENTRYPOINT [\"/docker-entrypoint.sh\"]"));
+    assertTrue(
+        SquashPoint.isCmdMarker("/bin/sh -c #(nop)  ENTRYPOINT [\"/docker-entrypoint.sh\"]"));
     assertTrue(SquashPoint.isCmdMarker("CMD [\"python3\"]"));
     assertTrue(SquashPoint.isCmdMarker("ENTRYPOINT [\"java\"]"));
     assertFalse(SquashPoint.isCmdMarker("RUN echo CMD"));

@@ -15,11 +15,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * A partial squash planned from the squashed layers alone ({@link SquashPlanner#markersOverUnreadLayers}), the kept
- * layers never read: on random stacks, applying the kept layers and then the new layer with the independent {@link
- * ReferenceApplier} must give the tree that applying every original layer gives. Stacks the planner declines (it
- * returns null: a link into the kept layers, a directory only implied by entries that did not survive) are counted;
- * the squash reads every layer for those.
+ * A partial squash planned from the squashed layers alone ({@link
+ * SquashPlanner#markersOverUnreadLayers}), the kept layers never read: on random stacks, applying
+ * the kept layers and then the new layer with the independent {@link ReferenceApplier} must give
+ * the tree that applying every original layer gives. Stacks the planner declines (it returns null:
+ * a link into the kept layers, a directory only implied by entries that did not survive) are
+ * counted; the squash reads every layer for those.
  */
 class UnreadBasePropertyTest {
   private static TarEntry dir(String p, long t) {
@@ -62,16 +63,26 @@ class UnreadBasePropertyTest {
       assertEquals(
           SquashPlannerPropertyTest.describeReference(all),
           SquashPlannerPropertyTest.describeReference(kept),
-          "squash from " + first + " of stack:\n" + SquashPlannerPropertyTest.dump(layers) + "new layer:\n"
+          "squash from "
+              + first
+              + " of stack:\n"
+              + SquashPlannerPropertyTest.dump(layers)
+              + "new layer:\n"
               + SquashPlannerPropertyTest.dump(List.of(newLayer)));
       checked++;
     }
-    assertTrue(checked > 5000, "too few stacks checked: " + checked + " (declined " + declined + ")");
-    assertTrue(declined < checked / 4, "declined too often: " + declined + " of " + (checked + declined));
+    assertTrue(
+        checked > 5000, "too few stacks checked: " + checked + " (declined " + declined + ")");
+    assertTrue(
+        declined < checked / 4, "declined too often: " + declined + " of " + (checked + declined));
   }
 
-  /** The entries the writer puts in the new layer, as {@link LayerWriter} names them; null when declined. */
-  static List<TarEntry> newLayerFromSquashedOnly(List<List<TarEntry>> layers, int first) throws Exception {
+  /**
+   * The entries the writer puts in the new layer, as {@link LayerWriter} names them; null when
+   * declined.
+   */
+  static List<TarEntry> newLayerFromSquashedOnly(List<List<TarEntry>> layers, int first)
+      throws Exception {
     SquashPlanner planner = new SquashPlanner();
     for (int i = layers.size() - 1; i >= first; i--) {
       planner.beginLayer(i, "layer " + i);
@@ -86,7 +97,8 @@ class UnreadBasePropertyTest {
     }
     planner.checkLinks();
     LayerPlan plan =
-        LayerPlan.build(planner, null, first, planner.liveRecordsSorted(), p -> false, p -> false, markers);
+        LayerPlan.build(
+            planner, null, first, planner.liveRecordsSorted(), p -> false, p -> false, markers);
     List<TarEntry> out = new ArrayList<>();
     Map<FileObject, String> written = new IdentityHashMap<>();
     for (LayerPlan.Item it : plan.items()) {
@@ -94,8 +106,11 @@ class UnreadBasePropertyTest {
       if (it.file == null) {
         out.add(it.entry.toBuilder().path(it.path).build());
       } else if (written.containsKey(it.file)) {
-        out.add(TarEntry.builder(TarEntryType.HARDLINK, path).linkTarget(written.get(it.file))
-            .mtime(it.file.entry.mtimeSeconds(), 0).build());
+        out.add(
+            TarEntry.builder(TarEntryType.HARDLINK, path)
+                .linkTarget(written.get(it.file))
+                .mtime(it.file.entry.mtimeSeconds(), 0)
+                .build());
       } else {
         written.put(it.file, path);
         out.add(it.file.entry.toBuilder().path(it.path).build());
@@ -107,10 +122,11 @@ class UnreadBasePropertyTest {
   @Test
   void whatTheSquashedLayersHidGetsHiddenAgain() throws Exception {
     // base: d/old and x; squashed: d deleted then recreated, x deleted, y added then deleted
-    List<List<TarEntry>> layers = List.of(
-        List.of(dir("d", 1), file("d/old", 2), file("x", 3)),
-        List.of(file(".wh.d", 4), file(".wh.x", 5), file("y", 6)),
-        List.of(dir("d", 7), file("d/new", 8), file(".wh.y", 9)));
+    List<List<TarEntry>> layers =
+        List.of(
+            List.of(dir("d", 1), file("d/old", 2), file("x", 3)),
+            List.of(file(".wh.d", 4), file(".wh.x", 5), file("y", 6)),
+            List.of(dir("d", 7), file("d/new", 8), file(".wh.y", 9)));
     List<String> paths = new ArrayList<>();
     for (TarEntry e : newLayerFromSquashedOnly(layers, 1)) {
       paths.add(e.path());
@@ -121,15 +137,16 @@ class UnreadBasePropertyTest {
 
   @Test
   void aLinkIntoTheKeptLayersOrAnImpliedDirectoryIsDeclined() throws Exception {
-    List<List<TarEntry>> link = List.of(
-        List.of(file("a", 1)),
-        List.of(TarEntry.builder(TarEntryType.HARDLINK, "b").linkTarget("a").mtime(2, 0).build()));
+    List<List<TarEntry>> link =
+        List.of(
+            List.of(file("a", 1)),
+            List.of(
+                TarEntry.builder(TarEntryType.HARDLINK, "b").linkTarget("a").mtime(2, 0).build()));
     assertNull(newLayerFromSquashedOnly(link, 1));
-    // p/x made p a directory (replacing the base's file p), then went: whether p exists depends on the base.
-    List<List<TarEntry>> implied = List.of(
-        List.of(file("p", 1)),
-        List.of(file("p/x", 2)),
-        List.of(file("p/.wh.x", 3)));
+    // p/x made p a directory (replacing the base's file p), then went: whether p exists depends on
+    // the base.
+    List<List<TarEntry>> implied =
+        List.of(List.of(file("p", 1)), List.of(file("p/x", 2)), List.of(file("p/.wh.x", 3)));
     assertNull(newLayerFromSquashedOnly(implied, 1));
   }
 }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shared-library check on real ELF files: small ones built once with gcc by
- * src/test/resources/dev/ocisquash/strip/elf/make-elf-fixtures.sh and checked in, so no compiler is needed here.
+ * src/test/resources/dev/ocisquash/strip/elf/make-elf-fixtures.sh and checked in, so no compiler is
+ * needed here.
  */
 class ElfCheckTest {
   @TempDir static Path dir;
@@ -83,14 +84,18 @@ class ElfCheckTest {
   @Test
   void libraryNeededByAKeptBinaryStays() throws IOException {
     MapFileTree t = image();
-    StripRules.Builder rules = StripRules.builder().remove("/opt/foo/lib").remove("/opt/bar/lib/*.so.*");
+    StripRules.Builder rules =
+        StripRules.builder().remove("/opt/foo/lib").remove("/opt/bar/lib/*.so.*");
     StripResult forced = Stripper.plan(t, rules.force(true).build());
-    assertTrue(forced.isRemoved("/opt/foo/lib/libfoo.so.1.2.3"), "without the check the app would break");
+    assertTrue(
+        forced.isRemoved("/opt/foo/lib/libfoo.so.1.2.3"), "without the check the app would break");
     assertTrue(forced.isRemoved("/opt/bar/lib/libbar.so.2"));
 
     StripResult r = Stripper.plan(t, rules.force(false).build());
     StripperTest.assertConsistent(t, r);
-    assertFalse(r.isRemoved("/opt/foo/lib/libfoo.so.1"), "soname link found through RUNPATH $ORIGIN/../lib");
+    assertFalse(
+        r.isRemoved("/opt/foo/lib/libfoo.so.1"),
+        "soname link found through RUNPATH $ORIGIN/../lib");
     assertFalse(r.isRemoved("/opt/foo/lib/libfoo.so.1.2.3"), "and its target");
     assertFalse(r.isRemoved("/opt/foo/lib"));
     assertTrue(r.isRemoved("/opt/foo/lib/unused.so.9"));
@@ -106,7 +111,8 @@ class ElfCheckTest {
   void libraryOfARemovedBinaryGoes() throws IOException {
     MapFileTree t = image();
     StripResult r =
-        Stripper.plan(t, StripRules.builder().remove("/opt/foo").remove("/usr/local/bin/app2").build());
+        Stripper.plan(
+            t, StripRules.builder().remove("/opt/foo").remove("/usr/local/bin/app2").build());
     assertTrue(r.isRemoved("/opt/foo/lib/libfoo.so.1.2.3"));
     assertTrue(r.removedRoots().contains("/opt/foo"));
     List<String> kept = new ArrayList<>();

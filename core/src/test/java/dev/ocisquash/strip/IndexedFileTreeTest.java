@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The shared tree adapter, in memory: root, order, index, hardlink group keys and content dispatch. */
+/**
+ * The shared tree adapter, in memory: root, order, index, hardlink group keys and content dispatch.
+ */
 class IndexedFileTreeTest {
   /** Content is the handle's text; the node is only checked to be the one asked for. */
   private static final IndexedFileTree.ContentSource<String> TEXT =
@@ -74,7 +76,11 @@ class IndexedFileTreeTest {
   void keepsAGivenRootAndTheGivenOrderWhenAsked() {
     TreeNode root = new TreeNode("/", TarEntryType.DIRECTORY, null, 0, 0700, null);
     IndexedFileTree t =
-        IndexedFileTree.builder(TEXT).keepOrder().add(root, null).add(file("/b", null), "b").add(dir("/a"), null)
+        IndexedFileTree.builder(TEXT)
+            .keepOrder()
+            .add(root, null)
+            .add(file("/b", null), "b")
+            .add(dir("/a"), null)
             .build();
     assertEquals(List.of("/", "/b", "/a"), paths(t));
     assertSame(root, t.get("/"));
@@ -94,7 +100,11 @@ class IndexedFileTreeTest {
     assertNull(t.get("/f1/x"));
     assertThrows(
         IllegalArgumentException.class,
-        () -> IndexedFileTree.builder(TEXT).add(file("/x", null), "1").add(file("/x", null), "2").build());
+        () ->
+            IndexedFileTree.builder(TEXT)
+                .add(file("/x", null), "1")
+                .add(file("/x", null), "2")
+                .build());
   }
 
   @Test

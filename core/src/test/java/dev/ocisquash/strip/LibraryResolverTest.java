@@ -31,7 +31,8 @@ class LibraryResolverTest {
     LibraryResolver r = resolver(new MapFileTree());
     assertEquals(
         withDefaults("/opt/app/lib", "/opt/app/bin/plugins", "/usr/lib/extra"),
-        r.searchDirs("/opt/app/bin/app", null, "$ORIGIN/../lib:${ORIGIN}/./plugins::/usr/lib/extra", true));
+        r.searchDirs(
+            "/opt/app/bin/app", null, "$ORIGIN/../lib:${ORIGIN}/./plugins::/usr/lib/extra", true));
   }
 
   @Test
@@ -45,8 +46,10 @@ class LibraryResolverTest {
   void libAndPlatformAreSubstitutedAndRelativeEntriesDropped() throws IOException {
     LibraryResolver r = resolver(new MapFileTree());
     assertEquals(
-        withDefaults("/opt/lib64", "/opt/x86_64"), r.searchDirs("/a", null, "/opt/$LIB:/opt/${PLATFORM}", true));
-    assertEquals(withDefaults("/opt/lib"), r.searchDirs("/a", null, "/opt/${LIB}:lib:relative/dir", false));
+        withDefaults("/opt/lib64", "/opt/x86_64"),
+        r.searchDirs("/a", null, "/opt/$LIB:/opt/${PLATFORM}", true));
+    assertEquals(
+        withDefaults("/opt/lib"), r.searchDirs("/a", null, "/opt/${LIB}:lib:relative/dir", false));
   }
 
   @Test
@@ -64,9 +67,11 @@ class LibraryResolverTest {
             .text("/etc/ld.so.conf.d/sub/deep.conf", "/not/read/either\n");
     LibraryResolver r = resolver(t);
     List<String> expected =
-        List.of("/opt/a/lib", "/opt/b/lib", "/opt/c/lib", "/opt/e/lib", "/opt/main/lib", "/opt/z/lib");
+        List.of(
+            "/opt/a/lib", "/opt/b/lib", "/opt/c/lib", "/opt/e/lib", "/opt/main/lib", "/opt/z/lib");
     assertEquals(expected, r.ldConfDirs(), "includes in place, each file once, a cycle ends");
-    assertEquals(withDefaults(expected.toArray(new String[0])), r.searchDirs("/x/app", null, null, true));
+    assertEquals(
+        withDefaults(expected.toArray(new String[0])), r.searchDirs("/x/app", null, null, true));
   }
 
   @Test
@@ -79,7 +84,9 @@ class LibraryResolverTest {
   @Test
   void ldSoConfIsResolvedThroughSymlinks() throws IOException {
     MapFileTree t =
-        new MapFileTree().symlink("/etc/ld.so.conf", "../usr/etc/ld.conf").text("/usr/etc/ld.conf", "/opt/y\n");
+        new MapFileTree()
+            .symlink("/etc/ld.so.conf", "../usr/etc/ld.conf")
+            .text("/usr/etc/ld.conf", "/opt/y\n");
     assertEquals(List.of("/opt/y"), resolver(t).ldConfDirs());
   }
 
@@ -101,7 +108,8 @@ class LibraryResolverTest {
 
   @Test
   void sonameWithSlashIsAPath() {
-    assertEquals(List.of("/opt/x/libx.so"), LibraryResolver.candidates("/opt/x/libx.so", List.of("/lib")));
+    assertEquals(
+        List.of("/opt/x/libx.so"), LibraryResolver.candidates("/opt/x/libx.so", List.of("/lib")));
     assertEquals(List.of(), LibraryResolver.candidates("sub/libx.so", List.of("/lib")));
   }
 
@@ -125,9 +133,12 @@ class LibraryResolverTest {
             "/usr/lib/x86_64-linux-gnu/libz.so.1.3"),
         found(r, "libz.so.1", dirs),
         "RUNPATH first; /lib/libz.so.1 is a directory; /lib64's link resolves to the versioned file");
-    ImageIndex.Walk viaLink = r.locate("libz.so.1", LibraryResolver.DEFAULT_LIB_DIRS).findFirst().orElseThrow();
-    assertEquals("/usr/lib/x86_64-linux-gnu/libz.so.1.3", viaLink.finalPath, "found first through /lib64");
-    assertEquals(3, viaLink.visited.size(), "the walk holds both links and the target, kept together");
+    ImageIndex.Walk viaLink =
+        r.locate("libz.so.1", LibraryResolver.DEFAULT_LIB_DIRS).findFirst().orElseThrow();
+    assertEquals(
+        "/usr/lib/x86_64-linux-gnu/libz.so.1.3", viaLink.finalPath, "found first through /lib64");
+    assertEquals(
+        3, viaLink.visited.size(), "the walk holds both links and the target, kept together");
     assertTrue(found(r, "libmissing.so", dirs).isEmpty());
   }
 }

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An in-memory {@link FileTree} for tests: trees built by hand, file content given inline or copied from a host
- * file. Parent directories are created on demand. Content is held in memory.
+ * An in-memory {@link FileTree} for tests: trees built by hand, file content given inline or copied
+ * from a host file. Parent directories are created on demand. Content is held in memory.
  */
 public final class MapFileTree implements FileTree {
   private final TreeMap<String, TreeNode> nodes = new TreeMap<>(TreePaths::comparePaths);
@@ -70,7 +70,10 @@ public final class MapFileTree implements FileTree {
     return this;
   }
 
-  /** Adds a further name for the regular file at {@code existing} (a hardlink): same content and group key. */
+  /**
+   * Adds a further name for the regular file at {@code existing} (a hardlink): same content and
+   * group key.
+   */
   public MapFileTree hardlink(String path, String existing) {
     TreeNode t = nodes.get(existing);
     if (t == null || !t.isRegular()) {
@@ -109,7 +112,9 @@ public final class MapFileTree implements FileTree {
     nodes.put(path, new TreeNode(path, TarEntryType.DIRECTORY, null, 0, 0755, null));
   }
 
-  /** The parent of an absolute path, or null for the root (kept here for the tests that call it). */
+  /**
+   * The parent of an absolute path, or null for the root (kept here for the tests that call it).
+   */
   public static String parentOf(String path) {
     return TreePaths.parentOf(path);
   }

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
-/** The tests, jdk-jmods and static-libs presets on trees laid out as Debian, pip, conda and JDK images lay them. */
+/**
+ * The tests, jdk-jmods and static-libs presets on trees laid out as Debian, pip, conda and JDK
+ * images lay them.
+ */
 class PresetMatchingTest {
   private static final String DEB = "/usr/lib/python3/dist-packages";
   private static final String PIP = "/usr/local/lib/python3.11/site-packages";
@@ -61,11 +64,17 @@ class PresetMatchingTest {
       assertTrue(r.removedRoots().contains(gone), "removed whole: " + gone);
     }
     assertEquals(10 + 20 + 30 + 40 + 50 + 60 + 70 + 80 + 90, r.bytesRemoved(), "nothing else goes");
-    assertFalse(r.isRemoved(DEB + "/numpy/testing/_private/utils.py"), "testing is an API, it stays");
+    assertFalse(
+        r.isRemoved(DEB + "/numpy/testing/_private/utils.py"), "testing is an API, it stays");
     assertFalse(r.isRemoved(PIP + "/pandas/_testing/__init__.py"));
-    assertFalse(r.isRemoved(PIP + "/django/test/client.py"), "django.test is Django's test framework");
-    assertFalse(r.isRemoved(PIP + "/tests/__init__.py"), "a top-level package named tests is not inside a package");
-    assertFalse(r.isRemoved("/usr/lib/python3.11/test/support/__init__.py"), "the standard library is left alone");
+    assertFalse(
+        r.isRemoved(PIP + "/django/test/client.py"), "django.test is Django's test framework");
+    assertFalse(
+        r.isRemoved(PIP + "/tests/__init__.py"),
+        "a top-level package named tests is not inside a package");
+    assertFalse(
+        r.isRemoved("/usr/lib/python3.11/test/support/__init__.py"),
+        "the standard library is left alone");
   }
 
   @Test
@@ -73,7 +82,9 @@ class PresetMatchingTest {
     MapFileTree t =
         new MapFileTree()
             // astropy runs its test runner from its own __init__.py
-            .text(DEB + "/astropy/__init__.py", "from .tests.runner import TestRunner\ntest = TestRunner.x()\n")
+            .text(
+                DEB + "/astropy/__init__.py",
+                "from .tests.runner import TestRunner\ntest = TestRunner.x()\n")
             .text(DEB + "/astropy/tests/__init__.py", "")
             .file(DEB + "/astropy/tests/runner.py", 100)
             .file(DEB + "/astropy/tests/helper.py", 200)
@@ -88,7 +99,8 @@ class PresetMatchingTest {
             .file(DEB + "/numpy/array_api/tests/test_a.py", 600);
     StripResult r = plan(t, "tests");
     assertFalse(r.isRemoved(DEB + "/astropy/tests/runner.py"));
-    assertFalse(r.isRemoved(DEB + "/astropy/tests/helper.py"), "an imported tests directory stays whole");
+    assertFalse(
+        r.isRemoved(DEB + "/astropy/tests/helper.py"), "an imported tests directory stays whole");
     StripReport.Decision d = StripperTest.find(r, DEB + "/astropy/tests");
     assertEquals("python-import", d.getCheck());
     assertTrue(d.getReason().contains("astropy/__init__.py"), d.getReason());
@@ -99,7 +111,8 @@ class PresetMatchingTest {
     assertTrue(r.isRemoved(PIP + "/photutils/tests"));
     assertTrue(r.isRemoved(DEB + "/numpy/array_api/tests"), "a docstring is not an import");
     assertEquals(400 + 500 + 600, r.bytesRemoved());
-    assertEquals(100 + 200 + 300 + "from astropy.io.tests import data\n".length(),
+    assertEquals(
+        100 + 200 + 300 + "from astropy.io.tests import data\n".length(),
         r.report().getCheckTotals().get("python-import").getBytes());
   }
 
@@ -146,7 +159,9 @@ class PresetMatchingTest {
     String lib = "/usr/lib/x86_64-linux-gnu";
     MapFileTree t =
         new MapFileTree()
-            .text(lib + "/libc.so", "GROUP ( /lib/x86_64-linux-gnu/libc.so.6 " + lib + "/libc_nonshared.a )\n")
+            .text(
+                lib + "/libc.so",
+                "GROUP ( /lib/x86_64-linux-gnu/libc.so.6 " + lib + "/libc_nonshared.a )\n")
             .file(lib + "/libc_nonshared.a", 50)
             .file(lib + "/libc.a", 5_000_000)
             .file(lib + "/libdl.a", 8)
@@ -157,18 +172,26 @@ class PresetMatchingTest {
             .file("/usr/lib/python3/dist-packages/numpy/core/lib/libnpymath.a", 49_000)
             .file("/usr/lib/gcc/x86_64-linux-gnu/12/libgcc.a", 70_000);
     StripResult noCompiler = plan(t, "static-libs");
-    assertEquals(5_000_000 + 50 + 8 + 260_000 + 900 + 49_000, noCompiler.bytesRemoved(), "nothing links: all go");
+    assertEquals(
+        5_000_000 + 50 + 8 + 260_000 + 900 + 49_000,
+        noCompiler.bytesRemoved(),
+        "nothing links: all go");
 
     t.script("/usr/bin/gcc", "#!/bin/sh\n");
     StripResult r = plan(t, "static-libs");
     assertTrue(r.isRemoved(lib + "/libc.a"), "-lc takes libc.so");
     assertTrue(r.isRemoved(lib + "/libcrypt.a"), "a symlink twin counts");
     assertTrue(r.isRemoved(lib + "/libfoo.la"));
-    assertFalse(r.isRemoved(lib + "/libc_nonshared.a"), "libc.so names it: every dynamic link reads it");
-    assertFalse(r.isRemoved(lib + "/libdl.a"), "-ldl finds only libdl.a (libdl.so.2 is not a link-time name)");
+    assertFalse(
+        r.isRemoved(lib + "/libc_nonshared.a"), "libc.so names it: every dynamic link reads it");
+    assertFalse(
+        r.isRemoved(lib + "/libdl.a"),
+        "-ldl finds only libdl.a (libdl.so.2 is not a link-time name)");
     assertFalse(r.isRemoved("/usr/lib/python3/dist-packages/numpy/core/lib/libnpymath.a"));
     assertEquals(5_000_000 + 260_000 + 900, r.bytesRemoved());
-    assertTrue(r.report().getNotes().stream().anyMatch(n -> n.startsWith("static-libs: kept 3 archives")),
-        "libgcc.a is not counted, the toolchain exception keeps it anyway: " + r.report().getNotes());
+    assertTrue(
+        r.report().getNotes().stream().anyMatch(n -> n.startsWith("static-libs: kept 3 archives")),
+        "libgcc.a is not counted, the toolchain exception keeps it anyway: "
+            + r.report().getNotes());
   }
 }

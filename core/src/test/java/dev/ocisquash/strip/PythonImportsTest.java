@@ -13,13 +13,18 @@ class PythonImportsTest {
 
   @Test
   void moduleNamesBelowTheLastPackageRoot() {
-    assertEquals("numpy.core.tests", PythonImports.moduleOf("/usr/lib/python3/dist-packages/numpy/core/tests"));
-    assertEquals("a.tests", PythonImports.moduleOf("/usr/local/lib/python3.11/site-packages/a/tests"));
+    assertEquals(
+        "numpy.core.tests",
+        PythonImports.moduleOf("/usr/lib/python3/dist-packages/numpy/core/tests"));
+    assertEquals(
+        "a.tests", PythonImports.moduleOf("/usr/local/lib/python3.11/site-packages/a/tests"));
     assertEquals(
         "b.tests",
         PythonImports.moduleOf("/opt/venv/lib/python3.12/site-packages/x/site-packages/b/tests"),
         "a vendored site-packages inside a package starts a new namespace");
-    assertNull(PythonImports.moduleOf("/usr/lib/python3.11/test"), "the standard library is not below a root");
+    assertNull(
+        PythonImports.moduleOf("/usr/lib/python3.11/test"),
+        "the standard library is not below a root");
     assertNull(PythonImports.moduleOf("/usr/lib/python3/dist-packages"));
   }
 
@@ -35,10 +40,12 @@ class PythonImportsTest {
     assertFalse(parent.contains("pkg.sub.tests"));
     Set<String> multi =
         PythonImports.references(
-            "from . import (\n    core,\n    tests,  # the suite\n)\n", "/x/site-packages/pkg/__init__.py");
+            "from . import (\n    core,\n    tests,  # the suite\n)\n",
+            "/x/site-packages/pkg/__init__.py");
     assertTrue(multi.contains("pkg.tests") && multi.contains("pkg.core"), multi.toString());
     Set<String> continued =
-        PythonImports.references("from . import core, \\\n    tests\n", "/x/site-packages/pkg/__init__.py");
+        PythonImports.references(
+            "from . import core, \\\n    tests\n", "/x/site-packages/pkg/__init__.py");
     assertTrue(continued.contains("pkg.tests"), continued.toString());
   }
 
@@ -69,7 +76,8 @@ class PythonImportsTest {
     assertFalse(r.contains("numpy.ma.tests"), r.toString());
     String blanked = PythonImports.blankCommentsAndDocstrings(src);
     assertEquals(src.length(), blanked.length());
-    assertEquals(src.chars().filter(c -> c == '\n').count(), blanked.chars().filter(c -> c == '\n').count());
+    assertEquals(
+        src.chars().filter(c -> c == '\n').count(), blanked.chars().filter(c -> c == '\n').count());
     assertTrue(blanked.contains("'#not a comment'"), "a # inside a string is not a comment");
   }
 }

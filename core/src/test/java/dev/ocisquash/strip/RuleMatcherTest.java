@@ -102,8 +102,14 @@ class RuleMatcherTest {
     }
     RuleMatcher all = RuleMatcher.compile(globs);
     String[] paths = {
-      "/opt/app7/x/y/z.log", "/opt/app7/z.log", "/opt/app7/z.txt", "/home/u/cache12/a", "/srv/c12x/data",
-      "/srv/z12x/data", "/srv/a299q/data/more", "/x/cache299",
+      "/opt/app7/x/y/z.log",
+      "/opt/app7/z.log",
+      "/opt/app7/z.txt",
+      "/home/u/cache12/a",
+      "/srv/c12x/data",
+      "/srv/z12x/data",
+      "/srv/a299q/data/more",
+      "/x/cache299",
     };
     for (String p : paths) {
       java.util.BitSet got = all.matchAll(p);

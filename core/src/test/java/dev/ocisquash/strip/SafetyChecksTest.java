@@ -14,15 +14,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fixpoint of the safety checks: dependency chains longer than any fixed number of rounds are followed to the
- * end, and a fixpoint not reached is an error.
+ * The fixpoint of the safety checks: dependency chains longer than any fixed number of rounds are
+ * followed to the end, and a fixpoint not reached is an error.
  */
 class SafetyChecksTest {
   private static final int CHAIN = 150;
 
   /**
-   * A minimal 64-bit little-endian ELF shared object: one PT_LOAD mapping the whole file at address 0, a
-   * PT_DYNAMIC with DT_NEEDED entries and DT_STRTAB, the string table. Enough for {@link ElfInfo}.
+   * A minimal 64-bit little-endian ELF shared object: one PT_LOAD mapping the whole file at address
+   * 0, a PT_DYNAMIC with DT_NEEDED entries and DT_STRTAB, the string table. Enough for {@link
+   * ElfInfo}.
    */
   static byte[] elf(List<String> needed) {
     ByteArrayOutputStream strtab = new ByteArrayOutputStream();
@@ -63,8 +64,9 @@ class SafetyChecksTest {
   }
 
   /**
-   * A kept program needs the last library of a chain; each library needs the one before it. The libraries sort
-   * before the ones that need them, so each round of the ELF check reaches only one more link.
+   * A kept program needs the last library of a chain; each library needs the one before it. The
+   * libraries sort before the ones that need them, so each round of the ELF check reaches only one
+   * more link.
    */
   private static MapFileTree chain() {
     MapFileTree t = new MapFileTree().file("/app/prog", elf(List.of(lib(CHAIN - 1))), 0755);
@@ -100,16 +102,20 @@ class SafetyChecksTest {
   void longPythonImportChainIsKeptToTheEnd() throws IOException {
     String sp = "/usr/lib/python3/dist-packages/";
     int last = CHAIN - 1;
-    MapFileTree t = new MapFileTree().text(sp + "pk" + last + "/__init__.py", "import pk" + last + ".tests\n");
+    MapFileTree t =
+        new MapFileTree().text(sp + "pk" + last + "/__init__.py", "import pk" + last + ".tests\n");
     for (int k = 0; k < CHAIN; k++) {
       String body = k == 0 ? "" : "import pk" + (k - 1) + ".tests\n";
-      t.text(sp + "pk" + k + "/tests/__init__.py", body).text(sp + "pk" + k + "/tests/test_x.py", "");
+      t.text(sp + "pk" + k + "/tests/__init__.py", body)
+          .text(sp + "pk" + k + "/tests/test_x.py", "");
     }
     t.text(sp + "other/tests/__init__.py", "");
     StripResult r = Stripper.plan(t, StripRules.builder().preset("tests").build());
     StripperTest.assertConsistent(t, r);
     for (int k = 0; k < CHAIN; k++) {
-      assertFalse(r.isRemoved(sp + "pk" + k + "/tests/test_x.py"), "pk" + k + ".tests is imported via the chain");
+      assertFalse(
+          r.isRemoved(sp + "pk" + k + "/tests/test_x.py"),
+          "pk" + k + ".tests is imported via the chain");
     }
     assertTrue(r.isRemoved(sp + "other/tests"));
   }
@@ -129,8 +135,10 @@ class SafetyChecksTest {
     StripDecisions d = decided(t, "/usr/lib/*.so", index);
     List<SafetyCheck> checks = SafetyChecks.standard(index, ImageFacts.scan(index));
     int rounds = SafetyChecks.runToFixpoint(d, checks, SafetyChecks.roundLimit(d));
-    // Round 1 keeps the program's library and, later in tree order, the one that library needs; every further
-    // round one more link; the last round changes nothing. Far more than the 100 rounds once thought enough.
+    // Round 1 keeps the program's library and, later in tree order, the one that library needs;
+    // every further
+    // round one more link; the last round changes nothing. Far more than the 100 rounds once
+    // thought enough.
     assertEquals(CHAIN, rounds);
     assertTrue(rounds <= SafetyChecks.roundLimit(d));
   }
@@ -166,7 +174,9 @@ class SafetyChecksTest {
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
-            () -> SafetyChecks.runToFixpoint(d, List.of(new SymlinkCheck(), restless), SafetyChecks.roundLimit(d)));
+            () ->
+                SafetyChecks.runToFixpoint(
+                    d, List.of(new SymlinkCheck(), restless), SafetyChecks.roundLimit(d)));
     assertTrue(e.getMessage().contains("after 3 rounds"), e.getMessage());
     assertTrue(e.getMessage().endsWith("check(s) restless"), e.getMessage());
   }

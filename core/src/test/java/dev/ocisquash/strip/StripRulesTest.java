@@ -62,7 +62,8 @@ class StripRulesTest {
   @Test
   void builderRejectsUnknownPreset() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> StripRules.builder().preset("everything"));
+        assertThrows(
+            IllegalArgumentException.class, () -> StripRules.builder().preset("everything"));
     assertTrue(e.getMessage().contains("known: safe"));
   }
 }

@@ -77,7 +77,9 @@ class StripperTest {
   @Test
   void keepAlwaysWins() throws IOException {
     MapFileTree t =
-        new MapFileTree().file("/usr/share/man/man1/ls.1.gz", 200).file("/usr/share/man/man8/x.8.gz", 100);
+        new MapFileTree()
+            .file("/usr/share/man/man1/ls.1.gz", 200)
+            .file("/usr/share/man/man8/x.8.gz", 100);
     StripResult r = plan(t, safe().keep("/usr/share/man/man8/**"));
     assertTrue(r.isRemoved("/usr/share/man/man1"));
     assertFalse(r.isRemoved("/usr/share/man/man8/x.8.gz"));
@@ -126,30 +128,37 @@ class StripperTest {
     StripResult r = plan(conda(), safe());
     assertTrue(r.isRemoved("/opt/conda/pkgs"));
     assertTrue(r.isRemoved("/opt/conda/include/zlib.h"));
-    assertFalse(r.isRemoved("/opt/conda/include/python3.12/Python.h"), "python include dir stays whole");
+    assertFalse(
+        r.isRemoved("/opt/conda/include/python3.12/Python.h"), "python include dir stays whole");
     assertFalse(r.isRemoved("/opt/conda/include/python3.12/pyconfig.h"));
     assertTrue(r.isRemoved("/opt/conda/x86_64-conda-linux-gnu"));
     assertTrue(r.isRemoved("/opt/conda/envs/app/include"), "env roots count");
-    assertFalse(r.isRemoved("/opt/notconda/pkgs/keep.bin"), "no conda-meta beside: not a conda root");
+    assertFalse(
+        r.isRemoved("/opt/notconda/pkgs/keep.bin"), "no conda-meta beside: not a conda root");
     assertFalse(r.isRemoved("/opt/notconda/include/keep.h"));
     assertFalse(r.isRemoved("/opt/conda/lib/libz.so.1"));
-    assertEquals(8_000_000 + 100 + 100, r.report().getRuleTotals().get("package-manager-caches").getBytes());
+    assertEquals(
+        8_000_000 + 100 + 100, r.report().getRuleTotals().get("package-manager-caches").getBytes());
     assertEquals(2_000_900, r.report().getRuleTotals().get("cross-toolchains").getBytes());
     assertEquals(4500, r.report().getRuleTotals().get("headers").getBytes());
   }
 
   @Test
   void compilerPresentKeepsHeadersAndCondaSysroot() throws IOException {
-    StripResult plain = plan(new MapFileTree().file("/usr/include/stdio.h", 10).file("/usr/local/include/x.h", 5),
-        safe());
+    StripResult plain =
+        plan(
+            new MapFileTree().file("/usr/include/stdio.h", 10).file("/usr/local/include/x.h", 5),
+            safe());
     assertTrue(plain.isRemoved("/usr/include"));
     assertTrue(plain.isRemoved("/usr/local/include"));
 
-    MapFileTree t = new MapFileTree().file("/usr/include/stdio.h", 10).symlink("/usr/bin/cc", "gcc-12");
+    MapFileTree t =
+        new MapFileTree().file("/usr/include/stdio.h", 10).symlink("/usr/bin/cc", "gcc-12");
     StripResult r = plan(t, safe());
     assertFalse(r.isRemoved("/usr/include/stdio.h"));
-    assertTrue(r.report().getNotes().stream().anyMatch(n -> n.contains("/usr/bin/cc")), r.report().getNotes()
-        .toString());
+    assertTrue(
+        r.report().getNotes().stream().anyMatch(n -> n.contains("/usr/bin/cc")),
+        r.report().getNotes().toString());
 
     MapFileTree c = conda().file("/opt/conda/bin/x86_64-conda-linux-gnu-gcc", 100);
     StripResult rc = plan(c, safe());
@@ -176,10 +185,12 @@ class StripperTest {
             .file("/root/.cache/go-build/ab/cd", 1100)
             .file("/var/lib/apt/extended_states", 5);
     StripResult r = plan(t, safe());
-    assertEquals(100 + 200 + 300 + 400 + 500 + 600 + 700 + 800 + 900 + 1000 + 1100, r.bytesRemoved());
+    assertEquals(
+        100 + 200 + 300 + 400 + 500 + 600 + 700 + 800 + 900 + 1000 + 1100, r.bytesRemoved());
     assertFalse(r.isRemoved("/var/cache/apt/archives/lock"));
     assertFalse(r.isRemoved("/var/lib/apt/extended_states"));
-    assertFalse(r.isRemoved("/var/lib/apt/lists"), "the lists dir itself stays, only its contents go");
+    assertFalse(
+        r.isRemoved("/var/lib/apt/lists"), "the lists dir itself stays, only its contents go");
   }
 
   @Test
@@ -219,12 +230,14 @@ class StripperTest {
     assertFalse(r.isRemoved("/opt/conda/lib/python3.12/site-packages/numpy/testing/x.py"));
     assertTrue(r.isRemoved("/usr/lib/x86_64-linux-gnu/libz.a"));
     assertTrue(r.isRemoved("/usr/lib/x86_64-linux-gnu/libz.la"));
-    assertFalse(r.isRemoved("/usr/lib/gcc/x86_64-linux-gnu/12/libgcc.a"), "toolchain static libs stay");
+    assertFalse(
+        r.isRemoved("/usr/lib/gcc/x86_64-linux-gnu/12/libgcc.a"), "toolchain static libs stay");
     assertTrue(r.isRemoved("/usr/share/locale/de"));
     assertFalse(r.isRemoved("/usr/share/locale/en_GB/LC_MESSAGES/x.mo"));
     assertFalse(r.isRemoved("/usr/share/locale/C.UTF-8/x"));
     assertFalse(r.isRemoved("/usr/share/locale/locale.alias"));
-    assertFalse(r.isRemoved("/usr/share/locale/fr/LC_MESSAGES/x.mo"), "--keep adds to locale's exceptions");
+    assertFalse(
+        r.isRemoved("/usr/share/locale/fr/LC_MESSAGES/x.mo"), "--keep adds to locale's exceptions");
     assertEquals(10 + 20 + 40 + 45 + 60 + 70 + 90, r.bytesRemoved());
   }
 
@@ -251,7 +264,10 @@ class StripperTest {
     String sp = "/opt/conda/lib/python3.12/site-packages";
     String hw = "/usr/lib/x86_64-linux-gnu/glibc-hwcaps/";
     for (int level = 1; level <= 4; level++) {
-      StripResult r = plan(simdTree(), StripRules.builder().preset("simd-variants").cpuLevel("x86-64-v" + level));
+      StripResult r =
+          plan(
+              simdTree(),
+              StripRules.builder().preset("simd-variants").cpuLevel("x86-64-v" + level));
       for (int k = 2; k <= 4; k++) {
         assertEquals(k > level, r.isRemoved(hw + "x86-64-v" + k), "v" + k + " at level " + level);
       }
@@ -259,7 +275,8 @@ class StripperTest {
       assertEquals(level < 3, r.isRemoved("/usr/lib64/haswell"));
       assertEquals(level < 4, r.isRemoved("/usr/lib64/avx512_1"));
       assertFalse(r.isRemoved("/usr/lib64/x86_64/libbar.so"), "baseline platform dir stays");
-      // polars: compat needs v2 and is tried first; the 32/64 runtimes need v3 (AVX2, FMA, BMI, ...).
+      // polars: compat needs v2 and is tried first; the 32/64 runtimes need v3 (AVX2, FMA, BMI,
+      // ...).
       boolean compatGone = r.isRemoved(sp + "/_polars_runtime_compat");
       boolean fastGone = r.isRemoved(sp + "/_polars_runtime_32");
       assertFalse(compatGone && fastGone, "one runtime always stays");
@@ -267,14 +284,16 @@ class StripperTest {
       assertEquals(level >= 3, r.isRemoved(sp + "/polars_runtime_compat-1.35.0.dist-info"));
       assertEquals(level == 2, fastGone, "level " + level);
       if (level >= 2) {
-        assertFalse(r.isRemoved(level >= 3 ? sp + "/_polars_runtime_32" : sp + "/_polars_runtime_compat"),
+        assertFalse(
+            r.isRemoved(level >= 3 ? sp + "/_polars_runtime_32" : sp + "/_polars_runtime_compat"),
             "the runtime that level needs stays");
       }
     }
     // only a compat runtime: never dropped, whatever the level
     MapFileTree only = new MapFileTree().file(sp + "/_polars_runtime_compat/x.so", 10);
-    assertFalse(plan(only, StripRules.builder().preset("simd-variants").cpuLevel("v4"))
-        .isRemoved(sp + "/_polars_runtime_compat"));
+    assertFalse(
+        plan(only, StripRules.builder().preset("simd-variants").cpuLevel("v4"))
+            .isRemoved(sp + "/_polars_runtime_compat"));
   }
 
   @Test
@@ -285,7 +304,9 @@ class StripperTest {
             .file("/usr/share/doc/tool/changelog", 456)
             .symlink("/etc/tool/config.yaml", "../../usr/share/doc/tool/examples/config.yaml");
     StripResult forced = plan(t, safe().force(true));
-    assertTrue(forced.isRemoved("/usr/share/doc/tool/examples/config.yaml"), "without the check it would dangle");
+    assertTrue(
+        forced.isRemoved("/usr/share/doc/tool/examples/config.yaml"),
+        "without the check it would dangle");
     StripResult r = plan(t, safe());
     assertFalse(r.isRemoved("/usr/share/doc/tool/examples/config.yaml"));
     assertTrue(r.isRemoved("/usr/share/doc/tool/changelog"));
@@ -325,7 +346,8 @@ class StripperTest {
     assertEquals(50_000_000, r.bytesRemoved());
     assertEquals(3, r.report().getRuleTotals().get("jdk-src").getEntries());
     // another surviving link into the chain brings the whole chain back
-    StripResult r2 = plan(t.symlink("/opt/ide/jdk-src.zip", "/usr/lib/jvm/openjdk-17/src.zip"), safe());
+    StripResult r2 =
+        plan(t.symlink("/opt/ide/jdk-src.zip", "/usr/lib/jvm/openjdk-17/src.zip"), safe());
     assertFalse(r2.isRemoved("/usr/lib/jvm/openjdk-17/lib/src.zip"));
     assertFalse(r2.isRemoved("/usr/lib/jvm/openjdk-17/src.zip"));
     assertEquals(0, r2.bytesRemoved());
@@ -378,7 +400,8 @@ class StripperTest {
             .file("/usr/share/doc/p/__pycache__/a.pyc", 7)
             .file("/usr/share/doc/p/b.pyc", 11)
             .file("/srv/x.pyc", 13);
-    StripResult r = plan(t, StripRules.builder().remove("/srv/**").preset("pycache").preset("safe"));
+    StripResult r =
+        plan(t, StripRules.builder().remove("/srv/**").preset("pycache").preset("safe"));
     Map<String, StripReport.Totals> tot = r.report().getRuleTotals();
     assertEquals(18, tot.get("docs").getBytes(), "docs comes before pycache");
     assertEquals(13, tot.get("pycache").getBytes(), "pycache comes before --remove");
@@ -401,7 +424,10 @@ class StripperTest {
       assertFalse(p.reason().isEmpty());
       assertFalse(p.unsafeWhen().isEmpty());
     }
-    assertEquals(List.of("package-manager-caches", "docs", "headers", "cross-toolchains", "jdk-src"),
-        StripRules.builder().preset("safe").build().activePresets().stream().map(Preset::name).toList());
+    assertEquals(
+        List.of("package-manager-caches", "docs", "headers", "cross-toolchains", "jdk-src"),
+        StripRules.builder().preset("safe").build().activePresets().stream()
+            .map(Preset::name)
+            .toList());
   }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.RawTar;
 import java.io.ByteArrayOutputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +21,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.RawTar;
 
 /** Reads archives that GNU tar itself creates, as an independent writer. */
 class GnuTarInteropTest {
@@ -34,8 +34,9 @@ class GnuTarInteropTest {
     Files.createSymbolicLink(src.resolve("sym"), Path.of("file.txt"));
     Files.createLink(src.resolve("hard"), src.resolve("file.txt"));
     Proc.of("mkfifo", "fifo").dir(src).timeout(30).check();
-    Files.setLastModifiedTime(src.resolve("file.txt"), FileTime.from(java.time.Instant.parse(
-        "2001-02-03T04:05:06.789Z")));
+    Files.setLastModifiedTime(
+        src.resolve("file.txt"),
+        FileTime.from(java.time.Instant.parse("2001-02-03T04:05:06.789Z")));
     return src;
   }
 
@@ -65,12 +66,15 @@ class GnuTarInteropTest {
     assertEquals(TarEntryType.SYMLINK, m.get("sym").entry().type());
     assertEquals("file.txt", m.get("sym").entry().linkTarget());
     // GNU tar stores "./hard -> ./file.txt" or the reverse, depending on directory order
-    TarEntry h = m.get("hard").entry().type() == TarEntryType.HARDLINK ? m.get("hard").entry()
-        : m.get("file.txt").entry();
+    TarEntry h =
+        m.get("hard").entry().type() == TarEntryType.HARDLINK
+            ? m.get("hard").entry()
+            : m.get("file.txt").entry();
     assertEquals(TarEntryType.HARDLINK, h.type());
     assertTrue(h.linkTarget().equals("file.txt") || h.linkTarget().equals("hard"), h.linkTarget());
     assertEquals(TarEntryType.FIFO, m.get("fifo").entry().type());
-    assertTrue(m.get("file.txt").entry().paxExtras().keySet().stream().noneMatch(k -> k.endsWith("time")));
+    assertTrue(
+        m.get("file.txt").entry().paxExtras().keySet().stream().noneMatch(k -> k.endsWith("time")));
   }
 
   @Test
@@ -114,7 +118,17 @@ class GnuTarInteropTest {
   void paxSparse10PassesThroughVerbatim(@TempDir Path dir) throws Exception {
     Path src = sparseFile(dir);
     Path tar = dir.resolve("sparse.tar");
-    Proc.of("tar", "--format=pax", "--sparse", "--sparse-version=1.0", "-cf", tar.toString(), "sparse.bin").dir(src).timeout(30).check();
+    Proc.of(
+            "tar",
+            "--format=pax",
+            "--sparse",
+            "--sparse-version=1.0",
+            "-cf",
+            tar.toString(),
+            "sparse.bin")
+        .dir(src)
+        .timeout(30)
+        .check();
     List<RawTar.Item> items = readAll(Files.readAllBytes(tar));
     assertEquals(1, items.size());
     TarEntry e = items.get(0).entry();
@@ -133,7 +147,8 @@ class GnuTarInteropTest {
     Path x = dir.resolve("x");
     Files.createDirectories(x);
     Proc.of("tar", "-xf", re.toString()).dir(x).timeout(30).check();
-    assertArrayEquals(Files.readAllBytes(src.resolve("sparse.bin")), Files.readAllBytes(x.resolve("sparse.bin")));
+    assertArrayEquals(
+        Files.readAllBytes(src.resolve("sparse.bin")), Files.readAllBytes(x.resolve("sparse.bin")));
   }
 
   @Test
@@ -154,7 +169,8 @@ class GnuTarInteropTest {
       cmd[v.length + 3] = "sparse.bin";
       Proc.of(cmd).dir(src).timeout(30).check();
       ImageException e = assertThrows(ImageException.class, () -> readAll(Files.readAllBytes(tar)));
-      assertTrue(e.getMessage().contains("GNU sparse format 0.x/old is not supported"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("GNU sparse format 0.x/old is not supported"), e.getMessage());
       assertTrue(e.getMessage().contains("sparse.bin"), e.getMessage());
     }
   }

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocisquash.ImageException;
+import dev.ocisquash.testing.RawTar;
 import java.io.ByteArrayInputStream;
 import java.io.FileInputStream;
 import java.io.InputStream;
@@ -24,7 +25,6 @@ import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.RawTar;
 
 class TarReaderErrorsTest {
   private static final String CTX = "img.tar: layer 2 (sha256:abcd)";
@@ -52,7 +52,8 @@ class TarReaderErrorsTest {
     TarReader r = new TarReader(new ByteArrayInputStream(tar), CTX);
     r.next();
     ImageException e = assertThrows(ImageException.class, () -> r.content().readAllBytes());
-    assertEquals(CTX + ": entry 'dir/a': truncated tar stream (entry content ends early)", e.getMessage());
+    assertEquals(
+        CTX + ": entry 'dir/a': truncated tar stream (entry content ends early)", e.getMessage());
   }
 
   @Test
@@ -187,9 +188,11 @@ class TarReaderErrorsTest {
 
   @Test
   void malformedPax() {
-    for (String rec : new String[] {"99 path=x\n", "5 path=x\n", "x path=y\n", "12 path=abc ", "6 =abc\n"}) {
+    for (String rec :
+        new String[] {"99 path=x\n", "5 path=x\n", "x path=y\n", "12 path=abc ", "6 =abc\n"}) {
       byte[] data = rec.getBytes(StandardCharsets.US_ASCII);
-      byte[] tar = concat(header("P", 'x', data.length), padded(data), file("f", new byte[0]), end());
+      byte[] tar =
+          concat(header("P", 'x', data.length), padded(data), file("f", new byte[0]), end());
       ImageException e = fails(tar);
       assertTrue(e.getMessage().contains("malformed PAX record"), rec + ": " + e.getMessage());
     }
@@ -197,11 +200,20 @@ class TarReaderErrorsTest {
 
   @Test
   void unsupportedTypes() {
-    assertTrue(fails(concat(header("v", 'V', 0), end())).getMessage().contains("unsupported tar entry type 'V'"));
-    assertTrue(fails(concat(header("s", 'S', 0), end())).getMessage().contains("GNU sparse format 0.x/old"));
+    assertTrue(
+        fails(concat(header("v", 'V', 0), end()))
+            .getMessage()
+            .contains("unsupported tar entry type 'V'"));
+    assertTrue(
+        fails(concat(header("s", 'S', 0), end()))
+            .getMessage()
+            .contains("GNU sparse format 0.x/old"));
     byte[] sparse01 =
         paxHeader('x', paxRecord("GNU.sparse.size", "100"), paxRecord("GNU.sparse.map", "0,10"));
-    assertTrue(fails(concat(sparse01, file("f", new byte[10]), end())).getMessage().contains("not supported"));
+    assertTrue(
+        fails(concat(sparse01, file("f", new byte[10]), end()))
+            .getMessage()
+            .contains("not supported"));
   }
 
   @Test
@@ -218,8 +230,9 @@ class TarReaderErrorsTest {
                 paxRecord("ctime", "123.4"),
                 paxRecord("size", "3"),
                 paxRecord("uid", "4000000000"),
-                paxRecord("LIBARCHIVE.xattr.user.a%3Db", Base64.getEncoder().withoutPadding().encodeToString(
-                    new byte[] {0, 1, 2})),
+                paxRecord(
+                    "LIBARCHIVE.xattr.user.a%3Db",
+                    Base64.getEncoder().withoutPadding().encodeToString(new byte[] {0, 1, 2})),
                 paxRecord("SCHILY.xattr.security.capability", TarRoundTripTest.CAPABILITY),
                 paxRecord("Unknown.key", "v")),
             file("ignored-name", new byte[] {7, 8, 9}),
@@ -239,7 +252,11 @@ class TarReaderErrorsTest {
     assertArrayEquals(TarRoundTripTest.CAPABILITY, a.xattrs().get("security.capability"));
     assertArrayEquals(new byte[] {'1'}, a.xattrs().get("user.g"));
     assertEquals(
-        List.of("SCHILY.xattr.security.capability", "SCHILY.xattr.user.a=b", "SCHILY.xattr.user.g", "Unknown.key"),
+        List.of(
+            "SCHILY.xattr.security.capability",
+            "SCHILY.xattr.user.a=b",
+            "SCHILY.xattr.user.g",
+            "Unknown.key"),
         List.copyOf(a.paxExtras().keySet()));
     TarEntry b = items.get(1).entry();
     assertEquals("second", b.path());

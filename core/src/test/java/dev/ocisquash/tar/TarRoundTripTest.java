@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ocisquash.testing.Proc;
+import dev.ocisquash.testing.RawTar;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +23,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.ocisquash.testing.Proc;
-import dev.ocisquash.testing.RawTar;
 
 class TarRoundTripTest {
-  static final byte[] CAPABILITY = {1, 0, 0, 2, 0x20, 0, 0, 0, 0, 0, 0, 0, 0x0a, 0, (byte) 0xff, 0x3d};
+  static final byte[] CAPABILITY = {
+    1, 0, 0, 2, 0x20, 0, 0, 0, 0, 0, 0, 0, 0x0a, 0, (byte) 0xff, 0x3d
+  };
 
   private final List<TarEntry> entries = new ArrayList<>();
   private final List<byte[]> contents = new ArrayList<>();
@@ -48,14 +50,23 @@ class TarRoundTripTest {
     add(TarEntry.builder(TarEntryType.DIRECTORY, "").mode(0755).mtime(1_700_000_000L, 0), null);
     add(TarEntry.builder(TarEntryType.DIRECTORY, "etc").mode(0755).mtime(1_700_000_000L, 0), null);
     add(
-        TarEntry.builder(TarEntryType.REGULAR, "etc/passwd").mode(0644).userName("root").groupName("root"),
+        TarEntry.builder(TarEntryType.REGULAR, "etc/passwd")
+            .mode(0644)
+            .userName("root")
+            .groupName("root"),
         "root:x:0:0::/root:/bin/sh\n".getBytes(StandardCharsets.UTF_8));
     add(TarEntry.builder(TarEntryType.REGULAR, "usr/bin/su").mode(04755), big);
     add(TarEntry.builder(TarEntryType.REGULAR, "usr/bin/wall").mode(02755).gid(5), new byte[0]);
     add(TarEntry.builder(TarEntryType.DIRECTORY, "tmp").mode(01777), null);
     add(TarEntry.builder(TarEntryType.SYMLINK, "bin").linkTarget("usr/bin").mode(0777), null);
-    add(TarEntry.builder(TarEntryType.SYMLINK, "lnk").linkTarget("../" + repeat("t/", 75)).mode(0777), null);
-    add(TarEntry.builder(TarEntryType.HARDLINK, "usr/bin/su2").linkTarget("usr/bin/su").mode(04755), null);
+    add(
+        TarEntry.builder(TarEntryType.SYMLINK, "lnk")
+            .linkTarget("../" + repeat("t/", 75))
+            .mode(0777),
+        null);
+    add(
+        TarEntry.builder(TarEntryType.HARDLINK, "usr/bin/su2").linkTarget("usr/bin/su").mode(04755),
+        null);
     add(
         TarEntry.builder(TarEntryType.HARDLINK, "usr/bin/su3")
             .linkTarget(repeat("h", 99) + "/" + repeat("l", 50)),
@@ -63,13 +74,20 @@ class TarRoundTripTest {
     add(TarEntry.builder(TarEntryType.CHAR_DEVICE, "dev/null").mode(0666).device(1, 3), null);
     add(TarEntry.builder(TarEntryType.BLOCK_DEVICE, "dev/sda").mode(0660).device(8, 1048575), null);
     add(TarEntry.builder(TarEntryType.FIFO, "run/fifo").mode(0600), null);
-    add(TarEntry.builder(TarEntryType.REGULAR, "bigid").uid(3_000_000).gid(3_000_001), new byte[] {1});
+    add(
+        TarEntry.builder(TarEntryType.REGULAR, "bigid").uid(3_000_000).gid(3_000_001),
+        new byte[] {1});
     // 150 bytes with a slash: fits the ustar prefix split.
-    add(TarEntry.builder(TarEntryType.REGULAR, repeat("a", 70) + "/" + repeat("b", 79)), new byte[] {2});
+    add(
+        TarEntry.builder(TarEntryType.REGULAR, repeat("a", 70) + "/" + repeat("b", 79)),
+        new byte[] {2});
     // 150 bytes without a slash, and 300 bytes: need PAX path.
     add(TarEntry.builder(TarEntryType.REGULAR, repeat("c", 150)), new byte[] {3});
     add(TarEntry.builder(TarEntryType.DIRECTORY, repeat("d", 99) + "/" + repeat("e", 200)), null);
-    add(TarEntry.builder(TarEntryType.REGULAR, new byte[] {'b', 'a', 'd', (byte) 0xff, (byte) 0xfe}), null);
+    add(
+        TarEntry.builder(
+            TarEntryType.REGULAR, new byte[] {'b', 'a', 'd', (byte) 0xff, (byte) 0xfe}),
+        null);
     add(
         TarEntry.builder(TarEntryType.REGULAR, new byte[] {'l', '/', (byte) 0xff, (byte) 0xfe})
             .mtime(5, 0)
@@ -79,7 +97,9 @@ class TarRoundTripTest {
     add(TarEntry.builder(TarEntryType.REGULAR, "old").mtime(-2, 500_000_000), new byte[0]);
     add(TarEntry.builder(TarEntryType.REGULAR, "older").mtime(-86400L * 365 * 10, 0), new byte[0]);
     add(TarEntry.builder(TarEntryType.REGULAR, "y2100").mtime(4_102_444_800L, 0), new byte[0]);
-    add(TarEntry.builder(TarEntryType.REGULAR, "y2300").mtime(10_413_792_000L, 123_000_000), new byte[0]);
+    add(
+        TarEntry.builder(TarEntryType.REGULAR, "y2300").mtime(10_413_792_000L, 123_000_000),
+        new byte[0]);
     add(
         TarEntry.builder(TarEntryType.REGULAR, "usr/bin/ping")
             .mode(0755)
@@ -87,7 +107,10 @@ class TarRoundTripTest {
             .xattr("user.empty", new byte[0])
             .paxExtra("VENDOR.custom", "x\ny".getBytes(StandardCharsets.UTF_8)),
         "ping".getBytes(StandardCharsets.UTF_8));
-    add(TarEntry.builder(TarEntryType.REGULAR, "longuser").userName(repeat("u", 40)).groupName(repeat("g", 33)),
+    add(
+        TarEntry.builder(TarEntryType.REGULAR, "longuser")
+            .userName(repeat("u", 40))
+            .groupName(repeat("g", 33)),
         new byte[0]);
   }
 
@@ -166,12 +189,14 @@ class TarRoundTripTest {
     buildSample();
     byte[] tar = write(entries, contents);
     int i = 0;
-    try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar), "UTF-8")) {
+    try (TarArchiveInputStream in =
+        new TarArchiveInputStream(new ByteArrayInputStream(tar), "UTF-8")) {
       TarArchiveEntry ce;
       while ((ce = in.getNextEntry()) != null) {
         TarEntry e = entries.get(i++);
         String name = e.path().isEmpty() ? "./" : e.isDirectory() ? e.path() + "/" : e.path();
-        if (PathNames.display(e.path()).equals(e.path())) { // commons-compress reads invalid UTF-8 leniently
+        if (PathNames.display(e.path())
+            .equals(e.path())) { // commons-compress reads invalid UTF-8 leniently
           assertEquals(name, ce.getName());
         }
         assertEquals(e.size(), ce.getSize(), name);
@@ -197,7 +222,8 @@ class TarRoundTripTest {
         if (e.mtimeNanos() == 0) {
           assertEquals(e.mtimeSeconds() * 1000, ce.getModTime().getTime(), name);
         }
-        assertArrayEquals(contents.get(i - 1) == null ? new byte[0] : contents.get(i - 1), in.readAllBytes());
+        assertArrayEquals(
+            contents.get(i - 1) == null ? new byte[0] : contents.get(i - 1), in.readAllBytes());
       }
     }
     assertEquals(entries.size(), i);
@@ -208,10 +234,14 @@ class TarRoundTripTest {
     buildSample();
     Path file = dir.resolve("out.tar");
     Files.write(file, write(entries, contents));
-    // Literal quoting: in the POSIX locale (no LANG) GNU tar's default style escapes the non-ASCII bytes of a name
+    // Literal quoting: in the POSIX locale (no LANG) GNU tar's default style escapes the non-ASCII
+    // bytes of a name
     // (donn\303\251es); literal prints the name's bytes as they are in the archive, in any locale.
     String listing =
-        Proc.of("tar", "--numeric-owner", "--quoting-style=literal", "-tvf", file.toString()).dir(dir).timeout(30).check();
+        Proc.of("tar", "--numeric-owner", "--quoting-style=literal", "-tvf", file.toString())
+            .dir(dir)
+            .timeout(30)
+            .check();
     long lines = listing.lines().filter(l -> !l.startsWith("tar: ")).count();
     assertEquals(entries.size(), lines, listing);
     assertTrue(listing.contains("unknown extended header keyword 'VENDOR.custom'"), listing);

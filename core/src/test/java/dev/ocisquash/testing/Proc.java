@@ -13,10 +13,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one way tests run other processes (real tools, the CLI in a fresh JVM, daemons): stdin is {@code /dev/null},
- * output goes to a temporary file (no pipe to fill and block), a run past its timeout is killed, and every failure is
- * an {@link AssertionError} naming the command, with its exit status and output. A tool that is not installed fails
- * the test too: tests that need one are required to have it.
+ * The one way tests run other processes (real tools, the CLI in a fresh JVM, daemons): stdin is
+ * {@code /dev/null}, output goes to a temporary file (no pipe to fill and block), a run past its
+ * timeout is killed, and every failure is an {@link AssertionError} naming the command, with its
+ * exit status and output. A tool that is not installed fails the test too: tests that need one are
+ * required to have it.
  */
 public final class Proc {
   private static final File NULL = new File("/dev/null");
@@ -35,7 +36,10 @@ public final class Proc {
     this.cmd = List.copyOf(cmd);
   }
 
-  /** A command, run in this process's directory and environment with a 600 s timeout until told otherwise. */
+  /**
+   * A command, run in this process's directory and environment with a 600 s timeout until told
+   * otherwise.
+   */
   public static Proc of(String... cmd) {
     return new Proc(Arrays.asList(cmd));
   }
@@ -45,7 +49,10 @@ public final class Proc {
     return new Proc(cmd);
   }
 
-  /** {@code java [jvmOptions] -cp CLASSPATH MAIN [args]} with this JVM's java and this test's class path. */
+  /**
+   * {@code java [jvmOptions] -cp CLASSPATH MAIN [args]} with this JVM's java and this test's class
+   * path.
+   */
   public static Proc java(List<String> jvmOptions, Class<?> main, String... args) {
     List<String> c = new ArrayList<>();
     c.add(javaBin());
@@ -120,7 +127,8 @@ public final class Proc {
     try {
       return pb.start();
     } catch (IOException e) {
-      throw new AssertionError("cannot run " + cmd.get(0) + " (required for this test): " + e.getMessage(), e);
+      throw new AssertionError(
+          "cannot run " + cmd.get(0) + " (required for this test): " + e.getMessage(), e);
     }
   }
 
@@ -148,12 +156,16 @@ public final class Proc {
   public String check() throws IOException, InterruptedException {
     Result r = run();
     if (r.exit() != 0) {
-      throw new AssertionError("command failed (exit " + r.exit() + "): " + line() + "\n" + r.output());
+      throw new AssertionError(
+          "command failed (exit " + r.exit() + "): " + line() + "\n" + r.output());
     }
     return r.output();
   }
 
-  /** Runs to the end and fails unless it exits 0; returns stdout's bytes (stderr goes in the failure message). */
+  /**
+   * Runs to the end and fails unless it exits 0; returns stdout's bytes (stderr goes in the failure
+   * message).
+   */
   public byte[] stdout() throws IOException, InterruptedException {
     Path out = Files.createTempFile("ocisquash-proc", ".out");
     Path err = Files.createTempFile("ocisquash-proc", ".err");
@@ -161,8 +173,8 @@ public final class Proc {
       Process p = start(builder().redirectOutput(out.toFile()).redirectError(err.toFile()));
       await(p);
       if (p.exitValue() != 0) {
-        throw new AssertionError("command failed (exit " + p.exitValue() + "): " + line() + "\n"
-            + text(err));
+        throw new AssertionError(
+            "command failed (exit " + p.exitValue() + "): " + line() + "\n" + text(err));
       }
       return Files.readAllBytes(out);
     } finally {
@@ -171,19 +183,26 @@ public final class Proc {
     }
   }
 
-  /** A file's bytes as UTF-8, malformed sequences replaced (tools print names as they are in an archive). */
+  /**
+   * A file's bytes as UTF-8, malformed sequences replaced (tools print names as they are in an
+   * archive).
+   */
   private static String text(Path f) throws IOException {
     return new String(Files.readAllBytes(f), StandardCharsets.UTF_8);
   }
 
-  /** Starts it in the background (a daemon, a run to signal), stdout and stderr together into {@code log}. */
+  /**
+   * Starts it in the background (a daemon, a run to signal), stdout and stderr together into {@code
+   * log}.
+   */
   public Process start(Path log) {
     return start(builder().redirectErrorStream(true).redirectOutput(log.toFile()));
   }
 
   /** Starts it in the background with stdout discarded and stderr into {@code stderr}. */
   public Process startStderrTo(Path stderr) {
-    return start(builder().redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()));
+    return start(
+        builder().redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()));
   }
 
   /** The last 40 lines of a daemon's log, for failure messages. */

@@ -18,15 +18,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one tar helper of the tests: tar bytes made by hand (headers no well-behaved writer would produce), a minimal
- * ustar {@link Writer} that writes entries exactly as a given tool orders them, a minimal reader independent of the
- * project's (member names, files, a copy with members replaced), and whole archives round-tripped through the
- * project's own {@link TarWriter} and {@link TarReader}.
+ * The one tar helper of the tests: tar bytes made by hand (headers no well-behaved writer would
+ * produce), a minimal ustar {@link Writer} that writes entries exactly as a given tool orders them,
+ * a minimal reader independent of the project's (member names, files, a copy with members
+ * replaced), and whole archives round-tripped through the project's own {@link TarWriter} and
+ * {@link TarReader}.
  */
 public final class RawTar {
   private RawTar() {}
 
-  /** A ustar header block: mode 0644, uid/gid 0, mtime 0, a correct checksum; sizes clamp to the 11-digit field. */
+  /**
+   * A ustar header block: mode 0644, uid/gid 0, mtime 0, a correct checksum; sizes clamp to the
+   * 11-digit field.
+   */
   public static byte[] header(String name, char flag, long size) {
     return header(name.getBytes(StandardCharsets.UTF_8), flag, size);
   }
@@ -95,7 +99,8 @@ public final class RawTar {
     if (String.valueOf(total).length() != digits) {
       total++;
     }
-    return concat(String.valueOf(total).getBytes(StandardCharsets.US_ASCII), kv, value, new byte[] {'\n'});
+    return concat(
+        String.valueOf(total).getBytes(StandardCharsets.US_ASCII), kv, value, new byte[] {'\n'});
   }
 
   /** {@link #paxRecord(String, byte[])} of a UTF-8 value. */
@@ -177,10 +182,16 @@ public final class RawTar {
     return out;
   }
 
-  /** One member as stored: its header block, the bytes after it, and its name (PAX or GNU long name applied). */
+  /**
+   * One member as stored: its header block, the bytes after it, and its name (PAX or GNU long name
+   * applied).
+   */
   private record Member(byte[] header, byte[] data, String name) {}
 
-  /** The members of a plain tar; PAX 'x'/'g' and GNU 'L'/'K' blocks come through as members of their own. */
+  /**
+   * The members of a plain tar; PAX 'x'/'g' and GNU 'L'/'K' blocks come through as members of their
+   * own.
+   */
   private static List<Member> members(byte[] tar) {
     List<Member> out = new ArrayList<>();
     String longName = null;
@@ -219,7 +230,10 @@ public final class RawTar {
     return f == 'x' || f == 'g' || f == 'L' || f == 'K';
   }
 
-  /** The member names of a tar file, in order (PAX and GNU long names applied; their own blocks left out). */
+  /**
+   * The member names of a tar file, in order (PAX and GNU long names applied; their own blocks left
+   * out).
+   */
   public static List<String> names(Path tar) throws IOException {
     List<String> names = new ArrayList<>();
     for (Member m : members(Files.readAllBytes(tar))) {
@@ -231,8 +245,8 @@ public final class RawTar {
   }
 
   /**
-   * Copies a tar, replacing the content of members by name (a null content deletes the member) and appending the
-   * names it does not hold as new files; every other block is copied as it is.
+   * Copies a tar, replacing the content of members by name (a null content deletes the member) and
+   * appending the names it does not hold as new files; every other block is copied as it is.
    */
   public static void rewrite(Path in, Path out, Map<String, byte[]> replace) throws IOException {
     Map<String, byte[]> left = new LinkedHashMap<>(replace);
@@ -267,8 +281,8 @@ public final class RawTar {
   }
 
   /**
-   * The regular files and symlink targets ({@code "-> target"}) of a plain ustar/GNU tar, by name, in order; an
-   * independent reader for what the project's writer produced.
+   * The regular files and symlink targets ({@code "-> target"}) of a plain ustar/GNU tar, by name,
+   * in order; an independent reader for what the project's writer produced.
    */
   public static Map<String, byte[]> read(InputStream in) throws IOException {
     Map<String, byte[]> files = new LinkedHashMap<>();
@@ -303,9 +317,9 @@ public final class RawTar {
   }
 
   /**
-   * A minimal ustar writer for fixtures that must look like a given tool's: entries go out in exactly the order
-   * written, with the given modes and times, and directory entries only where written. Names up to 255 bytes (the
-   * ustar prefix field).
+   * A minimal ustar writer for fixtures that must look like a given tool's: entries go out in
+   * exactly the order written, with the given modes and times, and directory entries only where
+   * written. Names up to 255 bytes (the ustar prefix field).
    */
   public static final class Writer implements AutoCloseable {
     private final OutputStream out;
@@ -328,7 +342,8 @@ public final class RawTar {
       return this;
     }
 
-    private void header(String name, char type, long size, int mode, long mtime) throws IOException {
+    private void header(String name, char type, long size, int mode, long mtime)
+        throws IOException {
       byte[] n = name.getBytes(StandardCharsets.UTF_8);
       byte[] h;
       if (n.length <= 100) {

@@ -16,10 +16,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * An HTTP server on 127.0.0.1 scripted byte for byte, for the misbehaviour a real server library would not produce
- * (dripped heads, endless bodies, malformed answers): it answers each request with the bytes the script gives, or
- * lets the script write the answer itself; optionally closes each connection after one answer. For a well-behaved
- * registry use the JDK's HTTP server instead (core's registry tests: FakeRegistry).
+ * An HTTP server on 127.0.0.1 scripted byte for byte, for the misbehaviour a real server library
+ * would not produce (dripped heads, endless bodies, malformed answers): it answers each request
+ * with the bytes the script gives, or lets the script write the answer itself; optionally closes
+ * each connection after one answer. For a well-behaved registry use the JDK's HTTP server instead
+ * (core's registry tests: FakeRegistry).
  */
 public final class ScriptedServer implements AutoCloseable {
   /** One request as the server read it. */
@@ -45,26 +46,29 @@ public final class ScriptedServer implements AutoCloseable {
     void answer(Request r, java.io.OutputStream out) throws IOException;
   }
 
-  public ScriptedServer(Function<Request, byte[]> script, boolean closeAfterEach) throws IOException {
+  public ScriptedServer(Function<Request, byte[]> script, boolean closeAfterEach)
+      throws IOException {
     this((r, out) -> out.write(script.apply(r)), closeAfterEach);
   }
 
   public ScriptedServer(Writer script, boolean closeAfterEach) throws IOException {
     socket = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"));
-    Thread t = new Thread(() -> {
-      while (!socket.isClosed()) {
-        try {
-          Socket s = socket.accept();
-          connections.incrementAndGet();
-          open.add(s);
-          Thread c = new Thread(() -> serve(s, script, closeAfterEach));
-          c.setDaemon(true);
-          c.start();
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              while (!socket.isClosed()) {
+                try {
+                  Socket s = socket.accept();
+                  connections.incrementAndGet();
+                  open.add(s);
+                  Thread c = new Thread(() -> serve(s, script, closeAfterEach));
+                  c.setDaemon(true);
+                  c.start();
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
     t.setDaemon(true);
     t.start();
   }
@@ -97,8 +101,13 @@ public final class ScriptedServer implements AutoCloseable {
             length = Integer.parseInt(line.substring(15).trim());
           }
         }
-        Request r = new Request(lines.get(0), h,
-            h.contains("\r\nTransfer-Encoding: chunked\r\n") ? dechunk(in) : in.readNBytes(length));
+        Request r =
+            new Request(
+                lines.get(0),
+                h,
+                h.contains("\r\nTransfer-Encoding: chunked\r\n")
+                    ? dechunk(in)
+                    : in.readNBytes(length));
         requests.add(r);
         script.answer(r, s.getOutputStream());
         s.getOutputStream().flush();

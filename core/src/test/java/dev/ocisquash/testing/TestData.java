@@ -3,7 +3,10 @@ package dev.ocisquash.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The repository's {@code testdata} directory: {@code ../testdata} from a module, or {@code testdata}. */
+/**
+ * The repository's {@code testdata} directory: {@code ../testdata} from a module, or {@code
+ * testdata}.
+ */
 public final class TestData {
   private TestData() {}
 

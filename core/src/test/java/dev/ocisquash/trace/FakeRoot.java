@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
-/** An in-memory image tree for the resolver tests: directories are implied by the paths below them. */
+/**
+ * An in-memory image tree for the resolver tests: directories are implied by the paths below them.
+ */
 final class FakeRoot implements TraceRoot {
   private final Map<String, Node> nodes = new HashMap<>();
   private final Map<String, byte[]> content = new HashMap<>();

@@ -55,28 +55,43 @@ class PackageUsageTest {
   @Test
   void touchedNeededProtectedAndRemovable() throws Exception {
     // python3 ran: /bin/python3 was looked up through /bin, and libc through /lib
-    Trace t = new Trace(List.of(), new TreeSet<>(List.of("/bin", "/usr/bin/python3", "/lib", "/usr/lib/libc.so.6")));
+    Trace t =
+        new Trace(
+            List.of(),
+            new TreeSet<>(List.of("/bin", "/usr/bin/python3", "/lib", "/usr/lib/libc.so.6")));
     PackageUsage.Result r = PackageUsage.of(tree(), t);
     Map<String, PackageUsage.Row> m = rows(r);
     assertEquals(PackageUsage.Reason.TOUCHED, m.get("python3").reason());
-    assertEquals(PackageUsage.Reason.TOUCHED, m.get("libc6").reason(), "/lib/libc.so.6 is /usr/lib/libc.so.6");
+    assertEquals(
+        PackageUsage.Reason.TOUCHED,
+        m.get("libc6").reason(),
+        "/lib/libc.so.6 is /usr/lib/libc.so.6");
     assertEquals(PackageUsage.Reason.NEEDED, m.get("libpy").reason());
     assertTrue(m.get("libpy").detail().contains("python3"), m.get("libpy").detail());
     assertFalse(m.get("libpy").touched());
-    assertEquals(PackageUsage.Reason.PROTECTED, m.get("dash").reason(), "essential, although /bin was passed");
-    assertFalse(m.get("dash").touched(), "/bin is listed by many packages and touches none of them");
+    assertEquals(
+        PackageUsage.Reason.PROTECTED,
+        m.get("dash").reason(),
+        "essential, although /bin was passed");
+    assertFalse(
+        m.get("dash").touched(), "/bin is listed by many packages and touches none of them");
     assertEquals(null, m.get("gcc-12").reason());
     assertEquals(null, m.get("cpp-12").reason());
     assertEquals(List.of("dpkg:gcc-12", "dpkg:cpp-12"), r.removable());
     // the cc alternative points only into gcc-12: its links and record go too
     assertEquals(
-        List.of("/etc/alternatives/cc", "/usr/bin/cc", "/var/lib/dpkg/alternatives/cc"), r.alternatives());
+        List.of("/etc/alternatives/cc", "/usr/bin/cc", "/var/lib/dpkg/alternatives/cc"),
+        r.alternatives());
     assertEquals(1000 + 700, r.savedBytes() - bytesOfRecords(r));
   }
 
-  /** The database records removed with the packages (their .list files) are counted in the savings too. */
+  /**
+   * The database records removed with the packages (their .list files) are counted in the savings
+   * too.
+   */
   static long bytesOfRecords(PackageUsage.Result r) {
-    return ("/.\n/bin\n/usr/bin/gcc-12\n/usr/bin/gcc\n".length() + "/.\n/usr/bin/cpp-12\n".length()
+    return ("/.\n/bin\n/usr/bin/gcc-12\n/usr/bin/gcc\n".length()
+        + "/.\n/usr/bin/cpp-12\n".length()
         + "auto\n/usr/bin/cc\n\n/usr/bin/gcc\n20\n\n".length());
   }
 

@@ -14,7 +14,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** The strace log parser on real logs (see src/test/resources/trace/README.md for how they were made). */
+/**
+ * The strace log parser on real logs (see src/test/resources/trace/README.md for how they were
+ * made).
+ */
 class StraceLogTest {
   static List<String> log(String name) throws IOException {
     try (InputStream in = StraceLogTest.class.getResourceAsStream("/trace/" + name)) {
@@ -41,18 +44,24 @@ class StraceLogTest {
   @Test
   void aForkedChildInheritsTheWorkingDirectoryAndItsExecsAreRecorded() throws IOException {
     StraceLog.Result r = read("fork-exec.log");
-    // the grandchild (fork of a fork) opened alias/link.txt relative to the cwd its grandparent chdir'ed to
+    // the grandchild (fork of a fork) opened alias/link.txt relative to the cwd its grandparent
+    // chdir'ed to
     assertTrue(r.paths().contains("/tmp/tracefix/app/alias/link.txt"), r.paths().toString());
     assertTrue(r.paths().contains("/tmp/tracefix/app/data/real.txt"));
-    assertTrue(r.executed().containsAll(List.of("/usr/bin/sh", "/usr/bin/cat", "/usr/bin/head")), "" + r.executed());
+    assertTrue(
+        r.executed().containsAll(List.of("/usr/bin/sh", "/usr/bin/cat", "/usr/bin/head")),
+        "" + r.executed());
     assertEquals(0, r.unresolved());
 
     Set<String> touched = new PathResolver(fixture()).touched(r);
     assertTrue(
         touched.containsAll(
             List.of(
-                "/tmp/tracefix/app/alias", "/tmp/tracefix/app/data/link.txt", "/tmp/tracefix/app/data/real.txt",
-                "/usr/bin/cat", "/usr/bin/head")),
+                "/tmp/tracefix/app/alias",
+                "/tmp/tracefix/app/data/link.txt",
+                "/tmp/tracefix/app/data/real.txt",
+                "/usr/bin/cat",
+                "/usr/bin/head")),
         touched.toString());
     assertFalse(touched.contains("/tmp/tracefix/app/unused.txt"));
   }
@@ -62,8 +71,11 @@ class StraceLogTest {
     StraceLog.Result r = read("failing.log");
     assertTrue(r.paths().contains("/tmp/tracefix/app/data/dangling"));
     Set<String> touched = new PathResolver(fixture()).touched(r);
-    assertTrue(touched.contains("/tmp/tracefix/app/data/dangling"), "the dangling link was read: " + touched);
-    assertFalse(touched.contains("/tmp/tracefix/app/lib/nothing"), "what does not exist is not recorded");
+    assertTrue(
+        touched.contains("/tmp/tracefix/app/data/dangling"),
+        "the dangling link was read: " + touched);
+    assertFalse(
+        touched.contains("/tmp/tracefix/app/lib/nothing"), "what does not exist is not recorded");
     assertFalse(touched.contains("/tmp/tracefix/app/data/real.txt"));
   }
 
@@ -73,18 +85,21 @@ class StraceLogTest {
     // strace -y printed the cwd as the kernel sees it: .../data, not .../alias
     assertTrue(r.paths().contains("/tmp/tracefix/app/data/link.txt"), r.paths().toString());
     Set<String> touched = new PathResolver(fixture()).touched(r);
-    assertTrue(touched.containsAll(List.of("/tmp/tracefix/app/alias", "/tmp/tracefix/app/data/real.txt")));
+    assertTrue(
+        touched.containsAll(List.of("/tmp/tracefix/app/alias", "/tmp/tracefix/app/data/real.txt")));
   }
 
   @Test
   void aChrootedRunCountsOnlyTheProcessesInsideTheRoot() throws IOException {
     StraceLog.Result r =
-        StraceLog.read("chroot-y.log", log("chroot-y.log"), new StraceLog.Options("/", "/tmp/tracefix/root"));
+        StraceLog.read(
+            "chroot-y.log", log("chroot-y.log"), new StraceLog.Options("/", "/tmp/tracefix/root"));
     // unshare's own host files (its locale, the host's ld.so.cache) are outside and do not count
     assertFalse(r.paths().contains("/usr/lib/locale/C.utf8/LC_CTYPE"), r.paths().toString());
     assertFalse(r.paths().contains("/usr/bin/unshare"));
     assertFalse(r.paths().contains("/tmp/tracefix/root"), "the chroot argument is a host path");
-    assertTrue(r.paths().containsAll(List.of("/bin/sh", "/srv/link", "/nonexistent", "/etc/ld.so.cache")));
+    assertTrue(
+        r.paths().containsAll(List.of("/bin/sh", "/srv/link", "/nonexistent", "/etc/ld.so.cache")));
     assertTrue(r.executed().contains("/bin/sh"));
     FakeRoot root =
         new FakeRoot()
@@ -94,7 +109,10 @@ class StraceLogTest {
             .file("/srv/file", "x\n")
             .link("/srv/link", "file");
     Set<String> touched = new PathResolver(root).touched(r);
-    assertTrue(touched.containsAll(List.of("/bin", "/usr/bin/sh", "/usr/bin/cat", "/srv/link", "/srv/file")), "" + touched);
+    assertTrue(
+        touched.containsAll(
+            List.of("/bin", "/usr/bin/sh", "/usr/bin/cat", "/srv/link", "/srv/file")),
+        "" + touched);
   }
 
   @Test
@@ -114,7 +132,8 @@ class StraceLogTest {
             "10 --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=11} ---");
     StraceLog.Result r = StraceLog.read("t.log", lines, new StraceLog.Options("/", null));
     assertEquals(
-        new TreeSet<>(List.of("/bin/sh", "/srv", "/srv/child.txt", "/srv/child.txt/rel", "/srv/a", "/b")),
+        new TreeSet<>(
+            List.of("/bin/sh", "/srv", "/srv/child.txt", "/srv/child.txt/rel", "/srv/a", "/b")),
         new TreeSet<>(r.paths()));
   }
 
@@ -132,12 +151,22 @@ class StraceLogTest {
   @Test
   void aLineThatIsNotStraceOutputIsOneErrorNamingFileAndLine() {
     for (String bad :
-        List.of("hello world", "10 openat(AT_FDCWD, \"/x, O_RDONLY) = 3", "10 openat(AT_FDCWD, \"/x\")", "{}")) {
+        List.of(
+            "hello world",
+            "10 openat(AT_FDCWD, \"/x, O_RDONLY) = 3",
+            "10 openat(AT_FDCWD, \"/x\")",
+            "{}")) {
       ImageException e =
           assertThrows(
               ImageException.class,
-              () -> StraceLog.read("ci.log", List.of("1 chdir(\"/\") = 0", bad), new StraceLog.Options("/", null)));
-      assertTrue(e.getMessage().startsWith("ci.log line 2: cannot parse this strace line"), e.getMessage());
+              () ->
+                  StraceLog.read(
+                      "ci.log",
+                      List.of("1 chdir(\"/\") = 0", bad),
+                      new StraceLog.Options("/", null)));
+      assertTrue(
+          e.getMessage().startsWith("ci.log line 2: cannot parse this strace line"),
+          e.getMessage());
       assertFalse(e.getMessage().contains("\n"));
     }
   }

@@ -29,17 +29,17 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Writes a docker-archive whose layers are directory trees, one uncompressed layer per directory, with the
- * library's {@link TarWriter} and {@link ImageWriter}: how the image of ocisquash gets its first, unsquashed form
- * (build-image.sh then squashes and strips it with the CLI).
+ * Writes a docker-archive whose layers are directory trees, one uncompressed layer per directory,
+ * with the library's {@link TarWriter} and {@link ImageWriter}: how the image of ocisquash gets its
+ * first, unsquashed form (build-image.sh then squashes and strips it with the CLI).
  *
- * <p>Reproducible: entries in byte order of their names, directories before their contents, owned by 0:0, dated
- * the given epoch; only the permission bits come from the files. Regular files, directories and symlinks only:
- * anything else in a tree is an error naming it.
+ * <p>Reproducible: entries in byte order of their names, directories before their contents, owned
+ * by 0:0, dated the given epoch; only the permission bits come from the files. Regular files,
+ * directories and symlinks only: anything else in a tree is an error naming it.
  *
- * <p>Usage: {@code RootfsImage OUT NAME EPOCH CONFIG.json DIR=CREATED_BY...}. CONFIG.json holds the image
- * config's {@code config} object (Entrypoint, Env, Labels...); architecture, os, created, rootfs and history are
- * filled in here.
+ * <p>Usage: {@code RootfsImage OUT NAME EPOCH CONFIG.json DIR=CREATED_BY...}. CONFIG.json holds the
+ * image config's {@code config} object (Entrypoint, Env, Labels...); architecture, os, created,
+ * rootfs and history are filled in here.
  */
 public final class RootfsImage {
   private RootfsImage() {}
@@ -59,13 +59,15 @@ public final class RootfsImage {
   }
 
   /** Writes the image; {@code layers} are {@code DIR=CREATED_BY} pairs, bottom first. */
-  static WrittenImage write(Path out, String name, long epoch, JsonNode containerConfig, List<String> layers)
+  static WrittenImage write(
+      Path out, String name, long epoch, JsonNode containerConfig, List<String> layers)
       throws IOException {
     String created = Instant.ofEpochSecond(epoch).toString();
     ObjectNode config = Json.object();
     // The image holds this machine's runtime and libraries.
     String arch = System.getProperty("os.arch");
-    config.put("architecture", arch.equals("aarch64") ? "arm64" : arch.equals("x86_64") ? "amd64" : arch);
+    config.put(
+        "architecture", arch.equals("aarch64") ? "arm64" : arch.equals("x86_64") ? "amd64" : arch);
     config.put("os", "linux");
     config.put("created", created);
     config.set("config", containerConfig);
@@ -73,7 +75,8 @@ public final class RootfsImage {
     rootfs.put("type", "layers");
     ArrayNode diffIds = rootfs.putArray("diff_ids");
     ArrayNode history = config.putArray("history");
-    try (ImageWriter.PendingImage image = ImageWriter.begin(out, OutputFormat.DOCKER, epoch, TempFiles.none())) {
+    try (ImageWriter.PendingImage image =
+        ImageWriter.begin(out, OutputFormat.DOCKER, epoch, TempFiles.none())) {
       for (String layer : layers) {
         int eq = layer.indexOf('=');
         if (eq < 0) {
@@ -115,14 +118,18 @@ public final class RootfsImage {
     try (Stream<Path> s = Files.list(dir)) {
       s.forEach(children::add);
     }
-    children.sort(Comparator.comparing(p -> p.getFileName().toString().getBytes(StandardCharsets.UTF_8),
-        java.util.Arrays::compareUnsigned));
+    children.sort(
+        Comparator.comparing(
+            p -> p.getFileName().toString().getBytes(StandardCharsets.UTF_8),
+            java.util.Arrays::compareUnsigned));
     for (Path p : children) {
       String name = root.relativize(p).toString();
       int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
       if (Files.isSymbolicLink(p)) {
-        tar.putEntry(entry(TarEntryType.SYMLINK, name, 0777, epoch)
-            .linkTarget(Files.readSymbolicLink(p).toString()).build());
+        tar.putEntry(
+            entry(TarEntryType.SYMLINK, name, 0777, epoch)
+                .linkTarget(Files.readSymbolicLink(p).toString())
+                .build());
       } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
         tar.putEntry(entry(TarEntryType.DIRECTORY, name + "/", mode, epoch).build());
         walk(tar, root, p, epoch);

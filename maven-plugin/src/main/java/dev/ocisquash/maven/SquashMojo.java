@@ -24,17 +24,25 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Squashes (and optionally strips) a saved image, by default the tarball {@code jib:buildTar} writes, into a new
- * tarball: the same operation as {@code ocisquash squash}. Bind it in the {@code package} phase after Jib.
+ * Squashes (and optionally strips) a saved image, by default the tarball {@code jib:buildTar}
+ * writes, into a new tarball: the same operation as {@code ocisquash squash}. Bind it in the {@code
+ * package} phase after Jib.
  */
 @Mojo(name = "squash", defaultPhase = LifecyclePhase.PACKAGE, threadSafe = true)
 public class SquashMojo extends AbstractMojo {
-  /** The image to squash: a docker save / podman save tarball, an oci-archive or an OCI layout directory. */
-  @Parameter(property = "ocisquash.input", defaultValue = "${project.build.directory}/jib-image.tar")
+  /**
+   * The image to squash: a docker save / podman save tarball, an oci-archive or an OCI layout
+   * directory.
+   */
+  @Parameter(
+      property = "ocisquash.input",
+      defaultValue = "${project.build.directory}/jib-image.tar")
   File input;
 
   /** Where the squashed image goes (written atomically). */
-  @Parameter(property = "ocisquash.output", defaultValue = "${project.build.directory}/jib-image-squashed.tar")
+  @Parameter(
+      property = "ocisquash.output",
+      defaultValue = "${project.build.directory}/jib-image-squashed.tar")
   File output;
 
   /** docker, oci or oci-dir; default: the input's family. */
@@ -59,8 +67,9 @@ public class SquashMojo extends AbstractMojo {
   @Parameter List<String> keeps = List.of();
 
   /**
-   * Dates the output like the rest of a reproducible Maven build: Maven's {@code project.build.outputTimestamp}
-   * (ISO-8601 or seconds) clamps mtimes and sets {@code created}; empty leaves them as the input has them.
+   * Dates the output like the rest of a reproducible Maven build: Maven's {@code
+   * project.build.outputTimestamp} (ISO-8601 or seconds) clamps mtimes and sets {@code created};
+   * empty leaves them as the input has them.
    */
   @Parameter(defaultValue = "${project.build.outputTimestamp}")
   @Nullable String outputTimestamp;
@@ -76,7 +85,8 @@ public class SquashMojo extends AbstractMojo {
       return;
     }
     if (!input.exists()) {
-      throw new MojoFailureException(input + ": no such image (did jib:buildTar run before this goal?)");
+      throw new MojoFailureException(
+          input + ": no such image (did jib:buildTar run before this goal?)");
     }
     try {
       Files.createDirectories(output.toPath().toAbsolutePath().getParent());
@@ -102,8 +112,13 @@ public class SquashMojo extends AbstractMojo {
           .info(
               String.format(
                   "ocisquash: %s -> %s: %d -> %d layers, %d -> %d bytes, manifest %s",
-                  input.getName(), output.getName(), r.layersIn(), r.layersOut(), r.inputBytes(),
-                  r.outputBytes(), r.manifestDigest()));
+                  input.getName(),
+                  output.getName(),
+                  r.layersIn(),
+                  r.layersOut(),
+                  r.inputBytes(),
+                  r.outputBytes(),
+                  r.manifestDigest()));
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("ocisquash: " + e.getMessage(), e);
     } catch (ImageException e) {
@@ -125,7 +140,8 @@ public class SquashMojo extends AbstractMojo {
     try {
       return Instant.parse(t).getEpochSecond();
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("project.build.outputTimestamp '" + t + "' is neither seconds nor ISO-8601");
+      throw new IllegalArgumentException(
+          "project.build.outputTimestamp '" + t + "' is neither seconds nor ISO-8601");
     }
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The Maven plugin: {@link dev.ocisquash.maven.SquashMojo} ({@code ocisquash:squash}) squashes and strips an image
- * tarball that an earlier step of the build wrote (e.g. jib:buildTar's), through core's Squasher.
+ * The Maven plugin: {@link dev.ocisquash.maven.SquashMojo} ({@code ocisquash:squash}) squashes and
+ * strips an image tarball that an earlier step of the build wrote (e.g. jib:buildTar's), through
+ * core's Squasher.
  */
 @NullMarked
 package dev.ocisquash.maven;
