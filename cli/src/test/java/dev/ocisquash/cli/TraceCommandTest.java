@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ocisquash.testing.Proc;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,11 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration") // strace, unshare, chroot, umoci, root
 class TraceCommandTest {
   @TempDir static Path work;
+  static Path layout;
   static String image;
 
   @BeforeAll
   static void buildImage() throws Exception {
-    Path layout = work.resolve("layout");
+    layout = work.resolve("layout");
     String script =
         "set -e; L=$1; B=$2; umoci --log=error init --layout $L; umoci --log=error new --image $L:t\n"
             + "umoci --log=error unpack --image $L:t $B >/dev/null; R=$B/rootfs\n"
@@ -159,5 +162,85 @@ class TraceCommandTest {
             "bridge",
             "--",
             "sh"));
+  }
+
+  /**
+   * Whether this kernel lets an unprivileged user create user namespaces, from its sysctls:
+   * Debian's kernel.unprivileged_userns_clone, user.max_user_namespaces, and Ubuntu's AppArmor
+   * restriction.
+   */
+  static boolean kernelAllowsUserNamespaces() throws Exception {
+    return !sysctlIs("kernel/unprivileged_userns_clone", "0")
+        && !sysctlIs("user/max_user_namespaces", "0")
+        && !sysctlIs("kernel/apparmor_restrict_unprivileged_userns", "1");
+  }
+
+  private static boolean sysctlIs(String name, String value) throws Exception {
+    Path p = Path.of("/proc/sys", name);
+    return Files.exists(p) && Files.readString(p).strip().equals(value);
+  }
+
+  /**
+   * The CLI as user nobody (65534), from the shaded jar in a child JVM: where the kernel allows
+   * user namespaces the command runs in one and its trace is written; where it does not, one clear
+   * line.
+   */
+  @Test
+  void asAUserItRunsInAUserNamespaceWhereTheKernelAllowsIt() throws Exception {
+    Path jar = Path.of("target", "ocisquash.jar").toAbsolutePath();
+    assertTrue(Files.isRegularFile(jar), "the integration tier runs after package: " + jar);
+    Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwx--x--x"));
+    Path home = work.resolve("nobody");
+    Files.createDirectories(home.resolve("tmp"));
+    Files.copy(jar, home.resolve("ocisquash.jar"));
+    Proc.of("cp", "-r", layout.toString(), home.resolve("layout").toString()).timeout(60).check();
+    Proc.of("chown", "-R", "65534:65534", home.toString()).timeout(60).check();
+    Path t = home.resolve("user.json");
+    Proc.Result r =
+        Proc.of(
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                Proc.javaBin(),
+                "-XX:-UsePerfData",
+                "-Djava.io.tmpdir=" + home.resolve("tmp"),
+                "-jar",
+                home.resolve("ocisquash.jar").toString(),
+                "trace",
+                "oci:" + home.resolve("layout") + ":t",
+                "-o",
+                t.toString(),
+                "--",
+                "sh",
+                "-c",
+                "cat /alias/link")
+            .clearEnv()
+            .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+            .env("HOME", home.toString())
+            .env("TMPDIR", home.resolve("tmp").toString())
+            .env("LANG", "C")
+            .timeout(300)
+            .run();
+    if (kernelAllowsUserNamespaces()) {
+      assertEquals(0, r.exit(), r.output());
+      Set<String> p = paths(t);
+      assertTrue(
+          p.containsAll(List.of("/usr/bin/sh", "/usr/bin/cat", "/alias", "/srv/link", "/srv/file")),
+          p.toString());
+      assertFalse(p.contains("/srv/unused"), p.toString());
+    } else {
+      assertEquals(2, r.exit(), r.output());
+      assertEquals(
+          "ocisquash: error: ocisquash trace cannot isolate the command: not root, and this kernel does not"
+              + " let users create user namespaces (kernel.unprivileged_userns_clone or"
+              + " user.max_user_namespaces); run it as root, or trace where the workload runs and give its"
+              + " strace log to --trace",
+          r.output().strip());
+      assertFalse(Files.exists(t), "nothing written");
+    }
+    try (var left = Files.list(home.resolve("tmp"))) {
+      assertEquals(List.of(), left.toList(), "the unpacked image is removed");
+    }
   }
 }
