@@ -74,6 +74,20 @@ record ImageFacts(
   }
 
   /**
+   * These facts without the compilers at the given paths (those a {@code --remove-package} takes
+   * along).
+   */
+  ImageFacts without(Set<String> removedPaths) {
+    List<String> kept = new ArrayList<>();
+    for (String c : compilers) {
+      if (!removedPaths.contains(c)) {
+        kept.add(c);
+      }
+    }
+    return new ImageFacts(condaRoots, kept, polars);
+  }
+
+  /**
    * Whether a conda root's {@code bin/} holds a conda compiler ({@code
    * x86_64-conda-linux-gnu-gcc}).
    */

@@ -65,6 +65,11 @@ final class PackageStep {
     return out;
   }
 
+  /** Every path the plan removes, before the safety checks keep any. */
+  Set<String> plannedPaths() {
+    return plan.paths();
+  }
+
   /** The plan's paths no removed package lists: dpkg alternatives links and records. */
   private Set<String> unlisted() {
     Set<String> out = new TreeSet<>(plan.paths());

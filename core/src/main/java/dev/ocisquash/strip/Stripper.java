@@ -13,9 +13,11 @@ import org.jspecify.annotations.Nullable;
  * /etc/ld.so.conf}, package {@code __init__.py}). This class only orders the steps; each lives in a
  * class of its own.
  *
- * <p>Order of work: (1) each active preset expands itself against the tree ({@link Preset}; conda
- * roots, compilers, polars runtimes), then each {@code --remove} glob becomes a rule; (2) one walk
- * over the tree, parents first, decides each path from the globs ({@code RuleWalk}); (3) a removed
+ * <p>Order of work: (0) {@code --remove-package} is planned ({@code PackageStep}), so that the
+ * facts the presets read leave out what the removed packages take along (a removed compiler keeps
+ * no headers); (1) each active preset expands itself against the tree ({@link Preset}; conda roots,
+ * compilers, polars runtimes), then each {@code --remove} glob becomes a rule; (2) one walk over
+ * the tree, parents first, decides each path from the globs ({@code RuleWalk}); (3) a removed
  * symlink takes along the symlinks of its chain whose final target the same rule removed ({@code
  * SymlinkCheck.followChains}); (4) unless forced, the safety checks run to a fixpoint over one
  * table of decisions ({@code SafetyChecks}): dangling symlinks, shared libraries and interpreters,
@@ -42,7 +44,13 @@ public final class Stripper {
    */
   public static StripResult plan(@Nullable FileTree tree, StripRules rules) throws IOException {
     ImageIndex index = new ImageIndex(tree);
+    // The packages are planned first: a compiler a removed package takes along keeps no headers.
+    PackageStep packages =
+        PackageStep.plan(tree, rules, rules.activePresets().size() + rules.removes().size());
     ImageFacts facts = ImageFacts.scan(index);
+    if (packages != null) {
+      facts = facts.without(packages.plannedPaths());
+    }
     List<String> notes = new ArrayList<>();
     List<RuleSpec> specs =
         ruleSpecs(rules, new ExpansionContext(index, facts, rules.cpuLevel(), notes));
@@ -50,7 +58,6 @@ public final class Stripper {
     for (RuleSpec s : specs) {
       ruleNames.add(s.name());
     }
-    PackageStep packages = PackageStep.plan(tree, rules, ruleNames.size());
     if (packages != null) {
       ruleNames.addAll(packages.ruleNames());
     }

@@ -168,6 +168,31 @@ class StripperTest {
   }
 
   @Test
+  void compilerInARemovedPackageKeepsNoHeaders() throws IOException {
+    MapFileTree t =
+        new MapFileTree()
+            .text(
+                "/var/lib/dpkg/status",
+                "Package: gcc\nStatus: install ok installed\nArchitecture: amd64\nVersion: 12\n\n"
+                    + "Package: libc6-dev\nStatus: install ok installed\nArchitecture: amd64\n"
+                    + "Version: 2.36\n\n")
+            .text("/var/lib/dpkg/info/gcc.list", "/usr\n/usr/bin\n/usr/bin/gcc\n/usr/bin/cc\n")
+            .text("/var/lib/dpkg/info/libc6-dev.list", "/usr\n/usr/include\n/usr/include/stdio.h\n")
+            .file("/usr/bin/gcc", 1000)
+            .symlink("/usr/bin/cc", "gcc")
+            .file("/usr/include/stdio.h", 10);
+    StripResult kept = plan(t, safe());
+    assertFalse(kept.isRemoved("/usr/include/stdio.h"), "gcc stays, so do the headers");
+
+    StripResult r = plan(t, safe().removePackage("gcc"));
+    assertTrue(r.isRemoved("/usr/bin/gcc"));
+    assertTrue(r.isRemoved("/usr/include/stdio.h"), "gcc goes, so the headers go too");
+    assertTrue(
+        r.report().getNotes().stream().noneMatch(n -> n.startsWith("headers: kept")),
+        r.report().getNotes().toString());
+  }
+
+  @Test
   void packageManagerCaches() throws IOException {
     MapFileTree t =
         new MapFileTree()
