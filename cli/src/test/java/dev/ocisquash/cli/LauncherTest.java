@@ -15,6 +15,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
@@ -203,6 +205,68 @@ class LauncherTest {
     Proc.Result stale = run(env, script.toString(), "--version");
     assertEquals(0, stale.exit(), stale.output());
     assertTrue(!stale.output().contains("SharedArchiveFile"), stale.output());
+  }
+
+  /**
+   * The run that makes the CDS archive is a child of the launcher, not exec'd: a SIGTERM to the
+   * launcher must reach it (so its clean-up runs and no output appears), and it reads the
+   * launcher's stdin. The fake java records its pid and its first line of stdin, then waits.
+   */
+  @Test
+  void aSignalToTheLauncherStopsTheJvmThatMakesTheArchive() throws Exception {
+    Path script = install(tmp.resolve("bin"));
+    Path fakeJava = tmp.resolve("fake-java");
+    Path pidFile = tmp.resolve("java.pid");
+    Path stdinFile = tmp.resolve("java.stdin");
+    Files.writeString(
+        fakeJava,
+        "#!/bin/sh\n"
+            + "for a in \"$@\"; do case $a in\n"
+            + "  -XX:SharedArchiveFile=*) f=${a#-XX:SharedArchiveFile=} ;;\n"
+            + "  -Xshare:dump) dump=1 ;;\n"
+            + "  -version) exit 0 ;;\n"
+            + "esac; done\n"
+            + "if [ -n \"$dump\" ]; then echo x > \"$f\"; exit 0; fi\n"
+            + "read -r line; printf '%s\\n' \"$line\" > "
+            + stdinFile
+            + "\n"
+            + "echo $$ > "
+            + pidFile
+            + ".tmp && mv "
+            + pidFile
+            + ".tmp "
+            + pidFile
+            + "\n"
+            + "exec sleep 600\n");
+    Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path log = tmp.resolve("launcher.log");
+    Path input = tmp.resolve("input");
+    Files.writeString(input, "from-stdin\n");
+    Process launcher =
+        Proc.of(script.toString(), "squash", "in.tar", "-o", "out.tar")
+            .unset("OCISQUASH_JAVA_OPTS")
+            .env("JAVA", fakeJava.toString())
+            .env("OCISQUASH_CDS", "1")
+            .env("XDG_CACHE_HOME", tmp.resolve("cache").toString())
+            .stdin(input)
+            .start(log);
+    while (!Files.exists(pidFile) && launcher.isAlive()) {
+      Thread.sleep(50);
+    }
+    assertTrue(Files.exists(pidFile), "the java run never started: " + Proc.logTail(log));
+    long javaPid = Long.parseLong(Files.readString(pidFile).trim());
+    assertEquals("from-stdin\n", Files.readString(stdinFile));
+
+    launcher.destroy(); // SIGTERM
+    assertTrue(launcher.waitFor(60, TimeUnit.SECONDS), "the launcher waits for java to finish");
+    assertEquals(143, launcher.exitValue(), Proc.logTail(log));
+    Optional<ProcessHandle> java = ProcessHandle.of(javaPid);
+    assertTrue(java.isEmpty() || java.get().onExit().get(60, TimeUnit.SECONDS) != null);
+    try (var files = Files.list(tmp.resolve("cache/ocisquash"))) {
+      List<String> left = files.map(p -> p.getFileName().toString()).sorted().toList();
+      assertEquals(1, left.size(), "only the finished base archive stays: " + left);
+      assertTrue(left.get(0).endsWith(".base.jsa"), left.toString());
+    }
   }
 
   /**

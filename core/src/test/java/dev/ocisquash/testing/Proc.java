@@ -27,6 +27,7 @@ public final class Proc {
 
   private final List<String> cmd;
   private Path dir;
+  private File stdin = NULL;
   private boolean clearEnv;
   private final List<String> unset = new ArrayList<>();
   private final Map<String, String> env = new LinkedHashMap<>();
@@ -67,6 +68,12 @@ public final class Proc {
   /** This JVM's {@code java} executable. */
   public static String javaBin() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** Reads its stdin from {@code f} (by default /dev/null). */
+  public Proc stdin(Path f) {
+    this.stdin = f.toFile();
+    return this;
   }
 
   /** Runs in {@code d}. */
@@ -111,7 +118,7 @@ public final class Proc {
   }
 
   private ProcessBuilder builder() {
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(NULL));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(stdin));
     if (dir != null) {
       pb.directory(dir.toFile());
     }
