@@ -16,7 +16,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -52,7 +55,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       description =
           "input image: a path, oci-archive:PATH[:REF], oci:DIR[:REF], docker-archive:PATH[:NAME],"
               + " or docker://HOST/REPO[:TAG|@DIGEST]")
-  String input;
+  @Nullable String input;
 
   @Option(
       names = "--preset",
@@ -77,7 +80,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "JSON file with presets, removes and keeps, as squash --rules takes it (added to the flags)")
-  Path rules;
+  @Nullable Path rules;
 
   @Option(
       names = "--cpu-level",
@@ -85,7 +88,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       description =
           "x86-64-v1..v4 for the simd-variants preset (without it, simd-variants is estimated at "
               + "x86-64-v2)")
-  String cpuLevel;
+  @Nullable String cpuLevel;
 
   @Option(
       names = "--from",
@@ -117,13 +120,13 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "also write the analysis as JSON (schema version 2; on failure: only the error's kind and message)")
-  Path json;
+  @Nullable Path json;
 
   @Option(
       names = "--html",
       paramLabel = "FILE",
       description = "also write a self-contained HTML page with charts")
-  Path html;
+  @Nullable Path html;
 
   @Option(
       names = "--fail-if",
@@ -140,7 +143,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "OLD",
       description =
           "also report how many bytes a node holding OLD must pull for IMAGE, layer by layer (gate: repull)")
-  String prior;
+  @Nullable String prior;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -158,15 +161,15 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "where the temporary capture file goes (default: the system temporary directory)")
-  Path tempDir;
+  @Nullable Path tempDir;
 
-  @Spec CommandSpec spec;
+  @Spec @Nullable CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     if (prior == null && gates.stream().anyMatch(Gate::needsPrior)) {
       throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "a repull gate needs --prior OLD");
+          commandLine(), "a repull gate needs --prior OLD");
     }
     if (rules != null) {
       // The same file squash --rules reads: its entries come first, the flags add to them.
@@ -197,19 +200,19 @@ final class AnalyzeCommand implements Callable<Integer> {
       }
       rules.build();
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw new ParameterException(commandLine(), e.getMessage());
     }
     ImageLocation in;
-    ImageLocation old;
+    @Nullable ImageLocation old;
     ImageSelector selector;
-    ImageSelector priorSelector;
+    @Nullable ImageSelector priorSelector;
     try {
-      in = ImageLocation.parse(input);
+      in = ImageLocation.parse(input());
       old = prior == null ? null : ImageLocation.parse(prior);
       selector = in.selector(image.ref, image.platform);
       priorSelector = old == null ? null : old.selector(image.ref, image.platform);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw new ParameterException(commandLine(), e.getMessage());
     }
     b.selector(selector);
     OutputFiles.check("--json", json);
@@ -245,14 +248,14 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   private int analyze(
       ImageLocation in,
-      ImageLocation old,
+      @Nullable ImageLocation old,
       ImageSelector selector,
-      ImageSelector priorSelector,
+      @Nullable ImageSelector priorSelector,
       AnalyzeOptions.Builder b,
       TempFiles tempFiles)
       throws IOException {
     ImageAnalysis a;
-    Repull.Result repull = null;
+    Repull.@Nullable Result repull = null;
     try (SourceImage img =
         in.open(selector, limitOptions.limits(), tempFiles, registry.options())) {
       a = Analyzer.analyze(img, b.build());
@@ -262,7 +265,11 @@ final class AnalyzeCommand implements Callable<Integer> {
       }
       if (old != null) {
         try (SourceImage o =
-            old.open(priorSelector, limitOptions.limits(), tempFiles, registry.options())) {
+            old.open(
+                Objects.requireNonNull(priorSelector, "call() sets it with old"),
+                limitOptions.limits(),
+                tempFiles,
+                registry.options())) {
           repull = Repull.of(o, img);
         }
       }
@@ -294,7 +301,11 @@ final class AnalyzeCommand implements Callable<Integer> {
     int tripped = 0;
     List<String> passed = new ArrayList<>();
     for (Gate g : gates) {
-      double v = g.needsPrior() ? repull.ratio() : g.value(a);
+      double v =
+          g.needsPrior()
+              ? Objects.requireNonNull(repull, "call() refuses a repull gate without --prior")
+                  .ratio()
+              : g.value(a);
       String line = "ocisquash: " + g.summaryAt(v);
       if (g.tripsAt(v)) {
         System.err.println(line);
@@ -306,6 +317,17 @@ final class AnalyzeCommand implements Callable<Integer> {
     passed.forEach(System.err::println);
     System.err.flush();
     return tripped > 0 ? GATE_TRIPPED : 0;
+  }
+
+  // picocli injects @Spec and sets the required IMAGE before it calls call(); the fields are null
+  // only on an instance picocli has not parsed into.
+
+  private CommandLine commandLine() {
+    return Objects.requireNonNull(spec, "picocli injects @Spec").commandLine();
+  }
+
+  private String input() {
+    return Objects.requireNonNull(input, "picocli sets the required IMAGE");
   }
 
   /** Parses --fail-if expressions; a malformed one is a usage error. */

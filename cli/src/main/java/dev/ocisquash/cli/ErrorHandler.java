@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -19,7 +20,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
 
   @Override
   public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parsed) {
-    Throwable t = ex instanceof UncheckedIOException ? ex.getCause() : ex;
+    Throwable t = unwrap(ex);
     cl.getErr().println("ocisquash: error: " + message(t));
     if (debug) {
       t.printStackTrace(cl.getErr());
@@ -28,9 +29,17 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     return ExitCodes.of(t);
   }
 
+  /** The failure to report: an {@link UncheckedIOException}'s {@link IOException}, else itself. */
+  static Throwable unwrap(Throwable failure) {
+    return failure instanceof UncheckedIOException u
+        ? Objects.requireNonNull(u.getCause(), "UncheckedIOException requires a cause")
+        : failure;
+  }
+
   static String message(Throwable t) {
-    if (t instanceof ImageException) {
-      return t.getMessage();
+    String m = t.getMessage();
+    if (t instanceof ImageException && m != null) {
+      return m; // its one complete line; without one it is an IOException like the others below
     }
     if (t instanceof NoSuchFileException) {
       return t.getMessage() + ": no such file or directory";
@@ -42,10 +51,8 @@ final class ErrorHandler implements IExecutionExceptionHandler {
       return t.getMessage() + ": already exists";
     }
     if (t instanceof IOException) {
-      String m = t.getMessage();
       return (m == null ? t.getClass().getSimpleName() : m);
     }
-    String m = t.getMessage();
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }
 }

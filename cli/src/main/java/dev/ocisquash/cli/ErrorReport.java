@@ -6,9 +6,9 @@ import dev.ocisquash.TempFiles;
 import dev.ocisquash.model.Json;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a JSON report file ({@code squash --report-json}, {@code analyze --json}) holds when the run
@@ -25,7 +25,7 @@ final class ErrorReport {
    * null, when it does not pass {@link OutputFiles#check}, for a usage error, or when the run was
    * cancelled ({@code tempFiles}).
    */
-  static void write(Path file, Throwable failure, TempFiles tempFiles) {
+  static void write(@Nullable Path file, Throwable failure, TempFiles tempFiles) {
     if (file == null
         || failure instanceof picocli.CommandLine.ParameterException
         || tempFiles.isCancelled()) {
@@ -38,7 +38,7 @@ final class ErrorReport {
       return; // the report file cannot be written (or must not be replaced): the failure may be
       // just that
     }
-    Throwable t = failure instanceof UncheckedIOException ? failure.getCause() : failure;
+    Throwable t = ErrorHandler.unwrap(failure);
     ObjectNode doc = Json.object();
     ObjectNode error = doc.putObject("error");
     error.put("kind", ExitCodes.kindName(t));

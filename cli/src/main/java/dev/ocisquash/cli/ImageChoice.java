@@ -1,6 +1,7 @@
 package dev.ocisquash.cli;
 
 import dev.ocisquash.archive.ImageSelector;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -12,13 +13,13 @@ final class ImageChoice {
       names = "--ref",
       paramLabel = "NAME",
       description = "image to take from a multi-image archive")
-  String ref;
+  @Nullable String ref;
 
   @Option(
       names = "--platform",
       paramLabel = "OS/ARCH[/VARIANT]",
       description = "platform to take from an index")
-  String platform;
+  @Nullable String platform;
 
   @Option(
       names = "--debug",

@@ -10,6 +10,8 @@ import dev.ocisquash.registry.ImageRef;
 import dev.ocisquash.registry.RegistryOptions;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An image as the user names it on the command line: a plain file or directory path, a registry
@@ -25,7 +27,12 @@ import java.nio.file.Path;
  * @param name the image named after the path (an OCI ref name or a docker name), or null
  * @param format the format the transport implies, or null for a plain path or a registry
  */
-record ImageLocation(String text, Path path, ImageRef ref, String name, OutputFormat format) {
+record ImageLocation(
+    String text,
+    @Nullable Path path,
+    @Nullable ImageRef ref,
+    @Nullable String name,
+    @Nullable OutputFormat format) {
   private static final String OCI_ARCHIVE = "oci-archive:";
   private static final String OCI_DIR = "oci:";
   private static final String DOCKER_ARCHIVE = "docker-archive:";
@@ -66,7 +73,7 @@ record ImageLocation(String text, Path path, ImageRef ref, String name, OutputFo
    * The selector: {@code --ref} (which must agree with a name given after the path) and {@code
    * --platform}.
    */
-  ImageSelector selector(String refOption, String platform) {
+  ImageSelector selector(@Nullable String refOption, @Nullable String platform) {
     if (name != null && refOption != null && !name.equals(refOption)) {
       throw new IllegalArgumentException(
           "'"
@@ -86,8 +93,11 @@ record ImageLocation(String text, Path path, ImageRef ref, String name, OutputFo
   SourceImage open(
       ImageSelector selector, Limits limits, TempFiles tempFiles, RegistryOptions registry)
       throws IOException {
-    return path != null
-        ? ImageArchives.open(path, selector, limits, tempFiles)
-        : ImageArchives.open(ref, selector, registry);
+    if (path != null) {
+      return ImageArchives.open(path, selector, limits, tempFiles);
+    }
+    // parse gives every location a path or a registry reference
+    return ImageArchives.open(
+        Objects.requireNonNull(ref, "neither path nor registry reference"), selector, registry);
   }
 }

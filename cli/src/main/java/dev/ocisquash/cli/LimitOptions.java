@@ -1,6 +1,7 @@
 package dev.ocisquash.cli;
 
 import dev.ocisquash.archive.Limits;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,7 +15,7 @@ final class LimitOptions {
       converter = SquashCommand.SizeConverter.class,
       description =
           "stop when the layers unpack to more than SIZE in total, e.g. 200G (default 64G)")
-  Long maxUncompressedBytes;
+  @Nullable Long maxUncompressedBytes;
 
   @Option(
       names = "--max-ratio",
@@ -22,14 +23,14 @@ final class LimitOptions {
       converter = SquashCommand.PositiveConverter.class,
       description =
           "stop when a layer unpacks to more than N times its compressed size (default 1000)")
-  Long maxRatio;
+  @Nullable Long maxRatio;
 
   @Option(
       names = "--max-entries",
       paramLabel = "N",
       converter = SquashCommand.PositiveConverter.class,
       description = "stop when the image has more than N files in all layers (default 10000000)")
-  Long maxEntries;
+  @Nullable Long maxEntries;
 
   /** The limits from the options, starting from the library defaults. */
   Limits limits() {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The report files of one run ({@code --report-json}, {@code --json}, {@code --html}): all are
@@ -31,7 +32,7 @@ final class OutputFiles {
    *
    * @throws ImageException naming the option, the file and the reason
    */
-  static void check(String option, Path file) throws ImageException {
+  static void check(String option, @Nullable Path file) throws ImageException {
     if (file == null) {
       return;
     }

@@ -2,6 +2,7 @@ package dev.ocisquash.cli;
 
 import dev.ocisquash.registry.RegistryOptions;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -13,21 +14,21 @@ final class RegistryFlags {
       names = "--creds",
       paramLabel = "USER:PASS",
       description = "registry credentials (default: auth files)")
-  String creds;
+  @Nullable String creds;
 
   @Option(
       names = "--authfile",
       paramLabel = "FILE",
       description =
           "auth file read first (then $REGISTRY_AUTH_FILE, containers auth.json, ~/.docker/config.json)")
-  Path authFile;
+  @Nullable Path authFile;
 
   @Option(
       names = "--cert-dir",
       paramLabel = "DIR",
       description =
           "CA certificates (*.crt) and client certificate (*.cert + *.key) for the registry's TLS")
-  Path certDir;
+  @Nullable Path certDir;
 
   @Option(
       names = "--tls-verify",

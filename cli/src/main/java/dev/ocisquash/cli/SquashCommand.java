@@ -12,7 +12,10 @@ import dev.ocisquash.squash.SquashResult;
 import dev.ocisquash.squash.Squasher;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -36,14 +39,14 @@ import picocli.CommandLine.Spec;
           + " docker://HOST[:PORT]/REPO[:TAG|@DIGEST]; a push sends only the blobs the registry lacks."
     })
 final class SquashCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
+  @Spec @Nullable CommandSpec spec;
 
   @Parameters(
       index = "0",
       paramLabel = "IN",
       description =
           "input image archive, OCI layout directory, or docker://HOST/REPO[:TAG|@DIGEST]")
-  String input;
+  @Nullable String input;
 
   @Option(
       names = {"-o", "--output"},
@@ -52,14 +55,14 @@ final class SquashCommand implements Callable<Integer> {
       description =
           "output file (or directory for oci-dir), written atomically; or docker://HOST/REPO[:TAG], pushed by"
               + " digest and then tagged")
-  String output;
+  @Nullable String output;
 
   @Option(
       names = "--format",
       paramLabel = "FMT",
       converter = FormatConverter.class,
       description = "docker | oci | oci-dir (default: the input's family)")
-  OutputFormat format;
+  @Nullable OutputFormat format;
 
   @Option(
       names = "--compression",
@@ -67,7 +70,7 @@ final class SquashCommand implements Callable<Integer> {
       converter = CompressionConverter.class,
       description =
           "gzip | zstd | none (default: the input's layer compression; gzip for a docker:// OUT)")
-  Compression compression;
+  @Nullable Compression compression;
 
   @Option(
       names = "--gzip-level",
@@ -82,7 +85,7 @@ final class SquashCommand implements Callable<Integer> {
           "auto | libdeflate | isal | zlib: libdeflate has zlib -6's size at 3.5x its speed, ISA-L is 10x"
               + " faster and 5%% larger, zlib gives the same bytes on any machine (default: auto = libdeflate,"
               + " at --gzip-level 1 ISA-L, when its library loads)")
-  String gzipEncoder;
+  @Nullable String gzipEncoder;
 
   @Option(
       names = "--zstd-level",
@@ -94,10 +97,10 @@ final class SquashCommand implements Callable<Integer> {
       names = "--temp-dir",
       paramLabel = "DIR",
       description = "where spool files go (default: beside OUT)")
-  Path tempDir;
+  @Nullable Path tempDir;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
-  SquashPointOptions point;
+  @Nullable SquashPointOptions point;
 
   @Option(
       names = "--allow-noop",
@@ -110,13 +113,13 @@ final class SquashCommand implements Callable<Integer> {
       converter = EpochConverter.class,
       description =
           "clamp mtimes to this time and use it as 'created' (default: $SOURCE_DATE_EPOCH if set)")
-  Long sourceDateEpoch;
+  @Nullable Long sourceDateEpoch;
 
   @Option(
       names = "--threads",
       paramLabel = "N",
       description = "compression threads (default: all processors); output does not depend on it")
-  Integer threads;
+  @Nullable Integer threads;
 
   @Mixin StripOptions strip = new StripOptions();
 
@@ -134,14 +137,14 @@ final class SquashCommand implements Callable<Integer> {
       converter = SizeConverter.class,
       description =
           "with --max-layers: a file no package owns of at least SIZE is a group of its own (default 1M)")
-  Long bigFile;
+  @Nullable Long bigFile;
 
   @Option(
       names = "--prior",
       paramLabel = "IMAGE",
       description =
           "a previous release squashed with --max-layers: keep its groups in their layers")
-  Path prior;
+  @Nullable Path prior;
 
   @Option(
       names = "--report-json",
@@ -149,7 +152,7 @@ final class SquashCommand implements Callable<Integer> {
       description =
           "write every strip decision, with per-rule totals, and with --max-layers the layers, as JSON"
               + " (on failure: only the error's kind and message)")
-  Path reportJson;
+  @Nullable Path reportJson;
 
   // --- Hardening (issue 7): limits against decompression bombs; defaults in
   // dev.ocisquash.archive.Limits. ---
@@ -179,27 +182,27 @@ final class SquashCommand implements Callable<Integer> {
   boolean allPlatforms;
 
   private boolean fileOutput;
-  private Path imageFile;
-  private volatile Path committedImage;
+  private @Nullable Path imageFile;
+  private volatile @Nullable Path committedImage;
 
   @Override
   public Integer call() throws Exception {
     SquashOptions.Builder b;
     ImageLocation in;
     try {
-      in = ImageLocation.parse(input);
-      ImageLocation out = ImageLocation.parse(output);
+      in = ImageLocation.parse(input());
+      ImageLocation out = ImageLocation.parse(output());
       if (out.name() != null) {
         throw new IllegalArgumentException(
             "'"
-                + output
+                + output()
                 + "': naming the output image is not supported: it keeps the input image's names");
       }
       if (out.format() != null) {
         if (format != null && format != out.format()) {
           throw new IllegalArgumentException(
               "'"
-                  + output
+                  + output()
                   + "' is "
                   + formatName(out.format())
                   + " but --format says "
@@ -218,7 +221,7 @@ final class SquashCommand implements Callable<Integer> {
       imageFile = out.path();
       b.selector(in.selector(image.ref, image.platform));
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw new ParameterException(commandLine(), e.getMessage());
     }
     b.gzipLevel(gzipLevel).gzipEncoder(gzipEncoder()).zstdLevel(zstdLevel).tempDir(tempDir);
     b.format(format)
@@ -227,13 +230,13 @@ final class SquashCommand implements Callable<Integer> {
         .sourceDateEpoch(sourceDateEpoch());
     if (threads != null) {
       if (threads < 1) {
-        throw new ParameterException(spec.commandLine(), "--threads must be at least 1");
+        throw new ParameterException(commandLine(), "--threads must be at least 1");
       }
       b.threads(threads);
     }
     if (traceOptions.removeUntouched && traceOptions.traces.isEmpty()) {
       throw new ParameterException(
-          spec.commandLine(), "--remove-untouched-packages needs at least one --trace FILE");
+          commandLine(), "--remove-untouched-packages needs at least one --trace FILE");
     }
     dev.ocisquash.trace.PackageUsage.Result untouched =
         traceOptions.plan(
@@ -250,15 +253,15 @@ final class SquashCommand implements Callable<Integer> {
     try {
       b.strip(strip.build());
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw new ParameterException(commandLine(), e.getMessage());
     }
     b.squashPoint(SquashPointOptions.of(point));
     if (maxLayers < 1) {
       throw new ParameterException(
-          spec.commandLine(), "--max-layers must be at least 1, got " + maxLayers);
+          commandLine(), "--max-layers must be at least 1, got " + maxLayers);
     }
     if (prior != null && maxLayers == 1) {
-      throw new ParameterException(spec.commandLine(), "--prior needs --max-layers N with N > 1");
+      throw new ParameterException(commandLine(), "--prior needs --max-layers N with N > 1");
     }
     b.maxLayers(maxLayers).prior(prior);
     if (bigFile != null) {
@@ -295,14 +298,14 @@ final class SquashCommand implements Callable<Integer> {
       if (allPlatforms) {
         if (image.platform != null || image.ref != null) {
           throw new ParameterException(
-              spec.commandLine(), "--all-platforms takes every image: no --platform or --ref");
+              commandLine(), "--all-platforms takes every image: no --platform or --ref");
         }
         return allPlatforms(b.build(), start);
       }
       r = Squasher.squash(b.build());
       committedImage = imageFile;
       if (reportJson != null && (r.stripReport() != null || maxLayers > 1)) {
-        writeReport(r, tempFiles);
+        writeReport(r, reportJson, tempFiles);
       }
     } catch (java.io.IOException | RuntimeException e) {
       // On failure --report-json holds only the error: its kind and the line printed below.
@@ -322,7 +325,7 @@ final class SquashCommand implements Callable<Integer> {
       // nothing.
       boolean gzip = r.compression() == Compression.GZIP;
       String encoder = gzip ? Compressors.gzipEncoderName(gzipEncoder(), gzipLevel) : null;
-      System.out.println(Summary.of(input, output, r, secs, encoder));
+      System.out.println(Summary.of(input(), output(), r, secs, encoder));
       if (point != null && point.keepBase && r.firstSquashedLayer() == 0) {
         System.out.println("  note     no base image found in the history: squashed all layers");
       }
@@ -343,11 +346,12 @@ final class SquashCommand implements Callable<Integer> {
    * Writes --report-json beside the image through a temporary file; if it cannot be written the
    * image goes too: a failed run leaves none of its outputs.
    */
-  private void writeReport(SquashResult r, TempFiles tempFiles) throws java.io.IOException {
+  private void writeReport(SquashResult r, Path report, TempFiles tempFiles)
+      throws java.io.IOException {
     OutputFiles files = new OutputFiles(tempFiles);
     try {
       StripReportJson.write(
-          r.stripReport(), maxLayers > 1 ? r.newLayers() : null, files.stage(reportJson));
+          r.stripReport(), maxLayers > 1 ? r.newLayers() : null, files.stage(report));
       files.commit();
     } catch (java.io.IOException | RuntimeException e) {
       files.abort();
@@ -373,6 +377,21 @@ final class SquashCommand implements Callable<Integer> {
     System.err.flush();
   }
 
+  // picocli injects @Spec and sets the required IN and -o before it calls call(); the fields are
+  // null only on an instance picocli has not parsed into.
+
+  private CommandLine commandLine() {
+    return Objects.requireNonNull(spec, "picocli injects @Spec").commandLine();
+  }
+
+  private String input() {
+    return Objects.requireNonNull(input, "picocli sets the required IN");
+  }
+
+  private String output() {
+    return Objects.requireNonNull(output, "picocli sets the required -o");
+  }
+
   private static String formatName(OutputFormat f) {
     return f.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
@@ -385,7 +404,7 @@ final class SquashCommand implements Callable<Integer> {
         SquashResult r = e.getValue();
         String encoder =
             r.compression() == Compression.GZIP ? Compressors.gzipEncoderName(gzipEncoder()) : null;
-        System.out.print(Summary.of(input + " [" + e.getKey() + "]", output, r, secs, encoder));
+        System.out.print(Summary.of(input() + " [" + e.getKey() + "]", output(), r, secs, encoder));
       }
       System.out.println(
           "index "
@@ -393,12 +412,12 @@ final class SquashCommand implements Callable<Integer> {
               + " ("
               + all.byPlatform().size()
               + " platforms) tagged "
-              + output);
+              + output());
     }
     return 0;
   }
 
-  private Long sourceDateEpoch() {
+  private @Nullable Long sourceDateEpoch() {
     if (sourceDateEpoch != null) {
       return sourceDateEpoch;
     }
@@ -409,7 +428,7 @@ final class SquashCommand implements Callable<Integer> {
     try {
       return EpochConverter.parse(env);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), "SOURCE_DATE_EPOCH " + e.getMessage());
+      throw new ParameterException(commandLine(), "SOURCE_DATE_EPOCH " + e.getMessage());
     }
   }
 
@@ -547,7 +566,7 @@ final class SquashCommand implements Callable<Integer> {
       return GzipEncoder.valueOf(gzipEncoder.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(
-          spec.commandLine(),
+          commandLine(),
           "--gzip-encoder must be " + GzipEncoder.names() + ", not '" + gzipEncoder + "'");
     }
   }

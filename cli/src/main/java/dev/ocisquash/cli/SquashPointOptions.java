@@ -1,6 +1,7 @@
 package dev.ocisquash.cli;
 
 import dev.ocisquash.squash.SquashPoint;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,7 +15,7 @@ final class SquashPointOptions {
       required = true,
       description =
           "squash layers N..top only (0 = bottom layer); lower layers are kept byte for byte")
-  Integer from;
+  @Nullable Integer from;
 
   @Option(
       names = "--from-digest",
@@ -22,7 +23,7 @@ final class SquashPointOptions {
       required = true,
       description =
           "squash from the layer with this diff_id or blob digest (or a 12+ char prefix) upwards")
-  String fromDigest;
+  @Nullable String fromDigest;
 
   @Option(
       names = "--keep-base",
@@ -43,7 +44,7 @@ final class SquashPointOptions {
   }
 
   /** The point of an optional group: a full squash when none was given. */
-  static SquashPoint of(SquashPointOptions group) {
+  static SquashPoint of(@Nullable SquashPointOptions group) {
     return group == null ? SquashPoint.all() : group.point();
   }
 }

@@ -3,6 +3,7 @@ package dev.ocisquash.cli;
 import dev.ocisquash.squash.Progress;
 import java.io.PrintStream;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Prints one line per finished stage with its wall time, throughput and the CPU time the whole
@@ -13,7 +14,7 @@ import java.util.Locale;
 final class StageTimings implements Progress {
   private final Progress inner;
   private final PrintStream out;
-  private String stage;
+  private @Nullable String stage;
   private long bytes;
   private long started;
   private long cpuStarted;

@@ -4,6 +4,7 @@ import dev.ocisquash.strip.StripRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,13 +42,13 @@ final class StripOptions {
       names = "--rules",
       paramLabel = "FILE",
       description = "JSON file with presets, removes, keeps and removePackages")
-  Path rules;
+  @Nullable Path rules;
 
   @Option(
       names = "--cpu-level",
       paramLabel = "LEVEL",
       description = "x86-64-v1|v2|v3|v4: the fleet's CPU level, for --preset simd-variants")
-  String cpuLevel;
+  @Nullable String cpuLevel;
 
   @Option(
       names = "--force",
@@ -56,7 +57,7 @@ final class StripOptions {
   boolean force;
 
   /** The rules, or null when no strip option was given. */
-  StripRules build() throws Exception {
+  @Nullable StripRules build() throws Exception {
     if (rules == null
         && presets.isEmpty()
         && removes.isEmpty()

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the strip report for {@code --report-json}, with the new layers when the squash wrote
@@ -29,10 +31,12 @@ final class StripReportJson {
    * {@code layers} array: each new layer's slot, digest, size, entries and groups with their bytes,
    * largest first.
    */
-  static void write(StripReport report, List<SquashedLayer> layers, Path file) throws IOException {
+  static void write(@Nullable StripReport report, @Nullable List<SquashedLayer> layers, Path file)
+      throws IOException {
     ObjectMapper mapper = Json.mapper();
     if (layers == null) {
-      writeForPeople(file, report);
+      // one layer: SquashCommand writes the report only when the squash stripped something
+      writeForPeople(file, Objects.requireNonNull(report, "no strip report and no layers"));
       return;
     }
     ObjectNode root = report == null ? mapper.createObjectNode() : mapper.valueToTree(report);

@@ -5,12 +5,14 @@ import dev.ocisquash.squash.SquashResult;
 import dev.ocisquash.strip.StripReport;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The human summary printed after a squash. */
 final class Summary {
   private Summary() {}
 
-  static String of(String in, String out, SquashResult r, double seconds, String gzipEncoder) {
+  static String of(
+      String in, String out, SquashResult r, double seconds, @Nullable String gzipEncoder) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "squashed %s -> %s in %.1f s%n", in, out, seconds));
     sb.append(

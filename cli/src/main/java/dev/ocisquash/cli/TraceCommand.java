@@ -15,7 +15,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,7 +45,7 @@ import picocli.CommandLine.Spec;
     })
 final class TraceCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "IMAGE", description = "input image, as squash takes it")
-  String input;
+  @Nullable String input;
 
   @Parameters(
       index = "1..*",
@@ -56,7 +59,7 @@ final class TraceCommand implements Callable<Integer> {
       required = true,
       paramLabel = "FILE",
       description = "where the trace goes (JSON)")
-  Path output;
+  @Nullable Path output;
 
   @Option(names = "--network", paramLabel = "MODE", description = "none (default) or host")
   String network = "none";
@@ -65,29 +68,29 @@ final class TraceCommand implements Callable<Integer> {
       names = "--temp-dir",
       paramLabel = "DIR",
       description = "where the image is unpacked (default: system temp)")
-  Path tempDir;
+  @Nullable Path tempDir;
 
   @Mixin ImageChoice image = new ImageChoice();
 
   @Mixin RegistryFlags registry = new RegistryFlags();
 
-  @Spec CommandSpec spec;
+  @Spec @Nullable CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     if (!network.equals("none") && !network.equals("host")) {
       throw new ParameterException(
-          spec.commandLine(), "--network must be none or host, not '" + network + "'");
+          commandLine(), "--network must be none or host, not '" + network + "'");
     }
     ImageLocation in;
     ImageSelector selector;
     try {
-      in = ImageLocation.parse(input);
+      in = ImageLocation.parse(input());
       selector = in.selector(image.ref, image.platform);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw new ParameterException(commandLine(), e.getMessage());
     }
-    OutputFiles.check("-o", output);
+    OutputFiles.check("-o", output());
     TempFiles tempFiles = new TempFiles();
     Path base = tempDir != null ? tempDir : Path.of(System.getProperty("java.io.tmpdir"));
     Path work = Files.createTempDirectory(base, "ocisquash-trace-");
@@ -104,7 +107,7 @@ final class TraceCommand implements Callable<Integer> {
       TraceRunner.Run run = TraceRunner.run(rootfs, rt, command, network.equals("host"), work);
       OutputFiles files = new OutputFiles(tempFiles);
       try {
-        try (OutputStream out = Files.newOutputStream(files.stage(output))) {
+        try (OutputStream out = Files.newOutputStream(files.stage(output()))) {
           Json.writeForPeople(out, run.trace().toJson());
         }
         files.commit();
@@ -117,7 +120,7 @@ final class TraceCommand implements Callable<Integer> {
               + " system calls; "
               + run.trace().paths().size()
               + " image paths touched; written to "
-              + output);
+              + output());
       if (run.exitCode() != 0) {
         System.err.println(
             "ocisquash: the traced command exited with status "
@@ -134,6 +137,21 @@ final class TraceCommand implements Callable<Integer> {
         // the hook runs the cleanup
       }
     }
+  }
+
+  // picocli injects @Spec and sets the required IMAGE and -o before it calls call(); the fields
+  // are null only on an instance picocli has not parsed into.
+
+  private CommandLine commandLine() {
+    return Objects.requireNonNull(spec, "picocli injects @Spec").commandLine();
+  }
+
+  private String input() {
+    return Objects.requireNonNull(input, "picocli sets the required IMAGE");
+  }
+
+  private Path output() {
+    return Objects.requireNonNull(output, "picocli sets the required -o");
   }
 
   /**

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,12 +41,12 @@ final class TraceOptions {
    *
    * @return the usage, or null when {@code --remove-untouched-packages} was not given
    */
-  PackageUsage.Result plan(
+  PackageUsage.@Nullable Result plan(
       ImageLocation in,
       ImageSelector selector,
       LimitOptions limits,
       RegistryFlags registry,
-      Path tempDir)
+      @Nullable Path tempDir)
       throws IOException {
     if (!removeUntouched) {
       return null;

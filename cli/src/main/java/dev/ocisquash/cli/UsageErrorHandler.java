@@ -2,6 +2,7 @@ package dev.ocisquash.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.ParameterException;
@@ -50,7 +51,7 @@ final class UsageErrorHandler implements IParameterExceptionHandler {
     return "ocisquash: error: " + message + "; see '" + command + " --help'";
   }
 
-  private static String oneLine(String m) {
+  private static String oneLine(@Nullable String m) {
     if (m == null || m.isBlank()) {
       return "invalid command line";
     }

@@ -21,7 +21,7 @@ public final class ImageSelector {
   }
 
   /** Selects by ref and/or platform; either may be null. */
-  public static ImageSelector of(String ref, String platform) {
+  public static ImageSelector of(@Nullable String ref, @Nullable String platform) {
     return new ImageSelector(ref, platform);
   }
 
