@@ -3,6 +3,7 @@ package dev.ocisquash.cli;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.squash.SquashResult;
 import dev.ocisquash.strip.StripReport;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -78,12 +79,8 @@ final class Summary {
         sb.append("    note: ").append(note).append(System.lineSeparator());
       }
       if (!strip.getPackagesRemoved().isEmpty()) {
-        sb.append("    packages removed: ")
-            .append(String.join(", ", strip.getPackagesRemoved()))
-            .append(System.lineSeparator());
-        sb.append("    databases rewritten: ")
-            .append(String.join(", ", strip.getDatabaseRewrites()))
-            .append(System.lineSeparator());
+        wrapped(sb, "    packages removed: ", strip.getPackagesRemoved());
+        wrapped(sb, "    databases rewritten: ", strip.getDatabaseRewrites());
       }
       if (r.strippedFromKeptLayersBytes() > 0) {
         sb.append(
@@ -149,5 +146,33 @@ final class Summary {
       return "n/a";
     }
     return String.format(Locale.ROOT, "%+.1f%%", (after - before) * 100.0 / before);
+  }
+
+  /** The widest a wrapped list's line gets, unless one item alone is wider. */
+  static final int WIDTH = 100;
+
+  /**
+   * Appends {@code label} and the items, comma-separated, wrapped at {@link #WIDTH} columns with
+   * the continuation lines indented under the first item.
+   */
+  static void wrapped(StringBuilder sb, String label, List<String> items) {
+    String indent = " ".repeat(label.length());
+    sb.append(label);
+    int col = label.length();
+    for (int i = 0; i < items.size(); i++) {
+      String item = items.get(i) + (i < items.size() - 1 ? "," : "");
+      if (i > 0) {
+        if (col + 1 + item.length() > WIDTH) {
+          sb.append(System.lineSeparator()).append(indent);
+          col = indent.length();
+        } else {
+          sb.append(' ');
+          col++;
+        }
+      }
+      sb.append(item);
+      col += item.length();
+    }
+    sb.append(System.lineSeparator());
   }
 }
