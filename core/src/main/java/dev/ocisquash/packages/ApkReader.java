@@ -6,7 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Alpine: {@code /lib/apk/db/installed} holds one stanza per package, one {@code X:value} line per
@@ -16,14 +16,13 @@ import org.jspecify.annotations.NullUnmarked;
  * directory relative to the root followed by {@code R:} files in it. Format:
  * https://wiki.alpinelinux.org/wiki/Apk_spec ("Installed Database V2").
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ApkReader {
   static final String INSTALLED = "/lib/apk/db/installed";
   static final String WORLD = "/etc/apk/world";
 
   private ApkReader() {}
 
-  static List<InstalledPackage> read(FileTree tree) throws IOException {
+  static @Nullable List<InstalledPackage> read(FileTree tree) throws IOException {
     TreeNode db = TreeFiles.regular(tree, INSTALLED);
     if (db == null) {
       return null;
@@ -92,7 +91,7 @@ final class ApkReader {
     final Listing listing;
     final List<Dependency> depends = new ArrayList<>();
     final List<String> provides = new ArrayList<>();
-    String name;
+    @Nullable String name;
     String version = "";
     String dir = "";
 

@@ -9,7 +9,7 @@ import dev.ocisquash.strip.TreeNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * conda environments: {@code <prefix>/conda-meta/<name>-<version>-<build>.json} records one
@@ -19,13 +19,12 @@ import org.jspecify.annotations.NullUnmarked;
  * package: never guessed at. Format: conda's {@code PrefixRecord}
  * (https://docs.conda.io/projects/conda/en/latest/dev-guide/deep-dives/install.html).
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class CondaReader {
   private static final JsonFactory JSON = new JsonFactory();
 
   private CondaReader() {}
 
-  static List<InstalledPackage> read(FileTree tree) throws IOException {
+  static @Nullable List<InstalledPackage> read(FileTree tree) throws IOException {
     List<InstalledPackage> out = null;
     for (TreeNode n : tree.nodes()) {
       String parent = TreeFiles.parent(n.path());

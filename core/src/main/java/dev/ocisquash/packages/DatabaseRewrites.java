@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * New content for the database files that stay when packages go: dpkg's {@code status} (and its
@@ -24,7 +24,6 @@ import org.jspecify.annotations.NullUnmarked;
  * as npm writes it: two-space indent, a final newline). A file that would not change is left out.
  * Deterministic: the same tree and packages give the same bytes.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class DatabaseRewrites {
   private DatabaseRewrites() {}
 
@@ -139,7 +138,7 @@ final class DatabaseRewrites {
   }
 
   /** The value of a one-line field in a stanza, or null. */
-  static String field(String stanza, String name) {
+  static @Nullable String field(String stanza, String name) {
     for (String line : stanza.split("\n")) {
       if (line.startsWith(name)) {
         return line.substring(name.length()).trim();
@@ -163,7 +162,7 @@ final class DatabaseRewrites {
    * The lockfile without the entries {@code keys} (and those below them); null when unchanged or
    * not an object.
    */
-  static byte[] npmLock(byte[] bytes, List<String> keys) {
+  static byte @Nullable [] npmLock(byte[] bytes, List<String> keys) {
     JsonNode root;
     try {
       root = Json.parse(bytes);

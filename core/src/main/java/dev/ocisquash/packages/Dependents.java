@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which kept packages would lose a dependency. A kept package depends on a removed one when one of
@@ -18,7 +18,6 @@ import org.jspecify.annotations.NullUnmarked;
  * resolves {@code require}: {@code node_modules/NAME} in the package directory and then in each
  * directory above it.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class Dependents {
   private Dependents() {}
 
@@ -75,7 +74,7 @@ final class Dependents {
    * The package Node finds for {@code require(name)} from {@code dir}: the nearest {@code
    * node_modules/name}.
    */
-  private static InstalledPackage npmResolve(
+  private static @Nullable InstalledPackage npmResolve(
       String dir, String name, Map<String, List<InstalledPackage>> byName) {
     for (String d = dir; ; d = TreeFiles.parent(d)) {
       if (!d.endsWith("/node_modules")) {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Debian and Ubuntu: {@code /var/lib/dpkg/status} holds one deb822 stanza per package ({@code
@@ -23,14 +23,13 @@ import org.jspecify.annotations.NullUnmarked;
  * Multi-Arch: same} package, {@code bash} otherwise. A stanza whose status is {@code not-installed}
  * is no package. Field syntax: deb-control(5), deb-status(5); dependency syntax: Debian Policy 7.1.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class DpkgReader {
   static final String STATUS = "/var/lib/dpkg/status";
   static final String INFO = "/var/lib/dpkg/info";
 
   private DpkgReader() {}
 
-  static List<InstalledPackage> read(FileTree tree) throws IOException {
+  static @Nullable List<InstalledPackage> read(FileTree tree) throws IOException {
     TreeNode status = TreeFiles.regular(tree, STATUS);
     if (status == null) {
       return null;
@@ -151,7 +150,7 @@ final class DpkgReader {
    * a name with an optional {@code :arch} qualifier, {@code (version)} and {@code [arch]} or {@code
    * <profile>} restrictions, all dropped.
    */
-  static List<Dependency> dependencies(String field) {
+  static List<Dependency> dependencies(@Nullable String field) {
     List<Dependency> out = new ArrayList<>();
     if (field == null || field.isBlank()) {
       return out;

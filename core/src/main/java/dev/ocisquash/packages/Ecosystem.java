@@ -1,12 +1,11 @@
 package dev.ocisquash.packages;
 
 import java.util.Locale;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A package manager whose database an image may hold; {@link #prefix()} is how a selector names it.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public enum Ecosystem {
   DPKG,
   APK,
@@ -23,7 +22,7 @@ public enum Ecosystem {
   }
 
   /** The ecosystem a selector prefix names, or null. */
-  public static Ecosystem ofPrefix(String prefix) {
+  public static @Nullable Ecosystem ofPrefix(String prefix) {
     for (Ecosystem e : values()) {
       if (e.prefix().equals(prefix)) {
         return e;

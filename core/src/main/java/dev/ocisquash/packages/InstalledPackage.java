@@ -1,6 +1,7 @@
 package dev.ocisquash.packages;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One installed package as its database records it.
@@ -37,7 +38,7 @@ public record InstalledPackage(
     long bytes,
     List<Dependency> depends,
     List<String> provides,
-    String protection) {
+    @Nullable String protection) {
   public InstalledPackage {
     files = List.copyOf(files);
     directories = List.copyOf(directories);

@@ -5,7 +5,7 @@ import dev.ocisquash.strip.TreeNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Collects the paths a database lists for one package, as the tree holds them: a listed path the
@@ -13,7 +13,6 @@ import org.jspecify.annotations.NullUnmarked;
  * dpkg lists {@code /bin/bash} for {@code /usr/bin/bash}); a path still missing is skipped
  * (stripped or deleted since).
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class Listing {
   private final FileTree tree;
   private final TreeSet<String> files = new TreeSet<>();
@@ -27,7 +26,7 @@ final class Listing {
   }
 
   /** Adds a listed path; returns the node found, or null. */
-  TreeNode add(String path) {
+  @Nullable TreeNode add(@Nullable String path) {
     TreeNode n = find(tree, path);
     if (n == null) {
       return null;
@@ -56,7 +55,7 @@ final class Listing {
   }
 
   /** The node at a listed path, directly or through symlinked parents, or null. */
-  static TreeNode find(FileTree tree, String path) {
+  static @Nullable TreeNode find(FileTree tree, @Nullable String path) {
     if (path == null || path.equals("/")) {
       return null;
     }
@@ -76,7 +75,7 @@ final class Listing {
       String scope,
       List<Dependency> depends,
       List<String> provides,
-      String protection) {
+      @Nullable String protection) {
     List<String> db = new ArrayList<>(database);
     List<String> f = new ArrayList<>(files);
     f.removeAll(database);

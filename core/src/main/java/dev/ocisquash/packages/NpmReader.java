@@ -10,7 +10,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * npm: each {@code node_modules/<pkg>/} or {@code node_modules/@scope/<pkg>/} with a {@code
@@ -22,13 +23,12 @@ import org.jspecify.annotations.NullUnmarked;
  * package directory: npm's layout, not a version, decides it. Layout: npm's folders documentation
  * (https://docs.npmjs.com/cli/configuring-npm/folders) and Node's module resolution.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class NpmReader {
   static final String ROOT_PROTECTION = "an npm project root";
 
   private NpmReader() {}
 
-  static List<InstalledPackage> read(FileTree tree) throws IOException {
+  static @Nullable List<InstalledPackage> read(FileTree tree) throws IOException {
     Map<String, TreeNode> manifests = new LinkedHashMap<>();
     for (TreeNode n : tree.nodes()) {
       if (n.isRegular() && n.name().equals("package.json")) {
@@ -81,7 +81,10 @@ final class NpmReader {
           depends.add(Dependency.on(it.next()));
         }
       }
-      Listing l = pkg ? listings.get(dir) : new Listing(tree);
+      Listing l =
+          pkg
+              ? Objects.requireNonNull(listings.get(dir), "a listing per package dir")
+              : new Listing(tree);
       out.add(
           l.build(
               Ecosystem.NPM,

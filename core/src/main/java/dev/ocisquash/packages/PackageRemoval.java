@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Plans the removal of packages by name. Pure: reads the tree only through {@link FileTree#open}.
@@ -33,7 +33,6 @@ import org.jspecify.annotations.NullUnmarked;
  * after the strip's safety checks, the database changes of the packages a check kept in part: their
  * entries stay, as Debian's {@code path-exclude} leaves them.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class PackageRemoval {
   private PackageRemoval() {}
 
@@ -220,7 +219,7 @@ public final class PackageRemoval {
    * The kept package that owns all of {@code p}'s records, when it has records and another owns
    * them all.
    */
-  private static InstalledPackage recordOwner(
+  private static @Nullable InstalledPackage recordOwner(
       InstalledPackage p, Map<String, InstalledPackage> keptOwner) {
     InstalledPackage owner = null;
     for (String f : p.databaseFiles()) {

@@ -5,7 +5,7 @@ import dev.ocisquash.ImageException.Kind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code --remove-package} selector: {@code [dpkg:|apk:|conda:|pip:|npm:]NAME}, NAME a glob
@@ -13,8 +13,7 @@ import org.jspecify.annotations.NullUnmarked;
  * name:arch}; a pip one matches the normalised name (PEP 503); an npm one also matches the package
  * directory.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
-record PackageSelector(String text, Ecosystem ecosystem, Pattern name) {
+record PackageSelector(String text, @Nullable Ecosystem ecosystem, Pattern name) {
   /**
    * Parses a selector.
    *

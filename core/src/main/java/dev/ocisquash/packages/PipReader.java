@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Python distributions: {@code <site>/<name>-<version>.dist-info/} ({@code METADATA}: {@code Name},
@@ -21,11 +21,10 @@ import org.jspecify.annotations.NullUnmarked;
  * normalised (PEP 503). Formats: the PyPA core metadata and recording-installed-packages
  * specifications.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PipReader {
   private PipReader() {}
 
-  static List<InstalledPackage> read(FileTree tree) throws IOException {
+  static @Nullable List<InstalledPackage> read(FileTree tree) throws IOException {
     Map<String, List<TreeNode>> metaDirs = new LinkedHashMap<>();
     for (TreeNode n : tree.nodes()) {
       if (n.isDirectory() && (n.name().endsWith(".dist-info") || n.name().endsWith(".egg-info"))) {
@@ -117,7 +116,7 @@ final class PipReader {
    * The normalised project a requirement names, or null for a blank line or one that only an extra
    * needs.
    */
-  static String requirement(String spec) {
+  static @Nullable String requirement(String spec) {
     String s = spec.trim();
     int semi = s.indexOf(';');
     if (semi >= 0 && s.substring(semi).replace(" ", "").matches(".*\\bextra(==|!=|\\bin\\b).*")) {

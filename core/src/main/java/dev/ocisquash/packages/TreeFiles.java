@@ -10,13 +10,12 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Streams database files out of a {@link FileTree}, so that reading them holds one buffer, not the
  * file; resolves the paths databases list.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TreeFiles {
   private TreeFiles() {}
 
@@ -68,7 +67,7 @@ public final class TreeFiles {
   }
 
   /** The regular file at {@code path}, or null. */
-  public static TreeNode regular(FileTree tree, String path) {
+  public static @Nullable TreeNode regular(FileTree tree, String path) {
     TreeNode n = tree.get(path);
     return n != null && n.isRegular() ? n : null;
   }
@@ -78,7 +77,7 @@ public final class TreeFiles {
    * ../../../bin/x}): resolves {@code .} and {@code ..} lexically, never above the root. Returns
    * null for an empty result.
    */
-  public static String resolve(String base, String relative) {
+  public static @Nullable String resolve(String base, String relative) {
     String joined = relative.startsWith("/") ? relative : base + "/" + relative;
     Deque<String> parts = new ArrayDeque<>();
     for (String p : joined.split("/")) {
@@ -99,7 +98,7 @@ public final class TreeFiles {
    * last name is not followed), or null when a parent is missing or the links loop. Links resolve
    * within the tree, never the host.
    */
-  public static String throughLinks(FileTree tree, String path) {
+  public static @Nullable String throughLinks(FileTree tree, String path) {
     String p = path;
     for (int hops = 0; hops < 40 && p != null; hops++) {
       boolean followed = false;

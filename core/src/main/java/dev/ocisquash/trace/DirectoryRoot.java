@@ -10,14 +10,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link TraceRoot} over a directory on disk holding an unpacked image. Paths are looked up one
  * component at a time by {@link PathResolver} and never followed here ({@code NOFOLLOW_LINKS}), so
  * a symlink in the image cannot lead to a host file.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class DirectoryRoot implements TraceRoot {
   private final Path root;
 
@@ -33,7 +32,7 @@ public final class DirectoryRoot implements TraceRoot {
   }
 
   @Override
-  public Node lookup(String path) throws IOException {
+  public @Nullable Node lookup(String path) throws IOException {
     Path p = at(path);
     BasicFileAttributes a;
     try {
@@ -48,7 +47,7 @@ public final class DirectoryRoot implements TraceRoot {
   }
 
   @Override
-  public SeekableContent open(String path) throws IOException {
+  public @Nullable SeekableContent open(String path) throws IOException {
     Path p = at(path);
     if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
       return null;

@@ -5,7 +5,7 @@ import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How the image says its processes run: the config's {@code Env}, {@code WorkingDir} and {@code
@@ -17,7 +17,6 @@ import org.jspecify.annotations.NullUnmarked;
  * @param uid the user id
  * @param gid the group id
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public record ImageRuntime(List<String> env, String workingDir, int uid, int gid) {
   public ImageRuntime {
     env = List.copyOf(env);
@@ -85,7 +84,7 @@ public record ImageRuntime(List<String> env, String workingDir, int uid, int gid
    * The line of a passwd/group file whose name (or, for a number, id field {@code idField})
    * matches.
    */
-  private static String[] entry(String file, String key, int idField) {
+  private static String @Nullable [] entry(String file, String key, int idField) {
     for (String line : file.split("\n")) {
       String[] f = line.split(":", -1);
       if (f.length < 4) {

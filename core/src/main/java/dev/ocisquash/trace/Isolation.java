@@ -2,6 +2,7 @@ package dev.ocisquash.trace;
 
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a traced command is kept in the image root, decided from what this machine allows. Pure: the
@@ -26,7 +27,8 @@ public enum Isolation {
    * @throws ImageException one line saying what is missing and what to do instead
    */
   public static Isolation choose(
-      boolean root, boolean userNamespaces, String strace, String unshare) throws ImageException {
+      boolean root, boolean userNamespaces, @Nullable String strace, @Nullable String unshare)
+      throws ImageException {
     if (strace == null) {
       throw new ImageException(
           Kind.INVALID_ARGUMENT,

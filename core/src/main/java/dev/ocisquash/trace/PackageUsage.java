@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which installed packages a trace touched, and which of the others could go. Pure over a {@link
@@ -37,7 +37,6 @@ import org.jspecify.annotations.NullUnmarked;
  * protected; finally the strip's safety checks run on the paths that would go, and a package some
  * of whose files a check keeps (a shared library a kept binary loads) is kept by a safety check.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class PackageUsage {
   /** Why a package stays; null for one that can go. */
   public enum Reason {
@@ -66,8 +65,8 @@ public final class PackageUsage {
       String version,
       long bytes,
       boolean touched,
-      Reason reason,
-      String detail) {}
+      @Nullable Reason reason,
+      @Nullable String detail) {}
 
   /**
    * The outcome.
@@ -216,7 +215,7 @@ public final class PackageUsage {
    * directory counts only when this package alone lists it: {@code /bin -> usr/bin} and its like
    * are listed by dozens of packages and passed through by every lookup.
    */
-  private static String touchedFile(
+  private static @Nullable String touchedFile(
       InstalledPackage p,
       Set<String> traced,
       PathResolver resolver,

@@ -9,7 +9,7 @@ import java.util.Deque;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the paths a log names into the paths of the image they touched: each path is walked one
@@ -24,7 +24,6 @@ import org.jspecify.annotations.NullUnmarked;
  * /lib64/ld-linux-x86-64.so.2}) and a script's {@code #!} interpreter; both are added and resolved
  * the same way.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class PathResolver {
   private static final int MAX_LINKS = 40;
   private static final int MAX_INTERPRETERS = 4;
@@ -63,7 +62,7 @@ public final class PathResolver {
    *
    * @return the final path when it exists, else null
    */
-  public String resolve(String path, Set<String> into) throws IOException {
+  public @Nullable String resolve(String path, Set<String> into) throws IOException {
     Deque<String> todo = new ArrayDeque<>();
     push(todo, path);
     String current = "/";
@@ -121,7 +120,7 @@ public final class PathResolver {
    * The interpreter the kernel loads for an executed file: {@code #!} line or ELF PT_INTERP; null
    * if none.
    */
-  String interpreter(String file) throws IOException {
+  @Nullable String interpreter(String file) throws IOException {
     try (SeekableContent in = root.open(file)) {
       if (in == null) {
         return null;
@@ -136,7 +135,8 @@ public final class PathResolver {
       }
       if (ElfInfo.isElf(head, n)) {
         try {
-          return ElfInfo.read(in).interpreter();
+          ElfInfo elf = ElfInfo.read(in);
+          return elf == null ? null : elf.interpreter();
         } catch (IOException | RuntimeException e) {
           return null; // a damaged ELF file loads nothing we could name
         }

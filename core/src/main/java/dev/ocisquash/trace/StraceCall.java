@@ -2,7 +2,7 @@ package dev.ocisquash.trace;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One complete system call from an {@code strace} log, split into its parts: the name, the
@@ -16,12 +16,11 @@ import org.jspecify.annotations.NullUnmarked;
  * @param result what follows {@code =}: {@code 0}, {@code 3</etc/passwd>}, {@code -1 ENOENT (...)},
  *     {@code ?}
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 record StraceCall(int pid, String name, List<String> args, String result) {
   /**
    * The integer the call returned, or null when it is not a plain number (for example {@code ?}).
    */
-  Long returnValue() {
+  @Nullable Long returnValue() {
     String r = result.strip();
     int end = 0;
     while (end < r.length()
@@ -45,7 +44,7 @@ record StraceCall(int pid, String name, List<String> args, String result) {
   }
 
   /** The path strace printed after the returned fd with {@code -y}, or null. */
-  String resultPath() {
+  @Nullable String resultPath() {
     return fdPath(result.strip());
   }
 
@@ -55,7 +54,7 @@ record StraceCall(int pid, String name, List<String> args, String result) {
    *
    * @return the arguments, or null when quotes or brackets are unbalanced
    */
-  static List<String> splitArgs(String text) {
+  static @Nullable List<String> splitArgs(String text) {
     List<String> out = new ArrayList<>();
     int depth = 0;
     int start = 0;
@@ -124,7 +123,7 @@ record StraceCall(int pid, String name, List<String> args, String result) {
    * @return the decoded string (bytes read as UTF-8), or null when the argument is not a complete
    *     quoted string
    */
-  static String string(String arg) {
+  static @Nullable String string(String arg) {
     if (arg.length() < 2
         || arg.charAt(0) != '"'
         || arg.endsWith("...")
@@ -139,7 +138,7 @@ record StraceCall(int pid, String name, List<String> args, String result) {
    * AT_FDCWD</tmp>}; null for a plain number, a socket or pipe ({@code 3<socket:[1]>}) or anything
    * else.
    */
-  static String fdPath(String arg) {
+  static @Nullable String fdPath(String arg) {
     int lt = arg.indexOf('<');
     if (lt <= 0 || !arg.endsWith(">") || arg.charAt(lt + 1) != '/') {
       return null;
@@ -159,7 +158,7 @@ record StraceCall(int pid, String name, List<String> args, String result) {
    * The fd number of an argument ({@code 3}, {@code 3</x>}), {@code -100} for {@code AT_FDCWD}, or
    * null.
    */
-  static Integer fd(String arg) {
+  static @Nullable Integer fd(String arg) {
     if (arg.startsWith("AT_FDCWD")) {
       return -100;
     }
@@ -177,7 +176,7 @@ record StraceCall(int pid, String name, List<String> args, String result) {
     }
   }
 
-  private static String unescape(String s, int from, int to) {
+  private static @Nullable String unescape(String s, int from, int to) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(to - from);
     for (int i = from; i < to; i++) {
       char c = s.charAt(i);

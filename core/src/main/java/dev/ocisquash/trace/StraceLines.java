@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the lines of an {@code strace} log into complete {@link StraceCall}s. Understands what
@@ -16,7 +16,6 @@ import org.jspecify.annotations.NullUnmarked;
  * and exit ({@code +++ ... +++}) lines, which carry no path and are skipped. Any other line is an
  * error naming the file and line. Pure: no I/O.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class StraceLines {
   private record Pending(int line, String text) {}
 
@@ -42,7 +41,7 @@ final class StraceLines {
    * unfinished.
    */
   interface Seen {
-    void line(int pid, String startedCall);
+    void line(int pid, @Nullable String startedCall);
   }
 
   /**

@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The paths an {@code strace -f} log shows a process tree naming, as absolute paths in the image
@@ -25,7 +25,6 @@ import org.jspecify.annotations.NullUnmarked;
  * <p>With {@link Options#hostRoot} set (a trace this tool ran), only processes that called {@code
  * chroot} into it, and their children, count: the launcher's own host files do not.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class StraceLog {
   /**
    * How to read a log.
@@ -34,7 +33,7 @@ public final class StraceLog {
    * @param hostRoot the host directory the traced command was chrooted into, or null for a log
    *     taken inside the container (then every process counts)
    */
-  public record Options(String initialCwd, String hostRoot) {}
+  public record Options(String initialCwd, @Nullable String hostRoot) {}
 
   /**
    * What a log named.
@@ -136,7 +135,7 @@ public final class StraceLog {
   }
 
   private static final class Proc {
-    String cwd;
+    @Nullable String cwd;
     Map<Integer, String> fds = new HashMap<>();
     boolean inside;
 
@@ -153,13 +152,14 @@ public final class StraceLog {
   private final Map<Integer, Proc> procs = new HashMap<>();
   private final Set<String> paths = new LinkedHashSet<>();
   private final Set<String> executed = new LinkedHashSet<>();
-  private StraceLines lines;
+  private final StraceLines lines;
   private long calls;
   private long unresolved;
-  private Integer lastForker;
+  private @Nullable Integer lastForker;
 
-  private StraceLog(Options options) {
+  private StraceLog(String source, Options options) {
     this.options = options;
+    this.lines = new StraceLines(source, this::call, this::seen);
   }
 
   /**
@@ -171,8 +171,7 @@ public final class StraceLog {
    */
   public static Result read(String source, List<String> text, Options options)
       throws ImageException {
-    StraceLog log = new StraceLog(options);
-    log.lines = new StraceLines(source, log::call, log::seen);
+    StraceLog log = new StraceLog(source, options);
     for (String l : text) {
       log.lines.line(l);
     }
@@ -183,7 +182,7 @@ public final class StraceLog {
    * Called for every line: a process gets its state when it first appears, even in an unfinished
    * call.
    */
-  private void seen(int pid, String startedCall) {
+  private void seen(int pid, @Nullable String startedCall) {
     proc(pid);
     if (startedCall != null && isFork(startedCall)) {
       lastForker = pid;
@@ -301,7 +300,7 @@ public final class StraceLog {
    * The directory an fd argument names: its {@code -y} annotation, the cwd for AT_FDCWD, or an
    * earlier open.
    */
-  private String dirOf(Proc p, String arg) {
+  private @Nullable String dirOf(Proc p, String arg) {
     Integer fd = StraceCall.fd(arg);
     if (fd == null) {
       return null;
@@ -313,7 +312,7 @@ public final class StraceLog {
     return fd == AT_FDCWD ? cwdOf(p, null) : p.fds.get(fd);
   }
 
-  private static String cwdOf(Proc p, String fallback) {
+  private static @Nullable String cwdOf(Proc p, @Nullable String fallback) {
     return p.cwd == null ? fallback : p.cwd;
   }
 
@@ -321,7 +320,7 @@ public final class StraceLog {
    * Maps a host path strace printed with {@code -y} into the image, or null when it lies outside
    * the root.
    */
-  private String fromHost(String path) {
+  private @Nullable String fromHost(String path) {
     if (options.hostRoot() == null) {
       return path;
     }

@@ -13,7 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one or more traced runs touched: the image paths, sorted, and the commands that were traced.
@@ -26,7 +26,6 @@ import org.jspecify.annotations.NullUnmarked;
  * @param commands the argument vectors traced, in order
  * @param paths absolute image paths touched (symlinks on the way and their targets), sorted
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public record Trace(List<List<String>> commands, SortedSet<String> paths) {
   /** The value of the {@code format} field. */
   public static final String FORMAT = "ocisquash-trace";
@@ -119,7 +118,7 @@ public record Trace(List<List<String>> commands, SortedSet<String> paths) {
     return new Trace(cmds, paths);
   }
 
-  private static String firstLine(String s) {
+  private static String firstLine(@Nullable String s) {
     if (s == null) {
       return "";
     }

@@ -9,14 +9,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the files given to {@code --trace}: a trace written by {@code ocisquash trace} (JSON), or a raw {@code
  * strace -f -e trace=%file,%process -o LOG} log taken wherever the workload runs, resolved here against the image.
  * The two are told apart by the first character: {@code {} starts a JSON trace.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TraceFiles {
   private TraceFiles() {}
 
@@ -29,7 +28,8 @@ public final class TraceFiles {
    *     or "/")
    * @throws ImageException naming the file (and line, for a log) that cannot be read
    */
-  public static Trace read(List<Path> files, TraceRoot root, String workingDir) throws IOException {
+  public static Trace read(List<Path> files, TraceRoot root, @Nullable String workingDir)
+      throws IOException {
     List<Trace> all = new ArrayList<>();
     for (Path f : files) {
       all.add(read(f, root, workingDir));
@@ -38,7 +38,8 @@ public final class TraceFiles {
   }
 
   /** Reads one trace file. */
-  public static Trace read(Path file, TraceRoot root, String workingDir) throws IOException {
+  public static Trace read(Path file, TraceRoot root, @Nullable String workingDir)
+      throws IOException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);

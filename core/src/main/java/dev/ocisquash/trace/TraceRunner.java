@@ -9,7 +9,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a command inside an unpacked image root under {@code strace -f} and reads what it touched.
@@ -20,7 +21,6 @@ import org.jspecify.annotations.NullUnmarked;
  * chroots and runs the command with the image's environment. strace runs outside the chroot, so
  * only the processes that chrooted into ROOT count (see {@link StraceLog}).
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TraceRunner {
   /**
    * The system calls traced: all that take a path, process creation, and fchdir (to follow the
@@ -107,6 +107,9 @@ public final class TraceRunner {
     Isolation iso =
         Isolation.choose(
             root, !root && unshare != null && userNamespacesWork(unshare), strace, unshare);
+    // choose() has refused a missing tool
+    String straceTool = Objects.requireNonNull(strace, "strace");
+    String unshareTool = Objects.requireNonNull(unshare, "unshare");
     Path abs = rootfs.toAbsolutePath().normalize();
     for (String d : List.of("proc", "dev")) {
       Path p = abs.resolve(d);
@@ -121,7 +124,7 @@ public final class TraceRunner {
     makeWorkingDir(abs, rt.workingDir());
     Path log = work.toAbsolutePath().resolve("strace.log");
     ProcessBuilder pb =
-        new ProcessBuilder(command(iso, unshare, strace, abs, log, rt, hostNetwork, argv));
+        new ProcessBuilder(command(iso, unshareTool, straceTool, abs, log, rt, hostNetwork, argv));
     pb.environment().clear();
     for (String e : rt.env()) {
       int eq = e.indexOf('=');
@@ -201,7 +204,7 @@ public final class TraceRunner {
   }
 
   /** The absolute path of a host tool on the usual system directories, or null. */
-  static String which(String tool) {
+  static @Nullable String which(String tool) {
     for (String d : List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin")) {
       Path p = Path.of(d, tool);
       if (Files.isExecutable(p)) {
