@@ -61,7 +61,7 @@ public class ImageException extends IOException {
   }
 
   /** Creates an exception with a complete one-line message and a cause. */
-  public ImageException(Kind kind, String message, Throwable cause) {
+  public ImageException(Kind kind, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.kind = java.util.Objects.requireNonNull(kind, "kind");
   }

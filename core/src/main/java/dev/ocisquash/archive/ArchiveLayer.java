@@ -7,11 +7,9 @@ import dev.ocisquash.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /** A layer of an image read from a {@link BlobStore}. */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ArchiveLayer implements SourceLayer {
   private final BlobStore store;
   private final int index;
@@ -20,8 +18,8 @@ final class ArchiveLayer implements SourceLayer {
   private final @Nullable Digest declaredDigest;
   private final long declaredSize;
   private final @Nullable String mediaType;
-  private volatile Digest computedDigest;
-  private volatile Compression compression;
+  private volatile @Nullable Digest computedDigest;
+  private volatile @Nullable Compression compression;
 
   /**
    * @param declaredDigest the digest the manifest (or a {@code blobs/sha256/<hex>} path) promises,

@@ -5,13 +5,11 @@ import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Digest;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Lexical path handling for archive members; links and manifest paths must never leave the archive.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ArchivePaths {
   private ArchivePaths() {}
 
@@ -19,7 +17,7 @@ final class ArchivePaths {
    * Normalises a member name: strips {@code ./} and duplicate or trailing slashes. Returns null
    * when the name climbs above the root with {@code ..}, so callers can report a traversal.
    */
-  static @Nullable String normalize(@Nullable String name) {
+  static @Nullable String normalize(String name) {
     Deque<String> parts = new ArrayDeque<>();
     for (String p : name.split("/")) {
       if (p.isEmpty() || p.equals(".")) {
@@ -40,7 +38,7 @@ final class ArchivePaths {
   /**
    * Resolves {@code target} relative to the directory holding {@code member}; null when it escapes.
    */
-  static @Nullable String resolveSibling(String member, @Nullable String target) {
+  static @Nullable String resolveSibling(String member, String target) {
     if (target.startsWith("/")) {
       return null;
     }

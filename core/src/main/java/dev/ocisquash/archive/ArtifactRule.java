@@ -6,7 +6,6 @@ import dev.ocisquash.model.ManifestJson;
 import dev.ocisquash.model.MediaTypes;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,7 +45,6 @@ import org.jspecify.annotations.Nullable;
  * {@code application/vnd.wasm.config.v0+json} with {@code
  * application/vnd.wasm.content.layer.v1+wasm} layers.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ArtifactRule {
   /** What a known artifact media type (config or layer) is, for the message. */
   private static final Map<String, String> KNOWN =
@@ -77,7 +75,7 @@ final class ArtifactRule {
    *     only its {@code artifactType} is read, to name an artifact
    * @param manifest the manifest document
    */
-  static @Nullable String whyNotAnImage(JsonNode indexEntry, JsonNode manifest) {
+  static @Nullable String whyNotAnImage(@Nullable JsonNode indexEntry, JsonNode manifest) {
     String evidence = null;
     String what = null;
     ManifestJson m = ManifestJson.of(manifest);
@@ -122,7 +120,7 @@ final class ArtifactRule {
     return "application/vnd.oci.empty.v1+json".equals(configType);
   }
 
-  private static String nonEmpty(String s) {
+  private static @Nullable String nonEmpty(@Nullable String s) {
     return s == null || s.isEmpty() ? null : s;
   }
 }

@@ -6,7 +6,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An uncompressed layer whose bytes are handed to the caller straight from the blob while a second
@@ -21,11 +21,10 @@ import org.jspecify.annotations.NullUnmarked;
  * just as before. Both threads read the same unchanged file (the input must not change during a
  * run).
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class AsideVerifiedLayerStream extends LayerStream {
   private final InputStream raw;
   private final Thread verifier;
-  private volatile Throwable failure;
+  private volatile @Nullable Throwable failure;
   private volatile boolean cancelled;
   private long count;
   private boolean verified;

@@ -13,10 +13,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
 
 /** An OCI content descriptor (mediaType, digest, size) plus the JSON helpers the readers share. */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class Descriptor {
   /**
    * Configs, manifests and indexes above this size are refused: they are read whole into memory.
@@ -63,7 +62,7 @@ final class Descriptor {
     try {
       digest = Digest.parse(d);
     } catch (IllegalArgumentException e) {
-      throw bad(display, where, e.getMessage());
+      throw bad(display, where, Objects.requireNonNullElse(e.getMessage(), "invalid digest"));
     }
     long size = view.size();
     if (size < 0) {

@@ -13,9 +13,9 @@ import dev.ocisquash.model.Platform;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +23,6 @@ import org.jspecify.annotations.Nullable;
  * podman/skopeo ({@code <diffid>.tar}), and Docker 25+/containerd ({@code blobs/sha256/<hex>}, with
  * an OCI index beside it).
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class DockerReader {
   private static final Pattern BLOB_PATH = Pattern.compile("blobs/(sha256|sha512)/([a-f0-9]+)");
   private static final System.Logger LOG = System.getLogger(DockerReader.class.getName());
@@ -35,13 +34,24 @@ final class DockerReader {
     final String configPath;
     final List<String> tags = new ArrayList<>();
     final List<String> layerPaths = new ArrayList<>();
-    ObjectNode config;
-    Digest configDigest;
+
+    /** Set by {@link DockerReader#loadConfig}, which read() runs on every entry first. */
+    @Nullable ObjectNode config;
+
+    @Nullable Digest configDigest;
     long configSize;
 
     Entry(int position, String configPath) {
       this.position = position;
       this.configPath = configPath;
+    }
+
+    ObjectNode config() {
+      return Objects.requireNonNull(config, "config loaded");
+    }
+
+    Digest configDigest() {
+      return Objects.requireNonNull(configDigest, "config loaded");
     }
 
     String choice() {
@@ -84,7 +94,7 @@ final class DockerReader {
     }
     if (selector.platform() != null) {
       Platform wanted = OciReader.parsePlatform(display, selector.platform());
-      chosen.removeIf(e -> !wanted.matches(new ConfigJson(e.config).platform()));
+      chosen.removeIf(e -> !wanted.matches(new ConfigJson(e.config()).platform()));
     }
     Entry e = OciReader.single(display, selector, chosen, all, Entry::choice);
     return build(e);
@@ -128,8 +138,9 @@ final class DockerReader {
     }
     byte[] bytes = store.readSmall(e.configPath, Descriptor.JSON_LIMIT);
     Digest expected = impliedDigest(e.configPath);
-    e.configDigest = Descriptor.digestOf(expected == null ? "sha256" : expected.algorithm(), bytes);
-    if (expected != null && !expected.equals(e.configDigest)) {
+    Digest actual = Descriptor.digestOf(expected == null ? "sha256" : expected.algorithm(), bytes);
+    e.configDigest = actual;
+    if (expected != null && !expected.equals(actual)) {
       if (!BLOB_PATH.matcher(e.configPath).matches()) {
         // Legacy layout: <hex>.json is a name, not a digest claim (an image whose history was
         // edited keeps its old
@@ -172,7 +183,7 @@ final class DockerReader {
 
   private ArchiveImage build(Entry e) throws IOException {
     List<Digest> diffIds =
-        OciReader.diffIds(display, e.configPath, new ConfigJson(e.config), e.layerPaths.size());
+        OciReader.diffIds(display, e.configPath, new ConfigJson(e.config()), e.layerPaths.size());
     // Docker 25+ and containerd archives carry the real manifest in an OCI index beside
     // manifest.json.
     ObjectNode manifest = findManifest(e);
@@ -217,8 +228,8 @@ final class DockerReader {
     return new ArchiveImage(
         store,
         ArchiveFamily.DOCKER,
-        e.config,
-        e.configDigest,
+        e.config(),
+        e.configDigest(),
         e.configSize,
         manifest,
         e.tags,
@@ -236,7 +247,7 @@ final class DockerReader {
       }
       ObjectNode m = oci.loadManifest(c.desc);
       DescriptorJson config = new ManifestJson(m).config();
-      if (config != null && e.configDigest.toString().equals(config.digestText())) {
+      if (config != null && e.configDigest().toString().equals(config.digestText())) {
         return m.deepCopy();
       }
     }

@@ -154,6 +154,7 @@ public final class ImageArchives {
    */
   public static SourceImage open(ImageRef ref, ImageSelector selector, RegistryOptions options)
       throws IOException {
+    RegistryBlobStore.pullReference(ref);
     RegistryClient client = RegistryClient.connect(ref, options);
     RegistryBlobStore store = null;
     boolean ok = false;
@@ -183,6 +184,7 @@ public final class ImageArchives {
    */
   public static List<IndexImage> indexImages(ImageRef ref, RegistryOptions options)
       throws IOException {
+    RegistryBlobStore.pullReference(ref);
     try (RegistryClient client = RegistryClient.connect(ref, options)) {
       List<IndexImage> out = new ArrayList<>();
       for (OciReader.Candidate c : new OciReader(RegistryBlobStore.open(client, ref)).images()) {

@@ -25,7 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,7 +41,6 @@ import org.jspecify.annotations.Nullable;
  * loaders, plus {@code index.json} and {@code oci-layout}, so the same file is also a valid OCI
  * layout carrying the real manifest.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class ImageWriter {
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -153,13 +151,13 @@ public final class ImageWriter {
               "cannot write: already exists (an oci-dir output must be a new path)"));
     }
     checkDestination(output);
+    Path parent = Objects.requireNonNull(abs.getParent(), "checkDestination refuses a root path");
     Path temp =
-        abs.getParent()
-            .resolve(
-                "."
-                    + abs.getFileName()
-                    + ".tmp-"
-                    + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
+        parent.resolve(
+            "."
+                + abs.getFileName()
+                + ".tmp-"
+                + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
     // Registered before it exists, so that a signal arriving while the sink creates it still finds
     // it.
     tempFiles.register(temp);
@@ -382,7 +380,7 @@ public final class ImageWriter {
       }
       // A cancelled run must not publish: the hook may already have deleted part of the temp.
       tempFiles.checkNotCancelled();
-      Path abs = output.toAbsolutePath();
+      Path abs = Objects.requireNonNull(output, "a file output has a path").toAbsolutePath();
       try {
         try {
           Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE);
@@ -541,7 +539,7 @@ public final class ImageWriter {
       sink.file(name, l.blobFile(), l.size());
       return;
     }
-    SourceLayer src = l.source();
+    SourceLayer src = Objects.requireNonNull(l.source(), "addLayer checks a layer has bytes");
     VerifyingLayerStream.HashingInputStream in =
         new VerifyingLayerStream.HashingInputStream(src.openRaw(), l.digest().jdkAlgorithm());
     try (in) {

@@ -16,11 +16,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** Reads one image from an OCI image layout (directory or oci-archive tar). */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class OciReader {
   private static final int MAX_DEPTH = 8;
 
@@ -243,7 +242,9 @@ final class OciReader {
       return Platform.parse(text);
     } catch (IllegalArgumentException e) {
       throw new ImageException(
-          Kind.INVALID_ARGUMENT, ImageException.where(display, null, null, e.getMessage()));
+          Kind.INVALID_ARGUMENT,
+          ImageException.where(
+              display, null, null, Objects.requireNonNullElse(e.getMessage(), "invalid platform")));
     }
   }
 

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,7 +18,6 @@ import org.jspecify.annotations.Nullable;
  * directory. Member names are short ASCII ({@code blobs/sha256/<hex>}, {@code index.json}, ...), so
  * plain ustar suffices and the full tar writer is not needed here.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 abstract class OutputSink implements Closeable {
   /** Adds a directory; {@code name} without trailing slash. */
   abstract void dir(String name) throws IOException;
@@ -348,24 +346,32 @@ abstract class OutputSink implements Closeable {
 
     @Override
     void endFile(String name, long size) throws IOException {
-      partialOut.close();
-      partialOut = null;
+      Path p = closePartial();
       Path f = root.resolve(name);
-      if (Files.size(partial) != size) {
-        throw new IOException(
-            name + ": " + Files.size(partial) + " bytes written, expected " + size);
+      if (Files.size(p) != size) {
+        throw new IOException(name + ": " + Files.size(p) + " bytes written, expected " + size);
       }
-      Files.move(partial, f);
+      Files.move(p, f);
       partial = null;
       done(f, size);
     }
 
     @Override
     void dropFile() throws IOException {
-      partialOut.close();
-      partialOut = null;
-      Files.delete(partial);
+      Files.delete(closePartial());
       partial = null;
+    }
+
+    /** Closes the file {@link #beginFile} began; returns its path. */
+    private Path closePartial() throws IOException {
+      OutputStream o = partialOut;
+      Path p = partial;
+      if (o == null || p == null) {
+        throw new IllegalStateException("no file begun");
+      }
+      o.close();
+      partialOut = null;
+      return p;
     }
 
     private void done(Path f, long size) throws IOException {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,7 +14,6 @@ import org.jspecify.annotations.Nullable;
  * order and every error are exactly those of the wrapped stream; an error on the background thread
  * surfaces at the consumer's next read or at {@link #finish()}.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class PrefetchingLayerStream extends LayerStream {
   static final int CHUNK = 1 << 20;
   static final int DEPTH = 4;
@@ -25,7 +23,7 @@ public final class PrefetchingLayerStream extends LayerStream {
   private final BlockingQueue<byte[]> full = new ArrayBlockingQueue<>(DEPTH + 2);
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH + 2);
   private final Thread worker;
-  private volatile Throwable failure;
+  private volatile @Nullable Throwable failure;
   private volatile boolean cancelled;
   private byte @Nullable [] current;
   private int currentLen;

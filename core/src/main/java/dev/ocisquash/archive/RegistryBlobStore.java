@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +29,6 @@ import org.jspecify.annotations.Nullable;
  * exist without asking, as registries refuse manifests with missing blobs; its size comes from the
  * manifest. Layer bytes are never stored: each open is a new download.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class RegistryBlobStore implements BlobStore {
   private final RegistryClient client;
   private final ImageRef ref;
@@ -51,10 +49,30 @@ final class RegistryBlobStore implements BlobStore {
     this.indexJson = indexJson;
   }
 
+  /**
+   * The tag or digest to pull {@code ref} by.
+   *
+   * @throws ImageException naming {@code ref} when it has neither (a reference made for a push by
+   *     digest)
+   */
+  static String pullReference(ImageRef ref) throws ImageException {
+    String reference = ref.reference();
+    if (reference == null) {
+      throw new ImageException(
+          Kind.INVALID_ARGUMENT,
+          ImageRef.SCHEME
+              + ref.registry()
+              + "/"
+              + ref.repository()
+              + ": names neither a tag nor a digest to pull");
+    }
+    return reference;
+  }
+
   /** Fetches the manifest {@code ref} names and sets up the layout view around it. */
   static RegistryBlobStore open(RegistryClient client, ImageRef ref) throws IOException {
     client.need(ref.repository(), "pull");
-    RegistryClient.Manifest m = client.manifest(ref.repository(), ref.reference());
+    RegistryClient.Manifest m = client.manifest(ref.repository(), pullReference(ref));
     String type = m.mediaType();
     if (!MediaTypes.isIndex(type) && !MediaTypes.isManifest(type)) {
       throw new ImageException(
@@ -119,7 +137,7 @@ final class RegistryBlobStore implements BlobStore {
     }
   }
 
-  private static Digest digestOf(DescriptorJson n) {
+  private static @Nullable Digest digestOf(@Nullable DescriptorJson n) {
     if (n == null || n.digestText() == null) {
       return null;
     }

@@ -12,7 +12,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +22,6 @@ import org.jspecify.annotations.Nullable;
  * the tag, so a failed run never moves the tag: at worst it leaves untagged blobs, which the
  * registry's garbage collection removes.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class RegistrySink extends OutputSink {
   private final RegistryClient client;
   private final ImageRef dest;
@@ -160,7 +158,7 @@ final class RegistrySink extends OutputSink {
 
   @Override
   void endFile(String name, long size) throws IOException {
-    BlobUpload u = open;
+    BlobUpload u = begun();
     if (u.written() != size) {
       throw new IOException(name + ": " + u.written() + " bytes written, expected " + size);
     }
@@ -173,8 +171,17 @@ final class RegistrySink extends OutputSink {
 
   @Override
   void dropFile() {
-    open.abort();
+    begun().abort();
     open = null;
+  }
+
+  /** The upload {@link #beginFile} started. */
+  private BlobUpload begun() {
+    BlobUpload u = open;
+    if (u == null) {
+      throw new IllegalStateException("no file begun");
+    }
+    return u;
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import org.jspecify.annotations.Nullable;
 
 /** One layer of a {@link SourceImage}, bottom layer first (index 0). */
 public interface SourceLayer {
@@ -29,7 +30,7 @@ public interface SourceLayer {
   long blobSize() throws IOException;
 
   /** The media type declared for the blob, or null when the format declares none. */
-  String declaredMediaType();
+  @Nullable String declaredMediaType();
 
   /** The blob's compression, detected from its magic bytes. */
   Compression compression() throws IOException;

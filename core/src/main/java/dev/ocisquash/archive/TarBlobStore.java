@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -193,10 +194,9 @@ final class TarBlobStore implements BlobStore {
       if (m == null || m.type == 'f' || m.type == 'd') {
         return m == null || m.type == 'd' ? null : m;
       }
+      String target = Objects.requireNonNull(m.target, "a link member has a target");
       String next =
-          m.type == 'l'
-              ? ArchivePaths.resolveSibling(key, m.target)
-              : ArchivePaths.normalize(m.target);
+          m.type == 'l' ? ArchivePaths.resolveSibling(key, target) : ArchivePaths.normalize(target);
       if (next == null) {
         throw fail(
             "path traversal: link '" + key + "' -> '" + m.target + "' points outside the archive");

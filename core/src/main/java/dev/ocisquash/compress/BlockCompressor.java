@@ -28,7 +28,7 @@ interface BlockCompressor extends AutoCloseable {
    * @param last whether to finish the deflate stream instead of sync-flushing (chained layout only)
    * @return the compressed bytes, exactly sized
    */
-  byte[] compress(byte @Nullable [] data, int len, byte[] dict, boolean last);
+  byte[] compress(byte[] data, int len, byte @Nullable [] dict, boolean last);
 
   /** Uncompressed bytes per block: every block but the last is exactly this long. */
   default int blockSize() {

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Factories for layer compressors that take the thread count, so callers need not know which class
  * fits.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class Compressors {
   private Compressors() {}
 
@@ -93,8 +92,11 @@ public final class Compressors {
     return name(GzipEncoderChoice.writer(encoder, level));
   }
 
-  private static @Nullable String name(GzipEncoder resolved) {
-    return resolved == GzipEncoder.ZLIB ? "JDK zlib Deflater" : NativeCodec.of(resolved).label();
+  private static String name(GzipEncoder resolved) {
+    return resolved == GzipEncoder.ZLIB
+        ? "JDK zlib Deflater"
+        : Objects.requireNonNull(
+            NativeCodec.of(resolved).label(), "writer() resolves only to a loaded library");
   }
 
   /**
@@ -165,7 +167,7 @@ public final class Compressors {
    * an explicit {@link GzipEncoder#ZLIB}, and for an explicit native encoder only the decoder's
    * ISA-L (the encoder's own library is there, or the run failed to start).
    */
-  public static List<String> missingNativeCodecs(GzipEncoder encoder) {
+  public static List<String> missingNativeCodecs(@Nullable GzipEncoder encoder) {
     List<String> lines = new ArrayList<>();
     if (encoder == GzipEncoder.ZLIB || encoder == null) {
       return lines;

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -54,7 +53,6 @@ import org.jspecify.annotations.Nullable;
  * starts are kept: the stream reports it once ISA-L has gone past that bit, so an earlier error of
  * ISA-L's (a distance too far back) still comes first, as it would in zlib.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class DeflateChecker {
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -84,8 +82,9 @@ final class DeflateChecker {
   private final int[] lens = new int[320];
   private final int[] clLens = new int[19];
 
-  private DeflateCode lit;
-  private DeflateCode dist;
+  // Set by each block's header before its codes are read.
+  private DeflateCode lit = DeflateCode.FIXED_LIT;
+  private DeflateCode dist = DeflateCode.FIXED_DIST;
   private Mode mode;
   private boolean lastBlock;
   private long storedLeft;

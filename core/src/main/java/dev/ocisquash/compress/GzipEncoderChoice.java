@@ -115,9 +115,13 @@ record GzipEncoderChoice(GzipEncoder encoder, BlockCompressor compressor) {
     }
     switch (resolved) {
       case LIBDEFLATE:
-        return new LibdeflateMemberCompressor(LibdeflateLibrary.shared(), level);
+        return new LibdeflateMemberCompressor(
+            Objects.requireNonNull(LibdeflateLibrary.shared(), "resolved only when it loaded"),
+            level);
       case ISAL:
-        return new IsalBlockCompressor(IsalLibrary.shared(), IsalBlockCompressor.isalLevel(level));
+        return new IsalBlockCompressor(
+            Objects.requireNonNull(IsalLibrary.shared(), "resolved only when it loaded"),
+            IsalBlockCompressor.isalLevel(level));
       default:
         return new ZlibBlockCompressor(level);
     }

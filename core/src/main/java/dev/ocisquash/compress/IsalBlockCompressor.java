@@ -4,7 +4,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,7 +30,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Native memory (stream, level buffer, input and output, about 0.9 MiB) is allocated once per
  * worker and pooled; nothing native is allocated per block after warm-up.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class IsalBlockCompressor implements BlockCompressor {
   /** The ISA-L levels {@link #isalLevel} can return: the self-test covers each. */
   static final int[] USED_LEVELS = {1, 2, 3};

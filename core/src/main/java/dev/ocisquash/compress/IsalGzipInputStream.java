@@ -12,7 +12,6 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,7 +65,6 @@ import org.jspecify.annotations.Nullable;
  * thread (a prefetching reader being cancelled): native calls and freeing are serialised on a lock,
  * so memory is never freed under {@code isal_inflate}.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class IsalGzipInputStream extends InputStream {
   private static final int IN_CAPACITY = IsalInflateState.IN_CAPACITY;
   private static final int OUT_CAPACITY = IsalInflateState.OUT_CAPACITY;
@@ -136,7 +134,7 @@ final class IsalGzipInputStream extends InputStream {
    * The first failure; later reads throw it again rather than call into a native state in an
    * unknown phase.
    */
-  private IOException failure;
+  private @Nullable IOException failure;
 
   /**
    * Reads the first member's header from {@code raw}, like {@code GZIPInputStream}'s constructor.

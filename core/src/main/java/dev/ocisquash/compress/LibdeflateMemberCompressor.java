@@ -4,7 +4,6 @@ import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.zip.CRC32;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +28,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Native memory (compressor, about 0.6 MiB at level 6, plus input and output buffers of about 1
  * MiB each) is allocated once per worker and pooled.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LibdeflateMemberCompressor implements BlockCompressor {
   private final LibdeflateLibrary lib;
   private final int level;

@@ -1,14 +1,13 @@
 package dev.ocisquash.compress;
 
 import java.util.Locale;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The optional native libraries, with what a user needs to know when one is missing: its file, the
  * Debian package that installs it, and the property that points at another copy.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 enum NativeCodec {
   /** Intel ISA-L: gzip reading, and gzip level 1 writing. */
   ISAL("ISA-L", "libisal.so.2", "libisal2", IsalLibrary.LIBRARY_PROPERTY),
@@ -109,14 +108,14 @@ enum NativeCodec {
   }
 
   /**
-   * One plain line for {@code --version} and run summaries, e.g. "libdeflate is missing
-   * (libdeflate.so.0 not found): gzip is written by ISA-L instead; install the Debian package
-   * libdeflate0".
+   * One plain line for {@code --version} and run summaries, for a library that is not {@link
+   * #usable()}, e.g. "libdeflate is missing (libdeflate.so.0 not found): gzip is written by ISA-L
+   * instead; install the Debian package libdeflate0".
    *
    * @param consequence what runs instead, e.g. "gzip is written by ISA-L instead"
    */
   String missingLine(String consequence) {
-    String why = shortReason();
+    String why = Objects.requireNonNull(shortReason(), "missingLine of a usable library");
     String state =
         why.equals(soname + " not found")
             ? " is missing (" + why + ")"

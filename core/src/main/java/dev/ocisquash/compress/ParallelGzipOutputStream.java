@@ -15,7 +15,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -63,7 +62,6 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe: one thread writes.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class ParallelGzipOutputStream extends FilterOutputStream {
   /** Uncompressed bytes per independently compressed block (pigz's default). */
   public static final int BLOCK_SIZE = 128 * 1024;
@@ -93,12 +91,13 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
 
   private final int blockSize;
   private final boolean members;
-  private byte @Nullable [] block;
+  private byte[] block; // an empty array once released
   private int blockCount;
-  private byte[] dict; // last DICT_SIZE bytes of the previous block, or null for the first block
+  private byte @Nullable []
+      dict; // last DICT_SIZE bytes of the previous block, or null for the first block
   private boolean finished;
   private boolean closed;
-  private IOException failure;
+  private @Nullable IOException failure;
 
   /**
    * Starts a gzip stream compressed by the JDK Deflater ({@link GzipEncoder#ZLIB}) with its own
@@ -158,7 +157,11 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
    * compressor.
    */
   private ParallelGzipOutputStream(
-      OutputStream out, int level, int threads, ExecutorService executor, GzipEncoderChoice choice)
+      OutputStream out,
+      int level,
+      int threads,
+      @Nullable ExecutorService executor,
+      GzipEncoderChoice choice)
       throws IOException {
     super(out);
     this.encoder = choice.encoder();
@@ -331,7 +334,7 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
   private void submitBlock(boolean last) throws IOException {
     byte[] data = block;
     int len = blockCount;
-    byte[] blockDict = dict;
+    byte @Nullable [] blockDict = dict;
     // The next block's dictionary: the tail of this block. Blocks before the last are always full,
     // so it is
     // always a whole window; copying it keeps this block's array free for reuse once its job is
@@ -417,7 +420,7 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
   }
 
   /** Compresses one block; runs on a worker thread (or the caller's when single-threaded). */
-  private byte[] compress(byte @Nullable [] data, int len, byte[] blockDict, boolean last) {
+  private byte[] compress(byte[] data, int len, byte @Nullable [] blockDict, boolean last) {
     return compressor.compress(data, len, blockDict, last);
   }
 
@@ -442,13 +445,13 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
         freeBlocks.clear();
       }
       ByteBlocks.give(block);
-      block = null;
+      block = new byte[0];
     }
     for (Future<byte[]> f : inFlight) {
       f.cancel(false);
     }
     inFlight.clear();
-    if (ownsExecutor) {
+    if (ownsExecutor && executor != null) {
       executor.shutdownNow();
       try {
         // Wait so that no worker still holds native compressor state we are about to free.

@@ -3,13 +3,12 @@ package dev.ocisquash.compress;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.zip.Deflater;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link BlockCompressor} on the JDK's zlib {@link Deflater}: the portable fallback and the {@code
  * ZLIB} choice.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ZlibBlockCompressor implements BlockCompressor {
   private final int level;
   // Deflaters are pooled rather than per block: creating one allocates ~256 KiB of native zlib
@@ -24,7 +23,7 @@ final class ZlibBlockCompressor implements BlockCompressor {
   }
 
   @Override
-  public byte[] compress(byte[] data, int len, byte[] dict, boolean last) {
+  public byte[] compress(byte[] data, int len, byte @Nullable [] dict, boolean last) {
     Deflater d = deflaters.poll();
     if (d == null) {
       d = new Deflater(level, true);

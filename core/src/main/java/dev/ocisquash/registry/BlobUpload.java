@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,7 +31,6 @@ import org.jspecify.annotations.Nullable;
  * upload starts again and resends everything from that copy. Failures are bounded by the retry
  * count for the whole upload.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class BlobUpload extends OutputStream {
   private static final int COPY_BUFFER = 256 << 10;
 
@@ -58,7 +57,8 @@ public final class BlobUpload extends OutputStream {
    * @param teeDir where to keep the copy of the bytes for a resend, or null to keep none (a broken
    *     request then fails the push)
    */
-  BlobUpload(RegistryClient client, String repo, URI location, Path teeDir, TempFiles tempFiles)
+  BlobUpload(
+      RegistryClient client, String repo, URI location, @Nullable Path teeDir, TempFiles tempFiles)
       throws ImageException {
     this.client = client;
     this.repo = repo;
@@ -117,7 +117,7 @@ public final class BlobUpload extends OutputStream {
   }
 
   private void keep(byte[] data, int off, int len, long at) throws ImageException {
-    if (tee == null) {
+    if (tee == null || teePath == null) {
       return;
     }
     try {
@@ -159,8 +159,9 @@ public final class BlobUpload extends OutputStream {
             repo, step(), Responses.detail(cause) + "; no copy kept to send the rest again", cause);
       }
       try {
-        stream = client.streamTo(location);
-        resend(have);
+        HttpTransport.StreamedRequest s = client.streamTo(location);
+        stream = s;
+        resend(s, have);
         return;
       } catch (IOException e) {
         last = e;
@@ -169,14 +170,18 @@ public final class BlobUpload extends OutputStream {
   }
 
   /** Streams the copy's bytes from {@code from} up to what was written into the open request. */
-  private void resend(long from) throws IOException {
+  private void resend(HttpTransport.StreamedRequest to, long from) throws IOException {
+    if (from >= written) {
+      return;
+    }
+    FileChannel copy = Objects.requireNonNull(tee, "no upload copy (recover checks for one)");
     byte[] buf = new byte[(int) Math.min(COPY_BUFFER, Math.max(1, written - from))];
     for (long at = from; at < written; ) {
       int n = (int) Math.min(buf.length, written - at);
       ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
       try {
         while (b.hasRemaining()) {
-          if (tee.read(b, at + b.position()) < 0) {
+          if (copy.read(b, at + b.position()) < 0) {
             throw new IOException("upload copy ends early");
           }
         }
@@ -184,7 +189,7 @@ public final class BlobUpload extends OutputStream {
         throw client.fail(
             repo, "upload blob", "cannot read back " + teePath + ": " + Responses.detail(e), e);
       }
-      stream.body().write(buf, 0, n);
+      to.body().write(buf, 0, n);
       at += n;
     }
   }

@@ -39,7 +39,6 @@ import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,7 +51,6 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe: requests may run on several threads at once, each on its own connection.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class HttpTransport implements AutoCloseable {
   /**
    * The longest response line (status, header field, chunk size) read, as the socket client had it.
@@ -328,7 +326,7 @@ final class HttpTransport implements AutoCloseable {
     private final CompletableFuture<ClassicHttpResponse> response = new CompletableFuture<>();
     private volatile boolean aborted;
     private final RateGuard.Meter meter;
-    private OutputStream out;
+    private @Nullable OutputStream out;
     private final OutputStream body =
         new OutputStream() {
           @Override
@@ -395,7 +393,8 @@ final class HttpTransport implements AutoCloseable {
       } catch (ExecutionException e) {
         return e.getCause() instanceof IOException io
             ? io
-            : new IOException(Responses.detail(e.getCause()), e);
+            : new IOException(
+                Responses.detail(java.util.Objects.requireNonNullElse(e.getCause(), e)), e);
       } catch (InterruptedException | CancellationException e) {
         Thread.currentThread().interrupt();
         return new java.io.InterruptedIOException("interrupted");
@@ -421,7 +420,8 @@ final class HttpTransport implements AutoCloseable {
             meter,
             e.getCause() instanceof IOException io
                 ? io
-                : new IOException(Responses.detail(e.getCause()), e));
+                : new IOException(
+                    Responses.detail(java.util.Objects.requireNonNullElse(e.getCause(), e)), e));
       } catch (InterruptedException e) {
         abort();
         Thread.currentThread().interrupt();

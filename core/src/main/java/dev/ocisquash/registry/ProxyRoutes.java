@@ -12,7 +12,6 @@ import org.apache.hc.client5.http.impl.routing.DefaultRoutePlanner;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.protocol.HttpContext;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,11 +20,10 @@ import org.jspecify.annotations.Nullable;
  * library's). A proxy's credentials are sent with the first request (CONNECT or the proxied
  * request), as Go's transport does, so a streamed upload never meets a 407 it could not repeat.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ProxyRoutes extends DefaultRoutePlanner {
   private static final System.Logger LOG = System.getLogger("dev.ocisquash.registry");
   private final @Nullable ProxyEnvironment environment;
-  private final ProxySelector selector;
+  private final @Nullable ProxySelector selector;
 
   /** The route last noted for each origin, so --debug names it once. */
   private final java.util.Map<String, String> noted =
@@ -35,7 +33,7 @@ final class ProxyRoutes extends DefaultRoutePlanner {
    * @param selector a caller's proxy selection, or null for {@code environment}
    * @param environment the proxy settings of the environment (used when {@code selector} is null)
    */
-  ProxyRoutes(ProxySelector selector, @Nullable ProxyEnvironment environment) {
+  ProxyRoutes(@Nullable ProxySelector selector, @Nullable ProxyEnvironment environment) {
     super(null);
     this.selector = selector;
     this.environment = environment;
@@ -44,7 +42,7 @@ final class ProxyRoutes extends DefaultRoutePlanner {
   /** The proxy for a URL, or empty for a direct connection. */
   Optional<ProxyEnvironment.Proxy> proxyFor(URI uri) {
     if (selector == null) {
-      return environment.forUri(uri);
+      return environment == null ? Optional.empty() : environment.forUri(uri);
     }
     for (java.net.Proxy p : selector.select(uri)) {
       if (p.type() == java.net.Proxy.Type.HTTP && p.address() instanceof InetSocketAddress a) {
@@ -88,7 +86,8 @@ final class ProxyRoutes extends DefaultRoutePlanner {
       ProxyEnvironment.Proxy p = proxy.get();
       HttpHost host = new HttpHost("http", p.host(), p.port());
       UsernamePasswordCredentials creds =
-          new UsernamePasswordCredentials(p.user(), p.password().toCharArray());
+          new UsernamePasswordCredentials(
+              p.user(), java.util.Objects.requireNonNullElse(p.password(), "").toCharArray());
       BasicScheme basic = new BasicScheme();
       basic.initPreemptive(creds);
       context.resetAuthExchange(host, basic);

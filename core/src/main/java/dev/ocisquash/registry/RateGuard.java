@@ -6,7 +6,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,7 +17,6 @@ import org.jspecify.annotations.Nullable;
  * within the window. This bounds silent and dripping servers alike, and endless interim (1xx)
  * responses, which the library reads while the head is awaited.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class RateGuard implements AutoCloseable {
   private final long minRate;
   private final long windowNanos;
@@ -78,7 +76,7 @@ final class RateGuard implements AutoCloseable {
     private volatile long bytes;
     private volatile long busyNanos;
     private volatile long busySince = -1;
-    private volatile String failure;
+    private volatile @Nullable String failure;
 
     /** (time waited, bytes) samples, the guard's thread only. */
     private final ArrayDeque<long[]> samples = new ArrayDeque<>();
@@ -106,7 +104,7 @@ final class RateGuard implements AutoCloseable {
     }
 
     /** Why the exchange was cut, or null. */
-    String failure() {
+    @Nullable String failure() {
       return failure;
     }
 

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +22,6 @@ import org.jspecify.annotations.Nullable;
  * from the realm, asked for every scope this client has needed so far, so one token serves the
  * pulls, pushes and cross-repository mounts of a run.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class RegistryAuth {
   private static final Pattern PARAM =
       Pattern.compile("([A-Za-z]+)=\"([^\"]*)\"|([A-Za-z]+)=([^,\\s]*)");
@@ -42,7 +40,7 @@ final class RegistryAuth {
 
   private final @Nullable Credential credential;
   private final Set<String> scopes = new TreeSet<>();
-  private volatile String header;
+  private volatile @Nullable String header;
 
   /**
    * Hosts other than the registry that challenged a request ({@code scheme://host[:port]}): as
@@ -56,7 +54,7 @@ final class RegistryAuth {
   }
 
   /** The header to send, or null while anonymous. */
-  String header() {
+  @Nullable String header() {
     return header;
   }
 
@@ -116,7 +114,7 @@ final class RegistryAuth {
           "Bearer "
               + token(
                   params.get("realm"),
-                  fetcher.post(realmUri(params.get("realm")), oauthForm(params)));
+                  fetcher.post(realmUri(params.get("realm")), oauthForm(credential, params)));
       return true;
     }
     StringBuilder q = new StringBuilder(params.get("realm"));
@@ -140,7 +138,7 @@ final class RegistryAuth {
    * registry/client/auth/session.go} fetchTokenWithOAuth, commit
    * cff5d2f92f706803e035250248204626bd91ae4e).
    */
-  private byte[] oauthForm(Map<String, String> params) {
+  private byte[] oauthForm(Credential credential, Map<String, String> params) {
     StringBuilder f =
         new StringBuilder("grant_type=refresh_token&client_id=ocisquash&refresh_token=")
             .append(enc(credential.secret()));

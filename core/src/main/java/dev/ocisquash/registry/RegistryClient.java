@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLException;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,7 +25,6 @@ import org.jspecify.annotations.Nullable;
  * Redirects} and {@link Endpoints}; the HTTP itself is {@link HttpTransport}'s. Every failure is a
  * {@link RegistryException} with one line naming the registry, the repository and the step.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class RegistryClient implements AutoCloseable {
   /**
    * What registries are asked to return for a manifest: every image and index type this tool reads.
@@ -257,7 +255,8 @@ public final class RegistryClient implements AutoCloseable {
   private final RegistryAuth.TokenFetcher tokens =
       new RegistryAuth.TokenFetcher() {
         @Override
-        public RegistryAuth.Response get(URI uri, String authorization) throws IOException {
+        public RegistryAuth.Response get(URI uri, @Nullable String authorization)
+            throws IOException {
           return token(
               http.send(
                   "GET",
@@ -448,7 +447,7 @@ public final class RegistryClient implements AutoCloseable {
    *     it, or null
    * @param tempFiles registry of that copy for signal cleanup
    */
-  public BlobUpload startUpload(String repo, Path teeDir, TempFiles tempFiles)
+  public BlobUpload startUpload(String repo, @Nullable Path teeDir, TempFiles tempFiles)
       throws ImageException {
     return new BlobUpload(this, repo, newUpload(repo), teeDir, tempFiles);
   }

@@ -2,6 +2,7 @@ package dev.ocisquash.registry;
 
 import dev.ocisquash.ImageException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A registry request that failed, for library callers: which registry, repository and step, the
@@ -32,7 +33,7 @@ public final class RegistryException extends ImageException {
       String detail,
       int status,
       List<String> errorCodes,
-      Throwable cause) {
+      @Nullable Throwable cause) {
     super(
         Kind.REGISTRY,
         Printable.line(

@@ -42,7 +42,7 @@ final class TlsContexts {
    * The directory to use for {@code registry}: the given one, else the containers or docker default
    * if present.
    */
-  static @Nullable Path certDirFor(String registry, Path given) {
+  static @Nullable Path certDirFor(String registry, @Nullable Path given) {
     if (given != null) {
       return given;
     }
@@ -56,7 +56,7 @@ final class TlsContexts {
   }
 
   /** A context trusting the system CAs and those in {@code certDir} (which may be null). */
-  static SSLContext verifying(Path certDir) throws ImageException {
+  static SSLContext verifying(@Nullable Path certDir) throws ImageException {
     try {
       if (certDir == null) {
         return SSLContext.getDefault();

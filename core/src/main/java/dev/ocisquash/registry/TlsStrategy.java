@@ -7,7 +7,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.apache.hc.client5.http.ssl.TlsSocketStrategy;
 import org.apache.hc.core5.http.protocol.HttpContext;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS for https connections (direct or inside a proxy's CONNECT tunnel): the context is made on
@@ -15,7 +15,6 @@ import org.jspecify.annotations.NullUnmarked;
  * needs), and the host name is checked by the JDK's own endpoint identification rather than the
  * library's verifier.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class TlsStrategy implements TlsSocketStrategy {
   /** Makes the TLS context when the first https connection needs it. */
   interface Source {
@@ -25,7 +24,7 @@ final class TlsStrategy implements TlsSocketStrategy {
 
   private final Source source;
   private final boolean verifyHostnames;
-  private SSLContext context;
+  private @Nullable SSLContext context;
 
   /**
    * @param source the context to use, made on first use

@@ -12,6 +12,7 @@ import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import dev.ocisquash.model.Json;
 import dev.ocisquash.model.MediaTypes;
+import dev.ocisquash.registry.ImageRef;
 import dev.ocisquash.registry.RegistryException;
 import dev.ocisquash.registry.RegistryOptions;
 import dev.ocisquash.report.AnalyzeOptions;
@@ -240,6 +241,42 @@ class ErrorKindsTest {
       RegistryException r = assertInstanceOf(RegistryException.class, e);
       assertEquals(404, r.status());
       assertEquals(java.util.List.of("MANIFEST_UNKNOWN"), r.errorCodes());
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  @Test
+  void aRegistryRefWithNeitherTagNorDigestIsInvalidArgumentBeforeAnyRequest() throws Exception {
+    // An ImageRef made for a push by digest has no reference to pull: it used to fetch the tag
+    // "null" (GET /v2/app/manifests/null).
+    java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext(
+        "/",
+        x -> {
+          asked.add(x.getRequestURI().getPath());
+          x.sendResponseHeaders(x.getRequestURI().getPath().equals("/v2/") ? 200 : 404, -1);
+          x.close();
+        });
+    server.start();
+    try {
+      String registry = "127.0.0.1:" + server.getAddress().getPort();
+      ImageRef ref = new ImageRef(registry, "app", null, null);
+      RegistryOptions options =
+          RegistryOptions.defaults().withTlsVerify(false).withRetries(1, Duration.ofMillis(1));
+      ImageException open =
+          assertThrows(
+              ImageException.class, () -> ImageArchives.open(ref, ImageSelector.any(), options));
+      assertEquals(Kind.INVALID_ARGUMENT, open.kind(), open.getMessage());
+      assertEquals(
+          "docker://" + registry + "/app: names neither a tag nor a digest to pull",
+          open.getMessage());
+      ImageException list =
+          assertThrows(ImageException.class, () -> ImageArchives.indexImages(ref, options));
+      assertEquals(Kind.INVALID_ARGUMENT, list.kind(), list.getMessage());
+      assertEquals(java.util.List.of(), asked);
     } finally {
       server.stop(0);
     }
