@@ -1,6 +1,7 @@
 package dev.ocisquash;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rethrows, on the thread that consumes a background stage's work, what failed on the background
@@ -14,7 +15,7 @@ public final class BackgroundFailures {
    * Throws {@code failure} as it is when it is an {@link IOException}, a {@link RuntimeException}
    * or an {@link Error}, wrapped in an {@code IOException} otherwise; does nothing when it is null.
    */
-  public static void rethrow(Throwable failure) throws IOException {
+  public static void rethrow(@Nullable Throwable failure) throws IOException {
     if (failure == null) {
       return;
     }
