@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,7 +24,6 @@ import org.jspecify.annotations.Nullable;
  * registry is closed: a later {@link #register} deletes the path at once and throws, so a run
  * racing with its own cancellation cannot leave a file behind.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TempFiles {
   private final Set<Path> paths = new LinkedHashSet<>();
   private boolean closed;
@@ -55,9 +53,11 @@ public final class TempFiles {
         ImageException.Kind.INTERRUPTED, "cancelled: temporary files were removed");
   }
 
-  /** Forgets a path the run deleted itself or renamed into place. */
+  /** Forgets a path the run deleted itself or renamed into place; does nothing for null. */
   public synchronized void unregister(@Nullable Path p) {
-    paths.remove(p.toAbsolutePath());
+    if (p != null) {
+      paths.remove(p.toAbsolutePath());
+    }
   }
 
   /**

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,7 +29,6 @@ import org.jspecify.annotations.Nullable;
  *       order: a hardlink and its target must be written in one layer.
  * </ol>
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class Grouping {
   /**
    * Files that change whenever any package does, or on every build: kept in the small top layer. An
@@ -66,7 +64,7 @@ public final class Grouping {
    * @param bigFile unclaimed regular files of at least this many bytes become their own group
    * @throws IOException when a database file cannot be read
    */
-  public static Grouping of(@Nullable FileTree tree, long bigFile) throws IOException {
+  public static Grouping of(FileTree tree, long bigFile) throws IOException {
     Claims claims = new Claims();
     for (InstalledPackage p : Installed.read(tree).packages()) {
       Component owner = ownerOf(p);

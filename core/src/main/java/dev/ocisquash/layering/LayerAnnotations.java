@@ -82,7 +82,7 @@ public final class LayerAnnotations {
     for (int at = 0; at < m.layerCount(); at++) {
       DescriptorJson layer = m.layer(at);
       String v = layer == null ? null : layer.annotation(SLOT);
-      if (v != null) {
+      if (layer != null && v != null) {
         int s;
         int max;
         try {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,7 +33,6 @@ import org.jspecify.annotations.Nullable;
  *       slot.
  * </ul>
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class Packer {
   /** The default heavy threshold: 32 MiB. */
   public static final long DEFAULT_HEAVY = 32L << 20;
@@ -74,26 +72,26 @@ public final class Packer {
   public static Packing pack(
       Map<Component, Long> sizes, int maxLayers, long heavyThreshold, @Nullable Prior prior) {
     List<Slot> slots = slots(maxLayers);
-    boolean priorUsable = prior != null && prior.maxLayers() == maxLayers;
+    Prior usable = prior != null && prior.maxLayers() == maxLayers ? prior : null;
     Map<Component, Integer> placed = new TreeMap<>();
     List<Component> newcomers = new ArrayList<>();
     for (Map.Entry<Component, Long> e : sizes.entrySet()) {
       Component c = e.getKey();
       Pool pool = poolOf(c, e.getValue(), heavyThreshold, maxLayers);
-      Integer before = priorUsable ? prior.slotOf(c) : null;
+      Integer before = usable != null ? usable.slotOf(c) : null;
       if (before != null && before < slots.size() && slots.get(before).pool() == pool) {
         placed.put(c, before);
-      } else if (priorUsable && !c.isCatchAll()) {
+      } else if (usable != null && !c.isCatchAll()) {
         newcomers.add(c);
       } else {
         placed.put(c, hashSlot(c, slots, pool));
       }
     }
-    if (!newcomers.isEmpty()) {
-      Set<Integer> taken = new HashSet<>(prior.occupiedSlots());
+    if (usable != null && !newcomers.isEmpty()) { // newcomers come only with a usable prior
+      Set<Integer> taken = new HashSet<>(usable.occupiedSlots());
       taken.addAll(placed.values());
       for (Component c : newcomers) { // in id order: deterministic
-        Pool pool = poolOf(c, sizes.get(c), heavyThreshold, maxLayers);
+        Pool pool = poolOf(c, sizes.getOrDefault(c, 0L), heavyThreshold, maxLayers);
         List<Slot> free = new ArrayList<>();
         for (Slot s : slots) {
           if (s.pool() == pool && !taken.contains(s.index())) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A typed view of an image config: {@code created}, {@code rootfs.diff_ids}, {@code history} and
@@ -17,7 +17,6 @@ import org.jspecify.annotations.NullUnmarked;
  *
  * @param json the config object
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public record ConfigJson(ObjectNode json) {
   static final String CREATED = "created";
   static final String ROOTFS = "rootfs";
@@ -30,7 +29,7 @@ public record ConfigJson(ObjectNode json) {
   }
 
   /** {@code created}, or null when absent or not a string. */
-  public String created() {
+  public @Nullable String created() {
     return Views.text(json, CREATED);
   }
 
@@ -42,7 +41,7 @@ public record ConfigJson(ObjectNode json) {
   /**
    * The platform the config declares ({@code os}, {@code architecture}, {@code variant}), or null.
    */
-  public Platform platform() {
+  public @Nullable Platform platform() {
     return Platform.fromJson(json);
   }
 
@@ -131,7 +130,7 @@ public record ConfigJson(ObjectNode json) {
      * A new entry: {@code created} (left out when null), {@code created_by}, {@code comment}, in
      * that order.
      */
-    public static History of(String created, String createdBy, String comment) {
+    public static History of(@Nullable String created, String createdBy, String comment) {
       ObjectNode e = Json.object();
       if (created != null) {
         e.put(CREATED, created);
@@ -142,7 +141,7 @@ public record ConfigJson(ObjectNode json) {
     }
 
     /** {@code created}, or null when absent or not a string. */
-    public String created() {
+    public @Nullable String created() {
       return Views.text(json, CREATED);
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A typed view of an OCI content descriptor ({@code mediaType}, {@code digest}, {@code size},
@@ -15,7 +15,6 @@ import org.jspecify.annotations.NullUnmarked;
  *
  * @param json the descriptor object
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public record DescriptorJson(ObjectNode json) {
   static final String MEDIA_TYPE = "mediaType";
   static final String DIGEST = "digest";
@@ -29,12 +28,12 @@ public record DescriptorJson(ObjectNode json) {
   }
 
   /** The view of {@code node}, or null when it is absent or not an object. */
-  public static DescriptorJson of(JsonNode node) {
+  public static @Nullable DescriptorJson of(JsonNode node) {
     return node != null && node.isObject() ? new DescriptorJson((ObjectNode) node) : null;
   }
 
   /** The media type, or null when absent or not a string. */
-  public String mediaType() {
+  public @Nullable String mediaType() {
     return Views.text(json, MEDIA_TYPE);
   }
 
@@ -45,7 +44,7 @@ public record DescriptorJson(ObjectNode json) {
   }
 
   /** The digest as written, or null when absent or not a string. */
-  public String digestText() {
+  public @Nullable String digestText() {
     return Views.text(json, DIGEST);
   }
 
@@ -56,18 +55,18 @@ public record DescriptorJson(ObjectNode json) {
   }
 
   /** The annotation {@code key}, or null when absent or not a string. */
-  public String annotation(String key) {
+  public @Nullable String annotation(String key) {
     JsonNode a = json.path(ANNOTATIONS).path(key);
     return a.isTextual() ? a.asText() : null;
   }
 
   /** The {@code platform} object's platform, or null when absent or incomplete. */
-  public Platform platform() {
+  public @Nullable Platform platform() {
     return Platform.fromJson(json.get(PLATFORM));
   }
 
   /** The artifact type, or null when absent or not a string. */
-  public String artifactType() {
+  public @Nullable String artifactType() {
     return Views.text(json, ARTIFACT_TYPE);
   }
 

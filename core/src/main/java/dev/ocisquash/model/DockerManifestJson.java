@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A typed view of one entry of docker's {@code manifest.json}: {@code Config}, {@code RepoTags},
@@ -41,7 +42,7 @@ public record DockerManifestJson(ObjectNode json) {
   }
 
   /** {@code Config}, or null when absent or not a string. */
-  public String config() {
+  public @Nullable String config() {
     return Views.text(json, CONFIG);
   }
 

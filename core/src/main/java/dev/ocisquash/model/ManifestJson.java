@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A typed view of an image manifest (OCI or Docker schema 2): {@code schemaVersion}, {@code
@@ -16,7 +16,6 @@ import org.jspecify.annotations.NullUnmarked;
  *
  * @param json the manifest object
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public record ManifestJson(ObjectNode json) {
   static final String SCHEMA_VERSION = "schemaVersion";
   static final String MEDIA_TYPE = "mediaType";
@@ -29,7 +28,7 @@ public record ManifestJson(ObjectNode json) {
   }
 
   /** The view of {@code node}, or null when it is absent or not an object. */
-  public static ManifestJson of(JsonNode node) {
+  public static @Nullable ManifestJson of(JsonNode node) {
     return node != null && node.isObject() ? new ManifestJson((ObjectNode) node) : null;
   }
 
@@ -48,7 +47,7 @@ public record ManifestJson(ObjectNode json) {
   }
 
   /** The declared media type, or null when absent or not a string. */
-  public String mediaType() {
+  public @Nullable String mediaType() {
     return Views.text(json, MEDIA_TYPE);
   }
 
@@ -68,7 +67,7 @@ public record ManifestJson(ObjectNode json) {
   }
 
   /** The config descriptor, or null when absent or not an object. */
-  public DescriptorJson config() {
+  public @Nullable DescriptorJson config() {
     return DescriptorJson.of(json.get(CONFIG));
   }
 
@@ -96,12 +95,12 @@ public record ManifestJson(ObjectNode json) {
   }
 
   /** The descriptor of layer {@code i}, or null when there is none or it is not an object. */
-  public DescriptorJson layer(int i) {
+  public @Nullable DescriptorJson layer(int i) {
     return DescriptorJson.of(json.path(LAYERS).get(i));
   }
 
   /** The artifact type, or null when absent or not a string. */
-  public String artifactType() {
+  public @Nullable String artifactType() {
     return Views.text(json, ARTIFACT_TYPE);
   }
 

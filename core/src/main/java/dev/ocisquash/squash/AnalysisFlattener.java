@@ -21,8 +21,8 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,7 +40,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Memory grows with the number of paths, never with content sizes: content is only hashed as it
  * streams past (when asked), never kept.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class AnalysisFlattener {
   private static final int BUFFER = 1 << 16;
 
@@ -183,7 +182,7 @@ public final class AnalysisFlattener {
     for (SquashPlanner.PlannedPath r : live) {
       FileObject owner = r.file == null ? null : r.file.resolve();
       if (owner != null
-          && owner.entry.type() == TarEntryType.REGULAR
+          && owner.resolvedEntry().type() == TarEntryType.REGULAR
           && !origins.containsKey(owner)) {
         FileObject c = owner;
         if (!c.hasContent() || c.isSpooled()) {
@@ -206,25 +205,25 @@ public final class AnalysisFlattener {
     }
     for (SquashPlanner.PlannedPath r : live) {
       FileObject owner = r.file == null ? null : r.file.resolve();
-      if (owner == null || owner.entry.type() != TarEntryType.REGULAR) {
-        TarEntry meta = owner == null ? r.entry : owner.entry;
+      if (owner == null || owner.resolvedEntry().type() != TarEntryType.REGULAR) {
+        TarEntry meta = owner == null ? r.entry : owner.resolvedEntry();
         out.add(
             new FlattenedImage.Entry(
                 r.entry.path(), r.entry.pathBytes(), meta, r.layer, r.layer, -1, -1, true, null));
         continue;
       }
-      Origin o = origins.get(owner);
-      Integer inode = inodes.get(owner);
-      boolean first = inode == null;
+      Origin o = Objects.requireNonNull(origins.get(owner), "every regular file has an origin");
+      Integer known = inodes.get(owner);
+      boolean first = known == null;
+      int inode = known != null ? known : inodes.size();
       if (first) {
-        inode = inodes.size();
         inodes.put(owner, inode);
       }
       out.add(
           new FlattenedImage.Entry(
               r.entry.path(),
               r.entry.pathBytes(),
-              owner.entry,
+              owner.resolvedEntry(),
               r.layer,
               o.layer,
               o.ordinal,
@@ -331,16 +330,15 @@ public final class AnalysisFlattener {
         image,
         deferred,
         (objs, e, content) -> {
-          byte[] hash = digest(sha, content, buf);
+          byte[] hash = sha == null ? null : digest(sha, content, buf);
           for (FileObject f : objs) {
-            Origin o = origins.get(f);
+            Origin o = Objects.requireNonNull(origins.get(f), "a deferred file has an origin");
             origins.put(f, new Origin(o.layer, o.ordinal, hash));
           }
         });
   }
 
-  private static byte[] digest(@Nullable MessageDigest sha, InputStream in, byte[] buf)
-      throws IOException {
+  private static byte[] digest(MessageDigest sha, InputStream in, byte[] buf) throws IOException {
     sha.reset();
     for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
       sha.update(buf, 0, n);

@@ -2,12 +2,12 @@ package dev.ocisquash.squash;
 
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
+import dev.ocisquash.archive.SourceLayer;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import org.jspecify.annotations.NullUnmarked;
-import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * Reads kept content back where its {@link FileObject} says: from the spool, or in place from an
@@ -15,7 +15,6 @@ import org.jspecify.annotations.Nullable;
  * input aside and back; those bytes were verified against the layer's digests while streaming, so
  * the input must not change while a squash runs.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ContentStore {
   private final Spool spool;
 
@@ -35,8 +34,8 @@ final class ContentStore {
         throw new ImageException(
             Kind.CORRUPT_INPUT,
             ImageException.where(
-                ref.contentBlob().location(),
-                ref.contentBlob().label(),
+                blobOf(ref).location(),
+                blobOf(ref).label(),
                 null,
                 "ends " + (length - done) + " bytes early: the input changed during the run"));
       }
@@ -46,11 +45,15 @@ final class ContentStore {
   }
 
   /** Reads up to {@code len} bytes at {@code position} within the content at {@code ref}. */
-  int read(@Nullable FileObject ref, long position, byte[] buf, int off, int len)
-      throws IOException {
+  int read(FileObject ref, long position, byte[] buf, int off, int len) throws IOException {
     if (ref.isSpooled()) {
       return spool.read(ref.spoolOffset() + position, buf, off, len);
     }
-    return ref.contentBlob().readRaw(ref.blobOffset() + position, ByteBuffer.wrap(buf, off, len));
+    return blobOf(ref).readRaw(ref.blobOffset() + position, ByteBuffer.wrap(buf, off, len));
+  }
+
+  /** The layer blob that holds content that is not spooled; {@link FileObject#isReadable()}. */
+  private static SourceLayer blobOf(FileObject ref) {
+    return Objects.requireNonNull(ref.contentBlob(), "content neither spooled nor in a blob");
   }
 }

@@ -2,7 +2,7 @@ package dev.ocisquash.squash;
 
 import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.tar.TarEntry;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +16,6 @@ import org.jspecify.annotations.Nullable;
  * object exists per kept file, so the location is a kind and two fields here rather than an object
  * of its own (25 MB less at a million files), and the object stays at 40 bytes.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class FileObject {
   /** Where the content of an object is. */
   enum Where {
@@ -60,8 +59,8 @@ final class FileObject {
   /** For hardlinks: the object the link points at. */
   @Nullable FileObject forward;
 
-  /** Set while writing: the first output path this object was written under. */
-  byte[] writtenPath;
+  /** Set while writing: the first output path this object was written under; null before. */
+  byte @Nullable [] writtenPath;
 
   FileObject(@Nullable TarEntry entry) {
     this.entry = entry;
@@ -160,5 +159,10 @@ final class FileObject {
       }
     }
     return f.entry == null ? null : f;
+  }
+
+  /** The header that owns the content; only on an object {@link #resolve()} returned. */
+  TarEntry resolvedEntry() {
+    return Objects.requireNonNull(entry, "an unresolved link has no entry");
   }
 }

@@ -17,8 +17,8 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +27,6 @@ import org.jspecify.annotations.Nullable;
  * writer will find it (copied to the spool, or read in place when the layer is stored
  * uncompressed).
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
   private static final int BUFFER = 1 << 20;
 
@@ -67,11 +66,11 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
    */
   record Flattened(
       SquashPlanner planner,
-      SquashPlanner basePlanner,
+      @Nullable SquashPlanner basePlanner,
       List<SquashPlanner.PlannedPath> sorted,
       ContentStore contents,
       long entriesRead,
-      List<byte[]> markersOverUnreadBase) {
+      @Nullable List<byte[]> markersOverUnreadBase) {
     /** The tree as the strip rules and the grouping see it. */
     FileTree tree() {
       return PlannedFileTree.of(sorted, contents);
@@ -146,7 +145,7 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
     private final byte[] scratch;
     private boolean kept;
     private boolean inPlace;
-    private SourceLayer layer;
+    private @Nullable SourceLayer layer;
 
     /** Entries read from the squashed layers (kept layers are only scanned). */
     long entriesRead;
@@ -168,6 +167,11 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
       this.scratch = scratch;
     }
 
+    /** The planner of the kept layers; a scan that reads kept layers always has one. */
+    private SquashPlanner base() {
+      return Objects.requireNonNull(basePlanner, "kept layers without a base planner");
+    }
+
     @Override
     public void beginLayer(int index, SourceLayer l, String context) throws IOException {
       kept = index < first; // never in a scan that starts at first (the one without a basePlanner)
@@ -175,7 +179,7 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
       layer = l;
       planner.beginLayer(index, context, kept);
       if (kept) {
-        basePlanner.beginLayer(index, context, true);
+        base().beginLayer(index, context, true);
       }
     }
 
@@ -186,13 +190,13 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
       }
       SquashPlanner.Offer offer = planner.offer(e, ordinal);
       if (kept) {
-        basePlanner.offer(e, ordinal);
+        base().offer(e, ordinal);
       }
       if (offer.capture() != null) {
         // Uncompressed blobs are read again in place when the layer is written; the rest is copied
         // aside.
         if (inPlace) {
-          offer.capture().contentInBlob(layer, reader.position());
+          offer.capture().contentInBlob(Objects.requireNonNull(layer, "layer"), reader.position());
         } else {
           offer.capture().contentSpooled(spool.append(reader.content(), e.size(), scratch));
         }

@@ -10,14 +10,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The result of {@link AnalysisFlattener#flatten}: what each layer holds and the final tree a
  * squash of the whole image would write. Immutable.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class FlattenedImage implements Closeable {
   private final String source;
   private final List<LayerStats> layers;
@@ -218,7 +216,7 @@ public final class FlattenedImage implements Closeable {
   public static final class Entry {
     private final String path;
     private final byte[] pathBytes;
-    private final @Nullable TarEntry meta;
+    private final TarEntry meta;
     private final int layer;
     private final int contentLayer;
     private final long contentOrdinal;
@@ -229,7 +227,7 @@ public final class FlattenedImage implements Closeable {
     Entry(
         String path,
         byte[] pathBytes,
-        @Nullable TarEntry meta,
+        TarEntry meta,
         int layer,
         int contentLayer,
         long contentOrdinal,
@@ -261,7 +259,7 @@ public final class FlattenedImage implements Closeable {
      * The metadata in effect: for regular files and hardlinks the header of the version that owns
      * the content (its path may differ from {@link #path()}), otherwise the entry itself.
      */
-    public @Nullable TarEntry meta() {
+    public TarEntry meta() {
       return meta;
     }
 

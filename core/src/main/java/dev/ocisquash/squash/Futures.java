@@ -5,13 +5,10 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import org.jspecify.annotations.NullUnmarked;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Waiting for work a squash runs on other threads, with its failure rethrown as the failure itself.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class Futures {
   private Futures() {}
 
@@ -23,7 +20,7 @@ final class Futures {
    * @throws IOException (an {@link dev.ocisquash.ImageException} included) or an unchecked
    *     exception as the work threw it
    */
-  static <T> T get(@Nullable Future<T> f, String doing) throws IOException {
+  static <T> T get(Future<T> f, String doing) throws IOException {
     try {
       return f.get();
     } catch (InterruptedException e) {

@@ -7,7 +7,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Moves everything downstream of the tar writer (hashing the diff_id, feeding the compressor,
@@ -20,7 +20,6 @@ import org.jspecify.annotations.NullUnmarked;
  * it is an {@link IOException}, by the next {@code write} or by {@link #close()}. {@code close()}
  * waits until every byte has reached the wrapped stream, which it does not close.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class HandoffOutputStream extends OutputStream {
   static final int CHUNK = ByteBlocks.SIZE;
   static final int DEPTH = 4;
@@ -44,7 +43,7 @@ final class HandoffOutputStream extends OutputStream {
   private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(DEPTH + 1);
   private final BlockingQueue<Chunk> free = new ArrayBlockingQueue<>(DEPTH);
   private final Thread worker;
-  private volatile Throwable failure;
+  private volatile @Nullable Throwable failure;
   private Chunk current;
   private boolean closed;
 

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
 
 /**
  * Squashes every image of a multi-platform index in a registry ({@code --all-platforms}) and pushes
@@ -28,7 +27,6 @@ import org.jspecify.annotations.NullUnmarked;
  * are left out, as they describe the old manifests. The tag moves only after everything is in the
  * registry.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class IndexSquasher {
   private IndexSquasher() {}
 
@@ -92,10 +90,10 @@ public final class IndexSquasher {
         JsonNode listed = index.manifestsNode();
         for (JsonNode e : listed == null ? Json.array() : listed) {
           DescriptorJson entry = DescriptorJson.of(e);
-          Digest old =
-              Digest.parse(entry == null || entry.digestText() == null ? "" : entry.digestText());
+          String listedDigest = entry == null ? null : entry.digestText();
+          Digest old = Digest.parse(listedDigest == null ? "" : listedDigest);
           Digest now = squashed.get(old);
-          if (now == null) {
+          if (now == null || entry == null) { // entry is there: parse("") throws
             continue;
           }
           entries.add(

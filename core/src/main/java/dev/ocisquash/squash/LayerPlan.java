@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.Predicate;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,7 +17,6 @@ import org.jspecify.annotations.Nullable;
  * layers below the squash point are kept, the whiteout and opaque markers that still hide something
  * in them. Pure: built from the planners' state without I/O.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayerPlan {
   /** One entry of the new layer. */
   static final class Item {
@@ -114,7 +112,7 @@ final class LayerPlan {
    * @param base a planner fed only the kept layers, or null for a full squash
    * @param first index of the first squashed layer
    */
-  static LayerPlan build(SquashPlanner planner, SquashPlanner base, int first) {
+  static LayerPlan build(SquashPlanner planner, @Nullable SquashPlanner base, int first) {
     return build(
         planner, base, first, planner.liveRecordsSorted(), path -> false, path -> false, null);
   }
@@ -132,12 +130,12 @@ final class LayerPlan {
    */
   static LayerPlan build(
       SquashPlanner planner,
-      SquashPlanner base,
+      @Nullable SquashPlanner base,
       int first,
       List<SquashPlanner.PlannedPath> sorted,
       Predicate<byte[]> stripped,
       Predicate<byte[]> rewritten,
-      List<byte[]> overUnreadBase) {
+      @Nullable List<byte[]> overUnreadBase) {
     Map<FileObject, byte[]> inKept = new IdentityHashMap<>();
     List<SquashPlanner.PlannedPath> survivors = new ArrayList<>();
     for (SquashPlanner.PlannedPath r : sorted) {

@@ -10,7 +10,7 @@ import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarReader;
 import java.io.IOException;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
 
 /**
  * The one read of an image's layers, newest first, that squash and analyze share. Each layer is
@@ -19,7 +19,6 @@ import org.jspecify.annotations.NullUnmarked;
  * {@link Limits}, so hostile input stops at the limit with a one-line error whichever command reads
  * it. What to do with each entry is the {@link Visitor}'s.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayerScan {
   private LayerScan() {}
 
@@ -83,7 +82,7 @@ final class LayerScan {
         progress.stage(
             (i < firstSquashed ? "scan kept " : "read ") + layer.label(),
             layer.compression() == Compression.NONE ? layer.blobSize() : -1);
-        LayerStream current = next;
+        LayerStream current = Objects.requireNonNull(next, "the layer was opened ahead");
         next = null;
         try (LayerStream in = current) {
           // Decompression of the layer below starts now, on its own thread, and overlaps this

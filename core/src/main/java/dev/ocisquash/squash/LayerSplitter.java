@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits the plan of one squashed layer into one plan per non-empty slot of a {@link Packing},
@@ -38,7 +38,6 @@ import org.jspecify.annotations.NullUnmarked;
  *
  * <p>Memory: the items of all layers (one object per path) and the directory paths; never content.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayerSplitter {
   private LayerSplitter() {}
 
@@ -73,7 +72,10 @@ final class LayerSplitter {
    *     at all
    */
   static List<Part> split(
-      LayerPlan plan, Function<String, Component> ownerOf, Packing packing, Long sourceDateEpoch) {
+      LayerPlan plan,
+      Function<String, Component> ownerOf,
+      Packing packing,
+      @Nullable Long sourceDateEpoch) {
     int topSlot = packing.slots().size() - 1;
     Set<String> planDirs = new HashSet<>();
     int lowest = Integer.MAX_VALUE;
@@ -113,10 +115,10 @@ final class LayerSplitter {
         long bytes = 0;
         FileObject f = it.file;
         if (f != null
-            && f.entry.type() == TarEntryType.REGULAR
+            && f.resolvedEntry().type() == TarEntryType.REGULAR
             && !plan.inKeptLayers.containsKey(f)
             && counted.add(f)) {
-          bytes = f.entry.size();
+          bytes = f.resolvedEntry().size();
         }
         groups
             .computeIfAbsent(s, k -> new TreeMap<>())

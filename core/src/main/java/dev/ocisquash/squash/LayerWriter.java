@@ -19,7 +19,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +27,6 @@ import org.jspecify.annotations.Nullable;
  * first path in output order as the file and the others as links to it, so a link never precedes
  * its target.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayerWriter {
   private LayerWriter() {}
 
@@ -60,7 +58,8 @@ final class LayerWriter {
      * @param blockPool where gzip blocks are compressed, shared by layers written at once; null for
      *     the stream's own
      */
-    @Nullable OutputStream open(OutputStream out, ExecutorService blockPool) throws IOException {
+    @Nullable OutputStream open(OutputStream out, @Nullable ExecutorService blockPool)
+        throws IOException {
       switch (compression) {
         case GZIP:
           // pigz-style blocks: same bytes whatever the thread count or pool.
@@ -90,7 +89,7 @@ final class LayerWriter {
       LayerPlan plan,
       ContentStore contents,
       Encoding encoding,
-      Long sourceDateEpoch,
+      @Nullable Long sourceDateEpoch,
       Progress progress,
       @Nullable ExecutorService blockPool) {
     /** A request for a layer written alone, with its own compression threads. */
@@ -98,7 +97,7 @@ final class LayerWriter {
         LayerPlan plan,
         ContentStore contents,
         Encoding encoding,
-        Long sourceDateEpoch,
+        @Nullable Long sourceDateEpoch,
         Progress progress) {
       this(plan, contents, encoding, sourceDateEpoch, progress, null);
     }
@@ -178,7 +177,7 @@ final class LayerWriter {
       ContentStore contents,
       TarWriter tar,
       Compression compression,
-      Long sourceDateEpoch,
+      @Nullable Long sourceDateEpoch,
       Progress progress,
       byte[] scratch)
       throws IOException {
@@ -198,11 +197,11 @@ final class LayerWriter {
       FileObject f = it.file;
       byte[] inKept = plan.inKeptLayers.get(f);
       if (inKept != null) {
-        tar.putEntry(clamp(hardlink(f.entry, it.path, inKept), sourceDateEpoch));
+        tar.putEntry(clamp(hardlink(f.resolvedEntry(), it.path, inKept), sourceDateEpoch));
         tar.closeEntry();
       } else if (f.writtenPath == null) {
         f.writtenPath = it.path;
-        TarEntry e = renamed(f.entry, it.path);
+        TarEntry e = renamed(f.resolvedEntry(), it.path);
         if (it.wasLink) {
           promoted++;
         }
@@ -219,7 +218,7 @@ final class LayerWriter {
         }
         tar.closeEntry();
       } else {
-        tar.putEntry(clamp(hardlink(f.entry, it.path, f.writtenPath), sourceDateEpoch));
+        tar.putEntry(clamp(hardlink(f.resolvedEntry(), it.path, f.writtenPath), sourceDateEpoch));
         tar.closeEntry();
       }
     }
@@ -233,14 +232,15 @@ final class LayerWriter {
     java.util.Set<FileObject> counted =
         java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (LayerPlan.Item it : plan.items()) {
-      if (it.file != null && it.file.entry.type() == TarEntryType.REGULAR && counted.add(it.file)) {
-        total += it.file.entry.size();
+      FileObject f = it.file;
+      if (f != null && f.resolvedEntry().type() == TarEntryType.REGULAR && counted.add(f)) {
+        total += f.resolvedEntry().size();
       }
     }
     return total;
   }
 
-  private static TarEntry clamp(TarEntry e, Long epoch) {
+  private static TarEntry clamp(TarEntry e, @Nullable Long epoch) {
     if (epoch == null
         || e.mtimeSeconds() < epoch
         || (e.mtimeSeconds() == epoch && e.mtimeNanos() == 0)) {
@@ -249,7 +249,7 @@ final class LayerWriter {
     return e.toBuilder().mtime(epoch, 0).build();
   }
 
-  private static TarEntry renamed(@Nullable TarEntry e, byte[] path) {
+  private static TarEntry renamed(TarEntry e, byte[] path) {
     if (Arrays.equals(e.pathBytes(), path)) {
       return e;
     }
@@ -264,7 +264,7 @@ final class LayerWriter {
    * A link entry carrying the object's metadata, xattrs included, so any extractor sets the same
    * inode state.
    */
-  private static TarEntry hardlink(@Nullable TarEntry owner, byte[] path, byte[] target) {
+  private static TarEntry hardlink(TarEntry owner, byte[] path, byte[] target) {
     TarEntry.Builder b =
         TarEntry.builder(TarEntryType.HARDLINK, path)
             .linkTarget(target)

@@ -5,15 +5,14 @@ import dev.ocisquash.layering.Prior;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Future;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The layout stage of a squash: turns the flattened, stripped tree into the new layers' plans, one
  * layer or, with {@code --max-layers}, the re-layering split ({@link Relayering}).
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LayoutStep implements SquashStep<LayoutStep.Layout> {
   /**
    * The new layers to write, bottom first.
@@ -30,8 +29,8 @@ final class LayoutStep implements SquashStep<LayoutStep.Layout> {
 
   private final FlattenStep.Flattened flat;
   private final StripStep.Stripped stripped;
-  private final Future<Grouping> grouping;
-  private final Prior prior;
+  private final @Nullable Future<Grouping> grouping;
+  private final @Nullable Prior prior;
   private final SquashOptions options;
   private final int first;
 
@@ -71,7 +70,10 @@ final class LayoutStep implements SquashStep<LayoutStep.Layout> {
     if (maxLayers <= 1) {
       return new Layout(List.of(new LayerSplitter.Part(0, plan, Map.of())), maxLayers);
     }
-    Grouping groups = Futures.get(grouping, "grouping files by owner");
+    Grouping groups =
+        Futures.get(
+            Objects.requireNonNull(grouping, "grouping runs for --max-layers above 1"),
+            "grouping files by owner");
     List<LayerSplitter.Part> parts =
         Relayering.split(groups, plan, maxLayers, prior, options.sourceDateEpoch());
     return new Layout(parts, maxLayers);

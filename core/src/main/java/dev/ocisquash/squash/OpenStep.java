@@ -11,6 +11,7 @@ import dev.ocisquash.compress.Compression;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The first step of a squash: opens the input (a file or a registry reference) and selects what to
@@ -80,7 +81,10 @@ final class OpenStep implements SquashStep<OpenStep.Selection> {
         options.input() != null
             ? ImageArchives.open(
                 options.input(), options.selector(), options.limits(), ws.tempFiles())
-            : ImageArchives.open(options.inputRef(), options.selector(), options.registry());
+            : ImageArchives.open(
+                Objects.requireNonNull(options.inputRef(), "an input without path has a ref"),
+                options.selector(),
+                options.registry());
     try {
       return select(image);
     } catch (IOException | RuntimeException | Error e) {

@@ -7,7 +7,7 @@ import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import java.io.IOException;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
 
 /**
  * The flattened tree as the strip rules see it: every live path, hardlinks resolved to the object
@@ -15,7 +15,6 @@ import org.jspecify.annotations.NullUnmarked;
  * content was not kept (in kept base layers, only ELF files and scripts and loader configuration
  * are spooled) read as empty, which the safety checks treat as "not ELF, no shebang".
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PlannedFileTree {
   private PlannedFileTree() {}
 
@@ -35,8 +34,8 @@ final class PlannedFileTree {
         b.add(new TreeNode(path, TarEntryType.DIRECTORY, null, 0, r.entry.mode(), null), null);
         continue;
       }
-      FileObject f = r.file.resolve();
-      TarEntry e = f.entry;
+      FileObject f = Objects.requireNonNull(r.file.resolve(), "links were checked");
+      TarEntry e = f.resolvedEntry();
       String target = e.type() == TarEntryType.SYMLINK ? e.linkTarget() : null;
       b.add(new TreeNode(path, e.type(), target, e.size(), e.mode(), f), f);
     }
@@ -45,7 +44,7 @@ final class PlannedFileTree {
 
   private static SeekableContent open(ContentStore contents, FileObject f) {
     FileObject ref = f.isReadable() ? f : null;
-    long size = ref != null ? f.entry.size() : 0;
+    long size = ref != null ? ref.resolvedEntry().size() : 0;
     return new SeekableContent() {
       @Override
       public long size() {
@@ -54,7 +53,7 @@ final class PlannedFileTree {
 
       @Override
       public int read(long position, byte[] buf, int off, int len) throws IOException {
-        if (position >= size) {
+        if (position >= size || ref == null) { // no content: size is 0
           return -1;
         }
         int n = (int) Math.min(len, size - position);

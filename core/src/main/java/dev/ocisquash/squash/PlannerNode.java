@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,12 +11,11 @@ import org.jspecify.annotations.Nullable;
  * the live record there, and the hardlinks waiting for a lower version of it. There is one per path
  * ever named, so the fields are few and primitive where they can be.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PlannerNode {
   // No name field: the key in the parent's children map is the name, and a million nodes make 8
   // bytes count.
   final @Nullable PlannerNode parent;
-  Map<String, PlannerNode> children;
+  @Nullable Map<String, PlannerNode> children;
 
   /** Layers below this one cannot contribute this path or anything under it. */
   int hideAll = -1;
@@ -36,7 +34,7 @@ final class PlannerNode {
   int maxDescendantLayer = -1;
 
   /** The live record at this path, if any. */
-  SquashPlanner.PlannedPath record;
+  SquashPlanner.@Nullable PlannedPath record;
 
   /**
    * The latest entry version seen at this path in layer {@link #curLayer}, for same-layer
@@ -47,7 +45,7 @@ final class PlannerNode {
   int curLayer = Integer.MIN_VALUE;
 
   /** Links from upper layers waiting for a lower version of this path. */
-  List<PendingLink> pending;
+  @Nullable List<PendingLink> pending;
 
   PlannerNode(@Nullable PlannerNode parent) {
     this.parent = parent;

@@ -88,7 +88,7 @@ final class Relayering {
       LayerPlan plan,
       int maxLayers,
       @Nullable Prior prior,
-      Long sourceDateEpoch) {
+      @Nullable Long sourceDateEpoch) {
     Packing packing = Packer.pack(grouping.sizes(), maxLayers, Packer.DEFAULT_HEAVY, prior);
     List<LayerSplitter.Part> parts =
         LayerSplitter.split(plan, grouping::ownerOf, packing, sourceDateEpoch);

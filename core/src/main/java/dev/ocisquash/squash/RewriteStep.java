@@ -11,7 +11,6 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
-import org.jspecify.annotations.NullUnmarked;
 
 /**
  * Writes the database files that {@code --remove-package} rewrote: the strip decided "new bytes for
@@ -20,7 +19,6 @@ import org.jspecify.annotations.NullUnmarked;
  * rewritten file that lives in a kept base layer is written again in the new layer, over it. Runs
  * after grouping has read the tree: the tree's content changes.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class RewriteStep implements SquashStep<StripStep.Stripped> {
   private final FlattenStep.Flattened flat;
   private final StripStep.Stripped stripped;
@@ -67,13 +65,16 @@ final class RewriteStep implements SquashStep<StripStep.Stripped> {
         continue;
       }
       FileObject f = r.file == null ? null : r.file.resolve();
-      if (f == null || f.entry.type() != TarEntryType.REGULAR || r.file != f || names.get(f) != 1) {
+      if (f == null
+          || f.resolvedEntry().type() != TarEntryType.REGULAR
+          || r.file != f
+          || names.getOrDefault(f, 0) != 1) {
         throw new ImageException(
             Kind.UNSUPPORTED_INPUT,
             ImageException.where(
                 null, null, path, "cannot rewrite a package database that is not a plain file"));
       }
-      f.entry = f.entry.toBuilder().size(bytes.length).build();
+      f.entry = f.resolvedEntry().toBuilder().size(bytes.length).build();
       f.contentSpooled(spool.append(new ByteArrayInputStream(bytes), bytes.length, scratch));
       if (r.layer < first) {
         overKept.add(path);

@@ -11,7 +11,6 @@ import dev.ocisquash.registry.RegistryOptions;
 import dev.ocisquash.strip.StripRules;
 import java.nio.file.Path;
 import java.util.Objects;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,31 +23,30 @@ import org.jspecify.annotations.Nullable;
  * SquashResult result = Squasher.squash(opts);
  * }</pre>
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class SquashOptions {
   private final @Nullable Path input;
   private final @Nullable Path output;
-  private final OutputFormat format;
-  private final Compression compression;
+  private final @Nullable OutputFormat format;
+  private final @Nullable Compression compression;
   private final ImageSelector selector;
   private final int gzipLevel;
   private final GzipEncoder gzipEncoder;
   private final int zstdLevel;
-  private final Path tempDir;
+  private final @Nullable Path tempDir;
   private final SquashPoint squashPoint;
   private final boolean allowNoop;
-  private final Long sourceDateEpoch;
+  private final @Nullable Long sourceDateEpoch;
   private final int threads;
-  private final StripRules strip;
+  private final @Nullable StripRules strip;
   // Hardening: resource limits and the registry of temporary files.
   private final Limits limits;
-  private final TempFiles tempFiles;
+  private final @Nullable TempFiles tempFiles;
   private final Progress progress;
   private final @Nullable ImageRef inputRef;
   private final @Nullable ImageRef outputRef;
   private final RegistryOptions registry;
   private final int maxLayers;
-  private final Path prior;
+  private final @Nullable Path prior;
   private final long bigFile;
 
   private SquashOptions(Builder b) {
@@ -98,7 +96,7 @@ public final class SquashOptions {
    * A previous release squashed by ocisquash with several layers, or null: its groups keep their
    * slots, so that unchanged groups give the same layers.
    */
-  public Path prior() {
+  public @Nullable Path prior() {
     return prior;
   }
 
@@ -108,7 +106,7 @@ public final class SquashOptions {
   }
 
   /** What to strip from the squashed tree, or null for nothing. */
-  public StripRules strip() {
+  public @Nullable StripRules strip() {
     return strip;
   }
 
@@ -181,12 +179,16 @@ public final class SquashOptions {
 
   /** The input as the user named it: a path or a registry reference. */
   public String inputName() {
-    return inputRef != null ? inputRef.toString() : input.toString();
+    return inputRef != null
+        ? inputRef.toString()
+        : Objects.requireNonNull(input, "input").toString();
   }
 
   /** The output as the user named it: a path or a registry reference. */
   public String outputName() {
-    return outputRef != null ? outputRef.toString() : output.toString();
+    return outputRef != null
+        ? outputRef.toString()
+        : Objects.requireNonNull(output, "output").toString();
   }
 
   /**
@@ -203,12 +205,12 @@ public final class SquashOptions {
   }
 
   /** The output format, or null for the input's family. */
-  public OutputFormat format() {
+  public @Nullable OutputFormat format() {
     return format;
   }
 
   /** The layer compression, or null for the input's. */
-  public Compression compression() {
+  public @Nullable Compression compression() {
     return compression;
   }
 
@@ -233,7 +235,7 @@ public final class SquashOptions {
   }
 
   /** Where spool files go, or null for the output's directory. */
-  public Path tempDir() {
+  public @Nullable Path tempDir() {
     return tempDir;
   }
 
@@ -254,7 +256,7 @@ public final class SquashOptions {
    * The SOURCE_DATE_EPOCH in seconds, or null: entry mtimes later than it are clamped to it, and it
    * becomes the {@code created} time of the config and of the new history entry.
    */
-  public Long sourceDateEpoch() {
+  public @Nullable Long sourceDateEpoch() {
     return sourceDateEpoch;
   }
 
@@ -269,7 +271,7 @@ public final class SquashOptions {
    * Where the run registers its temporary files, so that a signal handler can delete them; null
    * means the run uses a private registry of its own.
    */
-  public TempFiles tempFiles() {
+  public @Nullable TempFiles tempFiles() {
     return tempFiles;
   }
 
@@ -277,26 +279,26 @@ public final class SquashOptions {
   public static final class Builder {
     private @Nullable Path input;
     private @Nullable Path output;
-    private OutputFormat format;
-    private Compression compression;
+    private @Nullable OutputFormat format;
+    private @Nullable Compression compression;
     private ImageSelector selector = ImageSelector.any();
     private int gzipLevel = 6;
     private GzipEncoder gzipEncoder = GzipEncoder.fromSystemProperty();
     private int zstdLevel = 3;
-    private Path tempDir;
+    private @Nullable Path tempDir;
     private SquashPoint squashPoint = SquashPoint.all();
     private boolean allowNoop;
-    private Long sourceDateEpoch;
+    private @Nullable Long sourceDateEpoch;
     private int threads = Runtime.getRuntime().availableProcessors();
-    private StripRules strip;
+    private @Nullable StripRules strip;
     private Limits limits = Limits.defaults();
-    private TempFiles tempFiles;
+    private @Nullable TempFiles tempFiles;
     private Progress progress = Progress.NONE;
     private @Nullable ImageRef inputRef;
     private @Nullable ImageRef outputRef;
     private RegistryOptions registry = RegistryOptions.defaults();
     private int maxLayers = 1;
-    private Path prior;
+    private @Nullable Path prior;
     private long bigFile = dev.ocisquash.layering.Grouping.DEFAULT_BIG_FILE;
 
     private Builder(Path input, Path output) {
@@ -343,13 +345,13 @@ public final class SquashOptions {
     }
 
     /** Sets the output format (null: the input's family). */
-    public Builder format(OutputFormat v) {
+    public Builder format(@Nullable OutputFormat v) {
       format = v;
       return this;
     }
 
     /** Sets the layer compression (null: the input's). */
-    public Builder compression(Compression v) {
+    public Builder compression(@Nullable Compression v) {
       compression = v;
       return this;
     }
@@ -391,7 +393,7 @@ public final class SquashOptions {
     }
 
     /** Sets the directory for temporary spool files (default: the output's directory). */
-    public Builder tempDir(Path v) {
+    public Builder tempDir(@Nullable Path v) {
       tempDir = v;
       return this;
     }
@@ -409,7 +411,7 @@ public final class SquashOptions {
     }
 
     /** Sets SOURCE_DATE_EPOCH (seconds), or null for none. */
-    public Builder sourceDateEpoch(Long v) {
+    public Builder sourceDateEpoch(@Nullable Long v) {
       sourceDateEpoch = v;
       return this;
     }
@@ -424,7 +426,7 @@ public final class SquashOptions {
     }
 
     /** Sets the strip rules (null or empty rules: strip nothing). */
-    public Builder strip(StripRules v) {
+    public Builder strip(@Nullable StripRules v) {
       strip = v;
       return this;
     }
@@ -439,7 +441,7 @@ public final class SquashOptions {
      * Sets the registry the run records its temporary files in (default: a private one). Give each
      * concurrent run its own registry; the CLI passes the one its shutdown hook empties.
      */
-    public Builder tempFiles(TempFiles v) {
+    public Builder tempFiles(@Nullable TempFiles v) {
       tempFiles = v;
       return this;
     }
@@ -460,7 +462,7 @@ public final class SquashOptions {
     }
 
     /** Sets the previous release whose layer placement is kept (null: none). */
-    public Builder prior(Path v) {
+    public Builder prior(@Nullable Path v) {
       prior = v;
       return this;
     }

@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,7 +44,6 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>State is kept per path, never per byte: memory grows with the number of paths only.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class SquashPlanner {
 
   /**
@@ -74,7 +72,7 @@ public final class SquashPlanner {
 
     boolean live = true;
 
-    PlannedPath(TarEntry entry, int layer, FileObject file) {
+    PlannedPath(TarEntry entry, int layer, @Nullable FileObject file) {
       this.path = entry.pathBytes();
       this.entry = entry;
       this.layer = layer;
@@ -177,7 +175,7 @@ public final class SquashPlanner {
           } catch (IllegalArgumentException ex) {
             throw new ImageException(
                 Kind.CORRUPT_INPUT,
-                ImageException.where(null, layerLabel, e.path(), ex.getMessage()));
+                ImageException.where(null, layerLabel, e.path(), String.valueOf(ex.getMessage())));
           }
           if (target.length == 0) {
             throw new ImageException(
@@ -541,7 +539,7 @@ public final class SquashPlanner {
   }
 
   /** The live record at a path, or null; creates no state. */
-  PlannedPath liveRecordAt(byte[] path) {
+  @Nullable PlannedPath liveRecordAt(byte[] path) {
     PlannerNode n = find(path);
     return n == null ? null : n.record;
   }

@@ -9,14 +9,12 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Where squashing starts: layers below the point are kept byte for byte, the point and everything
  * above become one layer. Layer 0 is the bottom layer.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class SquashPoint {
   private enum Kind {
     ALL,
@@ -91,7 +89,7 @@ public final class SquashPoint {
         return index;
       case DIGEST:
         for (SourceLayer l : layers) {
-          String d = digest.toLowerCase(Locale.ROOT);
+          String d = Objects.requireNonNull(digest, "digest").toLowerCase(Locale.ROOT);
           if (l.diffId().toString().equals(d)
               || l.blobDigest().toString().equals(d)
               || (d.length() >= 12

@@ -5,11 +5,10 @@ import dev.ocisquash.archive.PushSummary;
 import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.strip.StripReport;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /** What a squash did: sizes, counts and the identity of the written image. */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class SquashResult {
   private final long inputBytes;
   private final long outputBytes;
@@ -27,7 +26,7 @@ public final class SquashResult {
   private final int firstSquashedLayer;
   private final @Nullable StripReport stripReport;
   private final long strippedFromKeptLayersBytes;
-  private final PushSummary push;
+  private final @Nullable PushSummary push;
   private final java.util.List<SquashedLayer> newLayers;
 
   private SquashResult(Builder b) {
@@ -40,10 +39,10 @@ public final class SquashResult {
     this.shadowedEntries = b.shadowedEntries;
     this.whiteouts = b.whiteouts;
     this.promotedLinks = b.promotedLinks;
-    this.manifestDigest = b.manifestDigest;
-    this.diffId = b.diffId;
-    this.format = b.format;
-    this.compression = b.compression;
+    this.manifestDigest = Objects.requireNonNull(b.manifestDigest, "manifestDigest");
+    this.diffId = Objects.requireNonNull(b.diffId, "diffId");
+    this.format = Objects.requireNonNull(b.format, "format");
+    this.compression = Objects.requireNonNull(b.compression, "compression");
     this.firstSquashedLayer = b.firstSquashedLayer;
     this.stripReport = b.stripReport;
     this.strippedFromKeptLayersBytes = b.strippedFromKeptLayersBytes;
@@ -70,15 +69,15 @@ public final class SquashResult {
     private long shadowedEntries;
     private long whiteouts;
     private long promotedLinks;
-    private Digest manifestDigest;
-    private Digest diffId;
-    private OutputFormat format;
-    private Compression compression;
+    private @Nullable Digest manifestDigest;
+    private @Nullable Digest diffId;
+    private @Nullable OutputFormat format;
+    private @Nullable Compression compression;
     private int firstSquashedLayer;
     private @Nullable StripReport stripReport;
     private long strippedFromKeptLayersBytes;
     private java.util.List<SquashedLayer> newLayers = java.util.List.of();
-    private PushSummary push;
+    private @Nullable PushSummary push;
 
     private Builder() {}
 
@@ -167,7 +166,7 @@ public final class SquashResult {
       return this;
     }
 
-    Builder push(PushSummary v) {
+    Builder push(@Nullable PushSummary v) {
       this.push = v;
       return this;
     }
@@ -178,7 +177,7 @@ public final class SquashResult {
   }
 
   /** For a push to a registry, what was sent and what was saved; null for a file output. */
-  public PushSummary push() {
+  public @Nullable PushSummary push() {
     return push;
   }
 

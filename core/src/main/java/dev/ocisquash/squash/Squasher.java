@@ -12,9 +12,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
-import org.jspecify.annotations.NullUnmarked;
 
 /**
  * Squashes an image: reads every layer once, newest first, decides with {@link SquashPlanner} what
@@ -37,7 +37,6 @@ import org.jspecify.annotations.NullUnmarked;
  * split), {@link WriteLayersStep}, {@link ConfigStep} and {@link WriteImageStep}. The output is
  * checked, and later begun, by {@link Workspace}.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class Squasher {
   private Squasher() {}
 
@@ -66,13 +65,16 @@ public final class Squasher {
         boolean skipKept = options.inputRef() != null && !sel.stripping() && !sel.relayering();
         FlattenStep.Flattened flat =
             new FlattenStep(sel, spool, options.limits(), progress, skipKept).run();
-        Prior prior = new ReadPriorStep(options, ws).run();
+        Prior prior = new ReadPriorStep(options, ws).run().orElse(null);
         // The tree is only the strip rules' and the grouping's view: dropped before the layers are
         // written.
         FileTree tree = sel.stripping() || sel.relayering() ? flat.tree() : null;
         Future<Grouping> grouping =
             options.maxLayers() > 1
-                ? inBackground(new GroupingStep(tree, options), "ocisquash-grouping")
+                ? inBackground(
+                    new GroupingStep(
+                        Objects.requireNonNull(tree, "re-layering reads the tree"), options),
+                    "ocisquash-grouping")
                 : null;
         StripStep.Stripped stripped =
             new StripStep(flat, tree, options.strip(), sel.firstSquashed()).run();

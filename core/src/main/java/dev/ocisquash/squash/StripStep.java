@@ -7,18 +7,18 @@ import dev.ocisquash.strip.Stripper;
 import dev.ocisquash.tar.PathNames;
 import dev.ocisquash.tar.TarEntryType;
 import java.io.IOException;
+import java.util.Objects;
 import java.util.function.Predicate;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The strip stage of a squash: applies the strip rules to the flattened tree and says which paths
  * go.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class StripStep implements SquashStep<StripStep.Stripped> {
   private final FlattenStep.Flattened flat;
-  private final FileTree tree;
-  private final StripRules rules;
+  private final @Nullable FileTree tree;
+  private final @Nullable StripRules rules;
   private final int first;
 
   /**
@@ -32,7 +32,7 @@ final class StripStep implements SquashStep<StripStep.Stripped> {
    *     the new layer with rewritten content ({@link RewriteStep})
    */
   record Stripped(
-      StripResult result,
+      @Nullable StripResult result,
       Predicate<byte[]> removed,
       long fromKeptBytes,
       Predicate<byte[]> rewrittenInKept) {
@@ -50,7 +50,8 @@ final class StripStep implements SquashStep<StripStep.Stripped> {
    * @param rules the strip rules, or null
    * @param first index of the first squashed layer
    */
-  StripStep(FlattenStep.Flattened flat, FileTree tree, StripRules rules, int first) {
+  StripStep(
+      FlattenStep.Flattened flat, @Nullable FileTree tree, @Nullable StripRules rules, int first) {
     this.flat = flat;
     this.tree = tree;
     this.rules = rules;
@@ -63,7 +64,8 @@ final class StripStep implements SquashStep<StripStep.Stripped> {
     if (rules == null || rules.isEmpty()) {
       return Stripped.NONE;
     }
-    StripResult result = Stripper.plan(tree, rules);
+    StripResult result =
+        Stripper.plan(Objects.requireNonNull(tree, "strip rules come with the tree"), rules);
     Predicate<byte[]> removed = path -> result.isRemoved("/" + PathNames.decode(path));
     long fromKept = 0;
     if (first > 0) {

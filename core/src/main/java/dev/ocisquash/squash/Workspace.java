@@ -9,7 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a squash writes, checked before the input is opened so that a bad destination (or a missing
@@ -19,8 +20,7 @@ import org.jspecify.annotations.NullUnmarked;
  * @param tempDir where spool files go
  * @param tempFiles the temporary files to delete on a signal
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
-record Workspace(Path output, Path tempDir, TempFiles tempFiles) {
+record Workspace(@Nullable Path output, Path tempDir, TempFiles tempFiles) {
   /**
    * Checks the output before the input is opened, and that the {@code --prior} path exists (the
    * common mistake; what the prior holds is read after the layer scan, by {@link ReadPriorStep}).
@@ -46,10 +46,11 @@ record Workspace(Path output, Path tempDir, TempFiles tempFiles) {
     }
     // A registry output has no directory beside it: spool files go to java.io.tmpdir unless
     // --temp-dir says.
-    Path tempDir =
-        options.tempDir() != null
-            ? options.tempDir()
-            : output != null ? output.getParent() : Path.of(System.getProperty("java.io.tmpdir"));
+    Path tempDir = options.tempDir();
+    if (tempDir == null) {
+      Path beside = output != null ? output.getParent() : null; // null only for "/"
+      tempDir = beside != null ? beside : Path.of(System.getProperty("java.io.tmpdir"));
+    }
     // Hardening: limits count every decompressed byte and entry; temp files are registered for
     // signal cleanup.
     TempFiles tempFiles = options.tempFiles() != null ? options.tempFiles() : new TempFiles();
@@ -70,7 +71,11 @@ record Workspace(Path output, Path tempDir, TempFiles tempFiles) {
       throws IOException {
     return output != null
         ? ImageWriter.begin(output, format, 0L, tempFiles)
-        : ImageWriter.begin(options.outputRef(), options.registry(), tempDir, tempFiles);
+        : ImageWriter.begin(
+            Objects.requireNonNull(options.outputRef(), "a squash without output path has a ref"),
+            options.registry(),
+            tempDir,
+            tempFiles);
   }
 
   /** The name of a format as the command line spells it. */

@@ -12,7 +12,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The layer stage of a squash: copies the kept layers byte for byte, then writes the new layers:
@@ -20,7 +20,6 @@ import org.jspecify.annotations.NullUnmarked;
  * several layers of a re-layering several at once through temporary blobs ({@link
  * ConcurrentLayerWriter}), which keeps the compression threads busy across layer boundaries.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers> {
   private static final int BUFFER = 64 << 10;
 
@@ -209,7 +208,7 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
    */
   private static final class NewLayer implements ImageWriter.BlobBody {
     private final LayerWriter.Request request;
-    private LayerWriter.Written written;
+    private LayerWriter.@Nullable Written written;
 
     NewLayer(LayerWriter.Request request) {
       this.request = request;
