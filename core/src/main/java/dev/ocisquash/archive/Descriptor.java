@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** An OCI content descriptor (mediaType, digest, size) plus the JSON helpers the readers share. */
 final class Descriptor {
@@ -23,11 +24,11 @@ final class Descriptor {
   static final int JSON_LIMIT = 64 << 20;
 
   final ObjectNode node;
-  final String mediaType;
+  final @Nullable String mediaType;
   final Digest digest;
   final long size;
 
-  private Descriptor(ObjectNode node, String mediaType, Digest digest, long size) {
+  private Descriptor(ObjectNode node, @Nullable String mediaType, Digest digest, long size) {
     this.node = node;
     this.mediaType = mediaType;
     this.digest = digest;
@@ -39,12 +40,12 @@ final class Descriptor {
     return "blobs/" + digest.algorithm() + "/" + digest.hex();
   }
 
-  String annotation(String key) {
+  @Nullable String annotation(String key) {
     return new DescriptorJson(node).annotation(key);
   }
 
   /** The platform of an index entry, or null when it names none. */
-  Platform platform() {
+  @Nullable Platform platform() {
     return new DescriptorJson(node).platform();
   }
 

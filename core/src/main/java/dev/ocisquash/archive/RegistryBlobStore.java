@@ -130,7 +130,10 @@ final class RegistryBlobStore implements BlobStore {
     }
   }
 
-  private void sizeOf(DescriptorJson n) {
+  private void sizeOf(@Nullable DescriptorJson n) {
+    if (n == null) {
+      return;
+    }
     Digest d = digestOf(n);
     if (d != null && n.size() >= 0) {
       blobSizes.put(d, n.size());

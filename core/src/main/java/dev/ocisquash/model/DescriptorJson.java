@@ -28,7 +28,7 @@ public record DescriptorJson(ObjectNode json) {
   }
 
   /** The view of {@code node}, or null when it is absent or not an object. */
-  public static @Nullable DescriptorJson of(JsonNode node) {
+  public static @Nullable DescriptorJson of(@Nullable JsonNode node) {
     return node != null && node.isObject() ? new DescriptorJson((ObjectNode) node) : null;
   }
 

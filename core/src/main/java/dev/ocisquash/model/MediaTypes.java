@@ -68,12 +68,12 @@ public final class MediaTypes {
   private MediaTypes() {}
 
   /** True for an image index or a Docker manifest list: a descriptor to follow, not an image. */
-  public static boolean isIndex(String mediaType) {
+  public static boolean isIndex(@Nullable String mediaType) {
     return OCI_INDEX.equals(mediaType) || DOCKER_MANIFEST_LIST.equals(mediaType);
   }
 
   /** True for an OCI or Docker schema 2 image manifest. */
-  public static boolean isManifest(String mediaType) {
+  public static boolean isManifest(@Nullable String mediaType) {
     return OCI_MANIFEST.equals(mediaType) || DOCKER_MANIFEST.equals(mediaType);
   }
 

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Squashes every image of a multi-platform index in a registry ({@code --all-platforms}) and pushes
@@ -60,7 +61,11 @@ public final class IndexSquasher {
     Map<Digest, Digest> squashed = new LinkedHashMap<>();
     List<ImageArchives.IndexImage> images = ImageArchives.indexImages(in, options.registry());
     try (RegistryClient src = RegistryClient.connect(in, options.registry())) {
-      RegistryClient.Manifest top = src.manifest(in.repository(), in.reference());
+      RegistryClient.Manifest top =
+          src.manifest(
+              in.repository(),
+              Objects.requireNonNull(
+                  in.reference(), "indexImages refuses a ref without a reference"));
       if (!MediaTypes.isIndex(top.mediaType())) {
         throw new ImageException(
             Kind.INVALID_ARGUMENT,
