@@ -49,18 +49,29 @@ record StraceCall(int pid, String name, List<String> args, String result) {
   }
 
   /**
-   * Splits an argument list at top-level commas: commas inside quotes, brackets, braces,
-   * parentheses and {@code <...>} fd annotations do not split.
+   * An argument list and where it ends.
    *
-   * @return the arguments, or null when quotes or brackets are unbalanced
+   * @param args the arguments, split at top-level commas
+   * @param close the index of the {@code )} that closes the list
    */
-  static @Nullable List<String> splitArgs(String text) {
+  record ArgList(List<String> args, int close) {}
+
+  /**
+   * The one scanner of strace's argument syntax: reads the argument list opened by the {@code (} at
+   * {@code open} up to the {@code )} that closes it, and splits it at top-level commas. Commas and
+   * brackets inside quotes (with backslash escapes), brackets, braces, parentheses and {@code -y}
+   * fd annotations ({@code 3</path>}, {@code AT_FDCWD</path>}, which may hold any of them) neither
+   * split nor close.
+   *
+   * @return the list, or null when quotes or brackets are unbalanced or mismatched
+   */
+  static @Nullable ArgList argList(String s, int open) {
     List<String> out = new ArrayList<>();
     int depth = 0;
-    int start = 0;
+    int start = open + 1;
     boolean quoted = false;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
+    for (int i = open + 1; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (quoted) {
         if (c == '\\') {
           i++;
@@ -72,31 +83,30 @@ record StraceCall(int pid, String name, List<String> args, String result) {
       } else if (c == '[' || c == '{' || c == '(') {
         depth++;
       } else if (c == ']' || c == '}' || c == ')') {
-        depth--;
-        if (depth < 0) {
-          return null;
+        if (depth == 0) {
+          if (c != ')') {
+            return null;
+          }
+          String last = s.substring(start, i).strip();
+          if (!last.isEmpty() || !out.isEmpty()) {
+            out.add(last);
+          }
+          return new ArgList(out, i);
         }
+        depth--;
       } else if (c == '<'
-          && i > 0
-          && (Character.isDigit(text.charAt(i - 1)) || text.startsWith("AT_FDCWD<", i - 8))) {
-        int close = annotationEnd(text, i);
+          && (Character.isDigit(s.charAt(i - 1)) || s.startsWith("AT_FDCWD<", i - 8))) {
+        int close = annotationEnd(s, i);
         if (close < 0) {
           return null;
         }
         i = close;
       } else if (c == ',' && depth == 0) {
-        out.add(text.substring(start, i).strip());
+        out.add(s.substring(start, i).strip());
         start = i + 1;
       }
     }
-    if (quoted || depth != 0) {
-      return null;
-    }
-    String last = text.substring(start).strip();
-    if (!last.isEmpty() || !out.isEmpty()) {
-      out.add(last);
-    }
-    return out;
+    return null;
   }
 
   /**

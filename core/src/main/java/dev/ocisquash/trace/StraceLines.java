@@ -3,7 +3,6 @@ package dev.ocisquash.trace;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -122,52 +121,16 @@ final class StraceLines {
     if (paren <= 0 || !isName(text.substring(0, paren))) {
       throw bad("not a system call");
     }
-    int close = closingParen(text, paren);
-    if (close < 0) {
-      throw bad("unbalanced quotes or brackets");
-    }
-    String rest = text.substring(close + 1).strip();
-    if (!rest.startsWith("=")) {
-      throw bad("no '= result' after the arguments");
-    }
-    List<String> args = StraceCall.splitArgs(text.substring(paren + 1, close));
+    StraceCall.ArgList args = StraceCall.argList(text, paren);
     if (args == null) {
       throw bad("unbalanced quotes or brackets");
     }
-    sink.accept(new StraceCall(pid, text.substring(0, paren), args, rest.substring(1).strip()));
-  }
-
-  /** The index of the ')' that closes the argument list opened at {@code open}, or -1. */
-  private static int closingParen(String s, int open) {
-    int depth = 0;
-    boolean quoted = false;
-    for (int i = open; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (quoted) {
-        if (c == '\\') {
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == '(' || c == '[' || c == '{') {
-        depth++;
-      } else if (c == ')' || c == ']' || c == '}') {
-        depth--;
-        if (depth == 0) {
-          return c == ')' ? i : -1;
-        }
-      } else if (c == '<' && i > 0 && s.charAt(i - 1) != ' ') {
-        // an fd annotation from -y: 3</path with ) or "> inside>
-        int j = i + 1;
-        while (j < s.length() && s.charAt(j) != '>') {
-          j += s.charAt(j) == '\\' ? 2 : 1;
-        }
-        i = j;
-      }
+    String rest = text.substring(args.close() + 1).strip();
+    if (!rest.startsWith("=")) {
+      throw bad("no '= result' after the arguments");
     }
-    return -1;
+    sink.accept(
+        new StraceCall(pid, text.substring(0, paren), args.args(), rest.substring(1).strip()));
   }
 
   private ImageException bad(String what) {
