@@ -5,7 +5,7 @@ import dev.ocisquash.archive.Limits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link Analyzer#analyze} should look at. Create with {@link #builder()}; immutable.
@@ -14,7 +14,6 @@ import org.jspecify.annotations.NullUnmarked;
  * AnalyzeOptions o = AnalyzeOptions.builder().top(10).duplicates(true).preset("python").build();
  * }</pre>
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class AnalyzeOptions {
   private final ImageSelector selector;
   private final int from;
@@ -23,9 +22,9 @@ public final class AnalyzeOptions {
   private final List<String> presets;
   private final List<String> removes;
   private final List<String> keeps;
-  private final String cpuLevel;
+  private final @Nullable String cpuLevel;
   private final Limits limits;
-  private final Path tempDir;
+  private final @Nullable Path tempDir;
   private final List<Path> traces;
 
   private AnalyzeOptions(Builder b) {
@@ -56,7 +55,7 @@ public final class AnalyzeOptions {
   }
 
   /** Where the temporary capture file goes; null for the system temporary directory. */
-  public Path tempDir() {
+  public @Nullable Path tempDir() {
     return tempDir;
   }
 
@@ -109,7 +108,7 @@ public final class AnalyzeOptions {
   }
 
   /** The CPU level for the simd-variants preset ({@code x86-64-v2} ..), or null when not given. */
-  public String cpuLevel() {
+  public @Nullable String cpuLevel() {
     return cpuLevel;
   }
 
@@ -123,14 +122,14 @@ public final class AnalyzeOptions {
     private final List<String> removes = new ArrayList<>();
     private final List<String> keeps = new ArrayList<>();
     private Limits limits = Limits.defaults();
-    private Path tempDir;
-    private String cpuLevel;
+    private @Nullable Path tempDir;
+    private @Nullable String cpuLevel;
     private final List<Path> traces = new ArrayList<>();
 
     private Builder() {}
 
     /** Sets the image selector. */
-    public Builder selector(ImageSelector v) {
+    public Builder selector(@Nullable ImageSelector v) {
       selector = v == null ? ImageSelector.any() : v;
       return this;
     }
@@ -180,7 +179,7 @@ public final class AnalyzeOptions {
     /**
      * Sets the CPU level the simd-variants preset assumes ({@code x86-64-v1} .. {@code x86-64-v4}).
      */
-    public Builder cpuLevel(String v) {
+    public Builder cpuLevel(@Nullable String v) {
       cpuLevel = v;
       return this;
     }
@@ -192,7 +191,7 @@ public final class AnalyzeOptions {
     }
 
     /** Sets where the temporary capture file goes (null: the system temporary directory). */
-    public Builder tempDir(Path v) {
+    public Builder tempDir(@Nullable Path v) {
       tempDir = v;
       return this;
     }

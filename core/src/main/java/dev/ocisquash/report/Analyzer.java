@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,7 +35,6 @@ import org.jspecify.annotations.Nullable;
  * ImageAnalysis a = Analyzer.analyze(Path.of("app.tar"), AnalyzeOptions.builder().duplicates(true).build());
  * }</pre>
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class Analyzer {
   private static final int BLOCK = 512;
 
@@ -201,8 +199,9 @@ public final class Analyzer {
     }
 
     // Estimates.
-    boolean stripped = strip.removed != null;
-    Set<String> removed = stripped ? strip.removed : Set.of();
+    Set<String> removedOrNull = strip.removed;
+    boolean stripped = removedOrNull != null;
+    Set<String> removed = removedOrNull != null ? removedOrNull : Set.of();
     long[] tarBytes = squashedTarBytes(tree, removed);
     long comp = 0;
     long uncomp = 0;
@@ -262,7 +261,7 @@ public final class Analyzer {
   }
 
   /** Which packages the traces touched, or null when no trace was given. */
-  private static dev.ocisquash.trace.PackageUsage.Result packageUsage(
+  private static dev.ocisquash.trace.PackageUsage.@Nullable Result packageUsage(
       SourceImage img, FlattenedImage flat, AnalyzeOptions options) throws IOException {
     if (options.traces().isEmpty()) {
       return null;
@@ -280,7 +279,7 @@ public final class Analyzer {
    * records included), content padded to 512-byte blocks, the end marker. Returns {all, without the
    * removed paths}.
    */
-  static long[] squashedTarBytes(List<FlattenedImage.Entry> tree, @Nullable Set<String> removed)
+  static long[] squashedTarBytes(List<FlattenedImage.Entry> tree, Set<String> removed)
       throws IOException {
     Counter counter = new Counter();
     TarWriter w = new TarWriter(counter);

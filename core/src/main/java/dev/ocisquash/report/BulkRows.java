@@ -14,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,7 +27,6 @@ import org.jspecify.annotations.Nullable;
  * preset skipped because a compiler stays) and, last, known bulk that no preset handles ({@link
  * KnownBulk}). Each final file belongs to at most one row.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class BulkRows {
   /** How many of a row's places are listed. */
   static final int MAX_PATHS = 5;
@@ -122,7 +121,8 @@ final class BulkRows {
           removal(d.getRule(), d, true, d.getSizeBytes(), regular(d) ? 1 : 0);
         }
       }
-      for (ImageAnalysis.RuleSaving r : strip.estimate.perRule()) {
+      for (ImageAnalysis.RuleSaving r :
+          Objects.requireNonNull(strip.estimate, "estimate with base").perRule()) {
         presets.add(
             new ImageAnalysis.PresetEstimate(
                 r.rule(),
@@ -148,8 +148,12 @@ final class BulkRows {
     }
     for (int r = 0; r < reports.size(); r++) {
       for (StripReport.Decision d : reports.get(r).getDecisions()) {
-        if (d.getAction().equals("kept") && !d.getCheck().equals("contains-kept")) {
-          kept(owners.get(r) == null ? d.getRule() : ownerOf(owners.get(r), d.getRule()), d);
+        if (!d.getAction().equals("kept")) {
+          continue;
+        }
+        String check = Objects.requireNonNull(d.getCheck(), "a kept path names its check");
+        if (!check.equals("contains-kept")) {
+          kept(owners.get(r) == null ? d.getRule() : ownerOf(owners.get(r), d.getRule()), d, check);
         }
       }
     }
@@ -226,7 +230,7 @@ final class BulkRows {
                 noteOf(c.result().report(), t.getKey(), null)));
       }
     } else {
-      long[] t = totals.get(c.name());
+      long[] t = Objects.requireNonNull(totals.get(c.name()), "totals of the preset added");
       out.add(
           new ImageAnalysis.PresetEstimate(
               c.name(),
@@ -297,14 +301,14 @@ final class BulkRows {
     claim(d.getPath(), a);
   }
 
-  private void kept(String preset, StripReport.Decision d) {
+  private void kept(String preset, StripReport.Decision d, String check) {
     Integer i = indexOf.get(d.getPath().substring(1));
     if (i == null || owner[i] >= 0 || !counted(tree.get(i))) {
       return;
     }
     String why;
     String desc;
-    switch (d.getCheck()) {
+    switch (check) {
       case "license":
         why = "keep: license files, " + preset + " keeps them";
         desc = "license files";
@@ -314,7 +318,7 @@ final class BulkRows {
         desc = "paths matching --keep";
         break;
       default:
-        why = "keep: still needed (" + d.getCheck() + " check)";
+        why = "keep: still needed (" + check + " check)";
         PresetGlobs.Match m = globs.match(preset, d.getPath());
         String g = m == null ? null : KnownBulk.describeGlob(m.glob());
         desc = g == null ? "needed by what stays" : g + " needed by what stays";

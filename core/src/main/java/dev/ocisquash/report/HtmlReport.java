@@ -16,7 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes an {@link ImageAnalysis} as one self-contained HTML page: inline CSS, JavaScript and SVG,
@@ -27,7 +28,6 @@ import org.jspecify.annotations.NullUnmarked;
  * script has run, {@code <body>} gets {@code data-ready="1"}; any script error or policy violation
  * is recorded in the {@code data-errors} attribute of {@code <html>}.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class HtmlReport {
   /**
    * The page's Content-Security-Policy: nothing may be fetched; only the page's own inline style
@@ -67,8 +67,12 @@ public final class HtmlReport {
     Files.writeString(file, render(a), StandardCharsets.UTF_8);
   }
 
-  /** The colour key of a known-bulk row: its preset, keep, no preset. */
-  static String colourKey(ImageAnalysis.BulkItem b) {
+  /**
+   * The colour key of a known-bulk row: its preset, keep, no preset; {@link #OTHER} for no row and
+   * for a rule without a colour of its own (the umbrella {@code safe}, which a row of its plan can
+   * name), so that every key has an entry in {@link #colours}.
+   */
+  static String colourKey(ImageAnalysis.@Nullable BulkItem b) {
     if (b == null) {
       return OTHER;
     }
@@ -78,7 +82,11 @@ public final class HtmlReport {
     if (b.action().equals(ImageAnalysis.NONE)) {
       return NO_PRESET;
     }
-    return b.preset().startsWith("remove:") ? REMOVE_GLOB : b.preset();
+    String preset = Objects.requireNonNull(b.preset(), "a removal row names its rule");
+    if (preset.startsWith("remove:")) {
+      return REMOVE_GLOB;
+    }
+    return Presets.byName(preset) != null ? preset : OTHER;
   }
 
   /** Every colour key with its colour and legend label, presets first. */
@@ -191,7 +199,7 @@ public final class HtmlReport {
           .append("><td>")
           .append(b.selected() ? "&#10003;" : "")
           .append("</td><td class=\"l\"><span class=\"sw\" style=\"background:")
-          .append(colours.get(colourKey(b))[0])
+          .append(Objects.requireNonNull(colours.get(colourKey(b)), "colour")[0])
           .append("\"></span>")
           .append(esc(b.source()))
           .append("</td>");

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The data of the HTML treemap: the final tree as nested {@code {n: name, s: bytes, c: colour key,
@@ -17,7 +17,6 @@ import org.jspecify.annotations.NullUnmarked;
  * other). Children smaller than {@link #MIN_FRACTION} of the tree are merged into one "(N smaller)"
  * node, and at most {@link #MAX_NODES} nodes are written, so the page stays small.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class HtmlTreemap {
   /** At most this many tree nodes go into the page. */
   static final int MAX_NODES = 4000;
@@ -31,7 +30,7 @@ final class HtmlTreemap {
   private static final class Node {
     final String name;
     long size;
-    Map<String, Node> children;
+    @Nullable Map<String, Node> children;
     final Map<String, Long> keys = new HashMap<>(2);
 
     Node(String name) {

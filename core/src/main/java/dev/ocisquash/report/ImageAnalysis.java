@@ -34,7 +34,7 @@ public final class ImageAnalysis {
   private final List<PresetEstimate> presets;
   private final List<FlattenedImage.Entry> finalTree;
   private final int[] bulkOf;
-  private final dev.ocisquash.trace.PackageUsage.Result packages;
+  private final dev.ocisquash.trace.PackageUsage.@Nullable Result packages;
 
   ImageAnalysis(
       String source,
@@ -53,7 +53,7 @@ public final class ImageAnalysis {
       List<PresetEstimate> presets,
       List<FlattenedImage.Entry> finalTree,
       int[] bulkOf,
-      dev.ocisquash.trace.PackageUsage.Result packages) {
+      dev.ocisquash.trace.PackageUsage.@Nullable Result packages) {
     this.source = source;
     this.from = from;
     this.layers = List.copyOf(layers);
@@ -74,7 +74,7 @@ public final class ImageAnalysis {
   }
 
   /** Package usage by the traces given ({@code --trace}), or null when none were given. */
-  public dev.ocisquash.trace.PackageUsage.Result packages() {
+  public dev.ocisquash.trace.PackageUsage.@Nullable Result packages() {
     return packages;
   }
 
@@ -328,7 +328,12 @@ public final class ImageAnalysis {
    *     null
    */
   public record PresetEstimate(
-      String preset, String group, boolean selected, long bytes, long entries, String note) {}
+      String preset,
+      String group,
+      boolean selected,
+      long bytes,
+      long entries,
+      @Nullable String note) {}
 
   /**
    * Identical files at different paths.

@@ -11,7 +11,6 @@ import dev.ocisquash.tar.TarEntryType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
 
 /**
  * A {@link FileTree} over the final tree of a {@link FlattenedImage}, for planning strip rules
@@ -20,7 +19,6 @@ import org.jspecify.annotations.NullUnmarked;
  * shebang lines); a read outside the window reads the layer again. Memory stays bounded; many opens
  * of large layers cost time, not memory.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ImageFileTree {
   /** Bytes of content held in memory per open file. */
   public static final int WINDOW = 64 * 1024;

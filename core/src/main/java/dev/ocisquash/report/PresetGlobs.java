@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,7 +19,6 @@ import org.jspecify.annotations.Nullable;
  * <conda-root>/pkgs}) are expanded for the tree's conda roots as the engine expands them; globs a
  * preset only describes in words (simd-variants) match nothing here.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PresetGlobs {
   /**
    * A match.
@@ -33,7 +32,7 @@ final class PresetGlobs {
   private final List<FlattenedImage.Entry> tree;
   private final Map<String, RuleMatcher> matchers = new HashMap<>();
   private final Map<String, List<String>> spelled = new HashMap<>();
-  private List<String> condaRoots;
+  private @Nullable List<String> condaRoots;
 
   PresetGlobs(List<FlattenedImage.Entry> tree) {
     this.tree = tree;
@@ -63,8 +62,15 @@ final class PresetGlobs {
       spelled.put(rule, names);
     }
     RuleMatcher m = matchers.get(rule);
-    int first = m == null ? -1 : m.matchAll(path).nextSetBit(0);
-    return first < 0 ? null : new Match(spelled.get(rule).get(first), place(m, path, first));
+    if (m == null) {
+      return null;
+    }
+    int first = m.matchAll(path).nextSetBit(0);
+    if (first < 0) {
+      return null;
+    }
+    List<String> names = Objects.requireNonNull(spelled.get(rule), rule);
+    return new Match(names.get(first), place(m, path, first));
   }
 
   /**
@@ -83,7 +89,7 @@ final class PresetGlobs {
    * The highest ancestor of {@code path} (or the path itself) that a glob tagged {@code tag}
    * matches.
    */
-  static String place(@Nullable RuleMatcher m, String path, int tag) {
+  static String place(RuleMatcher m, String path, int tag) {
     RuleMatcher.State st = m.start();
     int i = 1;
     while (i <= path.length()) {
@@ -129,16 +135,17 @@ final class PresetGlobs {
 
   /** Directories that hold conda-meta/, as absolute paths. */
   private List<String> condaRoots() {
-    if (condaRoots == null) {
-      condaRoots = new ArrayList<>();
+    List<String> roots = condaRoots;
+    if (roots == null) {
+      roots = new ArrayList<>();
       for (FlattenedImage.Entry e : tree) {
         String p = e.path();
         if (e.isDirectory() && (p.equals("conda-meta") || p.endsWith("/conda-meta"))) {
-          condaRoots.add(
-              "/" + p.substring(0, p.length() - "conda-meta".length()).replaceAll("/$", ""));
+          roots.add("/" + p.substring(0, p.length() - "conda-meta".length()).replaceAll("/$", ""));
         }
       }
+      condaRoots = roots;
     }
-    return condaRoots;
+    return roots;
   }
 }

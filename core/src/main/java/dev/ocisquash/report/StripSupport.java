@@ -149,7 +149,8 @@ final class StripSupport {
   /**
    * The rules given, plus {@code extra} (a preset name) when not null, at CPU level {@code level}.
    */
-  private static StripRules rules(AnalyzeOptions o, @Nullable String extra, String level) {
+  private static StripRules rules(
+      AnalyzeOptions o, @Nullable String extra, @Nullable String level) {
     StripRules.Builder b = StripRules.builder();
     o.presets().forEach(b::preset);
     if (extra != null) {

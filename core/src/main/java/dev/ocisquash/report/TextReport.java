@@ -7,11 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
-import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /** Renders an {@link ImageAnalysis} as aligned plain-text tables that read well at 100 columns. */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TextReport {
   private static final int WIDTH = 100;
 
@@ -327,12 +325,13 @@ public final class TextReport {
   }
 
   /** The last headline column: the preset that removes a row, or "keep: why", or "no preset". */
-  static @Nullable String presetColumn(ImageAnalysis.BulkItem b) {
+  static String presetColumn(ImageAnalysis.BulkItem b) {
     if (!b.action().equals(ImageAnalysis.REMOVE)) {
-      return b.why();
+      return Objects.requireNonNull(b.why(), "a keep or no-preset row says why");
     }
-    String g = BulkRows.groupOf(b.preset());
-    return b.preset() + (g.equals("opt-in") ? " (opt-in)" : "");
+    String preset = Objects.requireNonNull(b.preset(), "a removal row names its rule");
+    String g = BulkRows.groupOf(preset);
+    return preset + (g.equals("opt-in") ? " (opt-in)" : "");
   }
 
   /** Every preset with its estimate: the ones given, then what each other one would add. */
@@ -400,7 +399,7 @@ public final class TextReport {
       out.add(c);
     }
     for (int i = 0; i < out.size(); i++) {
-      if (seen.get(out.get(i)) > 1) {
+      if (seen.getOrDefault(out.get(i), 0) > 1) {
         out.set(i, paths.get(i));
       }
     }

@@ -1,6 +1,7 @@
 package dev.ocisquash.strip;
 
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Read-only view of a flattened image tree, as the squasher sees it after applying all layers.
@@ -12,7 +13,7 @@ public interface FileTree {
   Iterable<TreeNode> nodes();
 
   /** The node at an absolute path, or null when there is none. Symlinks are not followed. */
-  TreeNode get(String path);
+  @Nullable TreeNode get(String path);
 
   /**
    * Opens the content of a regular file for random access (used to read ELF headers and shebang

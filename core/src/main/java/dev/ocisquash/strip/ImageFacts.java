@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.jspecify.annotations.NullUnmarked;
 
 /**
  * What the presets need to know about a tree before they expand: its conda roots, the C/C++
@@ -16,7 +15,6 @@ import org.jspecify.annotations.NullUnmarked;
  * @param compilers paths of compilers on the default PATH or in a conda root's {@code bin/}
  * @param polars for each directory holding {@code _polars_runtime_*} directories, their names
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 record ImageFacts(
     List<String> condaRoots, List<String> compilers, Map<String, Set<String>> polars) {
   /**

@@ -8,7 +8,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,16 +15,15 @@ import org.jspecify.annotations.Nullable;
  * the lexical resolution of paths inside the image. Every per-node table of the stripper is indexed
  * by these numbers; a directory's descendants follow it contiguously.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ImageIndex {
   /** Symlinks followed by one resolution before it gives up (the kernel's limit is 40 as well). */
   static final int MAX_HOPS = 40;
 
-  private final @Nullable FileTree tree;
+  private final FileTree tree;
   private final List<TreeNode> nodes = new ArrayList<>();
   private final Map<String, Integer> byPath = new HashMap<>();
 
-  ImageIndex(@Nullable FileTree tree) {
+  ImageIndex(FileTree tree) {
     this.tree = tree;
     for (TreeNode n : tree.nodes()) {
       byPath.put(n.path(), nodes.size());
@@ -34,7 +32,7 @@ final class ImageIndex {
   }
 
   /** The tree indexed. */
-  @Nullable FileTree tree() {
+  FileTree tree() {
     return tree;
   }
 
@@ -69,7 +67,7 @@ final class ImageIndex {
     final List<Integer> visited = new ArrayList<>();
 
     boolean exists;
-    String finalPath;
+    String finalPath = ""; // set by every return of resolve
 
     /** The node the walk ended on (the final node when {@link #exists}). */
     int last() {

@@ -8,7 +8,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +21,6 @@ import org.jspecify.annotations.Nullable;
  * entry and no object besides itself. Content is opened through one {@link ContentSource} shared by
  * all nodes, given the node's handle.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class IndexedFileTree implements FileTree {
   private final TreeNode[] nodes;
   private final Object[] handles;
@@ -194,7 +192,8 @@ public final class IndexedFileTree implements FileTree {
       TreeNode[] ns = new TreeNode[nodes.size()];
       for (int i = 0; i < ns.length; i++) {
         TreeNode n = nodes.get(i);
-        ns[i] = n.groupKey() == null || names.get(n.groupKey()) > 1 ? n : withoutGroup(n);
+        ns[i] =
+            n.groupKey() == null || names.getOrDefault(n.groupKey(), 0) > 1 ? n : withoutGroup(n);
       }
       Object[] hs = handles.toArray();
       if (!keepOrder) {

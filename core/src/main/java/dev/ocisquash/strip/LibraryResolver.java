@@ -5,9 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,7 +19,6 @@ import org.jspecify.annotations.Nullable;
  * ImageIndex#resolve}); the host is never read. The result is a superset of what one loader
  * searches (glibc and musl differ, hwcaps depend on the CPU), which errs on the side of keeping.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class LibraryResolver {
   /** Default library directories of glibc and musl, searched after DT_RUNPATH and ld.so.conf. */
   static final List<String> DEFAULT_LIB_DIRS =
@@ -46,7 +45,7 @@ final class LibraryResolver {
   private static final int MAX_CONF_BYTES = 1 << 20;
 
   private final ImageIndex index;
-  private List<String> ldConfDirs;
+  private @Nullable List<String> ldConfDirs;
 
   LibraryResolver(ImageIndex index) {
     this.index = index;
@@ -61,9 +60,10 @@ final class LibraryResolver {
    * @param is64 whether it is 64-bit ({@code $LIB})
    * @throws IOException when an ld.so.conf file cannot be read
    */
-  List<String> searchDirs(String elfPath, String rpath, String runpath, boolean is64)
+  List<String> searchDirs(
+      String elfPath, @Nullable String rpath, @Nullable String runpath, boolean is64)
       throws IOException {
-    String origin = TreePaths.parentOf(elfPath);
+    String origin = Objects.requireNonNull(TreePaths.parentOf(elfPath), "an ELF file is never /");
     List<String> dirs = new ArrayList<>();
     if (runpath == null && rpath != null) {
       addPathList(dirs, rpath, origin, is64);
@@ -130,8 +130,7 @@ final class LibraryResolver {
     return out;
   }
 
-  private static void addPathList(
-      List<String> out, String list, @Nullable String origin, boolean is64) {
+  private static void addPathList(List<String> out, String list, String origin, boolean is64) {
     for (String d : list.split(":")) {
       if (d.isEmpty()) {
         continue;

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code --remove-package} inside a strip: the packages' paths become decisions of one rule per
@@ -20,7 +20,6 @@ import org.jspecify.annotations.NullUnmarked;
  * a package whose paths all went loses its database records too; one a check kept in part keeps
  * them and its database entry ({@link PackageRemoval#settle}).
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PackageStep {
   static final String ALTERNATIVES_RULE = "package:dpkg-alternatives";
 
@@ -40,7 +39,8 @@ final class PackageStep {
    * @param firstRule the rule number of the first package rule
    * @throws dev.ocisquash.ImageException one line for a bad selector or a refused package
    */
-  static PackageStep plan(FileTree tree, StripRules rules, int firstRule) throws IOException {
+  static @Nullable PackageStep plan(FileTree tree, StripRules rules, int firstRule)
+      throws IOException {
     if (rules.removePackages().isEmpty()) {
       return null;
     }
@@ -126,7 +126,7 @@ final class PackageStep {
     return settled;
   }
 
-  private void mark(StripDecisions d, String path, int rule, String reason) {
+  private void mark(StripDecisions d, String path, int rule, @Nullable String reason) {
     Integer i = d.index().indexOf(path);
     if (i == null || d.isRemoved(i)) {
       return;

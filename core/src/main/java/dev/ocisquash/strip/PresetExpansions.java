@@ -3,14 +3,13 @@ package dev.ocisquash.strip;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import org.jspecify.annotations.NullUnmarked;
 
 /**
  * The expansions of the built-in presets: the plain template expansion and the presets that look at
  * the tree.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class PresetExpansions {
   private PresetExpansions() {}
 
@@ -81,7 +80,8 @@ final class PresetExpansions {
       if (n.isRegular() && name.endsWith(".a") && alreadyExcepted.matchAll(n.path()).isEmpty()) {
         String twin =
             TreePaths.join(
-                TreePaths.parentOf(n.path()), name.substring(0, name.length() - 2) + ".so");
+                Objects.requireNonNull(TreePaths.parentOf(n.path()), "a file is never /"),
+                name.substring(0, name.length() - 2) + ".so");
         if (c.index().tree().get(twin) == null) {
           s.exceptions().add(TreePaths.escape(n.path()));
           kept.add(name);

@@ -6,8 +6,9 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * All globs of a strip run compiled once into one automaton over path components.
@@ -29,7 +30,6 @@ import org.jspecify.annotations.NullUnmarked;
  *
  * <p>Not thread-safe: the lazy DFA is built while matching.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class RuleMatcher {
   static final int CACHE_LIMIT = 4096;
 
@@ -50,14 +50,12 @@ public final class RuleMatcher {
   public static final class State {
     final int[] nfa;
     final int[] accepts;
-    Map<String, int[]> literal;
-    TreeMap<Integer, Map<String, int[]>> prefix;
-    TreeMap<Integer, Map<String, int[]>> suffix;
-    int[] always = new int[0];
-    List<ComponentPattern> generalPattern;
-    List<Integer> generalTarget;
+
+    /** The state's segments by kind, built on the first step out of it. */
+    @Nullable Transitions transitions;
+
     final HashMap<String, State> cache = new HashMap<>();
-    State anyOther;
+    @Nullable State anyOther;
 
     State(int[] nfa, int[] accepts) {
       this.nfa = nfa;
@@ -69,6 +67,19 @@ public final class RuleMatcher {
       return nfa.length == 0;
     }
   }
+
+  /**
+   * A state's segments indexed for {@link #step}: literal names, fixed prefixes and suffixes by
+   * length, those that match any name ({@code always}), and the general patterns with their
+   * targets.
+   */
+  private record Transitions(
+      Map<String, int[]> literal,
+      TreeMap<Integer, Map<String, int[]>> prefix,
+      TreeMap<Integer, Map<String, int[]>> suffix,
+      int[] always,
+      List<ComponentPattern> generalPattern,
+      List<Integer> generalTarget) {}
 
   private static final class Key {
     final int[] a;
@@ -171,12 +182,14 @@ public final class RuleMatcher {
     if (c != null) {
       return c;
     }
-    if (s.literal == null) {
-      index(s);
+    Transitions tr = s.transitions;
+    if (tr == null) {
+      tr = index(s);
+      s.transitions = tr;
     }
     int[] buf = new int[8];
     int n = 0;
-    int[] lit = s.literal.get(component);
+    int[] lit = tr.literal().get(component);
     if (lit != null) {
       for (int t : lit) {
         buf = grow(buf, n);
@@ -184,7 +197,7 @@ public final class RuleMatcher {
       }
     }
     int len = component.length();
-    for (Map.Entry<Integer, Map<String, int[]>> e : s.prefix.entrySet()) {
+    for (Map.Entry<Integer, Map<String, int[]>> e : tr.prefix().entrySet()) {
       int k = e.getKey();
       if (k > len) {
         break;
@@ -197,7 +210,7 @@ public final class RuleMatcher {
         }
       }
     }
-    for (Map.Entry<Integer, Map<String, int[]>> e : s.suffix.entrySet()) {
+    for (Map.Entry<Integer, Map<String, int[]>> e : tr.suffix().entrySet()) {
       int k = e.getKey();
       if (k > len) {
         break;
@@ -210,21 +223,23 @@ public final class RuleMatcher {
         }
       }
     }
-    for (int i = 0; i < s.generalPattern.size(); i++) {
-      if (s.generalPattern.get(i).matches(component)) {
+    for (int i = 0; i < tr.generalPattern().size(); i++) {
+      if (tr.generalPattern().get(i).matches(component)) {
         buf = grow(buf, n);
-        buf[n++] = s.generalTarget.get(i);
+        buf[n++] = tr.generalTarget().get(i);
       }
     }
     State next;
     if (n == 0) {
-      if (s.anyOther == null) {
-        s.anyOther = intern(closeAll(s.always));
-      }
       next = s.anyOther;
+      if (next == null) {
+        next = intern(closeAll(tr.always()));
+        s.anyOther = next;
+      }
     } else {
-      int[] all = Arrays.copyOf(s.always, s.always.length + n);
-      System.arraycopy(buf, 0, all, s.always.length, n);
+      int[] always = tr.always();
+      int[] all = Arrays.copyOf(always, always.length + n);
+      System.arraycopy(buf, 0, all, always.length, n);
       next = intern(closeAll(all));
     }
     if (s.cache.size() < CACHE_LIMIT) {
@@ -305,7 +320,7 @@ public final class RuleMatcher {
     return s;
   }
 
-  private void index(State s) {
+  private Transitions index(State s) {
     Map<String, List<Integer>> lit = new HashMap<>();
     TreeMap<Integer, Map<String, List<Integer>>> pre = new TreeMap<>();
     TreeMap<Integer, Map<String, List<Integer>>> suf = new TreeMap<>();
@@ -325,19 +340,21 @@ public final class RuleMatcher {
           always.add(x);
           break;
         default:
-          ComponentPattern p = sg.pattern;
+          ComponentPattern p = Objects.requireNonNull(sg.pattern, "pattern segment");
           switch (p.shape()) {
             case ANY:
               always.add(x + 1);
               break;
             case PREFIX:
-              pre.computeIfAbsent(p.fixedPart().length(), k -> new HashMap<>())
-                  .computeIfAbsent(p.fixedPart(), k -> new ArrayList<>())
+              String prefix = Objects.requireNonNull(p.fixedPart(), "prefix");
+              pre.computeIfAbsent(prefix.length(), k -> new HashMap<>())
+                  .computeIfAbsent(prefix, k -> new ArrayList<>())
                   .add(x + 1);
               break;
             case SUFFIX:
-              suf.computeIfAbsent(p.fixedPart().length(), k -> new HashMap<>())
-                  .computeIfAbsent(p.fixedPart(), k -> new ArrayList<>())
+              String suffix = Objects.requireNonNull(p.fixedPart(), "suffix");
+              suf.computeIfAbsent(suffix.length(), k -> new HashMap<>())
+                  .computeIfAbsent(suffix, k -> new ArrayList<>())
                   .add(x + 1);
               break;
             default:
@@ -346,13 +363,9 @@ public final class RuleMatcher {
           }
       }
     }
-    s.literal = new HashMap<>();
-    lit.forEach((k, v) -> s.literal.put(k, toArray(v)));
-    s.prefix = freeze(pre);
-    s.suffix = freeze(suf);
-    s.always = toArray(always);
-    s.generalPattern = gp;
-    s.generalTarget = gt;
+    Map<String, int[]> literal = new HashMap<>();
+    lit.forEach((k, v) -> literal.put(k, toArray(v)));
+    return new Transitions(literal, freeze(pre), freeze(suf), toArray(always), gp, gt);
   }
 
   private static TreeMap<Integer, Map<String, int[]>> freeze(

@@ -5,8 +5,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jspecify.annotations.NullUnmarked;
-import org.jspecify.annotations.Nullable;
+import java.util.Objects;
 
 /**
  * The one walk over the tree, parents first, that decides each path from the globs alone. Every
@@ -17,7 +16,6 @@ import org.jspecify.annotations.Nullable;
  * whose own exception does not removes the path, unless a keep or license glob matches; a removed
  * directory that holds a kept path stays.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class RuleWalk {
   private RuleWalk() {}
 
@@ -71,7 +69,7 @@ final class RuleWalk {
         st = m.start();
         bits = new BitSet();
       } else {
-        String parent = TreePaths.parentOf(p);
+        String parent = Objects.requireNonNull(TreePaths.parentOf(p), "parent");
         DirInfo info = dirs.get(parent);
         if (info == null) {
           info = fresh(m, parent);
@@ -116,7 +114,7 @@ final class RuleWalk {
   /**
    * The matcher state of a directory not seen on the walk (its parent was missing from the tree).
    */
-  private static DirInfo fresh(RuleMatcher m, @Nullable String path) {
+  private static DirInfo fresh(RuleMatcher m, String path) {
     RuleMatcher.State s = m.start();
     BitSet b = new BitSet();
     for (String c : path.substring(1).split("/")) {

@@ -7,20 +7,20 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the final decisions into a {@link StripResult}: the removed paths, the removed roots (a
  * removed path whose parent stays), and the report with one decision per matched path, totals per
  * rule and per check, and the notes.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class StripReportBuilder {
   private StripReportBuilder() {}
 
   /** Builds the result of {@code d}, with the presets' {@code notes}. */
-  static StripResult build(StripDecisions d, List<String> notes, RemovalPlan packages) {
+  static StripResult build(StripDecisions d, List<String> notes, @Nullable RemovalPlan packages) {
     LinkedHashMap<String, StripReport.Totals> checkTotals = new LinkedHashMap<>();
     HardlinkAccounting hardlinks = new HardlinkAccounting(d, checkTotals);
     LinkedHashMap<String, StripReport.Totals> ruleTotals = new LinkedHashMap<>();
@@ -40,7 +40,7 @@ final class StripReportBuilder {
         long bytes = hardlinks.freed(i);
         decisions.add(
             new StripReport.Decision(n.path(), "removed", type, bytes, rule, null, reason));
-        ruleTotals.get(rule).add(bytes);
+        Objects.requireNonNull(ruleTotals.get(rule), rule).add(bytes);
         removed.add(n.path());
         String parent = TreePaths.parentOf(n.path());
         Integer pi = parent == null ? null : index.indexOf(parent);

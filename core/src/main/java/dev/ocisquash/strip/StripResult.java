@@ -4,6 +4,7 @@ import dev.ocisquash.packages.RemovalPlan;
 import java.util.Collections;
 import java.util.Set;
 import java.util.SortedMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of {@link Stripper#plan}: which paths go, and the report. For a partial squash the
@@ -14,9 +15,10 @@ public final class StripResult {
   private final Set<String> removed;
   private final Set<String> roots;
   private final StripReport report;
-  private final RemovalPlan packages;
+  private final @Nullable RemovalPlan packages;
 
-  StripResult(Set<String> removed, Set<String> roots, StripReport report, RemovalPlan packages) {
+  StripResult(
+      Set<String> removed, Set<String> roots, StripReport report, @Nullable RemovalPlan packages) {
     this.removed = Collections.unmodifiableSet(removed);
     this.roots = Collections.unmodifiableSet(roots);
     this.report = report;
@@ -24,7 +26,7 @@ public final class StripResult {
   }
 
   /** The settled {@code --remove-package} plan, or null when no package was named. */
-  public RemovalPlan packages() {
+  public @Nullable RemovalPlan packages() {
     return packages;
   }
 

@@ -4,8 +4,6 @@ import dev.ocisquash.packages.RemovalPlan;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.NullUnmarked;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which paths of a flattened image tree to strip. Pure logic over a {@link FileTree}: it
@@ -29,7 +27,6 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Symlinks are resolved lexically inside the image, never on the host, with at most 40 hops.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class Stripper {
   private Stripper() {}
 
@@ -42,7 +39,7 @@ public final class Stripper {
    * @throws IllegalArgumentException when a preset needs something the rules lack
    * @throws IllegalStateException when the safety checks reach no fixpoint (a bug: they must)
    */
-  public static StripResult plan(@Nullable FileTree tree, StripRules rules) throws IOException {
+  public static StripResult plan(FileTree tree, StripRules rules) throws IOException {
     ImageIndex index = new ImageIndex(tree);
     // The packages are planned first: a compiler a removed package takes along keeps no headers.
     PackageStep packages =

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +13,6 @@ import org.jspecify.annotations.Nullable;
  * 1.0, which PAX records announce. Apart from {@link TarReader} because their syntax has nothing to
  * do with framing; the reader decides which record applies to which entry and merges them.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class ExtendedHeaders {
   private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
 
@@ -231,7 +229,7 @@ final class ExtendedHeaders {
    * @param extras the entry's PAX records other than the standard ones, holding at least one {@code
    *     GNU.sparse.*}
    */
-  byte[] sparseName(@Nullable TreeMap<String, byte[]> extras, String entry) throws ImageException {
+  byte[] sparseName(TreeMap<String, byte[]> extras, String entry) throws ImageException {
     byte[] major = extras.get("GNU.sparse.major");
     byte[] minor = extras.get("GNU.sparse.minor");
     byte[] realName = extras.get("GNU.sparse.name");

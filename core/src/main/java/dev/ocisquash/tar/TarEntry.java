@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One filesystem object read from, or to be written to, a tar stream: the header only, never the
@@ -23,7 +23,6 @@ import org.jspecify.annotations.NullUnmarked;
  *
  * <p>Instances are immutable; use {@link #toBuilder()} to derive a changed copy.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TarEntry {
   private final TarEntryType type;
   private final byte[] path;
@@ -205,7 +204,7 @@ public final class TarEntry {
   public static final String XATTR_PREFIX = "SCHILY.xattr.";
 
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (this == o) {
       return true;
     }
@@ -253,20 +252,20 @@ public final class TarEntry {
 
   /** Mutable builder for {@link TarEntry}. */
   public static final class Builder {
-    private TarEntryType type;
-    private byte[] path;
-    private byte[] linkTarget;
+    private @Nullable TarEntryType type;
+    private byte @Nullable [] path;
+    private byte @Nullable [] linkTarget;
     private int mode = 0644;
     private long uid;
     private long gid;
-    private String userName;
-    private String groupName;
+    private @Nullable String userName;
+    private @Nullable String groupName;
     private long size;
     private long mtimeSeconds;
     private int mtimeNanos;
     private int devMajor;
     private int devMinor;
-    private TreeMap<String, byte[]> paxExtras;
+    private @Nullable TreeMap<String, byte[]> paxExtras;
 
     private Builder() {}
 

@@ -2,7 +2,6 @@ package dev.ocisquash.tar;
 
 import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,7 +11,6 @@ import org.jspecify.annotations.Nullable;
  * reused for every header of a stream, so nothing here allocates unless a field's bytes are asked
  * for.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class TarHeader {
   /** Tar's block size: headers, content padding and the end marker all come in blocks. */
   static final int BLOCK = 512;
@@ -22,12 +20,12 @@ final class TarHeader {
   /** The raw header; {@link TarReader} reads each header straight into it. */
   final byte[] block = new byte[BLOCK];
 
-  private final String context;
+  private final @Nullable String context;
 
   /**
    * @param context prefix for error messages, as given to {@link TarReader}; may be null
    */
-  TarHeader(String context) {
+  TarHeader(@Nullable String context) {
     this.context = context;
   }
 
@@ -196,12 +194,12 @@ final class TarHeader {
   }
 
   /** A malformed-input error naming the stream (the context) and the entry. */
-  ImageException error(String entry, String problem) {
+  ImageException error(@Nullable String entry, String problem) {
     return error(Kind.CORRUPT_INPUT, entry, problem);
   }
 
   /** An error of {@code kind} naming the stream (the context) and the entry. */
-  ImageException error(Kind kind, String entry, String problem) {
+  ImageException error(Kind kind, @Nullable String entry, String problem) {
     return new ImageException(kind, ImageException.where(context, null, entry, problem));
   }
 }

@@ -3,8 +3,6 @@ package dev.ocisquash.tar;
 import dev.ocisquash.ImageException;
 import java.io.IOException;
 import java.io.InputStream;
-import org.jspecify.annotations.NullUnmarked;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The buffered byte source under {@link TarReader}: one 64 KiB buffer, reads that bypass it when
@@ -12,9 +10,8 @@ import org.jspecify.annotations.Nullable;
  * from the reader so that the tar logic sees only "read", "skip" and "how far", and so that the
  * offset bookkeeping for diagnostics sits with the buffer it depends on.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 final class TarInput {
-  private final @Nullable InputStream in;
+  private final InputStream in;
   private final byte[] buf = new byte[64 * 1024];
   private int pos;
   private int lim;
@@ -24,7 +21,7 @@ final class TarInput {
   /**
    * @param in the stream to read; never closed here
    */
-  TarInput(@Nullable InputStream in) {
+  TarInput(InputStream in) {
     this.in = in;
   }
 

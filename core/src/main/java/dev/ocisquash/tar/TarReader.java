@@ -6,8 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
-import org.jspecify.annotations.NullUnmarked;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +23,6 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Not thread-safe. The stream given to the constructor is never closed by this class.
  */
-@NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TarReader {
   /**
    * Largest PAX or GNU long-name record accepted; real ones are a few KiB, bigger ones are abuse.
@@ -41,7 +40,7 @@ public final class TarReader {
   private long entryCount;
   private @Nullable String currentName;
   private final ContentStream contentStream = new ContentStream();
-  private TreeMap<String, byte[]> globals;
+  private @Nullable TreeMap<String, byte[]> globals;
   private long globalBytes;
   private final NameCache unameCache = new NameCache();
   private final NameCache gnameCache = new NameCache();
@@ -54,7 +53,7 @@ public final class TarReader {
    * @param context prefix for error messages, e.g. {@code "img.tar: layer 2 (sha256:abcd)"}; may be
    *     null
    */
-  public TarReader(@Nullable InputStream in, String context) {
+  public TarReader(InputStream in, @Nullable String context) {
     this.input = new TarInput(in);
     this.header = new TarHeader(context);
     this.extended = new ExtendedHeaders(header);
@@ -278,7 +277,8 @@ public final class TarReader {
         }
       }
       if (sparse) {
-        rawName = extended.sparseName(extras, currentName);
+        // sparse is set only where a GNU.sparse.* record went into extras
+        rawName = extended.sparseName(Objects.requireNonNull(extras, "extras"), currentName);
       }
     }
 
@@ -348,7 +348,7 @@ public final class TarReader {
     return header.error(entry, problem);
   }
 
-  private ImageException err(Kind kind, String entry, String problem) {
+  private ImageException err(Kind kind, @Nullable String entry, String problem) {
     return header.error(kind, entry, problem);
   }
 
