@@ -39,40 +39,6 @@ class DebianPackagesTest {
     image = cache.resolve("debian.docker.tar");
   }
 
-  static Path unpack(Path archive, String name) throws Exception {
-    Path layout = work.resolve(name + "-layout");
-    Proc.of("skopeo", "copy", "-q", "docker-archive:" + archive, "oci:" + layout + ":img")
-        .timeout(600)
-        .check();
-    Path bundle = work.resolve(name + "-bundle");
-    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":img", bundle.toString())
-        .timeout(600)
-        .check();
-    return bundle.resolve("rootfs");
-  }
-
-  static Proc.Result chroot(Path rootfs, String command) throws Exception {
-    Path proc = rootfs.resolve("proc");
-    Files.createDirectories(proc);
-    Proc.of("mount", "-t", "proc", "proc", proc.toString()).timeout(60).check();
-    try {
-      return Proc.of(
-              List.of(
-                  "chroot",
-                  rootfs.toString(),
-                  "/usr/bin/env",
-                  "-i",
-                  "PATH=/usr/bin:/bin",
-                  "/bin/sh",
-                  "-c",
-                  command))
-          .timeout(300)
-          .run();
-    } finally {
-      Proc.of(List.of("umount", "-l", proc.toString())).timeout(60).run();
-    }
-  }
-
   @Test
   void gccAndCppGoAndDpkgAndAptAgree() throws Exception {
     Path out = work.resolve("nogcc.tar");
@@ -95,29 +61,30 @@ class DebianPackagesTest {
     assertEquals(0, r.exit, r.err);
     assertTrue(r.out.contains("packages removed: dpkg:cpp 4:12.2.0-3, dpkg:cpp-12 "), r.out);
     assertFalse(r.out.contains("not removed whole"), r.out);
-    Path root = unpack(out, "nogcc");
-    Proc.Result audit = chroot(root, "dpkg --audit && apt-get check -q");
+    Path root = DebianRoot.unpack(work, "docker-archive:" + out, "nogcc");
+    Proc.Result audit = DebianRoot.run(root, "dpkg --audit && apt-get check -q");
     assertEquals(0, audit.exit(), audit.output());
     Proc.Result listed =
-        chroot(
+        DebianRoot.run(
             root,
             "dpkg-query -W -f '${Package} ${Status}\\n' | grep -E '^(gcc|gcc-12|cpp|cpp-12) '");
     assertEquals(1, listed.exit(), "dpkg no longer knows them: " + listed.output());
     // dpkg --verify checks every file of every kept package against its md5sums: none missing or
     // changed.
-    Proc.Result verify = chroot(root, "dpkg --verify");
+    Proc.Result verify = DebianRoot.run(root, "dpkg --verify");
     assertEquals(0, verify.exit(), verify.output());
     assertEquals("", verify.output().strip());
     Proc.Result gone =
-        chroot(
+        DebianRoot.run(
             root,
             "command -v gcc || command -v cc || command -v cpp || ls /usr/lib/gcc/x86_64-linux-gnu/12/cc1");
     assertTrue(gone.exit() != 0, gone.output());
-    Proc.Result alternatives = chroot(root, "update-alternatives --display cc");
+    Proc.Result alternatives = DebianRoot.run(root, "update-alternatives --display cc");
     assertTrue(
         alternatives.exit() != 0 && alternatives.output().contains("no alternatives for cc"),
         alternatives.output());
-    Proc.Result numpy = chroot(root, "python3 -c 'import numpy; print(numpy.arange(3).sum())'");
+    Proc.Result numpy =
+        DebianRoot.run(root, "python3 -c 'import numpy; print(numpy.arange(3).sum())'");
     assertEquals("3", numpy.output().strip());
   }
 
@@ -258,7 +225,7 @@ class DebianPackagesTest {
         CliTest.cli(
             "squash", img.toString(), "-o", out.toString(), "--remove-package", "npm:is-number");
     assertEquals(0, r.exit, r.err);
-    Path root = unpack(out, "npm");
+    Path root = DebianRoot.unpack(work, "docker-archive:" + out, "npm");
     assertFalse(Files.exists(root.resolve("app/node_modules/is-number")));
     assertFalse(
         Files.readString(root.resolve("app/node_modules/.package-lock.json"))

@@ -53,44 +53,17 @@ class DebianPipTest {
     args.addAll(List.of(options));
     CliTest.Run r = CliTest.cli(args.toArray(String[]::new));
     assertEquals(0, r.exit, r.err);
-    Path bundle = work.resolve(name + "-bundle");
-    Proc.of("umoci", "--log=error", "unpack", "--image", out.toString(), bundle.toString())
-        .timeout(600)
-        .check();
-    return bundle.resolve("rootfs");
-  }
-
-  static Proc.Result chroot(Path rootfs, String command) throws Exception {
-    Path proc = rootfs.resolve("proc");
-    Files.createDirectories(proc);
-    Proc.of("mount", "-t", "proc", "proc", proc.toString()).timeout(60).check();
-    try {
-      return Proc.of(
-              List.of(
-                  "chroot",
-                  rootfs.toString(),
-                  "/usr/bin/env",
-                  "-i",
-                  "PATH=/usr/local/bin:/usr/bin:/bin",
-                  "HOME=/root",
-                  "/bin/sh",
-                  "-c",
-                  command))
-          .timeout(300)
-          .run();
-    } finally {
-      Proc.of(List.of("umount", "-l", proc.toString())).timeout(60).run();
-    }
+    return DebianRoot.umoci(work, out.toString(), name);
   }
 
   @Test
   void setuptoolsGoesAndPipAgrees() throws Exception {
     Path root = squashAndUnpack("nosetuptools", "--remove-package", "pip:setuptools");
-    Proc.Result show = chroot(root, "pip show setuptools");
+    Proc.Result show = DebianRoot.run(root, "pip show setuptools");
     assertTrue(
         show.exit() != 0 && show.output().contains("Package(s) not found: setuptools"),
         show.output());
-    Proc.Result list = chroot(root, "pip list --format=freeze --disable-pip-version-check");
+    Proc.Result list = DebianRoot.run(root, "pip list --format=freeze --disable-pip-version-check");
     assertEquals(0, list.exit(), list.output());
     assertEquals(
         List.of("demo==1.0", "pip==23.0.1", "wheel==0.38.4"),
@@ -100,7 +73,7 @@ class DebianPipTest {
             .filter(l -> l.matches("(demo|pip|wheel|setuptools)==.*"))
             .toList(),
         list.output());
-    Proc.Result check = chroot(root, "pip check");
+    Proc.Result check = DebianRoot.run(root, "pip check");
     assertEquals(0, check.exit(), check.output());
     assertEquals("No broken requirements found.", check.output().strip());
     for (String gone :
@@ -113,7 +86,7 @@ class DebianPipTest {
       assertFalse(Files.exists(root.resolve(SITE.substring(1) + gone)), gone);
     }
     Proc.Result kept =
-        chroot(
+        DebianRoot.run(
             root,
             "python3 -c 'import demo, wheel; print(wheel.__version__)' && ! python3 -c 'import setuptools' 2>/dev/null");
     assertEquals("0.38.4", kept.output().strip());
@@ -142,14 +115,14 @@ class DebianPipTest {
     Path root = squashAndUnpack("nowheel", "--remove-package", "pip:wheel", "--force");
     assertFalse(Files.exists(root.resolve(SITE.substring(1) + "wheel")));
     assertFalse(Files.exists(root.resolve("usr/local/bin/wheel")), "its console script too");
-    Proc.Result show = chroot(root, "pip show wheel");
+    Proc.Result show = DebianRoot.run(root, "pip show wheel");
     assertTrue(show.exit() != 0, show.output());
     // what --force overrode, as pip sees it
-    Proc.Result check = chroot(root, "pip check");
+    Proc.Result check = DebianRoot.run(root, "pip check");
     assertEquals(1, check.exit(), check.output());
     assertEquals("demo 1.0 requires wheel, which is not installed.", check.output().strip());
     Proc.Result setuptools =
-        chroot(root, "python3 -c 'import setuptools; print(setuptools.__version__)'");
+        DebianRoot.run(root, "python3 -c 'import setuptools; print(setuptools.__version__)'");
     assertEquals("66.1.1", setuptools.output().strip());
   }
 }

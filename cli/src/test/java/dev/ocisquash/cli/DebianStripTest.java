@@ -68,50 +68,21 @@ class DebianStripTest {
             json.toString());
     assertEquals(0, rc);
     report = new ObjectMapper().readTree(json.toFile());
-    original = unpack("docker-archive:" + image, "orig");
-    stripped = unpack("docker-archive:" + out, "stripped");
-  }
-
-  static Path unpack(String ref, String name) throws Exception {
-    Path layout = work.resolve(name + "-layout");
-    Proc.of("skopeo", "copy", "-q", ref, "oci:" + layout + ":img").timeout(600).check();
-    Path bundle = work.resolve(name + "-bundle");
-    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":img", bundle.toString())
-        .timeout(600)
-        .check();
-    return bundle.resolve("rootfs");
-  }
-
-  static String chroot(Path rootfs, String command) throws Exception {
-    Path proc = rootfs.resolve("proc");
-    Files.createDirectories(proc);
-    Proc.of("mount", "-t", "proc", "proc", proc.toString()).timeout(60).check();
-    try {
-      return Proc.of(
-              "chroot",
-              rootfs.toString(),
-              "/usr/bin/env",
-              "-i",
-              "PATH=/usr/local/bin:/usr/bin:/bin",
-              "/bin/sh",
-              "-c",
-              command)
-          .timeout(300)
-          .check();
-    } finally {
-      Proc.of(List.of("umount", "-l", proc.toString())).timeout(60).run();
-    }
+    original = DebianRoot.unpack(work, "docker-archive:" + image, "orig");
+    stripped = DebianRoot.unpack(work, "docker-archive:" + out, "stripped");
   }
 
   @Test
   void pythonWithNumpyJavaAndGccStillRun() throws Exception {
     assertEquals(
-        "3", chroot(stripped, "python3 -c 'import numpy; print(numpy.arange(3).sum())'").strip());
-    assertTrue(chroot(stripped, "java -version 2>&1").contains("openjdk version \"17"));
-    assertTrue(chroot(stripped, "gcc --version").contains("gcc"));
+        "3",
+        DebianRoot.check(stripped, "python3 -c 'import numpy; print(numpy.arange(3).sum())'")
+            .strip());
+    assertTrue(DebianRoot.check(stripped, "java -version 2>&1").contains("openjdk version \"17"));
+    assertTrue(DebianRoot.check(stripped, "gcc --version").contains("gcc"));
     // gcc stays, so its headers must too, and a program must still compile and link
     assertTrue(
-        chroot(
+        DebianRoot.check(
                 stripped,
                 "d=$(mktemp -d) && printf '#include <stdio.h>\\nint main(){puts(\"ok\");}' > $d/t.c"
                     + " && gcc $d/t.c -o $d/t && $d/t; rc=$?; rm -rf $d; exit $rc")
@@ -149,17 +120,21 @@ class DebianStripTest {
     assertTrue(checks.contains("shared-library"), "kept by the ELF check: " + checks);
     assertTrue(
         checks.contains("interpreter") || checks.contains("symlink"), "python kept: " + checks);
-    Path ok = unpack("docker-archive:" + checked, "checked");
-    assertTrue(chroot(ok, "java -version 2>&1").contains("openjdk version"));
-    assertEquals("ok", chroot(ok, "python3 -c 'print(\"ok\")'").strip());
+    Path ok = DebianRoot.unpack(work, "docker-archive:" + checked, "checked");
+    assertTrue(DebianRoot.check(ok, "java -version 2>&1").contains("openjdk version"));
+    assertEquals("ok", DebianRoot.check(ok, "python3 -c 'print(\"ok\")'").strip());
 
     Path forced = work.resolve("forced.tar");
     String[] forcedRules = java.util.Arrays.copyOf(rules, rules.length + 1);
     forcedRules[rules.length] = "--force";
     assertEquals(0, squash(forced, work.resolve("forced.json"), forcedRules));
-    Path broken = unpack("docker-archive:" + forced, "forced");
-    assertTrue(runs(broken, "java -version") != 0, "without the checks java must fail to start");
-    assertTrue(runs(broken, "python3 -c pass") != 0, "without the checks python3 is gone");
+    Path broken = DebianRoot.unpack(work, "docker-archive:" + forced, "forced");
+    assertTrue(
+        DebianRoot.run(broken, "java -version").exit() != 0,
+        "without the checks java must fail to start");
+    assertTrue(
+        DebianRoot.run(broken, "python3 -c pass").exit() != 0,
+        "without the checks python3 is gone");
   }
 
   static int squash(Path out, Path json, String... rules) {
@@ -175,29 +150,6 @@ class DebianStripTest {
                 "-q"));
     args.addAll(List.of(rules));
     return InteropTest.runCli(args.toArray(new String[0]));
-  }
-
-  static int runs(Path rootfs, String command) throws Exception {
-    Path proc = rootfs.resolve("proc");
-    Files.createDirectories(proc);
-    Proc.of("mount", "-t", "proc", "proc", proc.toString()).timeout(60).check();
-    try {
-      return Proc.of(
-              List.of(
-                  "chroot",
-                  rootfs.toString(),
-                  "/usr/bin/env",
-                  "-i",
-                  "PATH=/usr/bin:/bin",
-                  "/bin/sh",
-                  "-c",
-                  command))
-          .timeout(300)
-          .run()
-          .exit();
-    } finally {
-      Proc.of(List.of("umount", "-l", proc.toString())).timeout(60).run();
-    }
   }
 
   @Test
@@ -408,7 +360,7 @@ class DebianStripTest {
     assertEquals(
         r.path("bytesRemoved").asLong(), a.strip().removedBytes(), "analyze predicts the squash");
 
-    Path all = unpack("docker-archive:" + out, "all");
+    Path all = DebianRoot.unpack(work, "docker-archive:" + out, "all");
     String np = "usr/lib/python3/dist-packages/numpy/";
     String jdk = "usr/lib/jvm/java-17-openjdk-amd64/";
     String lib = "usr/lib/x86_64-linux-gnu/";
@@ -431,14 +383,14 @@ class DebianStripTest {
 
     assertEquals(
         "3 [1.382, 3.618]",
-        chroot(
+        DebianRoot.check(
                 all,
                 "python3 -c 'import numpy, numpy.linalg, numpy.testing;"
                     + " print(numpy.arange(3).sum(), numpy.linalg.eigvalsh([[2.,1.],[1.,3.]]).round(3).tolist())'")
             .strip());
     assertEquals(
         "hello 17\nhello 17",
-        chroot(
+        DebianRoot.check(
                 all,
                 "d=$(mktemp -d) && cd $d && printf 'public class Hello { public static void main(String[] a) {"
                     + " System.out.println(\"hello \" + Runtime.version().feature()); } }' > Hello.java"
@@ -447,7 +399,7 @@ class DebianStripTest {
             .strip());
     assertEquals(
         "ok 1.41421",
-        chroot(
+        DebianRoot.check(
                 all,
                 "d=$(mktemp -d) && printf '#include <stdio.h>\\n#include <math.h>\\n"
                     + "int main(){printf(\"ok %%g\\\\n\", sqrt(2.0));return 0;}' > $d/t.c"

@@ -98,15 +98,7 @@ class PackageTraceTest {
     ObjectMapper m = new ObjectMapper();
     safe = m.readTree(safeJson.toFile());
     untouched = m.readTree(json.toFile());
-    Path layout = work.resolve("untouched-layout");
-    Proc.of("skopeo", "copy", "-q", "docker-archive:" + out, "oci:" + layout + ":img")
-        .timeout(600)
-        .check();
-    Path bundle = work.resolve("untouched-bundle");
-    Proc.of("umoci", "--log=error", "unpack", "--image", layout + ":img", bundle.toString())
-        .timeout(600)
-        .check();
-    rootfs = bundle.resolve("rootfs");
+    rootfs = DebianRoot.unpack(work, "docker-archive:" + out, "untouched");
     System.out.printf(
         "removed beyond --preset safe: %.1f MiB (%d packages)%n",
         (untouched.path("bytesRemoved").asLong() - safe.path("bytesRemoved").asLong()) / 1048576.0,
@@ -156,18 +148,17 @@ class PackageTraceTest {
   @Test
   void theTracedWorkloadsStillRun() throws Exception {
     assertEquals(
-        "-0.081633 72.878", DebianStripTest.chroot(rootfs, "python3 -c '" + NUMPY + "'").strip());
-    String java = DebianStripTest.chroot(rootfs, JAVA);
+        "-0.081633 72.878", DebianRoot.check(rootfs, "python3 -c '" + NUMPY + "'").strip());
+    String java = DebianRoot.check(rootfs, JAVA);
     assertTrue(java.contains("openjdk version \"17") && java.contains("hello [1, 2]"), java);
   }
 
   @Test
   void dpkgAndAptFindTheDatabaseConsistent() throws Exception {
-    assertEquals("", DebianStripTest.chroot(rootfs, "dpkg --audit").strip());
-    DebianStripTest.chroot(rootfs, "apt-get check"); // Proc.check fails on a non-zero exit
+    assertEquals("", DebianRoot.check(rootfs, "dpkg --audit").strip());
+    DebianRoot.check(rootfs, "apt-get check"); // Proc.check fails on a non-zero exit
     Set<String> listed = new HashSet<>();
-    for (String line :
-        DebianStripTest.chroot(rootfs, "dpkg-query -W -f '${Package}\\n'").split("\n")) {
+    for (String line : DebianRoot.check(rootfs, "dpkg-query -W -f '${Package}\\n'").split("\n")) {
       listed.add(line.strip());
     }
     Set<String> still = new HashSet<>(removedPackages());
@@ -185,7 +176,7 @@ class PackageTraceTest {
       }
     }
     String listing =
-        DebianStripTest.chroot(
+        DebianRoot.check(
             rootfs,
             "for p in $(dpkg-query -W -f '${binary:Package}\\n'); do dpkg -L $p | sed \"s|^|$p |\"; done");
     List<String> missing = new ArrayList<>();
