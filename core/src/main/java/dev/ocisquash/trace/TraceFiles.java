@@ -14,8 +14,7 @@ import org.jspecify.annotations.NullUnmarked;
 /**
  * Reads the files given to {@code --trace}: a trace written by {@code ocisquash trace} (JSON), or a
  * raw {@code strace -f -e trace=%file,%process -o LOG} log taken wherever the workload runs,
- * resolved here against the image. The two are told apart by the first character: <code>&#123;
- * </code> starts a JSON trace.
+ * resolved here against the image. A JSON trace starts with <code>&#123;</code>, a log does not.
  */
 @NullUnmarked // NullAway findings here not fixed yet (docs/testing.md, "Static checks")
 public final class TraceFiles {
