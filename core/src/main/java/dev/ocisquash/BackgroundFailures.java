@@ -19,14 +19,14 @@ public final class BackgroundFailures {
     if (failure == null) {
       return;
     }
-    if (failure instanceof IOException) {
-      throw (IOException) failure;
+    if (failure instanceof IOException io) {
+      throw io;
     }
-    if (failure instanceof RuntimeException) {
-      throw (RuntimeException) failure;
+    if (failure instanceof RuntimeException rt) {
+      throw rt;
     }
-    if (failure instanceof Error) {
-      throw (Error) failure;
+    if (failure instanceof Error err) {
+      throw err;
     }
     throw new IOException(failure);
   }

@@ -78,13 +78,12 @@ public class ImageException extends IOException {
    * failed because the thread was interrupted; an {@code ImageException} is returned as it is.
    */
   public static ImageException cannotWrite(String target, String what, IOException e) {
-    if (e instanceof ImageException) {
-      return (ImageException) e;
+    if (e instanceof ImageException ie) {
+      return ie;
     }
     String reason;
-    if (e instanceof java.nio.file.FileSystemException
-        && ((java.nio.file.FileSystemException) e).getReason() != null) {
-      reason = ((java.nio.file.FileSystemException) e).getReason();
+    if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+      reason = fse.getReason();
     } else {
       reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

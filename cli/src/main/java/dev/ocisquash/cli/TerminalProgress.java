@@ -1,6 +1,7 @@
 package dev.ocisquash.cli;
 
 import dev.ocisquash.squash.Progress;
+import java.io.Console;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -23,7 +24,27 @@ final class TerminalProgress implements Progress {
 
   /** Bars when stderr is a terminal and not quiet; otherwise nothing at all. */
   static Progress forConsole(boolean quiet) {
-    return !quiet && System.console() != null ? new TerminalProgress(System.err) : Progress.NONE;
+    return !quiet && interactive() ? new TerminalProgress(System.err) : Progress.NONE;
+  }
+
+  /**
+   * Whether the JVM has an interactive console. Up to JDK 21 {@link System#console()} is null
+   * without one; from JDK 22 it is never null and {@code Console.isTerminal()} (absent from 17)
+   * tells.
+   */
+  @SuppressWarnings("SystemConsoleNull") // the null check is right up to JDK 21; isTerminal after
+  private static boolean interactive() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException e) {
+      return true; // JDK 17 to 21: a console at all means a terminal
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocisquash.cli.CliTest.Run;
 import dev.ocisquash.testing.TestData;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,6 @@ class ExistingOutputTest {
             + f
             + ": cannot write: already exists (an oci-dir output must be a new path)",
         onFile.err.strip());
-    assertArrayEquals("old".getBytes(), Files.readAllBytes(f));
+    assertArrayEquals("old".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(f));
   }
 }

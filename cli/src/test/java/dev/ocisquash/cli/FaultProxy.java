@@ -44,7 +44,7 @@ final class FaultProxy implements AutoCloseable {
   FaultProxy(int targetPort, String trigger, Direction direction, long afterBytes, boolean repeat)
       throws IOException {
     this.repeat = repeat;
-    this.server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.target = targetPort;
     this.trigger = trigger.getBytes(StandardCharsets.US_ASCII);
     this.direction = direction;
@@ -62,7 +62,7 @@ final class FaultProxy implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
-        Socket upstream = new Socket("127.0.0.1", target);
+        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), target);
         Connection c = new Connection(client, upstream);
         start(() -> c.pump(client, upstream, true));
         start(() -> c.pump(upstream, client, false));

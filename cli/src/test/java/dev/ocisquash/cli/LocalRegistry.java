@@ -66,7 +66,7 @@ final class LocalRegistry implements AutoCloseable {
       Path dir, boolean tls, String user, String pass, TokenIssuer issuer) throws Exception {
     Files.createDirectories(dir);
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     StringBuilder cfg = new StringBuilder();
@@ -104,7 +104,7 @@ final class LocalRegistry implements AutoCloseable {
     LocalRegistry r = new LocalRegistry(dir, port, certDir, p, log);
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
-      try (Socket s = new Socket("127.0.0.1", port)) {
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
         return r;
       } catch (IOException e) {
         if (!p.isAlive() || System.nanoTime() > deadline) {

@@ -78,7 +78,6 @@ class RegistryFaultsTest {
 
   @Test
   void anUploadCutHalfwayStartsTheUploadAgainFromTheKeptCopy() throws Exception {
-    int mark = reg.requests().size();
     try (FaultProxy p =
         new FaultProxy(
             reg.port,

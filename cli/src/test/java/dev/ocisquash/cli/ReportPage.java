@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,7 +66,7 @@ final class ReportPage {
     for (String line : shot.output().split("\n")) {
       assertFalse(
           line.contains("Uncaught")
-              || (line.contains("CONSOLE") && line.toLowerCase().contains("error")),
+              || (line.contains("CONSOLE") && line.toLowerCase(Locale.ROOT).contains("error")),
           "console error: " + line);
     }
     return new ReportPage(dom);

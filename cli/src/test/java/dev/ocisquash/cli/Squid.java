@@ -71,8 +71,8 @@ final class Squid implements AutoCloseable {
     Squid s = new Squid(dir, open, auth, p);
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
-      try (Socket a = new Socket("127.0.0.1", open);
-          Socket b = new Socket("127.0.0.1", auth)) {
+      try (Socket a = new Socket(InetAddress.getLoopbackAddress(), open);
+          Socket b = new Socket(InetAddress.getLoopbackAddress(), auth)) {
         return s;
       } catch (IOException e) {
         if (!p.isAlive() || System.nanoTime() > deadline) {
@@ -86,7 +86,7 @@ final class Squid implements AutoCloseable {
   }
 
   private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }

@@ -27,6 +27,7 @@ final class TestImages {
   private TestImages() {}
 
   /** One member of the outer archive. */
+  @SuppressWarnings("ArrayRecordComponent") // a member to write; never compared
   record Member(String name, byte[] data, Path file, TarEntryType type, String link) {
     static Member bytes(String name, byte[] data) {
       return new Member(name, data, null, TarEntryType.REGULAR, null);
@@ -75,8 +76,7 @@ final class TestImages {
     List<Member> ms = new ArrayList<>();
     for (int i = 0; i < nameThenContent.length; i += 2) {
       Object c = nameThenContent[i + 1];
-      byte[] data =
-          c instanceof byte[] ? (byte[]) c : String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+      byte[] data = c instanceof byte[] b ? b : String.valueOf(c).getBytes(StandardCharsets.UTF_8);
       ms.add(Member.bytes((String) nameThenContent[i], data));
     }
     return tar(ms);

@@ -73,7 +73,7 @@ final class TokenIssuer implements AutoCloseable {
         "Basic "
             + Base64.getEncoder()
                 .encodeToString((user + ":" + pass).getBytes(StandardCharsets.UTF_8));
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.createContext(
         "/token",
         ex -> {

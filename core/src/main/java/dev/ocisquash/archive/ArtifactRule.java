@@ -108,7 +108,7 @@ final class ArtifactRule {
     }
     if (type != null
         && KNOWN.containsKey(type)
-        && (what == null || configType != null && isEmpty(configType))) {
+        && (what == null || (configType != null && isEmpty(configType)))) {
       what = KNOWN.get(type); // an OCI 1.1 artifact says what it is in its artifactType
     } else if (what == null) {
       what = "an artifact";

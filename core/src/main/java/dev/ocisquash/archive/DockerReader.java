@@ -30,7 +30,6 @@ final class DockerReader {
 
   /** One manifest.json entry. */
   private static final class Entry {
-    final int position;
     final String configPath;
     final List<String> tags = new ArrayList<>();
     final List<String> layerPaths = new ArrayList<>();
@@ -41,8 +40,7 @@ final class DockerReader {
     @Nullable Digest configDigest;
     long configSize;
 
-    Entry(int position, String configPath) {
-      this.position = position;
+    Entry(String configPath) {
       this.configPath = configPath;
     }
 
@@ -110,7 +108,7 @@ final class DockerReader {
     if (cfg == null) {
       throw Descriptor.bad(display, where, "missing 'Config'");
     }
-    Entry e = new Entry(pos, ArchivePaths.checked(display, cfg));
+    Entry e = new Entry(ArchivePaths.checked(display, cfg));
     JsonNode tags = view.repoTagsNode();
     if (tags != null && tags.isArray()) {
       for (JsonNode t : tags) {

@@ -114,10 +114,10 @@ public final class Limits {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Limits
-        && ((Limits) o).maxUncompressedBytes == maxUncompressedBytes
-        && ((Limits) o).maxRatio == maxRatio
-        && ((Limits) o).maxEntries == maxEntries;
+    return o instanceof Limits l
+        && l.maxUncompressedBytes == maxUncompressedBytes
+        && l.maxRatio == maxRatio
+        && l.maxEntries == maxEntries;
   }
 
   @Override

@@ -273,14 +273,9 @@ final class OciReader {
     } else {
       problem = chosen.size() + " images match; choose one with --ref and/or --platform: ";
     }
-    return throwIt(
-        new ImageException(
-            Kind.INVALID_ARGUMENT,
-            ImageException.where(display, null, null, problem + String.join("; ", lines))));
-  }
-
-  private static <T> T throwIt(ImageException e) throws ImageException {
-    throw e;
+    throw new ImageException(
+        Kind.INVALID_ARGUMENT,
+        ImageException.where(display, null, null, problem + String.join("; ", lines)));
   }
 
   ObjectNode loadManifest(Descriptor d) throws IOException {

@@ -211,6 +211,9 @@ final class DeflateChecker {
    * next feed.
    */
   private static final class NeedMore extends Exception {
+    // Control flow, not an error: no stack trace, no suppressed list, so one shared instance is
+    // safe.
+    @SuppressWarnings("StaticAssignmentOfThrowable")
     static final NeedMore INSTANCE = new NeedMore();
 
     private NeedMore() {

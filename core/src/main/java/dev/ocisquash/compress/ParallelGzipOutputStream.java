@@ -409,8 +409,8 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
       if (cause instanceof IOException) {
         throw new IOException("gzip block compression failed: " + cause.getMessage(), cause);
       }
-      if (cause instanceof Error) {
-        throw (Error) cause;
+      if (cause instanceof Error err) {
+        throw err;
       }
       throw new IOException("gzip block compression failed", cause);
     } catch (CancellationException e) {
@@ -426,7 +426,7 @@ public final class ParallelGzipOutputStream extends FilterOutputStream {
 
   private void fail(Throwable e) {
     if (failure == null) {
-      failure = e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
+      failure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
     }
   }
 

@@ -70,9 +70,7 @@ public final class Digest implements Comparable<Digest> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Digest
-        && ((Digest) o).algorithm.equals(algorithm)
-        && ((Digest) o).hex.equals(hex);
+    return o instanceof Digest d && d.algorithm.equals(algorithm) && d.hex.equals(hex);
   }
 
   @Override

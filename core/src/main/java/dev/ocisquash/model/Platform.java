@@ -172,10 +172,9 @@ public final class Platform {
 
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof Platform)) {
+    if (!(o instanceof Platform p)) {
       return false;
     }
-    Platform p = (Platform) o;
     return os.equals(p.os)
         && architecture.equals(p.architecture)
         && Objects.equals(variant, p.variant);

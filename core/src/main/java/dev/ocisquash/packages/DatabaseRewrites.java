@@ -147,7 +147,7 @@ final class DatabaseRewrites {
     return null;
   }
 
-  /** apk's world: one constraint a line ({@code name}, {@code name>=1.0}, {@code name@repo}). */
+  /** apk's world: one constraint a line ({@code musl}, {@code musl>=1.2}, {@code musl@edge}). */
   static String dropWorld(String text, List<String> names) {
     StringBuilder out = new StringBuilder();
     for (String token : text.split("\\s+")) {

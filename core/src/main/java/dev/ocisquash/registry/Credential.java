@@ -10,8 +10,8 @@ import java.util.Base64;
  * @param username the user name
  * @param secret the password or access token, or the identity token
  * @param identityToken whether {@code secret} is a Docker identity token (an OAuth2 refresh token:
- *     {@code identitytoken} in config.json, or a helper's {@code "Username": "<token>"}), exchanged
- *     at the token realm
+ *     the {@code "identitytoken"} key of config.json, or a helper's {@code "Username": "<token>"}),
+ *     exchanged at the token realm
  */
 record Credential(String username, String secret, boolean identityToken) {
   /** A user name and password. */

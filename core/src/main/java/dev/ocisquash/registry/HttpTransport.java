@@ -438,7 +438,7 @@ final class HttpTransport implements AutoCloseable {
       meter.close();
       request.cancel();
       written.countDown();
-      response.thenAccept(HttpTransport::closeQuietly);
+      var unused = response.thenAccept(HttpTransport::closeQuietly); // closes whenever it comes
     }
 
     /**

@@ -64,6 +64,7 @@ final class ProxyEnvironment {
   private final boolean fromEnvironment;
   private final @Nullable Pattern javaNonProxy;
 
+  @SuppressWarnings("ArrayRecordComponent") // a parsed NO_PROXY entry; never compared
   private record Target(String host, String port, byte @Nullable [] ip) {}
 
   /**

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,7 +43,8 @@ final class RateGuard implements AutoCloseable {
               return t;
             });
     long period = Math.max(50, Math.min(1000, TimeUnit.NANOSECONDS.toMillis(windowNanos) / 8));
-    timer.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
+    // Runs until close(); check() throws nothing (a cut closes a connection quietly).
+    var unused = timer.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
   }
 
   /** Starts measuring one exchange; {@code cut} closes its connection. */
@@ -73,8 +75,8 @@ final class RateGuard implements AutoCloseable {
   /** One exchange's waits and bytes. */
   final class Meter {
     private final Runnable cut;
-    private volatile long bytes;
-    private volatile long busyNanos;
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong busyNanos = new AtomicLong();
     private volatile long busySince = -1;
     private volatile @Nullable String failure;
 
@@ -95,11 +97,11 @@ final class RateGuard implements AutoCloseable {
     void end(long n) {
       long since = busySince;
       if (since >= 0) {
-        busyNanos += System.nanoTime() - since;
+        busyNanos.addAndGet(System.nanoTime() - since);
       }
       busySince = -1;
       if (n > 0) {
-        bytes += n;
+        bytes.addAndGet(n);
       }
     }
 
@@ -115,8 +117,8 @@ final class RateGuard implements AutoCloseable {
 
     private void check(long now) {
       long since = busySince;
-      long busy = busyNanos + (since >= 0 ? now - since : 0);
-      long got = bytes;
+      long busy = busyNanos.get() + (since >= 0 ? now - since : 0);
+      long got = bytes.get();
       long[] last = samples.peekLast();
       if (last[0] != busy) {
         samples.addLast(new long[] {busy, got});

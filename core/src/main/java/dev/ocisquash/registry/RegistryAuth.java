@@ -36,6 +36,7 @@ final class RegistryAuth {
   }
 
   /** A plain HTTP answer. */
+  @SuppressWarnings("ArrayRecordComponent") // an HTTP reply read once; never compared
   record Response(int status, byte[] body) {}
 
   private final @Nullable Credential credential;

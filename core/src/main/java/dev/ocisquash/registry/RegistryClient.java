@@ -293,6 +293,7 @@ public final class RegistryClient implements AutoCloseable {
   /**
    * A manifest as the registry serves it: its bytes, the media type it declared, and their digest.
    */
+  @SuppressWarnings("ArrayRecordComponent") // identified by its digest; never compared
   public record Manifest(byte[] bytes, String mediaType, Digest digest) {}
 
   /**

@@ -49,7 +49,7 @@ public record RegistryOptions(
   public static final long DEFAULT_MIN_TRANSFER_RATE = 1024;
 
   /** The default window of the transfer rate. */
-  public static final Duration DEFAULT_TRANSFER_WINDOW = Duration.ofSeconds(120);
+  public static final Duration DEFAULT_TRANSFER_WINDOW = Duration.ofMinutes(2);
 
   /** Validates the values. */
   public RegistryOptions {

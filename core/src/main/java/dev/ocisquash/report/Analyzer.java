@@ -281,8 +281,7 @@ public final class Analyzer {
    */
   static long[] squashedTarBytes(List<FlattenedImage.Entry> tree, Set<String> removed)
       throws IOException {
-    Counter counter = new Counter();
-    TarWriter w = new TarWriter(counter);
+    TarWriter w = new TarWriter(OutputStream.nullOutputStream()); // counts what it writes
     Map<Integer, byte[]> firstPath = new HashMap<>();
     long all = 0;
     long kept = 0;
@@ -359,19 +358,5 @@ public final class Analyzer {
       s = s.substring(0, Math.max(0, max - 1)) + "…";
     }
     return s;
-  }
-
-  private static final class Counter extends OutputStream {
-    long n;
-
-    @Override
-    public void write(int b) {
-      n++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      n += len;
-    }
   }
 }

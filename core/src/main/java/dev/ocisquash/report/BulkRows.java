@@ -39,6 +39,7 @@ final class BulkRows {
    * @param rowOf for each final-tree entry, its row index, or -1
    * @param presets the estimate of every preset given and not given
    */
+  @SuppressWarnings("ArrayRecordComponent") // a computed table; never compared
   record Built(
       List<ImageAnalysis.BulkItem> rows, int[] rowOf, List<ImageAnalysis.PresetEstimate> presets) {}
 

@@ -265,7 +265,8 @@ public final class HtmlReport {
 
   static String esc(String s) {
     StringBuilder sb = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       switch (c) {
         case '<':
           sb.append("&lt;");

@@ -105,7 +105,7 @@ public final class AnalysisFlattener {
           ImageException.where(image.source(), null, null, "the image has no layers"));
     }
     SquashPlanner planner = new SquashPlanner();
-    Map<FileObject, Origin> origins = new IdentityHashMap<>();
+    IdentityHashMap<FileObject, Origin> origins = new IdentityHashMap<>();
     FlattenedImage.LayerStats[] stats = new FlattenedImage.LayerStats[layers.size()];
     MessageDigest sha = hashContent ? sha256() : null;
     byte[] buf = new byte[BUFFER];
@@ -176,7 +176,7 @@ public final class AnalysisFlattener {
     // Objects whose content was never captured (a hardlink to a version shadowed in its own layer)
     // carry a
     // deferred position; hash those with one more read of their layer.
-    Map<FileObject, Integer> inodes = new IdentityHashMap<>();
+    IdentityHashMap<FileObject, Integer> inodes = new IdentityHashMap<>();
     List<FlattenedImage.Entry> out = new ArrayList<>(live.size());
     Map<Integer, TreeMap<Long, List<FileObject>>> deferred = new HashMap<>();
     for (SquashPlanner.PlannedPath r : live) {

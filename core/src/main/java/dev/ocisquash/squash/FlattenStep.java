@@ -229,7 +229,7 @@ final class FlattenStep implements SquashStep<FlattenStep.Flattened> {
       SourceImage image, List<SquashPlanner.PlannedPath> records, Spool spool, byte[] scratch)
       throws IOException {
     Map<Integer, TreeMap<Long, List<FileObject>>> byLayer = new HashMap<>();
-    Map<FileObject, Boolean> seen = new IdentityHashMap<>();
+    IdentityHashMap<FileObject, Boolean> seen = new IdentityHashMap<>();
     for (SquashPlanner.PlannedPath r : records) {
       FileObject f = r.file == null ? null : r.file.resolve();
       if (f != null

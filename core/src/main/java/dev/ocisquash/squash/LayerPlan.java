@@ -136,7 +136,7 @@ final class LayerPlan {
       Predicate<byte[]> stripped,
       Predicate<byte[]> rewritten,
       @Nullable List<byte[]> overUnreadBase) {
-    Map<FileObject, byte[]> inKept = new IdentityHashMap<>();
+    IdentityHashMap<FileObject, byte[]> inKept = new IdentityHashMap<>();
     List<SquashPlanner.PlannedPath> survivors = new ArrayList<>();
     for (SquashPlanner.PlannedPath r : sorted) {
       if (stripped.test(r.path)) {

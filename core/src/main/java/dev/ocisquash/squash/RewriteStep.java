@@ -8,7 +8,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 
@@ -49,7 +48,7 @@ final class RewriteStep implements SquashStep<StripStep.Stripped> {
     if (rewrites == null || rewrites.isEmpty()) {
       return stripped;
     }
-    Map<FileObject, Integer> names = new IdentityHashMap<>();
+    IdentityHashMap<FileObject, Integer> names = new IdentityHashMap<>();
     for (SquashPlanner.PlannedPath r : flat.sorted()) {
       FileObject f = r.file == null ? null : r.file.resolve();
       if (f != null) {

@@ -208,7 +208,7 @@ public final class SquashPlanner {
     }
     FileObject file = null;
     if (e.type() == TarEntryType.HARDLINK) {
-      file = linkObject(e, n);
+      file = linkObject(e);
     } else if (!e.isDirectory()) {
       file = new FileObject(e);
     }
@@ -297,7 +297,7 @@ public final class SquashPlanner {
     return false;
   }
 
-  private FileObject linkObject(TarEntry e, PlannerNode n) throws ImageException {
+  private FileObject linkObject(TarEntry e) throws ImageException {
     byte[] target = e.linkTargetBytes();
     if (target.length == 0 || Arrays.equals(target, e.pathBytes())) {
       throw new ImageException(
@@ -479,7 +479,7 @@ public final class SquashPlanner {
       if (r == null && cut) {
         out.add(Whiteouts.whiteoutFor(path));
       } else if (r != null && !r.isDirectory()) {
-        continue; // replaces whatever the kept layers have at and below the path
+        // nothing: it replaces whatever the kept layers have at and below the path
       } else if (r == null && n.maxDescendantLayer >= first && !hasLiveDescendant(path)) {
         return null;
       } else if (childrenCut) {

@@ -73,7 +73,7 @@ public final class ElfInfo {
     if (h[5] != 1 && h[5] != 2) {
       return null;
     }
-    Reader r = new Reader(in, is64, h[5] == 2);
+    Reader r = new Reader(in, h[5] == 2);
     long phoff = is64 ? r.u64(h, 32) : r.u32(h, 28);
     int phentsize = r.u16(h, is64 ? 54 : 42);
     int phnum = r.u16(h, is64 ? 56 : 44);
@@ -184,12 +184,10 @@ public final class ElfInfo {
 
   private static final class Reader {
     final SeekableContent in;
-    final boolean is64;
     final boolean be;
 
-    Reader(SeekableContent in, boolean is64, boolean be) {
+    Reader(SeekableContent in, boolean be) {
       this.in = in;
-      this.is64 = is64;
       this.be = be;
     }
 

@@ -22,7 +22,7 @@ final class HardlinkAccounting {
     int size = d.size();
     freed = new long[size];
     notes = new String[size];
-    Map<Object, List<Integer>> groups = new IdentityHashMap<>();
+    IdentityHashMap<Object, List<Integer>> groups = new IdentityHashMap<>();
     for (int i = 0; i < size; i++) {
       TreeNode n = d.node(i);
       if (d.isRemoved(i) && n.isRegular()) {

@@ -56,7 +56,7 @@ final class PythonImports {
    * text and each of its prefixes, and the absolute names of its relative imports and of the names
    * they import.
    *
-   * @param source the file's text
+   * @param text the file's text
    * @param filePath the file's absolute path in the image (its directory is the package relative
    *     imports start from)
    */

@@ -43,7 +43,6 @@ public final class RuleMatcher {
 
   private final Map<Key, State> interned = new HashMap<>();
   private final State start;
-  private final State dead;
   private final int globCount;
 
   /** One DFA state. Obtain from {@link #start()} and {@link #step}. */
@@ -92,7 +91,7 @@ public final class RuleMatcher {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key && Arrays.equals(a, ((Key) o).a);
+      return o instanceof Key k && h == k.h && Arrays.equals(a, k.a);
     }
 
     @Override
@@ -132,7 +131,6 @@ public final class RuleMatcher {
       }
     }
     start = intern(closeAll(starts.stream().mapToInt(Integer::intValue).toArray()));
-    dead = intern(new int[0]);
   }
 
   /** Compiles globs; glob {@code i} gets tag {@code i}. */

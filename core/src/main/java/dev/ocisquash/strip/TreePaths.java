@@ -63,7 +63,8 @@ public final class TreePaths {
   /** A glob that matches exactly the literal path {@code path}: its glob metacharacters escaped. */
   public static String escape(String path) {
     StringBuilder sb = new StringBuilder();
-    for (char c : path.toCharArray()) {
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
       if ("*?[]{}\\,".indexOf(c) >= 0) {
         sb.append('\\');
       }

@@ -97,7 +97,7 @@ final class ExtendedHeaders {
       while (eq < end - 1 && d[eq] != '=') {
         eq++;
       }
-      if (eq == k || eq >= end - 1 && d[eq] != '=') {
+      if (eq == k || (eq >= end - 1 && d[eq] != '=')) {
         throw header.error(header.name(), "malformed PAX record");
       }
       String key = new String(d, k, eq - k, StandardCharsets.UTF_8);

@@ -208,10 +208,9 @@ public final class TarEntry {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof TarEntry)) {
+    if (!(o instanceof TarEntry t)) {
       return false;
     }
-    TarEntry t = (TarEntry) o;
     if (paxExtras.size() != t.paxExtras.size()) {
       return false;
     }

@@ -87,11 +87,9 @@ public final class TarWriter {
 
     // Name: plain field, ustar prefix split, or PAX path.
     int split = -1;
-    boolean paxPath = false;
     if (name.length > 100) {
       split = ustarSplit(name);
       if (split < 0) {
-        paxPath = true;
         addRecord("path", name);
       }
     }

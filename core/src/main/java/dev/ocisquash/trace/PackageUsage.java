@@ -270,7 +270,8 @@ public final class PackageUsage {
   /** Escapes glob characters ({@code * ? [ ]}) so a name matches itself only. */
   static String escape(String name) {
     StringBuilder b = new StringBuilder();
-    for (char c : name.toCharArray()) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
       if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
         b.append('[').append(c).append(']');
       } else {
@@ -309,7 +310,8 @@ public final class PackageUsage {
    */
   public static String globLiteral(String path) {
     StringBuilder b = new StringBuilder();
-    for (char c : path.toCharArray()) {
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
       if ("*?[]{}\\,!".indexOf(c) >= 0) {
         b.append('\\');
       }

@@ -12,9 +12,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the files given to {@code --trace}: a trace written by {@code ocisquash trace} (JSON), or a raw {@code
- * strace -f -e trace=%file,%process -o LOG} log taken wherever the workload runs, resolved here against the image.
- * The two are told apart by the first character: {@code {} starts a JSON trace.
+ * Reads the files given to {@code --trace}: a trace written by {@code ocisquash trace} (JSON), or a
+ * raw {@code strace -f -e trace=%file,%process -o LOG} log taken wherever the workload runs,
+ * resolved here against the image. A JSON trace starts with <code>&#123;</code>, a log does not.
  */
 public final class TraceFiles {
   private TraceFiles() {}

@@ -11,6 +11,7 @@ import dev.ocisquash.compress.Compression;
 import dev.ocisquash.model.Digest;
 import dev.ocisquash.testing.RawTar;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -80,7 +81,9 @@ class AsideVerifiedLayerStreamTest {
   @Test
   void aWrongDiffIdFailsAtTheEndOfTheStream() throws Exception {
     byte[] tar = layerTar();
-    Path img = image(tar, Digest.parse(Fixtures.sha256("something else".getBytes())));
+    Path img =
+        image(
+            tar, Digest.parse(Fixtures.sha256("something else".getBytes(StandardCharsets.UTF_8))));
     try (SourceImage s = ImageArchives.open(img, ImageSelector.any());
         LayerStream in = s.layers().get(0).open()) {
       byte[] first = in.readNBytes(tar.length); // every byte arrives; the verdict comes at the end

@@ -98,10 +98,9 @@ class DirTransportTest {
     Path dir = tmp.resolve("all");
     ObjectNode amd = image(dir, false, "amd64", "amd.tmp");
     ObjectNode arm = image(dir, false, "arm64", "arm.tmp");
-    for (ObjectNode d : new ObjectNode[] {amd, arm}) {
-      String hex = d.get("digest").asText().substring(7);
-      Files.move(
-          dir.resolve(d == amd ? "amd.tmp" : "arm.tmp"), dir.resolve(hex + ".manifest.json"));
+    for (Map.Entry<String, ObjectNode> d : Map.of("amd.tmp", amd, "arm.tmp", arm).entrySet()) {
+      String hex = d.getValue().get("digest").asText().substring(7);
+      Files.move(dir.resolve(d.getKey()), dir.resolve(hex + ".manifest.json"));
     }
     amd.putObject("platform").put("os", "linux").put("architecture", "amd64");
     arm.putObject("platform").put("os", "linux").put("architecture", "arm64");

@@ -219,7 +219,7 @@ class ErrorKindsTest {
         "/",
         x -> {
           byte[] body =
-              ("{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}")
+              "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}"
                   .getBytes(StandardCharsets.UTF_8);
           x.getResponseHeaders().add("Content-Type", "application/json");
           x.sendResponseHeaders(

@@ -261,7 +261,9 @@ class ImageArchivesTest {
 
     Path noLayers = fx.resolve("nolayers.tar");
     RawTar.rewrite(
-        dockerTar, noLayers, Map.of("manifest.json", "[{\"Config\":\"x.json\"}]".getBytes()));
+        dockerTar,
+        noLayers,
+        Map.of("manifest.json", "[{\"Config\":\"x.json\"}]".getBytes(StandardCharsets.UTF_8)));
     e = assertThrows(ImageException.class, () -> ImageArchives.open(noLayers, ImageSelector.any()));
     assertTrue(e.getMessage().contains("manifest.json[0]: missing 'Layers'"), e.getMessage());
   }

@@ -102,6 +102,7 @@ class IsalGunzipTest {
   }
 
   /** What reading a whole stream gave: the bytes, or the failure. */
+  @SuppressWarnings("ArrayRecordComponent") // a decode result, compared field by field
   record Outcome(byte[] data, IOException error) {
     @Override
     public String toString() {

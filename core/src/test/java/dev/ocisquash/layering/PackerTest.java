@@ -23,7 +23,7 @@ class PackerTest {
     Random r = new Random(seed);
     Map<Component, Long> m = new TreeMap<>();
     for (int i = 0; i < 300; i++) {
-      long size = (long) (Math.exp(r.nextGaussian() * 1.5 + 13));
+      long size = (long) Math.exp(r.nextGaussian() * 1.5 + 13);
       m.put(Component.of(Source.DEB, "pkg" + i), size);
     }
     m.put(Component.of(Source.DEB, "openjdk-17-jre-headless"), 190 * MIB);

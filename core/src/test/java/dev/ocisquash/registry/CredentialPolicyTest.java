@@ -59,7 +59,7 @@ class CredentialPolicyTest {
           RegistryRedirectTest.answer(
               ex, ex.getRequestMethod().equals("PUT") ? 201 : 202, new byte[0]);
         });
-    registry = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 4);
+    registry = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
     registry.createContext(
         "/v2/",
         ex -> {

@@ -94,7 +94,7 @@ final class FakeRegistry implements AutoCloseable {
    */
   FakeRegistry(String tokenCreds) throws IOException {
     this.tokenCreds = tokenCreds;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 16);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.setExecutor(pool);
     server.createContext("/", this::handle);
     server.createContext("/token", this::token);

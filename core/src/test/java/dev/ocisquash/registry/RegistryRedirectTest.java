@@ -35,7 +35,7 @@ class RegistryRedirectTest {
     Digest digest = Responses.sha256(blob);
     List<String> storageAuth = new CopyOnWriteArrayList<>();
     HttpServer storage =
-        HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 4);
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
     storage.createContext(
         "/signed",
         ex -> {
@@ -47,7 +47,7 @@ class RegistryRedirectTest {
               a == null ? blob : "two credentials".getBytes(StandardCharsets.UTF_8));
         });
     HttpServer registry =
-        HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 4);
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
     String expected = new Credential("u", "p").basicHeader();
     registry.createContext(
         "/v2/",

@@ -122,7 +122,7 @@ public final class ArtifactShapes {
             GgcrShapes.OCI_CONFIG,
             Map.of("kind", "dev.cosignproject.cosign/sigs")));
     byte[] env =
-        ("{\"payloadType\":\"application/vnd.in-toto+json\",\"payload\":\"e30=\",\"signatures\":[]}")
+        "{\"payloadType\":\"application/vnd.in-toto+json\",\"payload\":\"e30=\",\"signatures\":[]}"
             .getBytes(StandardCharsets.UTF_8);
     byte[] att =
         cosignImage(

@@ -3,6 +3,7 @@ package dev.ocisquash.shapes;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,11 @@ public final class ContainerdShapes {
     }
     byte[] idx = Blobs.go(child);
     e.add("blobs/sha256/" + Blobs.hex(idx), idx, 0444, 0);
-    e.add("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(), 0444, 0);
+    e.add(
+        "oci-layout",
+        "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8),
+        0444,
+        0);
     ObjectNode d = Blobs.desc(GgcrShapes.OCI_INDEX, idx, false);
     ObjectNode a = d.putObject("annotations");
     a.put("containerd.io/distribution.source.docker.io", "library/app");

@@ -13,6 +13,7 @@ import java.util.List;
  * that order.
  */
 final class Entries {
+  @SuppressWarnings("ArrayRecordComponent") // test fixture; never compared
   record Entry(String name, byte[] data, int mode, long mtime) {
     boolean dir() {
       return name.endsWith("/");

@@ -17,6 +17,7 @@ import java.util.Map;
  * in its own way, so every shape must read back to the same diff_ids and config, and squash to the
  * same tree.
  */
+@SuppressWarnings("ArrayRecordComponent") // test fixture; never compared
 public record SampleImage(
     byte[] config, List<byte[]> layers, List<byte[]> gzipLayers, List<String> diffIds) {
   /**

@@ -122,8 +122,17 @@ class LayerPlanTest {
     List<String> out =
         plan(1, List.of(List.of(dir("d"), file("d/zz")), List.of(file("d/aa"), wh("d", "zz"))));
     assertEquals(List.of("d/.wh.zz (marker)", "d/aa"), out);
-    assertTrue(PathOrder.compare("a/.wh.z".getBytes(), "a/-".getBytes()) < 0);
-    assertTrue(PathOrder.compare("a".getBytes(), "a/b".getBytes()) < 0);
-    assertTrue(PathOrder.compare("a/b".getBytes(), "a-c".getBytes()) < 0);
+    assertTrue(
+        PathOrder.compare(
+                "a/.wh.z".getBytes(StandardCharsets.UTF_8), "a/-".getBytes(StandardCharsets.UTF_8))
+            < 0);
+    assertTrue(
+        PathOrder.compare(
+                "a".getBytes(StandardCharsets.UTF_8), "a/b".getBytes(StandardCharsets.UTF_8))
+            < 0);
+    assertTrue(
+        PathOrder.compare(
+                "a/b".getBytes(StandardCharsets.UTF_8), "a-c".getBytes(StandardCharsets.UTF_8))
+            < 0);
   }
 }

@@ -62,7 +62,7 @@ class SquashPlannerPropertyTest {
     }
     planner.checkLinks();
     StringBuilder sb = new StringBuilder();
-    Map<FileObject, String> groups = new IdentityHashMap<>();
+    IdentityHashMap<FileObject, String> groups = new IdentityHashMap<>();
     for (SquashPlanner.PlannedPath r : planner.liveRecordsSorted()) {
       if (r.file == null) {
         sb.append(r.entry.path()).append(" dir ").append(r.entry.mtimeSeconds()).append('\n');
@@ -84,7 +84,7 @@ class SquashPlannerPropertyTest {
 
   static String describeReference(ReferenceApplier ref) {
     StringBuilder sb = new StringBuilder();
-    Map<ReferenceApplier.Inode, String> groups = new IdentityHashMap<>();
+    IdentityHashMap<ReferenceApplier.Inode, String> groups = new IdentityHashMap<>();
     for (Map.Entry<String, ReferenceApplier.Obj> e : ref.fs.entrySet()) {
       ReferenceApplier.Obj o = e.getValue();
       if (o.entry == null) {

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -100,7 +99,7 @@ class UnreadBasePropertyTest {
         LayerPlan.build(
             planner, null, first, planner.liveRecordsSorted(), p -> false, p -> false, markers);
     List<TarEntry> out = new ArrayList<>();
-    Map<FileObject, String> written = new IdentityHashMap<>();
+    IdentityHashMap<FileObject, String> written = new IdentityHashMap<>();
     for (LayerPlan.Item it : plan.items()) {
       String path = new String(it.path, StandardCharsets.UTF_8);
       if (it.file == null) {

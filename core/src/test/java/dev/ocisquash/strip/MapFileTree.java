@@ -102,7 +102,7 @@ public final class MapFileTree implements FileTree {
   }
 
   private void mkdirs(String path) {
-    if (path.equals("/") || nodes.containsKey(path) && nodes.get(path).isDirectory()) {
+    if (path.equals("/") || (nodes.containsKey(path) && nodes.get(path).isDirectory())) {
       return;
     }
     String parent = parentOf(path);

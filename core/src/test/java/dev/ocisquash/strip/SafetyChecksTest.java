@@ -120,7 +120,7 @@ class SafetyChecksTest {
     assertTrue(r.isRemoved(sp + "other/tests"));
   }
 
-  private static StripDecisions decided(MapFileTree t, String removeGlob, ImageIndex index) {
+  private static StripDecisions decided(String removeGlob, ImageIndex index) {
     RuleSpec spec = new RuleSpec("remove:" + removeGlob);
     spec.removes().add(removeGlob);
     StripDecisions d = new StripDecisions(index, List.of(spec.name()));
@@ -132,7 +132,7 @@ class SafetyChecksTest {
   void chainNeedsMoreRoundsThanAnyFixedCapWouldAllow() throws IOException {
     MapFileTree t = chain();
     ImageIndex index = new ImageIndex(t);
-    StripDecisions d = decided(t, "/usr/lib/*.so", index);
+    StripDecisions d = decided("/usr/lib/*.so", index);
     List<SafetyCheck> checks = SafetyChecks.standard(index, ImageFacts.scan(index));
     int rounds = SafetyChecks.runToFixpoint(d, checks, SafetyChecks.roundLimit(d));
     // Round 1 keeps the program's library and, later in tree order, the one that library needs;
@@ -147,7 +147,7 @@ class SafetyChecksTest {
   void fixpointNotReachedIsAnError() throws IOException {
     MapFileTree t = chain();
     ImageIndex index = new ImageIndex(t);
-    StripDecisions d = decided(t, "/usr/lib/*.so", index);
+    StripDecisions d = decided("/usr/lib/*.so", index);
     List<SafetyCheck> checks = SafetyChecks.standard(index, ImageFacts.scan(index));
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> SafetyChecks.runToFixpoint(d, checks, 100));

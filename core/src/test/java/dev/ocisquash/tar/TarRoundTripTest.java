@@ -220,7 +220,7 @@ class TarRoundTripTest {
           assertEquals(e.userName(), ce.getUserName(), name);
         }
         if (e.mtimeNanos() == 0) {
-          assertEquals(e.mtimeSeconds() * 1000, ce.getModTime().getTime(), name);
+          assertEquals(e.mtimeSeconds() * 1000, ce.getLastModifiedTime().toMillis(), name);
         }
         assertArrayEquals(
             contents.get(i - 1) == null ? new byte[0] : contents.get(i - 1), in.readAllBytes());

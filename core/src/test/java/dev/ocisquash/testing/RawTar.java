@@ -142,6 +142,7 @@ public final class RawTar {
   }
 
   /** An entry and its content as the project's reader returned them. */
+  @SuppressWarnings("ArrayRecordComponent") // a read entry; never compared
   public record Item(TarEntry entry, byte[] content) {}
 
   /** Writes entries with the project's {@link TarWriter}, checking its byte count. */
@@ -186,6 +187,7 @@ public final class RawTar {
    * One member as stored: its header block, the bytes after it, and its name (PAX or GNU long name
    * applied).
    */
+  @SuppressWarnings("ArrayRecordComponent") // a member to write; never compared
   private record Member(byte[] header, byte[] data, String name) {}
 
   /**

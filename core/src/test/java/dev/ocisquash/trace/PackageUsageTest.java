@@ -90,7 +90,7 @@ class PackageUsageTest {
    * too.
    */
   static long bytesOfRecords(PackageUsage.Result r) {
-    return ("/.\n/bin\n/usr/bin/gcc-12\n/usr/bin/gcc\n".length()
+    return ((long) "/.\n/bin\n/usr/bin/gcc-12\n/usr/bin/gcc\n".length()
         + "/.\n/usr/bin/cpp-12\n".length()
         + "auto\n/usr/bin/cc\n\n/usr/bin/gcc\n20\n\n".length());
   }

@@ -263,7 +263,7 @@ class DistIT {
         .check();
     int port;
     try (java.net.ServerSocket s =
-        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     Path cfg = d.resolve("config.yml");
@@ -283,7 +283,8 @@ class DistIT {
     try {
       String host = "127.0.0.1:" + port;
       for (int i = 0; i < 100; i++) {
-        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+        try (java.net.Socket s =
+            new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
           break;
         } catch (java.io.IOException notYet) {
           Thread.sleep(100);
