@@ -72,6 +72,7 @@ public final class RuleMatcher {
    * length, those that match any name ({@code always}), and the general patterns with their
    * targets.
    */
+  @SuppressWarnings("ArrayRecordComponent") // a state's lookup tables; never compared
   private record Transitions(
       Map<String, int[]> literal,
       TreeMap<Integer, Map<String, int[]>> prefix,
