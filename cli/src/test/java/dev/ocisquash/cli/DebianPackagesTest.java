@@ -134,7 +134,7 @@ class DebianPackagesTest {
                 "ocisquash: error: --remove-package: cannot remove dpkg:libc6:amd64: kept packages "
                     + "depend on it: ")
             && libc.err.contains("dpkg:bash,")
-            && libc.err.strip().split("\n").length == 1,
+            && libc.err.strip().split("\n", -1).length == 1,
         libc.err);
     CliTest.Run dev =
         CliTest.cli(

@@ -183,7 +183,7 @@ final class DockerDaemon implements AutoCloseable {
     List<String> out = new ArrayList<>();
     for (String line :
         Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
-      String[] f = line.split(" ");
+      String[] f = line.split(" ", -1);
       String mountPoint = unescapeMountPath(f[4]);
       if (mountPoint.equals(prefix) || mountPoint.startsWith(prefix + "/")) {
         out.add(mountPoint);

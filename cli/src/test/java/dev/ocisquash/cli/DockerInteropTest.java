@@ -318,7 +318,7 @@ class DockerInteropTest {
    */
   static Path exportTree(DockerDaemon d, String id, String name) throws Exception {
     Path dir = d.dir("export-" + name);
-    String[] created = d.docker(60, "create", "--network", "none", id).strip().split("\n");
+    String[] created = d.docker(60, "create", "--network", "none", id).strip().split("\n", -1);
     String container = created[created.length - 1].strip();
     try {
       d.docker(120, "export", "-o", dir.resolve("export.tar").toString(), container);
@@ -364,7 +364,7 @@ class DockerInteropTest {
             .timeout(120)
             .check();
     List<String[]> out = new ArrayList<>();
-    for (String line : listing.split("\n")) {
+    for (String line : listing.split("\n", -1)) {
       if (!line.isEmpty()) {
         out.add(line.split("\t", -1));
       }

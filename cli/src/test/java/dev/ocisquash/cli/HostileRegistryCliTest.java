@@ -129,7 +129,7 @@ class HostileRegistryCliTest {
     Run r = squash(ref);
     oneLineAndNothingLeft(
         r,
-        ref.split("[:/]")[4],
+        ref.split("[:/]", -1)[4],
         "the registry sends more than the descriptor's " + CONFIG_SIZE + " bytes");
   }
 
@@ -153,6 +153,6 @@ class HostileRegistryCliTest {
             });
     Run r = squash(ref, "--min-transfer-rate", "1000", "--transfer-window", "1");
     oneLineAndNothingLeft(
-        r, ref.split("[:/]")[4], "the registry sent less than 1000 bytes/s over 1 s");
+        r, ref.split("[:/]", -1)[4], "the registry sent less than 1000 bytes/s over 1 s");
   }
 }

@@ -49,7 +49,10 @@ class LauncherTest {
     m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "dev.ocisquash.cli.Main");
     StringBuilder cp = new StringBuilder();
-    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+    for (String e : System.getProperty("java.class.path").split(File.pathSeparator, -1)) {
+      if (e.isEmpty()) {
+        continue; // "a::b" or a trailing separator names no entry here
+      }
       Path p = Path.of(e).toAbsolutePath();
       cp.append(p.toUri().toString()).append(' ');
     }
@@ -110,7 +113,7 @@ class LauncherTest {
         run(Map.of("JAVA", fakeJava.toString()), script.toString(), "squash", "a b", "-o", "c");
     assertEquals(0, r.exit(), r.output());
     List<String> args = new ArrayList<>();
-    for (String line : r.output().split("\n")) {
+    for (String line : r.output().lines().toList()) {
       args.add(line.substring(1, line.length() - 1));
     }
     int jar = args.indexOf("-jar");

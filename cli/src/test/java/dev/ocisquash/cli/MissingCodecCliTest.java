@@ -26,7 +26,11 @@ class MissingCodecCliTest {
   private static final String NO_ISAL = "-Docisquash.isal.library=/nonexistent/libisal.so.2";
 
   private static String[] run(List<String> jvmOptions, String... args) throws Exception {
-    return Proc.java(jvmOptions, Main.class, args).timeout(120).check().split("\n");
+    return Proc.java(jvmOptions, Main.class, args)
+        .timeout(120)
+        .check()
+        .lines()
+        .toArray(String[]::new);
   }
 
   @Test

@@ -111,7 +111,7 @@ class PackageTraceTest {
     // version
     untouched
         .path("packagesRemoved")
-        .forEach(p -> names.add(p.asText().split(" ")[0].split(":")[1]));
+        .forEach(p -> names.add(p.asText().split(" ", -1)[0].split(":", -1)[1]));
     return names;
   }
 
@@ -140,7 +140,7 @@ class PackageTraceTest {
         "removing gcc, binutils and the dev packages saves more than 100 MiB: " + beyond);
     // the report lists every removed package with its size: one rule per package in the rule totals
     for (JsonNode p : untouched.path("packagesRemoved")) {
-      String rule = "package:" + p.asText().split(" ")[0];
+      String rule = "package:" + p.asText().split(" ", -1)[0];
       assertTrue(untouched.path("ruleTotals").has(rule), "no size for " + rule);
     }
   }
@@ -158,7 +158,8 @@ class PackageTraceTest {
     assertEquals("", DebianRoot.check(rootfs, "dpkg --audit").strip());
     DebianRoot.check(rootfs, "apt-get check"); // Proc.check fails on a non-zero exit
     Set<String> listed = new HashSet<>();
-    for (String line : DebianRoot.check(rootfs, "dpkg-query -W -f '${Package}\\n'").split("\n")) {
+    for (String line :
+        DebianRoot.check(rootfs, "dpkg-query -W -f '${Package}\\n'").lines().toList()) {
       listed.add(line.strip());
     }
     Set<String> still = new HashSet<>(removedPackages());
@@ -181,7 +182,7 @@ class PackageTraceTest {
             "for p in $(dpkg-query -W -f '${binary:Package}\\n'); do dpkg -L $p | sed \"s|^|$p |\"; done");
     List<String> missing = new ArrayList<>();
     Path real = rootfs.toRealPath();
-    for (String line : listing.split("\n")) {
+    for (String line : listing.split("\n", -1)) {
       int sp = line.indexOf(' ');
       String path = line.substring(sp + 1);
       if (!path.startsWith("/") || path.equals("/.")) {

@@ -173,7 +173,7 @@ final class RealWriters implements AutoCloseable {
 
   private static String loaded(String loadOutput) {
     String name = null;
-    for (String line : loadOutput.split("\n")) {
+    for (String line : loadOutput.split("\n", -1)) {
       if (line.startsWith("Loaded image")) {
         name = line.substring(line.indexOf(':') + 1).strip();
       }

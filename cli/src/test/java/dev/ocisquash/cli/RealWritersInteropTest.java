@@ -91,7 +91,7 @@ class RealWritersInteropTest {
       }
     } else {
       for (String line :
-          Proc.of("tar", "-tf", s.path().toString()).timeout(120).check().split("\n")) {
+          Proc.of("tar", "-tf", s.path().toString()).timeout(120).check().lines().toList()) {
         names.add(line.startsWith("./") ? line.substring(2) : line);
       }
     }

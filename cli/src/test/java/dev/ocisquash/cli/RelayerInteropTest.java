@@ -177,7 +177,7 @@ class RelayerInteropTest {
         assertTrue(a.path("dev.ocisquash.layer.slot").isMissingNode(), a.toString());
         continue;
       }
-      String[] slot = a.path("dev.ocisquash.layer.slot").asText().split("/");
+      String[] slot = a.path("dev.ocisquash.layer.slot").asText().split("/", -1);
       assertEquals("" + n, slot[1], a.toString());
       int s = Integer.parseInt(slot[0]);
       assertTrue(s > lastSlot && s < n, "slots ascend: " + a);

@@ -63,7 +63,7 @@ final class ReportPage {
                 html.toUri().toString()),
             work.resolve("profile-shot"));
     assertTrue(Files.size(png) > 10_000, "screenshot too small");
-    for (String line : shot.output().split("\n")) {
+    for (String line : shot.output().split("\n", -1)) {
       assertFalse(
           line.contains("Uncaught")
               || (line.contains("CONSOLE") && line.toLowerCase(Locale.ROOT).contains("error")),

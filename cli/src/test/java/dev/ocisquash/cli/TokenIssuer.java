@@ -79,7 +79,7 @@ final class TokenIssuer implements AutoCloseable {
         ex -> {
           List<String> scopes = new ArrayList<>();
           String q = ex.getRequestURI().getRawQuery();
-          for (String kv : q == null ? new String[0] : q.split("&")) {
+          for (String kv : q == null ? new String[0] : q.split("&", -1)) {
             if (kv.startsWith("scope=")) {
               scopes.add(URLDecoder.decode(kv.substring(6), StandardCharsets.UTF_8));
             }
@@ -110,14 +110,17 @@ final class TokenIssuer implements AutoCloseable {
   private String jwt(String user, List<String> scopes) throws IOException {
     StringBuilder access = new StringBuilder();
     for (String s : scopes) {
-      for (String one : s.split(" ")) {
-        String[] p = one.split(":");
-        if (p.length < 3) {
+      for (String one : s.split(" ", -1)) {
+        String[] p = one.split(":", -1);
+        if (p.length < 3 || p[p.length - 1].isEmpty()) {
           continue;
         }
         String name = String.join(":", java.util.Arrays.copyOfRange(p, 1, p.length - 1));
         StringBuilder actions = new StringBuilder();
-        for (String a : p[p.length - 1].split(",")) {
+        for (String a : p[p.length - 1].split(",", -1)) {
+          if (a.isEmpty()) {
+            continue;
+          }
           actions.append(actions.length() == 0 ? "" : ",").append('"').append(a).append('"');
         }
         access

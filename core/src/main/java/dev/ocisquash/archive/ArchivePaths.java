@@ -19,7 +19,7 @@ final class ArchivePaths {
    */
   static @Nullable String normalize(String name) {
     Deque<String> parts = new ArrayDeque<>();
-    for (String p : name.split("/")) {
+    for (String p : name.split("/", -1)) {
       if (p.isEmpty() || p.equals(".")) {
         continue;
       }

@@ -91,7 +91,8 @@ enum NativeCodec {
     if (reason == null) {
       return null;
     }
-    for (String part : reason.split("; (?=\\S+: )")) {
+    // Every separator is followed by "name: ", so no part is empty.
+    for (String part : reason.split("; (?=\\S+: )", -1)) {
       String firstLine = part.lines().findFirst().orElse("").strip();
       if (!isNotFound(part)) {
         return firstLine.length() > 160 ? firstLine.substring(0, 157) + "..." : firstLine;

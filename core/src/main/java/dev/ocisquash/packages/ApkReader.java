@@ -59,14 +59,14 @@ final class ApkReader {
           }
           case 'R' -> s.listing.add(TreeFiles.resolve("/" + s.dir, v));
           case 'D' -> {
-            for (String d : v.trim().split("\\s+")) {
+            for (String d : v.trim().split("\\s+", -1)) {
               if (!d.isEmpty() && !d.startsWith("!")) {
                 s.depends.add(Dependency.on(name(d)));
               }
             }
           }
           case 'p' -> {
-            for (String d : v.trim().split("\\s+")) {
+            for (String d : v.trim().split("\\s+", -1)) {
               if (!d.isEmpty()) {
                 s.provides.add(name(d));
               }

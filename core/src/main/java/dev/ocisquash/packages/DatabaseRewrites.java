@@ -139,7 +139,8 @@ final class DatabaseRewrites {
 
   /** The value of a one-line field in a stanza, or null. */
   static @Nullable String field(String stanza, String name) {
-    for (String line : stanza.split("\n")) {
+    // An empty line never starts with a field name.
+    for (String line : stanza.split("\n", -1)) {
       if (line.startsWith(name)) {
         return line.substring(name.length()).trim();
       }
@@ -150,7 +151,7 @@ final class DatabaseRewrites {
   /** apk's world: one constraint a line ({@code musl}, {@code musl>=1.2}, {@code musl@edge}). */
   static String dropWorld(String text, List<String> names) {
     StringBuilder out = new StringBuilder();
-    for (String token : text.split("\\s+")) {
+    for (String token : text.split("\\s+", -1)) {
       if (!token.isEmpty() && !names.contains(ApkReader.name(token).split("@", 2)[0])) {
         out.append(token).append('\n');
       }

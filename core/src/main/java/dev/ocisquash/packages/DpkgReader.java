@@ -77,8 +77,9 @@ final class DpkgReader {
           }
         }
       }
-      for (String conf : s.getOrDefault("conffiles", "").split("\n")) {
-        String[] f = conf.trim().split("\\s+");
+      // An empty line has no "/" word and adds nothing.
+      for (String conf : s.getOrDefault("conffiles", "").split("\n", -1)) {
+        String[] f = conf.trim().split("\\s+", -1);
         if (f[0].startsWith("/")) {
           l.add(f[0]);
         }
@@ -109,7 +110,7 @@ final class DpkgReader {
 
   /** Whether a stanza's files may be on the system: every state but {@code not-installed}. */
   static boolean present(Map<String, String> stanza) {
-    String[] words = stanza.getOrDefault("status", "install ok installed").trim().split("\\s+");
+    String[] words = stanza.getOrDefault("status", "install ok installed").trim().split("\\s+", -1);
     return !words[words.length - 1].equals("not-installed");
   }
 
@@ -155,9 +156,10 @@ final class DpkgReader {
     if (field == null || field.isBlank()) {
       return out;
     }
-    for (String group : field.split(",")) {
+    // An empty group or alternative ("a,,b", "a,") names nothing and is skipped.
+    for (String group : field.split(",", -1)) {
       List<String> alts = new ArrayList<>();
-      for (String alt : group.split("\\|")) {
+      for (String alt : group.split("\\|", -1)) {
         String name = alt.trim().split("[\\s(\\[<]", 2)[0];
         int colon = name.indexOf(':');
         name = colon >= 0 ? name.substring(0, colon) : name;

@@ -80,7 +80,7 @@ public final class TreeFiles {
   public static @Nullable String resolve(String base, String relative) {
     String joined = relative.startsWith("/") ? relative : base + "/" + relative;
     Deque<String> parts = new ArrayDeque<>();
-    for (String p : joined.split("/")) {
+    for (String p : joined.split("/", -1)) {
       if (p.isEmpty() || p.equals(".")) {
         continue;
       }

@@ -264,7 +264,7 @@ final class CredentialLookup {
    * bare name.
    */
   private String onPath(String program) {
-    for (String dir : env.getOrDefault("PATH", "").split(":")) {
+    for (String dir : env.getOrDefault("PATH", "").split(":", -1)) {
       if (!dir.isEmpty()) {
         Path p = Path.of(dir, program);
         if (Files.isRegularFile(p) && Files.isExecutable(p)) {

@@ -85,7 +85,7 @@ final class ProxyEnvironment {
       http = httpVar == null ? null : parse(httpVar, name(env, "HTTP_PROXY", "http_proxy"));
       String no = any(env, "NO_PROXY", "no_proxy");
       if (no != null) {
-        for (String entry : no.split(",")) {
+        for (String entry : no.split(",", -1)) {
           addNoProxy(entry.trim().toLowerCase(Locale.ROOT));
         }
       }
@@ -298,7 +298,7 @@ final class ProxyEnvironment {
 
   private static Pattern nonProxyPattern(String hosts) {
     StringBuilder re = new StringBuilder();
-    for (String h : hosts.split("\\|")) {
+    for (String h : hosts.split("\\|", -1)) {
       if (h.isBlank()) {
         continue;
       }

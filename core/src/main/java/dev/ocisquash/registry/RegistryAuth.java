@@ -104,7 +104,7 @@ final class RegistryAuth {
     }
     String scope = params.get("scope");
     if (scope != null) {
-      for (String s : scope.split(" ")) {
+      for (String s : scope.split(" ", -1)) {
         if (!s.isBlank()) {
           scopes.add(s);
         }

@@ -314,7 +314,7 @@ public final class RegistryClient implements AutoCloseable {
             Map.of("Accept", MANIFEST_ACCEPT),
             true);
     byte[] bytes = readSmall(repo, step, r);
-    String type = r.header("Content-Type").orElse("").split(";")[0].trim();
+    String type = r.header("Content-Type").orElse("").split(";", 2)[0].trim();
     Digest actual = Responses.sha256(bytes);
     if (reference.contains(":") && !Digest.parse(reference).equals(actual)) {
       throw fail(repo, step, "content has digest " + actual, null);

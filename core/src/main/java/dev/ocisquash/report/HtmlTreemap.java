@@ -54,7 +54,8 @@ final class HtmlTreemap {
       String key = HtmlReport.colourKey(a.bulkOf(i));
       Node n = root;
       n.add(e.size(), key);
-      for (String seg : e.path().split("/")) {
+      // A regular file's normalised path has no empty component.
+      for (String seg : e.path().split("/", -1)) {
         if (n.children == null) {
           n.children = new HashMap<>();
         }

@@ -135,7 +135,8 @@ final class KnownBulk {
 
   /** The root path through which {@code path} (a file) belongs to {@code category}, or null. */
   @Nullable String matchRoot(String path, String category) {
-    String[] segs = path.split("/");
+    // A file's normalised path has no empty component, so segs[last] is its name.
+    String[] segs = path.split("/", -1);
     int last = segs.length - 1;
     switch (category) {
       case "jdk-src-zip":

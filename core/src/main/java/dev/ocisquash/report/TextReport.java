@@ -309,7 +309,13 @@ public final class TextReport {
   static List<String> wrap(String text, int width) {
     List<String> out = new ArrayList<>();
     StringBuilder line = new StringBuilder();
-    for (String w : text.split(" ")) {
+    String[] words = text.split(" ", -1);
+    int n = words.length;
+    while (n > 0 && words[n - 1].isEmpty()) {
+      n--; // trailing blanks make no words; inner runs of blanks are kept
+    }
+    for (int i = 0; i < n; i++) {
+      String w = words[i];
       if (line.length() > 0 && line.length() + 1 + w.length() > width) {
         out.add(line.toString());
         line.setLength(0);

@@ -131,7 +131,7 @@ final class LibraryResolver {
   }
 
   private static void addPathList(List<String> out, String list, String origin, boolean is64) {
-    for (String d : list.split(":")) {
+    for (String d : list.split(":", -1)) {
       if (d.isEmpty()) {
         continue;
       }
@@ -161,7 +161,7 @@ final class LibraryResolver {
     try (SeekableContent c = index.open(n)) {
       c.readFully(0, b, 0, b.length);
     }
-    for (String line : new String(b, StandardCharsets.UTF_8).split("\n")) {
+    for (String line : new String(b, StandardCharsets.UTF_8).split("\n", -1)) {
       int hash = line.indexOf('#');
       if (hash >= 0) {
         line = line.substring(0, hash);
@@ -183,7 +183,7 @@ final class LibraryResolver {
         }
         continue;
       }
-      for (String d : line.split("[\\s:,]+")) {
+      for (String d : line.split("[\\s:,]+", -1)) {
         if (d.startsWith("/")) {
           out.add(TreePaths.normalise(d));
         }

@@ -143,7 +143,8 @@ final class PackageStep {
   /** Whether a {@code --keep} glob matches the path or one of its ancestors. */
   private boolean kept(String path) {
     RuleMatcher.State s = keeps.start();
-    for (String c : path.substring(1).split("/")) {
+    // An index path is normalised: no empty component (the root steps once with "").
+    for (String c : path.substring(1).split("/", -1)) {
       s = keeps.step(s, c);
       if (keeps.accepts(s).length > 0) {
         return true;

@@ -38,7 +38,8 @@ final class PythonImports {
    * /usr/lib/python3/dist-packages/numpy/core/tests} gives {@code numpy.core.tests}.
    */
   static @Nullable String moduleOf(String path) {
-    String[] parts = path.split("/");
+    // A normalised path has no empty component (the root "/" gives two and no module).
+    String[] parts = path.split("/", -1);
     int root = -1;
     for (int i = 0; i < parts.length; i++) {
       if (PACKAGE_ROOTS.contains(parts[i])) {
@@ -80,8 +81,12 @@ final class PythonImports {
         if (pkg == null) {
           continue;
         }
-        String[] p = pkg.split("\\.");
-        int keep = p.length - (dots.length() - 1);
+        String[] p = pkg.split("\\.", -1);
+        int parts = p.length;
+        while (parts > 0 && p[parts - 1].isEmpty()) {
+          parts--; // a directory named "x." ends in an empty part, not a package level
+        }
+        int keep = parts - (dots.length() - 1);
         if (keep <= 0) {
           continue;
         }
@@ -93,7 +98,7 @@ final class PythonImports {
         continue;
       }
       addWithPrefixes(base, out);
-      for (String item : f.group(3).replaceAll("[()\\\\]", " ").split(",")) {
+      for (String item : f.group(3).replaceAll("[()\\\\]", " ").split(",", -1)) {
         Matcher n = NAME.matcher(item.trim());
         if (n.lookingAt() && !n.group().equals("as")) {
           addWithPrefixes(base + "." + n.group(), out);

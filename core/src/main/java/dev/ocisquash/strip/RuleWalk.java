@@ -117,7 +117,7 @@ final class RuleWalk {
   private static DirInfo fresh(RuleMatcher m, String path) {
     RuleMatcher.State s = m.start();
     BitSet b = new BitSet();
-    for (String c : path.substring(1).split("/")) {
+    for (String c : path.substring(1).split("/", -1)) {
       if (!c.isEmpty()) {
         s = m.step(s, c);
         for (int t : m.accepts(s)) {

@@ -27,7 +27,8 @@ final class ShebangDependencies {
    * @return whether anything changed
    */
   boolean check(StripDecisions d, TreeNode script, String line) {
-    String[] parts = line.split("[ \t]+");
+    // The line is trimmed: no empty part ("" gives one, which is not absolute).
+    String[] parts = line.split("[ \t]+", -1);
     if (parts.length == 0 || !parts[0].startsWith("/")) {
       return false;
     }

@@ -76,7 +76,7 @@ public final class TreePaths {
   /** The non-empty components of a path. */
   static List<String> split(String p) {
     List<String> out = new ArrayList<>();
-    for (String c : p.split("/")) {
+    for (String c : p.split("/", -1)) {
       if (!c.isEmpty()) {
         out.add(c);
       }

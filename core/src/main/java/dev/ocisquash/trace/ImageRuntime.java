@@ -85,7 +85,8 @@ public record ImageRuntime(List<String> env, String workingDir, int uid, int gid
    * matches.
    */
   private static String @Nullable [] entry(String file, String key, int idField) {
-    for (String line : file.split("\n")) {
+    // An empty line (after the file's last newline) has fewer than 4 fields and is skipped.
+    for (String line : file.split("\n", -1)) {
       String[] f = line.split(":", -1);
       if (f.length < 4) {
         continue;

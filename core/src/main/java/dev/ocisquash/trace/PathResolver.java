@@ -103,7 +103,7 @@ public final class PathResolver {
   }
 
   private static void push(Deque<String> todo, String path) {
-    String[] parts = path.split("/");
+    String[] parts = path.split("/", -1);
     for (int i = parts.length - 1; i >= 0; i--) {
       if (!parts[i].isEmpty()) {
         todo.push(parts[i]);

@@ -166,7 +166,7 @@ public final class RootfsUnpacker {
     if (n.equals(".")) {
       return "";
     }
-    for (String part : n.split("/")) {
+    for (String part : n.split("/", -1)) {
       if (part.equals("..")) {
         throw new ImageException(Kind.CORRUPT_INPUT, name + ": a '..' component in a layer entry");
       }

@@ -341,7 +341,7 @@ public final class StraceLog {
   /** Collapses repeated and trailing slashes (lexically; {@code ..} is left to the resolver). */
   static String normalize(String p) {
     List<String> parts = new ArrayList<>();
-    for (String s : p.split("/")) {
+    for (String s : p.split("/", -1)) {
       if (!s.isEmpty() && !s.equals(".")) {
         parts.add(s);
       }

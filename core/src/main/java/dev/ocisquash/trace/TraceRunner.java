@@ -161,7 +161,7 @@ public final class TraceRunner {
    */
   private static void makeWorkingDir(Path root, String wd) throws IOException {
     Path at = root;
-    for (String part : wd.split("/")) {
+    for (String part : wd.split("/", -1)) {
       if (part.isEmpty() || part.equals(".")) {
         continue;
       }

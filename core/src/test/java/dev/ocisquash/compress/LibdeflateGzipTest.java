@@ -369,7 +369,7 @@ class LibdeflateGzipTest {
 
   private static List<String> missingLines(String out) {
     List<String> lines = new ArrayList<>();
-    for (String l : out.split("\n")) {
+    for (String l : out.split("\n", -1)) {
       if (l.startsWith("missing: ")) {
         lines.add(l.substring("missing: ".length()));
       }

@@ -244,10 +244,13 @@ final class FakeRegistry implements AutoCloseable {
         return;
       }
       Set<String> grant = ConcurrentHashMap.newKeySet();
-      for (String kv : query.split("&")) {
+      for (String kv : query.split("&", -1)) {
         if (kv.startsWith("scope=")) {
-          String[] s = URLDecoder.decode(kv.substring(6), StandardCharsets.UTF_8).split(":");
-          for (String action : s[2].split(",")) {
+          String[] s = URLDecoder.decode(kv.substring(6), StandardCharsets.UTF_8).split(":", -1);
+          for (String action : s[2].split(",", -1)) {
+            if (action.isEmpty()) {
+              continue; // "pull," grants pull only
+            }
             grant.add(s[0] + ":" + s[1] + ":" + action);
           }
         }
@@ -262,7 +265,7 @@ final class FakeRegistry implements AutoCloseable {
     if (query == null) {
       return null;
     }
-    for (String kv : query.split("&")) {
+    for (String kv : query.split("&", -1)) {
       if (kv.startsWith(name + "=")) {
         return URLDecoder.decode(kv.substring(name.length() + 1), StandardCharsets.UTF_8);
       }

@@ -252,4 +252,27 @@ class HostileRegistryTest {
           e.getMessage());
     }
   }
+
+  @Test
+  void aContentTypeOfOnlyParametersIsReadLikeNoneAndTheDocumentSaysItsType() throws IOException {
+    // ";" split on ";" without a limit is an empty array: this once threw
+    // ArrayIndexOutOfBoundsException instead of falling back to the document's mediaType.
+    String body =
+        "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+            + "\"manifests\":[]}";
+    try (RegistryClient c =
+        registry(
+            req ->
+                ascii(
+                    "HTTP/1.1 200 OK\r\nContent-Type: ;\r\n"
+                        + "Content-Length: "
+                        + body.length()
+                        + "\r\n\r\n"
+                        + body),
+            false)) {
+      RegistryClient.Manifest m = c.manifest("app", "1");
+      assertEquals("application/vnd.oci.image.index.v1+json", m.mediaType());
+      assertArrayEquals(body.getBytes(StandardCharsets.UTF_8), m.bytes());
+    }
+  }
 }

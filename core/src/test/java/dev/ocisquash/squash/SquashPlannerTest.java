@@ -40,7 +40,7 @@ class SquashPlannerTest {
 
   private static String paths(String listing) {
     StringBuilder sb = new StringBuilder();
-    for (String line : listing.split("\n")) {
+    for (String line : listing.split("\n", -1)) {
       if (!line.isEmpty()) {
         sb.append(line, 0, line.indexOf(' ')).append(' ');
       }
@@ -185,7 +185,7 @@ class SquashPlannerTest {
   @Test
   void rootEntryIsKept() throws Exception {
     String out = flatten(List.of(dir(""), file("x")), List.of(dir("")));
-    assertEquals("dir", out.lines().findFirst().orElse("").strip().split(" ")[0]);
+    assertEquals("dir", out.lines().findFirst().orElse("").strip().split(" ", -1)[0]);
   }
 
   /**

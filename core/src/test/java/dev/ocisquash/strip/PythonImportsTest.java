@@ -47,6 +47,10 @@ class PythonImportsTest {
         PythonImports.references(
             "from . import core, \\\n    tests\n", "/x/site-packages/pkg/__init__.py");
     assertTrue(continued.contains("pkg.tests"), continued.toString());
+    // a directory named "pkg." ends in an empty part, which is no package level to climb
+    Set<String> dotted =
+        PythonImports.references("from . import t\n", "/x/site-packages/pkg./__init__.py");
+    assertTrue(dotted.contains("pkg.t"), dotted.toString());
   }
 
   @Test

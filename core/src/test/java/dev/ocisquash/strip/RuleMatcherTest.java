@@ -19,7 +19,7 @@ class RuleMatcherTest {
   private static boolean exact(String glob, String path) {
     RuleMatcher rm = RuleMatcher.compile(List.of(glob));
     RuleMatcher.State s = rm.start();
-    for (String c : path.substring(1).split("/")) {
+    for (String c : path.substring(1).split("/", -1)) {
       if (!c.isEmpty()) {
         s = rm.step(s, c);
       }

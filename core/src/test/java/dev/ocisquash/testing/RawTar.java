@@ -215,7 +215,7 @@ public final class RawTar {
         longName = cstr(data, 0, data.length);
       } else if (h[156] == 'x') {
         String recs = new String(data, StandardCharsets.UTF_8);
-        for (String rec : recs.split("\n")) {
+        for (String rec : recs.split("\n", -1)) {
           int sp = rec.indexOf(' ');
           if (rec.startsWith("path=", sp + 1)) {
             longName = rec.substring(sp + 6);

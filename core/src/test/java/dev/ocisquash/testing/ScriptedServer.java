@@ -27,7 +27,7 @@ public final class ScriptedServer implements AutoCloseable {
   @SuppressWarnings("ArrayRecordComponent") // a recorded request; never compared
   public record Request(String line, String head, byte[] body) {
     public String path() {
-      String target = line.split(" ")[1];
+      String target = line.split(" ", -1)[1];
       int q = target.indexOf('?');
       return q < 0 ? target : target.substring(0, q);
     }
@@ -96,7 +96,7 @@ public final class ScriptedServer implements AutoCloseable {
         }
         String h = head.toString(StandardCharsets.ISO_8859_1);
         int length = 0;
-        List<String> lines = new ArrayList<>(List.of(h.split("\r\n")));
+        List<String> lines = new ArrayList<>(List.of(h.split("\r\n", -1)));
         for (String line : lines) {
           if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
             length = Integer.parseInt(line.substring(15).trim());
