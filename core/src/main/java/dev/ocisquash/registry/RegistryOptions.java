@@ -101,126 +101,150 @@ public record RegistryOptions(
 
   /** A copy with credentials {@code USER:PASS}. */
   public RegistryOptions withCreds(String v) {
-    return new RegistryOptions(
-        v,
-        authFile,
-        certDir,
-        tlsVerify,
-        attempts,
-        backoff,
-        proxySelector,
-        tlsContext,
-        minTransferRate,
-        transferWindow);
+    return toBuilder().creds(v).build();
   }
 
   /** A copy reading this auth file first. */
   public RegistryOptions withAuthFile(Path v) {
-    return new RegistryOptions(
-        creds,
-        v,
-        certDir,
-        tlsVerify,
-        attempts,
-        backoff,
-        proxySelector,
-        tlsContext,
-        minTransferRate,
-        transferWindow);
+    return toBuilder().authFile(v).build();
   }
 
   /** A copy trusting the certificates in this directory. */
   public RegistryOptions withCertDir(Path v) {
-    return new RegistryOptions(
-        creds,
-        authFile,
-        v,
-        tlsVerify,
-        attempts,
-        backoff,
-        proxySelector,
-        tlsContext,
-        minTransferRate,
-        transferWindow);
+    return toBuilder().certDir(v).build();
   }
 
   /** A copy with TLS verification on or off. */
   public RegistryOptions withTlsVerify(boolean v) {
-    return new RegistryOptions(
-        creds,
-        authFile,
-        certDir,
-        v,
-        attempts,
-        backoff,
-        proxySelector,
-        tlsContext,
-        minTransferRate,
-        transferWindow);
+    return toBuilder().tlsVerify(v).build();
   }
 
   /** A copy with another retry policy. */
   public RegistryOptions withRetries(int attemptsV, Duration backoffV) {
-    return new RegistryOptions(
-        creds,
-        authFile,
-        certDir,
-        tlsVerify,
-        attemptsV,
-        backoffV,
-        proxySelector,
-        tlsContext,
-        minTransferRate,
-        transferWindow);
+    return toBuilder().retries(attemptsV, backoffV).build();
   }
 
   /**
    * A copy choosing proxies with this selector instead of the environment (null: the environment
    * again).
    */
-  public RegistryOptions withProxySelector(ProxySelector v) {
-    return new RegistryOptions(
-        creds,
-        authFile,
-        certDir,
-        tlsVerify,
-        attempts,
-        backoff,
-        v,
-        tlsContext,
-        minTransferRate,
-        transferWindow);
+  public RegistryOptions withProxySelector(@Nullable ProxySelector v) {
+    return toBuilder().proxySelector(v).build();
   }
 
   /** A copy with another minimum transfer rate (bytes per second; 0: off) over another window. */
   public RegistryOptions withMinTransferRate(long bytesPerSecond, Duration window) {
-    return new RegistryOptions(
-        creds,
-        authFile,
-        certDir,
-        tlsVerify,
-        attempts,
-        backoff,
-        proxySelector,
-        tlsContext,
-        bytesPerSecond,
-        window);
+    return toBuilder().minTransferRate(bytesPerSecond, window).build();
   }
 
   /**
    * A copy using this TLS context for https registries (null: the system's CAs and the cert dir).
    */
-  public RegistryOptions withTlsContext(SSLContext v) {
-    return new RegistryOptions(
-        creds,
-        authFile,
-        certDir,
-        tlsVerify,
-        attempts,
-        backoff,
-        proxySelector,
-        v,
-        minTransferRate,
-        transferWindow);
+  public RegistryOptions withTlsContext(@Nullable SSLContext v) {
+    return toBuilder().tlsContext(v).build();
+  }
+
+  /** A builder holding these options, for changing several at once. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Changes some of the options of a {@link RegistryOptions}; {@link #build} validates them as the
+   * constructor does.
+   */
+  public static final class Builder {
+    private @Nullable String creds;
+    private @Nullable Path authFile;
+    private @Nullable Path certDir;
+    private boolean tlsVerify;
+    private int attempts;
+    private Duration backoff;
+    private @Nullable ProxySelector proxySelector;
+    private @Nullable SSLContext tlsContext;
+    private long minTransferRate;
+    private Duration transferWindow;
+
+    private Builder(RegistryOptions o) {
+      creds = o.creds;
+      authFile = o.authFile;
+      certDir = o.certDir;
+      tlsVerify = o.tlsVerify;
+      attempts = o.attempts;
+      backoff = o.backoff;
+      proxySelector = o.proxySelector;
+      tlsContext = o.tlsContext;
+      minTransferRate = o.minTransferRate;
+      transferWindow = o.transferWindow;
+    }
+
+    /** Credentials {@code USER:PASS}, or null for none of the caller's. */
+    public Builder creds(@Nullable String v) {
+      creds = v;
+      return this;
+    }
+
+    /** The auth file read first, or null. */
+    public Builder authFile(@Nullable Path v) {
+      authFile = v;
+      return this;
+    }
+
+    /** The directory of extra certificates, or null. */
+    public Builder certDir(@Nullable Path v) {
+      certDir = v;
+      return this;
+    }
+
+    /** TLS verification on or off. */
+    public Builder tlsVerify(boolean v) {
+      tlsVerify = v;
+      return this;
+    }
+
+    /** Attempts per request and the first backoff. */
+    public Builder retries(int attemptsV, Duration backoffV) {
+      attempts = attemptsV;
+      backoff = backoffV;
+      return this;
+    }
+
+    /** The proxy selector, or null for the environment's. */
+    public Builder proxySelector(@Nullable ProxySelector v) {
+      proxySelector = v;
+      return this;
+    }
+
+    /** The TLS context, or null for the system's CAs and the cert dir. */
+    public Builder tlsContext(@Nullable SSLContext v) {
+      tlsContext = v;
+      return this;
+    }
+
+    /** The minimum transfer rate (bytes per second; 0: off) over a window. */
+    public Builder minTransferRate(long bytesPerSecond, Duration window) {
+      minTransferRate = bytesPerSecond;
+      transferWindow = window;
+      return this;
+    }
+
+    /**
+     * The options.
+     *
+     * @throws IllegalArgumentException as the constructor does
+     */
+    public RegistryOptions build() {
+      return new RegistryOptions(
+          creds,
+          authFile,
+          certDir,
+          tlsVerify,
+          attempts,
+          backoff,
+          proxySelector,
+          tlsContext,
+          minTransferRate,
+          transferWindow);
+    }
   }
 }
