@@ -51,6 +51,9 @@ public final class Stripper {
     List<String> notes = new ArrayList<>();
     List<RuleSpec> specs =
         ruleSpecs(rules, new ExpansionContext(index, facts, rules.cpuLevel(), notes));
+    if (specs.size() != rules.activePresets().size() + rules.removes().size()) {
+      throw new IllegalStateException("the package rules are not numbered after the others");
+    }
     List<String> ruleNames = new ArrayList<>();
     for (RuleSpec s : specs) {
       ruleNames.add(s.name());
