@@ -192,12 +192,6 @@ final class SquashCommand implements Callable<Integer> {
     try {
       in = ImageLocation.parse(input());
       ImageLocation out = ImageLocation.parse(output());
-      if (out.name() != null) {
-        throw new IllegalArgumentException(
-            "'"
-                + output()
-                + "': naming the output image is not supported: it keeps the input image's names");
-      }
       if (out.format() != null) {
         if (format != null && format != out.format()) {
           throw new IllegalArgumentException(
@@ -211,7 +205,10 @@ final class SquashCommand implements Callable<Integer> {
         }
         format = out.format();
       }
-      b = SquashOptions.builder(in.target(), out.target()).registry(registry.options());
+      b =
+          SquashOptions.builder(in.target(), out.target())
+              .registry(registry.options())
+              .imageName(out.name());
       // A registry serves layers over the network: push gzip unless told otherwise, as docker and
       // skopeo do.
       if (out.ref() != null && compression == null) {

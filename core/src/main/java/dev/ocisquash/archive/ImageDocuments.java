@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON documents of an output image, built but not written: the OCI manifest, {@code
@@ -68,10 +69,18 @@ final class ImageDocuments {
   }
 
   /**
-   * {@code index.json}: one entry for the manifest, named after the first of {@code names} if any.
+   * {@code index.json}: one entry for the manifest, named {@code refName} as it is when given, else
+   * after the first of {@code names} if any.
    */
-  static ObjectNode index(Digest manifestDigest, long size, List<String> names) {
+  static ObjectNode index(
+      Digest manifestDigest, long size, List<String> names, @Nullable String refName) {
     IndexJson idx = IndexJson.newOci();
+    if (refName != null) {
+      DescriptorJson d =
+          DescriptorJson.add(idx.manifests(), MediaTypes.OCI_MANIFEST, manifestDigest, size);
+      d.annotations().put(MediaTypes.ANNOTATION_REF_NAME, refName);
+      return idx.json();
+    }
     // One entry, named after the first name: tools that take "oci:DIR" without a ref (skopeo,
     // podman) refuse an
     // index with several entries, even for one manifest. A docker manifest.json keeps every

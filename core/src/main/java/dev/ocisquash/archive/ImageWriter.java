@@ -337,6 +337,15 @@ public final class ImageWriter {
      */
     public WrittenImage finish(ObjectNode config, ObjectNode manifestTemplate, List<String> names)
         throws IOException {
+      return finish(config, manifestTemplate, ImageNames.of(names));
+    }
+
+    /**
+     * {@link #finish(ObjectNode, ObjectNode, List)} with names that may be one OCI ref name given
+     * by the user ({@link ImageNames#forOutput}).
+     */
+    public WrittenImage finish(ObjectNode config, ObjectNode manifestTemplate, ImageNames names)
+        throws IOException {
       checkOpen();
       Objects.requireNonNull(config, "config");
       byte[] configBytes = Json.canonicalBytes(config);
@@ -507,7 +516,7 @@ public final class ImageWriter {
       byte[] manifestBytes,
       Digest manifestDigest,
       List<OutputLayer> layers,
-      List<String> names,
+      ImageNames names,
       Set<Digest> written)
       throws IOException {
     if (written.add(configDigest)) {
@@ -518,15 +527,18 @@ public final class ImageWriter {
     }
     sink.file(
         "index.json",
-        Json.canonicalBytes(ImageDocuments.index(manifestDigest, manifestBytes.length, names)));
+        Json.canonicalBytes(
+            ImageDocuments.index(
+                manifestDigest, manifestBytes.length, names.names(), names.refName())));
     if (format == OutputFormat.DOCKER) {
       sink.file(
           "manifest.json",
-          Json.canonicalBytes(ImageDocuments.dockerManifest(configDigest, layers, names)));
+          Json.canonicalBytes(ImageDocuments.dockerManifest(configDigest, layers, names.names())));
     }
     sink.file("oci-layout", Json.canonicalBytes(ImageDocuments.ociLayout()));
     if (format == OutputFormat.DOCKER) {
-      sink.file("repositories", Json.canonicalBytes(ImageDocuments.repositories(layers, names)));
+      sink.file(
+          "repositories", Json.canonicalBytes(ImageDocuments.repositories(layers, names.names())));
     }
   }
 

@@ -33,6 +33,7 @@ public final class SquashOptions {
   private final GzipEncoder gzipEncoder;
   private final int zstdLevel;
   private final @Nullable Path tempDir;
+  private final @Nullable String imageName;
   private final SquashPoint squashPoint;
   private final boolean allowNoop;
   private final @Nullable Long sourceDateEpoch;
@@ -62,6 +63,7 @@ public final class SquashOptions {
     this.gzipEncoder = b.gzipEncoder;
     this.zstdLevel = b.zstdLevel;
     this.tempDir = b.tempDir;
+    this.imageName = b.imageName;
     this.squashPoint = b.squashPoint;
     this.allowNoop = b.allowNoop;
     this.sourceDateEpoch = b.sourceDateEpoch;
@@ -239,6 +241,16 @@ public final class SquashOptions {
     return tempDir;
   }
 
+  /**
+   * The name the output image gets instead of the input image's names, or null to keep those: an
+   * OCI ref name for an {@code oci} or {@code oci-dir} output (written as it is), a docker name
+   * {@code NAME[:TAG]} for a {@code docker} output (its RepoTag). Not for a registry output, whose
+   * reference names it.
+   */
+  public @Nullable String imageName() {
+    return imageName;
+  }
+
   /** Which layers to squash; {@link SquashPoint#all()} by default. */
   public SquashPoint squashPoint() {
     return squashPoint;
@@ -286,6 +298,7 @@ public final class SquashOptions {
     private GzipEncoder gzipEncoder = GzipEncoder.fromSystemProperty();
     private int zstdLevel = 3;
     private @Nullable Path tempDir;
+    private @Nullable String imageName;
     private SquashPoint squashPoint = SquashPoint.all();
     private boolean allowNoop;
     private @Nullable Long sourceDateEpoch;
@@ -389,6 +402,16 @@ public final class SquashOptions {
         throw new IllegalArgumentException("zstd level must be 1..19");
       }
       zstdLevel = v;
+      return this;
+    }
+
+    /**
+     * Names the output image (see {@link SquashOptions#imageName}); null keeps the input's names.
+     * The name is checked when the format is known: an OCI ref name against the OCI image spec's
+     * grammar, a docker name against Docker's reference grammar.
+     */
+    public Builder imageName(@Nullable String v) {
+      imageName = v;
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.ocisquash.squash;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocisquash.ImageException;
+import dev.ocisquash.archive.ImageNames;
 import dev.ocisquash.archive.ImageWriter;
 import dev.ocisquash.archive.SourceLayer;
 import dev.ocisquash.archive.WrittenImage;
@@ -60,6 +61,7 @@ public final class Squasher {
     Workspace ws = Workspace.check(options);
     Progress progress = options.progress();
     try (OpenStep.Selection sel = new OpenStep(options, ws).run()) {
+      ImageNames names = outputNames(options, sel); // a bad name fails before any layer is read
       try (Spool spool = new Spool(ws.tempDir(), ws.tempFiles(), options.outputName())) {
         // Kept layers in a registry are left undownloaded when nothing needs their tree.
         boolean skipKept = options.inputRef() != null && !sel.stripping() && !sel.relayering();
@@ -94,7 +96,7 @@ public final class Squasher {
         try (ImageWriter.PendingImage out = ws.beginImage(options, sel.format())) {
           layers = new WriteLayersStep(out, sel, layout, flat.contents(), options, ws).run();
           ObjectNode config = new ConfigStep(sel, layers, options).run();
-          written = new WriteImageStep(out, config, sel, progress).run();
+          written = new WriteImageStep(out, config, sel, names, progress).run();
         }
         return result(options, sel, flat, stripped, layers, written);
       }
@@ -159,5 +161,20 @@ public final class Squasher {
       }
     }
     return Files.size(p);
+  }
+
+  /** The output's names: the user's name for it, checked for its format, else the input's. */
+  private static ImageNames outputNames(SquashOptions options, OpenStep.Selection sel)
+      throws ImageException {
+    String name = options.imageName();
+    if (name == null) {
+      return ImageNames.of(sel.image().names());
+    }
+    if (options.outputRef() != null) {
+      throw new ImageException(
+          ImageException.Kind.INVALID_ARGUMENT,
+          options.outputName() + ": a registry output is named by its reference, not by a name");
+    }
+    return ImageNames.forOutput(options.outputName(), name, sel.format());
   }
 }

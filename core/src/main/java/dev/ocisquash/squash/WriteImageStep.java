@@ -1,6 +1,7 @@
 package dev.ocisquash.squash;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ocisquash.archive.ImageNames;
 import dev.ocisquash.archive.ImageWriter;
 import dev.ocisquash.archive.WrittenImage;
 import java.io.IOException;
@@ -15,11 +16,17 @@ final class WriteImageStep implements SquashStep<WrittenImage> {
   private final ImageWriter.PendingImage out;
   private final ObjectNode config;
   private final OpenStep.Selection sel;
+  private final ImageNames names;
   private final Progress progress;
 
   WriteImageStep(
-      ImageWriter.PendingImage out, ObjectNode config, OpenStep.Selection sel, Progress progress) {
+      ImageWriter.PendingImage out,
+      ObjectNode config,
+      OpenStep.Selection sel,
+      ImageNames names,
+      Progress progress) {
     this.out = out;
+    this.names = names;
     this.config = config;
     this.sel = sel;
     this.progress = progress;
@@ -29,7 +36,7 @@ final class WriteImageStep implements SquashStep<WrittenImage> {
   @Override
   public WrittenImage run() throws IOException {
     progress.stage("finish " + Workspace.formatName(sel.format()) + " image", -1);
-    WrittenImage written = out.finish(config, sel.image().manifest(), sel.image().names());
+    WrittenImage written = out.finish(config, sel.image().manifest(), names);
     progress.advance(written.bytesWritten());
     progress.done();
     return written;
