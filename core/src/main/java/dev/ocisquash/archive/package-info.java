@@ -3,8 +3,9 @@
  * registry images read as the same {@link dev.ocisquash.archive.SourceImage}; blob stores; digest
  * and size verification; input limits; which image of several is meant ({@link
  * dev.ocisquash.archive.ImageSelector}, and {@code ArtifactRule}: signatures, SBOMs and other
- * artifacts are not images); and the atomic writers of docker-archive, oci-archive, OCI layout and
- * registry outputs.
+ * artifacts are not images); the names an output carries ({@link
+ * dev.ocisquash.archive.ImageNames}); and the atomic writers of docker-archive, oci-archive, OCI
+ * layout and registry outputs.
  *
  * <p>May use {@code tar}, {@code compress}, {@code model} and {@code registry}; knows nothing of
  * squashing.
