@@ -176,7 +176,8 @@ public final class IndexedFileTree implements FileTree {
      * @return the tree
      * @throws IllegalArgumentException when two nodes have the same path
      */
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings(
+        "unchecked") // the source reads the handles it was given, stored here as Object
     public IndexedFileTree build() {
       if (!root) {
         nodes.add(0, new TreeNode("/", TarEntryType.DIRECTORY, null, 0, 0755, null));
