@@ -2,7 +2,9 @@
 # Where ocisquash's time goes beyond the floor (issue 27): one squash of the generated image (the `gen` case of
 # benchmarks/floor/run.sh, generated there if missing) with --timings (wall, MiB/s and process CPU per stage) and a
 # JFR recording (settings=profile), then from the recording: the hottest Java and native frames (top of stack, share
-# of samples), GC pauses and JIT compilation time. The JVM settings are the launcher's.
+# of samples), GC pauses and JIT compilation time; then the same squash again without JFR under threadcpu.py, for the
+# CPU seconds of each thread group (C1/C2 compiler threads = JIT, VM Thread = the serial collector's pauses, main,
+# the per-layer read threads, the gzip pool). The JVM settings are the launcher's.
 # Usage: benchmarks/floor/breakdown.sh [EXTRA SQUASH ARGS...]
 # Env: WORK (default .bench-work/floor), FILES / LARGE_MIB (as in run.sh), OCISQUASH (default cli/target/ocisquash),
 #      TOP (frames listed, default 12)
@@ -23,6 +25,8 @@ echo "== load $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 OCISQUASH_JAVA_OPTS="-XX:+UseSerialGC -Xmn32m -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -XX:StartFlightRecording=filename=$JFR,settings=profile" \
   /usr/bin/time -f "== total: wall %e s, user %U s, sys %S s, peak RSS %M KiB" \
   "$OCISQUASH" squash -q --timings "$IMG" -o "$WORK/out.tar" "$@" 2>&1 | grep -v "Started recording\|jcmd\|\]\[info\]\[jfr\|^$"
+rm -f "$WORK/out.tar"
+python3 benchmarks/floor/threadcpu.py "$OCISQUASH" squash -q "$IMG" -o "$WORK/out.tar" "$@"
 rm -f "$WORK/out.tar"
 # The floors of the same job, for the CPU side by side: the issue's, and with inflate + diff_id
 gcc -O2 -pthread "$ROOT/benchmarks/floor/floor.c" -o "$WORK/floor" -l:libdeflate.so.0 -lcrypto
