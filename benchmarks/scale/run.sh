@@ -39,7 +39,7 @@ print(" ".join(os.path.join(root, "blobs", *l["digest"].split(":")) for l in m["
 PY
 )
 CSV=$RESULTS/scale-$(date +%Y-%m-%d).csv
-[ -f "$CSV" ] || echo "date,paths,gib,layers,run,floor_s,floor_inflate_s,squash_s,squash_cpu_s,squash_rss_mib,rss_mib_per_mpaths,ratio,ratio_inflate,max_layers_32_s,max_layers_32_rss_mib,max_layers_ratio,in_mib,tar_mib,threads,note" > "$CSV"
+[ -f "$CSV" ] || echo "date,paths,gib,layers,run,floor_s,floor_inflate_s,squash_s,squash_cpu_s,squash_rss_mib,rss_mib_per_mpaths,ratio,ratio_inflate,max_layers_32_s,max_layers_32_rss_mib,max_layers_ratio,in_mib,tar_mib,threads,note,floor_cpu_s,floor_inflate_cpu_s,cpu_ratio,cpu_ratio_inflate" > "$CSV"
 
 # timed CMD...: sets T_WALL, T_CPU and T_RSS (MiB) from /usr/bin/time -v
 timed() {
@@ -57,9 +57,11 @@ IN_B=$(cat $LS | wc -c)
 TAR_B=$(stat -c %s "$TAR")
 for i in $(seq "$RUNS"); do
   # shellcheck disable=SC2086
-  F=$("$FLOOR" -t "$THREADS" -o "$TAR" $LS | sed 's/.*wall_s=\([^ ]*\).*/\1/')
+  FO=$("$FLOOR" -t "$THREADS" -o "$TAR" $LS)
   # shellcheck disable=SC2086
-  FI=$("$FLOOR" -t "$THREADS" -i -d -o "$TAR" $LS | sed 's/.*wall_s=\([^ ]*\).*/\1/')
+  FIO=$("$FLOOR" -t "$THREADS" -i -d -o "$TAR" $LS)
+  F=$(echo "$FO" | sed 's/.*wall_s=\([^ ]*\).*/\1/') FC=$(echo "$FO" | sed 's/.*cpu_s=\([^ ]*\).*/\1/')
+  FI=$(echo "$FIO" | sed 's/.*wall_s=\([^ ]*\).*/\1/') FIC=$(echo "$FIO" | sed 's/.*cpu_s=\([^ ]*\).*/\1/')
   rm -f "$WORK/out.tar"
   timed "$OCISQUASH" squash -q "$IMG" -o "$WORK/out.tar"
   S=$T_WALL SC=$T_CPU SR=$T_RSS
@@ -67,8 +69,9 @@ for i in $(seq "$RUNS"); do
   timed "$OCISQUASH" squash -q "$IMG" -o "$WORK/out.tar" --max-layers 32
   rm -f "$WORK/out.tar"
   awk -v d="$(date +%F)" -v p="$PATHS" -v g="$GIB" -v l="$LAYERS" -v r="$i" -v f="$F" -v fi="$FI" -v s="$S" -v sc="$SC" \
-    -v sr="$SR" -v m="$T_WALL" -v mr="$T_RSS" -v ib="$IN_B" -v tb="$TAR_B" -v th="$THREADS" -v n="$NOTE" 'BEGIN {
-    printf "%s,%s,%s,%s,%s,%.3f,%.3f,%.2f,%.2f,%s,%.0f,%.2f,%.2f,%.2f,%s,%.2f,%.1f,%.1f,%s,\"%s\"\n", d, p, g, l, r, f, fi, s, sc,
-      sr, sr / (p / 1e6), s / f, s / fi, m, mr, m / s, ib / 1048576, tb / 1048576, th, n }' | tee -a "$CSV" >&2
+    -v sr="$SR" -v m="$T_WALL" -v mr="$T_RSS" -v ib="$IN_B" -v tb="$TAR_B" -v th="$THREADS" -v n="$NOTE" -v fc="$FC" -v fic="$FIC" 'BEGIN {
+    printf "%s,%s,%s,%s,%s,%.3f,%.3f,%.2f,%.2f,%s,%.0f,%.2f,%.2f,%.2f,%s,%.2f,%.1f,%.1f,%s,\"%s\",%.2f,%.2f,%.2f,%.2f\n", d, p, g, l, r,
+      f, fi, s, sc, sr, sr / (p / 1e6), s / f, s / fi, m, mr, m / s, ib / 1048576, tb / 1048576, th, n, fc, fic, sc / fc, sc / fic }' |
+    tee -a "$CSV" >&2
 done
 echo "== columns: floor_s, ratio = squash / floor, rss_mib_per_mpaths = peak RSS / million paths, max_layers_ratio = --max-layers 32 / single layer; $CSV" >&2
