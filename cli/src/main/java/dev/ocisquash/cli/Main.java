@@ -11,14 +11,7 @@ import picocli.CommandLine.Command;
     name = "ocisquash",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Flatten and slim exported container images, offline, without a Docker daemon.",
-    subcommands = {
-      SquashCommand.class,
-      AnalyzeCommand.class,
-      TraceCommand.class,
-      PresetsCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Flatten and slim exported container images, offline, without a Docker daemon.")
 public final class Main {
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
@@ -52,9 +45,36 @@ public final class Main {
     // it is given).
     ErrorHandler.debug = false;
     DebugLog.enable(false);
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = commandLine(args);
     cl.setExecutionExceptionHandler(new ErrorHandler());
     cl.setParameterExceptionHandler(new UsageErrorHandler());
     return cl.execute(args);
+  }
+
+  /**
+   * The command line with its subcommands. picocli builds the model of every subcommand it is given
+   * (each option's annotations, converters, mixins), about half of a small squash's start-up when
+   * it is all of them: so when the first argument names a subcommand, only that one is added.
+   * Anything else (no argument, an option such as {@code --help}, {@code help}, an unknown name)
+   * gets them all, in this order, which is the order the top-level help lists them in and the list
+   * that an unknown command's error line names.
+   */
+  static CommandLine commandLine(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    String first = args.length == 0 ? "" : args[0];
+    switch (first) {
+      case "squash" -> cl.addSubcommand(new SquashCommand());
+      case "analyze" -> cl.addSubcommand(new AnalyzeCommand());
+      case "trace" -> cl.addSubcommand(new TraceCommand());
+      case "presets" -> cl.addSubcommand(new PresetsCommand());
+      default -> {
+        cl.addSubcommand(new SquashCommand());
+        cl.addSubcommand(new AnalyzeCommand());
+        cl.addSubcommand(new TraceCommand());
+        cl.addSubcommand(new PresetsCommand());
+        cl.addSubcommand(new CommandLine.HelpCommand());
+      }
+    }
+    return cl;
   }
 }
