@@ -72,6 +72,8 @@ final class DeflateChecker {
     HEADER,
     STORED,
     CODED,
+    /** A block whose header proved it clean: its symbols are left to ISA-L (see {@link #skip}). */
+    SKIP,
     DONE,
     FAILED
   }
@@ -81,6 +83,15 @@ final class DeflateChecker {
   private final DeflateCode clCode = new DeflateCode(false);
   private final int[] lens = new int[320];
   private final int[] clLens = new int[19];
+
+  /** Whether blocks with complete codes are skipped rather than walked. */
+  private final boolean skip;
+
+  /** The stream's bit where the skipped block's header starts. */
+  private long skipStart;
+
+  /** Whether the last dynamic header's literal/length and distance codes are both complete. */
+  private boolean completeCodes;
 
   // Set by each block's header before its codes are read.
   private DeflateCode lit = DeflateCode.FIXED_LIT;
@@ -105,7 +116,17 @@ final class DeflateChecker {
   private long errorBit;
   private long endBit;
 
+  /** A checker that walks every block. */
   DeflateChecker() {
+    this(false);
+  }
+
+  /**
+   * @param skip whether blocks whose dynamic header has complete codes are skipped: then the caller
+   *     reports each block's end with {@link #blockEnded}
+   */
+  DeflateChecker(boolean skip) {
+    this.skip = skip;
     reset();
   }
 
@@ -139,9 +160,34 @@ final class DeflateChecker {
     return endBit;
   }
 
+  /**
+   * The decoder ended a block at the stream's bit {@code bit}. When that is the end of the block
+   * being skipped, the walk goes on from there: it is the stream's end if that block was the final
+   * one, otherwise the next header starts there, and the caller must then feed the stream's bytes
+   * from byte {@code bit >>> 3} on (that byte's bits below {@code bit & 7} are ignored). Other
+   * calls (a block this checker walked, or one before the skipped one) change nothing.
+   *
+   * @return whether the caller must feed the bytes from byte {@code bit >>> 3} on
+   */
+  boolean blockEnded(long bit) {
+    if (mode != Mode.SKIP || bit <= skipStart) {
+      return false;
+    }
+    if (lastBlock) {
+      mode = Mode.DONE;
+      endBit = bit;
+      return false;
+    }
+    mode = Mode.HEADER;
+    base = bit >>> 3;
+    cur = bit & 7;
+    winLim = 0;
+    return true;
+  }
+
   /** Walks {@code b[off, off + len)}, the stream's next bytes, as far as whole units go. */
   void feed(byte[] b, int off, int len) {
-    if (mode == Mode.DONE || mode == Mode.FAILED || len == 0) {
+    if (mode == Mode.DONE || mode == Mode.FAILED || mode == Mode.SKIP || len == 0) {
       return;
     }
     int keep = (int) (cur >>> 3);
@@ -267,7 +313,14 @@ final class DeflateChecker {
           }
           lit = dynLit;
           dist = dynDist;
-          mode = Mode.CODED;
+          if (skip && completeCodes) {
+            // Every bit pattern is a valid symbol of these codes, so zlib refuses nothing in the
+            // block's data that ISA-L accepts (distances too far back ISA-L checks itself).
+            mode = Mode.SKIP;
+            skipStart = (base << 3) + start;
+          } else {
+            mode = Mode.CODED;
+          }
           break;
         default:
           fail("invalid block type", start);
@@ -357,8 +410,11 @@ final class DeflateChecker {
       fail("invalid distances set", start);
       return false;
     }
-    dynLit.build(lens, 0, nlen);
-    dynDist.build(lens, nlen, ndist);
+    completeCodes = DeflateCode.complete(lens, 0, nlen) && DeflateCode.complete(lens, nlen, ndist);
+    if (!(skip && completeCodes)) {
+      dynLit.build(lens, 0, nlen);
+      dynDist.build(lens, nlen, ndist);
+    }
     return true;
   }
 

@@ -68,6 +68,7 @@ import org.jspecify.annotations.Nullable;
 final class IsalGzipInputStream extends InputStream {
   private static final int IN_CAPACITY = IsalInflateState.IN_CAPACITY;
   private static final int OUT_CAPACITY = IsalInflateState.OUT_CAPACITY;
+  private static final int HIST_SIZE = IsalInflateState.HIST_SIZE;
 
   /**
    * Reads at least this large are decoded straight into the caller's array instead of through
@@ -110,7 +111,27 @@ final class IsalGzipInputStream extends InputStream {
   private int outPos;
   private int outLim;
 
-  private final DeflateChecker checker = new DeflateChecker();
+  private final DeflateChecker checker = new DeflateChecker(true);
+
+  /** The member's last output, for the dictionary at each block start: {@code hist[0, histLen)}. */
+  private final byte[] hist = new byte[2 * HIST_SIZE];
+
+  private int histLen;
+
+  /**
+   * The member's bit where the next block's header starts, while its BFINAL bit is still to be set
+   * in the native input (it is not loaded there yet); -1 when none is.
+   */
+  private long forceBit = -1;
+
+  /** Whether the block ISA-L decodes is the member's final one in the data itself. */
+  private boolean blockFinal;
+
+  /** Bytes of an earlier input buffer that ISA-L still holds, for {@link #checker}. */
+  private final byte[] heldBytes = new byte[8];
+
+  /** {@code isal_inflate} calls in a row that produced nothing, used nothing and ended nothing. */
+  private int stalls;
 
   /**
    * {@code in[0, fedTo)} has been fed to {@link #checker} (within the current member's deflate
@@ -266,7 +287,7 @@ final class IsalGzipInputStream extends InputStream {
    */
   private int decode(byte[] dst, int off, int cap) throws IOException {
     try {
-      int stalls = 0;
+      stalls = 0;
       while (true) {
         if (memberDone) {
           GzipWrapper.readTrailer(wrapperBytes, crc.getValue(), memberSize);
@@ -322,6 +343,10 @@ final class IsalGzipInputStream extends InputStream {
       if (!nativeInValid) {
         inflater.loadInput(in, inPos, inLim - inPos);
         nativeInValid = true;
+        applyForce();
+      }
+      if (forceBit >= 0 && (forceBit >>> 3) - memberBase < inPos) {
+        throw new IOException("ISA-L inflate: the next block's header was not marked final");
       }
       if (fedTo < inLim) {
         checker.feed(in, fedTo, inLim - fedTo);
@@ -339,12 +364,16 @@ final class IsalGzipInputStream extends InputStream {
         throw e;
       }
       inPos = inLim - inflater.availIn();
+      remember(dst, off, produced);
       long at = isalBit();
       if (checker.error() != null && checker.errorBit() < at) {
         // ISA-L went on past a unit that zlib refuses.
         throw new ZipException(checker.error());
       }
-      if (inflater.finished()) {
+      if (inflater.finished() && !blockFinal) {
+        nextBlock(at);
+      } else if (inflater.finished()) {
+        checker.blockEnded(at);
         if (checker.endBit() != at) {
           throw new ZipException(
               "ISA-L ended the deflate data at bit "
@@ -359,6 +388,76 @@ final class IsalGzipInputStream extends InputStream {
       }
       return produced;
     }
+  }
+
+  /**
+   * ISA-L stopped at the end of a block that is not the final one (its BFINAL bit was forced), at
+   * the member's bit {@code at}: starts the next block there, with its BFINAL bit forced too, and
+   * has {@link #checker} check its header when it skipped the block that ended.
+   */
+  private void nextBlock(long at) throws IOException {
+    int held = inflater.readInLength();
+    long bits = inflater.readIn();
+    int dictOff = Math.max(0, histLen - HIST_SIZE);
+    inflater.resume(hist, dictOff, histLen - dictOff, bits, held);
+    forceBit = at;
+    if (held > 0) {
+      // The header starts at bit 0 of read_in.
+      blockFinal = (bits & 1) != 0;
+      inflater.forceFinalInReadIn();
+      forceBit = -1;
+    } else {
+      applyForce();
+    }
+    stalls = 0;
+    if (checker.blockEnded(at)) {
+      long p = (at >>> 3) - memberBase;
+      if (p < 0) {
+        // The header starts in bytes of the previous input buffer, which ISA-L holds in read_in
+        // (with the bits up to in[inPos]); bits of the first byte below at % 8 are not used.
+        long aligned = bits << (at & 7);
+        int k = (int) -p;
+        for (int j = 0; j < k; j++) {
+          heldBytes[j] = (byte) (aligned >>> (8 * j));
+        }
+        checker.feed(heldBytes, 0, k);
+        p = 0;
+      }
+      checker.feed(in, (int) p, inLim - (int) p);
+      fedTo = inLim;
+    }
+  }
+
+  /**
+   * Sets the BFINAL bit of the header at {@link #forceBit} in the native input, once that byte is
+   * there, and notes the bit's real value.
+   */
+  private void applyForce() {
+    if (forceBit < 0 || !nativeInValid) {
+      return;
+    }
+    long p = (forceBit >>> 3) - memberBase;
+    if (p >= inPos && p < inLim) {
+      int bit = (int) (forceBit & 7);
+      blockFinal = ((in[(int) p] >>> bit) & 1) != 0;
+      inflater.forceFinalInInput((int) p, bit);
+      forceBit = -1;
+    }
+  }
+
+  /** Keeps the last {@link #HIST_SIZE} bytes of the member's output in {@link #hist}. */
+  private void remember(byte[] b, int off, int n) {
+    if (n >= HIST_SIZE) {
+      System.arraycopy(b, off + n - HIST_SIZE, hist, 0, HIST_SIZE);
+      histLen = HIST_SIZE;
+      return;
+    }
+    if (histLen + n > hist.length) {
+      System.arraycopy(hist, histLen - HIST_SIZE, hist, 0, HIST_SIZE);
+      histLen = HIST_SIZE;
+    }
+    System.arraycopy(b, off, hist, histLen, n);
+    histLen += n;
   }
 
   /** ISA-L's position in the member's deflate data, in bits: after what it has decoded. */
@@ -447,6 +546,10 @@ final class IsalGzipInputStream extends InputStream {
     checker.reset();
     fedTo = inPos;
     memberBase = -inPos;
+    histLen = 0;
+    forceBit = 0;
+    blockFinal = false;
+    applyForce();
     crc.reset();
     memberSize = 0;
     memberDone = false;

@@ -54,6 +54,10 @@ final class IsalLibrary {
     void isal_inflate_init(Pointer state);
 
     int isal_inflate(Pointer state);
+
+    void isal_inflate_reset(Pointer state);
+
+    int isal_inflate_set_dict(Pointer state, Pointer dict, int dictLen);
   }
 
   private static final Pattern SO_VERSION =
