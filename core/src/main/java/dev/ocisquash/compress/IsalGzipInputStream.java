@@ -130,6 +130,14 @@ final class IsalGzipInputStream extends InputStream {
   /** Bytes of an earlier input buffer that ISA-L still holds, for {@link #checker}. */
   private final byte[] heldBytes = new byte[8];
 
+  /**
+   * How many BFINAL bits were forced in {@code read_in} and in the native input buffer (for tests,
+   * which must see both happen).
+   */
+  private int forcedInReadIn;
+
+  private int forcedInInput;
+
   /** {@code isal_inflate} calls in a row that produced nothing, used nothing and ended nothing. */
   private int stalls;
 
@@ -405,6 +413,7 @@ final class IsalGzipInputStream extends InputStream {
       // The header starts at bit 0 of read_in.
       blockFinal = (bits & 1) != 0;
       inflater.forceFinalInReadIn();
+      forcedInReadIn++;
       forceBit = -1;
     } else {
       applyForce();
@@ -441,6 +450,7 @@ final class IsalGzipInputStream extends InputStream {
       int bit = (int) (forceBit & 7);
       blockFinal = ((in[(int) p] >>> bit) & 1) != 0;
       inflater.forceFinalInInput((int) p, bit);
+      forcedInInput++;
       forceBit = -1;
     }
   }
@@ -458,6 +468,16 @@ final class IsalGzipInputStream extends InputStream {
     }
     System.arraycopy(b, off, hist, histLen, n);
     histLen += n;
+  }
+
+  /** How many BFINAL bits were forced in {@code read_in} so far. */
+  int forcedInReadIn() {
+    return forcedInReadIn;
+  }
+
+  /** How many BFINAL bits were forced in the native input buffer so far. */
+  int forcedInInput() {
+    return forcedInInput;
   }
 
   /** ISA-L's position in the member's deflate data, in bits: after what it has decoded. */
