@@ -37,14 +37,22 @@ import org.jspecify.annotations.Nullable;
  * literal/length code of 257 to 286 equal lengths is complete, so zlib and Go refuse the same
  * headers.
  *
- * <p><b>Why a walk.</b> ISA-L has no strict mode (igzip_lib.h), and block headers can only be found
- * by decoding every symbol before them. So this class decodes the Huffman symbols, but copies no
- * data: each table entry says how many bits its symbols take (see {@link DeflateCode}). That still
- * costs about as much CPU as ISA-L's whole decode (benchmarks/README.md, section 2c, which also
- * sketches a cheaper design). It also applies zlib's other header checks (block type, stored
- * lengths, symbol counts, repeat codes) and its invalid-code checks (literal/length 286 and 287,
- * distances 30 and 31, unused codes), with zlib's messages; it does not check distances against the
- * data so far, which ISA-L does.
+ * <p><b>What is walked.</b> ISA-L has no strict mode (igzip_lib.h), and in a stream a block header
+ * can only be found by decoding every symbol before it. This class can do that: it decodes the
+ * Huffman symbols, but copies no data (each table entry says how many bits its symbols take, see
+ * {@link DeflateCode}), and applies zlib's other header checks (block type, stored lengths, symbol
+ * counts, repeat codes) and its invalid-code checks (literal/length 286 and 287, distances 30 and
+ * 31, unused codes), with zlib's messages; it does not check distances against the data so far,
+ * which ISA-L does. That walk costs about as much CPU as ISA-L's whole decode
+ * (benchmarks/README.md, section 2c), so {@link IsalGzipInputStream} makes ISA-L find the block
+ * ends instead, and a checker made with {@code skip} walks only the blocks whose header does not
+ * settle zlib's verdict: fixed-Huffman blocks (zlib refuses 286, 287, 30 and 31 there, with its own
+ * messages; ISA-L refuses them too, with its own, IsalBlockStopTest) and dynamic blocks with an
+ * empty or one-code distance code or a literal/length code of end-of-block alone, where an unused
+ * code is zlib's error. A dynamic block whose two codes are complete has no unused code, so zlib
+ * refuses nothing in its data that ISA-L accepts: its symbols are skipped (their tables are not
+ * even built), and the stream reports where ISA-L ended the block ({@link #blockEnded}), which is
+ * where the next header is parsed. Stored blocks are skipped by their length, as before.
  *
  * <p><b>Streaming.</b> Bytes are {@link #feed fed} before ISA-L sees them; a unit (a block header,
  * or one symbol with its extra bits) is decoded only when all its bits are there, and the rest is

@@ -1,16 +1,10 @@
 package dev.ocisquash.compress;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.CRC32;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import org.jspecify.annotations.Nullable;
 
@@ -45,9 +39,9 @@ import org.jspecify.annotations.Nullable;
  * the JDK's.
  *
  * <p><b>Native state.</b> The offsets into {@code struct inflate_state} and the checks that prove
- * them on a loaded library live in {@link IsalInflateState}; {@link #selfTest} (run by {@link
- * IsalLibrary} before the library is chosen) runs those checks, and decodes real gzip data whose
- * end and trailer position must come out exactly.
+ * them on a loaded library live in {@link IsalInflateState}; {@link IsalGunzipSelfTest} (run by
+ * {@link IsalLibrary} before the library is chosen) runs those checks, and decodes real gzip data
+ * whose end and trailer position must come out exactly.
  *
  * <p><b>End of a member.</b> When {@code block_state} is {@code ISAL_BLOCK_FINISH} all output has
  * been handed out. ISA-L keeps up to 8 bytes it read past the final block in its bit buffer ({@code
@@ -55,10 +49,20 @@ import org.jspecify.annotations.Nullable;
  * are taken from there (dropping the final byte's padding bits) and read before the rest of the
  * input: they are the start of the trailer.
  *
- * <p><b>zlib's strictness.</b> ISA-L decodes some blocks that zlib refuses (incomplete Huffman
- * codes); a {@link DeflateChecker} walks each member's deflate data alongside it and applies zlib's
- * checks, so that this class refuses what the JDK path refuses, with zlib's message. It also checks
- * that ISA-L ends each member's deflate data at the same bit.
+ * <p><b>zlib's strictness, block by block.</b> ISA-L decodes some blocks that zlib refuses
+ * (incomplete Huffman codes); a {@link DeflateChecker} applies zlib's checks beside it, so that
+ * this class refuses what the JDK path refuses, with zlib's message. Walking every symbol for that
+ * cost as much CPU as ISA-L's decode, so ISA-L is made to stop at the end of every block: the
+ * BFINAL bit of each block header is set in ISA-L's copy of the input (the native input buffer, or
+ * bit 0 of {@code read_in} when ISA-L already holds the header's first bits; never in {@link #in},
+ * which is what the checker reads), and its real value is kept. When ISA-L finishes a block whose
+ * bit was forced, its position is the next header's; the state is reset and given the last 32 KiB
+ * of output as its dictionary ({@link IsalInflateState#resume}, which says why), and the next
+ * header's bit is forced in turn. The checker parses every header, but walks the symbols only of
+ * the blocks whose header does not settle it: fixed-Huffman blocks and dynamic ones with a
+ * degenerate code that zlib allows (see {@link DeflateChecker}); a dynamic block with complete
+ * codes is skipped, and the checker picks up again at the end ISA-L found. A block whose own BFINAL
+ * bit is set ends the member as before, and the checker's end must be ISA-L's.
  *
  * <p>Native memory ({@link IsalInflateState}) is allocated once per stream and freed by {@link
  * #close()}; nothing native is allocated per read. {@link #close()} may race a read on another
@@ -113,10 +117,8 @@ final class IsalGzipInputStream extends InputStream {
 
   private final DeflateChecker checker = new DeflateChecker(true);
 
-  /** The member's last output, for the dictionary at each block start: {@code hist[0, histLen)}. */
-  private final byte[] hist = new byte[2 * HIST_SIZE];
-
-  private int histLen;
+  /** The member's last output, for the dictionary at each block start. */
+  private final DeflateHistory history = new DeflateHistory(HIST_SIZE);
 
   /**
    * The member's bit where the next block's header starts, while its BFINAL bit is still to be set
@@ -372,7 +374,7 @@ final class IsalGzipInputStream extends InputStream {
         throw e;
       }
       inPos = inLim - inflater.availIn();
-      remember(dst, off, produced);
+      history.add(dst, off, produced);
       long at = isalBit();
       if (checker.error() != null && checker.errorBit() < at) {
         // ISA-L went on past a unit that zlib refuses.
@@ -406,8 +408,7 @@ final class IsalGzipInputStream extends InputStream {
   private void nextBlock(long at) throws IOException {
     int held = inflater.readInLength();
     long bits = inflater.readIn();
-    int dictOff = Math.max(0, histLen - HIST_SIZE);
-    inflater.resume(hist, dictOff, histLen - dictOff, bits, held);
+    inflater.resume(history.buffer(), history.start(), history.length(), bits, held);
     forceBit = at;
     if (held > 0) {
       // The header starts at bit 0 of read_in.
@@ -453,21 +454,6 @@ final class IsalGzipInputStream extends InputStream {
       forcedInInput++;
       forceBit = -1;
     }
-  }
-
-  /** Keeps the last {@link #HIST_SIZE} bytes of the member's output in {@link #hist}. */
-  private void remember(byte[] b, int off, int n) {
-    if (n >= HIST_SIZE) {
-      System.arraycopy(b, off + n - HIST_SIZE, hist, 0, HIST_SIZE);
-      histLen = HIST_SIZE;
-      return;
-    }
-    if (histLen + n > hist.length) {
-      System.arraycopy(hist, histLen - HIST_SIZE, hist, 0, HIST_SIZE);
-      histLen = HIST_SIZE;
-    }
-    System.arraycopy(b, off, hist, histLen, n);
-    histLen += n;
   }
 
   /** How many BFINAL bits were forced in {@code read_in} so far. */
@@ -566,88 +552,12 @@ final class IsalGzipInputStream extends InputStream {
     checker.reset();
     fedTo = inPos;
     memberBase = -inPos;
-    histLen = 0;
+    history.clear();
     forceBit = 0;
     blockFinal = false;
     applyForce();
     crc.reset();
     memberSize = 0;
     memberDone = false;
-  }
-
-  /**
-   * Proves the layout assumptions on a loaded library before any layer depends on them: first
-   * {@link IsalInflateState#checkLayout}; then gzip data written by the JDK (three members: dynamic
-   * blocks, an empty member, whose one block is fixed-Huffman, and stored blocks) must decode
-   * through this class to exactly its input, which only works when the end of each member and the
-   * trailer position are found where they are.
-   *
-   * @param sample bytes to compress, a mix of text and random stretches
-   * @return null when it works, otherwise what went wrong
-   */
-  static @Nullable String selfTest(IsalLibrary lib, byte[] sample) {
-    String layout = IsalInflateState.checkLayout(lib);
-    if (layout != null) {
-      return layout;
-    }
-    try {
-      ByteArrayOutputStream gz = new ByteArrayOutputStream();
-      try (GZIPOutputStream g = new GZIPOutputStream(gz)) {
-        g.write(sample);
-      }
-      new GZIPOutputStream(gz).close(); // an empty member
-      Deflater stored = new Deflater(0, true);
-      try {
-        // A level-0 member: stored blocks, which ISA-L copies rather than decodes.
-        ByteArrayOutputStream member = new ByteArrayOutputStream();
-        try (DeflaterOutputStream d = new DeflaterOutputStream(member, stored)) {
-          d.write(sample, 0, 100);
-        }
-        CRC32 c = new CRC32();
-        c.update(sample, 0, 100);
-        gz.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff});
-        gz.write(member.toByteArray());
-        writeIntLe(gz, (int) c.getValue());
-        writeIntLe(gz, 100);
-      } finally {
-        stored.end();
-      }
-      byte[] expected = Arrays.copyOf(sample, sample.length + 100);
-      System.arraycopy(sample, 0, expected, sample.length, 100);
-      byte[] got;
-      try (IsalGzipInputStream s =
-          new IsalGzipInputStream(lib, new ByteArrayInputStream(gz.toByteArray()))) {
-        // Small reads first (through this.out, leaving output inside ISA-L between calls), then
-        // large ones.
-        ByteArrayOutputStream back = new ByteArrayOutputStream();
-        byte[] buf = new byte[1000];
-        for (int i = 0; i < 20; i++) {
-          int n = s.read(buf, 0, buf.length);
-          if (n < 0) {
-            break;
-          }
-          back.write(buf, 0, n);
-        }
-        back.write(s.readAllBytes());
-        got = back.toByteArray();
-      }
-      if (!Arrays.equals(expected, got)) {
-        return "inflate output ("
-            + got.length
-            + " bytes) differs from the input ("
-            + expected.length
-            + " bytes)";
-      }
-      return null;
-    } catch (IOException | RuntimeException | LinkageError e) {
-      return "inflate: " + e;
-    }
-  }
-
-  private static void writeIntLe(ByteArrayOutputStream o, int v) {
-    o.write(v);
-    o.write(v >>> 8);
-    o.write(v >>> 16);
-    o.write(v >>> 24);
   }
 }

@@ -114,7 +114,7 @@ final class IsalLibrary {
   /**
    * Compresses a small input as three blocks (dictionary, sync flush, finish) at every ISA-L level
    * the gzip levels map to, and inflates the result with the JDK; then decompresses JDK-written
-   * gzip with ISA-L ({@link IsalGzipInputStream#selfTest}). Proves the symbols, the struct layouts
+   * gzip with ISA-L ({@link IsalGunzipSelfTest#selfTest}). Proves the symbols, the struct layouts
    * and the completion checks on this library before any layer depends on them; a library failing
    * either half is not used for either.
    *
@@ -160,7 +160,7 @@ final class IsalLibrary {
         return "level " + isalLevel + ": " + e;
       }
     }
-    return IsalGzipInputStream.selfTest(this, in);
+    return IsalGunzipSelfTest.selfTest(this, in);
   }
 
   /**
