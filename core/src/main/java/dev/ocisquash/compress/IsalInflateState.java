@@ -118,7 +118,10 @@ final class IsalInflateState {
    * ({@code isal_inflate_set_dict}, which copies it into {@code tmp_out_buffer}, the window ISA-L
    * refers back into, and checks distances against). Then the bits ISA-L had already loaded past
    * the block ({@code read_in}, which {@code reset} clears) are put back, so it reads on from the
-   * same bit.
+   * same bit. (ISA-L 2.32.1, 848daed2b88a6966d130181399bf40cb3e263ad9, gives the whole bytes of
+   * {@code read_in} back at {@code ISAL_BLOCK_FINISH} and drops the bits before them, which here
+   * are the next header's first bits; such a build is not supported, as the end-of-member check
+   * already was not: not tried, the self-test's decode of many blocks is expected to fail there.)
    *
    * @param dict {@code dict[off, off + len)}: the stream's last output, at most {@link #HIST_SIZE}
    *     bytes (all of it when less)
