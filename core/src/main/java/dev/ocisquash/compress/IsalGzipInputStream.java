@@ -75,6 +75,12 @@ final class IsalGzipInputStream extends InputStream {
   private static final int HIST_SIZE = IsalInflateState.HIST_SIZE;
 
   /**
+   * Bytes fed to the checker at once from a header on: more than most dynamic headers take (at most
+   * about 560 bytes), far less than the input buffer, which it would otherwise copy at every block.
+   */
+  private static final int HEADER_FEED = 1024;
+
+  /**
    * Reads at least this large are decoded straight into the caller's array instead of through
    * {@link #out}.
    */
@@ -433,8 +439,10 @@ final class IsalGzipInputStream extends InputStream {
         checker.feed(heldBytes, 0, k);
         p = 0;
       }
-      checker.feed(in, (int) p, inLim - (int) p);
-      fedTo = inLim;
+      // Enough for most headers; the rest, if needed, is fed before the next isal_inflate call.
+      int n = Math.min(inLim - (int) p, HEADER_FEED);
+      checker.feed(in, (int) p, n);
+      fedTo = (int) p + n;
     }
   }
 
