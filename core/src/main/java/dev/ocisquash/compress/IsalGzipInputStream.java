@@ -33,10 +33,11 @@ import org.jspecify.annotations.Nullable;
  * isal_inflate_init} sets; the CRC32 is {@link CRC32}, a JIT intrinsic). That keeps the native
  * contract small: besides the stream fields at the head of {@code struct inflate_state}, which have
  * not moved since ISA-L's first release, only {@code block_state} is read, and nothing past the
- * head is written. Letting ISA-L parse the wrapper ({@code crc_flag = IGZIP_GZIP}) would add {@code
- * crc_flag} as a written field deep in the struct, tie error reporting to ISA-L's codes, and still
- * leave the member-chaining and trailing-garbage rules to be written here, since they must match
- * the JDK's.
+ * head is written (other than by ISA-L's own {@code isal_inflate_reset} and {@code
+ * isal_inflate_set_dict} at each block, see below). Letting ISA-L parse the wrapper ({@code
+ * crc_flag = IGZIP_GZIP}) would add {@code crc_flag} as a written field deep in the struct, tie
+ * error reporting to ISA-L's codes, and still leave the member-chaining and trailing-garbage rules
+ * to be written here, since they must match the JDK's.
  *
  * <p><b>Native state.</b> The offsets into {@code struct inflate_state} and the checks that prove
  * them on a loaded library live in {@link IsalInflateState}; {@link IsalGunzipSelfTest} (run by
