@@ -37,14 +37,22 @@ import org.jspecify.annotations.Nullable;
  * literal/length code of 257 to 286 equal lengths is complete, so zlib and Go refuse the same
  * headers.
  *
- * <p><b>Why a walk.</b> ISA-L has no strict mode (igzip_lib.h), and block headers can only be found
- * by decoding every symbol before them. So this class decodes the Huffman symbols, but copies no
- * data: each table entry says how many bits its symbols take (see {@link DeflateCode}). That still
- * costs about as much CPU as ISA-L's whole decode (benchmarks/README.md, section 2c, which also
- * sketches a cheaper design). It also applies zlib's other header checks (block type, stored
- * lengths, symbol counts, repeat codes) and its invalid-code checks (literal/length 286 and 287,
- * distances 30 and 31, unused codes), with zlib's messages; it does not check distances against the
- * data so far, which ISA-L does.
+ * <p><b>What is walked.</b> ISA-L has no strict mode (igzip_lib.h), and in a stream a block header
+ * can only be found by decoding every symbol before it. This class can do that: it decodes the
+ * Huffman symbols, but copies no data (each table entry says how many bits its symbols take, see
+ * {@link DeflateCode}), and applies zlib's other header checks (block type, stored lengths, symbol
+ * counts, repeat codes) and its invalid-code checks (literal/length 286 and 287, distances 30 and
+ * 31, unused codes), with zlib's messages; it does not check distances against the data so far,
+ * which ISA-L does. That walk costs about as much CPU as ISA-L's whole decode
+ * (benchmarks/README.md, section 2c), so {@link IsalGzipInputStream} makes ISA-L find the block
+ * ends instead, and a checker made with {@code skip} walks only the blocks whose header does not
+ * settle zlib's verdict: fixed-Huffman blocks (zlib refuses 286, 287, 30 and 31 there, with its own
+ * messages; ISA-L refuses them too, with its own, IsalBlockStopTest) and dynamic blocks with an
+ * empty or one-code distance code or a literal/length code of end-of-block alone, where an unused
+ * code is zlib's error. A dynamic block whose two codes are complete has no unused code, so zlib
+ * refuses nothing in its data that ISA-L accepts: its symbols are skipped (their tables are not
+ * even built), and the stream reports where ISA-L ended the block ({@link #blockEnded}), which is
+ * where the next header is parsed. Stored blocks are skipped by their length, as before.
  *
  * <p><b>Streaming.</b> Bytes are {@link #feed fed} before ISA-L sees them; a unit (a block header,
  * or one symbol with its extra bits) is decoded only when all its bits are there, and the rest is
@@ -72,6 +80,8 @@ final class DeflateChecker {
     HEADER,
     STORED,
     CODED,
+    /** A block whose header proved it clean: its symbols are left to ISA-L (see {@link #skip}). */
+    SKIP,
     DONE,
     FAILED
   }
@@ -81,6 +91,15 @@ final class DeflateChecker {
   private final DeflateCode clCode = new DeflateCode(false);
   private final int[] lens = new int[320];
   private final int[] clLens = new int[19];
+
+  /** Whether blocks with complete codes are skipped rather than walked. */
+  private final boolean skip;
+
+  /** The stream's bit where the skipped block's header starts. */
+  private long skipStart;
+
+  /** Whether the last dynamic header's literal/length and distance codes are both complete. */
+  private boolean completeCodes;
 
   // Set by each block's header before its codes are read.
   private DeflateCode lit = DeflateCode.FIXED_LIT;
@@ -105,7 +124,17 @@ final class DeflateChecker {
   private long errorBit;
   private long endBit;
 
+  /** A checker that walks every block. */
   DeflateChecker() {
+    this(false);
+  }
+
+  /**
+   * @param skip whether blocks whose dynamic header has complete codes are skipped: then the caller
+   *     reports each block's end with {@link #blockEnded}
+   */
+  DeflateChecker(boolean skip) {
+    this.skip = skip;
     reset();
   }
 
@@ -139,9 +168,34 @@ final class DeflateChecker {
     return endBit;
   }
 
+  /**
+   * The decoder ended a block at the stream's bit {@code bit}. When that is the end of the block
+   * being skipped, the walk goes on from there: it is the stream's end if that block was the final
+   * one, otherwise the next header starts there, and the caller must then feed the stream's bytes
+   * from byte {@code bit >>> 3} on (that byte's bits below {@code bit & 7} are ignored). Other
+   * calls (a block this checker walked, or one before the skipped one) change nothing.
+   *
+   * @return whether the caller must feed the bytes from byte {@code bit >>> 3} on
+   */
+  boolean blockEnded(long bit) {
+    if (mode != Mode.SKIP || bit <= skipStart) {
+      return false;
+    }
+    if (lastBlock) {
+      mode = Mode.DONE;
+      endBit = bit;
+      return false;
+    }
+    mode = Mode.HEADER;
+    base = bit >>> 3;
+    cur = bit & 7;
+    winLim = 0;
+    return true;
+  }
+
   /** Walks {@code b[off, off + len)}, the stream's next bytes, as far as whole units go. */
   void feed(byte[] b, int off, int len) {
-    if (mode == Mode.DONE || mode == Mode.FAILED || len == 0) {
+    if (mode == Mode.DONE || mode == Mode.FAILED || mode == Mode.SKIP || len == 0) {
       return;
     }
     int keep = (int) (cur >>> 3);
@@ -267,7 +321,14 @@ final class DeflateChecker {
           }
           lit = dynLit;
           dist = dynDist;
-          mode = Mode.CODED;
+          if (skip && completeCodes) {
+            // Every bit pattern is a valid symbol of these codes, so zlib refuses nothing in the
+            // block's data that ISA-L accepts (distances too far back ISA-L checks itself).
+            mode = Mode.SKIP;
+            skipStart = (base << 3) + start;
+          } else {
+            mode = Mode.CODED;
+          }
           break;
         default:
           fail("invalid block type", start);
@@ -357,8 +418,11 @@ final class DeflateChecker {
       fail("invalid distances set", start);
       return false;
     }
-    dynLit.build(lens, 0, nlen);
-    dynDist.build(lens, nlen, ndist);
+    completeCodes = DeflateCode.complete(lens, 0, nlen) && DeflateCode.complete(lens, nlen, ndist);
+    if (!(skip && completeCodes)) {
+      dynLit.build(lens, 0, nlen);
+      dynDist.build(lens, nlen, ndist);
+    }
     return true;
   }
 

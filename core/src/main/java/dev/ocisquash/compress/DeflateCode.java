@@ -115,6 +115,20 @@ final class DeflateCode {
   }
 
   /**
+   * Whether {@code lens[off, off + n)} is a complete prefix code (every bit pattern decodes to a
+   * symbol), given that {@link #acceptable} accepted it: not empty, and not a single one-bit code.
+   */
+  static boolean complete(int[] lens, int off, int n) {
+    int codes = 0;
+    for (int i = off; i < off + n; i++) {
+      codes += lens[i] != 0 ? 1 : 0;
+    }
+    // The only incomplete codes acceptable lets through are the empty one and a lone code (of one
+    // bit): with two codes or more, an acceptable code is complete.
+    return codes > 1;
+  }
+
+  /**
    * Builds the table from {@code lens[off, off + n)}, which {@link #acceptable} accepted. Where the
    * code leaves bit patterns unused (a single one-bit code, or no code at all), those patterns are
    * invalid codes of one bit, as in zlib's tables.

@@ -1,16 +1,10 @@
 package dev.ocisquash.compress;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.CRC32;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import org.jspecify.annotations.Nullable;
 
@@ -39,15 +33,16 @@ import org.jspecify.annotations.Nullable;
  * isal_inflate_init} sets; the CRC32 is {@link CRC32}, a JIT intrinsic). That keeps the native
  * contract small: besides the stream fields at the head of {@code struct inflate_state}, which have
  * not moved since ISA-L's first release, only {@code block_state} is read, and nothing past the
- * head is written. Letting ISA-L parse the wrapper ({@code crc_flag = IGZIP_GZIP}) would add {@code
- * crc_flag} as a written field deep in the struct, tie error reporting to ISA-L's codes, and still
- * leave the member-chaining and trailing-garbage rules to be written here, since they must match
- * the JDK's.
+ * head is written (other than by ISA-L's own {@code isal_inflate_reset} and {@code
+ * isal_inflate_set_dict} at each block, see below). Letting ISA-L parse the wrapper ({@code
+ * crc_flag = IGZIP_GZIP}) would add {@code crc_flag} as a written field deep in the struct, tie
+ * error reporting to ISA-L's codes, and still leave the member-chaining and trailing-garbage rules
+ * to be written here, since they must match the JDK's.
  *
  * <p><b>Native state.</b> The offsets into {@code struct inflate_state} and the checks that prove
- * them on a loaded library live in {@link IsalInflateState}; {@link #selfTest} (run by {@link
- * IsalLibrary} before the library is chosen) runs those checks, and decodes real gzip data whose
- * end and trailer position must come out exactly.
+ * them on a loaded library live in {@link IsalInflateState}; {@link IsalGunzipSelfTest} (run by
+ * {@link IsalLibrary} before the library is chosen) runs those checks, and decodes real gzip data
+ * whose end and trailer position must come out exactly.
  *
  * <p><b>End of a member.</b> When {@code block_state} is {@code ISAL_BLOCK_FINISH} all output has
  * been handed out. ISA-L keeps up to 8 bytes it read past the final block in its bit buffer ({@code
@@ -55,10 +50,20 @@ import org.jspecify.annotations.Nullable;
  * are taken from there (dropping the final byte's padding bits) and read before the rest of the
  * input: they are the start of the trailer.
  *
- * <p><b>zlib's strictness.</b> ISA-L decodes some blocks that zlib refuses (incomplete Huffman
- * codes); a {@link DeflateChecker} walks each member's deflate data alongside it and applies zlib's
- * checks, so that this class refuses what the JDK path refuses, with zlib's message. It also checks
- * that ISA-L ends each member's deflate data at the same bit.
+ * <p><b>zlib's strictness, block by block.</b> ISA-L decodes some blocks that zlib refuses
+ * (incomplete Huffman codes); a {@link DeflateChecker} applies zlib's checks beside it, so that
+ * this class refuses what the JDK path refuses, with zlib's message. Walking every symbol for that
+ * cost as much CPU as ISA-L's decode, so ISA-L is made to stop at the end of every block: the
+ * BFINAL bit of each block header is set in ISA-L's copy of the input (the native input buffer, or
+ * bit 0 of {@code read_in} when ISA-L already holds the header's first bits; never in {@link #in},
+ * which is what the checker reads), and its real value is kept. When ISA-L finishes a block whose
+ * bit was forced, its position is the next header's; the state is reset and given the last 32 KiB
+ * of output as its dictionary ({@link IsalInflateState#resume}, which says why), and the next
+ * header's bit is forced in turn. The checker parses every header, but walks the symbols only of
+ * the blocks whose header does not settle it: fixed-Huffman blocks and dynamic ones with a
+ * degenerate code that zlib allows (see {@link DeflateChecker}); a dynamic block with complete
+ * codes is skipped, and the checker picks up again at the end ISA-L found. A block whose own BFINAL
+ * bit is set ends the member as before, and the checker's end must be ISA-L's.
  *
  * <p>Native memory ({@link IsalInflateState}) is allocated once per stream and freed by {@link
  * #close()}; nothing native is allocated per read. {@link #close()} may race a read on another
@@ -68,6 +73,13 @@ import org.jspecify.annotations.Nullable;
 final class IsalGzipInputStream extends InputStream {
   private static final int IN_CAPACITY = IsalInflateState.IN_CAPACITY;
   private static final int OUT_CAPACITY = IsalInflateState.OUT_CAPACITY;
+  private static final int HIST_SIZE = IsalInflateState.HIST_SIZE;
+
+  /**
+   * Bytes fed to the checker at once from a header on: more than most dynamic headers take (at most
+   * about 560 bytes), far less than the input buffer, which it would otherwise copy at every block.
+   */
+  private static final int HEADER_FEED = 1024;
 
   /**
    * Reads at least this large are decoded straight into the caller's array instead of through
@@ -110,7 +122,33 @@ final class IsalGzipInputStream extends InputStream {
   private int outPos;
   private int outLim;
 
-  private final DeflateChecker checker = new DeflateChecker();
+  private final DeflateChecker checker = new DeflateChecker(true);
+
+  /** The member's last output, for the dictionary at each block start. */
+  private final DeflateHistory history = new DeflateHistory(HIST_SIZE);
+
+  /**
+   * The member's bit where the next block's header starts, while its BFINAL bit is still to be set
+   * in the native input (it is not loaded there yet); -1 when none is.
+   */
+  private long forceBit = -1;
+
+  /** Whether the block ISA-L decodes is the member's final one in the data itself. */
+  private boolean blockFinal;
+
+  /** Bytes of an earlier input buffer that ISA-L still holds, for {@link #checker}. */
+  private final byte[] heldBytes = new byte[8];
+
+  /**
+   * How many BFINAL bits were forced in {@code read_in} and in the native input buffer (for tests,
+   * which must see both happen).
+   */
+  private int forcedInReadIn;
+
+  private int forcedInInput;
+
+  /** {@code isal_inflate} calls in a row that produced nothing, used nothing and ended nothing. */
+  private int stalls;
 
   /**
    * {@code in[0, fedTo)} has been fed to {@link #checker} (within the current member's deflate
@@ -266,7 +304,7 @@ final class IsalGzipInputStream extends InputStream {
    */
   private int decode(byte[] dst, int off, int cap) throws IOException {
     try {
-      int stalls = 0;
+      stalls = 0;
       while (true) {
         if (memberDone) {
           GzipWrapper.readTrailer(wrapperBytes, crc.getValue(), memberSize);
@@ -322,6 +360,10 @@ final class IsalGzipInputStream extends InputStream {
       if (!nativeInValid) {
         inflater.loadInput(in, inPos, inLim - inPos);
         nativeInValid = true;
+        applyForce();
+      }
+      if (forceBit >= 0 && (forceBit >>> 3) - memberBase < inPos) {
+        throw new IOException("ISA-L inflate: the next block's header was not marked final");
       }
       if (fedTo < inLim) {
         checker.feed(in, fedTo, inLim - fedTo);
@@ -339,12 +381,16 @@ final class IsalGzipInputStream extends InputStream {
         throw e;
       }
       inPos = inLim - inflater.availIn();
+      history.add(dst, off, produced);
       long at = isalBit();
       if (checker.error() != null && checker.errorBit() < at) {
         // ISA-L went on past a unit that zlib refuses.
         throw new ZipException(checker.error());
       }
-      if (inflater.finished()) {
+      if (inflater.finished() && !blockFinal) {
+        nextBlock(at);
+      } else if (inflater.finished()) {
+        checker.blockEnded(at);
         if (checker.endBit() != at) {
           throw new ZipException(
               "ISA-L ended the deflate data at bit "
@@ -359,6 +405,74 @@ final class IsalGzipInputStream extends InputStream {
       }
       return produced;
     }
+  }
+
+  /**
+   * ISA-L stopped at the end of a block that is not the final one (its BFINAL bit was forced), at
+   * the member's bit {@code at}: starts the next block there, with its BFINAL bit forced too, and
+   * has {@link #checker} check its header when it skipped the block that ended.
+   */
+  private void nextBlock(long at) throws IOException {
+    int held = inflater.readInLength();
+    long bits = inflater.readIn();
+    inflater.resume(history.buffer(), history.start(), history.length(), bits, held);
+    forceBit = at;
+    if (held > 0) {
+      // The header starts at bit 0 of read_in.
+      blockFinal = (bits & 1) != 0;
+      inflater.forceFinalInReadIn();
+      forcedInReadIn++;
+      forceBit = -1;
+    } else {
+      applyForce();
+    }
+    stalls = 0;
+    if (checker.blockEnded(at)) {
+      long p = (at >>> 3) - memberBase;
+      if (p < 0) {
+        // The header starts in bytes of the previous input buffer, which ISA-L holds in read_in
+        // (with the bits up to in[inPos]); bits of the first byte below at % 8 are not used.
+        long aligned = bits << (at & 7);
+        int k = (int) -p;
+        for (int j = 0; j < k; j++) {
+          heldBytes[j] = (byte) (aligned >>> (8 * j));
+        }
+        checker.feed(heldBytes, 0, k);
+        p = 0;
+      }
+      // Enough for most headers; the rest, if needed, is fed before the next isal_inflate call.
+      int n = Math.min(inLim - (int) p, HEADER_FEED);
+      checker.feed(in, (int) p, n);
+      fedTo = (int) p + n;
+    }
+  }
+
+  /**
+   * Sets the BFINAL bit of the header at {@link #forceBit} in the native input, once that byte is
+   * there, and notes the bit's real value.
+   */
+  private void applyForce() {
+    if (forceBit < 0 || !nativeInValid) {
+      return;
+    }
+    long p = (forceBit >>> 3) - memberBase;
+    if (p >= inPos && p < inLim) {
+      int bit = (int) (forceBit & 7);
+      blockFinal = ((in[(int) p] >>> bit) & 1) != 0;
+      inflater.forceFinalInInput((int) p, bit);
+      forcedInInput++;
+      forceBit = -1;
+    }
+  }
+
+  /** How many BFINAL bits were forced in {@code read_in} so far. */
+  int forcedInReadIn() {
+    return forcedInReadIn;
+  }
+
+  /** How many BFINAL bits were forced in the native input buffer so far. */
+  int forcedInInput() {
+    return forcedInInput;
   }
 
   /** ISA-L's position in the member's deflate data, in bits: after what it has decoded. */
@@ -447,84 +561,12 @@ final class IsalGzipInputStream extends InputStream {
     checker.reset();
     fedTo = inPos;
     memberBase = -inPos;
+    history.clear();
+    forceBit = 0;
+    blockFinal = false;
+    applyForce();
     crc.reset();
     memberSize = 0;
     memberDone = false;
-  }
-
-  /**
-   * Proves the layout assumptions on a loaded library before any layer depends on them: first
-   * {@link IsalInflateState#checkLayout}; then gzip data written by the JDK (three members: dynamic
-   * blocks, an empty member, whose one block is fixed-Huffman, and stored blocks) must decode
-   * through this class to exactly its input, which only works when the end of each member and the
-   * trailer position are found where they are.
-   *
-   * @param sample bytes to compress, a mix of text and random stretches
-   * @return null when it works, otherwise what went wrong
-   */
-  static @Nullable String selfTest(IsalLibrary lib, byte[] sample) {
-    String layout = IsalInflateState.checkLayout(lib);
-    if (layout != null) {
-      return layout;
-    }
-    try {
-      ByteArrayOutputStream gz = new ByteArrayOutputStream();
-      try (GZIPOutputStream g = new GZIPOutputStream(gz)) {
-        g.write(sample);
-      }
-      new GZIPOutputStream(gz).close(); // an empty member
-      Deflater stored = new Deflater(0, true);
-      try {
-        // A level-0 member: stored blocks, which ISA-L copies rather than decodes.
-        ByteArrayOutputStream member = new ByteArrayOutputStream();
-        try (DeflaterOutputStream d = new DeflaterOutputStream(member, stored)) {
-          d.write(sample, 0, 100);
-        }
-        CRC32 c = new CRC32();
-        c.update(sample, 0, 100);
-        gz.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff});
-        gz.write(member.toByteArray());
-        writeIntLe(gz, (int) c.getValue());
-        writeIntLe(gz, 100);
-      } finally {
-        stored.end();
-      }
-      byte[] expected = Arrays.copyOf(sample, sample.length + 100);
-      System.arraycopy(sample, 0, expected, sample.length, 100);
-      byte[] got;
-      try (IsalGzipInputStream s =
-          new IsalGzipInputStream(lib, new ByteArrayInputStream(gz.toByteArray()))) {
-        // Small reads first (through this.out, leaving output inside ISA-L between calls), then
-        // large ones.
-        ByteArrayOutputStream back = new ByteArrayOutputStream();
-        byte[] buf = new byte[1000];
-        for (int i = 0; i < 20; i++) {
-          int n = s.read(buf, 0, buf.length);
-          if (n < 0) {
-            break;
-          }
-          back.write(buf, 0, n);
-        }
-        back.write(s.readAllBytes());
-        got = back.toByteArray();
-      }
-      if (!Arrays.equals(expected, got)) {
-        return "inflate output ("
-            + got.length
-            + " bytes) differs from the input ("
-            + expected.length
-            + " bytes)";
-      }
-      return null;
-    } catch (IOException | RuntimeException | LinkageError e) {
-      return "inflate: " + e;
-    }
-  }
-
-  private static void writeIntLe(ByteArrayOutputStream o, int v) {
-    o.write(v);
-    o.write(v >>> 8);
-    o.write(v >>> 16);
-    o.write(v >>> 24);
   }
 }

@@ -42,6 +42,9 @@ final class IsalInflateState {
   /** Most output per call. */
   static final int OUT_CAPACITY = 256 * 1024;
 
+  /** Deflate's window: the most history a block may refer to ({@code IGZIP_HIST_SIZE}). */
+  static final int HIST_SIZE = 32 * 1024;
+
   private static final int OFF_NEXT_OUT = 0;
   private static final int OFF_AVAIL_OUT = 8;
   private static final int OFF_NEXT_IN = 16;
@@ -75,6 +78,7 @@ final class IsalInflateState {
   private final Memory state;
   private final Memory nativeIn;
   private final Memory nativeOut;
+  private final Memory nativeDict;
   private final long nativeInAddress;
   private final long nativeOutAddress;
   private int availIn;
@@ -85,6 +89,7 @@ final class IsalInflateState {
     stateAlloc = new Memory(STATE_ALLOC + 64);
     nativeIn = new Memory(IN_CAPACITY + SLACK);
     nativeOut = new Memory(OUT_CAPACITY + SLACK);
+    nativeDict = new Memory(HIST_SIZE);
     // The struct holds 64-bit fields and lookup tables the vector code reads: align like the
     // deflate side does.
     state = (Memory) stateAlloc.align(64);
@@ -98,6 +103,61 @@ final class IsalInflateState {
     // init, not reset: it also clears crc_flag (ISAL_DEFLATE) and hist_bits, so nothing past the
     // head is written.
     lib.api.isal_inflate_init(state);
+  }
+
+  /**
+   * Starts the next block of the same deflate stream after ISA-L stopped at the end of one whose
+   * BFINAL bit was forced ({@code block_state} {@code ISAL_BLOCK_FINISH}). Putting {@code
+   * block_state} and {@code bfinal} back would not do: {@code isal_inflate} (igzip/igzip_inflate.c
+   * of intel/isa-l v2.30.0, 2df39cf5f1b9ccaa2973f6ef273857e4dc46f0cf, and unchanged at
+   * 8b7e3b28a2b7b816483d3f9e80162e11cebeaa70) saves the last 32 KiB of output into {@code
+   * tmp_out_buffer} only while {@code block_state != ISAL_BLOCK_INPUT_DONE}, so after the final
+   * block the history it would refer back to may be stale. So the state is reset ({@code
+   * isal_inflate_reset}: stream position, block state, {@code tmp_out} indices; {@code crc_flag}
+   * and {@code hist_bits} stay as {@code init} set them) and given the last output as a dictionary
+   * ({@code isal_inflate_set_dict}, which copies it into {@code tmp_out_buffer}, the window ISA-L
+   * refers back into, and checks distances against). Then the bits ISA-L had already loaded past
+   * the block ({@code read_in}, which {@code reset} clears) are put back, so it reads on from the
+   * same bit. (ISA-L 2.32.1, 848daed2b88a6966d130181399bf40cb3e263ad9, gives the whole bytes of
+   * {@code read_in} back at {@code ISAL_BLOCK_FINISH} and drops the bits before them, which here
+   * are the next header's first bits; such a build is not supported, as the end-of-member check
+   * already was not: not tried, the self-test's decode of many blocks is expected to fail there.)
+   *
+   * @param dict {@code dict[off, off + len)}: the stream's last output, at most {@link #HIST_SIZE}
+   *     bytes (all of it when less)
+   * @param readIn the bits to put back, the first in bit 0
+   * @param readInLength how many
+   */
+  void resume(byte[] dict, int off, int len, long readIn, int readInLength) throws IOException {
+    lib.api.isal_inflate_reset(state);
+    if (len > 0) {
+      nativeDict.write(0, dict, off, len);
+      int rc = lib.api.isal_inflate_set_dict(state, nativeDict, len);
+      if (rc != 0) {
+        throw new IOException("ISA-L isal_inflate_set_dict returned " + rc);
+      }
+    }
+    state.setLong(OFF_READ_IN, readIn);
+    state.setInt(OFF_READ_IN_LENGTH, readInLength);
+  }
+
+  /** The bits ISA-L has loaded but not decoded ({@code read_in}; {@link #readInLength} of them). */
+  long readIn() {
+    return state.getLong(OFF_READ_IN);
+  }
+
+  /** Sets bit 0 of {@code read_in}: the BFINAL bit of a header that starts there. */
+  void forceFinalInReadIn() {
+    state.setLong(OFF_READ_IN, state.getLong(OFF_READ_IN) | 1);
+  }
+
+  /**
+   * Sets bit {@code bit} of the native input's byte {@code pos} (a copy of the Java input, which
+   * stays as it was): the BFINAL bit of a header that starts there. A later {@link #loadInput} over
+   * that byte undoes it.
+   */
+  void forceFinalInInput(int pos, int bit) {
+    nativeIn.setByte(pos, (byte) (nativeIn.getByte(pos) | (1 << bit)));
   }
 
   /** Copies {@code in[from, from + len)} to the native input buffer at the same offset. */
@@ -189,6 +249,7 @@ final class IsalInflateState {
     stateAlloc.close();
     nativeIn.close();
     nativeOut.close();
+    nativeDict.close();
   }
 
   private static String errorMessage(int rc) {

@@ -54,6 +54,10 @@ final class IsalLibrary {
     void isal_inflate_init(Pointer state);
 
     int isal_inflate(Pointer state);
+
+    void isal_inflate_reset(Pointer state);
+
+    int isal_inflate_set_dict(Pointer state, Pointer dict, int dictLen);
   }
 
   private static final Pattern SO_VERSION =
@@ -110,7 +114,7 @@ final class IsalLibrary {
   /**
    * Compresses a small input as three blocks (dictionary, sync flush, finish) at every ISA-L level
    * the gzip levels map to, and inflates the result with the JDK; then decompresses JDK-written
-   * gzip with ISA-L ({@link IsalGzipInputStream#selfTest}). Proves the symbols, the struct layouts
+   * gzip with ISA-L ({@link IsalGunzipSelfTest#selfTest}). Proves the symbols, the struct layouts
    * and the completion checks on this library before any layer depends on them; a library failing
    * either half is not used for either.
    *
@@ -156,7 +160,7 @@ final class IsalLibrary {
         return "level " + isalLevel + ": " + e;
       }
     }
-    return IsalGzipInputStream.selfTest(this, in);
+    return IsalGunzipSelfTest.selfTest(this, in);
   }
 
   /**

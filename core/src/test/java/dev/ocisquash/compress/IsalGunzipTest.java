@@ -165,7 +165,7 @@ class IsalGunzipTest {
 
   @Test
   void selfTestPassesOnTheInstalledLibrary() {
-    assertNull(IsalGzipInputStream.selfTest(IsalLibrary.shared(), mixed(150_000, 3)));
+    assertNull(IsalGunzipSelfTest.selfTest(IsalLibrary.shared(), mixed(150_000, 3)));
   }
 
   @Test
