@@ -22,7 +22,7 @@ mkdir -p "$WORK"
 JFR=$WORK/breakdown.jfr
 rm -f "$JFR" "$WORK/out.tar"
 echo "== load $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
-OCISQUASH_JAVA_OPTS="-XX:+UseSerialGC -Xmn32m -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20 -XX:StartFlightRecording=filename=$JFR,settings=profile" \
+OCISQUASH_JAVA_OPTS="-XX:+UseSerialGC -Xmn32m -XX:StartFlightRecording=filename=$JFR,settings=profile" \
   /usr/bin/time -f "== total: wall %e s, user %U s, sys %S s, peak RSS %M KiB" \
   "$OCISQUASH" squash -q --timings "$IMG" -o "$WORK/out.tar" "$@" 2>&1 | grep -v "Started recording\|jcmd\|\]\[info\]\[jfr\|^$"
 rm -f "$WORK/out.tar"

@@ -21,7 +21,7 @@ JAR=$ROOT/cli/target/ocisquash.jar
 SAMPLE=$ROOT/testdata/sample/busybox-sample.tar
 [ -f "$JAR" ] || { echo "missing $JAR: run ./mvnw -q package -DskipTests first" >&2; exit 1; }
 MODULES=$(sed -n 's:.*<dist.modules>\(.*\)</dist.modules>.*:\1:p' dist/pom.xml | head -n1)
-OPTS="-XX:+UseSerialGC -Xmn32m -XX:MinHeapFreeRatio=5 -XX:MaxHeapFreeRatio=20"
+OPTS="-XX:+UseSerialGC -Xmn32m"
 mkdir -p "$WORK"
 export XDG_CACHE_HOME=$WORK/cache
 rm -rf "$XDG_CACHE_HOME"
