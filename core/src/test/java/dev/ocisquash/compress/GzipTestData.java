@@ -2,6 +2,7 @@ package dev.ocisquash.compress;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ocisquash.testing.Proc;
 import java.io.ByteArrayInputStream;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.function.IntFunction;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Test data and gzip helpers shared by the tests of this package's compressors and decompressors:
@@ -164,6 +166,14 @@ final class GzipTestData {
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
       return in.readAllBytes();
     }
+  }
+
+  /** The JDK and the ISA-L decoder both throw a ZipException with zlib's {@code message}. */
+  static void assertBothRefuse(byte[] gz, String message) {
+    ZipException jdk = assertThrows(ZipException.class, () -> gunzip(gz, GzipDecoder.JDK));
+    assertEquals(message, jdk.getMessage(), "the JDK's message");
+    ZipException isal = assertThrows(ZipException.class, () -> gunzip(gz, GzipDecoder.ISAL));
+    assertEquals(message, isal.getMessage(), "the ISA-L decoder's message");
   }
 
   /** Gunzips every member through {@link Decompressors#gunzip} with the given decoder. */
