@@ -2,6 +2,7 @@ package dev.ocisquash.archive;
 
 import java.io.IOException;
 import java.io.InputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The uncompressed bytes of a layer, verified while they stream. Reading to the end (or calling
@@ -28,6 +29,17 @@ public abstract class LayerStream extends InputStream {
    * @throws dev.ocisquash.ImageException on a digest mismatch, a truncated or corrupt stream
    */
   public abstract void finish() throws IOException;
+
+  /**
+   * Hands the diff_id check (the hash of every uncompressed byte) to the caller, which then hashes
+   * on a thread of its own what this stream returns; {@link #finish()} still checks the blob's size
+   * and digest. Returns null, and keeps the check, when the stream cannot hand it over: it has
+   * started, one hash serves as both digests, or it does not verify a diff_id at all. Call it
+   * before the first read.
+   */
+  public @Nullable DiffIdCheck handOverDiffId() {
+    return null;
+  }
 
   /** Uncompressed bytes read so far. */
   public abstract long uncompressedBytes();

@@ -4,6 +4,7 @@ import dev.ocisquash.ImageException;
 import dev.ocisquash.ImageException.Kind;
 import java.io.IOException;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resource limits that stop decompression bombs and absurd inputs before they fill the disk or the
@@ -289,6 +290,11 @@ public final class Limits {
           // decompressed
         }
         in.finish();
+      }
+
+      @Override
+      public @Nullable DiffIdCheck handOverDiffId() {
+        return in.handOverDiffId(); // the bytes counted here are the bytes it returns
       }
 
       @Override

@@ -10,9 +10,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads (and so decompresses and verifies) a layer on a background thread, a few MiB ahead of the
  * consumer, so that decompression runs on one core while tar parsing and spooling run on another.
- * Memory is bounded by the queue: {@link #DEPTH} chunks of {@link #CHUNK} bytes. The bytes, their
- * order and every error are exactly those of the wrapped stream; an error on the background thread
- * surfaces at the consumer's next read or at {@link #finish()}.
+ * When the wrapped stream hands over its diff_id check ({@link LayerStream#handOverDiffId()}), a
+ * second thread hashes each chunk between the two, so that the reading thread (read, blob hash,
+ * inflate) no longer also takes the SHA-256 of every uncompressed byte: on the Debian image that
+ * thread was the one the whole read phase waited for. Memory is bounded by the queues: {@link
+ * #DEPTH} chunks of {@link #CHUNK} bytes. The bytes, their order and every error are exactly those
+ * of the wrapped stream (the diff_id is checked only after the blob's own checks passed, as the
+ * stream does); an error on a background thread surfaces at the consumer's next read or at {@link
+ * #finish()}.
  */
 public final class PrefetchingLayerStream extends LayerStream {
   static final int CHUNK = 1 << 20;
@@ -22,7 +27,12 @@ public final class PrefetchingLayerStream extends LayerStream {
   private final LayerStream inner;
   private final BlockingQueue<byte[]> full = new ArrayBlockingQueue<>(DEPTH + 2);
   private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(DEPTH + 2);
+
+  /** Where the consumer takes chunks: {@link #full}, or the hashing thread's output. */
+  private final BlockingQueue<byte[]> ready;
+
   private final Thread worker;
+  private final @Nullable Thread hasher;
   private volatile @Nullable Throwable failure;
   private volatile boolean cancelled;
   private byte @Nullable [] current;
@@ -37,9 +47,22 @@ public final class PrefetchingLayerStream extends LayerStream {
     for (int i = 0; i < DEPTH; i++) {
       free.add(new byte[CHUNK + 4]);
     }
-    worker = new Thread(this::pump, "ocisquash-prefetch " + label);
-    worker.setDaemon(true);
-    worker.start();
+    DiffIdCheck diffId = inner.handOverDiffId();
+    if (diffId == null) {
+      ready = full;
+      hasher = null;
+    } else {
+      ready = new ArrayBlockingQueue<>(DEPTH + 2);
+      hasher = daemon(() -> hash(diffId), "ocisquash-diff_id " + label);
+    }
+    worker = daemon(this::pump, "ocisquash-prefetch " + label);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 
   /** The background loop: fill free chunks; the last 4 bytes of a chunk carry its length. */
@@ -67,6 +90,37 @@ public final class PrefetchingLayerStream extends LayerStream {
     }
   }
 
+  /**
+   * The hashing loop, between {@link #pump()} and the consumer: hash each chunk, pass it on; at the
+   * end, once the blob's checks passed, check the diff_id.
+   */
+  private void hash(DiffIdCheck diffId) {
+    try {
+      while (true) {
+        byte[] b = full.take();
+        if (b == EOF) {
+          if (failure == null && !cancelled) {
+            diffId.verify();
+          }
+          ready.put(EOF);
+          return;
+        }
+        diffId.update(b, 0, length(b));
+        ready.put(b);
+      }
+    } catch (Throwable t) {
+      failure = t;
+      ready.offer(EOF);
+    }
+  }
+
+  private static int length(byte[] b) {
+    return ((b[CHUNK] & 0xff) << 24)
+        | ((b[CHUNK + 1] & 0xff) << 16)
+        | ((b[CHUNK + 2] & 0xff) << 8)
+        | (b[CHUNK + 3] & 0xff);
+  }
+
   private boolean nextChunk() throws IOException {
     if (eof) {
       rethrow(); // a background failure is reported to every later read, not only the first
@@ -78,7 +132,7 @@ public final class PrefetchingLayerStream extends LayerStream {
     }
     byte[] b;
     try {
-      b = full.take();
+      b = ready.take();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while reading a layer");
@@ -89,11 +143,7 @@ public final class PrefetchingLayerStream extends LayerStream {
       return false;
     }
     current = b;
-    currentLen =
-        ((b[CHUNK] & 0xff) << 24)
-            | ((b[CHUNK + 1] & 0xff) << 16)
-            | ((b[CHUNK + 2] & 0xff) << 8)
-            | (b[CHUNK + 3] & 0xff);
+    currentLen = length(b);
     pos = 0;
     return true;
   }
@@ -139,6 +189,10 @@ public final class PrefetchingLayerStream extends LayerStream {
 
   @Override
   public void finish() throws IOException {
+    if (current != null) {
+      consumed += currentLen - pos; // the rest of the chunk in hand counts as read too
+      pos = currentLen;
+    }
     while (nextChunk()) {
       consumed += currentLen - pos;
       pos = currentLen;
@@ -159,14 +213,20 @@ public final class PrefetchingLayerStream extends LayerStream {
   @Override
   public void close() throws IOException {
     // No interrupt: an interrupted read on a FileChannel closes the channel, which other layers of
-    // the same
-    // archive share. Unblock the worker instead and let it see the flag.
+    // the same archive share. Unblock the threads instead and let them see the flag.
     cancelled = true;
     try {
       for (int i = 0; i < 200 && worker.isAlive(); i++) {
         full.clear();
+        ready.clear();
         free.offer(new byte[CHUNK + 4]);
         worker.join(50);
+      }
+      Thread h = hasher;
+      for (int i = 0; h != null && i < 200 && h.isAlive(); i++) {
+        ready.clear();
+        full.offer(EOF);
+        h.join(50);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decompresses a layer blob while hashing both the raw bytes (blob digest) and the uncompressed
@@ -27,6 +28,9 @@ final class VerifyingLayerStream extends LayerStream {
    * slow part).
    */
   private final boolean oneHash;
+
+  /** The diff_id is hashed and checked by whoever took {@link #handOverDiffId()}. */
+  private boolean diffIdHandedOver;
 
   private long uncompressed;
   private boolean verified;
@@ -73,7 +77,7 @@ final class VerifyingLayerStream extends LayerStream {
       verify();
       return -1;
     }
-    if (!oneHash) {
+    if (!oneHash && !diffIdHandedOver) {
       diffHash.update(b, off, n);
     }
     uncompressed += n;
@@ -86,6 +90,15 @@ final class VerifyingLayerStream extends LayerStream {
     while (read(buf, 0, buf.length) >= 0) {
       // drain: the digests cover every byte
     }
+  }
+
+  @Override
+  public @Nullable DiffIdCheck handOverDiffId() {
+    if (oneHash || uncompressed > 0 || verified || diffIdHandedOver) {
+      return null;
+    }
+    diffIdHandedOver = true;
+    return new DiffIdCheck(diffHash, this::checkDiffId);
   }
 
   @Override
@@ -132,7 +145,13 @@ final class VerifyingLayerStream extends LayerStream {
     } else {
       layer.rememberDigest(blob);
     }
-    Digest diff = toDigest(layer.diffId().algorithm(), oneHash ? blobHash : diffHash.digest());
+    if (!diffIdHandedOver) {
+      checkDiffId(oneHash ? blobHash : diffHash.digest());
+    }
+  }
+
+  private void checkDiffId(byte[] hash) throws ImageException {
+    Digest diff = toDigest(layer.diffId().algorithm(), hash);
     if (!diff.equals(layer.diffId())) {
       throw fail(
           "diff_id mismatch: config says "

@@ -2,6 +2,8 @@ package dev.ocisquash.archive;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,11 +12,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Random;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 class PrefetchingLayerStreamTest {
   /** A layer stream over bytes whose finish() can be told to fail like a digest mismatch. */
-  static final class FakeLayer extends LayerStream {
+  static class FakeLayer extends LayerStream {
     final ByteArrayInputStream in;
     final boolean failFinish;
     final int failAfter;
@@ -125,5 +128,87 @@ class PrefetchingLayerStreamTest {
     p.readNBytes(10);
     p.close();
     assertTrue(inner.closed);
+  }
+
+  /** A fake layer that hands its diff_id check over, recording what and where it verified. */
+  static final class HandingOver extends FakeLayer {
+    final java.security.MessageDigest sha = VerifyingLayerStream.newDigest("SHA-256");
+    volatile byte @Nullable [] verifiedHash;
+    volatile @Nullable String verifiedOn;
+    final @Nullable String mismatch;
+
+    HandingOver(byte[] data, boolean failFinish, @Nullable String mismatch) {
+      super(data, failFinish, -1);
+      this.mismatch = mismatch;
+    }
+
+    @Override
+    public DiffIdCheck handOverDiffId() {
+      return new DiffIdCheck(
+          sha,
+          hash -> {
+            verifiedHash = hash;
+            verifiedOn = Thread.currentThread().getName();
+            if (mismatch != null) {
+              throw new ImageException(ImageException.Kind.CORRUPT_INPUT, mismatch);
+            }
+          });
+    }
+  }
+
+  @Test
+  void aHandedOverDiffIdIsHashedOverEveryByteOnAThreadOfItsOwn() throws Exception {
+    for (int size :
+        new int[] {0, 1, PrefetchingLayerStream.CHUNK, PrefetchingLayerStream.CHUNK * 5 + 17}) {
+      byte[] d = data(size);
+      HandingOver inner = new HandingOver(d, false, null);
+      byte[] got;
+      try (PrefetchingLayerStream p = new PrefetchingLayerStream(inner, "h")) {
+        got = p.readNBytes(size / 3);
+        p.finish();
+        assertEquals(size, p.uncompressedBytes());
+      }
+      assertArrayEquals(java.util.Arrays.copyOf(d, size / 3), got);
+      assertArrayEquals(
+          VerifyingLayerStream.newDigest("SHA-256").digest(d), inner.verifiedHash, "size " + size);
+      assertEquals("ocisquash-diff_id h", inner.verifiedOn);
+      assertTrue(inner.closed);
+    }
+  }
+
+  @Test
+  void aDiffIdMismatchFoundByTheHashingThreadSurfacesAtTheConsumer() throws Exception {
+    String line = "x.tar: layer 1 (sha256:ab): diff_id mismatch: config says sha256:00";
+    HandingOver inner = new HandingOver(data(3 * PrefetchingLayerStream.CHUNK + 5), false, line);
+    try (PrefetchingLayerStream p = new PrefetchingLayerStream(inner, "t")) {
+      p.readNBytes(100);
+      ImageException e = assertThrows(ImageException.class, p::finish);
+      assertEquals(line, e.getMessage());
+      // and at every later read, not only the first
+      assertEquals(line, assertThrows(ImageException.class, () -> p.read()).getMessage());
+    }
+  }
+
+  @Test
+  void theBlobsOwnCheckComesBeforeTheHandedOverDiffId() throws Exception {
+    HandingOver inner = new HandingOver(data(2 * PrefetchingLayerStream.CHUNK), true, "diff_id");
+    try (PrefetchingLayerStream p = new PrefetchingLayerStream(inner, "t")) {
+      ImageException e = assertThrows(ImageException.class, p::finish);
+      assertTrue(e.getMessage().contains("blob digest mismatch"), e.getMessage());
+    }
+    assertNull(inner.verifiedHash, "the diff_id is not checked after the blob failed");
+  }
+
+  @Test
+  void closingEarlyStopsBothThreads() throws Exception {
+    HandingOver inner = new HandingOver(data(20 * PrefetchingLayerStream.CHUNK), false, null);
+    PrefetchingLayerStream p = new PrefetchingLayerStream(inner, "early-close");
+    p.readNBytes(10);
+    p.close();
+    assertTrue(inner.closed);
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      assertFalse(t.getName().endsWith(" early-close") && t.isAlive(), t.getName());
+    }
+    assertNull(inner.verifiedHash, "a closed stream checks nothing");
   }
 }
