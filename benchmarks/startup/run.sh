@@ -21,7 +21,9 @@ JAR=$ROOT/cli/target/ocisquash.jar
 SAMPLE=$ROOT/testdata/sample/busybox-sample.tar
 [ -f "$JAR" ] || { echo "missing $JAR: run ./mvnw -q package -DskipTests first" >&2; exit 1; }
 MODULES=$(sed -n 's:.*<dist.modules>\(.*\)</dist.modules>.*:\1:p' dist/pom.xml | head -n1)
-OPTS="-XX:+UseSerialGC -Xmn32m"
+# the launcher's own JVM options (the JDK 25 variants replace them through OCISQUASH_JAVA_OPTS)
+OPTS=$(sed -n 's/^opts=${OCISQUASH_JAVA_OPTS-"\(.*\)"}$/\1/p' cli/src/main/sh/ocisquash)
+[ -n "$OPTS" ] || { echo "no default options found in cli/src/main/sh/ocisquash" >&2; exit 1; }
 mkdir -p "$WORK"
 export XDG_CACHE_HOME=$WORK/cache
 rm -rf "$XDG_CACHE_HOME"

@@ -118,6 +118,7 @@ class LauncherTest {
     }
     int jar = args.indexOf("-jar");
     assertTrue(args.subList(0, jar).contains("-XX:+UseSerialGC"), args.toString());
+    assertTrue(args.subList(0, jar).contains("-XX:Tier4BackEdgeThreshold=200000"), args.toString());
     assertEquals(script.getParent().resolve("ocisquash.jar").toString(), args.get(jar + 1));
     assertEquals(List.of("squash", "a b", "-o", "c"), args.subList(jar + 2, args.size()));
 
