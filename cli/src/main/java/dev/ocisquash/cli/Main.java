@@ -16,7 +16,11 @@ public final class Main {
   /** Runs the command line and exits with its code. */
   public static void main(String[] args) {
     preloadJson();
-    System.exit(run(args));
+    int code = run(args);
+    if (Boolean.getBoolean(CdsPreload.PROPERTY)) {
+      CdsPreload.loadAll();
+    }
+    System.exit(code);
   }
 
   /**

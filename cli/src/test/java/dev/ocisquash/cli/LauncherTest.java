@@ -335,6 +335,32 @@ class LauncherTest {
             >= 0,
         "the stale archive was made again");
 
+    // The archive also holds what a squash of the sample never loads (CdsPreload): a registry
+    // squash's HTTP client comes from it. Nothing listens on port 1, so the run fails after
+    // building its client.
+    Path classLog = tmp.resolve("classes.log");
+    Proc.Result registry =
+        run(
+            Map.of(
+                "OCISQUASH_CDS",
+                "1",
+                "XDG_CACHE_HOME",
+                cache.toString(),
+                "OCISQUASH_JAVA_OPTS",
+                "-XX:+UseSerialGC -Xlog:class+load:file=" + classLog),
+            bin.resolve("ocisquash").toString(),
+            "squash",
+            "-q",
+            "docker://127.0.0.1:1/x:1",
+            "-o",
+            tmp.resolve("never.tar").toString());
+    assertTrue(registry.output().contains("Connection refused"), registry.output());
+    String loaded = Files.readString(classLog);
+    assertTrue(
+        loaded.contains(
+            "org.apache.hc.client5.http.impl.classic.InternalHttpClient source: shared objects file"),
+        loaded.lines().filter(l -> l.contains("InternalHttpClient")).toList().toString());
+
     Path notADir = tmp.resolve("not-a-dir");
     Files.writeString(notADir, "");
     Proc.Result r =
