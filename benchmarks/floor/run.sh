@@ -41,6 +41,7 @@ FLOOR=$WORK/floor
 gcc -O2 -pthread "$ROOT/benchmarks/floor/floor.c" -o "$FLOOR" -l:libdeflate.so.0 -lcrypto
 CSV=$RESULTS/floor-$(date +%Y-%m-%d).csv
 [ -f "$CSV" ] || echo "date,case,run,floor_s,floor_cpu_s,floor_inflate_s,ocisquash_s,ocisquash_cpu_s,ocisquash_rss_mib,ratio,ratio_inflate,cpu_ratio,in_mib,tar_mib,threads,note" > "$CSV"
+BEFORE=$(($(wc -l < "$CSV") - 1)) # rows of earlier runs that day: the medians below are of this run's rows only
 
 layers() { # LAYOUT: the layer blobs of its first manifest, in order
   python3 - "$1" <<'PY'
@@ -183,9 +184,9 @@ for c in "${CASES[@]}"; do
   esac
 done
 echo "== medians (ratio = ocisquash wall / floor wall):" >&2
-python3 - "$CSV" "$(date +%F)" <<'PY' >&2
+python3 - "$CSV" "$BEFORE" <<'PY' >&2
 import csv, statistics, sys
-rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["date"] == sys.argv[2]]
+rows = list(csv.DictReader(open(sys.argv[1])))[int(sys.argv[2]):]
 for case in dict.fromkeys(r["case"] for r in rows):
     rs = [r for r in rows if r["case"] == case]
     med = lambda k: statistics.median(float(r[k]) for r in rs if r[k])
