@@ -189,14 +189,7 @@ public final class PrefetchingLayerStream extends LayerStream {
 
   @Override
   public void finish() throws IOException {
-    if (current != null) {
-      consumed += currentLen - pos; // the rest of the chunk in hand counts as read too
-      pos = currentLen;
-    }
-    while (nextChunk()) {
-      consumed += currentLen - pos;
-      pos = currentLen;
-    }
+    skip(Long.MAX_VALUE); // the rest, the chunk in hand included, counts as read
     rethrow();
   }
 
