@@ -7,7 +7,9 @@ import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -78,17 +80,29 @@ final class LayerSplitter {
       @Nullable Long sourceDateEpoch) {
     int topSlot = packing.slots().size() - 1;
     Set<String> planDirs = new HashSet<>();
+    // The items once, each non-directory with its slot: the plan makes its items afresh on every
+    // pass, and asking the grouping twice per path showed in the profile at millions of paths.
+    List<LayerPlan.Item> all = new ArrayList<>();
+    List<@Nullable Component> owners = new ArrayList<>();
+    // The objects with more than one name can only be those some hardlink entry named.
+    Set<FileObject> linked = Collections.newSetFromMap(new IdentityHashMap<>());
     int lowest = Integer.MAX_VALUE;
     int top = -1;
     for (LayerPlan.Item it : plan.items()) {
-      if (it.marker) {
+      all.add(it);
+      if (it.marker || it.entry.isDirectory()) {
+        owners.add(null);
+        if (!it.marker) {
+          planDirs.add(key(it.path, it.path.length));
+        }
         continue;
       }
-      if (it.entry.isDirectory()) {
-        planDirs.add(key(it.path));
-        continue;
+      if (it.wasLink && it.file != null) {
+        linked.add(it.file);
       }
-      int s = slotOf(ownerOf.apply("/" + PathNames.decode(it.path)), packing, topSlot);
+      Component c = ownerOf.apply(absolute(it.path));
+      owners.add(c);
+      int s = slotOf(c, packing, topSlot);
       lowest = Math.min(lowest, s);
       top = Math.max(top, s);
     }
@@ -97,80 +111,119 @@ final class LayerSplitter {
       lowest = topSlot;
     }
     long mtime = sourceDateEpoch == null ? 0 : sourceDateEpoch;
-    Map<Integer, List<LayerPlan.Item>> items = new TreeMap<>();
-    Map<Integer, Set<String>> dirsIn = new TreeMap<>();
-    Map<Integer, Map<Component, Long>> groups = new TreeMap<>();
+    Map<Integer, Layer> layers = new TreeMap<>();
     Set<FileObject> counted = Collections.newSetFromMap(new IdentityHashMap<>());
-    items.put(top, new ArrayList<>());
-    groups.put(top, new TreeMap<>());
-    for (LayerPlan.Item it : plan.items()) {
+    Layer topLayer = new Layer();
+    layers.put(top, topLayer);
+    for (int i = 0; i < all.size(); i++) {
+      LayerPlan.Item it = all.get(i);
       if (it.marker) {
-        add(items, dirsIn, planDirs, lowest, top, it, mtime);
+        Layer layer = layers.computeIfAbsent(lowest, k -> new Layer());
+        if (lowest == top) {
+          layer.items.add(it);
+        } else {
+          layer.add(it, planDirs, mtime);
+        }
       } else if (it.entry.isDirectory()) {
-        items.get(top).add(it); // in order: a directory precedes everything below it
+        topLayer.items.add(it); // in order: a directory precedes everything below it
       } else {
-        Component c = ownerOf.apply("/" + PathNames.decode(it.path));
+        Component c = owners.get(i);
         int s = slotOf(c, packing, topSlot);
-        add(items, dirsIn, planDirs, s, top, it, mtime);
+        Layer layer = layers.computeIfAbsent(s, k -> new Layer());
+        if (s == top) {
+          layer.items.add(it);
+        } else {
+          layer.add(it, planDirs, mtime);
+        }
         long bytes = 0;
         FileObject f = it.file;
         if (f != null
             && f.resolvedEntry().type() == TarEntryType.REGULAR
             && !plan.inKeptLayers.containsKey(f)
-            && counted.add(f)) {
+            && (!linked.contains(f) || counted.add(f))) {
           bytes = f.resolvedEntry().size();
         }
-        groups
-            .computeIfAbsent(s, k -> new TreeMap<>())
-            .merge(c != null ? c : Component.UNCLAIMED, bytes, Long::sum);
+        layer.groups.merge(c != null ? c : Component.UNCLAIMED, bytes, Long::sum);
       }
     }
     List<Part> out = new ArrayList<>();
-    for (Map.Entry<Integer, List<LayerPlan.Item>> e : items.entrySet()) {
+    for (Map.Entry<Integer, Layer> e : layers.entrySet()) {
+      Layer layer = e.getValue();
       out.add(
           new Part(
               e.getKey(),
-              LayerPlan.ofItems(e.getValue(), plan.inKeptLayers),
-              groups.getOrDefault(e.getKey(), new TreeMap<>())));
+              LayerPlan.ofItems(layer.items, plan.inKeptLayers),
+              new TreeMap<>(layer.groups)));
     }
     return out;
   }
 
-  private static int slotOf(Component c, Packing packing, int topSlot) {
+  /** The path with a leading slash, as the grouping names it. */
+  private static String absolute(byte[] path) {
+    byte[] b = new byte[path.length + 1];
+    b[0] = '/';
+    System.arraycopy(path, 0, b, 1, path.length);
+    return PathNames.decode(b);
+  }
+
+  private static int slotOf(@Nullable Component c, Packing packing, int topSlot) {
     Integer s = c == null ? null : packing.slotOf().get(c);
     return s == null ? topSlot : s;
   }
 
-  /**
-   * Adds an entry to a layer, preceded by the normalised directories it sits in that the layer
-   * lacks so far.
-   */
-  private static void add(
-      Map<Integer, List<LayerPlan.Item>> items,
-      Map<Integer, Set<String>> dirsIn,
-      Set<String> planDirs,
-      int slot,
-      int top,
-      LayerPlan.Item it,
-      long mtime) {
-    List<LayerPlan.Item> layer = items.computeIfAbsent(slot, k -> new ArrayList<>());
-    if (slot != top) {
-      // Items come in tree order, so a missing ancestor sorts after everything the layer holds so
-      // far.
-      Set<String> have = dirsIn.computeIfAbsent(slot, k -> new HashSet<>());
+  /** One layer of the split while it is filled. */
+  private static final class Layer {
+    final List<LayerPlan.Item> items = new ArrayList<>();
+
+    /** The groups it holds, with their bytes. */
+    final Map<Component, Long> groups = new HashMap<>();
+
+    /** The directories it holds (normalised ones; the top layer holds every directory itself). */
+    private final Set<String> dirs = new HashSet<>();
+
+    /** The parent of the last entry added, all of whose directories the layer then held. */
+    private byte @Nullable [] lastParent;
+
+    /**
+     * Adds an entry below the top layer, preceded by the normalised directories it sits in that the
+     * layer lacks so far. Items come in tree order, so a missing directory sorts after everything
+     * the layer holds so far; and when the layer holds a directory, it holds the plan's directories
+     * above it too, so the walk up from the entry's parent stops at the first one it has.
+     */
+    void add(LayerPlan.Item it, Set<String> planDirs, long mtime) {
       byte[] p = it.path;
-      for (int i = 0; i < p.length; i++) {
-        if (p[i] != '/') {
-          continue;
+      int parent = lastSlash(p, p.length);
+      byte[] last = lastParent;
+      if (parent >= 0 && (last == null || !Arrays.equals(p, 0, parent, last, 0, last.length))) {
+        List<Integer> missing = new ArrayList<>();
+        for (int i = parent; i >= 0; i = lastSlash(p, i)) {
+          String k = key(p, i);
+          if (planDirs.contains(k)) {
+            if (dirs.contains(k)) {
+              break;
+            }
+            missing.add(i);
+          }
         }
-        byte[] parent = java.util.Arrays.copyOf(p, i);
-        String k = key(parent);
-        if (planDirs.contains(k) && have.add(k)) {
-          layer.add(normalisedDirectory(parent, mtime));
+        for (int m = missing.size() - 1; m >= 0; m--) {
+          byte[] dir = Arrays.copyOf(p, missing.get(m));
+          dirs.add(key(dir, dir.length));
+          items.add(normalisedDirectory(dir, mtime));
+        }
+        lastParent = Arrays.copyOf(p, parent);
+      }
+      items.add(it);
+    }
+
+    /** The index of the last {@code /} before {@code end}, or -1. */
+    private static int lastSlash(byte[] p, int end) {
+      for (int i = end - 1; i >= 0; i--) {
+        if (p[i] == '/') {
+          return i;
         }
       }
+      return -1;
     }
-    layer.add(it);
   }
 
   /** A directory entry whose bytes depend on its path alone (and the epoch). */
@@ -185,8 +238,8 @@ final class LayerSplitter {
     return new LayerPlan.Item(path, e, null, false, false);
   }
 
-  /** A byte-exact string key for a path. */
-  private static String key(byte[] path) {
-    return new String(path, StandardCharsets.ISO_8859_1);
+  /** A byte-exact string key for the first {@code len} bytes of a path. */
+  private static String key(byte[] path, int len) {
+    return new String(path, 0, len, StandardCharsets.ISO_8859_1);
   }
 }

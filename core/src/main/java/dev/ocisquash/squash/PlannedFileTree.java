@@ -6,6 +6,7 @@ import dev.ocisquash.strip.TreeNode;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import java.io.IOException;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,6 +29,7 @@ final class PlannedFileTree {
     // The records already come in the order the layer is written in; the tree keeps it.
     IndexedFileTree.Builder<FileObject> b =
         IndexedFileTree.<FileObject>builder((node, f) -> open(contents, f)).keepOrder();
+    IdentityHashMap<FileObject, Integer> names = linkedNames(sorted);
     for (SquashPlanner.PlannedPath r : sorted) {
       String path = "/" + r.entry.path();
       if (r.file == null) {
@@ -37,9 +39,37 @@ final class PlannedFileTree {
       FileObject f = Objects.requireNonNull(r.file.resolve(), "links were checked");
       TarEntry e = f.resolvedEntry();
       String target = e.type() == TarEntryType.SYMLINK ? e.linkTarget() : null;
-      b.add(new TreeNode(path, e.type(), target, e.size(), e.mode(), f), f);
+      Object group = names.getOrDefault(f, 1) > 1 ? f : null;
+      b.add(new TreeNode(path, e.type(), target, e.size(), e.mode(), group), f);
     }
     return b.build();
+  }
+
+  /**
+   * How many live names each hardlinked object has, for the objects some live hardlink resolves to;
+   * every other object has exactly one name (its own entry). The tree's builder would clear a group
+   * key given to a single name by copying the node, which at millions of files (nearly all with one
+   * name) made a second node per file and a map entry per file, all for the collector.
+   */
+  private static IdentityHashMap<FileObject, Integer> linkedNames(
+      List<SquashPlanner.PlannedPath> sorted) {
+    IdentityHashMap<FileObject, Integer> names = new IdentityHashMap<>();
+    for (SquashPlanner.PlannedPath r : sorted) {
+      FileObject f = r.file == null ? null : r.file.resolve();
+      if (f != null && f != r.file) {
+        names.put(f, 0);
+      }
+    }
+    if (names.isEmpty()) {
+      return names;
+    }
+    for (SquashPlanner.PlannedPath r : sorted) {
+      FileObject f = r.file == null ? null : r.file.resolve();
+      if (f != null && names.containsKey(f)) {
+        names.merge(f, 1, Integer::sum);
+      }
+    }
+    return names;
   }
 
   private static SeekableContent open(ContentStore contents, FileObject f) {
