@@ -21,6 +21,8 @@
 # Writes benchmarks/results/floor-<date>.csv (appends) and prints the medians.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=benchmarks/lib/registry.sh
+. "$ROOT/benchmarks/lib/registry.sh"
 cd "$ROOT"
 WORK=${WORK:-$ROOT/.bench-work/floor}
 RUNS=${RUNS:-3}
@@ -121,16 +123,11 @@ REG_PIDS=()
 stop_registries() { for p in "${REG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; REG_PIDS=(); }
 trap stop_registries EXIT
 start_registry() { # sets REG (host:port) to a fresh, empty docker-registry
-  local port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   rm -rf "$WORK/reg-data"
-  printf 'version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
-    "$WORK/reg-data" "$port" > "$WORK/reg.yml"
-  docker-registry serve "$WORK/reg.yml" > "$WORK/reg.log" 2>&1 &
-  REG_PIDS+=($!)
-  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
-  REG=127.0.0.1:$port
-  printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$REG" > "$WORK/registries.conf"
+  start_loopback_registry "$WORK/reg-data"
+  REG_PIDS+=("$REG_PID")
+  REG=127.0.0.1:$REG_PORT
+  insecure_registry "$REG" > "$WORK/registries.conf"
   skopeo --registries-conf "$WORK/registries.conf" copy -q "oci:$L:bench" "docker://$REG/bench/src:1"
 }
 # registry_floor LAYERS...: GET every layer blob, the floor on the downloaded blobs, upload of the output blob

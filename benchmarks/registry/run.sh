@@ -22,6 +22,8 @@ set -euo pipefail
 FROM=()
 if [ "${1:-}" = --from ]; then FROM=(--from "$2"); fi
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=benchmarks/lib/registry.sh
+. "$ROOT/benchmarks/lib/registry.sh"
 cd "$ROOT"
 WORK=${WORK:-$ROOT/.bench-work/registry}
 RUNS=${RUNS:-3}
@@ -59,26 +61,23 @@ trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; [ "$SHAPER"
 # the throttling proxy in front of it)
 start_registry() {
   local port
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  printf 'version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
-    "$WORK/$1-data" "$port" > "$WORK/$1.yml"
-  docker-registry serve "$WORK/$1.yml" > "$WORK/$1.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
-  printf '[[registry]]\nlocation = "127.0.0.1:%s"\ninsecure = true\n' "$port" >> "$WORK/registries.conf"
+  start_loopback_registry "$WORK/$1-data"
+  PIDS+=("$REG_PID")
+  port=$REG_PORT
   RAW=127.0.0.1:$port
+  insecure_registry "$RAW" >> "$WORK/registries.conf"
   if [ -n "${LINK_MIBPS:-}" ] && [ "$SHAPER" = tc ]; then
     SHAPE_PORTS+=("$port")
   elif [ -n "${LINK_MIBPS:-}" ]; then
     local proxy
-    proxy=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    proxy=$(free_port)
     python3 "$ROOT/benchmarks/registry/throttle.py" "$proxy" "$port" "$LINK_MIBPS" &
     PIDS+=($!)
-    for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$proxy) 2>/dev/null && break; sleep 0.1; done
+    wait_port "$proxy"
     port=$proxy
   fi
-  printf '[[registry]]\nlocation = "127.0.0.1:%s"\ninsecure = true\n' "$port" >> "$WORK/registries.conf"
   REG=127.0.0.1:$port
+  [ "$REG" = "$RAW" ] || insecure_registry "$REG" >> "$WORK/registries.conf"
 }
 SHAPE_PORTS=()
 # shape: puts the registries started so far behind the link (after seeding them, which is not timed)

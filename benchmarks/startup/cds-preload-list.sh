@@ -8,6 +8,8 @@
 # Env: JAVA (default java; the JDK the list is made with should be the one CI builds with)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=benchmarks/lib/registry.sh
+. "$ROOT/benchmarks/lib/registry.sh"
 JAVA=${JAVA:-java}
 JAR=$ROOT/cli/target/ocisquash.jar
 SAMPLE=$ROOT/testdata/sample/busybox-sample.tar
@@ -21,13 +23,9 @@ run() { local log=$1; shift; "$JAVA" -XX:+UseSerialGC "-Xlog:class+load:file=$W/
 run a.log squash -q "$SAMPLE" -o "$W/gz.tar" --format oci
 run b.log squash -q "oci-archive:$W/gz.tar" -o "$W/zst.tar" --format oci --compression zstd
 run c.log analyze -q "$SAMPLE" > /dev/null
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-printf 'version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' \
-  "$W/reg" "$port" > "$W/reg.yml"
-docker-registry serve "$W/reg.yml" > "$W/reg.out" 2>&1 &
-REG_PID=$!
-for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
-printf '[[registry]]\nlocation = "127.0.0.1:%s"\ninsecure = true\n' "$port" > "$W/registries.conf"
+start_loopback_registry "$W/reg"
+port=$REG_PORT
+insecure_registry "127.0.0.1:$port" > "$W/registries.conf"
 skopeo --registries-conf "$W/registries.conf" copy -q "docker-archive:$SAMPLE" "docker://127.0.0.1:$port/s/src:1"
 run d.log squash -q "docker://127.0.0.1:$port/s/src:1" -o "docker://127.0.0.1:$port/s/out:1" --tls-verify=false
 home=$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")")
