@@ -78,7 +78,13 @@ public final class Grouping {
         claims.claim(path, owner);
       }
     }
-    Map<String, Component> owners = new HashMap<>();
+    int nodes = 0;
+    for (TreeNode ignored : tree.nodes()) {
+      nodes++;
+    }
+    // Sized up front: growing it by doubling rehashed every path several times (a million paths
+    // and more in the scale test).
+    Map<String, Component> owners = new HashMap<>((int) (nodes / 0.75f) + 1);
     Map<Object, Component> linkGroups = new HashMap<>();
     Map<Component, Long> sizes = new TreeMap<>();
     for (TreeNode n :

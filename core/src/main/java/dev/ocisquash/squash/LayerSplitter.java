@@ -64,7 +64,61 @@ final class LayerSplitter {
   }
 
   /**
+   * The items of a plan, read once, with what the split needs of them before the grouping is known:
+   * {@link LayoutStep} prepares them while the grouping still runs.
+   */
+  static final class Items {
+    final List<LayerPlan.Item> all = new ArrayList<>();
+
+    /** The plan's directories, as keys. */
+    final Set<String> dirs = new HashSet<>();
+
+    /** The objects with more than one name can only be those some hardlink entry named. */
+    final Set<FileObject> linked = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    final Map<FileObject, byte[]> inKeptLayers;
+
+    private Items(Map<FileObject, byte[]> inKeptLayers) {
+      this.inKeptLayers = inKeptLayers;
+    }
+  }
+
+  /**
+   * Reads the items of {@code plan} once: the plan makes its items afresh on every pass.
+   *
+   * @return the items, to give to {@link #split(Items, Function, Packing, Long)}
+   */
+  static Items prepare(LayerPlan plan) {
+    Items items = new Items(plan.inKeptLayers);
+    for (LayerPlan.Item it : plan.items()) {
+      items.all.add(it);
+      if (it.marker) {
+        continue;
+      }
+      if (it.entry.isDirectory()) {
+        items.dirs.add(key(it.path, it.path.length));
+      } else if (it.wasLink && it.file != null) {
+        items.linked.add(it.file);
+      }
+    }
+    return items;
+  }
+
+  /**
    * Splits {@code plan}.
+   *
+   * @see #split(Items, Function, Packing, Long)
+   */
+  static List<Part> split(
+      LayerPlan plan,
+      Function<String, Component> ownerOf,
+      Packing packing,
+      @Nullable Long sourceDateEpoch) {
+    return split(prepare(plan), ownerOf, packing, sourceDateEpoch);
+  }
+
+  /**
+   * Splits a prepared plan.
    *
    * @param ownerOf the group of a non-directory, by path with a leading slash ({@code
    *     /etc/passwd}); a path with no group or a group the packing does not place goes to the top
@@ -74,31 +128,22 @@ final class LayerSplitter {
    *     at all
    */
   static List<Part> split(
-      LayerPlan plan,
+      Items items,
       Function<String, Component> ownerOf,
       Packing packing,
       @Nullable Long sourceDateEpoch) {
     int topSlot = packing.slots().size() - 1;
-    Set<String> planDirs = new HashSet<>();
-    // The items once, each non-directory with its slot: the plan makes its items afresh on every
-    // pass, and asking the grouping twice per path showed in the profile at millions of paths.
-    List<LayerPlan.Item> all = new ArrayList<>();
-    List<@Nullable Component> owners = new ArrayList<>();
-    // The objects with more than one name can only be those some hardlink entry named.
-    Set<FileObject> linked = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<LayerPlan.Item> all = items.all;
+    Set<String> planDirs = items.dirs;
+    // Each non-directory's group, asked once (the grouping's lookups showed in the profile at
+    // millions of paths).
+    List<@Nullable Component> owners = new ArrayList<>(all.size());
     int lowest = Integer.MAX_VALUE;
     int top = -1;
-    for (LayerPlan.Item it : plan.items()) {
-      all.add(it);
+    for (LayerPlan.Item it : all) {
       if (it.marker || it.entry.isDirectory()) {
         owners.add(null);
-        if (!it.marker) {
-          planDirs.add(key(it.path, it.path.length));
-        }
         continue;
-      }
-      if (it.wasLink && it.file != null) {
-        linked.add(it.file);
       }
       Component c = ownerOf.apply(absolute(it.path));
       owners.add(c);
@@ -139,8 +184,8 @@ final class LayerSplitter {
         FileObject f = it.file;
         if (f != null
             && f.resolvedEntry().type() == TarEntryType.REGULAR
-            && !plan.inKeptLayers.containsKey(f)
-            && (!linked.contains(f) || counted.add(f))) {
+            && !items.inKeptLayers.containsKey(f)
+            && (!items.linked.contains(f) || counted.add(f))) {
           bytes = f.resolvedEntry().size();
         }
         layer.groups.merge(c != null ? c : Component.UNCLAIMED, bytes, Long::sum);
@@ -152,7 +197,7 @@ final class LayerSplitter {
       out.add(
           new Part(
               e.getKey(),
-              LayerPlan.ofItems(layer.items, plan.inKeptLayers),
+              LayerPlan.ofItems(layer.items, items.inKeptLayers),
               new TreeMap<>(layer.groups)));
     }
     return out;

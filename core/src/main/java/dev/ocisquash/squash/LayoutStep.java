@@ -70,12 +70,14 @@ final class LayoutStep implements SquashStep<LayoutStep.Layout> {
     if (maxLayers <= 1) {
       return new Layout(List.of(new LayerSplitter.Part(0, plan, Map.of())), maxLayers);
     }
+    // Read the plan's items while the grouping still runs on its thread.
+    LayerSplitter.Items items = LayerSplitter.prepare(plan);
     Grouping groups =
         Futures.get(
             Objects.requireNonNull(grouping, "grouping runs for --max-layers above 1"),
             "grouping files by owner");
     List<LayerSplitter.Part> parts =
-        Relayering.split(groups, plan, maxLayers, prior, options.sourceDateEpoch());
+        Relayering.split(groups, items, maxLayers, prior, options.sourceDateEpoch());
     return new Layout(parts, maxLayers);
   }
 }

@@ -80,18 +80,19 @@ final class Relayering {
    * Splits the plan into the layers of a layout of {@code maxLayers}.
    *
    * @param grouping the planned tree before stripping, grouped ({@link Grouping#of})
+   * @param items the layer plan's items ({@link LayerSplitter#prepare})
    * @param prior the prior placement, or null
    * @return the layers, bottom first, at most {@code maxLayers}
    */
   static List<LayerSplitter.Part> split(
       Grouping grouping,
-      LayerPlan plan,
+      LayerSplitter.Items items,
       int maxLayers,
       @Nullable Prior prior,
       @Nullable Long sourceDateEpoch) {
     Packing packing = Packer.pack(grouping.sizes(), maxLayers, Packer.DEFAULT_HEAVY, prior);
     List<LayerSplitter.Part> parts =
-        LayerSplitter.split(plan, grouping::ownerOf, packing, sourceDateEpoch);
+        LayerSplitter.split(items, grouping::ownerOf, packing, sourceDateEpoch);
     if (parts.size() > maxLayers) {
       throw new IllegalStateException(parts.size() + " layers for --max-layers " + maxLayers);
     }
