@@ -50,10 +50,15 @@ public final class Grouping {
   /** The default big-file threshold: 1 MiB. */
   public static final long DEFAULT_BIG_FILE = 1 << 20;
 
+  private final FileTree tree;
+
+  /** The owner of every non-directory path but those {@link Component#UNCLAIMED}. */
   private final Map<String, Component> owners;
+
   private final Map<Component, Long> sizes;
 
-  private Grouping(Map<String, Component> owners, Map<Component, Long> sizes) {
+  private Grouping(FileTree tree, Map<String, Component> owners, Map<Component, Long> sizes) {
+    this.tree = tree;
     this.owners = owners;
     this.sizes = sizes;
   }
@@ -78,15 +83,13 @@ public final class Grouping {
         claims.claim(path, owner);
       }
     }
-    int nodes = 0;
-    for (TreeNode ignored : tree.nodes()) {
-      nodes++;
-    }
-    // Sized up front: growing it by doubling rehashed every path several times (a million paths
-    // and more in the scale test).
-    Map<String, Component> owners = new HashMap<>((int) (nodes / 0.75f) + 1);
+    // Unclaimed paths, often most of an image without package databases (millions in the scale
+    // test), get no map entry: ownerOf finds them in the tree.
+    Map<String, Component> owners = new HashMap<>();
     Map<Object, Component> linkGroups = new HashMap<>();
     Map<Component, Long> sizes = new TreeMap<>();
+    long unclaimedBytes = 0;
+    boolean anyUnclaimed = false;
     for (TreeNode n :
         tree.nodes()) { // parents before children, siblings by name: the first name of a group wins
       if (n.isDirectory()) {
@@ -113,10 +116,19 @@ public final class Grouping {
           firstName = false;
         }
       }
-      owners.put(n.path(), c);
-      sizes.merge(c, firstName && n.isRegular() ? n.size() : 0L, Long::sum);
+      long bytes = firstName && n.isRegular() ? n.size() : 0L;
+      if (c.equals(Component.UNCLAIMED)) {
+        unclaimedBytes += bytes;
+        anyUnclaimed = true;
+      } else {
+        owners.put(n.path(), c);
+        sizes.merge(c, bytes, Long::sum);
+      }
     }
-    return new Grouping(owners, sizes);
+    if (anyUnclaimed) {
+      sizes.put(Component.UNCLAIMED, unclaimedBytes);
+    }
+    return new Grouping(tree, owners, sizes);
   }
 
   /**
@@ -179,7 +191,12 @@ public final class Grouping {
 
   /** The group of a non-directory path, or null for a directory or an unknown path. */
   public @Nullable Component ownerOf(String path) {
-    return owners.get(path);
+    Component c = owners.get(path);
+    if (c != null) {
+      return c;
+    }
+    TreeNode n = tree.get(path);
+    return n == null || n.isDirectory() ? null : Component.UNCLAIMED;
   }
 
   /** Every group with its content bytes (a hardlinked file counted once), ordered by id. */

@@ -90,6 +90,7 @@ public final class Squasher {
         LayoutStep.Layout layout =
             new LayoutStep(flat, stripped, grouping, prior, options, sel.firstSquashed()).run();
         tree = null;
+        grouping = null; // the grouping looks paths up in the tree
         progress.done();
         WriteLayersStep.WrittenLayers layers;
         WrittenImage written;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.ocisquash.layering.Component.Source;
 import dev.ocisquash.packages.TreeFiles;
 import dev.ocisquash.strip.MapFileTree;
+import dev.ocisquash.strip.TreeNode;
 import org.junit.jupiter.api.Test;
 
 /** Grouping by owner, on in-memory trees shaped like the real package databases. */
@@ -67,9 +68,29 @@ class GroupingTest {
         Component.of(Source.BIG_FILE, "/app/data/model.bin"), g.ownerOf("/app/data/model.bin"));
     assertEquals(Component.UNCLAIMED, g.ownerOf("/app/main.py"));
     assertNull(g.ownerOf("/usr/lib"), "directories belong to no group");
+    assertNull(g.ownerOf("/usr/bin/never-there"), "nor does a path the tree lacks");
     assertEquals(
         1_200_000L + 5 + 7 + 4 + "/.\n/bin\n/bin/bash\n/usr/share/doc/bash/copyright\n".length(),
         g.sizes().get(deb("bash")));
+  }
+
+  /** Unclaimed paths have no entry of their own in the grouping; their bytes are one group's. */
+  @Test
+  void unclaimedPathsCountTogether() throws Exception {
+    MapFileTree t = debian();
+    Grouping g = Grouping.of(t, Grouping.DEFAULT_BIG_FILE);
+    long unclaimed = 0;
+    int paths = 0;
+    for (TreeNode n : t.nodes()) {
+      if (Component.UNCLAIMED.equals(g.ownerOf(n.path()))) {
+        unclaimed += n.isRegular() ? n.size() : 0;
+        paths++;
+      }
+    }
+    assertEquals(2, paths, "/usr/bin/gone and /app/main.py");
+    assertEquals(unclaimed, g.sizes().get(Component.UNCLAIMED));
+    assertEquals(
+        (long) "left behind\n".length() + "print()\n".length(), g.sizes().get(Component.UNCLAIMED));
   }
 
   @Test
