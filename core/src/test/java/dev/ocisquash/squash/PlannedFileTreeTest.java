@@ -35,17 +35,10 @@ class PlannedFileTreeTest {
       ContentStore contents = new ContentStore(spool);
       for (int iter = 0; iter < 3000; iter++) {
         List<List<TarEntry>> layers = SquashPlannerPropertyTest.randomStack(rnd);
-        SquashPlanner planner = new SquashPlanner();
+        SquashPlanner planner;
         try {
-          for (int i = layers.size() - 1; i >= 0; i--) {
-            planner.beginLayer(i, "layer " + i);
-            long ord = 0;
-            for (TarEntry e : layers.get(i)) {
-              planner.offer(e, ord++);
-            }
-          }
-          planner.checkLinks();
-        } catch (RuntimeException | java.io.IOException invalidStack) {
+          planner = SquashPlannerPropertyTest.planned(layers);
+        } catch (Exception invalidStack) {
           continue; // a link to a missing target: covered by the planner's own tests
         }
         List<SquashPlanner.PlannedPath> sorted = planner.liveRecordsSorted();

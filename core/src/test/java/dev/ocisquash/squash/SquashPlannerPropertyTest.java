@@ -51,7 +51,8 @@ class SquashPlannerPropertyTest {
         checked > 10000, "too few valid stacks: " + checked);
   }
 
-  static String describePlanner(List<List<TarEntry>> layers) throws Exception {
+  /** The planner fed a stack of layers (bottom first), its links checked. */
+  static SquashPlanner planned(List<List<TarEntry>> layers) throws Exception {
     SquashPlanner planner = new SquashPlanner();
     for (int i = layers.size() - 1; i >= 0; i--) {
       planner.beginLayer(i, "layer " + i);
@@ -61,6 +62,11 @@ class SquashPlannerPropertyTest {
       }
     }
     planner.checkLinks();
+    return planner;
+  }
+
+  static String describePlanner(List<List<TarEntry>> layers) throws Exception {
+    SquashPlanner planner = planned(layers);
     StringBuilder sb = new StringBuilder();
     IdentityHashMap<FileObject, String> groups = new IdentityHashMap<>();
     for (SquashPlanner.PlannedPath r : planner.liveRecordsSorted()) {
