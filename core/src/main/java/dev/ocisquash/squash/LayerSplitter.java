@@ -145,7 +145,7 @@ final class LayerSplitter {
         owners.add(null);
         continue;
       }
-      Component c = ownerOf.apply(absolute(it.path));
+      Component c = ownerOf.apply(PathNames.decodeAbsolute(it.path));
       owners.add(c);
       int s = slotOf(c, packing, topSlot);
       lowest = Math.min(lowest, s);
@@ -158,28 +158,20 @@ final class LayerSplitter {
     long mtime = sourceDateEpoch == null ? 0 : sourceDateEpoch;
     Map<Integer, Layer> layers = new TreeMap<>();
     Set<FileObject> counted = Collections.newSetFromMap(new IdentityHashMap<>());
-    Layer topLayer = new Layer();
+    int topOfPlan = top;
+    Layer topLayer = new Layer(true);
     layers.put(top, topLayer);
     for (int i = 0; i < all.size(); i++) {
       LayerPlan.Item it = all.get(i);
       if (it.marker) {
-        Layer layer = layers.computeIfAbsent(lowest, k -> new Layer());
-        if (lowest == top) {
-          layer.items.add(it);
-        } else {
-          layer.add(it, planDirs, mtime);
-        }
+        layers.computeIfAbsent(lowest, k -> new Layer(k == topOfPlan)).add(it, planDirs, mtime);
       } else if (it.entry.isDirectory()) {
-        topLayer.items.add(it); // in order: a directory precedes everything below it
+        topLayer.add(it, planDirs, mtime); // in order: a directory precedes everything below it
       } else {
         Component c = owners.get(i);
         int s = slotOf(c, packing, topSlot);
-        Layer layer = layers.computeIfAbsent(s, k -> new Layer());
-        if (s == top) {
-          layer.items.add(it);
-        } else {
-          layer.add(it, planDirs, mtime);
-        }
+        Layer layer = layers.computeIfAbsent(s, k -> new Layer(k == topOfPlan));
+        layer.add(it, planDirs, mtime);
         long bytes = 0;
         FileObject f = it.file;
         if (f != null
@@ -203,14 +195,6 @@ final class LayerSplitter {
     return out;
   }
 
-  /** The path with a leading slash, as the grouping names it. */
-  private static String absolute(byte[] path) {
-    byte[] b = new byte[path.length + 1];
-    b[0] = '/';
-    System.arraycopy(path, 0, b, 1, path.length);
-    return PathNames.decode(b);
-  }
-
   private static int slotOf(@Nullable Component c, Packing packing, int topSlot) {
     Integer s = c == null ? null : packing.slotOf().get(c);
     return s == null ? topSlot : s;
@@ -218,6 +202,9 @@ final class LayerSplitter {
 
   /** One layer of the split while it is filled. */
   private static final class Layer {
+    /** Whether this is the top layer, which holds every directory of the plan itself. */
+    private final boolean top;
+
     final List<LayerPlan.Item> items = new ArrayList<>();
 
     /** The groups it holds, with their bytes. */
@@ -229,13 +216,22 @@ final class LayerSplitter {
     /** The parent of the last entry added, all of whose directories the layer then held. */
     private byte @Nullable [] lastParent;
 
+    Layer(boolean top) {
+      this.top = top;
+    }
+
     /**
-     * Adds an entry below the top layer, preceded by the normalised directories it sits in that the
-     * layer lacks so far. Items come in tree order, so a missing directory sorts after everything
-     * the layer holds so far; and when the layer holds a directory, it holds the plan's directories
-     * above it too, so the walk up from the entry's parent stops at the first one it has.
+     * Adds an entry; below the top layer, preceded by the normalised directories it sits in that
+     * the layer lacks so far. Items come in tree order, so a missing directory sorts after
+     * everything the layer holds so far; and when the layer holds a directory, it holds the plan's
+     * directories above it too, so the walk up from the entry's parent stops at the first one it
+     * has.
      */
     void add(LayerPlan.Item it, Set<String> planDirs, long mtime) {
+      if (top) {
+        items.add(it);
+        return;
+      }
       byte[] p = it.path;
       int parent = lastSlash(p, p.length);
       byte[] last = lastParent;

@@ -66,7 +66,7 @@ final class StripStep implements SquashStep<StripStep.Stripped> {
     }
     StripResult result =
         Stripper.plan(Objects.requireNonNull(tree, "strip rules come with the tree"), rules);
-    Predicate<byte[]> removed = path -> result.isRemoved("/" + PathNames.decode(path));
+    Predicate<byte[]> removed = path -> result.isRemoved(PathNames.decodeAbsolute(path));
     long fromKept = 0;
     if (first > 0) {
       for (SquashPlanner.PlannedPath r : flat.sorted()) {

@@ -24,6 +24,17 @@ public final class PathNames {
     return decode(b, 0, b.length);
   }
 
+  /**
+   * Decodes a name (no leading slash) as the absolute path that strip rules and the planned tree
+   * use: {@code "/"} followed by {@link #decode}.
+   */
+  public static String decodeAbsolute(byte[] b) {
+    byte[] abs = new byte[b.length + 1];
+    abs[0] = '/';
+    System.arraycopy(b, 0, abs, 1, b.length);
+    return decode(abs);
+  }
+
   /** Decodes {@code len} bytes of a name starting at {@code off}; see the class comment. */
   public static String decode(byte[] b, int off, int len) {
     int end = off + len;
