@@ -37,25 +37,28 @@ class RemovePackageCliTest {
           + "Package: addon\nStatus: install ok installed\nVersion: 3\nDepends: tool (>= 2)\n\n";
 
   private Path image(boolean statusInBase) throws IOException {
-    byte[] base =
-        TestImages.layer(
-            "var/lib/dpkg/status", statusInBase ? STATUS : "",
-            "var/lib/dpkg/info/base.list", "/.\n/bin\n/bin/sh\n",
-            "var/lib/dpkg/info/tool.list",
-                "/.\n/usr\n/usr/share\n/usr/share/tool\n/usr/share/tool/data.txt\n/bin\n/bin/tool\n",
-            "var/lib/dpkg/info/tool.md5sums", "00  bin/tool\n",
-            "var/lib/dpkg/info/addon.list", "/.\n/usr\n/usr/share\n/usr/share/addon.txt\n",
-            "bin/sh", "#!/bin/sh\n",
-            "bin/tool", "#!/bin/sh\necho tool\n",
-            "usr/share/tool/data.txt", "data\n",
-            "usr/share/addon.txt", "addon\n");
     byte[] top =
         statusInBase
             ? TestImages.layer("app/run", "#!/bin/sh\n")
             : TestImages.layer("var/lib/dpkg/status", STATUS, "app/run", "#!/bin/sh\n");
     Path p = dir.resolve(statusInBase ? "base.tar" : "image.tar");
-    Files.write(p, TestImages.dockerArchive(base, top));
+    Files.write(p, TestImages.dockerArchive(baseLayer(statusInBase), top));
     return p;
+  }
+
+  /** The packages' files and lists; the status file empty unless {@code statusInBase}. */
+  private static byte[] baseLayer(boolean statusInBase) throws IOException {
+    return TestImages.layer(
+        "var/lib/dpkg/status", statusInBase ? STATUS : "",
+        "var/lib/dpkg/info/base.list", "/.\n/bin\n/bin/sh\n",
+        "var/lib/dpkg/info/tool.list",
+            "/.\n/usr\n/usr/share\n/usr/share/tool\n/usr/share/tool/data.txt\n/bin\n/bin/tool\n",
+        "var/lib/dpkg/info/tool.md5sums", "00  bin/tool\n",
+        "var/lib/dpkg/info/addon.list", "/.\n/usr\n/usr/share\n/usr/share/addon.txt\n",
+        "bin/sh", "#!/bin/sh\n",
+        "bin/tool", "#!/bin/sh\necho tool\n",
+        "usr/share/tool/data.txt", "data\n",
+        "usr/share/addon.txt", "addon\n");
   }
 
   @Test
@@ -126,6 +129,42 @@ class RemovePackageCliTest {
         new String(files.get("var/lib/dpkg/status"), StandardCharsets.UTF_8));
     assertTrue(files.containsKey("usr/share/.wh.addon.txt"), files.keySet().toString());
     assertTrue(files.containsKey("var/lib/dpkg/info/.wh.addon.list"), files.keySet().toString());
+  }
+
+  /**
+   * The status file is rewritten in place, so it must be the only name of its content: a hardlink
+   * to it would change too. Whether it has another name is found by the planned tree's count of
+   * linked names.
+   */
+  @Test
+  void aHardlinkedStatusFileIsNotRewritten() throws Exception {
+    java.io.ByteArrayOutputStream top = new java.io.ByteArrayOutputStream();
+    dev.ocisquash.tar.TarWriter w = new dev.ocisquash.tar.TarWriter(top);
+    byte[] status = STATUS.getBytes(StandardCharsets.UTF_8);
+    w.putEntry(
+        TarEntry.builder(TarEntryType.REGULAR, "var/lib/dpkg/status").size(status.length).build());
+    w.write(status, 0, status.length);
+    w.putEntry(
+        TarEntry.builder(TarEntryType.HARDLINK, "var/backups/status")
+            .linkTarget("var/lib/dpkg/status")
+            .build());
+    w.finish();
+    Path img = dir.resolve("linked.tar");
+    Files.write(img, TestImages.dockerArchive(baseLayer(false), top.toByteArray()));
+    CliTest.Run r =
+        CliTest.cli(
+            "squash",
+            img.toString(),
+            "-o",
+            dir.resolve("l.tar").toString(),
+            "--remove-package",
+            "addon");
+    assertEquals(6, r.exit, r.err);
+    assertTrue(
+        r.err.contains("var/lib/dpkg/status")
+            && r.err.contains("cannot rewrite a package database that is not a plain file"),
+        r.exit + " " + r.err);
+    assertFalse(Files.exists(dir.resolve("l.tar")), "nothing written");
   }
 
   @Test

@@ -49,10 +49,10 @@ final class PlannedFileTree {
    * How many live names each hardlinked object has, for the objects some live hardlink resolves to;
    * every other object has exactly one name (its own entry). The tree's builder would clear a group
    * key given to a single name by copying the node, which at millions of files (nearly all with one
-   * name) made a second node per file and a map entry per file, all for the collector.
+   * name) made a second node per file and a map entry per file, all for the collector. {@link
+   * RewriteStep} asks it whether a rewritten file has another name.
    */
-  private static IdentityHashMap<FileObject, Integer> linkedNames(
-      List<SquashPlanner.PlannedPath> sorted) {
+  static IdentityHashMap<FileObject, Integer> linkedNames(List<SquashPlanner.PlannedPath> sorted) {
     IdentityHashMap<FileObject, Integer> names = new IdentityHashMap<>();
     for (SquashPlanner.PlannedPath r : sorted) {
       FileObject f = r.file == null ? null : r.file.resolve();

@@ -48,17 +48,11 @@ final class RewriteStep implements SquashStep<StripStep.Stripped> {
     if (rewrites == null || rewrites.isEmpty()) {
       return stripped;
     }
-    IdentityHashMap<FileObject, Integer> names = new IdentityHashMap<>();
-    for (SquashPlanner.PlannedPath r : flat.sorted()) {
-      FileObject f = r.file == null ? null : r.file.resolve();
-      if (f != null) {
-        names.merge(f, 1, Integer::sum);
-      }
-    }
+    IdentityHashMap<FileObject, Integer> names = PlannedFileTree.linkedNames(flat.sorted());
     Set<String> overKept = new HashSet<>();
     byte[] scratch = new byte[1 << 16];
     for (SquashPlanner.PlannedPath r : flat.sorted()) {
-      String path = "/" + PathNames.decode(r.path);
+      String path = PathNames.decodeAbsolute(r.path);
       byte[] bytes = rewrites.get(path);
       if (bytes == null || stripped.removed().test(r.path)) {
         continue;
@@ -67,7 +61,7 @@ final class RewriteStep implements SquashStep<StripStep.Stripped> {
       if (f == null
           || f.resolvedEntry().type() != TarEntryType.REGULAR
           || r.file != f
-          || names.getOrDefault(f, 0) != 1) {
+          || names.getOrDefault(f, 1) != 1) {
         throw new ImageException(
             Kind.UNSUPPORTED_INPUT,
             ImageException.where(
@@ -79,6 +73,6 @@ final class RewriteStep implements SquashStep<StripStep.Stripped> {
         overKept.add(path);
       }
     }
-    return stripped.withRewritten(path -> overKept.contains("/" + PathNames.decode(path)));
+    return stripped.withRewritten(path -> overKept.contains(PathNames.decodeAbsolute(path)));
   }
 }
