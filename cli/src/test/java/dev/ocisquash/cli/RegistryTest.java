@@ -243,6 +243,59 @@ class RegistryTest {
   }
 
   @Test
+  void aReLayeredPushSendsOnlyTheLayersTheRepositoryLacks() throws Exception {
+    Path archive = work.resolve("relayered.tar");
+    Run file =
+        squash(
+            sample().toString(),
+            "-o",
+            archive.toString(),
+            "--format",
+            "oci",
+            "--compression",
+            "gzip", // what a push writes
+            "--max-layers",
+            "4",
+            "-q");
+    assertEquals(0, file.exit, file.err);
+    // The first push: the new layers (written several at once into files) and the config go up.
+    int mark = reg.requests().size();
+    Run r = squash(sample().toString(), "-o", reg.ref("relayer/busybox:1"), "--max-layers", "4");
+    assertEquals(0, r.exit, r.err);
+    assertTrue(r.out.contains("re-layered into 3 of at most 4 layers"), r.out);
+    assertTrue(r.out.contains("pushed   4 blobs ("), r.out);
+    assertEquals(
+        4,
+        reg.count(mark, "PUT /v2/relayer/busybox/blobs/uploads/"),
+        String.join("\n", reg.requests()));
+    // The same layers, byte for byte, as the archive written by the same squash.
+    JsonNode pushed = rawManifest(reg.ref("relayer/busybox:1")).path("layers");
+    JsonNode written = reg.rawManifest("oci-archive:" + archive).path("layers");
+    assertEquals(3, pushed.size(), pushed.toString());
+    for (int i = 0; i < 3; i++) {
+      assertEquals(written.get(i).path("digest"), pushed.get(i).path("digest"));
+      assertEquals(written.get(i).path("annotations"), pushed.get(i).path("annotations"));
+    }
+    reg.sameTree("docker-archive:" + sample(), reg.ref("relayer/busybox:1"));
+    // Again, under another tag: the repository has every layer and the config, so nothing is sent.
+    int again = reg.requests().size();
+    Run r2 = squash(sample().toString(), "-o", reg.ref("relayer/busybox:2"), "--max-layers", "4");
+    assertEquals(0, r2.exit, r2.err);
+    assertTrue(r2.out.contains("pushed   0 blobs (") && r2.out.contains("4 already there"), r2.out);
+    assertEquals(
+        0,
+        reg.count(again, "/v2/relayer/busybox/blobs/uploads/"),
+        String.join("\n", reg.requests()));
+    for (JsonNode l : pushed) {
+      assertEquals(
+          1,
+          reg.count(
+              again,
+              "HEAD /v2/relayer/busybox/blobs/" + l.path("digest").asText() + " HTTP/1.1\" 200"));
+    }
+  }
+
+  @Test
   void registryToFileAndFileToRegistry() throws Exception {
     Path out = work.resolve("from-registry.tar");
     // A repository of its own, so that the requests counted are this squash's alone.

@@ -50,7 +50,22 @@ public final class OutputLayer {
   /** A new layer whose blob bytes are in {@code blobFile}. */
   public static OutputLayer ofFile(
       Path blobFile, Digest digest, Digest diffId, long size, String mediaType) {
-    return new OutputLayer(Objects.requireNonNull(blobFile), null, digest, diffId, size, mediaType);
+    return ofFile(blobFile, digest, diffId, size, mediaType, java.util.Map.of());
+  }
+
+  /**
+   * A new layer whose blob bytes are in {@code blobFile}, with annotations for its descriptor in
+   * the manifest.
+   */
+  public static OutputLayer ofFile(
+      Path blobFile,
+      Digest digest,
+      Digest diffId,
+      long size,
+      String mediaType,
+      java.util.Map<String, String> annotations) {
+    return new OutputLayer(
+        Objects.requireNonNull(blobFile), null, digest, diffId, size, mediaType, annotations);
   }
 
   /**

@@ -306,7 +306,6 @@ abstract class OutputSink implements Closeable {
           }
           d += n;
         }
-        out.force(true);
       }
       done(f, size);
     }

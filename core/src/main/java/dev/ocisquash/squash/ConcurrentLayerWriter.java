@@ -3,10 +3,8 @@ package dev.ocisquash.squash;
 import dev.ocisquash.ImageException;
 import dev.ocisquash.TempFiles;
 import dev.ocisquash.WriteFailures;
-import dev.ocisquash.compress.ByteBlocks;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads stay busy across layer boundaries. Each layer's bytes are what {@link LayerWriter} writes
  * alone: the block layout never depends on threads or pools.
  *
- * <p>Costs: the compressed bytes are written twice (to the temporary file, then into the output),
+ * <p>Costs: the compressed bytes are written twice, to the temporary file and then into the output
+ * (by the kernel: the caller adds the file to the output, which copies it with {@code transferTo}),
  * and the temporary files of layers that finished before an earlier, slower one wait on disk; at
  * worst the new layers' compressed size. Files are registered with the run's {@link TempFiles} and
  * deleted once copied, or when the run fails.
@@ -91,19 +90,8 @@ final class ConcurrentLayerWriter implements AutoCloseable {
     return Futures.get(pending.get(next++), "writing layers");
   }
 
-  /**
-   * Copies a written layer's blob to {@code out} and deletes its file. In 1 MiB writes: the output
-   * sinks write through unbuffered, and {@code Files.copy} would make one system call per 8 KiB.
-   */
-  void transfer(Blob blob, OutputStream out) throws IOException {
-    byte[] buf = ByteBlocks.take();
-    try (InputStream in = Files.newInputStream(blob.file())) {
-      for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
-        out.write(buf, 0, n);
-      }
-    } finally {
-      ByteBlocks.give(buf);
-    }
+  /** Deletes a written layer's file, once the output has its bytes. */
+  void release(Blob blob) throws IOException {
     delete(blob.file());
   }
 

@@ -132,7 +132,9 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
 
   /**
    * Writes several new layers at once into temporary files ({@link ConcurrentLayerWriter}) and adds
-   * them to the output in layout order, as one progress stage.
+   * them to the output in layout order, as one progress stage. Each file is added as it is ({@link
+   * ImageWriter.PendingImage#addLayer}): an archive copies it in the kernel ({@code transferTo}), a
+   * registry is asked first whether it has the blob.
    */
   private static void writeConcurrently(
       ImageWriter.PendingImage out,
@@ -163,14 +165,17 @@ final class WriteLayersStep implements SquashStep<WriteLayersStep.WrittenLayers>
       for (int i = 0; i < requests.size(); i++) {
         ConcurrentLayerWriter.Blob blob = layers.next();
         LayerWriter.Written w = blob.written();
-        blobs.add(
-            out.writeLayer(
+        OutputLayer layer =
+            OutputLayer.ofFile(
+                blob.file(),
+                w.digest(),
+                w.diffId(),
+                w.compressedSize(),
                 mediaType,
-                annotations(layout, i),
-                stream -> {
-                  layers.transfer(blob, stream);
-                  return new ImageWriter.NewBlob(w.digest(), w.diffId(), w.compressedSize());
-                }));
+                annotations(layout, i));
+        out.addLayer(layer);
+        layers.release(blob);
+        blobs.add(layer);
         written.add(w);
       }
     }
