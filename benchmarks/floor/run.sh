@@ -7,9 +7,13 @@
 # what the issue's floor leaves out but a squash of gzip layers cannot: inflating the input (libdeflate) and the
 # diff_id (SHA-256 of the squashed tar).
 #
-# Usage: benchmarks/floor/run.sh [gen] [debian] [registry] [analyze]   (default: gen analyze; several cases in order)
+# Usage: benchmarks/floor/run.sh [gen] [gen-docker] [debian] [registry] [analyze]   (default: gen analyze; in order)
 #   gen       the realistic-shaped generated image (gen_image.py, FILES=50000 LARGE_MIB=72: ~264 MiB of gzip layers,
 #             5 layers, a 381 MiB squashed tar), default squash (gzip, libdeflate)
+#   gen-docker  the same image as `docker save` writes it: a docker-archive with its 5 layers uncompressed (~530 MiB,
+#             made once by `skopeo copy`), squashed to a gzip oci-archive. This is the issue's own case ("512 MB, 5
+#             uncompressed layers, a squash to a gzip oci-archive"): nothing to inflate, so the floor is exactly the
+#             issue's (read and SHA-256 the archive, gzip and SHA-256 the squashed tar)
 #   debian    the Debian image of the strip tests (DEBIAN_LAYOUT, default /work/cache/debian-image/layout, else
 #             built by testdata/debian/build-debian-image.sh), --preset safe
 #   registry  docker:// to docker:// over loopback (docker-registry), the generated image; its floor adds the
@@ -59,6 +63,16 @@ gen_layout() {
   [ -f "$l/index.json" ] || python3 benchmarks/e2e/gen_image.py "$l" --files "$FILES" --large-mib "$LARGE_MIB" --tag bench >&2
   echo "$l"
 }
+gen_docker_archive() { # the generated layout as a docker-archive (uncompressed layers, as docker save writes them)
+  local l a
+  l=$(gen_layout)
+  a=$WORK/gen-$FILES-$LARGE_MIB.docker.tar
+  if [ ! -f "$a" ]; then
+    command -v skopeo >/dev/null || { echo "gen-docker: needs skopeo" >&2; exit 1; }
+    skopeo copy -q "oci:$l:bench" "docker-archive:$a.tmp:bench:latest" >&2 && mv "$a.tmp" "$a"
+  fi
+  echo "$a"
+}
 # squashed_tar LAYOUT ARGS...: the uncompressed squashed layer ocisquash writes for ARGS (the floor compresses it)
 squashed_tar() {
   local l=$1; shift
@@ -86,10 +100,14 @@ row() { # CASE RUN FLOOR FLOOR_CPU FLOOR_INFLATE OCI OCI_CPU RSS IN_BYTES TAR_BY
       (fc > 0 ? sprintf("%.2f", oc / fc) : ""), i / 1048576, t / 1048576, th, n }' | tee -a "$CSV" >&2
 }
 
-squash_case() { # NAME LAYOUT ARGS...
+# squash_case NAME LAYOUT|ARCHIVE ARGS...: an archive's floor reads the whole file, a layout's its layer blobs;
+# OUT_ARGS (word-split) are added to the timed squash only, not to the one that writes the floor's squashed tar
+squash_case() {
   local name=$1 l=$2; shift 2
   local ls tar in_b tar_b
-  ls=$(layers "$l")
+  # the stricter floor: inflating gzip layers (a layout's) and the diff_id; an uncompressed archive has nothing to inflate
+  local strict="-i -d"
+  if [ -f "$l" ]; then ls=$l; strict="-d"; else ls=$(layers "$l"); fi
   tar=$(squashed_tar "$l" "$@")
   # shellcheck disable=SC2086
   in_b=$(cat $ls | wc -c); tar_b=$(stat -c %s "$tar")
@@ -97,9 +115,10 @@ squash_case() { # NAME LAYOUT ARGS...
     # shellcheck disable=SC2086
     floor_s -o "$tar" $ls; local f=$F_WALL fc=$F_CPU
     # shellcheck disable=SC2086
-    floor_s -i -d -o "$tar" $ls; local fi=$F_WALL
+    floor_s $strict -o "$tar" $ls; local fi=$F_WALL
     rm -f "$WORK/out.tar"
-    timed "$OCISQUASH" squash -q "$l" -o "$WORK/out.tar" "$@"
+    # shellcheck disable=SC2086
+    timed "$OCISQUASH" squash -q "$l" -o "$WORK/out.tar" "$@" ${OUT_ARGS:-}
     row "$name" "$i" "$f" "$fc" "$fi" "$T_WALL" "$T_CPU" "$T_RSS" "$in_b" "$tar_b"
   done
 }
@@ -171,13 +190,14 @@ echo "== $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs inter
 for c in "${CASES[@]}"; do
   case $c in
     gen) squash_case gen "$(gen_layout)" ;;
+    gen-docker) OUT_ARGS="--format oci --compression gzip" squash_case gen-docker "$(gen_docker_archive)" ;;
     debian)
       DL=${DEBIAN_LAYOUT:-/work/cache/debian-image/layout}
       if [ ! -f "$DL/index.json" ]; then bash testdata/debian/build-debian-image.sh "$WORK/debian" >&2; DL=$WORK/debian/layout; fi
       squash_case debian-safe "$DL" --preset safe ;;
     registry) L=$(gen_layout); registry_case ;;
     analyze) analyze_case "$(gen_layout)" ;;
-    *) echo "unknown case: $c (gen, debian, registry, analyze)" >&2; exit 2 ;;
+    *) echo "unknown case: $c (gen, gen-docker, debian, registry, analyze)" >&2; exit 2 ;;
   esac
 done
 echo "== medians (ratio = ocisquash wall / floor wall):" >&2
