@@ -13,6 +13,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,6 +135,62 @@ class RelayerCliTest {
     try (var left = Files.list(tmp)) {
       assertEquals(6, left.count(), "no temporary layer file is left behind");
     }
+  }
+
+  /**
+   * The same for a directory output, where layers written at once are added as their temporary
+   * files: every file, its bytes, permissions and modification time.
+   */
+  @Test
+  void aDirectoryOutputIsTheSameWrittenAtOnceOrInTurn() throws Exception {
+    Path inTurn = tmp.resolve("turn");
+    Path atOnce = tmp.resolve("once");
+    for (Path out : new Path[] {inTurn, atOnce}) {
+      assertEquals(
+          0,
+          Main.run(
+              "squash",
+              sample().toString(),
+              "-o",
+              out.toString(),
+              "-q",
+              "--format",
+              "oci-dir",
+              "--compression",
+              "gzip",
+              "--max-layers",
+              "4",
+              "--threads",
+              out == inTurn ? "1" : "3"));
+    }
+    List<String> a = describe(inTurn);
+    assertEquals(a, describe(atOnce));
+    assertEquals(
+        3 + 2, // three layers, the config and the manifest
+        a.stream().filter(l -> l.startsWith("blobs/sha256/") && !l.endsWith(" dir")).count(),
+        String.join("\n", a));
+    try (var left = Files.list(tmp)) {
+      assertEquals(2, left.count(), "no temporary layer file is left behind");
+    }
+  }
+
+  /** Each file and directory under {@code root}: relative path, permissions, mtime, SHA-256. */
+  private static List<String> describe(Path root) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (var walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
+        String rel = root.relativize(p).toString();
+        String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+        long mtime = Files.getLastModifiedTime(p).toMillis();
+        if (Files.isDirectory(p)) {
+          out.add(rel + "/ " + perms + " " + mtime + " dir");
+        } else {
+          byte[] sha = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
+          out.add(rel + " " + perms + " " + mtime + " " + HexFormat.of().formatHex(sha));
+        }
+      }
+    }
+    return out;
   }
 
   @Test
