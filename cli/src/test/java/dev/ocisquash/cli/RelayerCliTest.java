@@ -114,22 +114,7 @@ class RelayerCliTest {
     for (String compression : new String[] {"gzip", "zstd", "none"}) {
       Path inTurn = tmp.resolve("turn-" + compression + ".tar");
       Path atOnce = tmp.resolve("once-" + compression + ".tar");
-      for (Path out : new Path[] {inTurn, atOnce}) {
-        assertEquals(
-            0,
-            Main.run(
-                "squash",
-                sample().toString(),
-                "-o",
-                out.toString(),
-                "-q",
-                "--max-layers",
-                "4",
-                "--compression",
-                compression,
-                "--threads",
-                out == inTurn ? "1" : "3"));
-      }
+      squashInTurnAndAtOnce(inTurn, atOnce, "--compression", compression);
       assertArrayEquals(Files.readAllBytes(inTurn), Files.readAllBytes(atOnce), compression);
     }
     try (var left = Files.list(tmp)) {
@@ -145,24 +130,7 @@ class RelayerCliTest {
   void aDirectoryOutputIsTheSameWrittenAtOnceOrInTurn() throws Exception {
     Path inTurn = tmp.resolve("turn");
     Path atOnce = tmp.resolve("once");
-    for (Path out : new Path[] {inTurn, atOnce}) {
-      assertEquals(
-          0,
-          Main.run(
-              "squash",
-              sample().toString(),
-              "-o",
-              out.toString(),
-              "-q",
-              "--format",
-              "oci-dir",
-              "--compression",
-              "gzip",
-              "--max-layers",
-              "4",
-              "--threads",
-              out == inTurn ? "1" : "3"));
-    }
+    squashInTurnAndAtOnce(inTurn, atOnce, "--format", "oci-dir", "--compression", "gzip");
     List<String> a = describe(inTurn);
     assertEquals(a, describe(atOnce));
     assertEquals(
@@ -171,6 +139,22 @@ class RelayerCliTest {
         String.join("\n", a));
     try (var left = Files.list(tmp)) {
       assertEquals(2, left.count(), "no temporary layer file is left behind");
+    }
+  }
+
+  /**
+   * Squashes the sample with {@code --max-layers 4} and {@code options} twice: into {@code inTurn}
+   * with one thread (layers one after another), into {@code atOnce} with three (several at once).
+   */
+  private static void squashInTurnAndAtOnce(Path inTurn, Path atOnce, String... options) {
+    for (Path out : new Path[] {inTurn, atOnce}) {
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "squash", sample().toString(), "-o", out.toString(), "-q", "--max-layers", "4"));
+      args.addAll(List.of(options));
+      args.addAll(List.of("--threads", out == inTurn ? "1" : "3"));
+      assertEquals(0, Main.run(args.toArray(new String[0])), String.join(" ", args));
     }
   }
 
