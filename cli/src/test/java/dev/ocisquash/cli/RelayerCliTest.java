@@ -14,9 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,8 +167,7 @@ class RelayerCliTest {
         if (Files.isDirectory(p)) {
           out.add(rel + "/ " + perms + " " + mtime + " dir");
         } else {
-          byte[] sha = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
-          out.add(rel + " " + perms + " " + mtime + " " + HexFormat.of().formatHex(sha));
+          out.add(rel + " " + perms + " " + mtime + " " + TestImages.sha256(p));
         }
       }
     }

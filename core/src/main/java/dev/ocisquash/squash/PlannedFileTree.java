@@ -3,6 +3,7 @@ package dev.ocisquash.squash;
 import dev.ocisquash.strip.IndexedFileTree;
 import dev.ocisquash.strip.SeekableContent;
 import dev.ocisquash.strip.TreeNode;
+import dev.ocisquash.tar.PathNames;
 import dev.ocisquash.tar.TarEntry;
 import dev.ocisquash.tar.TarEntryType;
 import java.io.IOException;
@@ -31,7 +32,7 @@ final class PlannedFileTree {
         IndexedFileTree.<FileObject>builder((node, f) -> open(contents, f)).keepOrder();
     IdentityHashMap<FileObject, Integer> names = linkedNames(sorted);
     for (SquashPlanner.PlannedPath r : sorted) {
-      String path = "/" + r.entry.path();
+      String path = PathNames.decodeAbsolute(r.path);
       if (r.file == null) {
         b.add(new TreeNode(path, TarEntryType.DIRECTORY, null, 0, r.entry.mode(), null), null);
         continue;
