@@ -111,7 +111,7 @@ final class LayerSplitter {
    */
   static List<Part> split(
       LayerPlan plan,
-      Function<String, Component> ownerOf,
+      Function<String, @Nullable Component> ownerOf,
       Packing packing,
       @Nullable Long sourceDateEpoch) {
     return split(prepare(plan), ownerOf, packing, sourceDateEpoch);
@@ -121,33 +121,39 @@ final class LayerSplitter {
    * Splits a prepared plan.
    *
    * @param ownerOf the group of a non-directory, by path with a leading slash ({@code
-   *     /etc/passwd}); a path with no group or a group the packing does not place goes to the top
-   *     layer
+   *     /etc/passwd}), asked once for each, in the plan's order ({@link
+   *     dev.ocisquash.layering.Grouping#inTreeOrder()}); a path with no group or a group the
+   *     packing does not place goes to the top layer
    * @param sourceDateEpoch the mtime of normalised directories, or null for 0
    * @return the layers, bottom first; one layer (the top slot) when the plan has no non-directory
    *     at all
    */
   static List<Part> split(
       Items items,
-      Function<String, Component> ownerOf,
+      Function<String, @Nullable Component> ownerOf,
       Packing packing,
       @Nullable Long sourceDateEpoch) {
     int topSlot = packing.slots().size() - 1;
     List<LayerPlan.Item> all = items.all;
     Set<String> planDirs = items.dirs;
-    // Each non-directory's group, asked once (the grouping's lookups showed in the profile at
-    // millions of paths).
-    List<@Nullable Component> owners = new ArrayList<>(all.size());
+    // Each non-directory's group and slot, asked once (the grouping's lookups showed in the profile
+    // at millions of paths); the slots from a hash map, since the packing's sorted map compares
+    // groups.
+    Map<Component, Integer> slotOf = new HashMap<>(packing.slotOf());
+    @Nullable Component[] owners = new Component[all.size()];
+    int[] slots = new int[all.size()];
     int lowest = Integer.MAX_VALUE;
     int top = -1;
-    for (LayerPlan.Item it : all) {
+    for (int i = 0; i < all.size(); i++) {
+      LayerPlan.Item it = all.get(i);
       if (it.marker || it.entry.isDirectory()) {
-        owners.add(null);
         continue;
       }
       Component c = ownerOf.apply(PathNames.decodeAbsolute(it.path));
-      owners.add(c);
-      int s = slotOf(c, packing, topSlot);
+      Integer slot = c == null ? null : slotOf.get(c);
+      int s = slot == null ? topSlot : slot;
+      owners[i] = c;
+      slots[i] = s;
       lowest = Math.min(lowest, s);
       top = Math.max(top, s);
     }
@@ -156,48 +162,53 @@ final class LayerSplitter {
       lowest = topSlot;
     }
     long mtime = sourceDateEpoch == null ? 0 : sourceDateEpoch;
-    Map<Integer, Layer> layers = new TreeMap<>();
+    @Nullable Layer[] layers = new Layer[topSlot + 1]; // by slot
     Set<FileObject> counted = Collections.newSetFromMap(new IdentityHashMap<>());
-    int topOfPlan = top;
     Layer topLayer = new Layer(true);
-    layers.put(top, topLayer);
+    layers[top] = topLayer;
     for (int i = 0; i < all.size(); i++) {
       LayerPlan.Item it = all.get(i);
       if (it.marker) {
-        layers.computeIfAbsent(lowest, k -> new Layer(k == topOfPlan)).add(it, planDirs, mtime);
+        layerAt(layers, lowest).add(it, planDirs, mtime);
       } else if (it.entry.isDirectory()) {
         topLayer.add(it, planDirs, mtime); // in order: a directory precedes everything below it
       } else {
-        Component c = owners.get(i);
-        int s = slotOf(c, packing, topSlot);
-        Layer layer = layers.computeIfAbsent(s, k -> new Layer(k == topOfPlan));
+        Component c = owners[i];
+        Layer layer = layerAt(layers, slots[i]);
         layer.add(it, planDirs, mtime);
         long bytes = 0;
         FileObject f = it.file;
         if (f != null
             && f.resolvedEntry().type() == TarEntryType.REGULAR
-            && !items.inKeptLayers.containsKey(f)
-            && (!items.linked.contains(f) || counted.add(f))) {
+            && (items.inKeptLayers.isEmpty() || !items.inKeptLayers.containsKey(f))
+            && (items.linked.isEmpty() || !items.linked.contains(f) || counted.add(f))) {
           bytes = f.resolvedEntry().size();
         }
-        layer.groups.merge(c != null ? c : Component.UNCLAIMED, bytes, Long::sum);
+        layer.groups.computeIfAbsent(c != null ? c : Component.UNCLAIMED, k -> new long[1])[0] +=
+            bytes;
       }
     }
     List<Part> out = new ArrayList<>();
-    for (Map.Entry<Integer, Layer> e : layers.entrySet()) {
-      Layer layer = e.getValue();
-      out.add(
-          new Part(
-              e.getKey(),
-              LayerPlan.ofItems(layer.items, items.inKeptLayers),
-              new TreeMap<>(layer.groups)));
+    for (int slot = 0; slot < layers.length; slot++) {
+      Layer layer = layers[slot];
+      if (layer == null) {
+        continue;
+      }
+      Map<Component, Long> groups = new TreeMap<>();
+      layer.groups.forEach((c, bytes) -> groups.put(c, bytes[0]));
+      out.add(new Part(slot, LayerPlan.ofItems(layer.items, items.inKeptLayers), groups));
     }
     return out;
   }
 
-  private static int slotOf(@Nullable Component c, Packing packing, int topSlot) {
-    Integer s = c == null ? null : packing.slotOf().get(c);
-    return s == null ? topSlot : s;
+  /** The layer of a slot, made when first asked for; below the top layer of the plan. */
+  private static Layer layerAt(@Nullable Layer[] layers, int slot) {
+    Layer layer = layers[slot];
+    if (layer == null) {
+      layer = new Layer(false);
+      layers[slot] = layer;
+    }
+    return layer;
   }
 
   /** One layer of the split while it is filled. */
@@ -208,7 +219,7 @@ final class LayerSplitter {
     final List<LayerPlan.Item> items = new ArrayList<>();
 
     /** The groups it holds, with their bytes. */
-    final Map<Component, Long> groups = new HashMap<>();
+    final Map<Component, long[]> groups = new HashMap<>();
 
     /** The directories it holds (normalised ones; the top layer holds every directory itself). */
     private final Set<String> dirs = new HashSet<>();

@@ -92,7 +92,7 @@ final class Relayering {
       @Nullable Long sourceDateEpoch) {
     Packing packing = Packer.pack(grouping.sizes(), maxLayers, Packer.DEFAULT_HEAVY, prior);
     List<LayerSplitter.Part> parts =
-        LayerSplitter.split(items, grouping::ownerOf, packing, sourceDateEpoch);
+        LayerSplitter.split(items, grouping.inTreeOrder(), packing, sourceDateEpoch);
     if (parts.size() > maxLayers) {
       throw new IllegalStateException(parts.size() + " layers for --max-layers " + maxLayers);
     }

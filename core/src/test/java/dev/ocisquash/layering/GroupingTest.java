@@ -2,11 +2,18 @@ package dev.ocisquash.layering;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ocisquash.layering.Component.Source;
 import dev.ocisquash.packages.TreeFiles;
 import dev.ocisquash.strip.MapFileTree;
 import dev.ocisquash.strip.TreeNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /** Grouping by owner, on in-memory trees shaped like the real package databases. */
@@ -72,6 +79,47 @@ class GroupingTest {
     assertEquals(
         1_200_000L + 5 + 7 + 4 + "/.\n/bin\n/bin/bash\n/usr/share/doc/bash/copyright\n".length(),
         g.sizes().get(deb("bash")));
+  }
+
+  /**
+   * The walk in tree order answers as the lookup does: for every node, for a subsequence with the
+   * directories and some files left out, for paths the tree lacks, and once a path comes out of
+   * order (then for every later path too).
+   */
+  @Test
+  void theWalkInTreeOrderAnswersAsTheLookupDoes() throws Exception {
+    MapFileTree t = debian();
+    Grouping g = Grouping.of(t, Grouping.DEFAULT_BIG_FILE);
+    List<String> paths = new ArrayList<>();
+    t.nodes().forEach(n -> paths.add(n.path()));
+    assertTrue(paths.size() > 20, "the tree has its directories too: " + paths);
+
+    Function<String, @Nullable Component> all = g.inTreeOrder();
+    for (String p : paths) {
+      assertEquals(g.ownerOf(p), all.apply(p), p);
+    }
+
+    Function<String, @Nullable Component> some = g.inTreeOrder();
+    Set<Component> seen = new HashSet<>();
+    for (int i = 0; i < paths.size(); i++) {
+      String p = paths.get(i);
+      if (i % 3 == 1 || t.get(p).isDirectory()) {
+        assertEquals(g.ownerOf(p), some.apply(p), p);
+        assertNull(some.apply(p + "/not-there"), "a path the tree lacks, between");
+      }
+      Component c = g.ownerOf(p);
+      if (c != null) {
+        seen.add(c);
+      }
+    }
+    assertTrue(seen.size() >= 4, "several groups walked: " + seen);
+
+    Function<String, @Nullable Component> back = g.inTreeOrder();
+    String last = paths.get(paths.size() - 1);
+    assertEquals(g.ownerOf(last), back.apply(last));
+    for (String p : paths) { // every one of these comes before the last: out of order
+      assertEquals(g.ownerOf(p), back.apply(p), p);
+    }
   }
 
   /** Unclaimed paths have no entry of their own in the grouping; their bytes are one group's. */
