@@ -135,8 +135,12 @@ final class KnownBulk {
 
   /** The root path through which {@code path} (a file) belongs to {@code category}, or null. */
   @Nullable String matchRoot(String path, String category) {
+    return matchRoot(path, path.split("/", -1), category);
+  }
+
+  /** {@link #matchRoot(String, String)} given the path split at every {@code /}. */
+  private @Nullable String matchRoot(String path, String[] segs, String category) {
     // A file's normalised path has no empty component, so segs[last] is its name.
-    String[] segs = path.split("/", -1);
     int last = segs.length - 1;
     switch (category) {
       case "jdk-src-zip":
@@ -157,7 +161,8 @@ final class KnownBulk {
         return null;
       case "polars-runtime":
         for (int i = 0; i < last; i++) {
-          if (POLARS.matcher(segs[i]).matches()) {
+          // Both forms contain "polars": a test that spares the regex almost every segment.
+          if (segs[i].contains("polars") && POLARS.matcher(segs[i]).matches()) {
             return prefix(segs, i);
           }
         }
@@ -180,10 +185,14 @@ final class KnownBulk {
         }
         return null;
       case "bundled-jdk":
+        StringBuilder pre = new StringBuilder(path.length());
         for (int i = 0; i < last; i++) {
-          String pre = prefix(segs, i);
-          if (segs[i].equals("jre") || jdkHomes.contains(pre)) {
-            return pre;
+          if (i > 0) {
+            pre.append('/');
+          }
+          pre.append(segs[i]);
+          if (segs[i].equals("jre") || jdkHomes.contains(pre.toString())) {
+            return pre.toString();
           }
         }
         return null;
@@ -203,8 +212,9 @@ final class KnownBulk {
 
   /** The first category in {@link #CATEGORIES} order that {@code path} falls in, or null. */
   @Nullable String categoryOf(String path) {
+    String[] segs = path.split("/", -1); // once for every category
     for (String c : CATEGORIES) {
-      if (matchRoot(path, c) != null) {
+      if (matchRoot(path, segs, c) != null) {
         return c;
       }
     }
