@@ -77,10 +77,11 @@ final class LayerScan {
     try {
       for (int i = layers.size() - 1; i >= lowest; i--) {
         SourceLayer layer = layers.get(i);
-        String context = image.source() + ": " + layer.label();
+        String label = layer.label(); // once: it is built afresh on every call
+        String context = image.source() + ": " + label;
         visitor.beginLayer(i, layer, context);
         progress.stage(
-            (i < firstSquashed ? "scan kept " : "read ") + layer.label(),
+            (i < firstSquashed ? "scan kept " : "read ") + label,
             layer.compression() == Compression.NONE ? layer.blobSize() : -1);
         LayerStream current = Objects.requireNonNull(next, "the layer was opened ahead");
         next = null;
@@ -95,7 +96,7 @@ final class LayerScan {
             long now = in.uncompressedBytes();
             progress.advance(now - reported);
             reported = now;
-            meter.countEntry(image.source(), layer.label(), e);
+            meter.countEntry(image.source(), label, e);
             visitor.entry(e, ordinal, reader);
           }
           in.finish();
