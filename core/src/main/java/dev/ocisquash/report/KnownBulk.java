@@ -185,14 +185,10 @@ final class KnownBulk {
         }
         return null;
       case "bundled-jdk":
-        StringBuilder pre = new StringBuilder(path.length());
         for (int i = 0; i < last; i++) {
-          if (i > 0) {
-            pre.append('/');
-          }
-          pre.append(segs[i]);
-          if (segs[i].equals("jre") || jdkHomes.contains(pre.toString())) {
-            return pre.toString();
+          String pre = prefix(segs, i);
+          if (segs[i].equals("jre") || jdkHomes.contains(pre)) {
+            return pre;
           }
         }
         return null;
