@@ -180,10 +180,6 @@ final class ArchiveLayer implements SourceLayer {
       // beside the caller on a second read of the blob.
       return new AsideVerifiedLayerStream(this, openRaw());
     }
-    if (store.randomAccess()) {
-      // The blob's digest is taken beside the decompressor, on a second read of the blob.
-      return VerifyingLayerStream.withAsideBlobCheck(this, openRaw(), c);
-    }
     return new VerifyingLayerStream(this, openRaw(), c);
   }
 

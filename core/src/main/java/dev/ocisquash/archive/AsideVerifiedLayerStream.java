@@ -2,6 +2,7 @@ package dev.ocisquash.archive;
 
 import dev.ocisquash.BackgroundFailures;
 import dev.ocisquash.compress.Compression;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -46,10 +47,7 @@ final class AsideVerifiedLayerStream extends LayerStream {
         new Thread(
             () -> {
               try (VerifyingLayerStream v =
-                  new VerifyingLayerStream(
-                      layer,
-                      new CancellableInputStream(second, () -> cancelled),
-                      Compression.NONE)) {
+                  new VerifyingLayerStream(layer, new Cancellable(second), Compression.NONE)) {
                 v.finish();
               } catch (Throwable t) {
                 failure = t;
@@ -58,6 +56,21 @@ final class AsideVerifiedLayerStream extends LayerStream {
             "ocisquash-verify " + layer.label());
     verifier.setDaemon(true);
     verifier.start();
+  }
+
+  /** Lets {@link #close()} stop the verifier between reads, without interrupting it (see below). */
+  private final class Cancellable extends FilterInputStream {
+    Cancellable(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (cancelled) {
+        throw new InterruptedIOException("verification cancelled");
+      }
+      return in.read(b, off, len);
+    }
   }
 
   @Override

@@ -29,12 +29,6 @@ final class VerifyingLayerStream extends LayerStream {
    */
   private final boolean oneHash;
 
-  /**
-   * Where the blob's size and digest come from when a second read of the blob takes them ({@link
-   * #withAsideBlobCheck}); null when this stream hashes the blob itself.
-   */
-  private final @Nullable AsideBlobCheck aside;
-
   /** The diff_id is hashed and checked by whoever took {@link #handOverDiffId()}. */
   private boolean diffIdHandedOver;
 
@@ -44,26 +38,14 @@ final class VerifyingLayerStream extends LayerStream {
 
   VerifyingLayerStream(ArchiveLayer layer, InputStream rawBlob, Compression compression)
       throws IOException {
-    this(layer, rawBlob, compression, null);
-  }
-
-  private VerifyingLayerStream(
-      ArchiveLayer layer,
-      InputStream rawBlob,
-      Compression compression,
-      @Nullable AsideBlobCheck aside)
-      throws IOException {
     this.layer = layer;
     this.compression = compression;
-    this.aside = aside;
     Digest declared = layer.declaredDigest();
     this.raw =
-        new HashingInputStream(
-            rawBlob, declared == null ? "SHA-256" : declared.jdkAlgorithm(), aside == null);
+        new HashingInputStream(rawBlob, declared == null ? "SHA-256" : declared.jdkAlgorithm());
     this.diffHash = newDigest(layer.diffId().jdkAlgorithm());
     this.oneHash =
-        aside == null
-            && compression == Compression.NONE
+        compression == Compression.NONE
             && layer
                 .diffId()
                 .jdkAlgorithm()
@@ -76,29 +58,6 @@ final class VerifyingLayerStream extends LayerStream {
       throw corrupt(e);
     }
     this.decoded = d;
-  }
-
-  /**
-   * A compressed layer whose blob is read twice: once here, decompressed, and once on a thread of
-   * its own ({@link AsideBlobCheck}) that takes the blob's size and digest. The checks, their order
-   * and their messages are those of a stream that hashes the blob itself.
-   */
-  static VerifyingLayerStream withAsideBlobCheck(
-      ArchiveLayer layer, InputStream rawBlob, Compression compression) throws IOException {
-    Digest declared = layer.declaredDigest();
-    AsideBlobCheck aside;
-    try {
-      aside = new AsideBlobCheck(layer, declared == null ? "SHA-256" : declared.jdkAlgorithm());
-    } catch (IOException | RuntimeException e) {
-      rawBlob.close();
-      throw e;
-    }
-    try {
-      return new VerifyingLayerStream(layer, rawBlob, compression, aside);
-    } catch (IOException | RuntimeException e) {
-      aside.cancel();
-      throw e;
-    }
   }
 
   @Override
@@ -142,11 +101,6 @@ final class VerifyingLayerStream extends LayerStream {
     return new DiffIdCheck(diffHash, this::checkDiffId);
   }
 
-  /** Whether a second read of the blob takes its size and digest (for tests). */
-  boolean checksBlobAside() {
-    return aside != null;
-  }
-
   @Override
   public long uncompressedBytes() {
     return uncompressed;
@@ -161,27 +115,28 @@ final class VerifyingLayerStream extends LayerStream {
   public void close() throws IOException {
     if (!closed) {
       closed = true;
-      if (aside != null) {
-        aside.cancel();
-      }
       decoded.close();
     }
   }
 
   private void verify() throws IOException {
     verified = true;
-    AsideBlobCheck.Result blobRead = readWholeBlob();
+    // Bytes after the end of the compressed stream still belong to the blob and its digest.
+    byte[] buf = new byte[16 * 1024];
+    while (raw.read(buf, 0, buf.length) >= 0) {
+      // drain
+    }
     long declaredSize = layer.declaredSize();
-    if (declaredSize >= 0 && declaredSize != blobRead.size()) {
+    if (declaredSize >= 0 && declaredSize != raw.count) {
       throw fail(
           "blob size mismatch: manifest says "
               + declaredSize
               + " bytes, blob is "
-              + blobRead.size()
+              + raw.count
               + " bytes");
     }
     Digest declared = layer.declaredDigest();
-    byte[] blobHash = blobRead.hash();
+    byte[] blobHash = raw.hash.digest();
     Digest blob = toDigest(declared == null ? "sha256" : declared.algorithm(), blobHash);
     if (declared != null) {
       if (!declared.equals(blob)) {
@@ -193,22 +148,6 @@ final class VerifyingLayerStream extends LayerStream {
     if (!diffIdHandedOver) {
       checkDiffId(oneHash ? blobHash : diffHash.digest());
     }
-  }
-
-  /**
-   * The whole blob's size and hash: from the second read when there is one, else from this read,
-   * drained to the blob's end (bytes after the end of the compressed stream still belong to the
-   * blob and its digest).
-   */
-  private AsideBlobCheck.Result readWholeBlob() throws IOException {
-    if (aside != null) {
-      return aside.await();
-    }
-    byte[] buf = new byte[16 * 1024];
-    while (raw.read(buf, 0, buf.length) >= 0) {
-      // drain
-    }
-    return new AsideBlobCheck.Result(raw.count, raw.hash.digest());
   }
 
   private void checkDiffId(byte[] hash) throws ImageException {
@@ -231,7 +170,11 @@ final class VerifyingLayerStream extends LayerStream {
     Digest declared = layer.declaredDigest();
     if (declared != null) {
       try {
-        Digest blob = toDigest(declared.algorithm(), readWholeBlob().hash());
+        byte[] buf = new byte[16 * 1024];
+        while (raw.read(buf, 0, buf.length) >= 0) {
+          // drain
+        }
+        Digest blob = toDigest(declared.algorithm(), raw.hash.digest());
         if (!declared.equals(blob)) {
           return fail("blob digest mismatch: manifest says " + declared + ", content is " + blob);
         }
@@ -284,20 +227,11 @@ final class VerifyingLayerStream extends LayerStream {
   /** Hashes and counts every byte that passes through. */
   static final class HashingInputStream extends InputStream {
     private final InputStream in;
-    private final boolean hashing;
     final MessageDigest hash;
     long count;
 
     HashingInputStream(InputStream in, String alg) {
-      this(in, alg, true);
-    }
-
-    /**
-     * @param hashing false to count the bytes only (another read of the same bytes hashes them)
-     */
-    HashingInputStream(InputStream in, String alg, boolean hashing) {
       this.in = in;
-      this.hashing = hashing;
       this.hash = newDigest(alg);
     }
 
@@ -305,9 +239,7 @@ final class VerifyingLayerStream extends LayerStream {
     public int read() throws IOException {
       int b = in.read();
       if (b >= 0) {
-        if (hashing) {
-          hash.update((byte) b);
-        }
+        hash.update((byte) b);
         count++;
       }
       return b;
@@ -317,9 +249,7 @@ final class VerifyingLayerStream extends LayerStream {
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
       if (n > 0) {
-        if (hashing) {
-          hash.update(b, off, n);
-        }
+        hash.update(b, off, n);
         count += n;
       }
       return n;
