@@ -20,7 +20,7 @@ REG_PID=
 cleanup() { [ -z "$REG_PID" ] || kill "$REG_PID" 2>/dev/null || true; rm -rf "$W"; }
 trap cleanup EXIT
 run() { local log=$1; shift; "$JAVA" -XX:+UseSerialGC "-Xlog:class+load:file=$W/$log" -jar "$JAR" "$@"; }
-run a.log squash -q "$SAMPLE" -o "$W/gz.tar" --format oci
+run a.log squash -q "$SAMPLE" -o "$W/gz.tar" --format oci --compression gzip
 run b.log squash -q "oci-archive:$W/gz.tar" -o "$W/zst.tar" --format oci --compression zstd
 run c.log analyze -q "$SAMPLE" > /dev/null
 start_loopback_registry "$W/reg"
